@@ -1,0 +1,157 @@
+// Command qliksim runs the Qlik Cloud simulator standalone, for demos and for users' own CI.
+//
+// It prints the provider's connection settings to stdout as five shell export lines and nothing else; everything
+// else (tenant hostnames, the request log with -v) goes to stderr. It serves until SIGINT or SIGTERM, so a script
+// runs it in the background and sources the settings once they are written:
+//
+//	qliksim -tenants 2 > qliksim.env &
+//	until [ "$(wc -l < qliksim.env)" -ge 5 ]; do sleep 0.1; done
+//	. ./qliksim.env
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// auditCap bounds the in-memory audit log: nothing reads it in the binary, but it must not grow without bound.
+const auditCap = 10000
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "qliksim:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("invalid command line")
+
+const usageHeader = `Usage: qliksim [flags]
+
+Runs an in-memory simulator of the Qlik Cloud REST API: a register host and a home tenant (plus -tenants more),
+each on its own port. On start it prints the connection settings as shell export lines on stdout:
+
+  export QLIK_TENANT_URL=http://127.0.0.1:PORT
+  export QLIK_API_KEY=...
+  export QLIK_CLIENT_ID=...
+  export QLIK_CLIENT_SECRET=...
+  export QLIK_REGISTRATION_URL=http://127.0.0.1:PORT
+
+Everything else goes to stderr. It serves until interrupted (SIGINT or SIGTERM).
+
+Flags:
+`
+
+// run parses args, starts the simulator, prints the settings and serves until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("qliksim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usageHeader)
+		fs.PrintDefaults()
+	}
+	var (
+		opts     qliksim.Options
+		seed     int64
+		faults   qliksim.Faults
+		tenants  int
+		verbose  bool
+		perType  bool
+		tokenTTL time.Duration
+	)
+	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1.")
+	fs.IntVar(&opts.HomePort, "home-port", 0, "port of the home tenant (QLIK_TENANT_URL); 0 picks a free port")
+	fs.IntVar(&opts.RegisterPort, "register-port", 0, "port of the register host (QLIK_REGISTRATION_URL); 0 picks a free port")
+	fs.Int64Var(&seed, "seed", 0, "seed of the fault injection, to replay a run; when omitted a random seed is used and printed on stderr")
+	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every request, e.g. 20ms")
+	fs.BoolVar(&opts.EnforceRateLimits, "rate-limits", false, "enforce Qlik's rate limits per host, user and tier (Tier 1 1000/min, Tier 2 100/min, ...)")
+	fs.Float64Var(&faults.RateLimit, "fault-429", 0, "fraction of requests answered 429 with retry-after (0 to 1)")
+	fs.Float64Var(&faults.Unavailable, "fault-503", 0, "fraction of requests answered 503 (0 to 1)")
+	fs.Float64Var(&faults.Reset, "fault-reset", 0, "fraction of requests whose connection is reset; writes are reset after they were committed (0 to 1)")
+	fs.IntVar(&faults.RetryAfterSeconds, "fault-retry-after", 1, "retry-after seconds of injected 429 answers")
+	fs.BoolVar(&faults.IncludeToken, "fault-token", false, "inject faults into /oauth/token and /oauth/revoke too")
+	fs.DurationVar(&opts.VisibilityDelay, "visibility-delay", 0, "how long a new object stays invisible to reads and lists (it still counts for uniqueness)")
+	fs.DurationVar(&tokenTTL, "token-ttl", qliksim.DefaultTokenTTL, "lifetime of OAuth access tokens")
+	fs.IntVar(&tenants, "tenants", 0, "number of extra tenants to create at start; their hostnames are printed on stderr")
+	fs.BoolVar(&perType, "space-names-unique-per-type", false, "make space names unique per space type instead of tenant-wide")
+	fs.BoolVar(&verbose, "v", false, "log every request to stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "qliksim: unexpected arguments: %v\n", fs.Args())
+		fs.Usage()
+		return errUsage
+	}
+	if tenants < 0 {
+		return errors.New("-tenants must not be negative")
+	}
+	if tokenTTL <= 0 {
+		return errors.New("-token-ttl must be positive")
+	}
+
+	seedSet := false
+	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
+	if !seedSet {
+		// A seed for reproducible fault injection, not a secret, so math/rand is the right source.
+		seed = rand.Int64()
+	}
+	opts.Seed = seed
+	opts.Faults = faults
+	opts.TokenTTL = tokenTTL
+	opts.SpaceNamesUniquePerType = perType
+	opts.MaxAuditEntries = auditCap
+	if verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+
+	sim, err := qliksim.Start(opts)
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	defer sim.Close()
+
+	fmt.Fprintf(stderr, "qliksim: fault seed %d\n", seed)
+	fmt.Fprintf(stderr, "qliksim: register host %s\n", sim.RegistrationURL())
+	fmt.Fprintf(stderr, "qliksim: tenant %s: %s\n", sim.Home().Name, sim.Home().Hostname)
+	for range tenants {
+		t, err := sim.AddTenant("")
+		if err != nil {
+			return fmt.Errorf("create tenant: %w", err)
+		}
+		fmt.Fprintf(stderr, "qliksim: tenant %s: %s\n", t.Name, t.Hostname)
+	}
+	for _, kv := range sim.Environment() {
+		if _, err := fmt.Fprintln(stdout, "export "+kv); err != nil {
+			return fmt.Errorf("write settings: %w", err)
+		}
+	}
+	fmt.Fprintln(stderr, "qliksim: ready; stop with Ctrl-C")
+
+	<-ctx.Done()
+	sim.Close()
+	fmt.Fprintln(stderr, "qliksim: stopped")
+	return nil
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// lockedBuffer collects stderr, which the request log writes from server goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRunPrintsSettingsAndServes(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-tenants", "2", "-seed", "7", "-v", "-latency", "1ms"}, outW, &stderr)
+		_ = outW.Close()
+	}()
+
+	patterns := []*regexp.Regexp{
+		regexp.MustCompile(`^export QLIK_TENANT_URL=(http://127\.0\.0\.1:\d+)$`),
+		regexp.MustCompile(`^export QLIK_API_KEY=([A-Za-z0-9_-]+)$`),
+		regexp.MustCompile(`^export QLIK_CLIENT_ID=([0-9a-f]{32})$`),
+		regexp.MustCompile(`^export QLIK_CLIENT_SECRET=([0-9a-f]{64})$`),
+		regexp.MustCompile(`^export QLIK_REGISTRATION_URL=(http://127\.0\.0\.1:\d+)$`),
+	}
+	sc := bufio.NewScanner(outR)
+	vals := make([]string, 0, len(patterns))
+	for i, re := range patterns {
+		if !sc.Scan() {
+			t.Fatalf("stdout ended after %d lines: %v; stderr: %s", i, sc.Err(), stderr.String())
+		}
+		m := re.FindStringSubmatch(sc.Text())
+		if m == nil {
+			t.Fatalf("line %d %q does not match %s", i, sc.Text(), re)
+		}
+		vals = append(vals, m[1])
+	}
+	tenantURL, apiKey, clientID, secret, regURL := vals[0], vals[1], vals[2], vals[3], vals[4]
+
+	hc := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(hc.CloseIdleConnections)
+	call := func(req *http.Request) int {
+		t.Helper()
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode
+	}
+	for _, base := range []string{tenantURL, regURL} {
+		form := url.Values{"client_id": {clientID}, "client_secret": {secret}, "grant_type": {"client_credentials"}}
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if got := call(req); got != http.StatusOK {
+			t.Errorf("token on %s: %d", base, got)
+		}
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, tenantURL+"/api/v1/spaces", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+apiKey)
+	if got := call(req); got != http.StatusOK {
+		t.Errorf("list spaces: %d", got)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if rest, _ := io.ReadAll(outR); len(rest) != 0 || sc.Scan() {
+		t.Errorf("stdout has more than the five export lines: %q", rest)
+	}
+	log := stderr.String()
+	for _, want := range []string{"fault seed 7", "tenant tenant-2: 127.0.0.1:", "tenant tenant-3: 127.0.0.1:", "path=/api/v1/spaces", "stopped"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, apiKey) || strings.Contains(log, secret) {
+		t.Error("stderr leaks a secret")
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	t.Parallel()
+	var stderr lockedBuffer
+	if err := run(t.Context(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	for _, f := range []string{"-listen", "-home-port", "-register-port", "-seed", "-latency", "-rate-limits", "-fault-429", "-fault-503", "-fault-reset", "-visibility-delay", "-token-ttl", "-tenants", "-v", "QLIK_TENANT_URL"} {
+		if !strings.Contains(stderr.String(), f) {
+			t.Errorf("usage lacks %s", f)
+		}
+	}
+	for _, args := range [][]string{
+		{"-fault-429", "0.7", "-fault-503", "0.7"},
+		{"-fault-reset", "2"},
+		{"-listen", "example.com"},
+		{"-tenants", "-1"},
+		{"-token-ttl", "0s"},
+		{"-unknown-flag"},
+		{"stray"},
+	} {
+		var out bytes.Buffer
+		if err := run(t.Context(), args, &out, io.Discard); err == nil || out.Len() != 0 {
+			t.Errorf("%v: err %v, stdout %q", args, err, out.String())
+		}
+	}
+}

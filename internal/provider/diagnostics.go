@@ -1,0 +1,66 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+// addAPIError is the one place that turns a client error into a diagnostic. summary reads
+// "Unable to <verb> <object>"; the detail carries Qlik's own words (status, code, title, detail, trace id)
+// and, where we know it, what to do next.
+func addAPIError(diags *diag.Diagnostics, summary string, err error, hint string) {
+	diags.AddError(summary, apiErrorDetail(err, hint))
+}
+
+// addAttributeAPIError is addAPIError for failures caused by a single attribute, such as a name conflict.
+func addAttributeAPIError(diags *diag.Diagnostics, p path.Path, summary string, err error, hint string) {
+	diags.AddAttributeError(p, summary, apiErrorDetail(err, hint))
+}
+
+func apiErrorDetail(err error, hint string) string {
+	var b strings.Builder
+	var apiErr *qlik.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Fprintf(&b, "Qlik Cloud answered %s %s with HTTP %d.\n", apiErr.Method, apiErr.Path, apiErr.StatusCode)
+		writeField(&b, "Code", apiErr.Code)
+		writeField(&b, "Title", apiErr.Title)
+		writeField(&b, "Detail", apiErr.Detail)
+		writeField(&b, "Request ID", apiErr.TraceID)
+		if hint == "" {
+			hint = statusHint(err)
+		}
+	} else {
+		b.WriteString(err.Error())
+		b.WriteString("\n")
+	}
+	if hint != "" {
+		b.WriteString("\n")
+		b.WriteString(hint)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func writeField(b *strings.Builder, name, value string) {
+	if value != "" {
+		fmt.Fprintf(b, "%s: %s\n", name, value)
+	}
+}
+
+// statusHint gives the next step for failures whose cause does not depend on the resource.
+func statusHint(err error) string {
+	switch {
+	case errors.Is(err, qlik.ErrUnauthorized):
+		return "The credentials were rejected: check api_key, or client_id and client_secret, and that they belong to this tenant or region."
+	case errors.Is(err, qlik.ErrForbidden):
+		return "The credentials are valid but lack the permission for this call: an OAuth client needs the admin_classic scope, an API key a user with the matching role."
+	case errors.Is(err, qlik.ErrRateLimited):
+		return "Qlik Cloud kept answering 429 after every retry: raise max_retries, or lower Terraform's -parallelism."
+	}
+	return ""
+}

@@ -1,0 +1,188 @@
+package provider_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// exampleSetups create what an example refers to but does not create itself, as a user's tenant would
+// already hold it.
+var exampleSetups = map[string]func(t *testing.T, e *testEnv){
+	"data-sources/qlik_space": func(t *testing.T, e *testEnv) {
+		e.createSpace(t, "Templates", "shared")
+	},
+	"data-sources/qlik_spaces": func(t *testing.T, e *testEnv) {
+		e.createSpace(t, "Sales EMEA", "managed")
+		e.createSpace(t, "Sales APAC", "managed")
+		e.createSpace(t, "Sales sandbox", "shared")
+	},
+}
+
+// exampleChecks assert what each example is for, beyond a clean apply and an empty plan.
+var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage){
+	"quickstart": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var ids map[string]string
+		decodeOutput(t, outputs, "space_ids", &ids)
+		home := e.sim.Home().Hostname
+		for key, id := range ids {
+			if _, ok := e.spaceByID(home, id); !ok {
+				t.Errorf("space_ids[%s] = %s is not in the simulator", key, id)
+			}
+		}
+		if len(ids) != 3 || len(e.sim.Spaces(home)) != 3 {
+			t.Errorf("space_ids = %v and the tenant holds %d spaces; want 3 and 3", ids, len(e.sim.Spaces(home)))
+		}
+		var names []string
+		decodeOutput(t, outputs, "shared_space_names", &names)
+		if fmt.Sprint(names) != "[Development Staging]" {
+			t.Errorf("shared_space_names = %v, want [Development Staging]", names)
+		}
+		var owner string
+		decodeOutput(t, outputs, "published_space_owner", &owner)
+		if owner != e.sim.Home().BotUserID {
+			t.Errorf("published_space_owner = %q, want the OAuth client's user %q", owner, e.sim.Home().BotUserID)
+		}
+	},
+	"data-sources/qlik_spaces": func(t *testing.T, _ *testEnv, outputs map[string]json.RawMessage) {
+		var ids map[string]string
+		decodeOutput(t, outputs, "sales_space_ids", &ids)
+		if len(ids) != 2 || ids["Sales EMEA"] == "" || ids["Sales APAC"] == "" {
+			t.Errorf("sales_space_ids = %v, want the two managed sales spaces", ids)
+		}
+	},
+	"data-sources/qlik_space": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "templates_space_id", &id)
+		if s, ok := e.spaceByID(e.sim.Home().Hostname, id); !ok || s.Name != "Templates" {
+			t.Errorf("templates_space_id = %q does not name the Templates space", id)
+		}
+	},
+	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if n := len(e.sim.Spaces(e.sim.Home().Hostname)); n != 2 {
+			t.Errorf("the tenant holds %d spaces, want 2", n)
+		}
+	},
+}
+
+func decodeOutput(t *testing.T, outputs map[string]json.RawMessage, name string, v any) {
+	t.Helper()
+	raw, ok := outputs[name]
+	if !ok {
+		t.Fatalf("output %q missing; have %v", name, outputs)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("output %q = %s: %v", name, raw, err)
+	}
+}
+
+// TestAccExamples applies every example under examples/ against a fresh simulator with the terraform CLI,
+// checks what the example is for, requires an empty plan afterwards, and destroys it, so the examples in
+// the docs are known to work.
+func TestAccExamples(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..", "examples")
+	var dirs []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".tf" {
+			return err
+		}
+		dir, _ := filepath.Rel(root, filepath.Dir(p))
+		if len(dirs) == 0 || dirs[len(dirs)-1] != dir {
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 5 {
+		t.Fatalf("found only %d example directories under %s: %v", len(dirs), root, dirs)
+	}
+	for _, dir := range dirs {
+		name := filepath.ToSlash(dir)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t, qliksim.Options{})
+			if setup := exampleSetups[name]; setup != nil {
+				setup(t, e)
+			}
+			tf := newTFCLI(t, e.exampleDir(t, filepath.Join(root, dir)))
+			c := e.sim.Credentials()
+			vars := []string{"-var", "qlik_client_id=" + c.ClientID, "-var", "qlik_client_secret=" + c.ClientSecret}
+			if name != "provider" {
+				vars = nil
+			}
+			tf.apply(vars...)
+			if check := exampleChecks[name]; check != nil {
+				check(t, e, tf.outputs())
+			}
+			tf.requireEmptyPlan(vars...)
+			tf.destroy(vars...)
+		})
+	}
+}
+
+// exampleDir copies an example into a temporary directory and points it at the simulator: examples with a
+// provider block get an override file (Terraform merges *_override.tf into the block), the others get a
+// provider block of their own.
+func (e *testEnv) exampleDir(t *testing.T, src string) string {
+	t.Helper()
+	work := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, f := range entries {
+		if f.IsDir() || filepath.Ext(f.Name()) != ".tf" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+		if err := os.WriteFile(filepath.Join(work, f.Name()), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.sim.Credentials()
+	block := fmt.Sprintf(`provider "qlik" {
+  tenant_url       = %q
+  client_id        = %q
+  client_secret    = %q
+  registration_url = %q
+}
+`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
+	name, content := "qlik_override.tf", block
+	if !strings.Contains(all.String(), `provider "qlik"`) {
+		name = "provider.tf"
+		if !strings.Contains(all.String(), "required_providers") {
+			content = requiredProviders + block
+		}
+	}
+	if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return work
+}
+
+// createSpace makes a space through the client, as something that exists before the configuration.
+func (e *testEnv) createSpace(t *testing.T, name, spaceType string) {
+	t.Helper()
+	c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType}); err != nil {
+		t.Fatalf("create space %q: %v", name, err)
+	}
+}

@@ -1,0 +1,35 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+)
+
+// parseImportID splits an import id of the form "<id>" (home tenant) or "<tenant_hostname>/<id>". Hostnames
+// never contain a slash, so the first slash separates them; parts names the segments after the hostname for
+// composite ids ("space_id/assignment_id").
+func parseImportID(raw string, parts ...string) (hostname string, ids []string, err error) {
+	if len(parts) == 0 {
+		parts = []string{"id"}
+	}
+	format := strings.Join(parts, "/")
+	usage := fmt.Sprintf("expected %q for the provider's home tenant or %q for another tenant", format, "<tenant_hostname>/"+format)
+
+	segments := strings.Split(raw, "/")
+	switch len(segments) {
+	case len(parts):
+	case len(parts) + 1:
+		hostname, segments = segments[0], segments[1:]
+		if hostname == "" {
+			return "", nil, fmt.Errorf("invalid import id %q: %s", raw, usage)
+		}
+	default:
+		return "", nil, fmt.Errorf("invalid import id %q: %s", raw, usage)
+	}
+	for _, s := range segments {
+		if strings.TrimSpace(s) == "" {
+			return "", nil, fmt.Errorf("invalid import id %q: %s", raw, usage)
+		}
+	}
+	return hostname, segments, nil
+}

@@ -1,0 +1,246 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*spaceResource)(nil)
+	_ resource.ResourceWithImportState = (*spaceResource)(nil)
+)
+
+// NewSpaceResource is the qlik_space constructor.
+func NewSpaceResource() resource.Resource { return &spaceResource{} }
+
+type spaceResource struct {
+	client *qlik.Client
+}
+
+type spaceResourceModel struct {
+	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	spaceFields
+}
+
+// spaceFields are the attributes read from the API, shared by the resource and the data source.
+type spaceFields struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Type        types.String `tfsdk:"type"`
+	Description types.String `tfsdk:"description"`
+	OwnerID     types.String `tfsdk:"owner_id"`
+	TenantID    types.String `tfsdk:"tenant_id"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	CreatedBy   types.String `tfsdk:"created_by"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+func (r *spaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_space"
+}
+
+func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A space in a Qlik Cloud tenant: a shared space for collaborative work, a managed " +
+			"space for governed, published content, or a data space for data integration projects.\n\n" +
+			"Destroying a space that still holds apps or other content fails with Qlik's precondition error; " +
+			"remove or move the content first.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Space id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Space name, unique in the tenant. 1 to 256 characters, none of " +
+					"`\" * ? < > / | \\ :`. Updates in place.",
+				Required:   true,
+				Validators: spaceNameValidators(),
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
+					"a space, so a change replaces it (and fails while the old space still holds content).",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description shown in the hub. Defaults to an empty string. Updates in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+			},
+			"owner_id": schema.StringAttribute{
+				MarkdownDescription: "User id of the space owner: the user behind the provider's credentials when " +
+					"the space was created.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the tenant that holds the space.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "Creation time (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_by": schema.StringAttribute{
+				MarkdownDescription: "User id of the creator.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				MarkdownDescription: "Time of the last change (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan spaceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{
+		Name:        plan.Name.ValueString(),
+		Type:        plan.Type.ValueString(),
+		Description: plan.Description.ValueString(),
+	})
+	if err != nil {
+		addSpaceWriteError(&resp.Diagnostics, "Unable to create space", err)
+		return
+	}
+	plan.fromAPI(space)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state spaceResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	space, err := c.GetSpace(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "space not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read space", err, "")
+		return
+	}
+	state.fromAPI(space)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state spaceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	update := qlik.SpaceUpdateRequest{}
+	if !plan.Name.Equal(state.Name) {
+		update.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.Description.Equal(state.Description) {
+		update.Description = plan.Description.ValueStringPointer()
+	}
+	space, err := c.UpdateSpace(ctx, state.ID.ValueString(), update)
+	if err != nil {
+		addSpaceWriteError(&resp.Diagnostics, "Unable to update space", err)
+		return
+	}
+	plan.fromAPI(space)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state spaceResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	err := c.DeleteSpace(ctx, state.ID.ValueString())
+	switch {
+	case err == nil, errors.Is(err, qlik.ErrNotFound):
+	case errors.Is(err, qlik.ErrPreconditionFailed):
+		addAPIError(&resp.Diagnostics, "Unable to delete space", err,
+			"The space still holds content (apps, data files or other items). Qlik deletes only empty spaces: "+
+				"move or delete its content first, then run terraform destroy or apply again.")
+	default:
+		addAPIError(&resp.Diagnostics, "Unable to delete space", err, "")
+	}
+}
+
+func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	hostname, ids, err := parseImportID(req.ID, "space_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+}
+
+// addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
+func addSpaceWriteError(diags *diag.Diagnostics, summary string, err error) {
+	if errors.Is(err, qlik.ErrConflict) {
+		addAttributeAPIError(diags, path.Root("name"), summary, err,
+			"Space names are unique in a tenant: choose another name, or import the existing space with terraform import.")
+		return
+	}
+	addAPIError(diags, summary, err, "")
+}
+
+func (m *spaceFields) fromAPI(s *qlik.Space) {
+	m.ID = types.StringValue(s.ID)
+	m.Name = types.StringValue(s.Name)
+	m.Type = types.StringValue(s.Type)
+	m.Description = types.StringValue(s.Description)
+	m.OwnerID = types.StringValue(s.OwnerID)
+	m.TenantID = types.StringValue(s.TenantID)
+	m.CreatedAt = types.StringValue(s.CreatedAt)
+	m.CreatedBy = types.StringValue(s.CreatedBy)
+	m.UpdatedAt = types.StringValue(s.UpdatedAt)
+}

@@ -1,0 +1,438 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func testAccSpaceConfig(provider, name, spaceType, description string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_space" "test" {
+  name        = %[1]q
+  type        = %[2]q
+  description = %[3]q
+}
+`, name, spaceType, description)
+}
+
+// captureID stores the id of a resource after a step, for hooks of later steps.
+func captureID(address string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s not in state", address)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+func TestAccSpace_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.spaceByID(home.Hostname, id); ok {
+				return fmt.Errorf("space %s still exists after destroy", id)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales analytics")),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("type"), knownvalue.StringExact("shared")),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Work in progress")),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_hostname"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("owner_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("created_at"), knownvalue.NotNull()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_space.test", &id),
+					func(*terraform.State) error {
+						s, ok := e.spaceByID(home.Hostname, id)
+						if !ok || s.Name != "Sales analytics" || s.Type != "shared" || s.Description != "Work in progress" {
+							return fmt.Errorf("simulator holds %+v (found=%v), want the configured space", s, ok)
+						}
+						if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
+							return fmt.Errorf("simulator holds %d spaces, want exactly 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      "qlik_space.test",
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// An import id naming the tenant explicitly reaches the same space.
+				ResourceName: "qlik_space.test",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return home.Hostname + "/" + id, nil
+				},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["name"] != "Sales analytics" || states[0].Attributes["tenant_hostname"] != home.Hostname {
+						return fmt.Errorf("unexpected imported state: %+v", states)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpace_update(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var before, after string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Staging", "managed", ""),
+				Check:  captureID("qlik_space.test", &before),
+			},
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", "Locked layouts"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.NotNull()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Published")),
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Locked layouts")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_space.test", &after),
+					func(*terraform.State) error {
+						if before != after {
+							return fmt.Errorf("space id changed from %s to %s on an in-place update", before, after)
+						}
+						s, _ := e.spaceByID(home.Hostname, after)
+						if s.Name != "Published" || s.Description != "Locked layouts" {
+							return fmt.Errorf("simulator holds %+v after update", s)
+						}
+						if n := e.sim.AuditCount("PATCH", "/api/v1/spaces/{spaceId}", home.Hostname); n != 1 {
+							return fmt.Errorf("update made %d PATCH calls, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Clearing the description sends it back to the empty default, in place.
+				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpace_replace(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var before, after string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "shared", ""),
+				Check:  captureID("qlik_space.test", &before),
+			},
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// Destroy first: the new space reuses the name, which Qlik keeps unique.
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_space.test", &after),
+					func(*terraform.State) error {
+						if before == after {
+							return fmt.Errorf("type change kept space id %s; want a new space", after)
+						}
+						if _, ok := e.spaceByID(home.Hostname, before); ok {
+							return fmt.Errorf("old space %s still exists", before)
+						}
+						if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
+							return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccSpace_disappears(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+	config := testAccSpaceConfig(e.oauthProvider(), "Finance", "shared", "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_space.test", &id)},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteSpace(home.Hostname, id); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
+						return fmt.Errorf("simulator holds %d spaces after re-create, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpace_drift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+	config := testAccSpaceConfig(e.oauthProvider(), "Operations", "shared", "Owned by Terraform")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_space.test", &id)},
+			{
+				// Someone renames the space and edits its description in the hub: the refresh sees it and the
+				// plan puts it back in place.
+				PreConfig: func() {
+					err := e.sim.EditSpace(home.Hostname, id, func(s *qliksim.Space) {
+						s.Name = "Operations (renamed in hub)"
+						s.Description = "edited by hand"
+					})
+					if err != nil {
+						t.Fatalf("out-of-band edit: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					s, _ := e.spaceByID(home.Hostname, id)
+					if s.Name != "Operations" || s.Description != "Owned by Terraform" {
+						return fmt.Errorf("drift not corrected: simulator holds %+v", s)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpace_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"empty name", testAccSpaceConfig(e.oauthProvider(), "", "shared", ""), regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
+		{"forbidden character", testAccSpaceConfig(e.oauthProvider(), "Sales/2026", "shared", ""), regexp.MustCompile(`(?s)must not contain any of`)},
+		{"unknown type", testAccSpaceConfig(e.oauthProvider(), "Sales", "private", ""), regexp.MustCompile(`(?s)Attribute type value must be one of: \["shared" "managed" "data"\]`)},
+		{"hostname with scheme", e.oauthProvider() + `
+resource "qlik_space" "test" {
+  tenant_hostname = "https://acme.eu.qlikcloud.com"
+  name            = "Sales"
+  type            = "shared"
+}
+`, regexp.MustCompile(`(?s)Invalid tenant hostname.*without "https://"`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps:                    steps,
+	})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+	}
+}
+
+func TestAccSpace_duplicateName(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "")},
+			{
+				Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "") + `
+resource "qlik_space" "copy" {
+  name = "Shared reports"
+  type = "shared"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to create space.*HTTP\s+409.*Code: \S+.*Title: Space already exists.*Request ID: \S+.*import the\s+existing space`),
+			},
+		},
+	})
+}
+
+func TestAccSpace_otherTenant(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	customer, err := e.sim.AddTenant("customer-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := e.sim.Home()
+	config := e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_space" "test" {
+  count           = 3
+  tenant_hostname = %[1]q
+  name            = "Customer space ${count.index}"
+  type            = "managed"
+}
+`, customer.Hostname)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_id"), knownvalue.StringExact(customer.ID)),
+					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(customer.Hostname)),
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.Spaces(customer.Hostname)); n != 3 {
+						return fmt.Errorf("customer tenant holds %d spaces, want 3", n)
+					}
+					if n := len(e.sim.Spaces(home.Hostname)); n != 0 {
+						return fmt.Errorf("home tenant holds %d spaces, want 0", n)
+					}
+					// Three resources created concurrently share one token for the customer host.
+					if n := e.sim.AuditCount("POST", "/oauth/token", customer.Hostname); n != 1 {
+						return fmt.Errorf("%d tokens minted on %s, want 1", n, customer.Hostname)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      "qlik_space.test[1]",
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return customer.Hostname + "/" + s.RootModule().Resources["qlik_space.test.1"].Primary.ID, nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpace_apiKeyCannotReachOtherTenant(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	customer, err := e.sim.AddTenant("customer-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.apiKeyProvider() + fmt.Sprintf(`
+resource "qlik_space" "test" {
+  tenant_hostname = %[1]q
+  name            = "Anything"
+  type            = "shared"
+}
+`, customer.Hostname),
+			ExpectError: regexp.MustCompile(`(?s)Unable to reach tenant.*API key`),
+		}},
+	})
+	if n := e.writesTo(customer.Hostname); n != 0 {
+		t.Errorf("%d write calls reached %s with an API key", n, customer.Hostname)
+	}
+}
+
+func TestAccSpace_undeletable(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+	config := testAccSpaceConfig(e.oauthProvider(), "Holds apps", "shared", "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_space.test", &id)},
+			{
+				// A space with content cannot be destroyed; the error says why and what to do.
+				PreConfig: func() {
+					if err := e.sim.SetSpaceContent(home.Hostname, id, 2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.SetSpaceContent(home.Hostname, id, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+			},
+		},
+	})
+}

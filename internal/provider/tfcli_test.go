@@ -1,0 +1,152 @@
+package provider_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The examples run through the terraform CLI against the built provider binary, exactly as users run
+// them, because terraform-plugin-testing's state shim rejects for_each, which the examples rely on.
+
+var providerBinary struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// builtProvider compiles the provider once per test process into a directory usable with dev_overrides.
+func builtProvider(t *testing.T) string {
+	t.Helper()
+	providerBinary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "qlik-provider-bin-")
+		if err != nil {
+			providerBinary.err = err
+			return
+		}
+		_, file, _, _ := runtime.Caller(0)
+		root := filepath.Join(filepath.Dir(file), "..", "..")
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qlik"), ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			providerBinary.err = fmt.Errorf("go build: %w\n%s", err, out)
+			return
+		}
+		providerBinary.dir = dir
+	})
+	if providerBinary.err != nil {
+		t.Fatal(providerBinary.err)
+	}
+	return providerBinary.dir
+}
+
+// tfCLI runs terraform in one working directory with the built provider served through dev_overrides.
+type tfCLI struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newTFCLI(t *testing.T, dir string) *tfCLI {
+	t.Helper()
+	testAccPreCheck(t)
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	content := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "qlik-terraform/qlik" = %q
+  }
+  direct {}
+}
+`, builtProvider(t))
+	if err := os.WriteFile(rc, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	// The provider reads QLIK_* from the environment; the configuration under test sets what it needs.
+	filtered := env[:0]
+	for _, kv := range env {
+		if len(kv) < 5 || kv[:5] != "QLIK_" {
+			filtered = append(filtered, kv)
+		}
+	}
+	return &tfCLI{t: t, dir: dir, env: filtered}
+}
+
+func terraformPath() string {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p
+	}
+	return "terraform"
+}
+
+// run executes terraform and returns its stdout and exit code; stderr is attached to failures.
+func (c *tfCLI) run(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(terraformPath(), args...)
+	cmd.Dir = c.dir
+	cmd.Env = c.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.String(), 0
+	case errors.As(err, &exit):
+		return stdout.String() + stderr.String(), exit.ExitCode()
+	default:
+		c.t.Fatalf("terraform %v: %v", args, err)
+		return "", -1
+	}
+}
+
+func (c *tfCLI) mustRun(args ...string) string {
+	c.t.Helper()
+	out, code := c.run(args...)
+	if code != 0 {
+		c.t.Fatalf("terraform %v exited %d:\n%s", args, code, out)
+	}
+	return out
+}
+
+func (c *tfCLI) apply(vars ...string) {
+	c.t.Helper()
+	c.mustRun(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
+}
+
+// requireEmptyPlan fails unless a fresh plan (with refresh) proposes no change.
+func (c *tfCLI) requireEmptyPlan(vars ...string) {
+	c.t.Helper()
+	out, code := c.run(append([]string{"plan", "-detailed-exitcode", "-input=false", "-no-color"}, vars...)...)
+	if code != 0 {
+		c.t.Fatalf("plan after apply is not empty (exit %d):\n%s", code, out)
+	}
+}
+
+// outputs returns the root module outputs as raw JSON values.
+func (c *tfCLI) outputs() map[string]json.RawMessage {
+	c.t.Helper()
+	var raw map[string]struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("output", "-json")), &raw); err != nil {
+		c.t.Fatalf("terraform output -json: %v", err)
+	}
+	out := make(map[string]json.RawMessage, len(raw))
+	for k, v := range raw {
+		out[k] = v.Value
+	}
+	return out
+}
+
+func (c *tfCLI) destroy(vars ...string) {
+	c.t.Helper()
+	c.mustRun(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
+}

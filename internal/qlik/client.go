@@ -1,0 +1,457 @@
+// Package qlik is the Qlik Cloud REST client of the Terraform provider.
+//
+// Every API call goes through one request path (Client.do): it resolves the
+// URL against the tenant host of the view, authenticates (API key or OAuth
+// client credentials, with a per-host token cache), paces itself with one
+// token bucket per host and rate-limit tier, retries with go-retryablehttp,
+// decodes Qlik's error bodies into *APIError and logs through Logger with
+// secrets masked.
+//
+// One Client serves a whole provider instance. ForTenant returns views bound
+// to other tenant hosts that share the HTTP transport, token cache and rate
+// limiters, so a large apply across many tenants paces itself as a whole.
+//
+// The package knows nothing about Terraform: the provider adapts its logger
+// to Logger and turns *APIError into diagnostics.
+package qlik
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+const (
+	defaultMaxRetries     = 10
+	defaultRetryWaitMin   = time.Second
+	defaultRetryWaitMax   = 30 * time.Second
+	defaultRequestTimeout = 2 * time.Minute
+	defaultUserAgent      = "terraform-provider-qlik"
+
+	// apiVersion is sent as qlik-api-version on every request. It selects which
+	// deprecation warnings Qlik returns; payloads do not change with it.
+	apiVersion = "2026-08"
+)
+
+// Authentication modes returned by Client.AuthMode.
+const (
+	AuthModeAPIKey = "api_key"
+	AuthModeOAuth2 = "oauth2"
+)
+
+// ErrAPIKeyOtherTenant is returned by ForTenant when the client authenticates
+// with an API key and another tenant is requested. An API key belongs to one
+// user in one tenant, so it cannot reach any other host.
+var ErrAPIKeyOtherTenant = errors.New(
+	"qlik: an API key reaches only its home tenant; configure OAuth client credentials " +
+		"(client_id and client_secret of a region-level OAuth client) to manage other tenants")
+
+// Config configures a Client. Only TenantURL and one authentication mode are
+// required; zero values of the other fields select the documented defaults.
+type Config struct {
+	// TenantURL is the home tenant, e.g. https://acme.eu.qlikcloud.com. Plain
+	// http is accepted only for loopback hosts (the simulator).
+	TenantURL string
+
+	// APIKey authenticates with an API key. Set either APIKey or both
+	// ClientID and ClientSecret.
+	APIKey string
+
+	// ClientID and ClientSecret authenticate as an OAuth machine-to-machine
+	// client. Tokens are minted per host from that host's /oauth/token.
+	ClientID     string
+	ClientSecret string
+
+	// RegistrationURL is the optional regional register host, e.g.
+	// https://register.eu.qlikcloud.com, used to create and deactivate tenants.
+	RegistrationURL string
+
+	// UserAgent is the full User-Agent header. The provider builds it from its
+	// own and Terraform's versions.
+	UserAgent string
+
+	// MaxRetries is the number of retries after the first attempt. Zero
+	// selects 10; a negative value disables retries.
+	MaxRetries int
+
+	// RetryWaitMin and RetryWaitMax bound the capped exponential backoff
+	// (defaults 1s and 30s). A Retry-After header on 429/503 takes precedence.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+
+	// RequestTimeout bounds one attempt (connect, send, read); zero selects 2m.
+	RequestTimeout time.Duration
+
+	// RateLimits overrides the client-side pacing. The zero value paces at
+	// Qlik's published limits.
+	RateLimits RateLimits
+
+	// VisibilityGrace is how long after creating an object a 404 for it (or
+	// for one of its sub-resources) is retried, because Qlik may serve a new
+	// object only after a few seconds. Zero selects 10s; negative disables.
+	VisibilityGrace time.Duration
+
+	// Logger receives request logs with secrets masked; nil disables logging.
+	Logger Logger
+}
+
+// Client is a Qlik Cloud REST client bound to one host. The value returned by
+// New is bound to the home tenant; ForTenant returns views of other hosts
+// that share transport, token cache and rate limiters. A Client is safe for
+// concurrent use.
+type Client struct {
+	core *core
+	ep   endpoint
+}
+
+// endpoint is the scheme and normalised host[:port] a view talks to.
+type endpoint struct {
+	scheme string
+	host   string
+}
+
+func (e endpoint) baseURL() string { return e.scheme + "://" + e.host }
+
+// core is the state shared by all views of one Client.
+type core struct {
+	cfg          Config
+	home         endpoint
+	registration *endpoint
+	httpClient   *http.Client
+	tokens       *tokenCache
+	limits       *rateLimiter
+	redact       *redactor
+	log          logSink
+	created      *recentCreates
+	now          func() time.Time
+}
+
+// New validates cfg and returns a client bound to the home tenant.
+func New(cfg Config) (*Client, error) {
+	if err := ValidateBaseURL(cfg.TenantURL); err != nil {
+		return nil, fmt.Errorf("qlik: invalid tenant URL: %w", err)
+	}
+	home, err := endpointFromURL(cfg.TenantURL)
+	if err != nil {
+		return nil, fmt.Errorf("qlik: invalid tenant URL: %w", err)
+	}
+
+	hasKey := cfg.APIKey != ""
+	hasOAuth := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case hasKey && hasOAuth:
+		return nil, errors.New("qlik: configure either an API key or OAuth client credentials (client_id and client_secret), not both")
+	case !hasKey && !hasOAuth:
+		return nil, errors.New("qlik: no credentials: configure an API key or OAuth client credentials (client_id and client_secret)")
+	case hasOAuth && (cfg.ClientID == "" || cfg.ClientSecret == ""):
+		return nil, errors.New("qlik: OAuth client credentials need both client_id and client_secret")
+	}
+
+	var registration *endpoint
+	if cfg.RegistrationURL != "" {
+		if err := ValidateBaseURL(cfg.RegistrationURL); err != nil {
+			return nil, fmt.Errorf("qlik: invalid registration URL: %w", err)
+		}
+		ep, err := endpointFromURL(cfg.RegistrationURL)
+		if err != nil {
+			return nil, fmt.Errorf("qlik: invalid registration URL: %w", err)
+		}
+		registration = &ep
+	}
+
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = defaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RequestTimeout < 0 {
+		return nil, errors.New("qlik: retry waits and request timeout must not be negative")
+	}
+	if cfg.RetryWaitMin == 0 {
+		cfg.RetryWaitMin = defaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax == 0 {
+		cfg.RetryWaitMax = defaultRetryWaitMax
+	}
+	if cfg.RetryWaitMax < cfg.RetryWaitMin {
+		cfg.RetryWaitMax = cfg.RetryWaitMin
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.VisibilityGrace == 0 {
+		cfg.VisibilityGrace = defaultVisibilityGrace
+	} else if cfg.VisibilityGrace < 0 {
+		cfg.VisibilityGrace = 0
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = defaultUserAgent
+	}
+	limits, err := newRateLimiter(cfg.RateLimits)
+	if err != nil {
+		return nil, err
+	}
+
+	red := newRedactor()
+	red.add(cfg.APIKey)
+	red.add(cfg.ClientSecret)
+
+	c := &core{
+		cfg:          cfg,
+		home:         home,
+		registration: registration,
+		tokens:       newTokenCache(),
+		limits:       limits,
+		redact:       red,
+		log:          logSink{l: cfg.Logger, r: red},
+		created:      &recentCreates{grace: cfg.VisibilityGrace},
+		now:          time.Now,
+	}
+	c.httpClient = c.newHTTPClient()
+	return &Client{core: c, ep: home}, nil
+}
+
+// newHTTPClient builds the transport shared by all views. Its round tripper
+// paces, authenticates, bounds and logs each attempt (see transport).
+func (c *core) newHTTPClient() *http.Client {
+	rt := http.DefaultTransport
+	if base, ok := http.DefaultTransport.(*http.Transport); ok {
+		t := base.Clone()
+		t.MaxIdleConnsPerHost = 16
+		rt = t
+	}
+	return &http.Client{
+		Transport: &transport{core: c, base: rt},
+		// Qlik redirects /users/me and /tenants/me on the same host. Refuse to
+		// follow anywhere else so a redirect can never carry the request (or a
+		// token minted for it) to another host.
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= 10 {
+				return permanent(errors.New("stopped after 10 redirects"))
+			}
+			if !sameEndpoint(req.URL, via[0].URL) {
+				return permanent(fmt.Errorf("refusing to follow a redirect from %s to another host (%s)", via[0].URL.Host, req.URL.Host))
+			}
+			return nil
+		},
+	}
+}
+
+// ForTenant returns a view of the client bound to https://<hostname> (http://
+// for loopback hosts). An empty hostname or the home host returns the home
+// view. With API-key authentication any other host fails with
+// ErrAPIKeyOtherTenant. The view shares transport, token cache and rate
+// limiters with c.
+func (c *Client) ForTenant(hostname string) (*Client, error) {
+	homeView := c
+	if c.ep != c.core.home {
+		homeView = &Client{core: c.core, ep: c.core.home}
+	}
+	if strings.TrimSpace(hostname) == "" {
+		return homeView, nil
+	}
+	host, err := parseHostname(hostname)
+	if err != nil {
+		return nil, err
+	}
+	if sameHost(c.core.home, host) {
+		return homeView, nil
+	}
+	if c.core.cfg.APIKey != "" {
+		return nil, fmt.Errorf("%w (home tenant %s, requested %s)", ErrAPIKeyOtherTenant, c.core.home.host, host)
+	}
+	if c.ep.host == normalizeHost(c.ep.scheme, host) && c.ep.scheme != "" {
+		return c, nil
+	}
+	if r := c.core.registration; r != nil && sameHost(*r, host) {
+		return &Client{core: c.core, ep: *r}, nil
+	}
+	scheme := "https"
+	if isLoopbackHost(host) && (c.core.home.scheme != "https" || !isLoopbackHost(c.core.home.host)) {
+		// Simulator tenants live on 127.0.0.1:PORT over plain http. When the home
+		// tenant itself is a loopback https server (a TLS test server), keep https.
+		scheme = "http"
+	}
+	return &Client{core: c.core, ep: endpoint{scheme: scheme, host: normalizeHost(scheme, host)}}, nil
+}
+
+// Registration returns a view bound to the configured RegistrationURL, the
+// regional register host used to create and deactivate tenants. It needs
+// OAuth client credentials.
+func (c *Client) Registration() (*Client, error) {
+	r := c.core.registration
+	if r == nil {
+		return nil, errors.New("qlik: no registration URL configured; set registration_url (e.g. https://register.eu.qlikcloud.com)")
+	}
+	if c.core.cfg.APIKey != "" {
+		return nil, fmt.Errorf("%w (requested the register host %s)", ErrAPIKeyOtherTenant, r.host)
+	}
+	return &Client{core: c.core, ep: *r}, nil
+}
+
+// Hostname returns the host[:port] this view talks to.
+func (c *Client) Hostname() string { return c.ep.host }
+
+// AuthMode returns AuthModeAPIKey or AuthModeOAuth2.
+func (c *Client) AuthMode() string {
+	if c.core.cfg.APIKey != "" {
+		return AuthModeAPIKey
+	}
+	return AuthModeOAuth2
+}
+
+func (c *core) oauth() bool { return c.cfg.APIKey == "" }
+
+// ValidateBaseURL checks a tenant or registration URL: absolute, scheme https
+// (http only for loopback hosts: 127.0.0.0/8, ::1, localhost), a host, no path
+// beyond "/", and no query, fragment or user information.
+func ValidateBaseURL(raw string) error {
+	if strings.TrimSpace(raw) == "" {
+		return errors.New("URL must not be empty; give the scheme and host, e.g. https://acme.eu.qlikcloud.com")
+	}
+	if strings.TrimSpace(raw) != raw {
+		return errors.New("URL must not contain leading or trailing spaces")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Error echoes the input, which may hold a password; keep only the cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("URL is not valid: %w", err)
+	}
+	if u.User != nil {
+		return errors.New("URL must not contain user information (user:password@); pass credentials in their own settings")
+	}
+	shown := u.String()
+	if !u.IsAbs() || u.Opaque != "" {
+		return fmt.Errorf("URL %q must be absolute with a scheme and host, e.g. https://acme.eu.qlikcloud.com", shown)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return fmt.Errorf("URL %q has no host", shown)
+	}
+	if p := u.Port(); p != "" {
+		if err := validPort(p); err != nil {
+			return fmt.Errorf("URL %q: %w", shown, err)
+		}
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopbackHost(u.Host) {
+			return fmt.Errorf("URL %q must use https; plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost)", shown)
+		}
+	default:
+		return fmt.Errorf("URL %q has scheme %q; use https", shown, u.Scheme)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return fmt.Errorf("URL %q must not have a path (got %q); give only the scheme and host, e.g. https://acme.eu.qlikcloud.com", shown, u.Path)
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		return fmt.Errorf("URL %q must not have a query string", shown)
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		return fmt.Errorf("URL %q must not have a fragment", shown)
+	}
+	return nil
+}
+
+// endpointFromURL converts a validated base URL.
+func endpointFromURL(raw string) (endpoint, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return endpoint{}, err
+	}
+	scheme := strings.ToLower(u.Scheme)
+	return endpoint{scheme: scheme, host: normalizeHost(scheme, u.Host)}, nil
+}
+
+// parseHostname validates a tenant hostname as given in tenant_hostname: a
+// host with an optional port, without scheme, path, query or credentials.
+func parseHostname(raw string) (string, error) {
+	h := strings.TrimSpace(raw)
+	if h != raw {
+		return "", fmt.Errorf("qlik: tenant hostname %q must not contain spaces", raw)
+	}
+	if strings.Contains(h, "://") {
+		return "", fmt.Errorf("qlik: tenant hostname %q must not include a scheme; give only the host, e.g. acme.eu.qlikcloud.com", raw)
+	}
+	if strings.ContainsAny(h, "/?#@ \t") {
+		return "", fmt.Errorf("qlik: tenant hostname %q must be a bare host[:port] without path, query or credentials", raw)
+	}
+	u, err := url.Parse("//" + h)
+	if err != nil || u.Host != h || u.Hostname() == "" {
+		return "", fmt.Errorf("qlik: tenant hostname %q is not a valid host[:port]", raw)
+	}
+	if p := u.Port(); p != "" {
+		if err := validPort(p); err != nil {
+			return "", fmt.Errorf("qlik: tenant hostname %q: %w", raw, err)
+		}
+	} else if strings.HasSuffix(h, ":") {
+		return "", fmt.Errorf("qlik: tenant hostname %q has an empty port", raw)
+	}
+	return strings.ToLower(h), nil
+}
+
+func validPort(p string) error {
+	n := 0
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return fmt.Errorf("port %q is not a number", p)
+		}
+		n = n*10 + int(r-'0')
+		if n > 65535 {
+			return fmt.Errorf("port %q is out of range", p)
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("port %q is out of range", p)
+	}
+	return nil
+}
+
+// normalizeHost lower-cases host and drops the scheme's default port, so that
+// acme.eu.qlikcloud.com and ACME.eu.qlikcloud.com:443 share one token and one
+// rate limiter.
+func normalizeHost(scheme, host string) string {
+	host = strings.ToLower(host)
+	if h, p, err := net.SplitHostPort(host); err == nil {
+		if (scheme == "https" && p == "443") || (scheme == "http" && p == "80") {
+			if strings.Contains(h, ":") {
+				return "[" + h + "]"
+			}
+			return h
+		}
+	}
+	return host
+}
+
+// sameHost reports whether hostname (no scheme) names the endpoint's host.
+// A hostname without port matches the endpoint's default port.
+func sameHost(ep endpoint, hostname string) bool {
+	return normalizeHost(ep.scheme, hostname) == ep.host
+}
+
+func sameEndpoint(a, b *url.URL) bool {
+	sa, sb := strings.ToLower(a.Scheme), strings.ToLower(b.Scheme)
+	return sa == sb && normalizeHost(sa, a.Host) == normalizeHost(sb, b.Host)
+}
+
+// isLoopbackHost reports whether host[:port] is localhost or a loopback IP.
+func isLoopbackHost(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,212 @@
+package qlik
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// conflictLookupAttempts bounds the lookups after a 409 that follows an
+// attempt with unknown outcome. The object exists then, but Qlik may not
+// list it for a few seconds after creation.
+const conflictLookupAttempts = 6
+
+// isAmbiguous reports whether a failed create may nevertheless have been
+// committed by the server: a 5xx, or a connection that broke after the
+// request may have been sent (reset, EOF, timeout). A 4xx, a 429 and a
+// connection that never opened are unambiguous: nothing was created.
+func isAmbiguous(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode >= 500
+	}
+	var te *transportError
+	if errors.As(err, &te) {
+		return !te.notSent
+	}
+	return false
+}
+
+// worthRetrying reports whether an ambiguous create failure is transient. A
+// 500 is ambiguous (looked up) but usually deterministic, so not repeated.
+func worthRetrying(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	var te *transportError
+	return errors.As(err, &te)
+}
+
+// createWithRecovery runs a create, which Qlik does not make idempotent,
+// so that failures never produce duplicates:
+//
+//   - create itself (one do call) retries only what provably did not reach
+//     the server: 429 and connections that never opened;
+//   - after an ambiguous failure, lookup searches for the object by its
+//     natural key; if found it is adopted, otherwise create runs again;
+//   - a 409 after an ambiguous failure means that earlier attempt committed,
+//     so lookup is retried until the object becomes visible and adopted;
+//   - a 409 on an unambiguous first attempt is returned as is, so the user
+//     sees Qlik's code and title.
+//
+// what names the object in errors and logs ("space \"Sales\"").
+func createWithRecovery[T any](ctx context.Context, c *Client, what string,
+	create func(context.Context) (T, error),
+	lookup func(context.Context) (T, bool, error),
+) (T, error) {
+	var zero T
+	core := c.core
+	ambiguous := false
+	for attempt := 0; ; attempt++ {
+		v, err := create(ctx)
+		if err == nil {
+			return v, nil
+		}
+		if ctx.Err() != nil {
+			return zero, err
+		}
+		switch {
+		case ambiguous && IsConflict(err):
+			core.log.debug(ctx, "qlik: create answered 409 after an attempt with unknown outcome; looking for the object that attempt created", map[string]any{
+				"object": what, "host": c.ep.host,
+			})
+			found, ok, lerr := lookupUntilVisible(ctx, core, lookup)
+			if ok {
+				core.log.debug(ctx, "qlik: adopted object created by an earlier attempt", map[string]any{"object": what, "host": c.ep.host})
+				return found, nil
+			}
+			if lerr != nil {
+				return zero, fmt.Errorf("%w; an earlier attempt may have created the %s, but looking it up failed: %w", err, what, lerr)
+			}
+			return zero, err
+
+		case isAmbiguous(err):
+			ambiguous = true
+			core.log.debug(ctx, "qlik: create failed with unknown outcome; looking the object up before trying again", map[string]any{
+				"object": what, "host": c.ep.host, "error": err,
+			})
+			found, ok, lerr := lookup(ctx)
+			if lerr != nil {
+				return zero, fmt.Errorf("%w; looking up whether the %s was created anyway failed: %w", err, what, lerr)
+			}
+			if ok {
+				core.log.debug(ctx, "qlik: adopted object created by the failed attempt", map[string]any{"object": what, "host": c.ep.host})
+				return found, nil
+			}
+			if !worthRetrying(err) || attempt >= core.cfg.MaxRetries {
+				return zero, err
+			}
+			wait := jitterBackoff(core.cfg.RetryWaitMin, core.cfg.RetryWaitMax, attempt)
+			core.log.debug(ctx, "qlik: object not found; retrying create", map[string]any{
+				"object": what, "host": c.ep.host, "wait_ms": wait.Milliseconds(),
+			})
+			if serr := sleepCtx(ctx, wait); serr != nil {
+				return zero, fmt.Errorf("creating %s: %w (last error: %w)", what, serr, err)
+			}
+
+		default:
+			return zero, err
+		}
+	}
+}
+
+// lookupUntilVisible retries lookup with backoff while the object is not
+// yet visible or the lookup fails transiently.
+func lookupUntilVisible[T any](ctx context.Context, core *core, lookup func(context.Context) (T, bool, error)) (T, bool, error) {
+	var zero T
+	var lastErr error
+	for i := range conflictLookupAttempts {
+		if i > 0 {
+			if err := sleepCtx(ctx, equalJitterBackoff(core.cfg.RetryWaitMin, core.cfg.RetryWaitMax, i-1)); err != nil {
+				return zero, false, err
+			}
+		}
+		v, ok, err := lookup(ctx)
+		if ok {
+			return v, true, nil
+		}
+		lastErr = err
+		if err != nil && ctx.Err() != nil {
+			return zero, false, err
+		}
+	}
+	return zero, false, lastErr
+}
+
+// defaultVisibilityGrace is how long after a create a 404 on the new object
+// is taken for delayed visibility rather than absence.
+const defaultVisibilityGrace = 10 * time.Second
+
+// maxGraceRetries bounds the retries of one call inside the grace period.
+const maxGraceRetries = 8
+
+// recentCreates remembers objects this client created within the grace
+// period, by host and object path, until they have been seen once.
+type recentCreates struct {
+	grace   time.Duration // zero disables the mechanism
+	mu      sync.Mutex
+	entries map[string]time.Time // host + " " + path
+}
+
+func (r *recentCreates) note(host, path string, now time.Time) {
+	if r.grace <= 0 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.entries == nil {
+		r.entries = map[string]time.Time{}
+	}
+	for k, t := range r.entries {
+		if now.Sub(t) > r.grace {
+			delete(r.entries, k)
+		}
+	}
+	r.entries[host+" "+path] = now
+}
+
+// forget drops the entries that path (an object or one of its
+// sub-resources) proves visible.
+func (r *recentCreates) forget(host, path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.entries {
+		h, p, _ := strings.Cut(k, " ")
+		if h == host && (path == p || strings.HasPrefix(path, p+"/")) {
+			delete(r.entries, k)
+		}
+	}
+}
+
+// graceWait reports how long to wait before retrying the n-th 404 for path
+// (the object itself or one of its sub-resources) on host, or false when
+// the path is not a recent create or its grace period is over.
+func (r *recentCreates) graceWait(host, path string, n int, c *core) (time.Duration, bool) {
+	if n >= maxGraceRetries || r.grace <= 0 {
+		return 0, false
+	}
+	now := c.now()
+	r.mu.Lock()
+	var created time.Time
+	for k, t := range r.entries {
+		h, p, _ := strings.Cut(k, " ")
+		if h == host && (path == p || strings.HasPrefix(path, p+"/")) && t.After(created) {
+			created = t
+		}
+	}
+	r.mu.Unlock()
+	remaining := r.grace - now.Sub(created)
+	if created.IsZero() || remaining <= 0 {
+		return 0, false
+	}
+	return min(equalJitterBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, n), remaining), true
+}

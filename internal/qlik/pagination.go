@@ -1,0 +1,172 @@
+package qlik
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// maxPages stops a list that never ends (a server bug or a cursor loop).
+const maxPages = 10000
+
+// linkHref decodes a pagination link given as {"href": "..."}, as a bare
+// string, or as null.
+type linkHref string
+
+func (l *linkHref) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*l = ""
+		return nil
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*l = linkHref(s)
+		return nil
+	}
+	var obj struct {
+		Href *string `json:"href"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	if obj.Href != nil {
+		*l = linkHref(*obj.Href)
+	} else {
+		*l = ""
+	}
+	return nil
+}
+
+type pageLinks struct {
+	Next linkHref `json:"next"`
+}
+
+// listPage is the common list envelope: {"data": [...], "links": {...}}.
+type listPage[T any] struct {
+	Data  []T        `json:"data"`
+	Links *pageLinks `json:"links"`
+}
+
+// listAllByNextLink fetches every page by following links.next.href exactly
+// as the API returns it (Qlik's cursors cannot be computed client-side). A
+// link to another host or scheme is refused: it would carry our token there.
+func listAllByNextLink[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
+	var all []T
+	next, q := path, query
+	seen := map[string]bool{}
+	for range maxPages {
+		var p listPage[T]
+		if _, err := c.do(ctx, &request{method: http.MethodGet, path: next, query: q, out: &p}); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Data...)
+		if p.Links == nil || p.Links.Next == "" {
+			return all, nil
+		}
+		href := string(p.Links.Next)
+		if err := c.checkPageLink(href); err != nil {
+			return nil, err
+		}
+		if seen[href] {
+			return nil, fmt.Errorf("qlik: GET %s: pagination loop: the API returned the next link %q twice", path, href)
+		}
+		seen[href] = true
+		next, q = href, nil
+	}
+	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
+}
+
+// checkPageLink accepts a relative link or an absolute one on the view's
+// own scheme and host.
+func (c *Client) checkPageLink(href string) error {
+	u, err := url.Parse(href)
+	if err != nil {
+		return fmt.Errorf("qlik: invalid pagination link %q: %w", href, err)
+	}
+	if u.IsAbs() || u.Host != "" {
+		if !sameEndpoint(u, &url.URL{Scheme: c.ep.scheme, Host: c.ep.host}) {
+			return fmt.Errorf("qlik: refusing to follow a pagination link to %s://%s: this client is bound to %s",
+				u.Scheme, u.Host, c.ep.baseURL())
+		}
+		return nil
+	}
+	if len(u.Path) == 0 || u.Path[0] != '/' {
+		return fmt.Errorf("qlik: pagination link %q is neither absolute nor rooted", href)
+	}
+	return nil
+}
+
+// listAllStartingAfter fetches every page of an API that pages by object ID
+// (web integrations, API keys): each request asks for the objects after
+// the last ID of the previous page.
+func listAllStartingAfter[T any](ctx context.Context, c *Client, path string, query url.Values, limit int, idOf func(T) string) ([]T, error) {
+	if limit <= 0 {
+		return nil, errors.New("qlik: listAllStartingAfter needs a positive page size")
+	}
+	q := cloneValues(query)
+	q.Set("limit", strconv.Itoa(limit))
+	q.Del("startingAfter")
+	var all []T
+	last := ""
+	for range maxPages {
+		var p listPage[T]
+		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Data...)
+		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
+			return all, nil
+		}
+		id := idOf(p.Data[len(p.Data)-1])
+		if id == "" {
+			return nil, fmt.Errorf("qlik: GET %s: cannot page on: the last object of a page has no id", path)
+		}
+		if id == last {
+			return nil, fmt.Errorf("qlik: GET %s: pagination loop: startingAfter=%s returned the same page", path, id)
+		}
+		last = id
+		q.Set("startingAfter", id)
+	}
+	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
+}
+
+// listAllByPage fetches every page of an API that pages by number (data
+// connections, OAuth tokens), starting at firstPage, until a short or empty
+// page or a response without a next link.
+func listAllByPage[T any](ctx context.Context, c *Client, path string, query url.Values, limit, firstPage int) ([]T, error) {
+	if limit <= 0 {
+		return nil, errors.New("qlik: listAllByPage needs a positive page size")
+	}
+	q := cloneValues(query)
+	q.Set("limit", strconv.Itoa(limit))
+	var all []T
+	for page := firstPage; page < firstPage+maxPages; page++ {
+		q.Set("page", strconv.Itoa(page))
+		var p listPage[T]
+		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Data...)
+		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vals := range v {
+		out[k] = append([]string(nil), vals...)
+	}
+	return out
+}

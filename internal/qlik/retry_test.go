@@ -1,0 +1,246 @@
+package qlik
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// scripted answers the n-th request (1-based) with steps[n-1], and the last
+// step for every request after that.
+func scripted(steps ...func(w http.ResponseWriter, r *http.Request)) (*atomic.Int32, http.Handler) {
+	var n atomic.Int32
+	return &n, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1)) - 1
+		if i >= len(steps) {
+			i = len(steps) - 1
+		}
+		steps[i](w, r)
+	})
+}
+
+func okSpace(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, Space{ID: "s1", Name: "Sales"})
+}
+
+func status(code int, header ...string) func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		writeQlikError(w, code, "E", http.StatusText(code))
+	}
+}
+
+func TestRetry_503ThenSuccess(t *testing.T) {
+	n, h := scripted(status(503), okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	s, err := c.GetSpace(t.Context(), "s1")
+	if err != nil || s.ID != "s1" {
+		t.Fatalf("GetSpace = %+v, %v", s, err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("requests = %d, want 2", n.Load())
+	}
+}
+
+func TestRetry_429HonoursRetryAfter(t *testing.T) {
+	n, h := scripted(status(429, "Retry-After", "1"), okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	start := time.Now()
+	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
+		t.Errorf("returned after %s; Retry-After: 1 must be honoured", elapsed)
+	}
+	if n.Load() != 2 {
+		t.Errorf("requests = %d, want 2", n.Load())
+	}
+}
+
+func TestRetry_400NotRetried(t *testing.T) {
+	n, h := scripted(status(400), okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	_, err := c.GetSpace(t.Context(), "s1")
+	if !errors.Is(err, ErrBadRequest) {
+		t.Fatalf("err = %v, want ErrBadRequest", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("requests = %d, want 1", n.Load())
+	}
+}
+
+func TestRetry_GiveUpReturnsLastAPIError(t *testing.T) {
+	n, h := scripted(status(503))
+	cfg := fastConfig(newServer(t, h).URL)
+	cfg.MaxRetries = 3
+	c := newClient(t, cfg)
+	_, err := c.GetSpace(t.Context(), "s1")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.TraceID != "trace-503" {
+		t.Fatalf("err = %v, want the last 503 with its trace id", err)
+	}
+	if n.Load() != 4 {
+		t.Errorf("requests = %d, want 1 + 3 retries", n.Load())
+	}
+}
+
+func TestRetry_ConnectionResetRetriedForGET(t *testing.T) {
+	n, h := scripted(func(w http.ResponseWriter, _ *http.Request) { hangUp(t, w) }, okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("requests = %d, want 2", n.Load())
+	}
+}
+
+func TestRetry_PerAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	n, h := scripted(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}, okSpace)
+	cfg := fastConfig(newServer(t, h).URL)
+	cfg.RequestTimeout = 100 * time.Millisecond
+	c := newClient(t, cfg)
+	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("requests = %d, want 2", n.Load())
+	}
+}
+
+func TestRetry_CancelDuringBackoffReturnsAtOnce(t *testing.T) {
+	_, h := scripted(status(503))
+	cfg := fastConfig(newServer(t, h).URL)
+	cfg.RetryWaitMin = 5 * time.Second
+	cfg.RetryWaitMax = 10 * time.Second
+	c := newClient(t, cfg)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	var cancelledAt atomic.Int64
+	go func() {
+		time.Sleep(150 * time.Millisecond)
+		cancelledAt.Store(time.Now().UnixNano())
+		cancel()
+	}()
+	_, err := c.GetSpace(ctx, "s1")
+	returned := time.Now()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if d := returned.Sub(time.Unix(0, cancelledAt.Load())); d > 200*time.Millisecond {
+		t.Errorf("returned %s after cancel; backoff sleeps must watch the context", d)
+	}
+}
+
+func TestRetry_CancelDuringRateLimitWait(t *testing.T) {
+	n, h := scripted(okSpace)
+	cfg := fastConfig(newServer(t, h).URL)
+	cfg.RateLimits = RateLimits{Tier1: TierLimit{PerMinute: 1, Burst: 1}}
+	c := newClient(t, cfg)
+	if _, err := c.GetSpace(t.Context(), "s1"); err != nil { // uses the one token
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetSpace(ctx, "s1")
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 400*time.Millisecond {
+		t.Errorf("rate-limit wait ignored the context: %s", d)
+	}
+	if n.Load() != 1 {
+		t.Errorf("requests = %d, want 1", n.Load())
+	}
+}
+
+func TestRetry_POSTNotRetriedOn503(t *testing.T) {
+	// A create is not repeated by the request path after an ambiguous
+	// failure; createWithRecovery decides (tested in create_test.go).
+	n, h := scripted(status(503), okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	_, err := c.do(t.Context(), &request{method: http.MethodPost, path: "/api/v1/things", body: map[string]string{"a": "b"}})
+	if !isAmbiguous(err) {
+		t.Fatalf("err = %v, want an ambiguous 503", err)
+	}
+	if n.Load() != 1 {
+		t.Errorf("requests = %d, want 1", n.Load())
+	}
+}
+
+func TestRetry_ConnectionRefusedIsNotAmbiguous(t *testing.T) {
+	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	cfg := fastConfig("http://" + addr)
+	cfg.MaxRetries = 2
+	log := &captureLogger{}
+	cfg.Logger = log
+	c := newClient(t, cfg)
+	_, err = c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "x", Type: "shared"})
+	var te *transportError
+	if !errors.As(err, &te) || !te.notSent || isAmbiguous(err) {
+		t.Fatalf("err = %v (%T), want a not-sent transport error", err, err)
+	}
+	// Retried blindly by the request path; never looked up (nothing can exist).
+	if got := log.count("debug", "qlik: retrying request"); got != 2 {
+		t.Errorf("retries logged = %d, want 2", got)
+	}
+	if got := log.count("debug", "qlik: create failed with unknown outcome; looking the object up before trying again"); got != 0 {
+		t.Errorf("lookups = %d, want 0", got)
+	}
+}
+
+func TestRetry_DeleteAfterAmbiguousAttemptTreats404AsSuccess(t *testing.T) {
+	// The first DELETE is processed but its answer is lost (503 from a proxy);
+	// the retry finds the space gone.
+	n, h := scripted(status(503), status(404))
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	if err := c.DeleteSpace(t.Context(), "s1"); err != nil {
+		t.Fatalf("DeleteSpace = %v, want success", err)
+	}
+	if n.Load() != 2 {
+		t.Errorf("requests = %d, want 2", n.Load())
+	}
+
+	// A plain 404 is still an error.
+	_, h2 := scripted(status(404))
+	c2 := newClient(t, fastConfig(newServer(t, h2).URL))
+	if err := c2.DeleteSpace(t.Context(), "s1"); !IsNotFound(err) {
+		t.Errorf("DeleteSpace = %v, want ErrNotFound", err)
+	}
+}
+
+func TestJitterBackoffBounds(t *testing.T) {
+	minW, maxW := 10*time.Millisecond, 80*time.Millisecond
+	for n := range 40 {
+		for range 50 {
+			d := jitterBackoff(minW, maxW, n)
+			ceil := min(maxW, minW<<min(n, 20))
+			if d < minW || d > ceil {
+				t.Fatalf("jitterBackoff(n=%d) = %s outside [%s, %s]", n, d, minW, ceil)
+			}
+			e := equalJitterBackoff(minW, maxW, n)
+			if e < ceil/2 || e > ceil {
+				t.Fatalf("equalJitterBackoff(n=%d) = %s outside [%s, %s]", n, e, ceil/2, ceil)
+			}
+		}
+	}
+}

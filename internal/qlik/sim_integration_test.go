@@ -1,0 +1,214 @@
+package qlik_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	// The simulator is used only as a black-box HTTP server here; no type is shared with the client.
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+)
+
+func simClient(t *testing.T, sim *qliksim.Server, oauth bool) *qlik.Client {
+	t.Helper()
+	creds := sim.Credentials()
+	cfg := qlik.Config{
+		TenantURL:       sim.Home().URL,
+		RegistrationURL: sim.RegistrationURL(),
+		UserAgent:       "qlik-sim-test",
+		RetryWaitMin:    40 * time.Millisecond,
+		RetryWaitMax:    400 * time.Millisecond,
+		RateLimits:      qlik.RateLimits{Disabled: true},
+		// Longer than any VisibilityDelay used below, short enough that a
+		// DELETE whose first attempt committed does not idle for long.
+		VisibilityGrace: time.Second,
+	}
+	if oauth {
+		cfg.ClientID, cfg.ClientSecret = creds.ClientID, creds.ClientSecret
+	} else {
+		cfg.APIKey = creds.APIKey
+	}
+	c, err := qlik.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSim_SpaceLifecycle(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{})
+	c := simClient(t, sim, false)
+	ctx := t.Context()
+
+	s, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Finance", Type: "shared", Description: "numbers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ID == "" || s.OwnerID == "" || s.TenantID == "" || s.CreatedAt == "" {
+		t.Errorf("created = %+v", s)
+	}
+	if _, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Finance", Type: "shared"}); !qlik.IsConflict(err) {
+		t.Errorf("duplicate create = %v, want a conflict", err)
+	} else {
+		var apiErr *qlik.APIError
+		if !errors.As(err, &apiErr) || apiErr.Code == "" || apiErr.Title == "" {
+			t.Errorf("conflict lacks Qlik's code/title: %+v", apiErr)
+		}
+	}
+	name := "Finance EMEA"
+	upd, err := c.UpdateSpace(ctx, s.ID, qlik.SpaceUpdateRequest{Name: &name})
+	if err != nil || upd.Name != name || upd.Description != "numbers" {
+		t.Fatalf("UpdateSpace = %+v, %v", upd, err)
+	}
+	found, err := c.FindSpaceByName(ctx, name, "shared")
+	if err != nil || found.ID != s.ID {
+		t.Fatalf("FindSpaceByName = %+v, %v", found, err)
+	}
+	for i := range 25 {
+		if _, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: fmt.Sprintf("bulk %02d", i), Type: "managed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := c.ListSpaces(ctx, qlik.ListSpacesOptions{Limit: 7})
+	if err != nil || len(all) != 26 {
+		t.Fatalf("ListSpaces = %d, %v", len(all), err)
+	}
+	managed, err := c.ListSpaces(ctx, qlik.ListSpacesOptions{Types: []string{"managed"}})
+	if err != nil || len(managed) != 25 {
+		t.Fatalf("ListSpaces(managed) = %d, %v", len(managed), err)
+	}
+
+	if err := sim.SetSpaceContent(sim.Home().Hostname, s.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteSpace(ctx, s.ID); !errors.Is(err, qlik.ErrPreconditionFailed) {
+		t.Errorf("delete of a non-empty space = %v, want 412", err)
+	}
+	if err := sim.SetSpaceContent(sim.Home().Hostname, s.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteSpace(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetSpace(ctx, s.ID); !qlik.IsNotFound(err) {
+		t.Errorf("GetSpace after delete = %v", err)
+	}
+}
+
+func TestSim_OAuthOneTokenPerHost(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{})
+	other, err := sim.AddTenant("customer-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := simClient(t, sim, true)
+	ov, err := c.ForTenant(other.Hostname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Hostname() != other.Hostname {
+		t.Errorf("view hostname %q, want %q", ov.Hostname(), other.Hostname)
+	}
+
+	var wg sync.WaitGroup
+	for i := range 40 {
+		v := c
+		if i%2 == 1 {
+			v = ov
+		}
+		wg.Go(func() {
+			if _, err := v.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: fmt.Sprintf("s%02d", i), Type: "shared"}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, host := range []string{sim.Home().Hostname, other.Hostname} {
+		if n := sim.AuditCount(http.MethodPost, "/oauth/token", host); n != 1 {
+			t.Errorf("%s: %d token requests, want 1", host, n)
+		}
+		if n := len(sim.Spaces(host)); n != 20 {
+			t.Errorf("%s: %d spaces, want 20", host, n)
+		}
+	}
+
+	apiKey := simClient(t, sim, false)
+	if _, err := apiKey.ForTenant(other.Hostname); !errors.Is(err, qlik.ErrAPIKeyOtherTenant) {
+		t.Errorf("API key ForTenant = %v", err)
+	}
+}
+
+func TestSim_ResetAfterCommitWithDelayedVisibility(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
+	c := simClient(t, sim, false)
+	sim.FailNext(1, 0) // the POST commits, then the connection drops
+	s, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Ops", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaces := sim.Spaces(sim.Home().Hostname)
+	if len(spaces) != 1 || spaces[0].ID != s.ID {
+		t.Errorf("server has %d spaces (%+v), want exactly the adopted one %s", len(spaces), spaces, s.ID)
+	}
+}
+
+func TestSim_FaultsConvergeWithoutDuplicates(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{
+		Seed:            7,
+		VisibilityDelay: 100 * time.Millisecond,
+		Faults:          qliksim.Faults{RateLimit: 0.05, Unavailable: 0.15, Reset: 0.15, RetryAfterSeconds: 1},
+	})
+	c := simClient(t, sim, true)
+	const n = 12
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			s, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: fmt.Sprintf("team-%02d", i), Type: "managed"})
+			if err != nil {
+				t.Errorf("create %d: %v", i, err)
+				return
+			}
+			ids[i] = s.ID
+		})
+	}
+	wg.Wait()
+	byName := map[string][]string{}
+	for _, s := range sim.Spaces(sim.Home().Hostname) {
+		byName[s.Name] = append(byName[s.Name], s.ID)
+	}
+	for i := range n {
+		got := byName[fmt.Sprintf("team-%02d", i)]
+		if len(got) != 1 || got[0] != ids[i] {
+			t.Errorf("team-%02d: server ids %v, client id %q; want exactly one, the same", i, got, ids[i])
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	for _, id := range ids {
+		wg.Go(func() {
+			if err := c.DeleteSpace(t.Context(), id); err != nil {
+				t.Errorf("delete %s: %v", id, err)
+			}
+		})
+	}
+	wg.Wait()
+	if left := sim.Spaces(sim.Home().Hostname); len(left) != 0 {
+		t.Errorf("%d spaces left after deleting all", len(left))
+	}
+	faults := 0
+	for _, e := range sim.Audit() {
+		if e.Fault != "" {
+			faults++
+		}
+	}
+	if faults == 0 {
+		t.Error("no faults were injected; the test proves nothing")
+	}
+	t.Logf("%d requests, %d faults injected", len(sim.Audit()), faults)
+}

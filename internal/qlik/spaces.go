@@ -1,0 +1,215 @@
+package qlik
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+const spacesPath = "/api/v1/spaces"
+
+// defaultSpacesPageSize is the page size ListSpaces asks for when the caller
+// does not choose one (Qlik's default is 10).
+const defaultSpacesPageSize = 100
+
+// Space types accepted by POST /api/v1/spaces. A space's type cannot change.
+const (
+	SpaceTypeShared  = "shared"
+	SpaceTypeManaged = "managed"
+	// SpaceTypeData is meant for Qlik Talend Data Integration projects.
+	SpaceTypeData = "data"
+)
+
+// SpaceTypes lists every space type, for validators. Treat it as read-only.
+var SpaceTypes = []string{SpaceTypeShared, SpaceTypeManaged, SpaceTypeData}
+
+// Space is a Qlik Cloud space (REFERENCE §4.3).
+type Space struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	OwnerID     string `json:"ownerId"`
+	TenantID    string `json:"tenantId"`
+	CreatedAt   string `json:"createdAt"`
+	CreatedBy   string `json:"createdBy"`
+	UpdatedAt   string `json:"updatedAt"`
+}
+
+// SpaceCreateRequest is the body of POST /api/v1/spaces. Type is one of
+// shared, managed or data and cannot change later.
+type SpaceCreateRequest struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+}
+
+// SpaceUpdateRequest lists the fields to change; nil leaves a field as is.
+// It is sent as JSON-Patch replace operations.
+type SpaceUpdateRequest struct {
+	Name        *string
+	Description *string
+}
+
+// ListSpacesOptions filters ListSpaces.
+type ListSpacesOptions struct {
+	// Name is Qlik's case-insensitive substring search, not an exact match.
+	Name string
+	// Types restricts the result to these space types.
+	Types []string
+	// Limit is the page size (default 100); ListSpaces still returns every page.
+	Limit int
+}
+
+type patchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value"`
+}
+
+func spacePath(id string) string { return spacesPath + "/" + url.PathEscape(id) }
+
+func checkID(kind, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return fmt.Errorf("%w (%s)", ErrInvalidID, kind)
+	}
+	return nil
+}
+
+// CreateSpace calls POST /api/v1/spaces. A create whose outcome is unknown
+// (5xx, broken connection) is resolved by looking the space up by name and
+// type, so retries never create a second space.
+func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Space, error) {
+	adopted := false
+	s, err := createWithRecovery(ctx, c, fmt.Sprintf("space %q", req.Name),
+		func(ctx context.Context) (*Space, error) {
+			var s Space
+			if _, err := c.do(ctx, &request{method: http.MethodPost, path: spacesPath, body: req, out: &s}); err != nil {
+				return nil, err
+			}
+			return &s, nil
+		},
+		func(ctx context.Context) (*Space, bool, error) {
+			s, err := c.FindSpaceByName(ctx, req.Name, req.Type)
+			if IsNotFound(err) {
+				return nil, false, nil
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			adopted = true
+			return s, true, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if !adopted {
+		// Found by a lookup means already visible; otherwise Qlik may not
+		// serve the new space for a few seconds.
+		c.core.created.note(c.ep.host, spacesPath+"/"+s.ID, c.core.now())
+	}
+	return s, nil
+}
+
+// GetSpace calls GET /api/v1/spaces/{spaceId}.
+func (c *Client) GetSpace(ctx context.Context, id string) (*Space, error) {
+	if err := checkID("space", id); err != nil {
+		return nil, err
+	}
+	var s Space
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: spacePath(id), out: &s}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// UpdateSpace calls PATCH /api/v1/spaces/{spaceId} with replace operations
+// for the fields set in req, and returns the updated space. With nothing to
+// change it reads the space instead of sending an empty patch.
+func (c *Client) UpdateSpace(ctx context.Context, id string, req SpaceUpdateRequest) (*Space, error) {
+	if err := checkID("space", id); err != nil {
+		return nil, err
+	}
+	var ops []patchOp
+	if req.Name != nil {
+		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: *req.Name})
+	}
+	if req.Description != nil {
+		ops = append(ops, patchOp{Op: "replace", Path: "/description", Value: *req.Description})
+	}
+	if len(ops) == 0 {
+		return c.GetSpace(ctx, id)
+	}
+	var s Space
+	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: spacePath(id), body: ops, out: &s}); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// DeleteSpace calls DELETE /api/v1/spaces/{spaceId}. A 412 means the space
+// still holds content.
+func (c *Client) DeleteSpace(ctx context.Context, id string) error {
+	if err := checkID("space", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: spacePath(id)})
+	return err
+}
+
+// ListSpaces calls GET /api/v1/spaces and follows links.next to return every
+// page.
+func (c *Client) ListSpaces(ctx context.Context, opts ListSpacesOptions) ([]Space, error) {
+	q := url.Values{}
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = defaultSpacesPageSize
+	}
+	q.Set("limit", strconv.Itoa(limit))
+	if opts.Name != "" {
+		q.Set("name", opts.Name)
+	}
+	if len(opts.Types) > 0 {
+		q.Set("type", strings.Join(opts.Types, ","))
+	}
+	return listAllByNextLink[Space](ctx, c, spacesPath, q)
+}
+
+// FindSpaceByName calls GET /api/v1/spaces with a name filter and returns
+// the space whose name equals name exactly (and whose type equals spaceType
+// when set). It returns an error matching ErrNotFound when there is none.
+func (c *Client) FindSpaceByName(ctx context.Context, name, spaceType string) (*Space, error) {
+	if name == "" {
+		return nil, errors.New("qlik: FindSpaceByName needs a name")
+	}
+	opts := ListSpacesOptions{Name: name}
+	if spaceType != "" {
+		opts.Types = []string{spaceType}
+	}
+	spaces, err := c.ListSpaces(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	var match []Space
+	for _, s := range spaces {
+		if s.Name == name && (spaceType == "" || s.Type == spaceType) {
+			match = append(match, s)
+		}
+	}
+	switch len(match) {
+	case 0:
+		desc := fmt.Sprintf("no space named %q", name)
+		if spaceType != "" {
+			desc += fmt.Sprintf(" of type %q", spaceType)
+		}
+		return nil, fmt.Errorf("qlik: %s on %s: %w", desc, c.ep.host, ErrNotFound)
+	case 1:
+		return &match[0], nil
+	default:
+		return nil, fmt.Errorf("qlik: %d spaces are named %q on %s; give the space type to choose one", len(match), name, c.ep.host)
+	}
+}

@@ -1,0 +1,68 @@
+package qliksim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// maxJSONBody bounds JSON request bodies of the object APIs; Qlik's are far smaller.
+const maxJSONBody = 1 << 20
+
+// inputError is a client mistake in a request body or query, with the place it was found.
+type inputError struct {
+	detail    string
+	pointer   string // JSON pointer into the body
+	parameter string // query parameter
+}
+
+func (e *inputError) Error() string { return e.detail }
+
+// decodeJSON reads exactly one JSON value from the body into v. Unknown fields are ignored, as Qlik does.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxJSONBody))
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var maxErr *http.MaxBytesError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return &inputError{
+				detail:  fmt.Sprintf("%s must be a %s, not a JSON %s.", typeErr.Field, jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value),
+				pointer: "/" + strings.ReplaceAll(typeErr.Field, ".", "/"),
+			}
+		case errors.As(err, &typeErr):
+			return &inputError{detail: fmt.Sprintf("The request body must be a JSON %s, not a JSON %s.", jsonTypeName(typeErr.Type.Kind().String()), typeErr.Value)}
+		case errors.As(err, &maxErr):
+			return &inputError{detail: fmt.Sprintf("The request body exceeds %d bytes.", maxErr.Limit)}
+		case errors.Is(err, io.EOF):
+			return &inputError{detail: "The request body is empty; a JSON body is required."}
+		default:
+			return &inputError{detail: "The request body is not valid JSON: " + err.Error() + "."}
+		}
+	}
+	if dec.More() {
+		return &inputError{detail: "The request body holds more than one JSON value."}
+	}
+	return nil
+}
+
+// jsonTypeName names a Go kind the way an API user thinks of JSON types.
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	case "int", "int32", "int64", "float64":
+		return "number"
+	default:
+		return kind
+	}
+}

@@ -1,0 +1,149 @@
+package qliksim
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testClient talks to a simulator over real HTTP. Each test gets its own transport so that its connections are
+// closed with it and never leak into another test's goroutine count.
+type testClient struct {
+	t  testing.TB
+	hc *http.Client
+}
+
+func newTestClient(t testing.TB) *testClient {
+	t.Helper()
+	tr := &http.Transport{
+		// Keep-alives off: an injected reset must reach the test as an error, and Go's transport silently retries
+		// an idempotent request that failed on a reused connection.
+		DisableKeepAlives: true,
+	}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &testClient{t: t, hc: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+}
+
+// response is a fully read HTTP response.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r *response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.body, err)
+	}
+}
+
+func (r *response) String() string { return string(r.body) }
+
+// errorCodes returns errors[].code of an error body.
+func (r *response) errorCodes(t testing.TB) []string {
+	t.Helper()
+	var body struct {
+		Errors []struct {
+			Code string `json:"code"`
+		} `json:"errors"`
+	}
+	r.decode(t, &body)
+	codes := make([]string, 0, len(body.Errors))
+	for _, e := range body.Errors {
+		codes = append(codes, e.Code)
+	}
+	return codes
+}
+
+// send performs a request and returns the response or the transport error. body may be nil, a string (sent as
+// JSON), url.Values (sent as a form) or any value (marshalled to JSON).
+func (c *testClient) send(method, rawURL, token string, body any) (*response, error) {
+	c.t.Helper()
+	var rd io.Reader
+	contentType := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd, contentType = strings.NewReader(b), "application/json"
+	case url.Values:
+		rd, contentType = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatalf("marshal body: %v", err)
+		}
+		rd, contentType = bytes.NewReader(buf), "application/json"
+	}
+	req, err := http.NewRequestWithContext(c.t.Context(), method, rawURL, rd)
+	if err != nil {
+		c.t.Fatalf("new request: %v", err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
+}
+
+// do is send for requests that must get an answer.
+func (c *testClient) do(method, rawURL, token string, body any) *response {
+	c.t.Helper()
+	r, err := c.send(method, rawURL, token, body)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, rawURL, err)
+	}
+	return r
+}
+
+// expect is do plus a status check.
+func (c *testClient) expect(status int, method, rawURL, token string, body any) *response {
+	c.t.Helper()
+	r := c.do(method, rawURL, token, body)
+	if r.status != status {
+		c.t.Fatalf("%s %s: status %d, want %d; body %s", method, rawURL, r.status, status, r.body)
+	}
+	return r
+}
+
+// mintToken gets an access token from baseURL's /oauth/token with the simulator's client credentials.
+func (c *testClient) mintToken(s *Server, baseURL string) string {
+	c.t.Helper()
+	creds := s.Credentials()
+	r := c.expect(http.StatusOK, http.MethodPost, baseURL+"/oauth/token", "", map[string]string{
+		"client_id": creds.ClientID, "client_secret": creds.ClientSecret, "grant_type": "client_credentials",
+	})
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	r.decode(c.t, &tok)
+	if tok.AccessToken == "" {
+		c.t.Fatalf("token response without access_token: %s", r.body)
+	}
+	return tok.AccessToken
+}
+
+// createSpace creates a space on baseURL and returns it.
+func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
+	c.t.Helper()
+	r := c.expect(http.StatusCreated, http.MethodPost, baseURL+"/api/v1/spaces", token, map[string]string{"name": name, "type": typ})
+	var sp Space
+	r.decode(c.t, &sp)
+	return sp
+}

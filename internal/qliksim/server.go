@@ -1,0 +1,463 @@
+package qliksim
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// DefaultTokenTTL is the lifetime of an OAuth access token, as documented by Qlik (expires_in 21600).
+const DefaultTokenTTL = 6 * time.Hour
+
+// Options configures a simulator. The zero value is a quiet, fault-free simulator on random loopback ports.
+type Options struct {
+	// ListenHost is the IP address every host listens on; default 127.0.0.1. When it is an unspecified address
+	// (0.0.0.0 or ::) hostnames and URLs still advertise 127.0.0.1.
+	ListenHost string
+	// HomePort and RegisterPort pin the ports of the home tenant and the register host; 0 picks a free port.
+	HomePort     int
+	RegisterPort int
+	// HomeTenantName is the display name of the home tenant; default "home".
+	HomeTenantName string
+
+	// Latency is added to every request before it is handled.
+	Latency time.Duration
+	// Seed drives fault injection, so a given seed and request sequence always fail the same requests.
+	Seed int64
+	// Faults are the initial fault-injection rates; see [Server.SetFaults].
+	Faults Faults
+
+	// EnforceRateLimits turns on Qlik's per-tier rate limits (per host, per identity, per tier).
+	EnforceRateLimits bool
+	// Limits overrides requests per minute for some tiers; tiers not listed (or 0) keep Qlik's limits
+	// (DefaultLimits).
+	Limits map[Tier]int
+
+	// TokenTTL is the lifetime of minted OAuth access tokens; default DefaultTokenTTL.
+	TokenTTL time.Duration
+	// VisibilityDelay hides newly created objects from reads and lists for this long. They still count for
+	// uniqueness, as on Qlik Cloud where reads can lag behind a create.
+	VisibilityDelay time.Duration
+	// SpaceNamesUniquePerType makes space names unique per space type instead of tenant-wide (Qlik does not
+	// document which one applies).
+	SpaceNamesUniquePerType bool
+
+	// Logger, when set, receives one line per request and the HTTP servers' own error log.
+	Logger *slog.Logger
+	// MaxAuditEntries bounds the audit log: once it holds twice this many entries the oldest are dropped down to
+	// this many. 0 keeps everything (tests); a long-running process should set a bound.
+	MaxAuditEntries int
+}
+
+// Credentials are the secrets a client needs to talk to the simulator.
+type Credentials struct {
+	// APIKey is accepted as a bearer token on the home tenant only; its user is a tenant admin.
+	APIKey string
+	// ClientID and ClientSecret identify an OAuth machine-to-machine client that, like a Qlik regional client,
+	// can mint tokens on the register host and on every tenant host.
+	ClientID     string
+	ClientSecret string
+}
+
+// Tenant is a snapshot of one simulated tenant.
+type Tenant struct {
+	ID       string
+	Name     string
+	Hostname string // 127.0.0.1:<port>, the value a client passes as tenant hostname
+	URL      string // http://127.0.0.1:<port>
+	// AdminUserID is the tenant admin user behind the API key; it is set on the home tenant only.
+	AdminUserID string
+	// BotUserID is the user the OAuth client acts as in this tenant.
+	BotUserID string
+}
+
+// Server is a running simulator: a register host and one or more tenants, each on its own loopback listener.
+type Server struct {
+	opts      Options
+	creds     Credentials
+	scopes    []string
+	cursorKey []byte
+	latency   atomic.Int64
+	faults    *faultInjector
+	limiter   *rateLimiter
+	audit     auditLog
+	errorLog  *log.Logger
+
+	mu       sync.RWMutex
+	closed   bool
+	register *host
+	home     *tenantState
+	hosts    map[string]*host // by hostname
+	tenants  []*tenantState   // creation order
+
+	done      chan struct{}
+	closeOnce sync.Once
+	serving   sync.WaitGroup // one per http.Server.Serve goroutine
+	inflight  sync.WaitGroup // one per request inside the middleware
+	active    atomic.Int64   // the same count, readable
+}
+
+// host is one listener with its routes: the register host or a tenant.
+type host struct {
+	hostname string
+	url      string
+	tenant   *tenantState // nil on the register host
+	mux      *http.ServeMux
+	srv      *http.Server
+	ln       net.Listener
+	tokens   *tokenStore // tokens minted here are accepted only here
+}
+
+// tenantState is a tenant's live state; Tenant is its exported snapshot.
+type tenantState struct {
+	id          string
+	name        string
+	host        *host
+	adminUserID string
+	botUserID   string
+	apiKey      string // home tenant only
+
+	usersMu sync.RWMutex
+	users   map[string]bool
+
+	spaces *collection[spaceRecord]
+}
+
+func (t *tenantState) snapshot() *Tenant {
+	return &Tenant{
+		ID:          t.id,
+		Name:        t.name,
+		Hostname:    t.host.hostname,
+		URL:         t.host.url,
+		AdminUserID: t.adminUserID,
+		BotUserID:   t.botUserID,
+	}
+}
+
+func (t *tenantState) hasUser(id string) bool {
+	t.usersMu.RLock()
+	defer t.usersMu.RUnlock()
+	return t.users[id]
+}
+
+// Start starts a simulator with a register host and a home tenant.
+func Start(opts Options) (*Server, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if opts.ListenHost == "" {
+		opts.ListenHost = "127.0.0.1"
+	}
+	if opts.HomeTenantName == "" {
+		opts.HomeTenantName = "home"
+	}
+	if opts.TokenTTL == 0 {
+		opts.TokenTTL = DefaultTokenTTL
+	}
+	s := &Server{
+		opts: opts,
+		creds: Credentials{
+			APIKey:       randomToken(64),
+			ClientID:     randomHex(16),
+			ClientSecret: randomHex(32),
+		},
+		scopes:    []string{"admin_classic", "user_default", "tenants:create", "tenants:deactivate", "tenants:reactivate"},
+		cursorKey: make([]byte, 32),
+		faults:    newFaultInjector(opts.Seed, opts.Faults),
+		limiter:   newRateLimiter(opts.Limits),
+		hosts:     map[string]*host{},
+		done:      make(chan struct{}),
+	}
+	_, _ = rand.Read(s.cursorKey)
+	s.latency.Store(int64(opts.Latency))
+	if opts.Logger != nil {
+		s.errorLog = slog.NewLogLogger(opts.Logger.Handler(), slog.LevelWarn)
+	} else {
+		// net/http logs to the standard logger by default, which would write to a test's or user's stderr.
+		s.errorLog = log.New(io.Discard, "", 0)
+	}
+
+	reg, err := s.newHost(opts.RegisterPort, nil)
+	if err != nil {
+		return nil, fmt.Errorf("start register host: %w", err)
+	}
+	s.registerOAuthRoutes(reg)
+	if err := s.serveHost(reg); err != nil {
+		_ = reg.ln.Close()
+		return nil, err
+	}
+	s.register = reg
+
+	home, err := s.addTenant(opts.HomeTenantName, opts.HomePort, true)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("start home tenant: %w", err)
+	}
+	s.home = home
+	return s, nil
+}
+
+// StartT starts a simulator for a test, fails the test if it cannot start, and closes it when the test ends.
+func StartT(t testing.TB, opts Options) *Server {
+	t.Helper()
+	s, err := Start(opts)
+	if err != nil {
+		t.Fatalf("qliksim: %v", err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (o Options) validate() error {
+	if o.ListenHost != "" && net.ParseIP(o.ListenHost) == nil {
+		return fmt.Errorf("qliksim: ListenHost %q is not an IP address", o.ListenHost)
+	}
+	for name, p := range map[string]int{"HomePort": o.HomePort, "RegisterPort": o.RegisterPort} {
+		if p < 0 || p > 65535 {
+			return fmt.Errorf("qliksim: %s %d out of range", name, p)
+		}
+	}
+	if o.HomePort != 0 && o.HomePort == o.RegisterPort {
+		return errors.New("qliksim: HomePort and RegisterPort must differ")
+	}
+	if o.Latency < 0 || o.TokenTTL < 0 || o.VisibilityDelay < 0 {
+		return errors.New("qliksim: Latency, TokenTTL and VisibilityDelay must not be negative")
+	}
+	if err := o.Faults.validate(); err != nil {
+		return err
+	}
+	for tier, n := range o.Limits {
+		if n < 0 {
+			return fmt.Errorf("qliksim: limit for tier %s is negative", tier)
+		}
+	}
+	if o.MaxAuditEntries < 0 {
+		return errors.New("qliksim: MaxAuditEntries must not be negative")
+	}
+	return nil
+}
+
+// newHost opens a listener; the caller registers routes and then calls serveHost.
+func (s *Server) newHost(port int, t *tenantState) (*host, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(s.opts.ListenHost, strconv.Itoa(port)))
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	tcpAddr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		_ = ln.Close()
+		return nil, fmt.Errorf("listen: unexpected address type %T", ln.Addr())
+	}
+	advertise := s.opts.ListenHost
+	if ip := net.ParseIP(advertise); ip.IsUnspecified() {
+		advertise = "127.0.0.1"
+	}
+	hostname := net.JoinHostPort(advertise, strconv.Itoa(tcpAddr.Port))
+	h := &host{
+		hostname: hostname,
+		url:      "http://" + hostname,
+		tenant:   t,
+		mux:      http.NewServeMux(),
+		ln:       ln,
+		tokens:   newTokenStore(),
+	}
+	h.srv = &http.Server{
+		Handler:           s.handler(h),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          s.errorLog,
+	}
+	return h, nil
+}
+
+// serveHost publishes h and starts serving it, unless the server is already closed.
+func (s *Server) serveHost(h *host) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.hosts[h.hostname] = h
+	if h.tenant != nil {
+		s.tenants = append(s.tenants, h.tenant)
+	}
+	s.serving.Add(1)
+	go func() {
+		defer s.serving.Done()
+		// Serve always returns an error; after Close it is http.ErrServerClosed, and before that any error means
+		// the listener died, which the next request will surface as a connection error.
+		_ = h.srv.Serve(h.ln)
+	}()
+	return nil
+}
+
+// AddTenant starts another tenant on its own loopback port. The OAuth client can mint tokens on it at once.
+func (s *Server) AddTenant(name string) (*Tenant, error) {
+	t, err := s.addTenant(name, 0, false)
+	if err != nil {
+		return nil, err
+	}
+	return t.snapshot(), nil
+}
+
+func (s *Server) addTenant(name string, port int, home bool) (*tenantState, error) {
+	s.mu.RLock()
+	closed, n := s.closed, len(s.tenants)
+	s.mu.RUnlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if name == "" {
+		name = "tenant-" + strconv.Itoa(n+1)
+	}
+	t := &tenantState{
+		id:        newTenantID(),
+		name:      name,
+		botUserID: newObjectID(),
+		users:     map[string]bool{},
+		spaces:    newCollection[spaceRecord](),
+	}
+	t.users[t.botUserID] = true
+	if home {
+		t.adminUserID = newObjectID()
+		t.users[t.adminUserID] = true
+		t.apiKey = s.creds.APIKey
+	}
+	h, err := s.newHost(port, t)
+	if err != nil {
+		return nil, err
+	}
+	t.host = h
+	s.registerOAuthRoutes(h)
+	s.registerSpacesRoutes(h)
+	if err := s.serveHost(h); err != nil {
+		_ = h.ln.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
+// Close stops every listener, drops open connections and waits for all request goroutines to finish. It is safe
+// to call more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.mu.Lock()
+		s.closed = true
+		hosts := make([]*host, 0, len(s.hosts))
+		for _, h := range s.hosts {
+			hosts = append(hosts, h)
+		}
+		s.mu.Unlock()
+		// done wakes requests sleeping for latency; closing the connections cancels the rest.
+		close(s.done)
+		for _, h := range hosts {
+			_ = h.srv.Close()
+		}
+		s.serving.Wait()
+		s.inflight.Wait()
+	})
+}
+
+// enter admits a request unless the server is closing; the caller must call leave.
+func (s *Server) enter() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return false
+	}
+	s.inflight.Add(1)
+	s.active.Add(1)
+	return true
+}
+
+// leave ends a request admitted by enter.
+func (s *Server) leave() {
+	s.active.Add(-1)
+	s.inflight.Done()
+}
+
+// inflightCount is the number of requests being handled.
+func (s *Server) inflightCount() int64 { return s.active.Load() }
+
+// Home returns the home tenant.
+func (s *Server) Home() *Tenant { return s.home.snapshot() }
+
+// Tenant returns the tenant served on hostname (127.0.0.1:<port>), or nil.
+func (s *Server) Tenant(hostname string) *Tenant {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	return t.snapshot()
+}
+
+// Tenants returns every tenant, the home tenant first.
+func (s *Server) Tenants() []*Tenant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]*Tenant, 0, len(s.tenants))
+	for _, t := range s.tenants {
+		out = append(out, t.snapshot())
+	}
+	return out
+}
+
+// RegistrationURL is the register host's URL (http://127.0.0.1:<port>), the simulator's
+// https://register.<region>.qlikcloud.com.
+func (s *Server) RegistrationURL() string { return s.register.url }
+
+// Credentials returns the API key and the OAuth client.
+func (s *Server) Credentials() Credentials { return s.creds }
+
+// Environment returns the settings a provider needs, as NAME=value lines in a fixed order: QLIK_TENANT_URL,
+// QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET, QLIK_REGISTRATION_URL. Values never need shell quoting.
+func (s *Server) Environment() []string {
+	return []string{
+		"QLIK_TENANT_URL=" + s.home.host.url,
+		"QLIK_API_KEY=" + s.creds.APIKey,
+		"QLIK_CLIENT_ID=" + s.creds.ClientID,
+		"QLIK_CLIENT_SECRET=" + s.creds.ClientSecret,
+		"QLIK_REGISTRATION_URL=" + s.register.url,
+	}
+}
+
+// SetLatency changes the per-request latency.
+func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(max(d, 0))) }
+
+func (s *Server) tenantByHostname(hostname string) (*tenantState, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h, ok := s.hosts[hostname]
+	if !ok || h.tenant == nil {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownTenant, hostname)
+	}
+	return h.tenant, nil
+}
+
+// sleep waits d unless the request is cancelled or the server closes; it reports whether the full time passed.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-s.done:
+		return false
+	}
+}

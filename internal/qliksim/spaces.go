@@ -1,0 +1,643 @@
+package qliksim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Space is the simulator's wire form of a Qlik space (spaces.json Space).
+type Space struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Type        string     `json:"type"`
+	Description string     `json:"description"`
+	OwnerID     string     `json:"ownerId"`
+	TenantID    string     `json:"tenantId"`
+	CreatedAt   string     `json:"createdAt"`
+	CreatedBy   string     `json:"createdBy"`
+	UpdatedAt   string     `json:"updatedAt"`
+	Links       SpaceLinks `json:"links"`
+	// Meta depends on who asks, so API responses always carry it and store snapshots leave it nil.
+	Meta *SpaceMeta `json:"meta,omitempty"`
+}
+
+// SpaceLinks are a space's hypermedia links.
+type SpaceLinks struct {
+	Self        Link `json:"self"`
+	Assignments Link `json:"assignments"`
+}
+
+// SpaceMeta is what the caller may do in a space.
+type SpaceMeta struct {
+	Actions         []string `json:"actions"`
+	Roles           []string `json:"roles"`
+	AssignableRoles []string `json:"assignableRoles"`
+}
+
+// spaceRecord is a stored space: the wire fields without the caller-relative parts, plus simulator state.
+type spaceRecord struct {
+	space Space
+	// contentItems stands in for apps and other content, which make DELETE answer 412.
+	contentItems int
+}
+
+const (
+	spaceNameMaxLength = 256
+	spaceNotFoundTitle = "Space not found or access denied"
+)
+
+// spaceNamePattern is SpaceCreate.name's pattern in spaces.json.
+var spaceNamePattern = regexp.MustCompile(`^[^"*?<>/|\\:]+$`)
+
+var spaceTypes = []string{"shared", "managed", "data"}
+
+// assignableRoles per space type follow the RoleType description in spaces.json.
+var assignableRoles = map[string][]string{
+	"shared":  {"codeveloper", "consumer", "dataconsumer", "facilitator", "producer"},
+	"managed": {"basicconsumer", "consumer", "contributor", "dataconsumer", "facilitator", "publisher"},
+	"data":    {"consumer", "dataconsumer", "datapreview", "facilitator", "operator", "producer", "publisher"},
+}
+
+var allRoles = []string{
+	"consumer", "contributor", "dataconsumer", "datapreview", "facilitator",
+	"operator", "producer", "publisher", "basicconsumer", "codeveloper",
+}
+
+// Spaces error codes. spaces.json gives no codes for these answers; the names follow the one Qlik example on
+// record (AssignmentConflict for a duplicate assignment).
+const (
+	codeSpaceNotFound     = "SpaceNotFound"
+	codeSpaceConflict     = "SpaceConflict"
+	codeSpaceNotEmpty     = "SpaceNotEmpty"
+	codeSpaceBadRequest   = "BadRequest"
+	spaceConflictTitle    = "Space already exists. `name` must be unique."
+	spaceNotEmptyTitle    = "Space delete precondition (space not empty) failed"
+	spaceBadRequestTitle  = "Bad request"
+	listLimitDefault      = 10
+	listLimitMax          = 100
+	spaceSortDefaultField = "name"
+)
+
+type spacesAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+func (s *Server) registerSpacesRoutes(h *host) {
+	api := &spacesAPI{s: s, h: h, t: h.tenant}
+	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
+	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
+	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
+	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}", api.get)
+	h.mux.HandleFunc("PATCH /api/v1/spaces/{spaceId}", api.patch)
+	h.mux.HandleFunc("PUT /api/v1/spaces/{spaceId}", api.put)
+	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}", api.delete)
+}
+
+func spaceError(w http.ResponseWriter, status int, code, title, detail string) {
+	writeError(w, status, spacesErrors, apiError{code: code, title: title, detail: detail})
+}
+
+func spaceNotFound(w http.ResponseWriter, id string) {
+	spaceError(w, http.StatusNotFound, codeSpaceNotFound, spaceNotFoundTitle, "No space with id "+id+" is visible to the caller.")
+}
+
+func spaceConflict(w http.ResponseWriter, name string) {
+	spaceError(w, http.StatusConflict, codeSpaceConflict, spaceConflictTitle, "A space named "+strconv.Quote(name)+" already exists.")
+}
+
+func spaceBadRequest(w http.ResponseWriter, err error) {
+	e := apiError{code: codeSpaceBadRequest, title: spaceBadRequestTitle, detail: err.Error()}
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	writeError(w, http.StatusBadRequest, spacesErrors, e)
+}
+
+func validateSpaceName(name, pointer string) error {
+	switch {
+	case name == "":
+		return &inputError{detail: "name is required and must not be empty.", pointer: pointer}
+	case utf8.RuneCountInString(name) > spaceNameMaxLength:
+		return &inputError{detail: fmt.Sprintf("name must be at most %d characters long.", spaceNameMaxLength), pointer: pointer}
+	case !spaceNamePattern.MatchString(name):
+		return &inputError{detail: `name must not contain any of " * ? < > / | \ :`, pointer: pointer}
+	}
+	return nil
+}
+
+func (api *spacesAPI) validateOwner(id, pointer string) error {
+	if id == "" || !api.t.hasUser(id) {
+		return &inputError{detail: "ownerId " + strconv.Quote(id) + " is not a user of this tenant.", pointer: pointer}
+	}
+	return nil
+}
+
+// nameClash is the uniqueness rule: exact names, tenant-wide unless Options.SpaceNamesUniquePerType.
+func (s *Server) nameClash(a, b Space) bool {
+	return a.Name == b.Name && (!s.opts.SpaceNamesUniquePerType || a.Type == b.Type)
+}
+
+// withLinks fills the links of a stored space.
+func (api *spacesAPI) withLinks(sp Space) Space {
+	self := api.h.url + "/api/v1/spaces/" + sp.ID
+	sp.Links = SpaceLinks{Self: Link{Href: self}, Assignments: Link{Href: self + "/assignments"}}
+	return sp
+}
+
+// render is a space as c sees it. Every identity in the simulator is a tenant admin, so all may manage every
+// space; the owner also holds every assignable role, which is what Qlik reports for owners.
+func (api *spacesAPI) render(sp Space, c *caller) Space {
+	sp = api.withLinks(sp)
+	assignable := slices.Clone(assignableRoles[sp.Type])
+	sort.Strings(assignable)
+	roles := []string{}
+	if c.userID != "" && c.userID == sp.OwnerID {
+		roles = slices.Clone(assignable)
+	}
+	actions := []string{"change_owner", "create", "delete", "read", "update"}
+	if slices.Contains(roles, "publisher") {
+		actions = append(actions, "publish")
+	}
+	sp.Meta = &SpaceMeta{Actions: actions, Roles: roles, AssignableRoles: assignable}
+	return sp
+}
+
+type spaceCreateRequest struct {
+	Name        *string `json:"name"`
+	Type        *string `json:"type"`
+	Description *string `json:"description"`
+}
+
+func (api *spacesAPI) create(w http.ResponseWriter, r *http.Request) {
+	var req spaceCreateRequest
+	if err := decodeJSON(r, &req); err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
+	if req.Name == nil {
+		spaceBadRequest(w, &inputError{detail: "name is required.", pointer: "/name"})
+		return
+	}
+	if err := validateSpaceName(*req.Name, "/name"); err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
+	if req.Type == nil {
+		spaceBadRequest(w, &inputError{detail: "type is required: one of shared, managed, data.", pointer: "/type"})
+		return
+	}
+	if !slices.Contains(spaceTypes, *req.Type) {
+		spaceBadRequest(w, &inputError{detail: "type " + strconv.Quote(*req.Type) + " is invalid: use shared, managed or data.", pointer: "/type"})
+		return
+	}
+	c := callerFrom(r.Context())
+	now := time.Now()
+	stamp := formatTime(now)
+	sp := Space{
+		ID:        newObjectID(),
+		Name:      *req.Name,
+		Type:      *req.Type,
+		OwnerID:   c.userID,
+		TenantID:  api.t.id,
+		CreatedAt: stamp,
+		CreatedBy: c.userID,
+		UpdatedAt: stamp,
+	}
+	if req.Description != nil {
+		sp.Description = *req.Description
+	}
+	err := api.t.spaces.insert(sp.ID, spaceRecord{space: sp}, now.Add(api.s.opts.VisibilityDelay), func(existing spaceRecord) bool {
+		return api.s.nameClash(sp, existing.space)
+	})
+	if err != nil {
+		spaceConflict(w, sp.Name)
+		return
+	}
+	writeJSON(w, http.StatusCreated, api.render(sp, c))
+}
+
+func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("spaceId")
+	rec, ok := api.t.spaces.get(id, time.Now(), false)
+	if !ok {
+		spaceNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
+}
+
+// update applies change to a visible space and answers 200 with the result, mapping store errors to Qlik's
+// statuses.
+func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func(*Space) error) {
+	id := r.PathValue("spaceId")
+	now := time.Now()
+	var attempted string // the name a conflict is about, for the error detail
+	rec, err := api.t.spaces.update(id, now, false, func(cur spaceRecord) (spaceRecord, error) {
+		if err := change(&cur.space); err != nil {
+			return cur, err
+		}
+		attempted = cur.space.Name
+		cur.space.UpdatedAt = formatTime(now)
+		return cur, nil
+	}, func(updated, other spaceRecord) bool {
+		return api.s.nameClash(updated.space, other.space)
+	})
+	var in *inputError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		spaceNotFound(w, id)
+	case errors.Is(err, ErrConflict):
+		spaceConflict(w, attempted)
+	case errors.As(err, &in):
+		spaceBadRequest(w, err)
+	case err != nil:
+		spaceError(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
+	default:
+		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
+	}
+}
+
+// patchPaths are the paths SpacePatch allows, with the field each replaces.
+var patchPaths = []string{"/name", "/ownerId", "/description"}
+
+type patchOp struct {
+	op, path, value string
+}
+
+// parsePatch checks a SpacePatch document. It is validated up front so that an invalid operation anywhere
+// rejects the whole document, as JSON Patch requires.
+func (api *spacesAPI) parsePatch(r *http.Request) ([]patchOp, error) {
+	var raw []map[string]json.RawMessage
+	if err := decodeJSON(r, &raw); err != nil {
+		return nil, err
+	}
+	if len(raw) == 0 {
+		return nil, &inputError{detail: "The patch document must hold at least one operation."}
+	}
+	ops := make([]patchOp, 0, len(raw))
+	for i, m := range raw {
+		at := "/" + strconv.Itoa(i)
+		var op patchOp
+		for _, f := range []struct {
+			name string
+			dst  *string
+		}{{"op", &op.op}, {"path", &op.path}, {"value", &op.value}} {
+			v, ok := m[f.name]
+			if !ok || string(v) == "null" {
+				return nil, &inputError{detail: f.name + " is required in every operation.", pointer: at + "/" + f.name}
+			}
+			if err := json.Unmarshal(v, f.dst); err != nil {
+				return nil, &inputError{detail: f.name + " must be a string.", pointer: at + "/" + f.name}
+			}
+		}
+		if op.op != "replace" {
+			return nil, &inputError{detail: "op " + strconv.Quote(op.op) + " is not supported; only replace is.", pointer: at + "/op"}
+		}
+		if !slices.Contains(patchPaths, op.path) {
+			return nil, &inputError{detail: "path " + strconv.Quote(op.path) + " cannot be patched; use /name, /ownerId or /description.", pointer: at + "/path"}
+		}
+		switch op.path {
+		case "/name":
+			if err := validateSpaceName(op.value, at+"/value"); err != nil {
+				return nil, err
+			}
+		case "/ownerId":
+			if err := api.validateOwner(op.value, at+"/value"); err != nil {
+				return nil, err
+			}
+		}
+		ops = append(ops, op)
+	}
+	return ops, nil
+}
+
+func (api *spacesAPI) patch(w http.ResponseWriter, r *http.Request) {
+	ops, err := api.parsePatch(r)
+	if err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
+	api.update(w, r, func(sp *Space) error {
+		for _, op := range ops {
+			switch op.path {
+			case "/name":
+				sp.Name = op.value
+			case "/ownerId":
+				sp.OwnerID = op.value
+			case "/description":
+				sp.Description = op.value
+			}
+		}
+		return nil
+	})
+}
+
+// spaceUpdateRequest is SpaceUpdate: every field optional, absent fields unchanged, type immutable (a type in the
+// body is ignored like any unknown field).
+type spaceUpdateRequest struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	OwnerID     *string `json:"ownerId"`
+}
+
+func (api *spacesAPI) put(w http.ResponseWriter, r *http.Request) {
+	var req spaceUpdateRequest
+	if err := decodeJSON(r, &req); err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
+	if req.Name != nil {
+		if err := validateSpaceName(*req.Name, "/name"); err != nil {
+			spaceBadRequest(w, err)
+			return
+		}
+	}
+	if req.OwnerID != nil {
+		if err := api.validateOwner(*req.OwnerID, "/ownerId"); err != nil {
+			spaceBadRequest(w, err)
+			return
+		}
+	}
+	api.update(w, r, func(sp *Space) error {
+		if req.Name != nil {
+			sp.Name = *req.Name
+		}
+		if req.Description != nil {
+			sp.Description = *req.Description
+		}
+		if req.OwnerID != nil {
+			sp.OwnerID = *req.OwnerID
+		}
+		return nil
+	})
+}
+
+var errSpaceNotEmpty = errors.New("space not empty")
+
+func (api *spacesAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("spaceId")
+	var items int
+	err := api.t.spaces.remove(id, time.Now(), false, func(cur spaceRecord) error {
+		if cur.contentItems > 0 {
+			items = cur.contentItems
+			return errSpaceNotEmpty
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, ErrNotFound):
+		spaceNotFound(w, id)
+	case errors.Is(err, errSpaceNotEmpty):
+		spaceError(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
+			fmt.Sprintf("The space still holds %d item(s); delete or move them first.", items))
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// spaceTypesResponse is SpaceTypes: data is an array of type names.
+type spaceTypesResponse struct {
+	Data []string `json:"data"`
+}
+
+func (api *spacesAPI) types(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, spaceTypesResponse{Data: slices.Clone(spaceTypes)})
+}
+
+type spaceList struct {
+	Data  []Space       `json:"data"`
+	Links listLinks     `json:"links"`
+	Meta  spaceListMeta `json:"meta"`
+}
+
+type spaceListMeta struct {
+	Count int `json:"count"`
+}
+
+// spaceSortKeys are the sort fields GET /spaces supports, each with a key that ends in the id so keys are unique.
+var spaceSortKeys = map[string]func(stored[spaceRecord]) []string{
+	"name": func(it stored[spaceRecord]) []string {
+		return []string{strings.ToLower(it.Val.space.Name), it.Val.space.Name, it.ID}
+	},
+	"createdAt": func(it stored[spaceRecord]) []string {
+		return []string{it.Val.space.CreatedAt, fmt.Sprintf("%020d", it.Seq), it.ID}
+	},
+	"type": func(it stored[spaceRecord]) []string {
+		return []string{it.Val.space.Type, strings.ToLower(it.Val.space.Name), it.Val.space.Name, it.ID}
+	},
+}
+
+// spaceListQuery is a parsed GET /spaces query.
+type spaceListQuery struct {
+	limit     int
+	sortField string
+	desc      bool
+	cur       *cursor
+	types     []string
+	name      string
+	ownerID   string
+	roles     []string
+	publish   bool
+	noEnvOnly bool // an environment filter with a value: the simulator has no environments, so nothing matches
+}
+
+func (api *spacesAPI) parseListQuery(r *http.Request) (spaceListQuery, error) {
+	q := r.URL.Query()
+	out := spaceListQuery{limit: listLimitDefault, sortField: spaceSortDefaultField}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > listLimitMax {
+			return out, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"}
+		}
+		out.limit = n
+	}
+	if v := q.Get("sort"); v != "" {
+		field := strings.TrimPrefix(v, "+")
+		if rest, ok := strings.CutPrefix(v, "-"); ok {
+			field, out.desc = rest, true
+		}
+		if _, ok := spaceSortKeys[field]; !ok {
+			return out, &inputError{detail: "sort must be one of name, createdAt, type, optionally prefixed with + or -.", parameter: "sort"}
+		}
+		out.sortField = field
+	}
+	next, prev := q.Get("next"), q.Get("prev")
+	if next != "" && prev != "" {
+		return out, &inputError{detail: "Use either next or prev, not both.", parameter: "next"}
+	}
+	for param, v := range map[string]string{"next": next, "prev": prev} {
+		if v == "" {
+			continue
+		}
+		c, err := api.s.decodeCursor(v)
+		sortName := out.sortField
+		if out.desc {
+			sortName = "-" + sortName
+		}
+		if err != nil || c.Prev != (param == "prev") || c.Sort != sortName {
+			return out, &inputError{detail: "The " + param + " cursor is invalid for this query; follow the links returned by the API.", parameter: param}
+		}
+		out.cur = &c
+	}
+	if v := q.Get("type"); v != "" {
+		for _, t := range strings.Split(v, ",") {
+			t = strings.TrimSpace(t)
+			if !slices.Contains(spaceTypes, t) {
+				return out, &inputError{detail: "type " + strconv.Quote(t) + " is invalid: use shared, managed or data.", parameter: "type"}
+			}
+			out.types = append(out.types, t)
+		}
+	}
+	if v := q.Get("roles"); v != "" {
+		for _, role := range strings.Split(v, ",") {
+			role = strings.TrimSpace(role)
+			if !slices.Contains(allRoles, role) {
+				return out, &inputError{detail: "roles contains the unknown role " + strconv.Quote(role) + ".", parameter: "roles"}
+			}
+			out.roles = append(out.roles, role)
+		}
+	}
+	switch v := q.Get("action"); v {
+	case "":
+	case "publish":
+		out.publish = true
+	default:
+		return out, &inputError{detail: `action supports only "publish".`, parameter: "action"}
+	}
+	out.name = strings.ToLower(q.Get("name"))
+	out.ownerID = q.Get("ownerId")
+	out.noEnvOnly = q.Get("environment.name") != "" || q.Get("environmentId") != ""
+	return out, nil
+}
+
+func (lq spaceListQuery) matches(sp Space) bool {
+	switch {
+	case lq.noEnvOnly:
+		return false
+	case len(lq.types) > 0 && !slices.Contains(lq.types, sp.Type):
+		return false
+	case lq.name != "" && !strings.Contains(strings.ToLower(sp.Name), lq.name):
+		return false
+	case lq.ownerID != "" && sp.OwnerID != lq.ownerID:
+		return false
+	case lq.publish && !slices.Contains(sp.Meta.Actions, "publish"):
+		return false
+	case len(lq.roles) > 0 && !slices.ContainsFunc(lq.roles, func(role string) bool { return slices.Contains(sp.Meta.Roles, role) }):
+		return false
+	}
+	return true
+}
+
+func (api *spacesAPI) list(w http.ResponseWriter, r *http.Request) {
+	lq, err := api.parseListQuery(r)
+	if err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
+	c := callerFrom(r.Context())
+	var items []stored[spaceRecord]
+	for _, it := range api.t.spaces.list(time.Now(), false) {
+		if lq.matches(api.render(it.Val.space, c)) {
+			items = append(items, it)
+		}
+	}
+	key := spaceSortKeys[lq.sortField]
+	sort.Slice(items, func(i, j int) bool {
+		if lq.desc {
+			return compareKeys(key(items[j]), key(items[i])) < 0
+		}
+		return compareKeys(key(items[i]), key(items[j])) < 0
+	})
+	sortName := lq.sortField
+	if lq.desc {
+		sortName = "-" + sortName
+	}
+	pg := paginate(items, key, lq.desc, sortName, lq.cur, lq.limit)
+	resp := spaceList{
+		Data:  make([]Space, 0, len(pg.items)),
+		Links: api.s.listLinks(api.h, r, pg.next, pg.prev),
+		Meta:  spaceListMeta{Count: len(items)},
+	}
+	for _, it := range pg.items {
+		resp.Data = append(resp.Data, api.render(it.Val.space, c))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// Spaces returns every space of the tenant on hostname, including ones not yet visible through the API, in
+// creation order. Meta is nil: it depends on the caller.
+func (s *Server) Spaces(hostname string) []Space {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	api := &spacesAPI{s: s, h: t.host, t: t}
+	all := t.spaces.list(time.Now(), true)
+	out := make([]Space, 0, len(all))
+	for _, it := range all {
+		out = append(out, api.withLinks(it.Val.space))
+	}
+	return out
+}
+
+// EditSpace changes a space out of band, as an edit in the Qlik UI would, and bumps its updatedAt. fn may change
+// Name, Description, OwnerID and Type; other fields are restored. The edit is refused with ErrConflict if it
+// breaks name uniqueness, and with an error if the name or type is invalid.
+func (s *Server) EditSpace(hostname, id string, fn func(*Space)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.spaces.update(id, now, true, func(cur spaceRecord) (spaceRecord, error) {
+		edited := cur.space
+		fn(&edited)
+		if err := validateSpaceName(edited.Name, "/name"); err != nil {
+			return cur, fmt.Errorf("qliksim: EditSpace: %w", err)
+		}
+		if !slices.Contains(spaceTypes, edited.Type) {
+			return cur, fmt.Errorf("qliksim: EditSpace: invalid type %q", edited.Type)
+		}
+		cur.space.Name, cur.space.Description, cur.space.OwnerID, cur.space.Type =
+			edited.Name, edited.Description, edited.OwnerID, edited.Type
+		cur.space.UpdatedAt = formatTime(now)
+		return cur, nil
+	}, func(updated, other spaceRecord) bool {
+		return s.nameClash(updated.space, other.space)
+	})
+	return err
+}
+
+// DeleteSpace deletes a space out of band. Unlike the API it ignores content, so tests can make any space vanish.
+func (s *Server) DeleteSpace(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return t.spaces.remove(id, time.Now(), true, nil)
+}
+
+// SetSpaceContent sets how many items (apps, files) a space holds; DELETE answers 412 while it is above zero.
+func (s *Server) SetSpaceContent(hostname, id string, items int) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	_, err = t.spaces.update(id, time.Now(), true, func(cur spaceRecord) (spaceRecord, error) {
+		cur.contentItems = max(items, 0)
+		return cur, nil
+	}, nil)
+	return err
+}
