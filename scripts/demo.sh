@@ -32,6 +32,8 @@ for _ in $(seq 1 100); do
 done
 # shellcheck disable=SC1091
 source "$work/sim.env"
+# qliksim prints an API key and an OAuth client; the OAuth client is the one that reaches every tenant.
+unset QLIK_API_KEY
 echo "home tenant:  $QLIK_TENANT_URL"
 echo "register host: $QLIK_REGISTRATION_URL"
 
@@ -49,8 +51,9 @@ cp -R "$root/$example/." "$work/config/"
 cd "$work/config"
 
 step "terraform apply ($example)"
-# With dev_overrides there is nothing to install, so no `terraform init`; Terraform prints a warning that
-# the overrides are in effect, which is expected here.
+# No `terraform init`: with dev_overrides Terraform serves the provider from the build directory, and
+# init would still ask the registry about it, which fails offline. Terraform prints a warning that the
+# overrides are in effect, which is expected here.
 terraform apply -auto-approve -input=false -no-color
 
 step "Outputs"

@@ -10,4 +10,4 @@ import (
 
 // Format the examples, then render docs/ from the provider schema, examples/ and templates/.
 //go:generate terraform fmt -recursive ../examples/
-//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name qlik --rendered-provider-name Qlik\ Cloud
+//go:generate go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate --provider-dir .. --provider-name qlik --rendered-provider-name "Qlik Cloud"

@@ -117,7 +117,8 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "API key of a tenant user, sent as a bearer token. It reaches only the home tenant. " +
-					"Conflicts with `client_id` and `client_secret`. Environment variable: `" + envAPIKey + "`.",
+					"Conflicts with `client_id` and `client_secret`. Environment variable: `" + envAPIKey + "`; it is " +
+					"ignored when the provider block sets `client_id` or `client_secret`.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -127,7 +128,8 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "Client id of an OAuth machine-to-machine client. A regional client can also act in " +
-					"tenants created by this configuration. Requires `client_secret`. Environment variable: `" + envClientID + "`.",
+					"tenants created by this configuration. Requires `client_secret`. Environment variable: `" + envClientID + "`; " +
+					"it and `" + envClientSecret + "` are ignored when the provider block sets `api_key`.",
 				Optional: true,
 				Validators: []validator.String{
 					stringvalidator.LengthAtLeast(1),
@@ -257,6 +259,14 @@ type setting struct {
 
 func (s setting) set() bool { return s.value != "" }
 
+// unlessFromEnv drops a value that came from the environment.
+func (s setting) unlessFromEnv() setting {
+	if s.fromEnv {
+		return setting{attr: s.attr, env: s.env}
+	}
+	return s
+}
+
 func (s setting) source() string {
 	if s.fromEnv {
 		return "the environment variable " + s.env
@@ -280,7 +290,7 @@ func (p *qlikProvider) resolve(m providerModel) settings {
 		}
 		return setting{attr: attr, env: env}
 	}
-	return settings{
+	s := settings{
 		tenantURL:       pick("tenant_url", envTenantURL, m.TenantURL),
 		apiKey:          pick("api_key", envAPIKey, m.APIKey),
 		clientID:        pick("client_id", envClientID, m.ClientID),
@@ -291,6 +301,18 @@ func (p *qlikProvider) resolve(m providerModel) settings {
 		maxRetries:      m.MaxRetries,
 		maxRetriesEnv:   pick("max_retries", envMaxRetries, types.StringNull()),
 	}
+	// The auth mode named in the provider block wins over the other mode's environment variables, so a
+	// workspace that exports QLIK_API_KEY can still use an OAuth client in configuration. The missing
+	// half of a pair may still come from the environment (client_id in HCL, QLIK_CLIENT_SECRET exported).
+	inBlock := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
+	blockAPIKey, blockOAuth := inBlock(m.APIKey), inBlock(m.ClientID) || inBlock(m.ClientSecret)
+	switch {
+	case blockAPIKey && !blockOAuth:
+		s.clientID, s.clientSecret = s.clientID.unlessFromEnv(), s.clientSecret.unlessFromEnv()
+	case blockOAuth && !blockAPIKey:
+		s.apiKey = s.apiKey.unlessFromEnv()
+	}
+	return s
 }
 
 // validateAuth requires exactly one complete auth mode.

@@ -97,6 +97,36 @@ func TestAccProvider_environment(t *testing.T) {
 			ConfigStateChecks: check,
 		}},
 	})
+	// The auth mode named in the block wins over the other mode in the environment, and the missing half
+	// of the OAuth pair comes from the environment.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: envFactories(map[string]string{
+			"QLIK_TENANT_URL": home.URL, "QLIK_API_KEY": "stale-key", "QLIK_CLIENT_SECRET": c.ClientSecret,
+		}),
+		Steps: []resource.TestStep{{
+			Config:            fmt.Sprintf("provider \"qlik\" {\n  client_id = %q\n}\n", c.ClientID) + probe,
+			ConfigStateChecks: check,
+		}},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: envFactories(map[string]string{
+			"QLIK_TENANT_URL": home.URL, "QLIK_CLIENT_ID": "stale-id", "QLIK_CLIENT_SECRET": "stale-secret",
+		}),
+		Steps: []resource.TestStep{{
+			Config:            fmt.Sprintf("provider \"qlik\" {\n  api_key = %q\n}\n", c.APIKey) + probe,
+			ConfigStateChecks: check,
+		}},
+	})
+	// Both modes only in the environment is ambiguous.
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: envFactories(map[string]string{
+			"QLIK_TENANT_URL": home.URL, "QLIK_API_KEY": c.APIKey, "QLIK_CLIENT_ID": c.ClientID, "QLIK_CLIENT_SECRET": c.ClientSecret,
+		}),
+		Steps: []resource.TestStep{{
+			Config:      `provider "qlik" {}` + probe,
+			ExpectError: regexp.MustCompile(`(?s)Conflicting credentials.*QLIK_API_KEY.*QLIK_CLIENT_ID`),
+		}},
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: envFactories(map[string]string{"QLIK_TENANT_URL": "http://qlik.example.com", "QLIK_API_KEY": "k"}),
 		Steps: []resource.TestStep{{

@@ -36,7 +36,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC_PROVIDER_NAMESPACE") == "" {
 		_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", providerNamespace)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltProvider()
+	os.Exit(code)
 }
 
 // testEnv is one simulator and the provider configuration that points at it. Each test gets its own, so

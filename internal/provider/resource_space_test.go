@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -435,4 +436,66 @@ func TestAccSpace_undeletable(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccSpace_faults applies and destroys a batch of spaces while the simulator answers 15 % of calls with
+// 429, 15 % with 503 and resets 5 % of connections (writes after they committed): the apply converges, the
+// tenant holds exactly the configured spaces, and the next plan is empty.
+func TestAccSpace_faults(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{
+		Seed:            11,
+		Faults:          qliksim.Faults{RateLimit: 0.15, Unavailable: 0.15, Reset: 0.05},
+		VisibilityDelay: 50 * time.Millisecond,
+	})
+	home := e.sim.Home()
+	var first string
+	config := e.oauthProvider() + `
+resource "qlik_space" "test" {
+  count = 12
+  name  = "Customer ${count.index}"
+  type  = count.index % 2 == 0 ? "shared" : "managed"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Spaces(home.Hostname)); n != 0 {
+				return fmt.Errorf("%d spaces left after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_space.test.0", &first),
+				func(*terraform.State) error {
+					spaces := e.sim.Spaces(home.Hostname)
+					names := map[string]int{}
+					for _, s := range spaces {
+						names[s.Name]++
+					}
+					if len(spaces) != 12 || len(names) != 12 {
+						return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
+					}
+					faults := 0
+					for _, a := range e.sim.Audit() {
+						if a.Fault != "" {
+							faults++
+						}
+					}
+					if faults == 0 {
+						return fmt.Errorf("no fault was injected; the test proves nothing")
+					}
+					return nil
+				},
+			),
+		}},
+	})
+	if first == "" {
+		t.Error("no space id captured")
+	}
 }

@@ -22,18 +22,27 @@ var providerBinary struct {
 	err  error
 }
 
+// removeBuiltProvider deletes the binary built by builtProvider, if any.
+func removeBuiltProvider() {
+	if providerBinary.dir != "" {
+		_ = os.RemoveAll(providerBinary.dir)
+	}
+}
+
 // builtProvider compiles the provider once per test process into a directory usable with dev_overrides.
 func builtProvider(t *testing.T) string {
 	t.Helper()
 	providerBinary.once.Do(func() {
-		dir, err := os.MkdirTemp("", "qlik-provider-bin-")
+		// The binary outlives the first test that asks for it, so it cannot live in that test's TempDir;
+		// TestMain removes it.
+		dir, err := os.MkdirTemp("", "qlik-provider-bin-") //nolint:usetesting // shared by all tests, removed in TestMain
 		if err != nil {
 			providerBinary.err = err
 			return
 		}
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-qlik"), ".")
+		cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-qlik"), ".")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			providerBinary.err = fmt.Errorf("go build: %w\n%s", err, out)
@@ -89,7 +98,7 @@ func terraformPath() string {
 // run executes terraform and returns its stdout and exit code; stderr is attached to failures.
 func (c *tfCLI) run(args ...string) (string, int) {
 	c.t.Helper()
-	cmd := exec.Command(terraformPath(), args...)
+	cmd := exec.CommandContext(c.t.Context(), terraformPath(), args...)
 	cmd.Dir = c.dir
 	cmd.Env = c.env
 	var stdout, stderr bytes.Buffer
