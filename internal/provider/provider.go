@@ -131,20 +131,15 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					"tenants created by this configuration. Requires `client_secret`. Environment variable: `" + envClientID + "`; " +
 					"it and `" + envClientSecret + "` are ignored when the provider block sets `api_key`.",
 				Optional: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("client_secret")),
-				},
+				// The pair is checked in ValidateConfig, where either half may come from the environment.
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the OAuth client. Requires `client_id`. " +
 					"Environment variable: `" + envClientSecret + "`.",
 				Optional:  true,
 				Sensitive: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("client_id")),
-				},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"registration_url": schema.StringAttribute{
 				MarkdownDescription: "URL of the regional register host that creates tenants, for example " +
