@@ -157,10 +157,24 @@ func TestSim_ResetAfterCommitWithDelayedVisibility(t *testing.T) {
 }
 
 func TestSim_FaultsConvergeWithoutDuplicates(t *testing.T) {
+	for name, faults := range map[string]qliksim.Faults{
+		// 30 % of calls answered 429 or 503.
+		"429 and 503": {RateLimit: 0.15, Unavailable: 0.15, RetryAfterSeconds: 1},
+		// Resets after the write committed are the ambiguous case that could duplicate.
+		"with resets": {RateLimit: 0.05, Unavailable: 0.15, Reset: 0.15, RetryAfterSeconds: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testFaultsConverge(t, faults)
+		})
+	}
+}
+
+func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 	sim := qliksim.StartT(t, qliksim.Options{
 		Seed:            7,
 		VisibilityDelay: 100 * time.Millisecond,
-		Faults:          qliksim.Faults{RateLimit: 0.05, Unavailable: 0.15, Reset: 0.15, RetryAfterSeconds: 1},
+		Faults:          faults,
 	})
 	c := simClient(t, sim, true)
 	const n = 12
@@ -201,14 +215,14 @@ func TestSim_FaultsConvergeWithoutDuplicates(t *testing.T) {
 	if left := sim.Spaces(sim.Home().Hostname); len(left) != 0 {
 		t.Errorf("%d spaces left after deleting all", len(left))
 	}
-	faults := 0
+	injected := 0
 	for _, e := range sim.Audit() {
 		if e.Fault != "" {
-			faults++
+			injected++
 		}
 	}
-	if faults == 0 {
+	if injected == 0 {
 		t.Error("no faults were injected; the test proves nothing")
 	}
-	t.Logf("%d requests, %d faults injected", len(sim.Audit()), faults)
+	t.Logf("%d requests, %d faults injected", len(sim.Audit()), injected)
 }
