@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -265,9 +266,14 @@ func TestAccTenant_deletionProtection(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*stays active`),
 			},
 			{
+				// A replacement needs the old tenant deactivated first, so the guard refuses it too.
+				Config:      testAccTenantConfig(e.tenantProvider(), key, `datacenter = "us-east-1"`),
+				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection`),
+			},
+			{
 				PreConfig: func() {
-					if s := e.tenantStatus(id); s != "active" {
-						t.Errorf("after the refused destroy the tenant is %q, want active", s)
+					if s := e.tenantStatus(id); s != "active" || e.customerTenants() != 1 {
+						t.Errorf("after the refused destroy and replace the tenant is %q and %d tenants exist, want active and 1", s, e.customerTenants())
 					}
 					if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 1 {
 						t.Errorf("%d writes on the register host, want only the create", n)
@@ -396,5 +402,27 @@ provider "qlik" {
 	})
 	if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 0 || e.customerTenants() != 0 {
 		t.Errorf("plan-time failures wrote %d times to the register host", n)
+	}
+}
+
+// The create timeout bounds the create; a create cut off by it may have reached Qlik, and the error says how to
+// recover without a second tenant.
+func TestAccTenant_createTimeout(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Latency: 1500 * time.Millisecond})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), e.sim.LicenseKey(), `timeouts {
+    create = "1s"
+  }`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*deadline exceeded.*does not retry.*terraform import`),
+			},
+		},
+	})
+	if n := e.customerTenants(); n != 0 {
+		t.Errorf("%d tenants exist after the timed-out create", n)
 	}
 }

@@ -36,9 +36,10 @@ var TenantDatacenters = map[string]string{
 	"us-east-1":      "us",
 }
 
-// ErrTenantCreateUnknown wraps a tenant create whose outcome is unknown: the
-// request may have reached Qlik, and a tenant has no natural key to look it
-// up by, so the client neither retries nor guesses.
+// ErrTenantCreateUnknown wraps a tenant create whose outcome is unknown (a
+// 5xx, a broken connection, or the caller's deadline): the request may have
+// reached Qlik, and a tenant has no natural key to look it up by, so the
+// client neither retries nor guesses.
 var ErrTenantCreateUnknown = errors.New("qlik: the tenant create request failed without a clear answer; a tenant may have been created")
 
 // Tenant is a Qlik Cloud tenant (REFERENCE §3).
@@ -110,10 +111,13 @@ func tenantPath(id string) string { return tenantsPath + "/" + url.PathEscape(id
 // ErrTenantCreateUnknown instead. Failures that provably did not reach
 // Qlik (429, refused connection) are retried by the request path as usual.
 func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Tenant, error) {
+	// The license key is a secret like the client secret: mask it in every request log from now on.
+	c.core.redact.add(req.LicenseKey)
 	var t Tenant
 	_, err := c.do(ctx, &request{method: http.MethodPost, path: tenantsPath, body: req, out: &t})
 	if err != nil {
-		if isAmbiguous(err) {
+		// A deadline or cancellation may strike after the request was sent, so it is as unclear as a 5xx.
+		if isAmbiguous(err) || ctx.Err() != nil {
 			return nil, fmt.Errorf("%w: %w", ErrTenantCreateUnknown, err)
 		}
 		return nil, err

@@ -1,12 +1,16 @@
 package qlik
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // oauthRegistrationClient is a client whose register host is srv, with OAuth credentials (tokens come from srv's
@@ -148,5 +152,56 @@ func TestTenants_DeactivateReactivateRequests(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("invalid input reached the server: %+v", got[len(want):])
+	}
+}
+
+// A create cut off by the caller's deadline may have reached Qlik: it reports the unknown outcome too.
+func TestTenants_CreateDeadlineIsUnknownOutcome(t *testing.T) {
+	release := make(chan struct{})
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth/token" {
+			serveToken(w)
+			return
+		}
+		<-release
+	}))
+	t.Cleanup(func() { close(release) })
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	_, err := oauthRegistrationClient(t, srv.URL).CreateTenant(ctx, TenantCreateRequest{LicenseKey: "key"})
+	if !errors.Is(err, ErrTenantCreateUnknown) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want ErrTenantCreateUnknown wrapping the deadline", err)
+	}
+}
+
+// The license key never appears in a log line, however verbose.
+func TestTenants_LicenseKeyIsMasked(t *testing.T) {
+	const key = "eyJhbGciOiJFZERTQSJ9.LICENSE-SECRET-0123456789"
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth/token" {
+			serveToken(w)
+			return
+		}
+		// Echo the key back in an error body, as a careless server might.
+		writeQlikError(w, http.StatusForbidden, "TENANTS-23", "Invalid license "+key)
+	}))
+	log := &captureLogger{}
+	cfg := fastConfig("https://home.eu.qlikcloud.com")
+	cfg.APIKey, cfg.ClientID, cfg.ClientSecret, cfg.RegistrationURL, cfg.Logger = "", "client", "secret", srv.URL, log
+	reg, err := newClient(t, cfg).Registration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.CreateTenant(t.Context(), TenantCreateRequest{LicenseKey: key}); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("err = %v", err)
+	}
+	entries := log.all()
+	if len(entries) == 0 {
+		t.Fatal("nothing was logged")
+	}
+	for _, e := range entries {
+		if line := fmt.Sprint(e.msg, e.fields); strings.Contains(line, key) {
+			t.Errorf("log line leaks the license key: %s", line)
+		}
 	}
 }
