@@ -438,6 +438,8 @@ func (s *Server) hostnameTaken(name string, self *tenantState) bool {
 }
 
 // confirmed checks qlik-confirm-hostname against the tenant's hostnames and answers 412 when it does not match.
+// tenants.json asks deactivation for "the hostname associated with the tenant" and reactivation for "one of the
+// hostnames of the tenant"; an alias is associated with the tenant too, so both accept any of its hostnames.
 func confirmed(w http.ResponseWriter, r *http.Request, t *tenantState) bool {
 	if t.hasHostname(r.Header.Get(confirmHostHeader)) {
 		return true
