@@ -26,7 +26,7 @@ step "Starting qliksim"
 "$work/bin/qliksim" >"$work/sim.env" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 1 100); do
-	[ "$(grep -c '^export ' "$work/sim.env" 2>/dev/null || true)" -ge 5 ] && break
+	[ "$(grep -c '^export ' "$work/sim.env" 2>/dev/null || true)" -ge 6 ] && break
 	kill -0 "$sim_pid" 2>/dev/null || { cat "$work/sim.log" >&2; echo "qliksim exited early" >&2; exit 1; }
 	sleep 0.1
 done

@@ -1,11 +1,11 @@
 // Command qliksim runs the Qlik Cloud simulator standalone, for demos and for users' own CI.
 //
-// It prints the provider's connection settings to stdout as five shell export lines and nothing else; everything
+// It prints the provider's connection settings to stdout as six shell export lines and nothing else; everything
 // else (tenant hostnames, the request log with -v) goes to stderr. It serves until SIGINT or SIGTERM, so a script
 // runs it in the background and sources the settings once they are written:
 //
 //	qliksim -tenants 2 > qliksim.env &
-//	until [ "$(wc -l < qliksim.env)" -ge 5 ]; do sleep 0.1; done
+//	until [ "$(wc -l < qliksim.env)" -ge 6 ]; do sleep 0.1; done
 //	. ./qliksim.env
 package main
 
@@ -55,6 +55,7 @@ each on its own port. On start it prints the connection settings as shell export
   export QLIK_CLIENT_ID=...
   export QLIK_CLIENT_SECRET=...
   export QLIK_REGISTRATION_URL=http://127.0.0.1:PORT
+  export QLIK_LICENSE_KEY=...   (a license key the register host accepts, for qlik_tenant)
 
 Everything else goes to stderr. It serves until interrupted (SIGINT or SIGTERM).
 

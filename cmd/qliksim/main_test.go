@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -52,6 +53,7 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		regexp.MustCompile(`^export QLIK_CLIENT_ID=([0-9a-f]{32})$`),
 		regexp.MustCompile(`^export QLIK_CLIENT_SECRET=([0-9a-f]{64})$`),
 		regexp.MustCompile(`^export QLIK_REGISTRATION_URL=(http://127\.0\.0\.1:\d+)$`),
+		regexp.MustCompile(`^export QLIK_LICENSE_KEY=([A-Za-z0-9_.-]+)$`),
 	}
 	sc := bufio.NewScanner(outR)
 	vals := make([]string, 0, len(patterns))
@@ -65,7 +67,7 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		}
 		vals = append(vals, m[1])
 	}
-	tenantURL, apiKey, clientID, secret, regURL := vals[0], vals[1], vals[2], vals[3], vals[4]
+	tenantURL, apiKey, clientID, secret, regURL, licenseKey := vals[0], vals[1], vals[2], vals[3], vals[4], vals[5]
 
 	hc := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(hc.CloseIdleConnections)
@@ -79,6 +81,7 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode
 	}
+	var regToken string
 	for _, base := range []string{tenantURL, regURL} {
 		form := url.Values{"client_id": {clientID}, "client_secret": {secret}, "grant_type": {"client_credentials"}}
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
@@ -86,11 +89,32 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		if got := call(req); got != http.StatusOK {
-			t.Errorf("token on %s: %d", base, got)
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
 		}
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&tok)
+		_ = resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("token on %s: %d %v", base, resp.StatusCode, err)
+		}
+		regToken = tok.AccessToken
 	}
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, tenantURL+"/api/v1/spaces", nil)
+	// The printed license key creates a tenant on the printed register host.
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, regURL+"/api/v1/tenants",
+		strings.NewReader(`{"licenseKey":"`+licenseKey+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+regToken)
+	req.Header.Set("Content-Type", "application/json")
+	if got := call(req); got != http.StatusCreated {
+		t.Errorf("create tenant with QLIK_LICENSE_KEY: %d", got)
+	}
+	req, err = http.NewRequestWithContext(t.Context(), http.MethodGet, tenantURL+"/api/v1/spaces", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +133,7 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		t.Fatal("run did not return after cancel")
 	}
 	if rest, _ := io.ReadAll(outR); len(rest) != 0 || sc.Scan() {
-		t.Errorf("stdout has more than the five export lines: %q", rest)
+		t.Errorf("stdout has more than the six export lines: %q", rest)
 	}
 	log := stderr.String()
 	for _, want := range []string{"fault seed 7", "tenant tenant-2: 127.0.0.1:", "tenant tenant-3: 127.0.0.1:", "path=/api/v1/spaces", "stopped"} {

@@ -26,6 +26,17 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 	},
 }
 
+// exampleVars are the -var arguments an example needs beyond the provider settings: the simulator's license
+// key, and tenants without the deletion guard so that the test can destroy them.
+var exampleVars = map[string]func(e *testEnv) []string{
+	"resources/qlik_tenant": tenantExampleVars,
+	"multi-tenant":          tenantExampleVars,
+}
+
+func tenantExampleVars(e *testEnv) []string {
+	return []string{"-var", "license_key=" + e.sim.LicenseKey(), "-var", "deletion_protection=false"}
+}
+
 // exampleChecks assert what each example is for, beyond a clean apply and an empty plan.
 var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage){
 	"quickstart": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
@@ -63,6 +74,48 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 		decodeOutput(t, outputs, "templates_space_id", &id)
 		if s, ok := e.spaceByID(e.sim.Home().Hostname, id); !ok || s.Name != "Templates" {
 			t.Errorf("templates_space_id = %q does not name the Templates space", id)
+		}
+	},
+	"resources/qlik_tenant": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var out struct{ ID, Hostname, Region string }
+		decodeOutput(t, outputs, "acme_tenant", &out)
+		rec, ok := e.sim.TenantByID(out.ID)
+		if !ok || rec.Name != "Acme Corp" || rec.Region != "eu" || out.Region != "eu" || rec.Hostnames[0] != out.Hostname ||
+			len(rec.Hostnames) != 2 || rec.Hostnames[1] != "acme-analytics.example.com" ||
+			rec.AutoAssignPrivateAnalyticsContentCreatorRoleToProfessionals || !rec.EnableAppOpeningFeedback {
+			t.Errorf("tenant %+v (found=%v), output %+v", rec, ok, out)
+		}
+		if spaces := e.sim.Spaces(out.Hostname); len(spaces) != 1 || spaces[0].Name != "Published analytics" {
+			t.Errorf("spaces in the new tenant: %+v", spaces)
+		}
+	},
+	"data-sources/qlik_tenant": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var out struct{ ID, Hostname, Region string }
+		decodeOutput(t, outputs, "home_tenant", &out)
+		if home := e.sim.Home(); out.ID != home.ID || out.Hostname != home.Hostname || out.Region != "eu" {
+			t.Errorf("home_tenant = %+v, want %s on %s", out, home.ID, home.Hostname)
+		}
+	},
+	"multi-tenant": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var customers map[string]struct {
+			TenantID string `json:"tenant_id"`
+			Hostname string `json:"hostname"`
+			Region   string `json:"region"`
+			SpaceID  string `json:"space_id"`
+		}
+		decodeOutput(t, outputs, "customers", &customers)
+		wantRegion := map[string]string{"acme": "eu", "globex": "us", "initech": "de"}
+		if len(customers) != 3 || e.customerTenants() != 3 {
+			t.Fatalf("customers = %v, simulator holds %d customer tenants", customers, e.customerTenants())
+		}
+		for k, c := range customers {
+			rec, ok := e.sim.TenantByID(c.TenantID)
+			if !ok || rec.Hostnames[0] != c.Hostname || rec.Region != wantRegion[k] || c.Region != wantRegion[k] {
+				t.Errorf("%s: tenant %+v, output %+v", k, rec, c)
+			}
+			if _, ok := e.spaceByID(c.Hostname, c.SpaceID); !ok || len(e.sim.Spaces(c.Hostname)) != 1 {
+				t.Errorf("%s: space %s is not the only space of %s", k, c.SpaceID, c.Hostname)
+			}
 		}
 	},
 	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
@@ -120,12 +173,23 @@ func TestAccExamples(t *testing.T) {
 			if name != "provider" {
 				vars = nil
 			}
+			if extra := exampleVars[name]; extra != nil {
+				vars = append(vars, extra(e)...)
+			}
 			tf.apply(vars...)
 			if check := exampleChecks[name]; check != nil {
 				check(t, e, tf.outputs())
 			}
 			tf.requireEmptyPlan(vars...)
 			tf.destroy(vars...)
+			if exampleVars[name] != nil {
+				// Destroying a tenant deactivates it; it stays until Qlik purges it.
+				for _, tn := range e.sim.Tenants()[1:] {
+					if tn.Status != "disabled" {
+						t.Errorf("tenant %s is %q after destroy, want disabled", tn.Hostname, tn.Status)
+					}
+				}
+			}
 		})
 	}
 }

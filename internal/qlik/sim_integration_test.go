@@ -226,3 +226,72 @@ func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 	}
 	t.Logf("%d requests, %d faults injected", len(sim.Audit()), injected)
 }
+
+// The platform-operations flow against the simulator: create on the register host, act inside the new tenant
+// with a token minted there, patch, deactivate and reactivate with the confirm header.
+func TestSim_TenantLifecycle(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{})
+	c := simClient(t, sim, true)
+	ctx := t.Context()
+	reg, err := c.Registration()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for key, code := range map[string]string{"": "TENANTS-21", sim.InvalidLicenseKey(): "TENANTS-23", sim.NewLicenseKey(0): "TENANTS-22"} {
+		var apiErr *qlik.APIError
+		if _, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: key}); !errors.As(err, &apiErr) || apiErr.Code != code || apiErr.TraceID == "" {
+			t.Errorf("license %q: %v, want %s", key, err, code)
+		}
+	}
+	tn, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: sim.LicenseKey(), Datacenter: "eu-west-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tn.Status != qlik.TenantStatusActive || tn.Region != "uk" || tn.Hostname() == "" {
+		t.Fatalf("created %+v", tn)
+	}
+	inside, err := c.ForTenant(tn.Hostname())
+	if err != nil {
+		t.Fatal(err)
+	}
+	me, err := inside.GetCurrentTenant(ctx)
+	if err != nil || me.ID != tn.ID {
+		t.Fatalf("GetCurrentTenant = %+v, %v", me, err)
+	}
+	if home, err := c.GetCurrentTenant(ctx); err != nil || home.ID != sim.Home().ID {
+		t.Errorf("home GetCurrentTenant = %+v, %v", home, err)
+	}
+
+	name, alias, off := "Acme", "acme-analytics.example.com", false
+	upd, err := reg.UpdateTenant(ctx, tn.ID, qlik.TenantUpdateRequest{Name: &name, Alias: &alias, AutoAssignCreateSharedSpaces: &off})
+	if err != nil || upd.Name != name || upd.Alias() != alias || upd.AutoAssignCreateSharedSpacesRoleToProfessionals {
+		t.Fatalf("update = %+v, %v", upd, err)
+	}
+
+	if _, err := reg.DeactivateTenant(ctx, tn.ID, sim.Home().Hostname, 30); !errors.Is(err, qlik.ErrPreconditionFailed) {
+		t.Errorf("deactivate with another tenant's hostname = %v, want 412", err)
+	}
+	d, err := reg.DeactivateTenant(ctx, tn.ID, tn.Hostname(), 12)
+	if err != nil || d.Status != qlik.TenantStatusDisabled || d.EstimatedPurgeDate == "" {
+		t.Fatalf("deactivate = %+v, %v", d, err)
+	}
+	if got, err := reg.GetTenant(ctx, tn.ID); err != nil || got.Status != qlik.TenantStatusDisabled {
+		t.Errorf("after deactivate = %+v, %v", got, err)
+	}
+	if _, err := inside.ListSpaces(ctx, qlik.ListSpacesOptions{}); !errors.Is(err, qlik.ErrForbidden) {
+		t.Errorf("a deactivated tenant's host answered %v, want 403", err)
+	}
+	if err := reg.ReactivateTenant(ctx, tn.ID, alias); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := reg.GetTenant(ctx, tn.ID); err != nil || got.Status != qlik.TenantStatusActive {
+		t.Errorf("after reactivate = %+v, %v", got, err)
+	}
+	if err := sim.PurgeTenant(tn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.GetTenant(ctx, tn.ID); !qlik.IsNotFound(err) {
+		t.Errorf("purged tenant = %v, want 404", err)
+	}
+}

@@ -62,6 +62,9 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 		if f == "oauth.json" {
 			fixAuthorizeScope(t, doc)
 		}
+		if f == "tenants.json" {
+			fixTenantsExamples(t, doc)
+		}
 		// The specs name https://{tenant}.{region}.qlikcloud.com; requests here go to the simulator's hosts.
 		doc.Servers = nil
 		for _, u := range baseURLs {
@@ -97,6 +100,9 @@ func fixAuthorizeScope(t *testing.T, doc *openapi3.T) {
 func specFor(path string) string {
 	if strings.HasPrefix(path, "/oauth/") {
 		return "oauth.json"
+	}
+	if strings.HasPrefix(path, "/api/v1/tenants") {
+		return "tenants.json"
 	}
 	return "spaces.json"
 }

@@ -161,6 +161,16 @@ func (s *Server) dispatch(h *host, w http.ResponseWriter, r *http.Request, route
 		gatewayError(w, http.StatusNotFound, "No route matches "+r.Method+" "+r.URL.Path+".")
 		return
 	}
+	if t := h.tenant; t != nil && t.deactivated() {
+		// A deactivated tenant refuses everything, token requests included, until it is reactivated on the
+		// register host; the register host still serves its record.
+		writeError(w, http.StatusForbidden, tenantsErrors, apiError{
+			code:   codeTenantDisabled,
+			title:  "Tenant is deactivated",
+			detail: "Tenant " + t.id + " is deactivated. Reactivate it on the register host before it is purged.",
+		})
+		return
+	}
 	if who == nil && !isOAuthRoute(route) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="qliksim"`)
 		gatewayError(w, http.StatusUnauthorized, "A valid bearer token (API key or OAuth access token for this host) is required.")

@@ -30,6 +30,12 @@ type Options struct {
 	RegisterPort int
 	// HomeTenantName is the display name of the home tenant; default "home".
 	HomeTenantName string
+	// Datacenter is where the home tenant lives and where POST /api/v1/tenants puts a tenant whose request names
+	// no datacenter; one of the datacenters of tenants.json, default "eu-west-1".
+	Datacenter string
+	// LicenseQuota is how many live tenants the license key of LicenseKey may create; 0 selects 1000. Other keys
+	// come from NewLicenseKey.
+	LicenseQuota int
 
 	// Latency is added to every request before it is handled.
 	Latency time.Duration
@@ -80,6 +86,8 @@ type Tenant struct {
 	AdminUserID string
 	// BotUserID is the user the OAuth client acts as in this tenant.
 	BotUserID string
+	// Status is the tenant's status: active, or disabled after deactivation.
+	Status string
 }
 
 // Server is a running simulator: a register host and one or more tenants, each on its own loopback listener.
@@ -100,6 +108,10 @@ type Server struct {
 	home     *tenantState
 	hosts    map[string]*host // by hostname
 	tenants  []*tenantState   // creation order
+	license  string           // the key LicenseKey returns
+
+	licenseMu sync.Mutex // guards licenses and serialises tenant creation against quotas
+	licenses  map[string]*license
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -122,7 +134,6 @@ type host struct {
 // tenantState is a tenant's live state; Tenant is its exported snapshot.
 type tenantState struct {
 	id          string
-	name        string
 	host        *host
 	adminUserID string
 	botUserID   string
@@ -131,17 +142,24 @@ type tenantState struct {
 	usersMu sync.RWMutex
 	users   map[string]bool
 
+	// infoMu guards info, the tenant record the tenants API serves.
+	infoMu sync.Mutex
+	info   tenantInfo
+
 	spaces *collection[spaceRecord]
 }
 
 func (t *tenantState) snapshot() *Tenant {
+	t.infoMu.Lock()
+	defer t.infoMu.Unlock()
 	return &Tenant{
 		ID:          t.id,
-		Name:        t.name,
+		Name:        t.info.name,
 		Hostname:    t.host.hostname,
 		URL:         t.host.url,
 		AdminUserID: t.adminUserID,
 		BotUserID:   t.botUserID,
+		Status:      t.info.status,
 	}
 }
 
@@ -165,6 +183,12 @@ func Start(opts Options) (*Server, error) {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = DefaultTokenTTL
 	}
+	if opts.Datacenter == "" {
+		opts.Datacenter = defaultDatacenter
+	}
+	if opts.LicenseQuota == 0 {
+		opts.LicenseQuota = defaultLicenseQuota
+	}
 	s := &Server{
 		opts: opts,
 		creds: Credentials{
@@ -177,8 +201,10 @@ func Start(opts Options) (*Server, error) {
 		faults:    newFaultInjector(opts.Seed, opts.Faults),
 		limiter:   newRateLimiter(opts.Limits),
 		hosts:     map[string]*host{},
+		licenses:  map[string]*license{},
 		done:      make(chan struct{}),
 	}
+	s.license = s.NewLicenseKey(opts.LicenseQuota)
 	_, _ = rand.Read(s.cursorKey)
 	s.latency.Store(int64(opts.Latency))
 	if opts.Logger != nil {
@@ -193,13 +219,14 @@ func Start(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("start register host: %w", err)
 	}
 	s.registerOAuthRoutes(reg)
+	s.registerTenantsRoutes(reg)
 	if err := s.serveHost(reg); err != nil {
 		_ = reg.ln.Close()
 		return nil, err
 	}
 	s.register = reg
 
-	home, err := s.addTenant(opts.HomeTenantName, opts.HomePort, true)
+	home, err := s.addTenant(tenantSpec{name: opts.HomeTenantName, port: opts.HomePort, home: true})
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("start home tenant: %w", err)
@@ -241,6 +268,14 @@ func (o Options) validate() error {
 		if n < 0 {
 			return fmt.Errorf("qliksim: limit for tier %s is negative", tier)
 		}
+	}
+	if o.Datacenter != "" {
+		if _, ok := datacenterRegions[o.Datacenter]; !ok {
+			return fmt.Errorf("qliksim: Datacenter %q is not one of Qlik's datacenters", o.Datacenter)
+		}
+	}
+	if o.LicenseQuota < 0 {
+		return errors.New("qliksim: LicenseQuota must not be negative")
 	}
 	if o.MaxAuditEntries < 0 {
 		return errors.New("qliksim: MaxAuditEntries must not be negative")
@@ -304,42 +339,71 @@ func (s *Server) serveHost(h *host) error {
 
 // AddTenant starts another tenant on its own loopback port. The OAuth client can mint tokens on it at once.
 func (s *Server) AddTenant(name string) (*Tenant, error) {
-	t, err := s.addTenant(name, 0, false)
+	t, err := s.addTenant(tenantSpec{name: name})
 	if err != nil {
 		return nil, err
 	}
 	return t.snapshot(), nil
 }
 
-func (s *Server) addTenant(name string, port int, home bool) (*tenantState, error) {
+// tenantSpec describes a tenant to start.
+type tenantSpec struct {
+	name       string
+	port       int
+	home       bool
+	datacenter string // default Options.Datacenter
+	licenseKey string // the key it was created with, if any
+}
+
+func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.mu.RLock()
 	closed, n := s.closed, len(s.tenants)
 	s.mu.RUnlock()
 	if closed {
 		return nil, ErrClosed
 	}
+	name := spec.name
 	if name == "" {
 		name = "tenant-" + strconv.Itoa(n+1)
 	}
+	dc := spec.datacenter
+	if dc == "" {
+		dc = s.opts.Datacenter
+	}
 	t := &tenantState{
 		id:        newTenantID(),
-		name:      name,
 		botUserID: newObjectID(),
 		users:     map[string]bool{},
 		spaces:    newCollection[spaceRecord](),
 	}
+	stamp := formatTime(time.Now())
+	t.info = tenantInfo{
+		name:                              name,
+		datacenter:                        dc,
+		region:                            datacenterRegions[dc],
+		status:                            tenantActive,
+		created:                           stamp,
+		lastUpdated:                       stamp,
+		statusUpdatedAt:                   stamp,
+		createdByUser:                     t.botUserID,
+		licenseKey:                        spec.licenseKey,
+		autoAssignCreateSharedSpaces:      true,
+		autoAssignPrivateAnalytics:        true,
+		autoAssignDataServicesContributor: true,
+	}
 	t.users[t.botUserID] = true
-	if home {
+	if spec.home {
 		t.adminUserID = newObjectID()
 		t.users[t.adminUserID] = true
 		t.apiKey = s.creds.APIKey
 	}
-	h, err := s.newHost(port, t)
+	h, err := s.newHost(spec.port, t)
 	if err != nil {
 		return nil, err
 	}
 	t.host = h
 	s.registerOAuthRoutes(h)
+	s.registerTenantsRoutes(h)
 	s.registerSpacesRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
@@ -421,7 +485,8 @@ func (s *Server) RegistrationURL() string { return s.register.url }
 func (s *Server) Credentials() Credentials { return s.creds }
 
 // Environment returns the settings a provider needs, as NAME=value lines in a fixed order: QLIK_TENANT_URL,
-// QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET, QLIK_REGISTRATION_URL. Values never need shell quoting.
+// QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET, QLIK_REGISTRATION_URL, QLIK_LICENSE_KEY. Values never need
+// shell quoting.
 func (s *Server) Environment() []string {
 	return []string{
 		"QLIK_TENANT_URL=" + s.home.host.url,
@@ -429,6 +494,7 @@ func (s *Server) Environment() []string {
 		"QLIK_CLIENT_ID=" + s.creds.ClientID,
 		"QLIK_CLIENT_SECRET=" + s.creds.ClientSecret,
 		"QLIK_REGISTRATION_URL=" + s.register.url,
+		"QLIK_LICENSE_KEY=" + s.license,
 	}
 }
 

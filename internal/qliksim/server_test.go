@@ -69,6 +69,7 @@ func TestTopology(t *testing.T) {
 		"QLIK_CLIENT_ID=" + sim.Credentials().ClientID,
 		"QLIK_CLIENT_SECRET=" + sim.Credentials().ClientSecret,
 		"QLIK_REGISTRATION_URL=" + reg,
+		"QLIK_LICENSE_KEY=" + sim.LicenseKey(),
 	}
 	if strings.Join(env, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Environment() %q", env)

@@ -1,0 +1,72 @@
+package provider_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// Without an id the data source reads the home tenant through /tenants/me, with an API key as well as OAuth.
+func TestAccTenantDataSource_home(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{HomeTenantName: "acme-home", Datacenter: "eu-west-2"})
+	home := e.sim.Home()
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("id"), knownvalue.StringExact(home.ID)),
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("name"), knownvalue.StringExact("acme-home")),
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostname"), knownvalue.StringExact(home.Hostname)),
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostnames"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(home.Hostname)})),
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("region"), knownvalue.StringExact("uk")),
+		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+	}
+	cfg := `
+data "qlik_tenant" "home" {}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: e.apiKeyProvider() + cfg, ConfigStateChecks: checks},
+			{Config: e.oauthProvider() + cfg, ConfigStateChecks: checks},
+		},
+	})
+	if n := e.sim.AuditCount("GET", "/api/v1/tenants/me", home.Hostname); n == 0 {
+		t.Error("the home tenant was not read through /api/v1/tenants/me")
+	}
+}
+
+// By id the data source reads any tenant of the region on the register host, a deactivated one included.
+func TestAccTenantDataSource_byID(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	other, err := e.sim.AddTenant("customer-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.DeactivateTenant(other.ID, 20); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.tenantProvider() + fmt.Sprintf(`
+data "qlik_tenant" "x" {
+  id = %q
+}
+`, other.ID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("name"), knownvalue.StringExact("customer-x")),
+					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("hostname"), knownvalue.StringExact(other.Hostname)),
+					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
+					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("alias_hostname"), knownvalue.Null()),
+				},
+			},
+		},
+	})
+}

@@ -1,0 +1,479 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
+	_ resource.ResourceWithImportState = (*tenantResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
+)
+
+// defaultTenantCreateTimeout bounds a tenant create and the patch that follows it.
+const defaultTenantCreateTimeout = 20 * time.Minute
+
+// NewTenantResource is the qlik_tenant constructor.
+func NewTenantResource() resource.Resource { return &tenantResource{} }
+
+type tenantResource struct {
+	client *qlik.Client
+}
+
+type tenantResourceModel struct {
+	ID                                types.String   `tfsdk:"id"`
+	LicenseKeyWO                      types.String   `tfsdk:"license_key_wo"`
+	LicenseKeyWOVersion               types.Int64    `tfsdk:"license_key_wo_version"`
+	Datacenter                        types.String   `tfsdk:"datacenter"`
+	Name                              types.String   `tfsdk:"name"`
+	AliasHostname                     types.String   `tfsdk:"alias_hostname"`
+	AutoAssignCreateSharedSpaces      types.Bool     `tfsdk:"auto_assign_create_shared_spaces_role_to_professionals"`
+	AutoAssignPrivateAnalytics        types.Bool     `tfsdk:"auto_assign_private_analytics_content_creator_role_to_professionals"`
+	AutoAssignDataServicesContributor types.Bool     `tfsdk:"auto_assign_data_services_contributor_role_to_professionals"`
+	EnableAppOpeningFeedback          types.Bool     `tfsdk:"enable_app_opening_feedback"`
+	DeletionProtection                types.Bool     `tfsdk:"deletion_protection"`
+	PurgeAfterDays                    types.Int64    `tfsdk:"purge_after_days"`
+	Hostname                          types.String   `tfsdk:"hostname"`
+	Region                            types.String   `tfsdk:"region"`
+	Status                            types.String   `tfsdk:"status"`
+	Created                           types.String   `tfsdk:"created"`
+	Timeouts                          timeouts.Value `tfsdk:"timeouts"`
+}
+
+// aliasHostnamePattern accepts lower-case DNS names whose first label (the subdomain) has 3 to 63 characters,
+// Qlik's rule for tenant hostnames ("Subdomain should be between 3 and 63 characters", tenants.json).
+var aliasHostnamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9])(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
+
+// tenantDatacenters lists the documented datacenters, sorted, for validators and docs.
+func tenantDatacenters() []string { return slices.Sorted(maps.Keys(qlik.TenantDatacenters)) }
+
+func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_tenant"
+}
+
+func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	updates := " Updates in place."
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Qlik Cloud tenant, created on the regional register host (`registration_url`) " +
+			"with a license key. Needs OAuth client credentials of a region-level OAuth client in the provider " +
+			"block; an API key cannot create tenants.\n\n" +
+			"The tenant's `hostname` feeds the `tenant_hostname` of the objects configured inside it, so one " +
+			"provider block creates a tenant per customer and fills each of them.\n\n" +
+			"Destroying a tenant **deactivates** it: Qlik purges it after `purge_after_days`, and it can be " +
+			"reactivated until then. `deletion_protection` (on by default) makes destroy fail until it is " +
+			"turned off and applied. A tenant deactivated outside Terraform shows as an update of `status` " +
+			"and is reactivated by the next apply; a purged tenant leaves the state and is created again.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Tenant id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"license_key_wo": schema.StringAttribute{
+				MarkdownDescription: "Signed license key the tenant is created under (for example from " +
+					"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and " +
+					"never stored in the state or the plan. Qlik answers `TENANTS-21` when it is missing, " +
+					"`TENANTS-23` when it is invalid and `TENANTS-22` when the license has no tenant left.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"license_key_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `license_key_wo`, stored in the state so that a change of key " +
+					"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
+					"new version updates the state only, with a warning.",
+				Optional: true,
+			},
+			"datacenter": schema.StringAttribute{
+				MarkdownDescription: "Datacenter of the tenant: one of `" + joinCode(tenantDatacenters()) + "`. " +
+					"Defaults to the register host's choice. A change replaces the tenant (and so needs " +
+					"`deletion_protection = false`).",
+				Optional: true,
+				Computed: true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIfConfigured(),
+				},
+				Validators: []validator.String{stringvalidator.OneOf(tenantDatacenters()...)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Display name of the tenant, 1 to 256 characters. When omitted Qlik " +
+					"generates one and it is left as Qlik has it." + updates,
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"alias_hostname": schema.StringAttribute{
+				MarkdownDescription: "Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: " +
+					"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the " +
+					"alias is left as Qlik has it; Qlik has no call to remove one." + updates,
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Validators: []validator.String{stringvalidator.RegexMatches(aliasHostnamePattern,
+					"must be a lower-case hostname whose first label has 3 to 63 letters, digits or hyphens")},
+			},
+			"auto_assign_create_shared_spaces_role_to_professionals": tenantFlag(
+				"Give users with a professional entitlement the role to create shared spaces automatically. " +
+					"Qlik's default is `true`; when omitted it is left as Qlik has it." + updates),
+			"auto_assign_private_analytics_content_creator_role_to_professionals": tenantFlag(
+				"Give users with a professional entitlement the private analytics content creator role " +
+					"automatically. Qlik's default is `true`; when omitted it is left as Qlik has it." + updates),
+			"auto_assign_data_services_contributor_role_to_professionals": tenantFlag(
+				"Give users with a professional entitlement the data services contributor role " +
+					"automatically. Qlik's default is `true`; when omitted it is left as Qlik has it." + updates),
+			"enable_app_opening_feedback": tenantFlag(
+				"Ask users for feedback when apps open. Qlik's default is `false`; when omitted it is left as " +
+					"Qlik has it." + updates),
+			"deletion_protection": schema.BoolAttribute{
+				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails and " +
+					"the tenant stays active. Set it to `false` and apply before destroying. Changes only the " +
+					"state.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"purge_after_days": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
+					"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
+					qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays, qlik.DefaultPurgeAfterDays),
+				Optional:   true,
+				Computed:   true,
+				Default:    int64default.StaticInt64(qlik.DefaultPurgeAfterDays),
+				Validators: []validator.Int64{int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)},
+			},
+			"hostname": schema.StringAttribute{
+				MarkdownDescription: "The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
+					"use it as `tenant_hostname` of the objects inside the tenant.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region code of the tenant, e.g. `eu`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status of the tenant. Terraform keeps it `active`: a tenant found " +
+					"`disabled` (deactivated outside Terraform) plans an update that reactivates it.",
+				Computed: true,
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "Creation time.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
+		},
+	}
+}
+
+// joinCode renders values as a Markdown list of code spans: `a`, `b`.
+func joinCode(values []string) string { return strings.Join(values, "`, `") }
+
+func tenantFlag(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+}
+
+func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// registration returns the register host view, or reports why there is none.
+func (r *tenantResource) registration(diags *diag.Diagnostics) *qlik.Client {
+	if r.client == nil {
+		diags.AddError("Provider not configured", "The provider was not configured before use. This is a bug in the provider; please report it.")
+		return nil
+	}
+	reg, err := r.client.Registration()
+	if err != nil {
+		diags.AddError("qlik_tenant needs the register host and an OAuth client",
+			err.Error()+"\n\nTenants are created, deactivated and reactivated on the regional register host "+
+				"(registration_url or QLIK_REGISTRATION_URL, e.g. https://register.eu.qlikcloud.com) with the "+
+				"client_id and client_secret of a region-level OAuth client.")
+		return nil
+	}
+	return reg
+}
+
+// ModifyPlan keeps status active, so that a tenant deactivated outside Terraform plans an update, and checks
+// the register host and credentials at plan time rather than halfway through an apply.
+func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), qlik.TenantStatusActive)...)
+	if r.client != nil {
+		r.registration(&resp.Diagnostics)
+	}
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var plan, state tenantResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.LicenseKeyWOVersion.Equal(state.LicenseKeyWOVersion) && !state.LicenseKeyWOVersion.IsNull() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("license_key_wo_version"), "The license of a tenant cannot change",
+			"Qlik binds the license key at creation and has no API to change it; the new version is recorded in the "+
+				"state only. Replace the tenant to create it under another license.")
+	}
+}
+
+func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan tenantResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var licenseKey types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("license_key_wo"), &licenseKey)...)
+	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTenantCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	created, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{
+		LicenseKey: licenseKey.ValueString(),
+		Datacenter: plan.Datacenter.ValueString(),
+	})
+	if err != nil {
+		addTenantCreateError(&resp.Diagnostics, err)
+		return
+	}
+	// Save the tenant before configuring it: if the patch fails, the next apply finds the tenant in the state
+	// (tainted) instead of creating another one on the license.
+	want := plan
+	plan.fromAPI(created)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tenant, err := reg.UpdateTenant(ctx, created.ID, want.updateRequest(created))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to configure the new tenant", err,
+			fmt.Sprintf("Tenant %s (%s) was created and is kept in the state; the next apply replaces it.", created.ID, created.Hostname()))
+		return
+	}
+	plan.fromAPI(tenant)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state tenantResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tenant, err := reg.GetTenant(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "tenant not found (purged), removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read tenant", err, "")
+		return
+	}
+	state.fromAPI(tenant)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state tenantResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if state.Status.ValueString() != qlik.TenantStatusActive {
+		tflog.Debug(ctx, "tenant is not active; reactivating it", map[string]any{"id": id, "status": state.Status.ValueString()})
+		if err := reg.ReactivateTenant(ctx, id, state.Hostname.ValueString()); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to reactivate tenant", err, "")
+			return
+		}
+	}
+	current := &qlik.Tenant{
+		Name: state.Name.ValueString(), Hostnames: []string{state.Hostname.ValueString()},
+		AutoAssignCreateSharedSpacesRoleToProfessionals:             state.AutoAssignCreateSharedSpaces.ValueBool(),
+		AutoAssignPrivateAnalyticsContentCreatorRoleToProfessionals: state.AutoAssignPrivateAnalytics.ValueBool(),
+		AutoAssignDataServicesContributorRoleToProfessionals:        state.AutoAssignDataServicesContributor.ValueBool(),
+		EnableAppOpeningFeedback:                                    state.EnableAppOpeningFeedback.ValueBool(),
+	}
+	if alias := state.AliasHostname.ValueString(); alias != "" {
+		current.Hostnames = append(current.Hostnames, alias)
+	}
+	tenant, err := reg.UpdateTenant(ctx, id, plan.updateRequest(current))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to update tenant", err, "")
+		return
+	}
+	plan.fromAPI(tenant)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state tenantResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, hostname := state.ID.ValueString(), state.Hostname.ValueString()
+	if state.DeletionProtection.IsNull() || state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddError("Tenant is protected by deletion_protection",
+			fmt.Sprintf("Tenant %s (%s) was not deactivated and stays active, because deletion_protection is true. "+
+				"To deactivate it, set deletion_protection = false, run terraform apply, then destroy it "+
+				"(or remove it from the configuration).", id, hostname))
+		return
+	}
+	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	current, err := reg.GetTenant(ctx, id)
+	switch {
+	case errors.Is(err, qlik.ErrNotFound):
+		return
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "Unable to deactivate tenant", err, "")
+		return
+	case current.Status == qlik.TenantStatusDisabled:
+		tflog.Debug(ctx, "tenant already deactivated", map[string]any{"id": id})
+		return
+	}
+	out, err := reg.DeactivateTenant(ctx, id, current.Hostname(), int(state.PurgeAfterDays.ValueInt64()))
+	if errors.Is(err, qlik.ErrNotFound) {
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to deactivate tenant", err, "")
+		return
+	}
+	tflog.Debug(ctx, "tenant deactivated", map[string]any{"id": id, "estimated_purge_date": out.EstimatedPurgeDate})
+}
+
+func (r *tenantResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.TrimSpace(req.ID) == "" || strings.Contains(req.ID, "/") {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("invalid import id %q: expected the tenant id; tenants live on the register host, so the id takes no hostname", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	// The defaults of the configuration-only settings, so that importing into a configuration that keeps them
+	// plans no change.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("purge_after_days"), int64(qlik.DefaultPurgeAfterDays))...)
+}
+
+// addTenantCreateError shows Qlik's license errors against license_key_wo, with the next step.
+func addTenantCreateError(diags *diag.Diagnostics, err error) {
+	const summary = "Unable to create tenant"
+	var apiErr *qlik.APIError
+	code := ""
+	if errors.As(err, &apiErr) {
+		code = apiErr.Code
+	}
+	switch {
+	case errors.Is(err, qlik.ErrTenantCreateUnknown):
+		addAPIError(diags, summary, err, "The request may have created a tenant although no answer came back. "+
+			"A tenant has no name to look it up by, so the provider does not retry. Check the tenants of the "+
+			"license (for example in the Qlik Cloud administration console); if one was created, import it with "+
+			"terraform import <address> <tenant id>, otherwise run terraform apply again.")
+	case code == "TENANTS-21":
+		addAttributeAPIError(diags, path.Root("license_key_wo"), summary, err, "Set license_key_wo to the signed license key of the license.")
+	case code == "TENANTS-22":
+		addAttributeAPIError(diags, path.Root("license_key_wo"), summary, err, "The license has no tenant left: deactivate and purge a tenant, or use another license.")
+	case code == "TENANTS-23":
+		addAttributeAPIError(diags, path.Root("license_key_wo"), summary, err, "The license key was rejected: check that it is the signed key of a license in this region.")
+	default:
+		addAPIError(diags, summary, err, "")
+	}
+}
+
+// updateRequest holds the configured settings that differ from cur; unset (unknown) settings are left alone.
+func (m tenantResourceModel) updateRequest(cur *qlik.Tenant) qlik.TenantUpdateRequest {
+	var req qlik.TenantUpdateRequest
+	if v := m.Name; known(v.IsNull(), v.IsUnknown()) && v.ValueString() != cur.Name {
+		req.Name = v.ValueStringPointer()
+	}
+	if v := m.AliasHostname; known(v.IsNull(), v.IsUnknown()) && v.ValueString() != cur.Alias() {
+		req.Alias = v.ValueStringPointer()
+	}
+	flag := func(v types.Bool, cur bool) *bool {
+		if known(v.IsNull(), v.IsUnknown()) && v.ValueBool() != cur {
+			return v.ValueBoolPointer()
+		}
+		return nil
+	}
+	req.AutoAssignCreateSharedSpaces = flag(m.AutoAssignCreateSharedSpaces, cur.AutoAssignCreateSharedSpacesRoleToProfessionals)
+	req.AutoAssignPrivateAnalyticsCreator = flag(m.AutoAssignPrivateAnalytics, cur.AutoAssignPrivateAnalyticsContentCreatorRoleToProfessionals)
+	req.AutoAssignDataServicesContributor = flag(m.AutoAssignDataServicesContributor, cur.AutoAssignDataServicesContributorRoleToProfessionals)
+	req.EnableAppOpeningFeedback = flag(m.EnableAppOpeningFeedback, cur.EnableAppOpeningFeedback)
+	return req
+}
+
+func known(isNull, isUnknown bool) bool { return !isNull && !isUnknown }
+
+func (m *tenantResourceModel) fromAPI(t *qlik.Tenant) {
+	m.ID = types.StringValue(t.ID)
+	m.Name = types.StringValue(t.Name)
+	m.Hostname = types.StringValue(t.Hostname())
+	if alias := t.Alias(); alias != "" {
+		m.AliasHostname = types.StringValue(alias)
+	} else {
+		m.AliasHostname = types.StringNull()
+	}
+	m.Datacenter = types.StringValue(t.Datacenter)
+	m.Region = types.StringValue(t.Region)
+	m.Status = types.StringValue(t.Status)
+	m.Created = types.StringValue(t.Created)
+	m.AutoAssignCreateSharedSpaces = types.BoolValue(t.AutoAssignCreateSharedSpacesRoleToProfessionals)
+	m.AutoAssignPrivateAnalytics = types.BoolValue(t.AutoAssignPrivateAnalyticsContentCreatorRoleToProfessionals)
+	m.AutoAssignDataServicesContributor = types.BoolValue(t.AutoAssignDataServicesContributorRoleToProfessionals)
+	m.EnableAppOpeningFeedback = types.BoolValue(t.EnableAppOpeningFeedback)
+	m.LicenseKeyWO = types.StringNull()
+}

@@ -1,0 +1,428 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// tenantProvider is the OAuth provider block plus the simulator's register host, which qlik_tenant needs.
+func (e *testEnv) tenantProvider() string {
+	c := e.sim.Credentials()
+	return requiredProviders + fmt.Sprintf(`
+provider "qlik" {
+  tenant_url       = %[1]q
+  client_id        = %[2]q
+  client_secret    = %[3]q
+  registration_url = %[4]q
+}
+`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
+}
+
+// testAccTenantConfig renders a qlik_tenant with the given extra attribute lines.
+func testAccTenantConfig(provider, licenseKey string, attrs ...string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_tenant" "test" {
+  license_key_wo         = %[1]q
+  license_key_wo_version = 1
+  %[2]s
+}
+`, licenseKey, strings.Join(attrs, "\n  "))
+}
+
+// tenantStatus reads a tenant's status from the simulator ("" when it is gone).
+func (e *testEnv) tenantStatus(id string) string {
+	rec, ok := e.sim.TenantByID(id)
+	if !ok {
+		return ""
+	}
+	return rec.Status
+}
+
+// customerTenants counts the tenants besides the home tenant.
+func (e *testEnv) customerTenants() int { return len(e.sim.Tenants()) - 1 }
+
+func tenantSkipBelow() []tfversion.TerraformVersionCheck {
+	// Write-only attributes need Terraform 1.11.
+	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
+}
+
+func TestAccTenant_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	var id string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		CheckDestroy: func(*terraform.State) error {
+			if s := e.tenantStatus(id); s != "disabled" {
+				return fmt.Errorf("tenant %s has status %q after destroy, want disabled", id, s)
+			}
+			rec, _ := e.sim.TenantByID(id)
+			if rec.EstimatedPurgeDate == "" {
+				return fmt.Errorf("deactivated tenant has no purge date")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key,
+					`datacenter = "us-east-1"`, `name = "Acme Corp"`, `enable_app_opening_feedback = true`,
+					`deletion_protection = false`, `purge_after_days = 14`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Corp")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("datacenter"), knownvalue.StringExact("us-east-1")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("region"), knownvalue.StringExact("us")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("hostname"), knownvalue.StringRegexp(regexp.MustCompile(`^127\.0\.0\.1:\d+$`))),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("alias_hostname"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("enable_app_opening_feedback"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("auto_assign_create_shared_spaces_role_to_professionals"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo_version"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("created"), knownvalue.NotNull()),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_tenant.test", &id),
+					func(*terraform.State) error {
+						rec, ok := e.sim.TenantByID(id)
+						if !ok || rec.Name != "Acme Corp" || !rec.EnableAppOpeningFeedback || rec.Datacenter != "us-east-1" || rec.Status != "active" {
+							return fmt.Errorf("simulator holds %+v (found=%v)", rec, ok)
+						}
+						if n := e.customerTenants(); n != 1 {
+							return fmt.Errorf("%d tenants created, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      "qlik_tenant.test",
+				ImportState:       true,
+				ImportStateVerify: true,
+				// Configuration-only settings: the import sets their defaults, the configuration chose others.
+				ImportStateVerifyIgnore: []string{"license_key_wo_version", "deletion_protection", "purge_after_days", "timeouts"},
+			},
+		},
+	})
+}
+
+func TestAccTenant_updateInPlace(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	var before, after string
+	regHost := strings.TrimPrefix(e.sim.RegistrationURL(), "http://")
+	writes := 0
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme"`, `deletion_protection = false`),
+				Check:  captureID("qlik_tenant.test", &before),
+			},
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme Analytics"`, `alias_hostname = "acme-analytics.example.com"`,
+					`auto_assign_data_services_contributor_role_to_professionals = false`, `deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("id"), knownvalue.NotNull()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Analytics")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("alias_hostname"), knownvalue.StringExact("acme-analytics.example.com")),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("auto_assign_data_services_contributor_role_to_professionals"), knownvalue.Bool(false)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_tenant.test", &after),
+					func(*terraform.State) error {
+						if before != after {
+							return fmt.Errorf("tenant id changed from %s to %s on an in-place update", before, after)
+						}
+						rec, _ := e.sim.TenantByID(after)
+						if rec.Name != "Acme Analytics" || len(rec.Hostnames) != 2 || rec.Hostnames[1] != "acme-analytics.example.com" ||
+							rec.AutoAssignDataServicesContributorRoleToProfessionals {
+							return fmt.Errorf("simulator holds %+v", rec)
+						}
+						if n := e.customerTenants(); n != 1 {
+							return fmt.Errorf("%d tenants, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A new key version cannot change the license: the plan warns and the update touches only the state.
+				PreConfig: func() { writes = e.writesTo(regHost) },
+				Config: strings.Replace(testAccTenantConfig(e.tenantProvider(), key, `name = "Acme Analytics"`, `alias_hostname = "acme-analytics.example.com"`,
+					`auto_assign_data_services_contributor_role_to_professionals = false`, `deletion_protection = false`),
+					"license_key_wo_version = 1", "license_key_wo_version = 2", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo_version"), knownvalue.Int64Exact(2)),
+				},
+				Check: func(*terraform.State) error {
+					if n := e.writesTo(regHost); n != writes {
+						return fmt.Errorf("a key version change wrote %d times to the register host", n-writes)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccTenant_datacenterReplaces(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	var first, second string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key, `datacenter = "eu-west-1"`, `deletion_protection = false`),
+				Check:  captureID("qlik_tenant.test", &first),
+			},
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("region"), knownvalue.StringExact("de")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_tenant.test", &second),
+					func(*terraform.State) error {
+						if first == second || e.tenantStatus(first) != "disabled" || e.tenantStatus(second) != "active" {
+							return fmt.Errorf("old tenant %s is %q, new tenant %s is %q", first, e.tenantStatus(first), second, e.tenantStatus(second))
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// The guard makes destroy fail with its message and leaves the tenant active; turned off, destroy deactivates.
+func TestAccTenant_deletionProtection(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	var id string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		CheckDestroy: func(*terraform.State) error {
+			if s := e.tenantStatus(id); s != "disabled" {
+				return fmt.Errorf("status %q after destroy with the guard off, want disabled", s)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), key),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("purge_after_days"), knownvalue.Int64Exact(30)),
+				},
+				Check: captureID("qlik_tenant.test", &id),
+			},
+			{
+				Config:      testAccTenantConfig(e.tenantProvider(), key),
+				Destroy:     true,
+				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*stays active`),
+			},
+			{
+				// A replacement needs the old tenant deactivated first, so the guard refuses it too.
+				Config:      testAccTenantConfig(e.tenantProvider(), key, `datacenter = "us-east-1"`),
+				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection`),
+			},
+			{
+				PreConfig: func() {
+					if s := e.tenantStatus(id); s != "active" || e.customerTenants() != 1 {
+						t.Errorf("after the refused destroy and replace the tenant is %q and %d tenants exist, want active and 1", s, e.customerTenants())
+					}
+					if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 1 {
+						t.Errorf("%d writes on the register host, want only the create", n)
+					}
+				},
+				Config: testAccTenantConfig(e.tenantProvider(), key, `deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
+				},
+			},
+		},
+	})
+}
+
+// A tenant deactivated outside Terraform plans an update that reactivates it; a purged one plans a re-create.
+func TestAccTenant_driftAndPurge(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	cfg := testAccTenantConfig(e.tenantProvider(), key, `name = "Globex"`, `deletion_protection = false`)
+	var id, recreated string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeactivateTenant(id, 30); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if s := e.tenantStatus(id); s != "active" {
+						return fmt.Errorf("status %q after apply, want active (reactivated)", s)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.PurgeTenant(id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_tenant.test", &recreated),
+					func(*terraform.State) error {
+						if recreated == id || e.tenantStatus(recreated) != "active" {
+							return fmt.Errorf("re-created tenant %s is %q", recreated, e.tenantStatus(recreated))
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// Qlik's license errors reach the user with their codes, against license_key_wo, and create nothing.
+func TestAccTenant_licenseErrors(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	p := e.tenantProvider()
+	noKey := p + `
+resource "qlik_tenant" "test" {
+  datacenter = "eu-west-1"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{Config: noKey, ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*Code: TENANTS-21.*Request ID: \w+`)},
+			{Config: testAccTenantConfig(p, e.sim.InvalidLicenseKey()), ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*HTTP 403.*Code: TENANTS-23`)},
+			{Config: testAccTenantConfig(p, e.sim.NewLicenseKey(0)), ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*HTTP 403.*Code: TENANTS-22.*no tenant left`)},
+		},
+	})
+	if n := e.customerTenants(); n != 0 {
+		t.Errorf("%d tenants created by failing applies", n)
+	}
+}
+
+// Bad values fail at plan, before any call to Qlik.
+func TestAccTenant_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	p := e.tenantProvider()
+	apiKeyWithRegistration := requiredProviders + fmt.Sprintf(`
+provider "qlik" {
+  tenant_url       = %[1]q
+  api_key          = %[2]q
+  registration_url = %[3]q
+}
+`, e.sim.Home().URL, e.sim.Credentials().APIKey, e.sim.RegistrationURL())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{Config: testAccTenantConfig(p, key, `datacenter = "mars-north-1"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)datacenter.*value must be one of`)},
+			{Config: testAccTenantConfig(p, key, `purge_after_days = 5`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)purge_after_days.*between 10 and 90`)},
+			{Config: testAccTenantConfig(p, key, `alias_hostname = "AB.example.com"`), PlanOnly: true, ExpectError: regexp.MustCompile(`alias_hostname`)},
+			{Config: testAccTenantConfig(e.oauthProvider(), key), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)needs the register host.*registration_url`)},
+			{Config: testAccTenantConfig(apiKeyWithRegistration, key), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)needs the register host.*API key reaches only its home tenant`)},
+		},
+	})
+	if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 0 || e.customerTenants() != 0 {
+		t.Errorf("plan-time failures wrote %d times to the register host", n)
+	}
+}
+
+// The create timeout bounds the create; a create cut off by it may have reached Qlik, and the error says how to
+// recover without a second tenant.
+func TestAccTenant_createTimeout(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Latency: 1500 * time.Millisecond})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccTenantConfig(e.tenantProvider(), e.sim.LicenseKey(), `timeouts {
+    create = "1s"
+  }`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*deadline exceeded.*does not retry.*terraform import`),
+			},
+		},
+	})
+	if n := e.customerTenants(); n != 0 {
+		t.Errorf("%d tenants exist after the timed-out create", n)
+	}
+}
