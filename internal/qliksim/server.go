@@ -106,6 +106,9 @@ type Server struct {
 	serving   sync.WaitGroup // one per http.Server.Serve goroutine
 	inflight  sync.WaitGroup // one per request inside the middleware
 	active    atomic.Int64   // the same count, readable
+
+	spoolMu   sync.Mutex
+	spoolPath string // directory of spooled uploads, created on first use
 }
 
 // host is one listener with its routes: the register host or a tenant.
@@ -132,6 +135,8 @@ type tenantState struct {
 	users   map[string]bool
 
 	spaces *collection[spaceRecord]
+	apps   *collection[appRecord]
+	temp   *collection[tempContent]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -327,6 +332,8 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 		botUserID: newObjectID(),
 		users:     map[string]bool{},
 		spaces:    newCollection[spaceRecord](),
+		apps:      newCollection[appRecord](),
+		temp:      newCollection[tempContent](),
 	}
 	t.users[t.botUserID] = true
 	if home {
@@ -341,6 +348,9 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 	t.host = h
 	s.registerOAuthRoutes(h)
 	s.registerSpacesRoutes(h)
+	s.registerAppsRoutes(h)
+	s.registerTempContentsRoutes(h)
+	s.registerItemsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
@@ -366,6 +376,7 @@ func (s *Server) Close() {
 		}
 		s.serving.Wait()
 		s.inflight.Wait()
+		s.removeSpool()
 	})
 }
 
