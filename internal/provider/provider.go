@@ -231,6 +231,8 @@ func (p *qlikProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
+		NewAppCopyResource,
+		NewAppPublishResource,
 	}
 }
 
@@ -238,6 +240,7 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
 		NewSpacesDataSource,
+		NewAppDataSource,
 	}
 }
 
