@@ -19,6 +19,12 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 	"data-sources/qlik_space": func(t *testing.T, e *testEnv) {
 		e.createSpace(t, "Templates", "shared")
 	},
+	"data-sources/qlik_app": func(t *testing.T, e *testEnv) {
+		e.seedTemplate(t, "Templates")
+		e.seedTemplate(t, "") // same name in a personal space: the example must pick by space
+	},
+	"resources/qlik_app_copy":    func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"resources/qlik_app_publish": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 	"data-sources/qlik_spaces": func(t *testing.T, e *testEnv) {
 		e.createSpace(t, "Sales EMEA", "managed")
 		e.createSpace(t, "Sales APAC", "managed")
@@ -63,6 +69,30 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 		decodeOutput(t, outputs, "templates_space_id", &id)
 		if s, ok := e.spaceByID(e.sim.Home().Hostname, id); !ok || s.Name != "Templates" {
 			t.Errorf("templates_space_id = %q does not name the Templates space", id)
+		}
+	},
+	"data-sources/qlik_app": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "sales_template_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.SpaceID == "" {
+			t.Errorf("sales_template_id = %q is not the template in the Templates space (%+v)", id, a.Attributes)
+		}
+	},
+	"resources/qlik_app_copy": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "sales_app_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.Name != "Sales" || a.Attributes.SpaceID == "" || len(e.sim.Apps(e.sim.Home().Hostname)) != 2 {
+			t.Errorf("sales_app_id = %q: %+v; want one copy named Sales in a space besides the template", id, a.Attributes)
+		}
+	},
+	"resources/qlik_app_publish": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "published_app_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.PublishTime == "" || a.Attributes.OriginAppID == "" {
+			t.Errorf("published_app_id = %q is not a published app: %+v", id, a.Attributes)
 		}
 	},
 	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
@@ -190,5 +220,26 @@ func (e *testEnv) createSpace(t *testing.T, name, spaceType string) {
 	}
 	if _, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType}); err != nil {
 		t.Fatalf("create space %q: %v", name, err)
+	}
+}
+
+// seedTemplate stores a template app named "Sales template" in the home tenant, in a new shared space named
+// spaceName (or in a personal space when it is empty), as the vendor's source tenant would hold it.
+func (e *testEnv) seedTemplate(t *testing.T, spaceName string) {
+	t.Helper()
+	spaceID := ""
+	if spaceName != "" {
+		c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: spaceName, Type: "shared"})
+		if err != nil {
+			t.Fatalf("create space %q: %v", spaceName, err)
+		}
+		spaceID = s.ID
+	}
+	if _, err := e.sim.SeedApp(e.sim.Home().Hostname, "Sales template", spaceID, 2<<20); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -591,4 +594,66 @@ removed {
 			},
 		},
 	})
+}
+
+// TestAccAppCopy_importThenApply imports an existing app with an import block and checks that the first plan
+// fills in the source in place rather than replacing the app: Qlik does not record where a copy came from.
+func TestAccAppCopy_importThenApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	existing, err := e.sim.SeedApp(home.Hostname, "Sales", space.ID, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := e.sim.Credentials()
+	cfg := requiredProviders + fmt.Sprintf(`
+provider "qlik" {
+  tenant_url    = %[1]q
+  client_id     = %[2]q
+  client_secret = %[3]q
+}
+
+import {
+  to = qlik_app_copy.sales
+  id = %[4]q
+}
+
+resource "qlik_app_copy" "sales" {
+  source_app_id  = %[5]q
+  source_version = "1"
+  name           = "Sales"
+  space_id       = %[6]q
+}
+`, home.URL, creds.ClientID, creds.ClientSecret, existing, tpl, space.ID)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTFCLI(t, dir)
+	plan := tf.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(plan, "1 to import, 0 to add, 1 to change, 0 to destroy") || strings.Contains(plan, "must be replaced") {
+		t.Fatalf("plan after import should only fill in the source in place:\n%s", plan)
+	}
+	tf.apply()
+	tf.requireEmptyPlan()
+	if apps := e.appsIn(home.Hostname, tpl); len(apps) != 1 || apps[0].Attributes.ID != existing {
+		t.Fatalf("tenant holds %+v, want only the imported app %s", apps, existing)
+	}
+	tf.destroy()
+	if _, ok := e.sim.App(home.Hostname, existing); ok {
+		t.Error("destroy kept the imported app")
+	}
 }
