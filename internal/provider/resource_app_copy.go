@@ -68,7 +68,8 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		MarkdownDescription: "A copy of an app, typically a template app, in a space of a tenant. Within one tenant " +
 			"Qlik copies the app itself; across tenants the provider exports the app from the source tenant, " +
 			"streams the file through a temporary file on local disk (memory stays flat whatever the app's size) " +
-			"and imports it into the target tenant.\n\n" +
+			"and imports it into the target tenant. The temporary file goes to the system's temporary directory " +
+			"(`TMPDIR`), which needs room for the app, and is removed when the copy is done.\n\n" +
 			"While copying, the new app carries a marker name derived from the source, target space and name; " +
 			"it is renamed when the copy is complete. An apply that is interrupted or fails after Qlik accepted " +
 			"the copy finds the marked app on the next run and adopts it instead of copying again, so no " +
@@ -219,13 +220,18 @@ func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client
 	if err != nil {
 		return nil, err
 	}
-	switch len(found) {
-	case 0:
-	case 1:
+	if len(found) > 0 {
+		// Every app with this marker name is an unfinished copy of this very source into this space under this
+		// name (the marker hashes all of them), so keeping the oldest and deleting the rest loses nothing. More
+		// than one can exist only if a retry ran before Qlik listed an earlier attempt's copy.
+		for _, extra := range found[1:] {
+			tflog.Debug(ctx, "deleting a surplus unfinished app copy", map[string]any{"id": extra.ResourceID, "name": staging})
+			if err := dst.DeleteApp(ctx, extra.ResourceID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+				return nil, fmt.Errorf("deleting surplus unfinished copy %s: %w", extra.ResourceID, err)
+			}
+		}
 		tflog.Debug(ctx, "adopting the app copy an earlier, interrupted apply left behind", map[string]any{"id": found[0].ResourceID, "name": staging})
 		return dst.GetApp(ctx, found[0].ResourceID)
-	default:
-		return nil, fmt.Errorf("%d apps named %q exist in space %s, left behind by interrupted copies; delete all but one", len(found), staging, spaceID)
 	}
 	if src.Hostname() == dst.Hostname() {
 		return dst.CopyApp(ctx, srcAppID, qlik.AppCreateRequest{Name: staging, Description: desc, SpaceID: spaceID, UniqueName: true})

@@ -460,8 +460,8 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 	})
 }
 
-// TestAccAppCopy_adoptsInterruptedCopy plants the app an apply leaves behind when it is killed after Qlik
-// accepted the copy: the next apply adopts it instead of copying again.
+// TestAccAppCopy_adoptsInterruptedCopy plants the apps an apply leaves behind when it is killed after Qlik
+// accepted the copy: the next apply adopts the oldest instead of copying again, and deletes the surplus.
 func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -487,7 +487,13 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	planted, err := e.sim.SeedApp(target.Hostname, provider.StagingName(home.Hostname, tpl, "", target.Hostname, space.ID, "Sales"), space.ID, 1<<20)
+	marker := provider.StagingName(home.Hostname, tpl, "", target.Hostname, space.ID, "Sales")
+	planted, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second unfinished copy, as a retry that ran before Qlik listed the first would leave.
+	surplus, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -515,6 +521,9 @@ resource "qlik_app_copy" "test" {
 					}
 					if apps := e.sim.Apps(target.Hostname); len(apps) != 1 || apps[0].Attributes.Name != "Sales" {
 						return fmt.Errorf("target holds %+v, want one app named Sales", apps)
+					}
+					if _, ok := e.sim.App(target.Hostname, surplus); ok {
+						return fmt.Errorf("the surplus unfinished copy %s was kept", surplus)
 					}
 					return nil
 				},

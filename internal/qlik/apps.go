@@ -122,8 +122,12 @@ func (c *Client) createApp(ctx context.Context, what string, req AppCreateReques
 	var a *App
 	var err error
 	if req.UniqueName {
+		// The Items API may list a new app only after a moment; an app that is not found at once is looked
+		// for a few times before the create is tried again, or the retry could make a second copy.
 		a, err = createWithRecovery(ctx, c, what, create, func(ctx context.Context) (*App, bool, error) {
-			return c.findUniqueApp(ctx, req.Name, req.SpaceID)
+			return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
+				return c.findUniqueApp(ctx, req.Name, req.SpaceID)
+			})
 		})
 	} else {
 		a, err = create(ctx)

@@ -269,3 +269,26 @@ func TestSim_TransferAppFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestSim_ImportResetWithListingLag resets an import after it committed while the new app is not yet listed:
+// the client keeps looking instead of importing a second copy.
+func TestSim_ImportResetWithListingLag(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
+	c := simClient(t, sim, true)
+	home := sim.Home().Hostname
+	srcID, err := sim.SeedApp(home, "Template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.FailRoute(home, http.MethodPost, "/api/v1/apps/import", 1, qliksim.RouteFault{})
+	a, _, err := c.TransferApp(t.Context(), c, srcID, qlik.ImportAppRequest{Name: "Copy [copying 1]", UniqueName: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sim.AuditCount(http.MethodPost, "/api/v1/apps/import", home); n != 1 {
+		t.Errorf("import ran %d times, want 1", n)
+	}
+	if apps := sim.Apps(home); len(apps) != 2 || a.Attributes.Name != "Copy [copying 1]" {
+		t.Errorf("tenant holds %d apps, want the template and one copy", len(apps))
+	}
+}
