@@ -245,6 +245,10 @@ func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client
 }
 
 func copyHint(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "The copy did not finish within the create timeout: raise timeouts.create for large apps and run " +
+			"apply again. A copy that Qlik already accepted is adopted then, not made twice."
+	}
 	if errors.Is(err, qlik.ErrNotFound) {
 		return "Check that source_app_id names an app in the source tenant and space_id a space in the target tenant."
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -664,5 +665,55 @@ resource "qlik_app_copy" "sales" {
 	tf.destroy()
 	if _, ok := e.sim.App(home.Hostname, existing); ok {
 		t.Error("destroy kept the imported app")
+	}
+}
+
+// TestAccAppCopy_createTimeout bounds a slow cross-tenant copy with the timeouts block: the apply fails with
+// the deadline, and nothing is left in the target.
+func TestAccAppCopy_createTimeout(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := e.sim.Credentials()
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := c.ForTenant(target.Hostname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { e.sim.SetLatency(400 * time.Millisecond) },
+			Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_app_copy" "test" {
+  tenant_hostname = %q
+  source_app_id   = %q
+  name            = "Sales"
+  space_id        = %q
+  timeouts {
+    create = "1s"
+  }
+}
+`, target.Hostname, tpl, space.ID),
+			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*context\s+deadline\s+exceeded.*raise\s+timeouts.create`),
+		}},
+	})
+	if apps := e.sim.Apps(target.Hostname); len(apps) != 0 {
+		t.Errorf("target holds %d apps after a timed-out copy", len(apps))
 	}
 }

@@ -50,6 +50,13 @@ func TestSim_AppLifecycle(t *testing.T) {
 	if err != nil || moved.Attributes.SpaceID != work.ID {
 		t.Fatalf("move: %+v %v", moved, err)
 	}
+	personal, err := c.RemoveAppFromSpace(ctx, cp.Attributes.ID)
+	if err != nil || personal.Attributes.SpaceID != "" {
+		t.Fatalf("remove from space: %+v %v", personal, err)
+	}
+	if moved, err = c.MoveApp(ctx, cp.Attributes.ID, work.ID); err != nil {
+		t.Fatal(err)
+	}
 	items, err := c.FindApps(ctx, "Copy", work.ID)
 	if err != nil || len(items) != 1 || items[0].ResourceID != cp.Attributes.ID {
 		t.Fatalf("find: %+v %v", items, err)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 )
@@ -151,6 +152,28 @@ func TestContractApps(t *testing.T) {
 		t.Errorf("items: %+v", items.Data)
 	}
 
+	// Walk every app one page at a time through the next links.
+	walked, next := 0, home.URL+"/api/v1/items?resourceType=app&limit=1"
+	for next != "" {
+		var pg struct {
+			Data  []Item `json:"data"`
+			Links struct {
+				Next *Link `json:"next"`
+			} `json:"links"`
+		}
+		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
+		walked += len(pg.Data)
+		next = ""
+		if pg.Links.Next != nil {
+			next = pg.Links.Next.Href
+		}
+	}
+	if want := len(sim.Apps(home.Hostname)); walked != want {
+		t.Errorf("walked %d items, the tenant holds %d apps", walked, want)
+	}
+	sent++
+	cc.jsonCtx(invalidRequest(t.Context()), http.MethodGet, home.URL+"/api/v1/items?limit=0", token, http.StatusBadRequest, nil)
+
 	call(http.MethodDelete, home.URL+"/api/v1/spaces/"+managed.ID, http.StatusPreconditionFailed, nil)
 	call(http.MethodDelete, apps+"/"+pub.Attributes.ID, http.StatusOK, nil)
 	call(http.MethodDelete, home.URL+"/api/v1/spaces/"+managed.ID, http.StatusNoContent, nil)
@@ -228,4 +251,55 @@ func TestAppsSeedAndRouteFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	cl.expect(http.StatusNotFound, http.MethodGet, home.URL+"/api/v1/apps/"+id, token, nil)
+}
+
+// TestSpoolCollectsUnreferencedFiles checks that uploads nothing refers to any more leave the disk, while the
+// file of an imported app stays.
+func TestSpoolCollectsUnreferencedFiles(t *testing.T) {
+	t.Parallel()
+	sim := StartT(t, Options{})
+	home := sim.Home()
+	cl := newTestClient(t)
+	token := sim.Credentials().APIKey
+	upload := func() string {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, home.URL+"/api/v1/temp-contents?filename=a.qvf", bytes.NewReader(make([]byte, 1000)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := cl.hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload: %d", resp.StatusCode)
+		}
+		return strings.TrimPrefix(resp.Header.Get("Location"), "/api/v1/temp-contents/")
+	}
+	files := func() int {
+		entries, err := os.ReadDir(sim.spoolPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(entries)
+	}
+	imported := upload()
+	cl.expect(http.StatusOK, http.MethodPost, home.URL+"/api/v1/apps/import?fileId="+imported, token, nil)
+	upload()
+	if n := files(); n != 2 {
+		t.Fatalf("%d spooled files, want 2", n)
+	}
+	if err := sim.ExpireTempContents(home.Hostname); err != nil {
+		t.Fatal(err)
+	}
+	upload()
+	// The expired upload nobody imported is gone; the imported app's file and the new upload remain.
+	if n := files(); n != 2 {
+		t.Errorf("%d spooled files after collection, want 2", n)
+	}
+	apps := sim.Apps(home.Hostname)
+	if len(apps) != 1 {
+		t.Fatalf("%d apps", len(apps))
+	}
+	if _, err := sim.AppChecksum(home.Hostname, apps[0].Attributes.ID); err != nil {
+		t.Errorf("the imported app lost its content: %v", err)
+	}
 }

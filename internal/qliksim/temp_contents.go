@@ -10,6 +10,8 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,8 +140,10 @@ type tempContent struct {
 	creatorID string
 }
 
-// spool writes body to a new file in the server's spool directory and returns its description.
+// spool writes body to a new file in the server's spool directory and returns its description. It first
+// removes the spooled files nothing refers to any more, so a long-running simulator does not fill its disk.
 func (s *Server) spool(body io.Reader) (content, error) {
+	s.collectSpool()
 	dir, err := s.spoolDir()
 	if err != nil {
 		return content{}, err
@@ -172,6 +176,41 @@ func (s *Server) spoolDir() (string, error) {
 		s.spoolPath = dir
 	}
 	return s.spoolPath, nil
+}
+
+// collectSpool deletes the spooled files that no app and no unexpired temporary file refers to. Expired
+// temporary files keep their record, so a download still answers 410 rather than 404.
+func (s *Server) collectSpool() {
+	s.mu.RLock()
+	tenants := slices.Clone(s.tenants)
+	s.mu.RUnlock()
+	now := time.Now()
+	live := map[string]bool{}
+	for _, t := range tenants {
+		for _, it := range t.apps.list(now, true) {
+			live[it.Val.data.file] = true
+		}
+		for _, it := range t.temp.list(now, true) {
+			if now.Before(it.Val.expires) {
+				live[it.Val.data.file] = true
+			}
+		}
+	}
+	s.spoolMu.Lock()
+	defer s.spoolMu.Unlock()
+	if s.spoolPath == "" {
+		return
+	}
+	entries, err := os.ReadDir(s.spoolPath)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(s.spoolPath, e.Name())
+		if !live[p] {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 func (s *Server) removeSpool() {
