@@ -54,8 +54,8 @@ func TestSim_AppLifecycle(t *testing.T) {
 	if err != nil || personal.Attributes.SpaceID != "" {
 		t.Fatalf("remove from space: %+v %v", personal, err)
 	}
-	if moved, err = c.MoveApp(ctx, cp.Attributes.ID, work.ID); err != nil {
-		t.Fatal(err)
+	if back, err := c.MoveApp(ctx, cp.Attributes.ID, work.ID); err != nil || back.Attributes.SpaceID != work.ID {
+		t.Fatalf("move back: %+v %v", back, err)
 	}
 	items, err := c.FindApps(ctx, "Copy", work.ID)
 	if err != nil || len(items) != 1 || items[0].ResourceID != cp.Attributes.ID {
