@@ -24,6 +24,12 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 		e.createSpace(t, "Sales APAC", "managed")
 		e.createSpace(t, "Sales sandbox", "shared")
 	},
+	"data-sources/qlik_app": func(t *testing.T, e *testEnv) {
+		e.seedTemplate(t, "Templates")
+		e.seedTemplate(t, "") // same name in a personal space: the example must pick by space
+	},
+	"resources/qlik_app_copy":    func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"resources/qlik_app_publish": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 }
 
 // exampleVars are the -var arguments an example needs beyond the provider settings: the simulator's license
@@ -121,6 +127,30 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
 		if n := len(e.sim.Spaces(e.sim.Home().Hostname)); n != 2 {
 			t.Errorf("the tenant holds %d spaces, want 2", n)
+		}
+	},
+	"data-sources/qlik_app": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "sales_template_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.SpaceID == "" {
+			t.Errorf("sales_template_id = %q is not the template in the Templates space (%+v)", id, a.Attributes)
+		}
+	},
+	"resources/qlik_app_copy": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "sales_app_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.Name != "Sales" || a.Attributes.SpaceID == "" || len(e.sim.Apps(e.sim.Home().Hostname)) != 2 {
+			t.Errorf("sales_app_id = %q: %+v; want one copy named Sales in a space besides the template", id, a.Attributes)
+		}
+	},
+	"resources/qlik_app_publish": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "published_app_id", &id)
+		a, ok := e.sim.App(e.sim.Home().Hostname, id)
+		if !ok || a.Attributes.PublishTime == "" || a.Attributes.OriginAppID == "" {
+			t.Errorf("published_app_id = %q is not a published app: %+v", id, a.Attributes)
 		}
 	},
 }
@@ -254,5 +284,26 @@ func (e *testEnv) createSpace(t *testing.T, name, spaceType string) {
 	}
 	if _, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType}); err != nil {
 		t.Fatalf("create space %q: %v", name, err)
+	}
+}
+
+// seedTemplate stores a template app named "Sales template" in the home tenant, in a new shared space named
+// spaceName (or in a personal space when it is empty), as the vendor's source tenant would hold it.
+func (e *testEnv) seedTemplate(t *testing.T, spaceName string) {
+	t.Helper()
+	spaceID := ""
+	if spaceName != "" {
+		c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: spaceName, Type: "shared"})
+		if err != nil {
+			t.Fatalf("create space %q: %v", spaceName, err)
+		}
+		spaceID = s.ID
+	}
+	if _, err := e.sim.SeedApp(e.sim.Home().Hostname, "Sales template", spaceID, 2<<20); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -232,6 +232,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
 		NewTenantResource,
+		NewAppCopyResource,
+		NewAppPublishResource,
 	}
 }
 
@@ -240,6 +242,7 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewSpaceDataSource,
 		NewSpacesDataSource,
 		NewTenantDataSource,
+		NewAppDataSource,
 	}
 }
 

@@ -42,12 +42,29 @@ type request struct {
 	// tokenRequest marks POST /oauth/token: no Authorization header, and
 	// neither request nor response body is ever logged.
 	tokenRequest bool
+
+	// stream, when set instead of body, opens the request body afresh for
+	// every attempt, so a retry resends a large file without it ever being
+	// held in memory: go-retryablehttp would buffer a plain io.Reader whole.
+	// streamLen is its length and contentType its media type.
+	stream      func() (io.ReadCloser, error)
+	streamLen   int64
+	contentType string
+	// raw hands a 2xx response body back unread in response.Body, for
+	// downloads; the caller must close it.
+	raw bool
+	// longTransfer lifts the per-attempt timeout: moving a large file takes
+	// as long as it takes, bounded by the caller's context (the resource's
+	// timeouts), not by RequestTimeout.
+	longTransfer bool
 }
 
 // response is what callers of do may need beyond the decoded body.
 type response struct {
 	StatusCode int
 	Header     http.Header
+	// Body is the unread body of a raw request; nil otherwise.
+	Body io.ReadCloser
 }
 
 // callInfo carries one call's state through the context to the transport,
@@ -60,6 +77,7 @@ type callInfo struct {
 	tier         tier
 	idempotent   bool
 	tokenRequest bool
+	longTransfer bool
 	body         []byte
 
 	attempt        int
@@ -140,6 +158,7 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 		tier:         tierFor(r.method, u.Path),
 		idempotent:   r.method != http.MethodPost || r.idempotent,
 		tokenRequest: r.tokenRequest,
+		longTransfer: r.longTransfer,
 		body:         body,
 	}
 	ctx = context.WithValue(ctx, callKey{}, ci)
@@ -147,7 +166,7 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 
 	core := c.core
 	for retriedAuth := false; ; retriedAuth = true {
-		resp, err := core.send(ctx, ci, u.String(), body, r.header)
+		resp, err := core.send(ctx, ci, u.String(), body, r)
 		if err != nil {
 			return nil, ci.sawAmbiguous, err
 		}
@@ -162,7 +181,7 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 			})
 			continue
 		}
-		res, err := core.finish(ctx, ci, resp, r.out)
+		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
 		return res, ci.sawAmbiguous, err
 	}
 }
@@ -199,11 +218,16 @@ func (c *Client) resolve(p string, q url.Values) (*url.URL, error) {
 }
 
 // send runs one call (all its attempts) through go-retryablehttp.
-func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byte, hdr http.Header) (*http.Response, error) {
-	// Hand retryablehttp a []byte: it replays it on every attempt. A plain
-	// io.Reader would make it buffer the whole body.
+func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byte, r *request) (*http.Response, error) {
+	// Hand retryablehttp a []byte or a ReaderFunc: it replays the first and
+	// reopens the second on every attempt. A plain io.Reader would make it
+	// buffer the whole body.
 	var raw any
-	if body != nil {
+	switch {
+	case r.stream != nil:
+		open := r.stream
+		raw = retryablehttp.ReaderFunc(func() (io.Reader, error) { return open() })
+	case body != nil:
 		raw = body
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, ci.method, rawURL, raw)
@@ -213,10 +237,16 @@ func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byt
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Qlik-Api-Version", apiVersion)
-	if body != nil {
+	switch {
+	case r.stream != nil:
+		// A file does not tell retryablehttp its length; without this the
+		// body would go out chunked.
+		req.ContentLength = r.streamLen
+		req.Header.Set("Content-Type", r.contentType)
+	case body != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
-	for k, v := range hdr {
+	for k, v := range r.header {
 		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
 
@@ -269,9 +299,13 @@ func (c *core) wrapErr(ctx context.Context, ci *callInfo, err error) error {
 }
 
 // finish decodes the final response of a call and closes its body.
-func (c *core) finish(ctx context.Context, ci *callInfo, resp *http.Response, out any) (*response, error) {
-	defer resp.Body.Close()
+func (c *core) finish(ctx context.Context, ci *callInfo, resp *http.Response, out any, raw bool) (*response, error) {
 	res := &response{StatusCode: resp.StatusCode, Header: resp.Header}
+	if raw && resp.StatusCode < 300 {
+		res.Body = resp.Body
+		return res, nil
+	}
+	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		return nil, newAPIError(ci.method, ci.path, ci.ep.host, resp.StatusCode, resp.Header, b, c.now())
@@ -488,6 +522,10 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 	}
 
 	actx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
+	if ci.longTransfer {
+		cancel()
+		actx, cancel = context.WithCancel(ctx)
+	}
 	out = out.WithContext(actx)
 	if c.log.enabled() {
 		fields := map[string]any{

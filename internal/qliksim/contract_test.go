@@ -34,6 +34,12 @@ var uidFormat = sync.OnceFunc(func() {
 		}
 		return nil
 	}))
+	// apps.json types a float as format "float64", a Go name rather than an OpenAPI format; any number fits it.
+	// apps.json also puts integer formats (int32, int64) on number schemas and format "string" on strings.
+	for _, f := range []string{"float64", "int32", "int64"} {
+		openapi3.DefineNumberFormatValidator(f, openapi3.NewCallbackValidator(func(float64) error { return nil }))
+	}
+	openapi3.DefineStringFormatValidator("string", openapi3.NewCallbackValidator(func(string) error { return nil }))
 })
 
 // contract validates exchanges against one or more specs.
@@ -65,18 +71,34 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 		if f == "tenants.json" {
 			fixTenantsExamples(t, doc)
 		}
+		if f == "apps.json" {
+			fixReloadMetadataParam(t, doc)
+		}
 		// The specs name https://{tenant}.{region}.qlikcloud.com; requests here go to the simulator's hosts.
 		doc.Servers = nil
 		for _, u := range baseURLs {
 			doc.Servers = append(doc.Servers, &openapi3.Server{URL: u})
 		}
-		r, err := legacy.NewRouter(doc, openapi3.EnableSchemaFormatValidation())
+		// apps.json carries examples of the wrong type (a string example on a number), a defect of the document.
+		r, err := legacy.NewRouter(doc, openapi3.EnableSchemaFormatValidation(), openapi3.DisableExamplesValidation())
 		if err != nil {
 			t.Fatalf("router for %s: %v", f, err)
 		}
 		c.docs[f], c.routers[f] = doc, r
 	}
 	return c
+}
+
+// fixReloadMetadataParam declares the reloadId path parameter that apps.json leaves out of GET
+// /api/v1/apps/{appId}/reloads/metadata/{reloadId} (its parameter list names it only as a query parameter). The
+// simulator does not serve that endpoint; the repair only lets the rest of the document load.
+func fixReloadMetadataParam(t *testing.T, doc *openapi3.T) {
+	t.Helper()
+	item := doc.Paths.Value("/api/v1/apps/{appId}/reloads/metadata/{reloadId}")
+	if item == nil || item.Get == nil {
+		t.Fatal("apps.json: reload metadata operation missing; drop the repair")
+	}
+	item.Get.Parameters = append(item.Get.Parameters, &openapi3.ParameterRef{Value: openapi3.NewPathParameter("reloadId").WithSchema(openapi3.NewStringSchema())})
 }
 
 // fixAuthorizeScope repairs GET /oauth/authorize's scope parameter, an array without items whose example is a
@@ -101,8 +123,15 @@ func specFor(path string) string {
 	if strings.HasPrefix(path, "/oauth/") {
 		return "oauth.json"
 	}
-	if strings.HasPrefix(path, "/api/v1/tenants") {
+	switch {
+	case strings.HasPrefix(path, "/api/v1/tenants"):
 		return "tenants.json"
+	case strings.HasPrefix(path, "/api/v1/apps"):
+		return "apps.json"
+	case strings.HasPrefix(path, "/api/v1/temp-contents"):
+		return "temp-contents.json"
+	case strings.HasPrefix(path, "/api/v1/items"):
+		return "items.json"
 	}
 	return "spaces.json"
 }
@@ -127,6 +156,12 @@ func undeclaredStatus(method, specPath string, status int) string {
 		// Names must be unique ("Spaces names must be unique"); the spec documents 409 only on create, but a
 		// rename to a taken name has to be refused the same way (REFERENCE §19 question 2).
 		return "spaces.json documents the uniqueness 409 on create only"
+	case status == http.StatusBadRequest && strings.HasPrefix(specPath, "/api/v1/apps") && method != http.MethodGet:
+		// apps.json documents no error answers for most app writes (REFERENCE §2.3), yet a copy into a space
+		// that does not exist or a publish to a shared space has to be refused.
+		return "apps.json documents no 400 for app writes"
+	case status == http.StatusNotFound && strings.HasPrefix(specPath, "/api/v1/apps/{appId}"):
+		return "apps.json documents no 404 for operations on an app id"
 	}
 	return ""
 }
@@ -188,6 +223,10 @@ func (c *contract) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		c.validateErrors(spec, req, resp.StatusCode, respBody)
 		return resp, nil
+	}
+	if spec == "temp-contents.json" && req.Method == http.MethodGet && resp.StatusCode < 300 {
+		// A download's body is the file itself; the spec's object schema is for its JSON error answers.
+		opts.ExcludeResponseBody = true
 	}
 	rin := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,

@@ -14,6 +14,9 @@
 // happen after a write was committed), deterministic failure hooks, Qlik's per-tier rate limits, delayed visibility
 // of new objects, out-of-band edits, and a request audit.
 //
+// Apps carry synthetic QVF content described by a size and a seed and generated as a stream, and uploads are
+// spooled to disk, so exports, downloads (with Range) and imports of gigabyte apps keep memory flat.
+//
 // The simulator keeps its own wire structs on purpose and never imports the provider's client, so a client bug
 // cannot hide in a shared type.
 package qliksim

@@ -66,6 +66,7 @@ type faultInjector struct {
 	cfg        Faults
 	failNext   int
 	failStatus int
+	routes     map[routeFaultKey]*routeFaults
 }
 
 func newFaultInjector(seed int64, cfg Faults) *faultInjector {
@@ -132,4 +133,48 @@ func (s *Server) FailNext(n, status int) {
 	defer s.faults.mu.Unlock()
 	s.faults.failNext = max(n, 0)
 	s.faults.failStatus = status
+}
+
+// RouteFault is a failure aimed at one route of one host, for tests of multi-step flows where "the next request"
+// of the whole simulator is not precise enough (an export in one tenant, an import in another).
+type RouteFault struct {
+	// Status, when set, answers that status before handling, like FailNext.
+	Status int
+	// AfterBytes, when positive, lets the request run but breaks its body off after that many bytes: an upload's
+	// request body ends in an error and a download's response is cut, as a dropped connection would.
+	AfterBytes int64
+	// With neither set, the request is handled (a write commits) and the connection is dropped without an answer.
+}
+
+type routeFaultKey struct{ host, method, route string }
+
+type routeFaults struct {
+	fault RouteFault
+	n     int
+}
+
+// FailRoute makes the next n requests to method and route (a pattern such as /api/v1/apps/import or
+// /api/v1/temp-contents/{id}) on the host hostname fail as f says. Calling it again for the same route replaces the
+// previous instruction.
+func (s *Server) FailRoute(hostname, method, route string, n int, f RouteFault) {
+	if f.Status != 0 && (f.Status < 400 || f.Status > 599) {
+		panic(fmt.Sprintf("qliksim: FailRoute status %d is not an HTTP error status", f.Status))
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if s.faults.routes == nil {
+		s.faults.routes = map[routeFaultKey]*routeFaults{}
+	}
+	s.faults.routes[routeFaultKey{hostname, method, route}] = &routeFaults{fault: f, n: n}
+}
+
+func (f *faultInjector) takeRoute(host, method, route string) (RouteFault, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rf := f.routes[routeFaultKey{host, method, route}]
+	if rf == nil || rf.n <= 0 {
+		return RouteFault{}, false
+	}
+	rf.n--
+	return rf.fault, true
 }

@@ -2,6 +2,7 @@ package qliksim
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -113,7 +114,22 @@ func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) {
 	}
 
 	resetAfter := false
-	if !isOAuthRoute(route) || s.faults.includeToken() {
+	if rf, ok := s.faults.takeRoute(h.hostname, r.Method, route); ok {
+		switch {
+		case rf.Status != 0:
+			entry.Status, entry.Fault = rf.Status, strconv.Itoa(rf.Status)
+			finish()
+			writeFault(w, faultDecision{kind: faultStatus, status: rf.Status, retryAfter: 1})
+			return
+		case rf.AfterBytes > 0:
+			entry.Fault = "cut"
+			r.Body = &cutReader{rc: r.Body, left: rf.AfterBytes}
+			w = &cutWriter{ResponseWriter: w, left: rf.AfterBytes}
+		default:
+			entry.Fault = "reset"
+			resetAfter = true
+		}
+	} else if !isOAuthRoute(route) || s.faults.includeToken() {
 		switch d := s.faults.next(); d.kind {
 		case faultStatus:
 			entry.Status, entry.Fault = d.status, strconv.Itoa(d.status)
@@ -298,3 +314,51 @@ func (d *discardResponse) Write(b []byte) (int, error) {
 	}
 	return len(b), nil
 }
+
+var errInjectedCut = errors.New("qliksim: injected cut of the body")
+
+// cutReader ends a request body with an error after left bytes.
+type cutReader struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errInjectedCut
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.rc.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+func (c *cutReader) Close() error { return c.rc.Close() }
+
+// cutWriter sends left bytes of a response body, then drops the connection.
+type cutWriter struct {
+	http.ResponseWriter
+	left int64
+	cut  bool
+}
+
+func (c *cutWriter) Write(b []byte) (int, error) {
+	if c.cut {
+		return 0, errInjectedCut
+	}
+	if int64(len(b)) <= c.left {
+		n, err := c.ResponseWriter.Write(b)
+		c.left -= int64(n)
+		return n, err
+	}
+	n, _ := c.ResponseWriter.Write(b[:c.left])
+	_ = http.NewResponseController(c.ResponseWriter).Flush()
+	c.cut = true
+	resetConn(c.ResponseWriter)
+	return n, errInjectedCut
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (c *cutWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }

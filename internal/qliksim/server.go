@@ -118,6 +118,9 @@ type Server struct {
 	serving   sync.WaitGroup // one per http.Server.Serve goroutine
 	inflight  sync.WaitGroup // one per request inside the middleware
 	active    atomic.Int64   // the same count, readable
+
+	spoolMu   sync.Mutex
+	spoolPath string // directory of spooled uploads, created on first use
 }
 
 // host is one listener with its routes: the register host or a tenant.
@@ -147,6 +150,8 @@ type tenantState struct {
 	info   tenantInfo
 
 	spaces *collection[spaceRecord]
+	apps   *collection[appRecord]
+	temp   *collection[tempContent]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -375,6 +380,8 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		botUserID: newObjectID(),
 		users:     map[string]bool{},
 		spaces:    newCollection[spaceRecord](),
+		apps:      newCollection[appRecord](),
+		temp:      newCollection[tempContent](),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -405,6 +412,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerOAuthRoutes(h)
 	s.registerTenantsRoutes(h)
 	s.registerSpacesRoutes(h)
+	s.registerAppsRoutes(h)
+	s.registerTempContentsRoutes(h)
+	s.registerItemsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
@@ -430,6 +440,7 @@ func (s *Server) Close() {
 		}
 		s.serving.Wait()
 		s.inflight.Wait()
+		s.removeSpool()
 	})
 }
 

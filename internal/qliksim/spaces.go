@@ -46,7 +46,7 @@ type SpaceMeta struct {
 // spaceRecord is a stored space: the wire fields without the caller-relative parts, plus simulator state.
 type spaceRecord struct {
 	space Space
-	// contentItems stands in for apps and other content, which make DELETE answer 412.
+	// contentItems stands in for content other than apps (files, scripts); apps are counted from the app store.
 	contentItems int
 }
 
@@ -390,8 +390,8 @@ func (api *spacesAPI) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("spaceId")
 	var items int
 	err := api.t.spaces.remove(id, time.Now(), false, func(cur spaceRecord) error {
-		if cur.contentItems > 0 {
-			items = cur.contentItems
+		if n := cur.contentItems + api.t.appsInSpace(id); n > 0 {
+			items = n
 			return errSpaceNotEmpty
 		}
 		return nil

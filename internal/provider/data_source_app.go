@@ -1,0 +1,146 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
+
+// NewAppDataSource is the qlik_app data source constructor.
+func NewAppDataSource() datasource.DataSource { return &appDataSource{} }
+
+type appDataSource struct {
+	client *qlik.Client
+}
+
+type appDataSourceModel struct {
+	ID             types.String `tfsdk:"id"`
+	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	Name           types.String `tfsdk:"name"`
+	SpaceID        types.String `tfsdk:"space_id"`
+	Description    types.String `tfsdk:"description"`
+	OwnerID        types.String `tfsdk:"owner_id"`
+	CreatedDate    types.String `tfsdk:"created_date"`
+	ModifiedDate   types.String `tfsdk:"modified_date"`
+	PublishTime    types.String `tfsdk:"publish_time"`
+	OriginAppID    types.String `tfsdk:"origin_app_id"`
+}
+
+func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app"
+}
+
+func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Looks up one app by id, or by exact name (optionally within one space), so a " +
+			"configuration can refer to a template app by name. Fails when no app matches, or when several " +
+			"apps share the name (give `space_id` to choose).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "App id. Exactly one of `id` and `name` must be set.",
+				Optional:            true,
+				Computed:            true,
+				Validators: []validator.String{
+					stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: "Hostname of the tenant to look in. Omit it for the provider's home tenant.",
+				Optional:            true,
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Exact app name (case-sensitive).",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"space_id": schema.StringAttribute{
+				MarkdownDescription: "With `name`: the space to look in. Otherwise the app's space, empty for a " +
+					"personal space.",
+				Optional: true,
+				Computed: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.ConflictsWith(path.MatchRoot("id")),
+				},
+			},
+			"description":   schema.StringAttribute{MarkdownDescription: "App description.", Computed: true},
+			"owner_id":      schema.StringAttribute{MarkdownDescription: "User id of the app owner.", Computed: true},
+			"created_date":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
+			"modified_date": schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true},
+			"publish_time": schema.StringAttribute{
+				MarkdownDescription: "Time the app was published; empty unless this is a published app.",
+				Computed:            true,
+			},
+			"origin_app_id": schema.StringAttribute{
+				MarkdownDescription: "For a published app, the id of the app it was published from.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg appDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	c := tenantClient(d.client, cfg.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := cfg.ID.ValueString()
+	if id == "" {
+		name, space := cfg.Name.ValueString(), cfg.SpaceID.ValueString()
+		items, err := c.FindApps(ctx, name, space)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to find app", err, "")
+			return
+		}
+		where := "in the tenant"
+		if space != "" {
+			where = "in space " + space
+		}
+		switch len(items) {
+		case 0:
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "App not found", fmt.Sprintf("No app named %q %s on %s.", name, where, c.Hostname()))
+			return
+		case 1:
+			id = items[0].ResourceID
+		default:
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "App name is ambiguous",
+				fmt.Sprintf("%d apps are named %q %s on %s; set space_id, or use id.", len(items), name, where, c.Hostname()))
+			return
+		}
+	}
+	app, err := c.GetApp(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read app", err, "")
+		return
+	}
+	at := app.Attributes
+	cfg.ID = types.StringValue(at.ID)
+	cfg.Name = types.StringValue(at.Name)
+	cfg.SpaceID = types.StringValue(at.SpaceID)
+	cfg.Description = types.StringValue(at.Description)
+	cfg.OwnerID = types.StringValue(at.OwnerID)
+	cfg.CreatedDate = types.StringValue(at.CreatedDate)
+	cfg.ModifiedDate = types.StringValue(at.ModifiedDate)
+	cfg.PublishTime = types.StringValue(at.PublishTime)
+	cfg.OriginAppID = types.StringValue(at.OriginAppID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}

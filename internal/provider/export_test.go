@@ -1,0 +1,5 @@
+package provider
+
+// StagingName exposes the marker name of an unfinished app copy to the acceptance tests, which plant one to
+// check that an interrupted copy is adopted rather than duplicated.
+var StagingName = stagingName

@@ -1,0 +1,364 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*appCopyResource)(nil)
+	_ resource.ResourceWithImportState = (*appCopyResource)(nil)
+)
+
+// Default timeouts of an app copy: a cross-tenant copy of a large app moves hundreds of MB twice.
+const (
+	appCopyCreateTimeout = 60 * time.Minute
+	appCopyUpdateTimeout = 10 * time.Minute
+	appCopyDeleteTimeout = 10 * time.Minute
+)
+
+// NewAppCopyResource is the qlik_app_copy constructor.
+func NewAppCopyResource() resource.Resource { return &appCopyResource{} }
+
+type appCopyResource struct {
+	client *qlik.Client
+}
+
+type appCopyResourceModel struct {
+	ID                   types.String   `tfsdk:"id"`
+	TenantHostname       types.String   `tfsdk:"tenant_hostname"`
+	SourceAppID          types.String   `tfsdk:"source_app_id"`
+	SourceTenantHostname types.String   `tfsdk:"source_tenant_hostname"`
+	SourceVersion        types.String   `tfsdk:"source_version"`
+	Name                 types.String   `tfsdk:"name"`
+	Description          types.String   `tfsdk:"description"`
+	SpaceID              types.String   `tfsdk:"space_id"`
+	OwnerID              types.String   `tfsdk:"owner_id"`
+	CreatedDate          types.String   `tfsdk:"created_date"`
+	ModifiedDate         types.String   `tfsdk:"modified_date"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *appCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_app_copy"
+}
+
+func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A copy of an app, typically a template app, in a space of a tenant. Within one tenant " +
+			"Qlik copies the app itself; across tenants the provider exports the app from the source tenant, " +
+			"streams the file through a temporary file on local disk (memory stays flat whatever the app's size) " +
+			"and imports it into the target tenant. The temporary file goes to the system's temporary directory " +
+			"(`TMPDIR`), which needs room for the app, and is removed when the copy is done.\n\n" +
+			"While copying, the new app carries a marker name derived from the source, target space and name; " +
+			"it is renamed when the copy is complete. An apply that is interrupted or fails after Qlik accepted " +
+			"the copy finds the marked app on the next run and adopts it instead of copying again, so no " +
+			"duplicate is left behind.\n\n" +
+			"Changing `source_app_id`, `source_tenant_hostname` or `source_version` replaces the copy (and so " +
+			"re-runs whatever depends on it, such as a load script and a reload). Destroying it deletes the app.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the copy.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"source_app_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the app to copy (the template). Changing it replaces the copy.",
+				Required:            true,
+				PlanModifiers:       []planmodifier.String{replaceUnlessImported()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"source_tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: "Hostname of the tenant that holds the source app. Omit it for the provider's " +
+					"home tenant. When it differs from `tenant_hostname` the app is copied across tenants by " +
+					"export and import, which needs OAuth client credentials. Changing it replaces the copy.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+				Validators:    []validator.String{hostnameValidator()},
+			},
+			"source_version": schema.StringAttribute{
+				MarkdownDescription: "Free-form version of the source app, for example `2024.06` or a commit id. " +
+					"Qlik cannot tell when a template changes; bump this value to make Terraform replace the copy " +
+					"with a fresh one. Changing it replaces the copy.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the copy. Updates in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the copy. Defaults to an empty string. Updates in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+			},
+			"space_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the space in the target tenant that holds the copy, for example " +
+					"`qlik_space.customer.id`. Changing it moves the app in place.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"owner_id": schema.StringAttribute{
+				MarkdownDescription: "User id of the copy's owner: the user behind the provider's credentials.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created_date": schema.StringAttribute{
+				MarkdownDescription: "Creation time of the copy (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"modified_date": schema.StringAttribute{
+				MarkdownDescription: "Time of the last change to the copy's attributes (RFC 3339).",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// replaceUnlessImported requires replacement when a source attribute changes, except right after an import:
+// Qlik does not record where a copy came from, so an imported copy has no source in state, and filling it in
+// from the configuration must not throw the app away.
+func replaceUnlessImported() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			var src types.String
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("source_app_id"), &src)...)
+			resp.RequiresReplace = !src.IsNull()
+		},
+		"Replaces the copy when the source changes, unless the copy was just imported.",
+		"Replaces the copy when the source changes, unless the copy was just imported.",
+	)
+}
+
+func (r *appCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// stagingName is the marker name a copy carries until it is complete. It is derived from everything that
+// identifies the copy, so a later apply of the same configuration finds an app left behind by an interrupted
+// one, and two different copies never share it.
+func stagingName(srcHost, srcApp, version, dstHost, spaceID, name string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{srcHost, srcApp, version, dstHost, spaceID, name}, "\x00")))
+	return fmt.Sprintf("%s [copying %s]", name, hex.EncodeToString(sum[:6]))
+}
+
+func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan appCopyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, appCopyCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	dst := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
+	staging := stagingName(src.Hostname(), plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), dst.Hostname(), spaceID, name)
+
+	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), staging, desc, spaceID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
+		return
+	}
+	// Record the copy before the last step: should renaming fail, the app is in state (tainted, so the next
+	// apply replaces it) rather than orphaned.
+	plan.fromAPI(app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, err = dst.UpdateApp(ctx, app.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to name the app copy", err, "")
+		return
+	}
+	plan.fromAPI(app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
+func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client, srcAppID, staging, desc, spaceID string) (*qlik.App, error) {
+	found, err := dst.FindApps(ctx, staging, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) > 0 {
+		// Every app with this marker name is an unfinished copy of this very source into this space under this
+		// name (the marker hashes all of them), so keeping the oldest and deleting the rest loses nothing. More
+		// than one can exist only if a retry ran before Qlik listed an earlier attempt's copy.
+		for _, extra := range found[1:] {
+			tflog.Debug(ctx, "deleting a surplus unfinished app copy", map[string]any{"id": extra.ResourceID, "name": staging})
+			if err := dst.DeleteApp(ctx, extra.ResourceID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+				return nil, fmt.Errorf("deleting surplus unfinished copy %s: %w", extra.ResourceID, err)
+			}
+		}
+		tflog.Debug(ctx, "adopting the app copy an earlier, interrupted apply left behind", map[string]any{"id": found[0].ResourceID, "name": staging})
+		return dst.GetApp(ctx, found[0].ResourceID)
+	}
+	if src.Hostname() == dst.Hostname() {
+		return dst.CopyApp(ctx, srcAppID, qlik.AppCreateRequest{Name: staging, Description: desc, SpaceID: spaceID, UniqueName: true})
+	}
+	app, info, err := dst.TransferApp(ctx, src, srcAppID, qlik.ImportAppRequest{Name: staging, SpaceID: spaceID, UniqueName: true})
+	if err != nil {
+		return nil, err
+	}
+	tflog.Debug(ctx, "app copied across tenants", map[string]any{"bytes": info.Bytes, "sha256": info.SHA256, "id": app.Attributes.ID})
+	return app, nil
+}
+
+func copyHint(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "The copy did not finish within the create timeout: raise timeouts.create for large apps and run " +
+			"apply again. A copy that Qlik already accepted is adopted then, not made twice."
+	}
+	if errors.Is(err, qlik.ErrNotFound) {
+		return "Check that source_app_id names an app in the source tenant and space_id a space in the target tenant."
+	}
+	return ""
+}
+
+// sourceClient is tenantClient for source_tenant_hostname.
+func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics) *qlik.Client {
+	if c == nil {
+		return nil
+	}
+	sc, err := c.ForTenant(hostname.ValueString())
+	if err != nil {
+		diags.AddAttributeError(path.Root("source_tenant_hostname"), "Unable to reach source tenant", err.Error())
+		return nil
+	}
+	return sc
+}
+
+func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state appCopyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	app, err := c.GetApp(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "app copy not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read app copy", err, "")
+		return
+	}
+	state.fromAPI(app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state appCopyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, appCopyUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueString()
+	app, err := c.GetApp(ctx, id)
+	if err == nil && !plan.SpaceID.Equal(state.SpaceID) {
+		app, err = c.MoveApp(ctx, id, plan.SpaceID.ValueString())
+	}
+	if err == nil && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
+		app, err = c.UpdateApp(ctx, id, qlik.AppUpdateRequest{Name: plan.Name.ValueStringPointer(), Description: plan.Description.ValueStringPointer()})
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to update app copy", err, "")
+		return
+	}
+	plan.fromAPI(app)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state appCopyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Unable to delete app copy", err, "")
+	}
+}
+
+func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	hostname, ids, err := parseImportID(req.ID, "app_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+}
+
+func (m *appCopyResourceModel) fromAPI(a *qlik.App) {
+	at := a.Attributes
+	m.ID = types.StringValue(at.ID)
+	m.Name = types.StringValue(at.Name)
+	m.Description = types.StringValue(at.Description)
+	m.SpaceID = types.StringValue(at.SpaceID)
+	m.OwnerID = types.StringValue(at.OwnerID)
+	m.CreatedDate = types.StringValue(at.CreatedDate)
+	m.ModifiedDate = types.StringValue(at.ModifiedDate)
+}

@@ -1,0 +1,719 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// appCopyConfig describes a target tenant (empty = home) with two spaces and one copy of source.
+type appCopyConfig struct {
+	target, sourceHost, source, version, name, description, space string
+}
+
+func (c appCopyConfig) hcl(provider string) string {
+	opt := func(attr, v string) string {
+		if v == "" {
+			return ""
+		}
+		return fmt.Sprintf("  %s = %q\n", attr, v)
+	}
+	return provider + fmt.Sprintf(`
+resource "qlik_space" "a" {
+%[1]s  name = "Customer A"
+  type = "shared"
+}
+
+resource "qlik_space" "b" {
+%[1]s  name = "Customer B"
+  type = "shared"
+}
+
+resource "qlik_app_copy" "test" {
+%[1]s%[2]s%[3]s  source_app_id = %[4]q
+  name          = %[5]q
+%[6]s  space_id      = qlik_space.%[7]s.id
+}
+`, opt("tenant_hostname", c.target), opt("source_tenant_hostname", c.sourceHost), opt("source_version", c.version),
+		c.source, c.name, opt("description", c.description), c.space)
+}
+
+// appsIn returns the apps of a tenant other than except.
+func (e *testEnv) appsIn(hostname string, except ...string) []qliksim.AppInfo {
+	var out []qliksim.AppInfo
+next:
+	for _, a := range e.sim.Apps(hostname) {
+		for _, x := range except {
+			if a.Attributes.ID == x {
+				continue next
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// expectOneCopy checks that the tenant holds exactly one app besides the template, the one in state, with the
+// given name and the template's bytes.
+func (e *testEnv) expectOneCopy(hostname, templateHost, templateID, wantName string, id *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		apps := e.appsIn(hostname, templateID)
+		if len(apps) != 1 {
+			return fmt.Errorf("tenant %s holds %d copies (%+v), want exactly 1", hostname, len(apps), apps)
+		}
+		if apps[0].Attributes.ID != *id || apps[0].Attributes.Name != wantName {
+			return fmt.Errorf("the copy in the simulator is %s %q, state has %s and %q", apps[0].Attributes.ID, apps[0].Attributes.Name, *id, wantName)
+		}
+		want, err := e.sim.AppChecksum(templateHost, templateID)
+		if err != nil {
+			return err
+		}
+		if got, _ := e.sim.AppChecksum(hostname, *id); got != want {
+			return fmt.Errorf("the copy's content differs from the template's")
+		}
+		return nil
+	}
+}
+
+var appCopyImportIgnore = []string{"source_app_id", "source_tenant_hostname", "source_version", "timeouts"}
+
+func TestAccAppCopy_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	tpl, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	cfg := appCopyConfig{source: tpl, name: "Sales", description: "Customer A sales", space: "a"}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.sim.App(home.Hostname, id); ok {
+				return fmt.Errorf("app copy %s still exists after destroy", id)
+			}
+			if _, ok := e.sim.App(home.Hostname, tpl); !ok {
+				return fmt.Errorf("destroy deleted the template")
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.sim.ResetAudit,
+				Config:    cfg.hcl(e.oauthProvider()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer A sales")),
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("created_date"), knownvalue.NotNull()),
+					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Sales", &id),
+					func(*terraform.State) error {
+						// Within one tenant Qlik copies the app itself: no export, no import.
+						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/copy", home.Hostname); n != 1 {
+							return fmt.Errorf("%d copy calls, want 1", n)
+						}
+						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 0 {
+							return fmt.Errorf("%d exports for a copy within one tenant", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:            "qlik_app_copy.test",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: appCopyImportIgnore,
+			},
+			{
+				ResourceName:            "qlik_app_copy.test",
+				ImportState:             true,
+				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home.Hostname + "/" + id, nil },
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: append([]string{"tenant_hostname"}, appCopyImportIgnore...),
+			},
+		},
+	})
+}
+
+// TestAccAppCopy_crossTenant copies a template from the home tenant into a second tenant by export and import,
+// then renames, moves and replaces it, checking the target never holds more than one copy.
+func TestAccAppCopy_crossTenant(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 8<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl2, err := e.sim.SeedApp(home.Hostname, "Sales template v2", "", 3<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, id string
+	base := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}
+	renamed := base
+	renamed.name, renamed.description = "Sales (EMEA)", "Renamed in place"
+	moved := renamed
+	moved.space = "b"
+	bumped := moved
+	bumped.version = "2026.11"
+	newSource := bumped
+	newSource.source = tpl2
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Apps(target.Hostname)); n != 0 {
+				return fmt.Errorf("target holds %d apps after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.sim.ResetAudit,
+				Config:    base.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(target.Hostname)),
+					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(target.BotUserID)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &first),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &first),
+					func(*terraform.State) error {
+						for _, c := range []struct {
+							method, route, host string
+						}{
+							{http.MethodPost, "/api/v1/apps/{appId}/export", home.Hostname},
+							{http.MethodGet, "/api/v1/temp-contents/{id}", home.Hostname},
+							{http.MethodPost, "/api/v1/temp-contents", target.Hostname},
+							{http.MethodPost, "/api/v1/apps/import", target.Hostname},
+						} {
+							if n := e.sim.AuditCount(c.method, c.route, c.host); n != 1 {
+								return fmt.Errorf("%s %s on %s ran %d times, want 1", c.method, c.route, c.host, n)
+							}
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:            "qlik_app_copy.test",
+				ImportState:             true,
+				ImportStateIdFunc:       func(*terraform.State) (string, error) { return target.Hostname + "/" + first, nil },
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: appCopyImportIgnore,
+			},
+			{
+				Config: renamed.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
+					sameID(&first, &id),
+				),
+			},
+			{
+				Config: moved.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					sameID(&first, &id),
+					func(*terraform.State) error {
+						a, _ := e.sim.App(target.Hostname, id)
+						spaces := e.sim.Spaces(target.Hostname)
+						for _, s := range spaces {
+							if s.Name == "Customer B" && s.ID == a.Attributes.SpaceID {
+								return nil
+							}
+						}
+						return fmt.Errorf("the copy is in space %q, not in Customer B", a.Attributes.SpaceID)
+					},
+				),
+			},
+			{
+				Config: bumped.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
+					differentID(&first, &id),
+				),
+			},
+			{
+				Config: newSource.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl2, "Sales (EMEA)", &id),
+				),
+			},
+		},
+	})
+}
+
+func sameID(a, b *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if *a != *b {
+			return fmt.Errorf("id changed from %s to %s on an in-place update", *a, *b)
+		}
+		return nil
+	}
+}
+
+func differentID(a, b *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if *a == *b {
+			return fmt.Errorf("id %s kept although the copy should have been replaced", *a)
+		}
+		return nil
+	}
+}
+
+func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	config := appCopyConfig{source: tpl, name: "Finance", space: "a"}.hcl(e.oauthProvider())
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_app_copy.test", &id)},
+			{
+				// A rename in the Qlik UI shows as an in-place update that restores the configured name.
+				PreConfig: func() {
+					if err := e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Finance")),
+					},
+				},
+				Check: e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
+				),
+			},
+		},
+	})
+}
+
+// TestAccAppCopy_faults injects a failure into each step of a cross-tenant copy: every apply converges with
+// exactly one copy in the target.
+func TestAccAppCopy_faults(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, method, route string
+		inTarget            bool
+		fault               qliksim.RouteFault
+	}{
+		{"export unavailable", http.MethodPost, "/api/v1/apps/{appId}/export", false, qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
+		{"download cut", http.MethodGet, "/api/v1/temp-contents/{id}", false, qliksim.RouteFault{AfterBytes: 1 << 20}},
+		{"upload cut", http.MethodPost, "/api/v1/temp-contents", true, qliksim.RouteFault{AfterBytes: 1 << 20}},
+		{"import reset after commit", http.MethodPost, "/api/v1/apps/import", true, qliksim.RouteFault{}},
+		{"rename reset after commit", http.MethodPut, "/api/v1/apps/{appId}", true, qliksim.RouteFault{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t, qliksim.Options{})
+			home := e.sim.Home()
+			target, err := e.sim.AddTenant("customer")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := home.Hostname
+			if c.inTarget {
+				host = target.Hostname
+			}
+			var id string
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: e.factories(),
+				Steps: []resource.TestStep{{
+					PreConfig: func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
+					Config:    appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					Check: resource.ComposeAggregateTestCheckFunc(
+						captureID("qlik_app_copy.test", &id),
+						e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
+					),
+				}},
+			})
+		})
+	}
+}
+
+// TestAccAppCopy_failureAfterAccepted makes the last step of a copy fail for good after Qlik accepted the copy:
+// the copy is kept in state (tainted), and the next apply replaces it, leaving exactly one.
+func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	config := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					e.sim.FailRoute(target.Hostname, http.MethodPut, "/api/v1/apps/{appId}", 1, qliksim.RouteFault{Status: http.StatusForbidden})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Unable to name the app copy.*HTTP 403`),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
+				),
+			},
+		},
+	})
+}
+
+// TestAccAppCopy_adoptsInterruptedCopy plants the apps an apply leaves behind when it is killed after Qlik
+// accepted the copy: the next apply adopts the oldest instead of copying again, and deletes the surplus.
+func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := e.sim.Credentials()
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := c.ForTenant(target.Hostname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	marker := provider.StagingName(home.Hostname, tpl, "", target.Hostname, space.ID, "Sales")
+	planted, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second unfinished copy, as a retry that ran before Qlik listed the first would leave.
+	surplus, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: e.sim.ResetAudit,
+			Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_app_copy" "test" {
+  tenant_hostname = %q
+  source_app_id   = %q
+  name            = "Sales"
+  space_id        = %q
+}
+`, target.Hostname, tpl, space.ID),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_app_copy.test", &id),
+				func(*terraform.State) error {
+					if id != planted {
+						return fmt.Errorf("state holds %s, want the planted copy %s", id, planted)
+					}
+					if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 0 {
+						return fmt.Errorf("%d exports: the interrupted copy was not adopted", n)
+					}
+					if apps := e.sim.Apps(target.Hostname); len(apps) != 1 || apps[0].Attributes.Name != "Sales" {
+						return fmt.Errorf("target holds %+v, want one app named Sales", apps)
+					}
+					if _, ok := e.sim.App(target.Hostname, surplus); ok {
+						return fmt.Errorf("the surplus unfinished copy %s was kept", surplus)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccAppCopy_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	cases := []struct {
+		body string
+		want *regexp.Regexp
+	}{
+		{`source_app_id = ""
+  name = "x"
+  space_id = "s"`, regexp.MustCompile(`(?s)Attribute source_app_id string length must be at least 1`)},
+		{`source_app_id = "a"
+  name = ""
+  space_id = "s"`, regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
+		{`source_app_id = "a"
+  name = "x"
+  space_id = ""`, regexp.MustCompile(`(?s)Attribute space_id string length must be at least 1`)},
+		{`source_app_id = "a"
+  source_tenant_hostname = "https://acme.eu.qlikcloud.com"
+  name = "x"
+  space_id = "s"`, regexp.MustCompile(`(?s)Invalid tenant hostname`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      e.oauthProvider() + "resource \"qlik_app_copy\" \"test\" {\n  " + c.body + "\n}\n",
+			PlanOnly:    true,
+			ExpectError: c.want,
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+}
+
+// TestAccAppCopy_spaceNotEmpty deletes the space that still holds the copy: Qlik refuses with 412, and the error
+// says why.
+func TestAccAppCopy_spaceNotEmpty(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	forget := e.oauthProvider() + `
+removed {
+  from = qlik_app_copy.test
+  lifecycle {
+    destroy = false
+  }
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: appCopyConfig{source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()), Check: captureID("qlik_app_copy.test", &id)},
+			{
+				// Terraform forgets the copy without deleting it and destroys the spaces: the one holding the
+				// copy is refused.
+				Config:      forget,
+				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.oauthProvider(),
+			},
+		},
+	})
+}
+
+// TestAccAppCopy_importThenApply imports an existing app with an import block and checks that the first plan
+// fills in the source in place rather than replacing the app: Qlik does not record where a copy came from.
+func TestAccAppCopy_importThenApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	existing, err := e.sim.SeedApp(home.Hostname, "Sales", space.ID, 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	creds := e.sim.Credentials()
+	cfg := requiredProviders + fmt.Sprintf(`
+provider "qlik" {
+  tenant_url    = %[1]q
+  client_id     = %[2]q
+  client_secret = %[3]q
+}
+
+import {
+  to = qlik_app_copy.sales
+  id = %[4]q
+}
+
+resource "qlik_app_copy" "sales" {
+  source_app_id  = %[5]q
+  source_version = "1"
+  name           = "Sales"
+  space_id       = %[6]q
+}
+`, home.URL, creds.ClientID, creds.ClientSecret, existing, tpl, space.ID)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTFCLI(t, dir)
+	plan := tf.mustRun("plan", "-input=false", "-no-color")
+	if !strings.Contains(plan, "1 to import, 0 to add, 1 to change, 0 to destroy") || strings.Contains(plan, "must be replaced") {
+		t.Fatalf("plan after import should only fill in the source in place:\n%s", plan)
+	}
+	tf.apply()
+	tf.requireEmptyPlan()
+	if apps := e.appsIn(home.Hostname, tpl); len(apps) != 1 || apps[0].Attributes.ID != existing {
+		t.Fatalf("tenant holds %+v, want only the imported app %s", apps, existing)
+	}
+	tf.destroy()
+	if _, ok := e.sim.App(home.Hostname, existing); ok {
+		t.Error("destroy kept the imported app")
+	}
+}
+
+// TestAccAppCopy_createTimeout bounds a slow cross-tenant copy with the timeouts block: the apply fails with
+// the deadline, and nothing is left in the target.
+func TestAccAppCopy_createTimeout(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := e.sim.Credentials()
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc, err := c.ForTenant(target.Hostname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			PreConfig: func() { e.sim.SetLatency(400 * time.Millisecond) },
+			Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_app_copy" "test" {
+  tenant_hostname = %q
+  source_app_id   = %q
+  name            = "Sales"
+  space_id        = %q
+  timeouts {
+    create = "1s"
+  }
+}
+`, target.Hostname, tpl, space.ID),
+			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*context\s+deadline\s+exceeded.*raise\s+timeouts.create`),
+		}},
+	})
+	if apps := e.sim.Apps(target.Hostname); len(apps) != 0 {
+		t.Errorf("target holds %d apps after a timed-out copy", len(apps))
+	}
+}

@@ -1,0 +1,399 @@
+package qlik
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+)
+
+const (
+	appsPath  = "/api/v1/apps"
+	itemsPath = "/api/v1/items"
+)
+
+// App is Qlik's NxApp (REFERENCE §5.3).
+type App struct {
+	Attributes AppAttributes `json:"attributes"`
+	Privileges []string      `json:"privileges"`
+}
+
+// AppAttributes are an app's attributes. SpaceID is empty for an app in its owner's personal space; Qlik returns
+// it although NxAttributes does not document it. PublishTime is set only on published apps, whose OriginAppID is
+// the app they were published from.
+type AppAttributes struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+	OwnerID        string `json:"ownerId"`
+	SpaceID        string `json:"spaceId"`
+	CreatedDate    string `json:"createdDate"`
+	ModifiedDate   string `json:"modifiedDate"`
+	LastReloadTime string `json:"lastReloadTime"`
+	PublishTime    string `json:"publishTime"`
+	OriginAppID    string `json:"originAppId"`
+	Usage          string `json:"usage"`
+}
+
+// AppCreateRequest names a new app or copy. SpaceID empty means the caller's personal space (for a copy: the
+// source's space).
+type AppCreateRequest struct {
+	Name        string
+	Description string
+	SpaceID     string
+	// UniqueName says that no other app in SpaceID carries Name, which the caller guarantees (the provider
+	// uses a marker name while copying). A create with unknown outcome is then resolved by looking the app up
+	// by name and space instead of failing, so a retry never leaves two copies.
+	UniqueName bool
+}
+
+type appAttributesBody struct {
+	Name        *string `json:"name,omitempty"`
+	Description *string `json:"description,omitempty"`
+	SpaceID     string  `json:"spaceId,omitempty"`
+}
+
+type appBody struct {
+	Attributes appAttributesBody `json:"attributes"`
+}
+
+// AppUpdateRequest lists the fields to change; nil leaves a field as is. Qlik can change only these two.
+type AppUpdateRequest struct {
+	Name        *string
+	Description *string
+}
+
+// ImportAppRequest describes POST /api/v1/apps/import from a temporary file.
+type ImportAppRequest struct {
+	FileID  string
+	SpaceID string
+	Name    string
+	// UniqueName: see AppCreateRequest.
+	UniqueName bool
+}
+
+// PublishAppRequest is the body of POST /api/v1/apps/{appId}/publish. SpaceID must be a managed space.
+type PublishAppRequest struct {
+	SpaceID     string
+	Name        string
+	Description string
+}
+
+// AppItem is an app as the Items API lists it.
+type AppItem struct {
+	ItemID     string `json:"id"`
+	Name       string `json:"name"`
+	ResourceID string `json:"resourceId"`
+	SpaceID    string `json:"spaceId"`
+	OwnerID    string `json:"ownerId"`
+}
+
+// TransferInfo reports what a cross-tenant copy moved.
+type TransferInfo struct {
+	Bytes  int64
+	SHA256 string
+}
+
+func appPath(id string) string { return appsPath + "/" + url.PathEscape(id) }
+
+func strPtr(s string) *string { return &s }
+
+// CreateApp calls POST /api/v1/apps (200 NxApp).
+func (c *Client) CreateApp(ctx context.Context, req AppCreateRequest) (*App, error) {
+	return c.createApp(ctx, "app "+strconv.Quote(req.Name), req, func(ctx context.Context) (*App, error) {
+		var a App
+		body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
+		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appsPath, body: body, out: &a}); err != nil {
+			return nil, err
+		}
+		return &a, nil
+	})
+}
+
+// createApp runs create with recovery by name when the caller made the name unique in its space, and notes the
+// new app for the visibility grace.
+func (c *Client) createApp(ctx context.Context, what string, req AppCreateRequest, create func(context.Context) (*App, error)) (*App, error) {
+	var a *App
+	var err error
+	if req.UniqueName {
+		// The Items API may list a new app only after a moment; an app that is not found at once is looked
+		// for a few times before the create is tried again, or the retry could make a second copy.
+		a, err = createWithRecovery(ctx, c, what, create, func(ctx context.Context) (*App, bool, error) {
+			return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
+				return c.findUniqueApp(ctx, req.Name, req.SpaceID)
+			})
+		})
+	} else {
+		a, err = create(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.core.created.note(c.ep.host, appPath(a.Attributes.ID), c.core.now())
+	return a, nil
+}
+
+// findUniqueApp looks up the one app named name in spaceID, for createWithRecovery.
+func (c *Client) findUniqueApp(ctx context.Context, name, spaceID string) (*App, bool, error) {
+	items, err := c.FindApps(ctx, name, spaceID)
+	if err != nil {
+		return nil, false, err
+	}
+	switch len(items) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		a, err := c.GetApp(ctx, items[0].ResourceID)
+		if err != nil {
+			return nil, false, err
+		}
+		return a, true, nil
+	default:
+		return nil, false, fmt.Errorf("qlik: %d apps are named %q in space %q on %s", len(items), name, spaceID, c.ep.host)
+	}
+}
+
+// GetApp calls GET /api/v1/apps/{appId}.
+func (c *Client) GetApp(ctx context.Context, id string) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	var a App
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: appPath(id), out: &a}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// UpdateApp calls PUT /api/v1/apps/{appId}, which changes only name and description. With nothing to change it
+// reads the app instead.
+func (c *Client) UpdateApp(ctx context.Context, id string, req AppUpdateRequest) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	if req.Name == nil && req.Description == nil {
+		return c.GetApp(ctx, id)
+	}
+	var a App
+	body := appBody{Attributes: appAttributesBody{Name: req.Name, Description: req.Description}}
+	if _, err := c.do(ctx, &request{method: http.MethodPut, path: appPath(id), body: body, out: &a}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// DeleteApp calls DELETE /api/v1/apps/{appId} (200).
+func (c *Client) DeleteApp(ctx context.Context, id string) error {
+	if err := checkID("app", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id)})
+	return err
+}
+
+// CopyApp calls POST /api/v1/apps/{appId}/copy, which copies an app within its tenant (200 NxApp, a new id).
+func (c *Client) CopyApp(ctx context.Context, id string, req AppCreateRequest) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	return c.createApp(ctx, "copy "+strconv.Quote(req.Name)+" of app "+id, req, func(ctx context.Context) (*App, error) {
+		var a App
+		body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
+		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/copy", body: body, out: &a}); err != nil {
+			return nil, err
+		}
+		return &a, nil
+	})
+}
+
+// ExportApp calls POST /api/v1/apps/{appId}/export and returns the Location of the exported file (201), a path
+// on this tenant where DownloadTempContent fetches it. An export only produces a temporary file, so it is
+// retried like a read.
+func (c *Client) ExportApp(ctx context.Context, id string) (string, error) {
+	if err := checkID("app", id); err != nil {
+		return "", err
+	}
+	res, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/export", idempotent: true})
+	if err != nil {
+		return "", err
+	}
+	loc := res.Header.Get("Location")
+	if loc == "" {
+		return "", fmt.Errorf("qlik: POST %s/export answered %d without a Location header", appPath(id), res.StatusCode)
+	}
+	return loc, nil
+}
+
+// ImportApp calls POST /api/v1/apps/import?fileId=&spaceId=&name= (200 NxApp with a new id).
+func (c *Client) ImportApp(ctx context.Context, req ImportAppRequest) (*App, error) {
+	if err := checkID("temporary file", req.FileID); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("fileId", req.FileID)
+	if req.SpaceID != "" {
+		q.Set("spaceId", req.SpaceID)
+	}
+	if req.Name != "" {
+		q.Set("name", req.Name)
+	}
+	cr := AppCreateRequest{Name: req.Name, SpaceID: req.SpaceID, UniqueName: req.UniqueName}
+	return c.createApp(ctx, "import of app "+strconv.Quote(req.Name), cr, func(ctx context.Context) (*App, error) {
+		var a App
+		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appsPath + "/import", query: q, out: &a, longTransfer: true}); err != nil {
+			return nil, err
+		}
+		return &a, nil
+	})
+}
+
+// MoveApp calls PUT /api/v1/apps/{appId}/space to move an app to another space.
+func (c *Client) MoveApp(ctx context.Context, id, spaceID string) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	if err := checkID("space", spaceID); err != nil {
+		return nil, err
+	}
+	var a App
+	body := map[string]string{"spaceId": spaceID}
+	if _, err := c.do(ctx, &request{method: http.MethodPut, path: appPath(id) + "/space", body: body, out: &a}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// RemoveAppFromSpace calls DELETE /api/v1/apps/{appId}/space, which returns the app to its owner's personal
+// space.
+func (c *Client) RemoveAppFromSpace(ctx context.Context, id string) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	var a App
+	if _, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id) + "/space", out: &a}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+type publishBody struct {
+	SpaceID    string             `json:"spaceId,omitempty"`
+	TargetID   string             `json:"targetId,omitempty"`
+	Attributes *appAttributesBody `json:"attributes,omitempty"`
+}
+
+// PublishApp calls POST /api/v1/apps/{appId}/publish and returns the published app, a new app in the managed
+// space whose OriginAppID is id. A publish with unknown outcome is not retried: Qlik offers no key to find the
+// published copy by other than listing the space.
+func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppRequest) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	body := publishBody{SpaceID: req.SpaceID}
+	if req.Name != "" || req.Description != "" {
+		body.Attributes = &appAttributesBody{}
+		if req.Name != "" {
+			body.Attributes.Name = strPtr(req.Name)
+		}
+		if req.Description != "" {
+			body.Attributes.Description = strPtr(req.Description)
+		}
+	}
+	var a App
+	if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
+		return nil, err
+	}
+	c.core.created.note(c.ep.host, appPath(a.Attributes.ID), c.core.now())
+	return &a, nil
+}
+
+// RepublishApp calls PUT /api/v1/apps/{appId}/publish: the published app targetID receives id's current
+// content. Republishing is idempotent, so it is retried like any PUT.
+func (c *Client) RepublishApp(ctx context.Context, id, targetID string) (*App, error) {
+	if err := checkID("app", id); err != nil {
+		return nil, err
+	}
+	if err := checkID("published app", targetID); err != nil {
+		return nil, err
+	}
+	var a App
+	if _, err := c.do(ctx, &request{method: http.MethodPut, path: appPath(id) + "/publish", body: publishBody{TargetID: targetID}, out: &a}); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// FindApps calls GET /api/v1/items?resourceType=app&name=&spaceId= and returns the apps whose name equals name
+// exactly (Qlik's filter ignores case). An empty spaceID searches every space.
+func (c *Client) FindApps(ctx context.Context, name, spaceID string) ([]AppItem, error) {
+	if name == "" {
+		return nil, errors.New("qlik: FindApps needs a name")
+	}
+	q := url.Values{}
+	q.Set("resourceType", "app")
+	q.Set("name", name)
+	q.Set("limit", "100")
+	if spaceID != "" {
+		q.Set("spaceId", spaceID)
+	}
+	all, err := listAllByNextLink[AppItem](ctx, c, itemsPath, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []AppItem
+	for _, it := range all {
+		if it.Name == name && (spaceID == "" || it.SpaceID == spaceID) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// TransferApp copies the app srcAppID of the tenant src into the tenant c: export from src, download to a
+// spooled temporary file, upload to c's temporary contents, import there. The file streams through disk at
+// every step, so memory stays flat whatever the app's size. The spooled file is removed before returning.
+func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID string, req ImportAppRequest) (*App, *TransferInfo, error) {
+	loc, err := src.ExportApp(ctx, srcAppID)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.CreateTemp("", "qlik-app-*.qvf")
+	if err != nil {
+		return nil, nil, fmt.Errorf("qlik: spooling the exported app: %w", err)
+	}
+	defer func() {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+	}()
+	n, err := src.DownloadTempContent(ctx, loc, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, fmt.Errorf("qlik: spooled app: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return nil, nil, fmt.Errorf("qlik: spooled app: %w", err)
+	}
+	info := &TransferInfo{Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	c.core.log.debug(ctx, "qlik: exported app downloaded; uploading to the target tenant", map[string]any{
+		"source_host": src.ep.host, "target_host": c.ep.host, "bytes": n, "sha256": info.SHA256,
+	})
+	fileID, err := c.UploadTempContent(ctx, srcAppID+".qvf", f.Name())
+	if err != nil {
+		return nil, info, err
+	}
+	req.FileID = fileID
+	a, err := c.ImportApp(ctx, req)
+	if err != nil {
+		return nil, info, err
+	}
+	return a, info, nil
+}

@@ -1,0 +1,301 @@
+package qlik_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+)
+
+func TestSim_AppLifecycle(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{})
+	c := simClient(t, sim, true)
+	ctx := t.Context()
+	home := sim.Home().Hostname
+	work, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Other", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	managed, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := c.CreateApp(ctx, qlik.AppCreateRequest{Name: "Sales", Description: "d", SpaceID: work.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Attributes.ID == "" || a.Attributes.SpaceID != work.ID || a.Attributes.OwnerID == "" {
+		t.Fatalf("created %+v", a.Attributes)
+	}
+	u, err := c.UpdateApp(ctx, a.Attributes.ID, qlik.AppUpdateRequest{Name: new("Sales 2")})
+	if err != nil || u.Attributes.Name != "Sales 2" || u.Attributes.Description != "d" {
+		t.Fatalf("update: %+v %v", u, err)
+	}
+	cp, err := c.CopyApp(ctx, a.Attributes.ID, qlik.AppCreateRequest{Name: "Copy", Description: "c", SpaceID: other.ID, UniqueName: true})
+	if err != nil || cp.Attributes.ID == a.Attributes.ID || cp.Attributes.SpaceID != other.ID || cp.Attributes.Description != "c" {
+		t.Fatalf("copy: %+v %v", cp, err)
+	}
+	moved, err := c.MoveApp(ctx, cp.Attributes.ID, work.ID)
+	if err != nil || moved.Attributes.SpaceID != work.ID {
+		t.Fatalf("move: %+v %v", moved, err)
+	}
+	personal, err := c.RemoveAppFromSpace(ctx, cp.Attributes.ID)
+	if err != nil || personal.Attributes.SpaceID != "" {
+		t.Fatalf("remove from space: %+v %v", personal, err)
+	}
+	if back, err := c.MoveApp(ctx, cp.Attributes.ID, work.ID); err != nil || back.Attributes.SpaceID != work.ID {
+		t.Fatalf("move back: %+v %v", back, err)
+	}
+	items, err := c.FindApps(ctx, "Copy", work.ID)
+	if err != nil || len(items) != 1 || items[0].ResourceID != cp.Attributes.ID {
+		t.Fatalf("find: %+v %v", items, err)
+	}
+	if items, _ := c.FindApps(ctx, "copy", work.ID); len(items) != 0 {
+		t.Errorf("FindApps matched a name differing in case: %+v", items)
+	}
+	pub, err := c.PublishApp(ctx, a.Attributes.ID, qlik.PublishAppRequest{SpaceID: managed.ID})
+	if err != nil || pub.Attributes.OriginAppID != a.Attributes.ID || pub.Attributes.PublishTime == "" {
+		t.Fatalf("publish: %+v %v", pub, err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	re, err := c.RepublishApp(ctx, a.Attributes.ID, pub.Attributes.ID)
+	if err != nil || re.Attributes.ID != pub.Attributes.ID || re.Attributes.PublishTime == pub.Attributes.PublishTime {
+		t.Fatalf("republish: %+v %v", re, err)
+	}
+	if _, err := c.PublishApp(ctx, a.Attributes.ID, qlik.PublishAppRequest{SpaceID: work.ID}); !errors.Is(err, qlik.ErrBadRequest) {
+		t.Errorf("publish to a shared space: %v, want 400", err)
+	}
+	if err := c.DeleteSpace(ctx, managed.ID); !errors.Is(err, qlik.ErrPreconditionFailed) {
+		t.Errorf("delete of a space holding an app: %v, want 412", err)
+	}
+	for _, id := range []string{pub.Attributes.ID, cp.Attributes.ID, a.Attributes.ID} {
+		if err := c.DeleteApp(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.GetApp(ctx, a.Attributes.ID); !qlik.IsNotFound(err) {
+		t.Errorf("get after delete: %v", err)
+	}
+	if n := len(sim.Apps(home)); n != 0 {
+		t.Errorf("%d apps left", n)
+	}
+}
+
+// twoTenants starts a simulator with a second tenant and returns clients for both.
+func twoTenants(t testing.TB) (*qliksim.Server, *qlik.Client, *qlik.Client, *qliksim.Tenant) {
+	t.Helper()
+	sim := qliksim.StartT(t, qliksim.Options{})
+	target, err := sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := sim.Credentials()
+	c, err := qlik.New(qlik.Config{
+		TenantURL: sim.Home().URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
+		RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond,
+		RateLimits: qlik.RateLimits{Disabled: true}, VisibilityGrace: time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, err := c.ForTenant(target.Hostname)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim, c, dst, target
+}
+
+// heapWatch samples the heap in use while a transfer runs and reports the peak growth over the baseline.
+type heapWatch struct {
+	base uint64
+	peak atomic.Uint64
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+func watchHeap() *heapWatch {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	w := &heapWatch{base: ms.HeapInuse, stop: make(chan struct{})}
+	w.peak.Store(ms.HeapInuse)
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-w.stop:
+				return
+			case <-tick.C:
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > w.peak.Load() {
+					w.peak.Store(ms.HeapInuse)
+				}
+			}
+		}
+	}()
+	return w
+}
+
+// growth stops sampling and returns the peak growth in bytes.
+func (w *heapWatch) growth() uint64 {
+	close(w.stop)
+	w.wg.Wait()
+	if p := w.peak.Load(); p > w.base {
+		return p - w.base
+	}
+	return 0
+}
+
+// transferLarge copies a synthetic app of size bytes across two tenants and checks the bytes arrived intact.
+// Client and simulator run in this process, so the heap measured covers both ends of every transfer.
+func transferLarge(t testing.TB, size int64) uint64 {
+	sim, src, dst, target := twoTenants(t)
+	home := sim.Home().Hostname
+	srcID, err := sim.SeedApp(home, "Template", "", size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	space, err := dst.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := watchHeap()
+	a, info, err := dst.TransferApp(context.Background(), src, srcID, qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
+	grew := w.growth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sim.AppChecksum(home, srcID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sim.AppChecksum(target.Hostname, a.Attributes.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want || info.SHA256 != want || info.Bytes != size {
+		t.Fatalf("transfer of %d bytes: target sha %s, moved %d bytes sha %s; source sha %s", size, got, info.Bytes, info.SHA256, want)
+	}
+	return grew
+}
+
+// TestSim_TransferAppLargeFlatMemory copies a 256 MiB app (64 MiB with -short) between two tenants and checks
+// that the heap does not grow with the file: the bound is generous, far below the file size.
+func TestSim_TransferAppLargeFlatMemory(t *testing.T) {
+	size := int64(256 << 20)
+	if testing.Short() {
+		size = 64 << 20
+	}
+	grew := transferLarge(t, size)
+	t.Logf("copied %d MiB across tenants; peak heap growth %.1f MiB", size>>20, float64(grew)/(1<<20))
+	if grew > 64<<20 {
+		t.Errorf("peak heap grew by %.1f MiB while copying %d MiB; the transfer is buffering", float64(grew)/(1<<20), size>>20)
+	}
+}
+
+// BenchmarkTransferApp1GiB reports the peak heap growth of a 1 GiB cross-tenant copy (make bench).
+func BenchmarkTransferApp1GiB(b *testing.B) {
+	for b.Loop() {
+		grew := transferLarge(b, 1<<30)
+		b.ReportMetric(float64(grew)/(1<<20), "peak-heap-MiB")
+	}
+	b.SetBytes(1 << 30)
+}
+
+// TestSim_TransferAppFaults injects a failure into each step of a cross-tenant copy and checks that the copy
+// converges with exactly one app in the target and intact bytes.
+func TestSim_TransferAppFaults(t *testing.T) {
+	cases := []struct {
+		name  string
+		inTgt bool
+		route string
+		meth  string
+		fault qliksim.RouteFault
+		// adopted: the failed call committed, so the client must find its result instead of repeating it.
+		adopted bool
+	}{
+		{"export 503", false, "/api/v1/apps/{appId}/export", http.MethodPost, qliksim.RouteFault{Status: http.StatusServiceUnavailable}, false},
+		{"download cut midway", false, "/api/v1/temp-contents/{id}", http.MethodGet, qliksim.RouteFault{AfterBytes: 3 << 20}, false},
+		{"upload cut midway", true, "/api/v1/temp-contents", http.MethodPost, qliksim.RouteFault{AfterBytes: 2 << 20}, false},
+		{"import reset after commit", true, "/api/v1/apps/import", http.MethodPost, qliksim.RouteFault{}, true},
+		{"import 503", true, "/api/v1/apps/import", http.MethodPost, qliksim.RouteFault{Status: http.StatusServiceUnavailable}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim, src, dst, target := twoTenants(t)
+			home := sim.Home().Hostname
+			srcID, err := sim.SeedApp(home, "Template", "", 8<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			space, err := dst.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			host := home
+			if tc.inTgt {
+				host = target.Hostname
+			}
+			sim.FailRoute(host, tc.meth, tc.route, 1, tc.fault)
+			sim.ResetAudit()
+			a, _, err := dst.TransferApp(t.Context(), src, srcID, qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := sim.AuditCount(tc.meth, tc.route, host)
+			switch {
+			case tc.adopted && (n != 1 || sim.AuditCount(http.MethodGet, "/api/v1/items", host) == 0):
+				t.Errorf("%s %s ran %d times; want once, then a lookup that adopts its result", tc.meth, tc.route, n)
+			case !tc.adopted && n < 2:
+				t.Errorf("%s %s ran %d times; the fault was not hit and retried", tc.meth, tc.route, n)
+			}
+			apps := sim.Apps(target.Hostname)
+			if len(apps) != 1 || apps[0].Attributes.ID != a.Attributes.ID {
+				t.Fatalf("target holds %d apps (%+v), want exactly the one returned (%s)", len(apps), apps, a.Attributes.ID)
+			}
+			want, _ := sim.AppChecksum(home, srcID)
+			if got, _ := sim.AppChecksum(target.Hostname, a.Attributes.ID); got != want {
+				t.Error("the copy's bytes differ from the source")
+			}
+		})
+	}
+}
+
+// TestSim_ImportResetWithListingLag resets an import after it committed while the new app is not yet listed:
+// the client keeps looking instead of importing a second copy.
+func TestSim_ImportResetWithListingLag(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
+	c := simClient(t, sim, true)
+	home := sim.Home().Hostname
+	srcID, err := sim.SeedApp(home, "Template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.FailRoute(home, http.MethodPost, "/api/v1/apps/import", 1, qliksim.RouteFault{})
+	a, _, err := c.TransferApp(t.Context(), c, srcID, qlik.ImportAppRequest{Name: "Copy [copying 1]", UniqueName: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sim.AuditCount(http.MethodPost, "/api/v1/apps/import", home); n != 1 {
+		t.Errorf("import ran %d times, want 1", n)
+	}
+	if apps := sim.Apps(home); len(apps) != 2 || a.Attributes.Name != "Copy [copying 1]" {
+		t.Errorf("tenant holds %d apps, want the template and one copy", len(apps))
+	}
+}

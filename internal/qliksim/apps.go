@@ -1,0 +1,597 @@
+package qliksim
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Apps (REFERENCE §5). Create, copy, import and publish answer 200 with NxApp, DELETE answers 200, export answers
+// 201 with a Location on the same host. An app's QVF content is a content description, never bytes in memory.
+
+const appsPath = "/api/v1/apps"
+
+// App error codes. apps.json documents no codes; these follow the HTTP-<status> style of Qlik's gateway.
+const (
+	codeAppNotFound   = "HTTP-404"
+	codeAppBadRequest = "HTTP-400"
+	appNotFoundTitle  = "Not Found"
+	appBadTitle       = "Bad Request"
+)
+
+// appErrors: code, title, detail; no status, no traceId (apps.json Error).
+var appErrors = errorStyle{status: statusAbsent}
+
+// App is the simulator's wire form of NxApp.
+type App struct {
+	Attributes AppAttributes        `json:"attributes"`
+	Privileges []string             `json:"privileges"`
+	Create     []AppCreatePrivilege `json:"create"`
+}
+
+// AppCreatePrivilege is NxAppCreatePrivileges.
+type AppCreatePrivilege struct {
+	Resource  string `json:"resource"`
+	CanCreate bool   `json:"canCreate"`
+}
+
+// AppAttributes is NxAttributes plus spaceId, which Qlik returns for apps in a space although the schema does
+// not list it (REFERENCE §5.3).
+type AppAttributes struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Description    string `json:"description"`
+	Owner          string `json:"owner"`
+	OwnerID        string `json:"ownerId"`
+	CreatedDate    string `json:"createdDate"`
+	ModifiedDate   string `json:"modifiedDate"`
+	LastReloadTime string `json:"lastReloadTime,omitempty"`
+	PublishTime    string `json:"publishTime,omitempty"`
+	OriginAppID    string `json:"originAppId,omitempty"`
+	Published      bool   `json:"published"`
+	SpaceID        string `json:"spaceId,omitempty"`
+	// Usage is left out: apps.json's UsageEnum is a oneOf whose branches overlap, so no value validates.
+	Usage             string         `json:"usage,omitempty"`
+	Thumbnail         string         `json:"thumbnail"`
+	DynamicColor      string         `json:"dynamicColor"`
+	Encrypted         bool           `json:"encrypted"`
+	HasSectionAccess  bool           `json:"hasSectionAccess"`
+	IsDirectQueryMode bool           `json:"isDirectQueryMode"`
+	Custom            map[string]any `json:"custom"`
+}
+
+// appRecord is a stored app: its attributes, its content and the item id the Items API lists it under.
+type appRecord struct {
+	attrs  AppAttributes
+	data   content
+	itemID string
+}
+
+// AppInfo is a store snapshot of an app for tests.
+type AppInfo struct {
+	Attributes AppAttributes
+	// Size is the length of the app's QVF content in bytes.
+	Size int64
+}
+
+var appPrivileges = []string{"read", "update", "delete", "reload", "import", "publish", "duplicate", "export", "exportdata", "change_owner", "change_space"}
+
+type appsAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+// seedCounter makes synthetic contents differ between apps and versions within one process.
+var seedCounter atomic.Uint64
+
+func newSeed() uint64 { return splitmix64(uint64(time.Now().UnixNano()) + seedCounter.Add(1)) }
+
+func (s *Server) registerAppsRoutes(h *host) {
+	api := &appsAPI{s: s, h: h, t: h.tenant}
+	h.mux.HandleFunc("POST "+appsPath, api.create)
+	h.mux.HandleFunc("POST "+appsPath+"/import", api.importApp)
+	h.mux.HandleFunc("GET "+appsPath+"/{appId}", api.get)
+	h.mux.HandleFunc("PUT "+appsPath+"/{appId}", api.update)
+	h.mux.HandleFunc("DELETE "+appsPath+"/{appId}", api.delete)
+	h.mux.HandleFunc("POST "+appsPath+"/{appId}/copy", api.copyApp)
+	h.mux.HandleFunc("POST "+appsPath+"/{appId}/export", api.export)
+	h.mux.HandleFunc("PUT "+appsPath+"/{appId}/space", api.move)
+	h.mux.HandleFunc("DELETE "+appsPath+"/{appId}/space", api.removeSpace)
+	h.mux.HandleFunc("POST "+appsPath+"/{appId}/publish", api.publish)
+	h.mux.HandleFunc("PUT "+appsPath+"/{appId}/publish", api.republish)
+}
+
+func appError(w http.ResponseWriter, status int, code, title, detail string) {
+	writeError(w, status, appErrors, apiError{code: code, title: title, detail: detail})
+}
+
+func appNotFound(w http.ResponseWriter, id string) {
+	appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No app with id "+id+" is visible to the caller.")
+}
+
+func appBadRequest(w http.ResponseWriter, detail string) {
+	appError(w, http.StatusBadRequest, codeAppBadRequest, appBadTitle, detail)
+}
+
+func render(a AppAttributes) App {
+	if a.Custom == nil {
+		a.Custom = map[string]any{}
+	}
+	return App{
+		Attributes: a,
+		Privileges: slices.Clone(appPrivileges),
+		Create:     []AppCreatePrivilege{{Resource: "sheet", CanCreate: true}, {Resource: "bookmark", CanCreate: true}},
+	}
+}
+
+// checkSpace reports whether spaceID names a visible space of the tenant; "" (personal space) is always fine.
+func (t *tenantState) checkSpace(spaceID string) (spaceRecord, bool) {
+	if spaceID == "" {
+		return spaceRecord{}, true
+	}
+	return t.spaces.get(spaceID, time.Now(), false)
+}
+
+// addApp stores a new app and returns its attributes.
+func (api *appsAPI) addApp(name, description, spaceID, owner string, data content, mutate func(*AppAttributes)) AppAttributes {
+	return api.t.addApp(api.s.opts.VisibilityDelay, name, description, spaceID, owner, data, mutate)
+}
+
+func (t *tenantState) addApp(delay time.Duration, name, description, spaceID, owner string, data content, mutate func(*AppAttributes)) AppAttributes {
+	now := time.Now()
+	stamp := formatTime(now)
+	a := AppAttributes{
+		ID:           newAppID(),
+		Name:         name,
+		Description:  description,
+		Owner:        owner,
+		OwnerID:      owner,
+		CreatedDate:  stamp,
+		ModifiedDate: stamp,
+		SpaceID:      spaceID,
+	}
+	if mutate != nil {
+		mutate(&a)
+	}
+	_ = t.apps.insert(a.ID, appRecord{attrs: a, data: data, itemID: newObjectID()}, now.Add(delay), nil)
+	return a
+}
+
+// newAppID returns a GUID like Qlik's app ids (e.g. 2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21).
+func newAppID() string {
+	h := randomHex(16)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+type appAttributesBody struct {
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	SpaceID     *string `json:"spaceId"`
+	Locale      *string `json:"locale"`
+	Usage       *string `json:"usage"`
+}
+
+type createAppBody struct {
+	Attributes *appAttributesBody `json:"attributes"`
+}
+
+func (b *createAppBody) attrs() appAttributesBody {
+	if b.Attributes == nil {
+		return appAttributesBody{}
+	}
+	return *b.Attributes
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (api *appsAPI) create(w http.ResponseWriter, r *http.Request) {
+	var body createAppBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	at := body.attrs()
+	spaceID := deref(at.SpaceID)
+	if _, ok := api.t.checkSpace(spaceID); !ok {
+		appBadRequest(w, "Space "+spaceID+" does not exist.")
+		return
+	}
+	name := deref(at.Name)
+	if name == "" {
+		name = "Untitled"
+	}
+	a := api.addApp(name, deref(at.Description), spaceID, callerFrom(r.Context()).userID, content{size: 4096, seed: newSeed()}, nil)
+	writeJSON(w, http.StatusOK, render(a))
+}
+
+func (api *appsAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	rec, ok := api.t.apps.get(id, time.Now(), false)
+	if !ok {
+		appNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, render(rec.attrs))
+}
+
+// change applies fn to a visible app and answers 200 with the result.
+func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord) error) {
+	now := time.Now()
+	rec, err := api.t.apps.update(id, now, false, func(cur appRecord) (appRecord, error) {
+		if err := fn(&cur); err != nil {
+			return cur, err
+		}
+		cur.attrs.ModifiedDate = formatTime(now)
+		return cur, nil
+	}, nil)
+	var in *inputError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		appNotFound(w, id)
+	case errors.As(err, &in):
+		appBadRequest(w, in.detail)
+	case err != nil:
+		appBadRequest(w, err.Error())
+	default:
+		writeJSON(w, http.StatusOK, render(rec.attrs))
+	}
+}
+
+// update is PUT /apps/{appId}: only attributes.name and attributes.description change.
+func (api *appsAPI) update(w http.ResponseWriter, r *http.Request) {
+	var body createAppBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	at := body.attrs()
+	api.change(w, r.PathValue("appId"), func(rec *appRecord) error {
+		if at.Name != nil {
+			if *at.Name == "" {
+				return &inputError{detail: "attributes.name must not be empty."}
+			}
+			rec.attrs.Name = *at.Name
+		}
+		if at.Description != nil {
+			rec.attrs.Description = *at.Description
+		}
+		return nil
+	})
+}
+
+func (api *appsAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	if err := api.t.apps.remove(id, time.Now(), false, nil); err != nil {
+		appNotFound(w, id)
+		return
+	}
+	// apps.json: 200 with an empty JSON body.
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+func (api *appsAPI) copyApp(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	var body createAppBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	src, ok := api.t.apps.get(id, time.Now(), false)
+	if !ok {
+		appNotFound(w, id)
+		return
+	}
+	at := body.attrs()
+	spaceID := src.attrs.SpaceID
+	if at.SpaceID != nil {
+		spaceID = *at.SpaceID
+	}
+	if _, ok := api.t.checkSpace(spaceID); !ok {
+		appBadRequest(w, "Space "+spaceID+" does not exist.")
+		return
+	}
+	name := src.attrs.Name
+	if at.Name != nil && *at.Name != "" {
+		name = *at.Name
+	}
+	desc := src.attrs.Description
+	if at.Description != nil {
+		desc = *at.Description
+	}
+	a := api.addApp(name, desc, spaceID, callerFrom(r.Context()).userID, src.data, nil)
+	writeJSON(w, http.StatusOK, render(a))
+}
+
+// export is POST /apps/{appId}/export: 201 and a Location on this host where the QVF can be downloaded.
+func (api *appsAPI) export(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	rec, ok := api.t.apps.get(id, time.Now(), false)
+	if !ok {
+		appNotFound(w, id)
+		return
+	}
+	loc := api.t.storeTempContent(rec.attrs.Name+".qvf", rec.data, tempContentDefaultTTL*time.Second, callerFrom(r.Context()).userID)
+	w.Header().Set("Location", loc)
+	w.WriteHeader(http.StatusCreated)
+}
+
+// importApp is POST /apps/import: the file comes from temp-contents (fileId) or is the octet-stream body.
+func (api *appsAPI) importApp(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	spaceID := q.Get("spaceId")
+	if _, ok := api.t.checkSpace(spaceID); !ok {
+		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "Space "+spaceID+" does not exist.")
+		return
+	}
+	if mode := q.Get("mode"); mode != "" && mode != "NEW" {
+		appBadRequest(w, "mode "+strconv.Quote(mode)+" is not permitted; use NEW.")
+		return
+	}
+	name := q.Get("name")
+	var data content
+	if fileID := q.Get("fileId"); fileID != "" {
+		tc, ok := api.t.temp.get(fileID, time.Now(), false)
+		if !ok || !time.Now().Before(tc.expires) {
+			appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No temporary content with id "+fileID+".")
+			return
+		}
+		data = tc.data
+		if name == "" {
+			name = strings.TrimSuffix(tc.name, ".qvf")
+		}
+	} else {
+		var err error
+		if data, err = api.s.spool(r.Body); err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		if data.size == 0 {
+			appBadRequest(w, "Give the app file as the request body or as fileId.")
+			return
+		}
+	}
+	if name == "" {
+		name = "Imported app"
+	}
+	a := api.addApp(name, "", spaceID, callerFrom(r.Context()).userID, data, nil)
+	writeJSON(w, http.StatusOK, render(a))
+}
+
+type spaceBody struct {
+	SpaceID *string `json:"spaceId"`
+}
+
+func (api *appsAPI) move(w http.ResponseWriter, r *http.Request) {
+	var body spaceBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	target := deref(body.SpaceID)
+	if target == "" {
+		appBadRequest(w, "spaceId is required.")
+		return
+	}
+	if _, ok := api.t.checkSpace(target); !ok {
+		appBadRequest(w, "Space "+target+" does not exist.")
+		return
+	}
+	api.change(w, r.PathValue("appId"), func(rec *appRecord) error {
+		rec.attrs.SpaceID = target
+		return nil
+	})
+}
+
+func (api *appsAPI) removeSpace(w http.ResponseWriter, r *http.Request) {
+	api.change(w, r.PathValue("appId"), func(rec *appRecord) error {
+		rec.attrs.SpaceID = ""
+		return nil
+	})
+}
+
+type publishBody struct {
+	SpaceID          *string            `json:"spaceId"`
+	TargetID         *string            `json:"targetId"`
+	Attributes       *appAttributesBody `json:"attributes"`
+	CheckOriginAppID *bool              `json:"checkOriginAppId"`
+}
+
+// publish is POST /apps/{appId}/publish: a new app in a managed space, with originAppId and publishTime.
+func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	var body publishBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	src, ok := api.t.apps.get(id, time.Now(), false)
+	if !ok {
+		appNotFound(w, id)
+		return
+	}
+	spaceID := deref(body.SpaceID)
+	sp, ok := api.t.checkSpace(spaceID)
+	if spaceID == "" || !ok {
+		appBadRequest(w, "spaceId must name an existing managed space.")
+		return
+	}
+	if sp.space.Type != "managed" {
+		appBadRequest(w, "Apps can be published only to managed spaces; space "+spaceID+" is "+sp.space.Type+".")
+		return
+	}
+	name, desc := src.attrs.Name, src.attrs.Description
+	if at := body.Attributes; at != nil {
+		if at.Name != nil && *at.Name != "" {
+			name = *at.Name
+		}
+		if at.Description != nil {
+			desc = *at.Description
+		}
+	}
+	a := api.addApp(name, desc, spaceID, callerFrom(r.Context()).userID, src.data, func(a *AppAttributes) {
+		a.OriginAppID = id
+		a.PublishTime = a.CreatedDate
+	})
+	writeJSON(w, http.StatusOK, render(a))
+}
+
+// republish is PUT /apps/{appId}/publish: the published app targetId receives the source's current content.
+func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("appId")
+	var body publishBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return
+	}
+	src, ok := api.t.apps.get(id, time.Now(), false)
+	if !ok {
+		appNotFound(w, id)
+		return
+	}
+	target := deref(body.TargetID)
+	if target == "" {
+		appBadRequest(w, "targetId is required.")
+		return
+	}
+	check := body.CheckOriginAppID == nil || *body.CheckOriginAppID
+	api.change(w, target, func(rec *appRecord) error {
+		if rec.attrs.PublishTime == "" {
+			return &inputError{detail: "App " + target + " is not a published app."}
+		}
+		if check && rec.attrs.OriginAppID != id {
+			return &inputError{detail: fmt.Sprintf("App %s was published from %s, not from %s.", target, rec.attrs.OriginAppID, id)}
+		}
+		rec.data = src.data
+		rec.attrs.OriginAppID = id
+		rec.attrs.PublishTime = formatTime(time.Now())
+		if at := body.Attributes; at != nil {
+			if at.Name != nil && *at.Name != "" {
+				rec.attrs.Name = *at.Name
+			}
+			if at.Description != nil {
+				rec.attrs.Description = *at.Description
+			}
+		}
+		return nil
+	})
+}
+
+// appsInSpace counts the apps in a space, including ones not yet visible: they make the space non-empty.
+func (t *tenantState) appsInSpace(spaceID string) int {
+	n := 0
+	for _, it := range t.apps.list(time.Now(), true) {
+		if it.Val.attrs.SpaceID == spaceID {
+			n++
+		}
+	}
+	return n
+}
+
+// SeedApp stores an app with synthetic QVF content of size bytes in the tenant on hostname, as a template built
+// in the Qlik UI would be, and returns its id. spaceID may be empty (personal space) or name an existing space.
+func (s *Server) SeedApp(hostname, name, spaceID string, size int64) (string, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := t.checkSpace(spaceID); !ok {
+		return "", fmt.Errorf("qliksim: SeedApp: space %q: %w", spaceID, ErrNotFound)
+	}
+	owner := t.adminUserID
+	if owner == "" {
+		owner = t.botUserID
+	}
+	a := t.addApp(0, name, "", spaceID, owner, content{size: max(size, 0), seed: newSeed()}, nil)
+	return a.ID, nil
+}
+
+// App returns a snapshot of an app, including one not yet visible through the API.
+func (s *Server) App(hostname, id string) (AppInfo, bool) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return AppInfo{}, false
+	}
+	rec, ok := t.apps.get(id, time.Now(), true)
+	if !ok {
+		return AppInfo{}, false
+	}
+	return AppInfo{Attributes: rec.attrs, Size: rec.data.size}, true
+}
+
+// Apps returns every app of the tenant on hostname in creation order.
+func (s *Server) Apps(hostname string) []AppInfo {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	var out []AppInfo
+	for _, it := range t.apps.list(time.Now(), true) {
+		out = append(out, AppInfo{Attributes: it.Val.attrs, Size: it.Val.data.size})
+	}
+	return out
+}
+
+// AppChecksum streams an app's content through SHA-256 and returns the hex digest.
+func (s *Server) AppChecksum(hostname, id string) (string, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return "", err
+	}
+	rec, ok := t.apps.get(id, time.Now(), true)
+	if !ok {
+		return "", ErrNotFound
+	}
+	return rec.data.checksum()
+}
+
+// EditApp changes an app out of band, as an edit in the Qlik UI would: fn may change Name, Description and
+// SpaceID; other fields are restored. modifiedDate is bumped.
+func (s *Server) EditApp(hostname, id string, fn func(*AppAttributes)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.apps.update(id, now, true, func(cur appRecord) (appRecord, error) {
+		edited := cur.attrs
+		fn(&edited)
+		cur.attrs.Name, cur.attrs.Description, cur.attrs.SpaceID = edited.Name, edited.Description, edited.SpaceID
+		cur.attrs.ModifiedDate = formatTime(now)
+		return cur, nil
+	}, nil)
+	return err
+}
+
+// ReplaceAppContent gives an app new synthetic content of size bytes, as a new version of a template would.
+func (s *Server) ReplaceAppContent(hostname, id string, size int64) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.apps.update(id, now, true, func(cur appRecord) (appRecord, error) {
+		cur.data = content{size: max(size, 0), seed: newSeed()}
+		cur.attrs.ModifiedDate = formatTime(now)
+		return cur, nil
+	}, nil)
+	return err
+}
+
+// DeleteApp deletes an app out of band.
+func (s *Server) DeleteApp(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return t.apps.remove(id, time.Now(), true, nil)
+}

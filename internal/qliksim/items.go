@@ -1,0 +1,141 @@
+package qliksim
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Items (items.json) is Qlik's documented way to find apps by name and space (REFERENCE §5.3). The simulator
+// lists apps only, which is what resourceType=app asks for.
+
+const itemsPath = "/api/v1/items"
+
+// itemsErrors: code, title, detail, status number; traceId (items.json Errors).
+var itemsErrors = errorStyle{status: statusNumber, traceID: true}
+
+// Item is the simulator's wire form of itemResultResponseBody.
+type Item struct {
+	ID                       string         `json:"id"`
+	Name                     string         `json:"name"`
+	Description              string         `json:"description"`
+	TenantID                 string         `json:"tenantId"`
+	OwnerID                  string         `json:"ownerId"`
+	SpaceID                  string         `json:"spaceId,omitempty"`
+	CreatedAt                string         `json:"createdAt"`
+	UpdatedAt                string         `json:"updatedAt"`
+	IsFavorited              bool           `json:"isFavorited"`
+	Links                    ItemLinks      `json:"links"`
+	ResourceID               string         `json:"resourceId"`
+	ResourceType             string         `json:"resourceType"`
+	ResourceCreatedAt        string         `json:"resourceCreatedAt"`
+	ResourceUpdatedAt        string         `json:"resourceUpdatedAt"`
+	Actions                  []string       `json:"actions"`
+	CollectionIDs            []string       `json:"collectionIds"`
+	ResourceAttributes       map[string]any `json:"resourceAttributes"`
+	ResourceCustomAttributes map[string]any `json:"resourceCustomAttributes"`
+	Meta                     ItemMeta       `json:"meta"`
+}
+
+// ItemLinks are an item's links.
+type ItemLinks struct {
+	Self Link `json:"self"`
+}
+
+// ItemMeta is itemMetaResponseBody.
+type ItemMeta struct {
+	IsFavorited bool       `json:"isFavorited"`
+	Actions     []string   `json:"actions"`
+	Tags        []struct{} `json:"tags"`
+	Collections []struct{} `json:"collections"`
+}
+
+type itemList struct {
+	Data  []Item    `json:"data"`
+	Links listLinks `json:"links"`
+}
+
+func (s *Server) registerItemsRoutes(h *host) {
+	h.mux.HandleFunc("GET "+itemsPath, func(w http.ResponseWriter, r *http.Request) { s.listItems(h, w, r) })
+}
+
+func itemsBadRequest(w http.ResponseWriter, detail string) {
+	writeError(w, http.StatusBadRequest, itemsErrors, apiError{code: "ITEMS-400", title: "Bad Request", detail: detail})
+}
+
+func (s *Server) listItems(h *host, w http.ResponseWriter, r *http.Request) {
+	t := h.tenant
+	q := r.URL.Query()
+	limit := 10
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			itemsBadRequest(w, "limit must be a number from 1 to 100.")
+			return
+		}
+		limit = n
+	}
+	var cur *cursor
+	if v := q.Get("next"); v != "" {
+		c, err := s.decodeCursor(v)
+		if err != nil {
+			itemsBadRequest(w, "next is not a cursor this API issued.")
+			return
+		}
+		cur = &c
+	}
+	if rt := q.Get("resourceType"); rt != "" && !strings.Contains(","+rt+",", ",app,") {
+		writeJSON(w, http.StatusOK, itemList{Data: []Item{}, Links: s.listLinks(h, r, nil, nil)})
+		return
+	}
+	name, spaceID, resourceID := q.Get("name"), q.Get("spaceId"), q.Get("resourceId")
+	var matched []stored[appRecord]
+	for _, it := range t.apps.list(time.Now(), false) {
+		a := it.Val.attrs
+		// items.json: name is a case-insensitive search for a resource by name.
+		if (name == "" || strings.EqualFold(a.Name, name)) &&
+			(spaceID == "" || a.SpaceID == spaceID) &&
+			(resourceID == "" || a.ID == resourceID) {
+			matched = append(matched, it)
+		}
+	}
+	sort.Slice(matched, func(i, j int) bool { return matched[i].Seq < matched[j].Seq })
+	key := func(it stored[appRecord]) []string { return []string{fmt.Sprintf("%020d", it.Seq), it.ID} }
+	pg := paginate(matched, key, false, "createdAt", cur, limit)
+	resp := itemList{Data: make([]Item, 0, len(pg.items)), Links: s.listLinks(h, r, pg.next, nil)}
+	for _, it := range pg.items {
+		resp.Data = append(resp.Data, t.appItem(h, it.Val))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (t *tenantState) appItem(h *host, rec appRecord) Item {
+	a := rec.attrs
+	actions := []string{"read", "update", "delete", "publish", "duplicate", "export"}
+	return Item{
+		ID:                rec.itemID,
+		Name:              a.Name,
+		Description:       a.Description,
+		TenantID:          t.id,
+		OwnerID:           a.OwnerID,
+		SpaceID:           a.SpaceID,
+		CreatedAt:         a.CreatedDate,
+		UpdatedAt:         a.ModifiedDate,
+		Links:             ItemLinks{Self: Link{Href: h.url + itemsPath + "/" + rec.itemID}},
+		ResourceID:        a.ID,
+		ResourceType:      "app",
+		ResourceCreatedAt: a.CreatedDate,
+		ResourceUpdatedAt: a.ModifiedDate,
+		Actions:           actions,
+		CollectionIDs:     []string{},
+		ResourceAttributes: map[string]any{
+			"id": a.ID, "name": a.Name, "description": a.Description, "spaceId": a.SpaceID,
+			"publishTime": a.PublishTime, "originAppId": a.OriginAppID,
+		},
+		ResourceCustomAttributes: map[string]any{},
+		Meta:                     ItemMeta{Actions: actions, Tags: []struct{}{}, Collections: []struct{}{}},
+	}
+}
