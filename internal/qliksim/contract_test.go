@@ -28,6 +28,13 @@ var uidFormat = sync.OnceFunc(func() {
 	// spaces.json types ids as format "uid", which is not a JSON Schema format. Qlik's ids are 24 hex characters
 	// (spaces, users) or 32 URL-safe characters (tenants), so a uid is checked as a short URL-safe token.
 	uid := regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+	// users.json types picture as format "url"; it is checked as an absolute URL.
+	openapi3.DefineStringFormatValidator("url", openapi3.NewCallbackValidator(func(v string) error {
+		if u, err := url.Parse(v); err != nil || !u.IsAbs() {
+			return fmt.Errorf("%q is not an absolute URL", v)
+		}
+		return nil
+	}))
 	openapi3.DefineStringFormatValidator("uid", openapi3.NewCallbackValidator(func(v string) error {
 		if !uid.MatchString(v) {
 			return fmt.Errorf("%q is not a uid", v)
@@ -62,12 +69,24 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 		if f == "oauth.json" {
 			fixAuthorizeScope(t, doc)
 		}
+		if f == "groups.json" {
+			fixGroupPatchExample(t, doc)
+		}
+		if f == "users.json" {
+			fixUserPatchValue(t, doc)
+		}
 		// The specs name https://{tenant}.{region}.qlikcloud.com; requests here go to the simulator's hosts.
 		doc.Servers = nil
 		for _, u := range baseURLs {
 			doc.Servers = append(doc.Servers, &openapi3.Server{URL: u})
 		}
-		r, err := legacy.NewRouter(doc, openapi3.EnableSchemaFormatValidation())
+		validation := []openapi3.ValidationOption{openapi3.EnableSchemaFormatValidation()}
+		if f == "users.json" {
+			// users.json's examples contradict its schemas in many places (patch paths outside the enum, values
+			// matching several oneOf branches); REFERENCE §2.5 warns not to rely on them.
+			validation = append(validation, openapi3.DisableExamplesValidation())
+		}
+		r, err := legacy.NewRouter(doc, validation...)
 		if err != nil {
 			t.Fatalf("router for %s: %v", f, err)
 		}
@@ -97,6 +116,11 @@ func fixAuthorizeScope(t *testing.T, doc *openapi3.T) {
 func specFor(path string) string {
 	if strings.HasPrefix(path, "/oauth/") {
 		return "oauth.json"
+	}
+	for _, area := range []string{"groups", "roles", "users"} {
+		if path == "/api/v1/"+area || strings.HasPrefix(path, "/api/v1/"+area+"/") {
+			return area + ".json"
+		}
 	}
 	return "spaces.json"
 }

@@ -132,6 +132,7 @@ type tenantState struct {
 	users   map[string]bool
 
 	spaces *collection[spaceRecord]
+	access *accessState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -334,6 +335,7 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 		t.users[t.adminUserID] = true
 		t.apiKey = s.creds.APIKey
 	}
+	s.initAccess(t)
 	h, err := s.newHost(port, t)
 	if err != nil {
 		return nil, err
@@ -341,6 +343,7 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 	t.host = h
 	s.registerOAuthRoutes(h)
 	s.registerSpacesRoutes(h)
+	s.registerAccessRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
