@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -109,12 +109,12 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"roles": schema.SetAttribute{
 				MarkdownDescription: "Tenant roles of the group, by name, for example `SharedSpaceCreator` or " +
 					"`EmbeddedAnalyticsUser`. The catalogue is per tenant (see the `qlik_roles` data source); an " +
-					"unknown name fails at plan time with the list of valid ones. This is the group's complete " +
-					"role list: roles added elsewhere show as drift. Defaults to none. Updates in place.",
+					"unknown name fails at plan time with the list of valid ones. When set, this is the group's " +
+					"complete role list: roles added elsewhere show as drift, and an empty set removes them all. " +
+					"Omit it to leave the group's tenant roles alone (removing it gives back the roles it listed). " +
+					"Updates in place.",
 				Optional:    true,
-				Computed:    true,
 				ElementType: types.StringType,
-				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 				Validators: []validator.Set{
 					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 					setvalidator.SizeAtMost(100),
@@ -285,11 +285,14 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 		addAPIError(&resp.Diagnostics, "Unable to find or create group "+fmt.Sprintf("%q", name), err, "")
 		return
 	}
-	if !created {
+	if !created && !plan.Roles.IsNull() {
 		if err := c.SetGroupRoles(ctx, g.ID, roles); err != nil {
 			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", name), err, "")
 			return
 		}
+	}
+	if !plan.Roles.IsNull() {
+		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
 	}
 	// Save the group before touching spaces, so a failure there leaves a tainted mapping that destroy can
 	// clean up instead of an orphaned group.
@@ -304,6 +307,13 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // findOrCreateGroup adopts the group of that name or creates it (as an identity-provider group, so that logins
@@ -336,8 +346,8 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 		g   *qlik.Group
 		err error
 	)
-	if state.ID.ValueString() == "" {
-		// Just imported by name.
+	imported := state.ID.ValueString() == ""
+	if imported {
 		g, err = c.FindGroupByName(ctx, state.GroupName.ValueString())
 	} else {
 		g, err = c.GetGroup(ctx, state.ID.ValueString())
@@ -354,7 +364,10 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 	state.ID = types.StringValue(g.ID)
 	state.GroupID = types.StringValue(g.ID)
 	state.GroupName = types.StringValue(g.Name)
-	state.Roles = stringSetValue(g.RoleNames())
+	// Roles left unmanaged stay null; an import takes the group's roles as they are.
+	if imported || !state.Roles.IsNull() {
+		state.Roles = stringSetValue(g.RoleNames())
+	}
 	if state.GroupCreated.IsNull() || state.GroupCreated.IsUnknown() {
 		state.GroupCreated = types.BoolValue(false)
 	}
@@ -386,7 +399,15 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	groupID := state.ID.ValueString()
-	if !plan.Roles.Equal(state.Roles) {
+	switch {
+	case plan.Roles.Equal(state.Roles):
+	case plan.Roles.IsNull():
+		// No longer managed: give back what the mapping granted.
+		if !giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics) {
+			return
+		}
+		recordGrantedRoles(ctx, resp.Private, nil, &resp.Diagnostics)
+	default:
 		roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
 		if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
 			return
@@ -395,6 +416,7 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", plan.GroupName.ValueString()), err, "")
 			return
 		}
+		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
 	}
 	plan.ID, plan.GroupID, plan.GroupCreated = state.ID, state.GroupID, state.GroupCreated
 	plan.SpaceRoles = applySpaceRoles(ctx, c, groupID, state.SpaceRoles, plan.SpaceRoles, &resp.Diagnostics)
@@ -419,23 +441,78 @@ func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	// A group the mapping found keeps the roles it did not grant.
+	giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics)
+}
+
+// grantedRolesKey is the private-state key holding the tenant roles the mapping granted, as a JSON array. State
+// holds the group's roles as last read, which include roles added by hand since; only the granted ones are given
+// back.
+const grantedRolesKey = "granted_roles"
+
+type privateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// grantedRoles returns the roles the mapping granted; a mapping without the record (imported and not changed
+// since) counts the roles in state as granted.
+func grantedRoles(ctx context.Context, p privateReader, fallback types.Set, diags *diag.Diagnostics) []string {
+	raw, d := p.GetKey(ctx, grantedRolesKey)
+	diags.Append(d...)
+	if len(raw) > 0 {
+		var names []string
+		if err := json.Unmarshal(raw, &names); err == nil {
+			return names
+		}
+	}
+	if fallback.IsNull() || fallback.IsUnknown() {
+		return nil
+	}
+	names, _ := stringSet(ctx, fallback, diags)
+	return names
+}
+
+// recordGrantedRoles stores the granted roles; nil (roles no longer managed) removes the record.
+func recordGrantedRoles(ctx context.Context, p privateWriter, roles []string, diags *diag.Diagnostics) {
+	if roles == nil {
+		diags.Append(p.SetKey(ctx, grantedRolesKey, nil)...)
+		return
+	}
+	b, err := json.Marshal(roles)
+	if err != nil {
+		diags.AddError("Unable to record the granted roles", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, grantedRolesKey, b)...)
+}
+
+// giveBackRoles removes the roles the mapping granted from the group and keeps the others; a group that is gone
+// has nothing to give back.
+func giveBackRoles(ctx context.Context, c *qlik.Client, groupID string, names []string, diags *diag.Diagnostics) bool {
+	if len(names) == 0 {
+		return true
+	}
 	g, err := c.GetGroup(ctx, groupID)
 	if errors.Is(err, qlik.ErrNotFound) {
-		return
+		return true
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
-		return
+		addAPIError(diags, "Unable to read group", err, "")
+		return false
 	}
-	granted, _ := stringSet(ctx, state.Roles, &resp.Diagnostics)
 	current := g.RoleNames()
-	keep := slices.DeleteFunc(slices.Clone(current), func(n string) bool { return slices.Contains(granted, n) })
+	keep := slices.DeleteFunc(slices.Clone(current), func(n string) bool { return slices.Contains(names, n) })
 	if len(keep) == len(current) {
-		return
+		return true
 	}
 	if err := c.SetGroupRoles(ctx, groupID, keep); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to remove the roles the mapping granted", err, "")
+		addAPIError(diags, "Unable to remove the roles the mapping granted", err, "")
+		return false
 	}
+	return true
 }
 
 // ImportState takes "[tenant_hostname/]group_name". Group names may contain slashes, so the first segment is

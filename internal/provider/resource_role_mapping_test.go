@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -409,4 +410,186 @@ resource "qlik_role_mapping" "other" {
 	if n := e.sim.AuditCount("GET", "/api/v1/roles", home.Hostname); n != 2 {
 		t.Errorf("two plans that check roles read the role catalogue %d times, want 2", n)
 	}
+}
+
+func TestAccRoleMapping_renameReplaces(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var before, after, publishedID string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccRoleMappingConfig(e.oauthProvider(), "acme-viewers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
+				Check:  resource.ComposeAggregateTestCheckFunc(captureID("qlik_role_mapping.test", &before), captureID("qlik_space.published", &publishedID)),
+			},
+			{
+				// Another group name is another group: the mapping is replaced, its old group (which it
+				// created) goes, and the space role moves to the new group.
+				Config: testAccRoleMappingConfig(e.oauthProvider(), "acme-readers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_role_mapping.test", &after),
+					func(*terraform.State) error {
+						if _, ok := e.sim.GroupByName(home.Hostname, "acme-viewers"); ok {
+							return fmt.Errorf("the old group survives the replacement")
+						}
+						g, ok := e.sim.GroupByName(home.Hostname, "acme-readers")
+						as := e.sim.SpaceAssignments(home.Hostname, publishedID)
+						if !ok || g.ID != after || after == before || len(as) != 1 || as[0].AssigneeID != after {
+							return fmt.Errorf("new group %+v (found=%v), assignments %+v", g, ok, as)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccRoleMapping_faults(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{
+		Seed:            5,
+		Faults:          qliksim.Faults{RateLimit: 0.1, Unavailable: 0.15, Reset: 0.05},
+		VisibilityDelay: 50 * time.Millisecond,
+	})
+	home := e.sim.Home()
+	config := e.oauthProvider() + `
+resource "qlik_space" "s" {
+  name = "Customer apps"
+  type = "managed"
+}
+
+resource "qlik_role_mapping" "test" {
+  count      = 8
+  group_name = "customer-${count.index}"
+  roles      = ["EmbeddedAnalyticsUser"]
+
+  space_roles {
+    space_id = qlik_space.s.id
+    roles    = ["consumer"]
+  }
+}
+`
+	var spaceID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Groups(home.Hostname)); n != 0 {
+				return fmt.Errorf("%d groups left after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_space.s", &spaceID),
+				func(*terraform.State) error {
+					groups := e.sim.Groups(home.Hostname)
+					if len(groups) != 8 {
+						return fmt.Errorf("tenant holds %d groups, want 8 (no duplicates)", len(groups))
+					}
+					if as := e.sim.SpaceAssignments(home.Hostname, spaceID); len(as) != 8 {
+						return fmt.Errorf("space holds %d assignments, want 8", len(as))
+					}
+					faults := 0
+					for _, a := range e.sim.Audit() {
+						if a.Fault != "" {
+							faults++
+						}
+					}
+					if faults == 0 {
+						return fmt.Errorf("no fault was injected; the test proves nothing")
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
+func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	_, group := e.identityUser(home.Hostname, "idp|eve", "Partners")
+	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"Steward"} }); err != nil {
+		t.Fatal(err)
+	}
+	rolesOf := func() string {
+		g, _ := e.sim.GroupByName(home.Hostname, "Partners")
+		return fmt.Sprint(g.RoleNames())
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if got := rolesOf(); got != "[Steward]" {
+				return fmt.Errorf("roles after destroy = %s, want the hand-made [Steward]", got)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// Only space roles: the tenant roles set by hand stay, and are not drift.
+				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					if got := rolesOf(); got != "[Steward]" {
+						return fmt.Errorf("roles = %s, want [Steward] untouched", got)
+					}
+					if n := e.sim.AuditCount("PATCH", "/api/v1/groups/{groupId}", home.Hostname); n != 0 {
+						return fmt.Errorf("%d PATCH calls on a group whose roles are not managed", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", []string{"Steward", "DataAdmin"}, spaceRoles{"sandbox", []string{"consumer"}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if got := rolesOf(); got != "[DataAdmin Steward]" {
+						return fmt.Errorf("roles = %s", got)
+					}
+					return nil
+				},
+			},
+			{
+				// Someone adds a role by hand, then the mapping stops listing roles: it gives back what it
+				// listed and keeps the hand-made one.
+				PreConfig: func() {
+					if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) {
+						*roles = []string{"Steward", "DataAdmin", "AuditAdmin"}
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if got := rolesOf(); got != "[AuditAdmin]" {
+						return fmt.Errorf("roles = %s, want [AuditAdmin]", got)
+					}
+					// Put the hand-made role back for the destroy check.
+					return e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"Steward"} })
+				},
+			},
+		},
+	})
 }
