@@ -30,6 +30,12 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 	},
 	"resources/qlik_app_copy":    func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 	"resources/qlik_app_publish": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"data-sources/qlik_group": func(_ *testing.T, e *testEnv) {
+		e.identityUser(e.sim.Home().Hostname, "idp|support-lead", "acme-support")
+	},
+	"resources/qlik_space_assignment": func(_ *testing.T, e *testEnv) {
+		e.identityUser(e.sim.Home().Hostname, "idp|editor", "acme-editors")
+	},
 }
 
 // exampleVars are the -var arguments an example needs beyond the provider settings: the simulator's license
@@ -122,6 +128,50 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			if _, ok := e.spaceByID(c.Hostname, c.SpaceID); !ok || len(e.sim.Spaces(c.Hostname)) != 1 {
 				t.Errorf("%s: space %s is not the only space of %s", k, c.SpaceID, c.Hostname)
 			}
+		}
+	},
+	"resources/qlik_role_mapping": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		spaces := e.sim.Spaces(home)
+		if len(spaces) != 1 {
+			t.Fatalf("the tenant holds %d spaces, want 1", len(spaces))
+		}
+		want := map[string]string{"acme-analysts": "[EmbeddedAnalyticsUser]", "acme-admins": "[EmbeddedAnalyticsUser SharedSpaceCreator]"}
+		for name, roles := range want {
+			g, ok := e.sim.GroupByName(home, name)
+			if !ok || fmt.Sprint(g.RoleNames()) != roles {
+				t.Errorf("group %s: %+v (found=%v), want roles %s", name, g, ok, roles)
+			}
+		}
+		if as := e.sim.SpaceAssignments(home, spaces[0].ID); len(as) != 2 {
+			t.Errorf("the space holds %d assignments, want 2 (one per group)", len(as))
+		}
+	},
+	"resources/qlik_space_assignment": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		g, _ := e.sim.GroupByName(home, "acme-editors")
+		spaces := e.sim.Spaces(home)
+		if len(spaces) != 1 {
+			t.Fatalf("the tenant holds %d spaces, want 1", len(spaces))
+		}
+		as := e.sim.SpaceAssignments(home, spaces[0].ID)
+		if len(as) != 1 || as[0].AssigneeID != g.ID || fmt.Sprint(as[0].Roles) != "[consumer producer]" {
+			t.Errorf("assignments %+v, want the editors group with consumer and producer", as)
+		}
+	},
+	"data-sources/qlik_roles": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var names, admins []string
+		decodeOutput(t, outputs, "role_names", &names)
+		decodeOutput(t, outputs, "admin_roles", &admins)
+		if len(names) != len(e.sim.Roles(e.sim.Home().Hostname)) || fmt.Sprint(admins) != "[AnalyticsAdmin AuditAdmin DataAdmin TenantAdmin]" {
+			t.Errorf("role_names = %v, admin_roles = %v", names, admins)
+		}
+	},
+	"data-sources/qlik_group": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "support_group_id", &id)
+		if g, ok := e.sim.GroupByName(e.sim.Home().Hostname, "acme-support"); !ok || g.ID != id {
+			t.Errorf("support_group_id = %q, want the acme-support group", id)
 		}
 	},
 	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {

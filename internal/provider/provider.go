@@ -234,6 +234,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewTenantResource,
 		NewAppCopyResource,
 		NewAppPublishResource,
+		NewSpaceAssignmentResource,
+		NewRoleMappingResource,
 	}
 }
 
@@ -243,6 +245,8 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 		NewSpacesDataSource,
 		NewTenantDataSource,
 		NewAppDataSource,
+		NewRolesDataSource,
+		NewGroupDataSource,
 	}
 }
 

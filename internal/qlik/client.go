@@ -128,6 +128,7 @@ type core struct {
 	log          logSink
 	created      *recentCreates
 	now          func() time.Time
+	roles        roleCatalogues
 }
 
 // New validates cfg and returns a client bound to the home tenant.

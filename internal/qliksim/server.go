@@ -152,6 +152,7 @@ type tenantState struct {
 	spaces *collection[spaceRecord]
 	apps   *collection[appRecord]
 	temp   *collection[tempContent]
+	access *accessState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -404,6 +405,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		t.users[t.adminUserID] = true
 		t.apiKey = s.creds.APIKey
 	}
+	s.initAccess(t)
 	h, err := s.newHost(spec.port, t)
 	if err != nil {
 		return nil, err
@@ -415,6 +417,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerAppsRoutes(h)
 	s.registerTempContentsRoutes(h)
 	s.registerItemsRoutes(h)
+	s.registerAccessRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err

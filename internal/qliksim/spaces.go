@@ -403,6 +403,7 @@ func (api *spacesAPI) delete(w http.ResponseWriter, r *http.Request) {
 		spaceError(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
 			fmt.Sprintf("The space still holds %d item(s); delete or move them first.", items))
 	default:
+		api.t.removeSpaceAssignments(id)
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
@@ -626,7 +627,11 @@ func (s *Server) DeleteSpace(hostname, id string) error {
 	if err != nil {
 		return err
 	}
-	return t.spaces.remove(id, time.Now(), true, nil)
+	if err := t.spaces.remove(id, time.Now(), true, nil); err != nil {
+		return err
+	}
+	t.removeSpaceAssignments(id)
+	return nil
 }
 
 // SetSpaceContent sets how many items (apps, files) a space holds; DELETE answers 412 while it is above zero.

@@ -1,0 +1,83 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func TestAccRolesDataSource(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var admin qliksim.Role
+	for _, r := range e.sim.Roles(home.Hostname) {
+		if r.Name == "TenantAdmin" {
+			admin = r
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.oauthProvider() + `
+data "qlik_roles" "all" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("names").AtSliceIndex(0), knownvalue.StringExact("AnalyticsAdmin")),
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListPartial(map[int]knownvalue.Check{
+					15: knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":          knownvalue.StringExact(admin.ID),
+						"name":        knownvalue.StringExact("TenantAdmin"),
+						"type":        knownvalue.StringExact("default"),
+						"level":       knownvalue.StringExact("admin"),
+						"description": knownvalue.StringExact(admin.Description),
+					}),
+				})),
+			},
+		}},
+	})
+}
+
+func TestAccGroupDataSource(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	_, group := e.identityUser(home.Hostname, "idp|dora", "Data Team")
+	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"DataAdmin"} }); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.oauthProvider() + `
+data "qlik_group" "data" {
+  name = "Data Team"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("id"), knownvalue.StringExact(group.ID)),
+					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("provider_type"), knownvalue.StringExact("idp")),
+					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("DataAdmin")})),
+					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
+				},
+			},
+			{
+				Config: e.oauthProvider() + `
+data "qlik_group" "data" {
+  name = "data team"
+}
+`,
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Group not found.*No group is named "data team" in tenant\s+%s`, regexp.QuoteMeta(home.Hostname))),
+			},
+		},
+	})
+}

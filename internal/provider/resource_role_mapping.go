@@ -1,0 +1,610 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure      = (*roleMappingResource)(nil)
+	_ resource.ResourceWithImportState    = (*roleMappingResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*roleMappingResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*roleMappingResource)(nil)
+)
+
+// NewRoleMappingResource is the qlik_role_mapping constructor.
+func NewRoleMappingResource() resource.Resource { return &roleMappingResource{} }
+
+type roleMappingResource struct {
+	client *qlik.Client
+}
+
+type roleMappingModel struct {
+	ID             types.String     `tfsdk:"id"`
+	TenantHostname types.String     `tfsdk:"tenant_hostname"`
+	GroupName      types.String     `tfsdk:"group_name"`
+	GroupID        types.String     `tfsdk:"group_id"`
+	GroupCreated   types.Bool       `tfsdk:"group_created"`
+	Roles          types.Set        `tfsdk:"roles"`
+	SpaceRoles     []spaceRoleModel `tfsdk:"space_roles"`
+}
+
+type spaceRoleModel struct {
+	SpaceID types.String `tfsdk:"space_id"`
+	Roles   types.Set    `tfsdk:"roles"`
+}
+
+// notBlank rejects names made only of spaces, which Qlik would refuse at apply.
+var notBlank = regexp.MustCompile(`\S`)
+
+func (r *roleMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_role_mapping"
+}
+
+func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Maps one identity-provider group, by the name it has in the token's groups claim, to " +
+			"tenant roles and, optionally, to roles in spaces.\n\n" +
+			"The group is found by name, or created when nobody from it has signed in yet, so roles can be " +
+			"granted ahead of the first login. The mapping sets the group's tenant roles (`assignedRoles`) and " +
+			"manages the group's assignments in the listed spaces. It never changes who is in the group: " +
+			"members arrive through the identity provider.\n\n" +
+			"Destroying the mapping removes the space assignments it manages and the tenant roles it lists. The " +
+			"group itself is deleted only when this mapping created it (`group_created`); a group that existed " +
+			"before keeps its members and any roles the mapping did not list.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the group (the same as `group_id`).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"group_name": schema.StringAttribute{
+				MarkdownDescription: "Group name exactly as the identity provider sends it in the groups claim " +
+					"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, 256),
+					stringvalidator.RegexMatches(notBlank, "must not be blank"),
+				},
+			},
+			"group_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the group, for `qlik_space_assignment` and other references.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"group_created": schema.BoolAttribute{
+				MarkdownDescription: "Whether this mapping created the group (then destroy deletes it) or found it " +
+					"already there (then destroy leaves it). An imported mapping records `false`.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"roles": schema.SetAttribute{
+				MarkdownDescription: "Tenant roles of the group, by name, for example `SharedSpaceCreator` or " +
+					"`EmbeddedAnalyticsUser`. The catalogue is per tenant (see the `qlik_roles` data source); an " +
+					"unknown name fails at plan time with the list of valid ones. When set, this is the group's " +
+					"complete role list: roles added elsewhere show as drift, and an empty set removes them all. " +
+					"Omit it to leave the group's tenant roles alone (removing it gives back the roles it listed). " +
+					"Updates in place.",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					setvalidator.SizeAtMost(100),
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"space_roles": schema.SetNestedBlock{
+				MarkdownDescription: "Roles of the group in one space; one block per space. Adding, changing or " +
+					"removing a block updates in place.",
+				NestedObject: schema.NestedBlockObject{
+					Attributes: map[string]schema.Attribute{
+						"space_id": schema.StringAttribute{
+							MarkdownDescription: "Id of the space.",
+							Required:            true,
+							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+						},
+						"roles": schema.SetAttribute{
+							MarkdownDescription: spaceRolesDescription + " At least one.",
+							Required:            true,
+							ElementType:         types.StringType,
+							Validators:          spaceRoleSetValidators(),
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (r *roleMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig rejects two blocks for one space, which Qlik could not hold (one assignment per space).
+func (r *roleMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg roleMappingModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	seen := map[string]bool{}
+	for _, b := range cfg.SpaceRoles {
+		if b.SpaceID.IsUnknown() || b.SpaceID.IsNull() {
+			continue
+		}
+		id := b.SpaceID.ValueString()
+		if seen[id] {
+			resp.Diagnostics.AddAttributeError(path.Root("space_roles"), "Duplicate space",
+				fmt.Sprintf("Space %s appears in more than one space_roles block; Qlik keeps one assignment per space and group, so list all its roles in one block.", id))
+		}
+		seen[id] = true
+	}
+}
+
+// ModifyPlan validates role names against the tenant's catalogue (cached per tenant, one request per run) and
+// space roles against each space's type, when they change and the tenant and spaces already exist.
+func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan roleMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.TenantHostname.IsUnknown() {
+		return
+	}
+	var state *roleMappingModel
+	if !req.State.Raw.IsNull() {
+		state = &roleMappingModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	c, err := r.client.ForTenant(plan.TenantHostname.ValueString())
+	if err != nil {
+		return // reported against tenant_hostname at apply
+	}
+	if !plan.Roles.IsUnknown() && (state == nil || !plan.Roles.Equal(state.Roles)) {
+		if roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics); ok && len(roles) > 0 {
+			if catalogue, err := c.CachedRoles(ctx); err == nil {
+				reportUnknownRoles(roles, catalogue, c.Hostname(), &resp.Diagnostics)
+			} else {
+				tflog.Debug(ctx, "role catalogue not readable at plan time; roles are checked at apply", map[string]any{"error": err.Error()})
+			}
+		}
+	}
+	old := map[string]types.Set{}
+	if state != nil {
+		for _, b := range state.SpaceRoles {
+			old[b.SpaceID.ValueString()] = b.Roles
+		}
+	}
+	for _, b := range plan.SpaceRoles {
+		if b.SpaceID.IsUnknown() || b.Roles.IsUnknown() {
+			continue
+		}
+		if prev, ok := old[b.SpaceID.ValueString()]; ok && prev.Equal(b.Roles) {
+			continue
+		}
+		if roles, ok := stringSet(ctx, b.Roles, &resp.Diagnostics); ok {
+			checkSpaceRoles(ctx, c, b.SpaceID.ValueString(), roles, path.Root("space_roles"), &resp.Diagnostics)
+		}
+	}
+}
+
+// reportUnknownRoles adds one diagnostic naming the roles the catalogue lacks and listing the valid ones; it
+// reports whether all were known.
+func reportUnknownRoles(roles []string, catalogue []qlik.Role, host string, diags *diag.Diagnostics) bool {
+	names := make([]string, 0, len(catalogue))
+	for _, r := range catalogue {
+		names = append(names, r.Name)
+	}
+	sort.Strings(names)
+	var unknown, hints []string
+	for _, role := range roles {
+		if slices.Contains(names, role) {
+			continue
+		}
+		unknown = append(unknown, role)
+		for _, n := range names {
+			if strings.EqualFold(n, role) {
+				hints = append(hints, fmt.Sprintf("%q is spelled %q", role, n))
+			}
+		}
+	}
+	if len(unknown) == 0 {
+		return true
+	}
+	detail := fmt.Sprintf("Tenant %s has no role named %s. Role names are case-sensitive. Valid roles: %s.",
+		host, quoteList(unknown), strings.Join(names, ", "))
+	if len(hints) > 0 {
+		detail += " Note: " + strings.Join(hints, "; ") + "."
+	}
+	diags.AddAttributeError(path.Root("roles"), "Unknown role", detail)
+	return false
+}
+
+// checkRolesAtApply repeats the plan-time check with a fresh catalogue, for plans that could not check (a
+// tenant created in the same apply) and for roles created since the catalogue was cached.
+func checkRolesAtApply(ctx context.Context, c *qlik.Client, roles []string, diags *diag.Diagnostics) bool {
+	if len(roles) == 0 {
+		return true
+	}
+	catalogue, err := c.CachedRoles(ctx)
+	if err == nil && reportUnknownRoles(roles, catalogue, c.Hostname(), &diag.Diagnostics{}) {
+		return true
+	}
+	if catalogue, err = c.RefreshCachedRoles(ctx); err != nil {
+		addAPIError(diags, "Unable to read the role catalogue", err, "")
+		return false
+	}
+	return reportUnknownRoles(roles, catalogue, c.Hostname(), diags)
+}
+
+func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan roleMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+	if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+		return
+	}
+	name := plan.GroupName.ValueString()
+
+	g, created, err := findOrCreateGroup(ctx, c, name, roles)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to find or create group "+fmt.Sprintf("%q", name), err, "")
+		return
+	}
+	if !created && !plan.Roles.IsNull() {
+		if err := c.SetGroupRoles(ctx, g.ID, roles); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", name), err, "")
+			return
+		}
+	}
+	if !plan.Roles.IsNull() {
+		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+	}
+	// Save the group before touching spaces, so a failure there leaves a tainted mapping that destroy can
+	// clean up instead of an orphaned group.
+	desired := plan.SpaceRoles
+	plan.ID = types.StringValue(g.ID)
+	plan.GroupID = types.StringValue(g.ID)
+	plan.GroupCreated = types.BoolValue(created)
+	plan.SpaceRoles = []spaceRoleModel{}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// findOrCreateGroup adopts the group of that name or creates it (as an identity-provider group, so that logins
+// carrying the name join it) with the roles.
+func findOrCreateGroup(ctx context.Context, c *qlik.Client, name string, roles []string) (*qlik.Group, bool, error) {
+	g, err := c.FindGroupByName(ctx, name)
+	if err == nil {
+		return g, false, nil
+	}
+	if !qlik.IsNotFound(err) {
+		return nil, false, err
+	}
+	g, err = c.CreateGroup(ctx, qlik.GroupCreateRequest{Name: name, ProviderType: qlik.GroupProviderIDP, Roles: roles})
+	if qlik.IsConflict(err) {
+		// Someone (a first login, for instance) created it since the lookup.
+		g, err = c.FindGroupByName(ctx, name)
+		return g, false, err
+	}
+	return g, err == nil, err
+}
+
+func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state roleMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var (
+		g   *qlik.Group
+		err error
+	)
+	imported := state.ID.ValueString() == ""
+	if imported {
+		g, err = c.FindGroupByName(ctx, state.GroupName.ValueString())
+	} else {
+		g, err = c.GetGroup(ctx, state.ID.ValueString())
+	}
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "group not found, removing the role mapping from state", map[string]any{"group": state.GroupName.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+		return
+	}
+	state.ID = types.StringValue(g.ID)
+	state.GroupID = types.StringValue(g.ID)
+	state.GroupName = types.StringValue(g.Name)
+	// Roles left unmanaged stay null; an import takes the group's roles as they are.
+	if imported || !state.Roles.IsNull() {
+		state.Roles = stringSetValue(g.RoleNames())
+	}
+	if state.GroupCreated.IsNull() || state.GroupCreated.IsUnknown() {
+		state.GroupCreated = types.BoolValue(false)
+	}
+
+	// Only the spaces the mapping manages are read; an assignment (or space) that vanished drops its block, so
+	// the plan puts it back.
+	kept := []spaceRoleModel{}
+	for _, b := range state.SpaceRoles {
+		a, err := c.FindSpaceAssignment(ctx, b.SpaceID.ValueString(), g.ID)
+		switch {
+		case errors.Is(err, qlik.ErrNotFound), err == nil && a == nil:
+			continue
+		case err != nil:
+			addAPIError(&resp.Diagnostics, "Unable to read the group's assignment in space "+b.SpaceID.ValueString(), err, "")
+			return
+		}
+		kept = append(kept, spaceRoleModel{SpaceID: b.SpaceID, Roles: stringSetValue(a.Roles)})
+	}
+	state.SpaceRoles = kept
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state roleMappingModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.ID.ValueString()
+	switch {
+	case plan.Roles.Equal(state.Roles):
+	case plan.Roles.IsNull():
+		// No longer managed: give back what the mapping granted.
+		if !giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics) {
+			return
+		}
+		recordGrantedRoles(ctx, resp.Private, nil, &resp.Diagnostics)
+	default:
+		roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+		if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+			return
+		}
+		if err := c.SetGroupRoles(ctx, groupID, roles); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", plan.GroupName.ValueString()), err, "")
+			return
+		}
+		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+	}
+	plan.ID, plan.GroupID, plan.GroupCreated = state.ID, state.GroupID, state.GroupCreated
+	plan.SpaceRoles = applySpaceRoles(ctx, c, groupID, state.SpaceRoles, plan.SpaceRoles, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state roleMappingModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.ID.ValueString()
+	if left := applySpaceRoles(ctx, c, groupID, state.SpaceRoles, nil, &resp.Diagnostics); len(left) > 0 {
+		return
+	}
+	if state.GroupCreated.ValueBool() {
+		if err := c.DeleteGroup(ctx, groupID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+			addAPIError(&resp.Diagnostics, "Unable to delete group", err, "")
+		}
+		return
+	}
+	// A group the mapping found keeps the roles it did not grant.
+	giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics)
+}
+
+// grantedRolesKey is the private-state key holding the tenant roles the mapping granted, as a JSON array. State
+// holds the group's roles as last read, which include roles added by hand since; only the granted ones are given
+// back.
+const grantedRolesKey = "granted_roles"
+
+type privateReader interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// grantedRoles returns the roles the mapping granted; a mapping without the record (imported and not changed
+// since) counts the roles in state as granted.
+func grantedRoles(ctx context.Context, p privateReader, fallback types.Set, diags *diag.Diagnostics) []string {
+	raw, d := p.GetKey(ctx, grantedRolesKey)
+	diags.Append(d...)
+	if len(raw) > 0 {
+		var names []string
+		if err := json.Unmarshal(raw, &names); err == nil {
+			return names
+		}
+	}
+	if fallback.IsNull() || fallback.IsUnknown() {
+		return nil
+	}
+	names, _ := stringSet(ctx, fallback, diags)
+	return names
+}
+
+// recordGrantedRoles stores the granted roles; nil (roles no longer managed) removes the record.
+func recordGrantedRoles(ctx context.Context, p privateWriter, roles []string, diags *diag.Diagnostics) {
+	if roles == nil {
+		diags.Append(p.SetKey(ctx, grantedRolesKey, nil)...)
+		return
+	}
+	b, err := json.Marshal(roles)
+	if err != nil {
+		diags.AddError("Unable to record the granted roles", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, grantedRolesKey, b)...)
+}
+
+// giveBackRoles removes the roles the mapping granted from the group and keeps the others; a group that is gone
+// has nothing to give back.
+func giveBackRoles(ctx context.Context, c *qlik.Client, groupID string, names []string, diags *diag.Diagnostics) bool {
+	if len(names) == 0 {
+		return true
+	}
+	g, err := c.GetGroup(ctx, groupID)
+	if errors.Is(err, qlik.ErrNotFound) {
+		return true
+	}
+	if err != nil {
+		addAPIError(diags, "Unable to read group", err, "")
+		return false
+	}
+	current := g.RoleNames()
+	keep := slices.DeleteFunc(slices.Clone(current), func(n string) bool { return slices.Contains(names, n) })
+	if len(keep) == len(current) {
+		return true
+	}
+	if err := c.SetGroupRoles(ctx, groupID, keep); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(diags, "Unable to remove the roles the mapping granted", err, "")
+		return false
+	}
+	return true
+}
+
+// ImportState takes "[tenant_hostname/]group_name". Group names may contain slashes, so the first segment is
+// taken for a hostname only when it looks like one (it has a dot or a port); a home-tenant group whose name
+// starts like a hostname is imported with the home tenant's hostname in front.
+func (r *roleMappingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	hostname, name := splitHostPrefix(req.ID)
+	if strings.TrimSpace(name) == "" {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("invalid import id %q: expected \"<group_name>\" for the provider's home tenant or \"<tenant_hostname>/<group_name>\" for another tenant", req.ID))
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("group_created"), false)...)
+}
+
+var hostLike = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?$`)
+
+func splitHostPrefix(id string) (hostname, rest string) {
+	first, after, found := strings.Cut(id, "/")
+	if found && hostLike.MatchString(first) && strings.ContainsAny(first, ".:") {
+		return first, after
+	}
+	return "", id
+}
+
+// applySpaceRoles moves the group's space assignments from the blocks in old to those in desired and returns
+// the blocks that now hold: unchanged blocks are not touched, an assignment that already exists (made by hand,
+// or by an interrupted run) is adopted, and blocks no longer desired are deleted. A failure is reported and its
+// block is kept as it was, so state matches Qlik.
+func applySpaceRoles(ctx context.Context, c *qlik.Client, groupID string, old, desired []spaceRoleModel, diags *diag.Diagnostics) []spaceRoleModel {
+	oldBy := map[string]spaceRoleModel{}
+	for _, b := range old {
+		oldBy[b.SpaceID.ValueString()] = b
+	}
+	out := []spaceRoleModel{}
+	wanted := map[string]bool{}
+	for _, b := range desired {
+		spaceID := b.SpaceID.ValueString()
+		wanted[spaceID] = true
+		if prev, ok := oldBy[spaceID]; ok && prev.Roles.Equal(b.Roles) {
+			out = append(out, b)
+			continue
+		}
+		roles, ok := stringSet(ctx, b.Roles, diags)
+		if !ok {
+			continue
+		}
+		if err := setGroupSpaceRoles(ctx, c, spaceID, groupID, roles); err != nil {
+			addAPIError(diags, "Unable to assign the group roles in space "+spaceID, err, "")
+			if prev, ok := oldBy[spaceID]; ok {
+				out = append(out, prev)
+			}
+			continue
+		}
+		out = append(out, b)
+	}
+	for _, b := range old {
+		spaceID := b.SpaceID.ValueString()
+		if wanted[spaceID] {
+			continue
+		}
+		a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
+		if err == nil && a != nil {
+			err = c.DeleteSpaceAssignment(ctx, spaceID, a.ID)
+		}
+		if err != nil && !errors.Is(err, qlik.ErrNotFound) {
+			addAPIError(diags, "Unable to remove the group's assignment in space "+spaceID, err, "")
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// setGroupSpaceRoles creates the group's assignment in the space or replaces the roles of the existing one.
+func setGroupSpaceRoles(ctx context.Context, c *qlik.Client, spaceID, groupID string, roles []string) error {
+	a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
+	if err != nil {
+		return err
+	}
+	if a == nil {
+		_, err = c.CreateSpaceAssignment(ctx, spaceID, qlik.SpaceAssignmentCreateRequest{Type: qlik.AssigneeGroup, AssigneeID: groupID, Roles: roles})
+		return err
+	}
+	current := slices.Clone(a.Roles)
+	slices.Sort(current)
+	if slices.Equal(current, roles) {
+		return nil
+	}
+	_, err = c.UpdateSpaceAssignment(ctx, spaceID, a.ID, roles)
+	return err
+}

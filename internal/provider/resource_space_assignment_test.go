@@ -1,0 +1,289 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// identityUser signs a user in through the simulated identity provider with the given groups, which creates the
+// groups, and returns the user and the first group.
+func (e *testEnv) identityUser(hostname, subject string, groups ...string) (qliksim.User, qliksim.Group) {
+	e.t.Helper()
+	u, err := e.sim.AddUser(hostname, subject, groups...)
+	if err != nil {
+		e.t.Fatalf("sign in %s: %v", subject, err)
+	}
+	var g qliksim.Group
+	if len(groups) > 0 {
+		var ok bool
+		if g, ok = e.sim.GroupByName(hostname, groups[0]); !ok {
+			e.t.Fatalf("group %q was not created at sign-in", groups[0])
+		}
+	}
+	return u, g
+}
+
+func testAccAssignmentConfig(provider, spaceType, assigneeType, assigneeID string, roles ...string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_space" "s" {
+  name = "Reports"
+  type = %[1]q
+}
+
+resource "qlik_space_assignment" "test" {
+  space_id      = qlik_space.s.id
+  assignee_type = %[2]q
+  assignee_id   = %[3]q
+  roles         = [%[4]s]
+}
+`, spaceType, assigneeType, assigneeID, quoteAll(roles))
+}
+
+func quoteAll(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// assignmentByID finds an assignment in the simulator.
+func (e *testEnv) assignmentByID(hostname, spaceID, id string) (qliksim.Assignment, bool) {
+	for _, a := range e.sim.SpaceAssignments(hostname, spaceID) {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return qliksim.Assignment{}, false
+}
+
+func TestAccSpaceAssignment_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	user, group := e.identityUser(home.Hostname, "idp|viewer", "Viewers")
+	var id, spaceID, replaced string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.assignmentByID(home.Hostname, spaceID, replaced); ok {
+				return fmt.Errorf("assignment %s still exists after destroy", replaced)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("roles"),
+						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("consumer"), knownvalue.StringExact("publisher")})),
+					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("assignee_type"), knownvalue.StringExact("group")),
+					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_space_assignment.test", &id),
+					captureID("qlik_space.s", &spaceID),
+					func(*terraform.State) error {
+						a, ok := e.assignmentByID(home.Hostname, spaceID, id)
+						if !ok || a.AssigneeID != group.ID || a.Type != "group" || fmt.Sprint(a.Roles) != "[consumer publisher]" {
+							return fmt.Errorf("simulator holds %+v (found=%v)", a, ok)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      "qlik_space_assignment.test",
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return spaceID + "/" + id, nil },
+			},
+			{
+				ResourceName: "qlik_space_assignment.test",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return home.Hostname + "/" + spaceID + "/" + id, nil
+				},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["assignee_id"] != group.ID || states[0].Attributes["tenant_hostname"] != home.Hostname {
+						return fmt.Errorf("unexpected imported state: %+v", states)
+					}
+					return nil
+				},
+			},
+			{
+				// Roles change in place with one PUT.
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					a, ok := e.assignmentByID(home.Hostname, spaceID, id)
+					if !ok || fmt.Sprint(a.Roles) != "[facilitator]" {
+						return fmt.Errorf("after update the simulator holds %+v (found=%v)", a, ok)
+					}
+					if n := e.sim.AuditCount("PUT", "/api/v1/spaces/{spaceId}/assignments/{assignmentId}", home.Hostname); n != 1 {
+						return fmt.Errorf("update made %d PUT calls, want 1", n)
+					}
+					return nil
+				},
+			},
+			{
+				// Another assignee cannot be set on an assignment: replace.
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_space_assignment.test", &replaced),
+					func(*terraform.State) error {
+						if replaced == id {
+							return fmt.Errorf("assignee change kept assignment %s", id)
+						}
+						all := e.sim.SpaceAssignments(home.Hostname, spaceID)
+						if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
+							return fmt.Errorf("space holds %+v, want only the user's assignment", all)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	_, group := e.identityUser(home.Hostname, "idp|a", "Analysts")
+	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "producer")
+	var id, spaceID string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
+			{
+				// Someone changes the roles in the hub: the plan puts them back in place.
+				PreConfig: func() {
+					if err := e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}); err != nil {
+						t.Fatalf("out-of-band edit: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
+						return fmt.Errorf("drift not corrected: %+v", a)
+					}
+					return nil
+				},
+			},
+			{
+				// Someone removes the assignment: the plan creates it again.
+				PreConfig: func() {
+					if err := e.sim.DeleteSpaceAssignment(home.Hostname, id); err != nil {
+						t.Fatalf("out-of-band delete: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
+						return fmt.Errorf("space holds %+v after re-create", all)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccSpaceAssignment_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	_, group := e.identityUser(home.Hostname, "idp|b", "Builders")
+	spaceOnly := e.oauthProvider() + `
+resource "qlik_space" "s" {
+  name = "Reports"
+  type = "managed"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "owner"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"consumer"`),
+			},
+			{
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)roles set must contain at least 1 elements`),
+			},
+			{
+				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "robot", group.ID, "consumer"), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)assignee_type value must be one of: \["user" "group"\]`),
+			},
+			{Config: spaceOnly},
+			{
+				// The space exists now, so its type is known at plan time: a managed space has no producer.
+				Config:      testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "producer", "consumer"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*managed space and does not accept\s+"producer".*Roles it accepts: basicconsumer, consumer, contributor`),
+			},
+		},
+	})
+	if n := e.sim.AuditCount("", "/api/v1/spaces/{spaceId}/assignments", home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d assignment calls; they must fail at plan", n)
+	}
+}
+
+func TestAccSpaceAssignment_conflict(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	_, group := e.identityUser(home.Hostname, "idp|c", "Controllers")
+	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "consumer")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config + fmt.Sprintf(`
+resource "qlik_space_assignment" "again" {
+  space_id      = qlik_space.s.id
+  assignee_type = "group"
+  assignee_id   = %q
+  roles         = ["producer"]
+}
+`, group.ID),
+				ExpectError: regexp.MustCompile("(?s)Unable to create space assignment.*HTTP 409.*Code: AssignmentConflict.*Title: Assignment already exists.\\s+`assigneeId` must\\s+be unique.*Request ID: \\S+.*one assignment per space and assignee"),
+			},
+		},
+	})
+}

@@ -1,0 +1,602 @@
+package qliksim
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Group is the simulator's wire form of a group (groups.json Group).
+type Group struct {
+	ID            string         `json:"id"`
+	TenantID      string         `json:"tenantId"`
+	Name          string         `json:"name"`
+	Description   string         `json:"description,omitempty"`
+	Status        string         `json:"status"`
+	ProviderType  string         `json:"providerType"`
+	AssignedRoles []assignedRole `json:"assignedRoles"`
+	CreatedAt     string         `json:"createdAt"`
+	LastUpdatedAt string         `json:"lastUpdatedAt"`
+	CreatedBy     string         `json:"createdBy,omitempty"`
+	UpdatedBy     string         `json:"updatedBy,omitempty"`
+	Links         groupLinks     `json:"links"`
+}
+
+type groupLinks struct {
+	Self Link `json:"self"`
+}
+
+// RoleNames returns the names of the group's assigned roles.
+func (g Group) RoleNames() []string {
+	out := make([]string, 0, len(g.AssignedRoles))
+	for _, r := range g.AssignedRoles {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// groupRecord is a stored group; links are filled when rendered.
+type groupRecord struct {
+	Group
+}
+
+// groupsErrors: groups.json's Error carries a numeric status; the body has a traceId.
+var groupsErrors = errorStyle{status: statusNumber, traceID: true}
+
+// Groups error codes. GROUPS-7 (404) is documented; groups.json names no code for the other answers, so these
+// are descriptive.
+const (
+	codeGroupNotFound   = "GROUPS-7"
+	codeGroupBadRequest = "GROUPS-BadRequest"
+	codeGroupConflict   = "GROUPS-Conflict"
+	groupNameMaxLength  = 256
+	// maxGroupsPerTenant is Qlik's documented limit ("The maximum number of groups a tenant can have is 10,000").
+	maxGroupsPerTenant = 10000
+	// everyoneGroupID is the fixed id of the Everyone system group.
+	everyoneGroupID = "000000000000000000000001"
+)
+
+var errTooManyGroups = errors.New("too many groups")
+
+type groupsAPI struct {
+	s *Server
+	h *host
+	a *accessState
+}
+
+func (s *Server) registerAccessRoutes(h *host) {
+	a := h.tenant.access
+	g := &groupsAPI{s: s, h: h, a: a}
+	h.mux.HandleFunc("GET /api/v1/groups", g.list)
+	h.mux.HandleFunc("POST /api/v1/groups", g.create)
+	h.mux.HandleFunc("POST /api/v1/groups/actions/filter", g.filter)
+	h.mux.HandleFunc("GET /api/v1/groups/settings", g.getSettings)
+	h.mux.HandleFunc("PATCH /api/v1/groups/settings", g.patchSettings)
+	h.mux.HandleFunc("GET /api/v1/groups/{groupId}", g.get)
+	h.mux.HandleFunc("PATCH /api/v1/groups/{groupId}", g.patch)
+	h.mux.HandleFunc("DELETE /api/v1/groups/{groupId}", g.delete)
+
+	ro := &rolesAPI{s: s, h: h, a: a}
+	h.mux.HandleFunc("GET /api/v1/roles", ro.list)
+	h.mux.HandleFunc("GET /api/v1/roles/{id}", ro.get)
+
+	u := &usersAPI{s: s, h: h, a: a}
+	h.mux.HandleFunc("GET /api/v1/users", u.list)
+	h.mux.HandleFunc("POST /api/v1/users", u.create)
+	h.mux.HandleFunc("GET /api/v1/users/{userId}", u.get)
+	h.mux.HandleFunc("DELETE /api/v1/users/{userId}", u.delete)
+
+	as := &assignmentsAPI{s: s, h: h, t: h.tenant}
+	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments", as.list)
+	h.mux.HandleFunc("POST /api/v1/spaces/{spaceId}/assignments", as.create)
+	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.get)
+	h.mux.HandleFunc("PUT /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.put)
+	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.delete)
+}
+
+func groupError(w http.ResponseWriter, status int, code, title string, err error) {
+	e := apiError{code: code, title: title, detail: err.Error()}
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	writeError(w, status, groupsErrors, e)
+}
+
+func groupBadRequest(w http.ResponseWriter, err error) {
+	groupError(w, http.StatusBadRequest, codeGroupBadRequest, "Invalid request", err)
+}
+
+func groupNotFound(w http.ResponseWriter, id string) {
+	groupError(w, http.StatusNotFound, codeGroupNotFound, "Not found", errors.New("Group ID not found or invalid format: "+id+"."))
+}
+
+func groupConflict(w http.ResponseWriter, name string) {
+	groupError(w, http.StatusConflict, codeGroupConflict, "Conflict",
+		errors.New("Name conflict: a group named "+strconv.Quote(name)+" already exists."))
+}
+
+func validateGroupName(name, pointer string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return &inputError{detail: "name is required and must not be empty.", pointer: pointer}
+	case utf8.RuneCountInString(name) > groupNameMaxLength:
+		return &inputError{detail: fmt.Sprintf("name must be at most %d characters long.", groupNameMaxLength), pointer: pointer}
+	}
+	return nil
+}
+
+func (api *groupsAPI) render(g Group) Group {
+	g.Links = groupLinks{Self: Link{Href: api.h.url + "/api/v1/groups/" + g.ID}}
+	if g.AssignedRoles == nil {
+		g.AssignedRoles = []assignedRole{}
+	}
+	return g
+}
+
+type groupCreateRequest struct {
+	Name          *string   `json:"name"`
+	Description   *string   `json:"description"`
+	ProviderType  *string   `json:"providerType"`
+	Status        *string   `json:"status"`
+	AssignedRoles []roleRef `json:"assignedRoles"`
+}
+
+// insertGroup stores a new group under the tenant's limits and the case-sensitive uniqueness of names.
+func (a *accessState) insertGroup(g Group, visibleAt time.Time) error {
+	n := 0
+	err := a.groups.insert(g.ID, groupRecord{Group: g}, visibleAt, func(existing groupRecord) bool {
+		n++
+		return existing.Name == g.Name
+	})
+	if err == nil && n >= maxGroupsPerTenant {
+		_ = a.groups.remove(g.ID, time.Now(), true, nil)
+		return errTooManyGroups
+	}
+	return err
+}
+
+func (api *groupsAPI) create(w http.ResponseWriter, r *http.Request) {
+	var req groupCreateRequest
+	if err := decodeJSON(r, &req); err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	if req.Name == nil {
+		groupBadRequest(w, &inputError{detail: "name is required.", pointer: "/name"})
+		return
+	}
+	if err := validateGroupName(*req.Name, "/name"); err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	provider := "idp"
+	if req.ProviderType != nil {
+		if *req.ProviderType != "idp" && *req.ProviderType != "custom" {
+			groupBadRequest(w, &inputError{detail: `providerType must be "idp" or "custom".`, pointer: "/providerType"})
+			return
+		}
+		provider = *req.ProviderType
+	}
+	if req.Status != nil && *req.Status != "active" {
+		groupBadRequest(w, &inputError{detail: `status must be "active".`, pointer: "/status"})
+		return
+	}
+	roles, err := api.a.resolveRoles(req.AssignedRoles, "/assignedRoles")
+	if err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	c := callerFrom(r.Context())
+	now := time.Now()
+	g := Group{
+		ID: newObjectID(), TenantID: api.a.tenantID, Name: *req.Name, Status: "active", ProviderType: provider,
+		AssignedRoles: roles, CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now), CreatedBy: c.userID, UpdatedBy: c.userID,
+	}
+	if req.Description != nil {
+		g.Description = *req.Description
+	}
+	switch err := api.a.insertGroup(g, now.Add(api.s.opts.VisibilityDelay)); {
+	case errors.Is(err, ErrConflict):
+		groupConflict(w, g.Name)
+	case errors.Is(err, errTooManyGroups):
+		groupBadRequest(w, &inputError{detail: fmt.Sprintf("The tenant already has the maximum of %d groups.", maxGroupsPerTenant)})
+	default:
+		writeJSON(w, http.StatusCreated, api.render(g))
+	}
+}
+
+func (api *groupsAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("groupId")
+	rec, ok := api.a.groups.get(id, time.Now(), false)
+	if !ok {
+		groupNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, api.render(rec.Group))
+}
+
+// groupPatchOp is one parsed GroupPatch operation.
+type groupPatchOp struct {
+	path  string // without the leading slash
+	roles []assignedRole
+	text  string
+}
+
+// parseGroupPatch validates a whole GroupPatch document before anything changes. groups.json lists the paths
+// without a leading slash while every qlik.dev example sends one; both are accepted (REFERENCE §19 item 14).
+func (api *groupsAPI) parseGroupPatch(r *http.Request, provider string) ([]groupPatchOp, error) {
+	var raw []map[string]json.RawMessage
+	if err := decodeJSON(r, &raw); err != nil {
+		return nil, err
+	}
+	if len(raw) == 0 {
+		return nil, &inputError{detail: "The patch document must hold at least one operation."}
+	}
+	ops := make([]groupPatchOp, 0, len(raw))
+	for i, m := range raw {
+		at := "/" + strconv.Itoa(i)
+		var op, p string
+		if err := json.Unmarshal(m["op"], &op); err != nil || op != "replace" {
+			return nil, &inputError{detail: `op must be "replace".`, pointer: at + "/op"}
+		}
+		if err := json.Unmarshal(m["path"], &p); err != nil {
+			return nil, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
+		}
+		value, ok := m["value"]
+		if !ok {
+			return nil, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
+		}
+		out := groupPatchOp{path: strings.TrimPrefix(p, "/")}
+		switch out.path {
+		case "assignedRoles":
+			var refs []roleRef
+			if err := json.Unmarshal(value, &refs); err != nil {
+				return nil, &inputError{detail: "value of assignedRoles must be an array of {id} or {name} role references.", pointer: at + "/value"}
+			}
+			roles, err := api.a.resolveRoles(refs, at+"/value")
+			if err != nil {
+				return nil, err
+			}
+			out.roles = roles
+		case "name", "description":
+			if provider != "custom" {
+				return nil, &inputError{detail: out.path + " can be changed only on custom groups; this group comes from the identity provider.", pointer: at + "/path"}
+			}
+			if err := json.Unmarshal(value, &out.text); err != nil {
+				return nil, &inputError{detail: "value of " + out.path + " must be a string.", pointer: at + "/value"}
+			}
+			if out.path == "name" {
+				if err := validateGroupName(out.text, at+"/value"); err != nil {
+					return nil, err
+				}
+			}
+		default:
+			return nil, &inputError{detail: "path " + strconv.Quote(p) + " cannot be patched; use assignedRoles, name or description.", pointer: at + "/path"}
+		}
+		ops = append(ops, out)
+	}
+	return ops, nil
+}
+
+func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("groupId")
+	now := time.Now()
+	cur, ok := api.a.groups.get(id, now, false)
+	if !ok {
+		groupNotFound(w, id)
+		return
+	}
+	ops, err := api.parseGroupPatch(r, cur.ProviderType)
+	if err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	c := callerFrom(r.Context())
+	var attempted string
+	_, err = api.a.groups.update(id, now, false, func(rec groupRecord) (groupRecord, error) {
+		for _, op := range ops {
+			switch op.path {
+			case "assignedRoles":
+				rec.AssignedRoles = op.roles
+			case "name":
+				rec.Name = op.text
+			case "description":
+				rec.Description = op.text
+			}
+		}
+		attempted = rec.Name
+		rec.LastUpdatedAt, rec.UpdatedBy = formatTime(now), c.userID
+		return rec, nil
+	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
+	switch {
+	case errors.Is(err, ErrNotFound):
+		groupNotFound(w, id)
+	case errors.Is(err, ErrConflict):
+		groupConflict(w, attempted)
+	case err != nil:
+		groupError(w, http.StatusInternalServerError, "GROUPS-Internal", "Internal error", err)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+func (api *groupsAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("groupId")
+	if err := api.s.removeGroup(api.h.tenant, id, false); err != nil {
+		groupNotFound(w, id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeGroup deletes a group, its members' membership of it and its space assignments.
+func (s *Server) removeGroup(t *tenantState, id string, includeHidden bool) error {
+	a := t.access
+	now := time.Now()
+	if err := a.groups.remove(id, now, includeHidden, nil); err != nil {
+		return err
+	}
+	for _, u := range a.users.list(now, true) {
+		if slices.Contains(u.Val.groupIDs, id) {
+			_, _ = a.users.update(u.ID, now, true, func(cur userRecord) (userRecord, error) {
+				cur.groupIDs = slices.DeleteFunc(slices.Clone(cur.groupIDs), func(g string) bool { return g == id })
+				return cur, nil
+			}, nil)
+		}
+	}
+	for _, as := range a.assignments.list(now, true) {
+		if as.Val.AssigneeID == id {
+			_ = a.assignments.remove(as.ID, now, true, nil)
+		}
+	}
+	return nil
+}
+
+type groupList struct {
+	Data         []Group   `json:"data"`
+	Links        listLinks `json:"links"`
+	TotalResults *int      `json:"totalResults,omitempty"`
+}
+
+var groupSortKeys = map[string]func(groupRecord) []string{
+	"name":          func(g groupRecord) []string { return []string{g.Name, g.ID} },
+	"createdAt":     func(g groupRecord) []string { return []string{g.CreatedAt, g.Name, g.ID} },
+	"lastUpdatedAt": func(g groupRecord) []string { return []string{g.LastUpdatedAt, g.Name, g.ID} },
+	"status":        func(g groupRecord) []string { return []string{g.Status, g.Name, g.ID} },
+}
+
+var groupFilterFields = []string{"id", "name", "status", "providerType", "createdAt", "lastUpdatedAt"}
+
+func groupFields(g groupRecord) func(string) []string {
+	return func(name string) []string {
+		switch name {
+		case "id":
+			return []string{g.ID}
+		case "name":
+			return []string{g.Name}
+		case "status":
+			return []string{g.Status}
+		case "providerType":
+			return []string{g.ProviderType}
+		case "createdAt":
+			return []string{g.CreatedAt}
+		case "lastUpdatedAt":
+			return []string{g.LastUpdatedAt}
+		}
+		return nil
+	}
+}
+
+// listGroups answers GET /groups and POST /groups/actions/filter, which differ only in where the filter is.
+func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, filter string, sortFields []string) {
+	lq, err := api.a.parseIdentityListQuery(r, sortFields, "name")
+	if err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	var f filterExpr
+	if filter != "" {
+		if f, err = parseFilter(filter, groupFilterFields...); err != nil {
+			groupBadRequest(w, &inputError{detail: err.Error(), parameter: "filter"})
+			return
+		}
+	}
+	var items []groupRecord
+	for _, it := range api.a.groups.list(time.Now(), false) {
+		if f == nil || f.match(groupFields(it.Val)) {
+			items = append(items, it.Val)
+		}
+	}
+	pg := sortAndPage(items, groupSortKeys[lq.sortField], lq)
+	resp := groupList{Data: make([]Group, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	for _, g := range pg.items {
+		resp.Data = append(resp.Data, api.render(g.Group))
+	}
+	if lq.totalResults {
+		n := len(items)
+		resp.TotalResults = &n
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (api *groupsAPI) list(w http.ResponseWriter, r *http.Request) {
+	api.listGroups(w, r, r.URL.Query().Get("filter"), []string{"name", "createdAt", "lastUpdatedAt", "status"})
+}
+
+func (api *groupsAPI) filter(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Filter string `json:"filter"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &body); err != nil {
+			groupBadRequest(w, err)
+			return
+		}
+	}
+	// The filter action sorts by name only.
+	api.listGroups(w, r, body.Filter, []string{"name"})
+}
+
+// groupSettings is GroupSettings.
+type groupSettings struct {
+	TenantID         string                 `json:"tenantId"`
+	AutoCreateGroups bool                   `json:"autoCreateGroups"`
+	SyncIdpGroups    bool                   `json:"syncIdpGroups"`
+	SystemGroups     map[string]systemGroup `json:"systemGroups"`
+	Links            groupLinks             `json:"links"`
+}
+
+type systemGroup struct {
+	ID            string         `json:"id"`
+	Name          string         `json:"name"`
+	Enabled       bool           `json:"enabled"`
+	AssignedRoles []assignedRole `json:"assignedRoles"`
+	CreatedAt     string         `json:"createdAt"`
+	LastUpdatedAt string         `json:"lastUpdatedAt"`
+}
+
+func (api *groupsAPI) getSettings(w http.ResponseWriter, _ *http.Request) {
+	a := api.a
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	writeJSON(w, http.StatusOK, groupSettings{
+		TenantID: a.tenantID, AutoCreateGroups: a.autoCreateGroups, SyncIdpGroups: a.autoCreateGroups,
+		SystemGroups: map[string]systemGroup{everyoneGroupID: {
+			ID: everyoneGroupID, Name: "com.qlik.Everyone", Enabled: true, AssignedRoles: slices.Clone(a.everyoneRoles),
+			CreatedAt: a.settingsCreated, LastUpdatedAt: a.settingsUpdated,
+		}},
+		Links: groupLinks{Self: Link{Href: api.h.url + "/api/v1/groups/settings"}},
+	})
+}
+
+func (api *groupsAPI) patchSettings(w http.ResponseWriter, r *http.Request) {
+	var raw []struct {
+		Op    string          `json:"op"`
+		Path  string          `json:"path"`
+		Value json.RawMessage `json:"value"`
+	}
+	if err := decodeJSON(r, &raw); err != nil {
+		groupBadRequest(w, err)
+		return
+	}
+	auto := -1
+	var everyone []assignedRole
+	for i, op := range raw {
+		at := "/" + strconv.Itoa(i)
+		if op.Op != "replace" {
+			groupBadRequest(w, &inputError{detail: `op must be "replace".`, pointer: at + "/op"})
+			return
+		}
+		switch op.Path {
+		case "/autoCreateGroups", "/syncIdpGroups":
+			var b bool
+			if err := json.Unmarshal(op.Value, &b); err != nil {
+				groupBadRequest(w, &inputError{detail: op.Path + " takes a boolean.", pointer: at + "/value"})
+				return
+			}
+			auto = 0
+			if b {
+				auto = 1
+			}
+		case "/systemGroups/" + everyoneGroupID + "/assignedRoles":
+			var refs []roleRef
+			if err := json.Unmarshal(op.Value, &refs); err != nil {
+				groupBadRequest(w, &inputError{detail: "assignedRoles takes role references.", pointer: at + "/value"})
+				return
+			}
+			roles, err := api.a.resolveRoles(refs, at+"/value")
+			if err != nil {
+				groupBadRequest(w, err)
+				return
+			}
+			everyone = roles
+		default:
+			groupBadRequest(w, &inputError{detail: "path " + strconv.Quote(op.Path) + " cannot be patched.", pointer: at + "/path"})
+			return
+		}
+	}
+	a := api.a
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	if auto >= 0 {
+		a.autoCreateGroups = auto == 1
+	}
+	if everyone != nil {
+		a.everyoneRoles = everyone
+	}
+	a.settingsUpdated = formatTime(time.Now())
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// Groups returns the groups of the tenant on hostname, including ones not yet visible, in creation order.
+func (s *Server) Groups(hostname string) []Group {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	api := &groupsAPI{s: s, h: t.host, a: t.access}
+	var out []Group
+	for _, it := range t.access.groups.list(time.Now(), true) {
+		out = append(out, api.render(it.Val.Group))
+	}
+	return out
+}
+
+// GroupByName returns the group of that exact name.
+func (s *Server) GroupByName(hostname, name string) (Group, bool) {
+	for _, g := range s.Groups(hostname) {
+		if g.Name == name {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// EditGroup changes a group out of band, as an edit in the management console would. fn may change Name,
+// Description and the roles, given as role names in roles (nil keeps them).
+func (s *Server) EditGroup(hostname, id string, fn func(g *Group, roles *[]string)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.access.groups.update(id, now, true, func(cur groupRecord) (groupRecord, error) {
+		edited := cur.Group
+		var roles []string
+		fn(&edited, &roles)
+		if err := validateGroupName(edited.Name, "/name"); err != nil {
+			return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
+		}
+		cur.Name, cur.Description = edited.Name, edited.Description
+		if roles != nil {
+			refs := make([]roleRef, 0, len(roles))
+			for _, n := range roles {
+				refs = append(refs, roleRef{Name: &n})
+			}
+			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
+			if err != nil {
+				return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
+			}
+			cur.AssignedRoles = resolved
+		}
+		cur.LastUpdatedAt = formatTime(now)
+		return cur, nil
+	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
+	return err
+}
+
+// DeleteGroup deletes a group out of band, with its membership and space assignments.
+func (s *Server) DeleteGroup(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return s.removeGroup(t, id, true)
+}

@@ -1,0 +1,393 @@
+package qliksim
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// User is the simulator's wire form of a user (users.json User).
+type User struct {
+	ID             string          `json:"id"`
+	TenantID       string          `json:"tenantId"`
+	Subject        string          `json:"subject"`
+	Name           string          `json:"name"`
+	Email          string          `json:"email,omitempty"`
+	Status         string          `json:"status"`
+	AssignedRoles  []assignedRole  `json:"assignedRoles"`
+	AssignedGroups []assignedGroup `json:"assignedGroups"`
+	CreatedAt      string          `json:"createdAt"`
+	LastUpdatedAt  string          `json:"lastUpdatedAt"`
+	Links          groupLinks      `json:"links"`
+}
+
+// assignedGroup is a group reference on a user (AssignedGroups items).
+type assignedGroup struct {
+	ID            string         `json:"id"`
+	Name          string         `json:"name"`
+	ProviderType  string         `json:"providerType"`
+	AssignedRoles []assignedRole `json:"assignedRoles"`
+}
+
+// GroupNames returns the names of the user's groups.
+func (u User) GroupNames() []string {
+	out := make([]string, 0, len(u.AssignedGroups))
+	for _, g := range u.AssignedGroups {
+		out = append(out, g.Name)
+	}
+	return out
+}
+
+// userRecord is a stored user: its own roles and the ids of its groups, resolved when rendered.
+type userRecord struct {
+	User
+	roles    []assignedRole
+	groupIDs []string
+}
+
+// usersErrors: users.json's Error carries a numeric status; the body has a traceId.
+var usersErrors = errorStyle{status: statusNumber, traceID: true}
+
+const (
+	codeUserNotFound   = "USERS-7"
+	codeUserBadRequest = "USERS-BadRequest"
+	codeUserConflict   = "USERS-Conflict"
+)
+
+// signInMu serialises sign-ins, which read groups and write users.
+var signInMu sync.Mutex
+
+type usersAPI struct {
+	s *Server
+	h *host
+	a *accessState
+}
+
+func userError(w http.ResponseWriter, status int, code, title string, err error) {
+	e := apiError{code: code, title: title, detail: err.Error()}
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	writeError(w, status, usersErrors, e)
+}
+
+// render resolves the user's groups (dropping ids of groups deleted meanwhile) for the wire.
+func (a *accessState) renderUser(h *host, rec userRecord) User {
+	u := rec.User
+	u.AssignedRoles = slices.Clone(rec.roles)
+	if u.AssignedRoles == nil {
+		u.AssignedRoles = []assignedRole{}
+	}
+	u.AssignedGroups = []assignedGroup{}
+	for _, id := range rec.groupIDs {
+		if g, ok := a.groups.get(id, time.Now(), true); ok {
+			roles := slices.Clone(g.AssignedRoles)
+			if roles == nil {
+				roles = []assignedRole{}
+			}
+			u.AssignedGroups = append(u.AssignedGroups, assignedGroup{ID: g.ID, Name: g.Name, ProviderType: g.ProviderType, AssignedRoles: roles})
+		}
+	}
+	u.Links = groupLinks{Self: Link{Href: h.url + "/api/v1/users/" + u.ID}}
+	return u
+}
+
+func (api *usersAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("userId")
+	rec, ok := api.a.users.get(id, time.Now(), false)
+	if !ok {
+		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		return
+	}
+	writeJSON(w, http.StatusOK, api.a.renderUser(api.h, rec))
+}
+
+type userCreateRequest struct {
+	Subject       *string   `json:"subject"`
+	Name          *string   `json:"name"`
+	Email         *string   `json:"email"`
+	Status        *string   `json:"status"`
+	AssignedRoles []roleRef `json:"assignedRoles"`
+}
+
+// create is POST /users, which "Creates an invited user"; a subject already in use is a 409.
+func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
+	var req userCreateRequest
+	if err := decodeJSON(r, &req); err != nil {
+		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+		return
+	}
+	if req.Subject == nil || strings.TrimSpace(*req.Subject) == "" {
+		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: "subject is required.", pointer: "/subject"})
+		return
+	}
+	if req.Status != nil && *req.Status != "invited" {
+		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: `status must be "invited".`, pointer: "/status"})
+		return
+	}
+	roles, err := api.a.resolveRoles(req.AssignedRoles, "/assignedRoles")
+	if err != nil {
+		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+		return
+	}
+	now := time.Now()
+	u := User{
+		ID: newObjectID(), TenantID: api.a.tenantID, Subject: *req.Subject, Name: *req.Subject, Status: "invited",
+		CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now),
+	}
+	if req.Name != nil {
+		u.Name = *req.Name
+	}
+	if req.Email != nil {
+		u.Email = *req.Email
+	}
+	rec := userRecord{User: u, roles: roles}
+	if err := api.a.users.insert(u.ID, rec, now.Add(api.s.opts.VisibilityDelay), func(o userRecord) bool { return o.Subject == u.Subject }); err != nil {
+		userError(w, http.StatusConflict, codeUserConflict, "User conflict", errors.New("A user with subject "+strconv.Quote(u.Subject)+" already exists."))
+		return
+	}
+	api.h.tenant.addUserID(u.ID)
+	writeJSON(w, http.StatusCreated, api.a.renderUser(api.h, rec))
+}
+
+func (api *usersAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("userId")
+	if err := api.a.users.remove(id, time.Now(), false, nil); err != nil {
+		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		return
+	}
+	now := time.Now()
+	for _, as := range api.a.assignments.list(now, true) {
+		if as.Val.AssigneeID == id {
+			_ = api.a.assignments.remove(as.ID, now, true, nil)
+		}
+	}
+	// users.json declares this 204 with an application/json content type (and no body).
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type userList struct {
+	Data         []User    `json:"data"`
+	Links        listLinks `json:"links"`
+	TotalResults *int      `json:"totalResults,omitempty"`
+}
+
+var userSortKeys = map[string]func(userRecord) []string{
+	"name":      func(u userRecord) []string { return []string{u.Name, u.ID} },
+	"id":        func(u userRecord) []string { return []string{u.ID} },
+	"subject":   func(u userRecord) []string { return []string{u.Subject, u.ID} },
+	"status":    func(u userRecord) []string { return []string{u.Status, u.Name, u.ID} },
+	"createdAt": func(u userRecord) []string { return []string{u.CreatedAt, u.Name, u.ID} },
+}
+
+func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
+	bad := func(err error) { userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err) }
+	lq, err := api.a.parseIdentityListQuery(r, []string{"createdAt", "id", "name", "status", "subject"}, "name")
+	if err != nil {
+		bad(err)
+		return
+	}
+	var f filterExpr
+	if v := r.URL.Query().Get("filter"); v != "" {
+		if f, err = parseFilter(v, "id", "subject", "name", "email", "status", "assignedGroups.id", "assignedRoles.name"); err != nil {
+			bad(&inputError{detail: err.Error(), parameter: "filter"})
+			return
+		}
+	}
+	var items []userRecord
+	for _, it := range api.a.users.list(time.Now(), false) {
+		u := api.a.renderUser(api.h, it.Val)
+		if f == nil || f.match(userFields(u)) {
+			items = append(items, it.Val)
+		}
+	}
+	pg := sortAndPage(items, userSortKeys[lq.sortField], lq)
+	resp := userList{Data: make([]User, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	for _, u := range pg.items {
+		resp.Data = append(resp.Data, api.a.renderUser(api.h, u))
+	}
+	if lq.totalResults {
+		n := len(items)
+		resp.TotalResults = &n
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func userFields(u User) func(string) []string {
+	return func(name string) []string {
+		switch name {
+		case "id":
+			return []string{u.ID}
+		case "subject":
+			return []string{u.Subject}
+		case "name":
+			return []string{u.Name}
+		case "email":
+			return []string{u.Email}
+		case "status":
+			return []string{u.Status}
+		case "assignedGroups.id":
+			var out []string
+			for _, g := range u.AssignedGroups {
+				out = append(out, g.ID)
+			}
+			return out
+		case "assignedRoles.name":
+			var out []string
+			for _, r := range u.AssignedRoles {
+				out = append(out, r.Name)
+			}
+			return out
+		}
+		return nil
+	}
+}
+
+func (t *tenantState) addUserID(id string) {
+	t.usersMu.Lock()
+	defer t.usersMu.Unlock()
+	t.users[id] = true
+}
+
+// signIn is what a login through the identity provider does to the directory: it finds the user by subject or
+// creates it (active), and replaces its group membership with the groups named in the token's groups claim.
+// Groups that do not exist are created (as identity-provider groups) when autoCreateGroups is on, and ignored
+// otherwise. The user's own roles are left as they are.
+func (s *Server) signIn(t *tenantState, subject, name, email string, groupNames []string) (User, error) {
+	if strings.TrimSpace(subject) == "" {
+		return User{}, errors.New("qliksim: a sign-in needs a subject")
+	}
+	signInMu.Lock()
+	defer signInMu.Unlock()
+	a := t.access
+	now := time.Now()
+	a.settingsMu.Lock()
+	autoCreate := a.autoCreateGroups
+	a.settingsMu.Unlock()
+
+	var groupIDs []string
+	for _, gn := range groupNames {
+		if validateGroupName(gn, "") != nil {
+			continue
+		}
+		id := ""
+		for _, it := range a.groups.list(now, true) {
+			if it.Val.Name == gn {
+				id = it.ID
+				break
+			}
+		}
+		if id == "" {
+			if !autoCreate {
+				continue
+			}
+			g := Group{
+				ID: newObjectID(), TenantID: a.tenantID, Name: gn, Status: "active", ProviderType: "idp",
+				AssignedRoles: []assignedRole{}, CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now),
+			}
+			if err := a.insertGroup(g, now); err != nil {
+				return User{}, err
+			}
+			id = g.ID
+		}
+		if !slices.Contains(groupIDs, id) {
+			groupIDs = append(groupIDs, id)
+		}
+	}
+
+	var existing *userRecord
+	for _, it := range a.users.list(now, true) {
+		if it.Val.Subject == subject {
+			v := it.Val
+			existing = &v
+			break
+		}
+	}
+	if existing == nil {
+		u := User{
+			ID: newObjectID(), TenantID: a.tenantID, Subject: subject, Name: name, Email: email, Status: "active",
+			CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now),
+		}
+		if u.Name == "" {
+			u.Name = subject
+		}
+		rec := userRecord{User: u, groupIDs: groupIDs}
+		if err := a.users.insert(u.ID, rec, now, func(o userRecord) bool { return o.Subject == subject }); err != nil {
+			return User{}, err
+		}
+		t.addUserID(u.ID)
+		return a.renderUser(t.host, rec), nil
+	}
+	rec, err := a.users.update(existing.ID, now, true, func(cur userRecord) (userRecord, error) {
+		cur.groupIDs = groupIDs
+		cur.Status = "active"
+		if name != "" {
+			cur.Name = name
+		}
+		if email != "" {
+			cur.Email = email
+		}
+		cur.LastUpdatedAt = formatTime(now)
+		return cur, nil
+	}, nil)
+	if err != nil {
+		return User{}, err
+	}
+	return a.renderUser(t.host, rec), nil
+}
+
+// AddUser simulates a user who signed in through the identity provider with the given groups claim: the user is
+// found by subject or created, and its group membership becomes exactly groupNames (missing groups are created
+// while the tenant's autoCreateGroups setting is on, as at a real login).
+func (s *Server) AddUser(hostname, subject string, groupNames ...string) (User, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return User{}, err
+	}
+	return s.signIn(t, subject, "", "", groupNames)
+}
+
+// Users returns the users of the tenant on hostname, in creation order.
+func (s *Server) Users(hostname string) []User {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	var out []User
+	for _, it := range t.access.users.list(time.Now(), true) {
+		out = append(out, t.access.renderUser(t.host, it.Val))
+	}
+	return out
+}
+
+// UserAccess returns the names of a user's groups and its effective tenant roles: its own roles and those of
+// its groups, sorted and without duplicates.
+func (s *Server) UserAccess(hostname, userID string) (groups, roles []string, err error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, ok := t.access.users.get(userID, time.Now(), true)
+	if !ok {
+		return nil, nil, ErrNotFound
+	}
+	u := t.access.renderUser(t.host, rec)
+	for _, r := range u.AssignedRoles {
+		roles = append(roles, r.Name)
+	}
+	for _, g := range u.AssignedGroups {
+		groups = append(groups, g.Name)
+		for _, r := range g.AssignedRoles {
+			roles = append(roles, r.Name)
+		}
+	}
+	slices.Sort(groups)
+	slices.Sort(roles)
+	return groups, slices.Compact(roles), nil
+}
