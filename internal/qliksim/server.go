@@ -132,6 +132,10 @@ type tenantState struct {
 	users   map[string]bool
 
 	spaces *collection[spaceRecord]
+
+	idps            *collection[IdentityProvider]
+	webIntegrations *collection[WebIntegration]
+	cspOrigins      *collection[CSPEntry]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -327,6 +331,10 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 		botUserID: newObjectID(),
 		users:     map[string]bool{},
 		spaces:    newCollection[spaceRecord](),
+
+		idps:            newCollection[IdentityProvider](),
+		webIntegrations: newCollection[WebIntegration](),
+		cspOrigins:      newCollection[CSPEntry](),
 	}
 	t.users[t.botUserID] = true
 	if home {
@@ -341,6 +349,9 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 	t.host = h
 	s.registerOAuthRoutes(h)
 	s.registerSpacesRoutes(h)
+	s.registerIdentityProviderRoutes(h)
+	s.registerWebIntegrationRoutes(h)
+	s.registerCSPOriginRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
