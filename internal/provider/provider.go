@@ -137,8 +137,8 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "Client secret of the OAuth client. Requires `client_id`. " +
 					"Environment variable: `" + envClientSecret + "`.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"registration_url": schema.StringAttribute{
@@ -231,6 +231,7 @@ func (p *qlikProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
+		NewJWTIdentityProviderResource,
 	}
 }
 

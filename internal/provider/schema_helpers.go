@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"context"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -18,5 +22,32 @@ func spaceNameValidators() []validator.String {
 	return []validator.String{
 		stringvalidator.LengthBetween(1, 256),
 		stringvalidator.RegexMatches(spaceNamePattern, `must not contain any of " * ? < > / | \ :`),
+	}
+}
+
+// useStateUnlessChanged keeps a computed value from state unless the attribute at watched changes in the plan:
+// a timestamp such as last_updated moves only when the update that bumps it happens.
+type useStateUnlessChanged struct{ watched path.Path }
+
+func (m useStateUnlessChanged) Description(context.Context) string {
+	return "keeps the prior value unless " + m.watched.String() + " changes"
+}
+
+func (m useStateUnlessChanged) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (m useStateUnlessChanged) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	var planned, prior attr.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, m.watched, &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, m.watched, &prior)...)
+	if resp.Diagnostics.HasError() || planned == nil || prior == nil {
+		return
+	}
+	if planned.Equal(prior) {
+		resp.PlanValue = req.StateValue
 	}
 }
