@@ -232,6 +232,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
 		NewJWTIdentityProviderResource,
+		NewWebIntegrationResource,
+		NewCSPOriginResource,
 	}
 }
 

@@ -131,7 +131,7 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 			"last_updated": schema.StringAttribute{
 				MarkdownDescription: "Time of the last change (RFC 3339).",
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: path.Root("description")}},
+				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("description")}}},
 			},
 		},
 	}

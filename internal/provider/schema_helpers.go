@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -25,12 +26,12 @@ func spaceNameValidators() []validator.String {
 	}
 }
 
-// useStateUnlessChanged keeps a computed value from state unless the attribute at watched changes in the plan:
-// a timestamp such as last_updated moves only when the update that bumps it happens.
-type useStateUnlessChanged struct{ watched path.Path }
+// useStateUnlessChanged keeps a computed value from state unless one of the watched attributes changes in the
+// plan: a timestamp such as last_updated moves only when the update that bumps it happens.
+type useStateUnlessChanged struct{ watched []path.Path }
 
 func (m useStateUnlessChanged) Description(context.Context) string {
-	return "keeps the prior value unless " + m.watched.String() + " changes"
+	return fmt.Sprintf("keeps the prior value unless one of %v changes", m.watched)
 }
 
 func (m useStateUnlessChanged) MarkdownDescription(ctx context.Context) string {
@@ -41,13 +42,13 @@ func (m useStateUnlessChanged) PlanModifyString(ctx context.Context, req planmod
 	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	var planned, prior attr.Value
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, m.watched, &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, m.watched, &prior)...)
-	if resp.Diagnostics.HasError() || planned == nil || prior == nil {
-		return
+	for _, p := range m.watched {
+		var planned, prior attr.Value
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
+		if resp.Diagnostics.HasError() || planned == nil || prior == nil || !planned.Equal(prior) {
+			return
+		}
 	}
-	if planned.Equal(prior) {
-		resp.PlanValue = req.StateValue
-	}
+	resp.PlanValue = req.StateValue
 }
