@@ -245,7 +245,9 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 }
 
 func (p *qlikProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewEmbedURLFunction,
+	}
 }
 
 // setting is one provider value after the environment fallback, remembering where it came from so an
