@@ -194,7 +194,7 @@ func (e *testEnv) exampleDir(t *testing.T, src string) string {
 	var all strings.Builder
 	for _, f := range entries {
 		// Examples may read files beside them, such as a public key in PEM.
-		if f.IsDir() || !(isExampleFile(f.Name()) || filepath.Ext(f.Name()) == ".pem") {
+		if f.IsDir() || (!isExampleFile(f.Name()) && filepath.Ext(f.Name()) != ".pem") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, f.Name()))
