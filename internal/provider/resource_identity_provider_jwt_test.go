@@ -378,3 +378,21 @@ resource "qlik_identity_provider_jwt" "copy" {
 		},
 	})
 }
+
+// TestAccIdentityProviderJWT_qlikRejects shows a 400 that only Qlik can raise (an issuer of blanks passes the
+// plan's length check) with Qlik's own code and detail.
+func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := newTestKey(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*Title: Bad Request.*Detail: options.issuer is required`),
+		}},
+	})
+	if n := len(e.sim.IdentityProviders(e.sim.Home().Hostname)); n != 0 {
+		t.Errorf("%d identity providers created", n)
+	}
+}

@@ -249,3 +249,17 @@ resource "qlik_web_integration" "copy" {
 		},
 	})
 }
+
+// TestAccWebIntegration_qlikRejects shows a 400 that only Qlik can raise (a name of blanks passes the plan's
+// length check) with Qlik's own code, title and request id.
+func TestAccWebIntegration_qlikRejects(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
+		}},
+	})
+}
