@@ -62,7 +62,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.IdentityProviders(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
+			if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
 				return fmt.Errorf("%d objects left after destroy", n)
 			}
 			return nil
@@ -74,7 +74,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				issuers, names, origins := map[string]int{}, map[string]int{}, map[string]int{}
-				for _, p := range e.sim.IdentityProviders(home) {
+				for _, p := range e.jwtIdPs(home) {
 					issuers[p.Options.Issuer]++
 				}
 				for _, w := range e.sim.WebIntegrations(home) {
@@ -128,10 +128,10 @@ func TestAccEmbedding_otherTenant(t *testing.T) {
 				},
 				Check: func(*terraform.State) error {
 					home := e.sim.Home().Hostname
-					if len(e.sim.IdentityProviders(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
+					if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
 						return fmt.Errorf("the customer tenant lacks an object")
 					}
-					if n := len(e.sim.IdentityProviders(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
+					if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
 						return fmt.Errorf("%d objects landed in the home tenant", n)
 					}
 					return nil

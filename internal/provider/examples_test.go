@@ -72,7 +72,7 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 		if err != nil {
 			t.Fatal(err)
 		}
-		all := e.sim.IdentityProviders(e.sim.Home().Hostname)
+		all := e.jwtIdPs(e.sim.Home().Hostname)
 		if len(all) != 1 || all[0].ID != id || all[0].Options.Issuer != "https://portal.example.com" ||
 			all[0].Options.StaticKeys[0].KID != "portal-2026" || all[0].Options.StaticKeys[0].PEM != string(want) {
 			t.Errorf("identity_provider_id = %q; the tenant holds %+v", id, all)

@@ -72,8 +72,19 @@ resource "qlik_identity_provider_jwt" "test" {
 `, issuer, keyID, pemText, description)
 }
 
-func (e *testEnv) idpByID(hostname, id string) (qliksim.IdentityProvider, bool) {
+// jwtIdPs returns the jwtAuth identity providers of a tenant, leaving out the interactive one every tenant has.
+func (e *testEnv) jwtIdPs(hostname string) []qliksim.IdentityProvider {
+	var out []qliksim.IdentityProvider
 	for _, p := range e.sim.IdentityProviders(hostname) {
+		if p.Protocol == "jwtAuth" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *testEnv) idpByID(hostname, id string) (qliksim.IdentityProvider, bool) {
+	for _, p := range e.jwtIdPs(hostname) {
 		if p.ID == id {
 			return p, true
 		}
@@ -121,7 +132,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 							len(p.Options.StaticKeys) != 1 || p.Options.StaticKeys[0].KID != "portal-2026" || p.Options.StaticKeys[0].PEM != key.pkix {
 							return fmt.Errorf("simulator holds %+v (found=%v)", p, ok)
 						}
-						if n := len(e.sim.IdentityProviders(home.Hostname)); n != 1 {
+						if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
 							return fmt.Errorf("simulator holds %d identity providers, want 1", n)
 						}
 						return nil
@@ -231,7 +242,7 @@ resource "qlik_identity_provider_jwt" "test" {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &fourth),
 					func(*terraform.State) error {
-						all := e.sim.IdentityProviders(home.Hostname)
+						all := e.jwtIdPs(home.Hostname)
 						if len(all) != 1 || all[0].ID != fourth || all[0].ClockToleranceSec != 30 || all[0].Options.Issuer != "https://portal.example.org" {
 							return fmt.Errorf("simulator holds %+v, want only the new identity provider", all)
 						}
@@ -305,7 +316,7 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate)},
 				},
 				Check: func(*terraform.State) error {
-					if n := len(e.sim.IdentityProviders(home.Hostname)); n != 1 {
+					if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
 						return fmt.Errorf("%d identity providers after re-create, want 1", n)
 					}
 					return nil
@@ -392,7 +403,26 @@ func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*Title: Bad Request.*Detail: options.issuer is required`),
 		}},
 	})
-	if n := len(e.sim.IdentityProviders(e.sim.Home().Hostname)); n != 0 {
+	if n := len(e.jwtIdPs(e.sim.Home().Hostname)); n != 0 {
 		t.Errorf("%d identity providers created", n)
 	}
+}
+
+// TestAccIdentityProviderJWT_importInteractiveRefused imports the tenant's interactive (OIDC) identity provider,
+// which this resource must not adopt.
+func TestAccIdentityProviderJWT_importInteractiveRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	interactive := e.sim.IdentityProviders(home.Hostname)[0]
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),
+			ResourceName:  "qlik_identity_provider_jwt.test",
+			ImportState:   true,
+			ImportStateId: interactive.ID,
+			ExpectError:   regexp.MustCompile(`(?s)Not a JWT identity provider.*uses the OIDC protocol`),
+		}},
+	})
 }

@@ -72,6 +72,14 @@ func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 	if _, err := c.FindJWTIdentityProvider(ctx, "https://vendor.example", "key-9"); !qlik.IsNotFound(err) {
 		t.Errorf("FindJWTIdentityProvider(missing) = %v", err)
 	}
+	all, err := c.ListIdentityProviders(ctx)
+	if err != nil || len(all) != 5 || !all[0].Interactive {
+		t.Fatalf("ListIdentityProviders = %+v, %v; want the interactive one and 4 jwtAuth", all, err)
+	}
+	err = c.DeleteIdentityProvider(ctx, all[0].ID)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Detail != "The interactive IdP for the tenant can't be deleted." {
+		t.Errorf("deleting the interactive IdP = %v, want Qlik's 400", err)
+	}
 	if err := c.DeleteIdentityProvider(ctx, idp.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -190,8 +198,9 @@ func TestSim_EmbeddingCreatesRecoverFromResets(t *testing.T) {
 
 	sim.FailNext(1, 0)
 	idp, err := c.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{Issuer: "https://vendor.example", KeyID: "k", PublicKey: rsaPublicKeyPEM(t)})
-	if err != nil || len(sim.IdentityProviders(home)) != 1 || sim.IdentityProviders(home)[0].ID != idp.ID {
-		t.Errorf("IdP after reset: %+v, %v; simulator holds %d", idp, err, len(sim.IdentityProviders(home)))
+	// The tenant's interactive identity provider comes first.
+	if all := sim.IdentityProviders(home); err != nil || len(all) != 2 || all[1].ID != idp.ID {
+		t.Errorf("IdP after reset: %+v, %v; simulator holds %d", idp, err, len(all))
 	}
 	sim.FailNext(1, 0)
 	wi, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: "Portal"})

@@ -156,9 +156,18 @@ func TestContractEmbedding(t *testing.T) {
 			next = pg.Links.Next.Href
 		}
 	}
-	if walked != 3 {
-		t.Errorf("walked %d identity providers, want 3", walked)
+	if walked != 4 {
+		t.Errorf("walked %d identity providers, want 4 (the interactive one and 3 jwtAuth)", walked)
 	}
+	var interactive IdentityProvider
+	for _, p := range sim.IdentityProviders(home.Hostname) {
+		if p.Interactive {
+			interactive = p
+		}
+	}
+	call(http.MethodGet, idps+"/"+interactive.ID, http.StatusOK, nil)
+	call(http.MethodGet, idps+"?active=true", http.StatusOK, nil)
+	call(http.MethodDelete, idps+"/"+interactive.ID, http.StatusBadRequest, nil)
 	call(http.MethodPatch, idps+"/"+idp.ID, http.StatusNoContent, []map[string]any{{"op": "replace", "path": "/description", "value": "renamed"}})
 	callInvalid(http.MethodPatch, idps+"/"+idp.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/issuer", "value": "x"}})
 	call(http.MethodPatch, idps+"/"+idp.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/active", "value": false}})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -65,11 +66,20 @@ func TestIdentityProviders_PatchOnlyDescriptionAndVerificationKey(t *testing.T) 
 	tc.expect(http.StatusBadRequest, http.MethodPatch, url+"/"+idp.ID, key, []map[string]any{
 		{"op": "replace", "path": "/description", "value": "changed"}, {"op": "replace", "path": "/active", "value": false},
 	})
-	if got := sim.IdentityProviders(home.Hostname)[0].Description; got != "embedding" {
+	byID := func() IdentityProvider {
+		for _, p := range sim.IdentityProviders(home.Hostname) {
+			if p.ID == idp.ID {
+				return p
+			}
+		}
+		t.Fatalf("identity provider %s not in the store", idp.ID)
+		return IdentityProvider{}
+	}
+	if got := byID().Description; got != "embedding" {
 		t.Errorf("description after rejected patch = %q", got)
 	}
 	tc.expect(http.StatusNoContent, http.MethodPatch, url+"/"+idp.ID, key, []map[string]any{{"op": "replace", "path": "/description", "value": "changed"}})
-	if got := sim.IdentityProviders(home.Hostname)[0].Description; got != "changed" {
+	if got := byID().Description; got != "changed" {
 		t.Errorf("description = %q, want changed", got)
 	}
 
@@ -103,6 +113,33 @@ func TestIdentityProviders_PatchOnlyDescriptionAndVerificationKey(t *testing.T) 
 		t.Fatal(err)
 	}
 	tc.expect(http.StatusNotFound, http.MethodGet, url+"/"+idp.ID, key, nil)
+}
+
+// Every tenant has its interactive identity provider, which the API refuses to delete (REFERENCE §18 item 30).
+func TestIdentityProviders_InteractiveCannotBeDeleted(t *testing.T) {
+	t.Parallel()
+	sim := StartT(t, Options{})
+	other, err := sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := newTestClient(t)
+	for _, tenant := range []*Tenant{sim.Home(), other} {
+		all := sim.IdentityProviders(tenant.Hostname)
+		if len(all) != 1 || !all[0].Interactive || all[0].Protocol != "OIDC" || !all[0].Active {
+			t.Fatalf("%s starts with %+v, want one active interactive OIDC identity provider", tenant.Name, all)
+		}
+		token := tc.mintToken(sim, tenant.URL)
+		r := tc.expect(http.StatusBadRequest, http.MethodDelete, tenant.URL+"/api/v1/identity-providers/"+all[0].ID, token, nil)
+		var body errorShape
+		r.decode(t, &body)
+		if len(body.Errors) != 1 || !strings.Contains(r.String(), "interactive IdP") {
+			t.Errorf("delete answer %s", r.body)
+		}
+		if err := sim.EditIdentityProvider(tenant.Hostname, all[0].ID, func(p *IdentityProvider) { p.Description = "x" }); err == nil {
+			t.Error("EditIdentityProvider changed the interactive identity provider")
+		}
+	}
 }
 
 func TestWebIntegrations_OriginsAndPatch(t *testing.T) {

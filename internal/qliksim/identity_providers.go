@@ -17,20 +17,23 @@ import (
 	"unicode/utf8"
 )
 
-// IdentityProvider is the simulator's wire form of a jwtAuth identity provider (identity-providers.json
-// IDPJWTAuth). The simulator serves only jwtAuth, the protocol used for embedding; OIDC and SAML answer 400.
+// IdentityProvider is the simulator's wire form of an identity provider (identity-providers.json IDP). Every
+// tenant starts with its interactive identity provider (the Qlik account login, protocol OIDC, which cannot be
+// deleted); the API creates only jwtAuth identity providers, the protocol used for embedding, and answers 400 to
+// OIDC and SAML payloads.
 type IdentityProvider struct {
-	ID                string     `json:"id"`
-	Active            bool       `json:"active"`
-	Interactive       bool       `json:"interactive"`
-	Protocol          string     `json:"protocol"`
-	Provider          string     `json:"provider"`
-	Description       string     `json:"description"`
-	TenantIDs         []string   `json:"tenantIds"`
-	ClockToleranceSec int        `json:"clockToleranceSec"`
-	Created           string     `json:"created"`
-	LastUpdated       string     `json:"lastUpdated"`
-	Options           JWTOptions `json:"options"`
+	ID                string   `json:"id"`
+	Active            bool     `json:"active"`
+	Interactive       bool     `json:"interactive"`
+	Protocol          string   `json:"protocol"`
+	Provider          string   `json:"provider"`
+	Description       string   `json:"description"`
+	TenantIDs         []string `json:"tenantIds"`
+	ClockToleranceSec int      `json:"clockToleranceSec"`
+	Created           string   `json:"created"`
+	LastUpdated       string   `json:"lastUpdated"`
+	// Options is set for jwtAuth identity providers only.
+	Options JWTOptions `json:"options,omitzero"`
 }
 
 // JWTOptions are a jwtAuth IdP's options: the expected issuer and its one static key.
@@ -306,13 +309,36 @@ func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+var errInteractiveIDP = errors.New("interactive identity provider")
+
 func (api *idpAPI) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := api.t.idps.remove(id, time.Now(), false, nil); err != nil {
+	err := api.t.idps.remove(id, time.Now(), false, func(cur IdentityProvider) error {
+		if cur.Interactive {
+			return errInteractiveIDP
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errInteractiveIDP):
+		idpBadRequest(w, &inputError{detail: "The interactive IdP for the tenant can't be deleted."})
+	case err != nil:
 		idpNotFound(w, id)
-		return
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
+}
+
+// seedInteractiveIdentityProvider gives a new tenant the interactive identity provider every Qlik Cloud tenant
+// has: the Qlik account login.
+func (t *tenantState) seedInteractiveIdentityProvider() {
+	now := formatTime(time.Now())
+	idp := IdentityProvider{
+		ID: newObjectID(), Active: true, Interactive: true, Protocol: "OIDC", Provider: "qlik",
+		Description: "Qlik Account", TenantIDs: []string{t.id}, ClockToleranceSec: idpClockToleranceDef,
+		Created: now, LastUpdated: now,
+	}
+	_ = t.idps.insert(idp.ID, idp, time.Time{}, nil) // a fresh collection with a fresh id cannot conflict
 }
 
 type idpList struct {
@@ -409,7 +435,7 @@ func (t *tenantState) jwtVerificationKey(issuer, kid string) (JWTVerificationKey
 }
 
 // IdentityProviders returns the identity providers of the tenant on hostname, including ones not yet visible
-// through the API, in creation order.
+// through the API, in creation order: first the tenant's interactive identity provider, then the jwtAuth ones.
 func (s *Server) IdentityProviders(hostname string) []IdentityProvider {
 	t, err := s.tenantByHostname(hostname)
 	if err != nil {
@@ -433,6 +459,9 @@ func (s *Server) EditIdentityProvider(hostname, id string, fn func(*IdentityProv
 	}
 	now := time.Now()
 	_, err = t.idps.update(id, now, true, func(cur IdentityProvider) (IdentityProvider, error) {
+		if cur.Protocol != "jwtAuth" {
+			return cur, errors.New("qliksim: EditIdentityProvider edits jwtAuth identity providers only")
+		}
 		edited := cur
 		edited.Options.StaticKeys = slices.Clone(cur.Options.StaticKeys)
 		fn(&edited)
@@ -449,7 +478,7 @@ func (s *Server) EditIdentityProvider(hostname, id string, fn func(*IdentityProv
 	return err
 }
 
-// DeleteIdentityProvider deletes an identity provider out of band.
+// DeleteIdentityProvider deletes an identity provider out of band, even the interactive one.
 func (s *Server) DeleteIdentityProvider(hostname, id string) error {
 	t, err := s.tenantByHostname(hostname)
 	if err != nil {

@@ -337,6 +337,7 @@ func (s *Server) addTenant(name string, port int, home bool) (*tenantState, erro
 		cspOrigins:      newCollection[CSPEntry](),
 	}
 	t.users[t.botUserID] = true
+	t.seedInteractiveIdentityProvider()
 	if home {
 		t.adminUserID = newObjectID()
 		t.users[t.adminUserID] = true
