@@ -97,6 +97,25 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			}
 		}
 	},
+	"embedding": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var settings struct {
+			WebIntegrationID string            `json:"web_integration_id"`
+			JWTIssuer        string            `json:"jwt_issuer"`
+			SheetURLs        map[string]string `json:"sheet_urls"`
+		}
+		decodeOutput(t, outputs, "portal_settings", &settings)
+		home := e.sim.Home().Hostname
+		wis, idps, csp := e.sim.WebIntegrations(home), e.jwtIdPs(home), e.sim.CSPOrigins(home)
+		if len(wis) != 1 || wis[0].ID != settings.WebIntegrationID || len(wis[0].ValidOrigins) != 1 || wis[0].ValidOrigins[0] != "https://portal.example.com" {
+			t.Errorf("web integration: output %q, tenant holds %+v", settings.WebIntegrationID, wis)
+		}
+		if len(idps) != 1 || idps[0].Options.Issuer != settings.JWTIssuer || len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
+			t.Errorf("identity providers %+v, CSP origins %+v", idps, csp)
+		}
+		if want := "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f&sheet=aBcDeF&opt=currsel"; settings.SheetURLs["details"] != want {
+			t.Errorf("sheet_urls = %v, want details = %q", settings.SheetURLs, want)
+		}
+	},
 	"functions/embed_url": func(t *testing.T, _ *testEnv, outputs map[string]json.RawMessage) {
 		const app = "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f"
 		var url string
