@@ -209,12 +209,14 @@ func (r *cspOriginResource) ImportState(ctx context.Context, req resource.Import
 	importTenantScopedID(ctx, req, resp, "csp_origin_id")
 }
 
+// addCSPOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
 func addCSPOriginWriteError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *qlik.APIError
 	switch {
 	case errors.Is(err, qlik.ErrConflict):
 		addAttributeAPIError(diags, path.Root("origin"), summary, err,
 			"The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import.")
-	case errors.Is(err, qlik.ErrBadRequest):
+	case errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), "origin"):
 		addAttributeAPIError(diags, path.Root("origin"), summary, err, "")
 	default:
 		addAPIError(diags, summary, err, "")
