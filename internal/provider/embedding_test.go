@@ -154,3 +154,43 @@ func importFromTenant(address, stateKey, hostname string) resource.TestStep {
 		},
 	}
 }
+
+// TestAccEmbedding_moveTenantReplaces moves the objects to another tenant: a new tenant_hostname replaces each
+// one, since Qlik objects cannot change tenant.
+func TestAccEmbedding_moveTenantReplaces(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	customer, err := e.sim.AddTenant("customer-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := e.sim.Home().Hostname
+	key := newTestKey(t)
+	addresses := []string{"qlik_identity_provider_jwt.portal[0]", "qlik_web_integration.portal[0]", "qlik_csp_origin.portal[0]"}
+	replace := make([]plancheck.PlanCheck, 0, len(addresses))
+	for _, a := range addresses {
+		replace = append(replace, plancheck.ExpectResourceAction(a, plancheck.ResourceActionDestroyBeforeCreate))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 1)},
+			{
+				Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             replace,
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
+						return fmt.Errorf("%d objects left in the home tenant", n)
+					}
+					if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
+						return fmt.Errorf("the customer tenant lacks an object")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
