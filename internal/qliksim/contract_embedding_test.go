@@ -206,6 +206,8 @@ func TestContractEmbedding(t *testing.T) {
 	}
 	call(http.MethodGet, lastPrev, http.StatusOK, nil)
 	call(http.MethodGet, wis+"?sort=-name&limit=0", http.StatusOK, nil)
+	// The schema types every patch value as a string, so the contract sees the string form of /validOrigins; the
+	// array form, which the provider sends, is tested in TestWebIntegrations_OriginsAndPatch.
 	call(http.MethodPatch, wis+"/"+wi.ID, http.StatusNoContent, []map[string]any{{"op": "replace", "path": "/name", "value": "Portal (EU)"}, {"op": "replace", "path": "/validOrigins", "value": "https://eu.portal.example.com"}})
 	callInvalid(http.MethodPatch, wis+"/"+wi.ID, http.StatusBadRequest, []map[string]any{{"op": "add", "path": "/name", "value": "x"}})
 	call(http.MethodPatch, wis+"/Nr8vTL2q0Zd4XW2uPzXmgA", http.StatusNotFound, []map[string]any{{"op": "replace", "path": "/name", "value": "x"}})
