@@ -174,6 +174,70 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			t.Errorf("support_group_id = %q, want the acme-support group", id)
 		}
 	},
+	"resources/qlik_identity_provider_jwt": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "identity_provider_id", &id)
+		want, err := os.ReadFile(filepath.Join("..", "..", "examples", "resources", "qlik_identity_provider_jwt", "jwt_public_key.pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := e.jwtIdPs(e.sim.Home().Hostname)
+		if len(all) != 1 || all[0].ID != id || all[0].Options.Issuer != "https://portal.example.com" ||
+			all[0].Options.StaticKeys[0].KID != "portal-2026" || all[0].Options.StaticKeys[0].PEM != string(want) {
+			t.Errorf("identity_provider_id = %q; the tenant holds %+v", id, all)
+		}
+	},
+	"resources/qlik_web_integration": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "web_integration_id", &id)
+		all := e.sim.WebIntegrations(e.sim.Home().Hostname)
+		if len(all) != 1 || all[0].ID != id || all[0].Name != "Customer portal" || len(all[0].ValidOrigins) != 2 {
+			t.Errorf("web_integration_id = %q; the tenant holds %+v", id, all)
+		}
+	},
+	"resources/qlik_csp_origin": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		all := e.sim.CSPOrigins(e.sim.Home().Hostname)
+		if len(all) != 2 {
+			t.Fatalf("the tenant holds %d CSP origins, want 2", len(all))
+		}
+		for _, c := range all {
+			if (c.Origin == "portal.example.com") != (c.FrameAncestors && !c.ImgSrc) {
+				t.Errorf("unexpected directives on %+v", c)
+			}
+		}
+	},
+	"embedding": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var settings struct {
+			WebIntegrationID string            `json:"web_integration_id"`
+			JWTIssuer        string            `json:"jwt_issuer"`
+			SheetURLs        map[string]string `json:"sheet_urls"`
+		}
+		decodeOutput(t, outputs, "portal_settings", &settings)
+		home := e.sim.Home().Hostname
+		wis, idps, csp := e.sim.WebIntegrations(home), e.jwtIdPs(home), e.sim.CSPOrigins(home)
+		if len(wis) != 1 || wis[0].ID != settings.WebIntegrationID || len(wis[0].ValidOrigins) != 1 || wis[0].ValidOrigins[0] != "https://portal.example.com" {
+			t.Errorf("web integration: output %q, tenant holds %+v", settings.WebIntegrationID, wis)
+		}
+		if len(idps) != 1 || idps[0].Options.Issuer != settings.JWTIssuer || len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
+			t.Errorf("identity providers %+v, CSP origins %+v", idps, csp)
+		}
+		if want := "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f&sheet=aBcDeF&opt=currsel"; settings.SheetURLs["details"] != want {
+			t.Errorf("sheet_urls = %v, want details = %q", settings.SheetURLs, want)
+		}
+	},
+	"functions/embed_url": func(t *testing.T, _ *testEnv, outputs map[string]json.RawMessage) {
+		const app = "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f"
+		var url string
+		decodeOutput(t, outputs, "sales_app_url", &url)
+		if url != app {
+			t.Errorf("sales_app_url = %q, want %q", url, app)
+		}
+		var sheets map[string]string
+		decodeOutput(t, outputs, "sales_sheet_urls", &sheets)
+		if want := app + "&sheet=JpXmPa&opt=currsel&theme=horizon&lang=de"; len(sheets) != 2 || sheets["overview"] != want {
+			t.Errorf("sales_sheet_urls = %v, want overview = %q", sheets, want)
+		}
+	},
 	"resources/qlik_space": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
 		if n := len(e.sim.Spaces(e.sim.Home().Hostname)); n != 2 {
 			t.Errorf("the tenant holds %d spaces, want 2", n)
@@ -292,7 +356,8 @@ func (e *testEnv) exampleDir(t *testing.T, src string) string {
 	}
 	var all strings.Builder
 	for _, f := range entries {
-		if f.IsDir() || !isExampleFile(f.Name()) {
+		// Examples may read files beside them, such as a public key in PEM.
+		if f.IsDir() || (!isExampleFile(f.Name()) && filepath.Ext(f.Name()) != ".pem") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, f.Name()))

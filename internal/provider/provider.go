@@ -236,6 +236,9 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewAppPublishResource,
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,
+		NewJWTIdentityProviderResource,
+		NewWebIntegrationResource,
+		NewCSPOriginResource,
 	}
 }
 
@@ -251,7 +254,9 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 }
 
 func (p *qlikProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewEmbedURLFunction,
+	}
 }
 
 // setting is one provider value after the environment fallback, remembering where it came from so an

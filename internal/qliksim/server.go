@@ -150,9 +150,12 @@ type tenantState struct {
 	info   tenantInfo
 
 	spaces *collection[spaceRecord]
-	apps   *collection[appRecord]
-	temp   *collection[tempContent]
-	access *accessState
+	apps            *collection[appRecord]
+	temp            *collection[tempContent]
+	access          *accessState
+	idps            *collection[IdentityProvider]
+	webIntegrations *collection[WebIntegration]
+	cspOrigins      *collection[CSPEntry]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -381,8 +384,11 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		botUserID: newObjectID(),
 		users:     map[string]bool{},
 		spaces:    newCollection[spaceRecord](),
-		apps:      newCollection[appRecord](),
-		temp:      newCollection[tempContent](),
+		apps:            newCollection[appRecord](),
+		temp:            newCollection[tempContent](),
+		idps:            newCollection[IdentityProvider](),
+		webIntegrations: newCollection[WebIntegration](),
+		cspOrigins:      newCollection[CSPEntry](),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -400,6 +406,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		autoAssignDataServicesContributor: true,
 	}
 	t.users[t.botUserID] = true
+	t.seedInteractiveIdentityProvider()
 	if spec.home {
 		t.adminUserID = newObjectID()
 		t.users[t.adminUserID] = true
@@ -418,6 +425,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerTempContentsRoutes(h)
 	s.registerItemsRoutes(h)
 	s.registerAccessRoutes(h)
+	s.registerIdentityProviderRoutes(h)
+	s.registerWebIntegrationRoutes(h)
+	s.registerCSPOriginRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err

@@ -1,0 +1,260 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*cspOriginResource)(nil)
+	_ resource.ResourceWithImportState = (*cspOriginResource)(nil)
+)
+
+// NewCSPOriginResource is the qlik_csp_origin constructor.
+func NewCSPOriginResource() resource.Resource { return &cspOriginResource{} }
+
+type cspOriginResource struct {
+	client *qlik.Client
+}
+
+type cspOriginResourceModel struct {
+	ID             types.String `tfsdk:"id"`
+	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	Name           types.String `tfsdk:"name"`
+	Origin         types.String `tfsdk:"origin"`
+	Description    types.String `tfsdk:"description"`
+	Directives     types.Set    `tfsdk:"directives"`
+	CreatedDate    types.String `tfsdk:"created_date"`
+	ModifiedDate   types.String `tfsdk:"modified_date"`
+}
+
+func (r *cspOriginResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_csp_origin"
+}
+
+func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An entry of a Qlik Cloud tenant's Content Security Policy: an origin and the CSP " +
+			"directives Qlik adds it to. A page that shows Qlik sheets in an iframe needs its origin under " +
+			"`frame-ancestors`; one that loads images or scripts from another host needs `img-src` or `script-src`.\n\n" +
+			"Every attribute updates in place: Qlik replaces the whole entry on each change.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "CSP entry id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
+			},
+			"origin": schema.StringAttribute{
+				MarkdownDescription: "The origin, as a CSP source: `host[:port]` such as `portal.example.com` or " +
+					"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a " +
+					"leading wildcard (`*.example.com`), without a path; at most 256 characters. One entry per " +
+					"origin: the provider finds an entry by origin after an interrupted create. Updates in place.",
+				Required:   true,
+				Validators: []validator.String{validators.CSPSource()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Why the origin is in the policy, at most 1024 characters. Defaults to an " +
+					"empty string. Updates in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.LengthAtMost(1024)},
+			},
+			"directives": schema.SetAttribute{
+				MarkdownDescription: "CSP directives the origin is added to, by their policy name: " +
+					directiveList() + ". `connect-src-wss` adds the origin to `connect-src` with the `wss://` " +
+					"scheme (websockets). Order does not matter. Updates in place.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...)),
+				},
+			},
+			"created_date": schema.StringAttribute{
+				MarkdownDescription: "Creation time (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"modified_date": schema.StringAttribute{
+				MarkdownDescription: "Time of the last change (RFC 3339).",
+				Computed:            true,
+				PlanModifiers: []planmodifier.String{useStateUnlessChanged{watched: []path.Path{
+					path.Root("name"), path.Root("origin"), path.Root("description"), path.Root("directives"),
+				}}},
+			},
+		},
+	}
+}
+
+func directiveList() string {
+	quoted := make([]string, 0, len(qlik.CSPDirectives))
+	for _, d := range qlik.CSPDirectives {
+		quoted = append(quoted, "`"+d+"`")
+	}
+	return strings.Join(quoted, ", ")
+}
+
+func (r *cspOriginResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan cspOriginResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := plan.toRequest(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := c.CreateCSPOrigin(ctx, body)
+	if err != nil {
+		addCSPOriginWriteError(&resp.Diagnostics, "Unable to create CSP origin", err)
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state cspOriginResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := c.GetCSPOrigin(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "CSP origin not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read CSP origin", err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(ctx, e)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update sends the whole entry: PUT /csp-origins/{id} is a full replace.
+func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state cspOriginResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	body := plan.toRequest(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	e, err := c.ReplaceCSPOrigin(ctx, state.ID.ValueString(), body)
+	if err != nil {
+		addCSPOriginWriteError(&resp.Diagnostics, "Unable to update CSP origin", err)
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state cspOriginResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := c.DeleteCSPOrigin(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Unable to delete CSP origin", err, "")
+	}
+}
+
+func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, req, resp, "csp_origin_id")
+}
+
+// addCSPOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
+func addCSPOriginWriteError(diags *diag.Diagnostics, summary string, err error) {
+	var apiErr *qlik.APIError
+	switch {
+	case errors.Is(err, qlik.ErrConflict):
+		addAttributeAPIError(diags, path.Root("origin"), summary, err,
+			"The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import.")
+	case errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), "origin"):
+		addAttributeAPIError(diags, path.Root("origin"), summary, err, "")
+	default:
+		addAPIError(diags, summary, err, "")
+	}
+}
+
+func (m cspOriginResourceModel) toRequest(ctx context.Context, diags *diag.Diagnostics) qlik.CSPOriginRequest {
+	flags, err := qlik.CSPDirectiveFlagsFrom(setStrings(ctx, m.Directives, diags))
+	if err != nil {
+		diags.AddAttributeError(path.Root("directives"), "Invalid CSP directive", err.Error())
+	}
+	return qlik.CSPOriginRequest{
+		Name:              m.Name.ValueString(),
+		Origin:            m.Origin.ValueString(),
+		Description:       m.Description.ValueString(),
+		CSPDirectiveFlags: flags,
+	}
+}
+
+func (m *cspOriginResourceModel) fromAPI(ctx context.Context, e *qlik.CSPOrigin) diag.Diagnostics {
+	m.ID = types.StringValue(e.ID)
+	m.Name = types.StringValue(e.Name)
+	m.Origin = types.StringValue(e.Origin)
+	m.Description = types.StringValue(e.Description)
+	m.CreatedDate = types.StringValue(e.CreatedDate)
+	m.ModifiedDate = types.StringValue(e.ModifiedDate)
+	directives := e.Directives()
+	if directives == nil {
+		directives = []string{}
+	}
+	set, diags := types.SetValueFrom(ctx, types.StringType, directives)
+	if diags.HasError() {
+		return diags
+	}
+	m.Directives = set
+	if len(directives) == 0 {
+		diags.AddWarning("CSP origin has no directives",
+			fmt.Sprintf("The CSP entry %s for %s enables no directive, so it has no effect; the next plan adds the configured ones.", e.ID, e.Origin))
+	}
+	return diags
+}

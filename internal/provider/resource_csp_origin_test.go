@@ -1,0 +1,223 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func testAccCSPOriginConfig(provider, name, origin string, directives ...string) string {
+	quoted := make([]string, 0, len(directives))
+	for _, d := range directives {
+		quoted = append(quoted, fmt.Sprintf("%q", d))
+	}
+	return provider + fmt.Sprintf(`
+resource "qlik_csp_origin" "test" {
+  name       = %[1]q
+  origin     = %[2]q
+  directives = [%[3]s]
+}
+`, name, origin, strings.Join(quoted, ", "))
+}
+
+func (e *testEnv) cspOriginByID(hostname, id string) (qliksim.CSPEntry, bool) {
+	for _, c := range e.sim.CSPOrigins(hostname) {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return qliksim.CSPEntry{}, false
+}
+
+func TestAccCSPOrigin_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+	config := testAccCSPOriginConfig(e.oauthProvider(), "Customer portal", "portal.example.com", "frame-ancestors", "connect-src-wss")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.cspOriginByID(home.Hostname, id); ok {
+				return fmt.Errorf("CSP origin %s still exists after destroy", id)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("origin"), knownvalue.StringExact("portal.example.com")),
+					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("directives"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("frame-ancestors"), knownvalue.StringExact("connect-src-wss"),
+					})),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_csp_origin.test", &id),
+					func(*terraform.State) error {
+						c, ok := e.cspOriginByID(home.Hostname, id)
+						if !ok || c.Name != "Customer portal" || !c.FrameAncestors || !c.ConnectSrcWSS || c.ConnectSrc || c.FrameSrc || c.ScriptSrc {
+							return fmt.Errorf("simulator holds %+v (found=%v)", c, ok)
+						}
+						return nil
+					},
+				),
+			},
+			{ResourceName: "qlik_csp_origin.test", ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName: "qlik_csp_origin.test",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return home.Hostname + "/" + id, nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"tenant_hostname"},
+			},
+		},
+	})
+}
+
+func TestAccCSPOrigin_updateDisappearsDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id, after string
+	final := e.oauthProvider() + `
+resource "qlik_csp_origin" "test" {
+  origin      = "https://portal.example.com:8443"
+  description = "Iframes and images of the customer portal"
+  directives  = ["frame-ancestors", "img-src", "script-src"]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors"),
+				Check:  captureID("qlik_csp_origin.test", &id),
+			},
+			{
+				// Everything changes in place with one PUT, and the name falls back to empty.
+				Config: final,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_csp_origin.test", &after),
+					func(*terraform.State) error {
+						c, _ := e.cspOriginByID(home.Hostname, after)
+						if after != id || c.Name != "" || c.Origin != "https://portal.example.com:8443" || c.Description != "Iframes and images of the customer portal" ||
+							!c.FrameAncestors || !c.ImgSrc || !c.ScriptSrc || c.ConnectSrc {
+							return fmt.Errorf("in-place update: id %s -> %s, simulator holds %+v", id, after, c)
+						}
+						if n := e.sim.AuditCount("PUT", "/api/v1/csp-origins/{id}", home.Hostname); n != 1 {
+							return fmt.Errorf("%d PUT calls, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A directive switched on and another off in the console shows as drift and is put back.
+				PreConfig: func() {
+					if err := e.sim.EditCSPOrigin(home.Hostname, id, func(c *qliksim.CSPEntry) {
+						c.ScriptSrc = false
+						c.ObjectSrc = true
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: final,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if c, _ := e.cspOriginByID(home.Hostname, id); !c.ScriptSrc || c.ObjectSrc {
+						return fmt.Errorf("drift not corrected: %+v", c)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteCSPOrigin(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: final,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.CSPOrigins(home.Hostname)); n != 1 {
+						return fmt.Errorf("%d CSP origins after re-create, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccCSPOrigin_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	p := e.oauthProvider()
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"unknown directive", testAccCSPOriginConfig(p, "x", "portal.example.com", "frame-ancestors", "frameAncestors"), regexp.MustCompile(`(?s)directives.*value must be one of.*"frame-ancestors"`)},
+		{"no directive", testAccCSPOriginConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)directives set must contain at least 1 elements`)},
+		{"path", testAccCSPOriginConfig(p, "x", "https://portal.example.com/app", "frame-ancestors"), regexp.MustCompile(`(?s)Invalid CSP origin.*without a path`)},
+		{"space", testAccCSPOriginConfig(p, "x", "portal example.com", "frame-ancestors"), regexp.MustCompile(`(?s)Invalid CSP origin`)},
+		{"long name", testAccCSPOriginConfig(p, strings.Repeat("n", 513), "portal.example.com", "frame-ancestors"), regexp.MustCompile(`(?s)Attribute name string length must be at most 512`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls", n)
+	}
+}
+
+func TestAccCSPOrigin_conflict(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	config := testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config + `
+resource "qlik_csp_origin" "copy" {
+  origin     = "Portal.Example.com"
+  directives = ["img-src"]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to create CSP origin.*HTTP\s+409.*Code: CSP-ORIGINS-409.*Title: Conflict.*already exists.*add the directives\s+to that entry`),
+			},
+		},
+	})
+}

@@ -1,0 +1,275 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*jwtIdentityProviderResource)(nil)
+	_ resource.ResourceWithImportState = (*jwtIdentityProviderResource)(nil)
+)
+
+// NewJWTIdentityProviderResource is the qlik_identity_provider_jwt constructor.
+func NewJWTIdentityProviderResource() resource.Resource { return &jwtIdentityProviderResource{} }
+
+type jwtIdentityProviderResource struct {
+	client *qlik.Client
+}
+
+type jwtIdentityProviderResourceModel struct {
+	ID                types.String      `tfsdk:"id"`
+	TenantHostname    types.String      `tfsdk:"tenant_hostname"`
+	Issuer            types.String      `tfsdk:"issuer"`
+	KeyID             types.String      `tfsdk:"key_id"`
+	PublicKeyPEM      publicKeyPEMValue `tfsdk:"public_key_pem"`
+	Description       types.String      `tfsdk:"description"`
+	ClockToleranceSec types.Int64       `tfsdk:"clock_tolerance_sec"`
+	Active            types.Bool        `tfsdk:"active"`
+	Created           types.String      `tfsdk:"created"`
+	LastUpdated       types.String      `tfsdk:"last_updated"`
+}
+
+func (r *jwtIdentityProviderResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_identity_provider_jwt"
+}
+
+func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A JWT identity provider (protocol `jwtAuth`) of a Qlik Cloud tenant: it lets a web " +
+			"application log its users in to Qlik by signing a JSON Web Token with its private key, which Qlik " +
+			"verifies with the public key held here. This is how embedded analytics authenticate.\n\n" +
+			"Qlik keeps exactly one static key per JWT identity provider and lets only the description change, so " +
+			"a new issuer, key id, public key or clock tolerance replaces the identity provider. To rotate a key " +
+			"without an outage, add a second `qlik_identity_provider_jwt` with the new key id, move the token " +
+			"issuer to it, then remove the old one.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identity provider id.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       replace,
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"issuer": schema.StringAttribute{
+				MarkdownDescription: "The JWT issuer: tokens must carry it as their `iss` claim. Changing it " +
+					"replaces the identity provider.",
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"key_id": schema.StringAttribute{
+				MarkdownDescription: "Key id: tokens must carry it as the `kid` header. Changing it replaces the " +
+					"identity provider.",
+				Required:      true,
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"public_key_pem": schema.StringAttribute{
+				CustomType: publicKeyPEMType{},
+				MarkdownDescription: "The PEM-encoded RSA or ECDSA public key that verifies the tokens " +
+					"(`-----BEGIN PUBLIC KEY-----` or `-----BEGIN RSA PUBLIC KEY-----`), for example " +
+					"`file(\"jwt_public_key.pem\")`. The value is checked at plan time. A reformatted copy of the " +
+					"same key (other line breaks, surrounding whitespace, PKCS #1 instead of PKIX) is not a change; " +
+					"a different key replaces the identity provider. The key is public, so it is not sensitive.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{keepStateForSameKey{}, stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{validators.PublicKeyPEM()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description, at most 128 characters. Defaults to an empty string. The only " +
+					"attribute that updates in place.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(""),
+				Validators: []validator.String{stringvalidator.LengthAtMost(128)},
+			},
+			"clock_tolerance_sec": schema.Int64Attribute{
+				MarkdownDescription: "Allowed clock skew, in seconds, between the token issuer and Qlik when " +
+					"checking `iat`, `nbf` and `exp`: 0 to 7200, default 5. Changing it replaces the identity provider.",
+				Optional:      true,
+				Computed:      true,
+				Default:       int64default.StaticInt64(5),
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+				Validators:    []validator.Int64{int64validator.Between(0, 7200)},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether Qlik accepts tokens from this identity provider.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "Creation time (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_updated": schema.StringAttribute{
+				MarkdownDescription: "Time of the last change (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("description")}}},
+			},
+		},
+	}
+}
+
+func (r *jwtIdentityProviderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan jwtIdentityProviderResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Qlik gets the key in one canonical layout, whatever the configuration's line breaks.
+	pemText, err := validators.CanonicalPublicKeyPEM(plan.PublicKeyPEM.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("public_key_pem"), "Invalid public key", err.Error())
+		return
+	}
+	tolerance := int(plan.ClockToleranceSec.ValueInt64())
+	idp, err := c.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{
+		Issuer:            plan.Issuer.ValueString(),
+		KeyID:             plan.KeyID.ValueString(),
+		PublicKey:         pemText,
+		Description:       plan.Description.ValueString(),
+		ClockToleranceSec: &tolerance,
+	})
+	if err != nil {
+		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err)
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(idp)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state jwtIdentityProviderResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "identity provider not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read JWT identity provider", err, "")
+		return
+	}
+	resp.Diagnostics.Append(state.fromAPI(idp)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state jwtIdentityProviderResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Every other attribute requires replacement, so only the description can differ here.
+	idp, err := c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
+	if err != nil {
+		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err)
+		return
+	}
+	resp.Diagnostics.Append(plan.fromAPI(idp)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state jwtIdentityProviderResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := c.DeleteIdentityProvider(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Unable to delete JWT identity provider", err, "")
+	}
+}
+
+func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, req, resp, "identity_provider_id")
+}
+
+// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname.
+func importTenantScopedID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
+	hostname, ids, err := parseImportID(req.ID, idName)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+}
+
+// addIdentityProviderWriteError points a 409 (an identity provider with this issuer and key id exists) and a
+// 400 (Qlik refused the key or issuer) at the attributes the user has to change.
+func addIdentityProviderWriteError(diags *diag.Diagnostics, summary string, err error) {
+	switch {
+	case errors.Is(err, qlik.ErrConflict):
+		addAttributeAPIError(diags, path.Root("key_id"), summary, err,
+			"An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import.")
+	default:
+		addAPIError(diags, summary, err, "")
+	}
+}
+
+// fromAPI copies the identity provider into the model. The public key keeps the model's text when it holds the
+// same key, so Qlik's layout of the PEM never shows as a change.
+func (m *jwtIdentityProviderResourceModel) fromAPI(idp *qlik.IdentityProvider) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if idp.Protocol != qlik.IdentityProviderProtocolJWT {
+		diags.AddError("Not a JWT identity provider",
+			fmt.Sprintf("Identity provider %s uses the %s protocol; qlik_identity_provider_jwt manages jwtAuth identity providers only.", idp.ID, idp.Protocol))
+		return diags
+	}
+	m.ID = types.StringValue(idp.ID)
+	m.Issuer = types.StringValue(idp.Options.Issuer)
+	m.KeyID = types.StringValue(idp.KeyID())
+	remote := newPublicKeyPEMValue(idp.PublicKey())
+	if same, _ := m.PublicKeyPEM.StringSemanticEquals(context.Background(), remote); !same || m.PublicKeyPEM.IsNull() || m.PublicKeyPEM.IsUnknown() {
+		m.PublicKeyPEM = remote
+	}
+	m.Description = types.StringValue(idp.Description)
+	m.ClockToleranceSec = types.Int64Value(int64(idp.ClockToleranceSec))
+	m.Active = types.BoolValue(idp.Active)
+	m.Created = types.StringValue(idp.Created)
+	m.LastUpdated = types.StringValue(idp.LastUpdated)
+	return diags
+}

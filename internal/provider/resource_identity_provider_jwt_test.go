@@ -1,0 +1,428 @@
+package provider_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// testKey is a key pair made for one test: the private key signs tokens, the PEM forms go into configurations.
+type testKey struct {
+	private *rsa.PrivateKey
+	// pkix is the public key as -----BEGIN PUBLIC KEY-----, the form Qlik's examples use.
+	pkix string
+	// pkcs1 is the same key as -----BEGIN RSA PUBLIC KEY-----.
+	pkcs1 string
+}
+
+func newTestKey(t *testing.T) testKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testKey{
+		private: k,
+		pkix:    string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})),
+		pkcs1:   string(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(&k.PublicKey)})),
+	}
+}
+
+func testECPublicKeyPEM(t *testing.T) string {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+}
+
+func testAccJWTIdPConfig(provider, issuer, keyID, pemText, description string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_identity_provider_jwt" "test" {
+  issuer         = %[1]q
+  key_id         = %[2]q
+  public_key_pem = %[3]q
+  description    = %[4]q
+}
+`, issuer, keyID, pemText, description)
+}
+
+// jwtIdPs returns the jwtAuth identity providers of a tenant, leaving out the interactive one every tenant has.
+func (e *testEnv) jwtIdPs(hostname string) []qliksim.IdentityProvider {
+	var out []qliksim.IdentityProvider
+	for _, p := range e.sim.IdentityProviders(hostname) {
+		if p.Protocol == "jwtAuth" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (e *testEnv) idpByID(hostname, id string) (qliksim.IdentityProvider, bool) {
+	for _, p := range e.jwtIdPs(hostname) {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return qliksim.IdentityProvider{}, false
+}
+
+func TestAccIdentityProviderJWT_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	key := newTestKey(t)
+	var id string
+	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026", key.pkix, "Customer portal")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.idpByID(home.Hostname, id); ok {
+				return fmt.Errorf("identity provider %s still exists after destroy", id)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("issuer"), knownvalue.StringExact("https://portal.example.com")),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("key_id"), knownvalue.StringExact("portal-2026")),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("public_key_pem"), knownvalue.StringExact(key.pkix)),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer portal")),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_identity_provider_jwt.test", &id),
+					func(*terraform.State) error {
+						p, ok := e.idpByID(home.Hostname, id)
+						if !ok || p.Protocol != "jwtAuth" || p.Provider != "external" || p.Options.Issuer != "https://portal.example.com" ||
+							len(p.Options.StaticKeys) != 1 || p.Options.StaticKeys[0].KID != "portal-2026" || p.Options.StaticKeys[0].PEM != key.pkix {
+							return fmt.Errorf("simulator holds %+v (found=%v)", p, ok)
+						}
+						if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
+							return fmt.Errorf("simulator holds %d identity providers, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{ResourceName: "qlik_identity_provider_jwt.test", ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName: "qlik_identity_provider_jwt.test",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return home.Hostname + "/" + id, nil
+				},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["key_id"] != "portal-2026" || states[0].Attributes["tenant_hostname"] != home.Hostname {
+						return fmt.Errorf("unexpected imported state: %+v", states)
+					}
+					return nil
+				},
+			},
+			{
+				// The same key with Windows line endings, indentation and in PKCS #1 form is no change.
+				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026",
+					"\n  "+strings.ReplaceAll(key.pkcs1, "\n", "\r\n")+"\n", "Customer portal"),
+				PlanOnly: true,
+			},
+			{
+				Config:   testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026", strings.TrimSpace(key.pkix), "Customer portal"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	key, other := newTestKey(t), newTestKey(t)
+	ecKey := testECPublicKeyPEM(t)
+	var first, second, third, fourth string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, ""),
+				Check:  captureID("qlik_identity_provider_jwt.test", &first),
+			},
+			{
+				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Rotated in 2027"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_identity_provider_jwt.test", &second),
+					func(*terraform.State) error {
+						p, _ := e.idpByID(home.Hostname, second)
+						if first != second || p.Description != "Rotated in 2027" {
+							return fmt.Errorf("description update: id %s -> %s, simulator holds %+v", first, second, p)
+						}
+						if n := e.sim.AuditCount("PATCH", "/api/v1/identity-providers/{id}", home.Hostname); n != 1 {
+							return fmt.Errorf("%d PATCH calls, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
+				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_identity_provider_jwt.test", &third),
+					func(*terraform.State) error {
+						if _, ok := e.idpByID(home.Hostname, second); ok || third == second {
+							return fmt.Errorf("old identity provider %s survived or was kept (new %s)", second, third)
+						}
+						if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
+							return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// So do a new key id, issuer or clock tolerance; an ECDSA key is accepted too.
+				Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_identity_provider_jwt" "test" {
+  issuer              = "https://portal.example.org"
+  key_id              = "k2"
+  public_key_pem      = %q
+  description         = "Rotated in 2027"
+  clock_tolerance_sec = 30
+}
+`, ecKey),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(30)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_identity_provider_jwt.test", &fourth),
+					func(*terraform.State) error {
+						all := e.jwtIdPs(home.Hostname)
+						if len(all) != 1 || all[0].ID != fourth || all[0].ClockToleranceSec != 30 || all[0].Options.Issuer != "https://portal.example.org" {
+							return fmt.Errorf("simulator holds %+v, want only the new identity provider", all)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	key, intruder := newTestKey(t), newTestKey(t)
+	var id string
+	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Owned by Terraform")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_identity_provider_jwt.test", &id)},
+			{
+				// A description edited in the console is put back in place.
+				PreConfig: func() {
+					if err := e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					if p, _ := e.idpByID(home.Hostname, id); p.Description != "Owned by Terraform" {
+						return fmt.Errorf("drift not corrected: %+v", p)
+					}
+					return nil
+				},
+			},
+			{
+				// A key swapped out of band is drift that only a replacement can undo.
+				PreConfig: func() {
+					if err := e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_identity_provider_jwt.test", &id),
+					func(*terraform.State) error {
+						if p, _ := e.idpByID(home.Hostname, id); p.Options.StaticKeys[0].PEM != key.pkix {
+							return fmt.Errorf("key not restored: %+v", p)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteIdentityProvider(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
+						return fmt.Errorf("%d identity providers after re-create, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccIdentityProviderJWT_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	key := newTestKey(t)
+	privDER, err := x509.MarshalPKCS8PrivateKey(key.private)
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}))
+	truncated := key.pkix[:len(key.pkix)/2] + "\n-----END PUBLIC KEY-----\n"
+
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"not PEM", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA", ""), regexp.MustCompile(`(?s)Invalid public key.*public_key_pem.*not PEM-encoded`)},
+		{"truncated key", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", truncated, ""), regexp.MustCompile(`(?s)Invalid public key.*public_key_pem`)},
+		{"private key", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", private, ""), regexp.MustCompile(`(?s)Invalid public key.*is a private key`)},
+		{"two keys", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", key.pkix+key.pkix, ""), regexp.MustCompile(`(?s)more than one PEM block`)},
+		{"empty issuer", testAccJWTIdPConfig(e.oauthProvider(), "", "k", key.pkix, ""), regexp.MustCompile(`(?s)Attribute issuer string length must be at least 1`)},
+		{"long description", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", key.pkix, strings.Repeat("x", 129)), regexp.MustCompile(`(?s)Attribute description string length must be at most 128`)},
+		{"clock tolerance", e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_identity_provider_jwt" "test" {
+  issuer              = "https://i"
+  key_id              = "k"
+  public_key_pem      = %q
+  clock_tolerance_sec = 7201
+}
+`, key.pkix), regexp.MustCompile(`(?s)clock_tolerance_sec value must be between 0 and 7200`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls", n)
+	}
+}
+
+func TestAccIdentityProviderJWT_conflict(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := newTestKey(t)
+	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config + fmt.Sprintf(`
+resource "qlik_identity_provider_jwt" "copy" {
+  issuer         = "https://portal.example.com"
+  key_id         = "k1"
+  public_key_pem = %q
+}
+`, key.pkix),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+409.*Code: IDENTITY-PROVIDERS-409.*Detail: An identity provider for issuer.*already exists.*import\s+the\s+existing`),
+			},
+		},
+	})
+}
+
+// TestAccIdentityProviderJWT_qlikRejects shows a 400 that only Qlik can raise (an issuer of blanks passes the
+// plan's length check) with Qlik's own code and detail.
+func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := newTestKey(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*Title: Bad Request.*Detail: options.issuer is required`),
+		}},
+	})
+	if n := len(e.jwtIdPs(e.sim.Home().Hostname)); n != 0 {
+		t.Errorf("%d identity providers created", n)
+	}
+}
+
+// TestAccIdentityProviderJWT_importInteractiveRefused imports the tenant's interactive (OIDC) identity provider,
+// which this resource must not adopt.
+func TestAccIdentityProviderJWT_importInteractiveRefused(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	interactive := e.sim.IdentityProviders(home.Hostname)[0]
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),
+			ResourceName:  "qlik_identity_provider_jwt.test",
+			ImportState:   true,
+			ImportStateId: interactive.ID,
+			ExpectError:   regexp.MustCompile(`(?s)Not a JWT identity provider.*uses the OIDC protocol`),
+		}},
+	})
+}

@@ -1,0 +1,265 @@
+package provider_test
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func testAccWebIntegrationConfig(provider, name string, origins ...string) string {
+	quoted := make([]string, 0, len(origins))
+	for _, o := range origins {
+		quoted = append(quoted, fmt.Sprintf("%q", o))
+	}
+	return provider + fmt.Sprintf(`
+resource "qlik_web_integration" "test" {
+  name          = %[1]q
+  valid_origins = [%[2]s]
+}
+`, name, strings.Join(quoted, ", "))
+}
+
+func (e *testEnv) webIntegrationByID(hostname, id string) (qliksim.WebIntegration, bool) {
+	for _, w := range e.sim.WebIntegrations(hostname) {
+		if w.ID == id {
+			return w, true
+		}
+	}
+	return qliksim.WebIntegration{}, false
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}
+
+func TestAccWebIntegration_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id string
+	config := testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "https://portal.example.com", "http://localhost:3000")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.webIntegrationByID(home.Hostname, id); ok {
+				return fmt.Errorf("web integration %s still exists after destroy", id)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("name"), knownvalue.StringExact("Customer portal")),
+					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("valid_origins"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact("https://portal.example.com"), knownvalue.StringExact("http://localhost:3000"),
+					})),
+					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
+					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_web_integration.test", &id),
+					func(*terraform.State) error {
+						w, ok := e.webIntegrationByID(home.Hostname, id)
+						if !ok || w.Name != "Customer portal" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"http://localhost:3000", "https://portal.example.com"}) {
+							return fmt.Errorf("simulator holds %+v (found=%v)", w, ok)
+						}
+						return nil
+					},
+				),
+			},
+			{ResourceName: "qlik_web_integration.test", ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName: "qlik_web_integration.test",
+				ImportState:  true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return home.Hostname + "/" + id, nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"tenant_hostname"},
+			},
+			{
+				// Order does not matter: the origins are a set.
+				Config:   testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "http://localhost:3000", "https://portal.example.com"),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id, after string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com"),
+				Check:  captureID("qlik_web_integration.test", &id),
+			},
+			{
+				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_web_integration.test", &after),
+					func(*terraform.State) error {
+						w, _ := e.webIntegrationByID(home.Hostname, after)
+						if after != id || w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
+							return fmt.Errorf("in-place update: id %s -> %s, simulator holds %+v", id, after, w)
+						}
+						if n := e.sim.AuditCount("PATCH", "/api/v1/web-integrations/{id}", home.Hostname); n != 1 {
+							return fmt.Errorf("%d PATCH calls, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Removing every origin clears the list in place.
+				Config: e.oauthProvider() + `
+resource "qlik_web_integration" "test" {
+  name = "Portal (EU)"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
+						return fmt.Errorf("origins not cleared: %+v", w)
+					}
+					return nil
+				},
+			},
+			{
+				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+			},
+			{
+				// Someone adds an origin and renames the integration in the console: the plan puts both back.
+				PreConfig: func() {
+					if err := e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
+						w.Name = "renamed by hand"
+						w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					w, _ := e.webIntegrationByID(home.Hostname, id)
+					if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
+						return fmt.Errorf("drift not corrected: %+v", w)
+					}
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteWebIntegration(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.WebIntegrations(home.Hostname)); n != 1 {
+						return fmt.Errorf("%d web integrations after re-create, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccWebIntegration_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	p := e.oauthProvider()
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"no scheme", testAccWebIntegrationConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*has no scheme: write it as\s+https://portal.example.com`)},
+		{"path", testAccWebIntegrationConfig(p, "x", "https://portal.example.com/app"), regexp.MustCompile(`(?s)Invalid origin.*remove the path`)},
+		{"ftp", testAccWebIntegrationConfig(p, "x", "ftp://portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*must use http:// or https://`)},
+		{"upper case", testAccWebIntegrationConfig(p, "x", "https://Portal.Example.com"), regexp.MustCompile(`(?s)Origin not in canonical form.*"https://portal.example.com"`)},
+		{"default port", testAccWebIntegrationConfig(p, "x", "https://portal.example.com:443"), regexp.MustCompile(`(?s)Origin not in canonical form.*"https://portal.example.com"`)},
+		{"trailing slash", testAccWebIntegrationConfig(p, "x", "https://portal.example.com/"), regexp.MustCompile(`(?s)Origin not in canonical form`)},
+		{"empty name", testAccWebIntegrationConfig(p, "", "https://portal.example.com"), regexp.MustCompile(`(?s)Attribute name string length must be at least 1`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls", n)
+	}
+}
+
+func TestAccWebIntegration_conflict(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	config := testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config: config + `
+resource "qlik_web_integration" "copy" {
+  name = "Portal"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+409.*Code: WEBINTEGRATIONS-CONFLICT.*Detail: A web integration named "Portal" already exists.*Request ID: [0-9a-f]+.*choose another\s+name`),
+			},
+		},
+	})
+}
+
+// TestAccWebIntegration_qlikRejects shows a 400 that only Qlik can raise (a name of blanks passes the plan's
+// length check) with Qlik's own code, title and request id.
+func TestAccWebIntegration_qlikRejects(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
+		}},
+	})
+}

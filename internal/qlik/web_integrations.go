@@ -1,0 +1,157 @@
+package qlik
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+const webIntegrationsPath = "/api/v1/web-integrations"
+
+// defaultWebIntegrationsPageSize is the page size ListWebIntegrations asks for (Qlik's default is 10).
+const defaultWebIntegrationsPageSize = 100
+
+// WebIntegration is a Qlik Cloud web integration (REFERENCE §12). Its ID is what an embedding web page sends
+// as the Qlik-Web-Integration-ID header, and ValidOrigins lists the origins allowed to do so.
+type WebIntegration struct {
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	ValidOrigins []string `json:"validOrigins"`
+	TenantID     string   `json:"tenantId"`
+	Created      string   `json:"created"`
+	LastUpdated  string   `json:"lastUpdated"`
+	CreatedBy    string   `json:"createdBy"`
+}
+
+// WebIntegrationCreateRequest is the body of POST /api/v1/web-integrations.
+type WebIntegrationCreateRequest struct {
+	Name         string   `json:"name"`
+	ValidOrigins []string `json:"validOrigins"`
+}
+
+// WebIntegrationUpdateRequest lists the fields to change; nil leaves a field as is. ValidOrigins replaces the
+// whole list.
+type WebIntegrationUpdateRequest struct {
+	Name         *string
+	ValidOrigins *[]string
+}
+
+func webIntegrationPath(id string) string { return webIntegrationsPath + "/" + url.PathEscape(id) }
+
+// CreateWebIntegration calls POST /api/v1/web-integrations. A create whose outcome is unknown is resolved by
+// looking the web integration up by name, so retries never create a second one.
+func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCreateRequest) (*WebIntegration, error) {
+	if req.ValidOrigins == nil {
+		req.ValidOrigins = []string{}
+	}
+	adopted := false
+	wi, err := createWithRecovery(ctx, c, fmt.Sprintf("web integration %q", req.Name),
+		func(ctx context.Context) (*WebIntegration, error) {
+			var w WebIntegration
+			if _, err := c.do(ctx, &request{method: http.MethodPost, path: webIntegrationsPath, body: req, out: &w}); err != nil {
+				return nil, err
+			}
+			return &w, nil
+		},
+		func(ctx context.Context) (*WebIntegration, bool, error) {
+			w, err := c.FindWebIntegrationByName(ctx, req.Name)
+			if IsNotFound(err) {
+				return nil, false, nil
+			}
+			if err != nil {
+				return nil, false, err
+			}
+			adopted = true
+			return w, true, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	if !adopted {
+		c.core.created.note(c.ep.host, webIntegrationPath(wi.ID), c.core.now())
+	}
+	return wi, nil
+}
+
+// GetWebIntegration calls GET /api/v1/web-integrations/{id}.
+func (c *Client) GetWebIntegration(ctx context.Context, id string) (*WebIntegration, error) {
+	if err := checkID("web integration", id); err != nil {
+		return nil, err
+	}
+	var w WebIntegration
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: webIntegrationPath(id), out: &w}); err != nil {
+		return nil, err
+	}
+	return &w, nil
+}
+
+// UpdateWebIntegration calls PATCH /api/v1/web-integrations/{id} with replace operations for the fields set in
+// req and returns the web integration as read afterwards (the PATCH answers 204 without a body). The value of
+// /validOrigins is sent as an array, the type of the field; web-integrations.json types every patch value as a
+// string (REFERENCE §19 question 9).
+func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebIntegrationUpdateRequest) (*WebIntegration, error) {
+	if err := checkID("web integration", id); err != nil {
+		return nil, err
+	}
+	var ops []patchOp
+	if req.Name != nil {
+		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: *req.Name})
+	}
+	if req.ValidOrigins != nil {
+		origins := *req.ValidOrigins
+		if origins == nil {
+			origins = []string{}
+		}
+		ops = append(ops, patchOp{Op: "replace", Path: "/validOrigins", Value: origins})
+	}
+	if len(ops) > 0 {
+		if _, err := c.do(ctx, &request{method: http.MethodPatch, path: webIntegrationPath(id), body: ops}); err != nil {
+			return nil, err
+		}
+	}
+	return c.GetWebIntegration(ctx, id)
+}
+
+// DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.
+func (c *Client) DeleteWebIntegration(ctx context.Context, id string) error {
+	if err := checkID("web integration", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: webIntegrationPath(id)})
+	return err
+}
+
+// ListWebIntegrations calls GET /api/v1/web-integrations and pages with startingAfter (the id of the last
+// object of the previous page) until every web integration has been read.
+func (c *Client) ListWebIntegrations(ctx context.Context) ([]WebIntegration, error) {
+	return listAllStartingAfter(ctx, c, webIntegrationsPath, url.Values{"sort": {"+name"}}, defaultWebIntegrationsPageSize,
+		func(w WebIntegration) string { return w.ID })
+}
+
+// FindWebIntegrationByName returns the web integration whose name equals name exactly. It returns an error
+// matching ErrNotFound when there is none.
+func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*WebIntegration, error) {
+	if name == "" {
+		return nil, errors.New("qlik: FindWebIntegrationByName needs a name")
+	}
+	all, err := c.ListWebIntegrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var match []WebIntegration
+	for _, w := range all {
+		if w.Name == name {
+			match = append(match, w)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return nil, fmt.Errorf("qlik: no web integration named %q on %s: %w", name, c.ep.host, ErrNotFound)
+	case 1:
+		return &match[0], nil
+	default:
+		return nil, fmt.Errorf("qlik: %d web integrations are named %q on %s", len(match), name, c.ep.host)
+	}
+}

@@ -1,0 +1,390 @@
+package qliksim
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CSPEntry is the simulator's wire form of a Content Security Policy origin (csp-origins.json CSPEntry): an origin
+// and one flag per CSP directive it is added to.
+type CSPEntry struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Origin         string `json:"origin"`
+	Description    string `json:"description"`
+	ChildSrc       bool   `json:"childSrc"`
+	ConnectSrc     bool   `json:"connectSrc"`
+	ConnectSrcWSS  bool   `json:"connectSrcWSS"`
+	FontSrc        bool   `json:"fontSrc"`
+	FormAction     bool   `json:"formAction"`
+	FrameAncestors bool   `json:"frameAncestors"`
+	FrameSrc       bool   `json:"frameSrc"`
+	ImgSrc         bool   `json:"imgSrc"`
+	MediaSrc       bool   `json:"mediaSrc"`
+	ObjectSrc      bool   `json:"objectSrc"`
+	ScriptSrc      bool   `json:"scriptSrc"`
+	StyleSrc       bool   `json:"styleSrc"`
+	WorkerSrc      bool   `json:"workerSrc"`
+	CreatedDate    string `json:"createdDate"`
+	ModifiedDate   string `json:"modifiedDate"`
+}
+
+// cspDirectives maps each directive flag (and list filter) of csp-origins.json to its field.
+var cspDirectives = map[string]func(*CSPEntry) *bool{
+	"childSrc":       func(e *CSPEntry) *bool { return &e.ChildSrc },
+	"connectSrc":     func(e *CSPEntry) *bool { return &e.ConnectSrc },
+	"connectSrcWSS":  func(e *CSPEntry) *bool { return &e.ConnectSrcWSS },
+	"fontSrc":        func(e *CSPEntry) *bool { return &e.FontSrc },
+	"formAction":     func(e *CSPEntry) *bool { return &e.FormAction },
+	"frameAncestors": func(e *CSPEntry) *bool { return &e.FrameAncestors },
+	"frameSrc":       func(e *CSPEntry) *bool { return &e.FrameSrc },
+	"imgSrc":         func(e *CSPEntry) *bool { return &e.ImgSrc },
+	"mediaSrc":       func(e *CSPEntry) *bool { return &e.MediaSrc },
+	"objectSrc":      func(e *CSPEntry) *bool { return &e.ObjectSrc },
+	"scriptSrc":      func(e *CSPEntry) *bool { return &e.ScriptSrc },
+	"styleSrc":       func(e *CSPEntry) *bool { return &e.StyleSrc },
+	"workerSrc":      func(e *CSPEntry) *bool { return &e.WorkerSrc },
+}
+
+const (
+	cspOriginMaxLength      = 256
+	cspNameMaxLength        = 512
+	cspDescriptionMaxLength = 1024
+	cspListLimitDefault     = 20
+	// csp-origins.json documents no error codes; these are the simulator's [INF].
+	codeCSPBadRequest = "CSP-ORIGINS-400"
+	codeCSPNotFound   = "CSP-ORIGINS-404"
+	codeCSPConflict   = "CSP-ORIGINS-409"
+)
+
+// cspErrors: csp-origins.json's Error is code, title, detail: no status and no traceId.
+var cspErrors = errorStyle{status: statusAbsent}
+
+// cspOriginPattern is a CSP source without a path: an optional scheme, a host (optionally starting with a "*."
+// wildcard label) and an optional port or "*". Qlik's tutorial writes origins as host[:port] without a scheme.
+var cspOriginPattern = regexp.MustCompile(`^(?:(?:https?|wss?)://)?(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::(?:[0-9]{1,5}|\*))?$`)
+
+type cspAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+func (s *Server) registerCSPOriginRoutes(h *host) {
+	api := &cspAPI{s: s, h: h, t: h.tenant}
+	h.mux.HandleFunc("GET /api/v1/csp-origins", api.list)
+	h.mux.HandleFunc("POST /api/v1/csp-origins", api.create)
+	h.mux.HandleFunc("GET /api/v1/csp-origins/{id}", api.get)
+	h.mux.HandleFunc("PUT /api/v1/csp-origins/{id}", api.put)
+	h.mux.HandleFunc("DELETE /api/v1/csp-origins/{id}", api.delete)
+}
+
+func cspError(w http.ResponseWriter, status int, code, title, detail string) {
+	writeError(w, status, cspErrors, apiError{code: code, title: title, detail: detail})
+}
+
+func cspNotFound(w http.ResponseWriter, id string) {
+	cspError(w, http.StatusNotFound, codeCSPNotFound, "Not found", "No CSP origin with id "+id+".")
+}
+
+func cspConflict(w http.ResponseWriter, origin string) {
+	cspError(w, http.StatusConflict, codeCSPConflict, "Conflict", "A CSP entry for origin "+strconv.Quote(origin)+" already exists.")
+}
+
+// cspEntryContent is CSPEntryContent, the body of POST and PUT. Absent directives are false.
+type cspEntryContent struct {
+	Origin         *string `json:"origin"`
+	Name           *string `json:"name"`
+	Description    *string `json:"description"`
+	ChildSrc       bool    `json:"childSrc"`
+	ConnectSrc     bool    `json:"connectSrc"`
+	ConnectSrcWSS  bool    `json:"connectSrcWSS"`
+	FontSrc        bool    `json:"fontSrc"`
+	FormAction     bool    `json:"formAction"`
+	FrameAncestors bool    `json:"frameAncestors"`
+	FrameSrc       bool    `json:"frameSrc"`
+	ImgSrc         bool    `json:"imgSrc"`
+	MediaSrc       bool    `json:"mediaSrc"`
+	ObjectSrc      bool    `json:"objectSrc"`
+	ScriptSrc      bool    `json:"scriptSrc"`
+	StyleSrc       bool    `json:"styleSrc"`
+	WorkerSrc      bool    `json:"workerSrc"`
+}
+
+func validateCSPOrigin(origin string) error {
+	switch {
+	case strings.TrimSpace(origin) == "":
+		return errors.New("origin is required")
+	case utf8.RuneCountInString(origin) > cspOriginMaxLength:
+		return fmt.Errorf("origin must be at most %d characters long", cspOriginMaxLength)
+	case !cspOriginPattern.MatchString(origin):
+		return fmt.Errorf("origin %q is not a host[:port], optionally with a scheme and a leading *. wildcard, and without a path", origin)
+	}
+	return nil
+}
+
+// parseContent checks a CSPEntryContent and returns the entry it describes (without id and dates).
+func parseCSPContent(r *http.Request) (CSPEntry, error) {
+	var c cspEntryContent
+	if err := decodeJSON(r, &c); err != nil {
+		return CSPEntry{}, err
+	}
+	if c.Origin == nil {
+		return CSPEntry{}, errors.New("origin is required")
+	}
+	if err := validateCSPOrigin(*c.Origin); err != nil {
+		return CSPEntry{}, err
+	}
+	e := CSPEntry{
+		Origin: *c.Origin, ChildSrc: c.ChildSrc, ConnectSrc: c.ConnectSrc, ConnectSrcWSS: c.ConnectSrcWSS,
+		FontSrc: c.FontSrc, FormAction: c.FormAction, FrameAncestors: c.FrameAncestors, FrameSrc: c.FrameSrc,
+		ImgSrc: c.ImgSrc, MediaSrc: c.MediaSrc, ObjectSrc: c.ObjectSrc, ScriptSrc: c.ScriptSrc,
+		StyleSrc: c.StyleSrc, WorkerSrc: c.WorkerSrc,
+	}
+	if c.Name != nil {
+		if utf8.RuneCountInString(*c.Name) > cspNameMaxLength {
+			return e, fmt.Errorf("name must be at most %d characters long", cspNameMaxLength)
+		}
+		e.Name = *c.Name
+	}
+	if c.Description != nil {
+		if utf8.RuneCountInString(*c.Description) > cspDescriptionMaxLength {
+			return e, fmt.Errorf("description must be at most %d characters long", cspDescriptionMaxLength)
+		}
+		e.Description = *c.Description
+	}
+	return e, nil
+}
+
+// sameCSPOrigin is the simulator's uniqueness rule: one entry per origin, compared case-insensitively, since a
+// second entry for the same origin would only duplicate sources in the generated header. Qlik documents no such
+// rule (REFERENCE §19 question 10) [INF].
+func sameCSPOrigin(a, b CSPEntry) bool { return strings.EqualFold(a.Origin, b.Origin) }
+
+func (api *cspAPI) create(w http.ResponseWriter, r *http.Request) {
+	e, err := parseCSPContent(r)
+	if err != nil {
+		cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
+		return
+	}
+	now := time.Now()
+	e.ID = newObjectID()
+	e.CreatedDate = formatTime(now)
+	e.ModifiedDate = e.CreatedDate
+	if err := api.t.cspOrigins.insert(e.ID, e, now.Add(api.s.opts.VisibilityDelay), func(existing CSPEntry) bool {
+		return sameCSPOrigin(e, existing)
+	}); err != nil {
+		cspConflict(w, e.Origin)
+		return
+	}
+	writeJSON(w, http.StatusCreated, e)
+}
+
+func (api *cspAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	e, ok := api.t.cspOrigins.get(id, time.Now(), false)
+	if !ok {
+		cspNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+// put replaces the whole entry: a directive left out of the body is turned off, as for a full replace.
+func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	now := time.Now()
+	if _, ok := api.t.cspOrigins.get(id, now, false); !ok {
+		cspNotFound(w, id)
+		return
+	}
+	e, err := parseCSPContent(r)
+	if err != nil {
+		cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
+		return
+	}
+	updated, err := api.t.cspOrigins.update(id, now, false, func(cur CSPEntry) (CSPEntry, error) {
+		e.ID, e.CreatedDate, e.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
+		return e, nil
+	}, func(updated, other CSPEntry) bool { return sameCSPOrigin(updated, other) })
+	switch {
+	case errors.Is(err, ErrNotFound):
+		cspNotFound(w, id)
+	case errors.Is(err, ErrConflict):
+		cspConflict(w, e.Origin)
+	default:
+		writeJSON(w, http.StatusOK, updated)
+	}
+}
+
+func (api *cspAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := api.t.cspOrigins.remove(id, time.Now(), false, nil); err != nil {
+		cspNotFound(w, id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type cspList struct {
+	Data  []CSPEntry `json:"data"`
+	Links listLinks  `json:"links"`
+}
+
+var cspSortKeys = map[string]func(stored[CSPEntry]) []string{
+	"name":         func(it stored[CSPEntry]) []string { return []string{strings.ToLower(it.Val.Name), it.ID} },
+	"origin":       func(it stored[CSPEntry]) []string { return []string{strings.ToLower(it.Val.Origin), it.ID} },
+	"createdDate":  func(it stored[CSPEntry]) []string { return []string{fmt.Sprintf("%020d", it.Seq), it.ID} },
+	"modifiedDate": func(it stored[CSPEntry]) []string { return []string{it.Val.ModifiedDate, it.ID} },
+}
+
+// wildcardMatch reports whether s matches pattern case-insensitively, where * stands for any run of characters
+// (the list's name and origin filters are wildcard searches).
+func wildcardMatch(pattern, s string) bool {
+	pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+	if !strings.Contains(pattern, "*") {
+		return pattern == s
+	}
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return strings.HasSuffix(s, parts[len(parts)-1])
+}
+
+func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	bad := func(detail string) { cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", detail) }
+	limit := cspListLimitDefault
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > listLimitMax {
+			bad(fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax))
+			return
+		}
+		limit = n
+	}
+	sortName := q.Get("sort")
+	if sortName == "" {
+		sortName = "createdDate"
+	}
+	field, desc := strings.CutPrefix(sortName, "-")
+	key, ok := cspSortKeys[field]
+	if !ok {
+		bad("sort must be one of name, origin, createdDate, modifiedDate, optionally prefixed with -.")
+		return
+	}
+	var cur *cursor
+	for _, param := range []string{"next", "prev"} {
+		v := q.Get(param)
+		if v == "" {
+			continue
+		}
+		c, err := api.s.decodeCursor(v)
+		if err != nil || cur != nil || c.Prev != (param == "prev") || c.Sort != sortName {
+			bad("The " + param + " cursor is invalid for this query; follow the links returned by the API.")
+			return
+		}
+		cur = &c
+	}
+	flags := map[string]bool{}
+	for name := range cspDirectives {
+		if v := q.Get(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				bad(name + " must be true or false.")
+				return
+			}
+			flags[name] = b
+		}
+	}
+	name, origin := q.Get("name"), q.Get("origin")
+	var items []stored[CSPEntry]
+	for _, it := range api.t.cspOrigins.list(time.Now(), false) {
+		e := it.Val
+		if (name != "" && !wildcardMatch(name, e.Name)) || (origin != "" && !wildcardMatch(origin, e.Origin)) {
+			continue
+		}
+		match := true
+		for f, want := range flags {
+			if *cspDirectives[f](&e) != want {
+				match = false
+			}
+		}
+		if match {
+			items = append(items, it)
+		}
+	}
+	sort.Slice(items, func(i, j int) bool {
+		if desc {
+			return compareKeys(key(items[j]), key(items[i])) < 0
+		}
+		return compareKeys(key(items[i]), key(items[j])) < 0
+	})
+	pg := paginate(items, key, desc, sortName, cur, limit)
+	resp := cspList{Data: make([]CSPEntry, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev)}
+	for _, it := range pg.items {
+		resp.Data = append(resp.Data, it.Val)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// CSPOrigins returns the CSP entries of the tenant on hostname, including ones not yet visible through the API,
+// in creation order.
+func (s *Server) CSPOrigins(hostname string) []CSPEntry {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	all := t.cspOrigins.list(time.Now(), true)
+	out := make([]CSPEntry, 0, len(all))
+	for _, it := range all {
+		out = append(out, it.Val)
+	}
+	return out
+}
+
+// EditCSPOrigin changes a CSP entry out of band, as an edit in the management console would. fn may change every
+// field but the id and creation date; the edit is refused with ErrConflict if the origin is taken and with an
+// error if it is invalid.
+func (s *Server) EditCSPOrigin(hostname, id string, fn func(*CSPEntry)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.cspOrigins.update(id, now, true, func(cur CSPEntry) (CSPEntry, error) {
+		edited := cur
+		fn(&edited)
+		if err := validateCSPOrigin(edited.Origin); err != nil {
+			return cur, fmt.Errorf("qliksim: EditCSPOrigin: %w", err)
+		}
+		edited.ID, edited.CreatedDate, edited.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
+		return edited, nil
+	}, func(updated, other CSPEntry) bool { return sameCSPOrigin(updated, other) })
+	return err
+}
+
+// DeleteCSPOrigin deletes a CSP entry out of band.
+func (s *Server) DeleteCSPOrigin(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return t.cspOrigins.remove(id, time.Now(), true, nil)
+}

@@ -1,0 +1,488 @@
+package qliksim
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// IdentityProvider is the simulator's wire form of an identity provider (identity-providers.json IDP). Every
+// tenant starts with its interactive identity provider (the Qlik account login, protocol OIDC, which cannot be
+// deleted); the API creates only jwtAuth identity providers, the protocol used for embedding, and answers 400 to
+// OIDC and SAML payloads.
+type IdentityProvider struct {
+	ID                string   `json:"id"`
+	Active            bool     `json:"active"`
+	Interactive       bool     `json:"interactive"`
+	Protocol          string   `json:"protocol"`
+	Provider          string   `json:"provider"`
+	Description       string   `json:"description"`
+	TenantIDs         []string `json:"tenantIds"`
+	ClockToleranceSec int      `json:"clockToleranceSec"`
+	Created           string   `json:"created"`
+	LastUpdated       string   `json:"lastUpdated"`
+	// Options is set for jwtAuth identity providers only.
+	Options JWTOptions `json:"options,omitzero"`
+}
+
+// JWTOptions are a jwtAuth IdP's options: the expected issuer and its one static key.
+type JWTOptions struct {
+	Issuer     string      `json:"issuer"`
+	StaticKeys []StaticKey `json:"staticKeys"`
+}
+
+// StaticKey is a key id with its PEM-encoded public key.
+type StaticKey struct {
+	KID string `json:"kid"`
+	PEM string `json:"pem"`
+}
+
+const (
+	idpDescriptionMaxLength = 128
+	idpClockToleranceMax    = 7200
+	idpClockToleranceDef    = 5
+	idpListLimitDefault     = 20
+	// Qlik documents no codes for these answers; the names follow the service's name.
+	codeIDPBadRequest = "IDENTITY-PROVIDERS-400"
+	codeIDPNotFound   = "IDENTITY-PROVIDERS-404"
+	codeIDPConflict   = "IDENTITY-PROVIDERS-409"
+	codeIDPForbidden  = "IDENTITY-PROVIDERS-403"
+)
+
+// idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId (REFERENCE §2.3).
+var idpErrors = errorStyle{status: statusNumber}
+
+type idpAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+func (s *Server) registerIdentityProviderRoutes(h *host) {
+	api := &idpAPI{s: s, h: h, t: h.tenant}
+	h.mux.HandleFunc("GET /api/v1/identity-providers", api.list)
+	h.mux.HandleFunc("POST /api/v1/identity-providers", api.create)
+	h.mux.HandleFunc("GET /api/v1/identity-providers/{id}", api.get)
+	h.mux.HandleFunc("PATCH /api/v1/identity-providers/{id}", api.patch)
+	h.mux.HandleFunc("DELETE /api/v1/identity-providers/{id}", api.delete)
+}
+
+func idpError(w http.ResponseWriter, status int, code, title string, err error) {
+	e := apiError{code: code, title: title}
+	if err != nil {
+		e.detail = err.Error()
+		var in *inputError
+		if errors.As(err, &in) {
+			e.pointer, e.parameter = in.pointer, in.parameter
+		}
+	}
+	writeError(w, status, idpErrors, e)
+}
+
+func idpBadRequest(w http.ResponseWriter, err error) {
+	idpError(w, http.StatusBadRequest, codeIDPBadRequest, "Bad Request", err)
+}
+
+func idpNotFound(w http.ResponseWriter, id string) {
+	idpError(w, http.StatusNotFound, codeIDPNotFound, "Not Found", &inputError{detail: "No identity provider with id " + id + "."})
+}
+
+// parsePublicKeyPEM decodes one PEM block holding an RSA or ECDSA public key (PKIX "PUBLIC KEY" or PKCS #1
+// "RSA PUBLIC KEY"), the keys Qlik accepts for verifying JWTs signed with RS* or ES* algorithms.
+func parsePublicKeyPEM(s string) (crypto.PublicKey, error) {
+	block, rest := pem.Decode([]byte(strings.TrimSpace(s)))
+	if block == nil {
+		return nil, errors.New("pem is not PEM-encoded")
+	}
+	if len(strings.TrimSpace(string(rest))) > 0 {
+		return nil, errors.New("pem holds more than one PEM block; Qlik keeps one key per identity provider")
+	}
+	switch block.Type {
+	case "PUBLIC KEY":
+		key, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("pem: %w", err)
+		}
+		switch key.(type) {
+		case *rsa.PublicKey, *ecdsa.PublicKey:
+			return key, nil
+		}
+		return nil, fmt.Errorf("pem holds a %T; only RSA and ECDSA keys can verify JWTs here", key)
+	case "RSA PUBLIC KEY":
+		key, err := x509.ParsePKCS1PublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("pem: %w", err)
+		}
+		return key, nil
+	}
+	return nil, fmt.Errorf("pem holds a %q block; a public key is required", block.Type)
+}
+
+type idpCreateRequest struct {
+	Protocol          *string  `json:"protocol"`
+	Provider          *string  `json:"provider"`
+	Description       *string  `json:"description"`
+	TenantIDs         []string `json:"tenantIds"`
+	ClockToleranceSec *int     `json:"clockToleranceSec"`
+	Options           *struct {
+		Issuer     *string `json:"issuer"`
+		StaticKeys []struct {
+			KID *string `json:"kid"`
+			PEM *string `json:"pem"`
+		} `json:"staticKeys"`
+	} `json:"options"`
+}
+
+func validateIDPDescription(d, pointer string) error {
+	if utf8.RuneCountInString(d) > idpDescriptionMaxLength {
+		return &inputError{detail: fmt.Sprintf("description must be at most %d characters long.", idpDescriptionMaxLength), pointer: pointer}
+	}
+	return nil
+}
+
+// parseCreate checks a CreateJWTAuthPayload and returns the IdP it describes.
+func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
+	var idp IdentityProvider
+	switch {
+	case req.Protocol == nil:
+		return idp, &inputError{detail: "protocol is required.", pointer: "/protocol"}
+	case *req.Protocol != "jwtAuth":
+		return idp, &inputError{detail: "protocol " + strconv.Quote(*req.Protocol) + " is not supported by the simulator; use jwtAuth.", pointer: "/protocol"}
+	case req.Provider == nil || *req.Provider != "external":
+		return idp, &inputError{detail: `provider must be "external" for the jwtAuth protocol.`, pointer: "/provider"}
+	case req.Options == nil:
+		return idp, &inputError{detail: "options is required.", pointer: "/options"}
+	case req.Options.Issuer == nil || strings.TrimSpace(*req.Options.Issuer) == "":
+		return idp, &inputError{detail: "options.issuer is required.", pointer: "/options/issuer"}
+	case len(req.Options.StaticKeys) != 1:
+		return idp, &inputError{detail: fmt.Sprintf("options.staticKeys must hold exactly one key (limited to 1 key per identity provider), not %d.", len(req.Options.StaticKeys)), pointer: "/options/staticKeys"}
+	}
+	key := req.Options.StaticKeys[0]
+	if key.KID == nil || strings.TrimSpace(*key.KID) == "" {
+		return idp, &inputError{detail: "options.staticKeys[0].kid is required.", pointer: "/options/staticKeys/0/kid"}
+	}
+	if key.PEM == nil {
+		return idp, &inputError{detail: "options.staticKeys[0].pem is required.", pointer: "/options/staticKeys/0/pem"}
+	}
+	if _, err := parsePublicKeyPEM(*key.PEM); err != nil {
+		return idp, &inputError{detail: "options.staticKeys[0]." + err.Error() + ".", pointer: "/options/staticKeys/0/pem"}
+	}
+	idp.ClockToleranceSec = idpClockToleranceDef
+	if req.ClockToleranceSec != nil {
+		if *req.ClockToleranceSec < 0 || *req.ClockToleranceSec > idpClockToleranceMax {
+			return idp, &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
+		}
+		idp.ClockToleranceSec = *req.ClockToleranceSec
+	}
+	if req.Description != nil {
+		if err := validateIDPDescription(*req.Description, "/description"); err != nil {
+			return idp, err
+		}
+		idp.Description = *req.Description
+	}
+	idp.TenantIDs = []string{api.t.id}
+	if len(req.TenantIDs) > 0 {
+		idp.TenantIDs = slices.Clone(req.TenantIDs)
+	}
+	idp.Protocol, idp.Provider = "jwtAuth", "external"
+	idp.Options = JWTOptions{Issuer: *req.Options.Issuer, StaticKeys: []StaticKey{{KID: *key.KID, PEM: *key.PEM}}}
+	return idp, nil
+}
+
+// sameJWTKey is the uniqueness rule of the simulator: two jwtAuth IdPs with the same issuer and key id would make
+// a token's verification key ambiguous, so the second is refused with 409. Qlik documents no such rule [INF].
+func sameJWTKey(a, b IdentityProvider) bool {
+	return a.Options.Issuer == b.Options.Issuer && len(a.Options.StaticKeys) == 1 && len(b.Options.StaticKeys) == 1 &&
+		a.Options.StaticKeys[0].KID == b.Options.StaticKeys[0].KID
+}
+
+func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
+	var req idpCreateRequest
+	if err := decodeJSON(r, &req); err != nil {
+		idpBadRequest(w, err)
+		return
+	}
+	idp, err := api.parseCreate(req)
+	if err != nil {
+		idpBadRequest(w, err)
+		return
+	}
+	if !slices.Contains(idp.TenantIDs, api.t.id) {
+		idpError(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
+			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
+		return
+	}
+	now := time.Now()
+	idp.ID = newObjectID()
+	idp.Active = true
+	idp.Created = formatTime(now)
+	idp.LastUpdated = idp.Created
+	err = api.t.idps.insert(idp.ID, idp, now.Add(api.s.opts.VisibilityDelay), func(existing IdentityProvider) bool {
+		return sameJWTKey(idp, existing)
+	})
+	if err != nil {
+		idpError(w, http.StatusConflict, codeIDPConflict, "Conflict",
+			&inputError{detail: fmt.Sprintf("An identity provider for issuer %q with key id %q already exists.", idp.Options.Issuer, idp.Options.StaticKeys[0].KID)})
+		return
+	}
+	writeJSON(w, http.StatusCreated, idp)
+}
+
+func (api *idpAPI) get(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	idp, ok := api.t.idps.get(id, time.Now(), false)
+	if !ok {
+		idpNotFound(w, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, idp)
+}
+
+// parseIDPPatch accepts only what PatchJWTAuthPayload allows: replace /description with a string.
+func parseIDPPatch(r *http.Request) (string, error) {
+	var ops []struct {
+		Op    *string         `json:"op"`
+		Path  *string         `json:"path"`
+		Value json.RawMessage `json:"value"`
+	}
+	if err := decodeJSON(r, &ops); err != nil {
+		return "", err
+	}
+	if len(ops) == 0 {
+		return "", &inputError{detail: "The patch document must hold at least one operation."}
+	}
+	var desc string
+	for i, op := range ops {
+		at := "/" + strconv.Itoa(i)
+		switch {
+		case op.Op == nil || *op.Op != "replace":
+			return "", &inputError{detail: "Only the replace operation is supported for a jwtAuth identity provider.", pointer: at + "/op"}
+		case op.Path == nil || *op.Path != "/description":
+			p := ""
+			if op.Path != nil {
+				p = *op.Path
+			}
+			return "", &inputError{detail: "path " + strconv.Quote(p) + " cannot be patched on a jwtAuth identity provider; only /description can.", pointer: at + "/path"}
+		}
+		if err := json.Unmarshal(op.Value, &desc); err != nil {
+			return "", &inputError{detail: "value must be a string for /description.", pointer: at + "/value"}
+		}
+		if err := validateIDPDescription(desc, at+"/value"); err != nil {
+			return "", err
+		}
+	}
+	return desc, nil
+}
+
+func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	now := time.Now()
+	if _, ok := api.t.idps.get(id, now, false); !ok {
+		idpNotFound(w, id)
+		return
+	}
+	desc, err := parseIDPPatch(r)
+	if err != nil {
+		idpBadRequest(w, err)
+		return
+	}
+	_, err = api.t.idps.update(id, now, false, func(cur IdentityProvider) (IdentityProvider, error) {
+		cur.Description = desc
+		cur.LastUpdated = formatTime(now)
+		return cur, nil
+	}, nil)
+	if errors.Is(err, ErrNotFound) {
+		idpNotFound(w, id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+var errInteractiveIDP = errors.New("interactive identity provider")
+
+func (api *idpAPI) delete(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	err := api.t.idps.remove(id, time.Now(), false, func(cur IdentityProvider) error {
+		if cur.Interactive {
+			return errInteractiveIDP
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, errInteractiveIDP):
+		idpBadRequest(w, &inputError{detail: "The interactive IdP for the tenant can't be deleted."})
+	case err != nil:
+		idpNotFound(w, id)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// seedInteractiveIdentityProvider gives a new tenant the interactive identity provider every Qlik Cloud tenant
+// has: the Qlik account login.
+func (t *tenantState) seedInteractiveIdentityProvider() {
+	now := formatTime(time.Now())
+	idp := IdentityProvider{
+		ID: newObjectID(), Active: true, Interactive: true, Protocol: "OIDC", Provider: "qlik",
+		Description: "Qlik Account", TenantIDs: []string{t.id}, ClockToleranceSec: idpClockToleranceDef,
+		Created: now, LastUpdated: now,
+	}
+	_ = t.idps.insert(idp.ID, idp, time.Time{}, nil) // a fresh collection with a fresh id cannot conflict
+}
+
+type idpList struct {
+	Data  []IdentityProvider `json:"data"`
+	Links listLinks          `json:"links"`
+}
+
+func idpSortKey(it stored[IdentityProvider]) []string {
+	return []string{fmt.Sprintf("%020d", it.Seq), it.ID}
+}
+
+const idpSortName = "created"
+
+func (api *idpAPI) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit := idpListLimitDefault
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > listLimitMax {
+			idpBadRequest(w, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"})
+			return
+		}
+		limit = n
+	}
+	var cur *cursor
+	for _, param := range []string{"next", "prev"} {
+		v := q.Get(param)
+		if v == "" {
+			continue
+		}
+		c, err := api.s.decodeCursor(v)
+		if err != nil || cur != nil || c.Prev != (param == "prev") || c.Sort != idpSortName {
+			idpBadRequest(w, &inputError{detail: "The " + param + " cursor is invalid; follow the links returned by the API.", parameter: param})
+			return
+		}
+		cur = &c
+	}
+	var active *bool
+	if v := q.Get("active"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			idpBadRequest(w, &inputError{detail: "active must be true or false.", parameter: "active"})
+			return
+		}
+		active = &b
+	}
+	var items []stored[IdentityProvider]
+	for _, it := range api.t.idps.list(time.Now(), false) {
+		if active == nil || it.Val.Active == *active {
+			items = append(items, it)
+		}
+	}
+	pg := paginate(items, idpSortKey, false, idpSortName, cur, limit)
+	resp := idpList{Data: make([]IdentityProvider, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev)}
+	for _, it := range pg.items {
+		resp.Data = append(resp.Data, it.Val)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// JWTVerificationKey is what a JWT login needs from the identity provider that issued a token.
+type JWTVerificationKey struct {
+	IdentityProviderID string
+	PublicKey          crypto.PublicKey
+	// ClockTolerance is the IdP's allowance for clock skew when checking iat, nbf and exp.
+	ClockTolerance time.Duration
+}
+
+// jwtVerificationKey finds the active jwtAuth identity provider of the tenant whose issuer and key id match a
+// token's iss claim and kid header, and returns its public key. A /login/jwt-session handler calls it before
+// verifying the token's signature. It reports ErrNotFound when no IdP matches.
+func (t *tenantState) jwtVerificationKey(issuer, kid string) (JWTVerificationKey, error) {
+	for _, it := range t.idps.list(time.Now(), false) {
+		idp := it.Val
+		if !idp.Active || idp.Protocol != "jwtAuth" || idp.Options.Issuer != issuer || !slices.Contains(idp.TenantIDs, t.id) {
+			continue
+		}
+		for _, k := range idp.Options.StaticKeys {
+			if k.KID != kid {
+				continue
+			}
+			key, err := parsePublicKeyPEM(k.PEM)
+			if err != nil {
+				return JWTVerificationKey{}, fmt.Errorf("qliksim: identity provider %s: %w", idp.ID, err)
+			}
+			return JWTVerificationKey{
+				IdentityProviderID: idp.ID,
+				PublicKey:          key,
+				ClockTolerance:     time.Duration(idp.ClockToleranceSec) * time.Second,
+			}, nil
+		}
+	}
+	return JWTVerificationKey{}, fmt.Errorf("%w: no active jwtAuth identity provider for issuer %q and key id %q", ErrNotFound, issuer, kid)
+}
+
+// IdentityProviders returns the identity providers of the tenant on hostname, including ones not yet visible
+// through the API, in creation order: first the tenant's interactive identity provider, then the jwtAuth ones.
+func (s *Server) IdentityProviders(hostname string) []IdentityProvider {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	all := t.idps.list(time.Now(), true)
+	out := make([]IdentityProvider, 0, len(all))
+	for _, it := range all {
+		out = append(out, it.Val)
+	}
+	return out
+}
+
+// EditIdentityProvider changes an identity provider out of band, as the management console can, and bumps its
+// lastUpdated. fn may change Description, Active, ClockToleranceSec and Options (issuer and key), which the API
+// itself cannot; the id, protocol and provider are restored.
+func (s *Server) EditIdentityProvider(hostname, id string, fn func(*IdentityProvider)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.idps.update(id, now, true, func(cur IdentityProvider) (IdentityProvider, error) {
+		if cur.Protocol != "jwtAuth" {
+			return cur, errors.New("qliksim: EditIdentityProvider edits jwtAuth identity providers only")
+		}
+		edited := cur
+		edited.Options.StaticKeys = slices.Clone(cur.Options.StaticKeys)
+		fn(&edited)
+		edited.ID, edited.Protocol, edited.Provider = cur.ID, cur.Protocol, cur.Provider
+		if len(edited.Options.StaticKeys) != 1 {
+			return cur, errors.New("qliksim: EditIdentityProvider: a jwtAuth identity provider holds exactly one key")
+		}
+		if _, err := parsePublicKeyPEM(edited.Options.StaticKeys[0].PEM); err != nil {
+			return cur, fmt.Errorf("qliksim: EditIdentityProvider: %w", err)
+		}
+		edited.LastUpdated = formatTime(now)
+		return edited, nil
+	}, func(updated, other IdentityProvider) bool { return sameJWTKey(updated, other) })
+	return err
+}
+
+// DeleteIdentityProvider deletes an identity provider out of band, even the interactive one.
+func (s *Server) DeleteIdentityProvider(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return t.idps.remove(id, time.Now(), true, nil)
+}
