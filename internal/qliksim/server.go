@@ -149,7 +149,7 @@ type tenantState struct {
 	infoMu sync.Mutex
 	info   tenantInfo
 
-	spaces *collection[spaceRecord]
+	spaces          *collection[spaceRecord]
 	apps            *collection[appRecord]
 	temp            *collection[tempContent]
 	access          *accessState
@@ -380,10 +380,10 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		dc = s.opts.Datacenter
 	}
 	t := &tenantState{
-		id:        newTenantID(),
-		botUserID: newObjectID(),
-		users:     map[string]bool{},
-		spaces:    newCollection[spaceRecord](),
+		id:              newTenantID(),
+		botUserID:       newObjectID(),
+		users:           map[string]bool{},
+		spaces:          newCollection[spaceRecord](),
 		apps:            newCollection[appRecord](),
 		temp:            newCollection[tempContent](),
 		idps:            newCollection[IdentityProvider](),
