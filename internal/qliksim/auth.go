@@ -16,6 +16,9 @@ type caller struct {
 	userID string
 	// clientID is set when the caller authenticated with an OAuth token.
 	clientID string
+	// session is set when the caller authenticated with the session cookie of a JWT login; csrfOK tells
+	// whether the request carried the session's CSRF token.
+	session, csrfOK bool
 }
 
 // id is the identity used for audit and rate limiting: Qlik limits per user, and on the register host the only
@@ -111,12 +114,12 @@ func bearer(r *http.Request) string {
 	return strings.TrimSpace(tok)
 }
 
-// authenticate resolves the bearer credential of a request on h: the API key (home tenant only) or a token
-// minted on h that has not expired.
+// authenticate resolves the credential of a request on h: the API key (home tenant only), a token minted on h
+// that has not expired, or the session cookie of a JWT login on h.
 func (s *Server) authenticate(h *host, r *http.Request) *caller {
 	tok := bearer(r)
 	if tok == "" {
-		return nil
+		return s.sessionCaller(h, r)
 	}
 	if t := h.tenant; t != nil && t.apiKey != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(t.apiKey)) == 1 {
 		return &caller{userID: t.adminUserID}

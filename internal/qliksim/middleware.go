@@ -187,9 +187,16 @@ func (s *Server) dispatch(h *host, w http.ResponseWriter, r *http.Request, route
 		})
 		return
 	}
-	if who == nil && !isOAuthRoute(route) {
+	if who == nil && !isPublicRoute(route) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="qliksim"`)
 		gatewayError(w, http.StatusUnauthorized, "A valid bearer token (API key or OAuth access token for this host) is required.")
+		return
+	}
+	if who != nil && who.session && isWrite(r.Method) && !who.csrfOK {
+		writeError(w, http.StatusForbidden, gatewayErrors, apiError{
+			code: "CSRF-TOKEN-2", title: "Invalid CSRF token",
+			detail: "Calls that change something with a session cookie must send the " + CSRFCookie + " cookie's value in the " + csrfHeader + " header.",
+		})
 		return
 	}
 	if s.opts.EnforceRateLimits {

@@ -156,6 +156,7 @@ type tenantState struct {
 	idps            *collection[IdentityProvider]
 	webIntegrations *collection[WebIntegration]
 	cspOrigins      *collection[CSPEntry]
+	sessions        *sessionStore
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -389,6 +390,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		idps:            newCollection[IdentityProvider](),
 		webIntegrations: newCollection[WebIntegration](),
 		cspOrigins:      newCollection[CSPEntry](),
+		sessions:        newSessionStore(),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -428,6 +430,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerIdentityProviderRoutes(h)
 	s.registerWebIntegrationRoutes(h)
 	s.registerCSPOriginRoutes(h)
+	s.registerLoginRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
