@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -63,4 +66,20 @@ func statusHint(err error) string {
 		return "Qlik Cloud kept answering 429 after every retry: raise max_retries, or lower Terraform's -parallelism."
 	}
 	return ""
+}
+
+// readFound is the common tail of a Read: it reports whether the object was found. A 404 removes the
+// resource from state, so the next plan shows it will be created again; any other error becomes a
+// diagnostic. what names the object in messages ("space", "CSP origin").
+func readFound(ctx context.Context, err error, what, id string, resp *resource.ReadResponse) bool {
+	switch {
+	case errors.Is(err, qlik.ErrNotFound):
+		tflog.Debug(ctx, what+" not found, removing it from state", map[string]any{"id": id})
+		resp.State.RemoveResource(ctx)
+		return false
+	case err != nil:
+		addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		return false
+	}
+	return true
 }

@@ -276,13 +276,7 @@ func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	app, err := c.GetApp(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "app copy not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read app copy", err, "")
+	if !readFound(ctx, err, "app copy", state.ID.ValueString(), resp) {
 		return
 	}
 	state.fromAPI(app)

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -158,13 +157,7 @@ func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	e, err := c.GetCSPOrigin(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "CSP origin not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read CSP origin", err, "")
+	if !readFound(ctx, err, "CSP origin", state.ID.ValueString(), resp) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, e)...)

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -178,13 +177,7 @@ func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.Rea
 		return
 	}
 	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "identity provider not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read JWT identity provider", err, "")
+	if !readFound(ctx, err, "JWT identity provider", state.ID.ValueString(), resp) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(idp)...)

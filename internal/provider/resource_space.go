@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -153,13 +152,7 @@ func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 
 	space, err := c.GetSpace(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "space not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read space", err, "")
+	if !readFound(ctx, err, "space", state.ID.ValueString(), resp) {
 		return
 	}
 	state.fromAPI(space)

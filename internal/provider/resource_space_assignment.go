@@ -227,14 +227,8 @@ func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	a, err := c.GetSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		// The assignment, or its whole space, is gone.
-		tflog.Debug(ctx, "space assignment not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read space assignment", err, "")
+	// A 404 means the assignment, or its whole space, is gone.
+	if !readFound(ctx, err, "space assignment", state.ID.ValueString(), resp) {
 		return
 	}
 	state.fromAPI(a)

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -145,13 +144,7 @@ func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	wi, err := c.GetWebIntegration(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "web integration not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read web integration", err, "")
+	if !readFound(ctx, err, "web integration", state.ID.ValueString(), resp) {
 		return
 	}
 	resp.Diagnostics.Append(state.fromAPI(ctx, wi)...)
