@@ -239,6 +239,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewJWTIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
+		NewLoadScriptResource,
 	}
 }
 
