@@ -240,6 +240,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
+		NewDataConnectionResource,
+		NewReloadResource,
 	}
 }
 
