@@ -30,6 +30,9 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 	},
 	"resources/qlik_app_copy":    func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 	"resources/qlik_app_publish": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"resources/qlik_load_script": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"resources/qlik_reload":      func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
+	"app-pipeline":               func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 	"data-sources/qlik_group": func(_ *testing.T, e *testEnv) {
 		e.identityUser(e.sim.Home().Hostname, "idp|support-lead", "acme-support")
 	},
@@ -43,7 +46,13 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 var exampleVars = map[string]func(e *testEnv) []string{
 	"resources/qlik_tenant": tenantExampleVars,
 	"multi-tenant":          tenantExampleVars,
+	"resources/qlik_data_connection": func(*testEnv) []string {
+		return []string{"-var", "orders_db_password=" + exampleDBPassword}
+	},
 }
+
+// exampleDBPassword is the database password the data connection example is applied with.
+const exampleDBPassword = "example-Passw0rd"
 
 func tenantExampleVars(e *testEnv) []string {
 	return []string{"-var", "license_key=" + e.sim.LicenseKey(), "-var", "deletion_protection=false"}
@@ -259,6 +268,68 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			t.Errorf("sales_app_id = %q: %+v; want one copy named Sales in a space besides the template", id, a.Attributes)
 		}
 	},
+	"resources/qlik_load_script": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		apps := e.sim.Apps(home)
+		if len(apps) != 2 {
+			t.Fatalf("the tenant holds %d apps, want the template and its copy", len(apps))
+		}
+		versions, err := e.sim.Scripts(home, apps[1].Attributes.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cur := versions[len(versions)-1]
+		var sum string
+		decodeOutput(t, outputs, "sales_script_sha256", &sum)
+		if !strings.Contains(cur.Script, "LIB CONNECT TO 'Acme:orders-db';") || !strings.Contains(cur.Script, "customer_id = 'acme'") ||
+			cur.VersionMessage != "Acme orders since 2024" || sum != sha256Hex(strings.TrimRight(cur.Script, "\n")) {
+			t.Errorf("current script %+v, sha256 output %s", cur, sum)
+		}
+	},
+	"resources/qlik_data_connection": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "orders_connection_id", &id)
+		dc, ok := e.sim.DataConnectionByID(e.sim.Home().Hostname, id)
+		if !ok || dc.QName != "orders-db" || dc.Password != exampleDBPassword || dc.Username != "qlik_loader" || dc.Space == "" {
+			t.Errorf("orders_connection_id = %q: %+v", id, dc)
+		}
+	},
+	"resources/qlik_reload": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var out struct{ ID, Status string }
+		decodeOutput(t, outputs, "sales_reload", &out)
+		r, ok := e.sim.ReloadByID(e.sim.Home().Hostname, out.ID)
+		if !ok || out.Status != "SUCCEEDED" || r.Status != qliksim.ReloadSucceeded || r.Variables["vRegion"] != "EMEA" || !strings.Contains(r.Script, "$(vRegion), 100") {
+			t.Errorf("sales_reload = %+v; simulator: %+v", out, r)
+		}
+	},
+	"app-pipeline": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		var published map[string]string
+		var reloads map[string]struct{ ID, Status string }
+		decodeOutput(t, outputs, "published_apps", &published)
+		decodeOutput(t, outputs, "reloads", &reloads)
+		hosts := map[string]string{"acme": "orders.acme.internal", "globex": "db.globex.internal"}
+		if len(published) != 2 || len(reloads) != 2 {
+			t.Fatalf("published_apps = %v, reloads = %v", published, reloads)
+		}
+		for k, host := range hosts {
+			r, ok := e.sim.ReloadByID(home, reloads[k].ID)
+			if !ok || r.Status != qliksim.ReloadSucceeded || !strings.Contains(r.Script, "LIB CONNECT TO '") {
+				t.Errorf("%s: reload %+v", k, r)
+			}
+			pub, ok := e.sim.App(home, published[k])
+			if !ok || pub.Attributes.OriginAppID != r.AppID || pub.Attributes.PublishTime == "" {
+				t.Errorf("%s: published app %+v is not published from the reloaded app %s", k, pub.Attributes, r.AppID)
+			}
+			var conn bool
+			for _, dc := range e.sim.DataConnections(home) {
+				conn = conn || strings.Contains(dc.QConnectStatement, "host="+host+";")
+			}
+			if !conn {
+				t.Errorf("%s: no data connection points at %s", k, host)
+			}
+		}
+	},
 	"resources/qlik_app_publish": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
 		var id string
 		decodeOutput(t, outputs, "published_app_id", &id)
@@ -356,8 +427,8 @@ func (e *testEnv) exampleDir(t *testing.T, src string) string {
 	}
 	var all strings.Builder
 	for _, f := range entries {
-		// Examples may read files beside them, such as a public key in PEM.
-		if f.IsDir() || (!isExampleFile(f.Name()) && filepath.Ext(f.Name()) != ".pem") {
+		// Examples may read files beside them, such as a public key in PEM or a script template.
+		if f.IsDir() || (!isExampleFile(f.Name()) && filepath.Ext(f.Name()) != ".pem" && filepath.Ext(f.Name()) != ".tftpl") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(src, f.Name()))

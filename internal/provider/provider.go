@@ -239,6 +239,9 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewJWTIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
+		NewLoadScriptResource,
+		NewDataConnectionResource,
+		NewReloadResource,
 	}
 }
 

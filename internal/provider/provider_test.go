@@ -78,6 +78,8 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 		"qlik": providerserver.NewProtocol6WithError(provider.New("test", provider.WithClientConfig(func(c *qlik.Config) {
 			c.RetryWaitMin = 10 * time.Millisecond
 			c.RetryWaitMax = 200 * time.Millisecond
+			c.PollWaitMin = 20 * time.Millisecond
+			c.PollWaitMax = 200 * time.Millisecond
 		}))()),
 	}
 }

@@ -159,3 +159,18 @@ func (c *tfCLI) destroy(vars ...string) {
 	c.t.Helper()
 	c.mustRun(append([]string{"destroy", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
 }
+
+// start launches terraform without waiting for it, for tests that interrupt a run; the caller waits on the
+// command. Output goes to the returned buffer.
+func (c *tfCLI) start(args ...string) (*exec.Cmd, *bytes.Buffer) {
+	c.t.Helper()
+	cmd := exec.CommandContext(c.t.Context(), terraformPath(), args...)
+	cmd.Dir = c.dir
+	cmd.Env = c.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		c.t.Fatalf("terraform %v: %v", args, err)
+	}
+	return cmd, &out
+}

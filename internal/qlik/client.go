@@ -30,6 +30,8 @@ const (
 	defaultRetryWaitMin   = time.Second
 	defaultRetryWaitMax   = 30 * time.Second
 	defaultRequestTimeout = 2 * time.Minute
+	defaultPollWaitMin    = time.Second
+	defaultPollWaitMax    = 15 * time.Second
 	defaultUserAgent      = "terraform-provider-qlik"
 
 	// apiVersion is sent as qlik-api-version on every request. It selects which
@@ -82,6 +84,11 @@ type Config struct {
 	// (defaults 1s and 30s). A Retry-After header on 429/503 takes precedence.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
+
+	// PollWaitMin and PollWaitMax bound the waits between polls of long-running work such as a reload
+	// (defaults 1s and 15s); each wait is jittered.
+	PollWaitMin time.Duration
+	PollWaitMax time.Duration
 
 	// RequestTimeout bounds one attempt (connect, send, read); zero selects 2m.
 	RequestTimeout time.Duration
@@ -183,6 +190,18 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.PollWaitMin < 0 || cfg.PollWaitMax < 0 {
+		return nil, errors.New("qlik: poll waits must not be negative")
+	}
+	if cfg.PollWaitMin == 0 {
+		cfg.PollWaitMin = defaultPollWaitMin
+	}
+	if cfg.PollWaitMax == 0 {
+		cfg.PollWaitMax = defaultPollWaitMax
+	}
+	if cfg.PollWaitMax < cfg.PollWaitMin {
+		cfg.PollWaitMax = cfg.PollWaitMin
 	}
 	if cfg.VisibilityGrace == 0 {
 		cfg.VisibilityGrace = defaultVisibilityGrace

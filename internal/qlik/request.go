@@ -88,6 +88,9 @@ type callInfo struct {
 	// means that attempt did the work (see do).
 	sawAmbiguous bool
 	lastErr      error
+	// pendingReload marks the last answer as POST /reloads's "a reload is already pending" 429, which is not a
+	// rate limit: it neither pauses the tier nor is retried here (CreateReload waits for the pending reload).
+	pendingReload bool
 }
 
 type callKey struct{}
@@ -357,7 +360,7 @@ func (c *core) checkRetry(ci *callInfo) retryablehttp.CheckRetry {
 		}
 		switch resp.StatusCode {
 		case http.StatusTooManyRequests:
-			return true, nil
+			return !ci.pendingReload, nil
 		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			return ci.idempotent, nil
 		}
@@ -573,7 +576,8 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 	}
 	traceID := traceIDOf(errBody)
 
-	if resp.StatusCode == http.StatusTooManyRequests {
+	ci.pendingReload = isPendingReloadResponse(ci.method, ci.path, resp.StatusCode, resp.Header, errBody)
+	if resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
 		wait, ok := parseRetryAfter(resp.Header, c.now())
 		if !ok {
 			wait = c.cfg.RetryWaitMin

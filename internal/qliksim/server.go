@@ -59,6 +59,10 @@ type Options struct {
 	// document which one applies).
 	SpaceNamesUniquePerType bool
 
+	// ReloadDuration is how long a reload stays RELOADING unless SetReloadBehaviour says otherwise for its app;
+	// 0 selects DefaultReloadDuration.
+	ReloadDuration time.Duration
+
 	// Logger, when set, receives one line per request and the HTTP servers' own error log.
 	Logger *slog.Logger
 	// MaxAuditEntries bounds the audit log: once it holds twice this many entries the oldest are dropped down to
@@ -157,6 +161,9 @@ type tenantState struct {
 	webIntegrations *collection[WebIntegration]
 	cspOrigins      *collection[CSPEntry]
 	sessions        *sessionStore
+	scripts         *scriptStore
+	reloads         *reloadStore
+	dataConns       *collection[dataConnRecord]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -268,8 +275,8 @@ func (o Options) validate() error {
 	if o.HomePort != 0 && o.HomePort == o.RegisterPort {
 		return errors.New("qliksim: HomePort and RegisterPort must differ")
 	}
-	if o.Latency < 0 || o.TokenTTL < 0 || o.VisibilityDelay < 0 {
-		return errors.New("qliksim: Latency, TokenTTL and VisibilityDelay must not be negative")
+	if o.Latency < 0 || o.TokenTTL < 0 || o.VisibilityDelay < 0 || o.ReloadDuration < 0 {
+		return errors.New("qliksim: Latency, TokenTTL, VisibilityDelay and ReloadDuration must not be negative")
 	}
 	if err := o.Faults.validate(); err != nil {
 		return err
@@ -391,6 +398,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		webIntegrations: newCollection[WebIntegration](),
 		cspOrigins:      newCollection[CSPEntry](),
 		sessions:        newSessionStore(),
+		scripts:         newScriptStore(),
+		reloads:         newReloadStore(),
+		dataConns:       newCollection[dataConnRecord](),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -431,6 +441,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerWebIntegrationRoutes(h)
 	s.registerCSPOriginRoutes(h)
 	s.registerLoginRoutes(h)
+	s.registerScriptsRoutes(h)
+	s.registerReloadsRoutes(h)
+	s.registerDataConnectionRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err

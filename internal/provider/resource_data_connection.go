@@ -1,0 +1,277 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*dataConnectionResource)(nil)
+	_ resource.ResourceWithImportState = (*dataConnectionResource)(nil)
+)
+
+// NewDataConnectionResource is the qlik_data_connection constructor.
+func NewDataConnectionResource() resource.Resource { return &dataConnectionResource{} }
+
+type dataConnectionResource struct {
+	client *qlik.Client
+}
+
+type dataConnectionResourceModel struct {
+	ID                types.String `tfsdk:"id"`
+	TenantHostname    types.String `tfsdk:"tenant_hostname"`
+	Name              types.String `tfsdk:"name"`
+	Type              types.String `tfsdk:"type"`
+	Connector         types.String `tfsdk:"connector"`
+	ConnectionString  types.String `tfsdk:"connection_string"`
+	SpaceID           types.String `tfsdk:"space_id"`
+	Username          types.String `tfsdk:"username"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	OwnerID           types.String `tfsdk:"owner_id"`
+	Created           types.String `tfsdk:"created"`
+}
+
+func (r *dataConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_data_connection"
+}
+
+func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A data connection, typically one per customer database, that load scripts use with " +
+			"`LIB CONNECT TO 'space:name'`. The password is write-only: it is sent to Qlik but never stored in " +
+			"the plan or the state; bump `password_wo_version` to send a new one. Qlik does not return the " +
+			"credentials, so `username` and the password are not checked for drift; name, connection string, " +
+			"type and space are.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the data connection (`qID`, a UUID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the connection, unique within its space. Scripts refer to it by " +
+					"this name. A change renames it in place (scripts using the old name must follow).",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Data source id (`datasourceID`), for example `postgres`, `sqlserver`, " +
+					"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"connector": schema.StringAttribute{
+				MarkdownDescription: "Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` " +
+					"for the ODBC databases. A change replaces the connection.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"connection_string": schema.StringAttribute{
+				MarkdownDescription: "Connection string (`qConnectStatement`), for example " +
+					"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. " +
+					"Do not put secrets here: it is stored in the state and shown in plans. A change updates in place.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"space_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the space the connection belongs to; omit it for the caller's " +
+					"personal space. A change replaces the connection.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"username": schema.StringAttribute{
+				MarkdownDescription: "User name the connection logs on with. Qlik does not return it, so it is " +
+					"kept as configured and not checked for drift. A change updates in place.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password_wo": schema.StringAttribute{
+				MarkdownDescription: "Password of `username`. Write-only (Terraform 1.11 or later): sent on " +
+					"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
+				Optional:   true,
+				Sensitive:  true,
+				WriteOnly:  true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "Version of `password_wo`, stored in the state. Change it (for example " +
+					"increment it) to send the current `password_wo` to Qlik; the update happens in place.",
+				Optional: true,
+			},
+			"owner_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the user who created the connection.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"created": schema.StringAttribute{
+				MarkdownDescription: "Creation time (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *dataConnectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *dataConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan dataConnectionResourceModel
+	var password types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	dc, err := c.CreateDataConnection(ctx, qlik.DataConnectionCreateRequest{
+		Name:             plan.Name.ValueString(),
+		Type:             plan.Connector.ValueString(),
+		DatasourceID:     plan.Type.ValueString(),
+		ConnectStatement: plan.ConnectionString.ValueString(),
+		SpaceID:          plan.SpaceID.ValueString(),
+		Username:         plan.Username.ValueStringPointer(),
+		Password:         password.ValueStringPointer(),
+	})
+	if err != nil {
+		dataConnectionError(&resp.Diagnostics, "Unable to create data connection", err)
+		return
+	}
+	plan.fromAPI(dc)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *dataConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state dataConnectionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	dc, err := c.GetDataConnection(ctx, state.ID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "data connection not found, removing it from state", map[string]any{"id": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read data connection", err, "")
+		return
+	}
+	state.fromAPI(dc)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *dataConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state dataConnectionResourceModel
+	var password types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var u qlik.DataConnectionUpdate
+	if !plan.Name.Equal(state.Name) {
+		u.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.ConnectionString.Equal(state.ConnectionString) {
+		u.ConnectStatement = plan.ConnectionString.ValueStringPointer()
+	}
+	if !plan.Username.Equal(state.Username) {
+		empty := ""
+		u.Username = &empty
+		if !plan.Username.IsNull() {
+			u.Username = plan.Username.ValueStringPointer()
+		}
+	}
+	if !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) && !password.IsNull() {
+		u.Password = password.ValueStringPointer()
+	}
+	id := state.ID.ValueString()
+	if err := c.UpdateDataConnection(ctx, id, u); err != nil {
+		dataConnectionError(&resp.Diagnostics, "Unable to update data connection", err)
+		return
+	}
+	dc, err := c.GetDataConnection(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read data connection", err, "")
+		return
+	}
+	plan.fromAPI(dc)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *dataConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state dataConnectionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := c.DeleteDataConnection(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Unable to delete data connection", err, "")
+	}
+}
+
+func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	hostname, ids, err := parseImportID(req.ID, "data_connection_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+}
+
+// dataConnectionError points a name conflict at the name.
+func dataConnectionError(diags *diag.Diagnostics, summary string, err error) {
+	if errors.Is(err, qlik.ErrConflict) {
+		addAttributeAPIError(diags, path.Root("name"), summary, err, "Another data connection in this space already has this name: choose another name or import that connection.")
+		return
+	}
+	addAPIError(diags, summary, err, "")
+}
+
+// fromAPI maps the readable fields. username and the password are not returned by Qlik and stay as they are.
+func (m *dataConnectionResourceModel) fromAPI(dc *qlik.DataConnection) {
+	m.ID = types.StringValue(dc.ID)
+	m.Name = types.StringValue(dc.Name)
+	m.Type = types.StringValue(dc.DatasourceID)
+	m.Connector = types.StringValue(dc.Type)
+	m.ConnectionString = types.StringValue(dc.ConnectStatement)
+	m.SpaceID = types.StringNull()
+	if dc.SpaceID != "" {
+		m.SpaceID = types.StringValue(dc.SpaceID)
+	}
+	m.OwnerID = types.StringValue(dc.OwnerID)
+	m.Created = types.StringValue(dc.Created)
+	m.PasswordWO = types.StringNull()
+}

@@ -1,0 +1,215 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+type dataConnConfig struct {
+	name, typ, conn, password string
+	version                   int
+}
+
+func (c dataConnConfig) hcl(provider string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_space" "a" {
+  name = "Customer A"
+  type = "shared"
+}
+
+resource "qlik_data_connection" "test" {
+  name                = %[1]q
+  type                = %[2]q
+  connector           = "QvOdbcConnectorPackage.exe"
+  connection_string   = %[3]q
+  space_id            = qlik_space.a.id
+  username            = "loader"
+  password_wo         = %[4]q
+  password_wo_version = %[5]d
+}
+`, c.name, c.typ, c.conn, c.password, c.version)
+}
+
+// noSecretInState fails when a secret appears anywhere in the state.
+func noSecretInState(secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("%s.%s holds the password", addr, k)
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccDataConnection_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id, firstID string
+	stored := func(name, conn, password string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			dcs := e.sim.DataConnections(home.Hostname)
+			if len(dcs) != 1 {
+				return fmt.Errorf("%d data connections, want 1", len(dcs))
+			}
+			dc := dcs[0]
+			if dc.QID != id || dc.QName != name || dc.QConnectStatement != conn || dc.Password != password || dc.Username != "loader" {
+				return fmt.Errorf("stored %+v, want %s %q %q with the password %q", dc, id, name, conn, password)
+			}
+			return nil
+		}
+	}
+	c := dataConnConfig{name: "orders", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-a;database=orders\"", password: "s3cret-1", version: 1}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.DataConnections(home.Hostname)); n != 0 {
+				return fmt.Errorf("%d data connections after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: c.hcl(e.oauthProvider()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("type"), knownvalue.StringExact("postgres")),
+					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
+					statecheck.CompareValuePairs("qlik_data_connection.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_data_connection.test", &id),
+					func(*terraform.State) error { firstID = id; return nil },
+					stored(c.name, c.conn, "s3cret-1"),
+					noSecretInState("s3cret-1"),
+				),
+			},
+			{
+				ResourceName:            "qlik_data_connection.test",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"username", "password_wo_version"},
+			},
+			{
+				// Rename, new connection string and a new password: all in place.
+				Config: dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
+					noSecretInState("s3cret-2"),
+				),
+			},
+			{
+				// A rename in the Qlik UI shows as an update that renames it back.
+				PreConfig: func() {
+					if err := e.sim.EditDataConnection(home.Hostname, id, func(dc *qliksim.DataConnection) { dc.QName = "renamed" }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
+			},
+			{
+				// Another data source type replaces the connection.
+				Config: dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_data_connection.test", &id),
+					func(*terraform.State) error {
+						if id == firstID {
+							return fmt.Errorf("the connection kept its id %s across a replace", id)
+						}
+						return nil
+					},
+					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteDataConnection(home.Hostname, id); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionCreate)},
+				},
+			},
+		},
+	})
+}
+
+func TestAccDataConnection_conflictAndValidation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	cfg := e.oauthProvider() + `
+resource "qlik_space" "a" {
+  name = "Customer A"
+  type = "shared"
+}
+
+resource "qlik_data_connection" "one" {
+  name              = "orders"
+  type              = "postgres"
+  connector         = "QvOdbcConnectorPackage.exe"
+  connection_string = "CONNECT 1"
+  space_id          = qlik_space.a.id
+}
+
+resource "qlik_data_connection" "two" {
+  name              = "orders"
+  type              = "postgres"
+  connector         = "QvOdbcConnectorPackage.exe"
+  connection_string = "CONNECT 2"
+  space_id          = qlik_space.a.id
+  depends_on        = [qlik_data_connection.one]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.oauthProvider() + `
+resource "qlik_data_connection" "bad" {
+  name              = "orders"
+  type              = "postgres"
+  connector         = "QvOdbcConnectorPackage.exe"
+  connection_string = "CONNECT"
+  password_wo       = "x"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`password_wo_version`),
+			},
+			{
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Unable to create data connection.*HTTP 409.*already has this name`),
+			},
+		},
+	})
+}

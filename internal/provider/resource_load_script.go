@@ -1,0 +1,207 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*loadScriptResource)(nil)
+	_ resource.ResourceWithImportState = (*loadScriptResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*loadScriptResource)(nil)
+)
+
+// NewLoadScriptResource is the qlik_load_script constructor.
+func NewLoadScriptResource() resource.Resource { return &loadScriptResource{} }
+
+type loadScriptResource struct {
+	client *qlik.Client
+}
+
+type loadScriptResourceModel struct {
+	ID             types.String    `tfsdk:"id"`
+	TenantHostname types.String    `tfsdk:"tenant_hostname"`
+	AppID          types.String    `tfsdk:"app_id"`
+	Script         loadScriptValue `tfsdk:"script"`
+	VersionMessage types.String    `tfsdk:"version_message"`
+	ScriptSHA256   types.String    `tfsdk:"script_sha256"`
+}
+
+func (r *loadScriptResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_load_script"
+}
+
+func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The current load script of an app. Applying it stores the script as a new script " +
+			"version, as saving in the script editor does. Terraform reads the app's current script on every " +
+			"refresh, so an edit made in the Qlik UI shows as a change to undo. Line endings (CRLF or LF) and " +
+			"trailing newlines are not significant and never show as a change.\n\n" +
+			"Destroying the resource does **not** remove or roll back the script: the app keeps its current " +
+			"script, and the resource is only removed from state. Feed `script_sha256` into a `qlik_reload`'s " +
+			"`triggers` to reload the app whenever the script changes.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the app, the same as `app_id`.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the app whose script this is, for example `qlik_app_copy.sales.id`. " +
+					"Changing it manages another app's script (replace); the old app keeps its script.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"script": schema.StringAttribute{
+				MarkdownDescription: "The load script, usually rendered per customer with `templatefile()`. Must " +
+					"not be empty. A change stores a new script version (update in place); line endings and " +
+					"trailing newlines do not count as a change.",
+				CustomType:    loadScriptType{},
+				Required:      true,
+				Validators:    []validator.String{nonEmptyScript{}},
+				PlanModifiers: []planmodifier.String{keepStateForSameScript{}},
+			},
+			"version_message": schema.StringAttribute{
+				MarkdownDescription: "Message stored with the script version, shown in the script editor's " +
+					"version history. Default empty. A change stores a new script version (update in place).",
+				Optional: true,
+				Computed: true,
+				Default:  stringdefault.StaticString(""),
+			},
+			"script_sha256": schema.StringAttribute{
+				MarkdownDescription: "Hex SHA-256 of the script with line endings normalised to LF and trailing " +
+					"newlines removed. Known at plan time, so `triggers = { script = ...script_sha256 }` on a " +
+					"`qlik_reload` plans a new reload whenever the script changes.",
+				Computed: true,
+			},
+		},
+	}
+}
+
+func (r *loadScriptResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan computes script_sha256 from the planned script, so resources that use it as a trigger see the new
+// value at plan time.
+func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var script loadScriptValue
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &script)...)
+	if resp.Diagnostics.HasError() || script.IsUnknown() || script.IsNull() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("script_sha256"), scriptSHA256(script.ValueString()))...)
+}
+
+func (r *loadScriptResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan loadScriptResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.write(ctx, &plan, &resp.Diagnostics, &resp.State)
+}
+
+func (r *loadScriptResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan loadScriptResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.write(ctx, &plan, &resp.Diagnostics, &resp.State)
+}
+
+// write stores the planned script as the app's new current version.
+func (r *loadScriptResource) write(ctx context.Context, plan *loadScriptResourceModel, diags *diag.Diagnostics, state *tfsdk.State) {
+	c := tenantClient(r.client, plan.TenantHostname, diags)
+	if diags.HasError() {
+		return
+	}
+	appID := plan.AppID.ValueString()
+	if err := c.SetScript(ctx, appID, plan.Script.ValueString(), plan.VersionMessage.ValueString()); err != nil {
+		hint := ""
+		if errors.Is(err, qlik.ErrNotFound) {
+			hint = "The app does not exist in this tenant: check app_id and tenant_hostname."
+		}
+		addAPIError(diags, "Unable to set load script", err, hint)
+		return
+	}
+	plan.ID = types.StringValue(appID)
+	plan.ScriptSHA256 = types.StringValue(scriptSHA256(plan.Script.ValueString()))
+	diags.Append(state.Set(ctx, plan)...)
+}
+
+func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state loadScriptResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	appID := state.AppID.ValueString()
+	if appID == "" {
+		appID = state.ID.ValueString()
+	}
+	s, err := c.GetCurrentScript(ctx, appID)
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "app not found, removing its load script from state", map[string]any{"app_id": appID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
+		return
+	}
+	state.ID = types.StringValue(appID)
+	state.AppID = types.StringValue(appID)
+	state.Script = newLoadScriptValue(s.Script)
+	state.VersionMessage = types.StringValue(s.VersionMessage)
+	state.ScriptSHA256 = types.StringValue(scriptSHA256(s.Script))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete leaves the script in the app: an app always has a current script, and rolling back to an earlier
+// version could undo edits made since. The resource only leaves the state.
+func (r *loadScriptResource) Delete(ctx context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
+	var state loadScriptResourceModel
+	_ = req.State.Get(ctx, &state)
+	tflog.Debug(ctx, "leaving the load script in the app; removing it from state only", map[string]any{"app_id": state.AppID.ValueString()})
+}
+
+func (r *loadScriptResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	hostname, ids, err := parseImportID(req.ID, "app_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), ids[0])...)
+}

@@ -1,0 +1,196 @@
+package provider_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func testAccLoadScriptConfig(provider, appID, script, message string) string {
+	return provider + fmt.Sprintf(`
+resource "qlik_load_script" "test" {
+  app_id          = %[1]q
+  script          = %[2]q
+  version_message = %[3]q
+}
+`, appID, script, message)
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// expectCurrentScript checks the app's current script in the simulator.
+func (e *testEnv) expectCurrentScript(hostname, appID, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		versions, err := e.sim.Scripts(hostname, appID)
+		if err != nil {
+			return err
+		}
+		if got := versions[len(versions)-1].Script; got != want {
+			return fmt.Errorf("current script of %s is %q, want %q", appID, got, want)
+		}
+		return nil
+	}
+}
+
+func TestAccLoadScript_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	app, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Written the way the script editor and Windows templates write it: CRLF and a final newline.
+	script := "LIB CONNECT TO 'orders';\r\nLOAD * FROM orders WHERE customer = 'a';\r\n"
+	v2 := "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'b';"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			// Destroy leaves the script in the app.
+			return e.expectCurrentScript(home.Hostname, app, v2)(nil)
+		},
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.sim.ResetAudit,
+				Config:    testAccLoadScriptConfig(e.oauthProvider(), app, script, "customer a"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("id"), knownvalue.StringExact(app)),
+					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script"), knownvalue.StringExact(script)),
+					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"),
+						knownvalue.StringExact(sha256Hex("LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';"))),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionCreate),
+						// Known at plan time, so a reload trigger can use it.
+						plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.NotNull()),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectCurrentScript(home.Hostname, app, script),
+					func(*terraform.State) error {
+						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/scripts", home.Hostname); n != 1 {
+							return fmt.Errorf("%d script writes, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				ResourceName:      "qlik_load_script.test",
+				ImportState:       true,
+				ImportStateId:     app,
+				ImportStateVerify: true,
+			},
+			{
+				// The same script with LF and without the final newline is no change.
+				Config: testAccLoadScriptConfig(e.oauthProvider(), app, "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';", "customer a"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.StringExact(sha256Hex(v2))),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: e.expectCurrentScript(home.Hostname, app, v2),
+			},
+			{
+				// A save in the script editor shows as an update that puts the configured script back.
+				PreConfig: func() {
+					if _, err := e.sim.EditScript(home.Hostname, app, "LOAD 1 AS x AUTOGENERATE 1;"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionUpdate)},
+				},
+				Check: e.expectCurrentScript(home.Hostname, app, v2),
+			},
+		},
+	})
+}
+
+func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	a1, _ := e.sim.SeedApp(home.Hostname, "Sales A", "", 1024)
+	a2, _ := e.sim.SeedApp(home.Hostname, "Sales B", "", 1024)
+	script := "LOAD * FROM orders;"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testAccLoadScriptConfig(e.oauthProvider(), a1, script, "")},
+			{
+				Config: testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.expectCurrentScript(home.Hostname, a2, script),
+					// The replaced resource leaves the first app's script alone.
+					e.expectCurrentScript(home.Hostname, a1, script),
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeleteApp(home.Hostname, a2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccLoadScript_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", " \r\n\t", ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Empty load script`),
+			},
+			{
+				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", "LOAD 1;", ""),
+				ExpectError: regexp.MustCompile(`(?s)Unable to set load script.*HTTP 404.*app_id`),
+			},
+			{
+				ResourceName:  "qlik_load_script.test",
+				Config:        testAccLoadScriptConfig(e.oauthProvider(), "x", "LOAD 1;", ""),
+				ImportState:   true,
+				ImportStateId: "a/b/c",
+				ExpectError:   regexp.MustCompile(`Invalid import id`),
+			},
+		},
+	})
+}

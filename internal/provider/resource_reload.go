@@ -1,0 +1,291 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+// No ImportState: a reload is a run, not an object to adopt. Importing one would record a past run as if this
+// configuration had started it, and its partial flag, variables and triggers cannot be read back from Qlik.
+var _ resource.ResourceWithConfigure = (*reloadResource)(nil)
+
+const (
+	// reloadCreateTimeout is the default wait for a reload; large apps reload for many minutes.
+	reloadCreateTimeout = 60 * time.Minute
+	// reloadLogTailLines is how many lines of the reload log log_tail and error messages show.
+	reloadLogTailLines = 20
+)
+
+// NewReloadResource is the qlik_reload constructor.
+func NewReloadResource() resource.Resource { return &reloadResource{} }
+
+type reloadResource struct {
+	client *qlik.Client
+}
+
+type reloadResourceModel struct {
+	ID             types.String   `tfsdk:"id"`
+	TenantHostname types.String   `tfsdk:"tenant_hostname"`
+	AppID          types.String   `tfsdk:"app_id"`
+	Partial        types.Bool     `tfsdk:"partial"`
+	Variables      types.Map      `tfsdk:"variables"`
+	Triggers       types.Map      `tfsdk:"triggers"`
+	ReloadID       types.String   `tfsdk:"reload_id"`
+	Status         types.String   `tfsdk:"status"`
+	Duration       types.String   `tfsdk:"duration"`
+	LogTail        types.String   `tfsdk:"log_tail"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *reloadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_reload"
+}
+
+func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reloads an app and waits for the reload to end. The resource is a record of one " +
+			"reload run: every argument replaces it, and a replace runs a new reload. Put what should trigger a " +
+			"reload into `triggers`, typically the script hash: `triggers = { script = qlik_load_script.x.script_sha256 }`.\n\n" +
+			"The apply fails when the reload ends `FAILED`, `CANCELED` or `EXCEEDED_LIMIT`, with Qlik's error and " +
+			"the last lines of the reload log; the resource is then kept in state as tainted, so the next apply " +
+			"runs a new reload. While waiting, Ctrl-C (or the `create` timeout) cancels the reload through the " +
+			"API before returning. When Qlik answers that a reload of the app is already pending, the provider " +
+			"waits for that reload to end and then queues its own.\n\n" +
+			"Refreshing never starts a reload, and a reload that has aged out of Qlik's history keeps its " +
+			"recorded result. Destroying the resource only forgets the record. A reload cannot be imported: it " +
+			"is a run rather than an object, and its arguments (partial, variables, triggers) cannot be read back.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the reload, the same as `reload_id`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"tenant_hostname": schema.StringAttribute{
+				MarkdownDescription: tenantHostnameDescription,
+				Optional:            true,
+				PlanModifiers:       replaceString,
+				Validators:          []validator.String{hostnameValidator()},
+			},
+			"app_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the app to reload. A change runs a reload of the new app (replace).",
+				Required:            true,
+				PlanModifiers:       replaceString,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"partial": schema.BoolAttribute{
+				MarkdownDescription: "Run a partial reload (only `ADD`, `REPLACE` and `MERGE` statements). Default " +
+					"`false`. A change runs a new reload (replace).",
+				Optional:      true,
+				Computed:      true,
+				Default:       booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"variables": schema.MapAttribute{
+				MarkdownDescription: "Script variables for this reload, at most 20, names and values up to 256 " +
+					"characters (Qlik's limits). A change runs a new reload (replace).",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+				Validators: []validator.Map{
+					mapvalidator.SizeAtMost(20),
+					mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 256)),
+					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(256)),
+				},
+			},
+			"triggers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary values that run a new reload when they change (replace), for " +
+					"example `{ script = qlik_load_script.x.script_sha256 }`.",
+				ElementType:   types.StringType,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
+			},
+			"reload_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the reload in Qlik (`GET /api/v1/reloads/{id}`).",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status of the reload: `SUCCEEDED` after a successful apply; `FAILED`, " +
+					"`CANCELED` or `EXCEEDED_LIMIT` on a tainted record; `QUEUED` or `RELOADING` when the wait " +
+					"was interrupted.",
+				Computed:      true,
+				PlanModifiers: keep,
+			},
+			"duration": schema.StringAttribute{
+				MarkdownDescription: "How long the reload ran, from start to end, as a duration such as `1m2.5s`.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+			"log_tail": schema.StringAttribute{
+				MarkdownDescription: "The last lines of the reload's log.",
+				Computed:            true,
+				PlanModifiers:       keep,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
+		},
+	}
+}
+
+func (r *reloadResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *reloadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan reloadResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, reloadCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	vars := map[string]string{}
+	resp.Diagnostics.Append(plan.Variables.ElementsAs(ctx, &vars, false)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	appID := plan.AppID.ValueString()
+	rl, err := c.CreateReload(waitCtx, qlik.ReloadRequest{AppID: appID, Partial: plan.Partial.ValueBool(), Variables: vars})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to queue reload", err, reloadHint(err, ctx))
+		return
+	}
+	// Record the reload before the wait: an interrupted or failed apply leaves it in state (tainted), so the next
+	// apply replaces it with a new run instead of losing track of this one.
+	plan.fromAPI(rl)
+	plan.LogTail = types.StringValue("")
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	done, err := c.WaitForReload(waitCtx, rl.ID)
+	if done != nil {
+		plan.fromAPI(done)
+	}
+	if err != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		addAPIError(&resp.Diagnostics, "Reload did not finish", err, reloadHint(err, ctx))
+		return
+	}
+	plan.LogTail = types.StringValue(r.logTail(ctx, c, done))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if done.Status != qlik.ReloadSucceeded {
+		resp.Diagnostics.AddError("Reload "+done.Status,
+			reloadFailureDetail(done, plan.LogTail.ValueString()))
+	}
+}
+
+// logTail returns the last lines of the reload's detailed log, or of its summary when the log cannot be read.
+func (r *reloadResource) logTail(ctx context.Context, c *qlik.Client, rl *qlik.Reload) string {
+	text, err := c.ReloadLog(ctx, rl.AppID, rl.ID)
+	if err != nil {
+		tflog.Debug(ctx, "reload log unavailable; using the reload's summary log", map[string]any{"reload_id": rl.ID, "error": err.Error()})
+		text = rl.Log
+	}
+	return lastLines(text, reloadLogTailLines)
+}
+
+// lastLines returns the last n lines of s, without a trailing line break.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func reloadFailureDetail(rl *qlik.Reload, tail string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Reload %s of app %s ended with status %s.\n", rl.ID, rl.AppID, rl.Status)
+	writeField(&b, "Error code", rl.ErrorCode)
+	writeField(&b, "Error message", rl.ErrorMessage)
+	if tail != "" {
+		b.WriteString("\nLast lines of the reload log:\n" + tail + "\n")
+	}
+	b.WriteString("\nThe reload stays in state as tainted; fix the cause (often the load script or the data " +
+		"connection) and apply again to run a new reload.")
+	return b.String()
+}
+
+// reloadHint explains the ways a wait ends early.
+func reloadHint(err error, parent context.Context) string {
+	switch {
+	case parent.Err() != nil:
+		return "The apply was interrupted; the reload was cancelled in Qlik Cloud. The next apply runs a new reload."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The reload did not end within the create timeout and was cancelled: raise timeouts.create for long reloads."
+	}
+	return ""
+}
+
+// Read refreshes the status of the recorded reload and never starts one. A reload Qlik no longer lists keeps its
+// recorded result: the run happened, and forgetting it would plan a new reload for no reason.
+func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state reloadResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rl, err := c.GetReload(ctx, state.ReloadID.ValueString())
+	if errors.Is(err, qlik.ErrNotFound) {
+		tflog.Debug(ctx, "reload no longer in Qlik's history; keeping its recorded result", map[string]any{"reload_id": state.ReloadID.ValueString()})
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
+		return
+	}
+	state.fromAPI(rl)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only runs for a change of timeouts, since every argument replaces the resource.
+func (r *reloadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan reloadResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete forgets the record; the reload's effect on the app's data stays.
+func (r *reloadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+func (m *reloadResourceModel) fromAPI(rl *qlik.Reload) {
+	m.ID = types.StringValue(rl.ID)
+	m.ReloadID = types.StringValue(rl.ID)
+	m.Status = types.StringValue(rl.Status)
+	m.Duration = types.StringValue(rl.Duration().Round(time.Millisecond).String())
+	if m.LogTail.IsUnknown() {
+		m.LogTail = types.StringValue("")
+	}
+}
