@@ -424,6 +424,75 @@ func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 			t.Errorf("the plan wrote to Qlik: %s %s on %s", a.Method, a.Route, a.Host)
 		}
 	}
+
+	checkOEMImport(t, tf, vars)
+}
+
+// checkOEMImport does what the importing guide describes for one customer: it forgets the customer's objects,
+// imports them with import blocks into the module, and requires a plan that imports all of them without adding
+// or replacing anything, and an empty plan after the apply.
+func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
+	t.Helper()
+	const module = `module.customer["globex"]`
+	var state struct {
+		Values struct {
+			RootModule struct {
+				ChildModules []struct {
+					Address   string `json:"address"`
+					Resources []struct {
+						Address string `json:"address"`
+						Mode    string `json:"mode"`
+						Values  struct {
+							ID             string `json:"id"`
+							Hostname       string `json:"hostname"`
+							TenantHostname string `json:"tenant_hostname"`
+						} `json:"values"`
+					} `json:"resources"`
+				} `json:"child_modules"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(tf.mustRun("show", "-json")), &state); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	var blocks strings.Builder
+	var addresses []string
+	for _, m := range state.Values.RootModule.ChildModules {
+		if m.Address != module {
+			continue
+		}
+		for _, r := range m.Resources {
+			if r.Mode != "managed" {
+				continue
+			}
+			// Tenants are imported by id alone, everything else as <tenant_hostname>/<id>; role mappings by
+			// group name, which is their index key here.
+			id := r.Values.TenantHostname + "/" + r.Values.ID
+			switch {
+			case strings.Contains(r.Address, ".qlik_tenant."):
+				id = r.Values.ID
+			case strings.Contains(r.Address, ".qlik_role_mapping."):
+				id = r.Values.TenantHostname + "/globex-viewers"
+			}
+			fmt.Fprintf(&blocks, "import {\n  to = %s\n  id = %q\n}\n\n", r.Address, id)
+			addresses = append(addresses, r.Address)
+		}
+	}
+	if len(addresses) != 9 {
+		t.Fatalf("%s holds %d resources in the state, want 9: %v", module, len(addresses), addresses)
+	}
+	for _, a := range addresses {
+		tf.mustRun("state", "rm", "-no-color", a)
+	}
+	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := tf.mustRun(append([]string{"plan", "-input=false", "-no-color"}, vars...)...)
+	if !strings.Contains(out, "Plan: 9 to import, 0 to add, ") || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the 9 objects and neither add nor destroy any:\n%s", out)
+	}
+	tf.apply(vars...)
+	tf.requireEmptyPlan(vars...)
 }
 
 func decodeOutput(t *testing.T, outputs map[string]json.RawMessage, name string, v any) {
