@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The main job on a laptop: build the provider and the simulator, start the simulator, apply an example
-# with the locally built provider (dev_overrides, no registry needed), print its outputs, prove that the
-# next plan is empty, then stop the simulator and clean up.
+# The OEM job on a laptop: build the provider and the simulator, start the simulator with a source tenant that
+# holds the template app, apply the OEM example for three customers with the locally built provider
+# (dev_overrides, no registry needed), print the vendor's configuration table, prove that the next plan is
+# empty, then stop the simulator and clean up. DEMO_EXAMPLE=examples/<dir> applies another example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-example=${DEMO_EXAMPLE:-examples/quickstart}
+example=${DEMO_EXAMPLE:-examples/oem-multitenant}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/qlik-demo.XXXXXX")
 sim_pid=""
@@ -21,9 +22,10 @@ step "Building the provider and qliksim"
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 go build -o "$work/bin/terraform-provider-qlik" .
 go build -o "$work/bin/qliksim" ./cmd/qliksim
+go build -o "$work/configtable" ./scripts/configtable
 
-step "Starting qliksim"
-"$work/bin/qliksim" >"$work/sim.env" 2>"$work/sim.log" &
+step "Starting qliksim with the vendor's source tenant and its template app"
+"$work/bin/qliksim" -seed-app "Sales template=256KiB" >"$work/sim.env" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 1 100); do
 	[ "$(grep -c '^export ' "$work/sim.env" 2>/dev/null || true)" -ge 6 ] && break
@@ -36,6 +38,9 @@ source "$work/sim.env"
 unset QLIK_API_KEY
 echo "home tenant:  $QLIK_TENANT_URL"
 echo "register host: $QLIK_REGISTRATION_URL"
+grep '^qliksim: app ' "$work/sim.log" | sed 's/^qliksim: /template /'
+# The license key the customer tenants are created under; a write-only attribute, so never in the state.
+export TF_VAR_license_key="$QLIK_LICENSE_KEY"
 
 cat >"$work/terraformrc" <<RC
 provider_installation {
@@ -48,16 +53,32 @@ RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 mkdir -p "$work/config"
 cp -R "$root/$example/." "$work/config/"
+rm -rf "$work/config/.terraform" "$work/config"/terraform.tfstate*
 cd "$work/config"
 
-step "terraform apply ($example)"
-# No `terraform init`: with dev_overrides Terraform serves the provider from the build directory, and
-# init would still ask the registry about it, which fails offline. Terraform prints a warning that the
-# overrides are in effect, which is expected here.
-terraform apply -auto-approve -input=false -no-color
+# Local modules must be installed before a plan; `terraform get` does only that. `terraform init` would also
+# ask the registry about the provider, which dev_overrides serves from the build directory, and fail offline.
+terraform get -no-color >/dev/null
 
-step "Outputs"
-terraform output -no-color
+step "terraform apply ($example)"
+# The full log is shown only when the apply fails; Terraform's warning that dev_overrides are in effect is
+# expected here.
+start=$SECONDS
+if ! terraform apply -auto-approve -input=false -no-color >"$work/apply.txt" 2>&1; then
+	cat "$work/apply.txt"
+	echo "terraform apply failed" >&2
+	exit 1
+fi
+grep -E '^(Plan:|Apply complete!)' "$work/apply.txt"
+echo "(in $((SECONDS - start)) s)"
+
+if terraform output -json | grep -q '"customers"'; then
+	step "The vendor's configuration table"
+	terraform output -json | "$work/configtable"
+else
+	step "Outputs"
+	terraform output -no-color
+fi
 
 step "Next plan (must be empty)"
 set +e

@@ -19,6 +19,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,6 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		verbose  bool
 		perType  bool
 		tokenTTL time.Duration
+		apps     seedApps
 	)
 	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1.")
 	fs.IntVar(&opts.HomePort, "home-port", 0, "port of the home tenant (QLIK_TENANT_URL); 0 picks a free port")
@@ -94,6 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&tokenTTL, "token-ttl", qliksim.DefaultTokenTTL, "lifetime of OAuth access tokens")
 	fs.IntVar(&tenants, "tenants", 0, "number of extra tenants to create at start; their hostnames are printed on stderr")
 	fs.BoolVar(&perType, "space-names-unique-per-type", false, "make space names unique per space type instead of tenant-wide")
+	fs.Var(&apps, "seed-app", "`name=size` of an app to store in the home tenant at start, e.g. \"Sales template=256KiB\" (size in bytes or with KiB, MiB, GiB); repeat for more apps. Their ids are printed on stderr")
 	fs.BoolVar(&verbose, "v", false, "log every request to stderr")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -144,6 +148,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "qliksim: tenant %s: %s\n", t.Name, t.Hostname)
 	}
+	for _, a := range apps {
+		id, err := sim.SeedApp(sim.Home().Hostname, a.name, "", a.size)
+		if err != nil {
+			return fmt.Errorf("seed app %q: %w", a.name, err)
+		}
+		fmt.Fprintf(stderr, "qliksim: app %q in %s: %s (%d bytes)\n", a.name, sim.Home().Name, id, a.size)
+	}
 	for _, kv := range sim.Environment() {
 		if _, err := fmt.Fprintln(stdout, "export "+kv); err != nil {
 			return fmt.Errorf("write settings: %w", err)
@@ -155,4 +166,67 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sim.Close()
 	fmt.Fprintln(stderr, "qliksim: stopped")
 	return nil
+}
+
+// seedApp is one -seed-app value: a template app the vendor would have built by hand in the source tenant.
+type seedApp struct {
+	name string
+	size int64
+}
+
+// seedApps collects repeated -seed-app flags.
+type seedApps []seedApp
+
+func (s *seedApps) String() string {
+	if s == nil {
+		return ""
+	}
+	parts := make([]string, 0, len(*s))
+	for _, a := range *s {
+		parts = append(parts, fmt.Sprintf("%s=%d", a.name, a.size))
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set parses name=size; the name may contain '=' (the size is after the last one) but must not be blank.
+func (s *seedApps) Set(v string) error {
+	i := strings.LastIndex(v, "=")
+	if i < 0 {
+		return fmt.Errorf("%q is not name=size", v)
+	}
+	name, size := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:])
+	if name == "" {
+		return fmt.Errorf("%q has no app name", v)
+	}
+	n, err := parseSize(size)
+	if err != nil {
+		return err
+	}
+	*s = append(*s, seedApp{name: name, size: n})
+	return nil
+}
+
+// sizeUnits are the suffixes -seed-app accepts, longest first so that "KiB" is not read as "B".
+var sizeUnits = []struct {
+	suffix string
+	factor int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+
+// maxSeedSize keeps a typo from asking for an app the disk cannot hold when it is exported.
+const maxSeedSize = 64 << 30
+
+// parseSize reads a byte count such as 1048576, 256KiB or 2MiB.
+func parseSize(v string) (int64, error) {
+	num, factor := v, int64(1)
+	for _, u := range sizeUnits {
+		if strings.HasSuffix(v, u.suffix) {
+			num, factor = strings.TrimSpace(strings.TrimSuffix(v, u.suffix)), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > maxSeedSize/factor {
+		return 0, fmt.Errorf("size %q: want a whole number of bytes up to 64GiB, optionally with KiB, MiB or GiB", v)
+	}
+	return n * factor, nil
 }

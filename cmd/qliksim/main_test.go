@@ -152,7 +152,7 @@ func TestRunUsage(t *testing.T) {
 	if err := run(t.Context(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, f := range []string{"-listen", "-home-port", "-register-port", "-seed", "-latency", "-rate-limits", "-fault-429", "-fault-503", "-fault-reset", "-visibility-delay", "-token-ttl", "-tenants", "-v", "QLIK_TENANT_URL"} {
+	for _, f := range []string{"-listen", "-home-port", "-register-port", "-seed", "-latency", "-rate-limits", "-fault-429", "-fault-503", "-fault-reset", "-visibility-delay", "-token-ttl", "-tenants", "-seed-app", "-v", "QLIK_TENANT_URL"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -163,12 +163,107 @@ func TestRunUsage(t *testing.T) {
 		{"-listen", "example.com"},
 		{"-tenants", "-1"},
 		{"-token-ttl", "0s"},
+		{"-seed-app", "Sales template"},
+		{"-seed-app", "=1KiB"},
+		{"-seed-app", "Sales template=lots"},
 		{"-unknown-flag"},
 		{"stray"},
 	} {
 		var out bytes.Buffer
 		if err := run(t.Context(), args, &out, io.Discard); err == nil || out.Len() != 0 {
 			t.Errorf("%v: err %v, stdout %q", args, err, out.String())
+		}
+	}
+}
+
+func TestRunSeedsApps(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-seed-app", "Sales template=256KiB", "-seed-app", "a=b template=1000"}, outW, &stderr)
+		_ = outW.Close()
+	}()
+	settings := map[string]string{}
+	sc := bufio.NewScanner(outR)
+	for len(settings) < 6 && sc.Scan() {
+		k, v, _ := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		settings[k] = v
+	}
+	// The app lines are written before the settings, so they are complete once the settings are.
+	ids := map[string]string{}
+	for _, m := range regexp.MustCompile(`app "([^"]+)" in home: ([0-9a-f-]{36}) \((\d+) bytes\)`).FindAllStringSubmatch(stderr.String(), -1) {
+		ids[m[1]] = m[2]
+		if want := map[string]string{"Sales template": "262144", "a=b template": "1000"}[m[1]]; m[3] != want {
+			t.Errorf("app %q: %s bytes, want %s", m[1], m[3], want)
+		}
+	}
+	if len(ids) != 2 {
+		t.Fatalf("stderr names %d seeded apps, want 2:\n%s", len(ids), stderr.String())
+	}
+
+	hc := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(hc.CloseIdleConnections)
+	get := func(method, url string) *http.Response {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), method, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+settings["QLIK_API_KEY"])
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	base := settings["QLIK_TENANT_URL"]
+	resp := get(http.MethodGet, base+"/api/v1/apps/"+ids["Sales template"])
+	var app struct {
+		Attributes struct {
+			Name string `json:"name"`
+		} `json:"attributes"`
+	}
+	err := json.NewDecoder(resp.Body).Decode(&app)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || app.Attributes.Name != "Sales template" {
+		t.Fatalf("GET the seeded app: %d %v %+v", resp.StatusCode, err, app)
+	}
+	// The export is the QVF a cross-tenant copy moves: it has the size the flag asked for.
+	resp = get(http.MethodPost, base+"/api/v1/apps/"+ids["Sales template"]+"/export")
+	_ = resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusCreated || loc == "" {
+		t.Fatalf("export: %d, Location %q", resp.StatusCode, loc)
+	}
+	if !strings.HasPrefix(loc, "http") {
+		loc = base + loc
+	}
+	resp = get(http.MethodGet, loc)
+	n, err := io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || n != 256<<10 {
+		t.Errorf("exported %d bytes (%v), want %d", n, err, 256<<10)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"0": 0, "1000": 1000, "1B": 1, "256KiB": 256 << 10, "2MiB": 2 << 20, "1 GiB": 1 << 30, "64GiB": 64 << 30} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "KiB", "-1", "1.5MiB", "2TB", "65GiB", "9223372036854775807KiB", "ten"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
 		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,6 +41,7 @@ var exampleSetups = map[string]func(t *testing.T, e *testEnv){
 	"resources/qlik_space_assignment": func(_ *testing.T, e *testEnv) {
 		e.identityUser(e.sim.Home().Hostname, "idp|editor", "acme-editors")
 	},
+	"oem-multitenant": func(t *testing.T, e *testEnv) { e.seedTemplate(t, "") },
 }
 
 // exampleVars are the -var arguments an example needs beyond the provider settings: the simulator's license
@@ -49,6 +52,7 @@ var exampleVars = map[string]func(e *testEnv) []string{
 	"resources/qlik_data_connection": func(*testEnv) []string {
 		return []string{"-var", "orders_db_password=" + exampleDBPassword}
 	},
+	"oem-multitenant": tenantExampleVars,
 }
 
 // exampleDBPassword is the database password the data connection example is applied with.
@@ -56,6 +60,11 @@ const exampleDBPassword = "example-Passw0rd"
 
 func tenantExampleVars(e *testEnv) []string {
 	return []string{"-var", "license_key=" + e.sim.LicenseKey(), "-var", "deletion_protection=false"}
+}
+
+// exampleFollowUps run after an example's empty plan, for what needs the CLI beyond outputs.
+var exampleFollowUps = map[string]func(t *testing.T, e *testEnv, tf *tfCLI, vars []string){
+	"oem-multitenant": checkOEMFollowUps,
 }
 
 // exampleChecks assert what each example is for, beyond a clean apply and an empty plan.
@@ -234,6 +243,7 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			t.Errorf("sheet_urls = %v, want details = %q", settings.SheetURLs, want)
 		}
 	},
+	"oem-multitenant": checkOEMEstate,
 	"functions/embed_url": func(t *testing.T, _ *testEnv, outputs map[string]json.RawMessage) {
 		const app = "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f"
 		var url string
@@ -340,6 +350,222 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 	},
 }
 
+// oemCustomer is one row of the oem-multitenant example's configuration table (its customers output).
+type oemCustomer struct {
+	Name             string            `json:"name"`
+	Cohort           string            `json:"cohort"`
+	TemplateVersion  string            `json:"template_version"`
+	TenantID         string            `json:"tenant_id"`
+	Hostname         string            `json:"hostname"`
+	Region           string            `json:"region"`
+	AppID            string            `json:"app_id"`
+	PublishedAppID   string            `json:"published_app_id"`
+	WebIntegrationID string            `json:"web_integration_id"`
+	EmbedURLs        map[string]string `json:"embed_urls"`
+}
+
+// oemExpect is what customers.auto.tfvars of the oem-multitenant example asks for, per customer.
+var oemExpect = map[string]struct {
+	name, region, cohort, version string
+	groups                        map[string]string // group name → tenant roles
+}{
+	"acme": {"Acme Corp", "eu", "canary", "2026.11.1", map[string]string{
+		"acme-analysts": "[EmbeddedAnalyticsUser]", "acme-admins": "[EmbeddedAnalyticsUser SharedSpaceCreator]",
+	}},
+	"globex":  {"Globex", "us", "stable", "2026.10.3", map[string]string{"globex-viewers": "[EmbeddedAnalyticsUser]"}},
+	"initech": {"Initech", "de", "stable", "2026.10.3", map[string]string{"initech-users": "[EmbeddedAnalyticsUser]"}},
+}
+
+// checkOEMEstate checks the configuration table of the oem-multitenant example against the simulator: every
+// customer has its tenant, two spaces, a copy of the template in the development space published to the
+// managed one, its groups with their roles, the embedding objects, and iframe URLs on its own host and app.
+func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+	t.Helper()
+	var customers map[string]oemCustomer
+	decodeOutput(t, outputs, "customers", &customers)
+	if len(customers) != len(oemExpect) || e.customerTenants() != len(oemExpect) {
+		t.Fatalf("customers output has %d rows and the simulator %d customer tenants, want %d", len(customers), e.customerTenants(), len(oemExpect))
+	}
+	hosts := map[string]bool{}
+	for key, want := range oemExpect {
+		c, ok := customers[key]
+		if !ok {
+			t.Errorf("customer %s missing from the output", key)
+			continue
+		}
+		hosts[c.Hostname] = true
+		rec, ok := e.sim.TenantByID(c.TenantID)
+		if !ok || rec.Hostnames[0] != c.Hostname || rec.Name != want.name || rec.Region != want.region || c.Region != want.region {
+			t.Errorf("%s: tenant %+v (found=%v), output %+v", key, rec, ok, c)
+		}
+		if c.Cohort != want.cohort || c.TemplateVersion != want.version {
+			t.Errorf("%s: cohort %q at %q, want %q at %q", key, c.Cohort, c.TemplateVersion, want.cohort, want.version)
+		}
+		spaces := map[string]qliksim.Space{}
+		for _, sp := range e.sim.Spaces(c.Hostname) {
+			spaces[sp.Type] = sp
+		}
+		if len(spaces) != 2 || spaces["shared"].Name != want.name+" development" || spaces["managed"].Name != want.name+" analytics" {
+			t.Errorf("%s: spaces %+v, want a shared development and a managed analytics space", key, e.sim.Spaces(c.Hostname))
+		}
+		app, ok := e.sim.App(c.Hostname, c.AppID)
+		if !ok || app.Attributes.Name != "Sales" || app.Attributes.SpaceID != spaces["shared"].ID ||
+			!strings.Contains(app.Attributes.Description, want.version) {
+			t.Errorf("%s: app %s (found=%v) %+v, want Sales of release %s in the development space", key, c.AppID, ok, app.Attributes, want.version)
+		}
+		pub, ok := e.sim.App(c.Hostname, c.PublishedAppID)
+		if !ok || pub.Attributes.OriginAppID != c.AppID || pub.Attributes.SpaceID != spaces["managed"].ID || pub.Attributes.PublishTime == "" {
+			t.Errorf("%s: published app %s (found=%v) %+v, want the copy published to the managed space", key, c.PublishedAppID, ok, pub.Attributes)
+		}
+		if n := len(e.sim.Apps(c.Hostname)); n != 2 {
+			t.Errorf("%s: the tenant holds %d apps, want the copy and its published app", key, n)
+		}
+		for group, roles := range want.groups {
+			g, ok := e.sim.GroupByName(c.Hostname, group)
+			if !ok || fmt.Sprint(g.RoleNames()) != roles {
+				t.Errorf("%s: group %s %+v (found=%v), want roles %s", key, group, g, ok, roles)
+				continue
+			}
+			var inPublished bool
+			for _, a := range e.sim.SpaceAssignments(c.Hostname, spaces["managed"].ID) {
+				inPublished = inPublished || (a.AssigneeID == g.ID && slices.Contains(a.Roles, "consumer"))
+			}
+			if !inPublished {
+				t.Errorf("%s: group %s is not a consumer of the published space", key, group)
+			}
+		}
+		wis, idps, csp := e.sim.WebIntegrations(c.Hostname), e.jwtIdPs(c.Hostname), e.sim.CSPOrigins(c.Hostname)
+		if len(wis) != 1 || wis[0].ID != c.WebIntegrationID || fmt.Sprint(wis[0].ValidOrigins) != "[https://portal.example.com]" {
+			t.Errorf("%s: web integrations %+v, output %q", key, wis, c.WebIntegrationID)
+		}
+		if len(idps) != 1 || idps[0].Options.Issuer != "https://portal.example.com" || idps[0].Options.StaticKeys[0].KID != "portal-2026" {
+			t.Errorf("%s: JWT identity providers %+v", key, idps)
+		}
+		if len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
+			t.Errorf("%s: CSP origins %+v", key, csp)
+		}
+		// The simulator's hosts are loopback, so the URLs use http; on Qlik Cloud they are https.
+		base := "http://" + c.Hostname + "/single/?appid=" + c.PublishedAppID
+		wantURLs := map[string]string{
+			"app":      base,
+			"overview": base + "&sheet=JpXmPa&opt=currsel",
+			"details":  base + "&sheet=aBcDeF&opt=currsel",
+		}
+		if !maps.Equal(c.EmbedURLs, wantURLs) {
+			t.Errorf("%s: embed_urls = %v, want %v", key, c.EmbedURLs, wantURLs)
+		}
+	}
+	if len(hosts) != len(oemExpect) {
+		t.Errorf("customers share tenant hosts: %v", hosts)
+	}
+}
+
+// checkOEMFollowUps runs after the empty plan of the oem-multitenant example. The load script renders with
+// each customer's database settings, ready for the load script resource. Bumping the canary cohort's template
+// release plans the replacement of the canary customer's app copy and published app, and nothing else.
+func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
+	t.Helper()
+	script := tf.console(`module.customer["globex"].load_script`)
+	for _, want := range []string{
+		"// Globex: rendered by Terraform",
+		"// The connection points at database globex;",
+		"LIB CONNECT TO 'Globex development:globex database';",
+		`FROM "analytics"."orders"`,
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("globex load script lacks %q:\n%s", want, script)
+		}
+	}
+	if db := tf.console(`module.customer["globex"].database.port`); strings.TrimSpace(db) != "6432" {
+		t.Errorf("globex database port = %q, want 6432 from customers.auto.tfvars", db)
+	}
+
+	before := len(e.sim.Audit())
+	bump := append(slices.Clone(vars), "-var", `template_versions={canary="2026.12.0",stable="2026.10.3"}`)
+	changes := tf.plannedChanges(bump...)
+	want := map[string]string{
+		`module.customer["acme"].qlik_app_copy.app`:    "replace",
+		`module.customer["acme"].qlik_app_publish.app`: "replace",
+	}
+	if !maps.Equal(changes, want) {
+		t.Errorf("bumping the canary release plans %v, want %v", changes, want)
+	}
+	for _, a := range e.sim.Audit()[before:] {
+		if a.Method != "GET" && a.Route != "/oauth/token" {
+			t.Errorf("the plan wrote to Qlik: %s %s on %s", a.Method, a.Route, a.Host)
+		}
+	}
+
+	checkOEMImport(t, tf, vars)
+}
+
+// checkOEMImport does what the importing guide describes for one customer: it forgets the customer's objects,
+// imports them with import blocks into the module, and requires a plan that imports all of them without adding
+// or replacing anything, and an empty plan after the apply.
+func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
+	t.Helper()
+	const module = `module.customer["globex"]`
+	var state struct {
+		Values struct {
+			RootModule struct {
+				ChildModules []struct {
+					Address   string `json:"address"`
+					Resources []struct {
+						Address string `json:"address"`
+						Mode    string `json:"mode"`
+						Values  struct {
+							ID             string `json:"id"`
+							Hostname       string `json:"hostname"`
+							TenantHostname string `json:"tenant_hostname"`
+						} `json:"values"`
+					} `json:"resources"`
+				} `json:"child_modules"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(tf.mustRun("show", "-json")), &state); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	var blocks strings.Builder
+	var addresses []string
+	for _, m := range state.Values.RootModule.ChildModules {
+		if m.Address != module {
+			continue
+		}
+		for _, r := range m.Resources {
+			if r.Mode != "managed" {
+				continue
+			}
+			// Tenants are imported by id alone, everything else as <tenant_hostname>/<id>; role mappings by
+			// group name, which is their index key here.
+			id := r.Values.TenantHostname + "/" + r.Values.ID
+			switch {
+			case strings.Contains(r.Address, ".qlik_tenant."):
+				id = r.Values.ID
+			case strings.Contains(r.Address, ".qlik_role_mapping."):
+				id = r.Values.TenantHostname + "/globex-viewers"
+			}
+			fmt.Fprintf(&blocks, "import {\n  to = %s\n  id = %q\n}\n\n", r.Address, id)
+			addresses = append(addresses, r.Address)
+		}
+	}
+	if len(addresses) != 9 {
+		t.Fatalf("%s holds %d resources in the state, want 9: %v", module, len(addresses), addresses)
+	}
+	for _, a := range addresses {
+		tf.mustRun("state", "rm", "-no-color", a)
+	}
+	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := tf.mustRun(append([]string{"plan", "-input=false", "-no-color"}, vars...)...)
+	if !strings.Contains(out, "Plan: 9 to import, 0 to add, ") || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the 9 objects and neither add nor destroy any:\n%s", out)
+	}
+	tf.apply(vars...)
+	tf.requireEmptyPlan(vars...)
+}
+
 func decodeOutput(t *testing.T, outputs map[string]json.RawMessage, name string, v any) {
 	t.Helper()
 	raw, ok := outputs[name]
@@ -359,8 +585,15 @@ func TestAccExamples(t *testing.T) {
 	root := filepath.Join("..", "..", "examples")
 	var dirs []string
 	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !isExampleFile(d.Name()) {
+		if err != nil {
 			return err
+		}
+		// A module inside an example is applied with it, not on its own.
+		if d.IsDir() && d.Name() == "modules" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !isExampleFile(d.Name()) {
+			return nil
 		}
 		dir, _ := filepath.Rel(root, filepath.Dir(p))
 		if len(dirs) == 0 || dirs[len(dirs)-1] != dir {
@@ -371,7 +604,7 @@ func TestAccExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dirs) < 5 {
+	if !slices.Contains(dirs, "oem-multitenant") || len(dirs) < 5 {
 		t.Fatalf("found only %d example directories under %s: %v", len(dirs), root, dirs)
 	}
 	for _, dir := range dirs {
@@ -383,6 +616,10 @@ func TestAccExamples(t *testing.T) {
 				setup(t, e)
 			}
 			tf := newTFCLI(t, e.exampleDir(t, filepath.Join(root, dir)))
+			if _, err := os.Stat(filepath.Join(root, dir, "modules")); err == nil {
+				// Local modules are installed by `terraform get`; init would ask the registry for the provider.
+				tf.mustRun("get", "-no-color")
+			}
 			c := e.sim.Credentials()
 			vars := []string{"-var", "qlik_client_id=" + c.ClientID, "-var", "qlik_client_secret=" + c.ClientSecret}
 			if name != "provider" {
@@ -396,6 +633,9 @@ func TestAccExamples(t *testing.T) {
 				check(t, e, tf.outputs())
 			}
 			tf.requireEmptyPlan(vars...)
+			if followUp := exampleFollowUps[name]; followUp != nil {
+				followUp(t, e, tf, vars)
+			}
 			tf.destroy(vars...)
 			if exampleVars[name] != nil {
 				// Destroying a tenant deactivates it; it stays until Qlik purges it.
@@ -421,24 +661,31 @@ func isExampleFile(name string) bool {
 func (e *testEnv) exampleDir(t *testing.T, src string) string {
 	t.Helper()
 	work := t.TempDir()
-	entries, err := os.ReadDir(src)
+	// Examples may read files beside them (a public key in PEM, a template) and call modules in
+	// subdirectories; the import snippets of the docs are left out.
+	var all strings.Builder
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(work, rel), 0o700)
+		}
+		if strings.HasPrefix(d.Name(), "import") || d.Name() == "terraform.tfstate" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if filepath.Dir(rel) == "." && isExampleFile(d.Name()) {
+			all.Write(b)
+		}
+		return os.WriteFile(filepath.Join(work, rel), b, 0o600)
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	var all strings.Builder
-	for _, f := range entries {
-		// Examples may read files beside them, such as a public key in PEM or a script template.
-		if f.IsDir() || (!isExampleFile(f.Name()) && filepath.Ext(f.Name()) != ".pem" && filepath.Ext(f.Name()) != ".tftpl") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, f.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		all.Write(b)
-		if err := os.WriteFile(filepath.Join(work, f.Name()), b, 0o600); err != nil {
-			t.Fatal(err)
-		}
 	}
 	c := e.sim.Credentials()
 	block := fmt.Sprintf(`provider "qlik" {

@@ -151,6 +151,9 @@ func (r *roleMappingResource) Configure(_ context.Context, req resource.Configur
 
 // ValidateConfig rejects two blocks for one space, which Qlik could not hold (one assignment per space).
 func (r *roleMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if spaceRolesUnknown(ctx, req.Config.GetAttribute, &resp.Diagnostics) {
+		return
+	}
 	var cfg roleMappingModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -170,10 +173,20 @@ func (r *roleMappingResource) ValidateConfig(ctx context.Context, req resource.V
 	}
 }
 
+// spaceRolesUnknown reports whether the space_roles blocks as a whole are not known yet, as with a dynamic
+// block whose for_each is known only at apply (or inside a module with for_each at validation). The model
+// cannot hold an unknown set, so the checks that read it wait for the plan Terraform makes again at apply.
+func spaceRolesUnknown(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics, diags *diag.Diagnostics) bool {
+	var blocks types.Set
+	d := get(ctx, path.Root("space_roles"), &blocks)
+	diags.Append(d...)
+	return d.HasError() || blocks.IsUnknown()
+}
+
 // ModifyPlan validates role names against the tenant's catalogue (cached per tenant, one request per run) and
 // space roles against each space's type, when they change and the tenant and spaces already exist.
 func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.client == nil || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
 		return
 	}
 	var plan roleMappingModel

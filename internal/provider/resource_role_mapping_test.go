@@ -593,3 +593,66 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 		},
 	})
 }
+
+// TestAccRoleMapping_dynamicSpaceRolesUnknownAtPlan covers space_roles written as a dynamic block whose
+// for_each depends on a variable (as in a module with for_each): validation sees the blocks as unknown and
+// must not fail, the assignment is made, and a role the existing space does not accept is still rejected at
+// plan time.
+func TestAccRoleMapping_dynamicSpaceRolesUnknownAtPlan(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	config := func(role string) string {
+		return e.oauthProvider() + fmt.Sprintf(`
+variable "published_roles" {
+  type    = list(string)
+  default = [%q]
+}
+
+resource "qlik_space" "published" {
+  name = "Published"
+  type = "managed"
+}
+
+resource "qlik_role_mapping" "test" {
+  group_name = "acme-analysts"
+  roles      = ["EmbeddedAnalyticsUser"]
+
+  # Terraform validates a configuration with its variables unknown, so this for_each, and with it the set of
+  # blocks, is unknown then.
+  dynamic "space_roles" {
+    for_each = length(var.published_roles) > 0 ? [var.published_roles] : []
+    content {
+      space_id = qlik_space.published.id
+      roles    = space_roles.value
+    }
+  }
+}
+`, role)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config("consumer"),
+				Check: func(*terraform.State) error {
+					g, ok := e.sim.GroupByName(home, "acme-analysts")
+					spaces := e.sim.Spaces(home)
+					if !ok || len(spaces) != 1 {
+						return fmt.Errorf("group found=%v, %d spaces", ok, len(spaces))
+					}
+					as := e.sim.SpaceAssignments(home, spaces[0].ID)
+					if len(as) != 1 || as[0].AssigneeID != g.ID || fmt.Sprint(as[0].Roles) != "[consumer]" {
+						return fmt.Errorf("assignments %+v, want the group as consumer", as)
+					}
+					return nil
+				},
+			},
+			{
+				// The space exists now, so its roles are checked at plan time again.
+				Config:      config("producer"),
+				ExpectError: regexp.MustCompile(`producer`),
+			},
+		},
+	})
+}

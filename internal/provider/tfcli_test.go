@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -173,4 +174,49 @@ func (c *tfCLI) start(args ...string) (*exec.Cmd, *bytes.Buffer) {
 		c.t.Fatalf("terraform %v: %v", args, err)
 	}
 	return cmd, &out
+}
+
+// console evaluates one expression against the state with `terraform console` and returns what it prints.
+func (c *tfCLI) console(expr string, vars ...string) string {
+	c.t.Helper()
+	cmd := exec.CommandContext(c.t.Context(), terraformPath(), append([]string{"console", "-no-color"}, vars...)...)
+	cmd.Dir = c.dir
+	cmd.Env = c.env
+	cmd.Stdin = strings.NewReader(expr + "\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		c.t.Fatalf("terraform console %s: %v\n%s", expr, err, out)
+	}
+	return string(out)
+}
+
+// plannedChanges saves a plan, reads it back with `terraform show -json` and returns the resources it would
+// change by address, with "replace" for a delete and create in either order (no-ops and reads left out).
+func (c *tfCLI) plannedChanges(vars ...string) map[string]string {
+	c.t.Helper()
+	planFile := filepath.Join(c.t.TempDir(), "change.tfplan")
+	c.mustRun(append([]string{"plan", "-input=false", "-no-color", "-out=" + planFile}, vars...)...)
+	var plan struct {
+		ResourceChanges []struct {
+			Address string `json:"address"`
+			Change  struct {
+				Actions []string `json:"actions"`
+			} `json:"change"`
+		} `json:"resource_changes"`
+	}
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", planFile)), &plan); err != nil {
+		c.t.Fatalf("terraform show -json: %v", err)
+	}
+	out := map[string]string{}
+	for _, rc := range plan.ResourceChanges {
+		actions := strings.Join(rc.Change.Actions, ",")
+		switch actions {
+		case "no-op", "read":
+			continue
+		case "delete,create", "create,delete":
+			actions = "replace"
+		}
+		out[rc.Address] = actions
+	}
+	return out
 }

@@ -1,0 +1,142 @@
+# The OEM estate: one Qlik Cloud tenant per customer, each holding a copy of the vendor's template app,
+# published for embedding in the vendor's portal. Customers live in customers.auto.tfvars; the provider settings
+# come from the QLIK_* environment variables (a region-level OAuth client and QLIK_REGISTRATION_URL), and the
+# license key from TF_VAR_license_key.
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    qlik = {
+      source = "qlik-terraform/qlik"
+    }
+  }
+}
+
+provider "qlik" {}
+
+variable "license_key" {
+  description = "Signed license key the customer tenants are created under."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "deletion_protection" {
+  description = "Refuse to deactivate customer tenants on destroy. Apply false before off-boarding a customer."
+  type        = bool
+  default     = true
+}
+
+variable "customers" {
+  description = "Customers by key: tenant name and datacenter, rollout cohort, database settings, and identity-provider groups with their roles."
+  type = map(object({
+    name       = string
+    datacenter = string
+    cohort     = string
+    database = object({
+      host   = string
+      port   = optional(number, 5432)
+      name   = string
+      schema = string
+    })
+    groups = map(object({
+      roles                   = list(string)
+      published_space_roles   = optional(list(string), [])
+      development_space_roles = optional(list(string), [])
+    }))
+  }))
+
+  validation {
+    condition     = alltrue([for c in values(var.customers) : contains(keys(var.template_versions), c.cohort)])
+    error_message = "Every customer's cohort must be a key of template_versions."
+  }
+}
+
+variable "template_versions" {
+  description = "Template release per rollout cohort. Bumping one cohort replaces the app copies of its customers only."
+  type        = map(string)
+}
+
+variable "template_app_name" {
+  description = "Exact name of the template app in the source (home) tenant."
+  type        = string
+  default     = "Sales template"
+}
+
+variable "portal_origin" {
+  description = "Origin of the vendor's portal that embeds the customers' analytics."
+  type        = string
+  default     = "https://portal.example.com"
+}
+
+variable "embed_sheets" {
+  description = "Sheets of the template shown in the portal's menu, by menu entry."
+  type        = map(string)
+  default = {
+    overview = "JpXmPa"
+    details  = "aBcDeF"
+  }
+}
+
+# One portal serves every customer, and every tenant trusts the same signing key. Only the public half is in
+# the repository: the private key stays in the portal's secret store.
+locals {
+  portal = {
+    origin         = var.portal_origin
+    jwt_issuer     = var.portal_origin
+    jwt_key_id     = "portal-2026"
+    public_key_pem = file("${path.module}/portal_jwt_public_key.pem")
+  }
+}
+
+# The template is built by hand in the source tenant, so it is looked up rather than managed here.
+data "qlik_app" "template" {
+  name = var.template_app_name
+}
+
+module "customer" {
+  source   = "./modules/customer"
+  for_each = var.customers
+
+  key                 = each.key
+  name                = each.value.name
+  datacenter          = each.value.datacenter
+  license_key         = var.license_key
+  deletion_protection = var.deletion_protection
+
+  template_app_id  = data.qlik_app.template.id
+  template_version = var.template_versions[each.value.cohort]
+  app_name         = "Sales"
+
+  database = each.value.database
+  groups   = each.value.groups
+
+  portal       = local.portal
+  embed_sheets = var.embed_sheets
+}
+
+output "customers" {
+  description = "The vendor's configuration table: per customer, what the portal needs to log users in and show their analytics."
+  value = {
+    for k, m in module.customer : k => {
+      name               = var.customers[k].name
+      cohort             = var.customers[k].cohort
+      template_version   = var.template_versions[var.customers[k].cohort]
+      tenant_id          = m.tenant_id
+      hostname           = m.hostname
+      region             = m.region
+      app_id             = m.app_id
+      published_app_id   = m.published_app_id
+      web_integration_id = m.web_integration_id
+      embed_urls         = m.embed_urls
+    }
+  }
+}
+
+output "portal_jwt" {
+  description = "Issuer and key id the portal puts in the tokens it signs (header kid, claim iss)."
+  value = {
+    issuer = local.portal.jwt_issuer
+    key_id = local.portal.jwt_key_id
+  }
+}

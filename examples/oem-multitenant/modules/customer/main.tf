@@ -1,0 +1,105 @@
+# Everything one customer needs, in the customer's own tenant. Every object inside the tenant names it through
+# tenant_hostname, so a single provider block in the root module reaches all customers.
+
+resource "qlik_tenant" "this" {
+  name                   = var.name
+  datacenter             = var.datacenter
+  license_key_wo         = var.license_key
+  license_key_wo_version = 1
+  # Off-boarding is two steps on purpose: apply deletion_protection = false, then remove the customer.
+  deletion_protection = var.deletion_protection
+
+  timeouts {
+    create = "30m"
+  }
+}
+
+# Work in progress lives in a shared space the vendor's developers can change; customers only ever see the
+# managed space, whose published apps are locked to the template's public sheets.
+resource "qlik_space" "development" {
+  tenant_hostname = qlik_tenant.this.hostname
+  name            = "${var.name} development"
+  type            = "shared"
+  description     = "Working copy of the ${var.app_name} template, reloaded from the customer's database."
+}
+
+resource "qlik_space" "published" {
+  tenant_hostname = qlik_tenant.this.hostname
+  name            = "${var.name} analytics"
+  type            = "managed"
+  description     = "Published apps embedded in the portal."
+}
+
+# Tenants are isolated, so the template is exported from the source tenant and imported here. The copy is tied
+# to a template release: Qlik cannot tell when a template changed, so the release number is what makes
+# Terraform replace the copy, one cohort at a time.
+resource "qlik_app_copy" "app" {
+  tenant_hostname = qlik_tenant.this.hostname
+  source_app_id   = var.template_app_id
+  source_version  = var.template_version
+  name            = var.app_name
+  description     = "${var.app_name} for ${var.name}, template release ${var.template_version}."
+  space_id        = qlik_space.development.id
+
+  timeouts {
+    create = "90m"
+  }
+}
+
+# The load script, data connection and reload go between the copy and the publish: the script is rendered
+# from local.load_script below, the connection takes local.database, and the publish then waits for the reload.
+
+resource "qlik_app_publish" "app" {
+  tenant_hostname = qlik_tenant.this.hostname
+  app_id          = qlik_app_copy.app.id
+  space_id        = qlik_space.published.id
+}
+
+# Groups arrive with the portal's JWTs; the mapping grants their roles without ever touching membership, so an
+# apply can never lock a customer's users out.
+resource "qlik_role_mapping" "group" {
+  for_each = var.groups
+
+  tenant_hostname = qlik_tenant.this.hostname
+  group_name      = each.key
+  roles           = each.value.roles
+
+  dynamic "space_roles" {
+    for_each = length(each.value.published_space_roles) > 0 ? [each.value.published_space_roles] : []
+    content {
+      space_id = qlik_space.published.id
+      roles    = space_roles.value
+    }
+  }
+
+  dynamic "space_roles" {
+    for_each = length(each.value.development_space_roles) > 0 ? [each.value.development_space_roles] : []
+    content {
+      space_id = qlik_space.development.id
+      roles    = space_roles.value
+    }
+  }
+}
+
+# Embedding: the tenant trusts the portal's signed tokens, accepts browser calls from its origin and lets it
+# frame Qlik pages.
+resource "qlik_identity_provider_jwt" "portal" {
+  tenant_hostname = qlik_tenant.this.hostname
+  issuer          = var.portal.jwt_issuer
+  key_id          = var.portal.jwt_key_id
+  public_key_pem  = var.portal.public_key_pem
+  description     = "Vendor portal single sign-on"
+}
+
+resource "qlik_web_integration" "portal" {
+  tenant_hostname = qlik_tenant.this.hostname
+  name            = "Vendor portal"
+  valid_origins   = [var.portal.origin]
+}
+
+resource "qlik_csp_origin" "portal" {
+  tenant_hostname = qlik_tenant.this.hostname
+  name            = "Vendor portal"
+  origin          = trimprefix(var.portal.origin, "https://")
+  directives      = ["frame-ancestors"]
+}
