@@ -41,6 +41,11 @@ echo "register host: $QLIK_REGISTRATION_URL"
 grep '^qliksim: app ' "$work/sim.log" | sed 's/^qliksim: /template /'
 # The license key the customer tenants are created under; a write-only attribute, so never in the state.
 export TF_VAR_license_key="$QLIK_LICENSE_KEY"
+# The customers' database passwords, as a workspace would set them; write-only too. (Demo values: the
+# simulated databases accept anything.)
+if [ "$example" = examples/oem-multitenant ]; then
+	export TF_VAR_database_passwords='{acme="demo-acme",globex="demo-globex",initech="demo-initech"}'
+fi
 
 cat >"$work/terraformrc" <<RC
 provider_installation {

@@ -21,6 +21,18 @@ variable "license_key" {
   ephemeral   = true
 }
 
+variable "database_passwords" {
+  description = "Database password per customer key, for example from TF_VAR_database_passwords in the workspace. Only ever sent to Qlik's write-only data connection password."
+  type        = map(string)
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = alltrue([for k in keys(var.customers) : contains(keys(var.database_passwords), k)])
+    error_message = "Every customer needs a database password: database_passwords must have a key for each customer."
+  }
+}
+
 variable "deletion_protection" {
   description = "Refuse to deactivate customer tenants on destroy. Apply false before off-boarding a customer."
   type        = bool
@@ -34,10 +46,12 @@ variable "customers" {
     datacenter = string
     cohort     = string
     database = object({
-      host   = string
-      port   = optional(number, 5432)
-      name   = string
-      schema = string
+      host             = string
+      port             = optional(number, 5432)
+      name             = string
+      schema           = string
+      username         = string
+      password_version = optional(number, 1)
     })
     groups = map(object({
       roles                   = list(string)
@@ -108,8 +122,9 @@ module "customer" {
   template_version = var.template_versions[each.value.cohort]
   app_name         = "Sales"
 
-  database = each.value.database
-  groups   = each.value.groups
+  database          = each.value.database
+  database_password = var.database_passwords[each.key]
+  groups            = each.value.groups
 
   portal       = local.portal
   embed_sheets = var.embed_sheets

@@ -52,7 +52,9 @@ var exampleVars = map[string]func(e *testEnv) []string{
 	"resources/qlik_data_connection": func(*testEnv) []string {
 		return []string{"-var", "orders_db_password=" + exampleDBPassword}
 	},
-	"oem-multitenant": tenantExampleVars,
+	"oem-multitenant": func(e *testEnv) []string {
+		return append(tenantExampleVars(e), "-var", "database_passwords="+oemPasswordsHCL())
+	},
 }
 
 // exampleDBPassword is the database password the data connection example is applied with.
@@ -350,6 +352,19 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 	},
 }
 
+// oemPasswords are the database passwords the oem-multitenant example is applied with; the state must never
+// hold them.
+var oemPasswords = map[string]string{"acme": "acme-db-secret-1", "globex": "globex-db-secret-1", "initech": "initech-db-secret-1"}
+
+func oemPasswordsHCL() string {
+	parts := make([]string, 0, len(oemPasswords))
+	for k, v := range oemPasswords {
+		parts = append(parts, fmt.Sprintf("%s=%q", k, v))
+	}
+	slices.Sort(parts)
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
 // oemCustomer is one row of the oem-multitenant example's configuration table (its customers output).
 type oemCustomer struct {
 	Name             string            `json:"name"`
@@ -417,6 +432,7 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 		if !ok || pub.Attributes.OriginAppID != c.AppID || pub.Attributes.SpaceID != spaces["managed"].ID || pub.Attributes.PublishTime == "" {
 			t.Errorf("%s: published app %s (found=%v) %+v, want the copy published to the managed space", key, c.PublishedAppID, ok, pub.Attributes)
 		}
+		checkOEMPipeline(t, e, key, want.name, c, spaces["shared"])
 		if n := len(e.sim.Apps(c.Hostname)); n != 2 {
 			t.Errorf("%s: the tenant holds %d apps, want the copy and its published app", key, n)
 		}
@@ -460,11 +476,57 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	}
 }
 
+// checkOEMPipeline checks the data steps of one customer: the data connection holds the customer's password
+// (sent write-only), the app's current script reads through that connection, and the one reload ran that
+// script and succeeded before the app was published.
+func checkOEMPipeline(t *testing.T, e *testEnv, key, name string, c oemCustomer, devSpace qliksim.Space) {
+	t.Helper()
+	conns := e.sim.DataConnections(c.Hostname)
+	if len(conns) != 1 || conns[0].QName != key+" database" || conns[0].Space != devSpace.ID || conns[0].Password != oemPasswords[key] {
+		t.Errorf("%s: data connections %+v, want %q in the development space with the customer's password", key, conns, key+" database")
+	}
+	scripts, err := e.sim.Scripts(c.Hostname, c.AppID) // oldest first: the last one is current
+	if err != nil || len(scripts) == 0 {
+		t.Errorf("%s: scripts of %s: %v", key, c.AppID, err)
+		return
+	}
+	current := scripts[len(scripts)-1].Script
+	if !strings.Contains(current, fmt.Sprintf("LIB CONNECT TO '%s development:%s database';", name, key)) {
+		t.Errorf("%s: the current script of %s does not use the customer's connection:\n%s", key, c.AppID, current)
+		return
+	}
+	var ran []qliksim.ReloadInfo
+	for _, r := range e.sim.Reloads(c.Hostname) {
+		if r.AppID == c.AppID {
+			ran = append(ran, r)
+		}
+	}
+	if len(ran) != 1 || ran[0].Status != "SUCCEEDED" || ran[0].Script != current {
+		t.Errorf("%s: reloads of the copy %+v, want one SUCCEEDED run of the current script", key, ran)
+		return
+	}
+	if pub, _ := e.sim.App(c.Hostname, c.PublishedAppID); pub.Attributes.PublishTime < ran[0].EndTime {
+		t.Errorf("%s: published at %s, before the reload ended at %s", key, pub.Attributes.PublishTime, ran[0].EndTime)
+	}
+}
+
 // checkOEMFollowUps runs after the empty plan of the oem-multitenant example. The load script renders with
 // each customer's database settings, ready for the load script resource. Bumping the canary cohort's template
-// release plans the replacement of the canary customer's app copy and published app, and nothing else.
+// release plans the replacement of the canary customer's app copy, load script, reload and published app, and
+// nothing else.
 func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 	t.Helper()
+	// Write-only secrets reach Qlik (checkOEMPipeline) but never the state.
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range append(slices.Collect(maps.Values(oemPasswords)), e.sim.LicenseKey()) {
+		if strings.Contains(string(state), secret) {
+			t.Errorf("the state file holds a secret (%d characters)", len(secret))
+		}
+	}
+
 	script := tf.console(`module.customer["globex"].load_script`)
 	for _, want := range []string{
 		"// Globex: rendered by Terraform",
@@ -483,8 +545,11 @@ func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 	before := len(e.sim.Audit())
 	bump := append(slices.Clone(vars), "-var", `template_versions={canary="2026.12.0",stable="2026.10.3"}`)
 	changes := tf.plannedChanges(bump...)
+	// A new copy has a new id: its script and reload follow it, and so does the publish.
 	want := map[string]string{
 		`module.customer["acme"].qlik_app_copy.app`:    "replace",
+		`module.customer["acme"].qlik_load_script.app`: "replace",
+		`module.customer["acme"].qlik_reload.app`:      "replace",
 		`module.customer["acme"].qlik_app_publish.app`: "replace",
 	}
 	if !maps.Equal(changes, want) {
@@ -536,6 +601,11 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 			if r.Mode != "managed" {
 				continue
 			}
+			tf.mustRun("state", "rm", "-no-color", r.Address)
+			// A reload is a run, not an object: it cannot be imported, so the plan runs a new one.
+			if strings.Contains(r.Address, ".qlik_reload.") {
+				continue
+			}
 			// Tenants are imported by id alone, everything else as <tenant_hostname>/<id>; role mappings by
 			// group name, which is their index key here.
 			id := r.Values.TenantHostname + "/" + r.Values.ID
@@ -549,18 +619,18 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 			addresses = append(addresses, r.Address)
 		}
 	}
-	if len(addresses) != 9 {
-		t.Fatalf("%s holds %d resources in the state, want 9: %v", module, len(addresses), addresses)
-	}
-	for _, a := range addresses {
-		tf.mustRun("state", "rm", "-no-color", a)
+	if len(addresses) != 11 {
+		t.Fatalf("%s holds %d importable resources in the state, want 11: %v", module, len(addresses), addresses)
 	}
 	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out := tf.mustRun(append([]string{"plan", "-input=false", "-no-color"}, vars...)...)
-	if !strings.Contains(out, "Plan: 9 to import, 0 to add, ") || !strings.Contains(out, " 0 to destroy.") {
-		t.Errorf("the import plan should import the 9 objects and neither add nor destroy any:\n%s", out)
+	// A reload cannot be imported, so one new reload runs (and the app is republished after it); the data
+	// connection re-sends its write-only password, which Terraform cannot know after an import. Nothing is
+	// created twice or destroyed.
+	if !strings.Contains(out, "Plan: 11 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the 11 objects, add only the reload and destroy nothing:\n%s", out)
 	}
 	tf.apply(vars...)
 	tf.requireEmptyPlan(vars...)

@@ -46,13 +46,54 @@ resource "qlik_app_copy" "app" {
   }
 }
 
-# The load script, data connection and reload go between the copy and the publish: the script is rendered
-# from local.load_script below, the connection takes local.database, and the publish then waits for the reload.
+# The customer's database, with credentials that never reach the state: the password is write-only, and
+# bumping database.password_version in customers.auto.tfvars sends a rotated one.
+resource "qlik_data_connection" "database" {
+  tenant_hostname     = qlik_tenant.this.hostname
+  space_id            = qlik_space.development.id
+  name                = local.data_connection_name
+  type                = "postgres"
+  connector           = "QvOdbcConnectorPackage.exe"
+  connection_string   = "CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=${local.database.host};port=${local.database.port};db=${local.database.name};\""
+  username            = var.database.username
+  password_wo         = var.database_password
+  password_wo_version = var.database.password_version
+}
 
+# The template's script, pointed at this customer's data (locals.tf renders it).
+resource "qlik_load_script" "app" {
+  tenant_hostname = qlik_tenant.this.hostname
+  app_id          = qlik_app_copy.app.id
+  script          = local.load_script
+  version_message = "Terraform: ${var.name}, template release ${var.template_version}"
+
+  # The script names the connection; it must exist before the first reload.
+  depends_on = [qlik_data_connection.database]
+}
+
+# A reload runs again whenever the script changes, and with a new copy (a new template release), because a
+# new app_id replaces it.
+resource "qlik_reload" "app" {
+  tenant_hostname = qlik_tenant.this.hostname
+  app_id          = qlik_app_copy.app.id
+  triggers = {
+    script = qlik_load_script.app.script_sha256
+  }
+
+  timeouts {
+    create = "60m"
+  }
+}
+
+# Customers see the app only once it holds their data: the publish follows the reload, and every new reload
+# republishes in place, so the published app keeps its id and the portal's links keep working.
 resource "qlik_app_publish" "app" {
   tenant_hostname = qlik_tenant.this.hostname
   app_id          = qlik_app_copy.app.id
   space_id        = qlik_space.published.id
+  triggers = {
+    reload = qlik_reload.app.id
+  }
 }
 
 # Groups arrive with the portal's JWTs; the mapping grants their roles without ever touching membership, so an

@@ -42,13 +42,22 @@ variable "app_name" {
 }
 
 variable "database" {
-  description = "The customer's database the app's load script reads from."
+  description = "The customer's database the app's load script reads from, and the user the data connection logs in as. Bump password_version to send a rotated password."
   type = object({
-    host   = string
-    port   = optional(number, 5432)
-    name   = string
-    schema = string
+    host             = string
+    port             = optional(number, 5432)
+    name             = string
+    schema           = string
+    username         = string
+    password_version = optional(number, 1)
   })
+}
+
+variable "database_password" {
+  description = "Password of the database user. Write-only: it is sent to Qlik and never stored in the state."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "groups" {
