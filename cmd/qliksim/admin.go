@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -21,6 +22,8 @@ import (
 //	GET  /stats              {"audit_entries": n, "rate_limited": n}
 //	POST /apps?tenant=HOST&name=NAME&size=BYTES[&space=ID]
 //	                         stores an app with synthetic content of BYTES bytes, answers {"id": "..."}
+//	POST /faults?429=F&503=F&reset=F[&retry-after=S]
+//	                         changes the fault rates (fractions) for the following requests, answers {}
 
 // errAdminNotLoopback is returned when -admin names an address other than loopback.
 var errAdminNotLoopback = errors.New("-admin must be a loopback address (127.0.0.1:PORT or [::1]:PORT): the admin endpoint has no authentication")
@@ -81,7 +84,45 @@ func adminHandler(sim *qliksim.Server) http.Handler {
 		}
 		writeAdminJSON(w, map[string]string{"id": id})
 	})
+	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
+		f, err := parseFaults(r.URL.Query())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		sim.SetFaults(f)
+		writeAdminJSON(w, struct{}{})
+	})
 	return mux
+}
+
+// parseFaults reads fault rates from a query, with the checks SetFaults would otherwise panic on.
+func parseFaults(q url.Values) (qliksim.Faults, error) {
+	f := qliksim.Faults{RetryAfterSeconds: 1}
+	sum := 0.0
+	for name, dst := range map[string]*float64{"429": &f.RateLimit, "503": &f.Unavailable, "reset": &f.Reset} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || x < 0 || x > 1 {
+			return f, fmt.Errorf("%s must be a fraction between 0 and 1", name)
+		}
+		*dst = x
+		sum += x
+	}
+	if sum > 1 {
+		return f, errors.New("the fault rates add up to more than 1")
+	}
+	if v := q.Get("retry-after"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, errors.New("retry-after must be a non-negative number of seconds")
+		}
+		f.RetryAfterSeconds = n
+	}
+	return f, nil
 }
 
 func writeAdminJSON(w http.ResponseWriter, v any) {

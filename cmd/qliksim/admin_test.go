@@ -80,6 +80,30 @@ func TestAdminEndpoint(t *testing.T) {
 		t.Errorf("stats = %v", stats)
 	}
 
+	// Faults set through the admin endpoint hit the next request.
+	var empty struct{}
+	adminCall(t, http.MethodPost, admin+"/faults?503=1", &empty)
+	req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, home+"/api/v1/spaces", nil)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("with 503=1 a request answered %d", resp.StatusCode)
+	}
+	adminCall(t, http.MethodPost, admin+"/faults?503=0", &empty)
+	for _, q := range []string{"429=0.7&503=0.7", "reset=2", "429=x", "retry-after=-1"} {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, admin+"/faults?"+q, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST /faults?%s answered %d, want 400", q, resp.StatusCode)
+		}
+	}
+
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
