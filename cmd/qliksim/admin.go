@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,7 @@ import (
 var errAdminNotLoopback = errors.New("-admin must be a loopback address (127.0.0.1:PORT or [::1]:PORT): the admin endpoint has no authentication")
 
 // listenAdmin opens the admin listener on a loopback address.
-func listenAdmin(addr string) (net.Listener, error) {
+func listenAdmin(ctx context.Context, addr string) (net.Listener, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("-admin %q: %w", addr, err)
@@ -37,7 +38,8 @@ func listenAdmin(addr string) (net.Listener, error) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return nil, errAdminNotLoopback
 	}
-	ln, err := net.Listen("tcp", addr)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("admin listener: %w", err)
 	}

@@ -147,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer sim.Close()
 
 	if admin != "" {
-		ln, err := listenAdmin(admin)
+		ln, err := listenAdmin(ctx, admin)
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ func RunFaultSuite(ctx context.Context, bins Binaries, dir string, n int, seed i
 		return res, err
 	}
 	if tenants.ExitCode != 0 {
-		return res, fmt.Errorf("creating the customer tenants without faults failed:\n%s", excerpt(tenants.Output, 40))
+		return res, fmt.Errorf("creating the customer tenants without faults failed:\n%s", excerpt(tenants.Output))
 	}
 	before, _, err := e.Sim.Stats(ctx)
 	if err != nil {
@@ -69,7 +69,7 @@ func RunFaultSuite(ctx context.Context, bins Binaries, dir string, n int, seed i
 		return res, err
 	}
 	if apply.ExitCode != 0 {
-		res.Problems = append(res.Problems, "apply under faults failed:\n"+excerpt(apply.Output, 40))
+		res.Problems = append(res.Problems, "apply under faults failed:\n"+excerpt(apply.Output))
 	}
 	res.Problems = append(res.Problems, e.verifyConverged(ctx)...)
 	if audit, err := e.Sim.Audit(ctx, before); err == nil {
@@ -122,7 +122,7 @@ func RunInterruptSuite(ctx context.Context, bins Binaries, dir string, n int, se
 		return res, err
 	}
 	if second.ExitCode != 0 {
-		res.Problems = append(res.Problems, "apply after the interrupt failed:\n"+excerpt(second.Output, 40))
+		res.Problems = append(res.Problems, "apply after the interrupt failed:\n"+excerpt(second.Output))
 	}
 	res.Problems = append(res.Problems, e.verifyConverged(ctx)...)
 	res.Seconds = time.Since(start).Seconds()
@@ -234,7 +234,7 @@ func RunSecretsSuite(ctx context.Context, bins Binaries, dir string, seed int64)
 				return res, err
 			}
 			if r.ExitCode != 0 {
-				res.Problems = append(res.Problems, fmt.Sprintf("terraform %s in %s exited %d:\n%s", args[0], filepath.Base(ws.Dir), r.ExitCode, excerpt(r.Output, 40)))
+				res.Problems = append(res.Problems, fmt.Sprintf("terraform %s in %s exited %d:\n%s", args[0], filepath.Base(ws.Dir), r.ExitCode, excerpt(r.Output)))
 			}
 			outputs = append(outputs, r.Output)
 		}
@@ -285,15 +285,15 @@ func findSecrets(name, text string, s Settings) []string {
 	return found
 }
 
-// excerpt returns terraform's error messages in out, or its last n lines when it printed none.
-func excerpt(out string, n int) string {
+// excerpt returns terraform's error messages in out, or its last 40 lines when it printed none.
+func excerpt(out string) string {
 	var blocks []string
 	for _, part := range strings.Split(out, "\nError: ")[1:] {
 		block, _, _ := strings.Cut(part, "\n\n\n")
 		blocks = append(blocks, "Error: "+strings.TrimSpace(block))
 	}
 	if len(blocks) == 0 {
-		return tail(out, n)
+		return tail(out, 40)
 	}
 	return strings.Join(blocks, "\n")
 }
