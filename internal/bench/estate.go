@@ -33,20 +33,23 @@ type Kind struct {
 }
 
 // Secret is a secret value a configuration hands the provider, which must never appear in a log line or in
-// the state. Values come from the simulator (Settings) when the harness starts it.
+// the state. Every secret is a sensitive variable of the generated configuration, set through TF_VAR_<Name>.
 type Secret struct {
 	// Name is the Terraform variable carrying the value.
 	Name string
-	// Value returns the secret from the simulator's settings.
+	// Ephemeral marks a variable that only write-only attributes use, so that it is never stored.
+	Ephemeral bool
+	// Value returns the secret; simulator credentials come from its settings, others may be generated.
 	Value func(Settings) string
 }
 
-// Secrets are every secret kind the provider takes today. The provider block's client secret and API key are
-// set by the harness; data-connection credentials join this list with their resource kind.
+// Secrets are every secret kind the provider takes today: the provider block's OAuth client secret and API key,
+// and the tenant's write-only license key. Data-connection credentials join this list (with a generated value)
+// together with their resource kind, which refers to var.<Name>.
 var Secrets = []Secret{
 	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
 	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
-	{Name: "license_key", Value: func(s Settings) string { return s.LicenseKey }},
+	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
 }
 
 // Kinds is the per-customer estate. Every resource type of the provider appears at least once.
@@ -199,17 +202,6 @@ variable "client_id" {
   type = string
 }
 
-variable "client_secret" {
-  type      = string
-  sensitive = true
-}
-
-variable "license_key" {
-  type      = string
-  sensitive = true
-  ephemeral = true
-}
-
 provider "qlik" {
   tenant_url       = var.tenant_url
   registration_url = var.registration_url
@@ -229,6 +221,13 @@ variable "customers" {
 		fmt.Fprintf(&b, "    %s = { name = %q }\n", CustomerKey(i), "Customer "+CustomerKey(i))
 	}
 	b.WriteString("  }\n}\n")
+	for _, sec := range Secrets {
+		fmt.Fprintf(&b, "\nvariable %q {\n  type      = string\n  sensitive = true\n", sec.Name)
+		if sec.Ephemeral {
+			b.WriteString("  ephemeral = true\n")
+		}
+		b.WriteString("}\n")
+	}
 	for _, k := range kinds {
 		typ, name, _ := strings.Cut(k.Address, ".")
 		fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = var.customers\n\n%s\n}\n", typ, name, k.Body)

@@ -250,9 +250,11 @@ func NewWorkspace(dir string, bins Binaries, config string, s Settings) (*Worksp
 	env = append(env,
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 		"TF_VAR_tenant_url="+s.TenantURL, "TF_VAR_registration_url="+s.RegistrationURL,
-		"TF_VAR_client_id="+s.ClientID, "TF_VAR_client_secret="+s.ClientSecret, "TF_VAR_license_key="+s.LicenseKey,
-		"TF_VAR_api_key="+s.APIKey,
+		"TF_VAR_client_id="+s.ClientID,
 	)
+	for _, sec := range Secrets {
+		env = append(env, "TF_VAR_"+sec.Name+"="+sec.Value(s))
+	}
 	return &Workspace{Dir: dir, env: env}, nil
 }
 
