@@ -27,7 +27,8 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// auditCap bounds the in-memory audit log: nothing reads it in the binary, but it must not grow without bound.
+// auditCap bounds the in-memory audit log by default: without -admin nothing reads it, and it must not grow
+// without bound.
 const auditCap = 10000
 
 func main() {
@@ -61,6 +62,10 @@ each on its own port. On start it prints the connection settings as shell export
 
 Everything else goes to stderr. It serves until interrupted (SIGINT or SIGTERM).
 
+With -admin 127.0.0.1:PORT it also serves, on that loopback address only, GET /audit?since=N (the request audit
+as JSON), GET /inventory (every tenant's objects), GET /stats (audit size and 429s served) and
+POST /apps?tenant=HOST&name=NAME&size=BYTES (seed a template app), and prints "qliksim: admin URL" on stderr.
+
 Flags:
 `
 
@@ -81,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		perType  bool
 		tokenTTL time.Duration
 		apps     seedApps
+		admin    string
+		auditMax int
 	)
 	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1.")
 	fs.IntVar(&opts.HomePort, "home-port", 0, "port of the home tenant (QLIK_TENANT_URL); 0 picks a free port")
@@ -99,6 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&perType, "space-names-unique-per-type", false, "make space names unique per space type instead of tenant-wide")
 	fs.Var(&apps, "seed-app", "`name=size` of an app to store in the home tenant at start, e.g. \"Sales template=256KiB\" (size in bytes or with KiB, MiB, GiB); repeat for more apps. Their ids are printed on stderr")
 	fs.BoolVar(&verbose, "v", false, "log every request to stderr")
+	fs.StringVar(&admin, "admin", "", "loopback address (e.g. 127.0.0.1:0) of the admin endpoint: audit, inventory, stats and app seeding; off when empty")
+	fs.IntVar(&auditMax, "audit-max", auditCap, "how many audit entries to keep (the newest); 0 keeps all, for a harness reading /audit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -116,6 +125,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if tokenTTL <= 0 {
 		return errors.New("-token-ttl must be positive")
 	}
+	if auditMax < 0 {
+		return errors.New("-audit-max must not be negative")
+	}
 
 	seedSet := false
 	fs.Visit(func(f *flag.Flag) { seedSet = seedSet || f.Name == "seed" })
@@ -127,7 +139,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts.Faults = faults
 	opts.TokenTTL = tokenTTL
 	opts.SpaceNamesUniquePerType = perType
-	opts.MaxAuditEntries = auditCap
+	opts.MaxAuditEntries = auditMax
 	if verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
@@ -137,6 +149,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("start: %w", err)
 	}
 	defer sim.Close()
+
+	if admin != "" {
+		ln, err := listenAdmin(ctx, admin)
+		if err != nil {
+			return err
+		}
+		srv := newAdminServer(sim)
+		go func() { _ = srv.Serve(ln) }()
+		defer srv.Close()
+		fmt.Fprintf(stderr, "qliksim: admin http://%s\n", ln.Addr())
+	}
 
 	fmt.Fprintf(stderr, "qliksim: fault seed %d\n", seed)
 	fmt.Fprintf(stderr, "qliksim: register host %s\n", sim.RegistrationURL())

@@ -305,12 +305,63 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 			body.Attributes.Description = strPtr(req.Description)
 		}
 	}
-	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
+	// Publishing makes a new app and Qlik does not refuse a second one, so a publish whose outcome is unknown
+	// (5xx, reset) is looked up by its origin in the target space before it is tried again. The Items API may
+	// list the new app only after a moment, so the lookup is repeated a few times first.
+	a, err := createWithRecovery(ctx, c, "published copy of app "+strconv.Quote(id), func(ctx context.Context) (*App, error) {
+		var a App
+		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
+			return nil, err
+		}
+		return &a, nil
+	}, func(ctx context.Context) (*App, bool, error) {
+		return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
+			return c.findPublishedApp(ctx, id, req.SpaceID)
+		})
+	})
+	if err != nil {
 		return nil, err
 	}
 	c.core.created.note(c.ep.host, appPath(a.Attributes.ID), c.core.now())
-	return &a, nil
+	return a, nil
+}
+
+// findPublishedApp looks for the app published from originID in spaceID through GET /api/v1/items
+// (resourceAttributes.originAppId), for createWithRecovery.
+func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string) (*App, bool, error) {
+	type publishedItem struct {
+		ResourceID         string `json:"resourceId"`
+		SpaceID            string `json:"spaceId"`
+		ResourceAttributes struct {
+			OriginAppID string `json:"originAppId"`
+		} `json:"resourceAttributes"`
+	}
+	q := url.Values{}
+	q.Set("resourceType", "app")
+	q.Set("spaceId", spaceID)
+	q.Set("limit", "100")
+	all, err := listAllByNextLink[publishedItem](ctx, c, itemsPath, q)
+	if err != nil {
+		return nil, false, err
+	}
+	var ids []string
+	for _, it := range all {
+		if it.SpaceID == spaceID && it.ResourceAttributes.OriginAppID == originID {
+			ids = append(ids, it.ResourceID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		a, err := c.GetApp(ctx, ids[0])
+		if err != nil {
+			return nil, false, err
+		}
+		return a, true, nil
+	default:
+		return nil, false, fmt.Errorf("qlik: %d apps published from %s are in space %q on %s", len(ids), originID, spaceID, c.ep.host)
+	}
 }
 
 // RepublishApp calls PUT /api/v1/apps/{appId}/publish: the published app targetID receives id's current

@@ -299,3 +299,53 @@ func TestSim_ImportResetWithListingLag(t *testing.T) {
 		t.Errorf("tenant holds %d apps, want the template and one copy", len(apps))
 	}
 }
+
+// TestSim_PublishAppFaults: a publish whose answer is lost after Qlik committed it is adopted, one refused with 503
+// before it ran is repeated; either way the managed space ends up with exactly one published app.
+func TestSim_PublishAppFaults(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault qliksim.RouteFault
+		posts int
+	}{
+		{"reset after commit", qliksim.RouteFault{}, 1},
+		{"503 before", qliksim.RouteFault{Status: http.StatusServiceUnavailable}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 100 * time.Millisecond})
+			c, err := qlik.New(qlik.Config{TenantURL: sim.Home().URL, APIKey: sim.Credentials().APIKey, RetryWaitMin: 50 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := t.Context()
+			home := sim.Home().Hostname
+			managed, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := sim.SeedApp(home, "Sales", "", 1024)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(150 * time.Millisecond) // the new space becomes visible
+			sim.FailRoute(home, http.MethodPost, "/api/v1/apps/{appId}/publish", 1, tc.fault)
+			pub, err := c.PublishApp(ctx, src, qlik.PublishAppRequest{SpaceID: managed.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var published []string
+			for _, a := range sim.Apps(home) {
+				if a.Attributes.OriginAppID == src {
+					published = append(published, a.Attributes.ID)
+				}
+			}
+			if len(published) != 1 || published[0] != pub.Attributes.ID {
+				t.Errorf("published apps %v, returned %s; want exactly the returned one", published, pub.Attributes.ID)
+			}
+			if n := sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/publish", home); n != tc.posts {
+				t.Errorf("%d publish requests, want %d", n, tc.posts)
+			}
+		})
+	}
+}

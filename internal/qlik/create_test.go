@@ -3,6 +3,8 @@ package qlik
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -237,5 +239,37 @@ func TestVisibilityGrace_Expires(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("waited %s; the grace is 200ms", d)
+	}
+}
+
+// TestCreate_CancelledAfterCommit_Adopts: Ctrl-C while Qlik is committing a create must not leave an orphan.
+// The server commits the POST, the client's context is cancelled before the answer arrives, and the client
+// finds the object with one lookup on a detached context.
+func TestCreate_CancelledAfterCommit_Adopts(t *testing.T) {
+	fs := newFakeSpaces(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			fs.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		fs.ServeHTTP(rec, r) // committed
+		cancel()
+		select { // hold the answer until the client has given up on it
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	c := newClient(t, fastConfig(srv.URL))
+	s, err := c.CreateSpace(ctx, SpaceCreateRequest{Name: "Sales", Type: "shared"})
+	if err != nil {
+		t.Fatalf("CreateSpace: %v", err)
+	}
+	if s.Name != "Sales" || fs.count() != 1 || fs.posts.Load() != 1 || fs.lists.Load() != 1 {
+		t.Errorf("space %+v; spaces = %d, POSTs = %d, lookups = %d; want the one space, created once and found once", s, fs.count(), fs.posts.Load(), fs.lists.Load())
 	}
 }

@@ -72,6 +72,9 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 			return v, nil
 		}
 		if ctx.Err() != nil {
+			if found, ok := lookupAfterCancel(ctx, c, what, lookup); ok {
+				return found, nil
+			}
 			return zero, err
 		}
 		switch {
@@ -117,6 +120,29 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 			return zero, err
 		}
 	}
+}
+
+// cancelLookupTimeout bounds the lookup after a create was cancelled.
+const cancelLookupTimeout = 5 * time.Second
+
+// lookupAfterCancel looks once for the object of a create whose context was cancelled (Ctrl-C in Terraform)
+// while the request may have been on its way: Qlik may have committed it. Terraform waits for the provider
+// after an interrupt and saves what the create returns, so adopting the object here puts it in the state
+// instead of leaving an orphan that the next apply would answer with a 409. The lookup runs on a detached
+// context with a short timeout, and only once, so that an interrupt stays prompt.
+func lookupAfterCancel[T any](ctx context.Context, c *Client, what string, lookup func(context.Context) (T, bool, error)) (T, bool) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelLookupTimeout)
+	defer cancel()
+	found, ok, err := lookup(lctx)
+	if ok {
+		c.core.log.debug(ctx, "qlik: create was interrupted after it reached Qlik; adopted the object it created", map[string]any{"object": what, "host": c.ep.host})
+		return found, true
+	}
+	if err != nil {
+		c.core.log.debug(ctx, "qlik: create was interrupted and looking up whether it committed failed", map[string]any{"object": what, "host": c.ep.host, "error": err})
+	}
+	var zero T
+	return zero, false
 }
 
 // lookupUntilVisible retries lookup with backoff while the object is not

@@ -129,3 +129,7 @@ func (rl *rateLimiter) allow(key bucketKey, now time.Time) (bool, int) {
 
 // RateLimitedCount returns how many requests the rate limiter (not fault injection) answered with 429.
 func (s *Server) RateLimitedCount() int { return int(s.limiter.served.Load()) }
+
+// TierOf tells which rate-limit tier a request to route counts against, so that a harness reading the audit can
+// account for the limits the way the simulator does.
+func TierOf(method, route string) Tier { return tierFor(method, route) }

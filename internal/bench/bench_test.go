@@ -1,0 +1,184 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// The fault suites run here at a small size in `make test` (TF_ACC=1), against qliksim and the provider built
+// and run as their own processes; `make bench` runs them at a larger size.
+
+const suiteCustomers = 3
+
+var built struct {
+	once sync.Once
+	dir  string
+	bins Binaries
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if built.dir != "" {
+		_ = os.RemoveAll(built.dir)
+	}
+	os.Exit(code)
+}
+
+// binaries builds the provider and qliksim once per test process.
+func binaries(t *testing.T) Binaries {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the fault suites run terraform: set TF_ACC=1 (make test does)")
+	}
+	built.once.Do(func() {
+		built.dir, built.err = os.MkdirTemp("", "qlik-bench-bin-") //nolint:usetesting // shared by all tests, removed in TestMain
+		if built.err == nil {
+			built.bins, built.err = Build(context.Background(), built.dir)
+		}
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
+	}
+	return built.bins
+}
+
+func requirePassed(t *testing.T, res SuiteResult, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s suite: %d customers, %d resources, seed %d, %.1fs, %d injected faults. %s", res.Name, res.Customers, res.Resources, res.Seed, res.Seconds, res.Injected, res.Detail)
+	for _, p := range res.Problems {
+		t.Error(p)
+	}
+}
+
+// TestAccFaultSuite: under 20 % 429, 10 % 503, 2 % resets and delayed visibility the apply converges, the next
+// plan is empty and every tenant holds exactly the declared objects.
+func TestAccFaultSuite(t *testing.T) {
+	t.Parallel()
+	res, err := RunFaultSuite(t.Context(), binaries(t), t.TempDir(), suiteCustomers, 7)
+	requirePassed(t, res, err)
+	if err == nil && res.Injected == 0 {
+		t.Error("no fault was injected: the suite tested nothing")
+	}
+}
+
+// TestAccInterruptSuite: an apply interrupted with SIGINT at a seeded point, then applied again, converges with no
+// duplicate and an empty plan.
+func TestAccInterruptSuite(t *testing.T) {
+	t.Parallel()
+	res, err := RunInterruptSuite(t.Context(), binaries(t), t.TempDir(), suiteCustomers, 11)
+	requirePassed(t, res, err)
+}
+
+// TestAccSecretsSuite: a TF_LOG=TRACE apply and plan with every secret kind log no secret value, and no state
+// file holds one.
+func TestAccSecretsSuite(t *testing.T) {
+	t.Parallel()
+	res, err := RunSecretsSuite(t.Context(), binaries(t), t.TempDir(), 5)
+	requirePassed(t, res, err)
+}
+
+// TestKindsCoverEveryResourceType keeps the estate complete: a resource type added to the provider must be added
+// to Kinds, so that the benchmark and the fault suites exercise it.
+func TestKindsCoverEveryResourceType(t *testing.T) {
+	t.Parallel()
+	p := provider.New("test")()
+	covered := map[string]bool{}
+	for _, k := range Kinds {
+		typ, _, _ := strings.Cut(k.Address, ".")
+		covered[typ] = true
+	}
+	for _, f := range p.Resources(t.Context()) {
+		var resp resource.MetadataResponse
+		f().Metadata(t.Context(), resource.MetadataRequest{ProviderTypeName: "qlik"}, &resp)
+		if !covered[resp.TypeName] {
+			t.Errorf("resource type %s is not in Kinds", resp.TypeName)
+		}
+	}
+	for _, k := range Kinds {
+		for _, d := range k.DependsOn {
+			if !strings.Contains(k.Body, d+"[each.key]") {
+				t.Errorf("%s depends on %s but its body does not refer to it", k.Address, d)
+			}
+		}
+		for _, s := range k.Secrets {
+			if !strings.Contains(k.Body, "var."+s) {
+				t.Errorf("%s declares secret %s but its body does not use var.%s", k.Address, s, s)
+			}
+		}
+	}
+	cfg := Config(2, Kinds)
+	for _, want := range []string{`c001 = { name = "Customer c001" }`, `c002 = { name = "Customer c002" }`, `resource "qlik_app_publish" "sales" {`} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("the configuration lacks %q", want)
+		}
+	}
+}
+
+func TestCheckInventory(t *testing.T) {
+	t.Parallel()
+	want := map[string]int{"space": 2, "app": 1}
+	home := qliksim.TenantInventory{Home: true, Objects: []qliksim.InventoryObject{{Kind: "app", Key: "/Template", ID: "t"}}}
+	customer := func(name string, objs ...qliksim.InventoryObject) qliksim.TenantInventory {
+		return qliksim.TenantInventory{Name: name, Status: "active", Objects: objs}
+	}
+	good := []qliksim.InventoryObject{{Kind: "space", Key: "shared/A", ID: "1"}, {Kind: "space", Key: "managed/B", ID: "2"}, {Kind: "app", Key: "1/Sales", ID: "3"}}
+	cases := []struct {
+		name string
+		inv  []qliksim.TenantInventory
+		want string
+	}{
+		{"exact", []qliksim.TenantInventory{home, customer("c1", good...)}, ""},
+		{"duplicate", []qliksim.TenantInventory{home, customer("c1", append(good, qliksim.InventoryObject{Kind: "app", Key: "1/Sales", ID: "4"})...)}, `duplicate app "1/Sales"; tenant c1 holds 2 app objects, want 1`},
+		{"orphan kind", []qliksim.TenantInventory{home, customer("c1", append(good, qliksim.InventoryObject{Kind: "group", Key: "x", ID: "5"})...)}, "tenant c1 holds 1 group objects, want 0"},
+		{"missing", []qliksim.TenantInventory{home, customer("c1", good[1:]...)}, "tenant c1 holds 1 space objects, want 2"},
+		{"orphan in home", []qliksim.TenantInventory{{Home: true, Objects: append(home.Objects, qliksim.InventoryObject{Kind: "app", Key: "/Sales [copying 1]"})}, customer("c1", good...)}, "home tenant holds"},
+		{"extra tenant", []qliksim.TenantInventory{home, customer("c1", good...), customer("c2", good...)}, "holds 2 customer tenants"},
+	}
+	for _, tc := range cases {
+		got := strings.Join(checkInventory(tc.inv, home, 1, want), "; ")
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: problems %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestComputeLowerBound(t *testing.T) {
+	t.Parallel()
+	kinds := []Kind{
+		{Address: "a.x", Calls: 4},
+		{Address: "b.x", Calls: 2, DependsOn: []string{"a.x"}},
+		{Address: "c.x", Calls: 5, DependsOn: []string{"a.x"}},
+		{Address: "d.x", Calls: 1, DependsOn: []string{"b.x", "c.x"}},
+	}
+	// 150 writes through one bucket of 100/min, plus a 429 and an injected fault that do not count.
+	var audit []qliksim.AuditEntry
+	for range 150 {
+		audit = append(audit, qliksim.AuditEntry{Method: "POST", Route: "/api/v1/spaces", Host: "h", Identity: "u", Status: 201})
+	}
+	audit = append(audit, qliksim.AuditEntry{Method: "POST", Route: "/api/v1/spaces", Host: "h", Identity: "u", Status: 429},
+		qliksim.AuditEntry{Method: "GET", Route: "/api/v1/spaces", Host: "h", Identity: "u", Status: 503, Fault: "503"})
+	lb := ComputeLowerBound(kinds, audit, 20*time.Millisecond, 10, qliksim.DefaultLimits())
+	if lb.CriticalPathCalls != rootCalls+4+5+1 {
+		t.Errorf("critical path %d calls, want %d", lb.CriticalPathCalls, rootCalls+10)
+	}
+	if got := fmt.Sprintf("%.2f %.1f %.1f %.1f", lb.WorkSeconds, lb.RateLimitSeconds, lb.ClientPacingSeconds, lb.Seconds); got != "0.30 30.0 75.0 30.0" {
+		t.Errorf("work, rate limit, client pacing, bound = %s, want 0.30 30.0 75.0 30.0", got)
+	}
+	if lb.RateLimitBucket != "h u tier2" {
+		t.Errorf("binding bucket %q", lb.RateLimitBucket)
+	}
+}

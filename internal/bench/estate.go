@@ -1,0 +1,265 @@
+// Package bench measures the provider on a generated multi-customer estate: it runs the terraform CLI with the
+// built provider against qliksim running as its own process, and reads the simulator's request audit and
+// inventory through its admin endpoint. `make bench` drives it through cmd/qlikbench; the fault suites in
+// this package's tests run it at a small size in `make test`.
+package bench
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Kind is one resource of the per-customer estate: every customer gets one instance of every kind. Adding a
+// resource type to the benchmark, the fault suites and the inventory checks means adding one Kind to Kinds.
+type Kind struct {
+	// Address is the resource's type and name in the generated configuration, e.g. "qlik_space.work".
+	Address string
+	// Body is the HCL inside the resource block after `for_each = var.customers`. It may refer to each.key,
+	// each.value.name, var.* and other kinds by address (indexed by [each.key]).
+	Body string
+	// DependsOn lists the addresses of the kinds this one refers to, for the critical path.
+	DependsOn []string
+	// Calls is the number of requests the resource's create makes one after another (each waits for the
+	// previous answer), including the reads the provider makes after a write. It is the resource's length on
+	// the critical path in units of the simulated latency; Report.ModelCalls checks the model against the
+	// audit.
+	Calls int
+	// Objects is what one instance leaves in the customer's tenant, by inventory kind
+	// (qliksim.InventoryObject.Kind).
+	Objects map[string]int
+	// Secrets names the secret variables (Secrets) the body uses, for the secrets suite.
+	Secrets []string
+}
+
+// Secret is a secret value a configuration hands the provider, which must never appear in a log line or in
+// the state. Every secret is a sensitive variable of the generated configuration, set through TF_VAR_<Name>.
+type Secret struct {
+	// Name is the Terraform variable carrying the value.
+	Name string
+	// Ephemeral marks a variable that only write-only attributes use, so that it is never stored.
+	Ephemeral bool
+	// Value returns the secret; simulator credentials come from its settings, others may be generated.
+	Value func(Settings) string
+}
+
+// Secrets are every secret kind the provider takes today: the provider block's OAuth client secret and API key,
+// and the tenant's write-only license key. Data-connection credentials join this list (with a generated value)
+// together with their resource kind, which refers to var.<Name>.
+var Secrets = []Secret{
+	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
+	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
+	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
+}
+
+// Kinds is the per-customer estate. Every resource type of the provider appears at least once.
+var Kinds = []Kind{
+	{
+		Address: "qlik_tenant.customer",
+		Body: `  license_key_wo         = var.license_key
+  license_key_wo_version = 1
+  name                   = each.value.name
+  datacenter             = "eu-west-1"
+  deletion_protection    = false`,
+		Calls:   4, // register-host token, POST /tenants, PATCH, GET
+		Secrets: []string{"license_key"},
+	},
+	{
+		Address: "qlik_space.work",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} work"
+  type            = "shared"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /spaces
+		Objects:   map[string]int{"space": 1},
+	},
+	{
+		Address: "qlik_space.published",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} analytics"
+  type            = "managed"
+  description     = "Published apps for ${each.value.name}."`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /spaces
+		Objects:   map[string]int{"space": 1},
+	},
+	{
+		Address: "qlik_app_copy.sales",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  source_app_id   = data.qlik_app.template.id
+  source_version  = "1"
+  name            = "Sales"
+  space_id        = qlik_space.work[each.key].id`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     6, // item lookup, export, download, upload, import, rename
+		Objects:   map[string]int{"app": 1},
+	},
+	{
+		Address: "qlik_app_publish.sales",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  app_id          = qlik_app_copy.sales[each.key].id
+  space_id        = qlik_space.published[each.key].id`,
+		DependsOn: []string{"qlik_app_copy.sales", "qlik_space.published"},
+		Calls:     1, // POST /apps/{id}/publish
+		Objects:   map[string]int{"app": 1},
+	},
+	{
+		Address: "qlik_role_mapping.analysts",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  group_name      = "${each.key}-analysts"
+  roles           = ["EmbeddedAnalyticsUser"]
+  space_roles {
+    space_id = qlik_space.published[each.key].id
+    roles    = ["consumer"]
+  }`,
+		DependsOn: []string{"qlik_space.published"},
+		Calls:     6, // roles, space meta, group lookup, group create, assignments list, assignment create
+		Objects:   map[string]int{"group": 1, "space_assignment": 1},
+	},
+	{
+		Address: "qlik_role_mapping.admins",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  group_name      = "${each.key}-admins"
+  roles           = ["EmbeddedAnalyticsUser", "SharedSpaceCreator"]
+  space_roles {
+    space_id = qlik_space.work[each.key].id
+    roles    = ["consumer", "producer"]
+  }`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     6, // roles, space meta, group lookup, group create, assignments list, assignment create
+		Objects:   map[string]int{"group": 1, "space_assignment": 1},
+	},
+	{
+		Address: "qlik_space_assignment.admins_published",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  space_id        = qlik_space.published[each.key].id
+  assignee_type   = "group"
+  assignee_id     = qlik_role_mapping.admins[each.key].group_id
+  roles           = ["consumer", "facilitator", "publisher"]`,
+		DependsOn: []string{"qlik_space.published", "qlik_role_mapping.admins"},
+		Calls:     2, // space meta, POST assignment
+		Objects:   map[string]int{"space_assignment": 1},
+	},
+	{
+		Address: "qlik_identity_provider_jwt.portal",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  issuer          = "https://${each.key}.portal.example.com"
+  key_id          = "${each.key}-2026"
+  public_key_pem  = file("${path.module}/jwt_public_key.pem")
+  description     = "Portal single sign-on for ${each.value.name}"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /identity-providers
+		Objects:   map[string]int{"identity_provider_jwtAuth": 1},
+	},
+	{
+		Address: "qlik_web_integration.portal",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} portal"
+  valid_origins   = ["https://${each.key}.portal.example.com"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /web-integrations
+		Objects:   map[string]int{"web_integration": 1},
+	},
+	{
+		Address: "qlik_csp_origin.portal",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} portal"
+  origin          = "${each.key}.portal.example.com"
+  directives      = ["frame-ancestors"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /csp-origins
+		Objects:   map[string]int{"csp_origin": 1},
+	},
+}
+
+// TemplateAppName is the app seeded in the home tenant that every customer gets a copy of.
+const TemplateAppName = "Sales template"
+
+// CustomerKey names customer i (0-based) in the generated configuration.
+func CustomerKey(i int) string { return fmt.Sprintf("c%03d", i+1) }
+
+// Config renders the estate for n customers: one provider block for the whole estate (home tenant, OAuth
+// client and register host from variables), the template app found by name, and every kind for_each customer.
+func Config(n int, kinds []Kind) string {
+	var b strings.Builder
+	b.WriteString(`terraform {
+  required_providers {
+    qlik = {
+      source = "qlik-terraform/qlik"
+    }
+  }
+}
+
+variable "tenant_url" {
+  type = string
+}
+
+variable "registration_url" {
+  type = string
+}
+
+variable "client_id" {
+  type = string
+}
+
+provider "qlik" {
+  tenant_url       = var.tenant_url
+  registration_url = var.registration_url
+  client_id        = var.client_id
+  client_secret    = var.client_secret
+}
+
+data "qlik_app" "template" {
+  name = "` + TemplateAppName + `"
+}
+
+variable "customers" {
+  type = map(object({ name = string }))
+  default = {
+`)
+	for i := range n {
+		fmt.Fprintf(&b, "    %s = { name = %q }\n", CustomerKey(i), "Customer "+CustomerKey(i))
+	}
+	b.WriteString("  }\n}\n")
+	for _, sec := range Secrets {
+		fmt.Fprintf(&b, "\nvariable %q {\n  type      = string\n  sensitive = true\n", sec.Name)
+		if sec.Ephemeral {
+			b.WriteString("  ephemeral = true\n")
+		}
+		b.WriteString("}\n")
+	}
+	for _, k := range kinds {
+		typ, name, _ := strings.Cut(k.Address, ".")
+		fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = var.customers\n\n%s\n}\n", typ, name, k.Body)
+	}
+	b.WriteString(`
+output "tenant_hostnames" {
+  value = { for k, t in qlik_tenant.customer : k => t.hostname }
+}
+`)
+	return b.String()
+}
+
+// ExpectedObjects is what every customer tenant must hold after a converged apply, by inventory kind.
+func ExpectedObjects(kinds []Kind) map[string]int {
+	want := map[string]int{}
+	for _, k := range kinds {
+		for kind, n := range k.Objects {
+			want[kind] += n
+		}
+	}
+	return want
+}
+
+// ResourcesPerCustomer is the number of managed resources one customer adds to the state.
+func ResourcesPerCustomer(kinds []Kind) int { return len(kinds) }
+
+// sortedKeys returns the keys of m in order, for stable output.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
