@@ -5,6 +5,7 @@
 package bench
 
 import (
+	"crypto/rand"
 	"fmt"
 	"sort"
 	"strings"
@@ -43,14 +44,17 @@ type Secret struct {
 	Value func(Settings) string
 }
 
-// Secrets are every secret kind the provider takes today: the provider block's OAuth client secret and API key,
-// and the tenant's write-only license key. Data-connection credentials join this list (with a generated value)
-// together with their resource kind, which refers to var.<Name>.
+// Secrets are every secret kind the provider takes: the provider block's OAuth client secret and API key, the
+// tenant's write-only license key and the data connection's write-only password.
 var Secrets = []Secret{
 	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
 	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
 	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
+	{Name: "db_password", Ephemeral: true, Value: func(Settings) string { return dbPassword }},
 }
+
+// dbPassword is generated once per process, so a leak cannot be mistaken for a fixed string in the code.
+var dbPassword = "db-" + rand.Text()
 
 // Kinds is the per-customer estate. Every resource type of the provider appears at least once.
 var Kinds = []Kind{
@@ -95,11 +99,50 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"app": 1},
 	},
 	{
+		Address: "qlik_data_connection.orders",
+		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
+  space_id            = qlik_space.work[each.key].id
+  name                = "orders"
+  type                = "postgres"
+  connector           = "QvOdbcConnectorPackage.exe"
+  connection_string   = "CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=${each.key}.db.example.internal;port=5432;db=orders;\""
+  username            = "qlik_reader"
+  password_wo         = var.db_password
+  password_wo_version = 1`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     1, // POST /data-connections
+		Objects:   map[string]int{"data_connection": 1},
+		Secrets:   []string{"db_password"},
+	},
+	{
+		Address: "qlik_load_script.sales",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  app_id          = qlik_app_copy.sales[each.key].id
+  script          = "LIB CONNECT TO '${qlik_space.work[each.key].name}:${qlik_data_connection.orders[each.key].name}';\nOrders: SQL SELECT * FROM orders;\n"`,
+		DependsOn: []string{"qlik_app_copy.sales", "qlik_data_connection.orders"},
+		Calls:     2, // POST the script version, GET the current script
+	},
+	{
+		Address: "qlik_reload.sales",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  app_id          = qlik_app_copy.sales[each.key].id
+  triggers = {
+    script = qlik_load_script.sales[each.key].script_sha256
+  }`,
+		DependsOn: []string{"qlik_load_script.sales"},
+		// POST /reloads and the GET that sees it end; the reload's own run time (qliksim's reload duration and
+		// the poll interval) is not latency and is outside this count.
+		Calls: 2,
+	},
+	{
 		Address: "qlik_app_publish.sales",
 		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   app_id          = qlik_app_copy.sales[each.key].id
-  space_id        = qlik_space.published[each.key].id`,
-		DependsOn: []string{"qlik_app_copy.sales", "qlik_space.published"},
+  space_id        = qlik_space.published[each.key].id
+  triggers = {
+    reload = qlik_reload.sales[each.key].id
+  }`,
+		DependsOn: []string{"qlik_app_copy.sales", "qlik_space.published", "qlik_reload.sales"},
 		Calls:     1, // POST /apps/{id}/publish
 		Objects:   map[string]int{"app": 1},
 	},

@@ -59,6 +59,9 @@ func dataConnectionPath(id string) string { return dataConnectionsPath + "/" + u
 // CreateDataConnection calls POST /api/v1/data-connections (201). Names are unique within a space (409), so a
 // create with unknown outcome is resolved by looking the connection up by name and space.
 func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCreateRequest) (*DataConnection, error) {
+	if req.Password != nil {
+		c.core.redact.add(*req.Password)
+	}
 	body := dataConnectionCreateBody{
 		QName: req.Name, QType: req.Type, DatasourceID: req.DatasourceID, QConnectStatement: req.ConnectStatement,
 		Space: req.SpaceID, QUsername: req.Username, QPassword: req.Password,
@@ -124,6 +127,9 @@ type dataConnectionPatchOp struct {
 func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConnectionUpdate) error {
 	if err := checkID("data connection", id); err != nil {
 		return err
+	}
+	if u.Password != nil {
+		c.core.redact.add(*u.Password)
 	}
 	var ops []dataConnectionPatchOp
 	for _, f := range []struct {

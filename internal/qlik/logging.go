@@ -183,9 +183,62 @@ func logURL(u *url.URL) string {
 	return c.String()
 }
 
+// sensitiveBodyKeys are JSON keys whose values are never logged, whatever they hold: a second line of
+// defence for a secret the redactor was not told about. Compared in lower case.
+var sensitiveBodyKeys = map[string]bool{
+	"password": true, "qpassword": true, "qconnectionsecret": true, "secret": true,
+	"client_secret": true, "clientsecret": true, "licensekey": true,
+	"access_token": true, "refresh_token": true,
+}
+
+// maskSensitiveJSON replaces the values of sensitive keys in a JSON body, including the value of a JSON-Patch
+// operation whose path names a sensitive field ({"op":"replace","path":"/qPassword","value":...}). It reports
+// false for a body that is not JSON.
+func maskSensitiveJSON(raw []byte) ([]byte, bool) {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil, false
+	}
+	out, err := json.Marshal(maskSensitiveValue(v))
+	if err != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+func maskSensitiveValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if sensitiveBodyKeys[strings.ToLower(k)] {
+				t[k] = masked
+				continue
+			}
+			t[k] = maskSensitiveValue(x)
+		}
+		for _, pk := range []string{"path", "Path"} {
+			if p, ok := t[pk].(string); ok && sensitiveBodyKeys[strings.ToLower(p[strings.LastIndex(p, "/")+1:])] {
+				for _, vk := range []string{"value", "Value"} {
+					if _, has := t[vk]; has {
+						t[vk] = masked
+					}
+				}
+			}
+		}
+	case []any:
+		for i := range t {
+			t[i] = maskSensitiveValue(t[i])
+		}
+	}
+	return v
+}
+
 // bodyForLog masks a body and shortens it to maxLoggedBody on a rune
 // boundary. Masking comes first so truncation cannot leave half a secret.
 func (r *redactor) bodyForLog(raw []byte) string {
+	if m, ok := maskSensitiveJSON(raw); ok {
+		raw = m
+	}
 	b := []byte(r.mask(string(raw)))
 	if len(b) <= maxLoggedBody {
 		return strings.ToValidUTF8(string(b), "?")

@@ -151,3 +151,23 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("maskHeaders = %v", h)
 	}
 }
+
+// TestBodyForLog_MasksSecretFields covers secrets the redactor was never told about: values of secret field
+// names, and JSON-Patch values whose path names a secret field, never reach a log line.
+func TestBodyForLog_MasksSecretFields(t *testing.T) {
+	r := newRedactor()
+	for _, c := range []struct{ body, secret, keep string }{
+		{`{"qName":"orders","qPassword":"unregistered-1","qUsername":"reader"}`, "unregistered-1", `"qUsername":"reader"`},
+		{`[{"op":"replace","path":"/qPassword","value":"unregistered-2"},{"op":"replace","path":"/qName","value":"orders"}]`, "unregistered-2", `"value":"orders"`},
+		{`{"licenseKey":"unregistered-3","datacenter":"eu-west-1"}`, "unregistered-3", `"datacenter":"eu-west-1"`},
+		{`{"nested":{"client_secret":"unregistered-4"},"list":[{"Password":"unregistered-5"}]}`, "unregistered-4", `"nested"`},
+	} {
+		got := r.bodyForLog([]byte(c.body))
+		if strings.Contains(got, c.secret) || strings.Contains(got, "unregistered-5") || !strings.Contains(got, c.keep) {
+			t.Errorf("bodyForLog(%s) = %s", c.body, got)
+		}
+	}
+	if got := r.bodyForLog([]byte("not json password=x")); got != "not json password=x" {
+		t.Errorf("a non-JSON body changed: %q", got)
+	}
+}

@@ -130,12 +130,14 @@ func render(a AppAttributes) App {
 	}
 }
 
-// checkSpace reports whether spaceID names a visible space of the tenant; "" (personal space) is always fine.
+// checkSpace reports whether spaceID names a space of the tenant; "" (personal space) is always fine. A space
+// still hidden by Options.VisibilityDelay counts: delayed visibility models reads and lists lagging behind
+// the committed store, while a write that refers to the space is checked against the store, as uniqueness is.
 func (t *tenantState) checkSpace(spaceID string) (spaceRecord, bool) {
 	if spaceID == "" {
 		return spaceRecord{}, true
 	}
-	return t.spaces.get(spaceID, time.Now(), false)
+	return t.spaces.get(spaceID, time.Now(), true)
 }
 
 // addApp stores a new app and returns its attributes.

@@ -67,6 +67,10 @@ func (s *Server) Inventory() []TenantInventory {
 		for _, c := range s.CSPOrigins(snap.Hostname) {
 			add("csp_origin", c.Origin, c.ID)
 		}
+		// A connection's name is unique in its space.
+		for _, d := range s.DataConnections(snap.Hostname) {
+			add("data_connection", d.Space+"/"+d.QName, d.QID)
+		}
 		sort.Slice(inv.Objects, func(i, j int) bool {
 			a, b := inv.Objects[i], inv.Objects[j]
 			if a.Kind != b.Kind {
