@@ -1,0 +1,45 @@
+package provider_test
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+func TestAccRolesDataSource(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var admin qliksim.Role
+	for _, r := range e.sim.Roles(home.Hostname) {
+		if r.Name == "TenantAdmin" {
+			admin = r
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.oauthProvider() + `
+data "qlik_roles" "all" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("names").AtSliceIndex(0), knownvalue.StringExact("AnalyticsAdmin")),
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
+				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListPartial(map[int]knownvalue.Check{
+					15: knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"id":          knownvalue.StringExact(admin.ID),
+						"name":        knownvalue.StringExact("TenantAdmin"),
+						"type":        knownvalue.StringExact("default"),
+						"level":       knownvalue.StringExact("admin"),
+						"description": knownvalue.StringExact(admin.Description),
+					}),
+				})),
+			},
+		}},
+	})
+}
