@@ -1,8 +1,12 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // parseImportID splits an import id of the form "<id>" (home tenant) or "<tenant_hostname>/<id>". Hostnames
@@ -32,4 +36,17 @@ func parseImportID(raw string, parts ...string) (hostname string, ids []string, 
 		}
 	}
 	return hostname, segments, nil
+}
+
+// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname.
+func importTenantScopedID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
+	hostname, ids, err := parseImportID(req.ID, idName)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if hostname != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
 }

@@ -335,15 +335,7 @@ func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	hostname, ids, err := parseImportID(req.ID, "app_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	importTenantScopedID(ctx, req, resp, "app_id")
 }
 
 func (m *appCopyResourceModel) fromAPI(a *qlik.App) {

@@ -233,15 +233,7 @@ func (r *dataConnectionResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	hostname, ids, err := parseImportID(req.ID, "data_connection_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	importTenantScopedID(ctx, req, resp, "data_connection_id")
 }
 
 // dataConnectionError points a name conflict at the name.

@@ -218,19 +218,6 @@ func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resou
 	importTenantScopedID(ctx, req, resp, "identity_provider_id")
 }
 
-// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname.
-func importTenantScopedID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
-	hostname, ids, err := parseImportID(req.ID, idName)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
-}
-
 // addIdentityProviderWriteError points a 409 (an identity provider with this issuer and key id exists) and a
 // 400 (Qlik refused the key or issuer) at the attributes the user has to change.
 func addIdentityProviderWriteError(diags *diag.Diagnostics, summary string, err error) {

@@ -194,14 +194,12 @@ func (r *loadScriptResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *loadScriptResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	hostname, ids, err := parseImportID(req.ID, "app_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
+	importTenantScopedID(ctx, req, resp, "app_id")
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), ids[0])...)
+	// The script's id is its app's id.
+	var id string
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), id)...)
 }

@@ -205,15 +205,7 @@ func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	hostname, ids, err := parseImportID(req.ID, "space_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	importTenantScopedID(ctx, req, resp, "space_id")
 }
 
 // addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
