@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The OEM job on a laptop: build the provider and the simulator, start the simulator with a source tenant that
-# holds the template app, apply the OEM example for three customers with the locally built provider
-# (dev_overrides, no registry needed), print the vendor's configuration table, prove that the next plan is
-# empty, then stop the simulator and clean up. DEMO_EXAMPLE=examples/<dir> applies another example.
+# holds the template app, install the provider with `terraform init` from a local provider mirror that holds
+# the release archive built for this machine (as users install it; no registry needed), apply the OEM example
+# for three customers, print the vendor's configuration table, prove that the next plan is empty, then stop
+# the simulator and clean up. DEMO_EXAMPLE=examples/<dir> applies another example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -23,6 +24,12 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 go build -o "$work/bin/terraform-provider-qlik" .
 go build -o "$work/bin/qliksim" ./cmd/qliksim
 go build -o "$work/configtable" ./scripts/configtable
+
+step "Packing the provider into a local provider mirror"
+# The release archive for this platform, in the layout of `terraform providers mirror`, and a CLI
+# configuration that installs qlik-terraform/qlik from it only (filesystem_mirror; direct excludes it).
+go run ./scripts/providermirror -binary "$work/bin/terraform-provider-qlik" -dir "$work/mirror" -config "$work/terraformrc" |
+	sed "s#$work/##"
 
 step "Starting qliksim with the vendor's source tenant and its template app"
 "$work/bin/qliksim" -seed-app "Sales template=256KiB" >"$work/sim.env" 2>"$work/sim.log" &
@@ -47,27 +54,23 @@ if [ "$example" = examples/oem-multitenant ]; then
 	export TF_VAR_database_passwords='{acme="demo-acme",globex="demo-globex",initech="demo-initech"}'
 fi
 
-cat >"$work/terraformrc" <<RC
-provider_installation {
-  dev_overrides {
-    "qlik-terraform/qlik" = "$work/bin"
-  }
-  direct {}
-}
-RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 mkdir -p "$work/config"
 cp -R "$root/$example/." "$work/config/"
 rm -rf "$work/config/.terraform" "$work/config"/terraform.tfstate*
 cd "$work/config"
 
-# Local modules must be installed before a plan; `terraform get` does only that. `terraform init` would also
-# ask the registry about the provider, which dev_overrides serves from the build directory, and fail offline.
-terraform get -no-color >/dev/null
+step "terraform init (provider from the mirror, lock file written)"
+if ! terraform init -input=false -no-color >"$work/init.txt" 2>&1; then
+	cat "$work/init.txt"
+	echo "terraform init failed" >&2
+	exit 1
+fi
+grep -E '^- (Install|Reusing)|successfully initialized' "$work/init.txt"
+grep -A4 'provider "registry.terraform.io/qlik-terraform/qlik"' .terraform.lock.hcl
 
 step "terraform apply ($example)"
-# The full log is shown only when the apply fails; Terraform's warning that dev_overrides are in effect is
-# expected here.
+# The full log is shown only when the apply fails.
 start=$SECONDS
 if ! terraform apply -auto-approve -input=false -no-color >"$work/apply.txt" 2>&1; then
 	cat "$work/apply.txt"

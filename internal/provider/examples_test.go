@@ -685,11 +685,9 @@ func TestAccExamples(t *testing.T) {
 			if setup := exampleSetups[name]; setup != nil {
 				setup(t, e)
 			}
+			// terraform init installs the provider from the mirror, the local modules, and writes the lock file.
 			tf := newTFCLI(t, e.exampleDir(t, filepath.Join(root, dir)))
-			if _, err := os.Stat(filepath.Join(root, dir, "modules")); err == nil {
-				// Local modules are installed by `terraform get`; init would ask the registry for the provider.
-				tf.mustRun("get", "-no-color")
-			}
+			tf.requireLockedToMirror()
 			c := e.sim.Credentials()
 			vars := []string{"-var", "qlik_client_id=" + c.ClientID, "-var", "qlik_client_secret=" + c.ClientSecret}
 			if name != "provider" {
