@@ -3,7 +3,9 @@
 # holds the template app, install the provider with `terraform init` from a local provider mirror that holds
 # the release archive built for this machine (as users install it; no registry needed), apply the OEM example
 # for three customers, print the vendor's configuration table, prove that the next plan is empty, then stop
-# the simulator and clean up. DEMO_EXAMPLE=examples/<dir> applies another example.
+# the simulator and clean up. The vendor portal of the OEM example (qliksim portal) signs users in and frames
+# their sheets; DEMO_SERVE=1 keeps it and the simulator running until Ctrl-C to try it in a browser.
+# DEMO_EXAMPLE=examples/<dir> applies another example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -11,8 +13,9 @@ example=${DEMO_EXAMPLE:-examples/oem-multitenant}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/qlik-demo.XXXXXX")
 sim_pid=""
+portal_pid=""
 cleanup() {
-	if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
+	for pid in $portal_pid $sim_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -58,6 +61,25 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISA
 mkdir -p "$work/config"
 cp -R "$root/$example/." "$work/config/"
 rm -rf "$work/config/.terraform" "$work/config"/terraform.tfstate*
+
+portal_url=""
+if [ "$example" = examples/oem-multitenant ]; then
+	step "Starting the vendor portal"
+	# The portal's signing key is made here; only its public half goes into the configuration, as in a real
+	# estate. The portal reads the configuration table (terraform output -json) once the apply has written it.
+	"$work/bin/qliksim" jwt -new-key "$work/portal_key.pem" >"$work/config/portal_jwt_public_key.pem"
+	"$work/bin/qliksim" portal -key "$work/portal_key.pem" -outputs "$work/outputs.json" >"$work/portal.url" 2>"$work/portal.log" &
+	portal_pid=$!
+	for _ in $(seq 1 100); do
+		[ -s "$work/portal.url" ] && break
+		kill -0 "$portal_pid" 2>/dev/null || { cat "$work/portal.log" >&2; echo "the portal exited early" >&2; exit 1; }
+		sleep 0.1
+	done
+	portal_url=$(cat "$work/portal.url")
+	# The tenants' web integrations, CSP origins and JWT issuer name the portal's origin.
+	export TF_VAR_portal_origin="${portal_url%/}"
+	echo "portal origin: $TF_VAR_portal_origin"
+fi
 cd "$work/config"
 
 step "terraform init (provider from the mirror, lock file written)"
@@ -82,7 +104,8 @@ echo "(in $((SECONDS - start)) s)"
 
 if terraform output -json | grep -q '"customers"'; then
 	step "The vendor's configuration table"
-	terraform output -json | "$work/configtable"
+	terraform output -json >"$work/outputs.json"
+	"$work/configtable" <"$work/outputs.json"
 else
 	step "Outputs"
 	terraform output -no-color
@@ -98,5 +121,26 @@ case $code in
 	2) cat "$work/plan.txt"; echo "the plan after apply is not empty" >&2; exit 1 ;;
 	*) cat "$work/plan.txt"; echo "terraform plan failed" >&2; exit 1 ;;
 esac
+
+if [ -n "$portal_url" ]; then
+	step "The vendor portal"
+	# The page lists every customer of the configuration table; a browser signs in and frames the sheets.
+	port=${portal_url##*:}
+	port=${port%/}
+	exec 3<>"/dev/tcp/127.0.0.1/$port"
+	printf 'GET / HTTP/1.0\r\nHost: localhost:%s\r\n\r\n' "$port" >&3
+	page=$(cat <&3)
+	exec 3<&-
+	for key in acme globex initech; do
+		grep -q "data-customer=\"$key\"" <<<"$page" || { echo "the portal does not list $key" >&2; exit 1; }
+	done
+	echo "Portal: $portal_url (menu: customer -> sheet; sign in as a customer's user)"
+	if [ -n "${DEMO_SERVE:-}" ]; then
+		echo "Serving until Ctrl-C."
+		wait "$portal_pid" || true
+	else
+		echo "(DEMO_SERVE=1 make demo keeps the portal and the simulator running until Ctrl-C.)"
+	fi
+fi
 
 step "Done: the simulator stops and the temporary files are removed"

@@ -49,6 +49,8 @@ func main() {
 var errUsage = errors.New("invalid command line")
 
 const usageHeader = `Usage: qliksim [flags]
+       qliksim jwt ...      sign a login JWT, or make a signing key (qliksim jwt -h)
+       qliksim portal ...   serve the vendor portal of the OEM example (qliksim portal -h)
 
 Runs an in-memory simulator of the Qlik Cloud REST API: a register host and a home tenant (plus -tenants more),
 each on its own port. On start it prints the connection settings as shell export lines on stdout:
@@ -71,6 +73,14 @@ Flags:
 
 // run parses args, starts the simulator, prints the settings and serves until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "portal":
+			return runPortal(ctx, args[1:], stdout, stderr)
+		case "jwt":
+			return runJWT(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("qliksim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
