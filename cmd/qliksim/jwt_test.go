@@ -48,8 +48,10 @@ func TestJWTSignsALoginTheTenantAccepts(t *testing.T) {
 	}
 
 	var token bytes.Buffer
-	args := []string{"jwt", "-key", keyFile, "-kid", "portal-2026", "-iss", "https://portal.example.com", "-sub", "ci-user-1",
-		"-name", "CI user", "-groups", "acme-analysts, acme-admins", "-claims", `{"email":"ci@example.com"}`}
+	args := []string{
+		"jwt", "-key", keyFile, "-kid", "portal-2026", "-iss", "https://portal.example.com", "-sub", "ci-user-1",
+		"-name", "CI user", "-groups", "acme-analysts, acme-admins", "-claims", `{"email":"ci@example.com"}`,
+	}
 	if err := run(t.Context(), args, &token, &stderr); err != nil {
 		t.Fatalf("sign: %v\n%s", err, stderr.String())
 	}

@@ -3,8 +3,6 @@ package provider_test
 import (
 	"bytes"
 	"context"
-
-	"fmt"
 	"image/png"
 	"net"
 	"net/http"
@@ -161,7 +159,11 @@ func startPortal(t *testing.T, p http.Handler) string {
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return fmt.Sprintf("http://localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "http://localhost:" + port
 }
 
 // TestBrowserPortal applies the OEM example for the portal's origin, then drives the portal in Chromium.

@@ -172,11 +172,11 @@ func (t *tenantState) accessToApp(userID, appID string, now time.Time) (appAcces
 	}
 	slices.Sort(acc.Roles)
 	acc.Roles = slices.Compact(acc.Roles)
-	switch spaceID := rec.attrs.SpaceID; {
-	case spaceID == "":
+	spaceID := rec.attrs.SpaceID
+	if spaceID == "" {
 		acc.Allowed = rec.attrs.OwnerID == u.ID
 		acc.Reason = "the app is in its owner's personal space"
-	default:
+	} else {
 		sp, _ := t.spaces.get(spaceID, now, true)
 		acc.SpaceName = sp.space.Name
 		for _, it := range t.access.assignments.list(now, true) {

@@ -46,8 +46,17 @@ func newSurfaceFixture(t *testing.T) *surfaceFixture {
 	return f
 }
 
-// request sends one browser-like request and returns the answer with its body read.
-func (f *surfaceFixture) request(hc *http.Client, method, rawURL string, header map[string]string) (*http.Response, string) {
+// answer is a response as a test reads it, with the body already read and closed.
+type answer struct {
+	StatusCode int
+	Header     http.Header
+	cookies    []*http.Cookie
+}
+
+func (a *answer) Cookies() []*http.Cookie { return a.cookies }
+
+// request sends one browser-like request and returns the answer and its body.
+func (f *surfaceFixture) request(hc *http.Client, method, rawURL string, header map[string]string) (*answer, string) {
 	f.t.Helper()
 	req, err := http.NewRequestWithContext(f.t.Context(), method, rawURL, nil)
 	if err != nil {
@@ -65,7 +74,7 @@ func (f *surfaceFixture) request(hc *http.Client, method, rawURL string, header 
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return &answer{StatusCode: resp.StatusCode, Header: resp.Header, cookies: resp.Cookies()}, string(b)
 }
 
 func (f *surfaceFixture) loginHeaders(origin, wi string, groups ...string) map[string]string {
@@ -168,7 +177,7 @@ func TestJWTLogin_WebIntegrationOrigin(t *testing.T) {
 
 func TestJWTLogin_Preflight(t *testing.T) {
 	f := newSurfaceFixture(t)
-	preflight := func(origin, query string) *http.Response {
+	preflight := func(origin, query string) *answer {
 		resp, _ := f.request(nil, http.MethodOptions, f.home.URL+jwtLoginRoute+query, map[string]string{
 			"Origin": origin, "Access-Control-Request-Method": "POST",
 			"Access-Control-Request-Headers": "authorization,qlik-web-integration-id",
