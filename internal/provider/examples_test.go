@@ -377,6 +377,7 @@ type oemCustomer struct {
 	PublishedAppID   string            `json:"published_app_id"`
 	WebIntegrationID string            `json:"web_integration_id"`
 	EmbedURLs        map[string]string `json:"embed_urls"`
+	Groups           []string          `json:"groups"`
 }
 
 // oemExpect is what customers.auto.tfvars of the oem-multitenant example asks for, per customer.
@@ -435,6 +436,10 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 		checkOEMPipeline(t, e, key, want.name, c, spaces["shared"])
 		if n := len(e.sim.Apps(c.Hostname)); n != 2 {
 			t.Errorf("%s: the tenant holds %d apps, want the copy and its published app", key, n)
+		}
+		// The portal signs in the users of these groups.
+		if wantGroups := slices.Sorted(maps.Keys(want.groups)); !slices.Equal(c.Groups, wantGroups) {
+			t.Errorf("%s: groups = %v, want %v", key, c.Groups, wantGroups)
 		}
 		for group, roles := range want.groups {
 			g, ok := e.sim.GroupByName(c.Hostname, group)

@@ -1,6 +1,7 @@
 package qliksim
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -229,5 +230,62 @@ func TestSingle_PageByRoles(t *testing.T) {
 	resp, body = f.request(analyst.hc, http.MethodGet, f.home.URL+"/single/?appid=no-such-app", nil)
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "No app with id no-such-app") {
 		t.Errorf("unknown app: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestSingle_OwnersAndDataConsumers covers the other ways to an app: the owner of the app's space opens it, the
+// owner of a personal app opens it, and dataconsumer (data files only) does not.
+func TestSingle_OwnersAndDataConsumers(t *testing.T) {
+	f := newSurfaceFixture(t)
+	c := newTestClient(t)
+	page := func(groups []string, appID string) (int, string) {
+		b := newBrowser(t)
+		b.do(http.MethodPost, f.home.URL+jwtLoginRoute, f.loginHeaders("", "", groups...), "")
+		resp, body := f.request(b.hc, http.MethodGet, f.home.URL+"/single/?appid="+appID, nil)
+		return resp.StatusCode, body
+	}
+
+	if _, err := f.sim.AddUser(f.home.Hostname, "seed-2", "data-team"); err != nil {
+		t.Fatal(err)
+	}
+	group, _ := f.sim.GroupByName(f.home.Hostname, "data-team")
+	c.expect(http.StatusCreated, http.MethodPost, f.home.URL+"/api/v1/spaces/"+f.spaceID+"/assignments", f.token,
+		map[string]any{"type": "group", "assigneeId": group.ID, "roles": []string{"dataconsumer"}})
+	if code, body := page([]string{"data-team"}, f.appID); code != http.StatusForbidden || !strings.Contains(body, "(has: dataconsumer)") {
+		t.Errorf("dataconsumer: %d\n%s", code, body)
+	}
+
+	// The space's owner needs no assignment.
+	owner, err := f.sim.AddUser(f.home.Hostname, "user-space-owners", "space-owners")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sim.EditSpace(f.home.Hostname, f.spaceID, func(s *Space) { s.OwnerID = owner.ID }); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := page([]string{"space-owners"}, f.appID); code != http.StatusOK || !strings.Contains(body, `id="sheet">Sheet  of Sales<`) {
+		t.Errorf("space owner: %d\n%s", code, body)
+	}
+
+	// A personal app opens for its owner only: the owner creates it with the session (and the CSRF token).
+	b := newBrowser(t)
+	b.do(http.MethodPost, f.home.URL+jwtLoginRoute, f.loginHeaders("", "", "space-owners"), "")
+	csrf := ""
+	for _, ck := range b.hc.Jar.Cookies(mustURL(t, f.home.URL)) {
+		if ck.Name == CSRFCookie {
+			csrf = ck.Value
+		}
+	}
+	code, body := b.do(http.MethodPost, f.home.URL+"/api/v1/apps", map[string]string{csrfHeader: csrf}, `{"attributes":{"name":"Scratch"}}`)
+	var created App
+	if code != http.StatusOK && code != http.StatusCreated || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create a personal app with the session: %d %s", code, body)
+	}
+	personal := created.Attributes.ID
+	if code, body := page([]string{"space-owners"}, personal); code != http.StatusOK || !strings.Contains(body, `id="space">personal<`) {
+		t.Errorf("owner of a personal app: %d\n%s", code, body)
+	}
+	if code, body := page([]string{"acme-analysts"}, personal); code != http.StatusForbidden || !strings.Contains(body, "personal space") {
+		t.Errorf("someone else's personal app: %d\n%s", code, body)
 	}
 }
