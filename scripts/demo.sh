@@ -131,9 +131,12 @@ if [ -n "$portal_url" ]; then
 	printf 'GET / HTTP/1.0\r\nHost: localhost:%s\r\n\r\n' "$port" >&3
 	page=$(cat <&3)
 	exec 3<&-
-	for key in acme globex initech; do
-		grep -q "data-customer=\"$key\"" <<<"$page" || { echo "the portal does not list $key" >&2; exit 1; }
-	done
+	if ! grep -q '^HTTP/1.[01] 200' <<<"$page" || ! grep -q 'data-customer=' <<<"$page"; then
+		echo "the portal does not show the configuration table:" >&2
+		echo "$page" >&2
+		exit 1
+	fi
+	echo "menu: $(grep -o 'data-customer="[^"]*"' <<<"$page" | sort -u | cut -d'"' -f2 | tr '\n' ' ')"
 	echo "Portal: $portal_url (menu: customer -> sheet; sign in as a customer's user)"
 	if [ -n "${DEMO_SERVE:-}" ]; then
 		echo "Serving until Ctrl-C."
