@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -133,5 +137,56 @@ func TestPortalListensOnLoopbackOnly(t *testing.T) {
 	}
 	if err := run(t.Context(), []string{"portal", "-key", keyFile}, &out, &stderr); !errors.Is(err, errUsage) {
 		t.Errorf("without -outputs: %v", err)
+	}
+}
+
+// TestPortalServesUntilCancelled starts `qliksim portal`, reads the URL it prints and loads the page, which
+// asks for the configuration table until the apply has written it.
+func TestPortalServesUntilCancelled(t *testing.T) {
+	t.Parallel()
+	keyFile := filepath.Join(t.TempDir(), "k.pem")
+	var pub, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"jwt", "-new-key", keyFile}, &pub, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	outputs := filepath.Join(t.TempDir(), "outputs.json")
+	ctx, cancel := context.WithCancel(t.Context())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"portal", "-key", keyFile, "-outputs", outputs}, outW, &stderr)
+		_ = outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := strings.TrimSpace(line)
+	if !regexp.MustCompile(`^http://localhost:\d+/$`).MatchString(url) {
+		t.Fatalf("printed %q", url)
+	}
+	get := func() (int, string) {
+		req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "no configuration table yet") {
+		t.Errorf("before the apply: %d %s", code, body)
+	}
+	table := `{"customers":{"value":{"acme":{"name":"Acme Corp","hostname":"127.0.0.1:1","web_integration_id":"wi","groups":["acme-analysts"],"embed_urls":{"app":"http://127.0.0.1:1/single/?appid=a"}}}},"portal_jwt":{"value":{"issuer":"http://localhost","key_id":"k"}}}`
+	if err := os.WriteFile(outputs, []byte(table), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := get(); code != http.StatusOK || !strings.Contains(body, `data-customer="acme"`) {
+		t.Errorf("after the apply: %d %s", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("portal ended with %v", err)
 	}
 }
