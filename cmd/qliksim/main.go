@@ -64,6 +64,11 @@ each on its own port. On start it prints the connection settings as shell export
 
 Everything else goes to stderr. It serves until interrupted (SIGINT or SIGTERM).
 
+Tenants also serve what an embedding portal's browser uses: POST /login/jwt-session (JWT login, checking the
+web integration id and the browser's Origin, with CORS), /single/?appid=...&sheet=... (a page naming the app,
+sheet, user and roles, or refusing the user), and a Content-Security-Policy frame-ancestors header built from
+the tenant's CSP origins.
+
 With -admin 127.0.0.1:PORT it also serves, on that loopback address only, GET /audit?since=N (the request audit
 as JSON), GET /inventory (every tenant's objects), GET /stats (audit size and 429s served) and
 POST /apps?tenant=HOST&name=NAME&size=BYTES (seed a template app), and prints "qliksim: admin URL" on stderr.
