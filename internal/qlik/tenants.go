@@ -102,8 +102,8 @@ type TenantDeactivation struct {
 
 func tenantPath(id string) string { return tenantsPath + "/" + url.PathEscape(id) }
 
-// CreateTenant calls POST /api/v1/tenants. Call it on the Registration view
-// with a regional OAuth client.
+// CreateTenant calls POST /api/v1/tenants. Call it on the register host view
+// of the tenant's region (RegistrationFor) with that region's OAuth client.
 //
 // A tenant has no natural key (Qlik names it), so a create whose outcome is
 // unknown (5xx, broken connection) cannot be resolved by a lookup and is not
@@ -126,6 +126,7 @@ func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Te
 		return nil, errors.New("qlik: POST /api/v1/tenants answered without a tenant id")
 	}
 	c.core.created.note(c.ep.host, tenantPath(t.ID), c.core.now())
+	c.learnTenant(&t)
 	return &t, nil
 }
 
@@ -138,6 +139,8 @@ func (c *Client) GetTenant(ctx context.Context, id string) (*Tenant, error) {
 	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantPath(id), out: &t}); err != nil {
 		return nil, err
 	}
+	// A register host is authoritative for its tenants: their hostnames belong to its region.
+	c.learnTenant(&t)
 	return &t, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -70,6 +71,8 @@ func TestTopology(t *testing.T) {
 		"QLIK_CLIENT_SECRET=" + sim.Credentials().ClientSecret,
 		"QLIK_REGISTRATION_URL=" + reg,
 		"QLIK_LICENSE_KEY=" + sim.LicenseKey(),
+		"QLIK_REGION=eu",
+		"QLIK_TRUSTED_HOSTS=" + trustedPairs(a.Hostname, b.Hostname),
 	}
 	if strings.Join(env, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Environment() %q", env)
@@ -184,7 +187,7 @@ func TestAudit(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		w.Host, w.Time = home.Hostname, g.Time
+		w.Host, w.Region, w.Time = home.Hostname, "eu", g.Time
 		if g != w || g.Time.IsZero() {
 			t.Errorf("audit[%d] = %+v, want %+v", i, g, w)
 		}
@@ -365,4 +368,13 @@ func ExampleStart() {
 	defer sim.Close()
 	fmt.Println(strings.HasPrefix(sim.Home().URL, "http://127.0.0.1:"))
 	// Output: true
+}
+
+// trustedPairs renders hosts of the eu region as QLIK_TRUSTED_HOSTS does: sorted host=region pairs.
+func trustedPairs(hosts ...string) string {
+	slices.Sort(hosts)
+	for i, h := range hosts {
+		hosts[i] = h + "=eu"
+	}
+	return strings.Join(hosts, ",")
 }
