@@ -91,8 +91,7 @@ type Config struct {
 	// (tenant aliases, simulator hosts on loopback) to their region. Keys are
 	// host[:port], host:* (any port) or *.domain. Credentials go only to the
 	// home tenant, the register hosts, Qlik Cloud hostnames of configured
-	// regions, these hosts, and hostnames a register host reported for its
-	// tenants.
+	// regions and these hosts.
 	TrustedHosts map[string]string
 
 	// UserAgent is the full User-Agent header. The provider builds it from its
@@ -136,8 +135,7 @@ type Config struct {
 type Client struct {
 	core *core
 	ep   endpoint
-	// register is set on the view of a region's register host: the tenants it
-	// reports live in that region.
+	// register is set on the view of a region's register host.
 	register *string
 }
 
@@ -400,8 +398,8 @@ func (c *Client) RegistrationViews() []*Client {
 }
 
 // Region returns the region code of the view's host: the home region, the
-// region of a register host, or the region its hostname, trusted_hosts or a
-// register host says. It is "" when unknown.
+// region of a register host, or the region its hostname or trusted_hosts
+// says. It is "" when unknown.
 func (c *Client) Region() string {
 	if c.register != nil {
 		return *c.register
@@ -412,18 +410,6 @@ func (c *Client) Region() string {
 
 // HomeRegion returns the home tenant's region code, "" when unknown.
 func (c *Client) HomeRegion() string { return c.core.regions.home }
-
-// learnTenant records a tenant's hostnames when the view is a register host.
-func (c *Client) learnTenant(t *Tenant) {
-	if c.register == nil || t == nil {
-		return
-	}
-	region := *c.register
-	if t.Region != "" && IsRegion(t.Region) && region == "" {
-		region = t.Region
-	}
-	c.core.regions.learn(region, t.Hostnames)
-}
 
 // Hostname returns the host[:port] this view talks to.
 func (c *Client) Hostname() string { return c.ep.host }

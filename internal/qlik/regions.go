@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Qlik Cloud is split into regions. A region-level OAuth client reaches only the tenants of its region ("Each
@@ -18,9 +17,10 @@ import (
 // <name>.<region>.qlikcloud.com (REFERENCE §1.2, §2.1).
 //
 // The client therefore keeps one set of credentials per region and sends a token request only to a host whose
-// region it knows: the home tenant, a register host of the configuration, a Qlik Cloud hostname of a region,
-// a host the configuration trusts (Config.TrustedHosts), or a hostname a trusted register host reported for one
-// of its tenants. Anything else fails before any request with ErrUntrustedHost.
+// region it knows from the configuration alone: the home tenant, a register host of the configuration, a Qlik
+// Cloud hostname, or a host the configuration trusts (Config.TrustedHosts). Anything else fails before any
+// request with ErrUntrustedHost. The answer never depends on what an earlier request returned, so plan, apply,
+// import and destroy (each a separate provider process) route a host the same way.
 
 // qlikCloudDomain is the domain of every Qlik Cloud tenant and register host (REFERENCE §2.1).
 const qlikCloudDomain = "qlikcloud.com"
@@ -92,12 +92,12 @@ func HostnameRegion(hostname string) (string, bool) {
 	return labels[1], true
 }
 
-// trustPattern is one entry of Config.TrustedHosts: an exact host[:port], a host with any port ("host:*"), or
-// any subdomain of a domain ("*.example.com", optionally with ":port" or ":*").
+// trustPattern is one entry of Config.TrustedHosts: a host (any port), a host:port (that port only), or any
+// subdomain of a domain ("*.example.com", optionally with ":port").
 type trustPattern struct {
 	raw      string
 	host     string // exact host, or the domain after "*." when wildcard
-	port     string // "" (default port), a number, or "*"
+	port     string // "" (any port) or a number
 	wildcard bool
 	region   string
 }
@@ -128,10 +128,8 @@ func parseTrustPattern(raw, region string) (trustPattern, error) {
 		if err != nil {
 			return trustPattern{}, fmt.Errorf("trusted host %q is not a valid host[:port]", raw)
 		}
-		if port != "*" {
-			if err := validPort(port); err != nil {
-				return trustPattern{}, fmt.Errorf("trusted host %q: %w", raw, err)
-			}
+		if err := validPort(port); err != nil {
+			return trustPattern{}, fmt.Errorf("trusted host %q: %w", raw, err)
 		}
 		host, p.port = h, port
 	}
@@ -140,7 +138,7 @@ func parseTrustPattern(raw, region string) (trustPattern, error) {
 		return p, nil
 	}
 	if !trustHostPattern.MatchString(host) {
-		return trustPattern{}, fmt.Errorf("trusted host %q must be a hostname, an IP address or *.domain, with an optional :port or :*", raw)
+		return trustPattern{}, fmt.Errorf("trusted host %q must be a hostname, an IP address or *.domain, with an optional :port", raw)
 	}
 	if rest, ok := strings.CutPrefix(host, "*."); ok {
 		if !strings.Contains(rest, ".") {
@@ -164,11 +162,9 @@ func (p trustPattern) match(hostport string) bool {
 	if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
 		h = ip.String()
 	}
-	if p.port != "*" && p.port != port {
-		// An entry without a port matches the default port only.
-		if !(p.port == "443" && port == "") && !(p.port == "" && port == "443") {
-			return false
-		}
+	if p.port != "" && p.port != port && !(p.port == "443" && port == "") {
+		// An entry with a port matches that port only (443 is https's default, which normalised hosts omit).
+		return false
 	}
 	if p.wildcard {
 		return strings.HasSuffix(h, "."+p.host)
@@ -176,15 +172,11 @@ func (p trustPattern) match(hostport string) bool {
 	return h == p.host
 }
 
-// regionState is what the client knows about regions: credentials per region, trusted hosts, and hostnames the
-// register hosts reported.
+// regionState is what the client knows about regions: credentials per region and trusted hosts.
 type regionState struct {
 	home    string // region of the home tenant; "" when unknown
 	creds   map[string]regionCreds
 	trusted []trustPattern // exact entries first, then by length, so the most specific wins
-
-	mu      sync.RWMutex
-	learned map[string]string // hostname -> region, reported by a register host of the configuration
 }
 
 type regionCreds struct {
@@ -197,7 +189,7 @@ type regionCreds struct {
 func (r *regionState) legacy() bool { return r.home == "" && len(r.creds) <= 1 }
 
 func newRegionState(cfg Config, home endpoint) (*regionState, error) {
-	rs := &regionState{creds: map[string]regionCreds{}, learned: map[string]string{}}
+	rs := &regionState{creds: map[string]regionCreds{}}
 	rs.home = strings.ToLower(strings.TrimSpace(cfg.HomeRegion))
 	if rs.home == "" {
 		rs.home, _ = HostnameRegion(home.host)
@@ -285,18 +277,7 @@ func newRegionState(cfg Config, home endpoint) (*regionState, error) {
 	return rs, nil
 }
 
-// learn records the hostnames a register host of region reported for a tenant; the tenant lives in that region.
-func (r *regionState) learn(region string, hostnames []string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, h := range hostnames {
-		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
-			r.learned[normalizeHost("https", h)] = region
-		}
-	}
-}
-
-// hostRegion returns the region of host (normalised host[:port]) and how it is known, or ErrUntrustedHost.
+// hostRegion returns the region of the endpoint's host, or ErrUntrustedHost.
 func (c *core) hostRegion(ep endpoint) (string, error) {
 	rs := c.regions
 	if ep == c.home {
@@ -313,12 +294,6 @@ func (c *core) hostRegion(ep endpoint) (string, error) {
 		}
 	}
 	if region, ok := HostnameRegion(ep.host); ok {
-		return region, nil
-	}
-	rs.mu.RLock()
-	region, ok := rs.learned[ep.host]
-	rs.mu.RUnlock()
-	if ok {
 		return region, nil
 	}
 	return "", fmt.Errorf("%w: %s is not a Qlik Cloud hostname (<name>.<region>.%s) of a configured region, not a "+

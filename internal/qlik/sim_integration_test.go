@@ -308,7 +308,7 @@ func TestSim_RegionsRouteByTenant(t *testing.T) {
 	creds := sim.Credentials()
 	c, err := qlik.New(qlik.Config{
 		TenantURL: sim.Home().URL, HomeRegion: "eu", ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
-		RegistrationURL: sim.RegistrationURL(), Regions: regions,
+		RegistrationURL: sim.RegistrationURL(), Regions: regions, TrustedHosts: sim.TrustedHosts(),
 		RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, RateLimits: qlik.RateLimits{Disabled: true},
 	})
 	if err != nil {
@@ -328,6 +328,9 @@ func TestSim_RegionsRouteByTenant(t *testing.T) {
 		inside, err := c.ForTenant(tn.Hostname())
 		if err != nil || inside.Region() != region {
 			t.Fatalf("ForTenant(%s) = %v, %v", tn.Hostname(), inside, err)
+		}
+		if tn.Region != region {
+			t.Errorf("tenant of datacenter %s in region %q", dc, tn.Region)
 		}
 		if _, err := inside.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 			t.Fatalf("%s: %v", dc, err)

@@ -126,7 +126,6 @@ func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Te
 		return nil, errors.New("qlik: POST /api/v1/tenants answered without a tenant id")
 	}
 	c.core.created.note(c.ep.host, tenantPath(t.ID), c.core.now())
-	c.learnTenant(&t)
 	return &t, nil
 }
 
@@ -139,8 +138,6 @@ func (c *Client) GetTenant(ctx context.Context, id string) (*Tenant, error) {
 	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantPath(id), out: &t}); err != nil {
 		return nil, err
 	}
-	// A register host is authoritative for its tenants: their hostnames belong to its region.
-	c.learnTenant(&t)
 	return &t, nil
 }
 

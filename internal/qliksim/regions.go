@@ -2,6 +2,7 @@ package qliksim
 
 import (
 	"crypto/subtle"
+	"net"
 	"fmt"
 	"slices"
 	"strings"
@@ -27,6 +28,7 @@ type simRegion struct {
 	datacenter string // the region's datacenter; each documented region has exactly one
 	register   *host
 	client     Credentials // ClientID and ClientSecret; APIKey unused
+	ip         string      // the address its hosts listen on
 }
 
 // RegionInfo describes one simulated region: its code, datacenter, register host and region-level OAuth client.
@@ -77,6 +79,9 @@ func (o Options) regionsOf() ([]string, string, error) {
 		if _, ok := datacenterRegions[dc]; !ok {
 			return nil, "", fmt.Errorf("qliksim: Datacenter %q is not one of Qlik's datacenters", dc)
 		}
+	}
+	if len(codes) > 1 && o.ListenHost != "" && o.ListenHost != "127.0.0.1" {
+		return nil, "", fmt.Errorf("qliksim: several regions listen on 127.0.0.1, 127.0.0.2, ... (one loopback address per region); ListenHost %q cannot be used with them", o.ListenHost)
 	}
 	switch {
 	case len(codes) == 0 && dc == "":
@@ -177,15 +182,17 @@ func (s *Server) regionCodes() []string {
 	return out
 }
 
-// TrustedHosts returns the provider's trusted_hosts for the tenants that exist now (the home tenant excepted:
-// tenant_url names it): hostname → region. Tenants created later through a register host need no entry, since the
-// provider learns their hostnames from the register host of their region.
+// TrustedHosts returns the provider's trusted_hosts for the simulator: each region's address (any port) → the
+// region ("127.0.0.1" = "eu", and with several regions "127.0.0.2" = "us", ...). The hosts do not follow
+// Qlik's hostname scheme, so this is how the provider learns their region; tenants created later are covered too.
 func (s *Server) TrustedHosts() map[string]string {
 	out := map[string]string{}
-	for _, t := range s.Tenants() {
-		if t.ID != s.home.id {
-			out[t.Hostname] = t.Region
+	for _, r := range s.regions {
+		advertise := r.ip
+		if ip := net.ParseIP(advertise); ip != nil && ip.IsUnspecified() {
+			advertise = "127.0.0.1"
 		}
+		out[advertise] = r.code
 	}
 	return out
 }

@@ -25,7 +25,9 @@ const DefaultTokenTTL = 6 * time.Hour
 // Options configures a simulator. The zero value is a quiet, fault-free simulator on random loopback ports.
 type Options struct {
 	// ListenHost is the IP address every host listens on; default 127.0.0.1. When it is an unspecified address
-	// (0.0.0.0 or ::) hostnames and URLs still advertise 127.0.0.1.
+	// (0.0.0.0 or ::) hostnames and URLs still advertise 127.0.0.1. With several Regions, the hosts of the n-th
+	// region listen on 127.0.0.n instead (127.0.0.1, 127.0.0.2, ...), so that a host's address tells its region
+	// (trusted_hosts "127.0.0.2:*" = "us"); ListenHost must then be empty or 127.0.0.1.
 	ListenHost string
 	// HomePort and RegisterPort pin the ports of the home tenant and the home region's register host; 0 picks a
 	// free port.
@@ -256,7 +258,11 @@ func Start(opts Options) (*Server, error) {
 		if i == 0 {
 			port = opts.RegisterPort
 		}
-		reg, err := s.newHost(port, nil)
+		r.ip = opts.ListenHost
+		if len(codes) > 1 {
+			r.ip = "127.0.0." + strconv.Itoa(i+1)
+		}
+		reg, err := s.newHost(r.ip, port, nil)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("start register host of region %s: %w", code, err)
@@ -330,10 +336,15 @@ func (o Options) validate() error {
 }
 
 // newHost opens a listener; the caller registers routes and then calls serveHost.
-func (s *Server) newHost(port int, t *tenantState) (*host, error) {
+func (s *Server) newHost(ip string, port int, t *tenantState) (*host, error) {
 	var lc net.ListenConfig
-	ln, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(s.opts.ListenHost, strconv.Itoa(port)))
+	ln, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if err != nil {
+		if ip != s.opts.ListenHost {
+			// macOS configures only 127.0.0.1 on lo0; the other loopback addresses need an alias.
+			return nil, fmt.Errorf("listen on %s (the address of a further region; on macOS add it with "+
+				"`sudo ifconfig lo0 alias %s up`): %w", ip, ip, err)
+		}
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	tcpAddr, ok := ln.Addr().(*net.TCPAddr)
@@ -341,7 +352,7 @@ func (s *Server) newHost(port int, t *tenantState) (*host, error) {
 		_ = ln.Close()
 		return nil, fmt.Errorf("listen: unexpected address type %T", ln.Addr())
 	}
-	advertise := s.opts.ListenHost
+	advertise := ip
 	if ip := net.ParseIP(advertise); ip.IsUnspecified() {
 		advertise = "127.0.0.1"
 	}
@@ -455,16 +466,16 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		t.apiKey = s.creds.APIKey
 	}
 	s.initAccess(t)
-	h, err := s.newHost(spec.port, t)
+	region := s.region(t.info.region)
+	if region == nil {
+		return nil, fmt.Errorf("qliksim: datacenter %s is in region %s, which is not simulated", dc, t.info.region)
+	}
+	h, err := s.newHost(region.ip, spec.port, t)
 	if err != nil {
 		return nil, err
 	}
 	t.host = h
-	h.region = s.region(t.info.region)
-	if h.region == nil {
-		_ = h.ln.Close()
-		return nil, fmt.Errorf("qliksim: datacenter %s is in region %s, which is not simulated", dc, t.info.region)
-	}
+	h.region = region
 	s.registerOAuthRoutes(h)
 	s.registerTenantsRoutes(h)
 	s.registerSpacesRoutes(h)
@@ -562,9 +573,9 @@ func (s *Server) Credentials() Credentials { return s.creds }
 // Environment returns the settings a provider needs, as NAME=value lines in a fixed order. The first six are
 // those of a one-region run: QLIK_TENANT_URL, QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET (the home region's
 // client), QLIK_REGISTRATION_URL (the home region's register host) and QLIK_LICENSE_KEY. Then QLIK_REGION (the
-// home region), QLIK_TRUSTED_HOSTS (the tenants that exist now, host=region, comma-separated; empty when there are
-// none) and, for every other region R, QLIK_<R>_CLIENT_ID, QLIK_<R>_CLIENT_SECRET and QLIK_<R>_REGISTRATION_URL.
-// Values never need shell quoting.
+// home region), QLIK_TRUSTED_HOSTS (TrustedHosts as address=region pairs, comma-separated) and, for every other
+// region R, QLIK_<R>_CLIENT_ID, QLIK_<R>_CLIENT_SECRET and QLIK_<R>_REGISTRATION_URL. Values never need shell
+// quoting.
 func (s *Server) Environment() []string {
 	home := s.homeRegion()
 	env := []string{
