@@ -2,8 +2,8 @@ package qliksim
 
 import (
 	"crypto/subtle"
-	"net"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 )

@@ -368,4 +368,3 @@ func ExampleStart() {
 	fmt.Println(strings.HasPrefix(sim.Home().URL, "http://127.0.0.1:"))
 	// Output: true
 }
-

@@ -1,0 +1,247 @@
+package provider_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// estateRegions are the regions of the multi-region estate: a customer in each, the home tenant in the first.
+var estateRegions = []string{"eu", "us", "de"}
+
+// regionsProvider is one provider block for every region of the simulator: the home region's client at the top,
+// the others in regions, each region's loopback address in trusted_hosts. Regions named in omit are left out.
+func (e *testEnv) regionsProvider(omit ...string) string {
+	return requiredProviders + "\n" + e.regionsProviderBlock(omit...)
+}
+
+// regionsProviderBlock is regionsProvider without the terraform block.
+func (e *testEnv) regionsProviderBlock(omit ...string) string {
+	var b strings.Builder
+	c := e.sim.Credentials()
+	fmt.Fprintf(&b, "provider \"qlik\" {\n  tenant_url       = %q\n  region           = %q\n  client_id        = %q\n  client_secret    = %q\n  registration_url = %q\n",
+		e.sim.Home().URL, e.sim.Home().Region, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
+	b.WriteString(e.trustedHostsHCL())
+	b.WriteString("  regions = {\n")
+	for _, r := range e.sim.Regions()[1:] {
+		if !contains(omit, r.Code) {
+			fmt.Fprintf(&b, "    %s = {\n      client_id        = %q\n      client_secret    = %q\n      registration_url = %q\n    }\n",
+				r.Code, r.ClientID, r.ClientSecret, r.RegistrationURL)
+		}
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// regionsEstateConfig is a customer tenant per region, each with a space inside, from one provider block.
+func regionsEstateConfig(providerBlock, licenseKey string) string {
+	var b strings.Builder
+	b.WriteString(providerBlock)
+	for _, c := range []struct{ key, dc string }{{"acme", "eu-west-1"}, {"globex", "us-east-1"}, {"initech", "eu-central-1"}} {
+		fmt.Fprintf(&b, `
+resource "qlik_tenant" %[1]q {
+  license_key_wo         = %[2]q
+  license_key_wo_version = 1
+  datacenter             = %[3]q
+  name                   = %[1]q
+  deletion_protection    = false
+}
+
+resource "qlik_space" %[1]q {
+  tenant_hostname = qlik_tenant.%[1]s.hostname
+  name            = "%[1]s analytics"
+  type            = "managed"
+}
+`, c.key, licenseKey, c.dc)
+	}
+	return b.String()
+}
+
+// checkRegionAudit fails when any request reached a host with a client (or a token of a client) of another
+// region, or a token request was refused.
+func checkRegionAudit(t *testing.T, sim *qliksim.Server) {
+	t.Helper()
+	clients := 0
+	for _, a := range sim.Audit() {
+		if a.ClientID == "" {
+			continue
+		}
+		clients++
+		if a.ClientRegion != a.Region {
+			t.Errorf("%s %s on %s (region %s) with the client of region %s", a.Method, a.Path, a.Host, a.Region, a.ClientRegion)
+		}
+		if a.Route == "/oauth/token" && a.Status != http.StatusOK {
+			t.Errorf("token request refused: %+v", a)
+		}
+	}
+	if clients == 0 {
+		t.Error("the audit shows no OAuth request; the check proves nothing")
+	}
+}
+
+// An estate across three regions from one provider block: each tenant is created on its region's register host,
+// every object inside it is reached with its region's client; it re-plans empty, imports and destroys.
+func TestAccRegions_estateAcrossThreeRegions(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	cfg := regionsEstateConfig(e.regionsProvider(), e.sim.LicenseKey())
+	regionOf := map[string]string{"acme": "eu", "globex": "us", "initech": "de"}
+	var stateChecks []statecheck.StateCheck
+	for key, region := range regionOf {
+		stateChecks = append(stateChecks,
+			statecheck.ExpectKnownValue("qlik_tenant."+key, tfjsonpath.New("region"), knownvalue.StringExact(region)))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		CheckDestroy: func(*terraform.State) error {
+			for _, tn := range e.sim.Tenants()[1:] {
+				if tn.Status != "disabled" {
+					return fmt.Errorf("tenant %s (%s) is %q after destroy", tn.Hostname, tn.Region, tn.Status)
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: stateChecks,
+				Check: func(*terraform.State) error {
+					if n := len(e.sim.Tenants()); n != 4 {
+						return fmt.Errorf("%d tenants, want the home tenant and 3 customers", n)
+					}
+					for _, tn := range e.sim.Tenants()[1:] {
+						if want := regionOf[tn.Name]; tn.Region != want {
+							return fmt.Errorf("tenant %s is in region %q, want %q", tn.Name, tn.Region, want)
+						}
+						if sp := e.sim.Spaces(tn.Hostname); len(sp) != 1 || sp[0].Name != tn.Name+" analytics" {
+							return fmt.Errorf("tenant %s holds spaces %+v", tn.Name, sp)
+						}
+					}
+					for _, r := range e.sim.Regions() {
+						// Each region's register host created exactly its own customer.
+						if n := e.sim.AuditCount("POST", "/api/v1/tenants", strings.TrimPrefix(r.RegistrationURL, "http://")); n != 1 {
+							return fmt.Errorf("register host of %s created %d tenants, want 1", r.Code, n)
+						}
+					}
+					return nil
+				},
+			},
+			{
+				// A tenant id alone imports from whichever region's register host knows it.
+				ResourceName:            "qlik_tenant.initech",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"license_key_wo_version", "deletion_protection", "purge_after_days", "timeouts"},
+			},
+			{
+				ResourceName:      "qlik_space.globex",
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					rs := s.RootModule().Resources["qlik_space.globex"]
+					return rs.Primary.Attributes["tenant_hostname"] + "/" + rs.Primary.ID, nil
+				},
+			},
+		},
+	})
+	checkRegionAudit(t, e.sim)
+}
+
+// The same estate without the de region's client fails at plan, naming the region and the setting to add, and
+// writes nothing anywhere. A datacenter Qlik does not know fails at plan with the valid list.
+func TestAccRegions_missingRegionFailsAtPlan(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config:      regionsEstateConfig(e.regionsProvider("de"), e.sim.LicenseKey()),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)No OAuth client for region de.*datacenter.*eu-central-1.*regions = \{ de = \{.*QLIK_DE_CLIENT_ID`),
+			},
+			{
+				Config: e.regionsProvider() + `
+resource "qlik_tenant" "x" {
+  datacenter = "mars-north-1"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)datacenter.*value must be one of.*eu-central-1.*us-east-1`),
+			},
+			{
+				// A tenant hostname of a region without a client fails too, before any request.
+				Config: e.regionsProvider("de") + `
+data "qlik_spaces" "x" {
+  tenant_hostname = "acme.de.qlikcloud.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)No OAuth client for region de.*tenant_hostname.*QLIK_DE_CLIENT_SECRET`),
+			},
+		},
+	})
+	for _, a := range e.sim.Audit() {
+		if a.Method != http.MethodGet && a.Route != "/oauth/token" {
+			t.Errorf("a failed plan wrote: %s %s on %s", a.Method, a.Path, a.Host)
+		}
+	}
+	if n := len(e.sim.Tenants()); n != 1 {
+		t.Errorf("%d tenants exist, want only the home tenant", n)
+	}
+}
+
+// Regions from the environment, as a Terraform Cloud workspace sets them: QLIK_REGION, QLIK_TRUSTED_HOSTS and
+// QLIK_<REGION>_* next to the single-region variables, with an empty provider block.
+func TestAccRegions_environment(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	env := map[string]string{}
+	for _, kv := range e.sim.Environment() {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	delete(env, "QLIK_API_KEY")
+	factories := map[string]func() (tfprotov6.ProviderServer, error){
+		"qlik": providerserver.NewProtocol6WithError(provider.New("test", provider.WithEnv(func(k string) string { return env[k] }))()),
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{{
+			Config: regionsEstateConfig(requiredProviders+"provider \"qlik\" {}\n", e.sim.LicenseKey()),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("qlik_tenant.globex", tfjsonpath.New("region"), knownvalue.StringExact("us")),
+				statecheck.ExpectKnownValue("qlik_tenant.initech", tfjsonpath.New("region"), knownvalue.StringExact("de")),
+			},
+		}},
+	})
+	checkRegionAudit(t, e.sim)
+}
