@@ -245,3 +245,105 @@ func TestAccRegions_environment(t *testing.T) {
 	})
 	checkRegionAudit(t, e.sim)
 }
+
+// Region settings that cannot work fail at plan with an error naming the setting, before any request.
+func TestAccRegions_invalidConfiguration(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	c := e.sim.Credentials()
+	us, _ := e.sim.Region("us")
+	home := fmt.Sprintf("tenant_url = %q\nclient_id = %q\nclient_secret = %q\n", e.sim.Home().URL, c.ClientID, c.ClientSecret)
+	usClient := fmt.Sprintf("{ client_id = %q, client_secret = %q }", us.ClientID, us.ClientSecret)
+	cases := []struct{ block, want string }{
+		{home + `region = "eu"` + "\nregions = { mars = " + usClient + " }", `(?s)regions\["mars"\] value must be one of: \["ap" "de" "eu" "jp" "sg"\s+"uk" "us"\]`},
+		{home + `region = "eu"` + "\nregions = { us = { client_id = \"x\" } }", `(?s)Missing client_secret of region us.*QLIK_US_CLIENT_SECRET`},
+		{home + "regions = { us = " + usClient + " }", `(?s)Missing region of the home tenant.*QLIK_REGION`},
+		{home + `region = "eu"` + "\nregions = { eu = " + usClient + " }", `(?s)Two OAuth clients for the home region`},
+		{home + `region = "atlantis"`, `(?s)Attribute region value must be one of`},
+		{home + `trusted_hosts = { "https://a.example.com" = "eu" }`, `(?s)Invalid trusted host.*bare host`},
+		{home + `trusted_hosts = { "a.example.com" = "xx" }`, `(?s)trusted_hosts\["a.example.com"\] value must be one of`},
+		{fmt.Sprintf("tenant_url = %q\napi_key = %q\nregions = { us = %s }", e.sim.Home().URL, c.APIKey, usClient), `(?s)Regions need an OAuth client`},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, tc := range cases {
+		steps = append(steps, resource.TestStep{
+			Config:      requiredProviders + "provider \"qlik\" {\n" + tc.block + "\n}\n" + `data "qlik_spaces" "probe" {}`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(tc.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+
+	// The same checks hold for settings from the environment.
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"QLIK_TRUSTED_HOSTS": "127.0.0.1"}, `(?s)Invalid QLIK_TRUSTED_HOSTS.*host=region`},
+		{map[string]string{"QLIK_TRUSTED_HOSTS": "127.0.0.1=moon"}, `(?s)Invalid QLIK_TRUSTED_HOSTS.*moon`},
+		{map[string]string{"QLIK_REGION": "moon"}, `(?s)Invalid region.*QLIK_REGION`},
+		{map[string]string{"QLIK_REGION": "eu", "QLIK_US_CLIENT_ID": us.ClientID}, `(?s)Missing client_secret of region us.*QLIK_US_CLIENT_ID`},
+	} {
+		env := map[string]string{"QLIK_TENANT_URL": e.sim.Home().URL, "QLIK_CLIENT_ID": c.ClientID, "QLIK_CLIENT_SECRET": c.ClientSecret}
+		for k, v := range tc.env {
+			env[k] = v
+		}
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: envFactories(env),
+			Steps: []resource.TestStep{{
+				Config: requiredProviders + `provider "qlik" {}` + "\n" + `data "qlik_spaces" "probe" {}`, PlanOnly: true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}},
+		})
+	}
+	if n := len(e.sim.Audit()); n != 0 {
+		t.Errorf("invalid region settings made %d API calls; they must fail first", n)
+	}
+}
+
+// A single-region configuration written before regions existed (tenant_url, client_id, client_secret and
+// registration_url, nothing else; the simulator's hosts trusted through QLIK_TRUSTED_HOSTS as qliksim prints it)
+// applies a tenant with objects inside and plans empty: the upgrade changes nothing for it.
+func TestAccRegions_singleRegionConfigurationUnchanged(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	c := e.sim.Credentials()
+	env := map[string]string{"QLIK_TRUSTED_HOSTS": "127.0.0.1=eu"}
+	cfg := requiredProviders + fmt.Sprintf(`
+provider "qlik" {
+  tenant_url       = %q
+  client_id        = %q
+  client_secret    = %q
+  registration_url = %q
+}
+
+resource "qlik_tenant" "acme" {
+  license_key_wo         = %q
+  license_key_wo_version = 1
+  datacenter             = "eu-west-1"
+  deletion_protection    = false
+}
+
+resource "qlik_space" "acme" {
+  tenant_hostname = qlik_tenant.acme.hostname
+  name            = "Acme analytics"
+  type            = "managed"
+}
+
+data "qlik_spaces" "home" {}
+`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL(), e.sim.LicenseKey())
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: envFactories(env),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{Config: cfg, PlanOnly: true},
+		},
+	})
+	checkRegionAudit(t, e.sim)
+}
