@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -14,8 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -38,22 +39,13 @@ func (e *testEnv) regionsProviderBlock(omit ...string) string {
 	b.WriteString(e.trustedHostsHCL())
 	b.WriteString("  regions = {\n")
 	for _, r := range e.sim.Regions()[1:] {
-		if !contains(omit, r.Code) {
+		if !slices.Contains(omit, r.Code) {
 			fmt.Fprintf(&b, "    %s = {\n      client_id        = %q\n      client_secret    = %q\n      registration_url = %q\n    }\n",
 				r.Code, r.ClientID, r.ClientSecret, r.RegistrationURL)
 		}
 	}
 	b.WriteString("  }\n}\n")
 	return b.String()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // regionsEstateConfig is a customer tenant per region, each with a space inside, from one provider block.

@@ -162,7 +162,7 @@ func (p trustPattern) match(hostport string) bool {
 	if ip := net.ParseIP(strings.Trim(h, "[]")); ip != nil {
 		h = ip.String()
 	}
-	if p.port != "" && p.port != port && !(p.port == "443" && port == "") {
+	if p.port != "" && p.port != port && (p.port != "443" || port != "") {
 		// An entry with a port matches that port only (443 is https's default, which normalised hosts omit).
 		return false
 	}

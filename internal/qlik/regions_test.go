@@ -130,7 +130,6 @@ func TestRegionsConfig(t *testing.T) {
 	if n := len(c.RegistrationViews()); n != 2 {
 		t.Errorf("RegistrationViews: %d, want 2", n)
 	}
-
 }
 
 // A configuration with one client and no known home region (a loopback home tenant) keeps working as before
