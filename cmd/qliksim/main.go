@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		auditMax int
 		regions  string
 	)
-	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1.")
+	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1. With several -regions the n-th region listens on 127.0.0.n instead, and only 127.0.0.1 is accepted here.")
 	fs.IntVar(&opts.HomePort, "home-port", 0, "port of the home tenant (QLIK_TENANT_URL); 0 picks a free port")
 	fs.IntVar(&opts.RegisterPort, "register-port", 0, "port of the home region's register host (QLIK_REGISTRATION_URL); 0 picks a free port")
 	fs.StringVar(&regions, "regions", "eu", "comma-separated region codes to simulate, the home region first, e.g. eu,us,de (of "+strings.Join(qliksim.RegionCodes(), ", ")+")")

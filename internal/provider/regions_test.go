@@ -101,7 +101,16 @@ func TestAccRegions_estateAcrossThreeRegions(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
 	cfg := regionsEstateConfig(e.regionsProvider(), e.sim.LicenseKey())
 	regionOf := map[string]string{"acme": "eu", "globex": "us", "initech": "de"}
-	var stateChecks []statecheck.StateCheck
+	// The tenant data source finds a tenant by id on the register host of whichever region holds it.
+	cfg += `
+data "qlik_tenant" "initech" {
+  id = qlik_tenant.initech.id
+}
+`
+	stateChecks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.qlik_tenant.initech", tfjsonpath.New("region"), knownvalue.StringExact("de")),
+		statecheck.ExpectKnownValue("data.qlik_tenant.initech", tfjsonpath.New("datacenter"), knownvalue.StringExact("eu-central-1")),
+	}
 	for key, region := range regionOf {
 		stateChecks = append(stateChecks,
 			statecheck.ExpectKnownValue("qlik_tenant."+key, tfjsonpath.New("region"), knownvalue.StringExact(region)))
