@@ -3,6 +3,8 @@ package provider_test
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -347,4 +349,37 @@ data "qlik_spaces" "home" {}
 		},
 	})
 	checkRegionAudit(t, e.sim)
+}
+
+// The OEM example without the de region's client: the plan fails naming the region and the variables to set, and
+// nothing is written in any region, although the customers in eu and us could have been created.
+func TestAccRegions_oemExampleWithoutOneRegion(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e.seedTemplate(t, "")
+	dir := e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant"))
+	if err := os.WriteFile(filepath.Join(dir, "qlik_override.tf"), []byte(e.regionsProviderBlock("de")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tf := newTFCLI(t, dir)
+	tf.mustRun("get", "-no-color")
+	vars := exampleVars["oem-multitenant"](e)
+	e.sim.ResetAudit()
+	out, code := tf.run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...)
+	if code == 0 {
+		t.Fatalf("apply without the de client succeeded:\n%s", out)
+	}
+	for _, want := range []string{"No OAuth client for region de", `module.customer["initech"].qlik_tenant.this`, "QLIK_DE_CLIENT_ID"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the error lacks %q:\n%s", want, out)
+		}
+	}
+	for _, a := range e.sim.Audit() {
+		if a.Method != http.MethodGet && a.Route != "/oauth/token" {
+			t.Errorf("a failed plan wrote: %s %s on %s", a.Method, a.Path, a.Host)
+		}
+	}
+	if n := len(e.sim.Tenants()); n != 1 {
+		t.Errorf("%d tenants exist, want only the home tenant", n)
+	}
 }
