@@ -172,6 +172,12 @@ func (s settings) validateRegionRouting() diag.Diagnostics {
 			fmt.Sprintf("%s=%q is not one of Qlik's regions: %s.", envRegion, s.region.value, strings.Join(qlik.Regions(), ", ")))
 		return diags
 	}
+	if named, ok := qlik.HostnameRegion(hostOfURL(s.tenantURL.value)); ok && s.region.set() && s.region.value != named {
+		diags.AddAttributeError(path.Root("region"), "region contradicts tenant_url",
+			fmt.Sprintf("region is %q (from %s), but the home tenant %s is in region %q by its hostname. Remove region "+
+				"or correct it.", s.region.value, s.region.source(), hostOfURL(s.tenantURL.value), named))
+		return diags
+	}
 	for code, r := range s.regions {
 		if r.registrationURL.set() {
 			if err := qlik.ValidateBaseURL(r.registrationURL.value); err != nil {
