@@ -263,8 +263,10 @@ func TestAccRegions_invalidConfiguration(t *testing.T) {
 		{home + "regions = { us = " + usClient + " }", `(?s)Missing region of the home tenant.*QLIK_REGION`},
 		{home + `region = "eu"` + "\nregions = { eu = " + usClient + " }", `(?s)Two OAuth clients for the home region`},
 		{home + `region = "atlantis"`, `(?s)Attribute region value must be one of`},
-		{fmt.Sprintf("tenant_url = \"https://acme.eu.qlikcloud.com\"\nclient_id = %q\nclient_secret = %q\nregion = \"us\"", c.ClientID, c.ClientSecret),
-			`(?s)region contradicts tenant_url.*acme.eu.qlikcloud.com is in region "eu"`},
+		{
+			fmt.Sprintf("tenant_url = \"https://acme.eu.qlikcloud.com\"\nclient_id = %q\nclient_secret = %q\nregion = \"us\"", c.ClientID, c.ClientSecret),
+			`(?s)region contradicts tenant_url.*acme.eu.qlikcloud.com is in region "eu"`,
+		},
 		{home + `trusted_hosts = { "https://a.example.com" = "eu" }`, `(?s)Invalid trusted host.*bare host`},
 		{home + `trusted_hosts = { "a.example.com" = "xx" }`, `(?s)trusted_hosts\["a.example.com"\] value must be one of`},
 		{fmt.Sprintf("tenant_url = %q\napi_key = %q\nregions = { us = %s }", e.sim.Home().URL, c.APIKey, usClient), `(?s)Regions need an OAuth client`},
