@@ -96,6 +96,10 @@ func TestContractRegions(t *testing.T) {
 		if tn.Region != "us" || tn.Datacenter != "us-east-1" {
 			t.Errorf("tenant of the us register host: region %q datacenter %q", tn.Region, tn.Datacenter)
 		}
+		// The n-th region's hosts listen on 127.0.0.n, which trusted_hosts maps to the region.
+		if !strings.HasPrefix(tn.Hostnames[0], "127.0.0.2:") || sim.TrustedHosts()["127.0.0.2"] != "us" {
+			t.Errorf("us tenant on %s, trusted hosts %v", tn.Hostnames[0], sim.TrustedHosts())
+		}
 		if got := sim.Tenant(tn.Hostnames[0]); got == nil || got.Region != "us" {
 			t.Errorf("Tenant(%s) = %+v", tn.Hostnames[0], got)
 		}
