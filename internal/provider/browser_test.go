@@ -169,7 +169,8 @@ func startPortal(t *testing.T, p http.Handler) string {
 // TestBrowserPortal applies the OEM example for the portal's origin, then drives the portal in Chromium.
 func TestBrowserPortal(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	// The OEM example places its customers in three regions, as in TestAccExamples.
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
 	e.seedTemplate(t, "")
 
 	private, public, err := qliksim.NewSigningKey()
@@ -188,7 +189,7 @@ func TestBrowserPortal(t *testing.T) {
 		t.Fatal(err)
 	}
 	tf := newTFCLI(t, dir)
-	vars := append(tenantExampleVars(e), "-var", "database_passwords="+oemPasswordsHCL(), "-var", "portal_origin="+origin)
+	vars := append(exampleVars["oem-multitenant"](e), "-var", "portal_origin="+origin)
 	tf.apply(vars...)
 	out := tf.mustRun("output", "-json")
 	if err := os.WriteFile(outputsFile, []byte(out), 0o600); err != nil {
@@ -249,7 +250,8 @@ func TestBrowserPortal(t *testing.T) {
 
 	// Two more portal origins, served by the same portal: one the web integration lists but the CSP origins do
 	// not, one the other way round.
-	api, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, ClientID: e.sim.Credentials().ClientID, ClientSecret: e.sim.Credentials().ClientSecret})
+	creds := e.sim.Credentials()
+	api, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
 	if err != nil {
 		t.Fatal(err)
 	}
