@@ -44,7 +44,8 @@ type Options struct {
 	// Faults are the initial fault-injection rates; see [Server.SetFaults].
 	Faults Faults
 
-	// EnforceRateLimits turns on Qlik's per-tier rate limits (per host, per identity, per tier).
+	// EnforceRateLimits turns on Qlik's rate limits: per tier, per user, per tenant over 5-minute windows, plus the
+	// tenant-wide limit (see RateWindow and TenantLimitFactor).
 	EnforceRateLimits bool
 	// Limits overrides requests per minute for some tiers; tiers not listed (or 0) keep Qlik's limits
 	// (DefaultLimits).
@@ -184,6 +185,14 @@ func (t *tenantState) hasUser(id string) bool {
 	t.usersMu.RLock()
 	defer t.usersMu.RUnlock()
 	return t.users[id]
+}
+
+// userCount is the number of users in the tenant, for the tenant-wide rate limit (at least 1: the OAuth client's
+// bot user exists from the tenant's creation).
+func (t *tenantState) userCount() int {
+	t.usersMu.RLock()
+	defer t.usersMu.RUnlock()
+	return max(1, len(t.users))
 }
 
 // Start starts a simulator with a register host and a home tenant.
