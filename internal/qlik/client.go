@@ -30,6 +30,7 @@ const (
 	defaultRetryWaitMin   = time.Second
 	defaultRetryWaitMax   = 30 * time.Second
 	defaultRequestTimeout = 2 * time.Minute
+	defaultRateLimitWait  = 30 * time.Minute
 	defaultPollWaitMin    = time.Second
 	defaultPollWaitMax    = 15 * time.Second
 	defaultUserAgent      = "terraform-provider-qlik"
@@ -76,9 +77,16 @@ type Config struct {
 	// own and Terraform's versions.
 	UserAgent string
 
-	// MaxRetries is the number of retries after the first attempt. Zero
-	// selects 10; a negative value disables retries.
+	// MaxRetries is the number of retries after a failure (502/503/504, a
+	// connection error) after the first attempt. Zero selects 10; a negative
+	// value disables them. Rate limits (429) are not counted: they are
+	// retried while the caller's deadline allows (see RateLimitWait).
 	MaxRetries int
+
+	// RateLimitWait bounds how long one request keeps retrying rate limits
+	// when its context has no deadline; with a deadline (a resource's
+	// timeouts) the deadline bounds it. Zero selects 30m.
+	RateLimitWait time.Duration
 
 	// RetryWaitMin and RetryWaitMax bound the capped exponential backoff
 	// (defaults 1s and 30s). A Retry-After header on 429/503 takes precedence.
@@ -190,6 +198,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.RateLimitWait < 0 {
+		return nil, errors.New("qlik: the rate-limit wait must not be negative")
+	}
+	if cfg.RateLimitWait == 0 {
+		cfg.RateLimitWait = defaultRateLimitWait
 	}
 	if cfg.PollWaitMin < 0 || cfg.PollWaitMax < 0 {
 		return nil, errors.New("qlik: poll waits must not be negative")

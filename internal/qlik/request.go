@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -91,6 +92,13 @@ type callInfo struct {
 	// pendingReload marks the last answer as POST /reloads's "a reload is already pending" 429, which is not a
 	// rate limit: it neither pauses the tier nor is retried here (CreateReload waits for the pending reload).
 	pendingReload bool
+	// retries counts the retries after failures other than a rate limit, which Config.MaxRetries bounds.
+	retries int
+	// rateLimitWait is the jittered Retry-After of the last answer when it was a rate-limit 429.
+	rateLimitWait time.Duration
+	// retryUntil bounds retries after rate limits: the caller's deadline (the resource's timeouts), or
+	// Config.RateLimitWait after the call started when the context has none.
+	retryUntil time.Time
 }
 
 type callKey struct{}
@@ -163,6 +171,10 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 		tokenRequest: r.tokenRequest,
 		longTransfer: r.longTransfer,
 		body:         body,
+		retryUntil:   c.core.now().Add(c.core.cfg.RateLimitWait),
+	}
+	if d, ok := ctx.Deadline(); ok {
+		ci.retryUntil = d
 	}
 	ctx = context.WithValue(ctx, callKey{}, ci)
 	ci.ctx = ctx
@@ -260,7 +272,8 @@ func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byt
 		Logger:       nil, // we log ourselves, masked
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
-		RetryMax:     c.cfg.MaxRetries,
+		// checkRetry bounds the retries: MaxRetries for failures, time for rate limits.
+		RetryMax:     math.MaxInt32,
 		CheckRetry:   c.checkRetry(ci),
 		Backoff:      c.backoff(ci),
 		// Hand back the last response unread when retries run out, so the
@@ -343,29 +356,53 @@ func (c *core) finish(ctx context.Context, ci *callInfo, resp *http.Response, ou
 // when it provably was not processed: 429, or a connection that never
 // opened. Ambiguous failures of a create go back to createWithRecovery,
 // which looks the object up before trying again.
+//
+// A rate limit is retried for as long as its wait ends before the call's
+// deadline (see callInfo.retryUntil), however many 429s that takes: other
+// processes may share the window, and a 429 says the request did not run.
+// Other failures are retried Config.MaxRetries times.
 func (c *core) checkRetry(ci *callInfo) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		if err != nil {
-			switch classifyTransportErr(err) {
-			case errNotSent:
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
+			if c.now().Add(ci.rateLimitWait).Before(ci.retryUntil) {
 				return true, nil
-			case errAmbiguous:
-				return ci.idempotent, nil
-			default:
-				return false, nil
 			}
+			c.log.warn(ci.ctx, "qlik: rate limited (429) and the wait would outlast the time left for this request; giving up", map[string]any{
+				"method": ci.method, "path": ci.path, "host": ci.ep.host, "wait_ms": ci.rateLimitWait.Milliseconds(),
+			})
+			return false, nil
 		}
-		switch resp.StatusCode {
-		case http.StatusTooManyRequests:
-			return !ci.pendingReload, nil
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return ci.idempotent, nil
+		if ci.retries >= c.cfg.MaxRetries {
+			return false, nil
 		}
-		return false, nil
+		retry := retryableFailure(ci, resp, err)
+		if retry {
+			ci.retries++
+		}
+		return retry, nil
 	}
+}
+
+// retryableFailure tells whether an attempt that failed for another reason than a rate limit may be repeated.
+func retryableFailure(ci *callInfo, resp *http.Response, err error) bool {
+	if err != nil {
+		switch classifyTransportErr(err) {
+		case errNotSent:
+			return true
+		case errAmbiguous:
+			return ci.idempotent
+		default:
+			return false
+		}
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return ci.idempotent
+	}
+	return false
 }
 
 // backoff waits Retry-After when the server sent one, else a capped
@@ -376,7 +413,10 @@ func (c *core) backoff(ci *callInfo) retryablehttp.Backoff {
 		reason := ""
 		if resp != nil {
 			reason = fmt.Sprintf("status %d", resp.StatusCode)
-			if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			if resp.StatusCode == http.StatusTooManyRequests && ci.rateLimitWait > 0 {
+				wait = ci.rateLimitWait
+				reason += fmt.Sprintf(", Retry-After with jitter %s", wait)
+			} else if resp.StatusCode == http.StatusServiceUnavailable {
 				if ra, ok := parseRetryAfter(resp.Header, c.now()); ok {
 					wait = ra
 					reason += fmt.Sprintf(", Retry-After %s", ra)
@@ -577,11 +617,15 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 	traceID := traceIDOf(errBody)
 
 	ci.pendingReload = isPendingReloadResponse(ci.method, ci.path, resp.StatusCode, resp.Header, errBody)
+	ci.rateLimitWait = 0
 	if resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
 		wait, ok := parseRetryAfter(resp.Header, c.now())
 		if !ok {
-			wait = c.cfg.RetryWaitMin
+			wait = jitterBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, ci.attempt-1)
 		}
+		wait = retryAfterJitter(wait)
+		ci.rateLimitWait = wait
+		c.limits.stats.add429()
 		c.limits.block(ci.ep.host, ci.tier, wait)
 		c.log.warn(ctx, "qlik: rate limited by Qlik Cloud (429); pausing this tier on this host", map[string]any{
 			"method": ci.method, "path": ci.path, "host": ci.ep.host, "tier": string(ci.tier),
@@ -589,6 +633,9 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 		})
 	}
 
+	if resp.StatusCode != http.StatusTooManyRequests {
+		c.limits.succeeded(ci.ep.host, ci.tier)
+	}
 	c.log.debug(ctx, "qlik: HTTP request", map[string]any{
 		"method": ci.method, "url": logURL(out.URL), "status": resp.StatusCode,
 		"duration_ms": elapsed.Milliseconds(), "attempt": ci.attempt, "trace_id": traceID,
