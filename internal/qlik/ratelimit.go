@@ -3,10 +3,10 @@ package qlik
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
-	"math/rand/v2"
 	"sync"
 	"time"
 

@@ -273,9 +273,9 @@ func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byt
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
 		// checkRetry bounds the retries: MaxRetries for failures, time for rate limits.
-		RetryMax:     math.MaxInt32,
-		CheckRetry:   c.checkRetry(ci),
-		Backoff:      c.backoff(ci),
+		RetryMax:   math.MaxInt32,
+		CheckRetry: c.checkRetry(ci),
+		Backoff:    c.backoff(ci),
 		// Hand back the last response unread when retries run out, so the
 		// caller sees Qlik's own error body (a 503's code and trace id).
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
