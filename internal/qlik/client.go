@@ -31,7 +31,7 @@ const (
 	defaultRetryWaitMax   = 30 * time.Second
 	defaultRequestTimeout = 2 * time.Minute
 	defaultRateLimitWait  = 30 * time.Minute
-	defaultPollWaitMin    = time.Second
+	defaultPollWaitMin    = 200 * time.Millisecond
 	defaultPollWaitMax    = 15 * time.Second
 	defaultUserAgent      = "terraform-provider-qlik"
 
@@ -94,7 +94,8 @@ type Config struct {
 	RetryWaitMax time.Duration
 
 	// PollWaitMin and PollWaitMax bound the waits between polls of long-running work such as a reload
-	// (defaults 1s and 15s); each wait is jittered.
+	// (defaults 200ms and 15s): a short reload is seen ending soon after it ends, a long one costs few polls; each
+	// wait is jittered.
 	PollWaitMin time.Duration
 	PollWaitMax time.Duration
 
@@ -142,6 +143,7 @@ type core struct {
 	redact       *redactor
 	log          logSink
 	created      *recentCreates
+	exports      exportCache
 	now          func() time.Time
 	roles        roleCatalogues
 }
