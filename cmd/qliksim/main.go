@@ -95,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Int64Var(&seed, "seed", 0, "seed of the fault injection, to replay a run; when omitted a random seed is used and printed on stderr")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every request, e.g. 20ms")
 	fs.BoolVar(&opts.EnforceRateLimits, "rate-limits", false, "enforce Qlik's rate limits per tier, user and tenant over 5-minute windows (Tier 1 1000/min, Tier 2 100/min, Special tiers from the specs), plus the tenant-wide limit")
+	fs.DurationVar(&opts.RateWindow, "rate-window", 0, "period over which -rate-limits are evaluated, whole seconds; 0 is Qlik's five minutes. A shorter window admits proportionally fewer requests and clears sooner (a test knob)")
 	fs.Float64Var(&faults.RateLimit, "fault-429", 0, "fraction of requests answered 429 with retry-after (0 to 1)")
 	fs.Float64Var(&faults.Unavailable, "fault-503", 0, "fraction of requests answered 503 (0 to 1)")
 	fs.Float64Var(&faults.Reset, "fault-reset", 0, "fraction of requests whose connection is reset; writes are reset after they were committed (0 to 1)")

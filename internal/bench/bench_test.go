@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -180,5 +181,34 @@ func TestComputeLowerBound(t *testing.T) {
 	}
 	if lb.RateLimitBucket != "h u tier2" {
 		t.Errorf("binding bucket %q", lb.RateLimitBucket)
+	}
+}
+
+// TestAccWorkspacesAtOnce applies K single-customer workspaces (the OEM example's customer module, one terraform
+// process and state each) at once against one simulator with Qlik's rate limits, evaluated over a 10-second window
+// so that 429s are served within the test's time: every apply must succeed, every plan after it be empty, and
+// the simulator hold exactly K customer tenants and no duplicate. BENCH_WORKSPACES_K overrides K (default 6).
+func TestAccWorkspacesAtOnce(t *testing.T) {
+	t.Parallel()
+	k := 6
+	if v := os.Getenv("BENCH_WORKSPACES_K"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("BENCH_WORKSPACES_K=%q", v)
+		}
+		k = n
+	}
+	res, err := RunWorkspaces(t.Context(), binaries(t), t.TempDir(), k,
+		SimOptions{Latency: 20 * time.Millisecond, RateLimits: true, RateWindow: 10 * time.Second, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d workspaces at once: %.1fs (slowest apply %.1fs), plans %.1fs, %d requests, %d 429s served, %d failed, %d non-empty plans, %d duplicates",
+		res.K, res.Seconds, res.SlowestApplySeconds, res.PlanSeconds, res.Requests, res.RateLimited, res.Failed, res.NonEmptyPlans, res.Duplicates)
+	for _, p := range res.Problems {
+		t.Error(p)
+	}
+	if res.Failed+res.NonEmptyPlans+res.Duplicates > 0 && len(res.Problems) == 0 {
+		t.Errorf("failures counted without a problem listed: %+v", res)
 	}
 }

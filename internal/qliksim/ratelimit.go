@@ -104,6 +104,7 @@ func normaliseRoute(route string) string {
 // retries early is refused again.
 type rateLimiter struct {
 	mu      sync.Mutex
+	span    time.Duration // RateWindow unless Options.RateWindow says otherwise
 	limits  map[Tier]int
 	windows map[bucketKey]*window
 	served  atomic.Int64
@@ -116,29 +117,28 @@ type bucketKey struct {
 	tier     Tier
 }
 
-// slotsPerWindow divides the window into one-second slots: requests are counted per second, and a second's
-// requests leave the window together.
-const slotsPerWindow = int(RateWindow / time.Second)
-
-// window is a sliding 5-minute count in one-second slots.
+// window is a sliding count in one-second slots: requests are counted per second, and a second's requests leave
+// the window together.
 type window struct {
-	counts       [slotsPerWindow]int
+	counts       []int // one per second of the window, indexed by Unix second modulo its length
 	head         int64 // the Unix second of the newest slot
 	total        int
 	blockedUntil time.Time
 }
 
+func (w *window) slots() int64 { return int64(len(w.counts)) }
+
 // advance drops the slots that have left the window by now.
 func (w *window) advance(now time.Time) {
 	sec := now.Unix()
-	if w.total == 0 || sec-w.head >= int64(slotsPerWindow) {
-		w.counts = [slotsPerWindow]int{}
+	if w.total == 0 || sec-w.head >= w.slots() {
+		clear(w.counts)
 		w.total = 0
 		w.head = sec
 		return
 	}
 	for ; w.head < sec; w.head++ {
-		slot := &w.counts[(w.head+1)%int64(slotsPerWindow)]
+		slot := &w.counts[(w.head+1)%w.slots()]
 		w.total -= *slot
 		*slot = 0
 	}
@@ -147,45 +147,51 @@ func (w *window) advance(now time.Time) {
 // retryAfter is how long until the window has room for one more request: until enough of its oldest seconds have
 // left it.
 func (w *window) retryAfter(now time.Time, allowance int) time.Duration {
+	span := time.Duration(w.slots()) * time.Second
 	excess := w.total - allowance + 1
-	oldest := w.head - int64(slotsPerWindow) + 1
-	for s := oldest; s <= w.head; s++ {
-		excess -= w.counts[s%int64(slotsPerWindow)]
+	for s := w.head - w.slots() + 1; s <= w.head; s++ {
+		excess -= w.counts[s%w.slots()]
 		if excess <= 0 {
-			return time.Unix(s, 0).Add(RateWindow).Sub(now)
+			return time.Unix(s, 0).Add(span).Sub(now)
 		}
 	}
-	return RateWindow
+	return span
 }
 
 func (w *window) add(now time.Time) {
-	w.counts[now.Unix()%int64(slotsPerWindow)]++
+	w.counts[now.Unix()%w.slots()]++
 	w.total++
 }
 
-func newRateLimiter(overrides map[Tier]int) *rateLimiter {
+// newRateLimiter applies overrides (requests per minute by tier) to Qlik's limits; span is the window, whole
+// seconds, 0 for RateWindow.
+func newRateLimiter(overrides map[Tier]int, span time.Duration) *rateLimiter {
 	limits := DefaultLimits()
 	for t, n := range overrides {
 		if n > 0 {
 			limits[t] = n
 		}
 	}
-	return &rateLimiter{limits: limits, windows: map[bucketKey]*window{}, now: time.Now}
+	if span <= 0 {
+		span = RateWindow
+	}
+	return &rateLimiter{span: span, limits: limits, windows: map[bucketKey]*window{}, now: time.Now}
 }
 
-// allowance is the requests of tier t a user may make in one window.
+// allowance is the requests of tier t a user may make in one window: the per-minute limit times the window's
+// minutes, at least one.
 func (rl *rateLimiter) allowance(t Tier) int {
 	limit := rl.limits[t]
 	if limit <= 0 {
 		limit = rl.limits[Tier2]
 	}
-	return limit * int(RateWindow/time.Minute)
+	return max(1, int(int64(limit)*int64(rl.span)/int64(time.Minute)))
 }
 
 func (rl *rateLimiter) window(key bucketKey, now time.Time) *window {
 	w, ok := rl.windows[key]
 	if !ok {
-		w = &window{head: now.Unix()}
+		w = &window{counts: make([]int, rl.span/time.Second), head: now.Unix()}
 		rl.windows[key] = w
 	}
 	w.advance(now)

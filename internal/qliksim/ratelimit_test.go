@@ -48,7 +48,7 @@ func TestTierFor(t *testing.T) {
 // at the 61st request and again after 61 seconds.
 func TestRateWindowIsFiveMinutes(t *testing.T) {
 	t.Parallel()
-	rl := newRateLimiter(map[Tier]int{Tier2: 60})
+	rl := newRateLimiter(map[Tier]int{Tier2: 60}, 0)
 	key := bucketKey{host: "h", identity: "u", tier: Tier2}
 	t0 := time.Unix(1_700_000_000, 0)
 	for i := range 300 {
@@ -77,7 +77,7 @@ func TestRateWindowIsFiveMinutes(t *testing.T) {
 // retry time is when enough of the oldest ones have left.
 func TestRateWindowSlides(t *testing.T) {
 	t.Parallel()
-	rl := newRateLimiter(map[Tier]int{Tier2: 20}) // 100 per window
+	rl := newRateLimiter(map[Tier]int{Tier2: 20}, 0) // 100 per window
 	key := bucketKey{host: "h", identity: "u", tier: Tier2}
 	t0 := time.Unix(1_700_000_000, 0)
 	allowN := func(at time.Time, n int) {
@@ -111,7 +111,7 @@ func TestTenantWideLimit(t *testing.T) {
 	for _, tc := range []struct {
 		users, admitted int
 	}{{1, 50}, {2, 100}, {4, 200}} {
-		rl := newRateLimiter(map[Tier]int{Tier2: 20}) // 100 per user and window
+		rl := newRateLimiter(map[Tier]int{Tier2: 20}, 0) // 100 per user and window
 		n := 0
 		for u := 0; u < 4; u++ {
 			key := bucketKey{host: "tenant", identity: "user" + strconv.Itoa(u), tier: Tier2}
@@ -210,5 +210,24 @@ func TestRateLimitsOffByDefault(t *testing.T) {
 	c := newTestClient(t)
 	for range 10 {
 		c.expect(http.StatusOK, http.MethodGet, sim.Home().URL+"/api/v1/spaces", sim.Credentials().APIKey, nil)
+	}
+}
+
+// TestShortRateWindow: a window of W admits limit × W/1m per user and clears W after the burst.
+func TestShortRateWindow(t *testing.T) {
+	t.Parallel()
+	rl := newRateLimiter(map[Tier]int{Tier2: 60}, 10*time.Second) // 10 per 10 s
+	key := bucketKey{host: "h", identity: "u", tier: Tier2}
+	t0 := time.Unix(1_700_000_000, 0)
+	for i := range 10 {
+		if ok, _ := rl.allow(key, 0, t0); !ok {
+			t.Fatalf("request %d refused", i+1)
+		}
+	}
+	if ok, retry := rl.allow(key, 0, t0); ok || retry != 10 {
+		t.Fatalf("11th: ok=%v retry=%d, want refused for 10 s", ok, retry)
+	}
+	if ok, _ := rl.allow(key, 0, t0.Add(10*time.Second)); !ok {
+		t.Fatal("refused after the window")
 	}
 }

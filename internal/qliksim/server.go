@@ -50,6 +50,10 @@ type Options struct {
 	// Limits overrides requests per minute for some tiers; tiers not listed (or 0) keep Qlik's limits
 	// (DefaultLimits).
 	Limits map[Tier]int
+	// RateWindow overrides the period over which the limits are evaluated, in whole seconds; 0 selects Qlik's
+	// five minutes (the package's RateWindow). A window of W admits limit × W/1m requests per user, so a short
+	// window is a stricter limit that clears quickly: a test knob for serving many 429s in little time.
+	RateWindow time.Duration
 
 	// TokenTTL is the lifetime of minted OAuth access tokens; default DefaultTokenTTL.
 	TokenTTL time.Duration
@@ -225,7 +229,7 @@ func Start(opts Options) (*Server, error) {
 		scopes:    []string{"admin_classic", "user_default", "tenants:create", "tenants:deactivate", "tenants:reactivate"},
 		cursorKey: make([]byte, 32),
 		faults:    newFaultInjector(opts.Seed, opts.Faults),
-		limiter:   newRateLimiter(opts.Limits),
+		limiter:   newRateLimiter(opts.Limits, opts.RateWindow),
 		hosts:     map[string]*host{},
 		licenses:  map[string]*license{},
 		done:      make(chan struct{}),
@@ -294,6 +298,9 @@ func (o Options) validate() error {
 		if n < 0 {
 			return fmt.Errorf("qliksim: limit for tier %s is negative", tier)
 		}
+	}
+	if o.RateWindow < 0 || o.RateWindow%time.Second != 0 {
+		return errors.New("qliksim: RateWindow must be a positive whole number of seconds (or 0 for five minutes)")
 	}
 	if o.Datacenter != "" {
 		if _, ok := datacenterRegions[o.Datacenter]; !ok {
