@@ -165,9 +165,10 @@ func TestComputeLowerBound(t *testing.T) {
 		{Address: "c.x", Calls: 5, DependsOn: []string{"a.x"}},
 		{Address: "d.x", Calls: 1, DependsOn: []string{"b.x", "c.x"}},
 	}
-	// 150 writes through one bucket of 100/min, plus a 429 and an injected fault that do not count.
+	// 600 writes through one bucket of 100/min (500 per 5-minute window), plus a 429 and an injected fault that do
+	// not count.
 	var audit []qliksim.AuditEntry
-	for range 150 {
+	for range 600 {
 		audit = append(audit, qliksim.AuditEntry{Method: "POST", Route: "/api/v1/spaces", Host: "h", Identity: "u", Status: 201})
 	}
 	audit = append(audit, qliksim.AuditEntry{Method: "POST", Route: "/api/v1/spaces", Host: "h", Identity: "u", Status: 429},
@@ -176,8 +177,8 @@ func TestComputeLowerBound(t *testing.T) {
 	if lb.CriticalPathCalls != rootCalls+4+5+1 {
 		t.Errorf("critical path %d calls, want %d", lb.CriticalPathCalls, rootCalls+10)
 	}
-	if got := fmt.Sprintf("%.2f %.1f %.1f %.1f", lb.WorkSeconds, lb.RateLimitSeconds, lb.ClientPacingSeconds, lb.Seconds); got != "0.30 30.0 75.0 30.0" {
-		t.Errorf("work, rate limit, client pacing, bound = %s, want 0.30 30.0 75.0 30.0", got)
+	if got := fmt.Sprintf("%.2f %.1f %.1f %.1f", lb.WorkSeconds, lb.RateLimitSeconds, lb.ClientPacingSeconds, lb.Seconds); got != "1.20 300.0 300.0 300.0" {
+		t.Errorf("work, rate limit, client pacing, bound = %s, want 1.20 300.0 300.0 300.0", got)
 	}
 	if lb.RateLimitBucket != "h u tier2" {
 		t.Errorf("binding bucket %q", lb.RateLimitBucket)
@@ -210,5 +211,49 @@ func TestAccWorkspacesAtOnce(t *testing.T) {
 	}
 	if res.Failed+res.NonEmptyPlans+res.Duplicates > 0 && len(res.Problems) == 0 {
 		t.Errorf("failures counted without a problem listed: %+v", res)
+	}
+}
+
+// TestWaveSchedule: instances of a resource start only when every instance of the resources they refer to is
+// done, and at most parallelism run at once.
+func TestWaveSchedule(t *testing.T) {
+	t.Parallel()
+	kinds := []Kind{
+		{Address: "a.x", Calls: 1},
+		{Address: "b.x", Calls: 1, DependsOn: []string{"a.x"}},
+		{Address: "qlik_reload.x", Calls: 2, DependsOn: []string{"b.x"}},
+	}
+	// 20 customers on 10 slots at 1 s a call, after the 3 root calls: a in two rounds (3 s to 5 s), b in two (to
+	// 7 s), the reloads in two rounds of 2 s + 20 ms queued + 300 ms run (to 11.64 s).
+	if got := waveSchedule(kinds, 20, time.Second, 300*time.Millisecond, 10); got != 11640*time.Millisecond {
+		t.Errorf("schedule %s, want 11.64s", got)
+	}
+	// Independent resources share the slots: two kinds of 10 instances on 10 slots take two rounds.
+	flat := []Kind{{Address: "a.x", Calls: 1}, {Address: "b.x", Calls: 1}}
+	if got := waveSchedule(flat, 10, time.Second, 0, 10); got != 5*time.Second {
+		t.Errorf("flat schedule %s, want 5s", got)
+	}
+	b := ComputeAPIBound(kinds, 20, time.Second, 300*time.Millisecond, 10, nil, nil)
+	if b.Seconds != b.ScheduleSeconds || b.RateWindowSeconds != 0 {
+		t.Errorf("bound %+v without limits", b)
+	}
+}
+
+func TestFloorConfigKeepsTheGraph(t *testing.T) {
+	t.Parallel()
+	cfg := FloorConfig(2, Kinds)
+	for _, k := range Kinds {
+		local := strings.ReplaceAll(k.Address, ".", "_")
+		if !strings.Contains(cfg, `resource "terraform_data" "`+local+`"`) {
+			t.Errorf("no terraform_data for %s", k.Address)
+		}
+		for _, d := range k.DependsOn {
+			if !strings.Contains(cfg, "terraform_data."+strings.ReplaceAll(d, ".", "_")+"[each.key].id") {
+				t.Errorf("%s: dependency on %s lost", k.Address, d)
+			}
+		}
+	}
+	if strings.Count(cfg, "for_each = var.customers") != len(Kinds) {
+		t.Errorf("want one for_each per kind:\n%s", cfg)
 	}
 }
