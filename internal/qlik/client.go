@@ -251,8 +251,9 @@ func New(cfg Config) (*Client, error) {
 	return &Client{core: c, ep: home}, nil
 }
 
-// newHTTPClient builds the transport shared by all views. Its round tripper
-// paces, authenticates, bounds and logs each attempt (see transport).
+// newHTTPClient builds the HTTP client shared by all views: the connection
+// pool and the redirect policy. Each call wraps its transport in a
+// callTransport that paces, authenticates, bounds and logs each attempt.
 func (c *core) newHTTPClient() *http.Client {
 	rt := http.DefaultTransport
 	if base, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -261,7 +262,7 @@ func (c *core) newHTTPClient() *http.Client {
 		rt = t
 	}
 	return &http.Client{
-		Transport: &transport{core: c, base: rt},
+		Transport: rt,
 		// Qlik redirects /users/me and /tenants/me on the same host. Refuse to
 		// follow anywhere else so a redirect can never carry the request (or a
 		// token minted for it) to another host.

@@ -68,11 +68,23 @@ type response struct {
 	Body io.ReadCloser
 }
 
-// callInfo carries one call's state through the context to the transport,
-// CheckRetry and Backoff. Attempts of one call run sequentially, so its
-// fields need no lock.
+// The request path, top to bottom:
+//
+//   - do: one API call as its caller sees it. It encodes the body once, runs the call through send, refreshes
+//     a cached token once after a 401, waits out Qlik's visibility lag after a 404 for an object created
+//     moments ago, and decodes the answer (finish).
+//   - send: the attempts of one call, through go-retryablehttp. checkRetry decides after each attempt
+//     whether another one may follow (a rate limit while time remains, a failure up to MaxRetries); backoff
+//     says how long to wait.
+//   - attempt: one HTTP attempt, run by the call's own round tripper: the token, the rate limiter's wait,
+//     the per-attempt timeout, the 429 bookkeeping and the logs.
+//
+// The state of one call lives in a callInfo that the call's round tripper, checkRetry and backoff share.
+
+// callInfo is one call's state, shared by its attempts, checkRetry and backoff. Attempts of one call run
+// sequentially, so its fields need no lock.
 type callInfo struct {
-	ctx          context.Context
+	ctx          context.Context // the caller's, for logs written outside an attempt
 	ep           endpoint
 	method, path string
 	tier         tier
@@ -101,11 +113,12 @@ type callInfo struct {
 	retryUntil time.Time
 }
 
-type callKey struct{}
-
 // do is the single request path of the package: every API call, including
 // token requests, goes through it. Responses with status >= 300 become
 // *APIError.
+//
+// A cached OAuth token that is refused (401) is replaced and the call sent
+// once more; a token minted for the call itself is not worth a second try.
 //
 // A 404 for an object this client created moments ago is retried for a
 // short while: Qlik may not serve a new object for a few seconds, and a
@@ -117,19 +130,41 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	var body []byte
+	if r.body != nil {
+		if body, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("qlik: encoding %s %s request body: %w", r.method, u.Path, err)
+		}
+	}
 	core := c.core
-	sawAmbiguous := false
-	for n := 0; ; n++ {
-		res, ambiguous, err := c.doOnce(ctx, r, u)
-		sawAmbiguous = sawAmbiguous || ambiguous
+	sawAmbiguous := false // over every send of this call
+	tokenRefreshed := false
+	for graceWaits := 0; ; {
+		ci := c.newCall(ctx, r, u, body)
+		resp, err := core.send(ctx, ci, u.String(), body, r)
+		sawAmbiguous = sawAmbiguous || ci.sawAmbiguous
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && core.oauth() && !ci.tokenRequest && ci.tokenFromCache && !tokenRefreshed {
+			drainClose(resp.Body)
+			core.tokens.invalidate(ci.ep.host, ci.token)
+			core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
+				"method": ci.method, "path": ci.path, "host": ci.ep.host,
+			})
+			tokenRefreshed = true
+			continue
+		}
+		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
 		if err == nil {
 			// The object answered (or is gone by our own DELETE): no more grace.
 			core.created.forget(c.ep.host, u.Path)
+			return res, nil
 		}
 		if !IsNotFound(err) {
 			return res, err
 		}
-		wait, ok := core.created.graceWait(c.ep.host, u.Path, n, core)
+		wait, ok := core.created.graceWait(c.ep.host, u.Path, graceWaits, core)
 		if !ok {
 			if r.method == http.MethodDelete && sawAmbiguous {
 				// An earlier attempt failed without telling us whether it ran;
@@ -148,21 +183,15 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		if serr := sleepCtx(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%s %s: %w", r.method, u.Path, serr)
 		}
+		graceWaits++
+		tokenRefreshed = false
 	}
 }
 
-// doOnce runs one call: all its attempts, plus one retry with a fresh token
-// after a 401. ambiguous reports whether any attempt may have been
-// processed without a success coming back (5xx, reset, timeout).
-func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *response, ambiguous bool, _ error) {
-	var err error
-	var body []byte
-	if r.body != nil {
-		if body, err = json.Marshal(r.body); err != nil {
-			return nil, false, fmt.Errorf("qlik: encoding %s %s request body: %w", r.method, u.Path, err)
-		}
-	}
+// newCall starts the state of one send of r.
+func (c *Client) newCall(ctx context.Context, r *request, u *url.URL, body []byte) *callInfo {
 	ci := &callInfo{
+		ctx:          ctx,
 		ep:           c.ep,
 		method:       r.method,
 		path:         u.Path,
@@ -176,29 +205,7 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 	if d, ok := ctx.Deadline(); ok {
 		ci.retryUntil = d
 	}
-	ctx = context.WithValue(ctx, callKey{}, ci)
-	ci.ctx = ctx
-
-	core := c.core
-	for retriedAuth := false; ; retriedAuth = true {
-		resp, err := core.send(ctx, ci, u.String(), body, r)
-		if err != nil {
-			return nil, ci.sawAmbiguous, err
-		}
-		// A cached token can be revoked or expire early; one fresh token is
-		// worth a second try. A token minted for this very call is not.
-		if resp.StatusCode == http.StatusUnauthorized && core.oauth() && !ci.tokenRequest &&
-			ci.tokenFromCache && !retriedAuth {
-			drainClose(resp.Body)
-			core.tokens.invalidate(ci.ep.host, ci.token)
-			core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
-				"method": ci.method, "path": ci.path, "host": ci.ep.host,
-			})
-			continue
-		}
-		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
-		return res, ci.sawAmbiguous, err
-	}
+	return ci
 }
 
 // resolve builds the request URL. Absolute URLs (pagination links) must
@@ -265,10 +272,14 @@ func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byt
 		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
 
-	// A retryablehttp.Client is a small struct; one per call lets CheckRetry
-	// and Backoff see this call's state (method, idempotency, last error).
+	// A retryablehttp.Client and an http.Client are small structs; one of each
+	// per call lets the round tripper, CheckRetry and Backoff share this
+	// call's state (method, idempotency, last error). They share the
+	// connection pool of the base transport.
+	hc := *c.httpClient
+	hc.Transport = &callTransport{core: c, base: c.httpClient.Transport, ci: ci}
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
+		HTTPClient:   &hc,
 		Logger:       nil, // we log ourselves, masked
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
@@ -516,20 +527,17 @@ func (e *attemptTimeoutError) Error() string {
 // Timeout marks the error as a timeout for net.Error-style checks.
 func (e *attemptTimeoutError) Timeout() bool { return true }
 
-// transport is the round tripper under retryablehttp. It handles what must
-// happen on every attempt: pacing, authentication, the per-attempt timeout,
-// 429 bookkeeping and logging.
-type transport struct {
+// callTransport is the round tripper of one call under retryablehttp. It
+// handles what must happen on every attempt: pacing, authentication, the
+// per-attempt timeout, 429 bookkeeping and logging.
+type callTransport struct {
 	core *core
 	base http.RoundTripper
+	ci   *callInfo
 }
 
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ci, _ := req.Context().Value(callKey{}).(*callInfo)
-	if ci == nil {
-		return t.base.RoundTrip(req)
-	}
-	return t.core.attempt(t.base, req, ci)
+func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.core.attempt(t.base, req, t.ci)
 }
 
 func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) (*http.Response, error) {
