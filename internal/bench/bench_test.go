@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -255,5 +256,73 @@ func TestFloorConfigKeepsTheGraph(t *testing.T) {
 	}
 	if strings.Count(cfg, "for_each = var.customers") != len(Kinds) {
 		t.Errorf("want one for_each per kind:\n%s", cfg)
+	}
+}
+
+// TestAccApplyBreakdown reads the breakdown from a real provider debug log: a one-customer apply spends time in
+// HTTP attempts and between the polls of its reload, and the parts never exceed the slots.
+func TestAccApplyBreakdown(t *testing.T) {
+	t.Parallel()
+	bins := binaries(t)
+	dir := t.TempDir()
+	e, err := NewEstate(t.Context(), bins, dir, 1, Kinds, SimOptions{Latency: 5 * time.Millisecond, Seed: 3}, TemplateSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	logPath := filepath.Join(dir, "provider.log")
+	r, err := e.Apply(t.Context(), RunOptions{Env: providerLogEnv(logPath)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ExitCode != 0 {
+		t.Fatalf("apply failed:\n%s", excerpt(r.Output))
+	}
+	b, err := ParseBreakdown(logPath, r.Duration, Parallelism)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", b)
+	audit, err := e.Sim.Audit(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every request takes at least the latency.
+	if minAPI := float64(len(audit)) * 0.005; b.APISeconds < minAPI {
+		t.Errorf("API time %.3fs for %d requests, want at least %.3fs: attempts missing from the log parse", b.APISeconds, len(audit), minAPI)
+	}
+	if b.PollingWaitSeconds <= 0 {
+		t.Error("no polling wait found: the reload's waits are missing from the log parse")
+	}
+	if sum := b.APISeconds + b.LimiterWaitSeconds + b.RateLimitWaitSeconds + b.PollingWaitSeconds + b.RetryWaitSeconds + b.RestSeconds; sum > b.SlotSeconds*1.0001 {
+		t.Errorf("parts %.2fs exceed the slots %.2fs", sum, b.SlotSeconds)
+	}
+}
+
+func TestParseBreakdown(t *testing.T) {
+	t.Parallel()
+	p := "provider.terraform-provider-qlik: "
+	log := strings.Join([]string{
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: HTTP request: @module=qlik attempt=1 duration_ms=120 method=GET status=200 url=http://h/api`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: HTTP request failed: @module=qlik attempt=1 duration_ms=30 error="reset" method=GET`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: waiting for rate limit: @module=qlik host=h method=POST reason="client-side pacing" tier=tier2 wait_ms=200`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: waiting for rate limit: @module=qlik host=h method=POST reason="tier blocked after 429" tier=tier2 wait_ms=4000`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: retrying request: @module=qlik attempt=1 host=h reason="status 429, Retry-After with jitter 1.1s" wait_ms=1100`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: retrying request: @module=qlik attempt=1 host=h reason="status 503" wait_ms=50`,
+		`2026-12-02T09:00:00.000Z [DEBUG] ` + p + `qlik: waiting for reload: @module=qlik reload_id=r status=RELOADING wait_ms=400`,
+		`2026-12-02T09:00:00.000Z [DEBUG] sdk.proto: something else: duration_ms=99999`,
+	}, "\n")
+	path := filepath.Join(t.TempDir(), "log")
+	if err := os.WriteFile(path, []byte(log), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseBreakdown(path, 2*time.Second, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Breakdown{SlotSeconds: 20, APISeconds: 0.15, LimiterWaitSeconds: 0.2, RateLimitWaitSeconds: 5.1, PollingWaitSeconds: 0.4, RetryWaitSeconds: 0.05, RestSeconds: 14.1}
+	got := fmt.Sprintf("%.2f %.2f %.2f %.2f %.2f %.2f %.2f", b.SlotSeconds, b.APISeconds, b.LimiterWaitSeconds, b.RateLimitWaitSeconds, b.PollingWaitSeconds, b.RetryWaitSeconds, b.RestSeconds)
+	if w := fmt.Sprintf("%.2f %.2f %.2f %.2f %.2f %.2f %.2f", want.SlotSeconds, want.APISeconds, want.LimiterWaitSeconds, want.RateLimitWaitSeconds, want.PollingWaitSeconds, want.RetryWaitSeconds, want.RestSeconds); got != w {
+		t.Errorf("breakdown %s, want %s", got, w)
 	}
 }
