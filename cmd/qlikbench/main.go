@@ -4,6 +4,7 @@
 // Settings come from the environment: BENCH_N (comma-separated customer counts, default 10,50,100),
 // BENCH_WORKSPACES (comma-separated numbers of single-customer workspaces applied at once, default 10,50,100;
 // "0" skips them), BENCH_PLAN_ONLY (customer counts planned from an empty state only, default 1000; "0" skips),
+// BENCH_PLAN_TIMEOUT (default 8m: such a plan still running then is interrupted and reported as at least that),
 // BENCH_LATENCY (default 20ms), BENCH_RATE_LIMITS (default true), BENCH_FAULT_N (customers of the fault and
 // interrupt suites, default 20; 0 skips them), BENCH_COPY_MIB (size of the cross-tenant copy, default 1024; 0
 // skips it), BENCH_SEED (default 1) and BENCH_OUT (default bench-results.json). A quick run:
@@ -43,6 +44,9 @@ func run(ctx context.Context) error {
 	}
 	if o.PlanOnly, err = counts("BENCH_PLAN_ONLY", "1000"); err != nil {
 		return err
+	}
+	if o.PlanTimeout, err = time.ParseDuration(env("BENCH_PLAN_TIMEOUT", "8m")); err != nil {
+		return fmt.Errorf("BENCH_PLAN_TIMEOUT: %w", err)
 	}
 	if o.Latency, err = time.ParseDuration(env("BENCH_LATENCY", "20ms")); err != nil {
 		return fmt.Errorf("BENCH_LATENCY: %w", err)

@@ -30,6 +30,8 @@ type Options struct {
 	// PlanOnly are estate sizes (beyond Customers) whose plan is measured from an empty state, where an apply
 	// would not fit the benchmark's time, e.g. 1000.
 	PlanOnly []int
+	// PlanTimeout bounds each of those plans; a plan still running then is interrupted and reported as such.
+	PlanTimeout time.Duration
 	// CopySize is the app size of the cross-tenant copy measurement; 0 skips it.
 	CopySize int64
 	// Seed drives fault injection and the interrupt point.
@@ -85,6 +87,8 @@ type PlanPoint struct {
 	// FromEmptyState marks a plan of an estate never applied (every resource planned for creation, no refresh),
 	// measured where an apply would not fit.
 	FromEmptyState bool `json:"from_empty_state"`
+	// TimedOut marks a plan interrupted at Options.PlanTimeout: Seconds is then a lower bound.
+	TimedOut bool `json:"timed_out"`
 }
 
 // CopyResult is the memory measurement of a cross-tenant app copy through the provider.
@@ -163,7 +167,11 @@ func Run(ctx context.Context, bins Binaries, o Options, log io.Writer) (*Report,
 		if err != nil {
 			return rep, fmt.Errorf("plan of %d customers: %w", n, err)
 		}
-		fmt.Fprintf(log, "   plan %.1fs\n", p.Seconds)
+		if p.TimedOut {
+			fmt.Fprintf(log, "   plan still running after %.0fs: interrupted\n", p.Seconds)
+		} else {
+			fmt.Fprintf(log, "   plan %.1fs\n", p.Seconds)
+		}
 		rep.PlanGrowth = append(rep.PlanGrowth, p)
 	}
 	for _, k := range o.Workspaces {
@@ -330,9 +338,13 @@ func measurePlanOnly(ctx context.Context, bins Binaries, dir string, n int, o Op
 		return PlanPoint{}, err
 	}
 	defer e.Close()
-	plan, err := e.Plan(ctx, RunOptions{})
+	start := time.Now()
+	plan, err := e.Plan(ctx, RunOptions{Interrupt: func() bool { return o.PlanTimeout > 0 && time.Since(start) > o.PlanTimeout }})
 	if err != nil {
 		return PlanPoint{}, err
+	}
+	if plan.Interrupted {
+		return PlanPoint{Customers: n, Resources: e.Resources(), Seconds: plan.Duration.Seconds(), FromEmptyState: true, TimedOut: true}, nil
 	}
 	if plan.ExitCode != 2 {
 		return PlanPoint{}, fmt.Errorf("plan from an empty state exited %d, want 2 (changes):\n%s", plan.ExitCode, excerpt(plan.Output))
@@ -493,7 +505,10 @@ func (rep *Report) WriteTable(w io.Writer) {
 		fmt.Fprintln(w, "\nPlan growth:")
 		for _, p := range rep.PlanGrowth {
 			how := "after the apply (refresh of every resource)"
-			if p.FromEmptyState {
+			switch {
+			case p.TimedOut:
+				how = "from an empty state: interrupted, still planning after this long"
+			case p.FromEmptyState:
 				how = "from an empty state (no apply: it would not fit)"
 			}
 			fmt.Fprintf(w, "  %5d customers, %6d resources: %.1fs %s\n", p.Customers, p.Resources, p.Seconds, how)
