@@ -247,6 +247,9 @@ func (r *rateLimiter) admit(b *bucket) time.Duration {
 	return b.sent[excess].Add(RateWindow).Sub(now)
 }
 
+// waitBlocked holds a request while Qlik blocks its tier. Each waiter adds its own jitter to the block's end,
+// so the requests held by one block return to a window that has just room for a few one by one rather than
+// all at once, which would be refused again but for the first.
 func (r *rateLimiter) waitBlocked(ctx context.Context, b *bucket, onWait func(time.Duration, waitReason)) error {
 	for {
 		r.mu.Lock()
@@ -255,6 +258,7 @@ func (r *rateLimiter) waitBlocked(ctx context.Context, b *bucket, onWait func(ti
 		if d <= 0 {
 			return nil
 		}
+		d = retryAfterJitter(d)
 		r.stats.addBlocked(d)
 		onWait(d, waitBlocked)
 		if err := sleepCtx(ctx, d); err != nil {
