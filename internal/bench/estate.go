@@ -95,7 +95,7 @@ var Kinds = []Kind{
   name            = "Sales"
   space_id        = qlik_space.work[each.key].id`,
 		DependsOn: []string{"qlik_space.work"},
-		Calls:     6, // item lookup, export, download, upload, import, rename
+		Calls:     5, // item lookup, download, upload, import, rename (one export per process serves every copy)
 		Objects:   map[string]int{"app": 1},
 	},
 	{
