@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -29,7 +30,7 @@ func RunSequentialClient(ctx context.Context, s Settings, n int, templateAppID s
 	res := SequentialResult{}
 	c, err := qlik.New(qlik.Config{
 		TenantURL: s.TenantURL, RegistrationURL: s.RegistrationURL, ClientID: s.ClientID, ClientSecret: s.ClientSecret,
-		UserAgent: "qlikbench-sequential",
+		UserAgent: "qlikbench-sequential", TrustedHosts: trustedHosts(s.TrustedHosts),
 	})
 	if err != nil {
 		return res, err
@@ -131,4 +132,16 @@ func sequentialCustomer(ctx context.Context, home, reg *qlik.Client, s Settings,
 	}
 	_, err = c.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}})
 	return err
+}
+
+// trustedHosts reads QLIK_TRUSTED_HOSTS as qliksim prints it: comma-separated host=region pairs.
+func trustedHosts(v string) map[string]string {
+	out := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		host, region, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if ok && host != "" {
+			out[host] = region
+		}
+	}
+	return out
 }
