@@ -136,6 +136,9 @@ type core struct {
 	created      *recentCreates
 	now          func() time.Time
 	roles        roleCatalogues
+	// clock and me prove that an object found after an ambiguous create is ours (provenance.go).
+	clock serverClock
+	me    currentUsers
 }
 
 // New validates cfg and returns a client bound to the home tenant.
@@ -245,7 +248,7 @@ func (c *core) newHTTPClient() *http.Client {
 		rt = t
 	}
 	return &http.Client{
-		Transport: &transport{core: c, base: rt},
+		Transport: &transport{core: c, base: &clockObserver{clock: &c.clock, now: time.Now, base: rt}},
 		// Qlik redirects /users/me and /tenants/me on the same host. Refuse to
 		// follow anywhere else so a redirect can never carry the request (or a
 		// token minted for it) to another host.
