@@ -28,6 +28,20 @@ func addAttributeAPIError(diags *diag.Diagnostics, p path.Path, summary string, 
 
 func apiErrorDetail(err error, hint string) string {
 	var b strings.Builder
+	var existing *qlik.ExistingObjectError
+	if errors.As(err, &existing) {
+		// The object in the way is someone else's: say which, and how to take it over deliberately.
+		fmt.Fprintf(&b, "%s already exists in tenant %s with id %s, and this apply did not create it: %s.\n",
+			existing.What, existing.Host, existing.ID, existing.Reason)
+		b.WriteString("The provider never adopts, changes or deletes an object it did not create. To manage this one, import it:\n")
+		fmt.Fprintf(&b, "  terraform import <address of this resource> %q\n", existing.Host+"/"+existing.ID)
+		b.WriteString("or give this resource another name.")
+		if existing.Cause != nil {
+			b.WriteString("\n\nThe create had failed first with: ")
+			b.WriteString(apiErrorDetail(existing.Cause, ""))
+		}
+		return b.String()
+	}
 	var apiErr *qlik.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Fprintf(&b, "Qlik Cloud answered %s %s with HTTP %d.\n", apiErr.Method, apiErr.Path, apiErr.StatusCode)

@@ -128,7 +128,7 @@ func (k *serverClock) serverTime(host string, t time.Time) time.Time {
 	if !ok {
 		return t.Add(-time.Minute)
 	}
-	return t.Add(off - time.Second)
+	return t.Add(off)
 }
 
 // clockObserver records the Date header of every answer in the core's serverClock.
