@@ -121,7 +121,7 @@ func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
 		t.Run(fault.name, func(t *testing.T) {
 			t.Parallel()
 			sim := qliksim.StartT(t, qliksim.Options{})
-			byHand := simClient(t, sim, false) // the admin user behind the API key
+			byHand := simClient(t, sim, false)  // the admin user behind the API key
 			provider := simClient(t, sim, true) // the OAuth client's bot user
 			ctx := t.Context()
 			home := sim.Home().Hostname
