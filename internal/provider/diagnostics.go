@@ -55,6 +55,9 @@ func apiErrorDetail(err error, hint string) string {
 	} else {
 		b.WriteString(err.Error())
 		b.WriteString("\n")
+		if hint == "" {
+			hint = statusHint(err)
+		}
 	}
 	if hint != "" {
 		b.WriteString("\n")
@@ -71,6 +74,9 @@ func writeField(b *strings.Builder, name, value string) {
 
 // statusHint gives the next step for failures whose cause does not depend on the resource.
 func statusHint(err error) string {
+	if host, role, ok := qlik.UnreachableHost(err); ok {
+		return unreachableHint(host, role)
+	}
 	switch {
 	case errors.Is(err, qlik.ErrUnauthorized):
 		return "The credentials were rejected: check api_key, or client_id and client_secret, and that they belong to this tenant or region."
@@ -80,6 +86,18 @@ func statusHint(err error) string {
 		return "Qlik Cloud kept answering 429 after every retry: raise max_retries, or lower Terraform's -parallelism."
 	}
 	return ""
+}
+
+// unreachableHint names the attribute that configured a host that does not resolve or refuses connections.
+func unreachableHint(host string, role qlik.HostRole) string {
+	attr := "tenant_hostname"
+	switch role {
+	case qlik.HostHome:
+		attr = "tenant_url (or QLIK_TENANT_URL)"
+	case qlik.HostRegister:
+		attr = "registration_url (or QLIK_REGISTRATION_URL)"
+	}
+	return fmt.Sprintf("%s does not resolve or refuses connections. Check %s: a Qlik Cloud tenant is reached as <tenant>.<region>.qlikcloud.com, without a port.", host, attr)
 }
 
 // readFound is the common tail of a Read: it reports whether the object was found. A 404 removes the

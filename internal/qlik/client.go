@@ -478,3 +478,14 @@ func isLoopbackHost(host string) bool {
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
 }
+
+// hostRole tells whether ep is the home tenant, the register host or another tenant.
+func (c *core) hostRole(ep endpoint) HostRole {
+	switch {
+	case sameHost(c.home, ep.host):
+		return HostHome
+	case c.registration != nil && sameHost(*c.registration, ep.host):
+		return HostRegister
+	}
+	return HostTenant
+}

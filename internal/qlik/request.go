@@ -294,10 +294,13 @@ func (c *core) wrapErr(ctx context.Context, ci *callInfo, err error) error {
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s %s: %w", ci.method, ci.path, pe.err)
 	}
+	kind := classifyTransportErr(err)
 	return &transportError{
 		method: ci.method, path: ci.path, host: ci.ep.host,
 		attempts: ci.attempt, err: err,
-		notSent: classifyTransportErr(err) == errNotSent,
+		notSent:     kind == errNotSent || kind == errUnreachable,
+		unreachable: kind == errUnreachable,
+		role:        c.hostRole(ci.ep),
 	}
 }
 
@@ -352,6 +355,10 @@ func (c *core) checkRetry(ci *callInfo) retryablehttp.CheckRetry {
 			switch classifyTransportErr(err) {
 			case errNotSent:
 				return true, nil
+			case errUnreachable:
+				// A name that does not resolve or a port that refuses is a configuration mistake; retrying it
+				// only delays the error by minutes.
+				return false, nil
 			case errAmbiguous:
 				return ci.idempotent, nil
 			default:
@@ -428,6 +435,8 @@ const (
 	errPermanent errKind = iota
 	errNotSent
 	errAmbiguous
+	// errUnreachable: the host name does not resolve, or nothing listens on the port. Not sent, not retried.
+	errUnreachable
 )
 
 // classifyTransportErr sorts a failed attempt without response.
@@ -451,7 +460,13 @@ func classifyTransportErr(err error) errKind {
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
+		if dnsErr.IsNotFound {
+			return errUnreachable
+		}
 		return errNotSent
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return errUnreachable
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
