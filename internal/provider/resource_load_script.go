@@ -76,8 +76,9 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"script": schema.StringAttribute{
 				MarkdownDescription: "The load script, usually rendered per customer with `templatefile()`. Must " +
-					"not be empty. A change stores a new script version (update in place); line endings and " +
-					"trailing newlines do not count as a change.",
+					"not be empty, and at most 1 MiB once JSON-encoded for the scripts API (checked at plan; Qlik " +
+					"documents no limit, the provider and the simulator keep to this one). A change stores a new " +
+					"script version (update in place); line endings and trailing newlines do not count as a change.",
 				CustomType:    loadScriptType{},
 				Required:      true,
 				Validators:    []validator.String{nonEmptyScript{}},
