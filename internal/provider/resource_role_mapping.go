@@ -186,7 +186,14 @@ func spaceRolesUnknown(ctx context.Context, get func(context.Context, path.Path,
 // ModifyPlan validates role names against the tenant's catalogue (cached per tenant, one request per run) and
 // space roles against each space's type, when they change and the tenant and spaces already exist.
 func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var host, group types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("group_name"), &group)...)
+	claimInTenant(r.client, req, host, group, "qlik_role_mapping", "group", path.Root("group_name"), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
 		return
 	}
 	var plan roleMappingModel
