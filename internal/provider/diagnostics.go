@@ -77,6 +77,9 @@ func statusHint(err error) string {
 	if host, role, ok := qlik.UnreachableHost(err); ok {
 		return unreachableHint(host, role)
 	}
+	if host, ok := qlik.TenantRefusing(err); ok {
+		return deactivatedHint(host)
+	}
 	switch {
 	case errors.Is(err, qlik.ErrUnauthorized):
 		return "The credentials were rejected: check api_key, or client_id and client_secret, and that they belong to this tenant or region."
@@ -100,6 +103,14 @@ func unreachableHint(host string, role qlik.HostRole) string {
 	return fmt.Sprintf("%s does not resolve or refuses connections. Check %s: a Qlik Cloud tenant is reached as <tenant>.<region>.qlikcloud.com, without a port.", host, attr)
 }
 
+// deactivatedHint explains a tenant host refusing the token request: the tenant is deactivated.
+func deactivatedHint(host string) string {
+	return fmt.Sprintf("Tenant %s refuses the token request (403): it is most likely deactivated. A qlik_tenant that "+
+		"manages it plans its reactivation (status \"disabled\" -> \"active\"), and a plain terraform apply "+
+		"reactivates it before the objects inside it are changed. Otherwise reactivate it in the Qlik Cloud "+
+		"administration console within its purge period.", host)
+}
+
 // readFound is the common tail of a Read: it reports whether the object was found. A 404 removes the
 // resource from state, so the next plan shows it will be created again; any other error becomes a
 // diagnostic. what names the object in messages ("space", "CSP origin").
@@ -110,8 +121,24 @@ func readFound(ctx context.Context, err error, what, id string, resp *resource.R
 		resp.State.RemoveResource(ctx)
 		return false
 	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, what, id) {
+			addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		}
 		return false
 	}
+	return true
+}
+
+// keptForDeactivatedTenant handles a Read whose tenant refuses requests because it is deactivated: the state is
+// left as it was, with a warning, so that the plan goes on and shows the tenant's reactivation; the objects inside
+// are applied after it, since they depend on its hostname. It reports whether err was that case; the caller
+// then returns without touching the state.
+func keptForDeactivatedTenant(diags *diag.Diagnostics, err error, what, id string) bool {
+	host, ok := qlik.TenantRefusing(err)
+	if !ok {
+		return false
+	}
+	diags.AddWarning("Tenant "+host+" is not reachable; "+what+" not refreshed",
+		fmt.Sprintf("The %s %s was not read and is planned from its last known state. %s", what, id, deactivatedHint(host)))
 	return true
 }

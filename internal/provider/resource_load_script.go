@@ -179,7 +179,9 @@ func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "load script of app", appID) {
+			addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
+		}
 		return
 	}
 	state.ID = types.StringValue(appID)

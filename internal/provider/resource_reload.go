@@ -266,7 +266,9 @@ func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "reload", state.ReloadID.ValueString()) {
+			addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
+		}
 		return
 	}
 	state.fromAPI(rl)

@@ -378,7 +378,9 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "role mapping of group", state.GroupName.ValueString()) {
+			addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+		}
 		return
 	}
 	state.ID = types.StringValue(g.ID)

@@ -445,3 +445,48 @@ func TestAccTenant_createTimeout(t *testing.T) {
 		t.Errorf("%d tenants exist after the timed-out create", n)
 	}
 }
+
+// TestAccTenant_deactivatedWithObjectsInside: a tenant deactivated out of band refuses every request, token
+// requests included. The objects inside it are kept as last known (with a warning) instead of failing the plan
+// with a hint about OAuth scopes, so a plain terraform apply, without -target, reactivates the tenant.
+func TestAccTenant_deactivatedWithObjectsInside(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	cfg := testAccTenantConfig(e.tenantProvider(), key, `deletion_protection = false`) + `
+resource "qlik_space" "inside" {
+  tenant_hostname = qlik_tenant.test.hostname
+  name            = "Inside"
+  type            = "shared"
+}
+`
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeactivateTenant(id, 30); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("qlik_space.inside", plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if s := e.tenantStatus(id); s != "active" {
+						return fmt.Errorf("tenant is %q after apply, want active", s)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

@@ -162,7 +162,7 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	var out tokenResponseBody
 	_, err := view.do(ctx, &request{
 		method: http.MethodPost,
-		path:   "/oauth/token",
+		path:   tokenPath,
 		body: tokenRequestBody{
 			ClientID:     c.cfg.ClientID,
 			ClientSecret: c.cfg.ClientSecret,
@@ -201,3 +201,6 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	})
 	return mintedToken{token: out.AccessToken, lifetime: lifetime}, nil
 }
+
+// tokenPath is the OAuth token endpoint of every host.
+const tokenPath = "/oauth/token"

@@ -327,3 +327,14 @@ func UnreachableHost(err error) (host string, role HostRole, ok bool) {
 }
 
 func (e *transportError) Unwrap() error { return e.err }
+
+// TenantRefusing reports whether err is a tenant host refusing the token request with 403, and names the host.
+// Qlik documents no code for it; a deactivated tenant answers so (qliksim does, for every call), while a client
+// that is unknown or lacks a scope is refused otherwise (401, or 403 on the API call itself).
+func TenantRefusing(err error) (host string, ok bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Path == tokenPath {
+		return apiErr.Host, true
+	}
+	return "", false
+}
