@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -21,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*spaceResource)(nil)
 	_ resource.ResourceWithImportState = (*spaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
 )
 
 // NewSpaceResource is the qlik_space constructor.
@@ -120,6 +124,45 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 
 func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
+// Qlik refuses to delete a space that is not empty (412) — but only after Terraform has destroyed the objects
+// that depend on the space, such as its data connections. Items this configuration manages in the space (an app
+// copy) count too: the provider cannot see at this point that they would be destroyed first, so the user removes
+// or moves them in a first apply.
+func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan, state spaceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
+		return
+	}
+	c, err := r.client.ForTenant(state.TenantHostname.ValueString())
+	if err != nil {
+		return
+	}
+	items, err := c.SpaceItems(ctx, state.ID.ValueString(), 5)
+	if err != nil {
+		tflog.Debug(ctx, "space content not readable at plan time; Qlik checks it at delete", map[string]any{"error": err.Error()})
+		return
+	}
+	if len(items) == 0 {
+		return
+	}
+	names := make([]string, 0, len(items))
+	for _, it := range items {
+		names = append(names, fmt.Sprintf("%q (%s)", it.Name, it.ResourceID))
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("type"), "Space type cannot change while the space holds items", fmt.Sprintf(
+		"Changing type from %s to %s replaces space %s, and Qlik refuses to delete a space that is not empty. It holds "+
+			"at least %d item(s): %s. The plan fails now so that nothing is destroyed (the space's data connections "+
+			"and assignments would go first). Move or delete the items, including apps this configuration puts in the "+
+			"space (remove them in a first apply), or keep the type and create a new space next to it.",
+		state.Type.ValueString(), plan.Type.ValueString(), state.ID.ValueString(), len(items), strings.Join(names, ", ")))
 }
 
 func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

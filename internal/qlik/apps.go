@@ -434,6 +434,30 @@ func (c *Client) FindApps(ctx context.Context, name, spaceID string) ([]AppItem,
 	return out, nil
 }
 
+// SpaceItems calls GET /api/v1/items?spaceId= and returns up to limit items of the space (one page), for checks
+// such as "is this space empty" before a change that deletes it.
+func (c *Client) SpaceItems(ctx context.Context, spaceID string, limit int) ([]AppItem, error) {
+	if err := checkID("space", spaceID); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("spaceId", spaceID)
+	q.Set("limit", strconv.Itoa(max(limit, 1)))
+	var page struct {
+		Data []AppItem `json:"data"`
+	}
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: itemsPath, query: q, out: &page}); err != nil {
+		return nil, err
+	}
+	var out []AppItem
+	for _, it := range page.Data {
+		if it.SpaceID == spaceID {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
 // TransferApp copies the app srcAppID of the tenant src into the tenant c: export from src, download to a
 // spooled temporary file, upload to c's temporary contents, import there. The file streams through disk at
 // every step, so memory stays flat whatever the app's size. The spooled file is removed before returning.
