@@ -233,6 +233,7 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.fromAPI(app)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
@@ -292,7 +293,7 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state appCopyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -344,7 +345,7 @@ func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -327,6 +327,7 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func nonNil(s []string) []string {
@@ -358,7 +359,7 @@ func findOrCreateGroup(ctx context.Context, c *qlik.Client, name string, roles [
 func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state roleMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -448,7 +449,7 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state roleMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -184,12 +184,13 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.fromAPI(space)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state spaceResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -230,7 +231,7 @@ func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state spaceResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

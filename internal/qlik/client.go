@@ -113,6 +113,10 @@ type Config struct {
 type Client struct {
 	core *core
 	ep   endpoint
+	// createdAt, when set (CreatedAt), is when the object this view works on was created, possibly by an
+	// earlier run: a 404 within the visibility grace after it is waited out like one for an object this client
+	// created.
+	createdAt time.Time
 }
 
 // endpoint is the scheme and normalised host[:port] a view talks to.
@@ -207,7 +211,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.PollWaitMax = cfg.PollWaitMin
 	}
 	if cfg.VisibilityGrace == 0 {
-		cfg.VisibilityGrace = defaultVisibilityGrace
+		cfg.VisibilityGrace = DefaultVisibilityGrace
 	} else if cfg.VisibilityGrace < 0 {
 		cfg.VisibilityGrace = 0
 	}

@@ -185,12 +185,35 @@ func lookupUntilVisible[T any](ctx context.Context, core *core, lookup func(cont
 	return zero, false, lastErr
 }
 
-// defaultVisibilityGrace is how long after a create a 404 on the new object
+// DefaultVisibilityGrace is how long after a create a 404 on the new object
 // is taken for delayed visibility rather than absence.
-const defaultVisibilityGrace = 10 * time.Second
+const DefaultVisibilityGrace = 10 * time.Second
 
 // maxGraceRetries bounds the retries of one call inside the grace period.
 const maxGraceRetries = 8
+
+// CreatedAt returns a view for calls on one object created at t, possibly by an earlier provider process (a
+// quick re-apply is a new process that never saw the create): within the visibility grace after t, a 404 on
+// it is taken for delayed visibility and retried, as for objects this client created.
+func (c *Client) CreatedAt(t time.Time) *Client {
+	v := *c
+	v.createdAt = t
+	return &v
+}
+
+// createdAtWait is graceWait for a view made by CreatedAt. It is bounded by the grace period alone: the caller
+// knows the object exists, so waiting for it until the window closes is never wasted.
+func (c *Client) createdAtWait(n int) (time.Duration, bool) {
+	grace := c.core.created.grace
+	if c.createdAt.IsZero() || grace <= 0 {
+		return 0, false
+	}
+	remaining := grace - c.core.now().Sub(c.createdAt)
+	if remaining <= 0 {
+		return 0, false
+	}
+	return min(equalJitterBackoff(c.core.cfg.RetryWaitMin, c.core.cfg.RetryWaitMax, n), remaining), true
+}
 
 // recentCreates remembers objects this client created within the grace
 // period, by host and object path, until they have been seen once.

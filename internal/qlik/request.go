@@ -123,6 +123,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		}
 		wait, ok := core.created.graceWait(c.ep.host, u.Path, n, core)
 		if !ok {
+			wait, ok = c.createdAtWait(n)
+		}
+		if !ok {
 			if r.method == http.MethodDelete && sawAmbiguous {
 				// An earlier attempt failed without telling us whether it ran;
 				// the object being gone now means it did.
