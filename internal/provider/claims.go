@@ -44,7 +44,10 @@ func claim(c *qlik.Client, key, claimant string, creating bool) bool {
 		return true
 	}
 	v, _ := registries.LoadOrStore(c, &claims{keys: map[string]*claimEntry{}})
-	reg := v.(*claims)
+	reg, ok := v.(*claims)
+	if !ok {
+		return true
+	}
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
 	e := reg.keys[key]

@@ -54,7 +54,8 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"trailing newlines are not significant and never show as a change.\n\n" +
 			"Destroying the resource does **not** remove or roll back the script: the app keeps its current " +
 			"script, and the resource is only removed from state. Feed `script_sha256` into a `qlik_reload`'s " +
-			"`triggers` to reload the app whenever the script changes.",
+			"`triggers` to reload the app whenever the script changes.\n\n" +
+			"One resource per app: two `qlik_load_script` of one app in a configuration fail at plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app, the same as `app_id`.",

@@ -72,7 +72,9 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"members arrive through the identity provider.\n\n" +
 			"Destroying the mapping removes the space assignments it manages and the tenant roles it lists. The " +
 			"group itself is deleted only when this mapping created it (`group_created`); a group that existed " +
-			"before keeps its members and any roles the mapping did not list.",
+			"before keeps its members and any roles the mapping did not list.\n\n" +
+			"One mapping per group: two `qlik_role_mapping` of one group in a configuration fail at plan " +
+			"(another configuration managing the same group cannot be detected).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the group (the same as `group_id`).",

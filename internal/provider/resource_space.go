@@ -82,7 +82,8 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
-					"a space, so a change replaces it (and fails while the old space still holds content).",
+					"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before " +
+					"anything in the space is destroyed.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},

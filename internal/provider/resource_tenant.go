@@ -133,7 +133,10 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"alias_hostname": schema.StringAttribute{
 				MarkdownDescription: "Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: " +
 					"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the " +
-					"alias is left as Qlik has it; Qlik has no call to remove one." + updates,
+					"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one " +
+					"configuration with one alias fail at plan; an alias taken outside the configuration is " +
+					"found when it is set after the create: the tenant is kept (with a warning) and the next " +
+					"apply sets the alias again, never creating another tenant." + updates,
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -153,9 +156,9 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"Ask users for feedback when apps open. Qlik's default is `false`; when omitted it is left as " +
 					"Qlik has it." + updates),
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails and " +
-					"the tenant stays active. Set it to `false` and apply before destroying. Changes only the " +
-					"state.",
+				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails at " +
+					"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to " +
+					"`false` and apply before destroying. Changes only the state.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),

@@ -31,7 +31,8 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 	groupReq := qlik.GroupCreateRequest{Name: "analysts", ProviderType: "idp"}
 	dcReq := qlik.DataConnectionCreateRequest{Name: "orders", Type: "QvOdbcConnectorPackage.exe", DatasourceID: "postgres", ConnectStatement: "CUSTOM CONNECT TO \"host=db\"", SpaceID: spaceID}
 	return []adoptionCase{
-		{"space", "/api/v1/spaces",
+		{
+			"space", "/api/v1/spaces",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				s, err := c.CreateSpace(ctx, spaceReq)
 				return idOf(s, err, func(s *qlik.Space) string { return s.ID })
@@ -39,8 +40,10 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				s, err := c.CreateSpace(ctx, spaceReq)
 				return idOf(s, err, func(s *qlik.Space) string { return s.ID })
-			}},
-		{"web integration", "/api/v1/web-integrations",
+			},
+		},
+		{
+			"web integration", "/api/v1/web-integrations",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				w, err := c.CreateWebIntegration(ctx, wiReq)
 				return idOf(w, err, func(w *qlik.WebIntegration) string { return w.ID })
@@ -48,8 +51,10 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				w, err := c.CreateWebIntegration(ctx, wiReq)
 				return idOf(w, err, func(w *qlik.WebIntegration) string { return w.ID })
-			}},
-		{"JWT identity provider", "/api/v1/identity-providers",
+			},
+		},
+		{
+			"JWT identity provider", "/api/v1/identity-providers",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				p, err := c.CreateJWTIdentityProvider(ctx, idpReq)
 				return idOf(p, err, func(p *qlik.IdentityProvider) string { return p.ID })
@@ -57,8 +62,10 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				p, err := c.CreateJWTIdentityProvider(ctx, idpReq)
 				return idOf(p, err, func(p *qlik.IdentityProvider) string { return p.ID })
-			}},
-		{"CSP origin", "/api/v1/csp-origins",
+			},
+		},
+		{
+			"CSP origin", "/api/v1/csp-origins",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				e, err := c.CreateCSPOrigin(ctx, cspReq)
 				return idOf(e, err, func(e *qlik.CSPOrigin) string { return e.ID })
@@ -66,8 +73,10 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				e, err := c.CreateCSPOrigin(ctx, cspReq)
 				return idOf(e, err, func(e *qlik.CSPOrigin) string { return e.ID })
-			}},
-		{"group", "/api/v1/groups",
+			},
+		},
+		{
+			"group", "/api/v1/groups",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				g, err := c.CreateGroup(ctx, groupReq)
 				return idOf(g, err, func(g *qlik.Group) string { return g.ID })
@@ -75,8 +84,10 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				g, err := c.CreateGroup(ctx, groupReq)
 				return idOf(g, err, func(g *qlik.Group) string { return g.ID })
-			}},
-		{"data connection", "/api/v1/data-connections",
+			},
+		},
+		{
+			"data connection", "/api/v1/data-connections",
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				d, err := c.CreateDataConnection(ctx, dcReq)
 				return idOf(d, err, func(d *qlik.DataConnection) string { return d.ID })
@@ -84,7 +95,8 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				d, err := c.CreateDataConnection(ctx, dcReq)
 				return idOf(d, err, func(d *qlik.DataConnection) string { return d.ID })
-			}},
+			},
+		},
 	}
 }
 
