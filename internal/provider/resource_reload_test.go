@@ -184,7 +184,9 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{EnforceRateLimits: true})
 	home := e.sim.Home()
 	app, _ := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
-	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 700*time.Millisecond, false, nil); err != nil {
+	// Long enough that Terraform's plan and apply reach the POST while it still runs, even on a loaded machine
+	// running the whole suite in parallel (700 ms was not).
+	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 3*time.Second, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	var pendingID string
