@@ -98,7 +98,7 @@ func unreachableHint(host string, role qlik.HostRole) string {
 	case qlik.HostHome:
 		attr = "tenant_url (or QLIK_TENANT_URL)"
 	case qlik.HostRegister:
-		attr = "registration_url (or QLIK_REGISTRATION_URL)"
+		attr = "registration_url (or QLIK_REGISTRATION_URL, or the region's registration_url in regions)"
 	}
 	return fmt.Sprintf("%s does not resolve or refuses connections. Check %s: a Qlik Cloud tenant is reached as <tenant>.<region>.qlikcloud.com, without a port.", host, attr)
 }

@@ -112,6 +112,9 @@ func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	var host, app types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app_id"), &app)...)
@@ -202,7 +205,7 @@ func (r *loadScriptResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *loadScriptResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "app_id")
+	importTenantScopedID(ctx, r.client, req, resp, "app_id")
 	if resp.Diagnostics.HasError() {
 		return
 	}

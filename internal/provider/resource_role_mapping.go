@@ -191,6 +191,9 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	var host, group types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("group_name"), &group)...)
@@ -548,6 +551,9 @@ func (r *roleMappingResource) ImportState(ctx context.Context, req resource.Impo
 	if strings.TrimSpace(name) == "" {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("invalid import id %q: expected \"<group_name>\" for the provider's home tenant or \"<tenant_hostname>/<group_name>\" for another tenant", req.ID))
+		return
+	}
+	if checkImportHost(r.client, hostname, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if hostname != "" {

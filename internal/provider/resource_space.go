@@ -127,12 +127,16 @@ func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
+// ModifyPlan checks the tenant host, then refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
 // Qlik refuses to delete a space that is not empty (412) — but only after Terraform has destroyed the objects
 // that depend on the space, such as its data connections. Items this configuration manages in the space (an app
 // copy) count too: the provider cannot see at this point that they would be destroyed first, so the user removes
 // or moves them in a first apply.
 func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// A known tenant host the provider would not send credentials to fails the plan first.
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
 		return
 	}
@@ -250,7 +254,7 @@ func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "space_id")
+	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
 // addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
