@@ -34,8 +34,7 @@ func (e *Estate) plantDecoys(ctx context.Context) ([]decoy, error) {
 			hostnames[strings.TrimPrefix(t.Name, "Customer ")] = t.Hostname
 		}
 	}
-	s := e.Sim.Settings
-	c, err := qlik.New(qlik.Config{TenantURL: s.TenantURL, ClientID: s.ClientID, ClientSecret: s.ClientSecret, UserAgent: "qlikbench-decoys"})
+	c, err := decoyClient(e.Sim.Settings)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +84,21 @@ func (e *Estate) plantDecoys(ctx context.Context) ([]decoy, error) {
 	return out, nil
 }
 
+// decoyClient is a client with the simulator's OAuth client, which made the decoys "by hand"; the simulator's
+// hosts are trusted as QLIK_TRUSTED_HOSTS ("host=region,...") says.
+func decoyClient(s Settings) (*qlik.Client, error) {
+	trusted := map[string]string{}
+	for _, pair := range strings.Split(s.TrustedHosts, ",") {
+		if host, region, ok := strings.Cut(strings.TrimSpace(pair), "="); ok {
+			trusted[host] = region
+		}
+	}
+	return qlik.New(qlik.Config{
+		TenantURL: s.TenantURL, ClientID: s.ClientID, ClientSecret: s.ClientSecret, RegistrationURL: s.RegistrationURL,
+		TrustedHosts: trusted, UserAgent: "qlikbench-decoys",
+	})
+}
+
 // checkDecoys requires that every decoy still exists under its id and key, that no request other than a read
 // touched it since the audit entry since, and that the state does not hold it.
 func (e *Estate) checkDecoys(ctx context.Context, decoys []decoy, since int) []string {
@@ -126,8 +140,7 @@ func (e *Estate) checkDecoys(ctx context.Context, decoys []decoy, since int) []s
 
 // removeDecoys deletes the decoys, as their owner would after reading the provider's conflict errors.
 func (e *Estate) removeDecoys(ctx context.Context, decoys []decoy) error {
-	s := e.Sim.Settings
-	c, err := qlik.New(qlik.Config{TenantURL: s.TenantURL, ClientID: s.ClientID, ClientSecret: s.ClientSecret, UserAgent: "qlikbench-decoys"})
+	c, err := decoyClient(e.Sim.Settings)
 	if err != nil {
 		return err
 	}
