@@ -372,7 +372,7 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	// which retries them on this same tenant.
 	want := plan
 	plan.fromAPI(created)
-	tenant, err := reg.UpdateTenant(ctx, created.ID, want.updateRequest(created))
+	tenant, err := reg.PatchTenant(ctx, created, want.updateRequest(created))
 	if err != nil {
 		want.fromAPICreated(created)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &want)...)
