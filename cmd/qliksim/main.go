@@ -49,6 +49,8 @@ func main() {
 var errUsage = errors.New("invalid command line")
 
 const usageHeader = `Usage: qliksim [flags]
+       qliksim jwt ...      sign a login JWT, or make a signing key (qliksim jwt -h)
+       qliksim portal ...   serve the vendor portal of the OEM example (qliksim portal -h)
 
 Runs an in-memory simulator of the Qlik Cloud REST API: per region (-regions, default eu) a register host and a
 region-level OAuth client, and a home tenant in the first region (plus -tenants more), each on its own port. On
@@ -73,6 +75,11 @@ A register host creates tenants in its own region only, and a region's client ge
 and its region's tenants, as on Qlik Cloud. Everything else goes to stderr. It serves until interrupted (SIGINT or
 SIGTERM).
 
+Tenants also serve what an embedding portal's browser uses: POST /login/jwt-session (JWT login, checking the
+web integration id and the browser's Origin, with CORS), /single/?appid=...&sheet=... (a page naming the app,
+sheet, user and roles, or refusing the user), and a Content-Security-Policy frame-ancestors header built from
+the tenant's CSP origins.
+
 With -admin 127.0.0.1:PORT it also serves, on that loopback address only, GET /audit?since=N (the request audit
 as JSON), GET /inventory (every tenant's objects), GET /stats (audit size and 429s served) and
 POST /apps?tenant=HOST&name=NAME&size=BYTES (seed a template app), and prints "qliksim: admin URL" on stderr.
@@ -82,6 +89,14 @@ Flags:
 
 // run parses args, starts the simulator, prints the settings and serves until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "portal":
+			return runPortal(ctx, args[1:], stdout, stderr)
+		case "jwt":
+			return runJWT(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("qliksim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {

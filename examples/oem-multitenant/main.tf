@@ -159,6 +159,7 @@ output "customers" {
       published_app_id   = m.published_app_id
       web_integration_id = m.web_integration_id
       embed_urls         = m.embed_urls
+      groups             = sort(keys(var.customers[k].groups))
     }
   }
 }

@@ -415,6 +415,7 @@ type oemCustomer struct {
 	PublishedAppID   string            `json:"published_app_id"`
 	WebIntegrationID string            `json:"web_integration_id"`
 	EmbedURLs        map[string]string `json:"embed_urls"`
+	Groups           []string          `json:"groups"`
 }
 
 // oemExpect is what customers.auto.tfvars of the oem-multitenant example asks for, per customer.
@@ -473,6 +474,10 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 		checkOEMPipeline(t, e, key, want.name, c, spaces["shared"])
 		if n := len(e.sim.Apps(c.Hostname)); n != 2 {
 			t.Errorf("%s: the tenant holds %d apps, want the copy and its published app", key, n)
+		}
+		// The portal signs in the users of these groups.
+		if wantGroups := slices.Sorted(maps.Keys(want.groups)); !slices.Equal(c.Groups, wantGroups) {
+			t.Errorf("%s: groups = %v, want %v", key, c.Groups, wantGroups)
 		}
 		for group, roles := range want.groups {
 			g, ok := e.sim.GroupByName(c.Hostname, group)
@@ -727,11 +732,9 @@ func TestAccExamples(t *testing.T) {
 			if setup := exampleSetups[name]; setup != nil {
 				setup(t, e)
 			}
+			// terraform init installs the provider from the mirror, the local modules, and writes the lock file.
 			tf := newTFCLI(t, e.exampleDir(t, filepath.Join(root, dir)))
-			if _, err := os.Stat(filepath.Join(root, dir, "modules")); err == nil {
-				// Local modules are installed by `terraform get`; init would ask the registry for the provider.
-				tf.mustRun("get", "-no-color")
-			}
+			tf.requireLockedToMirror()
 			c := e.sim.Credentials()
 			vars := []string{"-var", "qlik_client_id=" + c.ClientID, "-var", "qlik_client_secret=" + c.ClientSecret}
 			if name != "provider" {

@@ -366,7 +366,6 @@ func TestAccRegions_oemExampleWithoutOneRegion(t *testing.T) {
 		t.Fatal(err)
 	}
 	tf := newTFCLI(t, dir)
-	tf.mustRun("get", "-no-color")
 	vars := exampleVars["oem-multitenant"](e)
 	e.sim.ResetAudit()
 	out, code := tf.run(append([]string{"apply", "-auto-approve", "-input=false", "-no-color"}, vars...)...)

@@ -8,74 +8,87 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/mod/sumdb/dirhash"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/providermirror"
 )
 
-// The examples run through the terraform CLI against the built provider binary, exactly as users run
-// them, because terraform-plugin-testing's state shim rejects for_each, which the examples rely on.
+// The examples run through the terraform CLI with the provider installed by `terraform init` from a local
+// mirror holding the release archive, exactly as users run them, because terraform-plugin-testing's state shim
+// rejects for_each, which the examples rely on.
 
-var providerBinary struct {
-	once sync.Once
-	dir  string
-	err  error
+var providerMirror struct {
+	once    sync.Once
+	dir     string // holds bin/ (the build) and mirror/ (the packed archive)
+	archive providermirror.Archive
+	err     error
 }
 
-// removeBuiltProvider deletes the binary built by builtProvider, if any.
+// removeBuiltProvider deletes the binary and the mirror built by builtMirror, if any.
 func removeBuiltProvider() {
-	if providerBinary.dir != "" {
-		_ = os.RemoveAll(providerBinary.dir)
+	if providerMirror.dir != "" {
+		_ = os.RemoveAll(providerMirror.dir)
 	}
 }
 
-// builtProvider compiles the provider once per test process into a directory usable with dev_overrides.
-func builtProvider(t *testing.T) string {
+// builtMirror compiles the provider once per test process and packs it, as the release archive for this
+// platform, into a local filesystem mirror; it returns the mirror directory and the archive.
+func builtMirror(t *testing.T) (string, providermirror.Archive) {
 	t.Helper()
-	providerBinary.once.Do(func() {
-		// The binary outlives the first test that asks for it, so it cannot live in that test's TempDir;
+	providerMirror.once.Do(func() {
+		// The mirror outlives the first test that asks for it, so it cannot live in that test's TempDir;
 		// TestMain removes it.
-		dir, err := os.MkdirTemp("", "qlik-provider-bin-") //nolint:usetesting // shared by all tests, removed in TestMain
+		dir, err := os.MkdirTemp("", "qlik-provider-mirror-") //nolint:usetesting // shared by all tests, removed in TestMain
 		if err != nil {
-			providerBinary.err = err
+			providerMirror.err = err
 			return
 		}
+		providerMirror.dir = dir
 		_, file, _, _ := runtime.Caller(0)
 		root := filepath.Join(filepath.Dir(file), "..", "..")
-		cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "terraform-provider-qlik"), ".")
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			providerBinary.err = fmt.Errorf("go build: %w\n%s", err, out)
+		version, err := providermirror.ChangelogVersion(filepath.Join(root, "CHANGELOG.md"))
+		if err != nil {
+			providerMirror.err = err
 			return
 		}
-		providerBinary.dir = dir
+		bin := filepath.Join(dir, "bin", "terraform-provider-qlik")
+		cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "-ldflags", "-X main.version="+version, ".")
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			providerMirror.err = fmt.Errorf("go build: %w\n%s", err, out)
+			return
+		}
+		providerMirror.archive, providerMirror.err = providermirror.Pack(bin, version, filepath.Join(dir, "mirror"))
 	})
-	if providerBinary.err != nil {
-		t.Fatal(providerBinary.err)
+	if providerMirror.err != nil {
+		t.Fatal(providerMirror.err)
 	}
-	return providerBinary.dir
+	return filepath.Join(providerMirror.dir, "mirror"), providerMirror.archive
 }
 
-// tfCLI runs terraform in one working directory with the built provider served through dev_overrides.
+// tfCLI runs terraform in one working directory in which the provider was installed by `terraform init`
+// from the local mirror, as users install it.
 type tfCLI struct {
 	t   *testing.T
 	dir string
 	env []string
 }
 
+// newTFCLI writes a CLI configuration that installs the provider from the test mirror (and never asks the
+// registry about it) and runs `terraform init` in dir, which must already hold the configuration.
 func newTFCLI(t *testing.T, dir string) *tfCLI {
 	t.Helper()
 	testAccPreCheck(t)
+	mirror, _ := builtMirror(t)
 	rc := filepath.Join(t.TempDir(), "terraformrc")
-	content := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "qlik-terraform/qlik" = %q
-  }
-  direct {}
-}
-`, builtProvider(t))
-	if err := os.WriteFile(rc, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(rc, []byte(providermirror.CLIConfig(mirror)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
@@ -86,7 +99,9 @@ func newTFCLI(t *testing.T, dir string) *tfCLI {
 			filtered = append(filtered, kv)
 		}
 	}
-	return &tfCLI{t: t, dir: dir, env: filtered}
+	c := &tfCLI{t: t, dir: dir, env: filtered}
+	c.mustRun("init", "-input=false", "-no-color")
+	return c
 }
 
 func terraformPath() string {
@@ -219,4 +234,48 @@ func (c *tfCLI) plannedChanges(vars ...string) map[string]string {
 		out[rc.Address] = actions
 	}
 	return out
+}
+
+// requireLockedToMirror fails unless `terraform init` wrote a dependency lock file that selects the mirror's
+// version of the provider and records the checksum of the mirror's archive (h1:, the hash of its contents,
+// which Terraform computes for a package from a mirror).
+func (c *tfCLI) requireLockedToMirror() {
+	c.t.Helper()
+	_, archive := builtMirror(c.t)
+	version, hashes := c.lockedProvider()
+	want, err := dirhash.HashZip(archive.Path, dirhash.Hash1)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if version != archive.Version || !slices.Contains(hashes, want) {
+		c.t.Fatalf(".terraform.lock.hcl locks %s %s with %v; want version %s with %s", providermirror.Address, version, hashes, archive.Version, want)
+	}
+}
+
+var (
+	lockProviderRE = regexp.MustCompile(`(?s)provider "` + regexp.QuoteMeta(providermirror.Address) + `" \{(.*?)\n\}`)
+	lockVersionRE  = regexp.MustCompile(`version\s*=\s*"([^"]+)"`)
+	lockHashRE     = regexp.MustCompile(`"((?:h1|zh):[^"]+)"`)
+)
+
+// lockedProvider reads the provider's version and hashes from the working directory's .terraform.lock.hcl.
+func (c *tfCLI) lockedProvider() (string, []string) {
+	c.t.Helper()
+	b, err := os.ReadFile(filepath.Join(c.dir, ".terraform.lock.hcl"))
+	if err != nil {
+		c.t.Fatalf("terraform init wrote no lock file: %v", err)
+	}
+	block := lockProviderRE.FindSubmatch(b)
+	if block == nil {
+		c.t.Fatalf(".terraform.lock.hcl has no block for %s:\n%s", providermirror.Address, b)
+	}
+	var version string
+	if m := lockVersionRE.FindSubmatch(block[1]); m != nil {
+		version = string(m[1])
+	}
+	var hashes []string
+	for _, m := range lockHashRE.FindAllSubmatch(block[1], -1) {
+		hashes = append(hashes, string(m[1]))
+	}
+	return version, hashes
 }

@@ -94,6 +94,8 @@ func (ss *sessionStore) lookup(sid string, now time.Time) (session, bool) {
 
 func (s *Server) registerLoginRoutes(h *host) {
 	h.mux.HandleFunc("POST "+jwtLoginRoute, func(w http.ResponseWriter, r *http.Request) { s.handleJWTLogin(h, w, r) })
+	h.mux.HandleFunc("OPTIONS "+jwtLoginRoute, func(w http.ResponseWriter, r *http.Request) { s.handleLoginPreflight(h, w, r) })
+	h.mux.HandleFunc("GET "+singleRoute, func(w http.ResponseWriter, r *http.Request) { s.handleSingle(h, w, r) })
 	// users.json answers GET /users/me with 301 to the caller's own record (REFERENCE §2.7); it is how a
 	// session learns who it is.
 	h.mux.HandleFunc("GET /api/v1/users/me", func(w http.ResponseWriter, r *http.Request) {
@@ -108,12 +110,20 @@ func (s *Server) registerLoginRoutes(h *host) {
 
 // isPublicRoute names the routes a caller reaches without a bearer token or session.
 func isPublicRoute(route string) bool {
-	return isOAuthRoute(route) || route == jwtLoginRoute
+	return isOAuthRoute(route) || route == jwtLoginRoute || route == singleRoute
 }
 
 func (s *Server) handleJWTLogin(h *host, w http.ResponseWriter, r *http.Request) {
 	t := h.tenant
 	now := time.Now()
+	// A browser's login must come from a valid origin of the web integration it names; the answer lets that
+	// origin read it and keep the cookies.
+	origin, err := t.crossOrigin(r, now, false)
+	if err != nil {
+		refuseOrigin(w, err)
+		return
+	}
+	allowOrigin(w, origin)
 	claims, err := verifyLoginJWT(t, bearer(r), now)
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="qliksim", error="invalid_token"`)
@@ -128,8 +138,11 @@ func (s *Server) handleJWTLogin(h *host, w http.ResponseWriter, r *http.Request)
 		return
 	}
 	sid, csrf := t.sessions.open(u.ID, now)
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteNoneMode, Secure: r.TLS != nil})
-	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: csrf, Path: "/", SameSite: http.SameSiteNoneMode, Secure: r.TLS != nil})
+	// SameSite=None lets the cookies travel with requests from a page of the portal's site, the frame included;
+	// browsers take SameSite=None only with Secure, which they also accept from http://localhost and loopback
+	// addresses, the simulator's hosts.
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteNoneMode, Secure: true})
+	http.SetCookie(w, &http.Cookie{Name: CSRFCookie, Value: csrf, Path: "/", SameSite: http.SameSiteNoneMode, Secure: true})
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -191,6 +191,17 @@ func (s *Server) dispatch(h *host, w http.ResponseWriter, r *http.Request, route
 		})
 		return
 	}
+	if t := h.tenant; t != nil {
+		now := time.Now()
+		w.Header().Set("Content-Security-Policy", t.contentSecurityPolicy(now))
+		// Browser calls from a web integration's valid origin may read the answer with their cookies; the
+		// login route checks the origin itself and refuses the others.
+		if route != jwtLoginRoute {
+			if origin, err := t.crossOrigin(r, now, false); err == nil {
+				allowOrigin(w, origin)
+			}
+		}
+	}
 	if who == nil && !isPublicRoute(route) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="qliksim"`)
 		gatewayError(w, http.StatusUnauthorized, "A valid bearer token (API key or OAuth access token for this host) is required.")
