@@ -143,7 +143,7 @@ func TestContractApps(t *testing.T) {
 	}
 	call(http.MethodPost, apps+"/"+id+"/publish", http.StatusBadRequest, map[string]string{"spaceId": shared.ID})
 	call(http.MethodPut, apps+"/"+id+"/publish", http.StatusOK, map[string]any{"targetId": pub.Attributes.ID})
-	call(http.MethodPut, apps+"/"+cp.Attributes.ID+"/publish", http.StatusBadRequest, map[string]any{"targetId": pub.Attributes.ID})
+	call(http.MethodPut, apps+"/"+cp.Attributes.ID+"/publish", http.StatusConflict, map[string]any{"targetId": pub.Attributes.ID})
 	var items struct {
 		Data []Item `json:"data"`
 	}
