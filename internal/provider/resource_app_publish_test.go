@@ -219,8 +219,11 @@ func TestAccAppPublish_basic(t *testing.T) {
 func keptPrivate(e *testEnv, host string, id *string, n int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		got, err := e.sim.PrivateObjects(host, *id)
-		if err != nil || len(got) != n {
-			return fmt.Errorf("published app %s holds private objects %+v (%v), want %d", *id, got, err, n)
+		if err != nil {
+			return fmt.Errorf("private objects of the published app %s: %w", *id, err)
+		}
+		if len(got) != n {
+			return fmt.Errorf("published app %s holds private objects %+v, want %d", *id, got, n)
 		}
 		return nil
 	}

@@ -513,11 +513,11 @@ func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := deref(body.TargetID)
-	switch {
-	case target == "":
+	switch target {
+	case "":
 		appBadRequest(w, "targetId is required.")
 		return
-	case target == id:
+	case id:
 		appBadRequest(w, "An app cannot be republished onto itself; targetId must name the published app.")
 		return
 	}
