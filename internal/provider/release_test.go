@@ -171,3 +171,58 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 		},
 	})
 }
+
+// TestAccRelease_republishKeepsOrigin runs a release against a Qlik that, after a republish from another app,
+// still reports the originally published app as the origin (the other reading of the undocumented behaviour):
+// the apply succeeds with the configured app_id, the plan after it is empty, and a republish from elsewhere is
+// then invisible. It also shows the risk of that reading: the previous copy's delete orphans the published app, so
+// the next release is refused with the orphan hint.
+func TestAccRelease_republishKeepsOrigin(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
+	home := e.sim.Home().Hostname
+	tpl, err := e.sim.SeedApp(home, "Sales template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copy1, published string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "1"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.sales", &copy1),
+					captureID("qlik_app_publish.sales", &published),
+				),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.ReplaceAppContent(home, tpl, 2<<20); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair("qlik_app_publish.sales", "app_id", "qlik_app_copy.sales", "id"),
+					resource.TestCheckResourceAttrPtr("qlik_app_publish.sales", "id", &published),
+					sameContent(e, home, &published, tpl),
+					func(*terraform.State) error {
+						if pub, _ := e.sim.App(home, published); pub.Attributes.OriginAppID != copy1 {
+							return fmt.Errorf("origin %s, want the originally published copy %s under this option", pub.Attributes.OriginAppID, copy1)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				Config:      testAccReleaseConfig(e.oauthProvider(), tpl, "3"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan`),
+			},
+		},
+	})
+}

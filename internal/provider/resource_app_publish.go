@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -123,7 +125,7 @@ func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequ
 		addAPIError(&resp.Diagnostics, "Unable to publish app", err, hint)
 		return
 	}
-	plan.fromAPI(app)
+	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -138,7 +140,13 @@ func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !readFound(ctx, err, "published app", state.ID.ValueString(), resp) {
 		return
 	}
+	published := state.AppID
 	state.fromAPI(app)
+	// While the origin is the one Qlik reported after this resource's last (re)publish, nobody else republished
+	// onto the app: app_id stays what was published, whichever origin Qlik reports for it.
+	if seen := recordedOrigin(ctx, req.Private, &resp.Diagnostics); seen != "" && seen == app.Attributes.OriginAppID && !published.IsNull() {
+		state.AppID = published
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -160,7 +168,7 @@ func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 		addAPIError(&resp.Diagnostics, "Unable to republish app", err, republishHint(err, another, state.AppID.ValueString()))
 		return
 	}
-	plan.fromAPI(app)
+	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -192,6 +200,37 @@ func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Unable to delete published app", err, "")
 	}
+}
+
+// publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
+// this resource's last publish or republish. Qlik does not document whether a republish from another app makes
+// that app the published app's origin or keeps the one originally published; with the record Read tells "still
+// as we left it" from "republished from elsewhere since" under either behaviour.
+const publishedOriginKey = "published_origin"
+
+// settle maps the app a publish or republish returned, keeps the configured app_id (Qlik may report another
+// origin, see publishedOriginKey) and records the origin it reported.
+func (m *appPublishResourceModel) settle(ctx context.Context, a *qlik.App, p privateWriter, diags *diag.Diagnostics) {
+	configured := m.AppID
+	m.fromAPI(a)
+	m.AppID = configured
+	b, err := json.Marshal(a.Attributes.OriginAppID)
+	if err != nil {
+		diags.AddError("Unable to record the published app's origin", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, publishedOriginKey, b)...)
+}
+
+// recordedOrigin returns the origin recorded by settle, or "" (an import, or state from an earlier version).
+func recordedOrigin(ctx context.Context, p privateReader, diags *diag.Diagnostics) string {
+	raw, d := p.GetKey(ctx, publishedOriginKey)
+	diags.Append(d...)
+	var origin string
+	if len(raw) > 0 && json.Unmarshal(raw, &origin) != nil {
+		return ""
+	}
+	return origin
 }
 
 func (r *appPublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -492,8 +492,8 @@ func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
 //     it is another app. With false, another app may be republished onto the target.
 //
 // After a republish the target's originAppId names the source, so the app it now mirrors is its parent: deleting
-// the previous origin no longer orphans it. Qlik documents neither status codes nor the new originAppId; both are
-// the simulator's assumptions (DESIGN.md). The data field (source or target, semantics undocumented; its schema
+// the previous origin no longer orphans it (Options.RepublishKeepsOrigin models the other reading). Qlik documents
+// neither status codes nor the new originAppId; both are the simulator's assumptions (DESIGN.md). The data field (source or target, semantics undocumented; its schema
 // is a oneOf no value can satisfy, like UsageEnum) is accepted and does not change what the simulator copies.
 func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("appId")
@@ -547,7 +547,9 @@ func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 				"App %s was published from %s, not from %s; set checkOriginAppId to false to republish another app onto it.", target, origin, id)}
 		}
 		rec.data = src.data
-		rec.attrs.OriginAppID = id
+		if !api.s.opts.RepublishKeepsOrigin {
+			rec.attrs.OriginAppID = id
+		}
 		rec.attrs.PublishTime = formatTime(now)
 		if at := body.Attributes; at != nil {
 			if at.Name != nil && *at.Name != "" {
