@@ -386,6 +386,7 @@ func (api *appsAPI) importApp(w http.ResponseWriter, r *http.Request) {
 		if data, err = api.s.spool(r.Body); err != nil {
 			panic(http.ErrAbortHandler)
 		}
+		defer api.s.spoolDone(data)
 		if data.size == 0 {
 			appBadRequest(w, "Give the app file as the request body or as fileId.")
 			return

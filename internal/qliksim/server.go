@@ -130,6 +130,8 @@ type Server struct {
 
 	spoolMu   sync.Mutex
 	spoolPath string // directory of spooled uploads, created on first use
+	// spoolPending holds the spooled files not yet recorded in a store, which collectSpool must keep.
+	spoolPending map[string]bool
 }
 
 // host is one listener with its routes: the register host or a tenant.
