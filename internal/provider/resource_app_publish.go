@@ -142,18 +142,24 @@ func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	published := state.AppID
 	state.fromAPI(app)
-	// While the origin is the one Qlik reported after this resource's last (re)publish, nobody else republished
-	// onto the app: app_id stays what was published, whichever origin Qlik reports for it.
-	if seen := recordedOrigin(ctx, req.Private, &resp.Diagnostics); seen != "" && seen == app.Attributes.OriginAppID && !published.IsNull() {
+	// While the origin is the one recorded at this resource's last (re)publish, nobody else republished onto the
+	// app: app_id stays what was published, whichever origin Qlik reports for it. A new origin is someone else's
+	// republish: app_id shows it, and the record follows so that Update knows what the app was published from.
+	switch seen := recordedOrigin(ctx, req.Private, &resp.Diagnostics); {
+	case seen == "":
+	case seen == app.Attributes.OriginAppID && !published.IsNull():
 		state.AppID = published
+	default:
+		recordOrigin(ctx, resp.Private, app.Attributes.OriginAppID, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update republishes the app onto the published app, which keeps its id: everything but space and tenant updates
 // in place. A new app_id (a new release's copy) is by design not the app the target was published from, so it is
-// sent with Qlik's origin check off; a republish of the same app keeps the check, which then catches a republish
-// from elsewhere since the last refresh.
+// sent with Qlik's origin check off; a republish of the app it was published from keeps the check, which then
+// catches a republish from elsewhere since the last refresh. "Published from" is the origin as last seen (recorded
+// in private state), not app_id, because Qlik may keep reporting the first app after a release.
 func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state appPublishResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -162,10 +168,14 @@ func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	another := !plan.AppID.Equal(state.AppID)
+	origin := recordedOrigin(ctx, req.Private, &resp.Diagnostics)
+	if origin == "" {
+		origin = state.AppID.ValueString()
+	}
+	another := plan.AppID.ValueString() != origin
 	app, err := c.RepublishApp(ctx, plan.AppID.ValueString(), qlik.RepublishAppRequest{TargetID: state.ID.ValueString(), AnotherSource: another})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to republish app", err, republishHint(err, another, state.AppID.ValueString()))
+		addAPIError(&resp.Diagnostics, "Unable to republish app", err, republishHint(err, another, origin))
 		return
 	}
 	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
@@ -173,7 +183,7 @@ func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 // republishHint explains Qlik's refusals of a republish. With the origin check off the only refusal is an orphaned
-// target: its source app (previous) was deleted before the new app was republished onto it.
+// target: the app it was published from (previous) was deleted before the new app was republished onto it.
 func republishHint(err error, another bool, previous string) string {
 	switch {
 	case !errors.Is(err, qlik.ErrConflict):
@@ -203,9 +213,10 @@ func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 // publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
-// this resource's last publish or republish. Qlik does not document whether a republish from another app makes
-// that app the published app's origin or keeps the one originally published; with the record Read tells "still
-// as we left it" from "republished from elsewhere since" under either behaviour.
+// this resource's last publish or republish, or the one Read found when someone else republished since. Qlik does
+// not document whether a republish from another app makes that app the published app's origin or keeps the one
+// originally published; with the record Read tells "still as we left it" from "republished from elsewhere since",
+// and Update knows when the origin check applies, under either behaviour.
 const publishedOriginKey = "published_origin"
 
 // settle maps the app a publish or republish returned, keeps the configured app_id (Qlik may report another
@@ -214,7 +225,11 @@ func (m *appPublishResourceModel) settle(ctx context.Context, a *qlik.App, p pri
 	configured := m.AppID
 	m.fromAPI(a)
 	m.AppID = configured
-	b, err := json.Marshal(a.Attributes.OriginAppID)
+	recordOrigin(ctx, p, a.Attributes.OriginAppID, diags)
+}
+
+func recordOrigin(ctx context.Context, p privateWriter, origin string, diags *diag.Diagnostics) {
+	b, err := json.Marshal(origin)
 	if err != nil {
 		diags.AddError("Unable to record the published app's origin", err.Error())
 		return

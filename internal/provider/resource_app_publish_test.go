@@ -313,3 +313,50 @@ func homeClient(t *testing.T, e *testEnv) *qlik.Client {
 	}
 	return c
 }
+
+// TestAccAppPublish_republishKeepsOrigin: on a Qlik that keeps the first app as the origin after a republish from
+// another app, a later republish (a new trigger) of the configured app must still be sent without the origin
+// check, because the published app's origin is not app_id; with the check Qlik would refuse it.
+func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
+	home := e.sim.Home().Hostname
+	tpl, err := e.sim.SeedApp(home, "Sales", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.sim.SeedApp(home, "Sales", "", 8192)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
+			{
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: sameContent(e, home, &id, other),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.ReplaceAppContent(home, other, 16384); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+				},
+				Check: sameContent(e, home, &id, other),
+			},
+		},
+	})
+}
