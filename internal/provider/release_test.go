@@ -63,7 +63,8 @@ resource "qlik_app_publish" "sales" {
 // TestAccRelease_republishFailsHalfway: when the republish of a new release fails, the apply stops with the new
 // copy made and reloaded and the previous copy kept (Terraform holds it as deposed): the published app still
 // serves the previous release, with its users' content. The next apply republishes first and only then deletes
-// the previous copy, so the published app never loses its source.
+// the previous copy, so the published app never loses its source. When instead the previous copy's delete fails,
+// the published app already serves the new release and the next apply only deletes the leftover copy.
 func TestAccRelease_republishFailsHalfway(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -72,7 +73,7 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var copy1, published, release1 string
+	var copy1, copy2, published, release1 string
 	mark := 0
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -163,6 +164,42 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 						}
 						if republished < 0 || deleted < republished {
 							return fmt.Errorf("republished at audit entry %d, previous copy deleted at %d; want the republish first", republished, deleted)
+						}
+						return nil
+					},
+					captureID("qlik_app_copy.sales", &copy2),
+				),
+			},
+			{
+				// The next release's delete of the previous copy fails: the published app already serves it.
+				PreConfig: func() {
+					if err := e.sim.ReplaceAppContent(home, tpl, 3<<20); err != nil {
+						t.Fatal(err)
+					}
+					e.sim.FailRoute(home, "DELETE", "/api/v1/apps/{appId}", 1, qliksim.RouteFault{Status: 500})
+				},
+				Config:      testAccReleaseConfig(e.oauthProvider(), tpl, "3"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to delete app copy.*HTTP 500`),
+			},
+			{
+				PreConfig: func() {
+					pub, _ := e.sim.App(home, published)
+					served, _ := e.sim.AppChecksum(home, published)
+					release3, _ := e.sim.AppChecksum(home, tpl)
+					if _, kept := e.sim.App(home, copy2); !kept || pub.Attributes.OriginAppID == copy2 || served != release3 {
+						t.Errorf("after the failed delete: previous copy kept %v, published app %+v serves release 3: %v", kept, pub.Attributes, served == release3)
+					}
+				},
+				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "3"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionNoop)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					keptPrivate(e, home, &published, 1),
+					func(*terraform.State) error {
+						if _, ok := e.sim.App(home, copy2); ok {
+							return fmt.Errorf("the previous copy %s is still there", copy2)
 						}
 						return nil
 					},
