@@ -183,7 +183,9 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{EnforceRateLimits: true})
 	home := e.sim.Home()
 	app, _ := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
-	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 700*time.Millisecond, false, nil); err != nil {
+	// The pending reload must still run when the provider's POST arrives, after Terraform's plan and the start of
+	// the apply; on a loaded machine that took more than 700 ms, so it runs for 3 s.
+	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 3*time.Second, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	var pendingID string
