@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The OEM job on a laptop: build the provider and the simulator, start the simulator with a source tenant that
-# holds the template app, apply the OEM example for three customers with the locally built provider
+# The OEM job on a laptop: build the provider and the simulator, start the simulator with three Qlik Cloud regions
+# (eu, us, de: a register host and a region-level OAuth client each) and a source tenant in eu that holds the
+# template app, apply the OEM example for three customers, one per region, from one provider block with the locally
+# built provider
 # (dev_overrides, no registry needed), print the vendor's configuration table, prove that the next plan is
 # empty, then stop the simulator and clean up. DEMO_EXAMPLE=examples/<dir> applies another example.
 set -euo pipefail
@@ -24,8 +26,10 @@ go build -o "$work/bin/terraform-provider-qlik" .
 go build -o "$work/bin/qliksim" ./cmd/qliksim
 go build -o "$work/configtable" ./scripts/configtable
 
-step "Starting qliksim with the vendor's source tenant and its template app"
-"$work/bin/qliksim" -seed-app "Sales template=256KiB" >"$work/sim.env" 2>"$work/sim.log" &
+step "Starting qliksim: regions eu, us and de, the vendor's source tenant in eu and its template app"
+# Each region's hosts listen on their own loopback address (127.0.0.1, .2, .3), which QLIK_TRUSTED_HOSTS maps to
+# the region.
+"$work/bin/qliksim" -regions eu,us,de -seed-app "Sales template=256KiB" >"$work/sim.env" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 1 100); do
 	[ "$(grep -c '^export ' "$work/sim.env" 2>/dev/null || true)" -ge 6 ] && break
@@ -34,10 +38,12 @@ for _ in $(seq 1 100); do
 done
 # shellcheck disable=SC1091
 source "$work/sim.env"
-# qliksim prints an API key and an OAuth client; the OAuth client is the one that reaches every tenant.
+# qliksim prints an API key and a region-level OAuth client per region (QLIK_CLIENT_ID for the home region eu,
+# QLIK_US_CLIENT_ID and QLIK_DE_CLIENT_ID for the others); the OAuth clients are what reach the customer tenants.
 unset QLIK_API_KEY
-echo "home tenant:  $QLIK_TENANT_URL"
-echo "register host: $QLIK_REGISTRATION_URL"
+echo "home tenant:   $QLIK_TENANT_URL (region $QLIK_REGION)"
+grep '^qliksim: region ' "$work/sim.log" | sed 's/^qliksim: /            /'
+echo "trusted hosts: $QLIK_TRUSTED_HOSTS"
 grep '^qliksim: app ' "$work/sim.log" | sed 's/^qliksim: /template /'
 # The license key the customer tenants are created under; a write-only attribute, so never in the state.
 export TF_VAR_license_key="$QLIK_LICENSE_KEY"

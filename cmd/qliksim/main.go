@@ -1,10 +1,10 @@
 // Command qliksim runs the Qlik Cloud simulator standalone, for demos and for users' own CI.
 //
-// It prints the provider's connection settings to stdout as six shell export lines and nothing else; everything
-// else (tenant hostnames, the request log with -v) goes to stderr. It serves until SIGINT or SIGTERM, so a script
-// runs it in the background and sources the settings once they are written:
+// It prints the provider's connection settings to stdout as shell export lines, all in one write, and nothing
+// else; everything else (tenant hostnames, the request log with -v) goes to stderr. It serves until SIGINT or
+// SIGTERM, so a script runs it in the background and sources the settings once they are written:
 //
-//	qliksim -tenants 2 > qliksim.env &
+//	qliksim -regions eu,us,de -tenants 2 > qliksim.env &
 //	until [ "$(wc -l < qliksim.env)" -ge 6 ]; do sleep 0.1; done
 //	. ./qliksim.env
 package main
@@ -50,17 +50,28 @@ var errUsage = errors.New("invalid command line")
 
 const usageHeader = `Usage: qliksim [flags]
 
-Runs an in-memory simulator of the Qlik Cloud REST API: a register host and a home tenant (plus -tenants more),
-each on its own port. On start it prints the connection settings as shell export lines on stdout:
+Runs an in-memory simulator of the Qlik Cloud REST API: per region (-regions, default eu) a register host and a
+region-level OAuth client, and a home tenant in the first region (plus -tenants more), each on its own port. On
+start it prints the connection settings as shell export lines on stdout, all in one write:
 
   export QLIK_TENANT_URL=http://127.0.0.1:PORT
   export QLIK_API_KEY=...
-  export QLIK_CLIENT_ID=...
+  export QLIK_CLIENT_ID=...          (the home region's OAuth client)
   export QLIK_CLIENT_SECRET=...
-  export QLIK_REGISTRATION_URL=http://127.0.0.1:PORT
-  export QLIK_LICENSE_KEY=...   (a license key the register host accepts, for qlik_tenant)
+  export QLIK_REGISTRATION_URL=http://127.0.0.1:PORT   (the home region's register host)
+  export QLIK_LICENSE_KEY=...   (a license key every register host accepts, for qlik_tenant)
+  export QLIK_REGION=eu         (the home region)
+  export QLIK_TRUSTED_HOSTS=127.0.0.1=eu   (the address of each region, host=region, comma-separated)
 
-Everything else goes to stderr. It serves until interrupted (SIGINT or SIGTERM).
+and for every further region R of -regions:
+
+  export QLIK_<R>_CLIENT_ID=...
+  export QLIK_<R>_CLIENT_SECRET=...
+  export QLIK_<R>_REGISTRATION_URL=http://127.0.0.1:PORT
+
+A register host creates tenants in its own region only, and a region's client gets tokens only on its register host
+and its region's tenants, as on Qlik Cloud. Everything else goes to stderr. It serves until interrupted (SIGINT or
+SIGTERM).
 
 With -admin 127.0.0.1:PORT it also serves, on that loopback address only, GET /audit?since=N (the request audit
 as JSON), GET /inventory (every tenant's objects), GET /stats (audit size and 429s served) and
@@ -88,10 +99,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		apps     seedApps
 		admin    string
 		auditMax int
+		regions  string
 	)
-	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1.")
+	fs.StringVar(&opts.ListenHost, "listen", "127.0.0.1", "IP address to listen on. With 0.0.0.0 the printed URLs still use 127.0.0.1. With several -regions the n-th region listens on 127.0.0.n instead, and only 127.0.0.1 is accepted here.")
 	fs.IntVar(&opts.HomePort, "home-port", 0, "port of the home tenant (QLIK_TENANT_URL); 0 picks a free port")
-	fs.IntVar(&opts.RegisterPort, "register-port", 0, "port of the register host (QLIK_REGISTRATION_URL); 0 picks a free port")
+	fs.IntVar(&opts.RegisterPort, "register-port", 0, "port of the home region's register host (QLIK_REGISTRATION_URL); 0 picks a free port")
+	fs.StringVar(&regions, "regions", "eu", "comma-separated region codes to simulate, the home region first, e.g. eu,us,de (of "+strings.Join(qliksim.RegionCodes(), ", ")+")")
 	fs.Int64Var(&seed, "seed", 0, "seed of the fault injection, to replay a run; when omitted a random seed is used and printed on stderr")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every request, e.g. 20ms")
 	fs.BoolVar(&opts.EnforceRateLimits, "rate-limits", false, "enforce Qlik's rate limits per host, user and tier (Tier 1 1000/min, Tier 2 100/min, ...)")
@@ -140,6 +153,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	opts.TokenTTL = tokenTTL
 	opts.SpaceNamesUniquePerType = perType
 	opts.MaxAuditEntries = auditMax
+	for _, r := range strings.Split(regions, ",") {
+		if r = strings.TrimSpace(r); r != "" {
+			opts.Regions = append(opts.Regions, r)
+		}
+	}
 	if verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
@@ -162,14 +180,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	fmt.Fprintf(stderr, "qliksim: fault seed %d\n", seed)
-	fmt.Fprintf(stderr, "qliksim: register host %s\n", sim.RegistrationURL())
-	fmt.Fprintf(stderr, "qliksim: tenant %s: %s\n", sim.Home().Name, sim.Home().Hostname)
+	for _, r := range sim.Regions() {
+		fmt.Fprintf(stderr, "qliksim: region %s (%s): register host %s\n", r.Code, r.Datacenter, r.RegistrationURL)
+	}
+	fmt.Fprintf(stderr, "qliksim: tenant %s: %s (region %s)\n", sim.Home().Name, sim.Home().Hostname, sim.Home().Region)
 	for range tenants {
 		t, err := sim.AddTenant("")
 		if err != nil {
 			return fmt.Errorf("create tenant: %w", err)
 		}
-		fmt.Fprintf(stderr, "qliksim: tenant %s: %s\n", t.Name, t.Hostname)
+		fmt.Fprintf(stderr, "qliksim: tenant %s: %s (region %s)\n", t.Name, t.Hostname, t.Region)
 	}
 	for _, a := range apps {
 		id, err := sim.SeedApp(sim.Home().Hostname, a.name, "", a.size)
@@ -178,10 +198,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stderr, "qliksim: app %q in %s: %s (%d bytes)\n", a.name, sim.Home().Name, id, a.size)
 	}
+	// One write, so a script that waits for the first lines never sources half of the settings.
+	var settings strings.Builder
 	for _, kv := range sim.Environment() {
-		if _, err := fmt.Fprintln(stdout, "export "+kv); err != nil {
-			return fmt.Errorf("write settings: %w", err)
-		}
+		settings.WriteString("export " + kv + "\n")
+	}
+	if _, err := io.WriteString(stdout, settings.String()); err != nil {
+		return fmt.Errorf("write settings: %w", err)
 	}
 	fmt.Fprintln(stderr, "qliksim: ready; stop with Ctrl-C")
 

@@ -54,6 +54,8 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		regexp.MustCompile(`^export QLIK_CLIENT_SECRET=([0-9a-f]{64})$`),
 		regexp.MustCompile(`^export QLIK_REGISTRATION_URL=(http://127\.0\.0\.1:\d+)$`),
 		regexp.MustCompile(`^export QLIK_LICENSE_KEY=([A-Za-z0-9_.-]+)$`),
+		regexp.MustCompile(`^export QLIK_REGION=(eu)$`),
+		regexp.MustCompile(`^export QLIK_TRUSTED_HOSTS=(127\.0\.0\.1=eu)$`),
 	}
 	sc := bufio.NewScanner(outR)
 	vals := make([]string, 0, len(patterns))
@@ -133,7 +135,7 @@ func TestRunPrintsSettingsAndServes(t *testing.T) {
 		t.Fatal("run did not return after cancel")
 	}
 	if rest, _ := io.ReadAll(outR); len(rest) != 0 || sc.Scan() {
-		t.Errorf("stdout has more than the six export lines: %q", rest)
+		t.Errorf("stdout has more than the eight export lines of a one-region run: %q", rest)
 	}
 	log := stderr.String()
 	for _, want := range []string{"fault seed 7", "tenant tenant-2: 127.0.0.1:", "tenant tenant-3: 127.0.0.1:", "path=/api/v1/spaces", "stopped"} {
@@ -152,7 +154,7 @@ func TestRunUsage(t *testing.T) {
 	if err := run(t.Context(), []string{"-h"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, f := range []string{"-listen", "-home-port", "-register-port", "-seed", "-latency", "-rate-limits", "-fault-429", "-fault-503", "-fault-reset", "-visibility-delay", "-token-ttl", "-tenants", "-seed-app", "-v", "QLIK_TENANT_URL"} {
+	for _, f := range []string{"-regions", "-listen", "-home-port", "-register-port", "-seed", "-latency", "-rate-limits", "-fault-429", "-fault-503", "-fault-reset", "-visibility-delay", "-token-ttl", "-tenants", "-seed-app", "-v", "QLIK_TENANT_URL"} {
 		if !strings.Contains(stderr.String(), f) {
 			t.Errorf("usage lacks %s", f)
 		}
@@ -162,6 +164,8 @@ func TestRunUsage(t *testing.T) {
 		{"-fault-reset", "2"},
 		{"-listen", "example.com"},
 		{"-tenants", "-1"},
+		{"-regions", "eu,mars"},
+		{"-regions", "eu,eu"},
 		{"-token-ttl", "0s"},
 		{"-seed-app", "Sales template"},
 		{"-seed-app", "=1KiB"},
@@ -264,6 +268,89 @@ func TestParseSize(t *testing.T) {
 	for _, in := range []string{"", "KiB", "-1", "1.5MiB", "2TB", "65GiB", "9223372036854775807KiB", "ten"} {
 		if got, err := parseSize(in); err == nil {
 			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
+}
+
+// With -regions the settings name every region's client and register host; each register host creates tenants of
+// its own region only, and each client gets tokens only in its region.
+func TestRunRegions(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-regions", "eu,us,de"}, outW, &stderr)
+		_ = outW.Close()
+	}()
+	settings := map[string]string{}
+	var keys []string
+	sc := bufio.NewScanner(outR)
+	for len(settings) < 14 && sc.Scan() {
+		k, v, _ := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
+		settings[k] = v
+		keys = append(keys, k)
+	}
+	want := "QLIK_TENANT_URL QLIK_API_KEY QLIK_CLIENT_ID QLIK_CLIENT_SECRET QLIK_REGISTRATION_URL QLIK_LICENSE_KEY QLIK_REGION " +
+		"QLIK_TRUSTED_HOSTS QLIK_US_CLIENT_ID QLIK_US_CLIENT_SECRET QLIK_US_REGISTRATION_URL QLIK_DE_CLIENT_ID QLIK_DE_CLIENT_SECRET QLIK_DE_REGISTRATION_URL"
+	if strings.Join(keys, " ") != want || settings["QLIK_REGION"] != "eu" {
+		t.Fatalf("settings %v, want %s", keys, want)
+	}
+	hc := &http.Client{Transport: &http.Transport{}}
+	t.Cleanup(hc.CloseIdleConnections)
+	token := func(base, id, secret string) (string, int) {
+		t.Helper()
+		form := url.Values{"client_id": {id}, "client_secret": {secret}, "grant_type": {"client_credentials"}}
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/oauth/token", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&tok)
+		return tok.AccessToken, resp.StatusCode
+	}
+	usReg := settings["QLIK_US_REGISTRATION_URL"]
+	if _, code := token(settings["QLIK_REGISTRATION_URL"], settings["QLIK_US_CLIENT_ID"], settings["QLIK_US_CLIENT_SECRET"]); code != http.StatusUnauthorized {
+		t.Errorf("us client on the eu register host: %d, want 401", code)
+	}
+	tok, code := token(usReg, settings["QLIK_US_CLIENT_ID"], settings["QLIK_US_CLIENT_SECRET"])
+	if code != http.StatusOK {
+		t.Fatalf("us client on its register host: %d", code)
+	}
+	for dc, status := range map[string]int{"us-east-1": http.StatusCreated, "eu-west-1": http.StatusBadRequest} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, usReg+"/api/v1/tenants",
+			strings.NewReader(`{"licenseKey":"`+settings["QLIK_LICENSE_KEY"]+`","datacenter":"`+dc+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != status {
+			t.Errorf("create in %s on the us register host: %d, want %d", dc, resp.StatusCode, status)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"region eu (eu-west-1): register host", "region us (us-east-1): register host", "region de (eu-central-1): register host"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q", want)
 		}
 	}
 }

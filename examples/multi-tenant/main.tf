@@ -1,6 +1,8 @@
-# One provider block for the whole estate: a tenant per customer, created on the register host, and a space
-# inside each of them, reached through tenant_hostname. The provider settings come from the QLIK_* environment
-# variables (a region-level OAuth client and QLIK_REGISTRATION_URL); the license key from TF_VAR_license_key:
+# One provider block for the whole estate: a tenant per customer, created on the register host of its
+# datacenter's region (eu, us and de here), and a space inside each of them, reached through tenant_hostname with
+# the OAuth client of the tenant's region. The provider settings come from the QLIK_* environment variables (the
+# home region's client in QLIK_CLIENT_ID/QLIK_CLIENT_SECRET, one per further region in QLIK_US_CLIENT_ID,
+# QLIK_DE_CLIENT_SECRET, ...); the license key from TF_VAR_license_key:
 #
 #   export TF_VAR_license_key="$QLIK_LICENSE_KEY"
 #   terraform apply

@@ -1,7 +1,22 @@
-# The OEM estate: one Qlik Cloud tenant per customer, each holding a copy of the vendor's template app,
-# published for embedding in the vendor's portal. Customers live in customers.auto.tfvars; the provider settings
-# come from the QLIK_* environment variables (a region-level OAuth client and QLIK_REGISTRATION_URL), and the
-# license key from TF_VAR_license_key.
+# The OEM estate: one Qlik Cloud tenant per customer, in the region the customer requires (data residency), each
+# holding a copy of the vendor's template app, published for embedding in the vendor's portal. Customers live in
+# customers.auto.tfvars (acme in eu, globex in us, initech in de); the license key comes from TF_VAR_license_key.
+#
+# One provider block serves every region. Its settings come from the QLIK_* environment variables, as a Terraform
+# Cloud workspace sets them: the home (source) tenant and its region's OAuth client (QLIK_TENANT_URL,
+# QLIK_CLIENT_ID, QLIK_CLIENT_SECRET), and a region-level OAuth client for each further region
+# (QLIK_US_CLIENT_ID/QLIK_US_CLIENT_SECRET, QLIK_DE_CLIENT_ID/QLIK_DE_CLIENT_SECRET). Each customer's datacenter
+# picks the register host and client of its region; a region without a client fails at plan. In HCL the same is:
+#
+#   provider "qlik" {
+#     tenant_url    = "https://vendor.eu.qlikcloud.com"
+#     client_id     = var.eu_client_id
+#     client_secret = var.eu_client_secret
+#     regions = {
+#       us = { client_id = var.us_client_id, client_secret = var.us_client_secret }
+#       de = { client_id = var.de_client_id, client_secret = var.de_client_secret }
+#     }
+#   }
 terraform {
   required_version = ">= 1.11"
 

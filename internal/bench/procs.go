@@ -92,7 +92,10 @@ type Settings struct {
 	ClientSecret    string
 	RegistrationURL string
 	LicenseKey      string
-	AdminURL        string
+	// TrustedHosts is QLIK_TRUSTED_HOSTS: the simulator's addresses with their regions, without which the provider
+	// sends no credentials to the simulator's tenants.
+	TrustedHosts string
+	AdminURL     string
 }
 
 // Sim is a qliksim process.
@@ -121,7 +124,8 @@ func StartSim(ctx context.Context, bin string, o SimOptions) (*Sim, error) {
 	go func() { _ = cmd.Wait(); close(s.done) }()
 	env := map[string]string{}
 	sc := bufio.NewScanner(stdout)
-	for len(env) < 6 && sc.Scan() {
+	// The settings arrive in one write; QLIK_TRUSTED_HOSTS follows the six lines of a one-region run.
+	for (len(env) < 6 || env["QLIK_TRUSTED_HOSTS"] == "") && sc.Scan() {
 		k, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "export "), "=")
 		if ok {
 			env[k] = v
@@ -146,6 +150,7 @@ func StartSim(ctx context.Context, bin string, o SimOptions) (*Sim, error) {
 	}
 	s.TenantURL, s.APIKey, s.ClientID = env["QLIK_TENANT_URL"], env["QLIK_API_KEY"], env["QLIK_CLIENT_ID"]
 	s.ClientSecret, s.RegistrationURL, s.LicenseKey = env["QLIK_CLIENT_SECRET"], env["QLIK_REGISTRATION_URL"], env["QLIK_LICENSE_KEY"]
+	s.TrustedHosts = env["QLIK_TRUSTED_HOSTS"]
 	return s, nil
 }
 
@@ -250,7 +255,7 @@ func NewWorkspace(dir string, bins Binaries, config string, s Settings) (*Worksp
 	env = append(env,
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "terraformrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
 		"TF_VAR_tenant_url="+s.TenantURL, "TF_VAR_registration_url="+s.RegistrationURL,
-		"TF_VAR_client_id="+s.ClientID,
+		"TF_VAR_client_id="+s.ClientID, "QLIK_TRUSTED_HOSTS="+s.TrustedHosts,
 	)
 	for _, sec := range Secrets {
 		env = append(env, "TF_VAR_"+sec.Name+"="+sec.Value(s))

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -100,13 +101,18 @@ func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if m.ID.IsNull() {
 		t, err = home.GetCurrentTenant(ctx)
 	} else {
-		// The register host serves every tenant of the region, deactivated ones included; without it (or with
-		// an API key) the home tenant's host still serves its own record.
-		view := home
-		if reg, rerr := d.client.Registration(); rerr == nil {
-			view = reg
+		// A register host serves every tenant of its region, deactivated ones included, so each configured
+		// region's register host is asked in turn; without one (or with an API key) the home tenant's host still
+		// serves its own record.
+		views := d.client.RegistrationViews()
+		if len(views) == 0 {
+			views = []*qlik.Client{home}
 		}
-		t, err = view.GetTenant(ctx, m.ID.ValueString())
+		for _, view := range views {
+			if t, err = view.GetTenant(ctx, m.ID.ValueString()); !errors.Is(err, qlik.ErrNotFound) {
+				break
+			}
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to read tenant", err, "")

@@ -474,6 +474,8 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	if len(hosts) != len(oemExpect) {
 		t.Errorf("customers share tenant hosts: %v", hosts)
 	}
+	// Every customer lives in its own region, and no tenant was reached with another region's client.
+	checkRegionAudit(t, e.sim)
 }
 
 // checkOEMPipeline checks the data steps of one customer: the data connection holds the customer's password
@@ -681,7 +683,9 @@ func TestAccExamples(t *testing.T) {
 		name := filepath.ToSlash(dir)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			e := newTestEnv(t, qliksim.Options{})
+			// The examples place customers in three regions; the simulator serves each with its own register
+			// host and client, and the provider block gets one client per region.
+			e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
 			if setup := exampleSetups[name]; setup != nil {
 				setup(t, e)
 			}
@@ -757,14 +761,7 @@ func (e *testEnv) exampleDir(t *testing.T, src string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := e.sim.Credentials()
-	block := fmt.Sprintf(`provider "qlik" {
-  tenant_url       = %q
-  client_id        = %q
-  client_secret    = %q
-  registration_url = %q
-}
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
+	block := e.regionsProviderBlock()
 	name, content := "qlik_override.tf", block
 	if !strings.Contains(all.String(), `provider "qlik"`) {
 		name = "provider.tf"

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 // parseImportID splits an import id of the form "<id>" (home tenant) or "<tenant_hostname>/<id>". Hostnames
@@ -38,11 +40,15 @@ func parseImportID(raw string, parts ...string) (hostname string, ids []string, 
 	return hostname, segments, nil
 }
 
-// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname.
-func importTenantScopedID(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
+// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname. A hostname the provider would
+// not send credentials to fails here, before any request.
+func importTenantScopedID(ctx context.Context, c *qlik.Client, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
 	hostname, ids, err := parseImportID(req.ID, idName)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if checkImportHost(c, hostname, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if hostname != "" {

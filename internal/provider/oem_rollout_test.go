@@ -68,7 +68,8 @@ func (p savedPlan) apply(c *tfCLI, vars ...string) {
 // cohort saw no write, and the next plan is empty.
 func TestAccOEMRollout(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	// As TestAccExamples runs it: customers in three regions, one register host and client per region.
+	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
 	exampleSetups["oem-multitenant"](t, e)
 	tf := newTFCLI(t, e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant")))
 	tf.mustRun("get", "-no-color")

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,6 +33,8 @@ const (
 	envClientID        = "QLIK_CLIENT_ID"
 	envClientSecret    = "QLIK_CLIENT_SECRET"
 	envRegistrationURL = "QLIK_REGISTRATION_URL"
+	envRegion          = "QLIK_REGION"
+	envTrustedHosts    = "QLIK_TRUSTED_HOSTS"
 	envMaxRetries      = "QLIK_MAX_RETRIES"
 	envRetryMaxWait    = "QLIK_RETRY_MAX_WAIT"
 	envRequestTimeout  = "QLIK_REQUEST_TIMEOUT"
@@ -88,6 +91,9 @@ type providerModel struct {
 	ClientID        types.String `tfsdk:"client_id"`
 	ClientSecret    types.String `tfsdk:"client_secret"`
 	RegistrationURL types.String `tfsdk:"registration_url"`
+	Region          types.String `tfsdk:"region"`
+	Regions         types.Map    `tfsdk:"regions"`
+	TrustedHosts    types.Map    `tfsdk:"trusted_hosts"`
 	MaxRetries      types.Int64  `tfsdk:"max_retries"`
 	RetryMaxWait    types.String `tfsdk:"retry_max_wait"`
 	RequestTimeout  types.String `tfsdk:"request_timeout"`
@@ -103,9 +109,13 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 		MarkdownDescription: "The Qlik Cloud provider manages tenants, spaces, apps, reloads, access and embedding " +
 			"in Qlik Cloud through its REST API. One provider block names a home tenant and credentials; " +
 			"tenant-scoped resources reach other tenants through their `tenant_hostname` attribute, so one " +
-			"configuration can provision a whole multi-customer estate.\n\n" +
+			"configuration can provision a whole multi-customer estate, across Qlik Cloud regions.\n\n" +
 			"Authenticate with either an API key (home tenant only) or an OAuth machine-to-machine client " +
 			"(`client_id` and `client_secret`), which can also mint tokens for the other tenants of its region. " +
+			"A region-level OAuth client reaches only the tenants of its own region, so an estate that spans " +
+			"regions adds one client per further region in `regions`. The provider sends credentials only to the " +
+			"home tenant, the register hosts, Qlik Cloud hostnames (`<name>.<region>.qlikcloud.com`) of regions " +
+			"it has a client for, and hosts listed in `trusted_hosts`.\n\n" +
 			"Every attribute can be set through the environment variable named in its description.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_url": schema.StringAttribute{
@@ -142,10 +152,67 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"registration_url": schema.StringAttribute{
-				MarkdownDescription: "URL of the regional register host that creates tenants, for example " +
-					"`https://register.eu.qlikcloud.com`. Needed only by `qlik_tenant`. Environment variable: `" + envRegistrationURL + "`.",
+				MarkdownDescription: "URL of the home region's register host that creates tenants, for example " +
+					"`https://register.eu.qlikcloud.com`. Needed only by `qlik_tenant`; defaults to " +
+					"`https://register.<region>.qlikcloud.com` when the home region is known. Environment variable: `" + envRegistrationURL + "`.",
 				Optional:   true,
 				Validators: []validator.String{validators.BaseURL()},
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "Region code of the home tenant, one of `" + joinCode(qlik.Regions()) + "`. " +
+					"`client_id`, `client_secret` and `registration_url` belong to this region. Read from " +
+					"`tenant_url` when its hostname follows Qlik's scheme (`<name>.<region>.qlikcloud.com`); set it " +
+					"when the home tenant is reached through an alias hostname or the `qliksim` simulator and " +
+					"`regions` is used. Environment variable: `" + envRegion + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(qlik.Regions()...)},
+			},
+			"regions": schema.MapNestedAttribute{
+				MarkdownDescription: "Region-level OAuth clients of further regions, keyed by region code (`" +
+					joinCode(qlik.Regions()) + "`). A region-level client reaches only the tenants of its region " +
+					"and its register host, so an estate with tenants in several regions needs one per region: a " +
+					"tenant's `datacenter` picks the register host and client that create, deactivate and " +
+					"reactivate it, and a `tenant_hostname` picks the client of its region. The home region's client " +
+					"is `client_id`/`client_secret`, or an entry here when those are not set. Each field falls back " +
+					"to the environment variables `QLIK_<REGION>_CLIENT_ID`, `QLIK_<REGION>_CLIENT_SECRET` and " +
+					"`QLIK_<REGION>_REGISTRATION_URL` (for example `QLIK_US_CLIENT_SECRET`), and a region whose " +
+					"variables are set needs no entry at all.",
+				Optional: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"client_id": schema.StringAttribute{
+						MarkdownDescription: "Client id of the region-level OAuth client. Environment variable: `QLIK_<REGION>_CLIENT_ID`.",
+						Optional:            true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"client_secret": schema.StringAttribute{
+						MarkdownDescription: "Client secret of the region-level OAuth client. Environment variable: `QLIK_<REGION>_CLIENT_SECRET`.",
+						Optional:            true,
+						Sensitive:           true,
+						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"registration_url": schema.StringAttribute{
+						MarkdownDescription: "URL of the region's register host. Defaults to `https://register.<region>.qlikcloud.com`. " +
+							"Environment variable: `QLIK_<REGION>_REGISTRATION_URL`.",
+						Optional:   true,
+						Validators: []validator.String{validators.BaseURL()},
+					},
+				}},
+				Validators: []validator.Map{mapvalidator.KeysAre(stringvalidator.OneOf(qlik.Regions()...))},
+			},
+			"trusted_hosts": schema.MapAttribute{
+				MarkdownDescription: "Hosts that do not follow Qlik Cloud's hostname scheme but may receive this " +
+					"provider's credentials, each with its region: a tenant's alias hostname " +
+					"(`\"analytics.acme.com\" = \"eu\"`), every subdomain of a domain (`\"*.analytics.example.com\"`), " +
+					"or the `qliksim` simulator's addresses (`\"127.0.0.1\" = \"eu\"`). A host without a port matches " +
+					"any port. A `tenant_hostname` or import id naming any other host that is not a Qlik Cloud " +
+					"hostname fails at plan, before any request. Environment variable: `" + envTrustedHosts + "`, as " +
+					"`host=region` pairs separated by commas (the simulator prints it).",
+				Optional:    true,
+				ElementType: types.StringType,
+				Validators: []validator.Map{
+					mapvalidator.KeysAre(validators.TrustedHost()),
+					mapvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.Regions()...)),
+				},
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), "+
@@ -180,10 +247,11 @@ func (p *qlikProvider) ValidateConfig(ctx context.Context, req provider.Validate
 		return
 	}
 	// Values that are unknown until apply (for example from another resource) are checked in Configure.
-	if m.APIKey.IsUnknown() || m.ClientID.IsUnknown() || m.ClientSecret.IsUnknown() {
+	if m.APIKey.IsUnknown() || m.ClientID.IsUnknown() || m.ClientSecret.IsUnknown() || !mapFullyKnown(m.Regions) || !mapFullyKnown(m.TrustedHosts) {
 		return
 	}
-	s := p.resolve(m)
+	s := p.resolve(ctx, m)
+	resp.Diagnostics.Append(s.diags...)
 	resp.Diagnostics.Append(s.validateAuth()...)
 }
 
@@ -193,9 +261,10 @@ func (p *qlikProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for name, v := range map[string]types.String{
+	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"tenant_url": m.TenantURL, "api_key": m.APIKey, "client_id": m.ClientID,
-		"client_secret": m.ClientSecret, "registration_url": m.RegistrationURL,
+		"client_secret": m.ClientSecret, "registration_url": m.RegistrationURL, "region": m.Region,
+		"regions": fullyKnown{m.Regions}, "trusted_hosts": fullyKnown{m.TrustedHosts},
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider setting",
@@ -207,7 +276,7 @@ func (p *qlikProvider) Configure(ctx context.Context, req provider.ConfigureRequ
 		return
 	}
 
-	s := p.resolve(m)
+	s := p.resolve(ctx, m)
 	cfg, diags := s.clientConfig()
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -290,9 +359,15 @@ type settings struct {
 	tenantURL, apiKey, clientID, clientSecret, registrationURL, retryMaxWait, requestTimeout setting
 	maxRetries                                                                               types.Int64
 	maxRetriesEnv                                                                            setting
+	region                                                                                   setting
+	regions                                                                                  map[string]regionSetting
+	trustedHosts                                                                             map[string]string
+	trustedFromEnv                                                                           bool
+	// diags holds what resolving found wrong (an unreadable QLIK_TRUSTED_HOSTS).
+	diags diag.Diagnostics
 }
 
-func (p *qlikProvider) resolve(m providerModel) settings {
+func (p *qlikProvider) resolve(ctx context.Context, m providerModel) settings {
 	pick := func(attr, env string, v types.String) setting {
 		if !v.IsNull() && !v.IsUnknown() {
 			return setting{attr: attr, env: env, value: v.ValueString()}
@@ -312,15 +387,24 @@ func (p *qlikProvider) resolve(m providerModel) settings {
 		requestTimeout:  pick("request_timeout", envRequestTimeout, m.RequestTimeout),
 		maxRetries:      m.MaxRetries,
 		maxRetriesEnv:   pick("max_retries", envMaxRetries, types.StringNull()),
+		region:          pick("region", envRegion, m.Region),
 	}
+	s.regions, s.diags = p.resolveRegions(ctx, m.Regions)
+	s.trustedHosts, s.trustedFromEnv = p.resolveTrustedHosts(ctx, m.TrustedHosts, &s.diags)
 	// The auth mode named in the provider block wins over the other mode's environment variables, so a
 	// workspace that exports QLIK_API_KEY can still use an OAuth client in configuration. The missing
 	// half of a pair may still come from the environment (client_id in HCL, QLIK_CLIENT_SECRET exported).
 	inBlock := func(v types.String) bool { return !v.IsNull() && !v.IsUnknown() }
-	blockAPIKey, blockOAuth := inBlock(m.APIKey), inBlock(m.ClientID) || inBlock(m.ClientSecret)
+	blockAPIKey := inBlock(m.APIKey)
+	blockOAuth := inBlock(m.ClientID) || inBlock(m.ClientSecret) || (!m.Regions.IsNull() && len(m.Regions.Elements()) > 0)
 	switch {
 	case blockAPIKey && !blockOAuth:
 		s.clientID, s.clientSecret = s.clientID.unlessFromEnv(), s.clientSecret.unlessFromEnv()
+		for code, r := range s.regions {
+			if r.fromEnvOnly() {
+				delete(s.regions, code)
+			}
+		}
 	case blockOAuth && !blockAPIKey:
 		s.apiKey = s.apiKey.unlessFromEnv()
 	}
@@ -343,6 +427,7 @@ func (s settings) validateAuth() diag.Diagnostics {
 		diags.AddAttributeError(path.Root("client_id"), "Missing client_id",
 			fmt.Sprintf("client_secret is set (from %s) but client_id is not. Set client_id or %s.", s.clientSecret.source(), envClientID))
 	}
+	diags.Append(s.validateRegions()...)
 	return diags
 }
 
@@ -375,7 +460,7 @@ func (s settings) clientConfig() (qlik.Config, diag.Diagnostics) {
 			diags.AddAttributeError(path.Root("registration_url"), "Invalid registration_url", fmt.Sprintf("%s (from %s)", err, s.registrationURL.source()))
 		}
 	}
-	if !s.apiKey.set() && !s.clientID.set() && !s.clientSecret.set() {
+	if !s.apiKey.set() && !s.clientID.set() && !s.clientSecret.set() && len(s.regions) == 0 {
 		diags.AddError("Missing credentials",
 			"Set api_key (or "+envAPIKey+"), or client_id and client_secret (or "+envClientID+" and "+envClientSecret+").")
 	}
@@ -411,8 +496,19 @@ func (s settings) clientConfig() (qlik.Config, diag.Diagnostics) {
 		cfg.RequestTimeout = d
 	}
 
+	diags.Append(s.validateRegionRouting()...)
 	cfg.TenantURL = s.tenantURL.value
 	cfg.RegistrationURL = s.registrationURL.value
+	cfg.HomeRegion = s.region.value
+	cfg.TrustedHosts = s.trustedHosts
+	if len(s.regions) > 0 {
+		cfg.Regions = map[string]qlik.RegionCredentials{}
+		for code, r := range s.regions {
+			cfg.Regions[code] = qlik.RegionCredentials{
+				ClientID: r.clientID.value, ClientSecret: r.clientSecret.value, RegistrationURL: r.registrationURL.value,
+			}
+		}
+	}
 	cfg.APIKey = s.apiKey.value
 	cfg.ClientID = s.clientID.value
 	cfg.ClientSecret = s.clientSecret.value

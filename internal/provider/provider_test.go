@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +86,8 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 	}
 }
 
-// oauthProvider is a provider block with the simulator's OAuth client, which reaches every tenant.
+// oauthProvider is a provider block with the simulator's OAuth client, which reaches every tenant of its region,
+// and the simulator's addresses as trusted hosts.
 func (e *testEnv) oauthProvider() string {
 	c := e.sim.Credentials()
 	return requiredProviders + fmt.Sprintf(`
@@ -92,8 +95,23 @@ provider "qlik" {
   tenant_url    = %[1]q
   client_id     = %[2]q
   client_secret = %[3]q
+%[4]s}
+`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.trustedHostsHCL())
 }
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret)
+
+// trustedHostsHCL is the trusted_hosts line of the simulator: each region's loopback address with its region.
+func (e *testEnv) trustedHostsHCL() string {
+	hosts := e.sim.TrustedHosts()
+	keys := make([]string, 0, len(hosts))
+	for h := range hosts {
+		keys = append(keys, h)
+	}
+	slices.Sort(keys)
+	pairs := make([]string, 0, len(keys))
+	for _, h := range keys {
+		pairs = append(pairs, fmt.Sprintf("%q = %q", h, hosts[h]))
+	}
+	return "  trusted_hosts = { " + strings.Join(pairs, ", ") + " }\n"
 }
 
 // apiKeyProvider is a provider block with the home tenant's API key.

@@ -263,12 +263,7 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 	if c == nil {
 		return nil
 	}
-	sc, err := c.ForTenant(hostname.ValueString())
-	if err != nil {
-		diags.AddAttributeError(path.Root("source_tenant_hostname"), "Unable to reach source tenant", err.Error())
-		return nil
-	}
-	return sc
+	return hostClient(c, hostname.ValueString(), path.Root("source_tenant_hostname"), diags)
 }
 
 func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -338,7 +333,7 @@ func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "app_id")
+	importTenantScopedID(ctx, r.client, req, resp, "app_id")
 }
 
 func (m *appCopyResourceModel) fromAPI(a *qlik.App) {
@@ -350,4 +345,11 @@ func (m *appCopyResourceModel) fromAPI(a *qlik.App) {
 	m.OwnerID = types.StringValue(at.OwnerID)
 	m.CreatedDate = types.StringValue(at.CreatedDate)
 	m.ModifiedDate = types.StringValue(at.ModifiedDate)
+}
+
+var _ resource.ResourceWithModifyPlan = (*appCopyResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *appCopyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics, "tenant_hostname", "source_tenant_hostname")
 }

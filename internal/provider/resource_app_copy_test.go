@@ -476,7 +476,7 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 		t.Fatal(err)
 	}
 	creds := e.sim.Credentials()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -683,7 +683,7 @@ func TestAccAppCopy_createTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	creds := e.sim.Credentials()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret})
+	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
 	if err != nil {
 		t.Fatal(err)
 	}

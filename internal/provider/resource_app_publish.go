@@ -249,7 +249,7 @@ func recordedOrigin(ctx context.Context, p privateReader, diags *diag.Diagnostic
 }
 
 func (r *appPublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "published_app_id")
+	importTenantScopedID(ctx, r.client, req, resp, "published_app_id")
 }
 
 // fromAPI maps the published app. app_id comes from originAppId, so an import recovers the source, and a
@@ -263,4 +263,11 @@ func (m *appPublishResourceModel) fromAPI(a *qlik.App) {
 	m.SpaceID = types.StringValue(at.SpaceID)
 	m.Name = types.StringValue(at.Name)
 	m.PublishTime = types.StringValue(at.PublishTime)
+}
+
+var _ resource.ResourceWithModifyPlan = (*appPublishResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *appPublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

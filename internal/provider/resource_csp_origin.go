@@ -199,7 +199,7 @@ func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteReque
 }
 
 func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "csp_origin_id")
+	importTenantScopedID(ctx, r.client, req, resp, "csp_origin_id")
 }
 
 // addCSPOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
@@ -250,4 +250,11 @@ func (m *cspOriginResourceModel) fromAPI(ctx context.Context, e *qlik.CSPOrigin)
 			fmt.Sprintf("The CSP entry %s for %s enables no directive, so it has no effect; the next plan adds the configured ones.", e.ID, e.Origin))
 	}
 	return diags
+}
+
+var _ resource.ResourceWithModifyPlan = (*cspOriginResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *cspOriginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

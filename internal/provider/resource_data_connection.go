@@ -233,7 +233,7 @@ func (r *dataConnectionResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "data_connection_id")
+	importTenantScopedID(ctx, r.client, req, resp, "data_connection_id")
 }
 
 // dataConnectionError points a name conflict at the name.
@@ -259,4 +259,11 @@ func (m *dataConnectionResourceModel) fromAPI(dc *qlik.DataConnection) {
 	m.OwnerID = types.StringValue(dc.OwnerID)
 	m.Created = types.StringValue(dc.Created)
 	m.PasswordWO = types.StringNull()
+}
+
+var _ resource.ResourceWithModifyPlan = (*dataConnectionResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *dataConnectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -215,7 +215,7 @@ func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.D
 }
 
 func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "identity_provider_id")
+	importTenantScopedID(ctx, r.client, req, resp, "identity_provider_id")
 }
 
 // addIdentityProviderWriteError points a 409 (an identity provider with this issuer and key id exists) and a
@@ -252,4 +252,11 @@ func (m *jwtIdentityProviderResourceModel) fromAPI(idp *qlik.IdentityProvider) d
 	m.Created = types.StringValue(idp.Created)
 	m.LastUpdated = types.StringValue(idp.LastUpdated)
 	return diags
+}
+
+var _ resource.ResourceWithModifyPlan = (*jwtIdentityProviderResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *jwtIdentityProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -110,6 +110,9 @@ func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() {
 		return
 	}
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	var script loadScriptValue
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &script)...)
 	if resp.Diagnostics.HasError() || script.IsUnknown() || script.IsNull() {
@@ -194,7 +197,7 @@ func (r *loadScriptResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 func (r *loadScriptResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "app_id")
+	importTenantScopedID(ctx, r.client, req, resp, "app_id")
 	if resp.Diagnostics.HasError() {
 		return
 	}

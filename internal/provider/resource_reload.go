@@ -289,3 +289,10 @@ func (m *reloadResourceModel) fromAPI(rl *qlik.Reload) {
 		m.LogTail = types.StringValue("")
 	}
 }
+
+var _ resource.ResourceWithModifyPlan = (*reloadResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *reloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
+}

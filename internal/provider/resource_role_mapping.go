@@ -186,7 +186,13 @@ func spaceRolesUnknown(ctx context.Context, get func(context.Context, path.Path,
 // ModifyPlan validates role names against the tenant's catalogue (cached per tenant, one request per run) and
 // space roles against each space's type, when they change and the tenant and spaces already exist.
 func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
+	if req.Plan.Raw.IsNull() || r.client == nil {
+		return
+	}
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	if spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
 		return
 	}
 	var plan roleMappingModel
@@ -536,6 +542,9 @@ func (r *roleMappingResource) ImportState(ctx context.Context, req resource.Impo
 	if strings.TrimSpace(name) == "" {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("invalid import id %q: expected \"<group_name>\" for the provider's home tenant or \"<tenant_hostname>/<group_name>\" for another tenant", req.ID))
+		return
+	}
+	if checkImportHost(r.client, hostname, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if hostname != "" {

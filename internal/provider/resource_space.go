@@ -205,7 +205,7 @@ func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "space_id")
+	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
 // addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
@@ -228,4 +228,11 @@ func (m *spaceFields) fromAPI(s *qlik.Space) {
 	m.CreatedAt = types.StringValue(s.CreatedAt)
 	m.CreatedBy = types.StringValue(s.CreatedBy)
 	m.UpdatedAt = types.StringValue(s.UpdatedAt)
+}
+
+var _ resource.ResourceWithModifyPlan = (*spaceResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -136,6 +136,9 @@ func (r *spaceAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	var plan spaceAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() || plan.Roles.IsUnknown() || plan.SpaceID.IsUnknown() || plan.TenantHostname.IsUnknown() {
@@ -273,6 +276,9 @@ func (r *spaceAssignmentResource) ImportState(ctx context.Context, req resource.
 	hostname, ids, err := parseImportID(req.ID, "space_id", "assignment_id")
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if checkImportHost(r.client, hostname, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if hostname != "" {

@@ -79,9 +79,10 @@ func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataReques
 func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	updates := " Updates in place."
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A Qlik Cloud tenant, created on the regional register host (`registration_url`) " +
-			"with a license key. Needs OAuth client credentials of a region-level OAuth client in the provider " +
-			"block; an API key cannot create tenants.\n\n" +
+		MarkdownDescription: "A Qlik Cloud tenant, created on the register host of its region with a license key. " +
+			"`datacenter` picks the region, and with it the register host and the region-level OAuth client of the " +
+			"provider block (`registration_url` and `client_id`/`client_secret` for the home region, `regions` for " +
+			"the others); a region without a client fails at plan. An API key cannot create tenants.\n\n" +
 			"The tenant's `hostname` feeds the `tenant_hostname` of the objects configured inside it, so one " +
 			"provider block creates a tenant per customer and fills each of them.\n\n" +
 			"Destroying a tenant **deactivates** it: Qlik purges it after `purge_after_days`, and it can be " +
@@ -112,8 +113,9 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			},
 			"datacenter": schema.StringAttribute{
 				MarkdownDescription: "Datacenter of the tenant: one of `" + joinCode(tenantDatacenters()) + "`. " +
-					"Defaults to the register host's choice. A change replaces the tenant (and so needs " +
-					"`deletion_protection = false`).",
+					"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the " +
+					"register host and OAuth client of the provider block. Defaults to the home region's register " +
+					"host's choice. A change replaces the tenant (and so needs `deletion_protection = false`).",
 				Optional: true,
 				Computed: true,
 				PlanModifiers: []planmodifier.String{
@@ -213,14 +215,24 @@ func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// registration returns the register host view, or reports why there is none.
-func (r *tenantResource) registration(diags *diag.Diagnostics) *qlik.Client {
+// registration returns the view of the register host of datacenter's region ("" = the home region), or reports
+// why there is none against the datacenter attribute.
+func (r *tenantResource) registration(datacenter string, diags *diag.Diagnostics) *qlik.Client {
 	if r.client == nil {
 		diags.AddError("Provider not configured", "The provider was not configured before use. This is a bug in the provider; please report it.")
 		return nil
 	}
-	reg, err := r.client.Registration()
+	region := qlik.DatacenterRegion(datacenter)
+	reg, err := r.client.RegistrationFor(region)
 	if err != nil {
+		var rce *qlik.RegionCredentialsError
+		if errors.As(err, &rce) {
+			diags.AddAttributeError(path.Root("datacenter"), "No OAuth client for region "+rce.Region,
+				fmt.Sprintf("Datacenter %s is in region %s. %s.\n\nTenants are created, deactivated and reactivated on "+
+					"the register host of their region, with that region's region-level OAuth client; nothing was sent.",
+					datacenter, rce.Region, err))
+			return nil
+		}
 		diags.AddError("qlik_tenant needs the register host and an OAuth client",
 			err.Error()+"\n\nTenants are created, deactivated and reactivated on the regional register host "+
 				"(registration_url or QLIK_REGISTRATION_URL, e.g. https://register.eu.qlikcloud.com) with the "+
@@ -228,6 +240,33 @@ func (r *tenantResource) registration(diags *diag.Diagnostics) *qlik.Client {
 		return nil
 	}
 	return reg
+}
+
+// registrationOf returns the register host view of an existing tenant: its datacenter's region, else its
+// recorded region, else (an import, before the first read) the register host of every configured region in turn
+// until one knows the tenant.
+func (r *tenantResource) registrationOf(ctx context.Context, m tenantResourceModel, diags *diag.Diagnostics) *qlik.Client {
+	dc := m.Datacenter.ValueString()
+	if dc == "" && m.Region.ValueString() != "" {
+		for d, region := range qlik.TenantDatacenters {
+			if region == m.Region.ValueString() {
+				dc = d
+			}
+		}
+	}
+	if dc != "" || r.client == nil {
+		return r.registration(dc, diags)
+	}
+	views := r.client.RegistrationViews()
+	if len(views) <= 1 {
+		return r.registration("", diags)
+	}
+	for _, v := range views {
+		if _, err := v.GetTenant(ctx, m.ID.ValueString()); err == nil {
+			return v
+		}
+	}
+	return views[0]
 }
 
 // ModifyPlan keeps status active, so that a tenant deactivated outside Terraform plans an update, and checks
@@ -238,7 +277,16 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), qlik.TenantStatusActive)...)
 	if r.client != nil {
-		r.registration(&resp.Diagnostics)
+		// The datacenter picks the register host and the region's client; check them now, not halfway through
+		// an apply. A datacenter unknown until apply is checked by Create before anything is sent.
+		var dc types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("datacenter"), &dc)...)
+		if dc.IsNull() && !req.State.Raw.IsNull() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("datacenter"), &dc)...)
+		}
+		if !dc.IsUnknown() {
+			r.registration(dc.ValueString(), &resp.Diagnostics)
+		}
 	}
 	if req.State.Raw.IsNull() {
 		return
@@ -261,7 +309,7 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var licenseKey types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("license_key_wo"), &licenseKey)...)
-	reg := r.registration(&resp.Diagnostics)
+	reg := r.registration(plan.Datacenter.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -303,7 +351,10 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state tenantResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -325,7 +376,10 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 	var plan, state tenantResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	reg := r.registration(&resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -370,7 +424,7 @@ func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest,
 				"(or remove it from the configuration).", id, hostname))
 		return
 	}
-	reg := r.registration(&resp.Diagnostics)
+	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -27,8 +27,8 @@ provider "qlik" {
   client_id        = %[2]q
   client_secret    = %[3]q
   registration_url = %[4]q
-}
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
+%[5]s}
+`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL(), e.trustedHostsHCL())
 }
 
 // testAccTenantConfig renders a qlik_tenant with the given extra attribute lines.
@@ -61,7 +61,8 @@ func tenantSkipBelow() []tfversion.TerraformVersionCheck {
 
 func TestAccTenant_basic(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	// A one-region estate in us: the provider block of before regions (no region, no regions) keeps working.
+	e := newTestEnv(t, qliksim.Options{Datacenter: "us-east-1"})
 	key := e.sim.LicenseKey()
 	var id string
 
@@ -198,9 +199,11 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 	})
 }
 
+// A new datacenter in another region replaces the tenant there: the old one is deactivated on the register host
+// of its region, the new one created on the other region's register host.
 func TestAccTenant_datacenterReplaces(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e := newTestEnv(t, qliksim.Options{Regions: []string{"eu", "de"}})
 	key := e.sim.LicenseKey()
 	var first, second string
 
@@ -209,11 +212,11 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 		TerraformVersionChecks:   tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccTenantConfig(e.tenantProvider(), key, `datacenter = "eu-west-1"`, `deletion_protection = false`),
+				Config: testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-west-1"`, `deletion_protection = false`),
 				Check:  captureID("qlik_tenant.test", &first),
 			},
 			{
-				Config: testAccTenantConfig(e.tenantProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
+				Config: testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionDestroyBeforeCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -226,6 +229,9 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 					func(*terraform.State) error {
 						if first == second || e.tenantStatus(first) != "disabled" || e.tenantStatus(second) != "active" {
 							return fmt.Errorf("old tenant %s is %q, new tenant %s is %q", first, e.tenantStatus(first), second, e.tenantStatus(second))
+						}
+						if rec, _ := e.sim.TenantByID(second); rec.Region != "de" {
+							return fmt.Errorf("new tenant in region %q, want de", rec.Region)
 						}
 						return nil
 					},

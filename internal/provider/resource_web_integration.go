@@ -192,7 +192,7 @@ func (r *webIntegrationResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *webIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, req, resp, "web_integration_id")
+	importTenantScopedID(ctx, r.client, req, resp, "web_integration_id")
 }
 
 // addWebIntegrationWriteError points a name conflict at name and an origin Qlik refused at valid_origins.
@@ -232,4 +232,11 @@ func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []str
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	sort.Strings(out)
 	return out
+}
+
+var _ resource.ResourceWithModifyPlan = (*webIntegrationResource)(nil)
+
+// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
+func (r *webIntegrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

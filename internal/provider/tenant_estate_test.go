@@ -14,7 +14,7 @@ import (
 // the state, and the provider mints one token per tenant host, not one per resource.
 func TestAccTenant_forEachEstate(t *testing.T) {
 	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e := newTestEnv(t, qliksim.Options{Regions: []string{"eu", "us", "jp"}})
 	dir := e.exampleDir(t, filepath.Join("testdata", "TestAccTenant_forEachEstate"))
 	tf := newTFCLI(t, dir)
 	key := e.sim.LicenseKey()
@@ -44,10 +44,13 @@ func TestAccTenant_forEachEstate(t *testing.T) {
 	if n := len(e.sim.Spaces(e.sim.Home().Hostname)); n != 0 {
 		t.Errorf("the home tenant holds %d spaces, want none", n)
 	}
-	regHost := strings.TrimPrefix(e.sim.RegistrationURL(), "http://")
-	if n := e.sim.AuditCount("POST", "/oauth/token", regHost); n != 1 {
-		t.Errorf("%d tokens minted on the register host for 3 tenants, want 1", n)
+	for _, r := range e.sim.Regions() {
+		regHost := strings.TrimPrefix(r.RegistrationURL, "http://")
+		if n := e.sim.AuditCount("POST", "/oauth/token", regHost); n != 1 {
+			t.Errorf("%d tokens minted on the register host of %s for its tenant, want 1", n, r.Code)
+		}
 	}
+	checkRegionAudit(t, e.sim)
 
 	state, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
 	if err != nil {

@@ -114,7 +114,7 @@ func twoTenants(t testing.TB) (*qliksim.Server, *qlik.Client, *qlik.Client, *qli
 	}
 	creds := sim.Credentials()
 	c, err := qlik.New(qlik.Config{
-		TenantURL: sim.Home().URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
+		TenantURL: sim.Home().URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: sim.TrustedHosts(),
 		RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond,
 		RateLimits: qlik.RateLimits{Disabled: true}, VisibilityGrace: time.Second,
 	})

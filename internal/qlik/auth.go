@@ -157,15 +157,22 @@ type tokenResponseBody struct {
 // mintToken calls POST https://<host>/oauth/token with the client
 // credentials grant. No scope is sent: Qlik grants every scope on the
 // client's allow list, as Qlik's own platform-operations examples rely on.
+//
+// The credentials are those of the host's region (credentialsFor): a host
+// whose region is unknown, or a region without a client, gets no request.
 func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) {
+	creds, region, err := c.credentialsFor(ep)
+	if err != nil {
+		return mintedToken{}, err
+	}
 	view := &Client{core: c, ep: ep}
 	var out tokenResponseBody
-	_, err := view.do(ctx, &request{
+	_, err = view.do(ctx, &request{
 		method: http.MethodPost,
 		path:   "/oauth/token",
 		body: tokenRequestBody{
-			ClientID:     c.cfg.ClientID,
-			ClientSecret: c.cfg.ClientSecret,
+			ClientID:     creds.clientID,
+			ClientSecret: creds.clientSecret,
 			GrantType:    "client_credentials",
 		},
 		out:          &out,
@@ -176,8 +183,8 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
-			return mintedToken{}, fmt.Errorf("qlik: the OAuth client credentials (client_id %q) were rejected by %s; check client_id and client_secret and that the client may access this tenant: %w",
-				c.cfg.ClientID, ep.host, err)
+			return mintedToken{}, fmt.Errorf("qlik: the OAuth client credentials (client_id %q%s) were rejected by %s; check client_id and client_secret and that the client may access this tenant (a region-level client reaches only its own region's tenants): %w",
+				creds.clientID, regionNote(region), ep.host, err)
 		}
 		return mintedToken{}, fmt.Errorf("qlik: requesting an OAuth access token from %s: %w", ep.host, err)
 	}
@@ -200,4 +207,12 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 		"expires_in_seconds": int64(lifetime / time.Second),
 	})
 	return mintedToken{token: out.AccessToken, lifetime: lifetime}, nil
+}
+
+// regionNote names the region of a client in an error message, when known.
+func regionNote(region string) string {
+	if region == "" {
+		return ""
+	}
+	return ", region " + region
 }

@@ -18,9 +18,11 @@ package qlik
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,9 +70,29 @@ type Config struct {
 	ClientID     string
 	ClientSecret string
 
-	// RegistrationURL is the optional regional register host, e.g.
+	// RegistrationURL is the register host of the home region, e.g.
 	// https://register.eu.qlikcloud.com, used to create and deactivate tenants.
+	// It defaults to https://register.<region>.qlikcloud.com when the home
+	// region is known.
 	RegistrationURL string
+
+	// HomeRegion is the region code of the home tenant, e.g. "eu". When empty
+	// it is read from TenantURL's hostname (<name>.<region>.qlikcloud.com).
+	// ClientID, ClientSecret and RegistrationURL belong to this region.
+	HomeRegion string
+
+	// Regions holds the region-level OAuth clients of other regions (or of
+	// every region, the home one included, when ClientID is empty), keyed by
+	// region code. A region-level client reaches only its own region's tenants
+	// and register host.
+	Regions map[string]RegionCredentials
+
+	// TrustedHosts maps hosts that do not follow Qlik Cloud's hostname scheme
+	// (tenant aliases, simulator hosts on loopback) to their region. Keys are
+	// host[:port], host:* (any port) or *.domain. Credentials go only to the
+	// home tenant, the register hosts, Qlik Cloud hostnames of configured
+	// regions and these hosts.
+	TrustedHosts map[string]string
 
 	// UserAgent is the full User-Agent header. The provider builds it from its
 	// own and Terraform's versions.
@@ -113,6 +135,8 @@ type Config struct {
 type Client struct {
 	core *core
 	ep   endpoint
+	// register is set on the view of a region's register host.
+	register *string
 }
 
 // endpoint is the scheme and normalised host[:port] a view talks to.
@@ -136,6 +160,7 @@ type core struct {
 	created      *recentCreates
 	now          func() time.Time
 	roles        roleCatalogues
+	regions      *regionState
 }
 
 // New validates cfg and returns a client bound to the home tenant.
@@ -153,7 +178,7 @@ func New(cfg Config) (*Client, error) {
 	switch {
 	case hasKey && hasOAuth:
 		return nil, errors.New("qlik: configure either an API key or OAuth client credentials (client_id and client_secret), not both")
-	case !hasKey && !hasOAuth:
+	case !hasKey && !hasOAuth && len(cfg.Regions) == 0:
 		return nil, errors.New("qlik: no credentials: configure an API key or OAuth client credentials (client_id and client_secret)")
 	case hasOAuth && (cfg.ClientID == "" || cfg.ClientSecret == ""):
 		return nil, errors.New("qlik: OAuth client credentials need both client_id and client_secret")
@@ -215,10 +240,17 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	regions, err := newRegionState(cfg, home)
+	if err != nil {
+		return nil, err
+	}
 
 	red := newRedactor()
 	red.add(cfg.APIKey)
 	red.add(cfg.ClientSecret)
+	for _, rc := range cfg.Regions {
+		red.add(rc.ClientSecret)
+	}
 
 	c := &core{
 		cfg:          cfg,
@@ -230,6 +262,7 @@ func New(cfg Config) (*Client, error) {
 		log:          logSink{l: cfg.Logger, r: red},
 		created:      &recentCreates{grace: cfg.VisibilityGrace},
 		now:          time.Now,
+		regions:      regions,
 	}
 	c.httpClient = c.newHTTPClient()
 	return &Client{core: c, ep: home}, nil
@@ -264,11 +297,13 @@ func (c *core) newHTTPClient() *http.Client {
 // ForTenant returns a view of the client bound to https://<hostname> (http://
 // for loopback hosts). An empty hostname or the home host returns the home
 // view. With API-key authentication any other host fails with
-// ErrAPIKeyOtherTenant. The view shares transport, token cache and rate
-// limiters with c.
+// ErrAPIKeyOtherTenant. A host whose region is unknown (see Config.TrustedHosts)
+// fails with ErrUntrustedHost, and a host of a region without an OAuth client
+// with *RegionCredentialsError, both before any request. The view shares
+// transport, token cache and rate limiters with c.
 func (c *Client) ForTenant(hostname string) (*Client, error) {
 	homeView := c
-	if c.ep != c.core.home {
+	if c.ep != c.core.home || c.register != nil {
 		homeView = &Client{core: c.core, ep: c.core.home}
 	}
 	if strings.TrimSpace(hostname) == "" {
@@ -284,11 +319,10 @@ func (c *Client) ForTenant(hostname string) (*Client, error) {
 	if c.core.cfg.APIKey != "" {
 		return nil, fmt.Errorf("%w (home tenant %s, requested %s)", ErrAPIKeyOtherTenant, c.core.home.host, host)
 	}
-	if c.ep.host == normalizeHost(c.ep.scheme, host) && c.ep.scheme != "" {
-		return c, nil
-	}
-	if r := c.core.registration; r != nil && sameHost(*r, host) {
-		return &Client{core: c.core, ep: *r}, nil
+	for region, rc := range c.core.regions.creds {
+		if r := rc.registration; r != nil && sameHost(*r, host) {
+			return &Client{core: c.core, ep: *r, register: &region}, nil
+		}
 	}
 	scheme := "https"
 	if isLoopbackHost(host) && (c.core.home.scheme != "https" || !isLoopbackHost(c.core.home.host)) {
@@ -296,22 +330,86 @@ func (c *Client) ForTenant(hostname string) (*Client, error) {
 		// tenant itself is a loopback https server (a TLS test server), keep https.
 		scheme = "http"
 	}
-	return &Client{core: c.core, ep: endpoint{scheme: scheme, host: normalizeHost(scheme, host)}}, nil
+	ep := endpoint{scheme: scheme, host: normalizeHost(scheme, host)}
+	if _, _, err := c.core.credentialsFor(ep); err != nil {
+		return nil, err
+	}
+	if c.ep == ep && c.register == nil {
+		return c, nil
+	}
+	return &Client{core: c.core, ep: ep}, nil
 }
 
-// Registration returns a view bound to the configured RegistrationURL, the
-// regional register host used to create and deactivate tenants. It needs
-// OAuth client credentials.
-func (c *Client) Registration() (*Client, error) {
-	r := c.core.registration
-	if r == nil {
-		return nil, errors.New("qlik: no registration URL configured; set registration_url (e.g. https://register.eu.qlikcloud.com)")
-	}
+// Registration returns a view bound to the register host of the home region,
+// used to create, deactivate and reactivate tenants. It needs OAuth client
+// credentials.
+func (c *Client) Registration() (*Client, error) { return c.RegistrationFor("") }
+
+// RegistrationFor returns a view bound to the register host of region (""
+// selects the home region): the configured registration URL of the region or
+// https://register.<region>.qlikcloud.com. A region without an OAuth client
+// fails with *RegionCredentialsError, except in a configuration with a single
+// client and no known home region, whose register host serves every request
+// as before regions were configurable.
+func (c *Client) RegistrationFor(region string) (*Client, error) {
+	rs := c.core.regions
 	if c.core.cfg.APIKey != "" {
+		r := c.core.registration
+		if r == nil {
+			return nil, errors.New("qlik: no registration URL configured; set registration_url (e.g. https://register.eu.qlikcloud.com)")
+		}
 		return nil, fmt.Errorf("%w (requested the register host %s)", ErrAPIKeyOtherTenant, r.host)
 	}
-	return &Client{core: c.core, ep: *r}, nil
+	if region == "" {
+		region = rs.home
+	}
+	rc, ok := rs.creds[region]
+	if !ok {
+		if !rs.legacy() {
+			return nil, &RegionCredentialsError{Region: region, Why: "its register host creates, deactivates and reactivates the region's tenants"}
+		}
+		region, rc = rs.home, rs.creds[rs.home]
+	}
+	if rc.registration == nil {
+		return nil, errors.New("qlik: no registration URL configured; set registration_url (e.g. https://register.eu.qlikcloud.com)")
+	}
+	return &Client{core: c.core, ep: *rc.registration, register: &region}, nil
 }
+
+// RegistrationViews returns a view of every configured register host, the
+// home region's first, for a lookup of a tenant whose region is not known.
+func (c *Client) RegistrationViews() []*Client {
+	if c.core.cfg.APIKey != "" {
+		return nil
+	}
+	rs := c.core.regions
+	var out []*Client
+	if home, err := c.RegistrationFor(""); err == nil {
+		out = append(out, home)
+	}
+	for _, region := range slices.Sorted(maps.Keys(rs.creds)) {
+		if region == rs.home || rs.creds[region].registration == nil {
+			continue
+		}
+		r := region
+		out = append(out, &Client{core: c.core, ep: *rs.creds[region].registration, register: &r})
+	}
+	return out
+}
+
+// Region returns the region code of the view's host: the home region, the
+// region of a register host, or the region its hostname or trusted_hosts
+// says. It is "" when unknown.
+func (c *Client) Region() string {
+	if c.register != nil {
+		return *c.register
+	}
+	region, _ := c.core.hostRegion(c.ep)
+	return region
+}
+
+// HomeRegion returns the home tenant's region code, "" when unknown.
+func (c *Client) HomeRegion() string { return c.core.regions.home }
 
 // Hostname returns the host[:port] this view talks to.
 func (c *Client) Hostname() string { return c.ep.host }

@@ -122,8 +122,15 @@ func TestForTenant(t *testing.T) {
 	if home, _ := v.ForTenant(""); home.Hostname() != "acme.eu.qlikcloud.com" {
 		t.Errorf("view.ForTenant(\"\") = %s, want the home tenant", home.Hostname())
 	}
-	loop, err := oauth.ForTenant("127.0.0.1:8123")
-	if err != nil || loop.ep.baseURL() != "http://127.0.0.1:8123" {
+	if _, err := oauth.ForTenant("127.0.0.1:8123"); !errors.Is(err, ErrUntrustedHost) {
+		t.Errorf("untrusted loopback view: %v, want ErrUntrustedHost", err)
+	}
+	trusting := newClient(t, Config{
+		TenantURL: "https://acme.eu.qlikcloud.com", ClientID: "id", ClientSecret: "secret",
+		TrustedHosts: map[string]string{"127.0.0.1:8123": "eu"},
+	})
+	loop, err := trusting.ForTenant("127.0.0.1:8123")
+	if err != nil || loop.ep.baseURL() != "http://127.0.0.1:8123" || loop.Region() != "eu" {
 		t.Errorf("loopback view = %+v, %v", loop, err)
 	}
 	reg, err := oauth.Registration()

@@ -171,3 +171,24 @@ func TestBodyForLog_MasksSecretFields(t *testing.T) {
 		t.Errorf("a non-JSON body changed: %q", got)
 	}
 }
+
+// The secrets of the other regions' clients are masked like the home region's, wherever they appear.
+func TestLogging_MasksRegionSecrets(t *testing.T) {
+	ten := newOAuthTenant(t, "home")
+	ten.apiHandler = echoHandler()
+	log := &captureLogger{}
+	cfg := oauthConfig(newServer(t, ten).URL)
+	cfg.HomeRegion = "eu"
+	const usSecret = "us-region-client-secret-5f1c"
+	cfg.Regions = map[string]RegionCredentials{"us": {ClientID: "us-id", ClientSecret: usSecret}}
+	cfg.Logger = log
+	c := newClient(t, cfg)
+	if _, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "n", Type: "shared", Description: "x " + usSecret}); err != nil {
+		t.Fatal(err)
+	}
+	entries := log.all()
+	if len(entries) == 0 {
+		t.Fatal("nothing logged; the check proves nothing")
+	}
+	assertNoSecrets(t, entries, usSecret)
+}

@@ -123,6 +123,8 @@ func oauthConfig(url string) Config {
 	cfg.APIKey = ""
 	cfg.ClientID = testClientID
 	cfg.ClientSecret = testClientSecret
+	// The test servers are loopback hosts on random ports, trusted like qliksim's.
+	cfg.TrustedHosts = map[string]string{"127.0.0.1": "eu"}
 	return cfg
 }
 

@@ -19,6 +19,7 @@ func simClient(t *testing.T, sim *qliksim.Server, oauth bool) *qlik.Client {
 	cfg := qlik.Config{
 		TenantURL:       sim.Home().URL,
 		RegistrationURL: sim.RegistrationURL(),
+		TrustedHosts:    sim.TrustedHosts(),
 		UserAgent:       "qlik-sim-test",
 		RetryWaitMin:    40 * time.Millisecond,
 		RetryWaitMax:    400 * time.Millisecond,
@@ -244,11 +245,11 @@ func TestSim_TenantLifecycle(t *testing.T) {
 			t.Errorf("license %q: %v, want %s", key, err, code)
 		}
 	}
-	tn, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: sim.LicenseKey(), Datacenter: "eu-west-2"})
+	tn, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: sim.LicenseKey(), Datacenter: "eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tn.Status != qlik.TenantStatusActive || tn.Region != "uk" || tn.Hostname() == "" {
+	if tn.Status != qlik.TenantStatusActive || tn.Region != "eu" || tn.Hostname() == "" {
 		t.Fatalf("created %+v", tn)
 	}
 	inside, err := c.ForTenant(tn.Hostname())
@@ -293,5 +294,65 @@ func TestSim_TenantLifecycle(t *testing.T) {
 	}
 	if _, err := reg.GetTenant(ctx, tn.ID); !qlik.IsNotFound(err) {
 		t.Errorf("purged tenant = %v, want 404", err)
+	}
+}
+
+// One client for three regions: each tenant is created on its region's register host and reached with its
+// region's client only; a region without a client and an untrusted host get no request at all.
+func TestSim_RegionsRouteByTenant(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{Regions: []string{"eu", "us", "de"}})
+	regions := map[string]qlik.RegionCredentials{}
+	for _, r := range sim.Regions()[1:] {
+		regions[r.Code] = qlik.RegionCredentials{ClientID: r.ClientID, ClientSecret: r.ClientSecret, RegistrationURL: r.RegistrationURL}
+	}
+	creds := sim.Credentials()
+	c, err := qlik.New(qlik.Config{
+		TenantURL: sim.Home().URL, HomeRegion: "eu", ClientID: creds.ClientID, ClientSecret: creds.ClientSecret,
+		RegistrationURL: sim.RegistrationURL(), Regions: regions, TrustedHosts: sim.TrustedHosts(),
+		RetryWaitMin: 20 * time.Millisecond, RetryWaitMax: 200 * time.Millisecond, RateLimits: qlik.RateLimits{Disabled: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, dc := range []string{"eu-west-1", "us-east-1", "eu-central-1"} {
+		region := qlik.DatacenterRegion(dc)
+		reg, err := c.RegistrationFor(region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: sim.LicenseKey(), Datacenter: dc})
+		if err != nil {
+			t.Fatalf("%s: %v", dc, err)
+		}
+		inside, err := c.ForTenant(tn.Hostname())
+		if err != nil || inside.Region() != region {
+			t.Fatalf("ForTenant(%s) = %v, %v", tn.Hostname(), inside, err)
+		}
+		if tn.Region != region {
+			t.Errorf("tenant of datacenter %s in region %q", dc, tn.Region)
+		}
+		if _, err := inside.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
+			t.Fatalf("%s: %v", dc, err)
+		}
+	}
+	var rce *qlik.RegionCredentialsError
+	if _, err := c.RegistrationFor("jp"); !errors.As(err, &rce) {
+		t.Errorf("RegistrationFor(jp) = %v", err)
+	}
+	before := len(sim.Audit())
+	if _, err := c.ForTenant("evil.example.com"); !errors.Is(err, qlik.ErrUntrustedHost) {
+		t.Errorf("ForTenant(evil) = %v", err)
+	}
+	if len(sim.Audit()) != before {
+		t.Error("a refused host caused requests")
+	}
+	for _, a := range sim.Audit() {
+		if a.ClientID != "" && a.ClientRegion != a.Region {
+			t.Errorf("%s %s on %s (region %s) with the client of region %s", a.Method, a.Route, a.Host, a.Region, a.ClientRegion)
+		}
+		if a.Status >= 400 {
+			t.Errorf("refused: %+v", a)
+		}
 	}
 }

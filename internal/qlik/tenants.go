@@ -102,8 +102,8 @@ type TenantDeactivation struct {
 
 func tenantPath(id string) string { return tenantsPath + "/" + url.PathEscape(id) }
 
-// CreateTenant calls POST /api/v1/tenants. Call it on the Registration view
-// with a regional OAuth client.
+// CreateTenant calls POST /api/v1/tenants. Call it on the register host view
+// of the tenant's region (RegistrationFor) with that region's OAuth client.
 //
 // A tenant has no natural key (Qlik names it), so a create whose outcome is
 // unknown (5xx, broken connection) cannot be resolved by a lookup and is not

@@ -57,7 +57,11 @@ func newAccessState(tenantID string) *accessState {
 func (s *Server) initAccess(t *tenantState) {
 	t.access = newAccessState(t.id)
 	now := time.Now()
-	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + s.creds.ClientID, Name: "OAuth client " + s.creds.ClientID, Status: "active"}}
+	client := s.creds.ClientID
+	if r := s.region(t.info.region); r != nil {
+		client = r.client.ClientID
+	}
+	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + client, Name: "OAuth client " + client, Status: "active"}}
 	if r := t.access.roleBy(func(r Role) bool { return r.Name == "TenantAdmin" }); r != nil {
 		bot.roles = []assignedRole{{ID: r.ID, Name: r.Name, Type: r.Type, Level: r.Level}}
 	}

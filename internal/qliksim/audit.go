@@ -24,6 +24,12 @@ type AuditEntry struct {
 	// Identity is the caller's user id, or the client id on the register host and for /oauth requests with valid
 	// client credentials; empty when the caller was not authenticated.
 	Identity string
+	// Region is the region of the host that served the request.
+	Region string
+	// ClientID is the OAuth client behind the request (its credentials on /oauth/token, or the token it
+	// presented), and ClientRegion that client's region; both empty for API keys, sessions and anonymous calls.
+	ClientID     string
+	ClientRegion string
 }
 
 type auditLog struct {

@@ -130,18 +130,12 @@ func (s *Server) authenticate(h *host, r *http.Request) *caller {
 	return nil
 }
 
-// clientCaller is who the OAuth client acts as on h: its bot user in a tenant, itself on the register host.
+// clientCaller is who the OAuth client of h's region acts as on h: its bot user in a tenant, itself on the register
+// host.
 func (s *Server) clientCaller(h *host) caller {
-	c := caller{clientID: s.creds.ClientID}
+	c := caller{clientID: h.region.client.ClientID}
 	if h.tenant != nil {
 		c.userID = h.tenant.botUserID
 	}
 	return c
-}
-
-func (s *Server) validClient(id, secret string) bool {
-	// Compare both in constant time so a timing probe cannot learn which half was wrong.
-	idOK := subtle.ConstantTimeCompare([]byte(id), []byte(s.creds.ClientID))
-	secretOK := subtle.ConstantTimeCompare([]byte(secret), []byte(s.creds.ClientSecret))
-	return idOK&secretOK == 1
 }

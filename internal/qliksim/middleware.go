@@ -85,7 +85,11 @@ func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) {
 		Route:    route,
 		Path:     r.URL.Path,
 		Host:     h.hostname,
+		Region:   h.region.code,
 		Identity: who.id(),
+	}
+	if who != nil && who.clientID != "" {
+		entry.ClientID, entry.ClientRegion = who.clientID, s.regionOfClient(who.clientID)
 	}
 	// The entry is written before the client can see any outcome (before the status line goes out, before a
 	// reset), so a test that reads the audit right after a call always finds the call there. The deferred call

@@ -132,7 +132,7 @@ func (s *Server) peekTokenCaller(r *http.Request) *caller {
 		return nil
 	}
 	id, secret, err := tokenClient(probe, fields)
-	if err != nil || !s.validClient(id, secret) {
+	if err != nil || s.clientRegion(id, secret) == nil {
 		return nil
 	}
 	// The client itself, not its bot user: token requests are counted and rate-limited per client.
@@ -168,8 +168,16 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "client_id and client_secret are required.")
 		return
 	}
-	if !s.validClient(id, secret) {
+	region := s.clientRegion(id, secret)
+	if region == nil {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "Client authentication failed.")
+		return
+	}
+	if region != h.region {
+		// A region-level client reaches only the tenants (and the register host) of its own region.
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
+			"The OAuth client belongs to region "+region.code+"; this host is in region "+h.region.code+
+				". A region-level OAuth client reaches only the tenants of its own region.")
 		return
 	}
 	// Qlik grants the client's whole allow-list when no scope is asked for, and only allow-listed scopes otherwise.

@@ -10,7 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -23,16 +25,22 @@ const DefaultTokenTTL = 6 * time.Hour
 // Options configures a simulator. The zero value is a quiet, fault-free simulator on random loopback ports.
 type Options struct {
 	// ListenHost is the IP address every host listens on; default 127.0.0.1. When it is an unspecified address
-	// (0.0.0.0 or ::) hostnames and URLs still advertise 127.0.0.1.
+	// (0.0.0.0 or ::) hostnames and URLs still advertise 127.0.0.1. With several Regions, the hosts of the n-th
+	// region listen on 127.0.0.n instead (127.0.0.1, 127.0.0.2, ...), so that a host's address tells its region
+	// (trusted_hosts "127.0.0.2:*" = "us"); ListenHost must then be empty or 127.0.0.1.
 	ListenHost string
-	// HomePort and RegisterPort pin the ports of the home tenant and the register host; 0 picks a free port.
+	// HomePort and RegisterPort pin the ports of the home tenant and the home region's register host; 0 picks a
+	// free port.
 	HomePort     int
 	RegisterPort int
 	// HomeTenantName is the display name of the home tenant; default "home".
 	HomeTenantName string
-	// Datacenter is where the home tenant lives and where POST /api/v1/tenants puts a tenant whose request names
-	// no datacenter; one of the datacenters of tenants.json, default "eu-west-1".
+	// Datacenter is where the home tenant lives; one of the datacenters of tenants.json. Default: the datacenter
+	// of the first of Regions, or "eu-west-1".
 	Datacenter string
+	// Regions are the region codes simulated (e.g. "eu", "us", "de"), each with its own register host and
+	// region-level OAuth client. Default: the region of Datacenter. The home tenant's region is always included.
+	Regions []string
 	// LicenseQuota is how many live tenants the license key of LicenseKey may create; 0 selects 1000. Other keys
 	// come from NewLicenseKey.
 	LicenseQuota int
@@ -79,8 +87,8 @@ type Options struct {
 type Credentials struct {
 	// APIKey is accepted as a bearer token on the home tenant only; its user is a tenant admin.
 	APIKey string
-	// ClientID and ClientSecret identify an OAuth machine-to-machine client that, like a Qlik regional client,
-	// can mint tokens on the register host and on every tenant host.
+	// ClientID and ClientSecret identify the home region's OAuth machine-to-machine client that, like a Qlik
+	// region-level client, can mint tokens on its region's register host and on every tenant host of its region.
 	ClientID     string
 	ClientSecret string
 }
@@ -97,6 +105,9 @@ type Tenant struct {
 	BotUserID string
 	// Status is the tenant's status: active, or disabled after deactivation.
 	Status string
+	// Region and Datacenter are where the tenant lives, e.g. "us" and "us-east-1".
+	Region     string
+	Datacenter string
 }
 
 // Server is a running simulator: a register host and one or more tenants, each on its own loopback listener.
@@ -111,9 +122,11 @@ type Server struct {
 	audit     auditLog
 	errorLog  *log.Logger
 
+	regions []*simRegion // the home region first
+
 	mu       sync.RWMutex
 	closed   bool
-	register *host
+	register *host // the home region's register host
 	home     *tenantState
 	hosts    map[string]*host // by hostname
 	tenants  []*tenantState   // creation order
@@ -143,6 +156,7 @@ type host struct {
 	srv      *http.Server
 	ln       net.Listener
 	tokens   *tokenStore // tokens minted here are accepted only here
+	region   *simRegion  // the region the host belongs to
 }
 
 // tenantState is a tenant's live state; Tenant is its exported snapshot.
@@ -184,6 +198,8 @@ func (t *tenantState) snapshot() *Tenant {
 		AdminUserID: t.adminUserID,
 		BotUserID:   t.botUserID,
 		Status:      t.info.status,
+		Region:      t.info.region,
+		Datacenter:  t.info.datacenter,
 	}
 }
 
@@ -207,9 +223,11 @@ func Start(opts Options) (*Server, error) {
 	if opts.TokenTTL == 0 {
 		opts.TokenTTL = DefaultTokenTTL
 	}
-	if opts.Datacenter == "" {
-		opts.Datacenter = defaultDatacenter
+	codes, dc, err := opts.regionsOf()
+	if err != nil {
+		return nil, err
 	}
+	opts.Datacenter, opts.Regions = dc, codes
 	if opts.LicenseQuota == 0 {
 		opts.LicenseQuota = defaultLicenseQuota
 	}
@@ -238,17 +256,36 @@ func Start(opts Options) (*Server, error) {
 		s.errorLog = log.New(io.Discard, "", 0)
 	}
 
-	reg, err := s.newHost(opts.RegisterPort, nil)
-	if err != nil {
-		return nil, fmt.Errorf("start register host: %w", err)
+	for i, code := range codes {
+		r := &simRegion{code: code, datacenter: RegionDatacenter(code), client: Credentials{ClientID: s.creds.ClientID, ClientSecret: s.creds.ClientSecret}}
+		if i > 0 {
+			r.client = Credentials{ClientID: randomHex(16), ClientSecret: randomHex(32)}
+		}
+		port := 0
+		if i == 0 {
+			port = opts.RegisterPort
+		}
+		r.ip = opts.ListenHost
+		if len(codes) > 1 {
+			r.ip = "127.0.0." + strconv.Itoa(i+1)
+		}
+		reg, err := s.newHost(r.ip, port, nil)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("start register host of region %s: %w", code, err)
+		}
+		reg.region = r
+		r.register = reg
+		s.regions = append(s.regions, r)
+		s.registerOAuthRoutes(reg)
+		s.registerTenantsRoutes(reg)
+		if err := s.serveHost(reg); err != nil {
+			_ = reg.ln.Close()
+			s.Close()
+			return nil, err
+		}
 	}
-	s.registerOAuthRoutes(reg)
-	s.registerTenantsRoutes(reg)
-	if err := s.serveHost(reg); err != nil {
-		_ = reg.ln.Close()
-		return nil, err
-	}
-	s.register = reg
+	s.register = s.regions[0].register
 
 	home, err := s.addTenant(tenantSpec{name: opts.HomeTenantName, port: opts.HomePort, home: true})
 	if err != nil {
@@ -293,10 +330,8 @@ func (o Options) validate() error {
 			return fmt.Errorf("qliksim: limit for tier %s is negative", tier)
 		}
 	}
-	if o.Datacenter != "" {
-		if _, ok := datacenterRegions[o.Datacenter]; !ok {
-			return fmt.Errorf("qliksim: Datacenter %q is not one of Qlik's datacenters", o.Datacenter)
-		}
+	if _, _, err := o.regionsOf(); err != nil {
+		return err
 	}
 	if o.LicenseQuota < 0 {
 		return errors.New("qliksim: LicenseQuota must not be negative")
@@ -308,10 +343,15 @@ func (o Options) validate() error {
 }
 
 // newHost opens a listener; the caller registers routes and then calls serveHost.
-func (s *Server) newHost(port int, t *tenantState) (*host, error) {
+func (s *Server) newHost(ip string, port int, t *tenantState) (*host, error) {
 	var lc net.ListenConfig
-	ln, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(s.opts.ListenHost, strconv.Itoa(port)))
+	ln, err := lc.Listen(context.Background(), "tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
 	if err != nil {
+		if ip != s.opts.ListenHost {
+			// macOS configures only 127.0.0.1 on lo0; the other loopback addresses need an alias.
+			return nil, fmt.Errorf("listen on %s (the address of a further region; on macOS add it with "+
+				"`sudo ifconfig lo0 alias %s up`): %w", ip, ip, err)
+		}
 		return nil, fmt.Errorf("listen: %w", err)
 	}
 	tcpAddr, ok := ln.Addr().(*net.TCPAddr)
@@ -319,7 +359,7 @@ func (s *Server) newHost(port int, t *tenantState) (*host, error) {
 		_ = ln.Close()
 		return nil, fmt.Errorf("listen: unexpected address type %T", ln.Addr())
 	}
-	advertise := s.opts.ListenHost
+	advertise := ip
 	if ip := net.ParseIP(advertise); ip.IsUnspecified() {
 		advertise = "127.0.0.1"
 	}
@@ -361,7 +401,8 @@ func (s *Server) serveHost(h *host) error {
 	return nil
 }
 
-// AddTenant starts another tenant on its own loopback port. The OAuth client can mint tokens on it at once.
+// AddTenant starts another tenant in the home region on its own loopback port. The home region's OAuth client
+// can mint tokens on it at once.
 func (s *Server) AddTenant(name string) (*Tenant, error) {
 	t, err := s.addTenant(tenantSpec{name: name})
 	if err != nil {
@@ -432,11 +473,16 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		t.apiKey = s.creds.APIKey
 	}
 	s.initAccess(t)
-	h, err := s.newHost(spec.port, t)
+	region := s.region(t.info.region)
+	if region == nil {
+		return nil, fmt.Errorf("qliksim: datacenter %s is in region %s, which is not simulated", dc, t.info.region)
+	}
+	h, err := s.newHost(region.ip, spec.port, t)
 	if err != nil {
 		return nil, err
 	}
 	t.host = h
+	h.region = region
 	s.registerOAuthRoutes(h)
 	s.registerTenantsRoutes(h)
 	s.registerSpacesRoutes(h)
@@ -528,21 +574,46 @@ func (s *Server) Tenants() []*Tenant {
 // https://register.<region>.qlikcloud.com.
 func (s *Server) RegistrationURL() string { return s.register.url }
 
-// Credentials returns the API key and the OAuth client.
+// Credentials returns the API key and the home region's OAuth client.
 func (s *Server) Credentials() Credentials { return s.creds }
 
-// Environment returns the settings a provider needs, as NAME=value lines in a fixed order: QLIK_TENANT_URL,
-// QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET, QLIK_REGISTRATION_URL, QLIK_LICENSE_KEY. Values never need
-// shell quoting.
+// Environment returns the settings a provider needs, as NAME=value lines in a fixed order. The first six are
+// those of a one-region run: QLIK_TENANT_URL, QLIK_API_KEY, QLIK_CLIENT_ID, QLIK_CLIENT_SECRET (the home region's
+// client), QLIK_REGISTRATION_URL (the home region's register host) and QLIK_LICENSE_KEY. Then QLIK_REGION (the
+// home region), QLIK_TRUSTED_HOSTS (TrustedHosts as address=region pairs, comma-separated) and, for every other
+// region R, QLIK_<R>_CLIENT_ID, QLIK_<R>_CLIENT_SECRET and QLIK_<R>_REGISTRATION_URL. Values never need shell
+// quoting.
 func (s *Server) Environment() []string {
-	return []string{
+	home := s.homeRegion()
+	env := []string{
 		"QLIK_TENANT_URL=" + s.home.host.url,
 		"QLIK_API_KEY=" + s.creds.APIKey,
-		"QLIK_CLIENT_ID=" + s.creds.ClientID,
-		"QLIK_CLIENT_SECRET=" + s.creds.ClientSecret,
-		"QLIK_REGISTRATION_URL=" + s.register.url,
+		"QLIK_CLIENT_ID=" + home.client.ClientID,
+		"QLIK_CLIENT_SECRET=" + home.client.ClientSecret,
+		"QLIK_REGISTRATION_URL=" + home.register.url,
 		"QLIK_LICENSE_KEY=" + s.license,
+		"QLIK_REGION=" + home.code,
 	}
+	trusted := s.TrustedHosts()
+	hosts := make([]string, 0, len(trusted))
+	for h := range trusted {
+		hosts = append(hosts, h)
+	}
+	slices.Sort(hosts)
+	pairs := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		pairs = append(pairs, h+"="+trusted[h])
+	}
+	env = append(env, "QLIK_TRUSTED_HOSTS="+strings.Join(pairs, ","))
+	for _, r := range s.regions[1:] {
+		up := strings.ToUpper(r.code)
+		env = append(env,
+			"QLIK_"+up+"_CLIENT_ID="+r.client.ClientID,
+			"QLIK_"+up+"_CLIENT_SECRET="+r.client.ClientSecret,
+			"QLIK_"+up+"_REGISTRATION_URL="+r.register.url,
+		)
+	}
+	return env
 }
 
 // SetLatency changes the per-request latency.

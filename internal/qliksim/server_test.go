@@ -70,6 +70,8 @@ func TestTopology(t *testing.T) {
 		"QLIK_CLIENT_SECRET=" + sim.Credentials().ClientSecret,
 		"QLIK_REGISTRATION_URL=" + reg,
 		"QLIK_LICENSE_KEY=" + sim.LicenseKey(),
+		"QLIK_REGION=eu",
+		"QLIK_TRUSTED_HOSTS=127.0.0.1=eu",
 	}
 	if strings.Join(env, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Environment() %q", env)
@@ -184,7 +186,7 @@ func TestAudit(t *testing.T) {
 	}
 	for i, w := range want {
 		g := got[i]
-		w.Host, w.Time = home.Hostname, g.Time
+		w.Host, w.Region, w.Time = home.Hostname, "eu", g.Time
 		if g != w || g.Time.IsZero() {
 			t.Errorf("audit[%d] = %+v, want %+v", i, g, w)
 		}

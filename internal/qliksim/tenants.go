@@ -185,7 +185,8 @@ func tenantNotFound(w http.ResponseWriter, id string) {
 	tenantError(w, http.StatusNotFound, codeTenantNotFound, "Not found", "No tenant with id "+id+".", "")
 }
 
-// lookup finds the tenant a request names: any live tenant on the register host, only itself on a tenant host.
+// lookup finds the tenant a request names: any live tenant of the register host's region on a register host
+// (another region's tenant is as unknown as a wrong id), only itself on a tenant host.
 func (api *tenantsAPI) lookup(id string) *tenantState {
 	if t := api.h.tenant; t != nil {
 		if t.id == id {
@@ -193,7 +194,11 @@ func (api *tenantsAPI) lookup(id string) *tenantState {
 		}
 		return nil
 	}
-	return api.s.tenantByID(id)
+	t := api.s.tenantByID(id)
+	if t == nil || t.host.region != api.h.region {
+		return nil
+	}
+	return t
 }
 
 func (s *Server) tenantByID(id string) *tenantState {
@@ -228,11 +233,21 @@ func (api *tenantsAPI) create(w http.ResponseWriter, r *http.Request) {
 			"licenseKey is required: the signed license key of the license the tenant is created under.", "/licenseKey")
 		return
 	}
-	dc := api.s.opts.Datacenter
+	// A register host creates tenants in its own region only; without a datacenter the tenant goes to the
+	// region's datacenter.
+	region := api.h.region
+	dc := region.datacenter
 	if req.Datacenter != nil {
-		if _, ok := datacenterRegions[*req.Datacenter]; !ok {
+		other, ok := datacenterRegions[*req.Datacenter]
+		if !ok {
 			tenantError(w, http.StatusBadRequest, codeTenantBadRequest, "Invalid datacenter",
 				"datacenter "+strconv.Quote(*req.Datacenter)+" is not supported; use one of "+strings.Join(Datacenters(), ", ")+".", "/datacenter")
+			return
+		}
+		if other != region.code {
+			tenantError(w, http.StatusBadRequest, codeTenantBadRequest, "Datacenter of another region",
+				"datacenter "+strconv.Quote(*req.Datacenter)+" is in region "+other+"; this is the register host of region "+
+					region.code+" ("+region.datacenter+"). Send the request to the register endpoint of region "+other+".", "/datacenter")
 			return
 		}
 		dc = *req.Datacenter
@@ -563,7 +578,11 @@ func (s *Server) TenantByID(id string) (TenantRecord, bool) {
 	if t == nil {
 		return TenantRecord{}, false
 	}
-	return t.record(s.register), true
+	reg := s.register
+	if r := s.region(t.info.region); r != nil {
+		reg = r.register
+	}
+	return t.record(reg), true
 }
 
 // DeactivateTenant deactivates a tenant out of band, as an administrator in the Qlik console would.

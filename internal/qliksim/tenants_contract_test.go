@@ -106,8 +106,8 @@ func TestContractTenants(t *testing.T) {
 	call(cc, http.MethodPost, tenants, "", http.StatusUnauthorized, map[string]string{"licenseKey": sim.LicenseKey()})
 
 	var created TenantRecord
-	call(cc, http.MethodPost, tenants, regToken, http.StatusCreated, map[string]string{"licenseKey": sim.LicenseKey(), "datacenter": "us-east-1"}).decode(t, &created)
-	if created.Status != "active" || created.Region != "us" || created.Datacenter != "us-east-1" || len(created.Hostnames) != 1 || created.Name == "" {
+	call(cc, http.MethodPost, tenants, regToken, http.StatusCreated, map[string]string{"licenseKey": sim.LicenseKey(), "datacenter": "eu-west-1"}).decode(t, &created)
+	if created.Status != "active" || created.Region != "eu" || created.Datacenter != "eu-west-1" || len(created.Hostnames) != 1 || created.Name == "" {
 		t.Fatalf("created tenant %+v", created)
 	}
 	host := "http://" + created.Hostnames[0]
