@@ -2,9 +2,13 @@
 // go build and run as their own processes, and writes bench-results.json. `make bench` runs it.
 //
 // Settings come from the environment: BENCH_N (comma-separated customer counts, default 10,50,100),
+// BENCH_WORKSPACES (comma-separated numbers of single-customer workspaces applied at once, default 10,50,100;
+// "0" skips them), BENCH_PLAN_ONLY (customer counts planned from an empty state only, default 1000; "0" skips),
+// BENCH_PLAN_TIMEOUT (default 8m: such a plan still running then is interrupted and reported as at least that),
 // BENCH_LATENCY (default 20ms), BENCH_RATE_LIMITS (default true), BENCH_FAULT_N (customers of the fault and
 // interrupt suites, default 20; 0 skips them), BENCH_COPY_MIB (size of the cross-tenant copy, default 1024; 0
-// skips it), BENCH_SEED (default 1) and BENCH_OUT (default bench-results.json).
+// skips it), BENCH_SEED (default 1) and BENCH_OUT (default bench-results.json). A quick run:
+// BENCH_N=10 BENCH_WORKSPACES=10 BENCH_PLAN_ONLY=0 BENCH_FAULT_N=0 BENCH_COPY_MIB=0.
 package main
 
 import (
@@ -31,14 +35,19 @@ func main() {
 
 func run(ctx context.Context) error {
 	o := bench.Options{Latency: 20 * time.Millisecond, RateLimits: true, FaultCustomers: 20, CopySize: 1 << 30, Seed: 1}
-	for _, s := range strings.Split(env("BENCH_N", "10,50,100"), ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 1 {
-			return fmt.Errorf("BENCH_N: %q is not a positive number", s)
-		}
-		o.Customers = append(o.Customers, n)
-	}
 	var err error
+	if o.Customers, err = counts("BENCH_N", "10,50,100"); err != nil {
+		return err
+	}
+	if o.Workspaces, err = counts("BENCH_WORKSPACES", "10,50,100"); err != nil {
+		return err
+	}
+	if o.PlanOnly, err = counts("BENCH_PLAN_ONLY", "1000"); err != nil {
+		return err
+	}
+	if o.PlanTimeout, err = time.ParseDuration(env("BENCH_PLAN_TIMEOUT", "8m")); err != nil {
+		return fmt.Errorf("BENCH_PLAN_TIMEOUT: %w", err)
+	}
 	if o.Latency, err = time.ParseDuration(env("BENCH_LATENCY", "20ms")); err != nil {
 		return fmt.Errorf("BENCH_LATENCY: %w", err)
 	}
@@ -91,9 +100,19 @@ func run(ctx context.Context) error {
 			broken = append(broken, fmt.Sprintf("%d customers: plan empty %v, %d inventory problems %v", r.Customers, r.PlanEmpty, len(r.InventoryProblems), r.InventoryProblems))
 		}
 	}
+	for _, r := range rep.PerN {
+		if len(r.SequentialClientProblems) > 0 {
+			broken = append(broken, fmt.Sprintf("%d customers: the sequential client built a different estate: %v", r.Customers, r.SequentialClientProblems))
+		}
+	}
 	for _, s := range rep.FaultSuites {
 		if !s.Passed() {
 			broken = append(broken, s.Name+" suite failed")
+		}
+	}
+	for _, w := range rep.Workspaces {
+		if !w.Passed() {
+			broken = append(broken, fmt.Sprintf("%d workspaces at once: %d failed, %d non-empty plans, %d duplicates: %v", w.K, w.Failed, w.NonEmptyPlans, w.Duplicates, w.Problems))
 		}
 	}
 	if len(broken) > 0 {
@@ -107,4 +126,21 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// counts reads a comma-separated list of positive numbers from the environment; "0" is the empty list.
+func counts(name, def string) ([]int, error) {
+	v := env(name, def)
+	if strings.TrimSpace(v) == "0" {
+		return nil, nil
+	}
+	var out []int
+	for _, s := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive number", name, s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -1,16 +1,8 @@
 package bench
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -96,14 +88,15 @@ type LowerBound struct {
 	// at most that many resource operations at once, and each makes one request at a time.
 	WorkSeconds float64 `json:"work_seconds"`
 	// RateLimitSeconds is the longest wait any rate-limit bucket forces: a bucket (host, identity, tier) of
-	// limit L per minute starts full, so n requests through it take at least (n - L) / (L / 60) seconds.
+	// limit L per minute admits 5·L requests per 5-minute window, so n requests through it take at least
+	// floor((n-1)/(5·L)) windows.
 	RateLimitSeconds float64 `json:"rate_limit_seconds"`
 	// RateLimitBucket names that bucket.
 	RateLimitBucket string `json:"rate_limit_bucket"`
 	// Seconds is the largest of the three.
 	Seconds float64 `json:"seconds"`
-	// ClientPacingSeconds is the rate-limit bound under the provider's own limiter, which starts each bucket
-	// with a quarter of the minute's allowance to leave room for other processes with the same credentials.
+	// ClientPacingSeconds is the rate-limit bound under the provider's own limiter. The limiter starts from
+	// Qlik's whole window allowance, so it equals RateLimitSeconds; the key stays for older readers.
 	ClientPacingSeconds float64 `json:"client_pacing_seconds"`
 }
 
@@ -153,135 +146,21 @@ func ComputeLowerBound(kinds []Kind, apply []qliksim.AuditEntry, latency time.Du
 		if limit <= 0 {
 			continue
 		}
-		n := float64(buckets[key])
-		if wait := (n - limit) / (limit / 60); wait > lb.RateLimitSeconds {
+		// A window admits five minutes of the limit; n requests need floor((n-1)/allowance) further windows.
+		allowance := int(limit) * int(qliksim.RateWindow/time.Minute)
+		if wait := float64((buckets[key]-1)/allowance) * qliksim.RateWindow.Seconds(); wait > lb.RateLimitSeconds {
 			lb.RateLimitSeconds, lb.RateLimitBucket = wait, key
 		}
-		lb.ClientPacingSeconds = max(lb.ClientPacingSeconds, (n-limit/4)/(limit/60))
 	}
+	lb.ClientPacingSeconds = lb.RateLimitSeconds
 	lb.Seconds = max(lb.CriticalPathSeconds, lb.WorkSeconds, lb.RateLimitSeconds)
 	return lb
 }
 
-// ReplayResult is the sequential client's run.
+// ReplayResult is the sequential baseline as the earlier bench-results.json key "sequential" reports it: seconds,
+// requests served and 429s met (see RunSequentialClient).
 type ReplayResult struct {
 	Seconds   float64 `json:"seconds"`
 	Requests  int     `json:"requests"`
 	Throttled int     `json:"throttled"`
-}
-
-// Replay makes the calls of an apply one by one with one HTTP client, in the order the audit recorded them, as a
-// script looping over qlik-cli would: each request waits for the previous answer, and a 429 waits for its
-// Retry-After. It leaves out injected faults and 429s of the original run. The fresh simulator must run with
-// the same latency and limits and with as many extra tenants as the estate created: the estate's tenants map
-// onto them in order of first use, the register host and the home tenant onto their counterparts. Request
-// bodies are not recorded, so writes send an empty JSON object: the simulator answers them with an error
-// instead of creating the object, after the same latency and rate-limit accounting, which is what the
-// sequential time is made of.
-func Replay(ctx context.Context, fresh *Sim, orig Settings, apply []qliksim.AuditEntry) (ReplayResult, error) {
-	inv, err := fresh.Inventory(ctx)
-	if err != nil {
-		return ReplayResult{}, err
-	}
-	var spare []string
-	for _, t := range inv {
-		if !t.Home {
-			spare = append(spare, t.Hostname)
-		}
-	}
-	hostOf := func(u string) string { p, _ := url.Parse(u); return p.Host }
-	mapped := map[string]string{
-		hostOf(orig.RegistrationURL): hostOf(fresh.RegistrationURL),
-		hostOf(orig.TenantURL):       hostOf(fresh.TenantURL),
-	}
-	client := &http.Client{Timeout: time.Minute}
-	tokens := map[string]string{}
-	var res ReplayResult
-	send := func(req *http.Request) (*http.Response, error) {
-		for {
-			res.Requests++
-			resp, err := client.Do(req)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL, err)
-			}
-			if resp.StatusCode != http.StatusTooManyRequests {
-				return resp, nil
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			_ = resp.Body.Close()
-			res.Throttled++
-			wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
-			select {
-			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(time.Duration(max(wait, 1)) * time.Second):
-			}
-			if req.GetBody != nil {
-				req.Body, _ = req.GetBody()
-			}
-		}
-	}
-	token := func(host string) error {
-		body, _ := json.Marshal(map[string]string{"client_id": fresh.ClientID, "client_secret": fresh.ClientSecret, "grant_type": "client_credentials"})
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+host+"/oauth/token", bytes.NewReader(body))
-		if err != nil {
-			return fmt.Errorf("token request: %w", err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := send(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.AccessToken == "" {
-			return fmt.Errorf("token on %s: %s", host, resp.Status)
-		}
-		tokens[host] = tok.AccessToken
-		return nil
-	}
-	start := time.Now()
-	for _, e := range apply {
-		if e.Fault != "" || e.Status == http.StatusTooManyRequests {
-			continue
-		}
-		host, ok := mapped[e.Host]
-		if !ok {
-			if len(spare) == 0 {
-				return res, fmt.Errorf("replay: more tenant hosts than the fresh simulator has tenants (at %s)", e.Host)
-			}
-			host, spare = spare[0], spare[1:]
-			mapped[e.Host] = host
-		}
-		if e.Route == "/oauth/token" || tokens[host] == "" {
-			if err := token(host); err != nil {
-				return res, err
-			}
-			if e.Route == "/oauth/token" {
-				continue
-			}
-		}
-		var body io.Reader
-		if e.Method != http.MethodGet && e.Method != http.MethodHead && e.Method != http.MethodDelete {
-			body = strings.NewReader("{}")
-		}
-		req, err := http.NewRequestWithContext(ctx, e.Method, "http://"+host+e.Path, body)
-		if err != nil {
-			return res, fmt.Errorf("replay request: %w", err)
-		}
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		req.Header.Set("Authorization", "Bearer "+tokens[host])
-		resp, err := send(req)
-		if err != nil {
-			return res, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-	}
-	res.Seconds = time.Since(start).Seconds()
-	return res, nil
 }

@@ -65,7 +65,7 @@ var Kinds = []Kind{
   name                   = each.value.name
   datacenter             = "eu-west-1"
   deletion_protection    = false`,
-		Calls:   4, // register-host token, POST /tenants, PATCH, GET
+		Calls:   3, // register-host token, POST /tenants, PATCH (the create answered the tenant: no read back)
 		Secrets: []string{"license_key"},
 	},
 	{
@@ -95,7 +95,7 @@ var Kinds = []Kind{
   name            = "Sales"
   space_id        = qlik_space.work[each.key].id`,
 		DependsOn: []string{"qlik_space.work"},
-		Calls:     6, // item lookup, export, download, upload, import, rename
+		Calls:     5, // item lookup, download, upload, import, rename (one export per process serves every copy)
 		Objects:   map[string]int{"app": 1},
 	},
 	{

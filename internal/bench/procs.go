@@ -58,8 +58,11 @@ func Build(ctx context.Context, dir string) (Binaries, error) {
 
 // SimOptions are the simulator flags a run uses.
 type SimOptions struct {
-	Latency         time.Duration
-	RateLimits      bool
+	Latency    time.Duration
+	RateLimits bool
+	// RateWindow shortens the simulator's 5-minute rate window (0 keeps it), for suites that want many 429s
+	// quickly.
+	RateWindow      time.Duration
 	Fault429        float64
 	Fault503        float64
 	FaultReset      float64
@@ -80,6 +83,9 @@ func (o SimOptions) args() []string {
 	}
 	if o.RateLimits {
 		args = append(args, "-rate-limits")
+	}
+	if o.RateWindow > 0 {
+		args = append(args, "-rate-window", o.RateWindow.String())
 	}
 	return args
 }

@@ -63,7 +63,8 @@ func statusHint(err error) string {
 	case errors.Is(err, qlik.ErrForbidden):
 		return "The credentials are valid but lack the permission for this call: an OAuth client needs the admin_classic scope, an API key a user with the matching role."
 	case errors.Is(err, qlik.ErrRateLimited):
-		return "Qlik Cloud kept answering 429 after every retry: raise max_retries, or lower Terraform's -parallelism."
+		return "Qlik Cloud kept answering 429 until the operation's time ran out: raise the resource's timeouts, lower Terraform's -parallelism, " +
+			"or check whether other processes use the same OAuth client heavily."
 	}
 	return ""
 }

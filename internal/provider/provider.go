@@ -215,8 +215,9 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 				},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), "+
-					"a 502/503/504 or a connection error, 0 to %d. Defaults to 10. Environment variable: `%s`.", maxRetriesLimit, envMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after "+
+					"a 502/503/504 or a connection error, 0 to %d. Defaults to 10. Rate limits (429) are not counted: they are "+
+					"retried, with the wait Qlik asks for, for as long as the operation's timeouts allow. Environment variable: `%s`.", maxRetriesLimit, envMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
 			},

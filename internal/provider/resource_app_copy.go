@@ -196,7 +196,7 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
 	staging := stagingName(src.Hostname(), plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), dst.Hostname(), spaceID, name)
 
-	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), staging, desc, spaceID)
+	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), staging, desc, spaceID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
 		return
@@ -218,7 +218,7 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 // copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
-func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client, srcAppID, staging, desc, spaceID string) (*qlik.App, error) {
+func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client, srcAppID, release, staging, desc, spaceID string) (*qlik.App, error) {
 	found, err := dst.FindApps(ctx, staging, spaceID)
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client
 	if src.Hostname() == dst.Hostname() {
 		return dst.CopyApp(ctx, srcAppID, qlik.AppCreateRequest{Name: staging, Description: desc, SpaceID: spaceID, UniqueName: true})
 	}
-	app, info, err := dst.TransferApp(ctx, src, srcAppID, qlik.ImportAppRequest{Name: staging, SpaceID: spaceID, UniqueName: true})
+	app, info, err := dst.TransferApp(ctx, src, srcAppID, release, qlik.ImportAppRequest{Name: staging, SpaceID: spaceID, UniqueName: true})
 	if err != nil {
 		return nil, err
 	}

@@ -338,7 +338,8 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
-	tenant, err := reg.UpdateTenant(ctx, created.ID, want.updateRequest(created))
+	// The create answered the tenant, so the PATCH is applied to that answer rather than read back.
+	tenant, err := reg.PatchTenant(ctx, created, want.updateRequest(created))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to configure the new tenant", err,
 			fmt.Sprintf("Tenant %s (%s) was created and is kept in the state; the next apply replaces it.", created.ID, created.Hostname()))

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"sync"
+	"time"
 )
 
 const (
@@ -425,9 +427,13 @@ func (c *Client) FindApps(ctx context.Context, name, spaceID string) ([]AppItem,
 // TransferApp copies the app srcAppID of the tenant src into the tenant c: export from src, download to a
 // spooled temporary file, upload to c's temporary contents, import there. The file streams through disk at
 // every step, so memory stays flat whatever the app's size. The spooled file is removed before returning.
-func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID string, req ImportAppRequest) (*App, *TransferInfo, error) {
-	loc, err := src.ExportApp(ctx, srcAppID)
-	if err != nil {
+//
+// release names the version of the source app being copied (qlik_app_copy's source_version). The export of one
+// source app and release is made once per client and shared by every copy of it, since an export is a Tier 2
+// write on the source tenant that every customer's copy would otherwise repeat; a download that finds it
+// expired exports again.
+func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID, release string, req ImportAppRequest) (*App, *TransferInfo, error) {
+	if err := checkID("app", srcAppID); err != nil {
 		return nil, nil, err
 	}
 	f, err := os.CreateTemp("", "qlik-app-*.qvf")
@@ -438,7 +444,7 @@ func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID string, 
 		_ = f.Close()
 		_ = os.Remove(f.Name())
 	}()
-	n, err := src.DownloadTempContent(ctx, loc, f)
+	n, err := src.downloadExport(ctx, exportKey{host: src.ep.host, appID: srcAppID, release: release}, f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -463,4 +469,92 @@ func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID string, 
 		return nil, info, err
 	}
 	return a, info, nil
+}
+
+// exportKey identifies one export: a source app in one release on one host.
+type exportKey struct {
+	host, appID, release string
+}
+
+// exportTTL is how long an export's location is reused: well within the hour Qlik keeps temporary content.
+const exportTTL = 30 * time.Minute
+
+// exportCache shares the location of an app export between the copies of one client. The first caller of a key
+// exports; callers arriving meanwhile wait for it.
+type exportCache struct {
+	mu      sync.Mutex
+	entries map[exportKey]*exportEntry
+}
+
+type exportEntry struct {
+	done     chan struct{} // closed when the export has answered
+	location string
+	err      error
+	at       time.Time
+}
+
+// exportLocation returns the export location for key, exporting when there is none younger than exportTTL (or
+// when stale is the location that just failed to download).
+func (c *Client) exportLocation(ctx context.Context, key exportKey, stale string) (string, error) {
+	ec := &c.core.exports
+	ec.mu.Lock()
+	if ec.entries == nil {
+		ec.entries = map[exportKey]*exportEntry{}
+	}
+	e := ec.entries[key]
+	if e != nil {
+		select {
+		case <-e.done:
+			if e.err != nil || e.location == stale || c.core.now().Sub(e.at) > exportTTL {
+				e = nil
+			}
+		default: // in flight: wait for it below
+		}
+	}
+	if e == nil {
+		e = &exportEntry{done: make(chan struct{})}
+		ec.entries[key] = e
+		ec.mu.Unlock()
+		e.location, e.err = c.ExportApp(ctx, key.appID)
+		e.at = c.core.now()
+		close(e.done)
+		return e.location, e.err
+	}
+	ec.mu.Unlock()
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if e.err != nil {
+		// The exporting caller's failure (its own context, say) need not be ours: export afresh.
+		return c.exportLocation(ctx, key, "")
+	}
+	return e.location, nil
+}
+
+// downloadExport downloads the shared export of key into f; an export that has expired in the meantime (404 or
+// 410) is made again once.
+func (c *Client) downloadExport(ctx context.Context, key exportKey, f *os.File) (int64, error) {
+	loc, err := c.exportLocation(ctx, key, "")
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.DownloadTempContent(ctx, loc, f)
+	if err == nil || (!IsNotFound(err) && !isGone(err)) {
+		return n, err
+	}
+	c.core.log.debug(ctx, "qlik: the shared app export has expired; exporting again", map[string]any{"app_id": key.appID, "host": key.host})
+	if err := restartFile(f); err != nil {
+		return 0, err
+	}
+	if loc, err = c.exportLocation(ctx, key, loc); err != nil {
+		return 0, err
+	}
+	return c.DownloadTempContent(ctx, loc, f)
+}
+
+func isGone(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusGone
 }

@@ -3,6 +3,7 @@ package qlik_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"runtime"
 	"sync"
@@ -187,7 +188,7 @@ func transferLarge(t testing.TB, size int64) uint64 {
 		t.Fatal(err)
 	}
 	w := watchHeap()
-	a, info, err := dst.TransferApp(context.Background(), src, srcID, qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
+	a, info, err := dst.TransferApp(context.Background(), src, srcID, "", qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
 	grew := w.growth()
 	if err != nil {
 		t.Fatal(err)
@@ -266,7 +267,7 @@ func TestSim_TransferAppFaults(t *testing.T) {
 			}
 			sim.FailRoute(host, tc.meth, tc.route, 1, tc.fault)
 			sim.ResetAudit()
-			a, _, err := dst.TransferApp(t.Context(), src, srcID, qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
+			a, _, err := dst.TransferApp(t.Context(), src, srcID, "", qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -300,7 +301,7 @@ func TestSim_ImportResetWithListingLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	sim.FailRoute(home, http.MethodPost, "/api/v1/apps/import", 1, qliksim.RouteFault{})
-	a, _, err := c.TransferApp(t.Context(), c, srcID, qlik.ImportAppRequest{Name: "Copy [copying 1]", UniqueName: true})
+	a, _, err := c.TransferApp(t.Context(), c, srcID, "", qlik.ImportAppRequest{Name: "Copy [copying 1]", UniqueName: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,5 +360,48 @@ func TestSim_PublishAppFaults(t *testing.T) {
 				t.Errorf("%d publish requests, want %d", n, tc.posts)
 			}
 		})
+	}
+}
+
+// TestSim_TransferAppExportsOncePerRelease: copies of one source app and release share one export (a Tier 2 write
+// on the source tenant); another release exports again, and so does a copy that finds the shared export expired.
+func TestSim_TransferAppExportsOncePerRelease(t *testing.T) {
+	sim, src, dst, _ := twoTenants(t)
+	home := sim.Home().Hostname
+	srcID, err := sim.SeedApp(home, "Template", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := func() int { return sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", home) }
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			if _, _, err := dst.TransferApp(t.Context(), src, srcID, "v1", qlik.ImportAppRequest{Name: fmt.Sprintf("Copy %d", i), UniqueName: true}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := exports(); n != 1 {
+		t.Fatalf("4 concurrent copies of one release made %d exports, want 1", n)
+	}
+	if _, _, err := dst.TransferApp(t.Context(), src, srcID, "v2", qlik.ImportAppRequest{Name: "Copy v2", UniqueName: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := exports(); n != 2 {
+		t.Fatalf("a new release made %d exports in all, want 2", n)
+	}
+	if err := sim.ExpireTempContents(home); err != nil {
+		t.Fatal(err)
+	}
+	a, info, err := dst.TransferApp(t.Context(), src, srcID, "v2", qlik.ImportAppRequest{Name: "Copy v2 again", UniqueName: true})
+	if err != nil {
+		t.Fatalf("copy after the shared export expired: %v", err)
+	}
+	if n := exports(); n != 3 {
+		t.Fatalf("an expired export made %d exports in all, want 3", n)
+	}
+	if want, _ := sim.AppChecksum(home, srcID); info.SHA256 != want || a == nil {
+		t.Fatalf("copy after re-export: sha %s, want %s", info.SHA256, want)
 	}
 }

@@ -32,7 +32,8 @@ const (
 	defaultRetryWaitMin   = time.Second
 	defaultRetryWaitMax   = 30 * time.Second
 	defaultRequestTimeout = 2 * time.Minute
-	defaultPollWaitMin    = time.Second
+	defaultRateLimitWait  = 30 * time.Minute
+	defaultPollWaitMin    = 200 * time.Millisecond
 	defaultPollWaitMax    = 15 * time.Second
 	defaultUserAgent      = "terraform-provider-qlik"
 
@@ -98,9 +99,16 @@ type Config struct {
 	// own and Terraform's versions.
 	UserAgent string
 
-	// MaxRetries is the number of retries after the first attempt. Zero
-	// selects 10; a negative value disables retries.
+	// MaxRetries is the number of retries after a failure (502/503/504, a
+	// connection error) after the first attempt. Zero selects 10; a negative
+	// value disables them. Rate limits (429) are not counted: they are
+	// retried while the caller's deadline allows (see RateLimitWait).
 	MaxRetries int
+
+	// RateLimitWait bounds how long one request keeps retrying rate limits
+	// when its context has no deadline; with a deadline (a resource's
+	// timeouts) the deadline bounds it. Zero selects 30m.
+	RateLimitWait time.Duration
 
 	// RetryWaitMin and RetryWaitMax bound the capped exponential backoff
 	// (defaults 1s and 30s). A Retry-After header on 429/503 takes precedence.
@@ -108,7 +116,8 @@ type Config struct {
 	RetryWaitMax time.Duration
 
 	// PollWaitMin and PollWaitMax bound the waits between polls of long-running work such as a reload
-	// (defaults 1s and 15s); each wait is jittered.
+	// (defaults 200ms and 15s): a short reload is seen ending soon after it ends, a long one costs few polls; each
+	// wait is jittered.
 	PollWaitMin time.Duration
 	PollWaitMax time.Duration
 
@@ -158,6 +167,7 @@ type core struct {
 	redact       *redactor
 	log          logSink
 	created      *recentCreates
+	exports      exportCache
 	now          func() time.Time
 	roles        roleCatalogues
 	regions      *regionState
@@ -216,6 +226,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = defaultRequestTimeout
 	}
+	if cfg.RateLimitWait < 0 {
+		return nil, errors.New("qlik: the rate-limit wait must not be negative")
+	}
+	if cfg.RateLimitWait == 0 {
+		cfg.RateLimitWait = defaultRateLimitWait
+	}
 	if cfg.PollWaitMin < 0 || cfg.PollWaitMax < 0 {
 		return nil, errors.New("qlik: poll waits must not be negative")
 	}
@@ -268,8 +284,9 @@ func New(cfg Config) (*Client, error) {
 	return &Client{core: c, ep: home}, nil
 }
 
-// newHTTPClient builds the transport shared by all views. Its round tripper
-// paces, authenticates, bounds and logs each attempt (see transport).
+// newHTTPClient builds the HTTP client shared by all views: the connection
+// pool and the redirect policy. Each call wraps its transport in a
+// callTransport that paces, authenticates, bounds and logs each attempt.
 func (c *core) newHTTPClient() *http.Client {
 	rt := http.DefaultTransport
 	if base, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -278,7 +295,7 @@ func (c *core) newHTTPClient() *http.Client {
 		rt = t
 	}
 	return &http.Client{
-		Transport: &transport{core: c, base: rt},
+		Transport: rt,
 		// Qlik redirects /users/me and /tenants/me on the same host. Refuse to
 		// follow anywhere else so a redirect can never carry the request (or a
 		// token minted for it) to another host.

@@ -3,6 +3,7 @@ package qlik
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,15 +17,17 @@ import (
 type TierLimit struct {
 	// PerMinute is the sustained rate. Zero selects Qlik's published limit.
 	PerMinute int
-	// Burst is the bucket size. Zero selects a quarter of PerMinute, which
-	// leaves headroom for other processes using the same credentials (Qlik
-	// counts per user, per tenant, per tier over a 5-minute window).
+	// Burst is how many requests may leave at once. Zero selects Qlik's whole
+	// window allowance (RateWindow's worth of PerMinute): Qlik evaluates its
+	// per-minute limits over a 5-minute window "to support bursts".
 	Burst int
 }
 
-// RateLimits configures client-side pacing, one token bucket per (host,
-// tier) shared by every view of a Client. The zero value applies Qlik's
-// published limits (REFERENCE Appendix A).
+// RateLimits configures client-side pacing, one limiter per (host, tier)
+// shared by every view of a Client. The zero value starts from Qlik's
+// published limits (qlik.dev, "Rate limiting"; Special tiers from the specs'
+// x-qlik-tier) and adapts to what a 429 reveals about other processes using
+// the same credentials.
 type RateLimits struct {
 	// Disabled turns client-side pacing off. A 429's Retry-After still
 	// blocks the tier on that host, because Qlik blocks it server-side too.
@@ -43,6 +46,9 @@ type RateLimits struct {
 	TempContents TierLimit
 }
 
+// RateWindow is the period over which Qlik evaluates its per-minute limits.
+const RateWindow = 5 * time.Minute
+
 // tier names a rate-limit bucket class.
 type tier string
 
@@ -55,7 +61,9 @@ const (
 	tierTempContents tier = "temp-contents"
 )
 
-// tierFor maps a request to its Qlik rate-limit tier (REFERENCE Appendix A).
+// tierFor maps a request to its Qlik rate-limit tier: the x-qlik-tier of the
+// operation in Qlik's specs (Special for reloads, the filter actions and
+// temp-contents uploads; otherwise Tier 1 for reads and Tier 2 for writes).
 func tierFor(method, path string) tier {
 	path = strings.TrimSuffix(path, "/")
 	switch method {
@@ -87,13 +95,28 @@ type bucketKey struct {
 	tier tier
 }
 
-// bucket paces one (host, tier). blockedUntil is set from a 429's
-// Retry-After: Qlik then blocks every endpoint of the tier, so every request
-// of the tier on that host waits, not only the one that was refused.
+// bucket paces one (host, tier) with two rules: a token bucket (the
+// sustained rate and the burst) and a sliding window that never lets this
+// process send more than its allowance in any RateWindow, as Qlik counts.
+//
+// The allowance adapts (additive increase, multiplicative decrease): it
+// starts at Qlik's whole window allowance, halves on a 429 (other processes
+// with the same credentials use the same window) and grows back by one
+// request per success. blockedUntil is set from a 429's Retry-After: Qlik then
+// blocks every endpoint of the tier, so every request of the tier on that host
+// waits, not only the one that was refused. All fields but lim are guarded by
+// rateLimiter.mu.
 type bucket struct {
 	lim          *rate.Limiter // nil when pacing is disabled
-	blockedUntil time.Time     // guarded by rateLimiter.mu
+	full         float64       // Qlik's window allowance: the most the allowance grows to
+	allowance    float64
+	sent         []time.Time // this process's requests within the last RateWindow, oldest first
+	blockedUntil time.Time
 }
+
+// minAllowanceShare bounds the multiplicative decrease: a process keeps at
+// least this share of the window, so it always makes progress.
+const minAllowanceShare = 1.0 / 64
 
 type rateLimiter struct {
 	mu       sync.Mutex
@@ -101,6 +124,7 @@ type rateLimiter struct {
 	limits   map[tier]TierLimit
 	buckets  map[bucketKey]*bucket
 	now      func() time.Time
+	stats    *RateStats
 }
 
 func newRateLimiter(cfg RateLimits) (*rateLimiter, error) {
@@ -122,7 +146,7 @@ func newRateLimiter(cfg RateLimits) (*rateLimiter, error) {
 			l.PerMinute = def
 		}
 		if l.Burst == 0 {
-			l.Burst = max(1, l.PerMinute/4)
+			l.Burst = windowAllowance(l.PerMinute)
 		}
 		limits[t] = l
 	}
@@ -131,8 +155,13 @@ func newRateLimiter(cfg RateLimits) (*rateLimiter, error) {
 		limits:   limits,
 		buckets:  map[bucketKey]*bucket{},
 		now:      time.Now,
+		stats:    &RateStats{},
 	}, nil
 }
+
+// windowAllowance is how many requests a tier of perMinute admits in one
+// RateWindow.
+func windowAllowance(perMinute int) int { return perMinute * int(RateWindow/time.Minute) }
 
 func (r *rateLimiter) bucket(host string, t tier) *bucket {
 	r.mu.Lock()
@@ -144,6 +173,8 @@ func (r *rateLimiter) bucket(host string, t tier) *bucket {
 		if !r.disabled {
 			l := r.limits[t]
 			b.lim = rate.NewLimiter(rate.Limit(float64(l.PerMinute)/60), l.Burst)
+			b.full = float64(windowAllowance(l.PerMinute))
+			b.allowance = b.full
 		}
 		r.buckets[k] = b
 	}
@@ -159,7 +190,7 @@ const (
 )
 
 // wait holds a request until its tier on host is neither blocked by a 429
-// nor over its pace. Every wait watches ctx.
+// nor over its pace, then counts it in the window. Every wait watches ctx.
 func (r *rateLimiter) wait(ctx context.Context, host string, t tier, onWait func(time.Duration, waitReason)) error {
 	b := r.bucket(host, t)
 	if err := r.waitBlocked(ctx, b, onWait); err != nil {
@@ -170,16 +201,55 @@ func (r *rateLimiter) wait(ctx context.Context, host string, t tier, onWait func
 	}
 	res := b.lim.Reserve()
 	if d := res.Delay(); d > 0 {
-		onWait(d, waitPacing)
+		r.pacingWait(d, onWait)
 		if err := sleepCtx(ctx, d); err != nil {
 			res.Cancel()
 			return err
 		}
 	}
-	// A 429 may have arrived while this request was being paced.
-	return r.waitBlocked(ctx, b, onWait)
+	for {
+		// A 429 may have arrived while this request was being paced.
+		if err := r.waitBlocked(ctx, b, onWait); err != nil {
+			return err
+		}
+		d := r.admit(b)
+		if d <= 0 {
+			return nil
+		}
+		r.pacingWait(d, onWait)
+		if err := sleepCtx(ctx, d); err != nil {
+			return err
+		}
+	}
 }
 
+func (r *rateLimiter) pacingWait(d time.Duration, onWait func(time.Duration, waitReason)) {
+	r.stats.addPacing(d)
+	onWait(d, waitPacing)
+}
+
+// admit counts a request in b's window when the window has room under the
+// allowance, or returns how long until its oldest request leaves the window.
+func (r *rateLimiter) admit(b *bucket) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := r.now()
+	cut := 0
+	for cut < len(b.sent) && now.Sub(b.sent[cut]) >= RateWindow {
+		cut++
+	}
+	b.sent = b.sent[cut:]
+	if float64(len(b.sent)) < max(1, b.allowance) {
+		b.sent = append(b.sent, now)
+		return 0
+	}
+	excess := len(b.sent) - int(max(1, b.allowance)) // requests that must leave before this one fits
+	return b.sent[excess].Add(RateWindow).Sub(now)
+}
+
+// waitBlocked holds a request while Qlik blocks its tier. Each waiter adds its own jitter to the block's end,
+// so the requests held by one block return to a window that has just room for a few one by one rather than
+// all at once, which would be refused again but for the first.
 func (r *rateLimiter) waitBlocked(ctx context.Context, b *bucket, onWait func(time.Duration, waitReason)) error {
 	for {
 		r.mu.Lock()
@@ -188,6 +258,8 @@ func (r *rateLimiter) waitBlocked(ctx context.Context, b *bucket, onWait func(ti
 		if d <= 0 {
 			return nil
 		}
+		d = retryAfterJitter(d)
+		r.stats.addBlocked(d)
 		onWait(d, waitBlocked)
 		if err := sleepCtx(ctx, d); err != nil {
 			return err
@@ -195,14 +267,97 @@ func (r *rateLimiter) waitBlocked(ctx context.Context, b *bucket, onWait func(ti
 	}
 }
 
-// block makes every request of tier t on host wait for d.
+// block makes every request of tier t on host wait for d, and halves the
+// allowance once per block: the requests already in flight when the tier
+// filled up answer 429 too, and they reveal nothing new.
 func (r *rateLimiter) block(host string, t tier, d time.Duration) {
 	b := r.bucket(host, t)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if until := r.now().Add(d); until.After(b.blockedUntil) {
+	now := r.now()
+	if b.full > 0 && !now.Before(b.blockedUntil) {
+		b.allowance = max(b.full*minAllowanceShare, b.allowance/2)
+		if b.lim != nil {
+			b.lim.SetLimitAt(now, b.lim.Limit()/2)
+		}
+	}
+	if until := now.Add(d); until.After(b.blockedUntil) {
 		b.blockedUntil = until
 	}
+}
+
+// succeeded grows the allowance of tier t on host by one request after an
+// answer that was not a 429, up to Qlik's full allowance, and the sustained
+// rate with it.
+func (r *rateLimiter) succeeded(host string, t tier) {
+	b := r.bucket(host, t)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b.full == 0 || b.allowance >= b.full {
+		return
+	}
+	b.allowance = min(b.full, b.allowance+1)
+	if b.lim != nil {
+		l := r.limits[t]
+		b.lim.SetLimit(rate.Limit(float64(l.PerMinute) / 60 * b.allowance / b.full))
+	}
+}
+
+// retryAfterJitter spreads the retries of processes that were refused
+// together, so they do not all return in the same second: up to a tenth of
+// the wait, at most 5 s, on top of it.
+func retryAfterJitter(d time.Duration) time.Duration {
+	j := min(d/10, 5*time.Second)
+	if j <= 0 {
+		return d
+	}
+	return d + rand.N(j+1)
+}
+
+// RateStats counts what the client's rate limiting cost, for benchmarks and
+// logs: time requests waited for the client's own pacing, for a tier blocked
+// by a 429, and how many 429s Qlik's limiter sent.
+type RateStats struct {
+	mu          sync.Mutex
+	pacing      time.Duration
+	blocked     time.Duration
+	rateLimited int
+}
+
+func (s *RateStats) addPacing(d time.Duration) {
+	s.mu.Lock()
+	s.pacing += d
+	s.mu.Unlock()
+}
+
+func (s *RateStats) addBlocked(d time.Duration) {
+	s.mu.Lock()
+	s.blocked += d
+	s.mu.Unlock()
+}
+
+func (s *RateStats) add429() {
+	s.mu.Lock()
+	s.rateLimited++
+	s.mu.Unlock()
+}
+
+// RateStatsSnapshot is a copy of a client's RateStats.
+type RateStatsSnapshot struct {
+	// PacingWait is the summed wait of requests held by the client's own pacing.
+	PacingWait time.Duration
+	// BlockedWait is the summed wait of requests held because Qlik blocked their tier (429).
+	BlockedWait time.Duration
+	// RateLimited is the number of 429 answers of Qlik's rate limiter.
+	RateLimited int
+}
+
+// RateStats returns what rate limiting has cost this client (all views) so far.
+func (c *Client) RateStats() RateStatsSnapshot {
+	s := c.core.limits.stats
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return RateStatsSnapshot{PacingWait: s.pacing, BlockedWait: s.blocked, RateLimited: s.rateLimited}
 }
 
 // maxRetryAfter caps a Retry-After so a bogus header cannot park an apply

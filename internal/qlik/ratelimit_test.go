@@ -38,19 +38,119 @@ func TestTierFor(t *testing.T) {
 	}
 }
 
+// TestRateLimits_Defaults: the client starts from Qlik's real allowance, the whole 5-minute window of each tier,
+// not a fraction of a minute's.
 func TestRateLimits_Defaults(t *testing.T) {
 	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 40}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[tier]TierLimit{
-		tier1: {1000, 250}, tier2: {40, 10}, tierReloads: {50, 12},
-		tierGroupsFilter: {200, 50}, tierUsersFilter: {200, 50}, tierTempContents: {800, 200},
+		tier1: {1000, 5000}, tier2: {40, 200}, tierReloads: {50, 250},
+		tierGroupsFilter: {200, 1000}, tierUsersFilter: {200, 1000}, tierTempContents: {800, 4000},
 	}
 	for k, w := range want {
 		if r.limits[k] != w {
 			t.Errorf("%s = %+v, want %+v", k, r.limits[k], w)
 		}
+	}
+}
+
+// fakeClock is a settable clock for the limiter's window.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// TestRateLimit_WindowAllowance: a burst of the whole window's allowance leaves at once, the next request waits
+// until the burst is a window old, and no more than the allowance is ever sent within one window.
+func TestRateLimit_WindowAllowance(t *testing.T) {
+	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 60}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	r.now = clock.Now
+	b := r.bucket("h", tier2)
+	for i := range 300 {
+		if d := r.admit(b); d != 0 {
+			t.Fatalf("request %d of the window's 300 held for %s", i+1, d)
+		}
+	}
+	if d := r.admit(b); d != RateWindow {
+		t.Fatalf("301st request held %s, want until the burst is %s old", d, RateWindow)
+	}
+	clock.Add(time.Minute) // a one-minute window would have room again
+	if d := r.admit(b); d != 4*time.Minute {
+		t.Fatalf("a minute later: held %s, want 4m", d)
+	}
+	clock.Add(4 * time.Minute)
+	if d := r.admit(b); d != 0 {
+		t.Fatalf("after the window: held %s", d)
+	}
+}
+
+// TestRateLimit_AIMD: a 429 halves the allowance once per block (the other answers of the same block reveal
+// nothing new), never below the floor; successes grow it back one request at a time, up to Qlik's allowance.
+func TestRateLimit_AIMD(t *testing.T) {
+	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	r.now = clock.Now
+	b := r.bucket("h", tier2)
+	allowance := func() float64 { r.mu.Lock(); defer r.mu.Unlock(); return b.allowance }
+	if allowance() != 500 {
+		t.Fatalf("starts at %v, want 500", allowance())
+	}
+	r.block("h", tier2, 10*time.Second)
+	r.block("h", tier2, 10*time.Second) // same block: no second decrease
+	if allowance() != 250 {
+		t.Fatalf("after one block: %v, want 250", allowance())
+	}
+	clock.Add(11 * time.Second)
+	r.block("h", tier2, time.Second)
+	if allowance() != 125 {
+		t.Fatalf("after a second block: %v, want 125", allowance())
+	}
+	for range 10 {
+		clock.Add(2 * time.Second)
+		r.block("h", tier2, time.Second)
+	}
+	if floor := 500 * minAllowanceShare; allowance() != floor {
+		t.Fatalf("after many blocks: %v, want the floor %v", allowance(), floor)
+	}
+	for range 1000 {
+		r.succeeded("h", tier2)
+	}
+	if allowance() != 500 {
+		t.Fatalf("after 1000 successes: %v, want back at 500", allowance())
+	}
+	// Other tiers and hosts are untouched.
+	if o := r.bucket("h", tier1); o.allowance != 5000 {
+		t.Errorf("tier 1 allowance %v", o.allowance)
+	}
+}
+
+func TestRateLimit_RetryAfterJitter(t *testing.T) {
+	seen := map[time.Duration]bool{}
+	for range 200 {
+		d := retryAfterJitter(10 * time.Second)
+		if d < 10*time.Second || d > 11*time.Second {
+			t.Fatalf("jittered 10s wait = %s, want within [10s, 11s]", d)
+		}
+		seen[d] = true
+	}
+	if len(seen) < 10 {
+		t.Errorf("only %d distinct waits in 200: the waits of processes refused together must spread", len(seen))
+	}
+	if d := retryAfterJitter(time.Hour); d > time.Hour+5*time.Second {
+		t.Errorf("jitter of a long wait %s exceeds 5s", d-time.Hour)
 	}
 }
 

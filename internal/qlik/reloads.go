@@ -219,7 +219,9 @@ func (c *Client) waitReload(ctx context.Context, id string, cancelOnExit bool) (
 			return last, err
 		}
 		if err == nil {
-			err = sleepCtx(ctx, c.pollWait(n))
+			wait := c.pollWait(n)
+			c.core.log.debug(ctx, "qlik: waiting for reload", map[string]any{"reload_id": id, "status": r.Status, "wait_ms": wait.Milliseconds()})
+			err = sleepCtx(ctx, wait)
 		}
 		if err != nil {
 			if cancelOnExit {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -67,11 +68,23 @@ type response struct {
 	Body io.ReadCloser
 }
 
-// callInfo carries one call's state through the context to the transport,
-// CheckRetry and Backoff. Attempts of one call run sequentially, so its
-// fields need no lock.
+// The request path, top to bottom:
+//
+//   - do: one API call as its caller sees it. It encodes the body once, runs the call through send, refreshes
+//     a cached token once after a 401, waits out Qlik's visibility lag after a 404 for an object created
+//     moments ago, and decodes the answer (finish).
+//   - send: the attempts of one call, through go-retryablehttp. checkRetry decides after each attempt
+//     whether another one may follow (a rate limit while time remains, a failure up to MaxRetries); backoff
+//     says how long to wait.
+//   - attempt: one HTTP attempt, run by the call's own round tripper: the token, the rate limiter's wait,
+//     the per-attempt timeout, the 429 bookkeeping and the logs.
+//
+// The state of one call lives in a callInfo that the call's round tripper, checkRetry and backoff share.
+
+// callInfo is one call's state, shared by its attempts, checkRetry and backoff. Attempts of one call run
+// sequentially, so its fields need no lock.
 type callInfo struct {
-	ctx          context.Context
+	ctx          context.Context // the caller's, for logs written outside an attempt
 	ep           endpoint
 	method, path string
 	tier         tier
@@ -91,13 +104,21 @@ type callInfo struct {
 	// pendingReload marks the last answer as POST /reloads's "a reload is already pending" 429, which is not a
 	// rate limit: it neither pauses the tier nor is retried here (CreateReload waits for the pending reload).
 	pendingReload bool
+	// retries counts the retries after failures other than a rate limit, which Config.MaxRetries bounds.
+	retries int
+	// rateLimitWait is the jittered Retry-After of the last answer when it was a rate-limit 429.
+	rateLimitWait time.Duration
+	// retryUntil bounds retries after rate limits: the caller's deadline (the resource's timeouts), or
+	// Config.RateLimitWait after the call started when the context has none.
+	retryUntil time.Time
 }
-
-type callKey struct{}
 
 // do is the single request path of the package: every API call, including
 // token requests, goes through it. Responses with status >= 300 become
 // *APIError.
+//
+// A cached OAuth token that is refused (401) is replaced and the call sent
+// once more; a token minted for the call itself is not worth a second try.
 //
 // A 404 for an object this client created moments ago is retried for a
 // short while: Qlik may not serve a new object for a few seconds, and a
@@ -109,19 +130,41 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
+	var body []byte
+	if r.body != nil {
+		if body, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("qlik: encoding %s %s request body: %w", r.method, u.Path, err)
+		}
+	}
 	core := c.core
-	sawAmbiguous := false
-	for n := 0; ; n++ {
-		res, ambiguous, err := c.doOnce(ctx, r, u)
-		sawAmbiguous = sawAmbiguous || ambiguous
+	sawAmbiguous := false // over every send of this call
+	tokenRefreshed := false
+	for graceWaits := 0; ; {
+		ci := c.newCall(ctx, r, u, body)
+		resp, err := core.send(ctx, ci, u.String(), body, r)
+		sawAmbiguous = sawAmbiguous || ci.sawAmbiguous
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && core.oauth() && !ci.tokenRequest && ci.tokenFromCache && !tokenRefreshed {
+			drainClose(resp.Body)
+			core.tokens.invalidate(ci.ep.host, ci.token)
+			core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
+				"method": ci.method, "path": ci.path, "host": ci.ep.host,
+			})
+			tokenRefreshed = true
+			continue
+		}
+		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
 		if err == nil {
 			// The object answered (or is gone by our own DELETE): no more grace.
 			core.created.forget(c.ep.host, u.Path)
+			return res, nil
 		}
 		if !IsNotFound(err) {
 			return res, err
 		}
-		wait, ok := core.created.graceWait(c.ep.host, u.Path, n, core)
+		wait, ok := core.created.graceWait(c.ep.host, u.Path, graceWaits, core)
 		if !ok {
 			if r.method == http.MethodDelete && sawAmbiguous {
 				// An earlier attempt failed without telling us whether it ran;
@@ -140,21 +183,15 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		if serr := sleepCtx(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%s %s: %w", r.method, u.Path, serr)
 		}
+		graceWaits++
+		tokenRefreshed = false
 	}
 }
 
-// doOnce runs one call: all its attempts, plus one retry with a fresh token
-// after a 401. ambiguous reports whether any attempt may have been
-// processed without a success coming back (5xx, reset, timeout).
-func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *response, ambiguous bool, _ error) {
-	var err error
-	var body []byte
-	if r.body != nil {
-		if body, err = json.Marshal(r.body); err != nil {
-			return nil, false, fmt.Errorf("qlik: encoding %s %s request body: %w", r.method, u.Path, err)
-		}
-	}
+// newCall starts the state of one send of r.
+func (c *Client) newCall(ctx context.Context, r *request, u *url.URL, body []byte) *callInfo {
 	ci := &callInfo{
+		ctx:          ctx,
 		ep:           c.ep,
 		method:       r.method,
 		path:         u.Path,
@@ -163,30 +200,12 @@ func (c *Client) doOnce(ctx context.Context, r *request, u *url.URL) (_ *respons
 		tokenRequest: r.tokenRequest,
 		longTransfer: r.longTransfer,
 		body:         body,
+		retryUntil:   c.core.now().Add(c.core.cfg.RateLimitWait),
 	}
-	ctx = context.WithValue(ctx, callKey{}, ci)
-	ci.ctx = ctx
-
-	core := c.core
-	for retriedAuth := false; ; retriedAuth = true {
-		resp, err := core.send(ctx, ci, u.String(), body, r)
-		if err != nil {
-			return nil, ci.sawAmbiguous, err
-		}
-		// A cached token can be revoked or expire early; one fresh token is
-		// worth a second try. A token minted for this very call is not.
-		if resp.StatusCode == http.StatusUnauthorized && core.oauth() && !ci.tokenRequest &&
-			ci.tokenFromCache && !retriedAuth {
-			drainClose(resp.Body)
-			core.tokens.invalidate(ci.ep.host, ci.token)
-			core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
-				"method": ci.method, "path": ci.path, "host": ci.ep.host,
-			})
-			continue
-		}
-		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
-		return res, ci.sawAmbiguous, err
+	if d, ok := ctx.Deadline(); ok {
+		ci.retryUntil = d
 	}
+	return ci
 }
 
 // resolve builds the request URL. Absolute URLs (pagination links) must
@@ -253,16 +272,21 @@ func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byt
 		req.Header[http.CanonicalHeaderKey(k)] = v
 	}
 
-	// A retryablehttp.Client is a small struct; one per call lets CheckRetry
-	// and Backoff see this call's state (method, idempotency, last error).
+	// A retryablehttp.Client and an http.Client are small structs; one of each
+	// per call lets the round tripper, CheckRetry and Backoff share this
+	// call's state (method, idempotency, last error). They share the
+	// connection pool of the base transport.
+	hc := *c.httpClient
+	hc.Transport = &callTransport{core: c, base: c.httpClient.Transport, ci: ci}
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
+		HTTPClient:   &hc,
 		Logger:       nil, // we log ourselves, masked
 		RetryWaitMin: c.cfg.RetryWaitMin,
 		RetryWaitMax: c.cfg.RetryWaitMax,
-		RetryMax:     c.cfg.MaxRetries,
-		CheckRetry:   c.checkRetry(ci),
-		Backoff:      c.backoff(ci),
+		// checkRetry bounds the retries: MaxRetries for failures, time for rate limits.
+		RetryMax:   math.MaxInt32,
+		CheckRetry: c.checkRetry(ci),
+		Backoff:    c.backoff(ci),
 		// Hand back the last response unread when retries run out, so the
 		// caller sees Qlik's own error body (a 503's code and trace id).
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
@@ -343,29 +367,53 @@ func (c *core) finish(ctx context.Context, ci *callInfo, resp *http.Response, ou
 // when it provably was not processed: 429, or a connection that never
 // opened. Ambiguous failures of a create go back to createWithRecovery,
 // which looks the object up before trying again.
+//
+// A rate limit is retried for as long as its wait ends before the call's
+// deadline (see callInfo.retryUntil), however many 429s that takes: other
+// processes may share the window, and a 429 says the request did not run.
+// Other failures are retried Config.MaxRetries times.
 func (c *core) checkRetry(ci *callInfo) retryablehttp.CheckRetry {
 	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
-		if err != nil {
-			switch classifyTransportErr(err) {
-			case errNotSent:
+		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
+			if c.now().Add(ci.rateLimitWait).Before(ci.retryUntil) {
 				return true, nil
-			case errAmbiguous:
-				return ci.idempotent, nil
-			default:
-				return false, nil
 			}
+			c.log.warn(ci.ctx, "qlik: rate limited (429) and the wait would outlast the time left for this request; giving up", map[string]any{
+				"method": ci.method, "path": ci.path, "host": ci.ep.host, "wait_ms": ci.rateLimitWait.Milliseconds(),
+			})
+			return false, nil
 		}
-		switch resp.StatusCode {
-		case http.StatusTooManyRequests:
-			return !ci.pendingReload, nil
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return ci.idempotent, nil
+		if ci.retries >= c.cfg.MaxRetries {
+			return false, nil
 		}
-		return false, nil
+		retry := retryableFailure(ci, resp, err)
+		if retry {
+			ci.retries++
+		}
+		return retry, nil
 	}
+}
+
+// retryableFailure tells whether an attempt that failed for another reason than a rate limit may be repeated.
+func retryableFailure(ci *callInfo, resp *http.Response, err error) bool {
+	if err != nil {
+		switch classifyTransportErr(err) {
+		case errNotSent:
+			return true
+		case errAmbiguous:
+			return ci.idempotent
+		default:
+			return false
+		}
+	}
+	switch resp.StatusCode {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return ci.idempotent
+	}
+	return false
 }
 
 // backoff waits Retry-After when the server sent one, else a capped
@@ -376,7 +424,10 @@ func (c *core) backoff(ci *callInfo) retryablehttp.Backoff {
 		reason := ""
 		if resp != nil {
 			reason = fmt.Sprintf("status %d", resp.StatusCode)
-			if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			if resp.StatusCode == http.StatusTooManyRequests && ci.rateLimitWait > 0 {
+				wait = ci.rateLimitWait
+				reason += fmt.Sprintf(", Retry-After with jitter %s", wait)
+			} else if resp.StatusCode == http.StatusServiceUnavailable {
 				if ra, ok := parseRetryAfter(resp.Header, c.now()); ok {
 					wait = ra
 					reason += fmt.Sprintf(", Retry-After %s", ra)
@@ -476,20 +527,17 @@ func (e *attemptTimeoutError) Error() string {
 // Timeout marks the error as a timeout for net.Error-style checks.
 func (e *attemptTimeoutError) Timeout() bool { return true }
 
-// transport is the round tripper under retryablehttp. It handles what must
-// happen on every attempt: pacing, authentication, the per-attempt timeout,
-// 429 bookkeeping and logging.
-type transport struct {
+// callTransport is the round tripper of one call under retryablehttp. It
+// handles what must happen on every attempt: pacing, authentication, the
+// per-attempt timeout, 429 bookkeeping and logging.
+type callTransport struct {
 	core *core
 	base http.RoundTripper
+	ci   *callInfo
 }
 
-func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ci, _ := req.Context().Value(callKey{}).(*callInfo)
-	if ci == nil {
-		return t.base.RoundTrip(req)
-	}
-	return t.core.attempt(t.base, req, ci)
+func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	return t.core.attempt(t.base, req, t.ci)
 }
 
 func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) (*http.Response, error) {
@@ -577,11 +625,15 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 	traceID := traceIDOf(errBody)
 
 	ci.pendingReload = isPendingReloadResponse(ci.method, ci.path, resp.StatusCode, resp.Header, errBody)
+	ci.rateLimitWait = 0
 	if resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
 		wait, ok := parseRetryAfter(resp.Header, c.now())
 		if !ok {
-			wait = c.cfg.RetryWaitMin
+			wait = jitterBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, ci.attempt-1)
 		}
+		wait = retryAfterJitter(wait)
+		ci.rateLimitWait = wait
+		c.limits.stats.add429()
 		c.limits.block(ci.ep.host, ci.tier, wait)
 		c.log.warn(ctx, "qlik: rate limited by Qlik Cloud (429); pausing this tier on this host", map[string]any{
 			"method": ci.method, "path": ci.path, "host": ci.ep.host, "tier": string(ci.tier),
@@ -589,6 +641,9 @@ func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) 
 		})
 	}
 
+	if resp.StatusCode != http.StatusTooManyRequests {
+		c.limits.succeeded(ci.ep.host, ci.tier)
+	}
 	c.log.debug(ctx, "qlik: HTTP request", map[string]any{
 		"method": ci.method, "url": logURL(out.URL), "status": resp.StatusCode,
 		"duration_ms": elapsed.Milliseconds(), "attempt": ci.attempt, "trace_id": traceID,

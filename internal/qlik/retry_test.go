@@ -63,6 +63,49 @@ func TestRetry_429HonoursRetryAfter(t *testing.T) {
 	}
 }
 
+// TestRetry_429NeverFailsWhileTimeRemains: rate limits are retried for as long as the deadline allows, not a
+// number of times; MaxRetries bounds failures only.
+func TestRetry_429NeverFailsWhileTimeRemains(t *testing.T) {
+	steps := make([]func(http.ResponseWriter, *http.Request), 0, 16)
+	for range 15 {
+		steps = append(steps, status(429, "Retry-After", "0"))
+	}
+	n, h := scripted(append(steps, okSpace)...)
+	cfg := fastConfig(newServer(t, h).URL)
+	cfg.MaxRetries = 2
+	c := newClient(t, cfg)
+	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
+		t.Fatalf("a 429 failed the call while time remained: %v", err)
+	}
+	if n.Load() != 16 {
+		t.Errorf("requests = %d, want 16", n.Load())
+	}
+	if got := c.RateStats().RateLimited; got != 15 {
+		t.Errorf("RateStats().RateLimited = %d, want 15", got)
+	}
+}
+
+// TestRetry_429StopsAtTheDeadline: a Retry-After longer than the time left ends the call at once with Qlik's 429
+// rather than sleeping into the deadline.
+func TestRetry_429StopsAtTheDeadline(t *testing.T) {
+	n, h := scripted(status(429, "Retry-After", "30"), okSpace)
+	c := newClient(t, fastConfig(newServer(t, h).URL))
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetSpace(ctx, "s1")
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("err = %v, want the 429", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %s; a wait past the deadline must not be started", d)
+	}
+	if n.Load() != 1 {
+		t.Errorf("requests = %d, want 1", n.Load())
+	}
+}
+
 func TestRetry_400NotRetried(t *testing.T) {
 	n, h := scripted(status(400), okSpace)
 	c := newClient(t, fastConfig(newServer(t, h).URL))

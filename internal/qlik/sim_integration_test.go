@@ -356,3 +356,36 @@ func TestSim_RegionsRouteByTenant(t *testing.T) {
 		}
 	}
 }
+
+// TestSim_PatchTenantAnswersWhatQlikHolds: the tenant PatchTenant builds from the create's answer equals what a
+// read returns afterwards, and it makes no read itself.
+func TestSim_PatchTenantAnswersWhatQlikHolds(t *testing.T) {
+	sim := qliksim.StartT(t, qliksim.Options{})
+	c := simClient(t, sim, true)
+	ctx := t.Context()
+	reg, err := c.Registration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{LicenseKey: sim.LicenseKey(), Datacenter: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, alias, yes := "Acme", "acme-analytics.eu.qlikcloud.com", true
+	before := len(sim.Audit())
+	patched, err := reg.PatchTenant(ctx, created, qlik.TenantUpdateRequest{Name: &name, Alias: &alias, EnableAppOpeningFeedback: &yes, AutoAssignCreateSharedSpaces: &yes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls := sim.Audit()[before:]; len(calls) != 1 || calls[0].Method != http.MethodPatch {
+		t.Errorf("PatchTenant made %d calls (%v), want one PATCH", len(calls), calls)
+	}
+	read, err := reg.GetTenant(ctx, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read.LastUpdated, patched.LastUpdated = "", ""
+	if fmt.Sprintf("%+v", *read) != fmt.Sprintf("%+v", *patched) {
+		t.Errorf("PatchTenant answered\n%+v\nQlik holds\n%+v", *patched, *read)
+	}
+}

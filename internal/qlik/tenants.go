@@ -158,6 +158,53 @@ func (c *Client) UpdateTenant(ctx context.Context, id string, req TenantUpdateRe
 	if err := checkID("tenant", id); err != nil {
 		return nil, err
 	}
+	if err := c.patchTenant(ctx, id, req); err != nil {
+		return nil, err
+	}
+	return c.GetTenant(ctx, id)
+}
+
+// PatchTenant is UpdateTenant for a caller that holds the tenant as Qlik
+// just answered it (a create): it applies req to a copy of current instead
+// of reading the tenant back, saving a request per tenant.
+func (c *Client) PatchTenant(ctx context.Context, current *Tenant, req TenantUpdateRequest) (*Tenant, error) {
+	if current == nil {
+		return nil, errors.New("qlik: PatchTenant needs the current tenant")
+	}
+	if err := checkID("tenant", current.ID); err != nil {
+		return nil, err
+	}
+	if err := c.patchTenant(ctx, current.ID, req); err != nil {
+		return nil, err
+	}
+	t := *current
+	t.Hostnames = append([]string(nil), current.Hostnames...)
+	if req.Name != nil {
+		t.Name = *req.Name
+	}
+	if req.Alias != nil {
+		if len(t.Hostnames) < 2 {
+			t.Hostnames = append(t.Hostnames, make([]string, 2-len(t.Hostnames))...)
+		}
+		t.Hostnames[1] = *req.Alias
+	}
+	if req.AutoAssignCreateSharedSpaces != nil {
+		t.AutoAssignCreateSharedSpacesRoleToProfessionals = *req.AutoAssignCreateSharedSpaces
+	}
+	if req.AutoAssignPrivateAnalyticsCreator != nil {
+		t.AutoAssignPrivateAnalyticsContentCreatorRoleToProfessionals = *req.AutoAssignPrivateAnalyticsCreator
+	}
+	if req.AutoAssignDataServicesContributor != nil {
+		t.AutoAssignDataServicesContributorRoleToProfessionals = *req.AutoAssignDataServicesContributor
+	}
+	if req.EnableAppOpeningFeedback != nil {
+		t.EnableAppOpeningFeedback = *req.EnableAppOpeningFeedback
+	}
+	return &t, nil
+}
+
+// patchTenant sends the PATCH of req, if it changes anything.
+func (c *Client) patchTenant(ctx context.Context, id string, req TenantUpdateRequest) error {
 	var ops []patchOp
 	add := func(path string, v any) { ops = append(ops, patchOp{Op: "replace", Path: path, Value: v}) }
 	if req.Name != nil {
@@ -178,12 +225,11 @@ func (c *Client) UpdateTenant(ctx context.Context, id string, req TenantUpdateRe
 	if req.EnableAppOpeningFeedback != nil {
 		add("/enableAppOpeningFeedback", *req.EnableAppOpeningFeedback)
 	}
-	if len(ops) > 0 {
-		if _, err := c.do(ctx, &request{method: http.MethodPatch, path: tenantPath(id), body: ops}); err != nil {
-			return nil, err
-		}
+	if len(ops) == 0 {
+		return nil
 	}
-	return c.GetTenant(ctx, id)
+	_, err := c.do(ctx, &request{method: http.MethodPatch, path: tenantPath(id), body: ops})
+	return err
 }
 
 // DeactivateTenant calls POST /api/v1/tenants/{tenantId}/actions/deactivate

@@ -205,7 +205,11 @@ func (s *Server) dispatch(h *host, w http.ResponseWriter, r *http.Request, route
 	}
 	if s.opts.EnforceRateLimits {
 		key := bucketKey{host: h.hostname, identity: who.id(), tier: tierFor(r.Method, route)}
-		if ok, retryAfter := s.limiter.allow(key, time.Now()); !ok {
+		users := 0 // the register host belongs to no tenant: no tenant-wide limit there
+		if h.tenant != nil {
+			users = h.tenant.userCount()
+		}
+		if ok, retryAfter := s.limiter.allow(key, users, s.limiter.now()); !ok {
 			writeRateLimited(w, retryAfter)
 			return
 		}

@@ -52,11 +52,16 @@ type Options struct {
 	// Faults are the initial fault-injection rates; see [Server.SetFaults].
 	Faults Faults
 
-	// EnforceRateLimits turns on Qlik's per-tier rate limits (per host, per identity, per tier).
+	// EnforceRateLimits turns on Qlik's rate limits: per tier, per user, per tenant over 5-minute windows, plus the
+	// tenant-wide limit (see RateWindow and TenantLimitFactor).
 	EnforceRateLimits bool
 	// Limits overrides requests per minute for some tiers; tiers not listed (or 0) keep Qlik's limits
 	// (DefaultLimits).
 	Limits map[Tier]int
+	// RateWindow overrides the period over which the limits are evaluated, in whole seconds; 0 selects Qlik's
+	// five minutes (the package's RateWindow). A window of W admits limit × W/1m requests per user, so a short
+	// window is a stricter limit that clears quickly: a test knob for serving many 429s in little time.
+	RateWindow time.Duration
 
 	// TokenTTL is the lifetime of minted OAuth access tokens; default DefaultTokenTTL.
 	TokenTTL time.Duration
@@ -209,6 +214,14 @@ func (t *tenantState) hasUser(id string) bool {
 	return t.users[id]
 }
 
+// userCount is the number of users in the tenant, for the tenant-wide rate limit (at least 1: the OAuth client's
+// bot user exists from the tenant's creation).
+func (t *tenantState) userCount() int {
+	t.usersMu.RLock()
+	defer t.usersMu.RUnlock()
+	return max(1, len(t.users))
+}
+
 // Start starts a simulator with a register host and a home tenant.
 func Start(opts Options) (*Server, error) {
 	if err := opts.validate(); err != nil {
@@ -241,7 +254,7 @@ func Start(opts Options) (*Server, error) {
 		scopes:    []string{"admin_classic", "user_default", "tenants:create", "tenants:deactivate", "tenants:reactivate"},
 		cursorKey: make([]byte, 32),
 		faults:    newFaultInjector(opts.Seed, opts.Faults),
-		limiter:   newRateLimiter(opts.Limits),
+		limiter:   newRateLimiter(opts.Limits, opts.RateWindow),
 		hosts:     map[string]*host{},
 		licenses:  map[string]*license{},
 		done:      make(chan struct{}),
@@ -329,6 +342,9 @@ func (o Options) validate() error {
 		if n < 0 {
 			return fmt.Errorf("qliksim: limit for tier %s is negative", tier)
 		}
+	}
+	if o.RateWindow < 0 || o.RateWindow%time.Second != 0 {
+		return errors.New("qliksim: RateWindow must be a positive whole number of seconds (or 0 for five minutes)")
 	}
 	if _, _, err := o.regionsOf(); err != nil {
 		return err

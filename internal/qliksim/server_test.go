@@ -120,6 +120,7 @@ func TestStartRejectsBadOptions(t *testing.T) {
 		"fault above 1":    {Faults: Faults{Reset: 1.5}},
 		"faults sum":       {Faults: Faults{RateLimit: 0.5, Unavailable: 0.6}},
 		"negative limit":   {Limits: map[Tier]int{Tier1: -1}},
+		"partial second":   {RateWindow: 1500 * time.Millisecond},
 		"negative retry":   {Faults: Faults{RetryAfterSeconds: -1}},
 		"negative audit":   {MaxAuditEntries: -1},
 	} {
