@@ -36,6 +36,8 @@ variable "qlik_client_id" {
   type = string
 }
 
+# ephemeral keeps the secret out of saved plan files as well as out of the state; provider blocks accept
+# ephemeral values. Supply it again when applying a saved plan (-var or TF_VAR_qlik_client_secret).
 variable "qlik_client_secret" {
   type      = string
   sensitive = true

@@ -36,6 +36,11 @@ func (r SuiteResult) Passed() bool { return len(r.Problems) == 0 }
 // apply succeeded, that the next plan (still under faults) is empty and that the simulator holds exactly the
 // declared objects.
 //
+// Before that, every customer tenant holds objects made outside the configuration with the natural keys (and
+// fields) of the declared spaces, web integration, CSP origin and identity provider. The first apply under faults
+// must fail on them without adopting, changing or deleting any; once their owner removes them, the second apply
+// must converge.
+//
 // The customer tenants are created first, without faults: the provider deliberately never repeats a tenant
 // create whose outcome is unknown (a tenant has no natural key to look up, and a second POST could put a second
 // tenant on the license), so an injected 503 or reset on POST /api/v1/tenants fails the apply by design. Every
@@ -61,7 +66,25 @@ func RunFaultSuite(ctx context.Context, bins Binaries, dir string, n int, seed i
 	if err != nil {
 		return res, err
 	}
+	decoys, err := e.plantDecoys(ctx)
+	if err != nil {
+		return res, err
+	}
 	if err := e.Sim.SetFaults(ctx, faults); err != nil {
+		return res, err
+	}
+	blocked, err := e.Apply(ctx, RunOptions{})
+	if err != nil {
+		return res, err
+	}
+	if blocked.ExitCode == 0 {
+		res.Problems = append(res.Problems, "the apply over pre-existing objects with the declared names succeeded")
+	}
+	if n, want := conflictErrors(blocked.Output), len(decoys); n < want {
+		res.Problems = append(res.Problems, fmt.Sprintf("the apply over %d pre-existing objects reported %d conflicts:\n%s", want, n, excerpt(blocked.Output)))
+	}
+	res.Problems = append(res.Problems, e.checkDecoys(ctx, decoys, before)...)
+	if err := e.removeDecoys(ctx, decoys); err != nil {
 		return res, err
 	}
 	apply, err := e.Apply(ctx, RunOptions{})
@@ -283,6 +306,19 @@ func findSecrets(name, text string, s Settings) []string {
 		}
 	}
 	return found
+}
+
+// conflictErrors counts terraform's "Unable to create" errors that point the user at an import: the answer to
+// an object that exists already.
+func conflictErrors(out string) int {
+	n := 0
+	for _, part := range strings.Split(out, "\nError: ")[1:] {
+		block, _, _ := strings.Cut(part, "\n\n\n")
+		if strings.HasPrefix(block, "Unable to create") && strings.Contains(block, "import") {
+			n++
+		}
+	}
+	return n
 }
 
 // excerpt returns terraform's error messages in out, or its last 40 lines when it printed none.

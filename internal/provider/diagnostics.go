@@ -28,6 +28,20 @@ func addAttributeAPIError(diags *diag.Diagnostics, p path.Path, summary string, 
 
 func apiErrorDetail(err error, hint string) string {
 	var b strings.Builder
+	var existing *qlik.ExistingObjectError
+	if errors.As(err, &existing) {
+		// The object in the way is someone else's: say which, and how to take it over deliberately.
+		fmt.Fprintf(&b, "%s already exists in tenant %s with id %s, and this apply did not create it: %s.\n",
+			existing.What, existing.Host, existing.ID, existing.Reason)
+		b.WriteString("The provider never adopts, changes or deletes an object it did not create. To manage this one, import it:\n")
+		fmt.Fprintf(&b, "  terraform import <address of this resource> %q\n", existing.Host+"/"+existing.ID)
+		b.WriteString("or give this resource another name.")
+		if existing.Cause != nil {
+			b.WriteString("\n\nThe create had failed first with: ")
+			b.WriteString(apiErrorDetail(existing.Cause, ""))
+		}
+		return b.String()
+	}
 	var apiErr *qlik.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Fprintf(&b, "Qlik Cloud answered %s %s with HTTP %d.\n", apiErr.Method, apiErr.Path, apiErr.StatusCode)
@@ -41,6 +55,9 @@ func apiErrorDetail(err error, hint string) string {
 	} else {
 		b.WriteString(err.Error())
 		b.WriteString("\n")
+		if hint == "" {
+			hint = statusHint(err)
+		}
 	}
 	if hint != "" {
 		b.WriteString("\n")
@@ -57,6 +74,12 @@ func writeField(b *strings.Builder, name, value string) {
 
 // statusHint gives the next step for failures whose cause does not depend on the resource.
 func statusHint(err error) string {
+	if host, role, ok := qlik.UnreachableHost(err); ok {
+		return unreachableHint(host, role)
+	}
+	if host, ok := qlik.TenantRefusing(err); ok {
+		return deactivatedHint(host)
+	}
 	switch {
 	case errors.Is(err, qlik.ErrUnauthorized):
 		return "The credentials were rejected: check api_key, or client_id and client_secret, and that they belong to this tenant or region."
@@ -69,6 +92,26 @@ func statusHint(err error) string {
 	return ""
 }
 
+// unreachableHint names the attribute that configured a host that does not resolve or refuses connections.
+func unreachableHint(host string, role qlik.HostRole) string {
+	attr := "tenant_hostname"
+	switch role {
+	case qlik.HostHome:
+		attr = "tenant_url (or QLIK_TENANT_URL)"
+	case qlik.HostRegister:
+		attr = "registration_url (or QLIK_REGISTRATION_URL, or the region's registration_url in regions)"
+	}
+	return fmt.Sprintf("%s does not resolve or refuses connections. Check %s: a Qlik Cloud tenant is reached as <tenant>.<region>.qlikcloud.com, without a port.", host, attr)
+}
+
+// deactivatedHint explains a tenant host refusing the token request: the tenant is deactivated.
+func deactivatedHint(host string) string {
+	return fmt.Sprintf("Tenant %s refuses the token request (403): it is most likely deactivated. A qlik_tenant that "+
+		"manages it plans its reactivation (status \"disabled\" -> \"active\"), and a plain terraform apply "+
+		"reactivates it before the objects inside it are changed. Otherwise reactivate it in the Qlik Cloud "+
+		"administration console within its purge period.", host)
+}
+
 // readFound is the common tail of a Read: it reports whether the object was found. A 404 removes the
 // resource from state, so the next plan shows it will be created again; any other error becomes a
 // diagnostic. what names the object in messages ("space", "CSP origin").
@@ -79,8 +122,24 @@ func readFound(ctx context.Context, err error, what, id string, resp *resource.R
 		resp.State.RemoveResource(ctx)
 		return false
 	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, what, id) {
+			addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		}
 		return false
 	}
+	return true
+}
+
+// keptForDeactivatedTenant handles a Read whose tenant refuses requests because it is deactivated: the state is
+// left as it was, with a warning, so that the plan goes on and shows the tenant's reactivation; the objects inside
+// are applied after it, since they depend on its hostname. It reports whether err was that case; the caller
+// then returns without touching the state.
+func keptForDeactivatedTenant(diags *diag.Diagnostics, err error, what, id string) bool {
+	host, ok := qlik.TenantRefusing(err)
+	if !ok {
+		return false
+	}
+	diags.AddWarning("Tenant "+host+" is not reachable; "+what+" not refreshed",
+		fmt.Sprintf("The %s %s was not read and is planned from its last known state. %s", what, id, deactivatedHint(host)))
 	return true
 }

@@ -1,9 +1,12 @@
 package provider_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -67,6 +70,41 @@ func tenantExampleVars(e *testEnv) []string {
 // exampleFollowUps run after an example's empty plan, for what needs the CLI beyond outputs.
 var exampleFollowUps = map[string]func(t *testing.T, e *testEnv, tf *tfCLI, vars []string){
 	"oem-multitenant": checkOEMFollowUps,
+	"provider": func(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
+		savedPlanKeepsNoSecret(t, tf, vars, e.sim.Credentials().ClientSecret)
+	},
+	"resources/qlik_data_connection": func(t *testing.T, _ *testEnv, tf *tfCLI, vars []string) {
+		savedPlanKeepsNoSecret(t, tf, vars, exampleDBPassword)
+	},
+}
+
+// savedPlanKeepsNoSecret saves a plan and requires that the secret is nowhere in the plan file (the variable is
+// ephemeral: a sensitive variable alone is stored in it), then applies the saved plan with the secret passed
+// again, as an ephemeral variable requires.
+func savedPlanKeepsNoSecret(t *testing.T, tf *tfCLI, vars []string, secret string) {
+	t.Helper()
+	planFile := filepath.Join(tf.dir, "saved.tfplan")
+	tf.mustRun(append([]string{"plan", "-input=false", "-no-color", "-out=" + planFile}, vars...)...)
+	zr, err := zip.OpenReader(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		_ = rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("the saved plan's %s holds the secret; its variable must be ephemeral", f.Name)
+		}
+	}
+	tf.mustRun(append(append([]string{"apply", "-input=false", "-no-color"}, vars...), planFile)...)
 }
 
 // exampleChecks assert what each example is for, beyond a clean apply and an empty plan.
@@ -762,6 +800,17 @@ func (e *testEnv) exampleDir(t *testing.T, src string) string {
 		t.Fatal(err)
 	}
 	block := e.regionsProviderBlock()
+	if strings.Contains(all.String(), "var.qlik_client_secret") {
+		// The example takes the home region's credentials from its variables (passed with -var, and ephemeral):
+		// the override must not put them into the configuration.
+		var kept []string
+		for _, line := range strings.Split(block, "\n") {
+			if !strings.HasPrefix(line, "  client_id ") && !strings.HasPrefix(line, "  client_secret ") {
+				kept = append(kept, line)
+			}
+		}
+		block = strings.Join(kept, "\n")
+	}
 	name, content := "qlik_override.tf", block
 	if !strings.Contains(all.String(), `provider "qlik"`) {
 		name = "provider.tf"

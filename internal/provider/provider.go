@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -94,7 +93,7 @@ type providerModel struct {
 	Region          types.String `tfsdk:"region"`
 	Regions         types.Map    `tfsdk:"regions"`
 	TrustedHosts    types.Map    `tfsdk:"trusted_hosts"`
-	MaxRetries      types.Int64  `tfsdk:"max_retries"`
+	MaxRetries      types.Number `tfsdk:"max_retries"`
 	RetryMaxWait    types.String `tfsdk:"retry_max_wait"`
 	RequestTimeout  types.String `tfsdk:"request_timeout"`
 }
@@ -214,12 +213,12 @@ func (p *qlikProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp 
 					mapvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.Regions()...)),
 				},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after "+
 					"a 502/503/504 or a connection error, 0 to %d. Defaults to 10. Rate limits (429) are not counted: they are "+
 					"retried, with the wait Qlik asks for, for as long as the operation's timeouts allow. Environment variable: `%s`.", maxRetriesLimit, envMaxRetries),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, maxRetriesLimit)},
+				Validators: []validator.Number{validators.WholeNumberBetween(0, maxRetriesLimit)},
 			},
 			"retry_max_wait": schema.StringAttribute{
 				MarkdownDescription: "Longest wait between two retries, as a duration such as `30s`. Backoff grows " +
@@ -358,7 +357,7 @@ func (s setting) source() string {
 
 type settings struct {
 	tenantURL, apiKey, clientID, clientSecret, registrationURL, retryMaxWait, requestTimeout setting
-	maxRetries                                                                               types.Int64
+	maxRetries                                                                               types.Number
 	maxRetriesEnv                                                                            setting
 	region                                                                                   setting
 	regions                                                                                  map[string]regionSetting
@@ -468,7 +467,8 @@ func (s settings) clientConfig() (qlik.Config, diag.Diagnostics) {
 
 	switch {
 	case !s.maxRetries.IsNull() && !s.maxRetries.IsUnknown():
-		cfg.MaxRetries = int(s.maxRetries.ValueInt64())
+		n, _ := validators.WholeNumber(s.maxRetries.ValueBigFloat(), 0, maxRetriesLimit)
+		cfg.MaxRetries = int(n)
 	case s.maxRetriesEnv.set():
 		n, err := strconv.Atoi(s.maxRetriesEnv.value)
 		if err != nil || n < 0 || n > maxRetriesLimit {

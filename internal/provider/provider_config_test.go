@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"regexp"
 	"testing"
 
@@ -39,7 +41,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"secret without client id", fmt.Sprintf(`tenant_url = %q`+"\n"+`client_secret = %q`, url, c.ClientSecret), `(?s)client_id.*must be specified|Missing client_id`},
 		{"both auth modes", fmt.Sprintf(`tenant_url = %q`+"\n"+`api_key = %q`+"\n"+`client_id = %q`+"\n"+`client_secret = %q`, url, c.APIKey, c.ClientID, c.ClientSecret), `(?s)cannot be specified when|Conflicting credentials`},
 		{"bad retry wait", fmt.Sprintf(`tenant_url = %q`+"\n"+`api_key = "k"`+"\n"+`retry_max_wait = "soon"`, url), `(?s)retry_max_wait.*not a duration`},
-		{"retries out of range", fmt.Sprintf(`tenant_url = %q`+"\n"+`api_key = "k"`+"\n"+`max_retries = 500`, url), `(?s)max_retries.*between 0 and 50`},
+		{"retries out of range", fmt.Sprintf(`tenant_url = %q`+"\n"+`api_key = "k"`+"\n"+`max_retries = 500`, url), `(?s)Invalid number.*max_retries = 500.*whole\s+number\s+from\s+0\s+to\s+50`},
+		// Terraform's conversion to an integer used to fail first, with "This is always an error in the provider".
+		{"fractional retries", fmt.Sprintf(`tenant_url = %q`+"\n"+`api_key = "k"`+"\n"+`max_retries = 2.5`, url), `(?s)Invalid number.*max_retries = 2.5.*2.5\s+must\s+be\s+a\s+whole\s+number\s+from\s+0\s+to\s+50`},
 	}
 	steps := make([]resource.TestStep, 0, len(cases))
 	for _, tc := range cases {
@@ -156,5 +160,46 @@ func TestAccProvider_rejectedCredentials(t *testing.T) {
 }`, e.sim.Home().URL, e.sim.Credentials().ClientID) + probe,
 			ExpectError: regexp.MustCompile(`(?s)Unable to list spaces.*401`),
 		}},
+	})
+}
+
+// closedPort returns a loopback address where nothing listens.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}
+
+// TestAccProvider_unreachableHosts: a tenant URL or tenant hostname where nothing listens fails at once (it used
+// to be retried silently for more than a minute) and names the attribute to check.
+func TestAccProvider_unreachableHosts(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	c := e.sim.Credentials()
+	dead := closedPort(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`provider "qlik" {
+  tenant_url = "http://%s"
+  api_key    = %q
+}`, dead, c.APIKey) + probe,
+				ExpectError: regexp.MustCompile(`(?s)connection refused; not\s+retried.*refuses\s+connections.\s+Check\s+tenant_url`),
+			},
+			{
+				Config: e.oauthProvider() + fmt.Sprintf(`
+data "qlik_spaces" "elsewhere" {
+  tenant_hostname = %q
+}
+`, dead),
+				ExpectError: regexp.MustCompile(`(?s)refuses\s+connections.\s+Check\s+tenant_hostname`),
+			},
+		},
 	})
 }

@@ -194,6 +194,19 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	defer cancel()
 
 	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
+	// A target space that does not exist would fail the import only after the whole app was exported,
+	// downloaded and uploaded; one read first fails at once and leaves nothing behind.
+	if spaceID != "" {
+		if _, err := dst.GetSpace(ctx, spaceID); err != nil {
+			if errors.Is(err, qlik.ErrNotFound) {
+				addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
+					fmt.Sprintf("Space %s does not exist in tenant %s: nothing was copied. Check space_id.", spaceID, dst.Hostname()))
+			} else {
+				addAPIError(&resp.Diagnostics, "Unable to copy app", err, "")
+			}
+			return
+		}
+	}
 	staging := stagingName(src.Hostname(), plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), dst.Hostname(), spaceID, name)
 
 	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), staging, desc, spaceID)
@@ -201,20 +214,29 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
 		return
 	}
-	// Record the copy before the last step: should renaming fail, the app is in state (tainted, so the next
-	// apply replaces it) rather than orphaned.
-	plan.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	app, err = dst.UpdateApp(ctx, app.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
+	copied := app
+	app, err = dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to name the app copy", err, "")
+		// The copy is complete; only its final name is missing. An error here would leave it tainted, and the
+		// next apply would delete it and copy the whole app again. It is kept in state under the planned name
+		// instead, with a warning: the next refresh reads the marker name, so the next plan shows the rename as
+		// an update (Ctrl-C during the rename ends here too).
+		want := plan
+		want.fromAPI(copied)
+		want.Name = plan.Name
+		if !plan.Description.IsUnknown() {
+			want.Description = plan.Description
+		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &want)...)
+		resp.Diagnostics.AddWarning("App copied, but naming the copy failed", apiErrorDetail(err, fmt.Sprintf(
+			"The copy %s is complete and kept in the state; it is still named %q in Qlik. The next plan shows the "+
+				"rename to %q as an update, and the next apply renames it without copying the app again.",
+			copied.Attributes.ID, staging, name)))
 		return
 	}
 	plan.fromAPI(app)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 // copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
@@ -269,7 +291,7 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state appCopyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -321,7 +343,7 @@ func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

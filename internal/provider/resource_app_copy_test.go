@@ -434,31 +434,78 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var id string
+	var first, id string
 	config := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
+				// The rename after the copy fails (as when Ctrl-C lands on it): the complete copy is kept, untainted.
 				PreConfig: func() {
 					e.sim.FailRoute(target.Hostname, http.MethodPut, "/api/v1/apps/{appId}", 1, qliksim.RouteFault{Status: http.StatusForbidden})
 				},
-				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Unable to name the app copy.*HTTP 403`),
+				Config:             config,
+				ExpectNonEmptyPlan: true,
+				Check:              captureID("qlik_app_copy.test", &first),
 			},
 			{
+				// The next apply only renames it: no second export, no second copy (it used to replace the copy).
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
+					func(*terraform.State) error {
+						if id != first {
+							return fmt.Errorf("the copy was replaced (%s, then %s)", first, id)
+						}
+						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 1 {
+							return fmt.Errorf("%d exports, want 1", n)
+						}
+						return nil
+					},
 				),
 			},
 		},
 	})
+}
+
+// TestAccAppCopy_missingTargetSpace: a copy into a space that does not exist fails before anything is exported or
+// uploaded (it used to move the whole app first and leave the upload behind).
+func TestAccAppCopy_missingTargetSpace(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	target, err := e.sim.AddTenant("customer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_app_copy" "test" {
+  tenant_hostname = %q
+  source_app_id   = %q
+  name            = "Sales"
+  space_id        = "0123456789abcdef01234567"
+}
+`, target.Hostname, tpl),
+			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*Space 0123456789abcdef01234567 does not exist`),
+		}},
+	})
+	for _, a := range e.sim.Audit() {
+		if a.Method != http.MethodGet && a.Route != "/oauth/token" {
+			t.Errorf("%s %s on %s: nothing may be exported or uploaded", a.Method, a.Path, a.Host)
+		}
+	}
 }
 
 // TestAccAppCopy_adoptsInterruptedCopy plants the apps an apply leaves behind when it is killed after Qlik

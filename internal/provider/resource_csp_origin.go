@@ -147,12 +147,13 @@ func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state cspOriginResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -189,7 +190,7 @@ func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateReque
 func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state cspOriginResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -167,12 +167,13 @@ func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.C
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state jwtIdentityProviderResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -205,7 +206,7 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state jwtIdentityProviderResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -54,7 +54,8 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"trailing newlines are not significant and never show as a change.\n\n" +
 			"Destroying the resource does **not** remove or roll back the script: the app keeps its current " +
 			"script, and the resource is only removed from state. Feed `script_sha256` into a `qlik_reload`'s " +
-			"`triggers` to reload the app whenever the script changes.",
+			"`triggers` to reload the app whenever the script changes.\n\n" +
+			"One resource per app: two `qlik_load_script` of one app in a configuration fail at plan.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app, the same as `app_id`.",
@@ -76,8 +77,9 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"script": schema.StringAttribute{
 				MarkdownDescription: "The load script, usually rendered per customer with `templatefile()`. Must " +
-					"not be empty. A change stores a new script version (update in place); line endings and " +
-					"trailing newlines do not count as a change.",
+					"not be empty, and at most 1 MiB once JSON-encoded for the scripts API (checked at plan; Qlik " +
+					"documents no limit, the provider and the simulator keep to this one). A change stores a new " +
+					"script version (update in place); line endings and trailing newlines do not count as a change.",
 				CustomType:    loadScriptType{},
 				Required:      true,
 				Validators:    []validator.String{nonEmptyScript{}},
@@ -113,6 +115,10 @@ func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
+	var host, app types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app_id"), &app)...)
+	claimInTenant(r.client, req, host, app, "qlik_load_script", "the script of app", path.Root("app_id"), &resp.Diagnostics)
 	var script loadScriptValue
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &script)...)
 	if resp.Diagnostics.HasError() || script.IsUnknown() || script.IsNull() {
@@ -177,7 +183,9 @@ func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "load script of app", appID) {
+			addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
+		}
 		return
 	}
 	state.ID = types.StringValue(appID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -179,6 +180,13 @@ func TestAccLoadScript_validation(t *testing.T) {
 				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", " \r\n\t", ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`Empty load script`),
+			},
+			{
+				// Over the 1 MiB body of a script version: refused at plan with the limit, before any request
+				// (it used to fail at apply on the body limit).
+				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", strings.Repeat("LOAD 1 AS x AUTOGENERATE 1;\n", 40000), ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Load script too large.*1160033 bytes.*at most 1048576 bytes \(1 MiB\)`),
 			},
 			{
 				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", "LOAD 1;", ""),

@@ -26,7 +26,10 @@ import (
 
 // No ImportState: a reload is a run, not an object to adopt. Importing one would record a past run as if this
 // configuration had started it, and its partial flag, variables and triggers cannot be read back from Qlik.
-var _ resource.ResourceWithConfigure = (*reloadResource)(nil)
+var (
+	_ resource.ResourceWithConfigure   = (*reloadResource)(nil)
+	_ resource.ResourceWithImportState = (*reloadResource)(nil)
+)
 
 const (
 	// reloadCreateTimeout is the default wait for a reload; large apps reload for many minutes.
@@ -263,7 +266,9 @@ func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "reload", state.ReloadID.ValueString()) {
+			addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
+		}
 		return
 	}
 	state.fromAPI(rl)
@@ -279,6 +284,15 @@ func (r *reloadResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 // Delete forgets the record; the reload's effect on the app's data stays.
 func (r *reloadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// ImportState refuses: a reload is one run, recorded by the apply that queued it. Its partial, variables and
+// triggers cannot be read back from Qlik, so an imported reload would plan a new run at once anyway.
+func (r *reloadResource) ImportState(_ context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.AddError("qlik_reload cannot be imported",
+		fmt.Sprintf("A qlik_reload records one run queued by this configuration; Qlik cannot return its partial, "+
+			"variables and triggers, so reload %q cannot be adopted. Remove the import and apply: the apply queues a "+
+			"new reload and records it. To see past runs of an app, use Qlik's reload history.", req.ID))
+}
 
 func (m *reloadResourceModel) fromAPI(rl *qlik.Reload) {
 	m.ID = types.StringValue(rl.ID)

@@ -72,7 +72,9 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"members arrive through the identity provider.\n\n" +
 			"Destroying the mapping removes the space assignments it manages and the tenant roles it lists. The " +
 			"group itself is deleted only when this mapping created it (`group_created`); a group that existed " +
-			"before keeps its members and any roles the mapping did not list.",
+			"before keeps its members and any roles the mapping did not list.\n\n" +
+			"One mapping per group: two `qlik_role_mapping` of one group in a configuration fail at plan " +
+			"(another configuration managing the same group cannot be detected).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the group (the same as `group_id`).",
@@ -192,7 +194,11 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
-	if spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
+	var host, group types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("group_name"), &group)...)
+	claimInTenant(r.client, req, host, group, "qlik_role_mapping", "group", path.Root("group_name"), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
 		return
 	}
 	var plan roleMappingModel
@@ -326,6 +332,7 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func nonNil(s []string) []string {
@@ -357,7 +364,7 @@ func findOrCreateGroup(ctx context.Context, c *qlik.Client, name string, roles [
 func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state roleMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -377,7 +384,9 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "role mapping of group", state.GroupName.ValueString()) {
+			addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+		}
 		return
 	}
 	state.ID = types.StringValue(g.ID)
@@ -445,7 +454,7 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state roleMappingModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -656,3 +656,45 @@ resource "qlik_role_mapping" "test" {
 		},
 	})
 }
+
+// TestAccRoleMapping_quickReapplyWithVisibilityDelay: Qlik serves a new group only after a delay. A re-apply
+// within it (a new provider process, which never saw the create) used to read a 404, drop the mapping, adopt the
+// group as not created by it, and leave the group behind on destroy. The recorded creation time makes the read
+// wait for the group instead.
+func TestAccRoleMapping_quickReapplyWithVisibilityDelay(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{VisibilityDelay: 3 * time.Second})
+	home := e.sim.Home()
+	config := e.oauthProvider() + `
+resource "qlik_role_mapping" "test" {
+  group_name = "acme-quick"
+  roles      = ["AnalyticsAdmin"]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if g, ok := e.sim.GroupByName(home.Hostname, "acme-quick"); ok {
+				return fmt.Errorf("group %s was left behind by destroy", g.ID)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+				},
+			},
+		},
+	})
+}

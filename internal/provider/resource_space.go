@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -21,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*spaceResource)(nil)
 	_ resource.ResourceWithImportState = (*spaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
 )
 
 // NewSpaceResource is the qlik_space constructor.
@@ -78,7 +82,8 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			},
 			"type": schema.StringAttribute{
 				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
-					"a space, so a change replaces it (and fails while the old space still holds content).",
+					"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before " +
+					"anything in the space is destroyed.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
@@ -122,6 +127,49 @@ func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureReque
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan checks the tenant host, then refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
+// Qlik refuses to delete a space that is not empty (412) — but only after Terraform has destroyed the objects
+// that depend on the space, such as its data connections. Items this configuration manages in the space (an app
+// copy) count too: the provider cannot see at this point that they would be destroyed first, so the user removes
+// or moves them in a first apply.
+func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// A known tenant host the provider would not send credentials to fails the plan first.
+	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
+		return
+	}
+	var plan, state spaceResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
+		return
+	}
+	c, err := r.client.ForTenant(state.TenantHostname.ValueString())
+	if err != nil {
+		return
+	}
+	items, err := c.SpaceItems(ctx, state.ID.ValueString(), 5)
+	if err != nil {
+		tflog.Debug(ctx, "space content not readable at plan time; Qlik checks it at delete", map[string]any{"error": err.Error()})
+		return
+	}
+	if len(items) == 0 {
+		return
+	}
+	names := make([]string, 0, len(items))
+	for _, it := range items {
+		names = append(names, fmt.Sprintf("%q (%s)", it.Name, it.ResourceID))
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("type"), "Space type cannot change while the space holds items", fmt.Sprintf(
+		"Changing type from %s to %s replaces space %s, and Qlik refuses to delete a space that is not empty. It holds "+
+			"at least %d item(s): %s. The plan fails now so that nothing is destroyed (the space's data connections "+
+			"and assignments would go first). Move or delete the items, including apps this configuration puts in the "+
+			"space (remove them in a first apply), or keep the type and create a new space next to it.",
+		state.Type.ValueString(), plan.Type.ValueString(), state.ID.ValueString(), len(items), strings.Join(names, ", ")))
+}
+
 func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan spaceResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -141,12 +189,13 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	plan.fromAPI(space)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state spaceResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -187,7 +236,7 @@ func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, 
 func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state spaceResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
+	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -228,11 +277,4 @@ func (m *spaceFields) fromAPI(s *qlik.Space) {
 	m.CreatedAt = types.StringValue(s.CreatedAt)
 	m.CreatedBy = types.StringValue(s.CreatedBy)
 	m.UpdatedAt = types.StringValue(s.UpdatedAt)
-}
-
-var _ resource.ResourceWithModifyPlan = (*spaceResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -499,3 +499,66 @@ resource "qlik_space" "test" {
 		t.Error("no space id captured")
 	}
 }
+
+// TestAccSpace_typeChangeOfNonEmptySpace: a type change replaces the space, which Qlik refuses while the space holds
+// an app. The plan fails, so the data connection in the space is not destroyed first (it used to be, before the
+// delete failed with 412).
+func TestAccSpace_typeChangeOfNonEmptySpace(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	config := func(spaceType string) string {
+		return e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_space" "test" {
+  name = "Customer data"
+  type = %q
+}
+
+resource "qlik_data_connection" "orders" {
+  name              = "orders-db"
+  type              = "postgres"
+  connector         = "QvOdbcConnectorPackage.exe"
+  connection_string = "CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;host=db;\""
+  space_id          = qlik_space.test.id
+}
+`, spaceType)
+	}
+	var spaceID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config("shared"), Check: captureID("qlik_space.test", &spaceID)},
+			{
+				PreConfig: func() {
+					if _, err := e.sim.SeedApp(home.Hostname, "Orders", spaceID, 1024); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      config("managed"),
+				ExpectError: regexp.MustCompile(`(?s)Space type cannot change while the space holds items.*"Orders"`),
+			},
+			{
+				// Nothing was destroyed by the refused change. Empty again, the replacement goes through.
+				PreConfig: func() {
+					for _, a := range e.sim.Audit() {
+						if a.Method == "DELETE" {
+							t.Errorf("%s %s ran although the plan failed", a.Method, a.Path)
+						}
+					}
+					if n := len(e.sim.DataConnections(home.Hostname)); n != 1 {
+						t.Errorf("%d data connections after the refused change, want 1", n)
+					}
+					for _, a := range e.sim.Apps(home.Hostname) {
+						if err := e.sim.DeleteApp(home.Hostname, a.Attributes.ID); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config: config("managed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+		},
+	})
+}

@@ -135,7 +135,10 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"alias_hostname": schema.StringAttribute{
 				MarkdownDescription: "Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: " +
 					"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the " +
-					"alias is left as Qlik has it; Qlik has no call to remove one." + updates,
+					"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one " +
+					"configuration with one alias fail at plan; an alias taken outside the configuration is " +
+					"found when it is set after the create: the tenant is kept (with a warning) and the next " +
+					"apply sets the alias again, never creating another tenant." + updates,
 				Optional:      true,
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -155,9 +158,9 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"Ask users for feedback when apps open. Qlik's default is `false`; when omitted it is left as " +
 					"Qlik has it." + updates),
 			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails and " +
-					"the tenant stays active. Set it to `false` and apply before destroying. Changes only the " +
-					"state.",
+				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails at " +
+					"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to " +
+					"`false` and apply before destroying. Changes only the state.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
@@ -270,12 +273,33 @@ func (r *tenantResource) registrationOf(ctx context.Context, m tenantResourceMod
 }
 
 // ModifyPlan keeps status active, so that a tenant deactivated outside Terraform plans an update, and checks
-// the register host and credentials at plan time rather than halfway through an apply.
+// the register host and credentials at plan time rather than halfway through an apply. A protected tenant's
+// destroy or replacement fails here, at plan, before Terraform destroys anything inside the tenant: a failure in
+// Delete would come after the objects that depend on the tenant were already destroyed.
 func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		if !req.State.Raw.IsNull() {
+			var state tenantResourceModel
+			resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+			if !resp.Diagnostics.HasError() && protected(state) {
+				resp.Diagnostics.AddError("Tenant is protected by deletion_protection", fmt.Sprintf(
+					"Tenant %s (%s) cannot be destroyed while deletion_protection is true, so this plan fails before "+
+						"anything is destroyed, including the objects inside the tenant. To deactivate it, set "+
+						"deletion_protection = false, run terraform apply, then destroy it (or remove it from the configuration).",
+					state.ID.ValueString(), state.Hostname.ValueString()))
+			}
+		}
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("status"), qlik.TenantStatusActive)...)
+	var alias types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("alias_hostname"), &alias)...)
+	if known(alias.IsNull(), alias.IsUnknown()) && !claim(r.client, "qlik_tenant alias\x00"+alias.ValueString(), req.Config.Raw.String(), req.State.Raw.IsNull()) {
+		resp.Diagnostics.AddAttributeError(path.Root("alias_hostname"), "Two qlik_tenant resources use one alias_hostname", fmt.Sprintf(
+			"Another qlik_tenant in this configuration also declares alias_hostname %q. A hostname belongs to one "+
+				"tenant: the second tenant would be created and then refused the alias, costing a license seat. "+
+				"Give each tenant its own alias.", alias.ValueString()))
+	}
 	if r.client != nil {
 		// The datacenter picks the register host and the region's client; check them now, not halfway through
 		// an apply. A datacenter unknown until apply is checked by Create before anything is sent.
@@ -297,11 +321,23 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if dc := plan.Datacenter; known(dc.IsNull(), dc.IsUnknown()) && !state.Datacenter.IsNull() && dc.ValueString() != state.Datacenter.ValueString() && protected(state) {
+		resp.Diagnostics.AddAttributeError(path.Root("datacenter"), "Tenant is protected by deletion_protection", fmt.Sprintf(
+			"Changing datacenter from %s to %s replaces tenant %s (%s): Terraform would destroy the objects inside it "+
+				"and deactivate it. deletion_protection is true, so the plan fails before anything is touched. To "+
+				"replace it, set deletion_protection = false and apply first.",
+			state.Datacenter.ValueString(), dc.ValueString(), state.ID.ValueString(), state.Hostname.ValueString()))
+	}
 	if !plan.LicenseKeyWOVersion.Equal(state.LicenseKeyWOVersion) && !state.LicenseKeyWOVersion.IsNull() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("license_key_wo_version"), "The license of a tenant cannot change",
 			"Qlik binds the license key at creation and has no API to change it; the new version is recorded in the "+
 				"state only. Replace the tenant to create it under another license.")
 	}
+}
+
+// protected reports whether the state's deletion_protection is on (an unset value counts as on, the default).
+func protected(state tenantResourceModel) bool {
+	return state.DeletionProtection.IsNull() || state.DeletionProtection.IsUnknown() || state.DeletionProtection.ValueBool()
 }
 
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -329,20 +365,22 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 		addTenantCreateError(&resp.Diagnostics, err)
 		return
 	}
-	// Save the tenant before configuring it: if the patch fails, the next apply finds the tenant in the state
-	// (tainted) instead of creating another one on the license.
+	// A tenant costs a license seat, so a failure to configure it (name, alias, flags) must never lead to a second
+	// tenant: a create that ends in an error leaves the object tainted, and the next apply would deactivate it and
+	// create another. The tenant is saved with the configured settings and the failure is a warning instead; the
+	// next refresh reads what Qlik really has, so the next plan shows the settings still to apply as an update,
+	// which retries them on this same tenant.
 	want := plan
 	plan.fromAPI(created)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// The create answered the tenant, so the PATCH is applied to that answer rather than read back.
 	tenant, err := reg.PatchTenant(ctx, created, want.updateRequest(created))
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to configure the new tenant", err,
-			fmt.Sprintf("Tenant %s (%s) was created and is kept in the state; the next apply replaces it.", created.ID, created.Hostname()))
+		want.fromAPICreated(created)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &want)...)
+		resp.Diagnostics.AddWarning("Tenant created, but configuring it failed", apiErrorDetail(err, fmt.Sprintf(
+			"Tenant %s (%s) was created and is kept in the state. Its name, alias and flags are not yet what the "+
+				"configuration says: the next plan shows them as an update, and the next apply retries them on this "+
+				"tenant (no other tenant is created). Fix the cause first if Qlik refused a value (for example an "+
+				"alias_hostname already used by another tenant).", created.ID, created.Hostname())))
 		return
 	}
 	plan.fromAPI(tenant)
@@ -512,6 +550,33 @@ func (m tenantResourceModel) updateRequest(cur *qlik.Tenant) qlik.TenantUpdateRe
 }
 
 func known(isNull, isUnknown bool) bool { return !isNull && !isUnknown }
+
+// fromAPICreated fills what only Qlik knows about a new tenant (id, hostname, region, status, created, and the
+// settings the configuration leaves to Qlik) and keeps the configured settings as planned.
+func (m *tenantResourceModel) fromAPICreated(t *qlik.Tenant) {
+	var got tenantResourceModel
+	got.fromAPI(t)
+	m.ID, m.Hostname, m.Region, m.Status, m.Created = got.ID, got.Hostname, got.Region, got.Status, got.Created
+	m.LicenseKeyWO = types.StringNull()
+	fill := func(dst *types.String, v types.String) {
+		if dst.IsUnknown() {
+			*dst = v
+		}
+	}
+	fill(&m.Datacenter, got.Datacenter)
+	fill(&m.Name, got.Name)
+	fill(&m.AliasHostname, got.AliasHostname)
+	for _, f := range []struct{ dst, v *types.Bool }{
+		{&m.AutoAssignCreateSharedSpaces, &got.AutoAssignCreateSharedSpaces},
+		{&m.AutoAssignPrivateAnalytics, &got.AutoAssignPrivateAnalytics},
+		{&m.AutoAssignDataServicesContributor, &got.AutoAssignDataServicesContributor},
+		{&m.EnableAppOpeningFeedback, &got.EnableAppOpeningFeedback},
+	} {
+		if f.dst.IsUnknown() {
+			*f.dst = *f.v
+		}
+	}
+}
 
 func (m *tenantResourceModel) fromAPI(t *qlik.Tenant) {
 	m.ID = types.StringValue(t.ID)

@@ -241,12 +241,34 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 	})
 }
 
-// The guard makes destroy fail with its message and leaves the tenant active; turned off, destroy deactivates.
+// The guard makes destroy and replacement fail at plan, before anything is destroyed: neither the tenant nor the
+// space inside it is touched (the space used to be destroyed before Delete refused the tenant). Turned off,
+// destroy deactivates.
 func TestAccTenant_deletionProtection(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	key := e.sim.LicenseKey()
-	var id string
+	var id, hostname string
+	withSpace := func(attrs ...string) string {
+		return testAccTenantConfig(e.tenantProvider(), key, attrs...) + `
+resource "qlik_space" "inside" {
+  tenant_hostname = qlik_tenant.test.hostname
+  name            = "Inside"
+  type            = "shared"
+}
+`
+	}
+	untouched := func() {
+		if s := e.tenantStatus(id); s != "active" || e.customerTenants() != 1 {
+			t.Errorf("after the refused destroy and replace the tenant is %q and %d tenants exist, want active and 1", s, e.customerTenants())
+		}
+		if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 1 {
+			t.Errorf("%d writes on the register host, want only the create", n)
+		}
+		if n := e.writesTo(hostname); n != 1 || len(e.sim.Spaces(hostname)) != 1 {
+			t.Errorf("%d writes in the tenant and %d spaces, want only the space's create and the space", n, len(e.sim.Spaces(hostname)))
+		}
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -259,33 +281,30 @@ func TestAccTenant_deletionProtection(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccTenantConfig(e.tenantProvider(), key),
+				Config: withSpace(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("purge_after_days"), knownvalue.Int64Exact(30)),
 				},
-				Check: captureID("qlik_tenant.test", &id),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_tenant.test", &id),
+					resource.TestCheckResourceAttrWith("qlik_tenant.test", "hostname", func(v string) error { hostname = v; return nil }),
+				),
 			},
 			{
-				Config:      testAccTenantConfig(e.tenantProvider(), key),
+				Config:      withSpace(),
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*stays active`),
+				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*cannot be destroyed.*plan fails before\s+anything is\s+destroyed`),
 			},
 			{
-				// A replacement needs the old tenant deactivated first, so the guard refuses it too.
-				Config:      testAccTenantConfig(e.tenantProvider(), key, `datacenter = "us-east-1"`),
-				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection`),
+				// A replacement needs the old tenant deactivated first, so the guard refuses it too, at plan.
+				PreConfig:   untouched,
+				Config:      withSpace(`datacenter = "us-east-1"`),
+				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*replaces tenant`),
 			},
 			{
-				PreConfig: func() {
-					if s := e.tenantStatus(id); s != "active" || e.customerTenants() != 1 {
-						t.Errorf("after the refused destroy and replace the tenant is %q and %d tenants exist, want active and 1", s, e.customerTenants())
-					}
-					if n := e.writesTo(strings.TrimPrefix(e.sim.RegistrationURL(), "http://")); n != 1 {
-						t.Errorf("%d writes on the register host, want only the create", n)
-					}
-				},
-				Config: testAccTenantConfig(e.tenantProvider(), key, `deletion_protection = false`),
+				PreConfig: untouched,
+				Config:    withSpace(`deletion_protection = false`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
 				},
@@ -431,4 +450,49 @@ func TestAccTenant_createTimeout(t *testing.T) {
 	if n := e.customerTenants(); n != 0 {
 		t.Errorf("%d tenants exist after the timed-out create", n)
 	}
+}
+
+// TestAccTenant_deactivatedWithObjectsInside: a tenant deactivated out of band refuses every request, token
+// requests included. The objects inside it are kept as last known (with a warning) instead of failing the plan
+// with a hint about OAuth scopes, so a plain terraform apply, without -target, reactivates the tenant.
+func TestAccTenant_deactivatedWithObjectsInside(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	cfg := testAccTenantConfig(e.tenantProvider(), key, `deletion_protection = false`) + `
+resource "qlik_space" "inside" {
+  tenant_hostname = qlik_tenant.test.hostname
+  name            = "Inside"
+  type            = "shared"
+}
+`
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
+			{
+				PreConfig: func() {
+					if err := e.sim.DeactivateTenant(id, 30); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("qlik_space.inside", plancheck.ResourceActionNoop),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					if s := e.tenantStatus(id); s != "active" {
+						return fmt.Errorf("tenant is %q after apply, want active", s)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

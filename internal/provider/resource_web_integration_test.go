@@ -214,6 +214,8 @@ func TestAccWebIntegration_validation(t *testing.T) {
 	}{
 		{"no scheme", testAccWebIntegrationConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*has no scheme: write it as\s+https://portal.example.com`)},
 		{"path", testAccWebIntegrationConfig(p, "x", "https://portal.example.com/app"), regexp.MustCompile(`(?s)Invalid origin.*remove the path`)},
+		// Not a host without a scheme: no advice to write "https://javascript:alert(1)".
+		{"javascript", testAccWebIntegrationConfig(p, "x", "javascript:alert(1)"), regexp.MustCompile(`(?s)Invalid origin.*"javascript:alert\(1\)" is not a web\s+origin: an origin is http:// or https://`)},
 		{"ftp", testAccWebIntegrationConfig(p, "x", "ftp://portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*must use http:// or https://`)},
 		{"upper case", testAccWebIntegrationConfig(p, "x", "https://Portal.Example.com"), regexp.MustCompile(`(?s)Origin not in canonical form.*"https://portal.example.com"`)},
 		{"default port", testAccWebIntegrationConfig(p, "x", "https://portal.example.com:443"), regexp.MustCompile(`(?s)Origin not in canonical form.*"https://portal.example.com"`)},

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 // normalizeScript is the form in which two load scripts are compared and hashed: CRLF and lone CR become LF and
@@ -128,5 +130,11 @@ func (nonEmptyScript) ValidateString(_ context.Context, req validator.StringRequ
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty load script",
 			"The script is empty or only whitespace. An app reloaded with an empty script loses all its data; "+
 				"give the script to run, for example with templatefile().")
+	}
+	if n := qlik.ScriptBodySize(req.ConfigValue.ValueString(), ""); n > qlik.MaxScriptBody {
+		resp.Diagnostics.AddAttributeError(req.Path, "Load script too large",
+			fmt.Sprintf("The script is %d bytes once encoded for Qlik's scripts API; a script version's request body "+
+				"may be at most %d bytes (1 MiB). Move data or long inline tables out of the script (load them from "+
+				"a data connection or a file) to bring it under the limit.", n, qlik.MaxScriptBody))
 	}
 }

@@ -130,6 +130,11 @@ func (c *Client) createApp(ctx context.Context, what string, req AppCreateReques
 			return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
 				return c.findUniqueApp(ctx, req.Name, req.SpaceID)
 			})
+		}, func(a *App) provenance {
+			// The unique name is the provider's marker (see the app copy resource): only a copy made for this
+			// configuration carries it, in this run or in an interrupted earlier one.
+			return provenance{id: a.Attributes.ID, marked: true, differs: differsIn(
+				[3]string{"name", a.Attributes.Name, req.Name}, [3]string{"space", a.Attributes.SpaceID, req.SpaceID})}
 		})
 	} else {
 		a, err = create(ctx)
@@ -309,7 +314,20 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 	// Publishing makes a new app and Qlik does not refuse a second one, so a publish whose outcome is unknown
 	// (5xx, reset) is looked up by its origin in the target space before it is tried again. The Items API may
 	// list the new app only after a moment, so the lookup is repeated a few times first.
-	a, err := createWithRecovery(ctx, c, "published copy of app "+strconv.Quote(id), func(ctx context.Context) (*App, error) {
+	what := "published copy of app " + strconv.Quote(id)
+	start := time.Now()
+	proof := func(a *App) provenance {
+		p := provenance{id: a.Attributes.ID, created: a.Attributes.CreatedDate, creator: a.Attributes.OwnerID, differs: differsIn(
+			[3]string{"origin app", a.Attributes.OriginAppID, id}, [3]string{"space", a.Attributes.SpaceID, req.SpaceID})}
+		if p.differs == "" && req.Name != "" && a.Attributes.Name != req.Name {
+			p.differs = "name"
+		}
+		return p
+	}
+	// Earlier copies published from the same app into the same space are someone else's (or an earlier
+	// apply's); only a copy this request made is a candidate.
+	ours := func(ctx context.Context, a *App) bool { return c.proveOurs(ctx, what, proof(a), start, nil) == nil }
+	a, err := createWithRecovery(ctx, c, what, func(ctx context.Context) (*App, error) {
 		var a App
 		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
 			return nil, err
@@ -317,9 +335,9 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 		return &a, nil
 	}, func(ctx context.Context) (*App, bool, error) {
 		return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
-			return c.findPublishedApp(ctx, id, req.SpaceID)
+			return c.findPublishedApp(ctx, id, req.SpaceID, ours)
 		})
-	})
+	}, proof)
 	if err != nil {
 		return nil, err
 	}
@@ -329,7 +347,7 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 
 // findPublishedApp looks for the app published from originID in spaceID through GET /api/v1/items
 // (resourceAttributes.originAppId), for createWithRecovery.
-func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string) (*App, bool, error) {
+func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string, keep func(context.Context, *App) bool) (*App, bool, error) {
 	type publishedItem struct {
 		ResourceID         string `json:"resourceId"`
 		SpaceID            string `json:"spaceId"`
@@ -351,17 +369,26 @@ func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string)
 			ids = append(ids, it.ResourceID)
 		}
 	}
-	switch len(ids) {
-	case 0:
-		return nil, false, nil
-	case 1:
-		a, err := c.GetApp(ctx, ids[0])
+	var kept []*App
+	for _, id := range ids {
+		a, err := c.GetApp(ctx, id)
+		if IsNotFound(err) {
+			continue
+		}
 		if err != nil {
 			return nil, false, err
 		}
-		return a, true, nil
+		if keep(ctx, a) {
+			kept = append(kept, a)
+		}
+	}
+	switch len(kept) {
+	case 0:
+		return nil, false, nil
+	case 1:
+		return kept[0], true, nil
 	default:
-		return nil, false, fmt.Errorf("qlik: %d apps published from %s are in space %q on %s", len(ids), originID, spaceID, c.ep.host)
+		return nil, false, fmt.Errorf("qlik: %d apps published from %s into space %q on %s since this publish started", len(kept), originID, spaceID, c.ep.host)
 	}
 }
 
@@ -418,6 +445,30 @@ func (c *Client) FindApps(ctx context.Context, name, spaceID string) ([]AppItem,
 	var out []AppItem
 	for _, it := range all {
 		if it.Name == name && (spaceID == "" || it.SpaceID == spaceID) {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// SpaceItems calls GET /api/v1/items?spaceId= and returns up to limit items of the space (one page), for checks
+// such as "is this space empty" before a change that deletes it.
+func (c *Client) SpaceItems(ctx context.Context, spaceID string, limit int) ([]AppItem, error) {
+	if err := checkID("space", spaceID); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("spaceId", spaceID)
+	q.Set("limit", strconv.Itoa(max(limit, 1)))
+	var page struct {
+		Data []AppItem `json:"data"`
+	}
+	if _, err := c.do(ctx, &request{method: http.MethodGet, path: itemsPath, query: q, out: &page}); err != nil {
+		return nil, err
+	}
+	var out []AppItem
+	for _, it := range page.Data {
+		if it.SpaceID == spaceID {
 			out = append(out, it)
 		}
 	}

@@ -169,7 +169,7 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	var out tokenResponseBody
 	_, err = view.do(ctx, &request{
 		method: http.MethodPost,
-		path:   "/oauth/token",
+		path:   tokenPath,
 		body: tokenRequestBody{
 			ClientID:     creds.clientID,
 			ClientSecret: creds.clientSecret,
@@ -208,6 +208,9 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	})
 	return mintedToken{token: out.AccessToken, lifetime: lifetime}, nil
 }
+
+// tokenPath is the OAuth token endpoint of every host.
+const tokenPath = "/oauth/token"
 
 // regionNote names the region of a client in an error message, when known.
 func regionNote(region string) string {

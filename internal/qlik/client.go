@@ -146,6 +146,10 @@ type Client struct {
 	ep   endpoint
 	// register is set on the view of a region's register host.
 	register *string
+	// createdAt, when set (CreatedAt), is when the object this view works on was created, possibly by an
+	// earlier run: a 404 within the visibility grace after it is waited out like one for an object this client
+	// created.
+	createdAt time.Time
 }
 
 // endpoint is the scheme and normalised host[:port] a view talks to.
@@ -171,6 +175,9 @@ type core struct {
 	now          func() time.Time
 	roles        roleCatalogues
 	regions      *regionState
+	// clock and me prove that an object found after an ambiguous create is ours (provenance.go).
+	clock serverClock
+	me    currentUsers
 }
 
 // New validates cfg and returns a client bound to the home tenant.
@@ -245,7 +252,7 @@ func New(cfg Config) (*Client, error) {
 		cfg.PollWaitMax = cfg.PollWaitMin
 	}
 	if cfg.VisibilityGrace == 0 {
-		cfg.VisibilityGrace = defaultVisibilityGrace
+		cfg.VisibilityGrace = DefaultVisibilityGrace
 	} else if cfg.VisibilityGrace < 0 {
 		cfg.VisibilityGrace = 0
 	}
@@ -295,7 +302,7 @@ func (c *core) newHTTPClient() *http.Client {
 		rt = t
 	}
 	return &http.Client{
-		Transport: rt,
+		Transport: &clockObserver{clock: &c.clock, now: time.Now, base: rt},
 		// Qlik redirects /users/me and /tenants/me on the same host. Refuse to
 		// follow anywhere else so a redirect can never carry the request (or a
 		// token minted for it) to another host.
@@ -589,4 +596,22 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hostRole tells whether ep is the home tenant, the register host or another tenant.
+func (c *core) hostRole(ep endpoint) HostRole {
+	switch {
+	case sameHost(c.home, ep.host):
+		return HostHome
+	case c.registration != nil && sameHost(*c.registration, ep.host):
+		return HostRegister
+	}
+	if c.regions != nil {
+		for _, rc := range c.regions.creds {
+			if rc.registration != nil && sameHost(*rc.registration, ep.host) {
+				return HostRegister
+			}
+		}
+	}
+	return HostTenant
 }

@@ -141,6 +141,16 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 			}
 			adopted = true
 			return e, true, nil
+		},
+		func(e *CSPOrigin) provenance {
+			// csp-origins.json reports no creator: the creation date and the fields are the proof.
+			p := provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
+				[3]string{"origin", e.Origin, req.Origin}, [3]string{"name", e.Name, req.Name},
+				[3]string{"description", e.Description, req.Description})}
+			if p.differs == "" && e.CSPDirectiveFlags != req.CSPDirectiveFlags {
+				p.differs = "set of directives"
+			}
+			return p
 		})
 	if err != nil {
 		return nil, err

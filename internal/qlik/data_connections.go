@@ -76,6 +76,11 @@ func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCre
 		},
 		func(ctx context.Context) (*DataConnection, bool, error) {
 			return c.FindDataConnection(ctx, req.Name, req.SpaceID)
+		},
+		func(dc *DataConnection) provenance {
+			return provenance{id: dc.ID, created: dc.Created, creator: dc.OwnerID, differs: differsIn(
+				[3]string{"name", dc.Name, req.Name}, [3]string{"space", dc.SpaceID, req.SpaceID},
+				[3]string{"type", dc.Type, req.Type}, [3]string{"connection string", dc.ConnectStatement, req.ConnectStatement})}
 		})
 	if err != nil {
 		return nil, err

@@ -285,6 +285,11 @@ type transportError struct {
 	// notSent is true when the request provably never reached the server
 	// (dial failure), so even a create may be repeated blindly.
 	notSent bool
+	// unreachable is true when the host name does not resolve or nothing
+	// listens on the port: a configuration mistake, not retried.
+	unreachable bool
+	// role says where the host came from (see HostRole).
+	role HostRole
 }
 
 func (e *transportError) Error() string {
@@ -292,7 +297,44 @@ func (e *transportError) Error() string {
 	if e.attempts > 1 {
 		s += fmt.Sprintf(" (after %d attempts)", e.attempts)
 	}
+	if e.unreachable {
+		s += "; not retried: the host name does not resolve or refuses connections, which retrying does not change"
+	}
 	return s
 }
 
+// HostRole says which configured address a host comes from.
+type HostRole int
+
+// Host roles of UnreachableHost.
+const (
+	// HostHome is the provider's home tenant (the tenant URL).
+	HostHome HostRole = iota
+	// HostRegister is the register host (the registration URL).
+	HostRegister
+	// HostTenant is another tenant, named by its hostname.
+	HostTenant
+)
+
+// UnreachableHost reports whether err is a host that does not resolve (NXDOMAIN) or refuses connections, and
+// which host and configured address it is. Such failures are not retried.
+func UnreachableHost(err error) (host string, role HostRole, ok bool) {
+	var te *transportError
+	if errors.As(err, &te) && te.unreachable {
+		return te.host, te.role, true
+	}
+	return "", 0, false
+}
+
 func (e *transportError) Unwrap() error { return e.err }
+
+// TenantRefusing reports whether err is a tenant host refusing the token request with 403, and names the host.
+// Qlik documents no code for it; a deactivated tenant answers so (qliksim does, for every call), while a client
+// that is unknown or lacks a scope is refused otherwise (401, or 403 on the API call itself).
+func TenantRefusing(err error) (host string, ok bool) {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden && apiErr.Path == tokenPath {
+		return apiErr.Host, true
+	}
+	return "", false
+}

@@ -39,6 +39,7 @@ type Group struct {
 	ProviderType  string    `json:"providerType"`
 	AssignedRoles []RoleRef `json:"assignedRoles"`
 	CreatedAt     string    `json:"createdAt"`
+	CreatedBy     string    `json:"createdBy"`
 	LastUpdatedAt string    `json:"lastUpdatedAt"`
 }
 
@@ -105,6 +106,17 @@ func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Grou
 			}
 			adopted = true
 			return g, true, nil
+		},
+		func(g *Group) provenance {
+			p := provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
+				[3]string{"name", g.Name, req.Name}, [3]string{"description", g.Description, req.Description})}
+			if p.differs == "" && req.ProviderType != "" && g.ProviderType != req.ProviderType {
+				p.differs = "provider type"
+			}
+			if p.differs == "" && !sameStrings(g.RoleNames(), req.Roles) {
+				p.differs = "list of roles"
+			}
+			return p
 		})
 	if err != nil {
 		return nil, err

@@ -227,7 +227,7 @@ func (f *fakeSpaces) create(w http.ResponseWriter, r *http.Request) {
 	}
 	f.nextID++
 	s := &fakeSpace{
-		Space:     Space{ID: fmt.Sprintf("sp%04d", f.nextID), Name: req.Name, Type: req.Type, Description: req.Description, TenantID: "t1"},
+		Space:     Space{ID: fmt.Sprintf("sp%04d", f.nextID), Name: req.Name, Type: req.Type, Description: req.Description, TenantID: "t1", CreatedAt: time.Now().UTC().Format(time.RFC3339Nano)},
 		visibleAt: time.Now().Add(f.visibilityDelay),
 	}
 	f.spaces = append(f.spaces, s)

@@ -58,14 +58,28 @@ func worthRetrying(err error) bool {
 //   - a 409 on an unambiguous first attempt is returned as is, so the user
 //     sees Qlik's code and title.
 //
+// Whatever lookup finds is adopted only when proof shows that this request made it (proveOurs): created
+// after the request started, by the credentials' user, with the fields that were sent, or carrying the
+// provider's marker. Anything else existed before or belongs to someone else, and the create fails with an
+// *ExistingObjectError without touching it. Lookups of kinds whose natural key Qlik does not keep unique
+// (published apps) return only candidates that pass the proof themselves.
+//
 // what names the object in errors and logs ("space \"Sales\"").
 func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 	create func(context.Context) (T, error),
 	lookup func(context.Context) (T, bool, error),
+	proof func(T) provenance,
 ) (T, error) {
 	var zero T
 	core := c.core
 	ambiguous := false
+	start := time.Now()
+	adopt := func(found T, cause error) (T, error) {
+		if err := c.proveOurs(ctx, what, proof(found), start, cause); err != nil {
+			return zero, err
+		}
+		return found, nil
+	}
 	for attempt := 0; ; attempt++ {
 		v, err := create(ctx)
 		if err == nil {
@@ -73,6 +87,9 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 		}
 		if ctx.Err() != nil {
 			if found, ok := lookupAfterCancel(ctx, c, what, lookup); ok {
+				if perr := c.proveOurs(context.WithoutCancel(ctx), what, proof(found), start, err); perr != nil {
+					return zero, perr
+				}
 				return found, nil
 			}
 			return zero, err
@@ -84,8 +101,8 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 			})
 			found, ok, lerr := lookupUntilVisible(ctx, core, lookup)
 			if ok {
-				core.log.debug(ctx, "qlik: adopted object created by an earlier attempt", map[string]any{"object": what, "host": c.ep.host})
-				return found, nil
+				core.log.debug(ctx, "qlik: adopting object created by an earlier attempt", map[string]any{"object": what, "host": c.ep.host})
+				return adopt(found, err)
 			}
 			if lerr != nil {
 				return zero, fmt.Errorf("%w; an earlier attempt may have created the %s, but looking it up failed: %w", err, what, lerr)
@@ -102,8 +119,8 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 				return zero, fmt.Errorf("%w; looking up whether the %s was created anyway failed: %w", err, what, lerr)
 			}
 			if ok {
-				core.log.debug(ctx, "qlik: adopted object created by the failed attempt", map[string]any{"object": what, "host": c.ep.host})
-				return found, nil
+				core.log.debug(ctx, "qlik: adopting object created by the failed attempt", map[string]any{"object": what, "host": c.ep.host})
+				return adopt(found, err)
 			}
 			if !worthRetrying(err) || attempt >= core.cfg.MaxRetries {
 				return zero, err
@@ -168,12 +185,35 @@ func lookupUntilVisible[T any](ctx context.Context, core *core, lookup func(cont
 	return zero, false, lastErr
 }
 
-// defaultVisibilityGrace is how long after a create a 404 on the new object
+// DefaultVisibilityGrace is how long after a create a 404 on the new object
 // is taken for delayed visibility rather than absence.
-const defaultVisibilityGrace = 10 * time.Second
+const DefaultVisibilityGrace = 10 * time.Second
 
 // maxGraceRetries bounds the retries of one call inside the grace period.
 const maxGraceRetries = 8
+
+// CreatedAt returns a view for calls on one object created at t, possibly by an earlier provider process (a
+// quick re-apply is a new process that never saw the create): within the visibility grace after t, a 404 on
+// it is taken for delayed visibility and retried, as for objects this client created.
+func (c *Client) CreatedAt(t time.Time) *Client {
+	v := *c
+	v.createdAt = t
+	return &v
+}
+
+// createdAtWait is graceWait for a view made by CreatedAt. It is bounded by the grace period alone: the caller
+// knows the object exists, so waiting for it until the window closes is never wasted.
+func (c *Client) createdAtWait(n int) (time.Duration, bool) {
+	grace := c.core.created.grace
+	if c.createdAt.IsZero() || grace <= 0 {
+		return 0, false
+	}
+	remaining := grace - c.core.now().Sub(c.createdAt)
+	if remaining <= 0 {
+		return 0, false
+	}
+	return min(equalJitterBackoff(c.core.cfg.RetryWaitMin, c.core.cfg.RetryWaitMax, n), remaining), true
+}
 
 // recentCreates remembers objects this client created within the grace
 // period, by host and object path, until they have been seen once.

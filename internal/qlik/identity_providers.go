@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 const identityProvidersPath = "/api/v1/identity-providers"
@@ -116,6 +117,17 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 			}
 			adopted = true
 			return p, true, nil
+		},
+		func(p *IdentityProvider) provenance {
+			// identity-providers.json reports no creator: the creation time and the fields are the proof.
+			pr := provenance{id: p.ID, created: p.Created, differs: differsIn(
+				[3]string{"issuer", p.Options.Issuer, req.Issuer}, [3]string{"key id", p.KeyID(), req.KeyID},
+				[3]string{"public key", strings.Join(strings.Fields(p.PublicKey()), ""), strings.Join(strings.Fields(req.PublicKey), "")},
+				[3]string{"description", p.Description, req.Description})}
+			if pr.differs == "" && req.ClockToleranceSec != nil && *req.ClockToleranceSec != p.ClockToleranceSec {
+				pr.differs = "clock tolerance"
+			}
+			return pr
 		})
 	if err != nil {
 		return nil, err

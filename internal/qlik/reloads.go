@@ -128,12 +128,17 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 				}
 				return &out, nil
 			},
-			func(ctx context.Context) (*Reload, bool, error) { return c.ActiveReload(ctx, req.AppID) })
+			func(ctx context.Context) (*Reload, bool, error) { return c.ActiveReload(ctx, req.AppID) },
+			func(r *Reload) provenance {
+				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn([3]string{"app", r.AppID, req.AppID})}
+			})
 		if err == nil {
 			c.core.created.note(c.ep.host, reloadPath(r.ID), c.core.now())
 			return r, nil
 		}
-		if !IsReloadPending(err) {
+		// An active reload that this POST did not queue is someone else's: ours was refused or never ran, so
+		// wait for that one as for a pending reload, and queue again.
+		if !IsReloadPending(err) && !errors.Is(err, ErrNotCreatedByUs) {
 			return nil, err
 		}
 		pending, ok, ferr := c.ActiveReload(ctx, req.AppID)

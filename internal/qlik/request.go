@@ -166,6 +166,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		}
 		wait, ok := core.created.graceWait(c.ep.host, u.Path, graceWaits, core)
 		if !ok {
+			wait, ok = c.createdAtWait(graceWaits)
+		}
+		if !ok {
 			if r.method == http.MethodDelete && sawAmbiguous {
 				// An earlier attempt failed without telling us whether it ran;
 				// the object being gone now means it did.
@@ -318,10 +321,13 @@ func (c *core) wrapErr(ctx context.Context, ci *callInfo, err error) error {
 	if errors.As(err, &pe) {
 		return fmt.Errorf("%s %s: %w", ci.method, ci.path, pe.err)
 	}
+	kind := classifyTransportErr(err)
 	return &transportError{
 		method: ci.method, path: ci.path, host: ci.ep.host,
 		attempts: ci.attempt, err: err,
-		notSent: classifyTransportErr(err) == errNotSent,
+		notSent:     kind == errNotSent || kind == errUnreachable,
+		unreachable: kind == errUnreachable,
+		role:        c.hostRole(ci.ep),
 	}
 }
 
@@ -403,6 +409,10 @@ func retryableFailure(ci *callInfo, resp *http.Response, err error) bool {
 		switch classifyTransportErr(err) {
 		case errNotSent:
 			return true
+		case errUnreachable:
+			// A name that does not resolve or a port that refuses is a configuration mistake; retrying it only
+			// delays the error by minutes.
+			return false
 		case errAmbiguous:
 			return ci.idempotent
 		default:
@@ -479,6 +489,8 @@ const (
 	errPermanent errKind = iota
 	errNotSent
 	errAmbiguous
+	// errUnreachable: the host name does not resolve, or nothing listens on the port. Not sent, not retried.
+	errUnreachable
 )
 
 // classifyTransportErr sorts a failed attempt without response.
@@ -502,7 +514,13 @@ func classifyTransportErr(err error) errKind {
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
+		if dnsErr.IsNotFound {
+			return errUnreachable
+		}
 		return errNotSent
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return errUnreachable
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"os"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -225,7 +227,9 @@ func TestRetry_POSTNotRetriedOn503(t *testing.T) {
 	}
 }
 
-func TestRetry_ConnectionRefusedIsNotAmbiguous(t *testing.T) {
+// A refused connection is neither ambiguous nor worth retrying: it fails at once, saying which configured host
+// (the home tenant here) refused.
+func TestRetry_ConnectionRefusedFailsFast(t *testing.T) {
 	l, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -242,9 +246,12 @@ func TestRetry_ConnectionRefusedIsNotAmbiguous(t *testing.T) {
 	if !errors.As(err, &te) || !te.notSent || isAmbiguous(err) {
 		t.Fatalf("err = %v (%T), want a not-sent transport error", err, err)
 	}
-	// Retried blindly by the request path; never looked up (nothing can exist).
-	if got := log.count("debug", "qlik: retrying request"); got != 2 {
-		t.Errorf("retries logged = %d, want 2", got)
+	// Not retried (a refused port stays refused for minutes); never looked up (nothing can exist).
+	if got := log.count("debug", "qlik: retrying request"); got != 0 {
+		t.Errorf("retries logged = %d, want 0", got)
+	}
+	if host, role, ok := UnreachableHost(err); !ok || host != addr || role != HostHome {
+		t.Errorf("UnreachableHost = %q, %v, %v; want %q, home, true", host, role, ok, addr)
 	}
 	if got := log.count("debug", "qlik: create failed with unknown outcome; looking the object up before trying again"); got != 0 {
 		t.Errorf("lookups = %d, want 0", got)
@@ -284,6 +291,23 @@ func TestJitterBackoffBounds(t *testing.T) {
 			if e < ceil/2 || e > ceil {
 				t.Fatalf("equalJitterBackoff(n=%d) = %s outside [%s, %s]", n, e, ceil/2, ceil)
 			}
+		}
+	}
+}
+
+func TestClassifyTransportErr_UnreachableHosts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want errKind
+	}{
+		{"NXDOMAIN", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "acme.eu.qlikcloud.comm", IsNotFound: true}}, errUnreachable},
+		{"refused", &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, errUnreachable},
+		{"DNS server timeout", &net.OpError{Op: "dial", Err: &net.DNSError{Err: "i/o timeout", IsTimeout: true, IsTemporary: true}}, errNotSent},
+		{"dial timeout", &net.OpError{Op: "dial", Err: errors.New("i/o timeout")}, errNotSent},
+	} {
+		if got := classifyTransportErr(tc.err); got != tc.want {
+			t.Errorf("%s: classifyTransportErr = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -2,6 +2,8 @@ package qlik
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -35,6 +37,21 @@ func (c *Client) GetCurrentScript(ctx context.Context, appID string) (*Script, e
 	return &s, nil
 }
 
+// MaxScriptBody is the largest request body of POST /api/v1/apps/{appId}/scripts the provider sends: 1 MiB.
+// Qlik documents no limit for a script version (apps.json ScriptVersion has none); 1 MiB is the limit the
+// simulator enforces on every JSON body, and a bound the provider can check at plan time instead of failing
+// halfway through an apply.
+const MaxScriptBody = 1 << 20
+
+// ScriptBodySize is the size of the JSON body SetScript sends for script and versionMessage.
+func ScriptBodySize(script, versionMessage string) int {
+	b, err := json.Marshal(Script{Script: script, VersionMessage: versionMessage})
+	if err != nil {
+		return len(script)
+	}
+	return len(b)
+}
+
 // SetScript calls POST /api/v1/apps/{appId}/scripts, which stores script as a new version and makes it current
 // (200, no body). Repeating it stores the same text again, which leaves the current script as intended, so an
 // attempt with unknown outcome is retried like a PUT.
@@ -43,6 +60,9 @@ func (c *Client) SetScript(ctx context.Context, appID, script, versionMessage st
 		return err
 	}
 	body := Script{Script: script, VersionMessage: versionMessage}
+	if n := ScriptBodySize(script, versionMessage); n > MaxScriptBody {
+		return fmt.Errorf("qlik: the load script is %d bytes once encoded for POST %s, over the %d-byte (1 MiB) limit on a script version's request body", n, scriptsPath(appID), MaxScriptBody)
+	}
 	_, err := c.do(ctx, &request{method: http.MethodPost, path: scriptsPath(appID), body: body, idempotent: true})
 	return err
 }

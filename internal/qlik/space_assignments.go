@@ -78,6 +78,13 @@ func (c *Client) CreateSpaceAssignment(ctx context.Context, spaceID string, req 
 			}
 			adopted = true
 			return a, true, nil
+		},
+		func(a *SpaceAssignment) provenance {
+			p := provenance{id: a.ID, created: a.CreatedAt, creator: a.CreatedBy, differs: differsIn([3]string{"type", a.Type, req.Type})}
+			if p.differs == "" && !sameStrings(a.Roles, req.Roles) {
+				p.differs = "list of roles"
+			}
+			return p
 		})
 	if err != nil {
 		return nil, err

@@ -103,6 +103,11 @@ func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Spac
 			}
 			adopted = true
 			return s, true, nil
+		},
+		func(s *Space) provenance {
+			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
+				[3]string{"name", s.Name, req.Name}, [3]string{"type", s.Type, req.Type},
+				[3]string{"description", s.Description, req.Description})}
 		})
 	if err != nil {
 		return nil, err

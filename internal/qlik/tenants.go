@@ -109,7 +109,8 @@ func tenantPath(id string) string { return tenantsPath + "/" + url.PathEscape(id
 // unknown (5xx, broken connection) cannot be resolved by a lookup and is not
 // retried: that would risk a second tenant on the license. It fails with
 // ErrTenantCreateUnknown instead. Failures that provably did not reach
-// Qlik (429, refused connection) are retried by the request path as usual.
+// Qlik (429, a dial that timed out) are retried by the request path as usual;
+// a host that does not resolve or refuses connections fails at once.
 func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Tenant, error) {
 	// The license key is a secret like the client secret: mask it in every request log from now on.
 	c.core.redact.add(req.LicenseKey)

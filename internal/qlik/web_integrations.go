@@ -65,6 +65,13 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 			}
 			adopted = true
 			return w, true, nil
+		},
+		func(w *WebIntegration) provenance {
+			p := provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn([3]string{"name", w.Name, req.Name})}
+			if p.differs == "" && !sameStrings(w.ValidOrigins, req.ValidOrigins) {
+				p.differs = "list of valid origins"
+			}
+			return p
 		})
 	if err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 variable "orders_db_password" {
-  description = "Password of the loader account on Acme's orders database."
+  description = "Password of the loader account on Acme's orders database. Ephemeral: kept out of plan files and state."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 resource "qlik_space" "acme" {

@@ -91,7 +91,11 @@ func (publicKeyPEM) ValidateString(_ context.Context, req validator.StringReques
 // returns it in the form Qlik stores: scheme and host in lower case, no default port, no trailing slash.
 func CanonicalOrigin(s string) (string, error) {
 	if !strings.Contains(s, "://") {
-		return "", fmt.Errorf("%q has no scheme: write it as https://%s", s, s)
+		// Suggest a scheme only for what is a host already; "javascript:alert(1)" is no origin at all.
+		if hostnamePattern.MatchString(s) {
+			return "", fmt.Errorf("%q has no scheme: write it as https://%s", s, s)
+		}
+		return "", fmt.Errorf("%q is not a web origin: an origin is http:// or https:// followed by a host name and an optional port, such as https://portal.example.com", s)
 	}
 	u, err := url.Parse(s)
 	if err != nil {

@@ -1,0 +1,169 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// TestAccOwnership_twoResourcesOneObject: two role mappings of one group, two load scripts of one app and two
+// tenants with one alias are refused at plan, before any write; they used to "succeed" and flip each other on
+// every apply (or, for the alias, burn a tenant).
+func TestAccOwnership_twoResourcesOneObject(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	app, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := e.sim.LicenseKey()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.oauthProvider() + `
+resource "qlik_role_mapping" "analysts" {
+  group_name = "acme-analysts"
+  roles      = ["AnalyticsAdmin"]
+}
+
+resource "qlik_role_mapping" "analysts_again" {
+  group_name = "acme-analysts"
+  roles      = ["DataAdmin"]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Two qlik_role_mapping resources manage one group.*"acme-analysts"`),
+			},
+			{
+				Config: e.oauthProvider() + fmt.Sprintf(`
+resource "qlik_load_script" "a" {
+  app_id = %[1]q
+  script = "LOAD 1 AS a AUTOGENERATE 1;"
+}
+
+resource "qlik_load_script" "b" {
+  app_id = %[1]q
+  script = "LOAD 2 AS b AUTOGENERATE 1;"
+}
+`, app),
+				ExpectError: regexp.MustCompile(`(?s)Two qlik_load_script resources manage one the script of app`),
+			},
+			{
+				Config: e.tenantProvider() + fmt.Sprintf(`
+resource "qlik_tenant" "a" {
+  license_key_wo         = %[1]q
+  license_key_wo_version = 1
+  alias_hostname         = "acme-analytics.example.com"
+  deletion_protection    = false
+}
+
+resource "qlik_tenant" "b" {
+  license_key_wo         = %[1]q
+  license_key_wo_version = 1
+  alias_hostname         = "acme-analytics.example.com"
+  deletion_protection    = false
+}
+`, key),
+				ExpectError: regexp.MustCompile(`(?s)Two qlik_tenant resources use one alias_hostname`),
+			},
+		},
+	})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("%d writes in the tenant, want none", n)
+	}
+	if n := e.customerTenants(); n != 0 {
+		t.Errorf("%d tenants were created, want none", n)
+	}
+}
+
+// TestAccTenant_configurationFailureKeepsTenant: the alias is taken by a tenant outside the configuration, which
+// only the PATCH after the create can find out (Qlik has no lookup by hostname). The new tenant stays in state
+// untainted, the apply warns, and later applies retry the alias on the same tenant: no tenant is deactivated
+// and none is created again (each apply used to deactivate one and create another).
+func TestAccTenant_configurationFailureKeepsTenant(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	key := e.sim.LicenseKey()
+	c := e.sim.Credentials()
+	client, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, RegistrationURL: e.sim.RegistrationURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := client.Registration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := reg.CreateTenant(context.Background(), qlik.TenantCreateRequest{LicenseKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alias := "acme-analytics.example.com"
+	if _, err := reg.UpdateTenant(context.Background(), other.ID, qlik.TenantUpdateRequest{Alias: &alias}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testAccTenantConfig(e.tenantProvider(), key, `name = "Acme"`, `alias_hostname = "acme-analytics.example.com"`, `deletion_protection = false`)
+	var id string
+	onlyOneNew := func() {
+		t.Helper()
+		tenants := e.sim.Tenants()[1:]
+		if len(tenants) != 2 {
+			t.Errorf("%d customer tenants, want the other one and ours", len(tenants))
+		}
+		for _, tn := range tenants {
+			if tn.Status != "active" {
+				t.Errorf("tenant %s is %q: a tenant was deactivated", tn.Hostname, tn.Status)
+			}
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		TerraformVersionChecks:   tenantSkipBelow(),
+		Steps: []resource.TestStep{
+			{
+				Config:             cfg,
+				ExpectNonEmptyPlan: true, // the alias is still to apply
+				Check:              captureID("qlik_tenant.test", &id),
+			},
+			{
+				PreConfig: onlyOneNew,
+				Config:    cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
+				},
+				ExpectError: regexp.MustCompile(`(?s)Unable to update tenant.*Hostname already in use`),
+			},
+			{
+				// The alias is released: the same tenant gets it.
+				PreConfig: func() {
+					onlyOneNew()
+					free := "other-analytics.example.com"
+					if _, err := reg.UpdateTenant(context.Background(), other.ID, qlik.TenantUpdateRequest{Alias: &free}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					rec, ok := e.sim.TenantByID(id)
+					if !ok || rec.Name != "Acme" || len(rec.Hostnames) != 2 || rec.Hostnames[1] != alias {
+						return fmt.Errorf("tenant %s is %+v, want named Acme with the alias", id, rec)
+					}
+					if strings.Contains(fmt.Sprint(e.sim.Tenants()), "disabled") {
+						return fmt.Errorf("a tenant was deactivated")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}

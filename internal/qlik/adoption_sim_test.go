@@ -1,0 +1,237 @@
+package qlik_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+)
+
+// adoptionCase is one kind whose create recovers by natural key: decoy makes an object with that key as someone
+// else (the API key's admin user), create asks for the same object as the provider does (OAuth client).
+type adoptionCase struct {
+	name  string
+	route string
+	decoy func(ctx context.Context, c *qlik.Client) (string, error)
+	// create returns the id of what it made or adopted.
+	create func(ctx context.Context, c *qlik.Client) (string, error)
+}
+
+func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
+	pemText := rsaPublicKeyPEM(t)
+	spaceReq := qlik.SpaceCreateRequest{Name: "Sales", Type: "shared", Description: "by hand"}
+	wiReq := qlik.WebIntegrationCreateRequest{Name: "portal", ValidOrigins: []string{"https://portal.example"}}
+	idpReq := qlik.JWTIdentityProviderCreateRequest{Issuer: "https://vendor.example", KeyID: "k1", PublicKey: pemText}
+	cspReq := qlik.CSPOriginRequest{Name: "portal", Origin: "portal.example", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}}
+	groupReq := qlik.GroupCreateRequest{Name: "analysts", ProviderType: "idp"}
+	dcReq := qlik.DataConnectionCreateRequest{Name: "orders", Type: "QvOdbcConnectorPackage.exe", DatasourceID: "postgres", ConnectStatement: "CUSTOM CONNECT TO \"host=db\"", SpaceID: spaceID}
+	return []adoptionCase{
+		{
+			"space", "/api/v1/spaces",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				s, err := c.CreateSpace(ctx, spaceReq)
+				return idOf(s, err, func(s *qlik.Space) string { return s.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				s, err := c.CreateSpace(ctx, spaceReq)
+				return idOf(s, err, func(s *qlik.Space) string { return s.ID })
+			},
+		},
+		{
+			"web integration", "/api/v1/web-integrations",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				w, err := c.CreateWebIntegration(ctx, wiReq)
+				return idOf(w, err, func(w *qlik.WebIntegration) string { return w.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				w, err := c.CreateWebIntegration(ctx, wiReq)
+				return idOf(w, err, func(w *qlik.WebIntegration) string { return w.ID })
+			},
+		},
+		{
+			"JWT identity provider", "/api/v1/identity-providers",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				p, err := c.CreateJWTIdentityProvider(ctx, idpReq)
+				return idOf(p, err, func(p *qlik.IdentityProvider) string { return p.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				p, err := c.CreateJWTIdentityProvider(ctx, idpReq)
+				return idOf(p, err, func(p *qlik.IdentityProvider) string { return p.ID })
+			},
+		},
+		{
+			"CSP origin", "/api/v1/csp-origins",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				e, err := c.CreateCSPOrigin(ctx, cspReq)
+				return idOf(e, err, func(e *qlik.CSPOrigin) string { return e.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				e, err := c.CreateCSPOrigin(ctx, cspReq)
+				return idOf(e, err, func(e *qlik.CSPOrigin) string { return e.ID })
+			},
+		},
+		{
+			"group", "/api/v1/groups",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				g, err := c.CreateGroup(ctx, groupReq)
+				return idOf(g, err, func(g *qlik.Group) string { return g.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				g, err := c.CreateGroup(ctx, groupReq)
+				return idOf(g, err, func(g *qlik.Group) string { return g.ID })
+			},
+		},
+		{
+			"data connection", "/api/v1/data-connections",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				d, err := c.CreateDataConnection(ctx, dcReq)
+				return idOf(d, err, func(d *qlik.DataConnection) string { return d.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				d, err := c.CreateDataConnection(ctx, dcReq)
+				return idOf(d, err, func(d *qlik.DataConnection) string { return d.ID })
+			},
+		},
+	}
+}
+
+func idOf[T any](v *T, err error, id func(*T) string) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return id(v), nil
+}
+
+// writesTo lists the audited non-GET requests whose path names id.
+func writesTo(sim *qliksim.Server, id string) []string {
+	var out []string
+	for _, e := range sim.Audit() {
+		if e.Method != http.MethodGet && strings.Contains(e.Path, id) {
+			out = append(out, e.Method+" "+e.Path)
+		}
+	}
+	return out
+}
+
+// TestSim_AmbiguousCreateNeverAdoptsForeignObject: an object with the natural key of a create, made before it
+// by another user, is neither adopted nor changed when the create fails ambiguously (503 before handling, or a
+// connection reset after Qlik answered 409); the create fails with an error that names the object and how to
+// import it.
+func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
+	for _, fault := range []struct {
+		name string
+		f    qliksim.RouteFault
+	}{
+		{"503", qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
+		{"reset", qliksim.RouteFault{}},
+	} {
+		t.Run(fault.name, func(t *testing.T) {
+			t.Parallel()
+			sim := qliksim.StartT(t, qliksim.Options{})
+			byHand := simClient(t, sim, false)  // the admin user behind the API key
+			provider := simClient(t, sim, true) // the OAuth client's bot user
+			ctx := t.Context()
+			home := sim.Home().Hostname
+			shared, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Connections", Type: "shared"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases := adoptionCases(t, shared.ID)
+			decoys := map[string]string{}
+			for _, tc := range cases {
+				id, err := tc.decoy(ctx, byHand)
+				if err != nil {
+					t.Fatalf("%s made by hand: %v", tc.name, err)
+				}
+				decoys[tc.name] = id
+			}
+			// Identity providers and CSP origins have no creator in Qlik's API: their proof is the creation time,
+			// which the provider reads with a second's margin for the server clock.
+			time.Sleep(1100 * time.Millisecond)
+			for _, tc := range cases {
+				sim.FailRoute(home, http.MethodPost, tc.route, 1, fault.f)
+				id, err := tc.create(ctx, provider)
+				var existing *qlik.ExistingObjectError
+				switch {
+				case err == nil:
+					t.Errorf("%s: create adopted %s (the object made by hand is %s)", tc.name, id, decoys[tc.name])
+				case !errors.As(err, &existing) || !errors.Is(err, qlik.ErrNotCreatedByUs):
+					t.Errorf("%s: create failed with %v, want an ExistingObjectError", tc.name, err)
+				case existing.ID != decoys[tc.name] || existing.Host != home:
+					t.Errorf("%s: error names %s/%s, want %s/%s", tc.name, existing.Host, existing.ID, home, decoys[tc.name])
+				case !strings.Contains(err.Error(), "import it (import id \""+home+"/"+decoys[tc.name]+"\")"):
+					t.Errorf("%s: error does not say how to import: %v", tc.name, err)
+				}
+				if w := writesTo(sim, decoys[tc.name]); len(w) > 0 {
+					t.Errorf("%s: the object made by hand was written to: %v", tc.name, w)
+				}
+			}
+		})
+	}
+}
+
+// TestSim_AmbiguousCreateByAnotherUserMomentsAgo: the creator tells apart an object another user made within the
+// server clock's margin.
+func TestSim_AmbiguousCreateByAnotherUserMomentsAgo(t *testing.T) {
+	t.Parallel()
+	sim := qliksim.StartT(t, qliksim.Options{})
+	byHand := simClient(t, sim, false)
+	provider := simClient(t, sim, true)
+	ctx := t.Context()
+	req := qlik.SpaceCreateRequest{Name: "Race", Type: "managed"}
+	if _, err := provider.ListSpaces(ctx, qlik.ListSpacesOptions{}); err != nil { // learn the server clock first
+		t.Fatal(err)
+	}
+	decoy, err := byHand.CreateSpace(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.FailRoute(sim.Home().Hostname, http.MethodPost, "/api/v1/spaces", 1, qliksim.RouteFault{Status: http.StatusServiceUnavailable})
+	_, err = provider.CreateSpace(ctx, req)
+	if !errors.Is(err, qlik.ErrNotCreatedByUs) || !strings.Contains(err.Error(), "created by user") {
+		t.Fatalf("create = %v, want a refusal naming the other creator", err)
+	}
+	if w := writesTo(sim, decoy.ID); len(w) > 0 {
+		t.Errorf("the other user's space was written to: %v", w)
+	}
+}
+
+// TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy: Qlik allows several copies of one app published into one
+// space, so a copy published earlier is not taken for the one a failed publish made: the publish is repeated.
+func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
+	t.Parallel()
+	sim := qliksim.StartT(t, qliksim.Options{})
+	byHand := simClient(t, sim, false)
+	provider := simClient(t, sim, true)
+	ctx := t.Context()
+	home := sim.Home().Hostname
+	managed, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := sim.SeedApp(home, "Sales", "", 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := byHand.PublishApp(ctx, src, qlik.PublishAppRequest{SpaceID: managed.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	sim.FailRoute(home, http.MethodPost, "/api/v1/apps/{appId}/publish", 1, qliksim.RouteFault{Status: http.StatusServiceUnavailable})
+	pub, err := provider.PublishApp(ctx, src, qlik.PublishAppRequest{SpaceID: managed.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub.Attributes.ID == earlier.Attributes.ID {
+		t.Fatalf("the publish adopted the copy published earlier by hand (%s)", earlier.Attributes.ID)
+	}
+	if w := writesTo(sim, earlier.Attributes.ID); len(w) > 0 {
+		t.Errorf("the earlier published copy was written to: %v", w)
+	}
+}
