@@ -23,6 +23,11 @@ import (
 //	GET  /stats              {"audit_entries": n, "rate_limited": n}
 //	POST /apps?tenant=HOST&name=NAME&size=BYTES[&space=ID]
 //	                         stores an app with synthetic content of BYTES bytes, answers {"id": "..."}
+//	POST /private-objects?tenant=HOST&app=ID&type=sheet|bookmark|story&owner=USER[&title=T]
+//	                         stores a user's private sheet, bookmark or story in an app (for example a published
+//	                         app, as its consumers make them), answers the object
+//	GET  /private-objects?tenant=HOST&app=ID
+//	                         the app's private objects as a JSON array; 404 when the app is gone
 //	POST /faults?429=F&503=F&reset=F[&retry-after=S]
 //	                         changes the fault rates (fractions) for the following requests, answers {}
 
@@ -75,16 +80,32 @@ func adminHandler(sim *qliksim.Server) http.Handler {
 			http.Error(w, "size must be a non-negative number of bytes", http.StatusBadRequest)
 			return
 		}
-		tenant := q.Get("tenant")
-		if tenant == "" {
-			tenant = sim.Home().Hostname
-		}
-		id, err := sim.SeedApp(tenant, q.Get("name"), q.Get("space"), size)
+		id, err := sim.SeedApp(adminTenant(sim, q), q.Get("name"), q.Get("space"), size)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		writeAdminJSON(w, map[string]string{"id": id})
+	})
+	mux.HandleFunc("POST /private-objects", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		obj, err := sim.SeedPrivateObject(adminTenant(sim, q), q.Get("app"), qliksim.PrivateObject{
+			Type: q.Get("type"), OwnerID: q.Get("owner"), Title: q.Get("title"),
+		})
+		if err != nil {
+			http.Error(w, err.Error(), adminStatus(err))
+			return
+		}
+		writeAdminJSON(w, obj)
+	})
+	mux.HandleFunc("GET /private-objects", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		objs, err := sim.PrivateObjects(adminTenant(sim, q), q.Get("app"))
+		if err != nil {
+			http.Error(w, err.Error(), adminStatus(err))
+			return
+		}
+		writeAdminJSON(w, objs)
 	})
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		f, err := parseFaults(r.URL.Query())
@@ -96,6 +117,22 @@ func adminHandler(sim *qliksim.Server) http.Handler {
 		writeAdminJSON(w, struct{}{})
 	})
 	return mux
+}
+
+// adminTenant is the tenant query parameter, the home tenant when it is absent.
+func adminTenant(sim *qliksim.Server, q url.Values) string {
+	if t := q.Get("tenant"); t != "" {
+		return t
+	}
+	return sim.Home().Hostname
+}
+
+// adminStatus maps a hook's error: an unknown tenant or object is 404, anything else a bad request.
+func adminStatus(err error) int {
+	if errors.Is(err, qliksim.ErrNotFound) || errors.Is(err, qliksim.ErrUnknownTenant) {
+		return http.StatusNotFound
+	}
+	return http.StatusBadRequest
 }
 
 // parseFaults reads fault rates from a query, with the checks SetFaults would otherwise panic on.

@@ -57,6 +57,33 @@ func TestAdminEndpoint(t *testing.T) {
 		t.Fatalf("inventory = %+v, want the home tenant with the seeded app", inv)
 	}
 
+	// Users' private content is seeded into an app and read back; bad input and missing apps are refused.
+	var sheet qliksim.PrivateObject
+	adminCall(t, http.MethodPost, admin+"/private-objects?app="+seeded.ID+"&type=sheet&owner=user-ann&title=Margins", &sheet)
+	var objs []qliksim.PrivateObject
+	adminCall(t, http.MethodGet, admin+"/private-objects?app="+seeded.ID, &objs)
+	if sheet.ID == "" || len(objs) != 1 || objs[0] != sheet || sheet.Type != "sheet" || sheet.OwnerID != "user-ann" || sheet.Title != "Margins" {
+		t.Errorf("private objects %+v after seeding %+v", objs, sheet)
+	}
+	for q, want := range map[string]int{
+		"POST app=" + seeded.ID + "&type=widget&owner=u":                   http.StatusBadRequest,
+		"POST app=" + seeded.ID + "&type=sheet":                            http.StatusBadRequest,
+		"POST app=00000000-0000-0000-0000-000000000000&type=sheet&owner=u": http.StatusNotFound,
+		"GET app=00000000-0000-0000-0000-000000000000":                     http.StatusNotFound,
+		"GET tenant=127.0.0.1:1&app=" + seeded.ID:                          http.StatusNotFound,
+	} {
+		method, query, _ := strings.Cut(q, " ")
+		req, _ := http.NewRequestWithContext(t.Context(), method, admin+"/private-objects?"+query, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s /private-objects?%s answered %d, want %d", method, query, resp.StatusCode, want)
+		}
+	}
+
 	// A request to the home tenant is audited and visible from the admin endpoint.
 	home := "http://" + inv[0].Hostname
 	req, _ = http.NewRequestWithContext(t.Context(), http.MethodGet, home+"/api/v1/spaces", nil)

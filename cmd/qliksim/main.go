@@ -135,7 +135,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&perType, "space-names-unique-per-type", false, "make space names unique per space type instead of tenant-wide")
 	fs.Var(&apps, "seed-app", "`name=size` of an app to store in the home tenant at start, e.g. \"Sales template=256KiB\" (size in bytes or with KiB, MiB, GiB); repeat for more apps. Their ids are printed on stderr")
 	fs.BoolVar(&verbose, "v", false, "log every request to stderr")
-	fs.StringVar(&admin, "admin", "", "loopback address (e.g. 127.0.0.1:0) of the admin endpoint: audit, inventory, stats and app seeding; off when empty")
+	fs.StringVar(&admin, "admin", "", "loopback address (e.g. 127.0.0.1:0) of the admin endpoint: audit, inventory, stats, app seeding and users' private content in apps; off when empty")
 	fs.IntVar(&auditMax, "audit-max", auditCap, "how many audit entries to keep (the newest); 0 keeps all, for a harness reading /audit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

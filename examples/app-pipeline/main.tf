@@ -24,7 +24,7 @@ variable "customers" {
 }
 
 variable "template_version" {
-  description = "Bump when the template app changes: every customer's copy is replaced, reloaded and republished."
+  description = "Bump when the template app changes: every customer's copy is replaced, reloaded and republished onto the same published app."
   type        = string
   default     = "2026.11"
 }
@@ -60,6 +60,12 @@ resource "qlik_app_copy" "sales" {
   source_version = var.template_version
   name           = "Sales"
   space_id       = qlik_space.work[each.key].id
+
+  # A new template version is copied, scripted, reloaded and republished before the previous copy is deleted,
+  # so the published app always has its source.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "qlik_load_script" "sales" {
@@ -80,7 +86,8 @@ resource "qlik_reload" "sales" {
   }
 }
 
-# Republished in place after every new reload, so the published app keeps its id and its links.
+# Republished in place after every new reload and every new template version, so the published app keeps its
+# id, its links and its users' private sheets.
 resource "qlik_app_publish" "sales" {
   for_each = var.customers
   app_id   = qlik_app_copy.sales[each.key].id

@@ -82,7 +82,7 @@ variable "customers" {
 }
 
 variable "template_versions" {
-  description = "Template release per rollout cohort. Bumping one cohort replaces the app copies of its customers only."
+  description = "Template release per rollout cohort. Bumping one cohort replaces the app copies of its customers only and republishes them in place."
   type        = map(string)
 }
 

@@ -557,8 +557,8 @@ func checkOEMPipeline(t *testing.T, e *testEnv, key, name string, c oemCustomer,
 
 // checkOEMFollowUps runs after the empty plan of the oem-multitenant example. The load script renders with
 // each customer's database settings, ready for the load script resource. Bumping the canary cohort's template
-// release plans the replacement of the canary customer's app copy, load script, reload and published app, and
-// nothing else.
+// release plans the replacement of the canary customer's app copy, load script and reload and an in-place update
+// of its published app, and nothing else (TestAccOEMRollout applies such a bump).
 func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 	t.Helper()
 	// Write-only secrets reach Qlik (checkOEMPipeline) but never the state.
@@ -590,12 +590,12 @@ func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 	before := len(e.sim.Audit())
 	bump := append(slices.Clone(vars), "-var", `template_versions={canary="2026.12.0",stable="2026.10.3"}`)
 	changes := tf.plannedChanges(bump...)
-	// A new copy has a new id: its script and reload follow it, and so does the publish.
+	// A new copy has a new id: its script and reload follow it, and it is republished onto the same published app.
 	want := map[string]string{
 		`module.customer["acme"].qlik_app_copy.app`:    "replace",
 		`module.customer["acme"].qlik_load_script.app`: "replace",
 		`module.customer["acme"].qlik_reload.app`:      "replace",
-		`module.customer["acme"].qlik_app_publish.app`: "replace",
+		`module.customer["acme"].qlik_app_publish.app`: "update",
 	}
 	if !maps.Equal(changes, want) {
 		t.Errorf("bumping the canary release plans %v, want %v", changes, want)

@@ -105,7 +105,10 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"source_version": schema.StringAttribute{
 				MarkdownDescription: "Free-form version of the source app, for example `2024.06` or a commit id. " +
 					"Qlik cannot tell when a template changes; bump this value to make Terraform replace the copy " +
-					"with a fresh one. Changing it replaces the copy.",
+					"with a fresh one. Changing it replaces the copy. When the copy is published with " +
+					"`qlik_app_publish`, give it `lifecycle { create_before_destroy = true }`: the new copy is then " +
+					"republished onto the same published app before the old copy is deleted (Qlik cannot " +
+					"republish onto a published app whose source is gone).",
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
 			},

@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -44,9 +46,18 @@ func (r *appPublishResource) Metadata(_ context.Context, req resource.MetadataRe
 func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Publishes an app to a managed space: Qlik makes a published copy (a new app with its " +
-			"own id) whose public sheets are the locked layout consumers see. When `triggers` changes the app " +
-			"is republished in place, so the published copy keeps its id and its links. Destroying the resource " +
-			"deletes the published copy; the source app stays.",
+			"own id) whose public sheets are the locked layout consumers see, and on which consumers build their " +
+			"own private sheets, bookmarks and stories.\n\n" +
+			"When `app_id` or `triggers` changes, the app is republished in place (`PUT /apps/{appId}/publish` " +
+			"with the published app as `targetId`): the published app keeps its id, so embed links keep working, " +
+			"and it keeps its users' private content. A new `app_id`, such as a new template release's copy, is " +
+			"republished with Qlik's origin check off (`checkOriginAppId: false`), because it is by design not " +
+			"the app originally published; a republish from the same app keeps the check. Only a new " +
+			"`space_id` or `tenant_hostname` replaces the published app.\n\n" +
+			"Qlik cannot republish onto a published app whose source app was deleted (an orphan). When a " +
+			"release replaces the app copy, publish the new copy before the old one is deleted: give the copy " +
+			"`lifecycle { create_before_destroy = true }`. Destroying this resource deletes the published app " +
+			"and its users' private content; the source app stays.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Id of the published app (not of the source app).",
@@ -61,16 +72,19 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"app_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app to publish, for example `qlik_app_copy.sales.id`. Changing it " +
-					"publishes the new app and deletes the old published copy (replace).",
+					"republishes the new app onto the published app in place: same id, links and users' private " +
+					"content. The previous app must still exist when the new one is republished (see above). Read " +
+					"from the published app's origin, so a republish from another app outside Terraform shows as " +
+					"a change of `app_id`.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"space_id": schema.StringAttribute{
+				MarkdownDescription: "Id of the managed space to publish to. Changing it replaces the published app: " +
+					"a new id, and its users' private content is deleted with the old one.",
 				Required:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the managed space to publish to. Changing it replaces the published copy.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that republish the app when they change, for example " +
@@ -84,7 +98,7 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Computed:            true,
 			},
 			"publish_time": schema.StringAttribute{
-				MarkdownDescription: "Time of the last publish or republish (RFC 3339).",
+				MarkdownDescription: "Time of the last publish or republish (RFC 3339), also one made outside Terraform.",
 				Computed:            true,
 			},
 		},
@@ -111,7 +125,7 @@ func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequ
 		addAPIError(&resp.Diagnostics, "Unable to publish app", err, hint)
 		return
 	}
-	plan.fromAPI(app)
+	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	recordCreated(ctx, resp.Private, &resp.Diagnostics)
 }
@@ -127,12 +141,26 @@ func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !readFound(ctx, err, "published app", state.ID.ValueString(), resp) {
 		return
 	}
+	published := state.AppID
 	state.fromAPI(app)
+	// While the origin is the one recorded at this resource's last (re)publish, nobody else republished onto the
+	// app: app_id stays what was published, whichever origin Qlik reports for it. A new origin is someone else's
+	// republish: app_id shows it, and the record follows so that Update knows what the app was published from.
+	switch seen := recordedOrigin(ctx, req.Private, &resp.Diagnostics); {
+	case seen == "":
+	case seen == app.Attributes.OriginAppID && !published.IsNull():
+		state.AppID = published
+	default:
+		recordOrigin(ctx, resp.Private, app.Attributes.OriginAppID, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update runs only when triggers change (everything else replaces): it republishes the source into the
-// published copy.
+// Update republishes the app onto the published app, which keeps its id: everything but space and tenant updates
+// in place. A new app_id (a new release's copy) is by design not the app the target was published from, so it is
+// sent with Qlik's origin check off; a republish of the app it was published from keeps the check, which then
+// catches a republish from elsewhere since the last refresh. "Published from" is the origin as last seen (recorded
+// in private state), not app_id, because Qlik may keep reporting the first app after a release.
 func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state appPublishResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -141,13 +169,36 @@ func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	app, err := c.RepublishApp(ctx, plan.AppID.ValueString(), state.ID.ValueString())
+	origin := recordedOrigin(ctx, req.Private, &resp.Diagnostics)
+	if origin == "" {
+		origin = state.AppID.ValueString()
+	}
+	another := plan.AppID.ValueString() != origin
+	app, err := c.RepublishApp(ctx, plan.AppID.ValueString(), qlik.RepublishAppRequest{TargetID: state.ID.ValueString(), AnotherSource: another})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to republish app", err, "")
+		addAPIError(&resp.Diagnostics, "Unable to republish app", err, republishHint(err, another, origin))
 		return
 	}
-	plan.fromAPI(app)
+	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// republishHint explains Qlik's refusals of a republish. With the origin check off the only refusal is an orphaned
+// target: the app it was published from (previous) was deleted before the new app was republished onto it.
+func republishHint(err error, another bool, previous string) string {
+	switch {
+	case !errors.Is(err, qlik.ErrConflict):
+		return ""
+	case another:
+		return "Qlik cannot republish onto a published app whose source app was deleted (an orphan); the previous " +
+			"source was " + previous + ". Publish a new release before its predecessor is deleted: give the app " +
+			"copy lifecycle { create_before_destroy = true }. To recover this published app, replace it with " +
+			"terraform apply -replace=<address of this resource>: it gets a new id (update the embed links), and its " +
+			"users' private sheets, bookmarks and stories are deleted with the old one."
+	default:
+		return "The published app was republished from another app since Terraform last read it. Run terraform " +
+			"apply again: the plan then shows the change of app_id and republishes the configured app."
+	}
 }
 
 func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -162,12 +213,48 @@ func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
+// publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
+// this resource's last publish or republish, or the one Read found when someone else republished since. Qlik does
+// not document whether a republish from another app makes that app the published app's origin or keeps the one
+// originally published; with the record Read tells "still as we left it" from "republished from elsewhere since",
+// and Update knows when the origin check applies, under either behaviour.
+const publishedOriginKey = "published_origin"
+
+// settle maps the app a publish or republish returned, keeps the configured app_id (Qlik may report another
+// origin, see publishedOriginKey) and records the origin it reported.
+func (m *appPublishResourceModel) settle(ctx context.Context, a *qlik.App, p privateWriter, diags *diag.Diagnostics) {
+	configured := m.AppID
+	m.fromAPI(a)
+	m.AppID = configured
+	recordOrigin(ctx, p, a.Attributes.OriginAppID, diags)
+}
+
+func recordOrigin(ctx context.Context, p privateWriter, origin string, diags *diag.Diagnostics) {
+	b, err := json.Marshal(origin)
+	if err != nil {
+		diags.AddError("Unable to record the published app's origin", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, publishedOriginKey, b)...)
+}
+
+// recordedOrigin returns the origin recorded by settle, or "" (an import, or state from an earlier version).
+func recordedOrigin(ctx context.Context, p privateReader, diags *diag.Diagnostics) string {
+	raw, d := p.GetKey(ctx, publishedOriginKey)
+	diags.Append(d...)
+	var origin string
+	if len(raw) > 0 && json.Unmarshal(raw, &origin) != nil {
+		return ""
+	}
+	return origin
+}
+
 func (r *appPublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "published_app_id")
 }
 
 // fromAPI maps the published app. app_id comes from originAppId, so an import recovers the source, and a
-// published copy moved or re-pointed outside Terraform shows as a replace.
+// republish from another app outside Terraform shows as a change of app_id, which republishes the configured app.
 func (m *appPublishResourceModel) fromAPI(a *qlik.App) {
 	at := a.Attributes
 	m.ID = types.StringValue(at.ID)

@@ -13,24 +13,36 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func testAccAppPublishConfig(provider, appID, spaceType, trigger string) string {
+	return testAccAppPublishConfigIn(provider, appID, spaceType, trigger, "target")
+}
+
+// testAccAppPublishConfigIn publishes into the space resource named space: target (of spaceType) or other (a
+// second managed space).
+func testAccAppPublishConfigIn(provider, appID, spaceType, trigger, space string) string {
 	return provider + fmt.Sprintf(`
 resource "qlik_space" "target" {
   name = "Published"
   type = %[2]q
 }
 
+resource "qlik_space" "other" {
+  name = "Published elsewhere"
+  type = "managed"
+}
+
 resource "qlik_app_publish" "test" {
   app_id   = %[1]q
-  space_id = qlik_space.target.id
+  space_id = qlik_space.%[4]s.id
   triggers = {
     release = %[3]q
   }
 }
-`, appID, spaceType, trigger)
+`, appID, spaceType, trigger, space)
 }
 
 func TestAccAppPublish_basic(t *testing.T) {
@@ -119,23 +131,158 @@ func TestAccAppPublish_basic(t *testing.T) {
 				),
 			},
 			{
+				// A new source (a new release's copy) republishes in place as well: the published app keeps its id
+				// and what its users made in it, and now mirrors the new source.
+				PreConfig: func() {
+					e.sim.ResetAudit()
+					if _, err := e.sim.SeedPrivateObject(home.Hostname, first, qliksim.PrivateObject{Type: "sheet", OwnerID: "user-ann", Title: "Mine"}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_publish.test", &id), sameID(&first, &id), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 1),
+					sameContent(e, home.Hostname, &id, other),
+					func(*terraform.State) error {
+						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname); n != 1 {
+							return fmt.Errorf("%d republish calls, want 1", n)
+						}
+						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/publish", home.Hostname) +
+							e.sim.AuditCount(http.MethodDelete, "/api/v1/apps/{appId}", home.Hostname); n != 0 {
+							return fmt.Errorf("%d publish or delete calls, want none", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Drift: someone republishes the first template onto the published app outside Terraform. Read sees
+				// the new origin, and the plan republishes the configured app.
+				PreConfig: func() {
+					if _, err := homeClient(t, e).RepublishApp(t.Context(), tpl, qlik.RepublishAppRequest{TargetID: id, AnotherSource: true}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_publish.test", &id), sameID(&first, &id), publishedFrom(other), sameContent(e, home.Hostname, &id, other),
+					keptPrivate(e, home.Hostname, &id, 1),
+				),
+			},
+			{
+				// A new managed space replaces the published app: a new id, and the old one's content is gone.
+				Config: testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionReplace)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_publish.test", &id), differentID(&first, &id), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 0),
+					func(*terraform.State) error {
+						if _, ok := e.sim.App(home.Hostname, first); ok {
+							return fmt.Errorf("the published app %s in the old space is still there", first)
+						}
+						return nil
+					},
+				),
+			},
+			{
 				PreConfig: func() {
 					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "2"),
+				Config: testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionCreate)},
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_app_publish.test", &id), publishedFrom(tpl)),
+				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_app_publish.test", &id), publishedFrom(other)),
+			},
+		},
+	})
+}
+
+// keptPrivate checks that the published app *id holds n private objects.
+func keptPrivate(e *testEnv, host string, id *string, n int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := e.sim.PrivateObjects(host, *id)
+		if err != nil {
+			return fmt.Errorf("private objects of the published app %s: %w", *id, err)
+		}
+		if len(got) != n {
+			return fmt.Errorf("published app %s holds private objects %+v, want %d", *id, got, n)
+		}
+		return nil
+	}
+}
+
+// sameContent checks that the published app *id serves the content of the app src.
+func sameContent(e *testEnv, host string, id *string, src string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := e.sim.AppChecksum(host, *id)
+		if err != nil {
+			return err
+		}
+		if want, _ := e.sim.AppChecksum(host, src); got != want {
+			return fmt.Errorf("published app %s does not serve the content of %s", *id, src)
+		}
+		return nil
+	}
+}
+
+// TestAccAppPublish_orphan: once the app a published app mirrors is deleted, Qlik cannot republish onto it. A new
+// app_id then fails with an error that names the cause, create_before_destroy and the way out; the published app
+// and its users' content are left alone.
+func TestAccAppPublish_orphan(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	tpl, err := e.sim.SeedApp(home, "Sales", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := e.sim.SeedApp(home, "Sales", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
+				Check:  captureID("qlik_app_publish.test", &id),
 			},
 			{
-				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionReplace)},
+				PreConfig: func() {
+					if _, err := e.sim.SeedPrivateObject(home, id, qliksim.PrivateObject{Type: "bookmark", OwnerID: "user-ann"}); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.sim.DeleteApp(home, tpl); err != nil {
+						t.Fatal(err)
+					}
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_app_publish.test", &id), publishedFrom(other)),
+				Config:      testAccAppPublishConfig(e.oauthProvider(), next, "managed", "1"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan.*create_before_destroy.*-replace`),
+			},
+			{
+				// Nothing was lost by the refused republish.
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check:              keptPrivate(e, home, &id, 1),
 			},
 		},
 	})
@@ -154,5 +301,62 @@ func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 			Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
 			ExpectError: regexp.MustCompile(`(?s)Unable to publish app.*HTTP 400.*managed spaces only`),
 		}},
+	})
+}
+
+// homeClient is an API client of the home tenant, for changes made outside Terraform.
+func homeClient(t *testing.T, e *testEnv) *qlik.Client {
+	t.Helper()
+	c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestAccAppPublish_republishKeepsOrigin: on a Qlik that keeps the first app as the origin after a republish from
+// another app, a later republish (a new trigger) of the configured app must still be sent without the origin
+// check, because the published app's origin is not app_id; with the check Qlik would refuse it.
+func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
+	home := e.sim.Home().Hostname
+	tpl, err := e.sim.SeedApp(home, "Sales", "", 4096)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.sim.SeedApp(home, "Sales", "", 8192)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
+			{
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: sameContent(e, home, &id, other),
+			},
+			{
+				PreConfig: func() {
+					if err := e.sim.ReplaceAppContent(home, other, 16384); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+				},
+				Check: sameContent(e, home, &id, other),
+			},
+		},
 	})
 }

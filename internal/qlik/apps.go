@@ -291,7 +291,6 @@ func (c *Client) RemoveAppFromSpace(ctx context.Context, id string) (*App, error
 
 type publishBody struct {
 	SpaceID    string             `json:"spaceId,omitempty"`
-	TargetID   string             `json:"targetId,omitempty"`
 	Attributes *appAttributesBody `json:"attributes,omitempty"`
 }
 
@@ -393,17 +392,34 @@ func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string,
 	}
 }
 
-// RepublishApp calls PUT /api/v1/apps/{appId}/publish: the published app targetID receives id's current
-// content. Republishing is idempotent, so it is retried like any PUT.
-func (c *Client) RepublishApp(ctx context.Context, id, targetID string) (*App, error) {
+// RepublishAppRequest is the body of PUT /api/v1/apps/{appId}/publish.
+type RepublishAppRequest struct {
+	// TargetID is the published app that receives the source's content; it keeps its id.
+	TargetID string
+	// AnotherSource allows a source other than the app TargetID was published from (checkOriginAppId false),
+	// for example a template release's new copy taking over from the previous one. Without it Qlik validates that
+	// the source is the published app's origin and refuses anything else.
+	AnotherSource bool
+}
+
+type republishBody struct {
+	TargetID         string `json:"targetId"`
+	CheckOriginAppID bool   `json:"checkOriginAppId"`
+}
+
+// RepublishApp calls PUT /api/v1/apps/{appId}/publish: the published app req.TargetID receives id's current
+// content and keeps its id, its links and what its users made in it. checkOriginAppId is always sent, so the
+// validation never depends on Qlik's default. Republishing is idempotent, so it is retried like any PUT.
+func (c *Client) RepublishApp(ctx context.Context, id string, req RepublishAppRequest) (*App, error) {
 	if err := checkID("app", id); err != nil {
 		return nil, err
 	}
-	if err := checkID("published app", targetID); err != nil {
+	if err := checkID("published app", req.TargetID); err != nil {
 		return nil, err
 	}
 	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodPut, path: appPath(id) + "/publish", body: publishBody{TargetID: targetID}, out: &a}); err != nil {
+	body := republishBody{TargetID: req.TargetID, CheckOriginAppID: !req.AnotherSource}
+	if _, err := c.do(ctx, &request{method: http.MethodPut, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
 		return nil, err
 	}
 	return &a, nil

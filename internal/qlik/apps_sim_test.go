@@ -70,9 +70,21 @@ func TestSim_AppLifecycle(t *testing.T) {
 		t.Fatalf("publish: %+v %v", pub, err)
 	}
 	time.Sleep(5 * time.Millisecond)
-	re, err := c.RepublishApp(ctx, a.Attributes.ID, pub.Attributes.ID)
+	re, err := c.RepublishApp(ctx, a.Attributes.ID, qlik.RepublishAppRequest{TargetID: pub.Attributes.ID})
 	if err != nil || re.Attributes.ID != pub.Attributes.ID || re.Attributes.PublishTime == pub.Attributes.PublishTime {
 		t.Fatalf("republish: %+v %v", re, err)
+	}
+	// Another app (a new release's copy) replaces the published content only when the origin check is off; it
+	// then becomes the published app's origin.
+	if _, err := c.RepublishApp(ctx, cp.Attributes.ID, qlik.RepublishAppRequest{TargetID: pub.Attributes.ID}); !errors.Is(err, qlik.ErrConflict) {
+		t.Errorf("republish from another app with the origin check: %v, want 409", err)
+	}
+	re, err = c.RepublishApp(ctx, cp.Attributes.ID, qlik.RepublishAppRequest{TargetID: pub.Attributes.ID, AnotherSource: true})
+	if err != nil || re.Attributes.ID != pub.Attributes.ID || re.Attributes.OriginAppID != cp.Attributes.ID {
+		t.Fatalf("republish from another app: %+v %v", re, err)
+	}
+	if _, err := c.RepublishApp(ctx, a.Attributes.ID, qlik.RepublishAppRequest{}); err == nil {
+		t.Error("a republish without a target was sent")
 	}
 	if _, err := c.PublishApp(ctx, a.Attributes.ID, qlik.PublishAppRequest{SpaceID: work.ID}); !errors.Is(err, qlik.ErrBadRequest) {
 		t.Errorf("publish to a shared space: %v, want 400", err)

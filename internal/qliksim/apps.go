@@ -20,8 +20,10 @@ const appsPath = "/api/v1/apps"
 const (
 	codeAppNotFound   = "HTTP-404"
 	codeAppBadRequest = "HTTP-400"
+	codeAppConflict   = "HTTP-409"
 	appNotFoundTitle  = "Not Found"
 	appBadTitle       = "Bad Request"
+	appConflictTitle  = "Conflict"
 )
 
 // appErrors: code, title, detail; no status, no traceId (apps.json Error).
@@ -65,11 +67,13 @@ type AppAttributes struct {
 	Custom            map[string]any `json:"custom"`
 }
 
-// appRecord is a stored app: its attributes, its content and the item id the Items API lists it under.
+// appRecord is a stored app: its attributes, its content, the item id the Items API lists it under and what its
+// users made for themselves in it.
 type appRecord struct {
-	attrs  AppAttributes
-	data   content
-	itemID string
+	attrs   AppAttributes
+	data    content
+	itemID  string
+	private []PrivateObject
 }
 
 // AppInfo is a store snapshot of an app for tests.
@@ -77,7 +81,29 @@ type AppInfo struct {
 	Attributes AppAttributes
 	// Size is the length of the app's QVF content in bytes.
 	Size int64
+	// PrivateObjects are the sheets, bookmarks and stories users made for themselves in the app.
+	PrivateObjects []PrivateObject
 }
+
+func (rec appRecord) info() AppInfo {
+	return AppInfo{Attributes: rec.attrs, Size: rec.data.size, PrivateObjects: slices.Clone(rec.private)}
+}
+
+// PrivateObject is content a user made for themself in an app: a private sheet, bookmark or story. In a published
+// app this is what consumers build on top of the locked public sheets (Qlik Help: they "create and edit their own
+// private sheets, visualizations and stories"). Qlik keeps it inside the app and serves it through the Engine
+// API, not the REST API, so the simulator has no REST route for it: tests and the admin endpoint seed and read
+// it. It lives and dies with its app: a republish keeps it, deleting the app deletes it, and copies, exports and
+// publishes do not carry it.
+type PrivateObject struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	OwnerID string `json:"ownerId"`
+	Title   string `json:"title"`
+}
+
+// privateObjectTypes are the kinds of private content a user can make in an app.
+var privateObjectTypes = []string{"sheet", "bookmark", "story"}
 
 var appPrivileges = []string{"read", "update", "delete", "reload", "import", "publish", "duplicate", "export", "exportdata", "change_owner", "change_space"}
 
@@ -238,11 +264,14 @@ func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord)
 		return cur, nil
 	}, nil)
 	var in *inputError
+	var conflict *appConflictError
 	switch {
 	case errors.Is(err, ErrNotFound):
 		appNotFound(w, id)
 	case errors.As(err, &in):
 		appBadRequest(w, in.detail)
+	case errors.As(err, &conflict):
+		appError(w, http.StatusConflict, codeAppConflict, appConflictTitle, conflict.detail)
 	case err != nil:
 		appBadRequest(w, err.Error())
 	default:
@@ -357,6 +386,7 @@ func (api *appsAPI) importApp(w http.ResponseWriter, r *http.Request) {
 		if data, err = api.s.spool(r.Body); err != nil {
 			panic(http.ErrAbortHandler)
 		}
+		defer api.s.spoolDone(data)
 		if data.size == 0 {
 			appBadRequest(w, "Give the app file as the request body or as fileId.")
 			return
@@ -401,11 +431,17 @@ func (api *appsAPI) removeSpace(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// appConflictError refuses an app write because of the state of the app it targets; it answers 409.
+type appConflictError struct{ detail string }
+
+func (e *appConflictError) Error() string { return e.detail }
+
 type publishBody struct {
 	SpaceID          *string            `json:"spaceId"`
 	TargetID         *string            `json:"targetId"`
 	Attributes       *appAttributesBody `json:"attributes"`
 	CheckOriginAppID *bool              `json:"checkOriginAppId"`
+	Data             *string            `json:"data"`
 }
 
 // publish is POST /apps/{appId}/publish: a new app in a managed space, with originAppId and publishTime.
@@ -447,7 +483,19 @@ func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, render(a))
 }
 
-// republish is PUT /apps/{appId}/publish: the published app targetId receives the source's current content.
+// republish is PUT /apps/{appId}/publish: the published app targetId receives the source's current content and
+// keeps its id, its space and what its users made for themselves in it. The rules (REFERENCE §5.2, LIFECYCLE B6):
+//
+//   - targetId must name a published app (publishTime set), and not the source itself: 400.
+//   - A published app whose origin app was deleted is an orphan and "cannot be republished" (Qlik Help, managed
+//     spaces): 409, whatever the source.
+//   - checkOriginAppId (default true) requires the source to be the app the target was published from: 409 when
+//     it is another app. With false, another app may be republished onto the target.
+//
+// After a republish the target's originAppId names the source, so the app it now mirrors is its parent: deleting
+// the previous origin no longer orphans it (Options.RepublishKeepsOrigin models the other reading). Qlik documents
+// neither status codes nor the new originAppId; both are the simulator's assumptions (DESIGN.md). The data field (source or target, semantics undocumented; its schema
+// is a oneOf no value can satisfy, like UsageEnum) is accepted and does not change what the simulator copies.
 func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("appId")
 	var body publishBody
@@ -455,14 +503,36 @@ func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 		appBadRequest(w, err.Error())
 		return
 	}
-	src, ok := api.t.apps.get(id, time.Now(), false)
+	if d := body.Data; d != nil && *d != "source" && *d != "target" {
+		appBadRequest(w, "data must be source or target.")
+		return
+	}
+	now := time.Now()
+	src, ok := api.t.apps.get(id, now, false)
 	if !ok {
 		appNotFound(w, id)
 		return
 	}
 	target := deref(body.TargetID)
-	if target == "" {
+	switch target {
+	case "":
 		appBadRequest(w, "targetId is required.")
+		return
+	case id:
+		appBadRequest(w, "An app cannot be republished onto itself; targetId must name the published app.")
+		return
+	}
+	cur, ok := api.t.apps.get(target, now, false)
+	if !ok {
+		appNotFound(w, target)
+		return
+	}
+	origin := cur.attrs.OriginAppID
+	// Checked outside the update, which holds the collection's lock; the update makes sure the origin did not
+	// change in between.
+	if _, ok := api.t.apps.get(origin, now, true); !ok && cur.attrs.PublishTime != "" {
+		appError(w, http.StatusConflict, codeAppConflict, appConflictTitle, fmt.Sprintf(
+			"App %s is an orphan: the app it was published from (%s) was deleted, so it cannot be republished. Publish a new app instead.", target, origin))
 		return
 	}
 	check := body.CheckOriginAppID == nil || *body.CheckOriginAppID
@@ -470,12 +540,18 @@ func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 		if rec.attrs.PublishTime == "" {
 			return &inputError{detail: "App " + target + " is not a published app."}
 		}
-		if check && rec.attrs.OriginAppID != id {
-			return &inputError{detail: fmt.Sprintf("App %s was published from %s, not from %s.", target, rec.attrs.OriginAppID, id)}
+		if rec.attrs.OriginAppID != origin {
+			return &appConflictError{detail: "App " + target + " was republished by another request; try again."}
+		}
+		if check && origin != id {
+			return &appConflictError{detail: fmt.Sprintf(
+				"App %s was published from %s, not from %s; set checkOriginAppId to false to republish another app onto it.", target, origin, id)}
 		}
 		rec.data = src.data
-		rec.attrs.OriginAppID = id
-		rec.attrs.PublishTime = formatTime(time.Now())
+		if !api.s.opts.RepublishKeepsOrigin {
+			rec.attrs.OriginAppID = id
+		}
+		rec.attrs.PublishTime = formatTime(now)
 		if at := body.Attributes; at != nil {
 			if at.Name != nil && *at.Name != "" {
 				rec.attrs.Name = *at.Name
@@ -527,7 +603,7 @@ func (s *Server) App(hostname, id string) (AppInfo, bool) {
 	if !ok {
 		return AppInfo{}, false
 	}
-	return AppInfo{Attributes: rec.attrs, Size: rec.data.size}, true
+	return rec.info(), true
 }
 
 // Apps returns every app of the tenant on hostname in creation order.
@@ -538,7 +614,7 @@ func (s *Server) Apps(hostname string) []AppInfo {
 	}
 	var out []AppInfo
 	for _, it := range t.apps.list(time.Now(), true) {
-		out = append(out, AppInfo{Attributes: it.Val.attrs, Size: it.Val.data.size})
+		out = append(out, it.Val.info())
 	}
 	return out
 }
@@ -596,4 +672,42 @@ func (s *Server) DeleteApp(hostname, id string) error {
 		return err
 	}
 	return t.apps.remove(id, time.Now(), true, nil)
+}
+
+// SeedPrivateObject stores a private sheet, bookmark or story in an app, as its owner would make it in the app;
+// obj.Type must be sheet, bookmark or story and obj.OwnerID is required. It returns the object with its new id.
+func (s *Server) SeedPrivateObject(hostname, appID string, obj PrivateObject) (PrivateObject, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return PrivateObject{}, err
+	}
+	if !slices.Contains(privateObjectTypes, obj.Type) {
+		return PrivateObject{}, fmt.Errorf("qliksim: private object type %q is not one of %v", obj.Type, privateObjectTypes)
+	}
+	if obj.OwnerID == "" {
+		return PrivateObject{}, errors.New("qliksim: a private object needs its owner's user id")
+	}
+	obj.ID = randomHex(8)
+	_, err = t.apps.update(appID, time.Now(), true, func(cur appRecord) (appRecord, error) {
+		cur.private = append(slices.Clone(cur.private), obj)
+		return cur, nil
+	}, nil)
+	if err != nil {
+		return PrivateObject{}, err
+	}
+	return obj, nil
+}
+
+// PrivateObjects returns the private sheets, bookmarks and stories of an app, oldest first, or ErrNotFound when the
+// app is gone (and its users' content with it).
+func (s *Server) PrivateObjects(hostname, appID string) ([]PrivateObject, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil, err
+	}
+	rec, ok := t.apps.get(appID, time.Now(), true)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return slices.Clone(rec.private), nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -143,7 +144,7 @@ func TestContractApps(t *testing.T) {
 	}
 	call(http.MethodPost, apps+"/"+id+"/publish", http.StatusBadRequest, map[string]string{"spaceId": shared.ID})
 	call(http.MethodPut, apps+"/"+id+"/publish", http.StatusOK, map[string]any{"targetId": pub.Attributes.ID})
-	call(http.MethodPut, apps+"/"+cp.Attributes.ID+"/publish", http.StatusBadRequest, map[string]any{"targetId": pub.Attributes.ID})
+	call(http.MethodPut, apps+"/"+cp.Attributes.ID+"/publish", http.StatusConflict, map[string]any{"targetId": pub.Attributes.ID})
 	var items struct {
 		Data []Item `json:"data"`
 	}
@@ -301,5 +302,42 @@ func TestSpoolCollectsUnreferencedFiles(t *testing.T) {
 	}
 	if _, err := sim.AppChecksum(home.Hostname, apps[0].Attributes.ID); err != nil {
 		t.Errorf("the imported app lost its content: %v", err)
+	}
+}
+
+// TestSpoolKeepsConcurrentUploads uploads from many clients at once: the collection one upload runs must not
+// delete another upload's file that is written but not yet recorded, or the app imported from it loses its
+// content.
+func TestSpoolKeepsConcurrentUploads(t *testing.T) {
+	t.Parallel()
+	sim := StartT(t, Options{})
+	home := sim.Home()
+	cl := newTestClient(t)
+	token := sim.Credentials().APIKey
+	const n = 24
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, home.URL+"/api/v1/temp-contents?filename=a.qvf", bytes.NewReader(make([]byte, 256<<10)))
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := cl.hc.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			ids[i] = strings.TrimPrefix(resp.Header.Get("Location"), "/api/v1/temp-contents/")
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		var a App
+		cl.expect(http.StatusOK, http.MethodPost, home.URL+"/api/v1/apps/import?fileId="+id, token, nil).decode(t, &a)
+		if _, err := sim.AppChecksum(home.Hostname, a.Attributes.ID); err != nil {
+			t.Errorf("app imported from %s lost its content: %v", id, err)
+		}
 	}
 }

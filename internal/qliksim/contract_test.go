@@ -194,6 +194,11 @@ func undeclaredStatus(method, specPath string, status int) string {
 		// apps.json documents no error answers for most app writes (REFERENCE §2.3), yet a copy into a space
 		// that does not exist or a publish to a shared space has to be refused.
 		return "apps.json documents no 400 for app writes"
+	case status == http.StatusConflict && method == http.MethodPut && specPath == "/api/v1/apps/{appId}/publish":
+		// checkOriginAppId ("validate that source app is same as originally published") and orphaned published
+		// apps ("cannot be republished", Qlik Help) are refusals the spec gives no status for; the simulator
+		// answers 409 (DESIGN.md).
+		return "apps.json documents no refusal of a republish"
 	case status == http.StatusNotFound && strings.HasPrefix(specPath, "/api/v1/apps/{appId}"):
 		return "apps.json documents no 404 for operations on an app id"
 	case status == http.StatusConflict && (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) &&

@@ -72,6 +72,11 @@ type Options struct {
 	// document which one applies).
 	SpaceNamesUniquePerType bool
 
+	// RepublishKeepsOrigin makes a republish from another app leave the published app's originAppId at the app it
+	// was published from. Qlik does not document which app is the origin after such a republish; by default the
+	// simulator makes it the new source, and this option models the other reading.
+	RepublishKeepsOrigin bool
+
 	// ReloadDuration is how long a reload stays RELOADING unless SetReloadBehaviour says otherwise for its app;
 	// 0 selects DefaultReloadDuration.
 	ReloadDuration time.Duration
@@ -143,6 +148,8 @@ type Server struct {
 
 	spoolMu   sync.Mutex
 	spoolPath string // directory of spooled uploads, created on first use
+	// spoolPending holds the spooled files not yet recorded in a store, which collectSpool must keep.
+	spoolPending map[string]bool
 }
 
 // host is one listener with its routes: the register host or a tenant.

@@ -141,14 +141,24 @@ type tempContent struct {
 }
 
 // spool writes body to a new file in the server's spool directory and returns its description. It first
-// removes the spooled files nothing refers to any more, so a long-running simulator does not fill its disk.
+// removes the spooled files nothing refers to any more, so a long-running simulator does not fill its disk. The
+// file counts as pending, and so survives other uploads' collection, until the caller has recorded it in a store
+// and called spoolDone.
 func (s *Server) spool(body io.Reader) (content, error) {
 	s.collectSpool()
 	dir, err := s.spoolDir()
 	if err != nil {
 		return content{}, err
 	}
+	s.spoolMu.Lock()
 	f, err := os.CreateTemp(dir, "upload-*")
+	if err == nil {
+		if s.spoolPending == nil {
+			s.spoolPending = map[string]bool{}
+		}
+		s.spoolPending[f.Name()] = true
+	}
+	s.spoolMu.Unlock()
 	if err != nil {
 		return content{}, fmt.Errorf("qliksim: spool: %w", err)
 	}
@@ -158,10 +168,18 @@ func (s *Server) spool(body io.Reader) (content, error) {
 		err = cerr
 	}
 	if err != nil {
+		s.spoolDone(content{file: f.Name()})
 		_ = os.Remove(f.Name())
 		return content{}, fmt.Errorf("qliksim: spool: %w", err)
 	}
 	return content{size: n, file: f.Name()}, nil
+}
+
+// spoolDone ends the pending state of a spooled file, once a store refers to it (or nothing will).
+func (s *Server) spoolDone(c content) {
+	s.spoolMu.Lock()
+	defer s.spoolMu.Unlock()
+	delete(s.spoolPending, c.file)
 }
 
 // spoolDir creates the server's spool directory on first use; Close removes it.
@@ -178,9 +196,16 @@ func (s *Server) spoolDir() (string, error) {
 	return s.spoolPath, nil
 }
 
-// collectSpool deletes the spooled files that no app and no unexpired temporary file refers to. Expired
-// temporary files keep their record, so a download still answers 410 rather than 404.
+// collectSpool deletes the spooled files that no app and no unexpired temporary file refers to, and that are not
+// pending. Expired temporary files keep their record, so a download still answers 410 rather than 404. The stores
+// are read under spoolMu: a file leaves the pending set only after a store refers to it, so it is always in one of
+// the two when several uploads run at once.
 func (s *Server) collectSpool() {
+	s.spoolMu.Lock()
+	defer s.spoolMu.Unlock()
+	if s.spoolPath == "" {
+		return
+	}
 	s.mu.RLock()
 	tenants := slices.Clone(s.tenants)
 	s.mu.RUnlock()
@@ -196,18 +221,13 @@ func (s *Server) collectSpool() {
 			}
 		}
 	}
-	s.spoolMu.Lock()
-	defer s.spoolMu.Unlock()
-	if s.spoolPath == "" {
-		return
-	}
 	entries, err := os.ReadDir(s.spoolPath)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
 		p := filepath.Join(s.spoolPath, e.Name())
-		if !live[p] {
+		if !live[p] && !s.spoolPending[p] {
 			_ = os.Remove(p)
 		}
 	}
@@ -269,6 +289,7 @@ func (api *tempContentsAPI) upload(w http.ResponseWriter, r *http.Request) {
 		// The body broke off: the client has gone, nobody reads an answer.
 		panic(http.ErrAbortHandler)
 	}
+	defer api.s.spoolDone(data)
 	loc := api.t.storeTempContent(name, data, time.Duration(ttl)*time.Second, callerFrom(r.Context()).userID)
 	w.Header().Set("Location", loc)
 	w.WriteHeader(http.StatusCreated)

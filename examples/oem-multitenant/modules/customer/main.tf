@@ -44,6 +44,14 @@ resource "qlik_app_copy" "app" {
   timeouts {
     create = "90m"
   }
+
+  # A release rolls out without a gap: the new copy is made, scripted, reloaded and republished onto the
+  # published app before the previous copy is deleted. The portal keeps serving the previous release until
+  # then, and the published app never loses its source (Qlik cannot republish onto an orphan). Both copies
+  # carry the same name for that moment, which Qlik allows.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # The customer's database, with credentials that never reach the state: the password is write-only, and
@@ -72,7 +80,8 @@ resource "qlik_load_script" "app" {
 }
 
 # A reload runs again whenever the script changes, and with a new copy (a new template release), because a
-# new app_id replaces it.
+# new app_id replaces it. The script and the reload of a new release are replaced too; their destroy touches
+# nothing in Qlik (a script stays with its app, a reload is a past run).
 resource "qlik_reload" "app" {
   tenant_hostname = qlik_tenant.this.hostname
   app_id          = qlik_app_copy.app.id
@@ -86,7 +95,8 @@ resource "qlik_reload" "app" {
 }
 
 # Customers see the app only once it holds their data: the publish follows the reload, and every new reload
-# republishes in place, so the published app keeps its id and the portal's links keep working.
+# republishes in place. So does a new release: its copy is republished onto the same published app, which keeps
+# its id (the portal's links keep working) and the private sheets, bookmarks and stories its users made.
 resource "qlik_app_publish" "app" {
   tenant_hostname = qlik_tenant.this.hostname
   app_id          = qlik_app_copy.app.id

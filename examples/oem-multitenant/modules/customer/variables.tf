@@ -32,7 +32,7 @@ variable "template_app_id" {
 }
 
 variable "template_version" {
-  description = "Release of the template this customer runs. A new value replaces the customer's copy and its published app."
+  description = "Release of the template this customer runs. A new value replaces the customer's copy and republishes it onto the same published app."
   type        = string
 }
 
