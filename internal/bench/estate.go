@@ -219,13 +219,9 @@ var Kinds = []Kind{
 const TemplateAppName = "Sales template"
 
 // CustomerKey names customer i (0-based) in the generated configuration.
-func CustomerKey(i int) string { return fmt.Sprintf("c%03d", i+1) }
-
-// Config renders the estate for n customers: one provider block for the whole estate (home tenant, OAuth
-// client and register host from variables), the template app found by name, and every kind for_each customer.
-func Config(n int, kinds []Kind) string {
-	var b strings.Builder
-	b.WriteString(`terraform {
+// rootModuleHeader starts every root module the bench writes: our provider's source and the home tenant's
+// connection variables.
+const rootModuleHeader = `terraform {
   required_providers {
     qlik = {
       source = "qlik-terraform/qlik"
@@ -244,7 +240,16 @@ variable "registration_url" {
 variable "client_id" {
   type = string
 }
+`
 
+func CustomerKey(i int) string { return fmt.Sprintf("c%03d", i+1) }
+
+// Config renders the estate for n customers: one provider block for the whole estate (home tenant, OAuth
+// client and register host from variables), the template app found by name, and every kind for_each customer.
+func Config(n int, kinds []Kind) string {
+	var b strings.Builder
+	b.WriteString(rootModuleHeader)
+	b.WriteString(`
 provider "qlik" {
   tenant_url       = var.tenant_url
   registration_url = var.registration_url

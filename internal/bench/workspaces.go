@@ -56,26 +56,7 @@ var customerModuleObjects = map[string]int{
 // workspaceConfig is the root module of one single-customer workspace: the provider, the template lookup and the
 // OEM example's customer module for one customer.
 func workspaceConfig(key string) string {
-	return `terraform {
-  required_providers {
-    qlik = {
-      source = "qlik-terraform/qlik"
-    }
-  }
-}
-
-variable "tenant_url" {
-  type = string
-}
-
-variable "registration_url" {
-  type = string
-}
-
-variable "client_id" {
-  type = string
-}
-
+	return rootModuleHeader + `
 variable "client_secret" {
   type      = string
   sensitive = true
