@@ -20,7 +20,7 @@ const (
 	itemsPath = "/api/v1/items"
 )
 
-// App is Qlik's NxApp (REFERENCE §5.3).
+// App is Qlik's NxApp (apps.json, schema NxApp).
 type App struct {
 	Attributes AppAttributes `json:"attributes"`
 	Privileges []string      `json:"privileges"`

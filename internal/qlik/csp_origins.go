@@ -15,7 +15,7 @@ const cspOriginsPath = "/api/v1/csp-origins"
 // defaultCSPOriginsPageSize is the page size ListCSPOrigins asks for (Qlik's default is 20).
 const defaultCSPOriginsPageSize = 100
 
-// CSPOrigin is an entry of a tenant's Content Security Policy (REFERENCE §13): an origin and the directives it is
+// CSPOrigin is an entry of a tenant's Content Security Policy (csp-origins.json, schema CSPEntryContent): an origin and the directives it is
 // added to. An embedding page's origin needs frame-ancestors for iframes.
 type CSPOrigin struct {
 	ID           string `json:"id,omitempty"`

@@ -21,7 +21,7 @@ const (
 	GroupProviderCustom = "custom"
 )
 
-// RoleRef is a role as assigned to a group or user (REFERENCE §8).
+// RoleRef is a role as assigned to a group or user (groups.json, schema AssignedRoles).
 type RoleRef struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
@@ -29,7 +29,7 @@ type RoleRef struct {
 	Level string `json:"level"`
 }
 
-// Group is a Qlik Cloud group (REFERENCE §8). Groups from the identity provider have ProviderType "idp".
+// Group is a Qlik Cloud group (groups.json, schema Group). Groups from the identity provider have ProviderType "idp".
 type Group struct {
 	ID            string    `json:"id"`
 	TenantID      string    `json:"tenantId"`

@@ -21,7 +21,7 @@ const (
 	IdentityProviderExternal    = "external"
 )
 
-// IdentityProvider is a Qlik Cloud identity provider (REFERENCE §11). Options is filled for jwtAuth
+// IdentityProvider is a Qlik Cloud identity provider (identity-providers.json, schema IDP). Options is filled for jwtAuth
 // providers, the kind used for embedding.
 type IdentityProvider struct {
 	ID                string     `json:"id"`

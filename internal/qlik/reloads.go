@@ -14,7 +14,7 @@ import (
 
 const reloadsPath = "/api/v1/reloads"
 
-// Reload statuses (REFERENCE §7). QUEUED, RELOADING and CANCELING are active; the others are end states.
+// Reload statuses (reloads.json, schema Status). QUEUED, RELOADING and CANCELING are active; the others are end states.
 const (
 	ReloadQueued        = "QUEUED"
 	ReloadReloading     = "RELOADING"
@@ -83,7 +83,9 @@ func (e *ReloadPendingError) Error() string {
 
 // IsReloadPending reports whether err is POST /api/v1/reloads's 429 meaning "a pending reload request already
 // exists for this app". Qlik's rate limiter also answers 429, but always with Retry-After and code HTTP-429; the
-// pending-reload answer has neither (REFERENCE §2.6, §19 question 18), so it must not pause the reloads tier.
+// pending-reload answer has neither (reloads.json documents the 429 of POST /api/v1/reloads only as "a pending
+// reload request already exists for this app"; https://qlik.dev/apis/rest/rate-limiting describes the rate
+// limiter's), so it must not pause the reloads tier.
 func IsReloadPending(err error) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {

@@ -27,7 +27,7 @@ const (
 // SpaceTypes lists every space type, for validators. Treat it as read-only.
 var SpaceTypes = []string{SpaceTypeShared, SpaceTypeManaged, SpaceTypeData}
 
-// Space is a Qlik Cloud space (REFERENCE §4.3).
+// Space is a Qlik Cloud space (spaces.json, schema Space).
 type Space struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
