@@ -20,10 +20,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*cspOriginResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*cspOriginResource)(nil)
-)
+var _ kitResource = (*cspOriginResource)(nil)
 
 // NewCSPOriginResource is the qlik_csp_origin constructor.
 func NewCSPOriginResource() resource.Resource {
@@ -33,8 +30,7 @@ func NewCSPOriginResource() resource.Resource {
 type cspOriginResource struct{ resourceBase }
 
 type cspOriginResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	Name         types.String `tfsdk:"name"`
 	Origin       types.String `tfsdk:"origin"`
 	Description  types.String `tfsdk:"description"`
@@ -151,11 +147,7 @@ func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[cspOriginResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "CSP origin", c.DeleteCSPOrigin(ctx, state.ID.ValueString()))
+	deleteObject[cspOriginResourceModel](ctx, r.client, req, resp, "CSP origin", (*qlik.Client).DeleteCSPOrigin)
 }
 
 func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

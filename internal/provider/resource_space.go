@@ -7,24 +7,17 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*spaceResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
-)
+var _ kitResource = (*spaceResource)(nil)
 
 // NewSpaceResource is the qlik_space constructor.
 func NewSpaceResource() resource.Resource { return &spaceResource{resourceBase{name: "space"}} }
@@ -64,14 +57,9 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Required:   true,
 				Validators: spaceNameValidators(),
 			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
-					"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before " +
-					"anything in the space is destroyed.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
-			},
+			"type": requiredReplace("Space type: `shared`, `managed` or `data`. Qlik cannot change the type of "+
+				"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before "+
+				"anything in the space is destroyed.", stringvalidator.OneOf(qlik.SpaceTypes...)),
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description shown in the hub. Defaults to an empty string. Updates in place.",
 				Optional:            true,
@@ -142,7 +130,7 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 		Description: plan.Description.ValueString(),
 	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to create space", err)
+		addWriteError(&resp.Diagnostics, "Unable to create space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
@@ -150,16 +138,7 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[spaceResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	space, err := c.GetSpace(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "space", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "space", (*qlik.Client).GetSpace, (*spaceResourceModel).fromAPI)
 }
 
 func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -172,7 +151,7 @@ func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		Description: ifChanged(plan.Description, state.Description),
 	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to update space", err)
+		addWriteError(&resp.Diagnostics, "Unable to update space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
@@ -198,15 +177,10 @@ func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStat
 	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
-// addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
-func addSpaceWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Space names are unique in a tenant: choose another name, or import the existing space with terraform import.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// spaceNameTaken is the next step after a 409 on create or update, reported against name.
+const spaceNameTaken = "Space names are unique in a tenant: choose another name, or import the existing space with terraform import."
+
+func (m spaceFields) objectID() string { return m.ID.ValueString() }
 
 func (m *spaceFields) fromAPI(s *qlik.Space) {
 	m.ID = types.StringValue(s.ID)

@@ -43,6 +43,17 @@ func dataSourceTenantHostnameAttribute(verb string) dsschema.StringAttribute {
 	}
 }
 
+// requiredReplace is a required string that Qlik cannot change on an existing object, so a change replaces it
+// (the description says so).
+func requiredReplace(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          validators,
+	}
+}
+
 // idAttribute is a resource's id: computed by Qlik at create and kept in plans after that.
 func idAttribute(description string) schema.StringAttribute { return computedKept(description) }
 
