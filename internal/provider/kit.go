@@ -16,9 +16,10 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantScoped (the tenant_hostname attribute), and each CRUD method starts with
-// createIn, readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant. DESIGN.md
-// ("Adding a resource on the kit") walks through qlik_space.
+// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only), and
+// each CRUD method starts with createIn, readIn, updateIn or deleteIn, which read the model and resolve the client
+// of its tenant; readObject and deleteObject are the whole Read and Delete of an object handled by its id. The
+// attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
 // qlik_space); client is set by Configure and is nil until the provider is configured.
@@ -145,6 +146,17 @@ func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags
 	var v types.String
 	diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 	return v
+}
+
+// changeIn reads the plan and the state in a ModifyPlan that changes an existing object (an update or a
+// replacement). ok is false for a create or a destroy, or when either could not be read.
+func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan, state M, ok bool) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return plan, state, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	return plan, state, !resp.Diagnostics.HasError()
 }
 
 // readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
