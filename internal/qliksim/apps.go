@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Apps (REFERENCE §5). Create, copy, import and publish answer 200 with NxApp, DELETE answers 200, export answers
-// 201 with a Location on the same host. An app's QVF content is a content description, never bytes in memory.
+// Apps (apps.json: POST /api/v1/apps, /copy, /import, /export, /publish). Create, copy, import and publish answer 200
+// with NxApp, DELETE answers 200, export answers 201 with a Location on the same host. An app's QVF content is a
+// content description, never bytes in memory.
 
 const appsPath = "/api/v1/apps"
 
@@ -43,7 +44,8 @@ type AppCreatePrivilege struct {
 }
 
 // AppAttributes is NxAttributes plus spaceId, which Qlik returns for apps in a space although the schema does
-// not list it (REFERENCE §5.3).
+// not list it (apps.json NxAttributes); the namespaced restore answer documents it
+// (https://qlik.dev/apis/rest/analytics/apps).
 type AppAttributes struct {
 	ID             string `json:"id"`
 	Name           string `json:"name"`
@@ -484,7 +486,8 @@ func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
 }
 
 // republish is PUT /apps/{appId}/publish: the published app targetId receives the source's current content and
-// keeps its id, its space and what its users made for themselves in it. The rules (REFERENCE §5.2, LIFECYCLE B6):
+// keeps its id, its space and what its users made for themselves in it. The rules (apps.json
+// PUT /api/v1/apps/{appId}/publish, RepublishApp; DESIGN.md "Published apps in the simulator"):
 //
 //   - targetId must name a published app (publishTime set), and not the source itself: 400.
 //   - A published app whose origin app was deleted is an orphan and "cannot be republished" (Qlik Help, managed

@@ -163,7 +163,7 @@ func parseCSPContent(r *http.Request) (CSPEntry, error) {
 
 // sameCSPOrigin is the simulator's uniqueness rule: one entry per origin, compared case-insensitively, since a
 // second entry for the same origin would only duplicate sources in the generated header. Qlik documents no such
-// rule (REFERENCE §19 question 10) [INF].
+// rule (the simulator's assumption).
 func sameCSPOrigin(a, b CSPEntry) bool { return strings.EqualFold(a.Origin, b.Origin) }
 
 func (api *cspAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -265,7 +265,7 @@ func wildcardMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
-// cspListSpec is the list query of GET /csp-origins (csp-origins.json getCSPEntries: limit 1-100, default 20;
+// cspListSpec is the list query of GET /csp-origins (csp-origins.json listCSPEntries: limit 1-100, default 20;
 // sort by a field or its -field form).
 var cspListSpec = &listSpec{
 	limitDefault: 20, limitMin: 1,

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// Data connections (REFERENCE §15). Create answers 201, PUT and PATCH 204, DELETE 204; a name is unique within its
-// space (409). Credentials (qUsername, qPassword, qConnectionSecret) are stored but never returned. Lists page with
+// Data connections (data-connections.json). Create answers 201, PUT and PATCH 204, DELETE 204; a name is unique within
+// its space (409). Credentials (qUsername, qPassword, qConnectionSecret) are stored but never returned. Lists page with
 // an opaque `page` cursor and return every connection when no limit is given.
 
 const dataConnectionsPath = "/api/v1/data-connections"
@@ -370,7 +370,7 @@ var dataConnSortKeys = map[string]func(DataConnection) string{
 	"updated": func(c DataConnection) string { return c.Updated },
 }
 
-// dataConnListSpec is the list query of GET /data-connections (data-connections.json getDataConnections: limit
+// dataConnListSpec is the list query of GET /data-connections (data-connections.json GET /api/v1/data-connections: limit
 // 1-100, every connection without one; one page cursor for both directions).
 var dataConnListSpec = &listSpec{
 	limitMin:   1,

@@ -230,7 +230,7 @@ type groupPatchOp struct {
 }
 
 // parseGroupPatch validates a whole GroupPatch document before anything changes. groups.json lists the paths
-// without a leading slash while every qlik.dev example sends one; both are accepted (REFERENCE §19 item 14).
+// without a leading slash while every qlik.dev example sends one; both are accepted.
 func (api *groupsAPI) parseGroupPatch(r *http.Request, provider string) ([]groupPatchOp, error) {
 	var raw []map[string]json.RawMessage
 	if err := decodeJSON(r, &raw); err != nil {

@@ -59,7 +59,7 @@ const (
 	codeIDPForbidden  = "IDENTITY-PROVIDERS-403"
 )
 
-// idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId (REFERENCE §2.3).
+// idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId.
 var idpErrors = errorStyle{status: statusNumber}
 
 type idpAPI struct {

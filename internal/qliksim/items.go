@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// Items (items.json) is Qlik's documented way to find apps by name and space (REFERENCE §5.3). The simulator
+// Items (items.json) is Qlik's documented way to find apps by name and space (items.json items#listItems:
+// name, spaceId, resourceType, resourceId). The simulator
 // lists apps only, which is what resourceType=app asks for.
 
 const itemsPath = "/api/v1/items"
@@ -64,7 +65,7 @@ func itemsBadRequest(w http.ResponseWriter, detail string) {
 	writeError(w, http.StatusBadRequest, itemsErrors, apiError{code: "ITEMS-400", title: "Bad Request", detail: detail})
 }
 
-// itemListSpec is the list query of GET /items (items.json getItems: limit 1-100, default 10; next cursors, in
+// itemListSpec is the list query of GET /items (items.json items#listItems: limit 1-100, default 10; next cursors, in
 // creation order).
 var itemListSpec = &listSpec{
 	limitDefault: 10, limitMin: 1,

@@ -15,13 +15,14 @@ import (
 // defaults, their spelling of a bad value and their error envelope; a listSpec states those differences for one
 // operation, as its OpenAPI operation documents it, and the handler maps the *inputError to its own envelope.
 
-// listLimitMax is the largest limit every list operation accepts (maximum: 100 in each spec's limit parameter).
+// listLimitMax is the largest limit of every list operation: the maximum of each spec's limit parameter where it
+// states one (spaces.json states none for getSpaces and getSpaceAssignments; the simulator applies 100 there too).
 const listLimitMax = 100
 
 // listSpec describes the query of one list operation.
 type listSpec struct {
-	// limitDefault is the page size without limit; 0 puts every item on one page (data-connections.json: "If
-	// no limit is provided, all data connections are returned").
+	// limitDefault is the page size without limit; 0 puts every item on one page (data-connections.json: "All
+	// resources will be returned if limit is not defined").
 	limitDefault int
 	// limitMin is the smallest limit accepted: 1, or 0 where the spec allows it (web-integrations.json).
 	limitMin int
@@ -47,8 +48,9 @@ type listSpec struct {
 	// filterFields are the fields a SCIM-like filter may use; none: filter is not read.
 	filterFields []string
 
-	// cursorParams are the cursor parameters: next and prev (nil, the default), only next (items.json), page,
-	// whose cursor carries its own direction (data-connections.json), or none (empty: pages named otherwise).
+	// cursorParams are the cursor parameters: next and prev (nil, the default); only next (the simulator's items
+	// list, which serves no prev link although items.json documents prev); page, whose cursor carries its own
+	// direction (data-connections.json); or none (empty: pages named otherwise, as web integrations do).
 	cursorParams []string
 	// bothDetail is the error detail when next and prev are both given; empty: the second is reported invalid.
 	bothDetail string

@@ -12,12 +12,13 @@ import (
 	"time"
 )
 
-// Reloads (REFERENCE §7). POST /reloads answers 201 QUEUED; the reload then moves on its own: RELOADING (startTime,
+// Reloads (reloads.json). POST /reloads answers 201 QUEUED; the reload then moves on its own: RELOADING (startTime,
 // the script version it runs is recorded) and SUCCEEDED or FAILED (endTime; FAILED with errorCode, errorMessage and
 // the log lines configured for the app). Cancel turns an active reload into CANCELING (202) and shortly after
 // CANCELED; an ended reload answers 409. A POST for an app whose reload is still active answers 429 without
 // retry-after, which is how Qlik says "a pending reload request already exists for this app". The exact
-// transitions are not documented (REFERENCE §19 question 4); these are the inferred ones.
+// transitions are not documented (reloads.json has only the status enum); these are the
+// simulator's assumptions.
 
 const (
 	reloadsPath = "/api/v1/reloads"
@@ -343,7 +344,7 @@ type reloadList struct {
 	Links listLinks `json:"links"`
 }
 
-// reloadListSpec is the list query of GET /reloads (reloads.json getReloads: limit 1-100, default 10, newest
+// reloadListSpec is the list query of GET /reloads (reloads.json GET /api/v1/reloads: limit 1-100, default 10, newest
 // first).
 var reloadListSpec = &listSpec{
 	limitDefault: 10, limitMin: 1,

@@ -30,7 +30,8 @@ type roleLinks struct {
 	Self Link `json:"self"`
 }
 
-// defaultRoles are the built-in roles every tenant has (REFERENCE §9): name, level, description.
+// defaultRoles are the built-in roles every tenant has (qlik.dev, "Default roles",
+// https://qlik.dev/manage/access-control/default-roles: names and levels; the descriptions are the simulator's).
 var defaultRoles = []struct{ name, level, description string }{
 	{"AnalyticsAdmin", "admin", "Manages analytics content, spaces and users' access to them."},
 	{"AuditAdmin", "admin", "Reads the tenant's audit events."},

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// App load scripts (REFERENCE §5.1, apps.json "scripts"). Every POST adds a version that becomes the current
+// App load scripts (apps.json /api/v1/apps/{appId}/scripts). Every POST adds a version that becomes the current
 // one; GET .../scripts/current returns it. POST and PATCH answer 200 without a body, DELETE of the current version
 // fails. An app that never had a script set carries the default script Qlik writes into a new app, so a fresh
 // copy has a current version too.

@@ -231,7 +231,7 @@ func assignmentKey(as stored[Assignment]) []string {
 }
 
 // assignmentListSpec is the list query of GET /spaces/{spaceId}/assignments (spaces.json
-// getSpaceAssignments: limit 1-100, default 10, in creation order).
+// getSpaceAssignments: limit default 10, in creation order).
 var assignmentListSpec = &listSpec{
 	limitDefault: 10, limitMin: 1,
 	sortDefault: "createdAt",

@@ -437,7 +437,7 @@ var spaceSortKeys = map[string]func(stored[spaceRecord]) []string{
 	},
 }
 
-// spaceListSpec is the list query of GET /spaces (spaces.json listSpaces: limit 1-100, default 10).
+// spaceListSpec is the list query of GET /spaces (spaces.json getSpaces: limit default 10).
 var spaceListSpec = &listSpec{
 	limitDefault: 10, limitMin: 1,
 	sortFields: []string{"name", "createdAt", "type"}, sortDefault: "name",

@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-// Temporary contents (REFERENCE §6): the exchange area between app export and import. Files are never held in
+// Temporary contents (temp-contents.json): the exchange area between app export and import. Files are never held in
 // memory: synthetic app content is generated on the fly from a seed, and uploads are spooled to a directory the
 // server removes on Close, so the simulator can move gigabyte apps with flat memory.
 

@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// The tenants API (REFERENCE §3): create, deactivate and reactivate on the register host; GET and PATCH on the
-// tenant's own host and on the register host (Qlik leaves open which one serves them, REFERENCE §19 question 6;
+// The tenants API (tenants.json): create, deactivate and reactivate on the register host; GET and PATCH on the
+// tenant's own host and on the register host (tenants.json does not say which one serves them;
 // serving both lets a client read a deactivated tenant, whose own host refuses every call).
 
 // Tenant statuses (tenants.json Tenant.status).
@@ -47,7 +47,7 @@ const (
 )
 
 // datacenterRegions are the datacenters of tenants.json TenantCreationRequest with their region codes, copied
-// verbatim (REFERENCE §1.4 notes the ap-southeast pairing may be a documentation error).
+// verbatim (the ap-southeast pairing is the reverse of AWS's naming and may be a documentation error).
 var datacenterRegions = map[string]string{
 	"ap-northeast-1": "jp",
 	"ap-southeast-1": "ap",
@@ -58,7 +58,7 @@ var datacenterRegions = map[string]string{
 	"us-east-1":      "us",
 }
 
-// tenantsErrors: code, title, status as a string, detail, source; traceId (REFERENCE §2.3).
+// tenantsErrors: code, title, status as a string, detail, source; traceId (tenants.json Errors).
 var tenantsErrors = errorStyle{status: statusString, traceID: true}
 
 // tenantInfo is the mutable part of a tenant record; guarded by tenantState.infoMu.
@@ -307,7 +307,8 @@ func (api *tenantsAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t.record(api.h))
 }
 
-// me answers GET /api/v1/tenants/me with 302 to the tenant's own record (REFERENCE §2.7).
+// me answers GET /api/v1/tenants/me with 302 to the tenant's own record (tenants.json
+// GET /api/v1/tenants/me documents the 302 and Location, not the target).
 func (api *tenantsAPI) me(w http.ResponseWriter, r *http.Request) {
 	target := api.h.url + "/api/v1/tenants/" + api.h.tenant.id
 	w.Header().Set("Location", target)

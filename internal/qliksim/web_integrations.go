@@ -33,7 +33,7 @@ type webIntegrationLinks struct {
 }
 
 // Codes documented in web-integrations.json, plus WEBINTEGRATIONS-CONFLICT for a duplicate name, which Qlik does
-// not document (REFERENCE §19 question 10) [INF].
+// not document (the simulator's assumption).
 const (
 	codeWebIntegrationNotFound = "WEBINTEGRATIONS_NOT_FOUND"
 	codeWebIntegrationPatch    = "WEBINTEGRATIONS-4"
@@ -201,9 +201,9 @@ type webIntegrationChange struct {
 }
 
 // parseWebIntegrationPatch accepts replace /name with a string and replace /validOrigins with an array of origins.
-// web-integrations.json types every value as a string, even for /validOrigins, an array on the resource (REFERENCE
-// §19 question 9). The simulator accepts the array, which is what the resource holds and what the provider sends,
-// and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
+// web-integrations.json types every value as a string, even for /validOrigins, an array on the resource
+// (updateWebIntegrationById). The simulator accepts the array, which is what the resource holds and what the provider
+// sends, and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
 func parseWebIntegrationPatch(r *http.Request) (webIntegrationChange, error) {
 	var ch webIntegrationChange
 	var ops []struct {
