@@ -94,6 +94,9 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 		if f == "identity-providers.json" {
 			fixIdentityProviderOneOfs(t, doc)
 		}
+		if f == "oauth-clients.json" {
+			fixOAuthClientsOneOfs(t, doc)
+		}
 		if f == "web-integrations.json" {
 			fixWebIntegrationsErrorsExample(t, doc)
 		}
@@ -160,7 +163,7 @@ func specFor(path string) string {
 	}
 	for _, area := range []string{
 		"tenants", "apps", "temp-contents", "items", "groups", "roles", "users",
-		"identity-providers", "web-integrations", "csp-origins",
+		"identity-providers", "web-integrations", "csp-origins", "oauth-clients",
 		"reloads", "data-connections",
 	} {
 		if path == "/api/v1/"+area || strings.HasPrefix(path, "/api/v1/"+area+"/") {
@@ -199,6 +202,8 @@ func undeclaredStatus(method, specPath string, status int) string {
 		// apps ("cannot be republished", Qlik Help) are refusals the spec gives no status for; the simulator
 		// answers 409 (DESIGN.md).
 		return "apps.json documents no refusal of a republish"
+	case status == http.StatusBadRequest && method == http.MethodGet && specPath == "/api/v1/oauth-clients":
+		return "oauth-clients.json declares no 400 for a list whose filter, sort or cursor is invalid"
 	case status == http.StatusNotFound && strings.HasPrefix(specPath, "/api/v1/apps/{appId}"):
 		return "apps.json documents no 404 for operations on an app id"
 	case status == http.StatusConflict && (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) &&

@@ -75,7 +75,7 @@ func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) {
 	route, allow := h.route(r)
 	var who *caller
 	if route == "/oauth/token" {
-		who = s.peekTokenCaller(r)
+		who = s.peekTokenCaller(h, r)
 	} else {
 		who = s.authenticate(h, r)
 	}

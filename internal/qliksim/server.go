@@ -190,6 +190,7 @@ type tenantState struct {
 	scripts         *scriptStore
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
+	oauthClients    *collection[oauthClientRecord]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -513,6 +514,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerScriptsRoutes(h)
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
+	s.registerOAuthClientRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
