@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,7 +30,8 @@ type roleLinks struct {
 	Self Link `json:"self"`
 }
 
-// defaultRoles are the built-in roles every tenant has (REFERENCE §9): name, level, description.
+// defaultRoles are the built-in roles every tenant has (qlik.dev, "Default roles",
+// https://qlik.dev/manage/access-control/default-roles: names and levels; the descriptions are the simulator's).
 var defaultRoles = []struct{ name, level, description string }{
 	{"AnalyticsAdmin", "admin", "Manages analytics content, spaces and users' access to them."},
 	{"AuditAdmin", "admin", "Reads the tenant's audit events."},
@@ -179,6 +179,8 @@ var roleSortKeys = map[string]func(Role) []string{
 	"createdAt": func(r Role) []string { return []string{r.CreatedAt, r.Name, r.ID} },
 }
 
+var roleListSpec = identityList([]string{"id", "name", "type", "level"}, roleSortKeysNames()...)
+
 func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
 		e := apiError{code: codeRoleBadRequest, title: "Bad Request", detail: err.Error()}
@@ -188,30 +190,21 @@ func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		writeError(w, http.StatusBadRequest, rolesErrors, e)
 	}
-	lq, err := api.a.parseIdentityListQuery(r, roleSortKeysNames(), "name")
+	lq, err := parseList(r, roleListSpec, api.a)
 	if err != nil {
 		bad(err)
 		return
 	}
 	var items []Role
-	if v := r.URL.Query().Get("filter"); v != "" {
-		f, err := parseFilter(v, "id", "name", "type", "level")
-		if err != nil {
-			bad(&inputError{detail: err.Error(), parameter: "filter"})
-			return
+	for _, role := range api.a.roles {
+		fields := map[string][]string{"id": {role.ID}, "name": {role.Name}, "type": {role.Type}, "level": {role.Level}}
+		if lq.matches(func(n string) []string { return fields[n] }) {
+			items = append(items, role)
 		}
-		for _, role := range api.a.roles {
-			fields := map[string][]string{"id": {role.ID}, "name": {role.Name}, "type": {role.Type}, "level": {role.Level}}
-			if f.match(func(n string) []string { return fields[n] }) {
-				items = append(items, role)
-			}
-		}
-	} else {
-		items = slices.Clone(api.a.roles)
 	}
 	key := roleSortKeys[lq.sortField]
-	pg := sortAndPage(items, key, lq)
-	resp := roleList{Data: make([]Role, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, key)
+	resp := roleList{Data: make([]Role, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, role := range pg.items {
 		resp.Data = append(resp.Data, api.withLinks(role))
 	}
@@ -229,18 +222,4 @@ func roleSortKeysNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// Roles returns the role catalogue of the tenant on hostname.
-func (s *Server) Roles(hostname string) []Role {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	api := &rolesAPI{s: s, h: t.host, a: t.access}
-	out := make([]Role, 0, len(t.access.roles))
-	for _, r := range t.access.roles {
-		out = append(out, api.withLinks(r))
-	}
-	return out
 }
