@@ -16,15 +16,16 @@ import (
 
 // The collections of each kind, for the helpers.
 var (
-	spacesOf      = func(t *tenantState) *collection[spaceRecord] { return t.spaces }
-	assignmentsOf = func(t *tenantState) *collection[Assignment] { return t.access.assignments }
-	groupsOf      = func(t *tenantState) *collection[groupRecord] { return t.access.groups }
-	usersOf       = func(t *tenantState) *collection[userRecord] { return t.access.users }
-	appsOf        = func(t *tenantState) *collection[appRecord] { return t.apps }
-	dataConnsOf   = func(t *tenantState) *collection[dataConnRecord] { return t.dataConns }
-	webIntsOf     = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
-	cspOriginsOf  = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
-	idpsOf        = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
+	spacesOf       = func(t *tenantState) *collection[spaceRecord] { return t.spaces }
+	assignmentsOf  = func(t *tenantState) *collection[Assignment] { return t.access.assignments }
+	groupsOf       = func(t *tenantState) *collection[groupRecord] { return t.access.groups }
+	usersOf        = func(t *tenantState) *collection[userRecord] { return t.access.users }
+	appsOf         = func(t *tenantState) *collection[appRecord] { return t.apps }
+	dataConnsOf    = func(t *tenantState) *collection[dataConnRecord] { return t.dataConns }
+	webIntsOf      = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
+	cspOriginsOf   = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
+	idpsOf         = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
+	oauthClientsOf = func(t *tenantState) *collection[oauthClientRecord] { return t.oauthClients }
 )
 
 // listHook returns every object of a kind in the tenant on hostname, hidden ones included, in creation order, as
@@ -595,6 +596,57 @@ func (s *Server) EditIdentityProvider(hostname, id string, fn func(*IdentityProv
 // DeleteIdentityProvider deletes an identity provider out of band, even the interactive one.
 func (s *Server) DeleteIdentityProvider(hostname, id string) error {
 	return deleteHook(s, hostname, id, idpsOf)
+}
+
+// OIDCClientSecret returns the client secret stored for an OIDC identity provider, which the API never shows:
+// tests use it to prove what a write sent.
+func (s *Server) OIDCClientSecret(hostname, id string) (string, error) {
+	return getHook(s, hostname, id, idpsOf, func(_ *tenantState, p IdentityProvider) (string, error) {
+		if p.Protocol != "OIDC" {
+			return "", ErrNotFound
+		}
+		return p.Options.ClientSecret, nil
+	})
+}
+
+// EditOIDCIdentityProvider changes an OIDC identity provider out of band, as the management console can; the id,
+// protocol and interactive flag are kept.
+func (s *Server) EditOIDCIdentityProvider(hostname, id string, fn func(*IdentityProvider)) error {
+	return editHook(s, hostname, id, idpsOf, func(_ *tenantState, cur IdentityProvider, now time.Time) (IdentityProvider, error) {
+		if cur.Protocol != "OIDC" || cur.Provider == "qlik" {
+			return cur, errors.New("qliksim: EditOIDCIdentityProvider edits OIDC identity providers made through the API only")
+		}
+		edited := cur
+		fn(&edited)
+		edited.ID, edited.Protocol, edited.Interactive = cur.ID, cur.Protocol, cur.Interactive
+		edited.LastUpdated = formatTime(now)
+		return edited, nil
+	}, nil)
+}
+
+// OAuth clients.
+
+// OAuthClients returns the OAuth clients of the tenant on hostname, hidden ones included, in creation order.
+func (s *Server) OAuthClients(hostname string) []OAuthClient {
+	return listHook(s, hostname, oauthClientsOf, func(_ *tenantState, rec oauthClientRecord) OAuthClient { return renderOAuthClient(rec) })
+}
+
+// EditOAuthClient changes an OAuth client out of band, as the management console can; the client id, tenant and
+// secrets are kept.
+func (s *Server) EditOAuthClient(hostname, clientID string, fn func(*OAuthClient)) error {
+	return editHook(s, hostname, clientID, oauthClientsOf, func(_ *tenantState, cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
+		next := cur
+		next.OAuthClient = renderOAuthClient(cur)
+		fn(&next.OAuthClient)
+		next.ClientID, next.TenantID, next.ClientSecrets = cur.ClientID, cur.TenantID, cur.ClientSecrets
+		next.UpdatedAt = formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteOAuthClient deletes an OAuth client out of band.
+func (s *Server) DeleteOAuthClient(hostname, clientID string) error {
+	return deleteHook(s, hostname, clientID, oauthClientsOf)
 }
 
 // Temp contents.

@@ -379,38 +379,3 @@ func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string, 
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
-
-// OIDCClientSecret returns the client secret stored for an OIDC identity provider, which the API never shows:
-// tests use it to prove what a write sent.
-func (s *Server) OIDCClientSecret(hostname, id string) (string, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return "", err
-	}
-	p, ok := t.idps.get(id, time.Now(), true)
-	if !ok || p.Protocol != "OIDC" {
-		return "", ErrNotFound
-	}
-	return p.Options.ClientSecret, nil
-}
-
-// EditOIDCIdentityProvider changes an OIDC identity provider out of band, as the management console can; the
-// id, protocol and interactive flag are kept.
-func (s *Server) EditOIDCIdentityProvider(hostname, id string, fn func(*IdentityProvider)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.idps.update(id, now, true, func(cur IdentityProvider) (IdentityProvider, error) {
-		if cur.Protocol != "OIDC" || cur.Provider == "qlik" {
-			return cur, errors.New("qliksim: EditOIDCIdentityProvider edits OIDC identity providers made through the API only")
-		}
-		edited := cur
-		fn(&edited)
-		edited.ID, edited.Protocol, edited.Interactive = cur.ID, cur.Protocol, cur.Interactive
-		edited.LastUpdated = formatTime(now)
-		return edited, nil
-	}, nil)
-	return err
-}

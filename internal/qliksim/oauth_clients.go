@@ -405,18 +405,21 @@ var oauthClientSortKeys = map[string]func(oauthClientRecord) []string{
 	"updatedAt":  func(c oauthClientRecord) []string { return []string{c.UpdatedAt, c.ClientID} },
 }
 
+// oauthClientListSpec is readAllOAuthClients' query: limit 1–100 (default 20), sort by six fields, an RFC 7644
+// filter on five, totalResults, next/prev cursors.
+var oauthClientListSpec = &listSpec{
+	limitDefault: 20, limitMin: 1,
+	sortFields:   []string{"appType", "clientId", "clientName", "createdAt", "tenantId", "updatedAt"},
+	sortDefault:  "createdAt",
+	totalResults: true,
+	filterFields: []string{"clientId", "clientName", "appType", "tenantId", "createdByType"},
+}
+
 func (api *oauthClientsAPI) list(w http.ResponseWriter, r *http.Request) {
-	lq, err := api.t.access.parseIdentityListQuery(r, []string{"appType", "clientId", "clientName", "createdAt", "tenantId", "updatedAt"}, "createdAt")
+	lq, err := parseList(r, oauthClientListSpec, api.s)
 	if err != nil {
 		oauthClientBadRequest(w, err)
 		return
-	}
-	var f filterExpr
-	if v := r.URL.Query().Get("filter"); v != "" {
-		if f, err = parseFilter(v, "clientId", "clientName", "appType", "tenantId", "createdByType"); err != nil {
-			oauthClientBadRequest(w, &inputError{detail: err.Error(), parameter: "filter"})
-			return
-		}
 	}
 	var items []oauthClientRecord
 	for _, it := range api.t.oauthClients.list(time.Now(), false) {
@@ -427,12 +430,12 @@ func (api *oauthClientsAPI) list(w http.ResponseWriter, r *http.Request) {
 				"tenantId": {c.TenantID}, "createdByType": {c.CreatedByType},
 			}[name]
 		}
-		if f == nil || f.match(fields) {
+		if lq.matches(fields) {
 			items = append(items, c)
 		}
 	}
-	pg := sortAndPage(items, oauthClientSortKeys[lq.sortField], lq)
-	resp := oauthClientList{Data: make([]OAuthClient, 0, len(pg.items)), Links: api.t.access.identityLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, oauthClientSortKeys[lq.sortField])
+	resp := oauthClientList{Data: make([]OAuthClient, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, c := range pg.items {
 		resp.Data = append(resp.Data, renderOAuthClient(c))
 	}
@@ -841,45 +844,4 @@ func (rec oauthClientRecord) verifyClientAssertion(h *host, assertion string, no
 		return errors.New("the assertion has expired (exp)")
 	}
 	return nil
-}
-
-// OAuthClients returns the OAuth clients of the tenant on hostname, including ones not yet visible, in creation
-// order.
-func (s *Server) OAuthClients(hostname string) []OAuthClient {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	var out []OAuthClient
-	for _, it := range t.oauthClients.list(time.Now(), true) {
-		out = append(out, renderOAuthClient(it.Val))
-	}
-	return out
-}
-
-// EditOAuthClient changes an OAuth client out of band, as the management console can; the client id, tenant and
-// secrets are kept.
-func (s *Server) EditOAuthClient(hostname, clientID string, fn func(*OAuthClient)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.oauthClients.update(clientID, now, true, func(cur oauthClientRecord) (oauthClientRecord, error) {
-		next := cur
-		fn(&next.OAuthClient)
-		next.ClientID, next.TenantID, next.ClientSecrets = cur.ClientID, cur.TenantID, cur.ClientSecrets
-		next.UpdatedAt = formatTime(now)
-		return next, nil
-	}, nil)
-	return err
-}
-
-// DeleteOAuthClient deletes an OAuth client out of band.
-func (s *Server) DeleteOAuthClient(hostname, clientID string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.oauthClients.remove(clientID, time.Now(), true, nil)
 }
