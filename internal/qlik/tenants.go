@@ -10,13 +10,13 @@ import (
 
 const tenantsPath = "/api/v1/tenants"
 
-// Tenant statuses (REFERENCE §3).
+// Tenant statuses (tenants.json, schema Tenant).
 const (
 	TenantStatusActive   = "active"
 	TenantStatusDisabled = "disabled"
 )
 
-// Bounds of purgeAfterDays on deactivation (REFERENCE §3).
+// Bounds of purgeAfterDays on deactivation (tenants.json, schema TenantDeactivateRequest).
 const (
 	MinPurgeAfterDays     = 10
 	MaxPurgeAfterDays     = 90
@@ -24,8 +24,8 @@ const (
 )
 
 // TenantDatacenters are the datacenters POST /api/v1/tenants accepts, with
-// the region code Qlik documents for each (REFERENCE §1.4, copied verbatim
-// from tenants.json). Treat it as read-only.
+// the region code Qlik documents for each (copied verbatim from tenants.json,
+// schema TenantCreationRequest). Treat it as read-only.
 var TenantDatacenters = map[string]string{
 	"ap-northeast-1": "jp",
 	"ap-southeast-1": "ap",
@@ -42,7 +42,7 @@ var TenantDatacenters = map[string]string{
 // client neither retries nor guesses.
 var ErrTenantCreateUnknown = errors.New("qlik: the tenant create request failed without a clear answer; a tenant may have been created")
 
-// Tenant is a Qlik Cloud tenant (REFERENCE §3).
+// Tenant is a Qlik Cloud tenant (tenants.json, schema Tenant).
 type Tenant struct {
 	ID          string   `json:"id"`
 	Name        string   `json:"name"`
