@@ -306,6 +306,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,
 		NewJWTIdentityProviderResource,
+		NewOAuthClientResource, NewOIDCIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,

@@ -644,6 +644,15 @@ func (s *Server) EditOAuthClient(hostname, clientID string, fn func(*OAuthClient
 	}, nil)
 }
 
+// DeleteOAuthClientSecrets deletes every secret of an OAuth client out of band, as an administrator can in the
+// management console.
+func (s *Server) DeleteOAuthClientSecrets(hostname, clientID string) error {
+	return editHook(s, hostname, clientID, oauthClientsOf, func(_ *tenantState, cur oauthClientRecord, _ time.Time) (oauthClientRecord, error) {
+		cur.secrets, cur.ClientSecrets = nil, nil
+		return cur, nil
+	}, nil)
+}
+
 // DeleteOAuthClient deletes an OAuth client out of band.
 func (s *Server) DeleteOAuthClient(hostname, clientID string) error {
 	return deleteHook(s, hostname, clientID, oauthClientsOf)
