@@ -55,13 +55,19 @@ var exampleVars = map[string]func(e *testEnv) []string{
 	"resources/qlik_data_connection": func(*testEnv) []string {
 		return []string{"-var", "orders_db_password=" + exampleDBPassword}
 	},
+	"resources/qlik_identity_provider_oidc": func(*testEnv) []string {
+		return []string{"-var", "okta_client_secret=" + exampleOIDCSecret}
+	},
 	"oem-multitenant": func(e *testEnv) []string {
 		return append(tenantExampleVars(e), "-var", "database_passwords="+oemPasswordsHCL())
 	},
 }
 
 // exampleDBPassword is the database password the data connection example is applied with.
-const exampleDBPassword = "example-Passw0rd"
+const (
+	exampleDBPassword = "example-Passw0rd"
+	exampleOIDCSecret = "example-okta-S3cret"
+)
 
 func tenantExampleVars(e *testEnv) []string {
 	return []string{"-var", "license_key=" + e.sim.LicenseKey(), "-var", "deletion_protection=false"}
@@ -75,6 +81,9 @@ var exampleFollowUps = map[string]func(t *testing.T, e *testEnv, tf *tfCLI, vars
 	},
 	"resources/qlik_data_connection": func(t *testing.T, _ *testEnv, tf *tfCLI, vars []string) {
 		savedPlanKeepsNoSecret(t, tf, vars, exampleDBPassword)
+	},
+	"resources/qlik_identity_provider_oidc": func(t *testing.T, _ *testEnv, tf *tfCLI, vars []string) {
+		savedPlanKeepsNoSecret(t, tf, vars, exampleOIDCSecret)
 	},
 }
 
@@ -264,8 +273,42 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			}
 		}
 	},
+	"resources/qlik_oauth_client": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		home := e.sim.Home()
+		var id, secret string
+		decodeOutput(t, outputs, "portal_client_id", &id)
+		decodeOutput(t, outputs, "portal_client_secret", &secret)
+		byName := map[string]qliksim.OAuthClient{}
+		for _, c := range e.sim.OAuthClients(home.Hostname) {
+			byName[c.ClientName] = c
+		}
+		if len(byName) != 3 || byName["Customer portal"].ClientID != id || len(byName["Reporting service"].ClientSecrets) != 0 ||
+			len(byName["Reporting service"].PublicKeys) != 1 || byName["Analytics SPA"].AppType != "spa" {
+			t.Errorf("the tenant holds %+v", byName)
+		}
+		if _, err := e.sim.AddUser(home.Hostname, "auth0|example"); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := impersonate(t, home.URL, id, secret, "auth0|example"); status != 200 {
+			t.Errorf("impersonation with the example's output secret: %d", status)
+		}
+	},
+	"resources/qlik_identity_provider_oidc": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		for _, p := range e.sim.IdentityProviders(home) {
+			if p.Protocol != "OIDC" || p.Provider == "qlik" {
+				continue
+			}
+			if s, _ := e.sim.OIDCClientSecret(home, p.ID); !p.Active || !p.Interactive || s != exampleOIDCSecret || p.Options.Realm != "acme" {
+				t.Errorf("identity provider %+v (secret as sent: %v)", p, s == exampleOIDCSecret)
+			}
+			return
+		}
+		t.Error("no OIDC identity provider in the tenant")
+	},
 	"embedding": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
 		var settings struct {
+			OAuthClientID    string            `json:"oauth_client_id"`
 			WebIntegrationID string            `json:"web_integration_id"`
 			JWTIssuer        string            `json:"jwt_issuer"`
 			SheetURLs        map[string]string `json:"sheet_urls"`
@@ -278,6 +321,9 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 		}
 		if len(idps) != 1 || idps[0].Options.Issuer != settings.JWTIssuer || len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
 			t.Errorf("identity providers %+v, CSP origins %+v", idps, csp)
+		}
+		if clients := e.sim.OAuthClients(home); len(clients) != 1 || clients[0].ClientID != settings.OAuthClientID || clients[0].AllowedGrantTypes[0] != "urn:qlik:oauth:user-impersonation" {
+			t.Errorf("OAuth client: output %q, tenant holds %+v", settings.OAuthClientID, clients)
 		}
 		if want := "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f&sheet=aBcDeF&opt=currsel"; settings.SheetURLs["details"] != want {
 			t.Errorf("sheet_urls = %v, want details = %q", settings.SheetURLs, want)
