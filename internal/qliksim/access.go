@@ -15,10 +15,13 @@ import (
 // space assignments.
 type accessState struct {
 	tenantID    string
-	roles       []Role // fixed at tenant creation: the default roles
+	rolesMu     sync.RWMutex
+	roles       []Role // the default roles, then custom roles in creation order
 	groups      *collection[groupRecord]
 	users       *collection[userRecord]
 	assignments *collection[Assignment]
+	licenses    *licenseState
+	settings    *tenantSettings
 
 	settingsMu       sync.Mutex
 	autoCreateGroups bool
@@ -44,6 +47,8 @@ func newAccessState(tenantID string) *accessState {
 		groups:      newCollection[groupRecord](),
 		users:       newCollection[userRecord](),
 		assignments: newCollection[Assignment](),
+		licenses:    newLicenseState(),
+		settings:    newTenantSettings(now),
 		// Groups arrive from the identity provider at login, which is what embedding tenants rely on.
 		autoCreateGroups: true,
 		everyoneRoles:    []assignedRole{},

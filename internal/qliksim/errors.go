@@ -38,6 +38,8 @@ type errorStyle struct {
 	sourceInMeta bool
 	// legacyTopLevel duplicates the first error as deprecated top-level code/title/detail/source (spaces).
 	legacyTopLevel bool
+	// errorMessage adds the deprecated top-level error (type) and message that licenses.json requires.
+	errorMessage bool
 }
 
 var (
@@ -87,6 +89,9 @@ type wireErrors struct {
 	Title  string           `json:"title,omitempty"`
 	Detail string           `json:"detail,omitempty"`
 	Source *wireErrorSource `json:"source,omitempty"`
+	// Deprecated top-level error type and message, only for styles with errorMessage.
+	Error   string `json:"error,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // errorBody renders errs in the given style for an HTTP status.
@@ -119,6 +124,12 @@ func errorBody(style errorStyle, status int, errs ...apiError) wireErrors {
 		body.Code, body.Title, body.Detail = first.code, first.title, first.detail
 		if first.pointer != "" || first.parameter != "" {
 			body.Source = &wireErrorSource{Pointer: first.pointer, Parameter: first.parameter}
+		}
+	}
+	if style.errorMessage && len(errs) > 0 {
+		body.Error, body.Message = "util.Error", errs[0].title
+		if errs[0].detail != "" {
+			body.Message = errs[0].detail
 		}
 	}
 	return body
