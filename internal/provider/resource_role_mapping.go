@@ -406,7 +406,7 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 	for _, b := range state.SpaceRoles {
 		a, err := c.FindSpaceAssignment(ctx, b.SpaceID.ValueString(), g.ID)
 		switch {
-		case errors.Is(err, qlik.ErrNotFound), err == nil && a == nil:
+		case errors.Is(err, qlik.ErrNotFound):
 			continue
 		case err != nil:
 			addAPIError(&resp.Diagnostics, "Unable to read the group's assignment in space "+b.SpaceID.ValueString(), err, "")
@@ -610,7 +610,7 @@ func applySpaceRoles(ctx context.Context, c *qlik.Client, groupID string, old, d
 			continue
 		}
 		a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-		if err == nil && a != nil {
+		if err == nil {
 			err = c.DeleteSpaceAssignment(ctx, spaceID, a.ID)
 		}
 		if err != nil && !errors.Is(err, qlik.ErrNotFound) {
@@ -624,11 +624,11 @@ func applySpaceRoles(ctx context.Context, c *qlik.Client, groupID string, old, d
 // setGroupSpaceRoles creates the group's assignment in the space or replaces the roles of the existing one.
 func setGroupSpaceRoles(ctx context.Context, c *qlik.Client, spaceID, groupID string, roles []string) error {
 	a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-	if err != nil {
+	if qlik.IsNotFound(err) {
+		_, err = c.CreateSpaceAssignment(ctx, spaceID, qlik.SpaceAssignmentCreateRequest{Type: qlik.AssigneeGroup, AssigneeID: groupID, Roles: roles})
 		return err
 	}
-	if a == nil {
-		_, err = c.CreateSpaceAssignment(ctx, spaceID, qlik.SpaceAssignmentCreateRequest{Type: qlik.AssigneeGroup, AssigneeID: groupID, Roles: roles})
+	if err != nil {
 		return err
 	}
 	current := slices.Clone(a.Roles)

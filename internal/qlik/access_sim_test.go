@@ -160,7 +160,7 @@ func TestSim_SpaceAssignments(t *testing.T) {
 	if f, err := c.FindSpaceAssignment(ctx, sp.ID, g.ID); err != nil || f == nil || f.ID != a.ID {
 		t.Errorf("FindSpaceAssignment = %+v, %v", f, err)
 	}
-	if f, err := c.FindSpaceAssignment(ctx, sp.ID, "62716f4b39b865ece543cd45"); err != nil || f != nil {
+	if f, err := c.FindSpaceAssignment(ctx, sp.ID, "62716f4b39b865ece543cd45"); !qlik.IsNotFound(err) || f != nil {
 		t.Errorf("FindSpaceAssignment(nobody) = %+v, %v", f, err)
 	}
 	if err := c.DeleteSpaceAssignment(ctx, sp.ID, a.ID); err != nil {

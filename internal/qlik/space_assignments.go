@@ -62,37 +62,21 @@ func (c *Client) CreateSpaceAssignment(ctx context.Context, spaceID string, req 
 	if err := checkID("assignee", req.AssigneeID); err != nil {
 		return nil, err
 	}
-	adopted := false
-	a, err := createWithRecovery(ctx, c, fmt.Sprintf("assignment of %s %s in space %s", req.Type, req.AssigneeID, spaceID),
-		func(ctx context.Context) (*SpaceAssignment, error) {
-			var a SpaceAssignment
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: assignmentsPath(spaceID), body: req, out: &a}); err != nil {
-				return nil, err
-			}
-			return &a, nil
+	return createWithRecovery(ctx, c, creation[SpaceAssignment]{
+		what: fmt.Sprintf("assignment of %s %s in space %s", req.Type, req.AssigneeID, spaceID),
+		post: &request{method: http.MethodPost, path: assignmentsPath(spaceID), body: req},
+		find: func(ctx context.Context) (*SpaceAssignment, error) {
+			return c.FindSpaceAssignment(ctx, spaceID, req.AssigneeID)
 		},
-		func(ctx context.Context) (*SpaceAssignment, bool, error) {
-			a, err := c.FindSpaceAssignment(ctx, spaceID, req.AssigneeID)
-			if err != nil || a == nil {
-				return nil, false, err
-			}
-			adopted = true
-			return a, true, nil
-		},
-		func(a *SpaceAssignment) provenance {
+		proof: func(a *SpaceAssignment) provenance {
 			p := provenance{id: a.ID, created: a.CreatedAt, creator: a.CreatedBy, differs: differsIn([3]string{"type", a.Type, req.Type})}
 			if p.differs == "" && !sameStrings(a.Roles, req.Roles) {
 				p.differs = "list of roles"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, assignmentPath(spaceID, a.ID), c.core.now())
-	}
-	return a, nil
+		},
+		path: func(id string) string { return assignmentPath(spaceID, id) },
+	})
 }
 
 // GetSpaceAssignment calls GET /api/v1/spaces/{spaceId}/assignments/{assignmentId}.
@@ -154,7 +138,7 @@ func (c *Client) ListSpaceAssignments(ctx context.Context, spaceID, assigneeID s
 	return listAllByNextLink[SpaceAssignment](ctx, c, assignmentsPath(spaceID), q)
 }
 
-// FindSpaceAssignment returns the assignment of assigneeID in the space, or nil when it has none.
+// FindSpaceAssignment returns the assignment of assigneeID in the space, or a *NotFoundError when it has none.
 func (c *Client) FindSpaceAssignment(ctx context.Context, spaceID, assigneeID string) (*SpaceAssignment, error) {
 	all, err := c.ListSpaceAssignments(ctx, spaceID, assigneeID)
 	if err != nil {
@@ -165,7 +149,7 @@ func (c *Client) FindSpaceAssignment(ctx context.Context, spaceID, assigneeID st
 			return &all[i], nil
 		}
 	}
-	return nil, nil
+	return nil, c.notFound("assignment of %s in space %s", assigneeID, spaceID)
 }
 
 // SpaceAssignableRoles calls GET /api/v1/spaces/{spaceId} and returns the space's type and the roles that may

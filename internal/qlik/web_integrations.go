@@ -46,40 +46,19 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 	if req.ValidOrigins == nil {
 		req.ValidOrigins = []string{}
 	}
-	adopted := false
-	wi, err := createWithRecovery(ctx, c, fmt.Sprintf("web integration %q", req.Name),
-		func(ctx context.Context) (*WebIntegration, error) {
-			var w WebIntegration
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: webIntegrationsPath, body: req, out: &w}); err != nil {
-				return nil, err
-			}
-			return &w, nil
-		},
-		func(ctx context.Context) (*WebIntegration, bool, error) {
-			w, err := c.FindWebIntegrationByName(ctx, req.Name)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return w, true, nil
-		},
-		func(w *WebIntegration) provenance {
+	return createWithRecovery(ctx, c, creation[WebIntegration]{
+		what: fmt.Sprintf("web integration %q", req.Name),
+		post: &request{method: http.MethodPost, path: webIntegrationsPath, body: req},
+		find: func(ctx context.Context) (*WebIntegration, error) { return c.FindWebIntegrationByName(ctx, req.Name) },
+		proof: func(w *WebIntegration) provenance {
 			p := provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn([3]string{"name", w.Name, req.Name})}
 			if p.differs == "" && !sameStrings(w.ValidOrigins, req.ValidOrigins) {
 				p.differs = "list of valid origins"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, webIntegrationPath(wi.ID), c.core.now())
-	}
-	return wi, nil
+		},
+		path: webIntegrationPath,
+	})
 }
 
 // GetWebIntegration calls GET /api/v1/web-integrations/{id}.
@@ -137,8 +116,8 @@ func (c *Client) ListWebIntegrations(ctx context.Context) ([]WebIntegration, err
 		func(w WebIntegration) string { return w.ID })
 }
 
-// FindWebIntegrationByName returns the web integration whose name equals name exactly. It returns an error
-// matching ErrNotFound when there is none.
+// FindWebIntegrationByName returns the web integration whose name equals name exactly. It returns
+// a *NotFoundError when there is none.
 func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*WebIntegration, error) {
 	if name == "" {
 		return nil, errors.New("qlik: FindWebIntegrationByName needs a name")
@@ -155,7 +134,7 @@ func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*We
 	}
 	switch len(match) {
 	case 0:
-		return nil, fmt.Errorf("qlik: no web integration named %q on %s: %w", name, c.ep.host, ErrNotFound)
+		return nil, c.notFound("web integration named %q", name)
 	case 1:
 		return &match[0], nil
 	default:
