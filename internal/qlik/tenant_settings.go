@@ -120,3 +120,26 @@ func (c *Client) SetAuthSettings(ctx context.Context, inactivityMinutes, lifespa
 	}
 	return &s, nil
 }
+
+// CurrentTenantID returns the id of the view's tenant (GET /api/v1/tenants/me), cached per host for the life of
+// the client: APIs such as the API key configuration name the tenant by id.
+func (c *Client) CurrentTenantID(ctx context.Context) (string, error) {
+	cache := &c.core.tenantIDs
+	cache.mu.Lock()
+	id, ok := cache.ids[c.ep.host]
+	cache.mu.Unlock()
+	if ok {
+		return id, nil
+	}
+	t, err := c.GetCurrentTenant(ctx)
+	if err != nil {
+		return "", err
+	}
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.ids == nil {
+		cache.ids = map[string]string{}
+	}
+	cache.ids[c.ep.host] = t.ID
+	return t.ID, nil
+}

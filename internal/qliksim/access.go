@@ -66,7 +66,7 @@ func (s *Server) initAccess(t *tenantState) {
 	if r := s.region(t.info.region); r != nil {
 		client = r.client.ClientID
 	}
-	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + client, Name: "OAuth client " + client, Status: "active"}}
+	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + client, Name: "OAuth client " + client, Status: "active"}, seeded: true}
 	if r := t.access.roleBy(func(r Role) bool { return r.Name == "TenantAdmin" }); r != nil {
 		bot.roles = []assignedRole{{ID: r.ID, Name: r.Name, Type: r.Type, Level: r.Level}}
 	}

@@ -51,6 +51,8 @@ type userRecord struct {
 	User
 	roles    []assignedRole
 	groupIDs []string
+	// seeded marks the users a tenant starts with (the OAuth client's bot user, the tenant admin).
+	seeded bool
 }
 
 // usersErrors: users.json's Error carries a numeric status; the body has a traceId.
