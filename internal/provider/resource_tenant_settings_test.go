@@ -224,7 +224,7 @@ resource "qlik_auth_settings" "s" {
 					e.sim.FailRoute(home.Hostname, "PATCH", "/api/core/auth-settings", 1, qliksim.RouteFault{Status: 403})
 				},
 				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Unable to set authentication settings.*PATCH /api/core/auth-settings with HTTP 403.*Code: HTTP-403.*Request ID: [0-9a-f]{32}.*lack the permission`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to set authentication settings.*PATCH /api/core/auth-settings with HTTP\s+403.*Code: HTTP-403.*Request ID: [0-9a-f]{32}.*lack the permission`),
 			},
 			{
 				Config: config,

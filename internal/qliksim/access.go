@@ -28,6 +28,8 @@ type accessState struct {
 	everyoneRoles    []assignedRole
 	settingsCreated  string
 	settingsUpdated  string
+	// refusedPatches are user PATCH operations tests asked to refuse (RefuseUserPatch), by path.
+	refusedPatches map[string]refusal
 
 	// Cursors of the identity APIs are declared with format uid, so they are short opaque tokens that stand for
 	// a cursor kept here rather than signed cursors, which would not fit the format.

@@ -150,6 +150,9 @@ func (op *userPatchOp) decodeValue(value json.RawMessage, at string) error {
 
 // apply carries one operation out on rec, or says why it cannot be.
 func (a *accessState) applyUserOp(rec *userRecord, op userPatchOp, now time.Time) error {
+	if why, refused := a.takeRefusal(op.path); refused {
+		return errors.New(why)
+	}
 	switch op.path {
 	case "/name":
 		rec.Name = op.text
@@ -299,4 +302,41 @@ func (s *Server) DeleteUser(hostname, id string) error {
 		return err
 	}
 	return s.removeUser(t, id, true)
+}
+
+// RefuseUserPatch makes the next n user PATCH operations on path (such as /assignedRoles) in the tenant on
+// hostname fail as non-critical failures, with detail as the reason: the operation is not applied, the others
+// of the document are, and the answer is 207 (or 400 when nothing was applied). Qlik documents 207 without
+// saying which failures cause it; this lets tests produce one on demand.
+func (s *Server) RefuseUserPatch(hostname, path, detail string, n int) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	a := t.access
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	if a.refusedPatches == nil {
+		a.refusedPatches = map[string]refusal{}
+	}
+	a.refusedPatches[path] = refusal{detail: detail, n: n}
+	return nil
+}
+
+type refusal struct {
+	detail string
+	n      int
+}
+
+// takeRefusal reports whether an operation on path is to be refused, and why.
+func (a *accessState) takeRefusal(path string) (string, bool) {
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	r, ok := a.refusedPatches[path]
+	if !ok || r.n <= 0 {
+		return "", false
+	}
+	r.n--
+	a.refusedPatches[path] = r
+	return r.detail, true
 }
