@@ -1,12 +1,7 @@
 package qliksim
 
 import (
-	"fmt"
-	"net/http"
 	"slices"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -84,7 +79,8 @@ func (s *Server) initAccess(t *tenantState) {
 	}
 }
 
-func (a *accessState) saveCursor(c cursor) string {
+// encodeCursor keeps c and returns the token that stands for it.
+func (a *accessState) encodeCursor(c cursor) string {
 	a.cursorMu.Lock()
 	defer a.cursorMu.Unlock()
 	tok := newObjectID()
@@ -99,99 +95,25 @@ func (a *accessState) saveCursor(c cursor) string {
 	return tok
 }
 
-func (a *accessState) loadCursor(tok string) (cursor, bool) {
+// decodeCursor returns the cursor a token stands for.
+func (a *accessState) decodeCursor(tok string) (cursor, error) {
 	a.cursorMu.Lock()
 	defer a.cursorMu.Unlock()
 	c, ok := a.cursors[tok]
-	return c, ok
+	if !ok {
+		return c, errBadCursor
+	}
+	return c, nil
 }
 
-// identityListQuery is a parsed list query of the groups, roles and users APIs (limit 1–100, default 20).
-type identityListQuery struct {
-	limit        int
-	sortField    string
-	desc         bool
-	sortName     string
-	cur          *cursor
-	totalResults bool
-}
-
-const identityLimitDefault = 20
-
-func (a *accessState) parseIdentityListQuery(r *http.Request, sortFields []string, defaultSort string) (identityListQuery, error) {
-	q := r.URL.Query()
-	out := identityListQuery{limit: identityLimitDefault, sortField: defaultSort}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			return out, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"}
-		}
-		out.limit = n
+// identityList is the list query of the groups, roles and users APIs (groups.json, roles.json, users.json:
+// limit 1-100, default 20; next and prev are uids).
+func identityList(filterFields []string, sortFields ...string) *listSpec {
+	return &listSpec{
+		filterFields: filterFields,
+		limitDefault: 20, limitMin: 1,
+		sortFields: sortFields, sortDefault: "name",
+		totalResults: true,
+		bothDetail:   "Use either next or prev, not both.",
 	}
-	if v := q.Get("sort"); v != "" {
-		field := strings.TrimPrefix(v, "+")
-		if rest, ok := strings.CutPrefix(v, "-"); ok {
-			field, out.desc = rest, true
-		}
-		if !slices.Contains(sortFields, field) {
-			return out, &inputError{detail: "sort must be one of " + strings.Join(sortFields, ", ") + ", optionally prefixed with + or -.", parameter: "sort"}
-		}
-		out.sortField = field
-	}
-	out.sortName = out.sortField
-	if out.desc {
-		out.sortName = "-" + out.sortName
-	}
-	switch v := q.Get("totalResults"); v {
-	case "", "false":
-	case "true":
-		out.totalResults = true
-	default:
-		return out, &inputError{detail: "totalResults must be true or false.", parameter: "totalResults"}
-	}
-	next, prev := q.Get("next"), q.Get("prev")
-	if next != "" && prev != "" {
-		return out, &inputError{detail: "Use either next or prev, not both.", parameter: "next"}
-	}
-	for param, v := range map[string]string{"next": next, "prev": prev} {
-		if v == "" {
-			continue
-		}
-		c, ok := a.loadCursor(v)
-		if !ok || c.Prev != (param == "prev") || c.Sort != out.sortName {
-			return out, &inputError{detail: "The " + param + " cursor is invalid for this query; follow the links returned by the API.", parameter: param}
-		}
-		out.cur = &c
-	}
-	return out, nil
-}
-
-// sortAndPage sorts items by key and cuts the page the query asks for.
-func sortAndPage[T any](items []T, key func(T) []string, lq identityListQuery) page[T] {
-	sort.Slice(items, func(i, j int) bool {
-		if lq.desc {
-			return compareKeys(key(items[j]), key(items[i])) < 0
-		}
-		return compareKeys(key(items[i]), key(items[j])) < 0
-	})
-	return paginate(items, key, lq.desc, lq.sortName, lq.cur, lq.limit)
-}
-
-// identityLinks builds list links whose cursors are short tokens, keeping every other query parameter.
-func (a *accessState) identityLinks(h *host, r *http.Request, next, prev *cursor) listLinks {
-	links := listLinks{Self: Link{Href: h.url + r.URL.RequestURI()}}
-	with := func(param string, c *cursor) *Link {
-		q := r.URL.Query()
-		q.Del("next")
-		q.Del("prev")
-		q.Set(param, a.saveCursor(*c))
-		return &Link{Href: h.url + r.URL.Path + "?" + q.Encode()}
-	}
-	if next != nil {
-		links.Next = with("next", next)
-	}
-	if prev != nil {
-		links.Prev = with("prev", prev)
-	}
-	return links
 }

@@ -239,10 +239,10 @@ func containsAll(s string, subs ...string) bool {
 }
 
 // fixGroupPatchExample drops two examples of groups.json that contradict their own schemas and fail document
-// validation: GroupPatchSchema's path "/assignedRoles" is outside the enum (assignedRoles, name, description
-// without a slash; REFERENCE §19 item 14), and SettingsPatchSchema's concrete Everyone path does not match the
-// enum's literal "/systemGroups/{id}/assignedRoles". The simulator accepts both forms of the group path, and the
-// test sends both.
+// validation: GroupPatchSchema's path "/assignedRoles" is outside the enum (assignedRoles, name, description without a
+// slash, while its own examples send one), and SettingsPatchSchema's concrete Everyone path does not match the enum's
+// literal "/systemGroups/{id}/assignedRoles". The simulator accepts both forms of the group path, and the test sends
+// both.
 func fixGroupPatchExample(t *testing.T, doc *openapi3.T) {
 	t.Helper()
 	for _, name := range []string{"GroupPatchSchema", "SettingsPatchSchema"} {

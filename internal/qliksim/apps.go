@@ -11,8 +11,9 @@ import (
 	"time"
 )
 
-// Apps (REFERENCE §5). Create, copy, import and publish answer 200 with NxApp, DELETE answers 200, export answers
-// 201 with a Location on the same host. An app's QVF content is a content description, never bytes in memory.
+// Apps (apps.json: POST /api/v1/apps, /copy, /import, /export, /publish). Create, copy, import and publish answer 200
+// with NxApp, DELETE answers 200, export answers 201 with a Location on the same host. An app's QVF content is a
+// content description, never bytes in memory.
 
 const appsPath = "/api/v1/apps"
 
@@ -43,7 +44,8 @@ type AppCreatePrivilege struct {
 }
 
 // AppAttributes is NxAttributes plus spaceId, which Qlik returns for apps in a space although the schema does
-// not list it (REFERENCE §5.3).
+// not list it (apps.json NxAttributes); the namespaced restore answer documents it
+// (https://qlik.dev/apis/rest/analytics/apps).
 type AppAttributes struct {
 	ID             string `json:"id"`
 	Name           string `json:"name"`
@@ -484,7 +486,8 @@ func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
 }
 
 // republish is PUT /apps/{appId}/publish: the published app targetId receives the source's current content and
-// keeps its id, its space and what its users made for themselves in it. The rules (REFERENCE §5.2, LIFECYCLE B6):
+// keeps its id, its space and what its users made for themselves in it. The rules (apps.json
+// PUT /api/v1/apps/{appId}/publish, RepublishApp; DESIGN.md "Published apps in the simulator"):
 //
 //   - targetId must name a published app (publishTime set), and not the source itself: 400.
 //   - A published app whose origin app was deleted is an orphan and "cannot be republished" (Qlik Help, managed
@@ -573,141 +576,4 @@ func (t *tenantState) appsInSpace(spaceID string) int {
 		}
 	}
 	return n
-}
-
-// SeedApp stores an app with synthetic QVF content of size bytes in the tenant on hostname, as a template built
-// in the Qlik UI would be, and returns its id. spaceID may be empty (personal space) or name an existing space.
-func (s *Server) SeedApp(hostname, name, spaceID string, size int64) (string, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return "", err
-	}
-	if _, ok := t.checkSpace(spaceID); !ok {
-		return "", fmt.Errorf("qliksim: SeedApp: space %q: %w", spaceID, ErrNotFound)
-	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	a := t.addApp(0, name, "", spaceID, owner, content{size: max(size, 0), seed: newSeed()}, nil)
-	return a.ID, nil
-}
-
-// App returns a snapshot of an app, including one not yet visible through the API.
-func (s *Server) App(hostname, id string) (AppInfo, bool) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return AppInfo{}, false
-	}
-	rec, ok := t.apps.get(id, time.Now(), true)
-	if !ok {
-		return AppInfo{}, false
-	}
-	return rec.info(), true
-}
-
-// Apps returns every app of the tenant on hostname in creation order.
-func (s *Server) Apps(hostname string) []AppInfo {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	var out []AppInfo
-	for _, it := range t.apps.list(time.Now(), true) {
-		out = append(out, it.Val.info())
-	}
-	return out
-}
-
-// AppChecksum streams an app's content through SHA-256 and returns the hex digest.
-func (s *Server) AppChecksum(hostname, id string) (string, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return "", err
-	}
-	rec, ok := t.apps.get(id, time.Now(), true)
-	if !ok {
-		return "", ErrNotFound
-	}
-	return rec.data.checksum()
-}
-
-// EditApp changes an app out of band, as an edit in the Qlik UI would: fn may change Name, Description and
-// SpaceID; other fields are restored. modifiedDate is bumped.
-func (s *Server) EditApp(hostname, id string, fn func(*AppAttributes)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.apps.update(id, now, true, func(cur appRecord) (appRecord, error) {
-		edited := cur.attrs
-		fn(&edited)
-		cur.attrs.Name, cur.attrs.Description, cur.attrs.SpaceID = edited.Name, edited.Description, edited.SpaceID
-		cur.attrs.ModifiedDate = formatTime(now)
-		return cur, nil
-	}, nil)
-	return err
-}
-
-// ReplaceAppContent gives an app new synthetic content of size bytes, as a new version of a template would.
-func (s *Server) ReplaceAppContent(hostname, id string, size int64) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.apps.update(id, now, true, func(cur appRecord) (appRecord, error) {
-		cur.data = content{size: max(size, 0), seed: newSeed()}
-		cur.attrs.ModifiedDate = formatTime(now)
-		return cur, nil
-	}, nil)
-	return err
-}
-
-// DeleteApp deletes an app out of band.
-func (s *Server) DeleteApp(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.apps.remove(id, time.Now(), true, nil)
-}
-
-// SeedPrivateObject stores a private sheet, bookmark or story in an app, as its owner would make it in the app;
-// obj.Type must be sheet, bookmark or story and obj.OwnerID is required. It returns the object with its new id.
-func (s *Server) SeedPrivateObject(hostname, appID string, obj PrivateObject) (PrivateObject, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return PrivateObject{}, err
-	}
-	if !slices.Contains(privateObjectTypes, obj.Type) {
-		return PrivateObject{}, fmt.Errorf("qliksim: private object type %q is not one of %v", obj.Type, privateObjectTypes)
-	}
-	if obj.OwnerID == "" {
-		return PrivateObject{}, errors.New("qliksim: a private object needs its owner's user id")
-	}
-	obj.ID = randomHex(8)
-	_, err = t.apps.update(appID, time.Now(), true, func(cur appRecord) (appRecord, error) {
-		cur.private = append(slices.Clone(cur.private), obj)
-		return cur, nil
-	}, nil)
-	if err != nil {
-		return PrivateObject{}, err
-	}
-	return obj, nil
-}
-
-// PrivateObjects returns the private sheets, bookmarks and stories of an app, oldest first, or ErrNotFound when the
-// app is gone (and its users' content with it).
-func (s *Server) PrivateObjects(hostname, appID string) ([]PrivateObject, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil, err
-	}
-	rec, ok := t.apps.get(appID, time.Now(), true)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	return slices.Clone(rec.private), nil
 }

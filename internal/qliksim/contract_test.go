@@ -130,7 +130,7 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 			validation = append(validation, openapi3.DisableExamplesValidation())
 		case "users.json":
 			// users.json's examples contradict its schemas in many places (patch paths outside the enum, values
-			// matching several oneOf branches); REFERENCE §2.5 warns not to rely on them.
+			// matching several oneOf branches); they are not relied on.
 			validation = append(validation, openapi3.DisableExamplesValidation())
 		}
 		r, err := legacy.NewRouter(doc, validation...)
@@ -204,15 +204,15 @@ func undeclaredStatus(method, specPath string, status int) string {
 	switch {
 	case status == http.StatusBadRequest && (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) && strings.HasPrefix(specPath, "/api/v1/spaces"):
 		// spaces.json declares no 400 for create, patch or put, yet the request schemas carry constraints
-		// (pattern, maxLength, enum) that a server must enforce somehow; REFERENCE §18.12 and the simulator
-		// answer 400 with the spaces error body.
+		// (pattern, maxLength, enum) that a server must enforce somehow; the simulator
+		// answers 400 with the spaces error body.
 		return "spaces.json declares no 400 for writes that violate its own request schema"
 	case status == http.StatusConflict && (method == http.MethodPatch || method == http.MethodPut) && specPath == "/api/v1/spaces/{spaceId}":
 		// Names must be unique ("Spaces names must be unique"); the spec documents 409 only on create, but a
-		// rename to a taken name has to be refused the same way (REFERENCE §19 question 2).
+		// rename to a taken name has to be refused the same way.
 		return "spaces.json documents the uniqueness 409 on create only"
 	case status == http.StatusBadRequest && strings.HasPrefix(specPath, "/api/v1/apps") && method != http.MethodGet:
-		// apps.json documents no error answers for most app writes (REFERENCE §2.3), yet a copy into a space
+		// apps.json documents no error answers for most app writes, yet a copy into a space
 		// that does not exist or a publish to a shared space has to be refused.
 		return "apps.json documents no 400 for app writes"
 	case status == http.StatusConflict && method == http.MethodPut && specPath == "/api/v1/apps/{appId}/publish":
@@ -228,7 +228,7 @@ func undeclaredStatus(method, specPath string, status int) string {
 		return "apps.json documents no 404 for operations on an app id"
 	case status == http.StatusConflict && (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) &&
 		(strings.HasPrefix(specPath, "/api/v1/identity-providers") || strings.HasPrefix(specPath, "/api/v1/web-integrations") || strings.HasPrefix(specPath, "/api/v1/csp-origins")):
-		// Qlik documents no uniqueness rule for these (REFERENCE §19 question 10); the simulator refuses a second
+		// Qlik documents no uniqueness rule for these; the simulator refuses a second
 		// jwtAuth IdP with the same issuer and key id, a second web integration with the same name and a second
 		// CSP entry for the same origin, because each would make the provider's lookup by natural key ambiguous.
 		return "no uniqueness 409 is documented for identity providers, web integrations or CSP origins"

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +56,6 @@ const (
 	cspOriginMaxLength      = 256
 	cspNameMaxLength        = 512
 	cspDescriptionMaxLength = 1024
-	cspListLimitDefault     = 20
 	// csp-origins.json documents no error codes; these are the simulator's [INF].
 	codeCSPBadRequest = "CSP-ORIGINS-400"
 	codeCSPNotFound   = "CSP-ORIGINS-404"
@@ -165,7 +163,7 @@ func parseCSPContent(r *http.Request) (CSPEntry, error) {
 
 // sameCSPOrigin is the simulator's uniqueness rule: one entry per origin, compared case-insensitively, since a
 // second entry for the same origin would only duplicate sources in the generated header. Qlik documents no such
-// rule (REFERENCE §19 question 10) [INF].
+// rule (the simulator's assumption).
 func sameCSPOrigin(a, b CSPEntry) bool { return strings.EqualFold(a.Origin, b.Origin) }
 
 func (api *cspAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -267,40 +265,21 @@ func wildcardMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
+// cspListSpec is the list query of GET /csp-origins (csp-origins.json listCSPEntries: limit 1-100, default 20;
+// sort by a field or its -field form).
+var cspListSpec = &listSpec{
+	limitDefault: 20, limitMin: 1,
+	sortFields: []string{"name", "origin", "createdDate", "modifiedDate"}, sortDefault: "createdDate", sortMinusOnly: true,
+	sortDetail: "sort must be one of name, origin, createdDate, modifiedDate, optionally prefixed with -.",
+}
+
 func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	bad := func(detail string) { cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", detail) }
-	limit := cspListLimitDefault
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			bad(fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax))
-			return
-		}
-		limit = n
-	}
-	sortName := q.Get("sort")
-	if sortName == "" {
-		sortName = "createdDate"
-	}
-	field, desc := strings.CutPrefix(sortName, "-")
-	key, ok := cspSortKeys[field]
-	if !ok {
-		bad("sort must be one of name, origin, createdDate, modifiedDate, optionally prefixed with -.")
+	lq, err := parseList(r, cspListSpec, api.s)
+	if err != nil {
+		bad(err.Error())
 		return
-	}
-	var cur *cursor
-	for _, param := range []string{"next", "prev"} {
-		v := q.Get(param)
-		if v == "" {
-			continue
-		}
-		c, err := api.s.decodeCursor(v)
-		if err != nil || cur != nil || c.Prev != (param == "prev") || c.Sort != sortName {
-			bad("The " + param + " cursor is invalid for this query; follow the links returned by the API.")
-			return
-		}
-		cur = &c
 	}
 	flags := map[string]bool{}
 	for name := range cspDirectives {
@@ -330,61 +309,10 @@ func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	sort.Slice(items, func(i, j int) bool {
-		if desc {
-			return compareKeys(key(items[j]), key(items[i])) < 0
-		}
-		return compareKeys(key(items[i]), key(items[j])) < 0
-	})
-	pg := paginate(items, key, desc, sortName, cur, limit)
-	resp := cspList{Data: make([]CSPEntry, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, cspSortKeys[lq.sortField])
+	resp := cspList{Data: make([]CSPEntry, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, it.Val)
 	}
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// CSPOrigins returns the CSP entries of the tenant on hostname, including ones not yet visible through the API,
-// in creation order.
-func (s *Server) CSPOrigins(hostname string) []CSPEntry {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	all := t.cspOrigins.list(time.Now(), true)
-	out := make([]CSPEntry, 0, len(all))
-	for _, it := range all {
-		out = append(out, it.Val)
-	}
-	return out
-}
-
-// EditCSPOrigin changes a CSP entry out of band, as an edit in the management console would. fn may change every
-// field but the id and creation date; the edit is refused with ErrConflict if the origin is taken and with an
-// error if it is invalid.
-func (s *Server) EditCSPOrigin(hostname, id string, fn func(*CSPEntry)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.cspOrigins.update(id, now, true, func(cur CSPEntry) (CSPEntry, error) {
-		edited := cur
-		fn(&edited)
-		if err := validateCSPOrigin(edited.Origin); err != nil {
-			return cur, fmt.Errorf("qliksim: EditCSPOrigin: %w", err)
-		}
-		edited.ID, edited.CreatedDate, edited.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
-		return edited, nil
-	}, func(updated, other CSPEntry) bool { return sameCSPOrigin(updated, other) })
-	return err
-}
-
-// DeleteCSPOrigin deletes a CSP entry out of band.
-func (s *Server) DeleteCSPOrigin(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.cspOrigins.remove(id, time.Now(), true, nil)
 }

@@ -2,17 +2,14 @@ package qliksim
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
 
-// Data connections (REFERENCE §15). Create answers 201, PUT and PATCH 204, DELETE 204; a name is unique within its
-// space (409). Credentials (qUsername, qPassword, qConnectionSecret) are stored but never returned. Lists page with
+// Data connections (data-connections.json). Create answers 201, PUT and PATCH 204, DELETE 204; a name is unique within
+// its space (409). Credentials (qUsername, qPassword, qConnectionSecret) are stored but never returned. Lists page with
 // an opaque `page` cursor and return every connection when no limit is given.
 
 const dataConnectionsPath = "/api/v1/data-connections"
@@ -373,39 +370,25 @@ var dataConnSortKeys = map[string]func(DataConnection) string{
 	"updated": func(c DataConnection) string { return c.Updated },
 }
 
+// dataConnListSpec is the list query of GET /data-connections (data-connections.json GET /api/v1/data-connections: limit
+// 1-100, every connection without one; one page cursor for both directions).
+var dataConnListSpec = &listSpec{
+	limitMin:   1,
+	sortFields: []string{"_id", "qName", "created", "updated"}, sortDefault: "+qName",
+	sortDetail:   "sort must be _id, qName, created or updated, optionally prefixed with + or -.",
+	cursorParams: []string{"page"},
+	cursorDetail: "%s is not a cursor of this query; follow the links returned by the API.",
+}
+
 // list is GET /data-connections: filters spaceId and dataName, sort, and `page` cursors; without limit it returns
 // everything on one page.
 func (api *dataConnsAPI) list(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit := 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			dcError(w, http.StatusBadRequest, fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax))
-			return
-		}
-		limit = n
-	}
-	sortName := q.Get("sort")
-	if sortName == "" {
-		sortName = "+qName"
-	}
-	field := strings.TrimLeft(sortName, "+-")
-	desc := strings.HasPrefix(sortName, "-")
-	sk, ok := dataConnSortKeys[field]
-	if !ok {
-		dcError(w, http.StatusBadRequest, "sort must be _id, qName, created or updated, optionally prefixed with + or -.")
+	lq, err := parseList(r, dataConnListSpec, api.s)
+	if err != nil {
+		dcError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	var cur *cursor
-	if v := q.Get("page"); v != "" {
-		c, err := api.s.decodeCursor(v)
-		if err != nil || c.Sort != sortName {
-			dcError(w, http.StatusBadRequest, "page is not a cursor of this query; follow the links returned by the API.")
-			return
-		}
-		cur = &c
-	}
+	q := r.URL.Query()
 	spaceID, name := q.Get("spaceId"), q.Get("dataName")
 	var items []stored[dataConnRecord]
 	for _, it := range api.t.dataConns.list(time.Now(), false) {
@@ -414,32 +397,12 @@ func (api *dataConnsAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, it)
 	}
+	sk := dataConnSortKeys[lq.sortField]
 	key := func(s stored[dataConnRecord]) []string { return []string{sk(s.Val.conn), s.ID} }
-	sort.Slice(items, func(i, j int) bool {
-		if desc {
-			return compareKeys(key(items[j]), key(items[i])) < 0
-		}
-		return compareKeys(key(items[i]), key(items[j])) < 0
-	})
-	pageSize := limit
-	if pageSize == 0 {
-		pageSize = max(len(items), 1)
-	}
-	pg := paginate(items, key, desc, sortName, cur, pageSize)
+	pg := pageOf(lq, items, key)
 	resp := dataConnList{Data: make([]DataConnection, 0, len(pg.items))}
 	resp.Meta.Count = len(items)
-	resp.Links.Self = Link{Href: api.h.url + r.URL.RequestURI()}
-	with := func(c *cursor) *Link {
-		qq := r.URL.Query()
-		qq.Set("page", api.s.encodeCursor(*c))
-		return &Link{Href: api.h.url + r.URL.Path + "?" + qq.Encode()}
-	}
-	if pg.next != nil {
-		resp.Links.Next = with(pg.next)
-	}
-	if pg.prev != nil {
-		resp.Links.Prev = with(pg.prev)
-	}
+	resp.Links = lq.links(api.h, r, pg.next, pg.prev)
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, it.Val.conn)
 	}
@@ -448,56 +411,4 @@ func (api *dataConnsAPI) list(w http.ResponseWriter, r *http.Request) {
 
 func (rec dataConnRecord) info() DataConnectionInfo {
 	return DataConnectionInfo{DataConnection: rec.conn, Username: rec.username, Password: rec.password, ConnectionSecret: rec.secret}
-}
-
-// DataConnectionByID returns a data connection with its stored credentials, including one not yet visible.
-func (s *Server) DataConnectionByID(hostname, id string) (DataConnectionInfo, bool) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return DataConnectionInfo{}, false
-	}
-	rec, ok := t.dataConns.get(id, time.Now(), true)
-	if !ok {
-		return DataConnectionInfo{}, false
-	}
-	return rec.info(), true
-}
-
-// DataConnections returns the tenant's data connections in creation order.
-func (s *Server) DataConnections(hostname string) []DataConnectionInfo {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	var out []DataConnectionInfo
-	for _, it := range t.dataConns.list(time.Now(), true) {
-		out = append(out, it.Val.info())
-	}
-	return out
-}
-
-// EditDataConnection changes a data connection out of band, as an edit in the Qlik UI would: fn may change
-// QName, QConnectStatement and Space; other fields are restored.
-func (s *Server) EditDataConnection(hostname, id string, fn func(*DataConnection)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	_, err = t.dataConns.update(id, time.Now(), true, func(cur dataConnRecord) (dataConnRecord, error) {
-		edited := cur.conn
-		fn(&edited)
-		cur.conn.QName, cur.conn.QConnectStatement, cur.conn.Space = edited.QName, edited.QConnectStatement, edited.Space
-		cur.conn.Updated = formatTime(time.Now())
-		return cur, nil
-	}, nil)
-	return err
-}
-
-// DeleteDataConnection deletes a data connection out of band.
-func (s *Server) DeleteDataConnection(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.dataConns.remove(id, time.Now(), true, nil)
 }

@@ -10,7 +10,9 @@ import (
 )
 
 // The embedding surface: what a browser sees when a vendor's portal signs a user in with a JWT and frames a
-// sheet of the tenant (REFERENCE §11, Qlik's "Embed content using iframes" and "Web integrations" help):
+// sheet of the tenant (identity-providers.json
+// createIdp, web-integrations.json, csp-origins.json; Qlik's "Embed content using iframes" and "Web integrations"
+// help):
 //
 //   - Every tenant response carries a Content-Security-Policy whose frame-ancestors list the tenant's CSP origins
 //     flagged frameAncestors, so a browser refuses to frame the tenant in any other page. Qlik sends more

@@ -115,7 +115,8 @@ func TestIdentityProviders_PatchOnlyDescriptionAndVerificationKey(t *testing.T) 
 	tc.expect(http.StatusNotFound, http.MethodGet, url+"/"+idp.ID, key, nil)
 }
 
-// Every tenant has its interactive identity provider, which the API refuses to delete (REFERENCE §18 item 30).
+// Every tenant has its interactive identity provider, which the API refuses to delete
+// (identity-providers.json deleteIdp: 400 "The interactive IdP for the tenant can't be deleted").
 func TestIdentityProviders_InteractiveCannotBeDeleted(t *testing.T) {
 	t.Parallel()
 	sim := StartT(t, Options{})

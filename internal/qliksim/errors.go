@@ -29,7 +29,8 @@ const (
 	statusNumber
 )
 
-// errorStyle describes one service's error body shape (REFERENCE §2.3).
+// errorStyle describes one service's error body shape: each spec's Error and Errors schemas
+// (testdata/openapi), which differ in status (string, number or absent) and traceId.
 type errorStyle struct {
 	status statusKind
 	// traceID adds a top-level traceId.

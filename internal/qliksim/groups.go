@@ -232,7 +232,7 @@ type groupPatchOp struct {
 }
 
 // parseGroupPatch validates a whole GroupPatch document before anything changes. groups.json lists the paths
-// without a leading slash while every qlik.dev example sends one; both are accepted (REFERENCE §19 item 14).
+// without a leading slash while every qlik.dev example sends one; both are accepted.
 func (api *groupsAPI) parseGroupPatch(r *http.Request, provider string) ([]groupPatchOp, error) {
 	var raw []map[string]json.RawMessage
 	if err := decodeJSON(r, &raw); err != nil {
@@ -396,28 +396,27 @@ func groupFields(g groupRecord) func(string) []string {
 	}
 }
 
-// listGroups answers GET /groups and POST /groups/actions/filter, which differ only in where the filter is.
-func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, filter string, sortFields []string) {
-	lq, err := api.a.parseIdentityListQuery(r, sortFields, "name")
+var (
+	groupListSpec   = identityList(groupFilterFields, "name", "createdAt", "lastUpdatedAt", "status")
+	groupFilterSpec = identityList(groupFilterFields, "name") // the filter action sorts by name only
+)
+
+// listGroups answers GET /groups and POST /groups/actions/filter, which differ only in where the filter is
+// (filter holds the body's) and in the sort fields.
+func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, spec *listSpec, filter ...string) {
+	lq, err := parseList(r, spec, api.a, filter...)
 	if err != nil {
 		groupBadRequest(w, err)
 		return
 	}
-	var f filterExpr
-	if filter != "" {
-		if f, err = parseFilter(filter, groupFilterFields...); err != nil {
-			groupBadRequest(w, &inputError{detail: err.Error(), parameter: "filter"})
-			return
-		}
-	}
 	var items []groupRecord
 	for _, it := range api.a.groups.list(time.Now(), false) {
-		if f == nil || f.match(groupFields(it.Val)) {
+		if lq.matches(groupFields(it.Val)) {
 			items = append(items, it.Val)
 		}
 	}
-	pg := sortAndPage(items, groupSortKeys[lq.sortField], lq)
-	resp := groupList{Data: make([]Group, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, groupSortKeys[lq.sortField])
+	resp := groupList{Data: make([]Group, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, g := range pg.items {
 		resp.Data = append(resp.Data, api.render(g.Group))
 	}
@@ -429,7 +428,7 @@ func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, filter 
 }
 
 func (api *groupsAPI) list(w http.ResponseWriter, r *http.Request) {
-	api.listGroups(w, r, r.URL.Query().Get("filter"), []string{"name", "createdAt", "lastUpdatedAt", "status"})
+	api.listGroups(w, r, groupListSpec)
 }
 
 func (api *groupsAPI) filter(w http.ResponseWriter, r *http.Request) {
@@ -442,8 +441,7 @@ func (api *groupsAPI) filter(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	// The filter action sorts by name only.
-	api.listGroups(w, r, body.Filter, []string{"name"})
+	api.listGroups(w, r, groupFilterSpec, body.Filter)
 }
 
 // groupSettings is GroupSettings.
@@ -536,70 +534,4 @@ func (api *groupsAPI) patchSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	a.settingsUpdated = formatTime(time.Now())
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// Groups returns the groups of the tenant on hostname, including ones not yet visible, in creation order.
-func (s *Server) Groups(hostname string) []Group {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	api := &groupsAPI{s: s, h: t.host, a: t.access}
-	var out []Group
-	for _, it := range t.access.groups.list(time.Now(), true) {
-		out = append(out, api.render(it.Val.Group))
-	}
-	return out
-}
-
-// GroupByName returns the group of that exact name.
-func (s *Server) GroupByName(hostname, name string) (Group, bool) {
-	for _, g := range s.Groups(hostname) {
-		if g.Name == name {
-			return g, true
-		}
-	}
-	return Group{}, false
-}
-
-// EditGroup changes a group out of band, as an edit in the management console would. fn may change Name,
-// Description and the roles, given as role names in roles (nil keeps them).
-func (s *Server) EditGroup(hostname, id string, fn func(g *Group, roles *[]string)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.access.groups.update(id, now, true, func(cur groupRecord) (groupRecord, error) {
-		edited := cur.Group
-		var roles []string
-		fn(&edited, &roles)
-		if err := validateGroupName(edited.Name, "/name"); err != nil {
-			return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
-		}
-		cur.Name, cur.Description = edited.Name, edited.Description
-		if roles != nil {
-			refs := make([]roleRef, 0, len(roles))
-			for _, n := range roles {
-				refs = append(refs, roleRef{Name: &n})
-			}
-			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
-			if err != nil {
-				return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
-			}
-			cur.AssignedRoles = resolved
-		}
-		cur.LastUpdatedAt = formatTime(now)
-		return cur, nil
-	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
-	return err
-}
-
-// DeleteGroup deletes a group out of band, with its membership and space assignments.
-func (s *Server) DeleteGroup(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return s.removeGroup(t, id, true)
 }

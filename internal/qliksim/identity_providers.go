@@ -52,7 +52,6 @@ const (
 	idpDescriptionMaxLength = 128
 	idpClockToleranceMax    = 7200
 	idpClockToleranceDef    = 5
-	idpListLimitDefault     = 20
 	// Qlik documents no codes for these answers; the names follow the service's name.
 	codeIDPBadRequest = "IDENTITY-PROVIDERS-400"
 	codeIDPNotFound   = "IDENTITY-PROVIDERS-404"
@@ -60,7 +59,7 @@ const (
 	codeIDPForbidden  = "IDENTITY-PROVIDERS-403"
 )
 
-// idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId (REFERENCE §2.3).
+// idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId.
 var idpErrors = errorStyle{status: statusNumber}
 
 type idpAPI struct {
@@ -350,31 +349,20 @@ func idpSortKey(it stored[IdentityProvider]) []string {
 	return []string{fmt.Sprintf("%020d", it.Seq), it.ID}
 }
 
-const idpSortName = "created"
+// idpListSpec is the list query of GET /identity-providers (identity-providers.json getIdps: limit 1-100,
+// default 20, in creation order).
+var idpListSpec = &listSpec{
+	limitDefault: 20, limitMin: 1,
+	sortDefault:  "created",
+	cursorDetail: "The %s cursor is invalid; follow the links returned by the API.",
+}
 
 func (api *idpAPI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit := idpListLimitDefault
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			idpBadRequest(w, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"})
-			return
-		}
-		limit = n
-	}
-	var cur *cursor
-	for _, param := range []string{"next", "prev"} {
-		v := q.Get(param)
-		if v == "" {
-			continue
-		}
-		c, err := api.s.decodeCursor(v)
-		if err != nil || cur != nil || c.Prev != (param == "prev") || c.Sort != idpSortName {
-			idpBadRequest(w, &inputError{detail: "The " + param + " cursor is invalid; follow the links returned by the API.", parameter: param})
-			return
-		}
-		cur = &c
+	lq, err := parseList(r, idpListSpec, api.s)
+	if err != nil {
+		idpBadRequest(w, err)
+		return
 	}
 	var active *bool
 	if v := q.Get("active"); v != "" {
@@ -391,8 +379,8 @@ func (api *idpAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := paginate(items, idpSortKey, false, idpSortName, cur, limit)
-	resp := idpList{Data: make([]IdentityProvider, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, idpSortKey)
+	resp := idpList{Data: make([]IdentityProvider, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, it.Val)
 	}
@@ -432,57 +420,4 @@ func (t *tenantState) jwtVerificationKey(issuer, kid string) (JWTVerificationKey
 		}
 	}
 	return JWTVerificationKey{}, fmt.Errorf("%w: no active jwtAuth identity provider for issuer %q and key id %q", ErrNotFound, issuer, kid)
-}
-
-// IdentityProviders returns the identity providers of the tenant on hostname, including ones not yet visible
-// through the API, in creation order: first the tenant's interactive identity provider, then the jwtAuth ones.
-func (s *Server) IdentityProviders(hostname string) []IdentityProvider {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	all := t.idps.list(time.Now(), true)
-	out := make([]IdentityProvider, 0, len(all))
-	for _, it := range all {
-		out = append(out, it.Val)
-	}
-	return out
-}
-
-// EditIdentityProvider changes an identity provider out of band, as the management console can, and bumps its
-// lastUpdated. fn may change Description, Active, ClockToleranceSec and Options (issuer and key), which the API
-// itself cannot; the id, protocol and provider are restored.
-func (s *Server) EditIdentityProvider(hostname, id string, fn func(*IdentityProvider)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.idps.update(id, now, true, func(cur IdentityProvider) (IdentityProvider, error) {
-		if cur.Protocol != "jwtAuth" {
-			return cur, errors.New("qliksim: EditIdentityProvider edits jwtAuth identity providers only")
-		}
-		edited := cur
-		edited.Options.StaticKeys = slices.Clone(cur.Options.StaticKeys)
-		fn(&edited)
-		edited.ID, edited.Protocol, edited.Provider = cur.ID, cur.Protocol, cur.Provider
-		if len(edited.Options.StaticKeys) != 1 {
-			return cur, errors.New("qliksim: EditIdentityProvider: a jwtAuth identity provider holds exactly one key")
-		}
-		if _, err := parsePublicKeyPEM(edited.Options.StaticKeys[0].PEM); err != nil {
-			return cur, fmt.Errorf("qliksim: EditIdentityProvider: %w", err)
-		}
-		edited.LastUpdated = formatTime(now)
-		return edited, nil
-	}, func(updated, other IdentityProvider) bool { return sameJWTKey(updated, other) })
-	return err
-}
-
-// DeleteIdentityProvider deletes an identity provider out of band, even the interactive one.
-func (s *Server) DeleteIdentityProvider(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.idps.remove(id, time.Now(), true, nil)
 }

@@ -3,13 +3,12 @@ package qliksim
 import (
 	"fmt"
 	"net/http"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Items (items.json) is Qlik's documented way to find apps by name and space (REFERENCE §5.3). The simulator
+// Items (items.json) is Qlik's documented way to find apps by name and space (items.json items#listItems:
+// name, spaceId, resourceType, resourceId). The simulator
 // lists apps only, which is what resourceType=app asks for.
 
 const itemsPath = "/api/v1/items"
@@ -66,29 +65,26 @@ func itemsBadRequest(w http.ResponseWriter, detail string) {
 	writeError(w, http.StatusBadRequest, itemsErrors, apiError{code: "ITEMS-400", title: "Bad Request", detail: detail})
 }
 
+// itemListSpec is the list query of GET /items (items.json items#listItems: limit 1-100, default 10; next cursors, in
+// creation order).
+var itemListSpec = &listSpec{
+	limitDefault: 10, limitMin: 1,
+	limitDetail:  "limit must be a number from 1 to 100.",
+	sortDefault:  "createdAt",
+	cursorParams: []string{"next"},
+	cursorDetail: "%s is not a cursor this API issued.",
+}
+
 func (s *Server) listItems(h *host, w http.ResponseWriter, r *http.Request) {
 	t := h.tenant
+	lq, err := parseList(r, itemListSpec, s)
+	if err != nil {
+		itemsBadRequest(w, err.Error())
+		return
+	}
 	q := r.URL.Query()
-	limit := 10
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			itemsBadRequest(w, "limit must be a number from 1 to 100.")
-			return
-		}
-		limit = n
-	}
-	var cur *cursor
-	if v := q.Get("next"); v != "" {
-		c, err := s.decodeCursor(v)
-		if err != nil {
-			itemsBadRequest(w, "next is not a cursor this API issued.")
-			return
-		}
-		cur = &c
-	}
 	if rt := q.Get("resourceType"); rt != "" && !strings.Contains(","+rt+",", ",app,") {
-		writeJSON(w, http.StatusOK, itemList{Data: []Item{}, Links: s.listLinks(h, r, nil, nil)})
+		writeJSON(w, http.StatusOK, itemList{Data: []Item{}, Links: lq.links(h, r, nil, nil)})
 		return
 	}
 	name, spaceID, resourceID := q.Get("name"), q.Get("spaceId"), q.Get("resourceId")
@@ -102,10 +98,9 @@ func (s *Server) listItems(h *host, w http.ResponseWriter, r *http.Request) {
 			matched = append(matched, it)
 		}
 	}
-	sort.Slice(matched, func(i, j int) bool { return matched[i].Seq < matched[j].Seq })
 	key := func(it stored[appRecord]) []string { return []string{fmt.Sprintf("%020d", it.Seq), it.ID} }
-	pg := paginate(matched, key, false, "createdAt", cur, limit)
-	resp := itemList{Data: make([]Item, 0, len(pg.items)), Links: s.listLinks(h, r, pg.next, nil)}
+	pg := pageOf(lq, matched, key)
+	resp := itemList{Data: make([]Item, 0, len(pg.items)), Links: lq.links(h, r, pg.next, pg.prev)}
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, t.appItem(h, it.Val))
 	}

@@ -2,7 +2,6 @@ package qliksim
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -282,82 +281,36 @@ var licenseSortKeys = map[string]func(LicenseAssignment) []string{
 	"created": func(a LicenseAssignment) []string { return []string{a.Created, a.Subject} },
 }
 
+// licenseListSpec is GET /licenses/assignments: limit 1–100 (default 20), sort on subject, type or created, a
+// filter on subject and type, and one page cursor for both directions.
+var licenseListSpec = &listSpec{
+	limitDefault: 20, limitMin: 1,
+	sortFields: []string{"subject", "type", "created"}, sortDefault: "subject",
+	filterFields: []string{"subject", "type"},
+	cursorParams: []string{"page"},
+}
+
 func (api *licensesAPI) listAssignments(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit := 20
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			licenseBadRequest(w, "limit must be an integer from 1 to 100.")
-			return
-		}
-		limit = n
-	}
-	sortField, desc := "subject", false
-	if v := q.Get("sort"); v != "" {
-		sortField = strings.TrimPrefix(v, "+")
-		if rest, ok := strings.CutPrefix(v, "-"); ok {
-			sortField, desc = rest, true
-		}
-		if licenseSortKeys[sortField] == nil {
-			licenseBadRequest(w, "sort must be subject, type or created, optionally prefixed with + or -.")
-			return
-		}
-	}
-	var f filterExpr
-	if v := q.Get("filter"); v != "" {
-		var err error
-		if f, err = parseFilter(v, "subject", "type"); err != nil {
-			licenseBadRequest(w, err.Error())
-			return
-		}
-	}
-	var cur *cursor
-	if v := q.Get("page"); v != "" {
-		c, err := api.s.decodeCursor(v)
-		if err != nil {
-			licenseBadRequest(w, "page is not a page this list handed out.")
-			return
-		}
-		cur = &c
+	lq, err := parseList(r, licenseListSpec, api.s)
+	if err != nil {
+		licenseBadRequest(w, err.Error())
+		return
 	}
 	api.l.mu.Lock()
 	var items []LicenseAssignment
 	for _, a := range api.l.assignments {
 		fields := map[string][]string{"subject": {a.Subject}, "type": {a.Type}}
-		if f == nil || f.match(func(n string) []string { return fields[n] }) {
+		if lq.matches(func(n string) []string { return fields[n] }) {
 			items = append(items, a)
 		}
 	}
 	api.l.mu.Unlock()
-	key := licenseSortKeys[sortField]
-	slices.SortFunc(items, func(a, b LicenseAssignment) int {
-		if desc {
-			return compareKeys(key(b), key(a))
-		}
-		return compareKeys(key(a), key(b))
-	})
-	pg := paginate(items, key, desc, sortField, cur, limit)
-	type href struct {
-		Href string `json:"href"`
-	}
-	links := map[string]href{}
-	link := func(c *cursor) href {
-		lq := r.URL.Query()
-		lq.Set("page", api.s.encodeCursor(*c))
-		return href{Href: api.h.url + r.URL.Path + "?" + lq.Encode()}
-	}
-	if pg.next != nil {
-		links["next"] = link(pg.next)
-	}
-	if pg.prev != nil {
-		links["prev"] = link(pg.prev)
-	}
+	pg := pageOf(lq, items, licenseSortKeys[lq.sortField])
 	data := pg.items
 	if data == nil {
 		data = []LicenseAssignment{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": links})
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": lq.links(api.h, r, pg.next, pg.prev)})
 }
 
 // registerDirectoryRoutes serves the licenses, API key configuration and authentication settings APIs.
@@ -370,54 +323,4 @@ func (s *Server) registerDirectoryRoutes(h *host) {
 		h.mux.HandleFunc("POST /api/v1/licenses/assignments/actions/"+name, l.action(name))
 	}
 	s.registerTenantSettingsRoutes(h)
-}
-
-// LicenseAssignments returns the license assignments of the tenant on hostname, by subject.
-func (s *Server) LicenseAssignments(hostname string) map[string]LicenseAssignment {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	l := t.access.licenses
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := make(map[string]LicenseAssignment, len(l.assignments))
-	for k, v := range l.assignments {
-		out[k] = v
-	}
-	return out
-}
-
-// SetLicenseAllotment sets how many users of a type the tenant's license allows.
-func (s *Server) SetLicenseAllotment(hostname, typ string, units int) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	l := t.access.licenses
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.allotments[typ] = units
-	return nil
-}
-
-// AssignLicense assigns (or, with typ "", removes) a subject's license out of band, as the management console
-// would; it ignores the allotment.
-func (s *Server) AssignLicense(hostname, subject, typ string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	l := t.access.licenses
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if typ == "" {
-		if _, ok := l.assignments[subject]; !ok {
-			return ErrNotFound
-		}
-		delete(l.assignments, subject)
-		return nil
-	}
-	l.assignments[subject] = LicenseAssignment{Subject: subject, Type: typ, Created: formatTime(time.Now())}
-	return nil
 }

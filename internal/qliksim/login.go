@@ -18,11 +18,12 @@ import (
 	"time"
 )
 
-// JWT login is how an embedding vendor's users reach Qlik: the vendor signs a JWT with the private key whose
-// public half sits in a jwtAuth identity provider, and POST /login/jwt-session exchanges it for session cookies
-// (REFERENCE §11). The simulator verifies the token as Qlik documents it, signs the user in through the same
-// directory function the users API uses (so the groups claim lands in real groups with their roles), and then
-// accepts the session cookie on the tenant's API, with the CSRF header on writes.
+// JWT login is how an embedding vendor's users reach Qlik: the vendor signs a JWT with the private key whose public
+// half sits in a jwtAuth identity provider, and POST /login/jwt-session exchanges it for session cookies (qlik.dev,
+// "Implement JWT authorization", https://qlik.dev/authenticate/jwt/implement-jwt-authorization). The simulator verifies
+// the token as Qlik documents it, signs the user in through the same directory function the users API uses (so the
+// groups claim lands in real groups with their roles), and then accepts the session cookie on the tenant's API, with
+// the CSRF header on writes.
 
 const (
 	jwtLoginRoute  = "/login/jwt-session"
@@ -96,7 +97,8 @@ func (s *Server) registerLoginRoutes(h *host) {
 	h.mux.HandleFunc("POST "+jwtLoginRoute, func(w http.ResponseWriter, r *http.Request) { s.handleJWTLogin(h, w, r) })
 	h.mux.HandleFunc("OPTIONS "+jwtLoginRoute, func(w http.ResponseWriter, r *http.Request) { s.handleLoginPreflight(h, w, r) })
 	h.mux.HandleFunc("GET "+singleRoute, func(w http.ResponseWriter, r *http.Request) { s.handleSingle(h, w, r) })
-	// users.json answers GET /users/me with 301 to the caller's own record (REFERENCE §2.7); it is how a
+	// users.json answers GET /users/me with 301 to the caller's own record (users.json GET
+	// /api/v1/users/me); it is how a
 	// session learns who it is.
 	h.mux.HandleFunc("GET /api/v1/users/me", func(w http.ResponseWriter, r *http.Request) {
 		who := callerFrom(r.Context())

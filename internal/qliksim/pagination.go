@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"slices"
 	"strings"
 )
@@ -130,26 +129,6 @@ func paginate[T any](items []T, key func(T) []string, desc bool, sortName string
 		}
 	}
 	return p
-}
-
-// listLinks builds the links object of a list response: absolute hrefs on the host that served the request, with
-// every query parameter of the request kept except the cursors.
-func (s *Server) listLinks(h *host, r *http.Request, next, prev *cursor) listLinks {
-	links := listLinks{Self: Link{Href: h.url + r.URL.RequestURI()}}
-	with := func(param string, c *cursor) *Link {
-		q := r.URL.Query()
-		q.Del("next")
-		q.Del("prev")
-		q.Set(param, s.encodeCursor(*c))
-		return &Link{Href: h.url + r.URL.Path + "?" + q.Encode()}
-	}
-	if next != nil {
-		links.Next = with("next", next)
-	}
-	if prev != nil {
-		links.Prev = with("prev", prev)
-	}
-	return links
 }
 
 // Link is a hypermedia link.

@@ -3,6 +3,7 @@ package qliksim
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,12 +12,13 @@ import (
 	"time"
 )
 
-// Reloads (REFERENCE §7). POST /reloads answers 201 QUEUED; the reload then moves on its own: RELOADING (startTime,
+// Reloads (reloads.json). POST /reloads answers 201 QUEUED; the reload then moves on its own: RELOADING (startTime,
 // the script version it runs is recorded) and SUCCEEDED or FAILED (endTime; FAILED with errorCode, errorMessage and
 // the log lines configured for the app). Cancel turns an active reload into CANCELING (202) and shortly after
 // CANCELED; an ended reload answers 409. A POST for an app whose reload is still active answers 429 without
 // retry-after, which is how Qlik says "a pending reload request already exists for this app". The exact
-// transitions are not documented (REFERENCE §19 question 4); these are the inferred ones.
+// transitions are not documented (reloads.json has only the status enum); these are the
+// simulator's assumptions.
 
 const (
 	reloadsPath = "/api/v1/reloads"
@@ -35,9 +37,8 @@ const (
 	reloadQueueTime = 20 * time.Millisecond
 	cancelTime      = 50 * time.Millisecond
 
-	reloadListLimitDefault = 10
-	maxReloadVariables     = 20
-	maxReloadVariableLen   = 256
+	maxReloadVariables   = 20
+	maxReloadVariableLen = 256
 )
 
 // Reload statuses (reloads.json Status).
@@ -343,63 +344,33 @@ type reloadList struct {
 	Links listLinks `json:"links"`
 }
 
+// reloadListSpec is the list query of GET /reloads (reloads.json GET /api/v1/reloads: limit 1-100, default 10, newest
+// first).
+var reloadListSpec = &listSpec{
+	limitDefault: 10, limitMin: 1,
+	sortFields: []string{"creationTime", "status", "startTime", "endTime"}, sortDefault: "-creationTime",
+	sortDetail: "sort must be creationTime, status, startTime or endTime, optionally prefixed with + or -.",
+	check: func(q url.Values) error {
+		if v := q.Get("log"); v != "" {
+			if _, err := strconv.ParseBool(v); err != nil {
+				return &inputError{detail: "log must be true or false.", parameter: "log"}
+			}
+		}
+		return nil
+	},
+	filterFields: []string{"status", "partial", "type"},
+	bothDetail:   "Provide either the next or the prev cursor, not both.",
+}
+
 // list is GET /reloads. appId may be omitted: every identity of the simulator is a tenant admin.
 func (api *reloadsAPI) list(w http.ResponseWriter, r *http.Request) {
+	lq, err := parseList(r, reloadListSpec, api.s)
+	if err != nil {
+		reloadBadRequest(w, err.Error())
+		return
+	}
 	q := r.URL.Query()
-	limit := reloadListLimitDefault
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			reloadBadRequest(w, fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax))
-			return
-		}
-		limit = n
-	}
-	sortName := q.Get("sort")
-	if sortName == "" {
-		sortName = "-creationTime"
-	}
-	field := strings.TrimLeft(sortName, "+-")
-	desc := strings.HasPrefix(sortName, "-")
-	sk, ok := reloadSortKeys[field]
-	if !ok {
-		reloadBadRequest(w, "sort must be creationTime, status, startTime or endTime, optionally prefixed with + or -.")
-		return
-	}
-	withLog := false
-	if v := q.Get("log"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			reloadBadRequest(w, "log must be true or false.")
-			return
-		}
-		withLog = b
-	}
-	var f filterExpr
-	if v := q.Get("filter"); v != "" {
-		var err error
-		if f, err = parseFilter(v, "status", "partial", "type"); err != nil {
-			reloadBadRequest(w, err.Error())
-			return
-		}
-	}
-	var cur *cursor
-	if q.Get("next") != "" && q.Get("prev") != "" {
-		reloadBadRequest(w, "Provide either the next or the prev cursor, not both.")
-		return
-	}
-	for _, param := range []string{"next", "prev"} {
-		v := q.Get(param)
-		if v == "" {
-			continue
-		}
-		c, err := api.s.decodeCursor(v)
-		if err != nil || c.Prev != (param == "prev") || c.Sort != sortName {
-			reloadBadRequest(w, "The "+param+" cursor is invalid for this query; follow the links returned by the API.")
-			return
-		}
-		cur = &c
-	}
+	withLog, _ := strconv.ParseBool(q.Get("log")) // checked by the spec
 	appID, partial := q.Get("appId"), q.Get("partial")
 	rs := api.t.reloads
 	rs.mu.Lock()
@@ -411,7 +382,7 @@ func (api *reloadsAPI) list(w http.ResponseWriter, r *http.Request) {
 		if partial != "" && strconv.FormatBool(st.r.Partial) != partial {
 			continue
 		}
-		if f != nil && !f.match(func(name string) []string {
+		if !lq.matches(func(name string) []string {
 			switch name {
 			case "status":
 				return []string{st.r.Status}
@@ -430,15 +401,10 @@ func (api *reloadsAPI) list(w http.ResponseWriter, r *http.Request) {
 		snapshot = append(snapshot, stored[Reload]{ID: st.r.ID, Val: st.r, Seq: st.seq})
 	}
 	rs.mu.Unlock()
+	sk := reloadSortKeys[lq.sortField]
 	key := func(s stored[Reload]) []string { return []string{sk(s.Val), fmt.Sprintf("%020d", s.Seq)} }
-	sort.Slice(snapshot, func(i, j int) bool {
-		if desc {
-			return compareKeys(key(snapshot[j]), key(snapshot[i])) < 0
-		}
-		return compareKeys(key(snapshot[i]), key(snapshot[j])) < 0
-	})
-	pg := paginate(snapshot, key, desc, sortName, cur, limit)
-	resp := reloadList{Data: make([]Reload, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, snapshot, key)
+	resp := reloadList{Data: make([]Reload, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, it := range pg.items {
 		rl := it.Val
 		if !withLog {
@@ -550,64 +516,4 @@ func (api *reloadsAPI) logText(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(info.DetailedLog)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write([]byte(info.DetailedLog))
-}
-
-// SetReloadBehaviour sets how the following reloads of an app run: how long they stay RELOADING, whether they
-// end FAILED, and the lines they write to the log before the outcome.
-func (s *Server) SetReloadBehaviour(hostname, appID string, duration time.Duration, fail bool, logLines []string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	rs := t.reloads
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	rs.behaviour[appID] = ReloadBehaviour{Duration: max(duration, 0), Fail: fail, LogLines: slices.Clone(logLines)}
-	return nil
-}
-
-// Reloads returns the reloads of the tenant on hostname in creation order.
-func (s *Server) Reloads(hostname string) []ReloadInfo {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	rs := t.reloads
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	out := make([]ReloadInfo, 0, len(rs.items))
-	for _, st := range rs.items {
-		out = append(out, st.info())
-	}
-	sort.Slice(out, func(i, j int) bool { return rs.items[out[i].ID].seq < rs.items[out[j].ID].seq })
-	return out
-}
-
-// ReloadByID returns one reload of the tenant on hostname.
-func (s *Server) ReloadByID(hostname, id string) (ReloadInfo, bool) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return ReloadInfo{}, false
-	}
-	return t.reload(id)
-}
-
-// DeleteReload removes a reload from the history, as Qlik's retention does with old reloads.
-func (s *Server) DeleteReload(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	rs := t.reloads
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	st, ok := rs.items[id]
-	if !ok {
-		return ErrNotFound
-	}
-	if st.timer != nil {
-		st.timer.Stop()
-	}
-	delete(rs.items, id)
-	return nil
 }

@@ -34,7 +34,8 @@ type roleLinks struct {
 	Self Link `json:"self"`
 }
 
-// defaultRoles are the built-in roles every tenant has (REFERENCE §9): name, level, description.
+// defaultRoles are the built-in roles every tenant has (qlik.dev, "Default roles",
+// https://qlik.dev/manage/access-control/default-roles: names and levels; the descriptions are the simulator's).
 var defaultRoles = []struct{ name, level, description string }{
 	{"AnalyticsAdmin", "admin", "Manages analytics content, spaces and users' access to them."},
 	{"AuditAdmin", "admin", "Reads the tenant's audit events."},
@@ -193,6 +194,8 @@ var roleSortKeys = map[string]func(Role) []string{
 	"createdAt": func(r Role) []string { return []string{r.CreatedAt, r.Name, r.ID} },
 }
 
+var roleListSpec = identityList([]string{"id", "name", "type", "level"}, roleSortKeysNames()...)
+
 func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
 		e := apiError{code: codeRoleBadRequest, title: "Bad Request", detail: err.Error()}
@@ -202,30 +205,21 @@ func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		writeError(w, http.StatusBadRequest, rolesErrors, e)
 	}
-	lq, err := api.a.parseIdentityListQuery(r, roleSortKeysNames(), "name")
+	lq, err := parseList(r, roleListSpec, api.a)
 	if err != nil {
 		bad(err)
 		return
 	}
 	var items []Role
-	if v := r.URL.Query().Get("filter"); v != "" {
-		f, err := parseFilter(v, "id", "name", "type", "level")
-		if err != nil {
-			bad(&inputError{detail: err.Error(), parameter: "filter"})
-			return
+	for _, role := range api.a.roleCatalogue() {
+		fields := map[string][]string{"id": {role.ID}, "name": {role.Name}, "type": {role.Type}, "level": {role.Level}}
+		if lq.matches(func(n string) []string { return fields[n] }) {
+			items = append(items, role)
 		}
-		for _, role := range api.a.roleCatalogue() {
-			fields := map[string][]string{"id": {role.ID}, "name": {role.Name}, "type": {role.Type}, "level": {role.Level}}
-			if f.match(func(n string) []string { return fields[n] }) {
-				items = append(items, role)
-			}
-		}
-	} else {
-		items = api.a.roleCatalogue()
 	}
 	key := roleSortKeys[lq.sortField]
-	pg := sortAndPage(items, key, lq)
-	resp := roleList{Data: make([]Role, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, key)
+	resp := roleList{Data: make([]Role, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, role := range pg.items {
 		resp.Data = append(resp.Data, api.withLinks(role))
 	}
@@ -243,21 +237,6 @@ func roleSortKeysNames() []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-// Roles returns the role catalogue of the tenant on hostname.
-func (s *Server) Roles(hostname string) []Role {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	api := &rolesAPI{s: s, h: t.host, a: t.access}
-	roles := t.access.roleCatalogue()
-	out := make([]Role, 0, len(roles))
-	for _, r := range roles {
-		out = append(out, api.withLinks(r))
-	}
-	return out
 }
 
 // Custom roles (roles.json createRole, updateRoleById, deleteRoleById). roles.json documents: names are unique,
@@ -549,42 +528,6 @@ func (a *accessState) freshRoles(in []assignedRole) []assignedRole {
 		}
 	}
 	return out
-}
-
-// EditRole changes a custom role out of band, as an edit in the management console would.
-func (s *Server) EditRole(hostname, id string, fn func(r *Role)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	a := t.access
-	a.rolesMu.Lock()
-	defer a.rolesMu.Unlock()
-	i := slices.IndexFunc(a.roles, func(x Role) bool { return x.ID == id })
-	if i < 0 {
-		return ErrNotFound
-	}
-	fn(&a.roles[i])
-	a.roles[i].LastUpdatedAt = formatTime(time.Now())
-	return nil
-}
-
-// DeleteRole deletes a custom role out of band, with its assignments to users, groups and the Everyone group.
-func (s *Server) DeleteRole(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	a := t.access
-	a.rolesMu.Lock()
-	n := len(a.roles)
-	a.roles = slices.DeleteFunc(a.roles, func(x Role) bool { return x.ID == id && x.Type == "custom" })
-	removed := len(a.roles) < n
-	a.rolesMu.Unlock()
-	if !removed {
-		return ErrNotFound
-	}
-	return nil
 }
 
 // noContentJSON answers 204 with the application/json content type that roles.json and users.json declare for it.

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// App load scripts (REFERENCE §5.1, apps.json "scripts"). Every POST adds a version that becomes the current
+// App load scripts (apps.json /api/v1/apps/{appId}/scripts). Every POST adds a version that becomes the current
 // one; GET .../scripts/current returns it. POST and PATCH answer 200 without a body, DELETE of the current version
 // fails. An app that never had a script set carries the default script Qlik writes into a new app, so a fresh
 // copy has a current version too.
@@ -292,44 +292,6 @@ func (api *scriptsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		as.versions = append(as.versions[:i], as.versions[i+1:]...)
 		writeEmptyOK(w)
 	}
-}
-
-// EditScript writes a new current script version out of band, as saving in the Qlik script editor does, and
-// returns its id.
-func (s *Server) EditScript(hostname, appID, script string) (string, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return "", err
-	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	v, ok := t.addScriptVersion(appID, script, "Edited in the script editor", owner, true)
-	if !ok {
-		return "", ErrNotFound
-	}
-	return v.id, nil
-}
-
-// Scripts returns the script versions of an app, oldest first; the last one is current.
-func (s *Server) Scripts(hostname, appID string) ([]ScriptVersionInfo, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil, err
-	}
-	st := t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, ok := st.forApp(t, appID, true)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	out := make([]ScriptVersionInfo, 0, len(as.versions))
-	for _, v := range as.versions {
-		out = append(out, ScriptVersionInfo{ID: v.id, Script: v.script, VersionMessage: v.message, ModifierID: v.modifierID})
-	}
-	return out, nil
 }
 
 // writeEmptyOK answers 200 with the JSON media type apps.json declares and no body, as the scripts endpoints do.

@@ -3,6 +3,7 @@ package qliksim
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -229,45 +230,34 @@ func assignmentKey(as stored[Assignment]) []string {
 	return []string{as.Val.CreatedAt, fmt.Sprintf("%020d", as.Seq), as.ID}
 }
 
+// assignmentListSpec is the list query of GET /spaces/{spaceId}/assignments (spaces.json
+// getSpaceAssignments: limit default 10, in creation order).
+var assignmentListSpec = &listSpec{
+	limitDefault: 10, limitMin: 1,
+	sortDefault: "createdAt",
+	check: func(q url.Values) error {
+		if typ := q.Get("type"); typ != "" && !slices.Contains(assignmentTypes, typ) {
+			return &inputError{detail: "type must be user, group or bot.", parameter: "type"}
+		}
+		return nil
+	},
+	bothDetail:   "Use either next or prev, not both.",
+	cursorDetail: "The %s cursor is invalid; follow the links returned by the API.",
+}
+
 // list is GET /spaces/{spaceId}/assignments with the assigneeId and type filters, in creation order.
 func (api *assignmentsAPI) list(w http.ResponseWriter, r *http.Request) {
 	sp, ok := api.space(w, r)
 	if !ok {
 		return
 	}
+	lq, err := parseList(r, assignmentListSpec, api.s)
+	if err != nil {
+		spaceBadRequest(w, err)
+		return
+	}
 	q := r.URL.Query()
-	limit := listLimitDefault
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			spaceBadRequest(w, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"})
-			return
-		}
-		limit = n
-	}
 	typ := q.Get("type")
-	if typ != "" && !slices.Contains(assignmentTypes, typ) {
-		spaceBadRequest(w, &inputError{detail: "type must be user, group or bot.", parameter: "type"})
-		return
-	}
-	const sortName = "createdAt"
-	var cur *cursor
-	next, prev := q.Get("next"), q.Get("prev")
-	if next != "" && prev != "" {
-		spaceBadRequest(w, &inputError{detail: "Use either next or prev, not both.", parameter: "next"})
-		return
-	}
-	for param, v := range map[string]string{"next": next, "prev": prev} {
-		if v == "" {
-			continue
-		}
-		c, err := api.s.decodeCursor(v)
-		if err != nil || c.Prev != (param == "prev") || c.Sort != sortName {
-			spaceBadRequest(w, &inputError{detail: "The " + param + " cursor is invalid; follow the links returned by the API.", parameter: param})
-			return
-		}
-		cur = &c
-	}
 	assignee := q.Get("assigneeId")
 	var items []stored[Assignment]
 	for _, it := range api.t.access.assignments.list(time.Now(), false) {
@@ -275,8 +265,8 @@ func (api *assignmentsAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := paginate(items, assignmentKey, false, sortName, cur, limit)
-	resp := assignmentList{Data: make([]Assignment, 0, len(pg.items)), Links: api.s.listLinks(api.h, r, pg.next, pg.prev), Meta: spaceListMeta{Count: len(items)}}
+	pg := pageOf(lq, items, assignmentKey)
+	resp := assignmentList{Data: make([]Assignment, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev), Meta: spaceListMeta{Count: len(items)}}
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, api.render(it.Val))
 	}
@@ -291,51 +281,4 @@ func (t *tenantState) removeSpaceAssignments(spaceID string) {
 			_ = t.access.assignments.remove(it.ID, now, true, nil)
 		}
 	}
-}
-
-// SpaceAssignments returns the assignments of a space, in creation order.
-func (s *Server) SpaceAssignments(hostname, spaceID string) []Assignment {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	api := &assignmentsAPI{s: s, h: t.host, t: t}
-	var out []Assignment
-	for _, it := range t.access.assignments.list(time.Now(), true) {
-		if it.Val.SpaceID == spaceID {
-			out = append(out, api.render(it.Val))
-		}
-	}
-	return out
-}
-
-// EditSpaceAssignment replaces an assignment's roles out of band, as an edit in the hub would; the roles are
-// checked against the space type.
-func (s *Server) EditSpaceAssignment(hostname, id string, roles []string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.access.assignments.update(id, now, true, func(as Assignment) (Assignment, error) {
-		sp, ok := t.spaces.get(as.SpaceID, now, true)
-		if !ok {
-			return as, ErrNotFound
-		}
-		if err := validateSpaceRoles(sp.space.Type, roles, "/roles"); err != nil {
-			return as, fmt.Errorf("qliksim: EditSpaceAssignment: %w", err)
-		}
-		as.Roles, as.UpdatedAt = dedupRoles(roles), formatTime(now)
-		return as, nil
-	}, nil)
-	return err
-}
-
-// DeleteSpaceAssignment deletes an assignment out of band.
-func (s *Server) DeleteSpaceAssignment(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.access.assignments.remove(id, time.Now(), true, nil)
 }

@@ -75,16 +75,13 @@ var allRoles = []string{
 // Spaces error codes. spaces.json gives no codes for these answers; the names follow the one Qlik example on
 // record (AssignmentConflict for a duplicate assignment).
 const (
-	codeSpaceNotFound     = "SpaceNotFound"
-	codeSpaceConflict     = "SpaceConflict"
-	codeSpaceNotEmpty     = "SpaceNotEmpty"
-	codeSpaceBadRequest   = "BadRequest"
-	spaceConflictTitle    = "Space already exists. `name` must be unique."
-	spaceNotEmptyTitle    = "Space delete precondition (space not empty) failed"
-	spaceBadRequestTitle  = "Bad request"
-	listLimitDefault      = 10
-	listLimitMax          = 100
-	spaceSortDefaultField = "name"
+	codeSpaceNotFound    = "SpaceNotFound"
+	codeSpaceConflict    = "SpaceConflict"
+	codeSpaceNotEmpty    = "SpaceNotEmpty"
+	codeSpaceBadRequest  = "BadRequest"
+	spaceConflictTitle   = "Space already exists. `name` must be unique."
+	spaceNotEmptyTitle   = "Space delete precondition (space not empty) failed"
+	spaceBadRequestTitle = "Bad request"
 )
 
 type spacesAPI struct {
@@ -440,12 +437,16 @@ var spaceSortKeys = map[string]func(stored[spaceRecord]) []string{
 	},
 }
 
-// spaceListQuery is a parsed GET /spaces query.
+// spaceListSpec is the list query of GET /spaces (spaces.json getSpaces: limit default 10).
+var spaceListSpec = &listSpec{
+	limitDefault: 10, limitMin: 1,
+	sortFields: []string{"name", "createdAt", "type"}, sortDefault: "name",
+	bothDetail: "Use either next or prev, not both.",
+}
+
+// spaceListQuery is a parsed GET /spaces query: the list query and the filters of the spaces API.
 type spaceListQuery struct {
-	limit     int
-	sortField string
-	desc      bool
-	cur       *cursor
+	listQuery
 	types     []string
 	name      string
 	ownerID   string
@@ -456,41 +457,10 @@ type spaceListQuery struct {
 
 func (api *spacesAPI) parseListQuery(r *http.Request) (spaceListQuery, error) {
 	q := r.URL.Query()
-	out := spaceListQuery{limit: listLimitDefault, sortField: spaceSortDefaultField}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > listLimitMax {
-			return out, &inputError{detail: fmt.Sprintf("limit must be an integer from 1 to %d.", listLimitMax), parameter: "limit"}
-		}
-		out.limit = n
-	}
-	if v := q.Get("sort"); v != "" {
-		field := strings.TrimPrefix(v, "+")
-		if rest, ok := strings.CutPrefix(v, "-"); ok {
-			field, out.desc = rest, true
-		}
-		if _, ok := spaceSortKeys[field]; !ok {
-			return out, &inputError{detail: "sort must be one of name, createdAt, type, optionally prefixed with + or -.", parameter: "sort"}
-		}
-		out.sortField = field
-	}
-	next, prev := q.Get("next"), q.Get("prev")
-	if next != "" && prev != "" {
-		return out, &inputError{detail: "Use either next or prev, not both.", parameter: "next"}
-	}
-	for param, v := range map[string]string{"next": next, "prev": prev} {
-		if v == "" {
-			continue
-		}
-		c, err := api.s.decodeCursor(v)
-		sortName := out.sortField
-		if out.desc {
-			sortName = "-" + sortName
-		}
-		if err != nil || c.Prev != (param == "prev") || c.Sort != sortName {
-			return out, &inputError{detail: "The " + param + " cursor is invalid for this query; follow the links returned by the API.", parameter: param}
-		}
-		out.cur = &c
+	lq, err := parseList(r, spaceListSpec, api.s)
+	out := spaceListQuery{listQuery: lq}
+	if err != nil {
+		return out, err
 	}
 	if v := q.Get("type"); v != "" {
 		for _, t := range strings.Split(v, ",") {
@@ -554,95 +524,14 @@ func (api *spacesAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	key := spaceSortKeys[lq.sortField]
-	sort.Slice(items, func(i, j int) bool {
-		if lq.desc {
-			return compareKeys(key(items[j]), key(items[i])) < 0
-		}
-		return compareKeys(key(items[i]), key(items[j])) < 0
-	})
-	sortName := lq.sortField
-	if lq.desc {
-		sortName = "-" + sortName
-	}
-	pg := paginate(items, key, lq.desc, sortName, lq.cur, lq.limit)
+	pg := pageOf(lq.listQuery, items, spaceSortKeys[lq.sortField])
 	resp := spaceList{
 		Data:  make([]Space, 0, len(pg.items)),
-		Links: api.s.listLinks(api.h, r, pg.next, pg.prev),
+		Links: lq.links(api.h, r, pg.next, pg.prev),
 		Meta:  spaceListMeta{Count: len(items)},
 	}
 	for _, it := range pg.items {
 		resp.Data = append(resp.Data, api.render(it.Val.space, c))
 	}
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// Spaces returns every space of the tenant on hostname, including ones not yet visible through the API, in
-// creation order. Meta is nil: it depends on the caller.
-func (s *Server) Spaces(hostname string) []Space {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	api := &spacesAPI{s: s, h: t.host, t: t}
-	all := t.spaces.list(time.Now(), true)
-	out := make([]Space, 0, len(all))
-	for _, it := range all {
-		out = append(out, api.withLinks(it.Val.space))
-	}
-	return out
-}
-
-// EditSpace changes a space out of band, as an edit in the Qlik UI would, and bumps its updatedAt. fn may change
-// Name, Description, OwnerID and Type; other fields are restored. The edit is refused with ErrConflict if it
-// breaks name uniqueness, and with an error if the name or type is invalid.
-func (s *Server) EditSpace(hostname, id string, fn func(*Space)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.spaces.update(id, now, true, func(cur spaceRecord) (spaceRecord, error) {
-		edited := cur.space
-		fn(&edited)
-		if err := validateSpaceName(edited.Name, "/name"); err != nil {
-			return cur, fmt.Errorf("qliksim: EditSpace: %w", err)
-		}
-		if !slices.Contains(spaceTypes, edited.Type) {
-			return cur, fmt.Errorf("qliksim: EditSpace: invalid type %q", edited.Type)
-		}
-		cur.space.Name, cur.space.Description, cur.space.OwnerID, cur.space.Type =
-			edited.Name, edited.Description, edited.OwnerID, edited.Type
-		cur.space.UpdatedAt = formatTime(now)
-		return cur, nil
-	}, func(updated, other spaceRecord) bool {
-		return s.nameClash(updated.space, other.space)
-	})
-	return err
-}
-
-// DeleteSpace deletes a space out of band. Unlike the API it ignores content, so tests can make any space vanish.
-func (s *Server) DeleteSpace(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	if err := t.spaces.remove(id, time.Now(), true, nil); err != nil {
-		return err
-	}
-	t.removeSpaceAssignments(id)
-	return nil
-}
-
-// SetSpaceContent sets how many items (apps, files) a space holds; DELETE answers 412 while it is above zero.
-func (s *Server) SetSpaceContent(hostname, id string, items int) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	_, err = t.spaces.update(id, time.Now(), true, func(cur spaceRecord) (spaceRecord, error) {
-		cur.contentItems = max(items, 0)
-		return cur, nil
-	}, nil)
-	return err
 }

@@ -17,7 +17,7 @@ import (
 	"time"
 )
 
-// Temporary contents (REFERENCE §6): the exchange area between app export and import. Files are never held in
+// Temporary contents (temp-contents.json): the exchange area between app export and import. Files are never held in
 // memory: synthetic app content is generated on the fly from a seed, and uploads are spooled to a directory the
 // server removes on Close, so the simulator can move gigabyte apps with flat memory.
 
@@ -321,29 +321,4 @@ func (api *tempContentsAPI) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	// ServeContent answers Range requests (206 with Content-Range, 416) and sets Content-Length.
 	http.ServeContent(w, r, "", time.Time{}, rd)
-}
-
-// ExpireTempContents makes every temporary file of the tenant on hostname expire now, so downloads answer 410.
-func (s *Server) ExpireTempContents(hostname string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	for _, it := range t.temp.list(now, true) {
-		_, _ = t.temp.update(it.ID, now, true, func(cur tempContent) (tempContent, error) {
-			cur.expires = now
-			return cur, nil
-		}, nil)
-	}
-	return nil
-}
-
-// TempContentCount is the number of temporary files the tenant on hostname holds, expired or not.
-func (s *Server) TempContentCount(hostname string) int {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return 0
-	}
-	return len(t.temp.list(time.Now(), true))
 }

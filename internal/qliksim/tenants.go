@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// The tenants API (REFERENCE §3): create, deactivate and reactivate on the register host; GET and PATCH on the
-// tenant's own host and on the register host (Qlik leaves open which one serves them, REFERENCE §19 question 6;
+// The tenants API (tenants.json): create, deactivate and reactivate on the register host; GET and PATCH on the
+// tenant's own host and on the register host (tenants.json does not say which one serves them;
 // serving both lets a client read a deactivated tenant, whose own host refuses every call).
 
 // Tenant statuses (tenants.json Tenant.status).
@@ -47,7 +47,7 @@ const (
 )
 
 // datacenterRegions are the datacenters of tenants.json TenantCreationRequest with their region codes, copied
-// verbatim (REFERENCE §1.4 notes the ap-southeast pairing may be a documentation error).
+// verbatim (the ap-southeast pairing is the reverse of AWS's naming and may be a documentation error).
 var datacenterRegions = map[string]string{
 	"ap-northeast-1": "jp",
 	"ap-southeast-1": "ap",
@@ -58,7 +58,7 @@ var datacenterRegions = map[string]string{
 	"us-east-1":      "us",
 }
 
-// tenantsErrors: code, title, status as a string, detail, source; traceId (REFERENCE §2.3).
+// tenantsErrors: code, title, status as a string, detail, source; traceId (tenants.json Errors).
 var tenantsErrors = errorStyle{status: statusString, traceID: true}
 
 // tenantInfo is the mutable part of a tenant record; guarded by tenantState.infoMu.
@@ -307,7 +307,8 @@ func (api *tenantsAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t.record(api.h))
 }
 
-// me answers GET /api/v1/tenants/me with 302 to the tenant's own record (REFERENCE §2.7).
+// me answers GET /api/v1/tenants/me with 302 to the tenant's own record (tenants.json
+// GET /api/v1/tenants/me documents the 302 and Location, not the target).
 func (api *tenantsAPI) me(w http.ResponseWriter, r *http.Request) {
 	target := api.h.url + "/api/v1/tenants/" + api.h.tenant.id
 	w.Header().Set("Location", target)
@@ -569,53 +570,4 @@ func signedLookingKey() string {
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString([]byte(`{"alg":"EdDSA","typ":"JWT"}`)) + "." +
 		enc.EncodeToString([]byte(`{"sub":"qliksim-license","jti":"`+randomHex(8)+`"}`)) + "." + randomToken(32)
-}
-
-// TenantByID returns the tenant record as the register host serves it, with its purge date; false when there is
-// no such tenant (never created, or purged).
-func (s *Server) TenantByID(id string) (TenantRecord, bool) {
-	t := s.tenantByID(id)
-	if t == nil {
-		return TenantRecord{}, false
-	}
-	reg := s.register
-	if r := s.region(t.info.region); r != nil {
-		reg = r.register
-	}
-	return t.record(reg), true
-}
-
-// DeactivateTenant deactivates a tenant out of band, as an administrator in the Qlik console would.
-func (s *Server) DeactivateTenant(id string, purgeAfterDays int) error {
-	t := s.tenantByID(id)
-	if t == nil {
-		return ErrNotFound
-	}
-	if purgeAfterDays < minPurgeDays || purgeAfterDays > maxPurgeDays {
-		return fmt.Errorf("qliksim: purgeAfterDays %d out of range %d to %d", purgeAfterDays, minPurgeDays, maxPurgeDays)
-	}
-	s.deactivate(t, purgeAfterDays)
-	return nil
-}
-
-// PurgeTenant deletes a tenant for good, as Qlik does once its purge date has passed: every host answers 404 for
-// it and its own listener is closed. The home tenant cannot be purged.
-func (s *Server) PurgeTenant(id string) error {
-	s.mu.Lock()
-	idx := slices.IndexFunc(s.tenants, func(t *tenantState) bool { return t.id == id })
-	if idx < 0 {
-		s.mu.Unlock()
-		return ErrNotFound
-	}
-	t := s.tenants[idx]
-	if t == s.home {
-		s.mu.Unlock()
-		return errors.New("qliksim: the home tenant cannot be purged")
-	}
-	s.tenants = slices.Delete(s.tenants, idx, idx+1)
-	delete(s.hosts, t.host.hostname)
-	s.mu.Unlock()
-	// Close drops open connections too, so a client holding a keep-alive connection sees the tenant vanish.
-	_ = t.host.srv.Close()
-	return nil
 }

@@ -201,29 +201,25 @@ var userSortKeys = map[string]func(userRecord) []string{
 	"createdAt": func(u userRecord) []string { return []string{u.CreatedAt, u.Name, u.ID} },
 }
 
+var userListSpec = identityList([]string{"id", "subject", "name", "email", "status", "assignedGroups.id", "assignedRoles.name"},
+	"createdAt", "id", "name", "status", "subject")
+
 func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) { userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err) }
-	lq, err := api.a.parseIdentityListQuery(r, []string{"createdAt", "id", "name", "status", "subject"}, "name")
+	lq, err := parseList(r, userListSpec, api.a)
 	if err != nil {
 		bad(err)
 		return
 	}
-	var f filterExpr
-	if v := r.URL.Query().Get("filter"); v != "" {
-		if f, err = parseFilter(v, "id", "subject", "name", "email", "status", "assignedGroups.id", "assignedRoles.name"); err != nil {
-			bad(&inputError{detail: err.Error(), parameter: "filter"})
-			return
-		}
-	}
 	var items []userRecord
 	for _, it := range api.a.users.list(time.Now(), false) {
 		u := api.a.renderUser(api.h, it.Val)
-		if f == nil || f.match(userFields(u)) {
+		if lq.matches(userFields(u)) {
 			items = append(items, it.Val)
 		}
 	}
-	pg := sortAndPage(items, userSortKeys[lq.sortField], lq)
-	resp := userList{Data: make([]User, 0, len(pg.items)), Links: api.a.identityLinks(api.h, r, pg.next, pg.prev)}
+	pg := pageOf(lq, items, userSortKeys[lq.sortField])
+	resp := userList{Data: make([]User, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
 	for _, u := range pg.items {
 		resp.Data = append(resp.Data, api.a.renderUser(api.h, u))
 	}
@@ -361,54 +357,4 @@ func (s *Server) signIn(t *tenantState, subject, name, email string, groupNames 
 		return User{}, err
 	}
 	return a.renderUser(t.host, rec), nil
-}
-
-// AddUser simulates a user who signed in through the identity provider with the given groups claim: the user is
-// found by subject or created, and its group membership becomes exactly groupNames (missing groups are created
-// while the tenant's autoCreateGroups setting is on, as at a real login).
-func (s *Server) AddUser(hostname, subject string, groupNames ...string) (User, error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return User{}, err
-	}
-	return s.signIn(t, subject, "", "", groupNames)
-}
-
-// Users returns the users of the tenant on hostname, in creation order.
-func (s *Server) Users(hostname string) []User {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	var out []User
-	for _, it := range t.access.users.list(time.Now(), true) {
-		out = append(out, t.access.renderUser(t.host, it.Val))
-	}
-	return out
-}
-
-// UserAccess returns the names of a user's groups and its effective tenant roles: its own roles and those of
-// its groups, sorted and without duplicates.
-func (s *Server) UserAccess(hostname, userID string) (groups, roles []string, err error) {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil, nil, err
-	}
-	rec, ok := t.access.users.get(userID, time.Now(), true)
-	if !ok {
-		return nil, nil, ErrNotFound
-	}
-	u := t.access.renderUser(t.host, rec)
-	for _, r := range u.AssignedRoles {
-		roles = append(roles, r.Name)
-	}
-	for _, g := range u.AssignedGroups {
-		groups = append(groups, g.Name)
-		for _, r := range g.AssignedRoles {
-			roles = append(roles, r.Name)
-		}
-	}
-	slices.Sort(groups)
-	slices.Sort(roles)
-	return groups, slices.Compact(roles), nil
 }

@@ -265,64 +265,6 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 // errUserDisabled refuses the login of a disabled user.
 var errUserDisabled = errors.New("qliksim: the user is disabled in this tenant")
 
-// EditUser changes a user out of band, as an edit in the management console would. fn may change Name, Email,
-// Status and the user's own roles, given as role names in roles (nil keeps them).
-func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.access.users.update(id, now, true, func(cur userRecord) (userRecord, error) {
-		edited := cur.User
-		var roles []string
-		fn(&edited, &roles)
-		cur.Name, cur.Email, cur.Status = edited.Name, edited.Email, edited.Status
-		if roles != nil {
-			refs := make([]roleRef, 0, len(roles))
-			for _, n := range roles {
-				refs = append(refs, roleRef{Name: &n})
-			}
-			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
-			if err != nil {
-				return cur, err
-			}
-			cur.roles = resolved
-		}
-		cur.LastUpdatedAt = formatTime(now)
-		return cur, nil
-	}, nil)
-	return err
-}
-
-// DeleteUser deletes a user out of band, with its space assignments and its license assignment.
-func (s *Server) DeleteUser(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return s.removeUser(t, id, true)
-}
-
-// RefuseUserPatch makes the next n user PATCH operations on path (such as /assignedRoles) in the tenant on
-// hostname fail as non-critical failures, with detail as the reason: the operation is not applied, the others
-// of the document are, and the answer is 207 (or 400 when nothing was applied). Qlik documents 207 without
-// saying which failures cause it; this lets tests produce one on demand.
-func (s *Server) RefuseUserPatch(hostname, path, detail string, n int) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	a := t.access
-	a.settingsMu.Lock()
-	defer a.settingsMu.Unlock()
-	if a.refusedPatches == nil {
-		a.refusedPatches = map[string]refusal{}
-	}
-	a.refusedPatches[path] = refusal{detail: detail, n: n}
-	return nil
-}
-
 type refusal struct {
 	detail string
 	n      int

@@ -33,7 +33,7 @@ type webIntegrationLinks struct {
 }
 
 // Codes documented in web-integrations.json, plus WEBINTEGRATIONS-CONFLICT for a duplicate name, which Qlik does
-// not document (REFERENCE §19 question 10) [INF].
+// not document (the simulator's assumption).
 const (
 	codeWebIntegrationNotFound = "WEBINTEGRATIONS_NOT_FOUND"
 	codeWebIntegrationPatch    = "WEBINTEGRATIONS-4"
@@ -41,7 +41,6 @@ const (
 	codeWebIntegrationInvalid  = "WEBINTEGRATIONS-6"
 	codeWebIntegrationConflict = "WEBINTEGRATIONS-CONFLICT"
 	codeWebIntegrationBody     = "BAD_REQUEST"
-	webIntegrationLimitDefault = 10
 )
 
 // webIntegrationErrors: web-integrations.json's Error has a string status, and the body a traceId.
@@ -202,9 +201,9 @@ type webIntegrationChange struct {
 }
 
 // parseWebIntegrationPatch accepts replace /name with a string and replace /validOrigins with an array of origins.
-// web-integrations.json types every value as a string, even for /validOrigins, an array on the resource (REFERENCE
-// §19 question 9). The simulator accepts the array, which is what the resource holds and what the provider sends,
-// and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
+// web-integrations.json types every value as a string, even for /validOrigins, an array on the resource
+// (updateWebIntegrationById). The simulator accepts the array, which is what the resource holds and what the provider
+// sends, and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
 func parseWebIntegrationPatch(r *http.Request) (webIntegrationChange, error) {
 	var ch webIntegrationChange
 	var ops []struct {
@@ -308,6 +307,15 @@ type webIntegrationList struct {
 	Links listLinks        `json:"links"`
 }
 
+// webIntegrationListSpec is the list query of GET /web-integrations (web-integrations.json getWebIntegrations:
+// limit 0-100, default 10; sort by name). Its pages are named by object ids, not cursors (list, below).
+var webIntegrationListSpec = &listSpec{
+	limitDefault: 10,
+	sortFields:   []string{"name"}, sortDefault: "name",
+	sortDetail:   "sort must be name, +name or -name.",
+	cursorParams: []string{},
+}
+
 // list pages by object id, as web-integrations.json documents: startingAfter and endingBefore name the id of the
 // last (first) object of the neighbouring page, in the chosen name order.
 func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
@@ -315,24 +323,12 @@ func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 	bad := func(detail, param string) {
 		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", &inputError{detail: detail, parameter: param})
 	}
-	limit := webIntegrationLimitDefault
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > listLimitMax {
-			bad(fmt.Sprintf("limit must be an integer from 0 to %d.", listLimitMax), "limit")
-			return
-		}
-		limit = n
-	}
-	desc := false
-	switch q.Get("sort") {
-	case "", "name", "+name":
-	case "-name":
-		desc = true
-	default:
-		bad("sort must be name, +name or -name.", "sort")
+	lq, err := parseList(r, webIntegrationListSpec, api.s)
+	if err != nil {
+		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", err)
 		return
 	}
+	limit, desc := lq.limit, lq.desc
 	after, before := q.Get("startingAfter"), q.Get("endingBefore")
 	if after != "" && before != "" {
 		bad("Use either startingAfter or endingBefore, not both.", "startingAfter")
@@ -393,48 +389,4 @@ func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 		resp.Data = []WebIntegration{}
 	}
 	writeJSON(w, http.StatusOK, resp)
-}
-
-// WebIntegrations returns the web integrations of the tenant on hostname, including ones not yet visible through
-// the API, in creation order.
-func (s *Server) WebIntegrations(hostname string) []WebIntegration {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return nil
-	}
-	all := t.webIntegrations.list(time.Now(), true)
-	out := make([]WebIntegration, 0, len(all))
-	for _, it := range all {
-		out = append(out, it.Val)
-	}
-	return out
-}
-
-// EditWebIntegration changes a web integration out of band, as an edit in the management console would. fn may
-// change Name and ValidOrigins (stored as given, so a test can plant a non-normalised value); the edit is refused
-// with ErrConflict if the name is taken.
-func (s *Server) EditWebIntegration(hostname, id string, fn func(*WebIntegration)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.webIntegrations.update(id, now, true, func(cur WebIntegration) (WebIntegration, error) {
-		edited := cur
-		edited.ValidOrigins = slices.Clone(cur.ValidOrigins)
-		fn(&edited)
-		cur.Name, cur.ValidOrigins = edited.Name, edited.ValidOrigins
-		cur.LastUpdated = formatTime(now)
-		return cur, nil
-	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name })
-	return err
-}
-
-// DeleteWebIntegration deletes a web integration out of band.
-func (s *Server) DeleteWebIntegration(hostname, id string) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	return t.webIntegrations.remove(id, time.Now(), true, nil)
 }
