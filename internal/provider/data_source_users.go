@@ -18,17 +18,17 @@ import (
 var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
 
 // NewUsersDataSource is the qlik_users data source constructor.
-func NewUsersDataSource() datasource.DataSource { return &usersDataSource{} }
-
-type usersDataSource struct {
-	client *qlik.Client
+func NewUsersDataSource() datasource.DataSource {
+	return &usersDataSource{dataSourceBase{name: "users"}}
 }
 
+type usersDataSource struct{ dataSourceBase }
+
 type usersDataSourceModel struct {
-	TenantHostname types.String    `tfsdk:"tenant_hostname"`
-	Filter         types.String    `tfsdk:"filter"`
-	Status         types.String    `tfsdk:"status"`
-	Users          []userListEntry `tfsdk:"users"`
+	tenantScoped
+	Filter types.String    `tfsdk:"filter"`
+	Status types.String    `tfsdk:"status"`
+	Users  []userListEntry `tfsdk:"users"`
 }
 
 type userListEntry struct {
@@ -41,20 +41,12 @@ type userListEntry struct {
 	Groups  types.Set    `tfsdk:"groups"`
 }
 
-func (d *usersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_users"
-}
-
 func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Lists the users of a tenant, all of them or those a filter selects, for example to " +
 			"find the administrators (`assignedRoles.name eq \"TenantAdmin\"`) or the users from one email domain.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to look in. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"filter": schema.StringAttribute{
 				MarkdownDescription: "Qlik's user filter (SCIM-like: `<field> <op> \"<value>\"` joined by `and`/`or`, " +
 					"with `eq`, `ne`, `co`, `sw`; fields `id`, `subject`, `name`, `email`, `status`, " +
@@ -84,15 +76,9 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *usersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m usersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := tenantClient(d.client, m.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	m, c, ok := configIn[usersDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 	var parts []string

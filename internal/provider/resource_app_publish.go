@@ -18,29 +18,25 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*appPublishResource)(nil)
 	_ resource.ResourceWithImportState = (*appPublishResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*appPublishResource)(nil)
 )
 
 // NewAppPublishResource is the qlik_app_publish constructor.
-func NewAppPublishResource() resource.Resource { return &appPublishResource{} }
-
-type appPublishResource struct {
-	client *qlik.Client
+func NewAppPublishResource() resource.Resource {
+	return &appPublishResource{resourceBase{name: "app_publish"}}
 }
+
+type appPublishResource struct{ resourceBase }
 
 type appPublishResourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	AppID          types.String `tfsdk:"app_id"`
-	SpaceID        types.String `tfsdk:"space_id"`
-	Triggers       types.Map    `tfsdk:"triggers"`
-	Name           types.String `tfsdk:"name"`
-	PublishTime    types.String `tfsdk:"publish_time"`
-}
-
-func (r *appPublishResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_publish"
+	ID types.String `tfsdk:"id"`
+	tenantScoped
+	AppID       types.String `tfsdk:"app_id"`
+	SpaceID     types.String `tfsdk:"space_id"`
+	Triggers    types.Map    `tfsdk:"triggers"`
+	Name        types.String `tfsdk:"name"`
+	PublishTime types.String `tfsdk:"publish_time"`
 }
 
 func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -59,17 +55,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"`lifecycle { create_before_destroy = true }`. Destroying this resource deletes the published app " +
 			"and its users' private content; the source app stays.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the published app (not of the source app).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Id of the published app (not of the source app)."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"app_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app to publish, for example `qlik_app_copy.sales.id`. Changing it " +
 					"republishes the new app onto the published app in place: same id, links and users' private " +
@@ -105,15 +92,9 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *appPublishResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appPublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	app, err := c.PublishApp(ctx, plan.AppID.ValueString(), qlik.PublishAppRequest{SpaceID: plan.SpaceID.ValueString()})
@@ -126,15 +107,12 @@ func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appPublishResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	app, err := c.GetApp(ctx, state.ID.ValueString())
@@ -162,11 +140,8 @@ func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 // catches a republish from elsewhere since the last refresh. "Published from" is the origin as last seen (recorded
 // in private state), not app_id, because Qlik may keep reporting the first app after a release.
 func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state appPublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	origin := recordedOrigin(ctx, req.Private, &resp.Diagnostics)
@@ -202,15 +177,11 @@ func republishHint(err error, another bool, previous string) string {
 }
 
 func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appPublishResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete published app", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "published app", c.DeleteApp(ctx, state.ID.ValueString()))
 }
 
 // publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
@@ -264,11 +235,4 @@ func (m *appPublishResourceModel) fromAPI(a *qlik.App) {
 	m.SpaceID = types.StringValue(at.SpaceID)
 	m.Name = types.StringValue(at.Name)
 	m.PublishTime = types.StringValue(at.PublishTime)
-}
-
-var _ resource.ResourceWithModifyPlan = (*appPublishResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *appPublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -10,10 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -27,22 +25,18 @@ var (
 )
 
 // NewCustomGroupResource is the qlik_custom_group constructor.
-func NewCustomGroupResource() resource.Resource { return &customGroupResource{} }
-
-type customGroupResource struct {
-	client *qlik.Client
+func NewCustomGroupResource() resource.Resource {
+	return &customGroupResource{resourceBase{name: "custom_group"}}
 }
+
+type customGroupResource struct{ resourceBase }
 
 type customGroupModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	Description    types.String `tfsdk:"description"`
-	Roles          types.Set    `tfsdk:"roles"`
-}
-
-func (r *customGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_custom_group"
+	tenantScoped
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Roles       types.Set    `tfsdk:"roles"`
 }
 
 func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -52,17 +46,8 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"`groups` claim are managed with `qlik_role_mapping` instead.\n\n" +
 			"Deleting the group removes it from its members and deletes its space assignments.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Group id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Group id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.",
 				Required:            true,
@@ -91,16 +76,9 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *customGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses untrusted hosts, a second group of one name in this run and unknown roles.
 func (r *customGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan customGroupModel
@@ -124,10 +102,8 @@ func (m *customGroupModel) fromAPI(g *qlik.Group) {
 }
 
 func (r *customGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan customGroupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
@@ -142,15 +118,12 @@ func (r *customGroupResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	plan.fromAPI(g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *customGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customGroupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	g, err := c.GetGroup(ctx, state.ID.ValueString())
@@ -168,11 +141,8 @@ func (r *customGroupResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state customGroupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
@@ -193,15 +163,11 @@ func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *customGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customGroupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	if err := c.DeleteGroup(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete custom group", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "custom group", c.DeleteGroup(ctx, state.ID.ValueString()))
 }
 
 func (r *customGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -11,10 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -28,22 +26,18 @@ var (
 )
 
 // NewCustomRoleResource is the qlik_custom_role constructor.
-func NewCustomRoleResource() resource.Resource { return &customRoleResource{} }
-
-type customRoleResource struct {
-	client *qlik.Client
+func NewCustomRoleResource() resource.Resource {
+	return &customRoleResource{resourceBase{name: "custom_role"}}
 }
+
+type customRoleResource struct{ resourceBase }
 
 type customRoleModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	Description    types.String `tfsdk:"description"`
-	Scopes         types.Set    `tfsdk:"scopes"`
-}
-
-func (r *customRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_custom_role"
+	tenantScoped
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Scopes      types.Set    `tfsdk:"scopes"`
 }
 
 func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -55,17 +49,8 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"case is handled by Terraform's order; a role still held by users or groups outside Terraform fails to " +
 			"destroy with an error naming them.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Role id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Role id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Role name, unique in the tenant, also among the default roles (Qlik compares " +
 					"names without regard to case). Users and groups name the role by it. Updates in place.",
@@ -91,17 +76,10 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *customRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses untrusted hosts and a second role of one name in this run, and notes the name so that users
 // and groups planned in this run may hold the role before it exists.
 func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan customRoleModel
@@ -127,10 +105,8 @@ func (m *customRoleModel) fromAPI(r *qlik.CustomRole) {
 }
 
 func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan customRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[customRoleModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	body := plan.request(ctx, &resp.Diagnostics)
@@ -143,15 +119,12 @@ func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	plan.fromAPI(role)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state customRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[customRoleModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	role, err := c.GetCustomRole(ctx, state.ID.ValueString())
@@ -169,11 +142,8 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state customRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[customRoleModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	body := plan.request(ctx, &resp.Diagnostics)
@@ -194,10 +164,8 @@ func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state customRoleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[customRoleModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	err := c.DeleteCustomRole(ctx, state.ID.ValueString())

@@ -25,20 +25,20 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*jwtIdentityProviderResource)(nil)
 	_ resource.ResourceWithImportState = (*jwtIdentityProviderResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*jwtIdentityProviderResource)(nil)
 )
 
 // NewJWTIdentityProviderResource is the qlik_identity_provider_jwt constructor.
-func NewJWTIdentityProviderResource() resource.Resource { return &jwtIdentityProviderResource{} }
-
-type jwtIdentityProviderResource struct {
-	client *qlik.Client
+func NewJWTIdentityProviderResource() resource.Resource {
+	return &jwtIdentityProviderResource{resourceBase{name: "identity_provider_jwt"}}
 }
 
+type jwtIdentityProviderResource struct{ resourceBase }
+
 type jwtIdentityProviderResourceModel struct {
-	ID                types.String      `tfsdk:"id"`
-	TenantHostname    types.String      `tfsdk:"tenant_hostname"`
+	ID types.String `tfsdk:"id"`
+	tenantScoped
 	Issuer            types.String      `tfsdk:"issuer"`
 	KeyID             types.String      `tfsdk:"key_id"`
 	PublicKeyPEM      publicKeyPEMValue `tfsdk:"public_key_pem"`
@@ -47,10 +47,6 @@ type jwtIdentityProviderResourceModel struct {
 	Active            types.Bool        `tfsdk:"active"`
 	Created           types.String      `tfsdk:"created"`
 	LastUpdated       types.String      `tfsdk:"last_updated"`
-}
-
-func (r *jwtIdentityProviderResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identity_provider_jwt"
 }
 
 func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -64,17 +60,8 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 			"without an outage, add a second `qlik_identity_provider_jwt` with the new key id, move the token " +
 			"issuer to it, then remove the old one.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identity provider id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       replace,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Identity provider id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"issuer": schema.StringAttribute{
 				MarkdownDescription: "The JWT issuer: tokens must carry it as their `iss` claim. Changing it " +
 					"replaces the identity provider.",
@@ -122,11 +109,7 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created": createdAtAttribute(),
 			"last_updated": schema.StringAttribute{
 				MarkdownDescription: "Time of the last change (RFC 3339).",
 				Computed:            true,
@@ -136,15 +119,9 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 	}
 }
 
-func (r *jwtIdentityProviderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	// Qlik gets the key in one canonical layout, whatever the configuration's line breaks.
@@ -166,15 +143,12 @@ func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
@@ -186,11 +160,8 @@ func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	// Every other attribute requires replacement, so only the description can differ here.
@@ -204,15 +175,11 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 }
 
 func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	if err := c.DeleteIdentityProvider(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete JWT identity provider", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "JWT identity provider", c.DeleteIdentityProvider(ctx, state.ID.ValueString()))
 }
 
 func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -253,11 +220,4 @@ func (m *jwtIdentityProviderResourceModel) fromAPI(idp *qlik.IdentityProvider) d
 	m.Created = types.StringValue(idp.Created)
 	m.LastUpdated = types.StringValue(idp.LastUpdated)
 	return diags
-}
-
-var _ resource.ResourceWithModifyPlan = (*jwtIdentityProviderResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *jwtIdentityProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

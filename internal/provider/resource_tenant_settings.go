@@ -32,7 +32,7 @@ type licenseSettingsModel struct {
 
 // NewLicenseSettingsResource is the qlik_license_settings constructor.
 func NewLicenseSettingsResource() resource.Resource {
-	return &tenantSettingResource[licenseSettingsModel, *licenseSettingsModel]{spec: tenantSetting[licenseSettingsModel, *licenseSettingsModel]{
+	return newTenantSetting(tenantSetting[licenseSettingsModel, *licenseSettingsModel]{
 		typeName: "license_settings",
 		what:     "license settings",
 		description: "Automatic license assignment of a tenant: whether a user who signs in for the first time gets a " +
@@ -63,7 +63,7 @@ func NewLicenseSettingsResource() resource.Resource {
 			})
 			return err
 		},
-	}}
+	})
 }
 
 // qlik_group_settings: GET/PATCH /api/v1/groups/settings (groups.json).
@@ -76,7 +76,7 @@ type groupSettingsModel struct {
 
 // NewGroupSettingsResource is the qlik_group_settings constructor.
 func NewGroupSettingsResource() resource.Resource {
-	return &tenantSettingResource[groupSettingsModel, *groupSettingsModel]{spec: tenantSetting[groupSettingsModel, *groupSettingsModel]{
+	return newTenantSetting(tenantSetting[groupSettingsModel, *groupSettingsModel]{
 		typeName: "group_settings",
 		what:     "group settings",
 		description: "Group settings of a tenant: whether groups named in an identity provider's `groups` claim are " +
@@ -120,7 +120,7 @@ func NewGroupSettingsResource() resource.Resource {
 			}
 			return c.SetGroupSettings(ctx, m.AutoCreateGroups.ValueBool(), everyone)
 		},
-	}}
+	})
 }
 
 // checkEveryoneRoles checks the configured Everyone roles against the tenant's catalogue at plan.
@@ -144,7 +144,7 @@ type apiKeySettingsModel struct {
 
 // NewAPIKeySettingsResource is the qlik_api_key_settings constructor.
 func NewAPIKeySettingsResource() resource.Resource {
-	return &tenantSettingResource[apiKeySettingsModel, *apiKeySettingsModel]{spec: tenantSetting[apiKeySettingsModel, *apiKeySettingsModel]{
+	return newTenantSetting(tenantSetting[apiKeySettingsModel, *apiKeySettingsModel]{
 		typeName:    "api_key_settings",
 		what:        "API key settings",
 		description: "API key policy of a tenant: how many API keys each user may hold and how long a new key may live.",
@@ -180,7 +180,7 @@ func NewAPIKeySettingsResource() resource.Resource {
 			}
 			return c.SetAPIKeysConfig(ctx, id, qlik.APIKeysConfig{MaxKeysPerUser: int(m.MaxKeysPerUser.ValueInt64()), MaxAPIKeyExpiry: m.MaxAPIKeyExpiry.ValueString()})
 		},
-	}}
+	})
 }
 
 // qlik_auth_settings: GET/PATCH /api/core/auth-settings (core-auth-settings.json).
@@ -193,7 +193,7 @@ type authSettingsModel struct {
 
 // NewAuthSettingsResource is the qlik_auth_settings constructor.
 func NewAuthSettingsResource() resource.Resource {
-	return &tenantSettingResource[authSettingsModel, *authSettingsModel]{spec: tenantSetting[authSettingsModel, *authSettingsModel]{
+	return newTenantSetting(tenantSetting[authSettingsModel, *authSettingsModel]{
 		typeName: "auth_settings",
 		what:     "authentication settings",
 		description: "Session policy of a tenant: how long an idle user session lasts and how long any session may " +
@@ -236,5 +236,5 @@ func NewAuthSettingsResource() resource.Resource {
 			_, err := c.SetAuthSettings(ctx, m.SessionInactivityTimeout.ValueInt64(), m.MaxSessionLifespan.ValueInt64())
 			return err
 		},
-	}}
+	})
 }

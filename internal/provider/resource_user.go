@@ -29,22 +29,20 @@ var (
 )
 
 // NewUserResource is the qlik_user constructor.
-func NewUserResource() resource.Resource { return &userResource{} }
+func NewUserResource() resource.Resource { return &userResource{resourceBase{name: "user"}} }
 
-type userResource struct {
-	client *qlik.Client
-}
+type userResource struct{ resourceBase }
 
 type userModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Subject        types.String `tfsdk:"subject"`
-	Name           types.String `tfsdk:"name"`
-	Email          types.String `tfsdk:"email"`
-	Roles          types.Set    `tfsdk:"roles"`
-	Status         types.String `tfsdk:"status"`
-	LicenseType    types.String `tfsdk:"license_type"`
-	DeletionMode   types.String `tfsdk:"deletion_mode"`
+	tenantScoped
+	ID           types.String `tfsdk:"id"`
+	Subject      types.String `tfsdk:"subject"`
+	Name         types.String `tfsdk:"name"`
+	Email        types.String `tfsdk:"email"`
+	Roles        types.Set    `tfsdk:"roles"`
+	Status       types.String `tfsdk:"status"`
+	LicenseType  types.String `tfsdk:"license_type"`
+	DeletionMode types.String `tfsdk:"deletion_mode"`
 }
 
 // licenseNone is license_type's value for a user without a license assignment.
@@ -57,10 +55,6 @@ const (
 )
 
 var emailPattern = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-
-func (r *userResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user"
-}
 
 func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -77,17 +71,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"`qlik_user` with the same subject later fails with Qlik's conflict until the disabled user is imported " +
 			"or deleted.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "User id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("User id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"subject": schema.StringAttribute{
 				MarkdownDescription: "The user's subject: the unique id its identity provider sends (the `sub` claim of a " +
 					"JWT or OIDC login, for example `auth0|5f1c...`). A sign-in with this subject is this user. Unique in " +
@@ -160,16 +145,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 	}
 }
 
-func (r *userResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses untrusted hosts, two users of one subject in this run and unknown roles.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	var plan userModel
@@ -234,10 +212,8 @@ func configured(v types.String) string {
 }
 
 func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan userModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[userModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
@@ -284,10 +260,8 @@ func (r *userResource) finish(ctx context.Context, c *qlik.Client, id string, pl
 }
 
 func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[userModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	err := state.read(ctx, c, state.ID.ValueString())
@@ -301,11 +275,8 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state userModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[userModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	var upd qlik.UserUpdate
@@ -333,17 +304,13 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 }
 
 func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[userModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()
 	if state.DeletionMode.ValueString() != disableUser {
-		if err := c.DeleteUser(ctx, id); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-			addAPIError(&resp.Diagnostics, "Unable to delete user", err, "")
-		}
+		reportDelete(&resp.Diagnostics, "user", c.DeleteUser(ctx, id))
 		return
 	}
 	disabled := qlik.UserDisabled

@@ -8,9 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -24,8 +21,8 @@ import (
 
 // tenantSettingBase is the part every tenant setting's model shares.
 type tenantSettingBase struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	tenantScoped
+	ID types.String `tfsdk:"id"`
 }
 
 func (b *tenantSettingBase) base() *tenantSettingBase { return b }
@@ -60,8 +57,16 @@ type tenantSettingResource[M any, PM interface {
 	*M
 	tenantSettingModel
 }] struct {
-	spec   tenantSetting[M, PM]
-	client *qlik.Client
+	resourceBase
+	spec tenantSetting[M, PM]
+}
+
+// newTenantSetting returns the resource for a setting.
+func newTenantSetting[M any, PM interface {
+	*M
+	tenantSettingModel
+}](spec tenantSetting[M, PM]) resource.Resource {
+	return &tenantSettingResource[M, PM]{resourceBase: resourceBase{name: spec.typeName}, spec: spec}
 }
 
 var (
@@ -70,23 +75,10 @@ var (
 	_ resource.ResourceWithModifyPlan  = (*tenantSettingResource[licenseSettingsModel, *licenseSettingsModel])(nil)
 )
 
-func (r *tenantSettingResource[M, PM]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + r.spec.typeName
-}
-
 func (r *tenantSettingResource[M, PM]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			MarkdownDescription: "Hostname of the tenant the setting belongs to (the import id).",
-			Computed:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		"tenant_hostname": schema.StringAttribute{
-			MarkdownDescription: tenantHostnameDescription,
-			Optional:            true,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			Validators:          []validator.String{hostnameValidator()},
-		},
+		"id":              idAttribute("Hostname of the tenant the setting belongs to (the import id)."),
+		"tenant_hostname": tenantHostnameAttribute(),
 	}
 	for k, v := range r.spec.attributes {
 		attrs[k] = v
@@ -99,10 +91,6 @@ func (r *tenantSettingResource[M, PM]) Schema(_ context.Context, _ resource.Sche
 			", and Terraform only stops managing it (a warning says so). Import it by the tenant's hostname.",
 		Attributes: attrs,
 	}
-}
-
-func (r *tenantSettingResource[M, PM]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // apply writes the planned values and reads the setting back into the state.
@@ -188,8 +176,7 @@ func (r *tenantSettingResource[M, PM]) ImportState(ctx context.Context, req reso
 
 // ModifyPlan refuses untrusted hosts and runs the setting's own checks.
 func (r *tenantSettingResource[M, PM]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
-	if req.Plan.Raw.IsNull() || r.spec.validate == nil {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.spec.validate == nil || resp.Diagnostics.HasError() {
 		return
 	}
 	plan := PM(new(M))
