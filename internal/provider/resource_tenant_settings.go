@@ -80,7 +80,10 @@ func NewGroupSettingsResource() resource.Resource {
 		typeName: "group_settings",
 		what:     "group settings",
 		description: "Group settings of a tenant: whether groups named in an identity provider's `groups` claim are " +
-			"created at sign-in, and the tenant roles of the Everyone group, which every user of the tenant holds.",
+			"created at sign-in, and the tenant roles of the Everyone group, which every user of the tenant holds.\n\n" +
+			"Since destroy leaves the Everyone group's roles, a `qlik_custom_role` the Everyone group holds cannot be " +
+			"destroyed afterwards (Qlik deletes only unassigned roles): set `everyone_roles = []` and apply before " +
+			"removing both.",
 		left:     "group creation at sign-in and the Everyone group's roles stay as they are",
 		validate: checkEveryoneRoles,
 		attributes: map[string]schema.Attribute{
