@@ -86,12 +86,7 @@ func (r *customGroupResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	claimInTenant(r.client, req, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", path.Root("name"), &resp.Diagnostics)
-	prior := types.SetNull(types.StringType)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("roles"), &prior)...)
-	}
-	checkRolesAtPlan(ctx, r.client, plan.TenantHostname, plan.Roles, prior, path.Root("roles"), &resp.Diagnostics)
+	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", "name", plan.Roles)
 }
 
 func (m *customGroupModel) fromAPI(g *qlik.Group) {

@@ -155,12 +155,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	claimInTenant(r.client, req, plan.TenantHostname, plan.Subject, "qlik_user", "user", path.Root("subject"), &resp.Diagnostics)
-	prior := types.SetNull(types.StringType)
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("roles"), &prior)...)
-	}
-	checkRolesAtPlan(ctx, r.client, plan.TenantHostname, plan.Roles, prior, path.Root("roles"), &resp.Diagnostics)
+	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Subject, "qlik_user", "user", "subject", plan.Roles)
 }
 
 // read refreshes m from the user and its license assignment.

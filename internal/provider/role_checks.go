@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -77,4 +78,17 @@ func checkRolesAtPlan(ctx context.Context, client *qlik.Client, hostname types.S
 			reportUnknownRolesAt(attr, unplanned, catalogue, c.Hostname(), diags)
 		}
 	}
+}
+
+// planRolesHolder is the plan-time check of a resource that holds tenant roles and is unique by a key in its tenant
+// (a user by subject, a custom group by name): a second claim of the key in this run and unknown role names are
+// errors against their attributes.
+func planRolesHolder(ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	host, key types.String, resourceType, kind, keyAttr string, roles types.Set) {
+	claimInTenant(client, req, host, key, resourceType, kind, path.Root(keyAttr), &resp.Diagnostics)
+	prior := types.SetNull(types.StringType)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("roles"), &prior)...)
+	}
+	checkRolesAtPlan(ctx, client, host, roles, prior, path.Root("roles"), &resp.Diagnostics)
 }

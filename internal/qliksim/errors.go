@@ -136,6 +136,16 @@ func errorBody(style errorStyle, status int, errs ...apiError) wireErrors {
 	return body
 }
 
+// inputAPIError is an error entry for err that names the offending input when err is an *inputError.
+func inputAPIError(code, title string, err error) apiError {
+	e := apiError{code: code, title: title, detail: err.Error()}
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	return e
+}
+
 // writeError answers with an error body in the given style.
 func writeError(w http.ResponseWriter, status int, style errorStyle, errs ...apiError) {
 	writeJSON(w, status, errorBody(style, status, errs...))

@@ -199,11 +199,7 @@ func (s *Server) EditGroup(hostname, id string, fn func(g *Group, roles *[]strin
 		}
 		cur.Name, cur.Description = edited.Name, edited.Description
 		if roles != nil {
-			refs := make([]roleRef, 0, len(roles))
-			for _, n := range roles {
-				refs = append(refs, roleRef{Name: &n})
-			}
-			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
+			resolved, err := t.access.rolesNamed(roles)
 			if err != nil {
 				return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
 			}
@@ -730,13 +726,9 @@ func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)
 		fn(&edited, &roles)
 		cur.Name, cur.Email, cur.Status = edited.Name, edited.Email, edited.Status
 		if roles != nil {
-			refs := make([]roleRef, 0, len(roles))
-			for _, n := range roles {
-				refs = append(refs, roleRef{Name: &n})
-			}
-			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
+			resolved, err := t.access.rolesNamed(roles)
 			if err != nil {
-				return cur, err
+				return cur, fmt.Errorf("qliksim: EditUser: %w", err)
 			}
 			cur.roles = resolved
 		}
@@ -862,13 +854,9 @@ func (s *Server) EditTenantSettings(hostname string, fn func(v *TenantSettingsVa
 	fn(&v)
 	t, _ := s.tenantByHostname(hostname)
 	a := t.access
-	refs := make([]roleRef, 0, len(v.EveryoneRoles))
-	for _, n := range v.EveryoneRoles {
-		refs = append(refs, roleRef{Name: &n})
-	}
-	everyone, err := a.resolveRoles(refs, "/everyoneRoles")
+	everyone, err := a.rolesNamed(v.EveryoneRoles)
 	if err != nil {
-		return err
+		return fmt.Errorf("qliksim: EditTenantSettings: %w", err)
 	}
 	a.licenses.mu.Lock()
 	a.licenses.settings = licenseSettings{AutoAssignProfessional: v.AutoAssignProfessional, AutoAssignAnalyzer: v.AutoAssignAnalyzer}

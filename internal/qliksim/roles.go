@@ -129,6 +129,15 @@ func (a *accessState) resolveRoles(refs []roleRef, pointer string) ([]assignedRo
 	return out, nil
 }
 
+// rolesNamed resolves role names, for the out-of-band hooks.
+func (a *accessState) rolesNamed(names []string) ([]assignedRole, error) {
+	refs := make([]roleRef, 0, len(names))
+	for _, n := range names {
+		refs = append(refs, roleRef{Name: &n})
+	}
+	return a.resolveRoles(refs, "/assignedRoles")
+}
+
 func (a *accessState) roleBy(match func(Role) bool) *Role {
 	a.rolesMu.RLock()
 	defer a.rolesMu.RUnlock()
@@ -256,12 +265,7 @@ type roleCreateRequest struct {
 }
 
 func rolesBadRequest(w http.ResponseWriter, err error) {
-	e := apiError{code: codeRoleBadRequest, title: "Bad Request", detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, http.StatusBadRequest, rolesErrors, e)
+	writeError(w, http.StatusBadRequest, rolesErrors, inputAPIError(codeRoleBadRequest, "Bad Request", err))
 }
 
 func rolesNotFound(w http.ResponseWriter, id string) {

@@ -2,7 +2,6 @@ package qliksim
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 	"regexp"
@@ -151,12 +150,7 @@ func jsonPatchOps(r *http.Request) ([]struct {
 
 func (api *settingsAPI) patchAPIKeys(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
-		e := apiError{code: "API-KEYS-400", title: "Invalid request", detail: err.Error()}
-		var in *inputError
-		if errors.As(err, &in) {
-			e.pointer = in.pointer
-		}
-		writeError(w, http.StatusBadRequest, apiKeysErrors, e)
+		writeError(w, http.StatusBadRequest, apiKeysErrors, inputAPIError("API-KEYS-400", "Invalid request", err))
 	}
 	if id := r.PathValue("tenantId"); id != api.h.tenant.id {
 		api.apiKeysNotFound(w, id)
@@ -221,12 +215,7 @@ func (api *settingsAPI) getAuth(w http.ResponseWriter, _ *http.Request) {
 
 func (api *settingsAPI) patchAuth(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
-		e := apiError{code: "AUTH-SETTINGS-400", title: "Bad Request", detail: err.Error()}
-		var in *inputError
-		if errors.As(err, &in) {
-			e.pointer = in.pointer
-		}
-		writeError(w, http.StatusBadRequest, authSettingsErrors, e)
+		writeError(w, http.StatusBadRequest, authSettingsErrors, inputAPIError("AUTH-SETTINGS-400", "Bad Request", err))
 	}
 	ops, err := jsonPatchOps(r)
 	if err != nil {
