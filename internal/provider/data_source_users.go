@@ -90,7 +90,7 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	users, err := c.ListUsers(ctx, strings.Join(parts, " and "))
 	if err != nil {
-		var diags = &resp.Diagnostics
+		diags := &resp.Diagnostics
 		if !m.Filter.IsNull() && errors.Is(err, qlik.ErrBadRequest) {
 			addAttributeAPIError(diags, path.Root("filter"), "Unable to list users", err, "Qlik refused the filter; check its syntax and field names.")
 			return

@@ -219,13 +219,13 @@ func NewAuthSettingsResource() resource.Resource {
 			},
 		},
 		validate: func(_ context.Context, _ *qlik.Client, _ resource.ModifyPlanRequest, m *authSettingsModel, diags *diag.Diagnostics) {
-			idle, max := m.SessionInactivityTimeout, m.MaxSessionLifespan
-			if idle.IsUnknown() || max.IsUnknown() || idle.IsNull() || max.IsNull() {
+			idle, life := m.SessionInactivityTimeout, m.MaxSessionLifespan
+			if idle.IsUnknown() || life.IsUnknown() || idle.IsNull() || life.IsNull() {
 				return
 			}
-			if idle.ValueInt64() > max.ValueInt64() {
+			if idle.ValueInt64() > life.ValueInt64() {
 				diags.AddAttributeError(path.Root("session_inactivity_timeout_minutes"), "Inactivity timeout longer than the session",
-					fmt.Sprintf("An idle timeout of %d minutes can never apply: every session ends after %d minutes (max_session_lifespan_minutes).", idle.ValueInt64(), max.ValueInt64()))
+					fmt.Sprintf("An idle timeout of %d minutes can never apply: every session ends after %d minutes (max_session_lifespan_minutes).", idle.ValueInt64(), life.ValueInt64()))
 			}
 		},
 		read: func(ctx context.Context, c *qlik.Client, m *authSettingsModel) error {

@@ -20,8 +20,11 @@ import (
 func (e *testEnv) settingsIs(hostname string, ok func(v qliksim.TenantSettingsValues) bool) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		v, err := e.sim.TenantSettings(hostname)
-		if err != nil || !ok(v) {
-			return fmt.Errorf("tenant %s holds settings %+v (%v)", hostname, v, err)
+		if err != nil {
+			return err
+		}
+		if !ok(v) {
+			return fmt.Errorf("tenant %s holds settings %+v", hostname, v)
 		}
 		return nil
 	}
@@ -112,8 +115,10 @@ resource "qlik_auth_settings" "s" {
 			// Changes in the console are drift, and the apply puts the configured values back.
 			PreConfig: func() {
 				if err := e.sim.EditTenantSettings(home.Hostname, func(v *qliksim.TenantSettingsValues) {
-					*v = qliksim.TenantSettingsValues{AutoAssignProfessional: true, AutoCreateGroups: true, EveryoneRoles: []string{"TenantAdmin"},
-						MaxKeysPerUser: 5, MaxAPIKeyExpiry: "PT24H", SessionInactivityMinutes: 60, MaxSessionLifespanMinutes: 1440}
+					*v = qliksim.TenantSettingsValues{
+						AutoAssignProfessional: true, AutoCreateGroups: true, EveryoneRoles: []string{"TenantAdmin"},
+						MaxKeysPerUser: 5, MaxAPIKeyExpiry: "PT24H", SessionInactivityMinutes: 60, MaxSessionLifespanMinutes: 1440,
+					}
 				}); err != nil {
 					t.Fatal(err)
 				}

@@ -83,8 +83,10 @@ func checkRolesAtPlan(ctx context.Context, client *qlik.Client, hostname types.S
 // planRolesHolder is the plan-time check of a resource that holds tenant roles and is unique by a key in its tenant
 // (a user by subject, a custom group by name): a second claim of the key in this run and unknown role names are
 // errors against their attributes.
-func planRolesHolder(ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
-	host, key types.String, resourceType, kind, keyAttr string, roles types.Set) {
+func planRolesHolder(
+	ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	host, key types.String, resourceType, kind, keyAttr string, roles types.Set,
+) {
 	claimInTenant(client, req, host, key, resourceType, kind, path.Root(keyAttr), &resp.Diagnostics)
 	prior := types.SetNull(types.StringType)
 	if !req.State.Raw.IsNull() {

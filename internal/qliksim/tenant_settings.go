@@ -120,17 +120,16 @@ func (api *settingsAPI) getAPIKeys(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, api.st.apiKeysLocked())
 }
 
-// jsonPatchOps decodes a JSON Patch array whose operations must all be replace.
-func jsonPatchOps(r *http.Request) ([]struct {
+// replaceOp is one operation of a replace-only JSON Patch document.
+type replaceOp struct {
 	Op    string          `json:"op"`
 	Path  string          `json:"path"`
 	Value json.RawMessage `json:"value"`
-}, error) {
-	var ops []struct {
-		Op    string          `json:"op"`
-		Path  string          `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
+}
+
+// jsonPatchOps decodes a JSON Patch array whose operations must all be replace.
+func jsonPatchOps(r *http.Request) ([]replaceOp, error) {
+	var ops []replaceOp
 	if err := decodeJSON(r, &ops); err != nil {
 		return nil, err
 	}
