@@ -213,6 +213,68 @@ var Kinds = []Kind{
 		Calls:     2, // token of the new tenant, POST /csp-origins
 		Objects:   map[string]int{"csp_origin": 1},
 	},
+	{
+		Address: "qlik_custom_role.viewer",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "Portal viewer"
+  description     = "Reads the portal's apps."
+  scopes          = ["apps:read"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /roles
+		Objects:   map[string]int{"custom_role": 1},
+	},
+	{
+		Address: "qlik_custom_group.portal_users",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} portal users"
+  roles           = [qlik_custom_role.viewer[each.key].name]`,
+		DependsOn: []string{"qlik_custom_role.viewer"},
+		Calls:     2, // GET /roles (the catalogue changed), POST /groups
+		Objects:   map[string]int{"group": 1},
+	},
+	{
+		Address: "qlik_user.admin",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  subject         = "portal|admin-${each.key}"
+  name            = "${each.value.name} administrator"
+  email           = "admin@${each.key}.example.com"
+  roles           = ["TenantAdmin"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     6, // token, GET /roles, POST /users, PATCH status, GET the user, GET its license
+		Objects:   map[string]int{"user": 1},
+	},
+	{
+		Address: "qlik_license_settings.customer",
+		Body: `  tenant_hostname          = qlik_tenant.customer[each.key].hostname
+  auto_assign_professional = false
+  auto_assign_analyzer     = true`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PUT, GET
+	},
+	{
+		Address: "qlik_group_settings.customer",
+		Body: `  tenant_hostname    = qlik_tenant.customer[each.key].hostname
+  auto_create_groups = true
+  everyone_roles     = []`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PATCH, GET
+	},
+	{
+		Address: "qlik_api_key_settings.customer",
+		Body: `  tenant_hostname    = qlik_tenant.customer[each.key].hostname
+  max_keys_per_user  = 2
+  max_api_key_expiry = "P90D"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     5, // token, GET /tenants/me and its redirect, PATCH, GET
+	},
+	{
+		Address: "qlik_auth_settings.customer",
+		Body: `  tenant_hostname                    = qlik_tenant.customer[each.key].hostname
+  session_inactivity_timeout_minutes = 30
+  max_session_lifespan_minutes       = 480`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PATCH, GET
+	},
 }
 
 // TemplateAppName is the app seeded in the home tenant that every customer gets a copy of.

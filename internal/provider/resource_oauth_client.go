@@ -548,7 +548,7 @@ func (m *oauthClientResourceModel) fromAPI(ctx context.Context, o *qlik.OAuthCli
 	set := func(v []string) types.Set {
 		s := slices.Clone(v)
 		sort.Strings(s)
-		out, d := types.SetValueFrom(ctx, types.StringType, nonNilStrings(s))
+		out, d := types.SetValueFrom(ctx, types.StringType, nonNil(s))
 		diags.Append(d...)
 		return out
 	}
@@ -582,7 +582,8 @@ func (m *oauthClientResourceModel) fromAPI(ctx context.Context, o *qlik.OAuthCli
 	m.UpdatedAt = types.StringValue(o.UpdatedAt)
 }
 
-func nonNilStrings(v []string) []string {
+// nonNil is v, or an empty list for nil (a set or a JSON array must not be null).
+func nonNil(v []string) []string {
 	if v == nil {
 		return []string{}
 	}

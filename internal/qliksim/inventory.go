@@ -3,6 +3,7 @@ package qliksim
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // InventoryObject is one object a tenant holds, named by its kind and its natural key, so that a fault suite can
@@ -24,8 +25,9 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations and CSP origins, including objects not yet visible through the API.
-// Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
+// built-in interactive one), web integrations, CSP origins, users (except those a tenant starts with) and custom
+// roles, including objects not yet visible through the API. Keys: space "<type>/<name>", app "<space id>/<name>",
+// group "<name>", assignment "<space id>/<assignee id>", user "<subject>", custom role "<name>",
 // JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
@@ -60,6 +62,16 @@ func (s *Server) Inventory() []TenantInventory {
 				kids = append(kids, k.KID)
 			}
 			add("identity_provider_"+p.Protocol, p.Options.Issuer+"/"+strings.Join(kids, ","), p.ID)
+		}
+		for _, u := range t.access.users.list(time.Now(), true) {
+			if !u.Val.seeded {
+				add("user", u.Val.Subject, u.ID)
+			}
+		}
+		for _, r := range t.access.roleCatalogue() {
+			if r.Type == "custom" {
+				add("custom_role", r.Name, r.ID)
+			}
 		}
 		for _, w := range s.WebIntegrations(snap.Hostname) {
 			add("web_integration", w.Name, w.ID)

@@ -507,6 +507,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerTempContentsRoutes(h)
 	s.registerItemsRoutes(h)
 	s.registerAccessRoutes(h)
+	s.registerDirectoryRoutes(h)
 	s.registerIdentityProviderRoutes(h)
 	s.registerWebIntegrationRoutes(h)
 	s.registerCSPOriginRoutes(h)

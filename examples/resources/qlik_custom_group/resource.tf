@@ -1,0 +1,7 @@
+# A group made in Qlik (not sent by the identity provider) whose members read reports and create shared spaces.
+resource "qlik_custom_group" "finance" {
+  tenant_hostname = qlik_tenant.customer.hostname
+  name            = "Finance"
+  description     = "Finance team of the customer."
+  roles           = [qlik_custom_role.report_reader.name, "SharedSpaceCreator"]
+}
