@@ -460,20 +460,23 @@ type oemCustomer struct {
 	AppID            string            `json:"app_id"`
 	PublishedAppID   string            `json:"published_app_id"`
 	WebIntegrationID string            `json:"web_integration_id"`
+	OAuthClientID    string            `json:"oauth_client_id"`
 	EmbedURLs        map[string]string `json:"embed_urls"`
 	Groups           []string          `json:"groups"`
+	Admins           []string          `json:"admins"`
 }
 
 // oemExpect is what customers.auto.tfvars of the oem-multitenant example asks for, per customer.
 var oemExpect = map[string]struct {
 	name, region, cohort, version string
 	groups                        map[string]string // group name → tenant roles
+	admin                         string            // the subject of the first administrator
 }{
 	"acme": {"Acme Corp", "eu", "canary", "2026.11.1", map[string]string{
 		"acme-analysts": "[EmbeddedAnalyticsUser]", "acme-admins": "[EmbeddedAnalyticsUser SharedSpaceCreator]",
-	}},
-	"globex":  {"Globex", "us", "stable", "2026.10.3", map[string]string{"globex-viewers": "[EmbeddedAnalyticsUser]"}},
-	"initech": {"Initech", "de", "stable", "2026.10.3", map[string]string{"initech-users": "[EmbeddedAnalyticsUser]"}},
+	}, "auth0|acme-it-lead"},
+	"globex":  {"Globex", "us", "stable", "2026.10.3", map[string]string{"globex-viewers": "[EmbeddedAnalyticsUser]"}, "auth0|globex-ops"},
+	"initech": {"Initech", "de", "stable", "2026.10.3", map[string]string{"initech-users": "[EmbeddedAnalyticsUser]"}, "auth0|initech-bi"},
 }
 
 // checkOEMEstate checks the configuration table of the oem-multitenant example against the simulator: every
@@ -483,6 +486,8 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	t.Helper()
 	var customers map[string]oemCustomer
 	decodeOutput(t, outputs, "customers", &customers)
+	var secrets map[string]string
+	decodeOutput(t, outputs, "portal_oauth_client_secrets", &secrets)
 	if len(customers) != len(oemExpect) || e.customerTenants() != len(oemExpect) {
 		t.Fatalf("customers output has %d rows and the simulator %d customer tenants, want %d", len(customers), e.customerTenants(), len(oemExpect))
 	}
@@ -549,6 +554,7 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 		if len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
 			t.Errorf("%s: CSP origins %+v", key, csp)
 		}
+		checkOEMIdentity(t, e, key, want.admin, c, secrets[key])
 		// The simulator's hosts are loopback, so the URLs use http; on Qlik Cloud they are https.
 		base := "http://" + c.Hostname + "/single/?appid=" + c.PublishedAppID
 		wantURLs := map[string]string{
@@ -565,6 +571,40 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	}
 	// Every customer lives in its own region, and no tenant was reached with another region's client.
 	checkRegionAudit(t, e.sim)
+}
+
+// checkOEMIdentity checks the people and sign-in objects of one customer: the portal's OAuth client (its id in
+// the configuration table, its secret in the sensitive output, and that they get an impersonation token for the
+// customer's administrator), the administrator as a TenantAdmin with a professional license, and the license and
+// group settings.
+func checkOEMIdentity(t *testing.T, e *testEnv, key, admin string, c oemCustomer, secret string) {
+	t.Helper()
+	clients := e.sim.OAuthClients(c.Hostname)
+	if len(clients) != 1 || clients[0].ClientID != c.OAuthClientID || clients[0].AppType != "web" ||
+		!slices.Equal(clients[0].AllowedGrantTypes, []string{"urn:qlik:oauth:user-impersonation"}) {
+		t.Errorf("%s: OAuth clients %+v, output %q", key, clients, c.OAuthClientID)
+	}
+	if !slices.Equal(c.Admins, []string{admin}) {
+		t.Errorf("%s: admins = %v, want [%s]", key, c.Admins, admin)
+	}
+	var found bool
+	for _, u := range e.sim.Users(c.Hostname) {
+		if u.Subject != admin {
+			continue
+		}
+		found = true
+		_, roles, _ := e.sim.UserAccess(c.Hostname, u.ID)
+		if !slices.Contains(roles, "TenantAdmin") {
+			t.Errorf("%s: administrator %s has roles %v", key, admin, roles)
+		}
+	}
+	if !found {
+		t.Errorf("%s: no user with subject %s", key, admin)
+		return
+	}
+	if status, _ := impersonate(t, "http://"+c.Hostname, c.OAuthClientID, secret, admin); status != 200 {
+		t.Errorf("%s: impersonation token for the administrator with the output's client: %d", key, status)
+	}
 }
 
 // checkOEMPipeline checks the data steps of one customer: the data connection holds the customer's password
@@ -705,13 +745,16 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 				id = r.Values.ID
 			case strings.Contains(r.Address, ".qlik_role_mapping."):
 				id = r.Values.TenantHostname + "/globex-viewers"
+			case strings.Contains(r.Address, "_settings."):
+				// Tenant settings are one per tenant, imported by its hostname.
+				id = r.Values.TenantHostname
 			}
 			fmt.Fprintf(&blocks, "import {\n  to = %s\n  id = %q\n}\n\n", r.Address, id)
 			addresses = append(addresses, r.Address)
 		}
 	}
-	if len(addresses) != 11 {
-		t.Fatalf("%s holds %d importable resources in the state, want 11: %v", module, len(addresses), addresses)
+	if len(addresses) != 15 {
+		t.Fatalf("%s holds %d importable resources in the state, want 15: %v", module, len(addresses), addresses)
 	}
 	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -720,8 +763,8 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 	// A reload cannot be imported, so one new reload runs (and the app is republished after it); the data
 	// connection re-sends its write-only password, which Terraform cannot know after an import. Nothing is
 	// created twice or destroyed.
-	if !strings.Contains(out, "Plan: 11 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
-		t.Errorf("the import plan should import the 11 objects, add only the reload and destroy nothing:\n%s", out)
+	if !strings.Contains(out, "Plan: 15 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the 15 objects, add only the reload and destroy nothing:\n%s", out)
 	}
 	tf.apply(vars...)
 	tf.requireEmptyPlan(vars...)
