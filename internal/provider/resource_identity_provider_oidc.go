@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -72,9 +71,11 @@ var (
 )
 
 func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	connection := []path.Path{path.Root("discovery_url"), path.Root("client_id"), path.Root("client_secret_wo_version"),
+	connection := []path.Path{
+		path.Root("discovery_url"), path.Root("client_id"), path.Root("client_secret_wo_version"),
 		path.Root("realm"), path.Root("scope"), path.Root("claims_mapping"), path.Root("description"),
-		path.Root("post_logout_redirect_uri"), path.Root("clock_tolerance_sec")}
+		path.Root("post_logout_redirect_uri"), path.Root("clock_tolerance_sec"),
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An OpenID Connect identity provider of a Qlik Cloud tenant: by default the tenant's " +
 			"interactive login, through the customer's own identity provider (Okta, Auth0, Azure AD, Keycloak, ...). " +
@@ -245,7 +246,7 @@ func (r *oidcIdentityProviderResource) Create(ctx context.Context, req resource.
 	})
 	if err != nil {
 		hint := ""
-		if plan.Interactive.ValueBool() && isStatus(err, http.StatusBadRequest) {
+		if plan.Interactive.ValueBool() && errors.Is(err, qlik.ErrBadRequest) {
 			hint = "Each tenant has one interactive identity provider. If one is configured already, import it " +
 				"(terraform import <address> <tenant hostname>/<id>) or deactivate it first."
 		}
@@ -254,11 +255,6 @@ func (r *oidcIdentityProviderResource) Create(ctx context.Context, req resource.
 	}
 	plan.fromAPI(ctx, idp, &resp.Diagnostics)
 	saveCreated(ctx, resp, &plan)
-}
-
-func isStatus(err error, status int) bool {
-	var apiErr *qlik.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == status
 }
 
 func (r *oidcIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -326,7 +322,7 @@ func (r *oidcIdentityProviderResource) Delete(ctx context.Context, req resource.
 	}
 	id := state.ID.ValueString()
 	err := c.DeleteIdentityProvider(ctx, id)
-	if err == nil || errors.Is(err, qlik.ErrNotFound) || !state.Interactive.ValueBool() || !isStatus(err, http.StatusBadRequest) {
+	if err == nil || errors.Is(err, qlik.ErrNotFound) || !state.Interactive.ValueBool() || !errors.Is(err, qlik.ErrBadRequest) {
 		reportDelete(&resp.Diagnostics, "OIDC identity provider", err)
 		return
 	}

@@ -89,7 +89,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 					captureID("qlik_identity_provider_oidc.test", &id),
 					func(*terraform.State) error {
 						if s, err := e.sim.OIDCClientSecret(home.Hostname, id); err != nil || s != oidcSecret {
-							return fmt.Errorf("the secret Qlik holds is %q (%v)", s, err)
+							return fmt.Errorf("the secret Qlik holds is %q: %w", s, err)
 						}
 						for _, p := range e.sim.IdentityProviders(home.Hostname) {
 							if p.Provider == "qlik" && p.Active {

@@ -50,9 +50,9 @@ func (e *testEnv) oauthClientByID(hostname, id string) (qliksim.OAuthClient, boo
 	return qliksim.OAuthClient{}, false
 }
 
-// attr reads an attribute of a resource from the state.
-func attr(s *terraform.State, address, name string) string {
-	if rs, ok := s.RootModule().Resources[address]; ok {
+// attr reads an attribute of qlik_oauth_client.test from the state.
+func attr(s *terraform.State, name string) string {
+	if rs, ok := s.RootModule().Resources["qlik_oauth_client.test"]; ok {
 		return rs.Primary.Attributes[name]
 	}
 	return ""
@@ -125,8 +125,8 @@ func TestAccOAuthClient_basic(t *testing.T) {
 						if !ok || c.ClientName != "Vendor portal" || c.ConnectionConfig.ConsentMethod != "trusted" || len(c.ClientSecrets) != 1 {
 							return fmt.Errorf("simulator holds %+v (found %v)", c, ok)
 						}
-						secret := attr(s, "qlik_oauth_client.test", "client_secret")
-						if secret == "" || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) || attr(s, "qlik_oauth_client.test", "client_secret_hint") != c.ClientSecrets[0].Hint {
+						secret := attr(s, "client_secret")
+						if secret == "" || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) || attr(s, "client_secret_hint") != c.ClientSecrets[0].Hint {
 							return fmt.Errorf("client_secret in state is not the secret Qlik made (hint %s)", c.ClientSecrets[0].Hint)
 						}
 						// The secret in state is the one that works: the portal gets a token for an existing user.
@@ -172,7 +172,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 			{
 				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
-					firstSecret = attr(s, "qlik_oauth_client.test", "client_secret")
+					firstSecret = attr(s, "client_secret")
 					return nil
 				}),
 			},
@@ -191,7 +191,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 						return fmt.Errorf("simulator holds %+v", c)
 					case c.ConnectionConfig.ConsentMethod != "required" || c.PublishedAt == "":
 						return fmt.Errorf("consent %q, published at %q", c.ConnectionConfig.ConsentMethod, c.PublishedAt)
-					case attr(s, "qlik_oauth_client.test", "client_secret") != firstSecret:
+					case attr(s, "client_secret") != firstSecret:
 						return fmt.Errorf("an update that does not touch the secret changed client_secret")
 					}
 					return nil
@@ -205,7 +205,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(s *terraform.State) error {
-					secret := attr(s, "qlik_oauth_client.test", "client_secret")
+					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)
 					if secret == "" || secret == firstSecret || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
 						return fmt.Errorf("after rotation: %d secrets in Qlik, state secret changed %v", len(c.ClientSecrets), secret != firstSecret)
@@ -296,7 +296,7 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(s *terraform.State) error {
-					secret := attr(s, "qlik_oauth_client.test", "client_secret")
+					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)
 					if secret == "" || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
 						return fmt.Errorf("after the secret was deleted by hand: %d secrets, state secret set %v", len(c.ClientSecrets), secret != "")
@@ -424,7 +424,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				Check: func(s *terraform.State) error {
-					id := attr(s, "qlik_oauth_client.test", "id")
+					id := attr(s, "id")
 					c, _ := e.oauthClientByID(home.Hostname, id)
 					if len(c.ClientSecrets) != 0 || len(c.PublicKeys) != 1 || c.PublicKeys[0].Kid != "portal-2026" {
 						return fmt.Errorf("simulator holds %+v", c)

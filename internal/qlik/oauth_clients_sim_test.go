@@ -11,9 +11,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// impersonationStatus asks the tenant for a user impersonation token with a client's secret and returns the
-// status of the answer.
-func impersonationStatus(t *testing.T, tenantURL, clientID, secret, subject string) int {
+// impersonationStatus asks the tenant for a user impersonation token for auth0|alice with a client's secret and
+// returns the status of the answer.
+func impersonationStatus(t *testing.T, tenantURL, clientID, secret string) int {
+	const subject = "auth0|alice"
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{
 		"grant_type": qlik.OAuthGrantImpersonation, "client_id": clientID, "client_secret": secret,
@@ -51,7 +52,7 @@ func TestSim_OAuthClientLifecycle(t *testing.T) {
 	if o.ClientSecret == "" || o.ConnectionConfig.ConsentMethod != "trusted" || len(o.ClientSecrets) != 1 {
 		t.Fatalf("created %+v", o)
 	}
-	if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret, "auth0|alice"); s != http.StatusOK {
+	if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret); s != http.StatusOK {
 		t.Fatalf("impersonation with the create's secret: %d", s)
 	}
 	got, err := c.GetOAuthClient(ctx, o.ClientID)
@@ -67,7 +68,7 @@ func TestSim_OAuthClientLifecycle(t *testing.T) {
 	if err := c.DeleteOAuthClientSecret(ctx, o.ClientID, o.ClientSecrets[0].Hint); err != nil {
 		t.Fatal(err)
 	}
-	if a, b := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret, "auth0|alice"), impersonationStatus(t, home.URL, o.ClientID, sec.ClientSecret, "auth0|alice"); a != http.StatusUnauthorized || b != http.StatusOK {
+	if a, b := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret), impersonationStatus(t, home.URL, o.ClientID, sec.ClientSecret); a != http.StatusUnauthorized || b != http.StatusOK {
 		t.Errorf("after rotation: old secret %d, new secret %d", a, b)
 	}
 
@@ -113,7 +114,7 @@ func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
 	if len(all) != 1 || all[0].ClientID != o.ClientID || len(all[0].ClientSecrets) != 1 || all[0].ClientSecrets[0].Hint != o.ClientSecrets[0].Hint {
 		t.Fatalf("simulator holds %+v, create returned %+v", all, o)
 	}
-	if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret, "auth0|alice"); s != http.StatusOK {
+	if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret); s != http.StatusOK {
 		t.Errorf("impersonation with the replacement secret: %d", s)
 	}
 	var posts, deletes int

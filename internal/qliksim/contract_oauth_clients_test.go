@@ -31,10 +31,10 @@ func testJWK(t testing.TB, kid string) (*rsa.PrivateKey, JWK) {
 	}
 }
 
-// sendWithHeader sends a bodiless request through the contract transport with one extra header.
-func (cc *contractClient) sendWithHeader(ctx context.Context, method, rawURL, token, name, value string) *response {
+// deleteWithHeader sends a DELETE through the contract transport with one extra header.
+func (cc *contractClient) deleteWithHeader(ctx context.Context, rawURL, token, name, value string) *response {
 	cc.t.Helper()
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
 	if err != nil {
 		cc.t.Fatal(err)
 	}
@@ -194,8 +194,10 @@ func TestContractOAuthClients(t *testing.T) {
 	}
 	tokens := home.URL + "/oauth/token"
 	imp := func(subject, secret string) map[string]any {
-		return map[string]any{"grant_type": "urn:qlik:oauth:user-impersonation", "client_id": id, "client_secret": secret,
-			"user_lookup": map[string]string{"field": "subject", "value": subject}, "scope": "user_default"}
+		return map[string]any{
+			"grant_type": "urn:qlik:oauth:user-impersonation", "client_id": id, "client_secret": secret,
+			"user_lookup": map[string]string{"field": "subject", "value": subject}, "scope": "user_default",
+		}
 	}
 	var tok tokenResponse
 	call(http.MethodPost, tokens, "", http.StatusOK, imp("auth0|alice", created.ClientSecret)).decode(t, &tok)
@@ -252,19 +254,19 @@ func TestContractOAuthClients(t *testing.T) {
 
 	// DELETE needs qlik-confirm-delete naming the client.
 	sent++
-	if r := cc.sendWithHeader(invalidRequest(t.Context()), http.MethodDelete, clients+"/"+id, admin, "", ""); r.status != http.StatusBadRequest {
+	if r := cc.deleteWithHeader(invalidRequest(t.Context()), clients+"/"+id, admin, "", ""); r.status != http.StatusBadRequest {
 		c.t.Errorf("DELETE without the confirmation header: %d", r.status)
 	}
 	sent++
-	if r := cc.sendWithHeader(t.Context(), http.MethodDelete, clients+"/"+id, admin, "qlik-confirm-delete", spa.ClientID); r.status != http.StatusBadRequest {
+	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", spa.ClientID); r.status != http.StatusBadRequest {
 		c.t.Errorf("DELETE confirming another id: %d", r.status)
 	}
 	sent++
-	if r := cc.sendWithHeader(t.Context(), http.MethodDelete, clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNoContent {
+	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNoContent {
 		c.t.Errorf("DELETE: %d %s", r.status, r.body)
 	}
 	sent++
-	if r := cc.sendWithHeader(t.Context(), http.MethodDelete, clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNotFound {
+	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNotFound {
 		c.t.Errorf("second DELETE: %d", r.status)
 	}
 	call(http.MethodPost, tokens, "", http.StatusUnauthorized, imp("auth0|alice", created.ClientSecret))

@@ -55,7 +55,11 @@ func TestContractOIDCIdentityProvider(t *testing.T) {
 	noSkip["skipVerify"] = false
 	call(http.MethodPost, idps, http.StatusBadRequest, noSkip)
 	badRealm := oidcIDPBody("x")
-	badRealm["options"].(map[string]any)["realm"] = "-bad realm"
+	badOpts, ok := badRealm["options"].(map[string]any)
+	if !ok {
+		t.Fatal("options is not an object")
+	}
+	badOpts["realm"] = "-bad realm"
 	sent++
 	cc.jsonCtx(invalidRequest(t.Context()), http.MethodPost, idps, token, http.StatusBadRequest, badRealm)
 

@@ -225,7 +225,7 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		Protocol string `json:"protocol"`
 	}
 	if json.Unmarshal(body, &probe) == nil && probe.Protocol == "OIDC" {
-		api.createOIDC(w, r, body)
+		api.createOIDC(w, body)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -150,7 +150,7 @@ func oneInteractiveError(w http.ResponseWriter, existing IdentityProvider) {
 // pendingOptions it waits for the interactive verification (pendingState pending), which the simulator never
 // runs. An interactive one replaces the Qlik Account IdP, which is deactivated (qlik.dev: "If you deploy your own
 // interactive IdP, then this will replace the Qlik Account IdP"); a second active interactive one is refused.
-func (api *idpAPI) createOIDC(w http.ResponseWriter, r *http.Request, body []byte) {
+func (api *idpAPI) createOIDC(w http.ResponseWriter, body []byte) {
 	var req oidcCreateRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		idpBadRequest(w, &inputError{detail: "The request body is not a valid OIDC identity provider: " + err.Error() + "."})

@@ -280,8 +280,13 @@ func (k JWK) publicKey() (crypto.PublicKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		pub := &ecdsa.PublicKey{Curve: elliptic.P384(), X: x, Y: y}
-		if !pub.Curve.IsOnCurve(x, y) { //nolint:staticcheck // the check a JWK needs; crypto/ecdh has no JWK form
+		const size = 48 // P-384 coordinates
+		if len(x.Bytes()) > size || len(y.Bytes()) > size {
+			return nil, errors.New("the EC point is not on P-384")
+		}
+		point := append(append([]byte{4}, x.FillBytes(make([]byte, size))...), y.FillBytes(make([]byte, size))...)
+		pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P384(), point)
+		if err != nil {
 			return nil, errors.New("the EC point is not on P-384")
 		}
 		return pub, nil
@@ -665,7 +670,7 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 		oauthClientNotFound(w, id)
 	case errors.Is(err, errTooManySecrets):
 		oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
-			fmt.Errorf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax))
+			&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})
 	case err != nil:
 		oauthClientBadRequest(w, err)
 	default:
@@ -691,7 +696,7 @@ func (api *oauthClientsAPI) deleteSecret(w http.ResponseWriter, r *http.Request)
 		return next, nil
 	}, nil)
 	if err != nil {
-		oauthClientError(w, http.StatusNotFound, codeOAuthClientNotFound, "Not Found", fmt.Errorf("No secret with hint %s on OAuth client %s.", hint, id))
+		oauthClientError(w, http.StatusNotFound, codeOAuthClientNotFound, "Not Found", &inputError{detail: fmt.Sprintf("No secret with hint %s on OAuth client %s.", hint, id)})
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -724,7 +729,7 @@ func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http
 		return
 	}
 	if len(ops) == 0 {
-		oauthClientBadRequest(w, errors.New("The patch document must hold at least one operation."))
+		oauthClientBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
 		return
 	}
 	consent := ""

@@ -70,8 +70,12 @@ func JWKFromPEM(pemText, kid, alg string) (JWK, error) {
 		if alg != "ES384" || k.Curve != elliptic.P384() {
 			return JWK{}, errors.New("an EC key must be on P-384 and sign with ES384, the EC algorithm Qlik accepts")
 		}
-		size := (k.Curve.Params().BitSize + 7) / 8
-		return JWK{Kty: "EC", Use: "sig", Alg: alg, Kid: kid, Crv: "P-384", X: b64(k.X.FillBytes(make([]byte, size))), Y: b64(k.Y.FillBytes(make([]byte, size)))}, nil
+		point, err := k.Bytes() // 0x04, then X and Y
+		if err != nil {
+			return JWK{}, fmt.Errorf("the EC key: %w", err)
+		}
+		size := (len(point) - 1) / 2
+		return JWK{Kty: "EC", Use: "sig", Alg: alg, Kid: kid, Crv: "P-384", X: b64(point[1 : 1+size]), Y: b64(point[1+size:])}, nil
 	}
 	return JWK{}, fmt.Errorf("a %T cannot be an OAuth client key", key)
 }
@@ -106,7 +110,15 @@ func PEMFromJWK(j JWK) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		pub = &ecdsa.PublicKey{Curve: elliptic.P384(), X: x, Y: y}
+		const size = 48 // P-384 coordinates
+		if len(x.Bytes()) > size || len(y.Bytes()) > size {
+			return "", errors.New("the EC point is not on P-384")
+		}
+		p, err := ecdsa.ParseUncompressedPublicKey(elliptic.P384(), append(append([]byte{4}, x.FillBytes(make([]byte, size))...), y.FillBytes(make([]byte, size))...))
+		if err != nil {
+			return "", fmt.Errorf("the EC key: %w", err)
+		}
+		pub = p
 	default:
 		return "", fmt.Errorf("key type %q is not RSA or EC", j.Kty)
 	}
