@@ -67,6 +67,28 @@ func (t tenantScoped) tenantHostname() types.String { return t.TenantHostname }
 // tenantScopedModel is a model that embeds tenantScoped.
 type tenantScopedModel interface{ tenantHostname() types.String }
 
+// tenantObject is embedded in the model of a tenant-scoped object that has a single id: the id and
+// tenant_hostname attributes. It makes the model an objectModel, which readObject and deleteObject take.
+type tenantObject struct {
+	ID types.String `tfsdk:"id"`
+	tenantScoped
+}
+
+func (o tenantObject) objectID() string { return o.ID.ValueString() }
+
+// objectModel is a tenant-scoped model with a single id (embed tenantObject).
+type objectModel interface {
+	tenantScopedModel
+	objectID() string
+}
+
+// kitResource is what a tenant-scoped resource on the kit is: configured, importable, checked at plan.
+type kitResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithImportState
+	resource.ResourceWithModifyPlan
+}
+
 // clientOf returns the client of m's tenant, unless diags already hold an error (the model could not be read).
 // ok is false when there is no client; diags say why.
 func clientOf(client *qlik.Client, m tenantScopedModel, diags *diag.Diagnostics) (c *qlik.Client, ok bool) {
@@ -123,6 +145,46 @@ func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags
 	var v types.String
 	diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 	return v
+}
+
+// changeIn reads the plan and the state in a ModifyPlan that changes an existing object (an update or a
+// replacement). ok is false for a create or a destroy, or when either could not be read.
+func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan, state M, ok bool) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return plan, state, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	return plan, state, !resp.Diagnostics.HasError()
+}
+
+// readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
+// ((*qlik.Client).GetSpace) and set the model's mapping ((*spaceResourceModel).fromAPI). A 404 removes the
+// resource from state (readFound); what names the object in messages ("space").
+func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.ReadRequest, resp *resource.ReadResponse,
+	what string, get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
+) {
+	state, c, ok := readIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := get(c, ctx, state.objectID())
+	if !readFound(ctx, err, what, state.objectID(), resp) {
+		return
+	}
+	set(&state, obj)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// deleteObject is the whole Delete of a resource whose object is deleted by its id: del is the client's Delete
+// method ((*qlik.Client).DeleteWebIntegration). A 404 counts as deleted (reportDelete).
+func deleteObject[M objectModel](ctx context.Context, client *qlik.Client, req resource.DeleteRequest, resp *resource.DeleteResponse,
+	what string, del func(*qlik.Client, context.Context, string) error,
+) {
+	state, c, ok := deleteIn[M](ctx, client, req, resp)
+	if ok {
+		reportDelete(&resp.Diagnostics, what, del(c, ctx, state.objectID()))
+	}
 }
 
 // saveCreated ends a Create: it stores the model and records when the object was created (recordCreated), which

@@ -9,18 +9,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*appPublishResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*appPublishResource)(nil)
-)
+var _ kitResource = (*appPublishResource)(nil)
 
 // NewAppPublishResource is the qlik_app_publish constructor.
 func NewAppPublishResource() resource.Resource {
@@ -30,8 +25,7 @@ func NewAppPublishResource() resource.Resource {
 type appPublishResource struct{ resourceBase }
 
 type appPublishResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	AppID       types.String `tfsdk:"app_id"`
 	SpaceID     types.String `tfsdk:"space_id"`
 	Triggers    types.Map    `tfsdk:"triggers"`
@@ -66,13 +60,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the managed space to publish to. Changing it replaces the published app: " +
-					"a new id, and its users' private content is deleted with the old one.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"space_id": requiredReplace("Id of the managed space to publish to. Changing it replaces the published app: "+
+				"a new id, and its users' private content is deleted with the old one.", stringvalidator.LengthAtLeast(1)),
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that republish the app when they change, for example " +
 					"`{ script = qlik_load_script.x.script_sha256, reload = qlik_reload.x.id }`. A change " +
@@ -177,11 +166,7 @@ func republishHint(err error, another bool, previous string) string {
 }
 
 func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[appPublishResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "published app", c.DeleteApp(ctx, state.ID.ValueString()))
+	deleteObject[appPublishResourceModel](ctx, r.client, req, resp, "published app", (*qlik.Client).DeleteApp)
 }
 
 // publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -20,10 +19,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*cspOriginResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*cspOriginResource)(nil)
-)
+var _ kitResource = (*cspOriginResource)(nil)
 
 // NewCSPOriginResource is the qlik_csp_origin constructor.
 func NewCSPOriginResource() resource.Resource {
@@ -33,8 +29,7 @@ func NewCSPOriginResource() resource.Resource {
 type cspOriginResource struct{ resourceBase }
 
 type cspOriginResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	Name         types.String `tfsdk:"name"`
 	Origin       types.String `tfsdk:"origin"`
 	Description  types.String `tfsdk:"description"`
@@ -52,13 +47,7 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("CSP entry id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
-			},
+			"name":            emptyByDefault("Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.", stringvalidator.LengthAtMost(512)),
 			"origin": schema.StringAttribute{
 				MarkdownDescription: "The origin, as a CSP source: `host[:port]` such as `portal.example.com` or " +
 					"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a " +
@@ -67,14 +56,8 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required:   true,
 				Validators: []validator.String{validators.CSPSource()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Why the origin is in the policy, at most 1024 characters. Defaults to an " +
-					"empty string. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(1024)},
-			},
+			"description": emptyByDefault("Why the origin is in the policy, at most 1024 characters. Defaults to an "+
+				"empty string. Updates in place.", stringvalidator.LengthAtMost(1024)),
 			"directives": schema.SetAttribute{
 				MarkdownDescription: "CSP directives the origin is added to, by their policy name: " +
 					directiveList() + ". `connect-src-wss` adds the origin to `connect-src` with the `wss://` " +
@@ -151,11 +134,7 @@ func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[cspOriginResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "CSP origin", c.DeleteCSPOrigin(ctx, state.ID.ValueString()))
+	deleteObject[cspOriginResourceModel](ctx, r.client, req, resp, "CSP origin", (*qlik.Client).DeleteCSPOrigin)
 }
 
 func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,10 +15,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*dataConnectionResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*dataConnectionResource)(nil)
-)
+var _ kitResource = (*dataConnectionResource)(nil)
 
 // NewDataConnectionResource is the qlik_data_connection constructor.
 func NewDataConnectionResource() resource.Resource {
@@ -30,8 +25,7 @@ func NewDataConnectionResource() resource.Resource {
 type dataConnectionResource struct{ resourceBase }
 
 type dataConnectionResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	Name              types.String `tfsdk:"name"`
 	Type              types.String `tfsdk:"type"`
 	Connector         types.String `tfsdk:"connector"`
@@ -60,20 +54,10 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Data source id (`datasourceID`), for example `postgres`, `sqlserver`, " +
-					"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"connector": schema.StringAttribute{
-				MarkdownDescription: "Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` " +
-					"for the ODBC databases. A change replaces the connection.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"type": requiredReplace("Data source id (`datasourceID`), for example `postgres`, `sqlserver`, "+
+				"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
+			"connector": requiredReplace("Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` "+
+				"for the ODBC databases. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
 			"connection_string": schema.StringAttribute{
 				MarkdownDescription: "Connection string (`qConnectStatement`), for example " +
 					"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. " +
@@ -129,7 +113,7 @@ func (r *dataConnectionResource) Create(ctx context.Context, req resource.Create
 		Password:         password.ValueStringPointer(),
 	})
 	if err != nil {
-		dataConnectionError(&resp.Diagnostics, "Unable to create data connection", err)
+		addWriteError(&resp.Diagnostics, "Unable to create data connection", err, "name", dataConnectionNameTaken)
 		return
 	}
 	plan.fromAPI(dc)
@@ -137,16 +121,7 @@ func (r *dataConnectionResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *dataConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[dataConnectionResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	dc, err := c.GetDataConnection(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "data connection", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(dc)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "data connection", (*qlik.Client).GetDataConnection, (*dataConnectionResourceModel).fromAPI)
 }
 
 func (r *dataConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -171,7 +146,7 @@ func (r *dataConnectionResource) Update(ctx context.Context, req resource.Update
 	}
 	id := state.ID.ValueString()
 	if err := c.UpdateDataConnection(ctx, id, u); err != nil {
-		dataConnectionError(&resp.Diagnostics, "Unable to update data connection", err)
+		addWriteError(&resp.Diagnostics, "Unable to update data connection", err, "name", dataConnectionNameTaken)
 		return
 	}
 	dc, err := c.GetDataConnection(ctx, id)
@@ -184,25 +159,15 @@ func (r *dataConnectionResource) Update(ctx context.Context, req resource.Update
 }
 
 func (r *dataConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[dataConnectionResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "data connection", c.DeleteDataConnection(ctx, state.ID.ValueString()))
+	deleteObject[dataConnectionResourceModel](ctx, r.client, req, resp, "data connection", (*qlik.Client).DeleteDataConnection)
 }
 
 func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "data_connection_id")
 }
 
-// dataConnectionError points a name conflict at the name.
-func dataConnectionError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err, "Another data connection in this space already has this name: choose another name or import that connection.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// dataConnectionNameTaken is the next step after a 409 on create or update, reported against name.
+const dataConnectionNameTaken = "Another data connection in this space already has this name: choose another name or import that connection."
 
 // fromAPI maps the readable fields. username and the password are not returned by Qlik and stay as they are.
 func (m *dataConnectionResourceModel) fromAPI(dc *qlik.DataConnection) {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -15,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,10 +22,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*jwtIdentityProviderResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*jwtIdentityProviderResource)(nil)
-)
+var _ kitResource = (*jwtIdentityProviderResource)(nil)
 
 // NewJWTIdentityProviderResource is the qlik_identity_provider_jwt constructor.
 func NewJWTIdentityProviderResource() resource.Resource {
@@ -37,8 +32,7 @@ func NewJWTIdentityProviderResource() resource.Resource {
 type jwtIdentityProviderResource struct{ resourceBase }
 
 type jwtIdentityProviderResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	Issuer            types.String      `tfsdk:"issuer"`
 	KeyID             types.String      `tfsdk:"key_id"`
 	PublicKeyPEM      publicKeyPEMValue `tfsdk:"public_key_pem"`
@@ -50,7 +44,6 @@ type jwtIdentityProviderResourceModel struct {
 }
 
 func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A JWT identity provider (protocol `jwtAuth`) of a Qlik Cloud tenant: it lets a web " +
 			"application log its users in to Qlik by signing a JSON Web Token with its private key, which Qlik " +
@@ -62,20 +55,10 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Identity provider id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"issuer": schema.StringAttribute{
-				MarkdownDescription: "The JWT issuer: tokens must carry it as their `iss` claim. Changing it " +
-					"replaces the identity provider.",
-				Required:      true,
-				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"key_id": schema.StringAttribute{
-				MarkdownDescription: "Key id: tokens must carry it as the `kid` header. Changing it replaces the " +
-					"identity provider.",
-				Required:      true,
-				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"issuer": requiredReplace("The JWT issuer: tokens must carry it as their `iss` claim. Changing it "+
+				"replaces the identity provider.", stringvalidator.LengthAtLeast(1)),
+			"key_id": requiredReplace("Key id: tokens must carry it as the `kid` header. Changing it replaces the "+
+				"identity provider.", stringvalidator.LengthAtLeast(1)),
 			"public_key_pem": schema.StringAttribute{
 				CustomType: publicKeyPEMType{},
 				MarkdownDescription: "The PEM-encoded RSA or ECDSA public key that verifies the tokens " +
@@ -87,14 +70,8 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				PlanModifiers: []planmodifier.String{keepStateForSameKey{}, stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{validators.PublicKeyPEM()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description, at most 128 characters. Defaults to an empty string. The only " +
-					"attribute that updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(128)},
-			},
+			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. The only "+
+				"attribute that updates in place.", stringvalidator.LengthAtMost(128)),
 			"clock_tolerance_sec": schema.Int64Attribute{
 				MarkdownDescription: "Allowed clock skew, in seconds, between the token issuer and Qlik when " +
 					"checking `iat`, `nbf` and `exp`: 0 to 7200, default 5. Changing it replaces the identity provider.",
@@ -139,7 +116,7 @@ func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.C
 		ClockToleranceSec: &tolerance,
 	})
 	if err != nil {
-		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err)
+		addWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err, "key_id", identityProviderKeyTaken)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
@@ -167,7 +144,7 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 	// Every other attribute requires replacement, so only the description can differ here.
 	idp, err := c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
 	if err != nil {
-		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err)
+		addWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err, "key_id", identityProviderKeyTaken)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
@@ -175,28 +152,16 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 }
 
 func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "JWT identity provider", c.DeleteIdentityProvider(ctx, state.ID.ValueString()))
+	deleteObject[jwtIdentityProviderResourceModel](ctx, r.client, req, resp, "JWT identity provider", (*qlik.Client).DeleteIdentityProvider)
 }
 
 func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "identity_provider_id")
 }
 
-// addIdentityProviderWriteError points a 409 (an identity provider with this issuer and key id exists) and a
-// 400 (Qlik refused the key or issuer) at the attributes the user has to change.
-func addIdentityProviderWriteError(diags *diag.Diagnostics, summary string, err error) {
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("key_id"), summary, err,
-			"An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import.")
-	default:
-		addAPIError(diags, summary, err, "")
-	}
-}
+// identityProviderKeyTaken is the next step after a 409 (an identity provider with this issuer and key id
+// exists), reported against key_id.
+const identityProviderKeyTaken = "An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import."
 
 // fromAPI copies the identity provider into the model. The public key keeps the model's text when it holds the
 // same key, so Qlik's layout of the PEM never shows as a change.

@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,10 +18,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*loadScriptResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*loadScriptResource)(nil)
-)
+var _ kitResource = (*loadScriptResource)(nil)
 
 // NewLoadScriptResource is the qlik_load_script constructor.
 func NewLoadScriptResource() resource.Resource {
@@ -33,8 +28,7 @@ func NewLoadScriptResource() resource.Resource {
 type loadScriptResource struct{ resourceBase }
 
 type loadScriptResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	AppID          types.String    `tfsdk:"app_id"`
 	Script         loadScriptValue `tfsdk:"script"`
 	VersionMessage types.String    `tfsdk:"version_message"`
@@ -54,13 +48,8 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the app, the same as `app_id`."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"app_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app whose script this is, for example `qlik_app_copy.sales.id`. " +
-					"Changing it manages another app's script (replace); the old app keeps its script.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"app_id": requiredReplace("Id of the app whose script this is, for example `qlik_app_copy.sales.id`. "+
+				"Changing it manages another app's script (replace); the old app keeps its script.", stringvalidator.LengthAtLeast(1)),
 			"script": schema.StringAttribute{
 				MarkdownDescription: "The load script, usually rendered per customer with `templatefile()`. Must " +
 					"not be empty, and at most 1 MiB once JSON-encoded for the scripts API (checked at plan; Qlik " +
@@ -71,13 +60,8 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators:    []validator.String{nonEmptyScript{}},
 				PlanModifiers: []planmodifier.String{keepStateForSameScript{}},
 			},
-			"version_message": schema.StringAttribute{
-				MarkdownDescription: "Message stored with the script version, shown in the script editor's " +
-					"version history. Default empty. A change stores a new script version (update in place).",
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(""),
-			},
+			"version_message": emptyByDefault("Message stored with the script version, shown in the script editor's " +
+				"version history. Default empty. A change stores a new script version (update in place)."),
 			"script_sha256": schema.StringAttribute{
 				MarkdownDescription: "Hex SHA-256 of the script with line endings normalised to LF and trailing " +
 					"newlines removed. Known at plan time, so `triggers = { script = ...script_sha256 }` on a " +
@@ -154,10 +138,7 @@ func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "load script of app", appID) {
-			addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
-		}
+	if readFailed(&resp.Diagnostics, err, "Unable to read load script", "load script of app", appID) {
 		return
 	}
 	state.ID = types.StringValue(appID)

@@ -26,10 +26,7 @@ import (
 
 // No ImportState: a reload is a run, not an object to adopt. Importing one would record a past run as if this
 // configuration had started it, and its partial flag, variables and triggers cannot be read back from Qlik.
-var (
-	_ resource.ResourceWithImportState = (*reloadResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*reloadResource)(nil)
-)
+var _ kitResource = (*reloadResource)(nil)
 
 const (
 	// reloadCreateTimeout is the default wait for a reload; large apps reload for many minutes.
@@ -44,8 +41,7 @@ func NewReloadResource() resource.Resource { return &reloadResource{resourceBase
 type reloadResource struct{ resourceBase }
 
 type reloadResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	AppID     types.String   `tfsdk:"app_id"`
 	Partial   types.Bool     `tfsdk:"partial"`
 	Variables types.Map      `tfsdk:"variables"`
@@ -58,7 +54,6 @@ type reloadResourceModel struct {
 }
 
 func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reloads an app and waits for the reload to end. The resource is a record of one " +
@@ -75,12 +70,7 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the reload, the same as `reload_id`."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"app_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app to reload. A change runs a reload of the new app (replace).",
-				Required:            true,
-				PlanModifiers:       replaceString,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"app_id":          requiredReplace("Id of the app to reload. A change runs a reload of the new app (replace).", stringvalidator.LengthAtLeast(1)),
 			"partial": schema.BoolAttribute{
 				MarkdownDescription: "Run a partial reload (only `ADD`, `REPLACE` and `MERGE` statements). Default " +
 					"`false`. A change runs a new reload (replace).",
@@ -227,10 +217,7 @@ func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		tflog.Debug(ctx, "reload no longer in Qlik's history; keeping its recorded result", map[string]any{"reload_id": state.ReloadID.ValueString()})
 		return
 	}
-	if err != nil {
-		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "reload", state.ReloadID.ValueString()) {
-			addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
-		}
+	if readFailed(&resp.Diagnostics, err, "Unable to read reload", "reload", state.ReloadID.ValueString()) {
 		return
 	}
 	state.fromAPI(rl)

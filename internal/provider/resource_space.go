@@ -7,24 +7,16 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*spaceResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
-)
+var _ kitResource = (*spaceResource)(nil)
 
 // NewSpaceResource is the qlik_space constructor.
 func NewSpaceResource() resource.Resource { return &spaceResource{resourceBase{name: "space"}} }
@@ -64,20 +56,10 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Required:   true,
 				Validators: spaceNameValidators(),
 			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
-					"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before " +
-					"anything in the space is destroyed.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description shown in the hub. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"type": requiredReplace("Space type: `shared`, `managed` or `data`. Qlik cannot change the type of "+
+				"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before "+
+				"anything in the space is destroyed.", stringvalidator.OneOf(qlik.SpaceTypes...)),
+			"description": emptyByDefault("Description shown in the hub. Defaults to an empty string. Updates in place."),
 			"owner_id": computedKept("User id of the space owner: the user behind the provider's credentials when " +
 				"the space was created."),
 			"tenant_id":  computedKept("Id of the tenant that holds the space."),
@@ -98,13 +80,8 @@ func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
-		return
-	}
-	var plan, state spaceResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
+	plan, state, ok := changeIn[spaceResourceModel](ctx, req, resp)
+	if !ok || r.client == nil || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
 		return
 	}
 	c, err := r.client.ForTenant(state.TenantHostname.ValueString())
@@ -142,7 +119,7 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 		Description: plan.Description.ValueString(),
 	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to create space", err)
+		addWriteError(&resp.Diagnostics, "Unable to create space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
@@ -150,16 +127,7 @@ func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, 
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[spaceResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	space, err := c.GetSpace(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "space", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "space", (*qlik.Client).GetSpace, (*spaceResourceModel).fromAPI)
 }
 
 func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -172,7 +140,7 @@ func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		Description: ifChanged(plan.Description, state.Description),
 	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to update space", err)
+		addWriteError(&resp.Diagnostics, "Unable to update space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
@@ -198,15 +166,10 @@ func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStat
 	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
-// addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
-func addSpaceWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Space names are unique in a tenant: choose another name, or import the existing space with terraform import.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// spaceNameTaken is the next step after a 409 on create or update, reported against name.
+const spaceNameTaken = "Space names are unique in a tenant: choose another name, or import the existing space with terraform import."
+
+func (m spaceFields) objectID() string { return m.ID.ValueString() }
 
 func (m *spaceFields) fromAPI(s *qlik.Space) {
 	m.ID = types.StringValue(s.ID)

@@ -14,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -23,10 +21,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*spaceAssignmentResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*spaceAssignmentResource)(nil)
-)
+var _ kitResource = (*spaceAssignmentResource)(nil)
 
 // NewSpaceAssignmentResource is the qlik_space_assignment constructor.
 func NewSpaceAssignmentResource() resource.Resource {
@@ -36,8 +31,7 @@ func NewSpaceAssignmentResource() resource.Resource {
 type spaceAssignmentResource struct{ resourceBase }
 
 type spaceAssignmentModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	SpaceID      types.String `tfsdk:"space_id"`
 	AssigneeType types.String `tfsdk:"assignee_type"`
 	AssigneeID   types.String `tfsdk:"assignee_id"`
@@ -70,24 +64,9 @@ func (r *spaceAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Assignment id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"assignee_type": schema.StringAttribute{
-				MarkdownDescription: "`user` or `group`. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.OneOf(qlik.AssigneeUser, qlik.AssigneeGroup)},
-			},
-			"assignee_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the user or group. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"space_id":        requiredReplace("Id of the space. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
+			"assignee_type":   requiredReplace("`user` or `group`. Changing it replaces the assignment.", stringvalidator.OneOf(qlik.AssigneeUser, qlik.AssigneeGroup)),
+			"assignee_id":     requiredReplace("Id of the user or group. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
 			"roles": schema.SetAttribute{
 				MarkdownDescription: spaceRolesDescription + " At least one. Updates in place.",
 				Required:            true,

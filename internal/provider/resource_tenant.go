@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -289,13 +290,8 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			r.registration(dc.ValueString(), &resp.Diagnostics)
 		}
 	}
-	if req.State.Raw.IsNull() {
-		return
-	}
-	var plan, state tenantResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := changeIn[tenantResourceModel](ctx, req, resp)
+	if !ok {
 		return
 	}
 	if dc := plan.Datacenter; known(dc.IsNull(), dc.IsUnknown()) && !state.Datacenter.IsNull() && dc.ValueString() != state.Datacenter.ValueString() && protected(state) {
@@ -363,14 +359,19 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state tenantResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+// stateOnRegister reads the tenant in state and returns the view of its register host (registrationOf). ok is
+// false when either failed; diags say why.
+func (r *tenantResource) stateOnRegister(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (state tenantResourceModel, reg *qlik.Client, ok bool) {
+	if diags.Append(st.Get(ctx, &state)...); diags.HasError() {
+		return state, nil, false
 	}
-	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	reg = r.registrationOf(ctx, state, diags)
+	return state, reg, !diags.HasError()
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, reg, ok := r.stateOnRegister(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	tenant, err := reg.GetTenant(ctx, state.ID.ValueString())
@@ -388,14 +389,10 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state tenantResourceModel
+	var plan tenantResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, reg, ok := r.stateOnRegister(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()

@@ -19,10 +19,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithImportState = (*webIntegrationResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*webIntegrationResource)(nil)
-)
+var _ kitResource = (*webIntegrationResource)(nil)
 
 // NewWebIntegrationResource is the qlik_web_integration constructor.
 func NewWebIntegrationResource() resource.Resource {
@@ -32,8 +29,7 @@ func NewWebIntegrationResource() resource.Resource {
 type webIntegrationResource struct{ resourceBase }
 
 type webIntegrationResourceModel struct {
-	ID types.String `tfsdk:"id"`
-	tenantScoped
+	tenantObject
 	Name         types.String `tfsdk:"name"`
 	ValidOrigins types.Set    `tfsdk:"valid_origins"`
 	TenantID     types.String `tfsdk:"tenant_id"`
@@ -92,21 +88,12 @@ func (r *webIntegrationResource) Create(ctx context.Context, req resource.Create
 		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to create web integration", err)
 		return
 	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, wi)...)
+	plan.fromAPI(wi)
 	saveCreated(ctx, resp, &plan)
 }
 
 func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	wi, err := c.GetWebIntegration(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "web integration", state.ID.ValueString(), resp) {
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, wi)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "web integration", (*qlik.Client).GetWebIntegration, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -127,16 +114,12 @@ func (r *webIntegrationResource) Update(ctx context.Context, req resource.Update
 		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to update web integration", err)
 		return
 	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, wi)...)
+	plan.fromAPI(wi)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *webIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "web integration", c.DeleteWebIntegration(ctx, state.ID.ValueString()))
+	deleteObject[webIntegrationResourceModel](ctx, r.client, req, resp, "web integration", (*qlik.Client).DeleteWebIntegration)
 }
 
 func (r *webIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -157,18 +140,14 @@ func addWebIntegrationWriteError(diags *diag.Diagnostics, summary string, err er
 	}
 }
 
-func (m *webIntegrationResourceModel) fromAPI(ctx context.Context, wi *qlik.WebIntegration) diag.Diagnostics {
+func (m *webIntegrationResourceModel) fromAPI(wi *qlik.WebIntegration) {
 	m.ID = types.StringValue(wi.ID)
 	m.Name = types.StringValue(wi.Name)
 	m.TenantID = types.StringValue(wi.TenantID)
 	m.Created = types.StringValue(wi.Created)
 	m.CreatedBy = types.StringValue(wi.CreatedBy)
 	m.LastUpdated = types.StringValue(wi.LastUpdated)
-	origins := append([]string{}, wi.ValidOrigins...)
-	sort.Strings(origins)
-	var diags diag.Diagnostics
-	m.ValidOrigins, diags = types.SetValueFrom(ctx, types.StringType, origins)
-	return diags
+	m.ValidOrigins = stringSetValue(wi.ValidOrigins)
 }
 
 // setStrings returns the elements of a known set of strings, sorted so requests are reproducible.
