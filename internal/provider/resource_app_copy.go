@@ -2,11 +2,8 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -20,15 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*appCopyResource)(nil)
-	_ resource.ResourceWithImportState = (*appCopyResource)(nil)
-)
+var _ kitResource = (*appCopyResource)(nil)
 
 // Default timeouts of an app copy: a cross-tenant copy of a large app moves hundreds of MB twice.
 const (
@@ -38,15 +31,12 @@ const (
 )
 
 // NewAppCopyResource is the qlik_app_copy constructor.
-func NewAppCopyResource() resource.Resource { return &appCopyResource{} }
+func NewAppCopyResource() resource.Resource { return &appCopyResource{resourceBase{name: "app_copy"}} }
 
-type appCopyResource struct {
-	client *qlik.Client
-}
+type appCopyResource struct{ resourceBase }
 
 type appCopyResourceModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	TenantHostname       types.String   `tfsdk:"tenant_hostname"`
+	tenantObject
 	SourceAppID          types.String   `tfsdk:"source_app_id"`
 	SourceTenantHostname types.String   `tfsdk:"source_tenant_hostname"`
 	SourceVersion        types.String   `tfsdk:"source_version"`
@@ -57,10 +47,6 @@ type appCopyResourceModel struct {
 	CreatedDate          types.String   `tfsdk:"created_date"`
 	ModifiedDate         types.String   `tfsdk:"modified_date"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *appCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_copy"
 }
 
 func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -77,17 +63,8 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"Changing `source_app_id`, `source_tenant_hostname` or `source_version` replaces the copy (and so " +
 			"re-runs whatever depends on it, such as a load script and a reload). Destroying it deletes the app.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the copy.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Id of the copy."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"source_app_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app to copy (the template). Changing it replaces the copy.",
 				Required:            true,
@@ -129,16 +106,8 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "User id of the copy's owner: the user behind the provider's credentials.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_date": schema.StringAttribute{
-				MarkdownDescription: "Creation time of the copy (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"owner_id":     computedKept("User id of the copy's owner: the user behind the provider's credentials."),
+			"created_date": computedKept("Creation time of the copy (RFC 3339)."),
 			"modified_date": schema.StringAttribute{
 				MarkdownDescription: "Time of the last change to the copy's attributes (RFC 3339).",
 				Computed:            true,
@@ -165,27 +134,13 @@ func replaceUnlessImported() planmodifier.String {
 	)
 }
 
-func (r *appCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-// stagingName is the marker name a copy carries until it is complete. It is derived from everything that
-// identifies the copy, so a later apply of the same configuration finds an app left behind by an interrupted
-// one, and two different copies never share it.
-func stagingName(srcHost, srcApp, version, dstHost, spaceID, name string) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{srcHost, srcApp, version, dstHost, spaceID, name}, "\x00")))
-	return fmt.Sprintf("%s [copying %s]", name, hex.EncodeToString(sum[:6]))
-}
-
 func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appCopyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, dst, ok := createIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, appCopyCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	dst := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -194,28 +149,20 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	defer cancel()
 
 	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
-	// A target space that does not exist would fail the import only after the whole app was exported,
-	// downloaded and uploaded; one read first fails at once and leaves nothing behind.
-	if spaceID != "" {
-		if _, err := dst.GetSpace(ctx, spaceID); err != nil {
-			if errors.Is(err, qlik.ErrNotFound) {
-				addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
-					fmt.Sprintf("Space %s does not exist in tenant %s: nothing was copied. Check space_id.", spaceID, dst.Hostname()))
-			} else {
-				addAPIError(&resp.Diagnostics, "Unable to copy app", err, "")
-			}
-			return
-		}
+	copied, err := dst.CopyAppOnce(ctx, qlik.AppCopyRequest{
+		Source: src, SourceAppID: plan.SourceAppID.ValueString(), SourceVersion: plan.SourceVersion.ValueString(),
+		Name: name, Description: desc, SpaceID: spaceID,
+	})
+	if errors.Is(err, qlik.ErrNoTargetSpace) {
+		addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
+			fmt.Sprintf("Space %s does not exist in tenant %s: nothing was copied. Check space_id.", spaceID, dst.Hostname()))
+		return
 	}
-	staging := stagingName(src.Hostname(), plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), dst.Hostname(), spaceID, name)
-
-	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), staging, desc, spaceID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
 		return
 	}
-	copied := app
-	app, err = dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
+	app, err := dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
 	if err != nil {
 		// The copy is complete; only its final name is missing. An error here would leave it tainted, and the
 		// next apply would delete it and copy the whole app again. It is kept in state under the planned name
@@ -231,42 +178,11 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.AddWarning("App copied, but naming the copy failed", apiErrorDetail(err, fmt.Sprintf(
 			"The copy %s is complete and kept in the state; it is still named %q in Qlik. The next plan shows the "+
 				"rename to %q as an update, and the next apply renames it without copying the app again.",
-			copied.Attributes.ID, staging, name)))
+			copied.Attributes.ID, copied.Attributes.Name, name)))
 		return
 	}
 	plan.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
-}
-
-// copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
-func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client, srcAppID, release, staging, desc, spaceID string) (*qlik.App, error) {
-	found, err := dst.FindApps(ctx, staging, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	if len(found) > 0 {
-		// Every app with this marker name is an unfinished copy of this very source into this space under this
-		// name (the marker hashes all of them), so keeping the oldest and deleting the rest loses nothing. More
-		// than one can exist only if a retry ran before Qlik listed an earlier attempt's copy.
-		for _, extra := range found[1:] {
-			tflog.Debug(ctx, "deleting a surplus unfinished app copy", map[string]any{"id": extra.ResourceID, "name": staging})
-			if err := dst.DeleteApp(ctx, extra.ResourceID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-				return nil, fmt.Errorf("deleting surplus unfinished copy %s: %w", extra.ResourceID, err)
-			}
-		}
-		tflog.Debug(ctx, "adopting the app copy an earlier, interrupted apply left behind", map[string]any{"id": found[0].ResourceID, "name": staging})
-		return dst.GetApp(ctx, found[0].ResourceID)
-	}
-	if src.Hostname() == dst.Hostname() {
-		return dst.CopyApp(ctx, srcAppID, qlik.AppCreateRequest{Name: staging, Description: desc, SpaceID: spaceID, UniqueName: true})
-	}
-	app, info, err := dst.TransferApp(ctx, src, srcAppID, release, qlik.ImportAppRequest{Name: staging, SpaceID: spaceID, UniqueName: true})
-	if err != nil {
-		return nil, err
-	}
-	tflog.Debug(ctx, "app copied across tenants", map[string]any{"bytes": info.Bytes, "sha256": info.SHA256, "id": app.Attributes.ID})
-	return app, nil
+	saveCreated(ctx, resp, &plan)
 }
 
 func copyHint(err error) string {
@@ -289,31 +205,16 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 }
 
 func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appCopyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	app, err := c.GetApp(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "app copy", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "app copy", (*qlik.Client).GetApp, (*appCopyResourceModel).fromAPI)
 }
 
 func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state appCopyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, appCopyUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -336,22 +237,17 @@ func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appCopyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete app copy", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "app copy", c.DeleteApp(ctx, state.ID.ValueString()))
 }
 
 func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

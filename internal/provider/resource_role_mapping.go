@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -27,27 +26,24 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*roleMappingResource)(nil)
-	_ resource.ResourceWithImportState    = (*roleMappingResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*roleMappingResource)(nil)
+	_ kitResource                         = (*roleMappingResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*roleMappingResource)(nil)
 )
 
 // NewRoleMappingResource is the qlik_role_mapping constructor.
-func NewRoleMappingResource() resource.Resource { return &roleMappingResource{} }
-
-type roleMappingResource struct {
-	client *qlik.Client
+func NewRoleMappingResource() resource.Resource {
+	return &roleMappingResource{resourceBase{name: "role_mapping"}}
 }
 
+type roleMappingResource struct{ resourceBase }
+
 type roleMappingModel struct {
-	ID             types.String     `tfsdk:"id"`
-	TenantHostname types.String     `tfsdk:"tenant_hostname"`
-	GroupName      types.String     `tfsdk:"group_name"`
-	GroupID        types.String     `tfsdk:"group_id"`
-	GroupCreated   types.Bool       `tfsdk:"group_created"`
-	Roles          types.Set        `tfsdk:"roles"`
-	SpaceRoles     []spaceRoleModel `tfsdk:"space_roles"`
+	tenantObject
+	GroupName    types.String     `tfsdk:"group_name"`
+	GroupID      types.String     `tfsdk:"group_id"`
+	GroupCreated types.Bool       `tfsdk:"group_created"`
+	Roles        types.Set        `tfsdk:"roles"`
+	SpaceRoles   []spaceRoleModel `tfsdk:"space_roles"`
 }
 
 type spaceRoleModel struct {
@@ -57,10 +53,6 @@ type spaceRoleModel struct {
 
 // notBlank rejects names made only of spaces, which Qlik would refuse at apply.
 var notBlank = regexp.MustCompile(`\S`)
-
-func (r *roleMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role_mapping"
-}
 
 func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -76,32 +68,12 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"One mapping per group: two `qlik_role_mapping` of one group in a configuration fail at plan " +
 			"(another configuration managing the same group cannot be detected).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the group (the same as `group_id`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"group_name": schema.StringAttribute{
-				MarkdownDescription: "Group name exactly as the identity provider sends it in the groups claim " +
-					"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 256),
-					stringvalidator.RegexMatches(notBlank, "must not be blank"),
-				},
-			},
-			"group_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the group, for `qlik_space_assignment` and other references.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":              idAttribute("Id of the group (the same as `group_id`)."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"group_name": requiredReplace("Group name exactly as the identity provider sends it in the groups claim "+
+				"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
+				stringvalidator.LengthBetween(1, 256), stringvalidator.RegexMatches(notBlank, "must not be blank")),
+			"group_id": idAttribute("Id of the group, for `qlik_space_assignment` and other references."),
 			"group_created": schema.BoolAttribute{
 				MarkdownDescription: "Whether this mapping created the group (then destroy deletes it) or found it " +
 					"already there (then destroy leaves it). An imported mapping records `false`.",
@@ -147,10 +119,6 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *roleMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ValidateConfig rejects two blocks for one space, which Qlik could not hold (one assignment per space).
 func (r *roleMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if spaceRolesUnknown(ctx, req.Config.GetAttribute, &resp.Diagnostics) {
@@ -191,7 +159,7 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
 	var host, group types.String
@@ -298,79 +266,41 @@ func checkRolesAtApply(ctx context.Context, c *qlik.Client, roles []string, diag
 }
 
 func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan roleMappingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+	roles, ok := managedRoles(ctx, plan.Roles, &resp.Diagnostics)
 	if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
 		return
 	}
-	name := plan.GroupName.ValueString()
-
-	g, created, err := findOrCreateGroup(ctx, c, name, roles)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to find or create group "+fmt.Sprintf("%q", name), err, "")
+	desired, ok := spaceGrants(ctx, plan.SpaceRoles, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if !created && !plan.Roles.IsNull() {
-		if err := c.SetGroupRoles(ctx, g.ID, roles); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", name), err, "")
-			return
-		}
+	g, created, err := c.FindOrCreateGroup(ctx, plan.GroupName.ValueString(), roles)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to find or create group %q", plan.GroupName.ValueString()), err, "")
+		return
 	}
-	if !plan.Roles.IsNull() {
-		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+	if roles != nil {
+		recordGrantedRoles(ctx, resp.Private, roles, &resp.Diagnostics)
 	}
 	// Save the group before touching spaces, so a failure there leaves a tainted mapping that destroy can
 	// clean up instead of an orphaned group.
-	desired := plan.SpaceRoles
-	plan.ID = types.StringValue(g.ID)
-	plan.GroupID = types.StringValue(g.ID)
-	plan.GroupCreated = types.BoolValue(created)
+	plan.ID, plan.GroupID, plan.GroupCreated = types.StringValue(g.ID), types.StringValue(g.ID), types.BoolValue(created)
 	plan.SpaceRoles = []spaceRoleModel{}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// findOrCreateGroup adopts the group of that name or creates it (as an identity-provider group, so that logins
-// carrying the name join it) with the roles.
-func findOrCreateGroup(ctx context.Context, c *qlik.Client, name string, roles []string) (*qlik.Group, bool, error) {
-	g, err := c.FindGroupByName(ctx, name)
-	if err == nil {
-		return g, false, nil
-	}
-	if !qlik.IsNotFound(err) {
-		return nil, false, err
-	}
-	g, err = c.CreateGroup(ctx, qlik.GroupCreateRequest{Name: name, ProviderType: qlik.GroupProviderIDP, Roles: roles})
-	if qlik.IsConflict(err) {
-		// Someone (a first login, for instance) created it since the lookup.
-		g, err = c.FindGroupByName(ctx, name)
-		return g, false, err
-	}
-	return g, err == nil, err
+	plan.SpaceRoles = reconcileSpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state roleMappingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	var (
@@ -394,9 +324,7 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 		}
 		return
 	}
-	state.ID = types.StringValue(g.ID)
-	state.GroupID = types.StringValue(g.ID)
-	state.GroupName = types.StringValue(g.Name)
+	state.ID, state.GroupID, state.GroupName = types.StringValue(g.ID), types.StringValue(g.ID), types.StringValue(g.Name)
 	// Roles left unmanaged stay null; an import takes the group's roles as they are.
 	if imported || !state.Roles.IsNull() {
 		state.Roles = stringSetValue(g.RoleNames())
@@ -404,31 +332,29 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 	if state.GroupCreated.IsNull() || state.GroupCreated.IsUnknown() {
 		state.GroupCreated = types.BoolValue(false)
 	}
-
 	// Only the spaces the mapping manages are read; an assignment (or space) that vanished drops its block, so
 	// the plan puts it back.
-	kept := []spaceRoleModel{}
+	spaceIDs := make([]string, 0, len(state.SpaceRoles))
 	for _, b := range state.SpaceRoles {
-		a, err := c.FindSpaceAssignment(ctx, b.SpaceID.ValueString(), g.ID)
-		switch {
-		case errors.Is(err, qlik.ErrNotFound):
-			continue
-		case err != nil:
-			addAPIError(&resp.Diagnostics, "Unable to read the group's assignment in space "+b.SpaceID.ValueString(), err, "")
-			return
-		}
-		kept = append(kept, spaceRoleModel{SpaceID: b.SpaceID, Roles: stringSetValue(a.Roles)})
+		spaceIDs = append(spaceIDs, b.SpaceID.ValueString())
 	}
-	state.SpaceRoles = kept
+	held, err := c.SpaceRolesOf(ctx, g.ID, spaceIDs)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the group's space assignments", err, "")
+		return
+	}
+	state.SpaceRoles = spaceRoleModels(held)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state roleMappingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
+	desired, ok2 := spaceGrants(ctx, plan.SpaceRoles, &resp.Diagnostics)
+	if !ok || !ok2 {
 		return
 	}
 	groupID := state.ID.ValueString()
@@ -436,45 +362,96 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 	case plan.Roles.Equal(state.Roles):
 	case plan.Roles.IsNull():
 		// No longer managed: give back what the mapping granted.
-		if !giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics) {
+		if err := c.RemoveGroupRoles(ctx, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics)); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to remove the roles the mapping granted", err, "")
 			return
 		}
 		recordGrantedRoles(ctx, resp.Private, nil, &resp.Diagnostics)
 	default:
-		roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+		roles, ok := managedRoles(ctx, plan.Roles, &resp.Diagnostics)
 		if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
 			return
 		}
 		if err := c.SetGroupRoles(ctx, groupID, roles); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", plan.GroupName.ValueString()), err, "")
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to set the roles of group %q", plan.GroupName.ValueString()), err, "")
 			return
 		}
-		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+		recordGrantedRoles(ctx, resp.Private, roles, &resp.Diagnostics)
 	}
 	plan.ID, plan.GroupID, plan.GroupCreated = state.ID, state.GroupID, state.GroupCreated
-	plan.SpaceRoles = applySpaceRoles(ctx, c, groupID, state.SpaceRoles, plan.SpaceRoles, &resp.Diagnostics)
+	plan.SpaceRoles = reconcileSpaceRoles(ctx, c, groupID, current, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state roleMappingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	groupID := state.ID.ValueString()
-	if left := applySpaceRoles(ctx, c, groupID, state.SpaceRoles, nil, &resp.Diagnostics); len(left) > 0 {
+	if left := reconcileSpaceRoles(ctx, c, groupID, current, nil, &resp.Diagnostics); len(left) > 0 {
 		return
 	}
 	if state.GroupCreated.ValueBool() {
-		if err := c.DeleteGroup(ctx, groupID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-			addAPIError(&resp.Diagnostics, "Unable to delete group", err, "")
-		}
+		reportDelete(&resp.Diagnostics, "group", c.DeleteGroup(ctx, groupID))
 		return
 	}
 	// A group the mapping found keeps the roles it did not grant.
-	giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics)
+	if err := c.RemoveGroupRoles(ctx, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics)); err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to remove the roles the mapping granted", err, "")
+	}
+}
+
+// managedRoles returns the configured tenant roles: nil when roles is null (the group's roles are left alone),
+// otherwise the complete list, empty included.
+func managedRoles(ctx context.Context, roles types.Set, diags *diag.Diagnostics) ([]string, bool) {
+	if roles.IsNull() {
+		return nil, true
+	}
+	names, ok := stringSet(ctx, roles, diags)
+	if names == nil {
+		names = []string{}
+	}
+	return names, ok
+}
+
+// spaceGrants converts space_roles blocks for the client.
+func spaceGrants(ctx context.Context, blocks []spaceRoleModel, diags *diag.Diagnostics) ([]qlik.SpaceGrant, bool) {
+	out := make([]qlik.SpaceGrant, 0, len(blocks))
+	for _, b := range blocks {
+		roles, ok := stringSet(ctx, b.Roles, diags)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, qlik.SpaceGrant{SpaceID: b.SpaceID.ValueString(), Roles: roles})
+	}
+	return out, true
+}
+
+func spaceRoleModels(grants []qlik.SpaceGrant) []spaceRoleModel {
+	out := make([]spaceRoleModel, 0, len(grants))
+	for _, g := range grants {
+		out = append(out, spaceRoleModel{SpaceID: types.StringValue(g.SpaceID), Roles: stringSetValue(g.Roles)})
+	}
+	return out
+}
+
+// reconcileSpaceRoles moves the group's space assignments from current to desired (qlik.ReconcileSpaceRoles)
+// and returns the blocks that now hold; each space that failed is an error.
+func reconcileSpaceRoles(ctx context.Context, c *qlik.Client, groupID string, current, desired []qlik.SpaceGrant, diags *diag.Diagnostics) []spaceRoleModel {
+	held, errs := c.ReconcileSpaceRoles(ctx, qlik.AssigneeGroup, groupID, current, desired)
+	for _, err := range errs {
+		summary := "Unable to assign the group roles in space " + err.SpaceID
+		if err.Removing {
+			summary = "Unable to remove the group's assignment in space " + err.SpaceID
+		}
+		addAPIError(diags, summary, err.Err, "")
+	}
+	return spaceRoleModels(held)
 }
 
 // grantedRolesKey is the private-state key holding the tenant roles the mapping granted, as a JSON array. State
@@ -522,32 +499,6 @@ func recordGrantedRoles(ctx context.Context, p privateWriter, roles []string, di
 	diags.Append(p.SetKey(ctx, grantedRolesKey, b)...)
 }
 
-// giveBackRoles removes the roles the mapping granted from the group and keeps the others; a group that is gone
-// has nothing to give back.
-func giveBackRoles(ctx context.Context, c *qlik.Client, groupID string, names []string, diags *diag.Diagnostics) bool {
-	if len(names) == 0 {
-		return true
-	}
-	g, err := c.GetGroup(ctx, groupID)
-	if errors.Is(err, qlik.ErrNotFound) {
-		return true
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to read group", err, "")
-		return false
-	}
-	current := g.RoleNames()
-	keep := slices.DeleteFunc(slices.Clone(current), func(n string) bool { return slices.Contains(names, n) })
-	if len(keep) == len(current) {
-		return true
-	}
-	if err := c.SetGroupRoles(ctx, groupID, keep); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(diags, "Unable to remove the roles the mapping granted", err, "")
-		return false
-	}
-	return true
-}
-
 // ImportState takes "[tenant_hostname/]group_name". Group names may contain slashes, so the first segment is
 // taken for a hostname only when it looks like one (it has a dot or a port); a home-tenant group whose name
 // starts like a hostname is imported with the home tenant's hostname in front.
@@ -576,71 +527,4 @@ func splitHostPrefix(id string) (hostname, rest string) {
 		return first, after
 	}
 	return "", id
-}
-
-// applySpaceRoles moves the group's space assignments from the blocks in old to those in desired and returns
-// the blocks that now hold: unchanged blocks are not touched, an assignment that already exists (made by hand,
-// or by an interrupted run) is adopted, and blocks no longer desired are deleted. A failure is reported and its
-// block is kept as it was, so state matches Qlik.
-func applySpaceRoles(ctx context.Context, c *qlik.Client, groupID string, old, desired []spaceRoleModel, diags *diag.Diagnostics) []spaceRoleModel {
-	oldBy := map[string]spaceRoleModel{}
-	for _, b := range old {
-		oldBy[b.SpaceID.ValueString()] = b
-	}
-	out := []spaceRoleModel{}
-	wanted := map[string]bool{}
-	for _, b := range desired {
-		spaceID := b.SpaceID.ValueString()
-		wanted[spaceID] = true
-		if prev, ok := oldBy[spaceID]; ok && prev.Roles.Equal(b.Roles) {
-			out = append(out, b)
-			continue
-		}
-		roles, ok := stringSet(ctx, b.Roles, diags)
-		if !ok {
-			continue
-		}
-		if err := setGroupSpaceRoles(ctx, c, spaceID, groupID, roles); err != nil {
-			addAPIError(diags, "Unable to assign the group roles in space "+spaceID, err, "")
-			if prev, ok := oldBy[spaceID]; ok {
-				out = append(out, prev)
-			}
-			continue
-		}
-		out = append(out, b)
-	}
-	for _, b := range old {
-		spaceID := b.SpaceID.ValueString()
-		if wanted[spaceID] {
-			continue
-		}
-		a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-		if err == nil {
-			err = c.DeleteSpaceAssignment(ctx, spaceID, a.ID)
-		}
-		if err != nil && !errors.Is(err, qlik.ErrNotFound) {
-			addAPIError(diags, "Unable to remove the group's assignment in space "+spaceID, err, "")
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// setGroupSpaceRoles creates the group's assignment in the space or replaces the roles of the existing one.
-func setGroupSpaceRoles(ctx context.Context, c *qlik.Client, spaceID, groupID string, roles []string) error {
-	a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-	if qlik.IsNotFound(err) {
-		_, err = c.CreateSpaceAssignment(ctx, spaceID, qlik.SpaceAssignmentCreateRequest{Type: qlik.AssigneeGroup, AssigneeID: groupID, Roles: roles})
-		return err
-	}
-	if err != nil {
-		return err
-	}
-	current := slices.Clone(a.Roles)
-	slices.Sort(current)
-	if slices.Equal(current, roles) {
-		return nil
-	}
-	_, err = c.UpdateSpaceAssignment(ctx, spaceID, a.ID, roles)
-	return err
 }

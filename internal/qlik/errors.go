@@ -177,7 +177,9 @@ type wireErrorItem struct {
 	Status flexString `json:"status"`
 }
 
-// wireErrorBody accepts every error shape of REFERENCE §2.3 plus the RFC 6749
+// wireErrorBody accepts the error shapes of every OpenAPI file in internal/qliksim/testdata/openapi/
+// (schemas Error and Errors: an errors array, status typed as a string in some services and a number in others,
+// spaces' deprecated top-level fields) plus the RFC 6749
 // OAuth shape ({"error","error_description"}) in case a token endpoint uses it.
 type wireErrorBody struct {
 	Errors  json.RawMessage `json:"errors"`

@@ -14,7 +14,7 @@ import (
 
 const reloadsPath = "/api/v1/reloads"
 
-// Reload statuses (REFERENCE §7). QUEUED, RELOADING and CANCELING are active; the others are end states.
+// Reload statuses (reloads.json, schema Status). QUEUED, RELOADING and CANCELING are active; the others are end states.
 const (
 	ReloadQueued        = "QUEUED"
 	ReloadReloading     = "RELOADING"
@@ -83,7 +83,9 @@ func (e *ReloadPendingError) Error() string {
 
 // IsReloadPending reports whether err is POST /api/v1/reloads's 429 meaning "a pending reload request already
 // exists for this app". Qlik's rate limiter also answers 429, but always with Retry-After and code HTTP-429; the
-// pending-reload answer has neither (REFERENCE §2.6, §19 question 18), so it must not pause the reloads tier.
+// pending-reload answer has neither (reloads.json documents the 429 of POST /api/v1/reloads only as "a pending
+// reload request already exists for this app"; https://qlik.dev/apis/rest/rate-limiting describes the rate
+// limiter's), so it must not pause the reloads tier.
 func IsReloadPending(err error) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
@@ -177,14 +179,7 @@ func (c *Client) FindActiveReload(ctx context.Context, appID string) (*Reload, e
 
 // GetReload calls GET /api/v1/reloads/{reloadId}.
 func (c *Client) GetReload(ctx context.Context, id string) (*Reload, error) {
-	if err := checkID("reload", id); err != nil {
-		return nil, err
-	}
-	var r Reload
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: reloadPath(id), out: &r}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getObject[Reload](ctx, c, "reload", id, reloadPath)
 }
 
 // CancelReload calls POST /api/v1/reloads/{reloadId}/actions/cancel: 202 (being cancelled) or 204 (cancelled).

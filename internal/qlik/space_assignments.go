@@ -19,15 +19,15 @@ var SpaceRoles = []string{
 	"datapreview", "facilitator", "operator", "producer", "publisher",
 }
 
-// AssignableSpaceRoles are the roles each space type accepts, as spaces.json's RoleType description lists them
-// (REFERENCE §4.4). A space's own list is GET /spaces/{id} meta.assignableRoles. Treat it as read-only.
+// AssignableSpaceRoles are the roles each space type accepts, as spaces.json's RoleType description lists them.
+// A space's own list is GET /spaces/{id} meta.assignableRoles. Treat it as read-only.
 var AssignableSpaceRoles = map[string][]string{
 	SpaceTypeShared:  {"codeveloper", "consumer", "dataconsumer", "facilitator", "producer"},
 	SpaceTypeManaged: {"basicconsumer", "consumer", "contributor", "dataconsumer", "facilitator", "publisher"},
 	SpaceTypeData:    {"consumer", "dataconsumer", "datapreview", "facilitator", "operator", "producer", "publisher"},
 }
 
-// SpaceAssignment gives a user or group roles in a space (REFERENCE §4.3).
+// SpaceAssignment gives a user or group roles in a space (spaces.json, schema Assignment).
 type SpaceAssignment struct {
 	ID         string   `json:"id"`
 	Type       string   `json:"type"`
@@ -87,11 +87,7 @@ func (c *Client) GetSpaceAssignment(ctx context.Context, spaceID, id string) (*S
 	if err := checkID("assignment", id); err != nil {
 		return nil, err
 	}
-	var a SpaceAssignment
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: assignmentPath(spaceID, id), out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return doJSON[SpaceAssignment](ctx, c, &request{method: http.MethodGet, path: assignmentPath(spaceID, id)})
 }
 
 // UpdateSpaceAssignment calls PUT /api/v1/spaces/{spaceId}/assignments/{assignmentId}; roles is the complete

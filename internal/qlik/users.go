@@ -19,7 +19,7 @@ type UserGroup struct {
 	AssignedRoles []RoleRef `json:"assignedRoles"`
 }
 
-// User is a Qlik Cloud user (REFERENCE §10). Users who sign in through an identity provider get their groups
+// User is a Qlik Cloud user (users.json, schema User). Users who sign in through an identity provider get their groups
 // from the token's groups claim.
 type User struct {
 	ID             string      `json:"id"`
@@ -188,9 +188,5 @@ func (c *Client) UpdateUser(ctx context.Context, id string, upd UserUpdate) erro
 
 // DeleteUser calls DELETE /api/v1/users/{userId}.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
-	if err := checkID("user", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: userPath(id)})
-	return err
+	return deleteObject(ctx, c, "user", id, userPath)
 }

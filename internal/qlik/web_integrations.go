@@ -13,7 +13,7 @@ const webIntegrationsPath = "/api/v1/web-integrations"
 // defaultWebIntegrationsPageSize is the page size ListWebIntegrations asks for (Qlik's default is 10).
 const defaultWebIntegrationsPageSize = 100
 
-// WebIntegration is a Qlik Cloud web integration (REFERENCE §12). Its ID is what an embedding web page sends
+// WebIntegration is a Qlik Cloud web integration (web-integrations.json, schema WebIntegration). Its ID is what an embedding web page sends
 // as the Qlik-Web-Integration-ID header, and ValidOrigins lists the origins allowed to do so.
 type WebIntegration struct {
 	ID           string   `json:"id"`
@@ -63,20 +63,13 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 
 // GetWebIntegration calls GET /api/v1/web-integrations/{id}.
 func (c *Client) GetWebIntegration(ctx context.Context, id string) (*WebIntegration, error) {
-	if err := checkID("web integration", id); err != nil {
-		return nil, err
-	}
-	var w WebIntegration
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: webIntegrationPath(id), out: &w}); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return getObject[WebIntegration](ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // UpdateWebIntegration calls PATCH /api/v1/web-integrations/{id} with replace operations for the fields set in
 // req and returns the web integration as read afterwards (the PATCH answers 204 without a body). The value of
 // /validOrigins is sent as an array, the type of the field; web-integrations.json types every patch value as a
-// string (REFERENCE §19 question 9).
+// string (schema WebIntegrationPatch); the simulator accepts both (DESIGN.md, "Undocumented uniqueness").
 func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebIntegrationUpdateRequest) (*WebIntegration, error) {
 	if err := checkID("web integration", id); err != nil {
 		return nil, err
@@ -102,11 +95,7 @@ func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebInt
 
 // DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.
 func (c *Client) DeleteWebIntegration(ctx context.Context, id string) error {
-	if err := checkID("web integration", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: webIntegrationPath(id)})
-	return err
+	return deleteObject(ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // ListWebIntegrations calls GET /api/v1/web-integrations and pages with startingAfter (the id of the last
