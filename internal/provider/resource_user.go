@@ -236,7 +236,13 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 func (r *userResource) finish(ctx context.Context, c *qlik.Client, id string, plan *userModel, verb string, errs []error, state stateSetter, diags *diag.Diagnostics) {
 	if err := plan.read(ctx, c, id); err != nil {
 		addAPIError(diags, "Unable to read user", err, "")
+		// The state needs known values: what Qlik computes is unknown until the next refresh reads it.
 		plan.ID = types.StringValue(id)
+		for _, v := range []*types.String{&plan.Name, &plan.Email, &plan.LicenseType} {
+			if v.IsUnknown() {
+				*v = types.StringNull()
+			}
+		}
 	}
 	diags.Append(state.Set(ctx, plan)...)
 	for _, err := range errs {

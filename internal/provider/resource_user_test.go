@@ -451,3 +451,39 @@ data "qlik_users" "bad" {
 		},
 	})
 }
+
+// TestAccUser_readBackFails: a create whose read-back fails keeps the user in state (tainted, with Qlik's error),
+// and the next apply replaces it: one user in the end, none left behind.
+func TestAccUser_readBackFails(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{}, "active", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500}) },
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					var subjects []string
+					for _, u := range e.sim.Users(home.Hostname) {
+						subjects = append(subjects, u.Subject)
+					}
+					if n := slices.Index(subjects, "auth0|ann"); n < 0 || slices.Index(subjects[n+1:], "auth0|ann") >= 0 {
+						return fmt.Errorf("users %v, want auth0|ann once", subjects)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
