@@ -463,7 +463,9 @@ func TestAccUser_readBackFails(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500}) },
+				PreConfig: func() {
+					e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500})
+				},
 				Config:      config,
 				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
 			},
