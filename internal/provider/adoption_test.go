@@ -57,10 +57,7 @@ resource "qlik_web_integration" "portal" {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
-					if err != nil {
-						t.Fatal(err)
-					}
+					c := e.apiClient(t)
 					s, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Sales", Type: "shared", Description: "by hand"})
 					if err != nil {
 						t.Fatal(err)

@@ -13,49 +13,7 @@ import (
 )
 
 func testAccPipelineConfig(provider, target, template, script string) string {
-	return provider + fmt.Sprintf(`
-resource "qlik_space" "work" {
-  tenant_hostname = %[1]q
-  name            = "Acme (work in progress)"
-  type            = "shared"
-}
-
-resource "qlik_space" "published" {
-  tenant_hostname = %[1]q
-  name            = "Acme analytics"
-  type            = "managed"
-}
-
-resource "qlik_app_copy" "sales" {
-  tenant_hostname = %[1]q
-  source_app_id   = %[2]q
-  name            = "Sales"
-  space_id        = qlik_space.work.id
-}
-
-resource "qlik_load_script" "sales" {
-  tenant_hostname = %[1]q
-  app_id          = qlik_app_copy.sales.id
-  script          = %[3]q
-}
-
-resource "qlik_reload" "sales" {
-  tenant_hostname = %[1]q
-  app_id          = qlik_app_copy.sales.id
-  triggers = {
-    script = qlik_load_script.sales.script_sha256
-  }
-}
-
-resource "qlik_app_publish" "sales" {
-  tenant_hostname = %[1]q
-  app_id          = qlik_app_copy.sales.id
-  space_id        = qlik_space.published.id
-  triggers = {
-    reload = qlik_reload.sales.id
-  }
-}
-`, target, template, script)
+	return testConfig(provider, "TestAccAppPipeline_chain", tfVars{"tenant_hostname": target, "template_app_id": template, "script": script})
 }
 
 // TestAccAppPipeline_chain runs the OEM job in one apply: the template of the source tenant is copied into a
@@ -65,14 +23,8 @@ func TestAccAppPipeline_chain(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{ReloadDuration: 50 * time.Millisecond})
 	home := e.sim.Home()
-	customer, err := e.sim.AddTenant("acme")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := e.addTenant("acme")
+	tpl := e.seedApp(home.Hostname, "Sales template", "", 1<<20)
 	v1 := "LIB CONNECT TO 'Acme:orders-db';\nLOAD * FROM orders;"
 	v2 := "LIB CONNECT TO 'Acme:orders-db';\nLOAD * FROM orders WHERE year >= 2025;"
 	var copyID, reloadID, publishedID string

@@ -250,15 +250,7 @@ func TestBrowserPortal(t *testing.T) {
 
 	// Two more portal origins, served by the same portal: one the web integration lists but the CSP origins do
 	// not, one the other way round.
-	creds := e.sim.Credentials()
-	api, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	acmeAPI, err := api.ForTenant(acme.Hostname)
-	if err != nil {
-		t.Fatal(err)
-	}
+	acmeAPI := e.tenantClient(t, acme.Hostname)
 
 	t.Run("portal origin not in the CSP origins cannot frame the tenant", func(t *testing.T) {
 		other := startPortal(t, p)

@@ -18,25 +18,14 @@ func TestAccAppDataSource(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.apiClient(t)
 	templates, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Templates", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	inSpace, err := e.sim.SeedApp(home.Hostname, "Sales template", templates.ID, 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	personal, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.sim.SeedApp(home.Hostname, "Finance template", "", 4096); err != nil {
-		t.Fatal(err)
-	}
+	inSpace := e.seedApp(home.Hostname, "Sales template", templates.ID, 4096)
+	personal := e.seedApp(home.Hostname, "Sales template", "", 4096)
+	e.seedApp(home.Hostname, "Finance template", "", 4096)
 	cfg := e.oauthProvider() + `
 data "qlik_app" "by_id" {
   id = "` + personal + `"

@@ -44,10 +44,7 @@ data "qlik_tenant" "home" {}
 func TestAccTenantDataSource_byID(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	other, err := e.sim.AddTenant("customer-x")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := e.addTenant("customer-x")
 	if err := e.sim.DeactivateTenant(other.ID, 20); err != nil {
 		t.Fatal(err)
 	}

@@ -34,10 +34,7 @@ const (
 func TestAccEmbedding_endToEnd(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	templateID, err := e.sim.SeedApp(e.sim.Home().Hostname, "Sales template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	templateID := e.seedApp(e.sim.Home().Hostname, "Sales template", "", 1<<20)
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)

@@ -18,33 +18,7 @@ import (
 // testAccEmbeddingConfig sets up embedding for n customer portals in one tenant: a JWT identity provider, a web
 // integration and a CSP origin each.
 func testAccEmbeddingConfig(provider, tenantHostname, pemText string, n int) string {
-	host := ""
-	if tenantHostname != "" {
-		host = fmt.Sprintf("tenant_hostname = %q", tenantHostname)
-	}
-	return provider + fmt.Sprintf(`
-resource "qlik_identity_provider_jwt" "portal" {
-  count          = %[1]d
-  %[2]s
-  issuer         = "https://portal-${count.index}.example.com"
-  key_id         = "key-${count.index}"
-  public_key_pem = %[3]q
-}
-
-resource "qlik_web_integration" "portal" {
-  count         = %[1]d
-  %[2]s
-  name          = "Portal ${count.index}"
-  valid_origins = ["https://portal-${count.index}.example.com"]
-}
-
-resource "qlik_csp_origin" "portal" {
-  count      = %[1]d
-  %[2]s
-  origin     = "portal-${count.index}.example.com"
-  directives = ["frame-ancestors"]
-}
-`, n, host, pemText)
+	return testConfig(provider, "TestAccEmbedding", tfVars{"tenant_hostname": orNull(tenantHostname), "public_key_pem": pemText, "portals": n})
 }
 
 // TestAccEmbedding_faults applies and destroys embedding for six portals while the simulator answers 15 % of
@@ -113,10 +87,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 func TestAccEmbedding_otherTenant(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	customer, err := e.sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := e.addTenant("customer-a")
 	key := newTestKey(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -160,10 +131,7 @@ func importFromTenant(address, stateKey, hostname string) resource.TestStep {
 func TestAccEmbedding_moveTenantReplaces(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	customer, err := e.sim.AddTenant("customer-b")
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := e.addTenant("customer-b")
 	home := e.sim.Home().Hostname
 	key := newTestKey(t)
 	addresses := []string{"qlik_identity_provider_jwt.portal[0]", "qlik_web_integration.portal[0]", "qlik_csp_origin.portal[0]"}

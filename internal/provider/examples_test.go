@@ -3,7 +3,6 @@ package provider_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
@@ -857,94 +855,4 @@ func TestAccExamples(t *testing.T) {
 // of a real tenant and are shown, not applied.
 func isExampleFile(name string) bool {
 	return filepath.Ext(name) == ".tf" && !strings.HasPrefix(name, "import")
-}
-
-// exampleDir copies an example into a temporary directory and points it at the simulator: examples with a
-// provider block get an override file (Terraform merges *_override.tf into the block), the others get a
-// provider block of their own.
-func (e *testEnv) exampleDir(t *testing.T, src string) string {
-	t.Helper()
-	work := t.TempDir()
-	// Examples may read files beside them (a public key in PEM, a template) and call modules in
-	// subdirectories; the import snippets of the docs are left out.
-	var all strings.Builder
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(work, rel), 0o700)
-		}
-		if strings.HasPrefix(d.Name(), "import") || d.Name() == "terraform.tfstate" {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if filepath.Dir(rel) == "." && isExampleFile(d.Name()) {
-			all.Write(b)
-		}
-		return os.WriteFile(filepath.Join(work, rel), b, 0o600)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	block := e.regionsProviderBlock()
-	if strings.Contains(all.String(), "var.qlik_client_secret") {
-		// The example takes the home region's credentials from its variables (passed with -var, and ephemeral):
-		// the override must not put them into the configuration.
-		var kept []string
-		for _, line := range strings.Split(block, "\n") {
-			if !strings.HasPrefix(line, "  client_id ") && !strings.HasPrefix(line, "  client_secret ") {
-				kept = append(kept, line)
-			}
-		}
-		block = strings.Join(kept, "\n")
-	}
-	name, content := "qlik_override.tf", block
-	if !strings.Contains(all.String(), `provider "qlik"`) {
-		name = "provider.tf"
-		if !strings.Contains(all.String(), "required_providers") {
-			content = requiredProviders + block
-		}
-	}
-	if err := os.WriteFile(filepath.Join(work, name), []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return work
-}
-
-// createSpace makes a space through the client, as something that exists before the configuration.
-func (e *testEnv) createSpace(t *testing.T, name, spaceType string) {
-	t.Helper()
-	c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType}); err != nil {
-		t.Fatalf("create space %q: %v", name, err)
-	}
-}
-
-// seedTemplate stores a template app named "Sales template" in the home tenant, in a new shared space named
-// spaceName (or in a personal space when it is empty), as the vendor's source tenant would hold it.
-func (e *testEnv) seedTemplate(t *testing.T, spaceName string) {
-	t.Helper()
-	spaceID := ""
-	if spaceName != "" {
-		c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: spaceName, Type: "shared"})
-		if err != nil {
-			t.Fatalf("create space %q: %v", spaceName, err)
-		}
-		spaceID = s.ID
-	}
-	if _, err := e.sim.SeedApp(e.sim.Home().Hostname, "Sales template", spaceID, 2<<20); err != nil {
-		t.Fatal(err)
-	}
 }

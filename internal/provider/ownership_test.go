@@ -22,10 +22,7 @@ func TestAccOwnership_twoResourcesOneObject(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	app, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	key := e.sim.LicenseKey()
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -136,12 +133,10 @@ func TestAccTenant_configurationFailureKeepsTenant(t *testing.T) {
 				Check:              captureID("qlik_tenant.test", &id),
 			},
 			{
-				PreConfig: onlyOneNew,
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
-				},
-				ExpectError: regexp.MustCompile(`(?s)Unable to update tenant.*Hostname already in use`),
+				PreConfig:        onlyOneNew,
+				Config:           cfg,
+				ConfigPlanChecks: planAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
+				ExpectError:      regexp.MustCompile(`(?s)Unable to update tenant.*Hostname already in use`),
 			},
 			{
 				// The alias is released: the same tenant gets it.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -25,30 +24,6 @@ import (
 
 // estateRegions are the regions of the multi-region estate: a customer in each, the home tenant in the first.
 var estateRegions = []string{"eu", "us", "de"}
-
-// regionsProvider is one provider block for every region of the simulator: the home region's client at the top,
-// the others in regions, each region's loopback address in trusted_hosts. Regions named in omit are left out.
-func (e *testEnv) regionsProvider(omit ...string) string {
-	return requiredProviders + "\n" + e.regionsProviderBlock(omit...)
-}
-
-// regionsProviderBlock is regionsProvider without the terraform block.
-func (e *testEnv) regionsProviderBlock(omit ...string) string {
-	var b strings.Builder
-	c := e.sim.Credentials()
-	fmt.Fprintf(&b, "provider \"qlik\" {\n  tenant_url       = %q\n  region           = %q\n  client_id        = %q\n  client_secret    = %q\n  registration_url = %q\n",
-		e.sim.Home().URL, e.sim.Home().Region, c.ClientID, c.ClientSecret, e.sim.RegistrationURL())
-	b.WriteString(e.trustedHostsHCL())
-	b.WriteString("  regions = {\n")
-	for _, r := range e.sim.Regions()[1:] {
-		if !slices.Contains(omit, r.Code) {
-			fmt.Fprintf(&b, "    %s = {\n      client_id        = %q\n      client_secret    = %q\n      registration_url = %q\n    }\n",
-				r.Code, r.ClientID, r.ClientSecret, r.RegistrationURL)
-		}
-	}
-	b.WriteString("  }\n}\n")
-	return b.String()
-}
 
 // regionsEstateConfig is a customer tenant per region, each with a space inside, from one provider block.
 func regionsEstateConfig(providerBlock, licenseKey string) string {

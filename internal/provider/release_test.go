@@ -16,48 +16,7 @@ import (
 // testAccReleaseConfig is one customer's pipeline in the home tenant with the copy tied to a template release and
 // replaced create-before-destroy, as the OEM example does.
 func testAccReleaseConfig(provider, template, release string) string {
-	return provider + fmt.Sprintf(`
-resource "qlik_space" "work" {
-  name = "Acme (work in progress)"
-  type = "shared"
-}
-
-resource "qlik_space" "published" {
-  name = "Acme analytics"
-  type = "managed"
-}
-
-resource "qlik_app_copy" "sales" {
-  source_app_id  = %[1]q
-  source_version = %[2]q
-  name           = "Sales"
-  space_id       = qlik_space.work.id
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "qlik_load_script" "sales" {
-  app_id = qlik_app_copy.sales.id
-  script = "LIB CONNECT TO 'Acme:orders-db';\nLOAD * FROM orders;"
-}
-
-resource "qlik_reload" "sales" {
-  app_id = qlik_app_copy.sales.id
-  triggers = {
-    script = qlik_load_script.sales.script_sha256
-  }
-}
-
-resource "qlik_app_publish" "sales" {
-  app_id   = qlik_app_copy.sales.id
-  space_id = qlik_space.published.id
-  triggers = {
-    reload = qlik_reload.sales.id
-  }
-}
-`, template, release)
+	return testConfig(provider, "TestAccRelease", tfVars{"template_app_id": template, "release": release})
 }
 
 // TestAccRelease_republishFailsHalfway: when the republish of a new release fails, the apply stops with the new
@@ -69,10 +28,7 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home().Hostname
-	tpl, err := e.sim.SeedApp(home, "Sales template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home, "Sales template", "", 1<<20)
 	var copy1, copy2, published, release1 string
 	mark := 0
 	resource.Test(t, resource.TestCase{
@@ -190,11 +146,8 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 						t.Errorf("after the failed delete: previous copy kept %v, published app %+v serves release 3: %v", kept, pub.Attributes, served == release3)
 					}
 				},
-				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "3"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionNoop)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccReleaseConfig(e.oauthProvider(), tpl, "3"),
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.sales", plancheck.ResourceActionNoop),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptPrivate(e, home, &published, 1),
 					func(*terraform.State) error {
@@ -218,10 +171,7 @@ func TestAccRelease_republishKeepsOrigin(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
 	home := e.sim.Home().Hostname
-	tpl, err := e.sim.SeedApp(home, "Sales template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home, "Sales template", "", 1<<20)
 	var copy1, published string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -234,16 +184,9 @@ func TestAccRelease_republishKeepsOrigin(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.ReplaceAppContent(home, tpl, 2<<20); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, tpl, 2<<20)) },
+				Config:           testAccReleaseConfig(e.oauthProvider(), tpl, "2"),
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPair("qlik_app_publish.sales", "app_id", "qlik_app_copy.sales", "id"),
 					resource.TestCheckResourceAttrPtr("qlik_app_publish.sales", "id", &published),

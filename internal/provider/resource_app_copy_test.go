@@ -29,45 +29,10 @@ type appCopyConfig struct {
 }
 
 func (c appCopyConfig) hcl(provider string) string {
-	opt := func(attr, v string) string {
-		if v == "" {
-			return ""
-		}
-		return fmt.Sprintf("  %s = %q\n", attr, v)
-	}
-	return provider + fmt.Sprintf(`
-resource "qlik_space" "a" {
-%[1]s  name = "Customer A"
-  type = "shared"
-}
-
-resource "qlik_space" "b" {
-%[1]s  name = "Customer B"
-  type = "shared"
-}
-
-resource "qlik_app_copy" "test" {
-%[1]s%[2]s%[3]s  source_app_id = %[4]q
-  name          = %[5]q
-%[6]s  space_id      = qlik_space.%[7]s.id
-}
-`, opt("tenant_hostname", c.target), opt("source_tenant_hostname", c.sourceHost), opt("source_version", c.version),
-		c.source, c.name, opt("description", c.description), c.space)
-}
-
-// appsIn returns the apps of a tenant other than except.
-func (e *testEnv) appsIn(hostname string, except ...string) []qliksim.AppInfo {
-	var out []qliksim.AppInfo
-next:
-	for _, a := range e.sim.Apps(hostname) {
-		for _, x := range except {
-			if a.Attributes.ID == x {
-				continue next
-			}
-		}
-		out = append(out, a)
-	}
-	return out
+	return testConfig(provider, "TestAccAppCopy", tfVars{
+		"tenant_hostname": orNull(c.target), "source_tenant_hostname": orNull(c.sourceHost), "source_version": orNull(c.version),
+		"source_app_id": c.source, "name": c.name, "description": orNull(c.description), "space": c.space,
+	})
 }
 
 // expectOneCopy checks that the tenant holds exactly one app besides the template, the one in state, with the
@@ -98,10 +63,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	tpl, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home.Hostname, "Sales template", "", 1<<20)
 	var id string
 	cfg := appCopyConfig{source: tpl, name: "Sales", description: "Customer A sales", space: "a"}
 
@@ -127,10 +89,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("created_date"), knownvalue.NotNull()),
 					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Sales", &id),
@@ -169,18 +128,9 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	target, err := e.sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Sales template", "", 8<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl2, err := e.sim.SeedApp(home.Hostname, "Sales template v2", "", 3<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := e.addTenant("customer-a")
+	tpl := e.seedApp(home.Hostname, "Sales template", "", 8<<20)
+	tpl2 := e.seedApp(home.Hostname, "Sales template v2", "", 3<<20)
 	var first, id string
 	base := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}
 	renamed := base
@@ -239,11 +189,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				ImportStateVerifyIgnore: appCopyImportIgnore,
 			},
 			{
-				Config: renamed.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           renamed.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
@@ -251,11 +198,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				),
 			},
 			{
-				Config: moved.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           moved.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
 				},
@@ -275,11 +219,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				),
 			},
 			{
-				Config: bumped.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           bumped.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
@@ -287,11 +228,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				),
 			},
 			{
-				Config: newSource.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionReplace)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           newSource.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl2, "Sales (EMEA)", &id),
@@ -323,10 +261,7 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	var id string
 	config := appCopyConfig{source: tpl, name: "Finance", space: "a"}.hcl(e.oauthProvider())
 
@@ -337,9 +272,7 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 			{
 				// A rename in the Qlik UI shows as an in-place update that restores the configured name.
 				PreConfig: func() {
-					if err := e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" }); err != nil {
-						t.Fatal(err)
-					}
+					must(t, e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" }))
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -351,15 +284,9 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 				Check: e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionCreate)},
-				},
+				PreConfig:        func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
@@ -389,14 +316,8 @@ func TestAccAppCopy_faults(t *testing.T) {
 			t.Parallel()
 			e := newTestEnv(t, qliksim.Options{})
 			home := e.sim.Home()
-			target, err := e.sim.AddTenant("customer")
-			if err != nil {
-				t.Fatal(err)
-			}
-			tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4<<20)
-			if err != nil {
-				t.Fatal(err)
-			}
+			target := e.addTenant("customer")
+			tpl := e.seedApp(home.Hostname, "Template", "", 4<<20)
 			host := home.Hostname
 			if c.inTarget {
 				host = target.Hostname
@@ -426,14 +347,8 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	target, err := e.sim.AddTenant("customer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := e.addTenant("customer")
+	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	var first, id string
 	config := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider())
 	resource.Test(t, resource.TestCase{
@@ -450,11 +365,8 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 			},
 			{
 				// The next apply only renames it: no second export, no second copy (it used to replace the copy).
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
@@ -479,14 +391,8 @@ func TestAccAppCopy_missingTargetSpace(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	target, err := e.sim.AddTenant("customer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := e.addTenant("customer")
+	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -514,37 +420,17 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	target, err := e.sim.AddTenant("customer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := e.sim.Credentials()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc, err := c.ForTenant(target.Hostname)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := e.addTenant("customer")
+	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
+	tc := e.tenantClient(t, target.Hostname)
 	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	marker := provider.StagingName(home.Hostname, tpl, "", target.Hostname, space.ID, "Sales")
-	planted, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	planted := e.seedApp(target.Hostname, marker, space.ID, 1<<20)
 	// A second unfinished copy, as a retry that ran before Qlik listed the first would leave.
-	surplus, err := e.sim.SeedApp(target.Hostname, marker, space.ID, 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	surplus := e.seedApp(target.Hostname, marker, space.ID, 1<<20)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -618,10 +504,7 @@ func TestAccAppCopy_spaceNotEmpty(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	var id string
 	forget := e.oauthProvider() + `
 removed {
@@ -642,12 +525,8 @@ removed {
 				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: e.oauthProvider(),
+				PreConfig: func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
+				Config:    e.oauthProvider(),
 			},
 		},
 	})
@@ -659,22 +538,13 @@ func TestAccAppCopy_importThenApply(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.apiClient(t)
 	space, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	existing, err := e.sim.SeedApp(home.Hostname, "Sales", space.ID, 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
+	existing := e.seedApp(home.Hostname, "Sales", space.ID, 4096)
 	dir := t.TempDir()
 	creds := e.sim.Credentials()
 	cfg := requiredProviders + fmt.Sprintf(`
@@ -721,23 +591,9 @@ func TestAccAppCopy_createTimeout(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	target, err := e.sim.AddTenant("customer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl, err := e.sim.SeedApp(home.Hostname, "Template", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := e.sim.Credentials()
-	c, err := qlik.New(qlik.Config{TenantURL: home.URL, ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, TrustedHosts: e.sim.TrustedHosts()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc, err := c.ForTenant(target.Hostname)
-	if err != nil {
-		t.Fatal(err)
-	}
+	target := e.addTenant("customer")
+	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
+	tc := e.tenantClient(t, target.Hostname)
 	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)

@@ -49,14 +49,8 @@ func TestAccAppPublish_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	tpl, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := e.sim.SeedApp(home.Hostname, "Finance", "", 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home.Hostname, "Sales", "", 1<<20)
+	other := e.seedApp(home.Hostname, "Finance", "", 1<<20)
 	var first, id, firstTime string
 	publishedFrom := func(src string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -107,12 +101,9 @@ func TestAccAppPublish_basic(t *testing.T) {
 			},
 			{
 				// A new trigger value republishes in place: same published app, new publish time.
-				PreConfig: e.sim.ResetAudit,
-				Config:    testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        e.sim.ResetAudit,
+				Config:           testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "2"),
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_publish.test", &id),
 					sameID(&first, &id),
@@ -139,11 +130,8 @@ func TestAccAppPublish_basic(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
 				},
@@ -166,7 +154,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				// Drift: someone republishes the first template onto the published app outside Terraform. Read sees
 				// the new origin, and the plan republishes the configured app.
 				PreConfig: func() {
-					if _, err := homeClient(t, e).RepublishApp(t.Context(), tpl, qlik.RepublishAppRequest{TargetID: id, AnotherSource: true}); err != nil {
+					if _, err := e.apiClient(t).RepublishApp(t.Context(), tpl, qlik.RepublishAppRequest{TargetID: id, AnotherSource: true}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -185,10 +173,8 @@ func TestAccAppPublish_basic(t *testing.T) {
 			},
 			{
 				// A new managed space replaces the published app: a new id, and the old one's content is gone.
-				Config: testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionReplace)},
-				},
+				Config:           testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
+				ConfigPlanChecks: planAction("qlik_app_publish.test", plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_publish.test", &id), differentID(&first, &id), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 0),
 					func(*terraform.State) error {
@@ -200,16 +186,10 @@ func TestAccAppPublish_basic(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeleteApp(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_app_publish.test", &id), publishedFrom(other)),
+				PreConfig:        func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
+				Config:           testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
+				ConfigPlanChecks: planAction("qlik_app_publish.test", plancheck.ResourceActionCreate),
+				Check:            resource.ComposeAggregateTestCheckFunc(captureID("qlik_app_publish.test", &id), publishedFrom(other)),
 			},
 		},
 	})
@@ -250,14 +230,8 @@ func TestAccAppPublish_orphan(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home().Hostname
-	tpl, err := e.sim.SeedApp(home, "Sales", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	next, err := e.sim.SeedApp(home, "Sales", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home, "Sales", "", 4096)
+	next := e.seedApp(home, "Sales", "", 4096)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -291,10 +265,7 @@ func TestAccAppPublish_orphan(t *testing.T) {
 func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	tpl, err := e.sim.SeedApp(e.sim.Home().Hostname, "Sales", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(e.sim.Home().Hostname, "Sales", "", 4096)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -304,16 +275,6 @@ func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 	})
 }
 
-// homeClient is an API client of the home tenant, for changes made outside Terraform.
-func homeClient(t *testing.T, e *testEnv) *qlik.Client {
-	t.Helper()
-	c, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, APIKey: e.sim.Credentials().APIKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestAccAppPublish_republishKeepsOrigin: on a Qlik that keeps the first app as the origin after a republish from
 // another app, a later republish (a new trigger) of the configured app must still be sent without the origin
 // check, because the published app's origin is not app_id; with the check Qlik would refuse it.
@@ -321,14 +282,8 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
 	home := e.sim.Home().Hostname
-	tpl, err := e.sim.SeedApp(home, "Sales", "", 4096)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := e.sim.SeedApp(home, "Sales", "", 8192)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tpl := e.seedApp(home, "Sales", "", 4096)
+	other := e.seedApp(home, "Sales", "", 8192)
 	var id string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -342,16 +297,9 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 				Check: sameContent(e, home, &id, other),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.ReplaceAppContent(home, other, 16384); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },
+				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
 				},

@@ -30,15 +30,6 @@ resource "qlik_csp_origin" "test" {
 `, name, origin, strings.Join(quoted, ", "))
 }
 
-func (e *testEnv) cspOriginByID(hostname, id string) (qliksim.CSPEntry, bool) {
-	for _, c := range e.sim.CSPOrigins(hostname) {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return qliksim.CSPEntry{}, false
-}
-
 func TestAccCSPOrigin_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -64,10 +55,7 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 						knownvalue.StringExact("frame-ancestors"), knownvalue.StringExact("connect-src-wss"),
 					})),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_csp_origin.test", &id),
 					func(*terraform.State) error {
@@ -114,11 +102,8 @@ resource "qlik_csp_origin" "test" {
 			},
 			{
 				// Everything changes in place with one PUT, and the name falls back to empty.
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           final,
+				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_csp_origin.test", &after),
 					func(*terraform.State) error {
@@ -144,10 +129,8 @@ resource "qlik_csp_origin" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           final,
+				ConfigPlanChecks: planAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if c, _ := e.cspOriginByID(home.Hostname, id); !c.ScriptSrc || c.ObjectSrc {
 						return fmt.Errorf("drift not corrected: %+v", c)
@@ -155,23 +138,8 @@ resource "qlik_csp_origin" "test" {
 					return nil
 				},
 			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteCSPOrigin(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_csp_origin.test", plancheck.ResourceActionCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.CSPOrigins(home.Hostname)); n != 1 {
-						return fmt.Errorf("%d CSP origins after re-create, want 1", n)
-					}
-					return nil
-				},
-			},
+			recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
+				func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
 		},
 	})
 }

@@ -2,27 +2,19 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*customGroupResource)(nil)
-	_ resource.ResourceWithImportState = (*customGroupResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*customGroupResource)(nil)
-)
+var _ kitResource = (*customGroupResource)(nil)
 
 // NewCustomGroupResource is the qlik_custom_group constructor.
 func NewCustomGroupResource() resource.Resource {
@@ -32,8 +24,7 @@ func NewCustomGroupResource() resource.Resource {
 type customGroupResource struct{ resourceBase }
 
 type customGroupModel struct {
-	tenantScoped
-	ID          types.String `tfsdk:"id"`
+	tenantObject
 	Name        types.String `tfsdk:"name"`
 	Description types.String `tfsdk:"description"`
 	Roles       types.Set    `tfsdk:"roles"`
@@ -53,12 +44,7 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "What the group is for. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
 			"roles": schema.SetAttribute{
 				MarkdownDescription: "Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
 					"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
@@ -109,7 +95,7 @@ func (r *customGroupResource) Create(ctx context.Context, req resource.CreateReq
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), ProviderType: qlik.GroupProviderCustom, Roles: roles,
 	})
 	if err != nil {
-		addGroupWriteError(&resp.Diagnostics, "Unable to create custom group", err)
+		addWriteError(&resp.Diagnostics, "Unable to create custom group", err, "name", groupNameTaken)
 		return
 	}
 	plan.fromAPI(g)
@@ -145,7 +131,7 @@ func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if err := c.UpdateCustomGroup(ctx, state.ID.ValueString(), plan.Name.ValueString(), plan.Description.ValueString(), roles); err != nil {
-		addGroupWriteError(&resp.Diagnostics, "Unable to update custom group", err)
+		addWriteError(&resp.Diagnostics, "Unable to update custom group", err, "name", groupNameTaken)
 		return
 	}
 	g, err := c.GetGroup(ctx, state.ID.ValueString())
@@ -158,23 +144,12 @@ func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *customGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[customGroupModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	reportDelete(&resp.Diagnostics, "custom group", c.DeleteGroup(ctx, state.ID.ValueString()))
+	deleteObject[customGroupModel](ctx, r.client, req, resp, "custom group", (*qlik.Client).DeleteGroup)
 }
 
 func (r *customGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "group_id")
 }
 
-// addGroupWriteError shows a taken name against the name attribute.
-func addGroupWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Group names are unique in a tenant (case-sensitive), identity provider groups included: choose another name, or import the existing custom group.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// groupNameTaken is the next step after a 409 on a custom group's name.
+const groupNameTaken = "Group names are unique in a tenant (case-sensitive), identity provider groups included: choose another name, or import the existing custom group."

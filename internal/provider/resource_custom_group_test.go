@@ -31,32 +31,20 @@ func (e *testEnv) groupIs(hostname string, id *string, name, description string,
 	}
 }
 
-func testAccCustomGroupConfig(provider, host, name, description, roles string) string {
-	hostLine := ""
-	if host != "" {
-		hostLine = fmt.Sprintf("tenant_hostname = %q", host)
-	}
-	return provider + fmt.Sprintf(`
-resource "qlik_custom_group" "g" {
-  %s
-  name        = %q
-  description = %q
-  roles       = %s
-}
-`, hostLine, name, description, roles)
+func testAccCustomGroupConfig(provider, host, name, description string, roles []string) string {
+	return testConfig(provider, "TestAccCustomGroup", tfVars{
+		"tenant_hostname": orNull(host), "name": name, "description": description, "roles": roles,
+	})
 }
 
 func TestAccCustomGroup_lifecycle(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	other, err := e.sim.AddTenant("customer-g")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := e.addTenant("customer-g")
 	p := e.oauthProvider()
 	var id, after, moved string
-	final := testAccCustomGroupConfig(p, "", "Finance", "Finance team", `["Steward", "SharedSpaceCreator"]`)
+	final := testAccCustomGroupConfig(p, "", "Finance", "Finance team", []string{"Steward", "SharedSpaceCreator"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy: func(*terraform.State) error {
@@ -69,7 +57,7 @@ func TestAccCustomGroup_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccCustomGroupConfig(p, "", "Sales", "", `["Steward"]`),
+				Config: testAccCustomGroupConfig(p, "", "Sales", "", []string{"Steward"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -123,7 +111,7 @@ func TestAccCustomGroup_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_group.g", &id), e.groupIs(home.Hostname, &id, "Finance", "Finance team", "Steward", "SharedSpaceCreator")),
 			},
 			{
-				Config: testAccCustomGroupConfig(p, other.Hostname, "Finance", "Finance team", `[]`),
+				Config: testAccCustomGroupConfig(p, other.Hostname, "Finance", "Finance team", []string{}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -155,8 +143,8 @@ func TestAccCustomGroup_validationAndErrors(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
-			{Config: testAccCustomGroupConfig(p, "", "Finance", "", `["Stewart"]`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Unknown role.*roles.*no role named\s+"Stewart"`)},
-			{Config: testAccCustomGroupConfig(p, "", "", "", `[]`), PlanOnly: true, ExpectError: regexp.MustCompile(`name string length must be between 1 and 256`)},
+			{Config: testAccCustomGroupConfig(p, "", "Finance", "", []string{"Stewart"}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Unknown role.*roles.*no role named\s+"Stewart"`)},
+			{Config: testAccCustomGroupConfig(p, "", "", "", []string{}), PlanOnly: true, ExpectError: regexp.MustCompile(`name string length must be between 1 and 256`)},
 			{
 				PreConfig: func() {
 					if n := e.writesTo(home.Hostname); n != 0 {
@@ -164,12 +152,12 @@ func TestAccCustomGroup_validationAndErrors(t *testing.T) {
 					}
 				},
 				// The name of a group from the identity provider is taken: Qlik's 409, against name.
-				Config:      testAccCustomGroupConfig(p, "", "Sales", "", `[]`),
+				Config:      testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create custom group.*name.*HTTP\s+409.*Code: GROUPS-Conflict.*Request ID: [0-9a-f]{32}.*choose another name`),
 			},
 			{
 				// An identity provider group cannot be imported as a custom group.
-				Config:        testAccCustomGroupConfig(p, "", "Sales", "", `[]`),
+				Config:        testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
 				ResourceName:  "qlik_custom_group.g",
 				ImportState:   true,
 				ImportStateId: sales.ID,

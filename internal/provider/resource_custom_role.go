@@ -12,18 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*customRoleResource)(nil)
-	_ resource.ResourceWithImportState = (*customRoleResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*customRoleResource)(nil)
-)
+var _ kitResource = (*customRoleResource)(nil)
 
 // NewCustomRoleResource is the qlik_custom_role constructor.
 func NewCustomRoleResource() resource.Resource {
@@ -33,8 +28,7 @@ func NewCustomRoleResource() resource.Resource {
 type customRoleResource struct{ resourceBase }
 
 type customRoleModel struct {
-	tenantScoped
-	ID          types.String `tfsdk:"id"`
+	tenantObject
 	Name        types.String `tfsdk:"name"`
 	Description types.String `tfsdk:"description"`
 	Scopes      types.Set    `tfsdk:"scopes"`
@@ -57,12 +51,7 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "What the role is for. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"description": emptyByDefault("What the role is for. Defaults to an empty string. Updates in place."),
 			"scopes": schema.SetAttribute{
 				MarkdownDescription: "Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). " +
 					"Defaults to none. Updates in place.",

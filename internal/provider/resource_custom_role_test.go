@@ -35,32 +35,20 @@ func (e *testEnv) roleIs(hostname string, id *string, name, description string, 
 	}
 }
 
-func testAccCustomRoleConfig(provider, host, name, description, scopes string) string {
-	hostLine := ""
-	if host != "" {
-		hostLine = fmt.Sprintf("tenant_hostname = %q", host)
-	}
-	return provider + fmt.Sprintf(`
-resource "qlik_custom_role" "viewer" {
-  %s
-  name        = %q
-  description = %q
-  scopes      = %s
-}
-`, hostLine, name, description, scopes)
+func testAccCustomRoleConfig(provider, host, name, description string, scopes []string) string {
+	return testConfig(provider, "TestAccCustomRole", tfVars{
+		"tenant_hostname": orNull(host), "name": name, "description": description, "scopes": scopes,
+	})
 }
 
 func TestAccCustomRole_lifecycle(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	other, err := e.sim.AddTenant("customer-r")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := e.addTenant("customer-r")
 	p := e.oauthProvider()
 	var id, after, moved string
-	final := testAccCustomRoleConfig(p, "", "Report reader", "Reads reports", `["reports:read", "apps:read"]`)
+	final := testAccCustomRoleConfig(p, "", "Report reader", "Reads reports", []string{"reports:read", "apps:read"})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy: func(*terraform.State) error {
@@ -71,7 +59,7 @@ func TestAccCustomRole_lifecycle(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccCustomRoleConfig(p, "", "Portal viewer", "", `["apps:read"]`),
+				Config: testAccCustomRoleConfig(p, "", "Portal viewer", "", []string{"apps:read"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -121,7 +109,7 @@ func TestAccCustomRole_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_role.viewer", &id), e.roleIs(home.Hostname, &id, "Report reader", "Reads reports", "apps:read", "reports:read")),
 			},
 			{
-				Config: testAccCustomRoleConfig(p, other.Hostname, "Report reader", "Reads reports", `["reports:read", "apps:read"]`),
+				Config: testAccCustomRoleConfig(p, other.Hostname, "Report reader", "Reads reports", []string{"reports:read", "apps:read"}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -147,7 +135,7 @@ func TestAccCustomRole_assigned(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	roleOnly := testAccCustomRoleConfig(e.oauthProvider(), "", "Portal viewer", "", `["apps:read"]`)
+	roleOnly := testAccCustomRoleConfig(e.oauthProvider(), "", "Portal viewer", "", []string{"apps:read"})
 	var roleID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -213,8 +201,8 @@ func TestAccCustomRole_validationAndConflict(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
-			{Config: testAccCustomRoleConfig(p, "", "", "", `[]`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)name string length must be between 1 and 256`)},
-			{Config: testAccCustomRoleConfig(p, "", "x", "", `[""]`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)scopes.*string length must be at least 1`)},
+			{Config: testAccCustomRoleConfig(p, "", "", "", []string{}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)name string length must be between 1 and 256`)},
+			{Config: testAccCustomRoleConfig(p, "", "x", "", []string{""}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)scopes.*string length must be at least 1`)},
 			{
 				Config: p + `
 resource "qlik_custom_role" "a" {
@@ -233,7 +221,7 @@ resource "qlik_custom_role" "b" {
 					}
 				},
 				// A default role's name (in any case) is taken: Qlik's 400 against name, with its code.
-				Config:      testAccCustomRoleConfig(p, "", "tenantadmin", "", `[]`),
+				Config:      testAccCustomRoleConfig(p, "", "tenantadmin", "", []string{}),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create custom role.*name.*HTTP\s+400.*Code: IDENTITIES-10400.*must be unique.*Request ID: [0-9a-f]{32}.*choose another\s+name`),
 			},
 		},

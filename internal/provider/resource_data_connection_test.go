@@ -22,23 +22,9 @@ type dataConnConfig struct {
 }
 
 func (c dataConnConfig) hcl(provider string) string {
-	return provider + fmt.Sprintf(`
-resource "qlik_space" "a" {
-  name = "Customer A"
-  type = "shared"
-}
-
-resource "qlik_data_connection" "test" {
-  name                = %[1]q
-  type                = %[2]q
-  connector           = "QvOdbcConnectorPackage.exe"
-  connection_string   = %[3]q
-  space_id            = qlik_space.a.id
-  username            = "loader"
-  password_wo         = %[4]q
-  password_wo_version = %[5]d
-}
-`, c.name, c.typ, c.conn, c.password, c.version)
+	return testConfig(provider, "TestAccDataConnection", tfVars{
+		"name": c.name, "type": c.typ, "connection_string": c.conn, "password": c.password, "password_version": c.version,
+	})
 }
 
 // noSecretInState fails when a secret appears anywhere in the state.
@@ -109,11 +95,8 @@ func TestAccDataConnection_basic(t *testing.T) {
 			},
 			{
 				// Rename, new connection string and a new password: all in place.
-				Config: dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_data_connection.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
 					noSecretInState("s3cret-2"),
@@ -122,22 +105,16 @@ func TestAccDataConnection_basic(t *testing.T) {
 			{
 				// A rename in the Qlik UI shows as an update that renames it back.
 				PreConfig: func() {
-					if err := e.sim.EditDataConnection(home.Hostname, id, func(dc *qliksim.DataConnection) { dc.QName = "renamed" }); err != nil {
-						t.Fatal(err)
-					}
+					must(t, e.sim.EditDataConnection(home.Hostname, id, func(dc *qliksim.DataConnection) { dc.QName = "renamed" }))
 				},
-				Config: dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionUpdate)},
-				},
-				Check: stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
+				Config:           dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionUpdate),
+				Check:            stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
 			},
 			{
 				// Another data source type replaces the connection.
-				Config: dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_data_connection.test", &id),
 					func(*terraform.State) error {
@@ -150,15 +127,9 @@ func TestAccDataConnection_basic(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeleteDataConnection(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_data_connection.test", plancheck.ResourceActionCreate)},
-				},
+				PreConfig:        func() { must(t, e.sim.DeleteDataConnection(home.Hostname, id)) },
+				Config:           dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionCreate),
 			},
 		},
 	})

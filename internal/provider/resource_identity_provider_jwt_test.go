@@ -72,26 +72,6 @@ resource "qlik_identity_provider_jwt" "test" {
 `, issuer, keyID, pemText, description)
 }
 
-// jwtIdPs returns the jwtAuth identity providers of a tenant, leaving out the interactive one every tenant has.
-func (e *testEnv) jwtIdPs(hostname string) []qliksim.IdentityProvider {
-	var out []qliksim.IdentityProvider
-	for _, p := range e.sim.IdentityProviders(hostname) {
-		if p.Protocol == "jwtAuth" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (e *testEnv) idpByID(hostname, id string) (qliksim.IdentityProvider, bool) {
-	for _, p := range e.jwtIdPs(hostname) {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return qliksim.IdentityProvider{}, false
-}
-
 func TestAccIdentityProviderJWT_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -120,10 +100,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &id),
 					func(*terraform.State) error {
@@ -183,11 +160,8 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 				Check:  captureID("qlik_identity_provider_jwt.test", &first),
 			},
 			{
-				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Rotated in 2027"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Rotated in 2027"),
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &second),
 					func(*terraform.State) error {
@@ -204,10 +178,8 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 			},
 			{
 				// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
-				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
+				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &third),
 					func(*terraform.State) error {
@@ -232,10 +204,7 @@ resource "qlik_identity_provider_jwt" "test" {
   clock_tolerance_sec = 30
 }
 `, ecKey),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(30)),
 				},
@@ -269,14 +238,10 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 			{
 				// A description edited in the console is put back in place.
 				PreConfig: func() {
-					if err := e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" }); err != nil {
-						t.Fatal(err)
-					}
+					must(t, e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" }))
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if p, _ := e.idpByID(home.Hostname, id); p.Description != "Owned by Terraform" {
 						return fmt.Errorf("drift not corrected: %+v", p)
@@ -287,14 +252,10 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 			{
 				// A key swapped out of band is drift that only a replacement can undo.
 				PreConfig: func() {
-					if err := e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix }); err != nil {
-						t.Fatal(err)
-					}
+					must(t, e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix }))
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &id),
 					func(*terraform.State) error {
@@ -305,23 +266,8 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 					},
 				),
 			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteIdentityProvider(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
-						return fmt.Errorf("%d identity providers after re-create, want 1", n)
-					}
-					return nil
-				},
-			},
+			recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
+				func() int { return len(e.jwtIdPs(home.Hostname)) }),
 		},
 	})
 }

@@ -52,10 +52,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	app, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	// Written the way the script editor and Windows templates write it: CRLF and a final newline.
 	script := "LIB CONNECT TO 'orders';\r\nLOAD * FROM orders WHERE customer = 'a';\r\n"
 	v2 := "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'b';"
@@ -124,11 +121,9 @@ func TestAccLoadScript_basic(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionUpdate)},
-				},
-				Check: e.expectCurrentScript(home.Hostname, app, v2),
+				Config:           testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
+				ConfigPlanChecks: planAction("qlik_load_script.test", plancheck.ResourceActionUpdate),
+				Check:            e.expectCurrentScript(home.Hostname, app, v2),
 			},
 		},
 	})
@@ -138,18 +133,16 @@ func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	a1, _ := e.sim.SeedApp(home.Hostname, "Sales A", "", 1024)
-	a2, _ := e.sim.SeedApp(home.Hostname, "Sales B", "", 1024)
+	a1 := e.seedApp(home.Hostname, "Sales A", "", 1024)
+	a2 := e.seedApp(home.Hostname, "Sales B", "", 1024)
 	script := "LOAD * FROM orders;"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: testAccLoadScriptConfig(e.oauthProvider(), a1, script, "")},
 			{
-				Config: testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
+				ConfigPlanChecks: planAction("qlik_load_script.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.expectCurrentScript(home.Hostname, a2, script),
 					// The replaced resource leaves the first app's script alone.
@@ -157,11 +150,7 @@ func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
 				),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeleteApp(home.Hostname, a2); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:          func() { must(t, e.sim.DeleteApp(home.Hostname, a2)) },
 				Config:             testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,

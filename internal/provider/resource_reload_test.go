@@ -59,10 +59,7 @@ func TestAccReload_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{ReloadDuration: 100 * time.Millisecond})
 	home := e.sim.Home()
-	app, err := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	v1 := "LOAD * FROM orders WHERE region = '$(customer)';"
 	v2 := "LOAD * FROM orders WHERE region = '$(customer)' AND year >= 2024;"
 	var first, second string
@@ -112,12 +109,8 @@ func TestAccReload_basic(t *testing.T) {
 			},
 			{
 				// A reload that ages out of Qlik's history keeps its recorded result and plans nothing.
-				PreConfig: func() {
-					if err := e.sim.DeleteReload(home.Hostname, second); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccReloadConfig(e.oauthProvider(), app, v2),
+				PreConfig: func() { must(t, e.sim.DeleteReload(home.Hostname, second)) },
+				Config:    testAccReloadConfig(e.oauthProvider(), app, v2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -140,7 +133,7 @@ func TestAccReload_failedShowsLogTail(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	app, _ := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, true,
 		[]string{"Connecting to orders-db", "Error: Table not found: orders_2024"}); err != nil {
 		t.Fatal(err)
@@ -155,15 +148,9 @@ func TestAccReload_failedShowsLogTail(t *testing.T) {
 			},
 			{
 				// The failed run stays in state as tainted: once the cause is fixed, the next apply reloads again.
-				PreConfig: func() {
-					if err := e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, false, nil); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccReloadConfig(e.oauthProvider(), app, script),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_reload.test", plancheck.ResourceActionReplace)},
-				},
+				PreConfig:        func() { must(t, e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, false, nil)) },
+				Config:           testAccReloadConfig(e.oauthProvider(), app, script),
+				ConfigPlanChecks: planAction("qlik_reload.test", plancheck.ResourceActionReplace),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
 				},
@@ -183,7 +170,7 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{EnforceRateLimits: true})
 	home := e.sim.Home()
-	app, _ := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	// Long enough that Terraform's plan and apply reach the POST while it still runs, even on a loaded machine
 	// running the whole suite in parallel (700 ms was not).
 	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 3*time.Second, false, nil); err != nil {
@@ -196,10 +183,7 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 			{
 				// A reload started elsewhere (a schedule, the hub) is still running when Terraform queues its own.
 				PreConfig: func() {
-					c, err := qlik.New(qlik.Config{TenantURL: home.URL, APIKey: e.sim.Credentials().APIKey})
-					if err != nil {
-						t.Fatal(err)
-					}
+					c := e.apiClient(t)
 					r, err := c.CreateReload(t.Context(), qlik.ReloadRequest{AppID: app})
 					if err != nil {
 						t.Fatal(err)
@@ -300,7 +284,7 @@ func TestAccReload_interruptCancels(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	app, _ := e.sim.SeedApp(home.Hostname, "Sales", "", 1024)
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 10*time.Minute, false, nil); err != nil {
 		t.Fatal(err)
 	}

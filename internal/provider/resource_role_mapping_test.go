@@ -48,26 +48,6 @@ resource "qlik_space" "sandbox" {
 	return b.String()
 }
 
-// memberAccess returns a user's groups and effective roles as text, for comparisons.
-func (e *testEnv) memberAccess(hostname, userID string) string {
-	groups, roles, err := e.sim.UserAccess(hostname, userID)
-	if err != nil {
-		return "error: " + err.Error()
-	}
-	return fmt.Sprintf("groups=%v roles=%v", groups, roles)
-}
-
-// userWrites counts writes to the users API on a host: a role mapping must never make any.
-func (e *testEnv) userWrites(hostname string) int {
-	n := 0
-	for _, a := range e.sim.Audit() {
-		if a.Host == hostname && a.Method != "GET" && strings.HasPrefix(a.Route, "/api/v1/users") {
-			n++
-		}
-	}
-	return n
-}
-
 func TestAccRoleMapping_createdGroup(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -93,10 +73,7 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 				// Nobody has signed in yet: the mapping creates the group so the roles wait for the first login.
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Customer A Analysts", []string{"SharedSpaceCreator", "EmbeddedAnalyticsUser"},
 					spaceRoles{"published", []string{"consumer"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"),
@@ -154,10 +131,7 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 				},
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Customer A Analysts", []string{"EmbeddedAnalyticsUser"},
 					spaceRoles{"published", []string{"consumer", "publisher"}}, spaceRoles{"sandbox", []string{"producer"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if got := e.memberAccess(home.Hostname, memberID); got != "groups=[Customer A Analysts] roles=[EmbeddedAnalyticsUser]" {
 						return fmt.Errorf("member after update: %s", got)
@@ -184,9 +158,7 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 				// Dropping the sandbox block removes only that assignment.
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Customer A Analysts", []string{"EmbeddedAnalyticsUser"},
 					spaceRoles{"published", []string{"consumer", "publisher"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-				},
+				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if n := len(e.sim.SpaceAssignments(home.Hostname, sandboxID)); n != 0 {
 						return fmt.Errorf("sandbox still holds %d assignments", n)
@@ -265,10 +237,8 @@ func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
 			{
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Finance", []string{"Steward", "AnalyticsAdmin"},
 					spaceRoles{"sandbox", []string{"consumer", "facilitator"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-				},
-				Check: checkMembers("[AnalyticsAdmin Steward]"),
+				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
+				Check:            checkMembers("[AnalyticsAdmin Steward]"),
 			},
 		},
 	})
@@ -288,15 +258,10 @@ func TestAccRoleMapping_drift(t *testing.T) {
 			{
 				// Roles changed in the management console show as an update that puts them back.
 				PreConfig: func() {
-					if err := e.sim.EditGroup(home.Hostname, groupID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"TenantAdmin"} }); err != nil {
-						t.Fatal(err)
-					}
+					must(t, e.sim.EditGroup(home.Hostname, groupID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"TenantAdmin"} }))
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if g, _ := e.sim.GroupByName(home.Hostname, "Ops"); fmt.Sprint(g.RoleNames()) != "[DataAdmin]" {
 						return fmt.Errorf("roles after correcting drift: %v", g.RoleNames())
@@ -315,10 +280,8 @@ func TestAccRoleMapping_drift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if as := e.sim.SpaceAssignments(home.Hostname, sandboxID); len(as) != 1 || as[0].AssigneeID != groupID {
 						return fmt.Errorf("sandbox assignments %+v", as)
@@ -328,15 +291,9 @@ func TestAccRoleMapping_drift(t *testing.T) {
 			},
 			{
 				// The group deleted by hand: the mapping is created again, with a new group.
-				PreConfig: func() {
-					if err := e.sim.DeleteGroup(home.Hostname, groupID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionCreate)},
-				},
+				PreConfig:        func() { must(t, e.sim.DeleteGroup(home.Hostname, groupID)) },
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
 				},
@@ -428,11 +385,8 @@ func TestAccRoleMapping_renameReplaces(t *testing.T) {
 			{
 				// Another group name is another group: the mapping is replaced, its old group (which it
 				// created) goes, and the space role moves to the new group.
-				Config: testAccRoleMappingConfig(e.oauthProvider(), "acme-readers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccRoleMappingConfig(e.oauthProvider(), "acme-readers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
+				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_role_mapping.test", &after),
 					func(*terraform.State) error {
@@ -556,10 +510,8 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 				},
 			},
 			{
-				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", []string{"Steward", "DataAdmin"}, spaceRoles{"sandbox", []string{"consumer"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           testAccRoleMappingConfig(e.oauthProvider(), "Partners", []string{"Steward", "DataAdmin"}, spaceRoles{"sandbox", []string{"consumer"}}),
+				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if got := rolesOf(); got != "[DataAdmin Steward]" {
 						return fmt.Errorf("roles = %s", got)
@@ -577,11 +529,8 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
+				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if got := rolesOf(); got != "[AuditAdmin]" {
 						return fmt.Errorf("roles = %s, want [AuditAdmin]", got)

@@ -16,24 +16,6 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// identityUser signs a user in through the simulated identity provider with the given groups, which creates the
-// groups, and returns the user and the first group.
-func (e *testEnv) identityUser(hostname, subject string, groups ...string) (qliksim.User, qliksim.Group) {
-	e.t.Helper()
-	u, err := e.sim.AddUser(hostname, subject, groups...)
-	if err != nil {
-		e.t.Fatalf("sign in %s: %v", subject, err)
-	}
-	var g qliksim.Group
-	if len(groups) > 0 {
-		var ok bool
-		if g, ok = e.sim.GroupByName(hostname, groups[0]); !ok {
-			e.t.Fatalf("group %q was not created at sign-in", groups[0])
-		}
-	}
-	return u, g
-}
-
 func testAccAssignmentConfig(provider, spaceType, assigneeType, assigneeID string, roles ...string) string {
 	return provider + fmt.Sprintf(`
 resource "qlik_space" "s" {
@@ -58,16 +40,6 @@ func quoteAll(items []string) string {
 	return strings.Join(q, ", ")
 }
 
-// assignmentByID finds an assignment in the simulator.
-func (e *testEnv) assignmentByID(hostname, spaceID, id string) (qliksim.Assignment, bool) {
-	for _, a := range e.sim.SpaceAssignments(hostname, spaceID) {
-		if a.ID == id {
-			return a, true
-		}
-	}
-	return qliksim.Assignment{}, false
-}
-
 func TestAccSpaceAssignment_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -85,11 +57,8 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
+				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("roles"),
 						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("consumer"), knownvalue.StringExact("publisher")})),
@@ -130,11 +99,8 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 			},
 			{
 				// Roles change in place with one PUT.
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),
+				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					a, ok := e.assignmentByID(home.Hostname, spaceID, id)
 					if !ok || fmt.Sprint(a.Roles) != "[facilitator]" {
@@ -148,10 +114,8 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 			},
 			{
 				// Another assignee cannot be set on an assignment: replace.
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
+				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_space_assignment.test", &replaced),
 					func(*terraform.State) error {
@@ -189,10 +153,8 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 						t.Fatalf("out-of-band edit: %v", err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
 						return fmt.Errorf("drift not corrected: %+v", a)
@@ -207,10 +169,8 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 						t.Fatalf("out-of-band delete: %v", err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space_assignment.test", plancheck.ResourceActionCreate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionCreate),
 				Check: func(*terraform.State) error {
 					if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
 						return fmt.Errorf("space holds %+v after re-create", all)

@@ -65,10 +65,7 @@ func TestAccSpace_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("owner_id"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("created_at"), knownvalue.NotNull()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_space.test", &id),
 					func(*terraform.State) error {
@@ -151,10 +148,8 @@ func TestAccSpace_update(t *testing.T) {
 			},
 			{
 				// Clearing the description sends it back to the empty default, in place.
-				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
+				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
 				},
@@ -213,23 +208,8 @@ func TestAccSpace_disappears(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID("qlik_space.test", &id)},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteSpace(home.Hostname, id); err != nil {
-						t.Fatalf("out-of-band delete: %v", err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
-						return fmt.Errorf("simulator holds %d spaces after re-create, want 1", n)
-					}
-					return nil
-				},
-			},
+			recreateStep(t, config, "qlik_space.test", func() error { return e.sim.DeleteSpace(home.Hostname, id) },
+				func() int { return len(e.sim.Spaces(home.Hostname)) }),
 		},
 	})
 }
@@ -257,10 +237,8 @@ func TestAccSpace_drift(t *testing.T) {
 						t.Fatalf("out-of-band edit: %v", err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           config,
+				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					s, _ := e.spaceByID(home.Hostname, id)
 					if s.Name != "Operations" || s.Description != "Owned by Terraform" {
@@ -330,10 +308,7 @@ resource "qlik_space" "copy" {
 func TestAccSpace_otherTenant(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	customer, err := e.sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := e.addTenant("customer-a")
 	home := e.sim.Home()
 	config := e.oauthProvider() + fmt.Sprintf(`
 resource "qlik_space" "test" {
@@ -382,10 +357,7 @@ resource "qlik_space" "test" {
 func TestAccSpace_apiKeyCannotReachOtherTenant(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	customer, err := e.sim.AddTenant("customer-b")
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := e.addTenant("customer-b")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
@@ -417,22 +389,14 @@ func TestAccSpace_undeletable(t *testing.T) {
 			{Config: config, Check: captureID("qlik_space.test", &id)},
 			{
 				// A space with content cannot be destroyed; the error says why and what to do.
-				PreConfig: func() {
-					if err := e.sim.SetSpaceContent(home.Hostname, id, 2); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:   func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 2)) },
 				Config:      config,
 				Destroy:     true,
 				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.SetSpaceContent(home.Hostname, id, 0); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
+				PreConfig: func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 0)) },
+				Config:    config,
 			},
 		},
 	})
@@ -554,10 +518,8 @@ resource "qlik_data_connection" "orders" {
 						}
 					}
 				},
-				Config: config("managed"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           config("managed"),
+				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate),
 			},
 		},
 	})

@@ -116,7 +116,7 @@ func NewGroupSettingsResource() resource.Resource {
 			var everyone []string
 			if !m.EveryoneRoles.IsNull() && !m.EveryoneRoles.IsUnknown() {
 				var d diag.Diagnostics
-				everyone = nonNil(setStrings(ctx, m.EveryoneRoles, &d))
+				everyone = setStrings(ctx, m.EveryoneRoles, &d)
 				if d.HasError() {
 					return fmt.Errorf("everyone_roles: %s", d.Errors()[0].Detail())
 				}

@@ -36,40 +36,15 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	other, err := e.sim.AddTenant("customer-s")
-	if err != nil {
-		t.Fatal(err)
+	other := e.addTenant("customer-s")
+	config := func(host string, prof bool, roles []string, keys int, expiry string, idle, life int) string {
+		return testConfig(e.oauthProvider(), "TestAccTenantSettings", tfVars{
+			"tenant_hostname": orNull(host), "auto_assign_professional": prof, "everyone_roles": roles,
+			"max_keys_per_user": keys, "max_api_key_expiry": expiry, "idle_minutes": idle, "lifespan_minutes": life,
+		})
 	}
-	config := func(host string, prof bool, roles string, keys int, expiry string, idle, life int) string {
-		hostLine := ""
-		if host != "" {
-			hostLine = fmt.Sprintf("tenant_hostname = %q", host)
-		}
-		return e.oauthProvider() + fmt.Sprintf(`
-resource "qlik_license_settings" "s" {
-  %[1]s
-  auto_assign_professional = %[2]t
-  auto_assign_analyzer     = true
-}
-resource "qlik_group_settings" "s" {
-  %[1]s
-  auto_create_groups = false
-  everyone_roles     = %[3]s
-}
-resource "qlik_api_key_settings" "s" {
-  %[1]s
-  max_keys_per_user  = %[4]d
-  max_api_key_expiry = %[5]q
-}
-resource "qlik_auth_settings" "s" {
-  %[1]s
-  session_inactivity_timeout_minutes = %[6]d
-  max_session_lifespan_minutes       = %[7]d
-}
-`, hostLine, prof, roles, keys, expiry, idle, life)
-	}
-	first := config("", true, `["EmbeddedAnalyticsUser"]`, 10, "P90D", 30, 480)
-	second := config("", false, `["EmbeddedAnalyticsUser", "SharedSpaceCreator"]`, 20, "P30D", 45, 600)
+	first := config("", true, []string{"EmbeddedAnalyticsUser"}, 10, "P90D", 30, 480)
+	second := config("", false, []string{"EmbeddedAnalyticsUser", "SharedSpaceCreator"}, 20, "P30D", 45, 600)
 	all := []string{"qlik_license_settings.s", "qlik_group_settings.s", "qlik_api_key_settings.s", "qlik_auth_settings.s"}
 	actions := func(a plancheck.ResourceActionType) []plancheck.PlanCheck {
 		var out []plancheck.PlanCheck
@@ -132,7 +107,7 @@ resource "qlik_auth_settings" "s" {
 		},
 		resource.TestStep{
 			// Another tenant is another setting: replaced, and the home tenant keeps what it had.
-			Config: config(other.Hostname, true, `[]`, 0, "PT1H", 5, 60),
+			Config: config(other.Hostname, true, []string{}, 0, "PT1H", 5, 60),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             actions(plancheck.ResourceActionDestroyBeforeCreate),
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},

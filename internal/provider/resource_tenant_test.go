@@ -18,19 +18,6 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// tenantProvider is the OAuth provider block plus the simulator's register host, which qlik_tenant needs.
-func (e *testEnv) tenantProvider() string {
-	c := e.sim.Credentials()
-	return requiredProviders + fmt.Sprintf(`
-provider "qlik" {
-  tenant_url       = %[1]q
-  client_id        = %[2]q
-  client_secret    = %[3]q
-  registration_url = %[4]q
-%[5]s}
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL(), e.trustedHostsHCL())
-}
-
 // testAccTenantConfig renders a qlik_tenant with the given extra attribute lines.
 func testAccTenantConfig(provider, licenseKey string, attrs ...string) string {
 	return provider + fmt.Sprintf(`
@@ -41,18 +28,6 @@ resource "qlik_tenant" "test" {
 }
 `, licenseKey, strings.Join(attrs, "\n  "))
 }
-
-// tenantStatus reads a tenant's status from the simulator ("" when it is gone).
-func (e *testEnv) tenantStatus(id string) string {
-	rec, ok := e.sim.TenantByID(id)
-	if !ok {
-		return ""
-	}
-	return rec.Status
-}
-
-// customerTenants counts the tenants besides the home tenant.
-func (e *testEnv) customerTenants() int { return len(e.sim.Tenants()) - 1 }
 
 func tenantSkipBelow() []tfversion.TerraformVersionCheck {
 	// Write-only attributes need Terraform 1.11.
@@ -84,10 +59,7 @@ func TestAccTenant_basic(t *testing.T) {
 				Config: testAccTenantConfig(e.tenantProvider(), key,
 					`datacenter = "us-east-1"`, `name = "Acme Corp"`, `enable_app_opening_feedback = true`,
 					`deletion_protection = false`, `purge_after_days = 14`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Corp")),
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("datacenter"), knownvalue.StringExact("us-east-1")),
@@ -181,10 +153,7 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 				Config: strings.Replace(testAccTenantConfig(e.tenantProvider(), key, `name = "Acme Analytics"`, `alias_hostname = "acme-analytics.example.com"`,
 					`auto_assign_data_services_contributor_role_to_professionals = false`, `deletion_protection = false`),
 					"license_key_wo_version = 1", "license_key_wo_version = 2", 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo_version"), knownvalue.Int64Exact(2)),
 				},
@@ -216,11 +185,8 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 				Check:  captureID("qlik_tenant.test", &first),
 			},
 			{
-				Config: testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("region"), knownvalue.StringExact("de")),
 				},
@@ -303,11 +269,9 @@ resource "qlik_space" "inside" {
 				ExpectError: regexp.MustCompile(`(?s)Tenant is protected by deletion_protection.*replaces tenant`),
 			},
 			{
-				PreConfig: untouched,
-				Config:    withSpace(`deletion_protection = false`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate)},
-				},
+				PreConfig:        untouched,
+				Config:           withSpace(`deletion_protection = false`),
+				ConfigPlanChecks: planAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
 			},
 		},
 	})
@@ -327,11 +291,7 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeactivateTenant(id, 30); err != nil {
-						t.Fatal(err)
-					}
-				},
+				PreConfig:          func() { must(t, e.sim.DeactivateTenant(id, 30)) },
 				Config:             cfg,
 				PlanOnly:           true,
 				ExpectNonEmptyPlan: true,
@@ -353,16 +313,9 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 				},
 			},
 			{
-				PreConfig: func() {
-					if err := e.sim.PurgeTenant(id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        func() { must(t, e.sim.PurgeTenant(id)) },
+				Config:           cfg,
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_tenant.test", &recreated),
 					func(*terraform.State) error {
@@ -473,12 +426,8 @@ resource "qlik_space" "inside" {
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{
-				PreConfig: func() {
-					if err := e.sim.DeactivateTenant(id, 30); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: cfg,
+				PreConfig: func() { must(t, e.sim.DeactivateTenant(id, 30)) },
+				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),

@@ -22,11 +22,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*userResource)(nil)
-	_ resource.ResourceWithImportState = (*userResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*userResource)(nil)
-)
+var _ kitResource = (*userResource)(nil)
 
 // NewUserResource is the qlik_user constructor.
 func NewUserResource() resource.Resource { return &userResource{resourceBase{name: "user"}} }
@@ -34,8 +30,7 @@ func NewUserResource() resource.Resource { return &userResource{resourceBase{nam
 type userResource struct{ resourceBase }
 
 type userModel struct {
-	tenantScoped
-	ID           types.String `tfsdk:"id"`
+	tenantObject
 	Subject      types.String `tfsdk:"subject"`
 	Name         types.String `tfsdk:"name"`
 	Email        types.String `tfsdk:"email"`
@@ -73,14 +68,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("User id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"subject": schema.StringAttribute{
-				MarkdownDescription: "The user's subject: the unique id its identity provider sends (the `sub` claim of a " +
-					"JWT or OIDC login, for example `auth0|5f1c...`). A sign-in with this subject is this user. Unique in " +
-					"the tenant. Changing it replaces the user.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"subject": requiredReplace("The user's subject: the unique id its identity provider sends (the `sub` claim of a "+
+				"JWT or OIDC login, for example `auth0|5f1c...`). A sign-in with this subject is this user. Unique in "+
+				"the tenant. Changing it replaces the user.", stringvalidator.LengthAtLeast(1)),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Display name. Defaults to what Qlik sets (the subject, until the user signs in with " +
 					"a name claim). Updates in place.",
@@ -246,7 +236,13 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 func (r *userResource) finish(ctx context.Context, c *qlik.Client, id string, plan *userModel, verb string, errs []error, state stateSetter, diags *diag.Diagnostics) {
 	if err := plan.read(ctx, c, id); err != nil {
 		addAPIError(diags, "Unable to read user", err, "")
+		// The state needs known values: what Qlik computes is unknown until the next refresh reads it.
 		plan.ID = types.StringValue(id)
+		for _, v := range []*types.String{&plan.Name, &plan.Email, &plan.LicenseType} {
+			if v.IsUnknown() {
+				*v = types.StringNull()
+			}
+		}
 	}
 	diags.Append(state.Set(ctx, plan)...)
 	for _, err := range errs {

@@ -48,21 +48,10 @@ func (e *testEnv) userIs(hostname, subject, status, license string, roles ...str
 	}
 }
 
-func testAccUserConfig(provider, subject, name, roles, status, license string) string {
-	lic := ""
-	if license != "" {
-		lic = fmt.Sprintf("license_type = %q", license)
-	}
-	return provider + fmt.Sprintf(`
-resource "qlik_user" "ann" {
-  subject = %[1]q
-  name    = %[2]q
-  email   = "ann@example.com"
-  roles   = %[3]s
-  status  = %[4]q
-  %[5]s
-}
-`, subject, name, roles, status, lic)
+func testAccUserConfig(provider, subject, name string, roles []string, status, license string) string {
+	return testConfig(provider, "TestAccUser", tfVars{
+		"subject": subject, "name": name, "roles": roles, "status": status, "license_type": orNull(license),
+	})
 }
 
 func TestAccUser_basic(t *testing.T) {
@@ -84,7 +73,7 @@ func TestAccUser_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Created invited by Qlik, activated at once, with its license.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", `["Steward"]`, "active", "professional"),
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionCreate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -102,7 +91,7 @@ func TestAccUser_basic(t *testing.T) {
 			{ResourceName: "qlik_user.ann", ImportState: true, ImportStateVerify: true},
 			{
 				// Name, roles, status and license change in place: one PATCH and one license update.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", `["Steward", "SharedSpaceCreator"]`, "disabled", "analyzer"),
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", []string{"Steward", "SharedSpaceCreator"}, "disabled", "analyzer"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -148,7 +137,7 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", `["Steward"]`, "active", "none")
+	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "none")
 	var id, replaced string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -208,7 +197,7 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 			},
 			{
 				// Another subject is another user: replaced.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", `["Steward"]`, "active", "none"),
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
 				},
@@ -305,17 +294,17 @@ func TestAccUser_qlikErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// A subject in use is Qlik's 409 against subject, with its code and request id.
-				Config:      testAccUserConfig(p, "auth0|taken", "Taken", `[]`, "active", ""),
+				Config:      testAccUserConfig(p, "auth0|taken", "Taken", []string{}, "active", ""),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create user.*subject.*HTTP\s+409.*Code: USERS-Conflict.*Title: User conflict.*Request ID: [0-9a-f]{32}.*import it`),
 			},
 			{
 				// No professional license left: the license action's item error, with its code; the user exists.
-				Config:      testAccUserConfig(p, "auth0|ann", "Ann", `[]`, "active", "professional"),
+				Config:      testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "professional"),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create user auth0\|ann.*license_type.*HTTP\s+207 and refused this item.*Item: auth0\|ann.*Status: 403.*Code: LICENSES-011.*No available\s+allotment.*No license of this type is left`),
 			},
 			{
 				// The tainted user is replaced by one with a license that is available; one user, no orphan.
-				Config: testAccUserConfig(p, "auth0|ann", "Ann", `[]`, "active", "analyzer"),
+				Config: testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "analyzer"),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
 					func(*terraform.State) error {
@@ -340,12 +329,12 @@ func TestAccUser_qlikErrors(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config:      testAccUserConfig(p, "auth0|ann", "Ann B.", `["Steward"]`, "active", "analyzer"),
+				Config:      testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
 				ExpectError: regexp.MustCompile(`(?s)Unable to update user auth0\|ann.*roles.*PATCH /api/v1/users/[0-9a-f]+ with\s+HTTP\s+207.*Item: roles.*Code: USERS-BadRequest.*Title: Operation not applied.*locked by the identity\s+provider.*Request ID: [0-9a-f]{32}`),
 				Check:       e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
 			},
 			{
-				Config: testAccUserConfig(p, "auth0|ann", "Ann B.", `["Steward"]`, "active", "analyzer"),
+				Config: testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -373,9 +362,9 @@ func TestAccUser_validation(t *testing.T) {
 		name, config string
 		want         *regexp.Regexp
 	}{
-		{"unknown role", testAccUserConfig(p, "auth0|x", "X", `["steward"]`, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
-		{"status", testAccUserConfig(p, "auth0|x", "X", `[]`, "invited", ""), regexp.MustCompile(`(?s)status.*value must be one of.*"active".*"disabled"`)},
-		{"license", testAccUserConfig(p, "auth0|x", "X", `[]`, "active", "full"), regexp.MustCompile(`(?s)license_type.*value must be one of.*"professional"`)},
+		{"unknown role", testAccUserConfig(p, "auth0|x", "X", []string{"steward"}, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
+		{"status", testAccUserConfig(p, "auth0|x", "X", []string{}, "invited", ""), regexp.MustCompile(`(?s)status.*value must be one of.*"active".*"disabled"`)},
+		{"license", testAccUserConfig(p, "auth0|x", "X", []string{}, "active", "full"), regexp.MustCompile(`(?s)license_type.*value must be one of.*"professional"`)},
 		{"email", p + `
 resource "qlik_user" "x" {
   subject = "auth0|x"
@@ -458,6 +447,44 @@ data "qlik_users" "bad" {
 }
 `,
 				ExpectError: regexp.MustCompile(`(?s)Unable to list users.*HTTP\s+400.*Code: USERS-BadRequest.*Request ID: [0-9a-f]{32}.*Qlik refused the filter`),
+			},
+		},
+	})
+}
+
+// TestAccUser_readBackFails: a create whose read-back fails keeps the user in state (tainted, with Qlik's error),
+// and the next apply replaces it: one user in the end, none left behind.
+func TestAccUser_readBackFails(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{}, "active", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					var subjects []string
+					for _, u := range e.sim.Users(home.Hostname) {
+						subjects = append(subjects, u.Subject)
+					}
+					if n := slices.Index(subjects, "auth0|ann"); n < 0 || slices.Index(subjects[n+1:], "auth0|ann") >= 0 {
+						return fmt.Errorf("users %v, want auth0|ann once", subjects)
+					}
+					return nil
+				},
 			},
 		},
 	})

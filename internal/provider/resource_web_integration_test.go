@@ -31,15 +31,6 @@ resource "qlik_web_integration" "test" {
 `, name, strings.Join(quoted, ", "))
 }
 
-func (e *testEnv) webIntegrationByID(hostname, id string) (qliksim.WebIntegration, bool) {
-	for _, w := range e.sim.WebIntegrations(hostname) {
-		if w.ID == id {
-			return w, true
-		}
-	}
-	return qliksim.WebIntegration{}, false
-}
-
 func sortedCopy(s []string) []string {
 	out := append([]string{}, s...)
 	sort.Strings(out)
@@ -72,10 +63,7 @@ func TestAccWebIntegration_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
 					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_web_integration.test", &id),
 					func(*terraform.State) error {
@@ -120,11 +108,8 @@ func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
 				Check:  captureID("qlik_web_integration.test", &id),
 			},
 			{
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
+				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_web_integration.test", &after),
 					func(*terraform.State) error {
@@ -146,10 +131,7 @@ resource "qlik_web_integration" "test" {
   name = "Portal (EU)"
 }
 `,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
 						return fmt.Errorf("origins not cleared: %+v", w)
@@ -170,10 +152,8 @@ resource "qlik_web_integration" "test" {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionUpdate)},
-				},
+				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+				ConfigPlanChecks: planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					w, _ := e.webIntegrationByID(home.Hostname, id)
 					if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
@@ -182,23 +162,8 @@ resource "qlik_web_integration" "test" {
 					return nil
 				},
 			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteWebIntegration(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_web_integration.test", plancheck.ResourceActionCreate)},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.WebIntegrations(home.Hostname)); n != 1 {
-						return fmt.Errorf("%d web integrations after re-create, want 1", n)
-					}
-					return nil
-				},
-			},
+			recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
+				func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 		},
 	})
 }

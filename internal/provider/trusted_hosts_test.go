@@ -141,10 +141,7 @@ resource "qlik_space" "x" {
 func TestAccTrustedHosts_listedHostIsReached(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	other, err := e.sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := e.addTenant("customer-a")
 	c := e.sim.Credentials()
 	cfg := requiredProviders + fmt.Sprintf(`
 provider "qlik" {

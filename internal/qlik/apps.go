@@ -150,14 +150,7 @@ func (c *Client) findUniqueApp(ctx context.Context, name, spaceID string) (*App,
 
 // GetApp calls GET /api/v1/apps/{appId}.
 func (c *Client) GetApp(ctx context.Context, id string) (*App, error) {
-	if err := checkID("app", id); err != nil {
-		return nil, err
-	}
-	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: appPath(id), out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getObject[App](ctx, c, "app", id, appPath)
 }
 
 // UpdateApp calls PUT /api/v1/apps/{appId}, which changes only name and description. With nothing to change it
@@ -179,11 +172,7 @@ func (c *Client) UpdateApp(ctx context.Context, id string, req AppUpdateRequest)
 
 // DeleteApp calls DELETE /api/v1/apps/{appId} (200).
 func (c *Client) DeleteApp(ctx context.Context, id string) error {
-	if err := checkID("app", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id)})
-	return err
+	return deleteObject(ctx, c, "app", id, appPath)
 }
 
 // CopyApp calls POST /api/v1/apps/{appId}/copy, which copies an app within its tenant (200 NxApp, a new id).
@@ -252,11 +241,7 @@ func (c *Client) RemoveAppFromSpace(ctx context.Context, id string) (*App, error
 	if err := checkID("app", id); err != nil {
 		return nil, err
 	}
-	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id) + "/space", out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return doJSON[App](ctx, c, &request{method: http.MethodDelete, path: appPath(id) + "/space"})
 }
 
 type publishBody struct {

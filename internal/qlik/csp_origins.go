@@ -142,14 +142,7 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 
 // GetCSPOrigin calls GET /api/v1/csp-origins/{id}.
 func (c *Client) GetCSPOrigin(ctx context.Context, id string) (*CSPOrigin, error) {
-	if err := checkID("CSP origin", id); err != nil {
-		return nil, err
-	}
-	var e CSPOrigin
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: cspOriginPath(id), out: &e}); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return getObject[CSPOrigin](ctx, c, "CSP origin", id, cspOriginPath)
 }
 
 // ReplaceCSPOrigin calls PUT /api/v1/csp-origins/{id}, a full replace: every field not set in req is cleared.
@@ -157,20 +150,12 @@ func (c *Client) ReplaceCSPOrigin(ctx context.Context, id string, req CSPOriginR
 	if err := checkID("CSP origin", id); err != nil {
 		return nil, err
 	}
-	var e CSPOrigin
-	if _, err := c.do(ctx, &request{method: http.MethodPut, path: cspOriginPath(id), body: req, out: &e}); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return doJSON[CSPOrigin](ctx, c, &request{method: http.MethodPut, path: cspOriginPath(id), body: req})
 }
 
 // DeleteCSPOrigin calls DELETE /api/v1/csp-origins/{id}.
 func (c *Client) DeleteCSPOrigin(ctx context.Context, id string) error {
-	if err := checkID("CSP origin", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: cspOriginPath(id)})
-	return err
+	return deleteObject(ctx, c, "CSP origin", id, cspOriginPath)
 }
 
 // ListCSPOriginsOptions filters ListCSPOrigins.

@@ -107,14 +107,7 @@ func (c *Client) FindDataConnection(ctx context.Context, name, spaceID string) (
 
 // GetDataConnection calls GET /api/v1/data-connections/{qID}.
 func (c *Client) GetDataConnection(ctx context.Context, id string) (*DataConnection, error) {
-	if err := checkID("data connection", id); err != nil {
-		return nil, err
-	}
-	var dc DataConnection
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: dataConnectionPath(id), out: &dc}); err != nil {
-		return nil, err
-	}
-	return &dc, nil
+	return getObject[DataConnection](ctx, c, "data connection", id, dataConnectionPath)
 }
 
 type dataConnectionPatchOp struct {
@@ -149,9 +142,5 @@ func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConn
 
 // DeleteDataConnection calls DELETE /api/v1/data-connections/{qID} (204).
 func (c *Client) DeleteDataConnection(ctx context.Context, id string) error {
-	if err := checkID("data connection", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: dataConnectionPath(id)})
-	return err
+	return deleteObject(ctx, c, "data connection", id, dataConnectionPath)
 }

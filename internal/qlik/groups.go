@@ -108,14 +108,7 @@ func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Grou
 
 // GetGroup calls GET /api/v1/groups/{groupId}.
 func (c *Client) GetGroup(ctx context.Context, id string) (*Group, error) {
-	if err := checkID("group", id); err != nil {
-		return nil, err
-	}
-	var g Group
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: groupPath(id), out: &g}); err != nil {
-		return nil, err
-	}
-	return &g, nil
+	return getObject[Group](ctx, c, "group", id, groupPath)
 }
 
 // SetGroupRoles calls PATCH /api/v1/groups/{groupId} replacing assignedRoles with the named roles: Qlik's role
@@ -147,11 +140,7 @@ func (c *Client) UpdateCustomGroup(ctx context.Context, id, name, description st
 
 // DeleteGroup calls DELETE /api/v1/groups/{groupId}.
 func (c *Client) DeleteGroup(ctx context.Context, id string) error {
-	if err := checkID("group", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: groupPath(id)})
-	return err
+	return deleteObject(ctx, c, "group", id, groupPath)
 }
 
 // ListGroups calls GET /api/v1/groups with an optional filter (Qlik's SCIM-like syntax, for example

@@ -108,13 +108,8 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 	send := cr.send
 	if send == nil {
 		send = func(ctx context.Context) (*T, error) {
-			out := new(T)
 			r := *cr.post
-			r.out = out
-			if _, err := c.do(ctx, &r); err != nil {
-				return nil, err
-			}
-			return out, nil
+			return doJSON[T](ctx, c, &r)
 		}
 	}
 	lookup := cr.lookup(c)

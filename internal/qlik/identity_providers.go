@@ -126,14 +126,7 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 
 // GetIdentityProvider calls GET /api/v1/identity-providers/{id}.
 func (c *Client) GetIdentityProvider(ctx context.Context, id string) (*IdentityProvider, error) {
-	if err := checkID("identity provider", id); err != nil {
-		return nil, err
-	}
-	var p IdentityProvider
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: identityProviderPath(id), out: &p}); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return getObject[IdentityProvider](ctx, c, "identity provider", id, identityProviderPath)
 }
 
 // UpdateIdentityProviderDescription calls PATCH /api/v1/identity-providers/{id} with a replace of
@@ -153,11 +146,7 @@ func (c *Client) UpdateIdentityProviderDescription(ctx context.Context, id, desc
 // DeleteIdentityProvider calls DELETE /api/v1/identity-providers/{id}. Qlik refuses (400) to delete the
 // tenant's interactive identity provider.
 func (c *Client) DeleteIdentityProvider(ctx context.Context, id string) error {
-	if err := checkID("identity provider", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: identityProviderPath(id)})
-	return err
+	return deleteObject(ctx, c, "identity provider", id, identityProviderPath)
 }
 
 // ListIdentityProviders calls GET /api/v1/identity-providers and follows links.next to return every page.

@@ -24,20 +24,12 @@ type LicenseSettings struct {
 
 // GetLicenseSettings calls GET /api/v1/licenses/settings.
 func (c *Client) GetLicenseSettings(ctx context.Context) (*LicenseSettings, error) {
-	var s LicenseSettings
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: licensesPath + "/settings", out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[LicenseSettings](ctx, c, &request{method: http.MethodGet, path: licensesPath + "/settings"})
 }
 
 // SetLicenseSettings calls PUT /api/v1/licenses/settings with both settings and returns what Qlik answers.
 func (c *Client) SetLicenseSettings(ctx context.Context, s LicenseSettings) (*LicenseSettings, error) {
-	var out LicenseSettings
-	if _, err := c.do(ctx, &request{method: http.MethodPut, path: licensesPath + "/settings", body: s, out: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return doJSON[LicenseSettings](ctx, c, &request{method: http.MethodPut, path: licensesPath + "/settings", body: s})
 }
 
 // LicenseAssignment is a user's license (licenses.json assignmentsResponse item).

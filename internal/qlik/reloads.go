@@ -179,14 +179,7 @@ func (c *Client) FindActiveReload(ctx context.Context, appID string) (*Reload, e
 
 // GetReload calls GET /api/v1/reloads/{reloadId}.
 func (c *Client) GetReload(ctx context.Context, id string) (*Reload, error) {
-	if err := checkID("reload", id); err != nil {
-		return nil, err
-	}
-	var r Reload
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: reloadPath(id), out: &r}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getObject[Reload](ctx, c, "reload", id, reloadPath)
 }
 
 // CancelReload calls POST /api/v1/reloads/{reloadId}/actions/cancel: 202 (being cancelled) or 204 (cancelled).

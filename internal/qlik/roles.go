@@ -121,14 +121,7 @@ func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*
 
 // GetCustomRole calls GET /api/v1/roles/{id}.
 func (c *Client) GetCustomRole(ctx context.Context, id string) (*CustomRole, error) {
-	if err := checkID("role", id); err != nil {
-		return nil, err
-	}
-	var r CustomRole
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: rolePath(id), out: &r}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getObject[CustomRole](ctx, c, "role", id, rolePath)
 }
 
 // FindCustomRoleByName returns the role of that name, or a *NotFoundError.
@@ -168,10 +161,7 @@ func (c *Client) UpdateCustomRole(ctx context.Context, id string, req CustomRole
 
 // DeleteCustomRole calls DELETE /api/v1/roles/{id}. Qlik deletes a role only once no user or group holds it.
 func (c *Client) DeleteCustomRole(ctx context.Context, id string) error {
-	if err := checkID("role", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: rolePath(id)})
+	err := deleteObject(ctx, c, "role", id, rolePath)
 	if err == nil {
 		c.forgetCachedRoles()
 	}

@@ -87,11 +87,7 @@ func (c *Client) GetSpaceAssignment(ctx context.Context, spaceID, id string) (*S
 	if err := checkID("assignment", id); err != nil {
 		return nil, err
 	}
-	var a SpaceAssignment
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: assignmentPath(spaceID, id), out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return doJSON[SpaceAssignment](ctx, c, &request{method: http.MethodGet, path: assignmentPath(spaceID, id)})
 }
 
 // UpdateSpaceAssignment calls PUT /api/v1/spaces/{spaceId}/assignments/{assignmentId}; roles is the complete

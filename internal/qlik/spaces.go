@@ -99,14 +99,7 @@ func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Spac
 
 // GetSpace calls GET /api/v1/spaces/{spaceId}.
 func (c *Client) GetSpace(ctx context.Context, id string) (*Space, error) {
-	if err := checkID("space", id); err != nil {
-		return nil, err
-	}
-	var s Space
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: spacePath(id), out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return getObject[Space](ctx, c, "space", id, spacePath)
 }
 
 // UpdateSpace calls PATCH /api/v1/spaces/{spaceId} with replace operations
@@ -126,21 +119,13 @@ func (c *Client) UpdateSpace(ctx context.Context, id string, req SpaceUpdateRequ
 	if len(ops) == 0 {
 		return c.GetSpace(ctx, id)
 	}
-	var s Space
-	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: spacePath(id), body: ops, out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[Space](ctx, c, &request{method: http.MethodPatch, path: spacePath(id), body: ops})
 }
 
 // DeleteSpace calls DELETE /api/v1/spaces/{spaceId}. A 412 means the space
 // still holds content.
 func (c *Client) DeleteSpace(ctx context.Context, id string) error {
-	if err := checkID("space", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: spacePath(id)})
-	return err
+	return deleteObject(ctx, c, "space", id, spacePath)
 }
 
 // ListSpaces calls GET /api/v1/spaces and follows links.next to return every

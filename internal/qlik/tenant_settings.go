@@ -31,11 +31,7 @@ func (s *GroupSettings) EveryoneRoles() []string {
 
 // GetGroupSettings calls GET /api/v1/groups/settings.
 func (c *Client) GetGroupSettings(ctx context.Context) (*GroupSettings, error) {
-	var s GroupSettings
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: groupsPath + "/settings", out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[GroupSettings](ctx, c, &request{method: http.MethodGet, path: groupsPath + "/settings"})
 }
 
 // SetGroupSettings calls PATCH /api/v1/groups/settings: autoCreateGroups and syncIdpGroups are set together (the
@@ -65,14 +61,7 @@ func apiKeysConfigPath(tenantID string) string {
 
 // GetAPIKeysConfig calls GET /api/v1/api-keys/configs/{tenantId}.
 func (c *Client) GetAPIKeysConfig(ctx context.Context, tenantID string) (*APIKeysConfig, error) {
-	if err := checkID("tenant", tenantID); err != nil {
-		return nil, err
-	}
-	var s APIKeysConfig
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: apiKeysConfigPath(tenantID), out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return getObject[APIKeysConfig](ctx, c, "tenant", tenantID, apiKeysConfigPath)
 }
 
 // SetAPIKeysConfig calls PATCH /api/v1/api-keys/configs/{tenantId} replacing both values.
@@ -100,11 +89,7 @@ type AuthSettings struct {
 
 // GetAuthSettings calls GET /api/core/auth-settings.
 func (c *Client) GetAuthSettings(ctx context.Context) (*AuthSettings, error) {
-	var s AuthSettings
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: authSettingsPath, out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[AuthSettings](ctx, c, &request{method: http.MethodGet, path: authSettingsPath})
 }
 
 // SetAuthSettings calls PATCH /api/core/auth-settings replacing both timeouts, and returns the settings Qlik
@@ -114,11 +99,7 @@ func (c *Client) SetAuthSettings(ctx context.Context, inactivityMinutes, lifespa
 		{Op: "replace", Path: "/userSessionInactivityTimeoutMinutes", Value: inactivityMinutes},
 		{Op: "replace", Path: "/maxUserSessionLifespanMinutes", Value: lifespanMinutes},
 	}
-	var s AuthSettings
-	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: authSettingsPath, body: ops, out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[AuthSettings](ctx, c, &request{method: http.MethodPatch, path: authSettingsPath, body: ops})
 }
 
 // CurrentTenantID returns the id of the view's tenant (GET /api/v1/tenants/me), cached per host for the life of

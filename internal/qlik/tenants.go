@@ -132,24 +132,13 @@ func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Te
 
 // GetTenant calls GET /api/v1/tenants/{tenantId}.
 func (c *Client) GetTenant(ctx context.Context, id string) (*Tenant, error) {
-	if err := checkID("tenant", id); err != nil {
-		return nil, err
-	}
-	var t Tenant
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantPath(id), out: &t}); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getObject[Tenant](ctx, c, "tenant", id, tenantPath)
 }
 
 // GetCurrentTenant calls GET /api/v1/tenants/me, which redirects (302) to
 // the record of the tenant the view is bound to.
 func (c *Client) GetCurrentTenant(ctx context.Context) (*Tenant, error) {
-	var t Tenant
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantsPath + "/me", out: &t}); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return doJSON[Tenant](ctx, c, &request{method: http.MethodGet, path: tenantsPath + "/me"})
 }
 
 // UpdateTenant calls PATCH /api/v1/tenants/{tenantId} with one replace

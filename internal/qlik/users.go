@@ -188,9 +188,5 @@ func (c *Client) UpdateUser(ctx context.Context, id string, upd UserUpdate) erro
 
 // DeleteUser calls DELETE /api/v1/users/{userId}.
 func (c *Client) DeleteUser(ctx context.Context, id string) error {
-	if err := checkID("user", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: userPath(id)})
-	return err
+	return deleteObject(ctx, c, "user", id, userPath)
 }

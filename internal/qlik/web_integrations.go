@@ -63,14 +63,7 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 
 // GetWebIntegration calls GET /api/v1/web-integrations/{id}.
 func (c *Client) GetWebIntegration(ctx context.Context, id string) (*WebIntegration, error) {
-	if err := checkID("web integration", id); err != nil {
-		return nil, err
-	}
-	var w WebIntegration
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: webIntegrationPath(id), out: &w}); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return getObject[WebIntegration](ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // UpdateWebIntegration calls PATCH /api/v1/web-integrations/{id} with replace operations for the fields set in
@@ -102,11 +95,7 @@ func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebInt
 
 // DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.
 func (c *Client) DeleteWebIntegration(ctx context.Context, id string) error {
-	if err := checkID("web integration", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: webIntegrationPath(id)})
-	return err
+	return deleteObject(ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // ListWebIntegrations calls GET /api/v1/web-integrations and pages with startingAfter (the id of the last
