@@ -219,14 +219,7 @@ func (c *Client) ListOAuthClients(ctx context.Context, filter string) ([]OAuthCl
 
 // GetOAuthClient calls GET /api/v1/oauth-clients/{id}.
 func (c *Client) GetOAuthClient(ctx context.Context, id string) (*OAuthClient, error) {
-	if err := checkID("OAuth client", id); err != nil {
-		return nil, err
-	}
-	var o OAuthClient
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: oauthClientPath(id), out: &o}); err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return getObject[OAuthClient](ctx, c, "OAuth client", id, oauthClientPath)
 }
 
 // OAuthClientUpdate names the settings to change; nil fields are left alone.
@@ -336,12 +329,12 @@ func (c *Client) CreateOAuthClientSecret(ctx context.Context, id string) (*OAuth
 	if err := checkID("OAuth client", id); err != nil {
 		return nil, err
 	}
-	var out OAuthClientSecret
-	if _, err := c.do(ctx, &request{method: http.MethodPost, path: oauthClientPath(id) + "/client-secrets", out: &out}); err != nil {
+	out, err := doJSON[OAuthClientSecret](ctx, c, &request{method: http.MethodPost, path: oauthClientPath(id) + "/client-secrets"})
+	if err != nil {
 		return nil, err
 	}
 	c.core.redact.add(out.ClientSecret)
-	return &out, nil
+	return out, nil
 }
 
 // DeleteOAuthClientSecret calls DELETE /api/v1/oauth-clients/{id}/client-secrets/{hint}.
