@@ -83,7 +83,8 @@ const oauthClientSecretDoc = "**The client secret.** Qlik shows a client secret 
 	"one; the state must therefore be stored encrypted and access-controlled, like any state holding credentials. " +
 	"To rotate, change `client_secret_version`: the update creates a new secret, stores it, and then deletes the " +
 	"old one, so the client holds at most two of Qlik's five secrets at a time. An imported client has no " +
-	"`client_secret` in state (Qlik cannot show it again); set or change `client_secret_version` to get one. To keep " +
+	"`client_secret` in state (Qlik cannot show it again); set or change `client_secret_version` to get one (the " +
+	"secrets it already has are left alone: an application may be using them). To keep " +
 	"every secret out of the state, use `allowed_auth_methods = [\"private_key_jwt\"]` with `public_keys`: the " +
 	"application signs its token requests with its private key, which never leaves it."
 
@@ -482,7 +483,7 @@ func (r *oauthClientResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	usesSecret := slices.Contains(o.AllowedAuthMethods, qlik.OAuthAuthClientSecret)
-	if usesSecret && newSecret == "" && (!plan.ClientSecretVersion.Equal(state.ClientSecretVersion) || plan.ClientSecret.IsNull()) {
+	if usesSecret && newSecret == "" && !plan.ClientSecretVersion.Equal(state.ClientSecretVersion) {
 		r.rotate(ctx, c, o, &plan, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -501,9 +502,13 @@ func (r *oauthClientResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 // rotate makes a new secret, stores it in the model, and deletes the secret the state held before (the only one
-// this resource owns): at most two of Qlik's five exist at a time.
+// this resource owns): at most two of Qlik's five exist at a time. When the state held no secret (an imported
+// client, or one whose secret was deleted in Qlik), no other secret is touched: an application may be using it.
 func (r *oauthClientResource) rotate(ctx context.Context, c *qlik.Client, o *qlik.OAuthClient, m *oauthClientResourceModel, diags *diag.Diagnostics) {
-	old := m.ClientSecretHint.ValueString()
+	old := ""
+	if !m.ClientSecret.IsNull() {
+		old = m.ClientSecretHint.ValueString()
+	}
 	sec, err := c.CreateOAuthClientSecret(ctx, o.ClientID)
 	if err != nil {
 		hint := ""

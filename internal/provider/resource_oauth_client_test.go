@@ -450,3 +450,69 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 		},
 	})
 }
+
+// TestAccOAuthClient_importedThenSecret: an imported client has no secret in state; setting client_secret_version
+// makes one, and leaves the secret the application already uses working (the state never held it).
+func TestAccOAuthClient_importedThenSecret(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
+		t.Fatal(err)
+	}
+	var id, first string
+	config := testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
+					first = attr(s, "client_secret")
+					return nil
+				}),
+			},
+			{
+				// Terraform forgets the client; Qlik keeps it.
+				Config: e.oauthProvider() + `
+removed {
+  from = qlik_oauth_client.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+			},
+			{
+				Config: config, ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["client_secret"] != "" {
+						return fmt.Errorf("imported state holds a client secret: %v", states)
+					}
+					return nil
+				},
+			},
+			{
+				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					secret := attr(s, "client_secret")
+					c, _ := e.oauthClientByID(home.Hostname, id)
+					if secret == "" || secret == first || len(c.ClientSecrets) != 2 {
+						return fmt.Errorf("after setting the version: %d secrets in Qlik, new secret set %v", len(c.ClientSecrets), secret != "" && secret != first)
+					}
+					for _, s := range []string{first, secret} {
+						if status, _ := impersonate(t, home.URL, id, s, "auth0|alice"); status != http.StatusOK {
+							return fmt.Errorf("a secret stopped working: %d", status)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
