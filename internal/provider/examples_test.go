@@ -224,6 +224,66 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			t.Errorf("assignments %+v, want the editors group with consumer and producer", as)
 		}
 	},
+	"resources/qlik_user": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		licenses := e.sim.LicenseAssignments(home)
+		for subject, want := range map[string]string{"auth0|64f1c0d2e4b5a6978899aacc": "professional", "auth0|64f1c0d2e4b5a6978899aadd": "analyzer"} {
+			u, ok := e.userBySubject(home, subject)
+			if !ok || u.Status != "active" || licenses[subject].Type != want {
+				t.Errorf("user %s: %+v (found %v), license %+v; want active with %s", subject, u, ok, licenses[subject], want)
+			}
+		}
+	},
+	"resources/qlik_custom_role": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		roles := e.sim.Roles(e.sim.Home().Hostname)
+		r := roles[len(roles)-1]
+		if r.Type != "custom" || r.Name != "Report reader" || fmt.Sprint(r.AssignedScopes) != "[reports:read]" {
+			t.Errorf("last role %+v, want the custom Report reader", r)
+		}
+	},
+	"resources/qlik_custom_group": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		g, ok := e.sim.GroupByName(e.sim.Home().Hostname, "Finance")
+		if !ok || g.ProviderType != "custom" || fmt.Sprint(g.RoleNames()) != "[Report reader SharedSpaceCreator]" {
+			t.Errorf("group Finance: %+v (found %v)", g, ok)
+		}
+	},
+	"resources/qlik_license_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.AutoAssignProfessional || !v.AutoAssignAnalyzer {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_group_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); !v.AutoCreateGroups || fmt.Sprint(v.EveryoneRoles) != "[EmbeddedAnalyticsUser]" {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_api_key_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.MaxKeysPerUser != 2 || v.MaxAPIKeyExpiry != "P90D" {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_auth_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.SessionInactivityMinutes != 30 || v.MaxSessionLifespanMinutes != 480 {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"data-sources/qlik_users": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var subjects []string
+		decodeOutput(t, outputs, "admin_subjects", &subjects)
+		var want []string
+		for _, u := range e.sim.Users(e.sim.Home().Hostname) {
+			for _, r := range u.AssignedRoles {
+				if r.Name == "TenantAdmin" && u.Status == "active" {
+					want = append(want, u.Subject)
+				}
+			}
+		}
+		slices.Sort(subjects)
+		slices.Sort(want)
+		if len(subjects) == 0 || !slices.Equal(subjects, want) {
+			t.Errorf("admin_subjects = %v, want %v", subjects, want)
+		}
+	},
 	"data-sources/qlik_roles": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
 		var names, admins []string
 		decodeOutput(t, outputs, "role_names", &names)

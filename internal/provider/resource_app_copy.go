@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -94,12 +93,7 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the copy. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"description": emptyByDefault("Description of the copy. Defaults to an empty string. Updates in place."),
 			"space_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the space in the target tenant that holds the copy, for example " +
 					"`qlik_space.customer.id`. Changing it moves the app in place.",

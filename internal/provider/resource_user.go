@@ -62,7 +62,8 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"leaves the content it owns without owner (reloads of its apps then fail). With an identity provider, a " +
 			"deleted user who signs in again comes back as a *new* user, with a new id, and may take a license again " +
 			"if automatic assignment is on (`qlik_license_settings`). `disable` keeps the user and its content but " +
-			"refuses its sign-ins, and removes its license assignment so that the license is free; creating a " +
+			"refuses its sign-ins, and removes its own roles (so that custom roles can be deleted) and its license " +
+			"assignment (so that the license is free); creating a " +
 			"`qlik_user` with the same subject later fails with Qlik's conflict until the disabled user is imported " +
 			"or deleted.",
 		Attributes: map[string]schema.Attribute{
@@ -125,7 +126,7 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"deletion_mode": schema.StringAttribute{
 				MarkdownDescription: "What destroy does: `delete` (the default) deletes the user; `disable` disables it " +
-					"and removes its license assignment (see above). Changing it changes nothing in Qlik.",
+					"and removes its own roles and its license assignment (see above). Changing it changes nothing in Qlik.",
 				Optional:   true,
 				Computed:   true,
 				Default:    stringdefault.StaticString(deleteUser),
@@ -304,8 +305,10 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		reportDelete(&resp.Diagnostics, "user", c.DeleteUser(ctx, id))
 		return
 	}
-	disabled := qlik.UserDisabled
-	err := c.UpdateUser(ctx, id, qlik.UserUpdate{Status: &disabled})
+	// Disabled, the user keeps its content but no roles: a custom role it held could not be deleted otherwise
+	// (Qlik deletes only unassigned roles), and a disabled user cannot use them anyway.
+	disabled, none := qlik.UserDisabled, []string{}
+	err := c.UpdateUser(ctx, id, qlik.UserUpdate{Status: &disabled, Roles: &none})
 	switch {
 	case errors.Is(err, qlik.ErrNotFound):
 		return

@@ -235,6 +235,7 @@ resource "qlik_license_settings" "s" {
 }
 resource "qlik_user" "kept" {
   subject       = "auth0|kept"
+  roles         = ["Steward"]
   license_type  = "professional"
   deletion_mode = "disable"
 }
@@ -252,8 +253,8 @@ resource "qlik_user" "gone" {
 				Config: e.oauthProvider(),
 				Check: func(*terraform.State) error {
 					kept, ok := e.userBySubject(home.Hostname, "auth0|kept")
-					if !ok || kept.Status != "disabled" {
-						return fmt.Errorf("disabled user: %+v (found %v)", kept, ok)
+					if !ok || kept.Status != "disabled" || len(kept.AssignedRoles) != 0 {
+						return fmt.Errorf("disabled user: %+v (found %v), want disabled without roles", kept, ok)
 					}
 					if _, ok := e.userBySubject(home.Hostname, "auth0|gone"); ok {
 						return fmt.Errorf("deleted user still exists")

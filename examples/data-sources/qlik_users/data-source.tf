@@ -1,8 +1,7 @@
-# The administrators of a customer's tenant.
+# The administrators of the tenant. For a customer's tenant, add tenant_hostname = qlik_tenant.customer.hostname.
 data "qlik_users" "admins" {
-  tenant_hostname = qlik_tenant.customer.hostname
-  filter          = "assignedRoles.name eq \"TenantAdmin\""
-  status          = "active"
+  filter = "assignedRoles.name eq \"TenantAdmin\""
+  status = "active"
 }
 
 output "admin_subjects" {
