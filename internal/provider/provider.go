@@ -301,11 +301,13 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
 		NewTenantResource,
+		NewUserResource, NewCustomGroupResource, NewCustomRoleResource, NewLicenseSettingsResource, NewGroupSettingsResource, NewAPIKeySettingsResource, NewAuthSettingsResource,
 		NewAppCopyResource,
 		NewAppPublishResource,
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,
 		NewJWTIdentityProviderResource,
+		NewOAuthClientResource, NewOIDCIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
@@ -318,6 +320,7 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
 		NewSpacesDataSource,
+		NewUsersDataSource,
 		NewTenantDataSource,
 		NewAppDataSource,
 		NewRolesDataSource,

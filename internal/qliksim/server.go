@@ -190,6 +190,7 @@ type tenantState struct {
 	scripts         *scriptStore
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
+	oauthClients    *collection[oauthClientRecord]
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -506,6 +507,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerTempContentsRoutes(h)
 	s.registerItemsRoutes(h)
 	s.registerAccessRoutes(h)
+	s.registerDirectoryRoutes(h)
 	s.registerIdentityProviderRoutes(h)
 	s.registerWebIntegrationRoutes(h)
 	s.registerCSPOriginRoutes(h)
@@ -513,6 +515,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerScriptsRoutes(h)
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
+	s.registerOAuthClientRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
