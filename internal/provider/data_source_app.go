@@ -38,15 +38,7 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"configuration can refer to a template app by name. Fails when no app matches, or when several " +
 			"apps share the name (give `space_id` to choose).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "App id. Exactly one of `id` and `name` must be set.",
-				Optional:            true,
-				Computed:            true,
-				Validators: []validator.String{
-					stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
-					stringvalidator.LengthAtLeast(1),
-				},
-			},
+			"id":              lookupIDAttribute("App id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact app name (case-sensitive).",

@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*groupDataSource)(nil)
@@ -64,14 +61,9 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	g, err := c.FindGroupByName(ctx, m.Name.ValueString())
-	switch {
-	case errors.Is(err, qlik.ErrNotFound):
-		resp.Diagnostics.AddError("Group not found", "No group is named "+m.Name.String()+" in tenant "+c.Hostname()+
-			". Names are case-sensitive; a group from the identity provider exists once someone from it has signed in, "+
-			"or once a qlik_role_mapping created it.")
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to read group", err, "")
+	if !lookupFound(&resp.Diagnostics, err, "group", "Group not found", "No group is named "+m.Name.String()+" in tenant "+c.Hostname()+
+		". Names are case-sensitive; a group from the identity provider exists once someone from it has signed in, "+
+		"or once a qlik_role_mapping created it.") {
 		return
 	}
 	m.ID = types.StringValue(g.ID)

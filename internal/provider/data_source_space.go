@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -34,15 +35,7 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Looks up one space by id, or by exact name (optionally narrowed by type). " +
 			"Fails when no space matches.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Space id. Exactly one of `id` and `name` must be set.",
-				Optional:            true,
-				Computed:            true,
-				Validators: []validator.String{
-					stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
-					stringvalidator.LengthAtLeast(1),
-				},
-			},
+			"id":              lookupIDAttribute("Space id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact space name (case-sensitive).",
@@ -81,13 +74,8 @@ func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	} else {
 		space, err = c.FindSpaceByName(ctx, m.Name.ValueString(), m.Type.ValueString())
 	}
-	switch {
-	case errors.Is(err, qlik.ErrNotFound):
-		resp.Diagnostics.AddError("Space not found", "No space matches "+m.describeLookup()+" in tenant "+c.Hostname()+
-			". Check the spelling (names are case-sensitive) and that the provider's credentials can see the space.")
-		return
-	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to read space", err, "")
+	if !lookupFound(&resp.Diagnostics, err, "space", "Space not found", "No space matches "+m.describeLookup()+" in tenant "+c.Hostname()+
+		". Check the spelling (names are case-sensitive) and that the provider's credentials can see the space.") {
 		return
 	}
 
@@ -104,4 +92,33 @@ func (m spaceDataSourceModel) describeLookup() string {
 		s += " and type " + m.Type.String()
 	}
 	return s
+}
+
+// lookupIDAttribute is the id of a data source that looks one object up by id or by exact name: exactly one of
+// id and name is set, and a lookup by name fills the id in.
+func lookupIDAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description + " Exactly one of `id` and `name` must be set.",
+		Optional:            true,
+		Computed:            true,
+		Validators: []validator.String{
+			stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+			stringvalidator.LengthAtLeast(1),
+		},
+	}
+}
+
+// lookupFound reports whether a data source's lookup of a what ("space") found it. When it did not, it adds
+// the error: notFound with its detail when there is no such object (a 404, or a Find that found none), otherwise
+// the API error of "Unable to read <what>".
+func lookupFound(diags *diag.Diagnostics, err error, what, notFound, detail string) bool {
+	switch {
+	case errors.Is(err, qlik.ErrNotFound):
+		diags.AddError(notFound, detail)
+		return false
+	case err != nil:
+		addAPIError(diags, "Unable to read "+what, err, "")
+		return false
+	}
+	return true
 }

@@ -35,17 +35,12 @@ func TestAccEmbedding_faults(t *testing.T) {
 	key := newTestKey(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
-				return fmt.Errorf("%d objects left after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy: noneLeftAfterDestroy("objects", func() int {
+			return len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home))
+		}),
 		Steps: []resource.TestStep{{
-			Config: testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 6),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:           testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 6),
+			ConfigPlanChecks: emptyPlanAfterApply(),
 			Check: func(*terraform.State) error {
 				issuers, names, origins := map[string]int{}, map[string]int{}, map[string]int{}
 				for _, p := range e.jwtIdPs(home) {
@@ -67,16 +62,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 						}
 					}
 				}
-				faults := 0
-				for _, a := range e.sim.Audit() {
-					if a.Fault != "" {
-						faults++
-					}
-				}
-				if faults == 0 {
-					return fmt.Errorf("no fault was injected; the test proves nothing")
-				}
-				return nil
+				return e.faultInjected()
 			},
 		}},
 	})

@@ -111,13 +111,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: appCopyImportIgnore,
 			},
-			{
-				ResourceName:            "qlik_app_copy.test",
-				ImportState:             true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home.Hostname + "/" + id, nil },
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: append([]string{"tenant_hostname"}, appCopyImportIgnore...),
-			},
+			importByTenantStep("qlik_app_copy.test", home.Hostname, &id, appCopyImportIgnore...),
 		},
 	})
 }
@@ -152,11 +146,9 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				PreConfig: e.sim.ResetAudit,
-				Config:    base.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				PreConfig:        e.sim.ResetAudit,
+				Config:           base.hcl(e.oauthProvider()),
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(target.Hostname)),
 					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(target.BotUserID)),

@@ -39,12 +39,7 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.cspOriginByID(home.Hostname, id); ok {
-				return fmt.Errorf("CSP origin %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy:             goneAfterDestroy("CSP origin", home.Hostname, &id, e.cspOriginByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -67,16 +62,8 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 					},
 				),
 			},
-			{ResourceName: "qlik_csp_origin.test", ImportState: true, ImportStateVerify: true},
-			{
-				ResourceName: "qlik_csp_origin.test",
-				ImportState:  true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return home.Hostname + "/" + id, nil
-				},
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"tenant_hostname"},
-			},
+			importStep("qlik_csp_origin.test"),
+			importByTenantStep("qlik_csp_origin.test", home.Hostname, &id),
 		},
 	})
 }
@@ -149,24 +136,14 @@ func TestAccCSPOrigin_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown directive", testAccCSPOriginConfig(p, "x", "portal.example.com", "frame-ancestors", "frameAncestors"), regexp.MustCompile(`(?s)directives.*value must be one of.*"frame-ancestors"`)},
 		{"no directive", testAccCSPOriginConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)directives set must contain at least 1 elements`)},
 		{"path", testAccCSPOriginConfig(p, "x", "https://portal.example.com/app", "frame-ancestors"), regexp.MustCompile(`(?s)Invalid CSP origin.*without a path`)},
 		{"space", testAccCSPOriginConfig(p, "x", "portal example.com", "frame-ancestors"), regexp.MustCompile(`(?s)Invalid CSP origin`)},
 		{"long name", testAccCSPOriginConfig(p, strings.Repeat("n", 513), "portal.example.com", "frame-ancestors"), regexp.MustCompile(`(?s)Attribute name string length must be at most 512`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccCSPOrigin_conflict(t *testing.T) {

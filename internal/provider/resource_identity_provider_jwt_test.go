@@ -82,12 +82,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.idpByID(home.Hostname, id); ok {
-				return fmt.Errorf("identity provider %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy:             goneAfterDestroy("identity provider", home.Hostname, &id, e.idpByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -116,19 +111,12 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 					},
 				),
 			},
-			{ResourceName: "qlik_identity_provider_jwt.test", ImportState: true, ImportStateVerify: true},
+			importStep("qlik_identity_provider_jwt.test"),
 			{
-				ResourceName: "qlik_identity_provider_jwt.test",
-				ImportState:  true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return home.Hostname + "/" + id, nil
-				},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["key_id"] != "portal-2026" || states[0].Attributes["tenant_hostname"] != home.Hostname {
-						return fmt.Errorf("unexpected imported state: %+v", states)
-					}
-					return nil
-				},
+				ResourceName:      "qlik_identity_provider_jwt.test",
+				ImportState:       true,
+				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
+				ImportStateCheck:  importedFrom(home.Hostname, "key_id", "portal-2026"),
 			},
 			{
 				// The same key with Windows line endings, indentation and in PKCS #1 form is no change.
@@ -284,10 +272,7 @@ func TestAccIdentityProviderJWT_validation(t *testing.T) {
 	private := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER}))
 	truncated := key.pkix[:len(key.pkix)/2] + "\n-----END PUBLIC KEY-----\n"
 
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"not PEM", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA", ""), regexp.MustCompile(`(?s)Invalid public key.*public_key_pem.*not PEM-encoded`)},
 		{"truncated key", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", truncated, ""), regexp.MustCompile(`(?s)Invalid public key.*public_key_pem`)},
 		{"private key", testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", private, ""), regexp.MustCompile(`(?s)Invalid public key.*is a private key`)},
@@ -303,14 +288,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 `, key.pkix), regexp.MustCompile(`(?s)clock_tolerance_sec value must be between 0 and 7200`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccIdentityProviderJWT_conflict(t *testing.T) {

@@ -85,17 +85,10 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return spaceID + "/" + id, nil },
 			},
 			{
-				ResourceName: "qlik_space_assignment.test",
-				ImportState:  true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return home.Hostname + "/" + spaceID + "/" + id, nil
-				},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["assignee_id"] != group.ID || states[0].Attributes["tenant_hostname"] != home.Hostname {
-						return fmt.Errorf("unexpected imported state: %+v", states)
-					}
-					return nil
-				},
+				ResourceName:      "qlik_space_assignment.test",
+				ImportState:       true,
+				ImportStateIdFunc: tenantImportID(home.Hostname, &spaceID, &id),
+				ImportStateCheck:  importedFrom(home.Hostname, "assignee_id", group.ID),
 			},
 			{
 				// Roles change in place with one PUT.

@@ -46,12 +46,7 @@ func TestAccSpace_basic(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.spaceByID(home.Hostname, id); ok {
-				return fmt.Errorf("space %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy:             goneAfterDestroy("space", home.Hostname, &id, e.spaceByID),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
@@ -80,24 +75,13 @@ func TestAccSpace_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:      "qlik_space.test",
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importStep("qlik_space.test"),
 			{
 				// An import id naming the tenant explicitly reaches the same space.
-				ResourceName: "qlik_space.test",
-				ImportState:  true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return home.Hostname + "/" + id, nil
-				},
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["name"] != "Sales analytics" || states[0].Attributes["tenant_hostname"] != home.Hostname {
-						return fmt.Errorf("unexpected imported state: %+v", states)
-					}
-					return nil
-				},
+				ResourceName:      "qlik_space.test",
+				ImportState:       true,
+				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
+				ImportStateCheck:  importedFrom(home.Hostname, "name", "Sales analytics"),
 			},
 		},
 	})
@@ -256,10 +240,7 @@ func TestAccSpace_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"empty name", testAccSpaceConfig(e.oauthProvider(), "", "shared", ""), regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
 		{"forbidden character", testAccSpaceConfig(e.oauthProvider(), "Sales/2026", "shared", ""), regexp.MustCompile(`(?s)must not contain any of`)},
 		{"unknown type", testAccSpaceConfig(e.oauthProvider(), "Sales", "private", ""), regexp.MustCompile(`(?s)Attribute type value must be one of: \["shared" "managed" "data"\]`)},
@@ -271,17 +252,7 @@ resource "qlik_space" "test" {
 }
 `, regexp.MustCompile(`(?s)Invalid tenant hostname.*without "https://"`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps:                    steps,
-	})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccSpace_duplicateName(t *testing.T) {
@@ -342,14 +313,7 @@ resource "qlik_space" "test" {
 					return nil
 				},
 			},
-			{
-				ResourceName:      "qlik_space.test[1]",
-				ImportState:       true,
-				ImportStateVerify: true,
-				ImportStateIdFunc: func(s *terraform.State) (string, error) {
-					return customer.Hostname + "/" + s.RootModule().Resources["qlik_space.test.1"].Primary.ID, nil
-				},
-			},
+			importFromTenant("qlik_space.test[1]", "qlik_space.test.1", customer.Hostname),
 		},
 	})
 }
@@ -423,17 +387,10 @@ resource "qlik_space" "test" {
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Spaces(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d spaces left after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("spaces", func() int { return len(e.sim.Spaces(home.Hostname)) }),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply(),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				captureID("qlik_space.test.0", &first),
 				func(*terraform.State) error {
@@ -445,16 +402,7 @@ resource "qlik_space" "test" {
 					if len(spaces) != 12 || len(names) != 12 {
 						return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
 					}
-					faults := 0
-					for _, a := range e.sim.Audit() {
-						if a.Fault != "" {
-							faults++
-						}
-					}
-					if faults == 0 {
-						return fmt.Errorf("no fault was injected; the test proves nothing")
-					}
-					return nil
+					return e.faultInjected()
 				},
 			),
 		}},

@@ -46,12 +46,7 @@ func TestAccWebIntegration_basic(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.webIntegrationByID(home.Hostname, id); ok {
-				return fmt.Errorf("web integration %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy:             goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -75,16 +70,8 @@ func TestAccWebIntegration_basic(t *testing.T) {
 					},
 				),
 			},
-			{ResourceName: "qlik_web_integration.test", ImportState: true, ImportStateVerify: true},
-			{
-				ResourceName: "qlik_web_integration.test",
-				ImportState:  true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return home.Hostname + "/" + id, nil
-				},
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"tenant_hostname"},
-			},
+			importStep("qlik_web_integration.test"),
+			importByTenantStep("qlik_web_integration.test", home.Hostname, &id),
 			{
 				// Order does not matter: the origins are a set.
 				Config:   testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "http://localhost:3000", "https://portal.example.com"),
@@ -173,10 +160,7 @@ func TestAccWebIntegration_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"no scheme", testAccWebIntegrationConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*has no scheme: write it as\s+https://portal.example.com`)},
 		{"path", testAccWebIntegrationConfig(p, "x", "https://portal.example.com/app"), regexp.MustCompile(`(?s)Invalid origin.*remove the path`)},
 		// Not a host without a scheme: no advice to write "https://javascript:alert(1)".
@@ -187,14 +171,7 @@ func TestAccWebIntegration_validation(t *testing.T) {
 		{"trailing slash", testAccWebIntegrationConfig(p, "x", "https://portal.example.com/"), regexp.MustCompile(`(?s)Origin not in canonical form`)},
 		{"empty name", testAccWebIntegrationConfig(p, "", "https://portal.example.com"), regexp.MustCompile(`(?s)Attribute name string length must be at least 1`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccWebIntegration_conflict(t *testing.T) {

@@ -19,17 +19,9 @@ func TestContractAccess(t *testing.T) {
 	c := loadContract(t, []string{home.URL}, "spaces.json", "groups.json", "roles.json", "users.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
-	callInvalid := func(method, rawURL string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, token, status, body)
-	}
+	calls := &countedCalls{t: t, cc: cc, token: token}
+	call := calls.call
+	callInvalid := calls.callInvalid
 
 	// Roles: the default catalogue, paged.
 	roles := home.URL + "/api/v1/roles"
@@ -224,8 +216,8 @@ func TestContractAccess(t *testing.T) {
 	}
 	call(http.MethodDelete, users+"/"+invited.ID, http.StatusNoContent, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
+	if c.checked != calls.sent {
+		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
 	}
 }
 

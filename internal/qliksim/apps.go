@@ -313,16 +313,26 @@ func (api *appsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct{}{})
 }
 
-func (api *appsAPI) copyApp(w http.ResponseWriter, r *http.Request) {
+// sourceApp reads the request of an operation that makes an app from the one the path's {appId} names (copy,
+// publish): the request body into body, and the app. A body that does not decode is a 400 and an unknown app a
+// 404; both answer the request and return false.
+func (api *appsAPI) sourceApp(w http.ResponseWriter, r *http.Request, body any) (appRecord, bool) {
 	id := r.PathValue("appId")
-	var body createAppBody
-	if err := decodeJSON(r, &body); err != nil {
+	if err := decodeJSON(r, body); err != nil {
 		appBadRequest(w, err.Error())
-		return
+		return appRecord{}, false
 	}
 	src, ok := api.t.apps.get(id, time.Now(), false)
 	if !ok {
 		appNotFound(w, id)
+	}
+	return src, ok
+}
+
+func (api *appsAPI) copyApp(w http.ResponseWriter, r *http.Request) {
+	var body createAppBody
+	src, ok := api.sourceApp(w, r, &body)
+	if !ok {
 		return
 	}
 	at := body.attrs()
@@ -448,17 +458,12 @@ type publishBody struct {
 
 // publish is POST /apps/{appId}/publish: a new app in a managed space, with originAppId and publishTime.
 func (api *appsAPI) publish(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("appId")
 	var body publishBody
-	if err := decodeJSON(r, &body); err != nil {
-		appBadRequest(w, err.Error())
-		return
-	}
-	src, ok := api.t.apps.get(id, time.Now(), false)
+	src, ok := api.sourceApp(w, r, &body)
 	if !ok {
-		appNotFound(w, id)
 		return
 	}
+	id := r.PathValue("appId")
 	spaceID := deref(body.SpaceID)
 	sp, ok := api.t.checkSpace(spaceID)
 	if spaceID == "" || !ok {

@@ -57,12 +57,8 @@ func TestContractApps(t *testing.T) {
 	c := loadContract(t, []string{home.URL}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
+	calls := &countedCalls{t: t, cc: cc, token: token}
+	call := calls.call
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]string{"name": "Work", "type": "shared"}).decode(t, &shared)
@@ -89,13 +85,13 @@ func TestContractApps(t *testing.T) {
 	call(http.MethodPost, apps+"/"+id+"/copy", http.StatusBadRequest, map[string]any{"attributes": map[string]string{"spaceId": "62716f4b39b865ece543cd45"}})
 
 	// Export, download (whole and a range), import by fileId and by body.
-	sent++
+	calls.sent++
 	r := cc.do(t.Context(), http.MethodPost, apps+"/"+id+"/export", token, "", nil)
 	loc := r.header.Get("Location")
 	if r.status != http.StatusCreated || !strings.HasPrefix(loc, "/api/v1/temp-contents/") {
 		t.Fatalf("export: %d, Location %q", r.status, loc)
 	}
-	sent++
+	calls.sent++
 	file := cc.do(t.Context(), http.MethodGet, home.URL+loc, token, "", nil)
 	if file.status != http.StatusOK || int64(len(file.body)) != 4096 || !strings.Contains(file.header.Get("Content-Disposition"), "Sales v2.qvf") {
 		t.Fatalf("download: %d, %d bytes, %v", file.status, len(file.body), file.header)
@@ -103,7 +99,7 @@ func TestContractApps(t *testing.T) {
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, home.URL+loc, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Range", "bytes=100-199")
-	sent++
+	calls.sent++
 	resp, err := cc.hc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +109,7 @@ func TestContractApps(t *testing.T) {
 	if resp.StatusCode != http.StatusPartialContent || !bytes.Equal(part, file.body[100:200]) {
 		t.Errorf("range: %d, %d bytes", resp.StatusCode, len(part))
 	}
-	sent++
+	calls.sent++
 	up := cc.do(t.Context(), http.MethodPost, home.URL+"/api/v1/temp-contents?filename=upload.qvf&ttl=600", token, "application/octet-stream", file.body)
 	if up.status != http.StatusCreated {
 		t.Fatalf("upload: %d %s", up.status, up.body)
@@ -127,7 +123,7 @@ func TestContractApps(t *testing.T) {
 	if a, b := mustChecksum(t, sim, home.Hostname, imported.Attributes.ID), mustChecksum(t, sim, home.Hostname, id); a != b {
 		t.Error("imported app content differs from the exported app")
 	}
-	sent++
+	calls.sent++
 	direct := cc.do(t.Context(), http.MethodPost, apps+"/import?name=Direct", token, "application/octet-stream", file.body)
 	if direct.status != http.StatusOK {
 		t.Fatalf("import body: %d %s", direct.status, direct.body)
@@ -172,7 +168,7 @@ func TestContractApps(t *testing.T) {
 	if want := len(sim.Apps(home.Hostname)); walked != want {
 		t.Errorf("walked %d items, the tenant holds %d apps", walked, want)
 	}
-	sent++
+	calls.sent++
 	cc.jsonCtx(invalidRequest(t.Context()), http.MethodGet, home.URL+"/api/v1/items?limit=0", token, http.StatusBadRequest, nil)
 
 	call(http.MethodDelete, home.URL+"/api/v1/spaces/"+managed.ID, http.StatusPreconditionFailed, nil)
@@ -184,12 +180,12 @@ func TestContractApps(t *testing.T) {
 	if err := sim.ExpireTempContents(home.Hostname); err != nil {
 		t.Fatal(err)
 	}
-	sent++
+	calls.sent++
 	if gone := cc.do(t.Context(), http.MethodGet, home.URL+loc, token, "", nil); gone.status != http.StatusGone {
 		t.Errorf("expired download: %d", gone.status)
 	}
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
+	if c.checked != calls.sent {
+		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
 	}
 }
 

@@ -114,17 +114,9 @@ func TestContractEmbedding(t *testing.T) {
 	token := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
-	callInvalid := func(method, rawURL string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, token, status, body)
-	}
+	calls := &countedCalls{t: t, cc: cc, token: token}
+	call := calls.call
+	callInvalid := calls.callInvalid
 
 	// Identity providers: create (RSA, PKCS #1 and EC keys), the one-key rule, a bad PEM, a duplicate, list
 	// with small pages, PATCH of the description only, delete.
@@ -257,7 +249,7 @@ func TestContractEmbedding(t *testing.T) {
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNoContent, nil)
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNotFound, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
+	if c.checked != calls.sent {
+		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
 	}
 }

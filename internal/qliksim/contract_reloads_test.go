@@ -56,12 +56,8 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	key := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
+	calls := &countedCalls{t: t, cc: cc, token: key}
+	call := calls.call
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +128,7 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	call(http.MethodPost, reloads+"/"+rl.ID+"/actions/cancel", http.StatusConflict, nil)
 	call(http.MethodPost, reloads+"/nope/actions/cancel", http.StatusNotFound, nil)
 	call(http.MethodGet, reloads+"/nope", http.StatusNotFound, nil)
-	sent++
+	calls.sent++
 	if r := cc.do(t.Context(), http.MethodGet, home.URL+"/api/v1/apps/"+appID+"/reloads/logs/"+rl.ID, key, "", nil); r.status != http.StatusOK || len(r.body) == 0 {
 		t.Fatalf("reload log: %d %s", r.status, r.body)
 	}
@@ -241,7 +237,7 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNoContent, nil)
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNotFound, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
+	if c.checked != calls.sent {
+		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
 	}
 }

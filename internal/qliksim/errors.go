@@ -64,6 +64,21 @@ type apiError struct {
 	parameter string
 }
 
+// errorAbout is the error entry of code and title about err: its text is the detail and, for an *inputError, the
+// pointer or parameter it names go into the source. A nil err gives an entry without detail.
+func errorAbout(code, title string, err error) apiError {
+	e := apiError{code: code, title: title}
+	if err == nil {
+		return e
+	}
+	e.detail = err.Error()
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	return e
+}
+
 type wireErrorSource struct {
 	Pointer   string `json:"pointer,omitempty"`
 	Parameter string `json:"parameter,omitempty"`

@@ -147,34 +147,24 @@ func (p *filterParser) peekKeyword(kw string) bool {
 }
 
 func (p *filterParser) or() (filterExpr, error) {
-	first, err := p.and()
-	if err != nil {
-		return nil, err
-	}
-	out := filterOr{first}
-	for p.peekKeyword("or") {
-		p.pos++
-		e, err := p.and()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if len(out) == 1 {
-		return first, nil
-	}
-	return out, nil
+	return p.joined("or", p.and, func(operands []filterExpr) filterExpr { return filterOr(operands) })
 }
 
 func (p *filterParser) and() (filterExpr, error) {
-	first, err := p.factor()
+	return p.joined("and", p.factor, func(operands []filterExpr) filterExpr { return filterAnd(operands) })
+}
+
+// joined parses operands (each with operand) separated by keyword ("or", "and"); two or more make one expression
+// by combine, a single one stands for itself.
+func (p *filterParser) joined(keyword string, operand func() (filterExpr, error), combine func([]filterExpr) filterExpr) (filterExpr, error) {
+	first, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	out := filterAnd{first}
-	for p.peekKeyword("and") {
+	out := []filterExpr{first}
+	for p.peekKeyword(keyword) {
 		p.pos++
-		e, err := p.factor()
+		e, err := operand()
 		if err != nil {
 			return nil, err
 		}
@@ -183,7 +173,7 @@ func (p *filterParser) and() (filterExpr, error) {
 	if len(out) == 1 {
 		return first, nil
 	}
-	return out, nil
+	return combine(out), nil
 }
 
 func (p *filterParser) factor() (filterExpr, error) {

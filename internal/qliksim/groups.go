@@ -105,12 +105,7 @@ func (s *Server) registerAccessRoutes(h *host) {
 }
 
 func groupError(w http.ResponseWriter, status int, code, title string, err error) {
-	e := apiError{code: code, title: title, detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, status, groupsErrors, e)
+	writeError(w, status, groupsErrors, errorAbout(code, title, err))
 }
 
 func groupBadRequest(w http.ResponseWriter, err error) {

@@ -147,3 +147,26 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	r.decode(c.t, &sp)
 	return sp
 }
+
+// countedCalls sends a contract test's JSON calls with one token through cc, the validating transport, and counts
+// them in sent, which the test compares at the end with the exchanges the contract checked.
+type countedCalls struct {
+	t     *testing.T
+	cc    *contractClient
+	token string
+	sent  int
+}
+
+// call sends a valid request and expects status.
+func (k *countedCalls) call(method, rawURL string, status int, body any) *response {
+	k.t.Helper()
+	k.sent++
+	return k.cc.json(method, rawURL, k.token, status, body)
+}
+
+// callInvalid sends a request the contract must find invalid and expects status.
+func (k *countedCalls) callInvalid(method, rawURL string, status int, body any) {
+	k.t.Helper()
+	k.sent++
+	k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, k.token, status, body)
+}

@@ -87,15 +87,7 @@ func (s *Server) registerIdentityProviderRoutes(h *host) {
 }
 
 func idpError(w http.ResponseWriter, status int, code, title string, err error) {
-	e := apiError{code: code, title: title}
-	if err != nil {
-		e.detail = err.Error()
-		var in *inputError
-		if errors.As(err, &in) {
-			e.pointer, e.parameter = in.pointer, in.parameter
-		}
-	}
-	writeError(w, status, idpErrors, e)
+	writeError(w, status, idpErrors, errorAbout(code, title, err))
 }
 
 func idpBadRequest(w http.ResponseWriter, err error) {

@@ -248,59 +248,60 @@ func (t *tenantState) queueReload(s *Server, h *host, appID, userID string, part
 	return st.r, ""
 }
 
-// startReload moves a queued reload to RELOADING and records the script version it runs.
-func (t *tenantState) startReload(id string, b ReloadBehaviour) {
+// advance runs step on reload id under the store's lock if the reload is in status from: each step of a reload's
+// clock (start, finish, the end of a cancel) applies only to a reload that is still where the step expects it.
+func (t *tenantState) advance(id, from string, step func(st *reloadState)) {
 	rs := t.reloads
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
-	st, ok := rs.items[id]
-	if !ok || st.r.Status != ReloadQueued {
-		return
+	if st, ok := rs.items[id]; ok && st.r.Status == from {
+		step(st)
 	}
-	st.r.Status = ReloadReloading
-	st.r.StartTime = formatTime(time.Now())
-	if v, ok := t.currentScript(st.r.AppID); ok {
-		st.scriptID, st.script = v.id, v.script
-	}
-	st.timer = time.AfterFunc(b.Duration, func() { t.finishReload(id, b.Fail) })
+}
+
+// startReload moves a queued reload to RELOADING and records the script version it runs.
+func (t *tenantState) startReload(id string, b ReloadBehaviour) {
+	t.advance(id, ReloadQueued, func(st *reloadState) {
+		st.r.Status = ReloadReloading
+		st.r.StartTime = formatTime(time.Now())
+		if v, ok := t.currentScript(st.r.AppID); ok {
+			st.scriptID, st.script = v.id, v.script
+		}
+		st.timer = time.AfterFunc(b.Duration, func() { t.finishReload(id, b.Fail) })
+	})
 }
 
 // finishReload ends a running reload; a success stamps the app's lastReloadTime.
 func (t *tenantState) finishReload(id string, fail bool) {
-	rs := t.reloads
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	st, ok := rs.items[id]
-	if !ok || st.r.Status != ReloadReloading {
-		return
-	}
-	now := time.Now()
-	st.r.EndTime = formatTime(now)
-	lines := []string{"ReloadID: " + id, "Started loading data"}
-	lines = append(lines, st.logLines...)
-	if fail {
-		st.r.Status = ReloadFailed
-		st.r.ErrorCode = "EngineReloadError"
-		st.r.ErrorMessage = "The reload of app " + st.r.AppID + " failed: the script ended with an error."
-		lines = append(lines, "Execution Failed", "Execution finished.")
-	} else {
-		st.r.Status = ReloadSucceeded
-		st.r.EngineTime = st.r.EndTime
-		lines = append(lines, "App saved", "Finished successfully")
-		_, _ = t.apps.update(st.r.AppID, now, true, func(cur appRecord) (appRecord, error) {
-			cur.attrs.LastReloadTime = formatTime(now)
-			return cur, nil
-		}, nil)
-	}
-	st.detailLog = strings.Join(lines, "\n") + "\n"
-	summary := []string{"ReloadID: " + id, "Started loading", "(A detailed script progress log can be downloaded when the reload is finished)"}
-	if fail {
-		summary = append(summary, st.logLines...)
-		summary = append(summary, "Execution Failed")
-	} else {
-		summary = append(summary, "App saved", "Finished successfully")
-	}
-	st.r.Log = strings.Join(summary, "\n") + "\n"
+	t.advance(id, ReloadReloading, func(st *reloadState) {
+		now := time.Now()
+		st.r.EndTime = formatTime(now)
+		lines := []string{"ReloadID: " + id, "Started loading data"}
+		lines = append(lines, st.logLines...)
+		if fail {
+			st.r.Status = ReloadFailed
+			st.r.ErrorCode = "EngineReloadError"
+			st.r.ErrorMessage = "The reload of app " + st.r.AppID + " failed: the script ended with an error."
+			lines = append(lines, "Execution Failed", "Execution finished.")
+		} else {
+			st.r.Status = ReloadSucceeded
+			st.r.EngineTime = st.r.EndTime
+			lines = append(lines, "App saved", "Finished successfully")
+			_, _ = t.apps.update(st.r.AppID, now, true, func(cur appRecord) (appRecord, error) {
+				cur.attrs.LastReloadTime = formatTime(now)
+				return cur, nil
+			}, nil)
+		}
+		st.detailLog = strings.Join(lines, "\n") + "\n"
+		summary := []string{"ReloadID: " + id, "Started loading", "(A detailed script progress log can be downloaded when the reload is finished)"}
+		if fail {
+			summary = append(summary, st.logLines...)
+			summary = append(summary, "Execution Failed")
+		} else {
+			summary = append(summary, "App saved", "Finished successfully")
+		}
+		st.r.Log = strings.Join(summary, "\n") + "\n"
+	})
 }
 
 func (t *tenantState) reload(id string) (ReloadInfo, bool) {
@@ -447,17 +448,12 @@ func (api *reloadsAPI) cancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (t *tenantState) endCanceled(id string) {
-	rs := t.reloads
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	st, ok := rs.items[id]
-	if !ok || st.r.Status != ReloadCanceling {
-		return
-	}
-	st.r.Status = ReloadCanceled
-	st.r.EndTime = formatTime(time.Now())
-	st.detailLog = "ReloadID: " + id + "\nStarted loading data\nThe reload was canceled.\n"
-	st.r.Log = "ReloadID: " + id + "\nStarted loading\nReload canceled by user\n"
+	t.advance(id, ReloadCanceling, func(st *reloadState) {
+		st.r.Status = ReloadCanceled
+		st.r.EndTime = formatTime(time.Now())
+		st.detailLog = "ReloadID: " + id + "\nStarted loading data\nThe reload was canceled.\n"
+		st.r.Log = "ReloadID: " + id + "\nStarted loading\nReload canceled by user\n"
+	})
 }
 
 type scriptLogMeta struct {

@@ -16,12 +16,8 @@ func TestContractRepublish(t *testing.T) {
 	c := loadContract(t, []string{home.URL}, "apps.json", "spaces.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
+	calls := &countedCalls{t: t, cc: cc, token: token}
+	call := calls.call
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]string{"name": "Work", "type": "shared"}).decode(t, &shared)
@@ -126,8 +122,8 @@ func TestContractRepublish(t *testing.T) {
 	}
 	call(http.MethodGet, apps+"/"+pubID, http.StatusNotFound, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
+	if c.checked != calls.sent {
+		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
 	}
 }
 

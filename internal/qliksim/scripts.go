@@ -251,14 +251,8 @@ func (api *scriptsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	st := api.t.scripts
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	as, ok := st.forApp(api.t, appID, false)
+	as, i, ok := api.version(w, appID, id)
 	if !ok {
-		appNotFound(w, appID)
-		return
-	}
-	i := as.find(id)
-	if i < 0 {
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
 		return
 	}
 	for _, op := range ops {
@@ -276,22 +270,33 @@ func (api *scriptsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	st := api.t.scripts
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	as, ok := st.forApp(api.t, appID, false)
+	as, i, ok := api.version(w, appID, id)
 	if !ok {
-		appNotFound(w, appID)
 		return
 	}
-	i := as.find(id)
-	switch {
-	case i < 0:
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
-	case i == len(as.versions)-1:
+	if i == len(as.versions)-1 {
 		// apps.json: "Fails if the supplied id is the current version."
 		appBadRequest(w, "Script version "+id+" is the current version of app "+appID+" and cannot be deleted.")
-	default:
-		as.versions = append(as.versions[:i], as.versions[i+1:]...)
-		writeEmptyOK(w)
+		return
 	}
+	as.versions = append(as.versions[:i], as.versions[i+1:]...)
+	writeEmptyOK(w)
+}
+
+// version finds script version id of app appID and its index; the caller holds the script store's lock. When the
+// app or the version does not exist it answers 404 and returns false.
+func (api *scriptsAPI) version(w http.ResponseWriter, appID, id string) (*appScripts, int, bool) {
+	as, ok := api.t.scripts.forApp(api.t, appID, false)
+	if !ok {
+		appNotFound(w, appID)
+		return nil, -1, false
+	}
+	i := as.find(id)
+	if i < 0 {
+		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
+		return nil, -1, false
+	}
+	return as, i, true
 }
 
 // writeEmptyOK answers 200 with the JSON media type apps.json declares and no body, as the scripts endpoints do.

@@ -114,12 +114,7 @@ func spaceConflict(w http.ResponseWriter, name string) {
 }
 
 func spaceBadRequest(w http.ResponseWriter, err error) {
-	e := apiError{code: codeSpaceBadRequest, title: spaceBadRequestTitle, detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, http.StatusBadRequest, spacesErrors, e)
+	writeError(w, http.StatusBadRequest, spacesErrors, errorAbout(codeSpaceBadRequest, spaceBadRequestTitle, err))
 }
 
 func validateSpaceName(name, pointer string) error {

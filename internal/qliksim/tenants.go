@@ -297,11 +297,20 @@ func generatedTenantName() string {
 	return strings.ToLower(randomHex(8))[:15]
 }
 
-func (api *tenantsAPI) get(w http.ResponseWriter, r *http.Request) {
+// pathTenant is the tenant that the request path's {tenantId} names; when there is none it answers 404 and
+// returns nil.
+func (api *tenantsAPI) pathTenant(w http.ResponseWriter, r *http.Request) *tenantState {
 	id := r.PathValue("tenantId")
 	t := api.lookup(id)
 	if t == nil {
 		tenantNotFound(w, id)
+	}
+	return t
+}
+
+func (api *tenantsAPI) get(w http.ResponseWriter, r *http.Request) {
+	t := api.pathTenant(w, r)
+	if t == nil {
 		return
 	}
 	writeJSON(w, http.StatusOK, t.record(api.h))
@@ -396,10 +405,8 @@ func (api *tenantsAPI) parsePatch(r *http.Request) ([]tenantPatchOp, *patchInval
 }
 
 func (api *tenantsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("tenantId")
-	t := api.lookup(id)
+	t := api.pathTenant(w, r)
 	if t == nil {
-		tenantNotFound(w, id)
 		return
 	}
 	ops, bad := api.parsePatch(r)
@@ -476,13 +483,8 @@ type tenantDeactivateResponse struct {
 }
 
 func (api *tenantsAPI) deactivate(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("tenantId")
-	t := api.lookup(id)
-	if t == nil {
-		tenantNotFound(w, id)
-		return
-	}
-	if !confirmed(w, r, t) {
+	t := api.pathTenant(w, r)
+	if t == nil || !confirmed(w, r, t) {
 		return
 	}
 	req := tenantDeactivateRequest{}
@@ -520,13 +522,8 @@ func (s *Server) deactivate(t *tenantState, days int) tenantDeactivateResponse {
 }
 
 func (api *tenantsAPI) reactivate(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("tenantId")
-	t := api.lookup(id)
-	if t == nil {
-		tenantNotFound(w, id)
-		return
-	}
-	if !confirmed(w, r, t) {
+	t := api.pathTenant(w, r)
+	if t == nil || !confirmed(w, r, t) {
 		return
 	}
 	t.infoMu.Lock()

@@ -62,15 +62,7 @@ func (s *Server) registerWebIntegrationRoutes(h *host) {
 }
 
 func webIntegrationError(w http.ResponseWriter, status int, code, title string, err error) {
-	e := apiError{code: code, title: title}
-	if err != nil {
-		e.detail = err.Error()
-		var in *inputError
-		if errors.As(err, &in) {
-			e.pointer, e.parameter = in.pointer, in.parameter
-		}
-	}
-	writeError(w, status, webIntegrationErrors, e)
+	writeError(w, status, webIntegrationErrors, errorAbout(code, title, err))
 }
 
 func webIntegrationNotFound(w http.ResponseWriter) {

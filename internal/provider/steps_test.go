@@ -1,0 +1,111 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// Test steps and checks that many acceptance tests share: imports, what destroy leaves, plan checks and audit
+// counts. A step that only one test needs stays in that test.
+
+// importStep imports address by the id in state and verifies that every attribute matches the state.
+func importStep(address string) resource.TestStep {
+	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true}
+}
+
+// tenantImportID is the import id that names the tenant explicitly: hostname, then each part ("hostname/id", or
+// "hostname/space_id/id"). The parts are read when the step runs, after earlier steps captured them.
+func tenantImportID(hostname string, parts ...*string) resource.ImportStateIdFunc {
+	return func(*terraform.State) (string, error) {
+		id := hostname
+		for _, p := range parts {
+			id += "/" + *p
+		}
+		return id, nil
+	}
+}
+
+// importByTenantStep imports address by "hostname/id" and verifies every attribute but tenant_hostname (the import
+// sets it, the configuration leaves it out) and ignore.
+func importByTenantStep(address, hostname string, id *string, ignore ...string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:            address,
+		ImportState:             true,
+		ImportStateIdFunc:       tenantImportID(hostname, id),
+		ImportStateVerify:       true,
+		ImportStateVerifyIgnore: append([]string{"tenant_hostname"}, ignore...),
+	}
+}
+
+// importedFrom checks an import by an id that names the tenant: one object, whose attribute attr is want and whose
+// tenant_hostname is hostname.
+func importedFrom(hostname, attr, want string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 || states[0].Attributes[attr] != want || states[0].Attributes["tenant_hostname"] != hostname {
+			return fmt.Errorf("unexpected imported state: %+v", states)
+		}
+		return nil
+	}
+}
+
+// goneAfterDestroy is a CheckDestroy: the object of kind whose id a step captured into id is no longer in the
+// tenant at hostname, looked up in the simulator's store with lookup (e.spaceByID and its like).
+func goneAfterDestroy[T any](kind, hostname string, id *string, lookup func(hostname, id string) (T, bool)) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if _, ok := lookup(hostname, *id); ok {
+			return fmt.Errorf("%s %s still exists after destroy", kind, *id)
+		}
+		return nil
+	}
+}
+
+// noneLeftAfterDestroy is a CheckDestroy: count, the number of objects of what (plural) in the simulator, is 0.
+func noneLeftAfterDestroy(what string, count func() int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := count(); n != 0 {
+			return fmt.Errorf("%d %s left after destroy", n, what)
+		}
+		return nil
+	}
+}
+
+// emptyPlanAfterApply are the plan checks of a step whose apply and refresh leave an empty plan.
+func emptyPlanAfterApply() resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
+// faultInjected fails a test that runs under injected faults when the simulator injected none: without a fault it
+// proves nothing.
+func (e *testEnv) faultInjected() error {
+	for _, a := range e.sim.Audit() {
+		if a.Fault != "" {
+			return nil
+		}
+	}
+	return fmt.Errorf("no fault was injected; the test proves nothing")
+}
+
+// planError is a configuration that must fail at plan with an error matching want; name says what is wrong with it.
+type planError struct {
+	name, config string
+	want         *regexp.Regexp
+}
+
+// expectPlanErrorsWithoutWrites plans each configuration of cases and expects its error, then checks that none of
+// them wrote to the tenant at hostname: bad input fails at plan, before any API call.
+func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, cases []planError) {
+	t.Helper()
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := e.writesTo(hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+	}
+}
