@@ -674,3 +674,65 @@ func (s *Server) PurgeTenant(id string) error {
 	_ = t.host.srv.Close()
 	return nil
 }
+
+// Webhooks.
+
+var webhooksOf = func(t *tenantState) *collection[webhookRecord] { return t.workflows.webhooks }
+
+// WebhookInfo is a stored webhook with what the API never serves back.
+type WebhookInfo struct {
+	Webhook
+	// Secret is the signing secret; EncryptedHeaders the encrypted headers with their values.
+	Secret           string
+	EncryptedHeaders map[string]string
+}
+
+func webhookInfo(_ *tenantState, rec webhookRecord) WebhookInfo {
+	return WebhookInfo{Webhook: rec.Webhook, Secret: rec.secret, EncryptedHeaders: cloneMap(rec.encrypted)}
+}
+
+// Webhooks returns the webhooks of the tenant on hostname, with their secrets, in creation order.
+func (s *Server) Webhooks(hostname string) []WebhookInfo {
+	return listHook(s, hostname, webhooksOf, webhookInfo)
+}
+
+// EditWebhook changes a webhook out of band, as an edit in the management console would: fn may change Name,
+// Description, URL, EventTypes, Enabled and Headers; the result must still be a valid webhook. updatedAt is bumped.
+func (s *Server) EditWebhook(hostname, id string, fn func(*Webhook)) error {
+	return editHook(s, hostname, id, webhooksOf, func(_ *tenantState, cur webhookRecord, now time.Time) (webhookRecord, error) {
+		next := cur
+		next.Headers = cloneMap(cur.Headers)
+		next.EventTypes = slices.Clone(cur.EventTypes)
+		fn(&next.Webhook)
+		next.ID, next.CreatedAt, next.CreatedByUserID, next.Level, next.Filter = cur.ID, cur.CreatedAt, cur.CreatedByUserID, cur.Level, cur.Filter
+		if err := next.check(); err != nil {
+			return cur, err
+		}
+		next.UpdatedAt = formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteWebhook deletes a webhook out of band, with its deliveries.
+func (s *Server) DeleteWebhook(hostname, id string) error {
+	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) {
+		t.workflows.mu.Lock()
+		delete(t.workflows.deliveries, id)
+		t.workflows.mu.Unlock()
+	})
+}
+
+// WebhookDeliveries returns the deliveries of a webhook, oldest first.
+func (s *Server) WebhookDeliveries(hostname, id string) []WebhookDelivery {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	t.workflows.mu.Lock()
+	defer t.workflows.mu.Unlock()
+	out := make([]WebhookDelivery, 0, len(t.workflows.deliveries[id]))
+	for _, e := range t.workflows.deliveries[id] {
+		out = append(out, e.d)
+	}
+	return out
+}

@@ -86,6 +86,10 @@ type Options struct {
 	// MaxAuditEntries bounds the audit log: once it holds twice this many entries the oldest are dropped down to
 	// this many. 0 keeps everything (tests); a long-running process should set a bound.
 	MaxAuditEntries int
+
+	// WebhookClient sends webhook deliveries; nil uses a client with a 10-second timeout. A test whose receiver
+	// is an httptest TLS server passes that server's Client(), which trusts its certificate.
+	WebhookClient *http.Client
 }
 
 // Credentials are the secrets a client needs to talk to the simulator.
@@ -190,6 +194,7 @@ type tenantState struct {
 	scripts         *scriptStore
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
+	workflows       *workflowState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -465,6 +470,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		scripts:         newScriptStore(),
 		reloads:         newReloadStore(),
 		dataConns:       newCollection[dataConnRecord](),
+		workflows:       newWorkflowState(),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -513,6 +519,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerScriptsRoutes(h)
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
+	s.registerWorkflowRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
