@@ -45,16 +45,25 @@ type Secret struct {
 }
 
 // Secrets are every secret kind the provider takes: the provider block's OAuth client secret and API key, the
-// tenant's write-only license key and the data connection's write-only password.
+// tenant's write-only license key, the data connection's write-only password and the webhook's write-only
+// signing secret.
 var Secrets = []Secret{
 	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
 	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
 	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
 	{Name: "db_password", Ephemeral: true, Value: func(Settings) string { return dbPassword }},
+	{Name: "webhook_secret", Ephemeral: true, Value: func(Settings) string { return webhookSecret }},
 }
 
 // dbPassword is generated once per process, so a leak cannot be mistaken for a fixed string in the code.
 var dbPassword = "db-" + rand.Text()
+
+// webhookSecret signs the deliveries of the customers' webhooks: 32 characters, Qlik's minimum.
+var webhookSecret = "whsec-" + rand.Text()
+
+// webhookURL is the vendor's alerting endpoint for one customer. Nothing listens there: the estate's reloads
+// succeed, so the webhook (failed reloads only) never sends.
+func webhookURL(key string) string { return "https://alerts.vendor.example/qlik/" + key }
 
 // Kinds is the per-customer estate. Every resource type of the provider appears at least once.
 var Kinds = []Kind{
@@ -212,6 +221,20 @@ var Kinds = []Kind{
 		DependsOn: []string{"qlik_tenant.customer"},
 		Calls:     2, // token of the new tenant, POST /csp-origins
 		Objects:   map[string]int{"csp_origin": 1},
+	},
+	{
+		Address: "qlik_webhook.failed_reloads",
+		Body: `  tenant_hostname   = qlik_tenant.customer[each.key].hostname
+  name              = "Failed reloads"
+  url               = "https://alerts.vendor.example/qlik/${each.key}"
+  event_types       = ["com.qlik.v1.app.reload.finished"]
+  filter            = "data.status eq \"error\""
+  secret_wo         = var.webhook_secret
+  secret_wo_version = 1`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /webhooks (the answer is the webhook: no read back)
+		Objects:   map[string]int{"webhook": 1},
+		Secrets:   []string{"webhook_secret"},
 	},
 }
 

@@ -23,7 +23,8 @@ type SequentialResult struct {
 // every Kind: create the tenant and name it, create the two spaces, copy the template across tenants (export,
 // download, upload, import, bytes moved), rename it, create the data connection, set the load script, reload and
 // wait for the reload to end, publish, create the two groups with their roles and space assignments, the
-// assignment of the published space, the JWT identity provider, the web integration and the CSP origin. It makes
+// assignment of the published space, the JWT identity provider, the web integration, the CSP origin and the
+// webhook for failed reloads. It makes
 // the writes a script makes and skips the reads a Terraform provider needs to fill its state. It uses one client
 // for the run (one token per host, one export of the template), as a script using the library would.
 func RunSequentialClient(ctx context.Context, s Settings, n int, templateAppID string) (SequentialResult, error) {
@@ -130,7 +131,13 @@ func sequentialCustomer(ctx context.Context, home, reg *qlik.Client, s Settings,
 	if _, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: name + " portal", ValidOrigins: []string{"https://" + key + ".portal.example.com"}}); err != nil {
 		return err
 	}
-	_, err = c.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}})
+	if _, err := c.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}}); err != nil {
+		return err
+	}
+	_, err = c.CreateWebhook(ctx, qlik.WebhookCreateRequest{
+		Name: "Failed reloads", URL: webhookURL(key), EventTypes: []string{"com.qlik.v1.app.reload.finished"},
+		Filter: `data.status eq "error"`, Enabled: true, Secret: webhookSecret,
+	})
 	return err
 }
 

@@ -307,6 +307,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewRoleMappingResource,
 		NewJWTIdentityProviderResource,
 		NewWebIntegrationResource,
+		NewWebhookResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
 		NewDataConnectionResource,

@@ -85,8 +85,10 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		post: &request{method: http.MethodPost, path: webhooksPath, body: req},
 		find: func(ctx context.Context) (*Webhook, error) { return c.FindWebhook(ctx, req.Name, req.URL) },
 		proof: func(w *Webhook) provenance {
-			p := provenance{id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
-				differs: differsIn([3]string{"name", w.Name, req.Name}, [3]string{"url", w.URL, req.URL}, [3]string{"filter", w.Filter, req.Filter})}
+			p := provenance{
+				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
+				differs: differsIn([3]string{"name", w.Name, req.Name}, [3]string{"url", w.URL, req.URL}, [3]string{"filter", w.Filter, req.Filter}),
+			}
 			if p.differs == "" && !sameStrings(w.EventTypes, req.EventTypes) {
 				p.differs = "event types"
 			}

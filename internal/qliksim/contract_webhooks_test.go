@@ -60,10 +60,10 @@ func TestContractWebhooks(t *testing.T) {
 		sent++
 		return cc.json(method, rawURL, key, status, body)
 	}
-	bad := func(method, rawURL string, status int, body any) *response {
+	bad := func(method, rawURL string, status int, body any) {
 		t.Helper()
 		sent++
-		return cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, key, status, body)
+		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, key, status, body)
 	}
 	hooks := home.URL + webhooksPath
 	secret := strings.Repeat("s", 40)
@@ -165,8 +165,10 @@ func TestContractWebhooks(t *testing.T) {
 	bad(http.MethodPost, hooks, http.StatusBadRequest, map[string]any{"name": "x", "url": "https://example.com", "secret": "short"})
 	call(http.MethodPost, hooks, http.StatusBadRequest, map[string]any{"name": "x", "url": "http://example.com"})
 	call(http.MethodPost, hooks, http.StatusBadRequest, map[string]any{"name": "x", "url": "https://example.com", "eventTypes": []string{"com.qlik.v1.nothing"}})
-	call(http.MethodPost, hooks, http.StatusBadRequest, map[string]any{"name": "x", "url": "https://example.com",
-		"eventTypes": []string{EventReloadFinished, "com.qlik.v1.app.created"}, "filter": `data.status eq "error"`})
+	call(http.MethodPost, hooks, http.StatusBadRequest, map[string]any{
+		"name": "x", "url": "https://example.com",
+		"eventTypes": []string{EventReloadFinished, "com.qlik.v1.app.created"}, "filter": `data.status eq "error"`,
+	})
 	call(http.MethodPatch, hooks+"/"+wh.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/enableCloudEventDelivery", "value": false}})
 	bad(http.MethodPatch, hooks+"/"+wh.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/filter", "value": "id eq \"x\""}})
 	call(http.MethodDelete, hooks+"/"+wh.ID, http.StatusNoContent, nil)

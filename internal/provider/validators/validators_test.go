@@ -267,3 +267,14 @@ func TestWholeNumberBetween(t *testing.T) {
 		t.Error("WholeNumber(nil) accepted")
 	}
 }
+
+func TestHTTPSURL(t *testing.T) {
+	checkString(t, HTTPSURL(), []stringCase{
+		{in: "https://alerts.example.com/qlik/reloads"},
+		{in: "https://127.0.0.1:8443/hook"},
+		{in: "http://alerts.example.com", summary: "Invalid URL", detail: "must start with https://"},
+		{in: "https:///path", summary: "Invalid URL", detail: "has no host"},
+		{in: "https://user:pw@alerts.example.com", summary: "Invalid URL", detail: "encrypted_headers_wo"},
+		{in: "https://alerts.example.com/" + strings.Repeat("a", 2048), summary: "Invalid URL", detail: "at most 2048"},
+	})
+}
