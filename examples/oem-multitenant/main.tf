@@ -143,6 +143,9 @@ module "customer" {
 
   portal       = local.portal
   embed_sheets = var.embed_sheets
+
+  alerts        = { url = var.alerts_url, secret_version = var.alerts_signing_secret_version }
+  alerts_secret = var.alerts_signing_secret
 }
 
 output "customers" {

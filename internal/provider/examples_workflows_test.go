@@ -2,6 +2,11 @@ package provider_test
 
 import (
 	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -28,5 +33,51 @@ func init() {
 			ws[0].EncryptedHeaders["Authorization"] != "Bearer "+exampleWebhookToken || ws[0].Filter != `data.status eq "error"` || !ws[0].Enabled {
 			t.Errorf("webhooks %+v, want the example's one with its secret and header", ws)
 		}
+	}
+}
+
+// oemAlertsSecret signs the OEM example's failed-reload alerts.
+const oemAlertsSecret = "oem-alerts-signing-secret-2026-abcdef"
+
+func init() {
+	oemVars := exampleVars["oem-multitenant"]
+	exampleVars["oem-multitenant"] = func(e *testEnv) []string {
+		return append(oemVars(e), "-var", "alerts_signing_secret="+oemAlertsSecret)
+	}
+	oemFollowUps := exampleFollowUps["oem-multitenant"]
+	exampleFollowUps["oem-multitenant"] = func(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
+		checkOEMAlerting(t, e, tf)
+		oemFollowUps(t, e, tf, vars)
+	}
+}
+
+// checkOEMAlerting: every customer tenant holds one enabled webhook for failed reloads, to the vendor's endpoint,
+// signed with the secret, which the state does not hold.
+func checkOEMAlerting(t *testing.T, e *testEnv, tf *tfCLI) {
+	t.Helper()
+	var ids map[string]string
+	decodeOutput(t, tf.outputs(), "alerts_webhooks", &ids)
+	tenants := e.sim.Tenants()[1:]
+	if len(ids) != len(tenants) || len(tenants) == 0 {
+		t.Fatalf("alerts_webhooks %v for %d customer tenants", ids, len(tenants))
+	}
+	for _, tn := range tenants {
+		ws := e.sim.Webhooks(tn.Hostname)
+		if len(ws) != 1 || !slices.Contains(slices.Collect(maps.Values(ids)), ws[0].ID) {
+			t.Errorf("tenant %s: webhooks %+v, want the one of alerts_webhooks", tn.Hostname, ws)
+			continue
+		}
+		w := ws[0]
+		if w.URL != "https://alerts.vendor.example.com/qlik/reloads" || w.Secret != oemAlertsSecret || !w.Enabled ||
+			w.Filter != `data.status eq "error"` || !slices.Equal(w.EventTypes, []string{"com.qlik.v1.app.reload.finished"}) || w.Headers["X-Customer"] == "" {
+			t.Errorf("tenant %s: webhook %+v", tn.Hostname, w)
+		}
+	}
+	state, err := os.ReadFile(filepath.Join(tf.dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(state), oemAlertsSecret) {
+		t.Error("the state file holds the alerts signing secret")
 	}
 }

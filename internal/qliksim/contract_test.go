@@ -110,6 +110,10 @@ func loadContract(t *testing.T, baseURLs []string, files ...string) *contract {
 		case "data-connections.json":
 			// data-connections.json gives tags an example that is a string, not an array.
 			validation = append(validation, openapi3.DisableExamplesValidation())
+		case "scheduling-tasks.json":
+			// scheduling-tasks.json's examples break its own patterns (stateName "init_state") and enums (a state
+			// type "event" where the enum is "EVENT"); they are not relied on.
+			validation = append(validation, openapi3.DisableExamplesValidation())
 		case "users.json":
 			// users.json's examples contradict its schemas in many places (patch paths outside the enum, values
 			// matching several oneOf branches); they are not relied on.
@@ -157,6 +161,9 @@ func fixAuthorizeScope(t *testing.T, doc *openapi3.T) {
 func specFor(path string) string {
 	if strings.HasPrefix(path, "/oauth/") {
 		return "oauth.json"
+	}
+	if strings.HasPrefix(path, "/api/scheduling/") {
+		return "scheduling-tasks.json"
 	}
 	for _, area := range []string{
 		"tenants", "apps", "temp-contents", "items", "groups", "roles", "users",

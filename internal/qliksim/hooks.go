@@ -736,3 +736,66 @@ func (s *Server) WebhookDeliveries(hostname, id string) []WebhookDelivery {
 	}
 	return out
 }
+
+// Scheduling tasks.
+
+var tasksOf = func(t *tenantState) *collection[Task] { return t.workflows.sched.tasks }
+
+// Tasks returns the scheduling tasks of the tenant on hostname, in creation order.
+func (s *Server) Tasks(hostname string) []Task { return listHook(s, hostname, tasksOf, itself[Task]) }
+
+// EditTask changes a task out of band, as an edit in the hub would: fn may change Name, Description, Enabled and
+// Start; the result must still be a valid reload task. updatedAt is bumped.
+func (s *Server) EditTask(hostname, id string, fn func(*Task)) error {
+	return editHook(s, hostname, id, tasksOf, func(_ *tenantState, cur Task, now time.Time) (Task, error) {
+		next := cloneTask(cur)
+		fn(&next)
+		if next.Name == "" || next.Start == nil || CheckRRule(next.Start.Schedule.Recurrence) != nil {
+			return cur, fmt.Errorf("qliksim: EditTask: the task needs a name and a valid recurrence")
+		}
+		next.ID, next.ResourceID, next.States = cur.ID, cur.ResourceID, cur.States
+		next.Metadata = cur.Metadata
+		next.Metadata.UpdatedAt = formatTime(now)
+		next.Metadata.DisabledCode = ""
+		if !next.Enabled {
+			next.Metadata.DisabledCode = "MANUALLY"
+		}
+		return next, nil
+	}, nil)
+}
+
+// DeleteTask deletes a task out of band, with its runs.
+func (s *Server) DeleteTask(hostname, id string) error {
+	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) {
+		t.workflows.sched.mu.Lock()
+		delete(t.workflows.sched.runs, id)
+		t.workflows.sched.mu.Unlock()
+	})
+}
+
+// FireTask is the scheduler reaching a task's next occurrence: an enabled task runs (triggeredBy "schedule"), a
+// disabled one does not ("Disabled tasks will not trigger automatically"). It reports whether a run started.
+func (s *Server) FireTask(hostname, id string) (TaskRun, bool, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return TaskRun{}, false, err
+	}
+	task, ok := t.workflows.sched.tasks.get(id, time.Now(), true)
+	if !ok {
+		return TaskRun{}, false, ErrNotFound
+	}
+	if !task.Enabled {
+		return TaskRun{}, false, nil
+	}
+	run, err := s.runTask(t, id, "schedule", task.Metadata.OwnerID)
+	return run, err == nil, err
+}
+
+// TaskRuns returns the runs of a task, oldest first, brought up to date with their reloads.
+func (s *Server) TaskRuns(hostname, id string) []TaskRun {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	return t.taskRuns(id)
+}

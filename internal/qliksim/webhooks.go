@@ -135,7 +135,7 @@ type deliveryResponse struct {
 	Headers    map[string]string `json:"headers,omitempty"`
 }
 
-// workflowState holds a tenant's webhooks and their deliveries.
+// workflowState holds a tenant's webhooks and their deliveries, and its scheduling tasks.
 type workflowState struct {
 	server   *Server // set when the tenant's routes are registered
 	webhooks *collection[webhookRecord]
@@ -143,6 +143,8 @@ type workflowState struct {
 	mu         sync.Mutex
 	seq        uint64
 	deliveries map[string][]deliveryEntry // by webhook id, oldest first
+
+	sched *schedulingState // scheduling tasks and their runs (scheduling.go)
 }
 
 type deliveryEntry struct {
@@ -151,7 +153,7 @@ type deliveryEntry struct {
 }
 
 func newWorkflowState() *workflowState {
-	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}}
+	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState()}
 }
 
 type webhooksAPI struct {
@@ -160,8 +162,9 @@ type webhooksAPI struct {
 	t *tenantState
 }
 
-// registerWorkflowRoutes registers the webhooks API.
+// registerWorkflowRoutes registers the webhooks and scheduling tasks APIs.
 func (s *Server) registerWorkflowRoutes(h *host) {
+	s.registerSchedulingRoutes(h)
 	api := &webhooksAPI{s: s, h: h, t: h.tenant}
 	h.tenant.workflows.server = s
 	h.mux.HandleFunc("GET "+webhooksPath, api.list)
