@@ -40,6 +40,7 @@ func init() {
 const oemAlertsSecret = "oem-alerts-signing-secret-2026-abcdef"
 
 func init() {
+	oemImportable++ // the webhook for failed reloads
 	oemVars := exampleVars["oem-multitenant"]
 	exampleVars["oem-multitenant"] = func(e *testEnv) []string {
 		return append(oemVars(e), "-var", "alerts_signing_secret="+oemAlertsSecret)
