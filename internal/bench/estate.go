@@ -236,6 +236,17 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"webhook": 1},
 		Secrets:   []string{"webhook_secret"},
 	},
+	{
+		Address: "qlik_reload_schedule.nightly",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  app_id          = qlik_app_publish.sales[each.key].id
+  name            = "Nightly reload"
+  recurrence      = "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0"
+  time_zone       = "Europe/Berlin"`,
+		DependsOn: []string{"qlik_app_publish.sales"},
+		Calls:     1, // POST /api/scheduling/tasks (the answer is the task: no read back)
+		Objects:   map[string]int{"reload_schedule": 1},
+	},
 }
 
 // TemplateAppName is the app seeded in the home tenant that every customer gets a copy of.

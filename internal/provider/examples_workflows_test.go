@@ -19,6 +19,17 @@ const (
 )
 
 func init() {
+	exampleSetups["resources/qlik_reload_schedule"] = func(_ *testing.T, e *testEnv) {
+		e.seedApp(e.sim.Home().Hostname, "Sales", "", 1024)
+	}
+	exampleChecks["resources/qlik_reload_schedule"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "sales_nightly_task_id", &id)
+		ts := e.sim.Tasks(e.sim.Home().Hostname)
+		if len(ts) != 1 || ts[0].ID != id || !ts[0].Enabled || ts[0].Start.Schedule.Recurrence != "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0" || ts[0].Start.Schedule.Timezone != "Europe/Berlin" {
+			t.Errorf("tasks %+v, want the example's nightly schedule", ts)
+		}
+	}
 	exampleVars["resources/qlik_webhook"] = func(*testEnv) []string {
 		return []string{"-var", "alerts_signing_secret=" + exampleWebhookSecret, "-var", "alerts_endpoint_token=" + exampleWebhookToken}
 	}
@@ -40,7 +51,7 @@ func init() {
 const oemAlertsSecret = "oem-alerts-signing-secret-2026-abcdef"
 
 func init() {
-	oemImportable++ // the webhook for failed reloads
+	oemImportable += 2 // the published app's reload schedule and the webhook for failed reloads
 	oemVars := exampleVars["oem-multitenant"]
 	exampleVars["oem-multitenant"] = func(e *testEnv) []string {
 		return append(oemVars(e), "-var", "alerts_signing_secret="+oemAlertsSecret)
@@ -52,7 +63,8 @@ func init() {
 	}
 }
 
-// checkOEMAlerting: every customer tenant holds one enabled webhook for failed reloads, to the vendor's endpoint,
+// checkOEMAlerting: every customer's published app has one enabled reload schedule in the customer's time zone,
+// and every customer tenant holds one enabled webhook for failed reloads, to the vendor's endpoint,
 // signed with the secret, which the state does not hold.
 func checkOEMAlerting(t *testing.T, e *testEnv, tf *tfCLI) {
 	t.Helper()
@@ -62,7 +74,22 @@ func checkOEMAlerting(t *testing.T, e *testEnv, tf *tfCLI) {
 	if len(ids) != len(tenants) || len(tenants) == 0 {
 		t.Fatalf("alerts_webhooks %v for %d customer tenants", ids, len(tenants))
 	}
+	zones := map[string]string{"Acme Corp": "Europe/Berlin", "Globex": "America/New_York", "Initech": "Europe/Berlin"}
 	for _, tn := range tenants {
+		ts := e.sim.Tasks(tn.Hostname)
+		// The published app is the one in the managed space.
+		published := ""
+		for _, sp := range e.sim.Spaces(tn.Hostname) {
+			for _, a := range e.sim.Apps(tn.Hostname) {
+				if sp.Type == "managed" && a.Attributes.SpaceID == sp.ID {
+					published = a.Attributes.ID
+				}
+			}
+		}
+		if len(ts) != 1 || ts[0].ResourceID != published || published == "" || !ts[0].Enabled ||
+			ts[0].Start.Schedule.Timezone != zones[tn.Name] || ts[0].Start.Schedule.Recurrence != "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0" {
+			t.Errorf("tenant %s (%s): tasks %+v, want one enabled nightly schedule of the published app %s", tn.Hostname, tn.Name, ts, published)
+		}
 		ws := e.sim.Webhooks(tn.Hostname)
 		if len(ws) != 1 || !slices.Contains(slices.Collect(maps.Values(ids)), ws[0].ID) {
 			t.Errorf("tenant %s: webhooks %+v, want the one of alerts_webhooks", tn.Hostname, ws)

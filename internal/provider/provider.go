@@ -308,6 +308,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewJWTIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewWebhookResource,
+		NewReloadScheduleResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
 		NewDataConnectionResource,

@@ -175,6 +175,8 @@ type wireErrorItem struct {
 	Title  flexString `json:"title"`
 	Detail flexString `json:"detail"`
 	Status flexString `json:"status"`
+	// Context is where scheduling-tasks.json's HttpResult puts what other services call detail.
+	Context flexString `json:"context"`
 }
 
 // wireErrorBody accepts the error shapes of every OpenAPI file in internal/qliksim/testdata/openapi/
@@ -246,7 +248,7 @@ func decodeErrorItems(raw json.RawMessage) []ErrorItem {
 	for _, it := range items {
 		out = append(out, ErrorItem{
 			Code: string(it.Code), Title: string(it.Title),
-			Detail: string(it.Detail), Status: string(it.Status),
+			Detail: firstNonEmpty(string(it.Detail), string(it.Context)), Status: string(it.Status),
 		})
 	}
 	return out
