@@ -1,6 +1,7 @@
 package qliksim
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -798,4 +799,54 @@ func (s *Server) TaskRuns(hostname, id string) []TaskRun {
 		return nil
 	}
 	return t.taskRuns(id)
+}
+
+// Automations.
+
+var automationsOf = func(t *tenantState) *collection[Automation] { return t.workflows.autos.automations }
+
+// Automations returns the automations of the tenant on hostname, in creation order.
+func (s *Server) Automations(hostname string) []Automation {
+	return listHook(s, hostname, automationsOf, func(t *tenantState, a Automation) Automation { return t.withLastRun(a) })
+}
+
+// EditAutomation changes an automation out of band, as an edit in the automation editor would: fn may change
+// Name, Description, State ("available" or "disabled") and Workspace. updatedAt is bumped.
+func (s *Server) EditAutomation(hostname, id string, fn func(*Automation)) error {
+	return editHook(s, hostname, id, automationsOf, func(_ *tenantState, cur Automation, now time.Time) (Automation, error) {
+		next := cur
+		fn(&next)
+		if next.Name == "" || (next.State != "available" && next.State != "disabled") || !json.Valid(next.Workspace) {
+			return cur, errors.New("qliksim: EditAutomation: the automation needs a name, a state and a JSON workspace")
+		}
+		next.ID, next.OwnerID, next.ExecutionToken, next.CreatedAt, next.UpdatedAt = cur.ID, cur.OwnerID, cur.ExecutionToken, cur.CreatedAt, formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteAutomation deletes an automation out of band.
+func (s *Server) DeleteAutomation(hostname, id string) error {
+	return deleteHook(s, hostname, id, automationsOf)
+}
+
+// SetAutomationBehaviour sets how the following runs of an automation go: how long they stay running, and
+// whether they end failed with message in their error list.
+func (s *Server) SetAutomationBehaviour(hostname, id string, duration time.Duration, fail bool, message string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	t.workflows.autos.mu.Lock()
+	defer t.workflows.autos.mu.Unlock()
+	t.workflows.autos.behaviour[id] = AutomationBehaviour{Duration: duration, Fail: fail, Message: message}
+	return nil
+}
+
+// AutomationRuns returns the runs of an automation, oldest first.
+func (s *Server) AutomationRuns(hostname, id string) []AutomationRun {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	return t.automationRuns(id)
 }

@@ -135,7 +135,7 @@ type deliveryResponse struct {
 	Headers    map[string]string `json:"headers,omitempty"`
 }
 
-// workflowState holds a tenant's webhooks and their deliveries, and its scheduling tasks.
+// workflowState holds a tenant's webhooks and their deliveries, its scheduling tasks and its automations.
 type workflowState struct {
 	server   *Server // set when the tenant's routes are registered
 	webhooks *collection[webhookRecord]
@@ -145,6 +145,7 @@ type workflowState struct {
 	deliveries map[string][]deliveryEntry // by webhook id, oldest first
 
 	sched *schedulingState // scheduling tasks and their runs (scheduling.go)
+	autos *automationState // automations and their runs (automations.go)
 }
 
 type deliveryEntry struct {
@@ -153,7 +154,7 @@ type deliveryEntry struct {
 }
 
 func newWorkflowState() *workflowState {
-	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState()}
+	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState(), autos: newAutomationState()}
 }
 
 type webhooksAPI struct {
@@ -162,9 +163,10 @@ type webhooksAPI struct {
 	t *tenantState
 }
 
-// registerWorkflowRoutes registers the webhooks and scheduling tasks APIs.
+// registerWorkflowRoutes registers the webhooks, scheduling tasks and automations APIs.
 func (s *Server) registerWorkflowRoutes(h *host) {
 	s.registerSchedulingRoutes(h)
+	s.registerAutomationRoutes(h)
 	api := &webhooksAPI{s: s, h: h, t: h.tenant}
 	h.tenant.workflows.server = s
 	h.mux.HandleFunc("GET "+webhooksPath, api.list)
