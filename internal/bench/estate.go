@@ -247,6 +247,25 @@ var Kinds = []Kind{
 		Calls:     1, // POST /api/scheduling/tasks (the answer is the task: no read back)
 		Objects:   map[string]int{"reload_schedule": 1},
 	},
+	{
+		Address: "qlik_automation.onboarding",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "Onboarding"
+  space_id        = qlik_space.work[each.key].id
+  workspace_json  = jsonencode({ runMode = "triggered", blocks = [] })`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     1, // POST /api/workflows/automations (the answer is the automation: no read back)
+		Objects:   map[string]int{"automation": 1},
+	},
+	{
+		Address: "qlik_automation_run.onboarding",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  automation_id   = qlik_automation.onboarding[each.key].id`,
+		DependsOn: []string{"qlik_automation.onboarding"},
+		// POST the run and the GET that sees it end; the run's own time (qliksim's run duration and the poll
+		// interval) is not latency and is outside this count.
+		Calls: 2,
+	},
 }
 
 // TemplateAppName is the app seeded in the home tenant that every customer gets a copy of.

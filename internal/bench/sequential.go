@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -24,7 +25,7 @@ type SequentialResult struct {
 // download, upload, import, bytes moved), rename it, create the data connection, set the load script, reload and
 // wait for the reload to end, publish, create the two groups with their roles and space assignments, the
 // assignment of the published space, the JWT identity provider, the web integration, the CSP origin, the
-// webhook for failed reloads and the published app's reload schedule. It makes
+// webhook for failed reloads, the published app's reload schedule, and the onboarding automation and its run. It makes
 // the writes a script makes and skips the reads a Terraform provider needs to fill its state. It uses one client
 // for the run (one token per host, one export of the template), as a script using the library would.
 func RunSequentialClient(ctx context.Context, s Settings, n int, templateAppID string) (SequentialResult, error) {
@@ -142,10 +143,26 @@ func sequentialCustomer(ctx context.Context, home, reg *qlik.Client, s Settings,
 	}); err != nil {
 		return err
 	}
-	_, err = c.CreateReloadSchedule(ctx, qlik.ReloadScheduleRequest{
+	if _, err := c.CreateReloadSchedule(ctx, qlik.ReloadScheduleRequest{
 		Name: "Nightly reload", AppID: publishedID, Recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", Timezone: "Europe/Berlin", Enabled: true,
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	auto, err := c.CreateAutomation(ctx, qlik.AutomationRequest{Name: "Onboarding", SpaceID: work.ID, Workspace: json.RawMessage(`{"blocks":[],"runMode":"triggered"}`)})
+	if err != nil {
+		return err
+	}
+	run, err := c.RunAutomation(ctx, auto.ID)
+	if err != nil {
+		return err
+	}
+	if run, err = c.WaitForAutomationRun(ctx, auto.ID, run.ID); err != nil {
+		return err
+	}
+	if !run.Succeeded() {
+		return fmt.Errorf("automation run %s ended %s", run.ID, run.Status)
+	}
+	return nil
 }
 
 // trustedHosts reads QLIK_TRUSTED_HOSTS as qliksim prints it: comma-separated host=region pairs.

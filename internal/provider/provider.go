@@ -309,6 +309,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewWebIntegrationResource,
 		NewWebhookResource,
 		NewReloadScheduleResource,
+		NewAutomationResource,
+		NewAutomationRunResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
 		NewDataConnectionResource,

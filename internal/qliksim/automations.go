@@ -16,7 +16,8 @@ import (
 // deprecated). An automation holds the workspace JSON of the Qlik Automate editor, a space, schedules and a
 // state (available, or disabled by actions/disable). runMode and executionToken are read-only: runMode is set
 // inside the workspace; the simulator reads it from the workspace's top-level "runMode" (the layout of an
-// exported workspace is not documented; "manual" without it). PUT replaces name, description, workspace,
+// exported workspace is not documented; without it, "scheduled" when the automation has schedules, else
+// "manual"). PUT replaces name, description, workspace,
 // schedules and maxConcurrentRuns ("full update"); the space changes through actions/change-space.
 //
 // Runs: POST .../runs {"context":"api"} answers 201 "queued"; the run is "running" shortly after, then "finished"
@@ -176,7 +177,7 @@ func (api *automationsAPI) apply(a *Automation, b automationBody, create bool) e
 		a.Description = *b.Description
 	}
 	a.Workspace = json.RawMessage(`{}`)
-	a.RunMode = "manual"
+	a.RunMode = ""
 	if len(b.Workspace) > 0 && string(b.Workspace) != "null" {
 		var ws map[string]any
 		if json.Unmarshal(b.Workspace, &ws) != nil {
@@ -218,8 +219,11 @@ func (api *automationsAPI) apply(a *Automation, b automationBody, create bool) e
 		sc.ID = newUUID()
 		a.Schedules = append(a.Schedules, sc)
 	}
-	if len(a.Schedules) > 0 && a.RunMode == "manual" {
+	// A workspace that names no run mode runs on its schedules, or manually.
+	if a.RunMode == "" && len(a.Schedules) > 0 {
 		a.RunMode = "scheduled"
+	} else if a.RunMode == "" {
+		a.RunMode = "manual"
 	}
 	if create && b.SpaceID != nil && *b.SpaceID != "" {
 		if _, ok := api.t.spaces.get(*b.SpaceID, time.Now(), false); !ok {

@@ -24,11 +24,11 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations, CSP origins, data connections, webhooks and reload schedules,
-// including objects not yet visible through the API.
+// built-in interactive one), web integrations, CSP origins, data connections, webhooks, reload schedules and
+// automations, including objects not yet visible through the API.
 // Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
 // JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", webhook "<name>/<url>",
-// reload schedule "<app id>/<name>".
+// reload schedule "<app id>/<name>", automation "<space id>/<name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -72,6 +72,10 @@ func (s *Server) Inventory() []TenantInventory {
 		// Webhooks have no unique name in Qlik; the name and the URL together identify one.
 		for _, w := range s.Webhooks(snap.Hostname) {
 			add("webhook", w.Name+"/"+w.URL, w.ID)
+		}
+		// An automation is named within its space.
+		for _, a := range s.Automations(snap.Hostname) {
+			add("automation", a.SpaceID+"/"+a.Name, a.ID)
 		}
 		// A reload schedule is named among the schedules of its app.
 		for _, task := range s.Tasks(snap.Hostname) {

@@ -1,6 +1,7 @@
 package validators
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -80,6 +81,20 @@ func DateTime() validator.String {
 		check: errorCheck("Invalid date-time", func(s string) error {
 			if _, err := time.Parse(time.RFC3339, s); err != nil {
 				return fmt.Errorf("%q is not an RFC 3339 date-time (for example 2026-01-01T02:00:00Z)", s)
+			}
+			return nil
+		}),
+	}
+}
+
+// JSONObject accepts a JSON object, such as the workspace exported from the Qlik Automate editor.
+func JSONObject() validator.String {
+	return knownString{
+		rule: "must be a JSON object",
+		check: errorCheck("Invalid JSON", func(s string) error {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(s), &v); err != nil {
+				return fmt.Errorf("the value is not a JSON object: %w", err)
 			}
 			return nil
 		}),

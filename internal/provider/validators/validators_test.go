@@ -306,3 +306,11 @@ func TestTimeZoneAndDateTime(t *testing.T) {
 		{in: "2026-01-01 02:00", summary: "Invalid date-time", detail: "RFC 3339"},
 	})
 }
+
+func TestJSONObject(t *testing.T) {
+	checkString(t, JSONObject(), []stringCase{
+		{in: `{"blocks":[]}`},
+		{in: `[1,2]`, summary: "Invalid JSON", detail: "not a JSON object"},
+		{in: `{"a":`, summary: "Invalid JSON", detail: "not a JSON object"},
+	})
+}
