@@ -19,6 +19,27 @@ const (
 )
 
 func init() {
+	exampleChecks["resources/qlik_automation"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id, token string
+		decodeOutput(t, outputs, "onboarding_automation_id", &id)
+		decodeOutput(t, outputs, "onboarding_execution_token", &token)
+		as := e.sim.Automations(e.sim.Home().Hostname)
+		if len(as) != 1 || as[0].ID != id || as[0].ExecutionToken != token || as[0].RunMode != "triggered" || as[0].SpaceID == "" {
+			t.Errorf("automations %+v, want the example's triggered automation in a space, with the token in the output", as)
+		}
+	}
+	exampleChecks["resources/qlik_automation_run"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var run struct{ ID, Status string }
+		decodeOutput(t, outputs, "refresh_crm_run", &run)
+		as := e.sim.Automations(e.sim.Home().Hostname)
+		if len(as) != 1 {
+			t.Fatalf("%d automations, want 1", len(as))
+		}
+		runs := e.sim.AutomationRuns(e.sim.Home().Hostname, as[0].ID)
+		if len(runs) != 1 || runs[0].ID != run.ID || run.Status != "finished" || runs[0].Status != "finished" {
+			t.Errorf("runs %+v and output %+v, want one finished run", runs, run)
+		}
+	}
 	exampleSetups["resources/qlik_reload_schedule"] = func(_ *testing.T, e *testEnv) {
 		e.seedApp(e.sim.Home().Hostname, "Sales", "", 1024)
 	}
