@@ -75,7 +75,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					func(*terraform.State) error {
 						run, fired, err := e.sim.FireTask(home.Hostname, id)
 						if err != nil || !fired {
-							return fmt.Errorf("the enabled schedule did not fire: %v", err)
+							return fmt.Errorf("the enabled schedule did not fire: %w", err)
 						}
 						for range 300 {
 							if runs := e.sim.TaskRuns(home.Hostname, id); runs[len(runs)-1].Status == qliksim.TaskRunSucceeded {

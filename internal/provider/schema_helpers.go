@@ -131,7 +131,7 @@ func (m useStateUnlessChanged) PlanModifyString(ctx context.Context, req planmod
 		var planned, prior attr.Value
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		if resp.Diagnostics.HasError() || planned == nil || prior == nil || !(planned.Equal(prior) || semanticallyEqual(ctx, planned, prior)) {
+		if resp.Diagnostics.HasError() || planned == nil || prior == nil || (!planned.Equal(prior) && !semanticallyEqual(ctx, planned, prior)) {
 			return
 		}
 	}

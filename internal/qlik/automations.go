@@ -131,8 +131,10 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 		post: &request{method: http.MethodPost, path: automationsPath, body: req},
 		find: func(ctx context.Context) (*Automation, error) { return c.FindAutomation(ctx, req.Name, req.SpaceID) },
 		proof: func(a *Automation) provenance {
-			return provenance{id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
-				differs: differsIn([3]string{"name", a.Name, req.Name}, [3]string{"space", a.SpaceID, req.SpaceID})}
+			return provenance{
+				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
+				differs: differsIn([3]string{"name", a.Name, req.Name}, [3]string{"space", a.SpaceID, req.SpaceID}),
+			}
 		},
 		path: automationPath,
 	})

@@ -200,7 +200,7 @@ var rruleParts = []string{"FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYM
 func CheckRRule(s string) error {
 	body, ok := strings.CutPrefix(s, "RRULE:")
 	if !ok {
-		return fmt.Errorf("recurrence %q must start with RRULE:", s)
+		return fmt.Errorf("recurrence %q must start with the RRULE: prefix", s)
 	}
 	seen := map[string]bool{}
 	for _, part := range strings.Split(body, ";") {

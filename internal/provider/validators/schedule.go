@@ -6,9 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
-	// Time zone names are checked against the IANA database built into the provider, so that a plan does not
-	// depend on the zoneinfo files of the machine that runs it.
-	_ "time/tzdata"
+	_ "time/tzdata" // time zone names are checked against the IANA database built into the provider
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
