@@ -27,7 +27,7 @@ step "Building the provider and qliksim"
 export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 go build -o "$work/bin/terraform-provider-qlik" .
 go build -o "$work/bin/qliksim" ./cmd/qliksim
-go build -o "$work/configtable" ./scripts/configtable
+go build -o "$work/configtable" ./cmd/configtable
 
 step "Packing the provider into a local provider mirror"
 # The release archive for this platform, in the layout of `terraform providers mirror`, and a CLI

@@ -10,34 +10,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
 
 // NewAppDataSource is the qlik_app data source constructor.
-func NewAppDataSource() datasource.DataSource { return &appDataSource{} }
+func NewAppDataSource() datasource.DataSource { return &appDataSource{dataSourceBase{name: "app"}} }
 
-type appDataSource struct {
-	client *qlik.Client
-}
+type appDataSource struct{ dataSourceBase }
 
 type appDataSourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	SpaceID        types.String `tfsdk:"space_id"`
-	Description    types.String `tfsdk:"description"`
-	OwnerID        types.String `tfsdk:"owner_id"`
-	CreatedDate    types.String `tfsdk:"created_date"`
-	ModifiedDate   types.String `tfsdk:"modified_date"`
-	PublishTime    types.String `tfsdk:"publish_time"`
-	OriginAppID    types.String `tfsdk:"origin_app_id"`
-}
-
-func (d *appDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app"
+	ID types.String `tfsdk:"id"`
+	tenantScoped
+	Name         types.String `tfsdk:"name"`
+	SpaceID      types.String `tfsdk:"space_id"`
+	Description  types.String `tfsdk:"description"`
+	OwnerID      types.String `tfsdk:"owner_id"`
+	CreatedDate  types.String `tfsdk:"created_date"`
+	ModifiedDate types.String `tfsdk:"modified_date"`
+	PublishTime  types.String `tfsdk:"publish_time"`
+	OriginAppID  types.String `tfsdk:"origin_app_id"`
 }
 
 func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -55,11 +47,7 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 					stringvalidator.LengthAtLeast(1),
 				},
 			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to look in. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact app name (case-sensitive).",
 				Optional:            true,
@@ -92,15 +80,9 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 	}
 }
 
-func (d *appDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg appDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	c := tenantClient(d.client, cfg.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	cfg, c, ok := configIn[appDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 	id := cfg.ID.ValueString()

@@ -16,27 +16,23 @@ import (
 var _ datasource.DataSourceWithConfigure = (*groupDataSource)(nil)
 
 // NewGroupDataSource is the qlik_group data source constructor.
-func NewGroupDataSource() datasource.DataSource { return &groupDataSource{} }
-
-type groupDataSource struct {
-	client *qlik.Client
+func NewGroupDataSource() datasource.DataSource {
+	return &groupDataSource{dataSourceBase{name: "group"}}
 }
+
+type groupDataSource struct{ dataSourceBase }
 
 type groupDataSourceModel struct {
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	ID             types.String `tfsdk:"id"`
-	Description    types.String `tfsdk:"description"`
-	Status         types.String `tfsdk:"status"`
-	ProviderType   types.String `tfsdk:"provider_type"`
-	Roles          types.Set    `tfsdk:"roles"`
-	TenantID       types.String `tfsdk:"tenant_id"`
-	CreatedAt      types.String `tfsdk:"created_at"`
-	LastUpdatedAt  types.String `tfsdk:"last_updated_at"`
-}
-
-func (d *groupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_group"
+	tenantScoped
+	Name          types.String `tfsdk:"name"`
+	ID            types.String `tfsdk:"id"`
+	Description   types.String `tfsdk:"description"`
+	Status        types.String `tfsdk:"status"`
+	ProviderType  types.String `tfsdk:"provider_type"`
+	Roles         types.Set    `tfsdk:"roles"`
+	TenantID      types.String `tfsdk:"tenant_id"`
+	CreatedAt     types.String `tfsdk:"created_at"`
+	LastUpdatedAt types.String `tfsdk:"last_updated_at"`
 }
 
 func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,11 +40,7 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		MarkdownDescription: "Looks up a group by its exact name, for example one the identity provider created at " +
 			"a user's first login. Fails when there is no such group.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to look in. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact group name (case-sensitive).",
 				Required:            true,
@@ -66,15 +58,9 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *groupDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m groupDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := tenantClient(d.client, m.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	m, c, ok := configIn[groupDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 	g, err := c.FindGroupByName(ctx, m.Name.ValueString())

@@ -6,25 +6,22 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*rolesDataSource)(nil)
 
 // NewRolesDataSource is the qlik_roles data source constructor.
-func NewRolesDataSource() datasource.DataSource { return &rolesDataSource{} }
-
-type rolesDataSource struct {
-	client *qlik.Client
+func NewRolesDataSource() datasource.DataSource {
+	return &rolesDataSource{dataSourceBase{name: "roles"}}
 }
 
+type rolesDataSource struct{ dataSourceBase }
+
 type rolesDataSourceModel struct {
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Names          types.List   `tfsdk:"names"`
-	Roles          []roleModel  `tfsdk:"roles"`
+	tenantScoped
+	Names types.List  `tfsdk:"names"`
+	Roles []roleModel `tfsdk:"roles"`
 }
 
 type roleModel struct {
@@ -35,21 +32,13 @@ type roleModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-func (d *rolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_roles"
-}
-
 func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The tenant's role catalogue: the default roles every tenant has (such as `TenantAdmin` " +
 			"or `EmbeddedAnalyticsUser`) and any custom roles, sorted by name. These are the names " +
 			"`qlik_role_mapping` accepts in `roles`.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to read. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("read"),
 			"names": schema.ListAttribute{
 				MarkdownDescription: "Role names, sorted.",
 				Computed:            true,
@@ -72,15 +61,9 @@ func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *rolesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m rolesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := tenantClient(d.client, m.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	m, c, ok := configIn[rolesDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 	roles, err := c.ListRoles(ctx)

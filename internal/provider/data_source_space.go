@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -17,21 +16,17 @@ import (
 var _ datasource.DataSourceWithConfigure = (*spaceDataSource)(nil)
 
 // NewSpaceDataSource is the qlik_space data source constructor.
-func NewSpaceDataSource() datasource.DataSource { return &spaceDataSource{} }
-
-type spaceDataSource struct {
-	client *qlik.Client
+func NewSpaceDataSource() datasource.DataSource {
+	return &spaceDataSource{dataSourceBase{name: "space"}}
 }
+
+type spaceDataSource struct{ dataSourceBase }
 
 // spaceDataSourceModel has its own schema (id and name are both optional lookup keys) over the same
 // API fields as the resource.
 type spaceDataSourceModel struct {
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	tenantScoped
 	spaceFields
-}
-
-func (d *spaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_space"
 }
 
 func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -48,11 +43,7 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					stringvalidator.LengthAtLeast(1),
 				},
 			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to look in. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Exact space name (case-sensitive).",
 				Optional:            true,
@@ -75,15 +66,9 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *spaceDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m spaceDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := tenantClient(d.client, m.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	m, c, ok := configIn[spaceDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 

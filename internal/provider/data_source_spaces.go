@@ -16,21 +16,17 @@ import (
 var _ datasource.DataSourceWithConfigure = (*spacesDataSource)(nil)
 
 // NewSpacesDataSource is the qlik_spaces data source constructor.
-func NewSpacesDataSource() datasource.DataSource { return &spacesDataSource{} }
-
-type spacesDataSource struct {
-	client *qlik.Client
+func NewSpacesDataSource() datasource.DataSource {
+	return &spacesDataSource{dataSourceBase{name: "spaces"}}
 }
+
+type spacesDataSource struct{ dataSourceBase }
 
 type spacesDataSourceModel struct {
-	TenantHostname types.String  `tfsdk:"tenant_hostname"`
-	Name           types.String  `tfsdk:"name"`
-	Types          types.List    `tfsdk:"types"`
-	Spaces         []spaceFields `tfsdk:"spaces"`
-}
-
-func (d *spacesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_spaces"
+	tenantScoped
+	Name   types.String  `tfsdk:"name"`
+	Types  types.List    `tfsdk:"types"`
+	Spaces []spaceFields `tfsdk:"spaces"`
 }
 
 func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -38,11 +34,7 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "Lists the spaces of a tenant that the provider's credentials can see, across all " +
 			"pages, optionally filtered by name and type. Spaces are sorted by name.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: "Hostname of the tenant to list. Omit it for the provider's home tenant.",
-				Optional:            true,
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"tenant_hostname": dataSourceTenantHostnameAttribute("list"),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Keeps spaces whose name contains this text, ignoring case (Qlik's own search).",
 				Optional:            true,
@@ -78,15 +70,9 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 }
 
-func (d *spacesDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *spacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m spacesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c := tenantClient(d.client, m.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	m, c, ok := configIn[spacesDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
 		return
 	}
 	var spaceTypes []string

@@ -16,11 +16,11 @@ import (
 var _ datasource.DataSourceWithConfigure = (*tenantDataSource)(nil)
 
 // NewTenantDataSource is the qlik_tenant data source constructor.
-func NewTenantDataSource() datasource.DataSource { return &tenantDataSource{} }
-
-type tenantDataSource struct {
-	client *qlik.Client
+func NewTenantDataSource() datasource.DataSource {
+	return &tenantDataSource{dataSourceBase{name: "tenant"}}
 }
+
+type tenantDataSource struct{ dataSourceBase }
 
 // tenantDataSourceModel differs from the resource's: no write-only key, guard, purge window or timeouts, and
 // every hostname as a list.
@@ -38,10 +38,6 @@ type tenantDataSourceModel struct {
 	AutoAssignPrivateAnalytics        types.Bool   `tfsdk:"auto_assign_private_analytics_content_creator_role_to_professionals"`
 	AutoAssignDataServicesContributor types.Bool   `tfsdk:"auto_assign_data_services_contributor_role_to_professionals"`
 	EnableAppOpeningFeedback          types.Bool   `tfsdk:"enable_app_opening_feedback"`
-}
-
-func (d *tenantDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_tenant"
 }
 
 func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -81,10 +77,6 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"enable_app_opening_feedback":                                         flag("Whether users are asked for feedback when apps open."),
 		},
 	}
-}
-
-func (d *tenantDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *tenantDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -21,6 +21,17 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, hint string
 	diags.AddError(summary, apiErrorDetail(err, hint))
 }
 
+// addWriteError reports a failed create or update. A 409 means a value that must be unique is taken: it is
+// reported against that attribute (conflictAttr) with conflictHint, the next step for the user; anything else
+// goes through addAPIError.
+func addWriteError(diags *diag.Diagnostics, summary string, err error, conflictAttr, conflictHint string) {
+	if errors.Is(err, qlik.ErrConflict) {
+		addAttributeAPIError(diags, path.Root(conflictAttr), summary, err, conflictHint)
+		return
+	}
+	addAPIError(diags, summary, err, "")
+}
+
 // addAttributeAPIError is addAPIError for failures caused by a single attribute, such as a name conflict.
 func addAttributeAPIError(diags *diag.Diagnostics, p path.Path, summary string, err error, hint string) {
 	diags.AddAttributeError(p, summary, apiErrorDetail(err, hint))
@@ -116,16 +127,23 @@ func deactivatedHint(host string) string {
 // resource from state, so the next plan shows it will be created again; any other error becomes a
 // diagnostic. what names the object in messages ("space", "CSP origin").
 func readFound(ctx context.Context, err error, what, id string, resp *resource.ReadResponse) bool {
-	switch {
-	case errors.Is(err, qlik.ErrNotFound):
+	if errors.Is(err, qlik.ErrNotFound) {
 		tflog.Debug(ctx, what+" not found, removing it from state", map[string]any{"id": id})
 		resp.State.RemoveResource(ctx)
 		return false
-	case err != nil:
-		if !keptForDeactivatedTenant(&resp.Diagnostics, err, what, id) {
-			addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
-		}
+	}
+	return !readFailed(&resp.Diagnostics, err, "Unable to read "+what, what, id)
+}
+
+// readFailed reports the error of a Read other than a 404 and whether there was one: a deactivated tenant keeps
+// the state with a warning (keptForDeactivatedTenant), anything else is an error with the given summary. For
+// Reads that treat a 404 their own way (qlik_reload keeps its record).
+func readFailed(diags *diag.Diagnostics, err error, summary, what, id string) bool {
+	if err == nil {
 		return false
+	}
+	if !keptForDeactivatedTenant(diags, err, what, id) {
+		addAPIError(diags, summary, err, "")
 	}
 	return true
 }

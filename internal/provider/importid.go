@@ -40,10 +40,13 @@ func parseImportID(raw string, parts ...string) (hostname string, ids []string, 
 	return hostname, segments, nil
 }
 
-// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname. A hostname the provider would
-// not send credentials to fails here, before any request.
-func importTenantScopedID(ctx context.Context, c *qlik.Client, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string) {
-	hostname, ids, err := parseImportID(req.ID, idName)
+// importTenantScopedID imports "[tenant_hostname/]id" into id and tenant_hostname; idName names the id in the
+// usage message ("space_id"). A composite id names each part ("space_id", "assignment_id"): the last part goes
+// into id, each one before it into the attribute of its name. A hostname the provider would not send
+// credentials to fails here, before any request.
+func importTenantScopedID(ctx context.Context, c *qlik.Client, req resource.ImportStateRequest, resp *resource.ImportStateResponse, idName string, more ...string) {
+	names := append([]string{idName}, more...)
+	hostname, ids, err := parseImportID(req.ID, names...)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
@@ -54,5 +57,9 @@ func importTenantScopedID(ctx context.Context, c *qlik.Client, req resource.Impo
 	if hostname != "" {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[0])...)
+	last := len(ids) - 1
+	for i, name := range names[:last] {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), ids[i])...)
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[last])...)
 }

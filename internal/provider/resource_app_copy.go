@@ -2,11 +2,8 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -20,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -169,14 +165,6 @@ func (r *appCopyResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
-// stagingName is the marker name a copy carries until it is complete. It is derived from everything that
-// identifies the copy, so a later apply of the same configuration finds an app left behind by an interrupted
-// one, and two different copies never share it.
-func stagingName(srcHost, srcApp, version, dstHost, spaceID, name string) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{srcHost, srcApp, version, dstHost, spaceID, name}, "\x00")))
-	return fmt.Sprintf("%s [copying %s]", name, hex.EncodeToString(sum[:6]))
-}
-
 func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan appCopyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -194,28 +182,20 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	defer cancel()
 
 	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
-	// A target space that does not exist would fail the import only after the whole app was exported,
-	// downloaded and uploaded; one read first fails at once and leaves nothing behind.
-	if spaceID != "" {
-		if _, err := dst.GetSpace(ctx, spaceID); err != nil {
-			if errors.Is(err, qlik.ErrNotFound) {
-				addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
-					fmt.Sprintf("Space %s does not exist in tenant %s: nothing was copied. Check space_id.", spaceID, dst.Hostname()))
-			} else {
-				addAPIError(&resp.Diagnostics, "Unable to copy app", err, "")
-			}
-			return
-		}
+	copied, err := dst.CopyAppOnce(ctx, qlik.AppCopyRequest{
+		Source: src, SourceAppID: plan.SourceAppID.ValueString(), SourceVersion: plan.SourceVersion.ValueString(),
+		Name: name, Description: desc, SpaceID: spaceID,
+	})
+	if errors.Is(err, qlik.ErrNoTargetSpace) {
+		addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
+			fmt.Sprintf("Space %s does not exist in tenant %s: nothing was copied. Check space_id.", spaceID, dst.Hostname()))
+		return
 	}
-	staging := stagingName(src.Hostname(), plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), dst.Hostname(), spaceID, name)
-
-	app, err := r.copyOrAdopt(ctx, src, dst, plan.SourceAppID.ValueString(), plan.SourceVersion.ValueString(), staging, desc, spaceID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
 		return
 	}
-	copied := app
-	app, err = dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
+	app, err := dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
 	if err != nil {
 		// The copy is complete; only its final name is missing. An error here would leave it tainted, and the
 		// next apply would delete it and copy the whole app again. It is kept in state under the planned name
@@ -231,42 +211,12 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 		resp.Diagnostics.AddWarning("App copied, but naming the copy failed", apiErrorDetail(err, fmt.Sprintf(
 			"The copy %s is complete and kept in the state; it is still named %q in Qlik. The next plan shows the "+
 				"rename to %q as an update, and the next apply renames it without copying the app again.",
-			copied.Attributes.ID, staging, name)))
+			copied.Attributes.ID, copied.Attributes.Name, name)))
 		return
 	}
 	plan.fromAPI(app)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	recordCreated(ctx, resp.Private, &resp.Diagnostics)
-}
-
-// copyOrAdopt returns the copy an interrupted earlier apply left behind under the staging name, or makes one.
-func (r *appCopyResource) copyOrAdopt(ctx context.Context, src, dst *qlik.Client, srcAppID, release, staging, desc, spaceID string) (*qlik.App, error) {
-	found, err := dst.FindApps(ctx, staging, spaceID)
-	if err != nil {
-		return nil, err
-	}
-	if len(found) > 0 {
-		// Every app with this marker name is an unfinished copy of this very source into this space under this
-		// name (the marker hashes all of them), so keeping the oldest and deleting the rest loses nothing. More
-		// than one can exist only if a retry ran before Qlik listed an earlier attempt's copy.
-		for _, extra := range found[1:] {
-			tflog.Debug(ctx, "deleting a surplus unfinished app copy", map[string]any{"id": extra.ResourceID, "name": staging})
-			if err := dst.DeleteApp(ctx, extra.ResourceID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-				return nil, fmt.Errorf("deleting surplus unfinished copy %s: %w", extra.ResourceID, err)
-			}
-		}
-		tflog.Debug(ctx, "adopting the app copy an earlier, interrupted apply left behind", map[string]any{"id": found[0].ResourceID, "name": staging})
-		return dst.GetApp(ctx, found[0].ResourceID)
-	}
-	if src.Hostname() == dst.Hostname() {
-		return dst.CopyApp(ctx, srcAppID, qlik.AppCreateRequest{Name: staging, Description: desc, SpaceID: spaceID, UniqueName: true})
-	}
-	app, info, err := dst.TransferApp(ctx, src, srcAppID, release, qlik.ImportAppRequest{Name: staging, SpaceID: spaceID, UniqueName: true})
-	if err != nil {
-		return nil, err
-	}
-	tflog.Debug(ctx, "app copied across tenants", map[string]any{"bytes": info.Bytes, "sha256": info.SHA256, "id": app.Attributes.ID})
-	return app, nil
 }
 
 func copyHint(err error) string {

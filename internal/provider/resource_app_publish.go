@@ -9,38 +9,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*appPublishResource)(nil)
-	_ resource.ResourceWithImportState = (*appPublishResource)(nil)
-)
+var _ kitResource = (*appPublishResource)(nil)
 
 // NewAppPublishResource is the qlik_app_publish constructor.
-func NewAppPublishResource() resource.Resource { return &appPublishResource{} }
-
-type appPublishResource struct {
-	client *qlik.Client
+func NewAppPublishResource() resource.Resource {
+	return &appPublishResource{resourceBase{name: "app_publish"}}
 }
+
+type appPublishResource struct{ resourceBase }
 
 type appPublishResourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	AppID          types.String `tfsdk:"app_id"`
-	SpaceID        types.String `tfsdk:"space_id"`
-	Triggers       types.Map    `tfsdk:"triggers"`
-	Name           types.String `tfsdk:"name"`
-	PublishTime    types.String `tfsdk:"publish_time"`
-}
-
-func (r *appPublishResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_publish"
+	tenantObject
+	AppID       types.String `tfsdk:"app_id"`
+	SpaceID     types.String `tfsdk:"space_id"`
+	Triggers    types.Map    `tfsdk:"triggers"`
+	Name        types.String `tfsdk:"name"`
+	PublishTime types.String `tfsdk:"publish_time"`
 }
 
 func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -59,17 +49,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"`lifecycle { create_before_destroy = true }`. Destroying this resource deletes the published app " +
 			"and its users' private content; the source app stays.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the published app (not of the source app).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Id of the published app (not of the source app)."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"app_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app to publish, for example `qlik_app_copy.sales.id`. Changing it " +
 					"republishes the new app onto the published app in place: same id, links and users' private " +
@@ -79,13 +60,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the managed space to publish to. Changing it replaces the published app: " +
-					"a new id, and its users' private content is deleted with the old one.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"space_id": requiredReplace("Id of the managed space to publish to. Changing it replaces the published app: "+
+				"a new id, and its users' private content is deleted with the old one.", stringvalidator.LengthAtLeast(1)),
 			"triggers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary values that republish the app when they change, for example " +
 					"`{ script = qlik_load_script.x.script_sha256, reload = qlik_reload.x.id }`. A change " +
@@ -105,15 +81,9 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *appPublishResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appPublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	app, err := c.PublishApp(ctx, plan.AppID.ValueString(), qlik.PublishAppRequest{SpaceID: plan.SpaceID.ValueString()})
@@ -126,15 +96,12 @@ func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	plan.settle(ctx, app, resp.Private, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appPublishResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	app, err := c.GetApp(ctx, state.ID.ValueString())
@@ -162,11 +129,8 @@ func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest,
 // catches a republish from elsewhere since the last refresh. "Published from" is the origin as last seen (recorded
 // in private state), not app_id, because Qlik may keep reporting the first app after a release.
 func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state appPublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[appPublishResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	origin := recordedOrigin(ctx, req.Private, &resp.Diagnostics)
@@ -202,15 +166,7 @@ func republishHint(err error, another bool, previous string) string {
 }
 
 func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appPublishResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete published app", err, "")
-	}
+	deleteObject[appPublishResourceModel](ctx, r.client, req, resp, "published app", (*qlik.Client).DeleteApp)
 }
 
 // publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
@@ -264,11 +220,4 @@ func (m *appPublishResourceModel) fromAPI(a *qlik.App) {
 	m.SpaceID = types.StringValue(at.SpaceID)
 	m.Name = types.StringValue(at.Name)
 	m.PublishTime = types.StringValue(at.PublishTime)
-}
-
-var _ resource.ResourceWithModifyPlan = (*appPublishResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *appPublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -12,9 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -22,31 +20,23 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*cspOriginResource)(nil)
-	_ resource.ResourceWithImportState = (*cspOriginResource)(nil)
-)
+var _ kitResource = (*cspOriginResource)(nil)
 
 // NewCSPOriginResource is the qlik_csp_origin constructor.
-func NewCSPOriginResource() resource.Resource { return &cspOriginResource{} }
-
-type cspOriginResource struct {
-	client *qlik.Client
+func NewCSPOriginResource() resource.Resource {
+	return &cspOriginResource{resourceBase{name: "csp_origin"}}
 }
+
+type cspOriginResource struct{ resourceBase }
 
 type cspOriginResourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	Origin         types.String `tfsdk:"origin"`
-	Description    types.String `tfsdk:"description"`
-	Directives     types.Set    `tfsdk:"directives"`
-	CreatedDate    types.String `tfsdk:"created_date"`
-	ModifiedDate   types.String `tfsdk:"modified_date"`
-}
-
-func (r *cspOriginResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_csp_origin"
+	tenantObject
+	Name         types.String `tfsdk:"name"`
+	Origin       types.String `tfsdk:"origin"`
+	Description  types.String `tfsdk:"description"`
+	Directives   types.Set    `tfsdk:"directives"`
+	CreatedDate  types.String `tfsdk:"created_date"`
+	ModifiedDate types.String `tfsdk:"modified_date"`
 }
 
 func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -56,17 +46,8 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"`frame-ancestors`; one that loads images or scripts from another host needs `img-src` or `script-src`.\n\n" +
 			"Every attribute updates in place: Qlik replaces the whole entry on each change.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "CSP entry id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("CSP entry id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.",
 				Optional:            true,
@@ -101,18 +82,8 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 					setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...)),
 				},
 			},
-			"created_date": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"modified_date": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change (RFC 3339).",
-				Computed:            true,
-				PlanModifiers: []planmodifier.String{useStateUnlessChanged{watched: []path.Path{
-					path.Root("name"), path.Root("origin"), path.Root("description"), path.Root("directives"),
-				}}},
-			},
+			"created_date":  createdAtAttribute(),
+			"modified_date": updatedAtAttribute("name", "origin", "description", "directives"),
 		},
 	}
 }
@@ -125,15 +96,9 @@ func directiveList() string {
 	return strings.Join(quoted, ", ")
 }
 
-func (r *cspOriginResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan cspOriginResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[cspOriginResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	body := plan.toRequest(ctx, &resp.Diagnostics)
@@ -146,15 +111,12 @@ func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state cspOriginResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[cspOriginResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	e, err := c.GetCSPOrigin(ctx, state.ID.ValueString())
@@ -167,11 +129,8 @@ func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 // Update sends the whole entry: PUT /csp-origins/{id} is a full replace.
 func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state cspOriginResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[cspOriginResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	body := plan.toRequest(ctx, &resp.Diagnostics)
@@ -188,15 +147,7 @@ func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateReque
 }
 
 func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state cspOriginResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.DeleteCSPOrigin(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete CSP origin", err, "")
-	}
+	deleteObject[cspOriginResourceModel](ctx, r.client, req, resp, "CSP origin", (*qlik.Client).DeleteCSPOrigin)
 }
 
 func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -251,11 +202,4 @@ func (m *cspOriginResourceModel) fromAPI(ctx context.Context, e *qlik.CSPOrigin)
 			fmt.Sprintf("The CSP entry %s for %s enables no directive, so it has no effect; the next plan adds the configured ones.", e.ID, e.Origin))
 	}
 	return diags
-}
-
-var _ resource.ResourceWithModifyPlan = (*cspOriginResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *cspOriginResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,21 +15,17 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*dataConnectionResource)(nil)
-	_ resource.ResourceWithImportState = (*dataConnectionResource)(nil)
-)
+var _ kitResource = (*dataConnectionResource)(nil)
 
 // NewDataConnectionResource is the qlik_data_connection constructor.
-func NewDataConnectionResource() resource.Resource { return &dataConnectionResource{} }
-
-type dataConnectionResource struct {
-	client *qlik.Client
+func NewDataConnectionResource() resource.Resource {
+	return &dataConnectionResource{resourceBase{name: "data_connection"}}
 }
 
+type dataConnectionResource struct{ resourceBase }
+
 type dataConnectionResourceModel struct {
-	ID                types.String `tfsdk:"id"`
-	TenantHostname    types.String `tfsdk:"tenant_hostname"`
+	tenantObject
 	Name              types.String `tfsdk:"name"`
 	Type              types.String `tfsdk:"type"`
 	Connector         types.String `tfsdk:"connector"`
@@ -44,10 +38,6 @@ type dataConnectionResourceModel struct {
 	Created           types.String `tfsdk:"created"`
 }
 
-func (r *dataConnectionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_data_connection"
-}
-
 func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A data connection, typically one per customer database, that load scripts use with " +
@@ -56,37 +46,18 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"credentials, so `username` and the password are not checked for drift; name, connection string, " +
 			"type and space are.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the data connection (`qID`, a UUID).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Id of the data connection (`qID`, a UUID)."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the connection, unique within its space. Scripts refer to it by " +
 					"this name. A change renames it in place (scripts using the old name must follow).",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Data source id (`datasourceID`), for example `postgres`, `sqlserver`, " +
-					"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"connector": schema.StringAttribute{
-				MarkdownDescription: "Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` " +
-					"for the ODBC databases. A change replaces the connection.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"type": requiredReplace("Data source id (`datasourceID`), for example `postgres`, `sqlserver`, "+
+				"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
+			"connector": requiredReplace("Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` "+
+				"for the ODBC databases. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
 			"connection_string": schema.StringAttribute{
 				MarkdownDescription: "Connection string (`qConnectStatement`), for example " +
 					"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. " +
@@ -120,31 +91,16 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 					"increment it) to send the current `password_wo` to Qlik; the update happens in place.",
 				Optional: true,
 			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the user who created the connection.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"owner_id": computedKept("Id of the user who created the connection."),
+			"created":  createdAtAttribute(),
 		},
 	}
 }
 
-func (r *dataConnectionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *dataConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan dataConnectionResourceModel
-	var password types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	password := writeOnlyValue(ctx, req.Config, "password_wo", &resp.Diagnostics)
+	plan, c, ok := createIn[dataConnectionResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	dc, err := c.CreateDataConnection(ctx, qlik.DataConnectionCreateRequest{
@@ -157,45 +113,26 @@ func (r *dataConnectionResource) Create(ctx context.Context, req resource.Create
 		Password:         password.ValueStringPointer(),
 	})
 	if err != nil {
-		dataConnectionError(&resp.Diagnostics, "Unable to create data connection", err)
+		addWriteError(&resp.Diagnostics, "Unable to create data connection", err, "name", dataConnectionNameTaken)
 		return
 	}
 	plan.fromAPI(dc)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *dataConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state dataConnectionResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	dc, err := c.GetDataConnection(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "data connection", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(dc)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "data connection", (*qlik.Client).GetDataConnection, (*dataConnectionResourceModel).fromAPI)
 }
 
 func (r *dataConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state dataConnectionResourceModel
-	var password types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &password)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	password := writeOnlyValue(ctx, req.Config, "password_wo", &resp.Diagnostics)
+	plan, state, c, ok := updateIn[dataConnectionResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	var u qlik.DataConnectionUpdate
-	if !plan.Name.Equal(state.Name) {
-		u.Name = plan.Name.ValueStringPointer()
-	}
-	if !plan.ConnectionString.Equal(state.ConnectionString) {
-		u.ConnectStatement = plan.ConnectionString.ValueStringPointer()
+	u := qlik.DataConnectionUpdate{
+		Name:             ifChanged(plan.Name, state.Name),
+		ConnectStatement: ifChanged(plan.ConnectionString, state.ConnectionString),
 	}
 	if !plan.Username.Equal(state.Username) {
 		empty := ""
@@ -209,7 +146,7 @@ func (r *dataConnectionResource) Update(ctx context.Context, req resource.Update
 	}
 	id := state.ID.ValueString()
 	if err := c.UpdateDataConnection(ctx, id, u); err != nil {
-		dataConnectionError(&resp.Diagnostics, "Unable to update data connection", err)
+		addWriteError(&resp.Diagnostics, "Unable to update data connection", err, "name", dataConnectionNameTaken)
 		return
 	}
 	dc, err := c.GetDataConnection(ctx, id)
@@ -222,29 +159,15 @@ func (r *dataConnectionResource) Update(ctx context.Context, req resource.Update
 }
 
 func (r *dataConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state dataConnectionResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.DeleteDataConnection(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete data connection", err, "")
-	}
+	deleteObject[dataConnectionResourceModel](ctx, r.client, req, resp, "data connection", (*qlik.Client).DeleteDataConnection)
 }
 
 func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "data_connection_id")
 }
 
-// dataConnectionError points a name conflict at the name.
-func dataConnectionError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err, "Another data connection in this space already has this name: choose another name or import that connection.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// dataConnectionNameTaken is the next step after a 409 on create or update, reported against name.
+const dataConnectionNameTaken = "Another data connection in this space already has this name: choose another name or import that connection."
 
 // fromAPI maps the readable fields. username and the password are not returned by Qlik and stay as they are.
 func (m *dataConnectionResourceModel) fromAPI(dc *qlik.DataConnection) {
@@ -260,11 +183,4 @@ func (m *dataConnectionResourceModel) fromAPI(dc *qlik.DataConnection) {
 	m.OwnerID = types.StringValue(dc.OwnerID)
 	m.Created = types.StringValue(dc.Created)
 	m.PasswordWO = types.StringNull()
-}
-
-var _ resource.ResourceWithModifyPlan = (*dataConnectionResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *dataConnectionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

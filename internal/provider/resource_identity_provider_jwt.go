@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -24,21 +23,17 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*jwtIdentityProviderResource)(nil)
-	_ resource.ResourceWithImportState = (*jwtIdentityProviderResource)(nil)
-)
+var _ kitResource = (*jwtIdentityProviderResource)(nil)
 
 // NewJWTIdentityProviderResource is the qlik_identity_provider_jwt constructor.
-func NewJWTIdentityProviderResource() resource.Resource { return &jwtIdentityProviderResource{} }
-
-type jwtIdentityProviderResource struct {
-	client *qlik.Client
+func NewJWTIdentityProviderResource() resource.Resource {
+	return &jwtIdentityProviderResource{resourceBase{name: "identity_provider_jwt"}}
 }
 
+type jwtIdentityProviderResource struct{ resourceBase }
+
 type jwtIdentityProviderResourceModel struct {
-	ID                types.String      `tfsdk:"id"`
-	TenantHostname    types.String      `tfsdk:"tenant_hostname"`
+	tenantObject
 	Issuer            types.String      `tfsdk:"issuer"`
 	KeyID             types.String      `tfsdk:"key_id"`
 	PublicKeyPEM      publicKeyPEMValue `tfsdk:"public_key_pem"`
@@ -49,12 +44,7 @@ type jwtIdentityProviderResourceModel struct {
 	LastUpdated       types.String      `tfsdk:"last_updated"`
 }
 
-func (r *jwtIdentityProviderResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_identity_provider_jwt"
-}
-
 func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A JWT identity provider (protocol `jwtAuth`) of a Qlik Cloud tenant: it lets a web " +
 			"application log its users in to Qlik by signing a JSON Web Token with its private key, which Qlik " +
@@ -64,31 +54,12 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 			"without an outage, add a second `qlik_identity_provider_jwt` with the new key id, move the token " +
 			"issuer to it, then remove the old one.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identity provider id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       replace,
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"issuer": schema.StringAttribute{
-				MarkdownDescription: "The JWT issuer: tokens must carry it as their `iss` claim. Changing it " +
-					"replaces the identity provider.",
-				Required:      true,
-				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"key_id": schema.StringAttribute{
-				MarkdownDescription: "Key id: tokens must carry it as the `kid` header. Changing it replaces the " +
-					"identity provider.",
-				Required:      true,
-				PlanModifiers: replace,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":              idAttribute("Identity provider id."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"issuer": requiredReplace("The JWT issuer: tokens must carry it as their `iss` claim. Changing it "+
+				"replaces the identity provider.", stringvalidator.LengthAtLeast(1)),
+			"key_id": requiredReplace("Key id: tokens must carry it as the `kid` header. Changing it replaces the "+
+				"identity provider.", stringvalidator.LengthAtLeast(1)),
 			"public_key_pem": schema.StringAttribute{
 				CustomType: publicKeyPEMType{},
 				MarkdownDescription: "The PEM-encoded RSA or ECDSA public key that verifies the tokens " +
@@ -122,11 +93,7 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created": createdAtAttribute(),
 			"last_updated": schema.StringAttribute{
 				MarkdownDescription: "Time of the last change (RFC 3339).",
 				Computed:            true,
@@ -136,15 +103,9 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 	}
 }
 
-func (r *jwtIdentityProviderResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	// Qlik gets the key in one canonical layout, whatever the configuration's line breaks.
@@ -162,19 +123,16 @@ func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.C
 		ClockToleranceSec: &tolerance,
 	})
 	if err != nil {
-		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err)
+		addWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err, "key_id", identityProviderKeyTaken)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
@@ -186,17 +144,14 @@ func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.Rea
 }
 
 func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	// Every other attribute requires replacement, so only the description can differ here.
 	idp, err := c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
 	if err != nil {
-		addIdentityProviderWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err)
+		addWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err, "key_id", identityProviderKeyTaken)
 		return
 	}
 	resp.Diagnostics.Append(plan.fromAPI(idp)...)
@@ -204,32 +159,16 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 }
 
 func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state jwtIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.DeleteIdentityProvider(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete JWT identity provider", err, "")
-	}
+	deleteObject[jwtIdentityProviderResourceModel](ctx, r.client, req, resp, "JWT identity provider", (*qlik.Client).DeleteIdentityProvider)
 }
 
 func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "identity_provider_id")
 }
 
-// addIdentityProviderWriteError points a 409 (an identity provider with this issuer and key id exists) and a
-// 400 (Qlik refused the key or issuer) at the attributes the user has to change.
-func addIdentityProviderWriteError(diags *diag.Diagnostics, summary string, err error) {
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("key_id"), summary, err,
-			"An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import.")
-	default:
-		addAPIError(diags, summary, err, "")
-	}
-}
+// identityProviderKeyTaken is the next step after a 409 (an identity provider with this issuer and key id
+// exists), reported against key_id.
+const identityProviderKeyTaken = "An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import."
 
 // fromAPI copies the identity provider into the model. The public key keeps the model's text when it holds the
 // same key, so Qlik's layout of the PEM never shows as a change.
@@ -253,11 +192,4 @@ func (m *jwtIdentityProviderResourceModel) fromAPI(idp *qlik.IdentityProvider) d
 	m.Created = types.StringValue(idp.Created)
 	m.LastUpdated = types.StringValue(idp.LastUpdated)
 	return diags
-}
-
-var _ resource.ResourceWithModifyPlan = (*jwtIdentityProviderResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *jwtIdentityProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

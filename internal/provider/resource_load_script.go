@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -20,30 +19,21 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*loadScriptResource)(nil)
-	_ resource.ResourceWithImportState = (*loadScriptResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*loadScriptResource)(nil)
-)
+var _ kitResource = (*loadScriptResource)(nil)
 
 // NewLoadScriptResource is the qlik_load_script constructor.
-func NewLoadScriptResource() resource.Resource { return &loadScriptResource{} }
-
-type loadScriptResource struct {
-	client *qlik.Client
+func NewLoadScriptResource() resource.Resource {
+	return &loadScriptResource{resourceBase{name: "load_script"}}
 }
 
+type loadScriptResource struct{ resourceBase }
+
 type loadScriptResourceModel struct {
-	ID             types.String    `tfsdk:"id"`
-	TenantHostname types.String    `tfsdk:"tenant_hostname"`
+	tenantObject
 	AppID          types.String    `tfsdk:"app_id"`
 	Script         loadScriptValue `tfsdk:"script"`
 	VersionMessage types.String    `tfsdk:"version_message"`
 	ScriptSHA256   types.String    `tfsdk:"script_sha256"`
-}
-
-func (r *loadScriptResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_load_script"
 }
 
 func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -57,24 +47,10 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"`triggers` to reload the app whenever the script changes.\n\n" +
 			"One resource per app: two `qlik_load_script` of one app in a configuration fail at plan.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app, the same as `app_id`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"app_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app whose script this is, for example `qlik_app_copy.sales.id`. " +
-					"Changing it manages another app's script (replace); the old app keeps its script.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":              idAttribute("Id of the app, the same as `app_id`."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"app_id": requiredReplace("Id of the app whose script this is, for example `qlik_app_copy.sales.id`. "+
+				"Changing it manages another app's script (replace); the old app keeps its script.", stringvalidator.LengthAtLeast(1)),
 			"script": schema.StringAttribute{
 				MarkdownDescription: "The load script, usually rendered per customer with `templatefile()`. Must " +
 					"not be empty, and at most 1 MiB once JSON-encoded for the scripts API (checked at plan; Qlik " +
@@ -102,17 +78,13 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-func (r *loadScriptResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan computes script_sha256 from the planned script, so resources that use it as a trigger see the new
 // value at plan time.
 func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
 	var host, app types.String
@@ -128,29 +100,21 @@ func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 func (r *loadScriptResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan loadScriptResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	plan, c, ok := createIn[loadScriptResourceModel](ctx, r.client, req, resp)
+	if ok {
+		writeScript(ctx, c, &plan, &resp.Diagnostics, &resp.State)
 	}
-	r.write(ctx, &plan, &resp.Diagnostics, &resp.State)
 }
 
 func (r *loadScriptResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan loadScriptResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	plan, _, c, ok := updateIn[loadScriptResourceModel](ctx, r.client, req, resp)
+	if ok {
+		writeScript(ctx, c, &plan, &resp.Diagnostics, &resp.State)
 	}
-	r.write(ctx, &plan, &resp.Diagnostics, &resp.State)
 }
 
-// write stores the planned script as the app's new current version.
-func (r *loadScriptResource) write(ctx context.Context, plan *loadScriptResourceModel, diags *diag.Diagnostics, state *tfsdk.State) {
-	c := tenantClient(r.client, plan.TenantHostname, diags)
-	if diags.HasError() {
-		return
-	}
+// writeScript stores the planned script as the app's new current version.
+func writeScript(ctx context.Context, c *qlik.Client, plan *loadScriptResourceModel, diags *diag.Diagnostics, state *tfsdk.State) {
 	appID := plan.AppID.ValueString()
 	if err := c.SetScript(ctx, appID, plan.Script.ValueString(), plan.VersionMessage.ValueString()); err != nil {
 		hint := ""
@@ -166,10 +130,8 @@ func (r *loadScriptResource) write(ctx context.Context, plan *loadScriptResource
 }
 
 func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state loadScriptResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[loadScriptResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	appID := state.AppID.ValueString()
@@ -182,10 +144,7 @@ func (r *loadScriptResource) Read(ctx context.Context, req resource.ReadRequest,
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "load script of app", appID) {
-			addAPIError(&resp.Diagnostics, "Unable to read load script", err, "")
-		}
+	if readFailed(&resp.Diagnostics, err, "Unable to read load script", "load script of app", appID) {
 		return
 	}
 	state.ID = types.StringValue(appID)

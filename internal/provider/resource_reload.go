@@ -26,10 +26,7 @@ import (
 
 // No ImportState: a reload is a run, not an object to adopt. Importing one would record a past run as if this
 // configuration had started it, and its partial flag, variables and triggers cannot be read back from Qlik.
-var (
-	_ resource.ResourceWithConfigure   = (*reloadResource)(nil)
-	_ resource.ResourceWithImportState = (*reloadResource)(nil)
-)
+var _ kitResource = (*reloadResource)(nil)
 
 const (
 	// reloadCreateTimeout is the default wait for a reload; large apps reload for many minutes.
@@ -39,32 +36,24 @@ const (
 )
 
 // NewReloadResource is the qlik_reload constructor.
-func NewReloadResource() resource.Resource { return &reloadResource{} }
+func NewReloadResource() resource.Resource { return &reloadResource{resourceBase{name: "reload"}} }
 
-type reloadResource struct {
-	client *qlik.Client
-}
+type reloadResource struct{ resourceBase }
 
 type reloadResourceModel struct {
-	ID             types.String   `tfsdk:"id"`
-	TenantHostname types.String   `tfsdk:"tenant_hostname"`
-	AppID          types.String   `tfsdk:"app_id"`
-	Partial        types.Bool     `tfsdk:"partial"`
-	Variables      types.Map      `tfsdk:"variables"`
-	Triggers       types.Map      `tfsdk:"triggers"`
-	ReloadID       types.String   `tfsdk:"reload_id"`
-	Status         types.String   `tfsdk:"status"`
-	Duration       types.String   `tfsdk:"duration"`
-	LogTail        types.String   `tfsdk:"log_tail"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *reloadResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_reload"
+	tenantObject
+	AppID     types.String   `tfsdk:"app_id"`
+	Partial   types.Bool     `tfsdk:"partial"`
+	Variables types.Map      `tfsdk:"variables"`
+	Triggers  types.Map      `tfsdk:"triggers"`
+	ReloadID  types.String   `tfsdk:"reload_id"`
+	Status    types.String   `tfsdk:"status"`
+	Duration  types.String   `tfsdk:"duration"`
+	LogTail   types.String   `tfsdk:"log_tail"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replaceString := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reloads an app and waits for the reload to end. The resource is a record of one " +
@@ -79,23 +68,9 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"recorded result. Destroying the resource only forgets the record. A reload cannot be imported: it " +
 			"is a run rather than an object, and its arguments (partial, variables, triggers) cannot be read back.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the reload, the same as `reload_id`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       replaceString,
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"app_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app to reload. A change runs a reload of the new app (replace).",
-				Required:            true,
-				PlanModifiers:       replaceString,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":              idAttribute("Id of the reload, the same as `reload_id`."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"app_id":          requiredReplace("Id of the app to reload. A change runs a reload of the new app (replace).", stringvalidator.LengthAtLeast(1)),
 			"partial": schema.BoolAttribute{
 				MarkdownDescription: "Run a partial reload (only `ADD`, `REPLACE` and `MERGE` statements). Default " +
 					"`false`. A change runs a new reload (replace).",
@@ -123,11 +98,7 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Optional:      true,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
 			},
-			"reload_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the reload in Qlik (`GET /api/v1/reloads/{id}`).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"reload_id": computedKept("Id of the reload in Qlik (`GET /api/v1/reloads/{id}`)."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Status of the reload: `SUCCEEDED` after a successful apply; `FAILED`, " +
 					"`CANCELED` or `EXCEEDED_LIMIT` on a tainted record; `QUEUED` or `RELOADING` when the wait " +
@@ -135,16 +106,8 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:      true,
 				PlanModifiers: keep,
 			},
-			"duration": schema.StringAttribute{
-				MarkdownDescription: "How long the reload ran, from start to end, as a duration such as `1m2.5s`.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"log_tail": schema.StringAttribute{
-				MarkdownDescription: "The last lines of the reload's log.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
+			"duration": computedKept("How long the reload ran, from start to end, as a duration such as `1m2.5s`."),
+			"log_tail": computedKept("The last lines of the reload's log."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
@@ -152,22 +115,13 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *reloadResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *reloadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan reloadResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[reloadResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, reloadCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	vars := map[string]string{}
 	resp.Diagnostics.Append(plan.Variables.ElementsAs(ctx, &vars, false)...)
 	if resp.Diagnostics.HasError() {
@@ -254,10 +208,8 @@ func reloadHint(err error, parent context.Context) string {
 // Read refreshes the status of the recorded reload and never starts one. A reload Qlik no longer lists keeps its
 // recorded result: the run happened, and forgetting it would plan a new reload for no reason.
 func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state reloadResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, state.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[reloadResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	rl, err := c.GetReload(ctx, state.ReloadID.ValueString())
@@ -265,10 +217,7 @@ func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, res
 		tflog.Debug(ctx, "reload no longer in Qlik's history; keeping its recorded result", map[string]any{"reload_id": state.ReloadID.ValueString()})
 		return
 	}
-	if err != nil {
-		if !keptForDeactivatedTenant(&resp.Diagnostics, err, "reload", state.ReloadID.ValueString()) {
-			addAPIError(&resp.Diagnostics, "Unable to read reload", err, "")
-		}
+	if readFailed(&resp.Diagnostics, err, "Unable to read reload", "reload", state.ReloadID.ValueString()) {
 		return
 	}
 	state.fromAPI(rl)
@@ -302,11 +251,4 @@ func (m *reloadResourceModel) fromAPI(rl *qlik.Reload) {
 	if m.LogTail.IsUnknown() {
 		m.LogTail = types.StringValue("")
 	}
-}
-
-var _ resource.ResourceWithModifyPlan = (*reloadResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *reloadResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -299,66 +299,33 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+	roles, ok := managedRoles(ctx, plan.Roles, &resp.Diagnostics)
 	if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
 		return
 	}
-	name := plan.GroupName.ValueString()
-
-	g, created, err := findOrCreateGroup(ctx, c, name, roles)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to find or create group "+fmt.Sprintf("%q", name), err, "")
+	desired, ok := spaceGrants(ctx, plan.SpaceRoles, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	if !created && !plan.Roles.IsNull() {
-		if err := c.SetGroupRoles(ctx, g.ID, roles); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", name), err, "")
-			return
-		}
+	g, created, err := c.FindOrCreateGroup(ctx, plan.GroupName.ValueString(), roles)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to find or create group %q", plan.GroupName.ValueString()), err, "")
+		return
 	}
-	if !plan.Roles.IsNull() {
-		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+	if roles != nil {
+		recordGrantedRoles(ctx, resp.Private, roles, &resp.Diagnostics)
 	}
 	// Save the group before touching spaces, so a failure there leaves a tainted mapping that destroy can
 	// clean up instead of an orphaned group.
-	desired := plan.SpaceRoles
-	plan.ID = types.StringValue(g.ID)
-	plan.GroupID = types.StringValue(g.ID)
-	plan.GroupCreated = types.BoolValue(created)
+	plan.ID, plan.GroupID, plan.GroupCreated = types.StringValue(g.ID), types.StringValue(g.ID), types.BoolValue(created)
 	plan.SpaceRoles = []spaceRoleModel{}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	plan.SpaceRoles = applySpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
+	plan.SpaceRoles = reconcileSpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	recordCreated(ctx, resp.Private, &resp.Diagnostics)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// findOrCreateGroup adopts the group of that name or creates it (as an identity-provider group, so that logins
-// carrying the name join it) with the roles.
-func findOrCreateGroup(ctx context.Context, c *qlik.Client, name string, roles []string) (*qlik.Group, bool, error) {
-	g, err := c.FindGroupByName(ctx, name)
-	if err == nil {
-		return g, false, nil
-	}
-	if !qlik.IsNotFound(err) {
-		return nil, false, err
-	}
-	g, err = c.CreateGroup(ctx, qlik.GroupCreateRequest{Name: name, ProviderType: qlik.GroupProviderIDP, Roles: roles})
-	if qlik.IsConflict(err) {
-		// Someone (a first login, for instance) created it since the lookup.
-		g, err = c.FindGroupByName(ctx, name)
-		return g, false, err
-	}
-	return g, err == nil, err
 }
 
 func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -389,9 +356,7 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 		}
 		return
 	}
-	state.ID = types.StringValue(g.ID)
-	state.GroupID = types.StringValue(g.ID)
-	state.GroupName = types.StringValue(g.Name)
+	state.ID, state.GroupID, state.GroupName = types.StringValue(g.ID), types.StringValue(g.ID), types.StringValue(g.Name)
 	// Roles left unmanaged stay null; an import takes the group's roles as they are.
 	if imported || !state.Roles.IsNull() {
 		state.Roles = stringSetValue(g.RoleNames())
@@ -399,22 +364,18 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 	if state.GroupCreated.IsNull() || state.GroupCreated.IsUnknown() {
 		state.GroupCreated = types.BoolValue(false)
 	}
-
 	// Only the spaces the mapping manages are read; an assignment (or space) that vanished drops its block, so
 	// the plan puts it back.
-	kept := []spaceRoleModel{}
+	spaceIDs := make([]string, 0, len(state.SpaceRoles))
 	for _, b := range state.SpaceRoles {
-		a, err := c.FindSpaceAssignment(ctx, b.SpaceID.ValueString(), g.ID)
-		switch {
-		case errors.Is(err, qlik.ErrNotFound), err == nil && a == nil:
-			continue
-		case err != nil:
-			addAPIError(&resp.Diagnostics, "Unable to read the group's assignment in space "+b.SpaceID.ValueString(), err, "")
-			return
-		}
-		kept = append(kept, spaceRoleModel{SpaceID: b.SpaceID, Roles: stringSetValue(a.Roles)})
+		spaceIDs = append(spaceIDs, b.SpaceID.ValueString())
 	}
-	state.SpaceRoles = kept
+	held, err := c.SpaceRolesOf(ctx, g.ID, spaceIDs)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read the group's space assignments", err, "")
+		return
+	}
+	state.SpaceRoles = spaceRoleModels(held)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -426,28 +387,34 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
+	desired, ok2 := spaceGrants(ctx, plan.SpaceRoles, &resp.Diagnostics)
+	if !ok || !ok2 {
+		return
+	}
 	groupID := state.ID.ValueString()
 	switch {
 	case plan.Roles.Equal(state.Roles):
 	case plan.Roles.IsNull():
 		// No longer managed: give back what the mapping granted.
-		if !giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics) {
+		if err := c.RemoveGroupRoles(ctx, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics)); err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to remove the roles the mapping granted", err, "")
 			return
 		}
 		recordGrantedRoles(ctx, resp.Private, nil, &resp.Diagnostics)
 	default:
-		roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+		roles, ok := managedRoles(ctx, plan.Roles, &resp.Diagnostics)
 		if !ok || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
 			return
 		}
 		if err := c.SetGroupRoles(ctx, groupID, roles); err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to set the roles of group "+fmt.Sprintf("%q", plan.GroupName.ValueString()), err, "")
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Unable to set the roles of group %q", plan.GroupName.ValueString()), err, "")
 			return
 		}
-		recordGrantedRoles(ctx, resp.Private, nonNil(roles), &resp.Diagnostics)
+		recordGrantedRoles(ctx, resp.Private, roles, &resp.Diagnostics)
 	}
 	plan.ID, plan.GroupID, plan.GroupCreated = state.ID, state.GroupID, state.GroupCreated
-	plan.SpaceRoles = applySpaceRoles(ctx, c, groupID, state.SpaceRoles, plan.SpaceRoles, &resp.Diagnostics)
+	plan.SpaceRoles = reconcileSpaceRoles(ctx, c, groupID, current, desired, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -458,8 +425,12 @@ func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	groupID := state.ID.ValueString()
-	if left := applySpaceRoles(ctx, c, groupID, state.SpaceRoles, nil, &resp.Diagnostics); len(left) > 0 {
+	if left := reconcileSpaceRoles(ctx, c, groupID, current, nil, &resp.Diagnostics); len(left) > 0 {
 		return
 	}
 	if state.GroupCreated.ValueBool() {
@@ -469,7 +440,57 @@ func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	// A group the mapping found keeps the roles it did not grant.
-	giveBackRoles(ctx, c, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics), &resp.Diagnostics)
+	if err := c.RemoveGroupRoles(ctx, groupID, grantedRoles(ctx, req.Private, state.Roles, &resp.Diagnostics)); err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to remove the roles the mapping granted", err, "")
+	}
+}
+
+// managedRoles returns the configured tenant roles: nil when roles is null (the group's roles are left alone),
+// otherwise the complete list, empty included.
+func managedRoles(ctx context.Context, roles types.Set, diags *diag.Diagnostics) ([]string, bool) {
+	if roles.IsNull() {
+		return nil, true
+	}
+	names, ok := stringSet(ctx, roles, diags)
+	if names == nil {
+		names = []string{}
+	}
+	return names, ok
+}
+
+// spaceGrants converts space_roles blocks for the client.
+func spaceGrants(ctx context.Context, blocks []spaceRoleModel, diags *diag.Diagnostics) ([]qlik.SpaceGrant, bool) {
+	out := make([]qlik.SpaceGrant, 0, len(blocks))
+	for _, b := range blocks {
+		roles, ok := stringSet(ctx, b.Roles, diags)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, qlik.SpaceGrant{SpaceID: b.SpaceID.ValueString(), Roles: roles})
+	}
+	return out, true
+}
+
+func spaceRoleModels(grants []qlik.SpaceGrant) []spaceRoleModel {
+	out := make([]spaceRoleModel, 0, len(grants))
+	for _, g := range grants {
+		out = append(out, spaceRoleModel{SpaceID: types.StringValue(g.SpaceID), Roles: stringSetValue(g.Roles)})
+	}
+	return out
+}
+
+// reconcileSpaceRoles moves the group's space assignments from current to desired (qlik.ReconcileSpaceRoles)
+// and returns the blocks that now hold; each space that failed is an error.
+func reconcileSpaceRoles(ctx context.Context, c *qlik.Client, groupID string, current, desired []qlik.SpaceGrant, diags *diag.Diagnostics) []spaceRoleModel {
+	held, errs := c.ReconcileSpaceRoles(ctx, qlik.AssigneeGroup, groupID, current, desired)
+	for _, err := range errs {
+		summary := "Unable to assign the group roles in space " + err.SpaceID
+		if err.Removing {
+			summary = "Unable to remove the group's assignment in space " + err.SpaceID
+		}
+		addAPIError(diags, summary, err.Err, "")
+	}
+	return spaceRoleModels(held)
 }
 
 // grantedRolesKey is the private-state key holding the tenant roles the mapping granted, as a JSON array. State
@@ -517,32 +538,6 @@ func recordGrantedRoles(ctx context.Context, p privateWriter, roles []string, di
 	diags.Append(p.SetKey(ctx, grantedRolesKey, b)...)
 }
 
-// giveBackRoles removes the roles the mapping granted from the group and keeps the others; a group that is gone
-// has nothing to give back.
-func giveBackRoles(ctx context.Context, c *qlik.Client, groupID string, names []string, diags *diag.Diagnostics) bool {
-	if len(names) == 0 {
-		return true
-	}
-	g, err := c.GetGroup(ctx, groupID)
-	if errors.Is(err, qlik.ErrNotFound) {
-		return true
-	}
-	if err != nil {
-		addAPIError(diags, "Unable to read group", err, "")
-		return false
-	}
-	current := g.RoleNames()
-	keep := slices.DeleteFunc(slices.Clone(current), func(n string) bool { return slices.Contains(names, n) })
-	if len(keep) == len(current) {
-		return true
-	}
-	if err := c.SetGroupRoles(ctx, groupID, keep); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(diags, "Unable to remove the roles the mapping granted", err, "")
-		return false
-	}
-	return true
-}
-
 // ImportState takes "[tenant_hostname/]group_name". Group names may contain slashes, so the first segment is
 // taken for a hostname only when it looks like one (it has a dot or a port); a home-tenant group whose name
 // starts like a hostname is imported with the home tenant's hostname in front.
@@ -571,71 +566,4 @@ func splitHostPrefix(id string) (hostname, rest string) {
 		return first, after
 	}
 	return "", id
-}
-
-// applySpaceRoles moves the group's space assignments from the blocks in old to those in desired and returns
-// the blocks that now hold: unchanged blocks are not touched, an assignment that already exists (made by hand,
-// or by an interrupted run) is adopted, and blocks no longer desired are deleted. A failure is reported and its
-// block is kept as it was, so state matches Qlik.
-func applySpaceRoles(ctx context.Context, c *qlik.Client, groupID string, old, desired []spaceRoleModel, diags *diag.Diagnostics) []spaceRoleModel {
-	oldBy := map[string]spaceRoleModel{}
-	for _, b := range old {
-		oldBy[b.SpaceID.ValueString()] = b
-	}
-	out := []spaceRoleModel{}
-	wanted := map[string]bool{}
-	for _, b := range desired {
-		spaceID := b.SpaceID.ValueString()
-		wanted[spaceID] = true
-		if prev, ok := oldBy[spaceID]; ok && prev.Roles.Equal(b.Roles) {
-			out = append(out, b)
-			continue
-		}
-		roles, ok := stringSet(ctx, b.Roles, diags)
-		if !ok {
-			continue
-		}
-		if err := setGroupSpaceRoles(ctx, c, spaceID, groupID, roles); err != nil {
-			addAPIError(diags, "Unable to assign the group roles in space "+spaceID, err, "")
-			if prev, ok := oldBy[spaceID]; ok {
-				out = append(out, prev)
-			}
-			continue
-		}
-		out = append(out, b)
-	}
-	for _, b := range old {
-		spaceID := b.SpaceID.ValueString()
-		if wanted[spaceID] {
-			continue
-		}
-		a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-		if err == nil && a != nil {
-			err = c.DeleteSpaceAssignment(ctx, spaceID, a.ID)
-		}
-		if err != nil && !errors.Is(err, qlik.ErrNotFound) {
-			addAPIError(diags, "Unable to remove the group's assignment in space "+spaceID, err, "")
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
-// setGroupSpaceRoles creates the group's assignment in the space or replaces the roles of the existing one.
-func setGroupSpaceRoles(ctx context.Context, c *qlik.Client, spaceID, groupID string, roles []string) error {
-	a, err := c.FindSpaceAssignment(ctx, spaceID, groupID)
-	if err != nil {
-		return err
-	}
-	if a == nil {
-		_, err = c.CreateSpaceAssignment(ctx, spaceID, qlik.SpaceAssignmentCreateRequest{Type: qlik.AssigneeGroup, AssigneeID: groupID, Roles: roles})
-		return err
-	}
-	current := slices.Clone(a.Roles)
-	slices.Sort(current)
-	if slices.Equal(current, roles) {
-		return nil
-	}
-	_, err = c.UpdateSpaceAssignment(ctx, spaceID, a.ID, roles)
-	return err
 }

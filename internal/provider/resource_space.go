@@ -7,35 +7,25 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*spaceResource)(nil)
-	_ resource.ResourceWithImportState = (*spaceResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*spaceResource)(nil)
-)
+var _ kitResource = (*spaceResource)(nil)
 
 // NewSpaceResource is the qlik_space constructor.
-func NewSpaceResource() resource.Resource { return &spaceResource{} }
+func NewSpaceResource() resource.Resource { return &spaceResource{resourceBase{name: "space"}} }
 
-type spaceResource struct {
-	client *qlik.Client
-}
+type spaceResource struct{ resourceBase }
 
 type spaceResourceModel struct {
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
+	tenantScoped
 	spaceFields
 }
 
@@ -52,10 +42,6 @@ type spaceFields struct {
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
 
-func (r *spaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_space"
-}
-
 func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A space in a Qlik Cloud tenant: a shared space for collaborative work, a managed " +
@@ -63,68 +49,31 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"Destroying a space that still holds apps or other content fails with Qlik's precondition error; " +
 			"remove or move the content first.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Space id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Space id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Space name, unique in the tenant. 1 to 256 characters, none of " +
 					"`\" * ? < > / | \\ :`. Updates in place.",
 				Required:   true,
 				Validators: spaceNameValidators(),
 			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Space type: `shared`, `managed` or `data`. Qlik cannot change the type of " +
-					"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before " +
-					"anything in the space is destroyed.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
-			},
+			"type": requiredReplace("Space type: `shared`, `managed` or `data`. Qlik cannot change the type of "+
+				"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before "+
+				"anything in the space is destroyed.", stringvalidator.OneOf(qlik.SpaceTypes...)),
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description shown in the hub. Defaults to an empty string. Updates in place.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
 			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "User id of the space owner: the user behind the provider's credentials when " +
-					"the space was created.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the tenant that holds the space.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_by": schema.StringAttribute{
-				MarkdownDescription: "User id of the creator.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change (RFC 3339).",
-				Computed:            true,
-			},
+			"owner_id": computedKept("User id of the space owner: the user behind the provider's credentials when " +
+				"the space was created."),
+			"tenant_id":  computedKept("Id of the tenant that holds the space."),
+			"created_at": createdAtAttribute(),
+			"created_by": createdByAttribute(),
+			"updated_at": updatedAtAttribute(),
 		},
 	}
-}
-
-func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks the tenant host, then refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
@@ -134,7 +83,7 @@ func (r *spaceResource) Configure(_ context.Context, req resource.ConfigureReque
 // or moves them in a first apply.
 func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// A known tenant host the provider would not send credentials to fails the plan first.
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
@@ -171,62 +120,38 @@ func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan spaceResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[spaceResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-
 	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{
 		Name:        plan.Name.ValueString(),
 		Type:        plan.Type.ValueString(),
 		Description: plan.Description.ValueString(),
 	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to create space", err)
+		addWriteError(&resp.Diagnostics, "Unable to create space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state spaceResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	space, err := c.GetSpace(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "space", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "space", (*qlik.Client).GetSpace, (*spaceResourceModel).fromAPI)
 }
 
 func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state spaceResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[spaceResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-
-	update := qlik.SpaceUpdateRequest{}
-	if !plan.Name.Equal(state.Name) {
-		update.Name = plan.Name.ValueStringPointer()
-	}
-	if !plan.Description.Equal(state.Description) {
-		update.Description = plan.Description.ValueStringPointer()
-	}
-	space, err := c.UpdateSpace(ctx, state.ID.ValueString(), update)
+	space, err := c.UpdateSpace(ctx, state.ID.ValueString(), qlik.SpaceUpdateRequest{
+		Name:        ifChanged(plan.Name, state.Name),
+		Description: ifChanged(plan.Description, state.Description),
+	})
 	if err != nil {
-		addSpaceWriteError(&resp.Diagnostics, "Unable to update space", err)
+		addWriteError(&resp.Diagnostics, "Unable to update space", err, "name", spaceNameTaken)
 		return
 	}
 	plan.fromAPI(space)
@@ -234,38 +159,28 @@ func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, 
 }
 
 func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state spaceResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[spaceResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-
 	err := c.DeleteSpace(ctx, state.ID.ValueString())
-	switch {
-	case err == nil, errors.Is(err, qlik.ErrNotFound):
-	case errors.Is(err, qlik.ErrPreconditionFailed):
+	if errors.Is(err, qlik.ErrPreconditionFailed) {
 		addAPIError(&resp.Diagnostics, "Unable to delete space", err,
 			"The space still holds content (apps, data files or other items). Qlik deletes only empty spaces: "+
 				"move or delete its content first, then run terraform destroy or apply again.")
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to delete space", err, "")
+		return
 	}
+	reportDelete(&resp.Diagnostics, "space", err)
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
-// addSpaceWriteError reports a name conflict against the name attribute, where the user has to act.
-func addSpaceWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Space names are unique in a tenant: choose another name, or import the existing space with terraform import.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// spaceNameTaken is the next step after a 409 on create or update, reported against name.
+const spaceNameTaken = "Space names are unique in a tenant: choose another name, or import the existing space with terraform import."
+
+func (m spaceFields) objectID() string { return m.ID.ValueString() }
 
 func (m *spaceFields) fromAPI(s *qlik.Space) {
 	m.ID = types.StringValue(s.ID)

@@ -14,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -23,29 +21,24 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*spaceAssignmentResource)(nil)
-	_ resource.ResourceWithImportState = (*spaceAssignmentResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*spaceAssignmentResource)(nil)
-)
+var _ kitResource = (*spaceAssignmentResource)(nil)
 
 // NewSpaceAssignmentResource is the qlik_space_assignment constructor.
-func NewSpaceAssignmentResource() resource.Resource { return &spaceAssignmentResource{} }
-
-type spaceAssignmentResource struct {
-	client *qlik.Client
+func NewSpaceAssignmentResource() resource.Resource {
+	return &spaceAssignmentResource{resourceBase{name: "space_assignment"}}
 }
 
+type spaceAssignmentResource struct{ resourceBase }
+
 type spaceAssignmentModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	SpaceID        types.String `tfsdk:"space_id"`
-	AssigneeType   types.String `tfsdk:"assignee_type"`
-	AssigneeID     types.String `tfsdk:"assignee_id"`
-	Roles          types.Set    `tfsdk:"roles"`
-	CreatedAt      types.String `tfsdk:"created_at"`
-	CreatedBy      types.String `tfsdk:"created_by"`
-	UpdatedAt      types.String `tfsdk:"updated_at"`
+	tenantObject
+	SpaceID      types.String `tfsdk:"space_id"`
+	AssigneeType types.String `tfsdk:"assignee_type"`
+	AssigneeID   types.String `tfsdk:"assignee_id"`
+	Roles        types.Set    `tfsdk:"roles"`
+	CreatedAt    types.String `tfsdk:"created_at"`
+	CreatedBy    types.String `tfsdk:"created_by"`
+	UpdatedAt    types.String `tfsdk:"updated_at"`
 }
 
 // spaceRolesDescription is shared by the schemas that take space roles.
@@ -62,10 +55,6 @@ func spaceRoleSetValidators() []validator.Set {
 	}
 }
 
-func (r *spaceAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_space_assignment"
-}
-
 func (r *spaceAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Gives a user or a group roles in one space. Qlik allows one assignment per space and " +
@@ -73,61 +62,22 @@ func (r *spaceAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 			"The owner of a space holds every role without an assignment.\n\n" +
 			"To map an identity-provider group to tenant and space roles in one place, see `qlik_role_mapping`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Assignment id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"assignee_type": schema.StringAttribute{
-				MarkdownDescription: "`user` or `group`. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.OneOf(qlik.AssigneeUser, qlik.AssigneeGroup)},
-			},
-			"assignee_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the user or group. Changing it replaces the assignment.",
-				Required:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":              idAttribute("Assignment id."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"space_id":        requiredReplace("Id of the space. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
+			"assignee_type":   requiredReplace("`user` or `group`. Changing it replaces the assignment.", stringvalidator.OneOf(qlik.AssigneeUser, qlik.AssigneeGroup)),
+			"assignee_id":     requiredReplace("Id of the user or group. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
 			"roles": schema.SetAttribute{
 				MarkdownDescription: spaceRolesDescription + " At least one. Updates in place.",
 				Required:            true,
 				ElementType:         types.StringType,
 				Validators:          spaceRoleSetValidators(),
 			},
-			"created_at": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_by": schema.StringAttribute{
-				MarkdownDescription: "User id of the creator.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change (RFC 3339).",
-				Computed:            true,
-			},
+			"created_at": createdAtAttribute(),
+			"created_by": createdByAttribute(),
+			"updated_at": updatedAtAttribute(),
 		},
 	}
-}
-
-func (r *spaceAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan checks the roles against the space's type when they change and the space already exists. It costs
@@ -136,7 +86,7 @@ func (r *spaceAssignmentResource) ModifyPlan(ctx context.Context, req resource.M
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
 	var plan spaceAssignmentModel
@@ -201,10 +151,8 @@ func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) ([]str
 }
 
 func (r *spaceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan spaceAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[spaceAssignmentModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
@@ -219,15 +167,12 @@ func (r *spaceAssignmentResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	plan.fromAPI(a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state spaceAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[spaceAssignmentModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	a, err := c.GetSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString())
@@ -240,11 +185,8 @@ func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *spaceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state spaceAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[spaceAssignmentModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
@@ -261,32 +203,15 @@ func (r *spaceAssignmentResource) Update(ctx context.Context, req resource.Updat
 }
 
 func (r *spaceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state spaceAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[spaceAssignmentModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	err := c.DeleteSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString())
-	if err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete space assignment", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "space assignment", c.DeleteSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString()))
 }
 
 func (r *spaceAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	hostname, ids, err := parseImportID(req.ID, "space_id", "assignment_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if checkImportHost(r.client, hostname, &resp.Diagnostics); resp.Diagnostics.HasError() {
-		return
-	}
-	if hostname != "" {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_hostname"), hostname)...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("space_id"), ids[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), ids[1])...)
+	importTenantScopedID(ctx, r.client, req, resp, "space_id", "assignment_id")
 }
 
 // addAssignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.

@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,7 +31,6 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure   = (*tenantResource)(nil)
 	_ resource.ResourceWithImportState = (*tenantResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*tenantResource)(nil)
 )
@@ -39,11 +39,9 @@ var (
 const defaultTenantCreateTimeout = 20 * time.Minute
 
 // NewTenantResource is the qlik_tenant constructor.
-func NewTenantResource() resource.Resource { return &tenantResource{} }
+func NewTenantResource() resource.Resource { return &tenantResource{resourceBase{name: "tenant"}} }
 
-type tenantResource struct {
-	client *qlik.Client
-}
+type tenantResource struct{ resourceBase }
 
 type tenantResourceModel struct {
 	ID                                types.String   `tfsdk:"id"`
@@ -72,10 +70,6 @@ var aliasHostnamePattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{1,61}[a-z0-9]
 // tenantDatacenters lists the documented datacenters, sorted, for validators and docs.
 func tenantDatacenters() []string { return slices.Sorted(maps.Keys(qlik.TenantDatacenters)) }
 
-func (r *tenantResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_tenant"
-}
-
 func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	updates := " Updates in place."
 	resp.Schema = schema.Schema{
@@ -90,11 +84,7 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"turned off and applied. A tenant deactivated outside Terraform shows as an update of `status` " +
 			"and is reactivated by the next apply; a purged tenant leaves the state and is created again.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Tenant id.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": idAttribute("Tenant id."),
 			"license_key_wo": schema.StringAttribute{
 				MarkdownDescription: "Signed license key the tenant is created under (for example from " +
 					"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and " +
@@ -180,21 +170,13 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Region code of the tenant, e.g. `eu`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"region": computedKept("Region code of the tenant, e.g. `eu`."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Status of the tenant. Terraform keeps it `active`: a tenant found " +
 					"`disabled` (deactivated outside Terraform) plans an update that reactivates it.",
 				Computed: true,
 			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "Creation time.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"created": computedKept("Creation time."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
@@ -212,10 +194,6 @@ func tenantFlag(description string) schema.BoolAttribute {
 		Computed:            true,
 		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 	}
-}
-
-func (r *tenantResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
 }
 
 // registration returns the view of the register host of datacenter's region ("" = the home region), or reports
@@ -343,8 +321,7 @@ func protected(state tenantResourceModel) bool {
 func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan tenantResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var licenseKey types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("license_key_wo"), &licenseKey)...)
+	licenseKey := writeOnlyValue(ctx, req.Config, "license_key_wo", &resp.Diagnostics)
 	reg := r.registration(plan.Datacenter.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -387,14 +364,19 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state tenantResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+// stateOnRegister reads the tenant in state and returns the view of its register host (registrationOf). ok is
+// false when either failed; diags say why.
+func (r *tenantResource) stateOnRegister(ctx context.Context, st tfsdk.State, diags *diag.Diagnostics) (state tenantResourceModel, reg *qlik.Client, ok bool) {
+	if diags.Append(st.Get(ctx, &state)...); diags.HasError() {
+		return state, nil, false
 	}
-	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	reg = r.registrationOf(ctx, state, diags)
+	return state, reg, !diags.HasError()
+}
+
+func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, reg, ok := r.stateOnRegister(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	tenant, err := reg.GetTenant(ctx, state.ID.ValueString())
@@ -412,14 +394,10 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state tenantResourceModel
+	var plan tenantResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	reg := r.registrationOf(ctx, state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	state, reg, ok := r.stateOnRegister(ctx, req.State, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	id := state.ID.ValueString()

@@ -11,9 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -21,35 +19,26 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*webIntegrationResource)(nil)
-	_ resource.ResourceWithImportState = (*webIntegrationResource)(nil)
-)
+var _ kitResource = (*webIntegrationResource)(nil)
 
 // NewWebIntegrationResource is the qlik_web_integration constructor.
-func NewWebIntegrationResource() resource.Resource { return &webIntegrationResource{} }
-
-type webIntegrationResource struct {
-	client *qlik.Client
+func NewWebIntegrationResource() resource.Resource {
+	return &webIntegrationResource{resourceBase{name: "web_integration"}}
 }
+
+type webIntegrationResource struct{ resourceBase }
 
 type webIntegrationResourceModel struct {
-	ID             types.String `tfsdk:"id"`
-	TenantHostname types.String `tfsdk:"tenant_hostname"`
-	Name           types.String `tfsdk:"name"`
-	ValidOrigins   types.Set    `tfsdk:"valid_origins"`
-	TenantID       types.String `tfsdk:"tenant_id"`
-	Created        types.String `tfsdk:"created"`
-	CreatedBy      types.String `tfsdk:"created_by"`
-	LastUpdated    types.String `tfsdk:"last_updated"`
-}
-
-func (r *webIntegrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_web_integration"
+	tenantObject
+	Name         types.String `tfsdk:"name"`
+	ValidOrigins types.Set    `tfsdk:"valid_origins"`
+	TenantID     types.String `tfsdk:"tenant_id"`
+	Created      types.String `tfsdk:"created"`
+	CreatedBy    types.String `tfsdk:"created_by"`
+	LastUpdated  types.String `tfsdk:"last_updated"`
 }
 
 func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A web integration of a Qlik Cloud tenant: the list of web origins allowed to embed " +
 			"Qlik content and call Qlik's APIs from a browser. Its `id` is the web integration id that the " +
@@ -57,17 +46,8 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"The name and the valid origins update in place. Iframe embedding also needs a `qlik_csp_origin` " +
 			"with `frame-ancestors` for the same origin.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Web integration id: the value the embedding page passes as the web integration id.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Web integration id: the value the embedding page passes as the web integration id."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the web integration, unique in the tenant (the provider finds an " +
 					"integration by name after an interrupted create). Updates in place.",
@@ -86,41 +66,17 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Origin())},
 			},
-			"tenant_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the tenant that holds the web integration.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"created": schema.StringAttribute{
-				MarkdownDescription: "Creation time (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"created_by": schema.StringAttribute{
-				MarkdownDescription: "User id of the creator.",
-				Computed:            true,
-				PlanModifiers:       keep,
-			},
-			"last_updated": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change (RFC 3339).",
-				Computed:            true,
-				PlanModifiers: []planmodifier.String{useStateUnlessChanged{watched: []path.Path{
-					path.Root("name"), path.Root("valid_origins"),
-				}}},
-			},
+			"tenant_id":    computedKept("Id of the tenant that holds the web integration."),
+			"created":      createdAtAttribute(),
+			"created_by":   createdByAttribute(),
+			"last_updated": updatedAtAttribute("name", "valid_origins"),
 		},
 	}
 }
 
-func (r *webIntegrationResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *webIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan webIntegrationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[webIntegrationResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
@@ -132,38 +88,20 @@ func (r *webIntegrationResource) Create(ctx context.Context, req resource.Create
 		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to create web integration", err)
 		return
 	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, wi)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	plan.fromAPI(wi)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state webIntegrationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wi, err := c.GetWebIntegration(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "web integration", state.ID.ValueString(), resp) {
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, wi)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "web integration", (*qlik.Client).GetWebIntegration, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state webIntegrationResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[webIntegrationResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
-	update := qlik.WebIntegrationUpdateRequest{}
-	if !plan.Name.Equal(state.Name) {
-		update.Name = plan.Name.ValueStringPointer()
-	}
+	update := qlik.WebIntegrationUpdateRequest{Name: ifChanged(plan.Name, state.Name)}
 	if !plan.ValidOrigins.Equal(state.ValidOrigins) {
 		origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -176,20 +114,12 @@ func (r *webIntegrationResource) Update(ctx context.Context, req resource.Update
 		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to update web integration", err)
 		return
 	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, wi)...)
+	plan.fromAPI(wi)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *webIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state webIntegrationResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.DeleteWebIntegration(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete web integration", err, "")
-	}
+	deleteObject[webIntegrationResourceModel](ctx, r.client, req, resp, "web integration", (*qlik.Client).DeleteWebIntegration)
 }
 
 func (r *webIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -210,18 +140,14 @@ func addWebIntegrationWriteError(diags *diag.Diagnostics, summary string, err er
 	}
 }
 
-func (m *webIntegrationResourceModel) fromAPI(ctx context.Context, wi *qlik.WebIntegration) diag.Diagnostics {
+func (m *webIntegrationResourceModel) fromAPI(wi *qlik.WebIntegration) {
 	m.ID = types.StringValue(wi.ID)
 	m.Name = types.StringValue(wi.Name)
 	m.TenantID = types.StringValue(wi.TenantID)
 	m.Created = types.StringValue(wi.Created)
 	m.CreatedBy = types.StringValue(wi.CreatedBy)
 	m.LastUpdated = types.StringValue(wi.LastUpdated)
-	origins := append([]string{}, wi.ValidOrigins...)
-	sort.Strings(origins)
-	var diags diag.Diagnostics
-	m.ValidOrigins, diags = types.SetValueFrom(ctx, types.StringType, origins)
-	return diags
+	m.ValidOrigins = stringSetValue(wi.ValidOrigins)
 }
 
 // setStrings returns the elements of a known set of strings, sorted so requests are reproducible.
@@ -233,11 +159,4 @@ func setStrings(ctx context.Context, s types.Set, diags *diag.Diagnostics) []str
 	diags.Append(s.ElementsAs(ctx, &out, false)...)
 	sort.Strings(out)
 	return out
-}
-
-var _ resource.ResourceWithModifyPlan = (*webIntegrationResource)(nil)
-
-// ModifyPlan fails the plan when a known tenant host is one the provider would not send credentials to.
-func (r *webIntegrationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics)
 }

@@ -7,14 +7,85 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
 )
 
 func hostnameValidator() validator.String { return validators.Hostname() }
+
+// Attribute builders for the attributes that most resources share. Each states its behaviour in its
+// description the same way everywhere.
+
+// tenantHostnameAttribute is the tenant_hostname of a tenant-scoped resource (model: embed tenantScoped):
+// optional (the home tenant when omitted), checked at plan, and a change replaces the object.
+func tenantHostnameAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: tenantHostnameDescription,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          []validator.String{hostnameValidator()},
+	}
+}
+
+// dataSourceTenantHostnameAttribute is the tenant_hostname of a data source, described as "Hostname of the
+// tenant to <verb>.", optional and checked at plan.
+func dataSourceTenantHostnameAttribute(verb string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{
+		MarkdownDescription: "Hostname of the tenant to " + verb + ". Omit it for the provider's home tenant.",
+		Optional:            true,
+		Validators:          []validator.String{hostnameValidator()},
+	}
+}
+
+// requiredReplace is a required string that Qlik cannot change on an existing object, so a change replaces it
+// (the description says so).
+func requiredReplace(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          validators,
+	}
+}
+
+// idAttribute is a resource's id: computed by Qlik at create and kept in plans after that.
+func idAttribute(description string) schema.StringAttribute { return computedKept(description) }
+
+// computedKept is a computed attribute that does not change after create (owner, creation time): plans keep the
+// state's value instead of showing it as "known after apply".
+func computedKept(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// createdAtAttribute is the creation time of an object, whatever Qlik calls it (created, createdAt, createdDate).
+func createdAtAttribute() schema.StringAttribute { return computedKept("Creation time (RFC 3339).") }
+
+// createdByAttribute is the user id of an object's creator.
+func createdByAttribute() schema.StringAttribute { return computedKept("User id of the creator.") }
+
+// updatedAtAttribute is the time of an object's last change. With watched attributes, plans keep the state's
+// value unless one of them changes (useStateUnlessChanged); without, every update shows it as unknown.
+func updatedAtAttribute(watched ...string) schema.StringAttribute {
+	a := schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true}
+	if len(watched) > 0 {
+		paths := make([]path.Path, 0, len(watched))
+		for _, w := range watched {
+			paths = append(paths, path.Root(w))
+		}
+		a.PlanModifiers = []planmodifier.String{useStateUnlessChanged{watched: paths}}
+	}
+	return a
+}
 
 // spaceNamePattern is Qlik's own rule for space names (spaces.json, SpaceCreate.name).
 var spaceNamePattern = regexp.MustCompile(`^[^"*?<>/|\\:]+$`)

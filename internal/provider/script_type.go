@@ -7,12 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -34,84 +29,25 @@ func scriptSHA256(s string) string {
 
 // loadScriptType is a string holding a Qlik load script. Two values are semantically equal when they are equal
 // after normalizeScript, so line endings and a trailing newline never show as a change.
-type loadScriptType struct {
-	basetypes.StringType
-}
-
-var (
-	_ basetypes.StringTypable                    = loadScriptType{}
-	_ basetypes.StringValuableWithSemanticEquals = loadScriptValue{}
+type (
+	loadScriptType  = semanticStringType[scriptText]
+	loadScriptValue = semanticStringValue[scriptText]
+	// keepStateForSameScript plans the prior state's text when the configuration differs from it only in line
+	// endings or trailing newlines, so such an edit is not an update.
+	keepStateForSameScript = keepStateIfSame[scriptText]
 )
 
-func (t loadScriptType) Equal(o attr.Type) bool {
-	other, ok := o.(loadScriptType)
-	return ok && t.StringType.Equal(other.StringType)
-}
+func newLoadScriptValue(s string) loadScriptValue { return newSemanticStringValue[scriptText](s) }
 
-func (t loadScriptType) String() string { return "loadScriptType" }
+// scriptText is the normalizer of load scripts (normalizeScript).
+type scriptText struct{}
 
-func (t loadScriptType) ValueFromString(_ context.Context, in basetypes.StringValue) (basetypes.StringValuable, diag.Diagnostics) {
-	return loadScriptValue{StringValue: in}, nil
-}
+func (scriptText) normalize(s string) string { return normalizeScript(s) }
 
-func (t loadScriptType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
-	v, err := t.StringType.ValueFromTerraform(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	s, ok := v.(basetypes.StringValue)
-	if !ok {
-		return nil, fmt.Errorf("unexpected value type %T", v)
-	}
-	return loadScriptValue{StringValue: s}, nil
-}
+func (scriptText) typeName() string { return "loadScriptType" }
 
-func (t loadScriptType) ValueType(context.Context) attr.Value { return loadScriptValue{} }
-
-// loadScriptValue is a value of loadScriptType.
-type loadScriptValue struct {
-	basetypes.StringValue
-}
-
-func newLoadScriptValue(s string) loadScriptValue {
-	return loadScriptValue{StringValue: basetypes.NewStringValue(s)}
-}
-
-func (v loadScriptValue) Type(context.Context) attr.Type { return loadScriptType{} }
-
-func (v loadScriptValue) Equal(o attr.Value) bool {
-	other, ok := o.(loadScriptValue)
-	return ok && v.StringValue.Equal(other.StringValue)
-}
-
-// StringSemanticEquals compares the normalised scripts.
-func (v loadScriptValue) StringSemanticEquals(_ context.Context, newValuable basetypes.StringValuable) (bool, diag.Diagnostics) {
-	other, ok := newValuable.(loadScriptValue)
-	if !ok {
-		return false, nil
-	}
-	return normalizeScript(v.ValueString()) == normalizeScript(other.ValueString()), nil
-}
-
-// keepStateForSameScript plans the prior state's text when the configuration differs from it only in line
-// endings or trailing newlines, so such an edit is not an update.
-type keepStateForSameScript struct{}
-
-func (keepStateForSameScript) Description(context.Context) string {
+func (scriptText) sameDescription() string {
 	return "a script that differs only in line endings is not a change"
-}
-
-func (m keepStateForSameScript) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepStateForSameScript) PlanModifyString(_ context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || req.PlanValue.IsUnknown() || req.PlanValue.IsNull() {
-		return
-	}
-	if normalizeScript(req.StateValue.ValueString()) == normalizeScript(req.PlanValue.ValueString()) {
-		resp.PlanValue = req.StateValue
-	}
 }
 
 // nonEmptyScript rejects a script that is empty or only whitespace: Qlik would store it and every reload would

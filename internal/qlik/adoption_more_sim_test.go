@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestSim_AmbiguousAssignmentCreateNeverAdoptsForeignAssignment: an assignment of the same assignee in the same

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // adoptionCase is one kind whose create recovers by natural key: decoy makes an object with that key as someone

@@ -20,7 +20,7 @@ const (
 	itemsPath = "/api/v1/items"
 )
 
-// App is Qlik's NxApp (REFERENCE §5.3).
+// App is Qlik's NxApp (apps.json, schema NxApp).
 type App struct {
 	Attributes AppAttributes `json:"attributes"`
 	Privileges []string      `json:"privileges"`
@@ -108,74 +108,49 @@ func strPtr(s string) *string { return &s }
 
 // CreateApp calls POST /api/v1/apps (200 NxApp).
 func (c *Client) CreateApp(ctx context.Context, req AppCreateRequest) (*App, error) {
-	return c.createApp(ctx, "app "+strconv.Quote(req.Name), req, func(ctx context.Context) (*App, error) {
-		var a App
-		body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
-		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appsPath, body: body, out: &a}); err != nil {
-			return nil, err
-		}
-		return &a, nil
-	})
+	body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
+	return c.createApp(ctx, "app "+strconv.Quote(req.Name), req, &request{method: http.MethodPost, path: appsPath, body: body})
 }
 
-// createApp runs create with recovery by name when the caller made the name unique in its space, and notes the
-// new app for the visibility grace.
-func (c *Client) createApp(ctx context.Context, what string, req AppCreateRequest, create func(context.Context) (*App, error)) (*App, error) {
-	var a *App
-	var err error
+// createApp sends post, an app create, with recovery by name when the caller made the name unique in its space,
+// and notes the new app for the visibility grace.
+func (c *Client) createApp(ctx context.Context, what string, req AppCreateRequest, post *request) (*App, error) {
+	cr := creation[App]{what: what, post: post, path: appPath}
 	if req.UniqueName {
-		// The Items API may list a new app only after a moment; an app that is not found at once is looked
-		// for a few times before the create is tried again, or the retry could make a second copy.
-		a, err = createWithRecovery(ctx, c, what, create, func(ctx context.Context) (*App, bool, error) {
-			return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
-				return c.findUniqueApp(ctx, req.Name, req.SpaceID)
-			})
-		}, func(a *App) provenance {
+		// The Items API may list a new app only after a moment.
+		cr.find = func(ctx context.Context) (*App, error) { return c.findUniqueApp(ctx, req.Name, req.SpaceID) }
+		cr.untilVisible = true
+		cr.proof = func(a *App) provenance {
 			// The unique name is the provider's marker (see the app copy resource): only a copy made for this
 			// configuration carries it, in this run or in an interrupted earlier one.
 			return provenance{id: a.Attributes.ID, marked: true, differs: differsIn(
 				[3]string{"name", a.Attributes.Name, req.Name}, [3]string{"space", a.Attributes.SpaceID, req.SpaceID})}
-		})
+		}
 	} else {
-		a, err = create(ctx)
+		cr.proof = func(a *App) provenance { return provenance{id: a.Attributes.ID} }
 	}
-	if err != nil {
-		return nil, err
-	}
-	c.core.created.note(c.ep.host, appPath(a.Attributes.ID), c.core.now())
-	return a, nil
+	return createWithRecovery(ctx, c, cr)
 }
 
 // findUniqueApp looks up the one app named name in spaceID, for createWithRecovery.
-func (c *Client) findUniqueApp(ctx context.Context, name, spaceID string) (*App, bool, error) {
+func (c *Client) findUniqueApp(ctx context.Context, name, spaceID string) (*App, error) {
 	items, err := c.FindApps(ctx, name, spaceID)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	switch len(items) {
 	case 0:
-		return nil, false, nil
+		return nil, c.notFound("app named %q in space %q", name, spaceID)
 	case 1:
-		a, err := c.GetApp(ctx, items[0].ResourceID)
-		if err != nil {
-			return nil, false, err
-		}
-		return a, true, nil
+		return c.GetApp(ctx, items[0].ResourceID)
 	default:
-		return nil, false, fmt.Errorf("qlik: %d apps are named %q in space %q on %s", len(items), name, spaceID, c.ep.host)
+		return nil, fmt.Errorf("qlik: %d apps are named %q in space %q on %s", len(items), name, spaceID, c.ep.host)
 	}
 }
 
 // GetApp calls GET /api/v1/apps/{appId}.
 func (c *Client) GetApp(ctx context.Context, id string) (*App, error) {
-	if err := checkID("app", id); err != nil {
-		return nil, err
-	}
-	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: appPath(id), out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getObject[App](ctx, c, "app", id, appPath)
 }
 
 // UpdateApp calls PUT /api/v1/apps/{appId}, which changes only name and description. With nothing to change it
@@ -197,11 +172,7 @@ func (c *Client) UpdateApp(ctx context.Context, id string, req AppUpdateRequest)
 
 // DeleteApp calls DELETE /api/v1/apps/{appId} (200).
 func (c *Client) DeleteApp(ctx context.Context, id string) error {
-	if err := checkID("app", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id)})
-	return err
+	return deleteObject(ctx, c, "app", id, appPath)
 }
 
 // CopyApp calls POST /api/v1/apps/{appId}/copy, which copies an app within its tenant (200 NxApp, a new id).
@@ -209,14 +180,8 @@ func (c *Client) CopyApp(ctx context.Context, id string, req AppCreateRequest) (
 	if err := checkID("app", id); err != nil {
 		return nil, err
 	}
-	return c.createApp(ctx, "copy "+strconv.Quote(req.Name)+" of app "+id, req, func(ctx context.Context) (*App, error) {
-		var a App
-		body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
-		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/copy", body: body, out: &a}); err != nil {
-			return nil, err
-		}
-		return &a, nil
-	})
+	body := appBody{Attributes: appAttributesBody{Name: strPtr(req.Name), Description: strPtr(req.Description), SpaceID: req.SpaceID}}
+	return c.createApp(ctx, "copy "+strconv.Quote(req.Name)+" of app "+id, req, &request{method: http.MethodPost, path: appPath(id) + "/copy", body: body})
 }
 
 // ExportApp calls POST /api/v1/apps/{appId}/export and returns the Location of the exported file (201), a path
@@ -251,13 +216,7 @@ func (c *Client) ImportApp(ctx context.Context, req ImportAppRequest) (*App, err
 		q.Set("name", req.Name)
 	}
 	cr := AppCreateRequest{Name: req.Name, SpaceID: req.SpaceID, UniqueName: req.UniqueName}
-	return c.createApp(ctx, "import of app "+strconv.Quote(req.Name), cr, func(ctx context.Context) (*App, error) {
-		var a App
-		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appsPath + "/import", query: q, out: &a, longTransfer: true}); err != nil {
-			return nil, err
-		}
-		return &a, nil
-	})
+	return c.createApp(ctx, "import of app "+strconv.Quote(req.Name), cr, &request{method: http.MethodPost, path: appsPath + "/import", query: q, longTransfer: true})
 }
 
 // MoveApp calls PUT /api/v1/apps/{appId}/space to move an app to another space.
@@ -282,11 +241,7 @@ func (c *Client) RemoveAppFromSpace(ctx context.Context, id string) (*App, error
 	if err := checkID("app", id); err != nil {
 		return nil, err
 	}
-	var a App
-	if _, err := c.do(ctx, &request{method: http.MethodDelete, path: appPath(id) + "/space", out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return doJSON[App](ctx, c, &request{method: http.MethodDelete, path: appPath(id) + "/space"})
 }
 
 type publishBody struct {
@@ -327,27 +282,21 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 	// Earlier copies published from the same app into the same space are someone else's (or an earlier
 	// apply's); only a copy this request made is a candidate.
 	ours := func(ctx context.Context, a *App) bool { return c.proveOurs(ctx, what, proof(a), start, nil) == nil }
-	a, err := createWithRecovery(ctx, c, what, func(ctx context.Context) (*App, error) {
-		var a App
-		if _, err := c.do(ctx, &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body, out: &a}); err != nil {
-			return nil, err
-		}
-		return &a, nil
-	}, func(ctx context.Context) (*App, bool, error) {
-		return lookupUntilVisible(ctx, c.core, func(ctx context.Context) (*App, bool, error) {
+	return createWithRecovery(ctx, c, creation[App]{
+		what: what,
+		post: &request{method: http.MethodPost, path: appPath(id) + "/publish", body: body},
+		find: func(ctx context.Context) (*App, error) {
 			return c.findPublishedApp(ctx, id, req.SpaceID, ours)
-		})
-	}, proof)
-	if err != nil {
-		return nil, err
-	}
-	c.core.created.note(c.ep.host, appPath(a.Attributes.ID), c.core.now())
-	return a, nil
+		},
+		untilVisible: true,
+		proof:        proof,
+		path:         appPath,
+	})
 }
 
 // findPublishedApp looks for the app published from originID in spaceID through GET /api/v1/items
 // (resourceAttributes.originAppId), for createWithRecovery.
-func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string, keep func(context.Context, *App) bool) (*App, bool, error) {
+func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string, keep func(context.Context, *App) bool) (*App, error) {
 	type publishedItem struct {
 		ResourceID         string `json:"resourceId"`
 		SpaceID            string `json:"spaceId"`
@@ -361,7 +310,7 @@ func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string,
 	q.Set("limit", "100")
 	all, err := listAllByNextLink[publishedItem](ctx, c, itemsPath, q)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	var ids []string
 	for _, it := range all {
@@ -376,7 +325,7 @@ func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string,
 			continue
 		}
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if keep(ctx, a) {
 			kept = append(kept, a)
@@ -384,11 +333,11 @@ func (c *Client) findPublishedApp(ctx context.Context, originID, spaceID string,
 	}
 	switch len(kept) {
 	case 0:
-		return nil, false, nil
+		return nil, c.notFound("app published from %s into space %q since this publish started", originID, spaceID)
 	case 1:
-		return kept[0], true, nil
+		return kept[0], nil
 	default:
-		return nil, false, fmt.Errorf("qlik: %d apps published from %s into space %q on %s since this publish started", len(kept), originID, spaceID, c.ep.host)
+		return nil, fmt.Errorf("qlik: %d apps published from %s into space %q on %s since this publish started", len(kept), originID, spaceID, c.ep.host)
 	}
 }
 

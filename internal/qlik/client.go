@@ -3,8 +3,8 @@
 // Every API call goes through one request path (Client.do): it resolves the
 // URL against the tenant host of the view, authenticates (API key or OAuth
 // client credentials, with a per-host token cache), paces itself with one
-// token bucket per host and rate-limit tier, retries with go-retryablehttp,
-// decodes Qlik's error bodies into *APIError and logs through Logger with
+// token bucket per host and rate-limit tier, retries what may be retried in
+// one loop of attempts, decodes Qlik's error bodies into *APIError and logs through Logger with
 // secrets masked.
 //
 // One Client serves a whole provider instance. ForTenant returns views bound

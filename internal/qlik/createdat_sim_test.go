@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestSim_CreatedAtViewWaitsOutVisibility: a client that did not create the object (a later provider process)

@@ -15,7 +15,7 @@ const cspOriginsPath = "/api/v1/csp-origins"
 // defaultCSPOriginsPageSize is the page size ListCSPOrigins asks for (Qlik's default is 20).
 const defaultCSPOriginsPageSize = 100
 
-// CSPOrigin is an entry of a tenant's Content Security Policy (REFERENCE §13): an origin and the directives it is
+// CSPOrigin is an entry of a tenant's Content Security Policy (csp-origins.json, schema CSPEntryContent): an origin and the directives it is
 // added to. An embedding page's origin needs frame-ancestors for iframes.
 type CSPOrigin struct {
 	ID           string `json:"id,omitempty"`
@@ -122,27 +122,11 @@ func cspOriginPath(id string) string { return cspOriginsPath + "/" + url.PathEsc
 // CreateCSPOrigin calls POST /api/v1/csp-origins. A create whose outcome is unknown is resolved by looking the
 // entry up by origin, so retries never create a second one.
 func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CSPOrigin, error) {
-	adopted := false
-	e, err := createWithRecovery(ctx, c, fmt.Sprintf("CSP origin %q", req.Origin),
-		func(ctx context.Context) (*CSPOrigin, error) {
-			var e CSPOrigin
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: cspOriginsPath, body: req, out: &e}); err != nil {
-				return nil, err
-			}
-			return &e, nil
-		},
-		func(ctx context.Context) (*CSPOrigin, bool, error) {
-			e, err := c.FindCSPOrigin(ctx, req.Origin)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return e, true, nil
-		},
-		func(e *CSPOrigin) provenance {
+	return createWithRecovery(ctx, c, creation[CSPOrigin]{
+		what: fmt.Sprintf("CSP origin %q", req.Origin),
+		post: &request{method: http.MethodPost, path: cspOriginsPath, body: req},
+		find: func(ctx context.Context) (*CSPOrigin, error) { return c.FindCSPOrigin(ctx, req.Origin) },
+		proof: func(e *CSPOrigin) provenance {
 			// csp-origins.json reports no creator: the creation date and the fields are the proof.
 			p := provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
 				[3]string{"origin", e.Origin, req.Origin}, [3]string{"name", e.Name, req.Name},
@@ -151,26 +135,14 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 				p.differs = "set of directives"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, cspOriginPath(e.ID), c.core.now())
-	}
-	return e, nil
+		},
+		path: cspOriginPath,
+	})
 }
 
 // GetCSPOrigin calls GET /api/v1/csp-origins/{id}.
 func (c *Client) GetCSPOrigin(ctx context.Context, id string) (*CSPOrigin, error) {
-	if err := checkID("CSP origin", id); err != nil {
-		return nil, err
-	}
-	var e CSPOrigin
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: cspOriginPath(id), out: &e}); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return getObject[CSPOrigin](ctx, c, "CSP origin", id, cspOriginPath)
 }
 
 // ReplaceCSPOrigin calls PUT /api/v1/csp-origins/{id}, a full replace: every field not set in req is cleared.
@@ -178,20 +150,12 @@ func (c *Client) ReplaceCSPOrigin(ctx context.Context, id string, req CSPOriginR
 	if err := checkID("CSP origin", id); err != nil {
 		return nil, err
 	}
-	var e CSPOrigin
-	if _, err := c.do(ctx, &request{method: http.MethodPut, path: cspOriginPath(id), body: req, out: &e}); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return doJSON[CSPOrigin](ctx, c, &request{method: http.MethodPut, path: cspOriginPath(id), body: req})
 }
 
 // DeleteCSPOrigin calls DELETE /api/v1/csp-origins/{id}.
 func (c *Client) DeleteCSPOrigin(ctx context.Context, id string) error {
-	if err := checkID("CSP origin", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: cspOriginPath(id)})
-	return err
+	return deleteObject(ctx, c, "CSP origin", id, cspOriginPath)
 }
 
 // ListCSPOriginsOptions filters ListCSPOrigins.
@@ -215,7 +179,7 @@ func (c *Client) ListCSPOrigins(ctx context.Context, opts ListCSPOriginsOptions)
 }
 
 // FindCSPOrigin returns the CSP entry for origin (compared case-insensitively, as host names are). It returns
-// an error matching ErrNotFound when there is none.
+// a *NotFoundError when there is none.
 func (c *Client) FindCSPOrigin(ctx context.Context, origin string) (*CSPOrigin, error) {
 	if origin == "" {
 		return nil, errors.New("qlik: FindCSPOrigin needs an origin")
@@ -232,7 +196,7 @@ func (c *Client) FindCSPOrigin(ctx context.Context, origin string) (*CSPOrigin, 
 	}
 	switch len(match) {
 	case 0:
-		return nil, fmt.Errorf("qlik: no CSP entry for origin %q on %s: %w", origin, c.ep.host, ErrNotFound)
+		return nil, c.notFound("CSP entry for origin %q", origin)
 	case 1:
 		return &match[0], nil
 	default:

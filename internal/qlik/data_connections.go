@@ -66,32 +66,24 @@ func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCre
 		QName: req.Name, QType: req.Type, DatasourceID: req.DatasourceID, QConnectStatement: req.ConnectStatement,
 		Space: req.SpaceID, QUsername: req.Username, QPassword: req.Password,
 	}
-	dc, err := createWithRecovery(ctx, c, "data connection "+strconv.Quote(req.Name),
-		func(ctx context.Context) (*DataConnection, error) {
-			var out DataConnection
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: dataConnectionsPath, body: body, out: &out}); err != nil {
-				return nil, err
-			}
-			return &out, nil
-		},
-		func(ctx context.Context) (*DataConnection, bool, error) {
+	return createWithRecovery(ctx, c, creation[DataConnection]{
+		what: "data connection " + strconv.Quote(req.Name),
+		post: &request{method: http.MethodPost, path: dataConnectionsPath, body: body},
+		find: func(ctx context.Context) (*DataConnection, error) {
 			return c.FindDataConnection(ctx, req.Name, req.SpaceID)
 		},
-		func(dc *DataConnection) provenance {
+		proof: func(dc *DataConnection) provenance {
 			return provenance{id: dc.ID, created: dc.Created, creator: dc.OwnerID, differs: differsIn(
 				[3]string{"name", dc.Name, req.Name}, [3]string{"space", dc.SpaceID, req.SpaceID},
 				[3]string{"type", dc.Type, req.Type}, [3]string{"connection string", dc.ConnectStatement, req.ConnectStatement})}
-		})
-	if err != nil {
-		return nil, err
-	}
-	c.core.created.note(c.ep.host, dataConnectionPath(dc.ID), c.core.now())
-	return dc, nil
+		},
+		path: dataConnectionPath,
+	})
 }
 
 // FindDataConnection looks a connection up by name in a space ("" = personal) with GET
-// /api/v1/data-connections?dataName=&spaceId=.
-func (c *Client) FindDataConnection(ctx context.Context, name, spaceID string) (*DataConnection, bool, error) {
+// /api/v1/data-connections?dataName=&spaceId=, and returns a *NotFoundError when there is none.
+func (c *Client) FindDataConnection(ctx context.Context, name, spaceID string) (*DataConnection, error) {
 	q := url.Values{}
 	q.Set("dataName", name)
 	q.Set("limit", "100")
@@ -100,26 +92,22 @@ func (c *Client) FindDataConnection(ctx context.Context, name, spaceID string) (
 	}
 	all, err := listAllByNextLink[DataConnection](ctx, c, dataConnectionsPath, q)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	for i := range all {
 		if all[i].Name == name && all[i].SpaceID == spaceID {
-			return &all[i], true, nil
+			return &all[i], nil
 		}
 	}
-	return nil, false, nil
+	if spaceID == "" {
+		return nil, c.notFound("personal data connection named %q", name)
+	}
+	return nil, c.notFound("data connection named %q in space %s", name, spaceID)
 }
 
 // GetDataConnection calls GET /api/v1/data-connections/{qID}.
 func (c *Client) GetDataConnection(ctx context.Context, id string) (*DataConnection, error) {
-	if err := checkID("data connection", id); err != nil {
-		return nil, err
-	}
-	var dc DataConnection
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: dataConnectionPath(id), out: &dc}); err != nil {
-		return nil, err
-	}
-	return &dc, nil
+	return getObject[DataConnection](ctx, c, "data connection", id, dataConnectionPath)
 }
 
 type dataConnectionPatchOp struct {
@@ -154,9 +142,5 @@ func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConn
 
 // DeleteDataConnection calls DELETE /api/v1/data-connections/{qID} (204).
 func (c *Client) DeleteDataConnection(ctx context.Context, id string) error {
-	if err := checkID("data connection", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: dataConnectionPath(id)})
-	return err
+	return deleteObject(ctx, c, "data connection", id, dataConnectionPath)
 }

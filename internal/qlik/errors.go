@@ -23,6 +23,33 @@ var (
 	ErrRateLimited        = errors.New("qlik: rate limited")
 )
 
+// NotFoundError is what a Find* method returns when no object has the natural key it looks for: every Find*
+// method answers "none" this way, never with a nil object and a nil error. It matches ErrNotFound (as a 404
+// does), so callers test both with IsNotFound; createWithRecovery tells it apart from a failed lookup.
+type NotFoundError struct {
+	// What describes what was looked for ("space named \"Sales\"").
+	What string
+	// Host is the host that was searched.
+	Host string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("qlik: no %s on %s", e.What, e.Host) }
+
+// Is matches ErrNotFound.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// isNoMatch reports whether err is a lookup's "none" (a *NotFoundError), as opposed to a lookup that failed,
+// a 404 included.
+func isNoMatch(err error) bool {
+	var nf *NotFoundError
+	return errors.As(err, &nf)
+}
+
+// notFound returns the *NotFoundError of a lookup on this view's host.
+func (c *Client) notFound(format string, args ...any) error {
+	return &NotFoundError{What: fmt.Sprintf(format, args...), Host: c.ep.host}
+}
+
 // ErrInvalidID is returned, wrapped, before any request is sent when a
 // required object ID is empty.
 var ErrInvalidID = errors.New("qlik: invalid ID: must not be empty")
@@ -150,7 +177,9 @@ type wireErrorItem struct {
 	Status flexString `json:"status"`
 }
 
-// wireErrorBody accepts every error shape of REFERENCE §2.3 plus the RFC 6749
+// wireErrorBody accepts the error shapes of every OpenAPI file in internal/qliksim/testdata/openapi/
+// (schemas Error and Errors: an errors array, status typed as a string in some services and a number in others,
+// spaces' deprecated top-level fields) plus the RFC 6749
 // OAuth shape ({"error","error_description"}) in case a token endpoint uses it.
 type wireErrorBody struct {
 	Errors  json.RawMessage `json:"errors"`

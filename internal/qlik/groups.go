@@ -21,7 +21,7 @@ const (
 	GroupProviderCustom = "custom"
 )
 
-// RoleRef is a role as assigned to a group or user (REFERENCE §8).
+// RoleRef is a role as assigned to a group or user (groups.json, schema AssignedRoles).
 type RoleRef struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
@@ -29,7 +29,7 @@ type RoleRef struct {
 	Level string `json:"level"`
 }
 
-// Group is a Qlik Cloud group (REFERENCE §8). Groups from the identity provider have ProviderType "idp".
+// Group is a Qlik Cloud group (groups.json, schema Group). Groups from the identity provider have ProviderType "idp".
 type Group struct {
 	ID            string    `json:"id"`
 	TenantID      string    `json:"tenantId"`
@@ -86,28 +86,12 @@ func groupPath(id string) string { return groupsPath + "/" + url.PathEscape(id) 
 // CreateGroup calls POST /api/v1/groups. Names are unique and case-sensitive; a create whose outcome is
 // unknown is resolved by looking the group up by name, so retries never make a second group.
 func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Group, error) {
-	adopted := false
 	body := groupCreateBody{Name: req.Name, Description: req.Description, ProviderType: req.ProviderType, AssignedRoles: roleNames(req.Roles)}
-	g, err := createWithRecovery(ctx, c, fmt.Sprintf("group %q", req.Name),
-		func(ctx context.Context) (*Group, error) {
-			var g Group
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: groupsPath, body: body, out: &g}); err != nil {
-				return nil, err
-			}
-			return &g, nil
-		},
-		func(ctx context.Context) (*Group, bool, error) {
-			g, err := c.FindGroupByName(ctx, req.Name)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return g, true, nil
-		},
-		func(g *Group) provenance {
+	return createWithRecovery(ctx, c, creation[Group]{
+		what: fmt.Sprintf("group %q", req.Name),
+		post: &request{method: http.MethodPost, path: groupsPath, body: body},
+		find: func(ctx context.Context) (*Group, error) { return c.FindGroupByName(ctx, req.Name) },
+		proof: func(g *Group) provenance {
 			p := provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
 				[3]string{"name", g.Name, req.Name}, [3]string{"description", g.Description, req.Description})}
 			if p.differs == "" && req.ProviderType != "" && g.ProviderType != req.ProviderType {
@@ -117,26 +101,14 @@ func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Grou
 				p.differs = "list of roles"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, groupsPath+"/"+g.ID, c.core.now())
-	}
-	return g, nil
+		},
+		path: groupPath,
+	})
 }
 
 // GetGroup calls GET /api/v1/groups/{groupId}.
 func (c *Client) GetGroup(ctx context.Context, id string) (*Group, error) {
-	if err := checkID("group", id); err != nil {
-		return nil, err
-	}
-	var g Group
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: groupPath(id), out: &g}); err != nil {
-		return nil, err
-	}
-	return &g, nil
+	return getObject[Group](ctx, c, "group", id, groupPath)
 }
 
 // SetGroupRoles calls PATCH /api/v1/groups/{groupId} replacing assignedRoles with the named roles: Qlik's role
@@ -153,11 +125,7 @@ func (c *Client) SetGroupRoles(ctx context.Context, id string, roles []string) e
 
 // DeleteGroup calls DELETE /api/v1/groups/{groupId}.
 func (c *Client) DeleteGroup(ctx context.Context, id string) error {
-	if err := checkID("group", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: groupPath(id)})
-	return err
+	return deleteObject(ctx, c, "group", id, groupPath)
 }
 
 // ListGroups calls GET /api/v1/groups with an optional filter (Qlik's SCIM-like syntax, for example
@@ -175,8 +143,8 @@ func quoteFilterValue(v string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
-// FindGroupByName returns the group whose name equals name exactly (names are case-sensitive), or an error
-// matching ErrNotFound.
+// FindGroupByName returns the group whose name equals name exactly (names are case-sensitive), or
+// a *NotFoundError.
 func (c *Client) FindGroupByName(ctx context.Context, name string) (*Group, error) {
 	if name == "" {
 		return nil, errors.New("qlik: FindGroupByName needs a name")
@@ -190,5 +158,5 @@ func (c *Client) FindGroupByName(ctx context.Context, name string) (*Group, erro
 			return &groups[i], nil
 		}
 	}
-	return nil, fmt.Errorf("qlik: no group named %q on %s: %w", name, c.ep.host, ErrNotFound)
+	return nil, c.notFound("group named %q", name)
 }

@@ -46,53 +46,94 @@ func worthRetrying(err error) bool {
 	return errors.As(err, &te)
 }
 
+// creation is one create as createWithRecovery runs it: its request, its natural-key lookup and its proof of
+// ownership. A create method fills it in and returns what createWithRecovery returns.
+type creation[T any] struct {
+	// what names the object in errors and logs ("space \"Sales\"").
+	what string
+	// post is the create request; a 2xx answer is decoded into a new T.
+	post *request
+	// send replaces post for a create that is more than one request (an app import); it returns the new object.
+	send func(context.Context) (*T, error)
+	// find looks the object up by its natural key and returns a *NotFoundError when there is none (the Find*
+	// convention). Nil for an object without a natural key: an ambiguous failure is then returned as it is.
+	find func(context.Context) (*T, error)
+	// untilVisible says that find reads a list that may show a new object only after a moment (the Items API),
+	// so a miss after an ambiguous failure is looked for a few times before the create is tried again, or the
+	// retry could make a second object.
+	untilVisible bool
+	// proof says what a found object tells about where it came from (see proveOurs).
+	proof func(*T) provenance
+	// path is the path of the object with this id; an object this request created is noted there for the
+	// visibility grace (an adopted one was found, so it is visible already).
+	path func(id string) string
+}
+
 // createWithRecovery runs a create, which Qlik does not make idempotent,
 // so that failures never produce duplicates:
 //
-//   - create itself (one do call) retries only what provably did not reach
-//     the server: 429 and connections that never opened;
-//   - after an ambiguous failure, lookup searches for the object by its
-//     natural key; if found it is adopted, otherwise create runs again;
+//   - the request itself (one do call) retries only what provably did not
+//     reach the server: 429 and connections that never opened;
+//   - after an ambiguous failure, find searches for the object by its
+//     natural key; if found it is adopted, otherwise the create runs again;
 //   - a 409 after an ambiguous failure means that earlier attempt committed,
-//     so lookup is retried until the object becomes visible and adopted;
+//     so find is retried until the object becomes visible and adopted;
 //   - a 409 on an unambiguous first attempt is returned as is, so the user
-//     sees Qlik's code and title.
+//     sees Qlik's code and title;
+//   - a create interrupted (context cancelled) after it may have reached Qlik
+//     is looked up once (lookupAfterCancel).
 //
-// Whatever lookup finds is adopted only when proof shows that this request made it (proveOurs): created
+// Whatever find finds is adopted only when proof shows that this request made it (proveOurs): created
 // after the request started, by the credentials' user, with the fields that were sent, or carrying the
 // provider's marker. Anything else existed before or belongs to someone else, and the create fails with an
 // *ExistingObjectError without touching it. Lookups of kinds whose natural key Qlik does not keep unique
 // (published apps) return only candidates that pass the proof themselves.
 //
-// what names the object in errors and logs ("space \"Sales\"").
-func createWithRecovery[T any](ctx context.Context, c *Client, what string,
-	create func(context.Context) (T, error),
-	lookup func(context.Context) (T, bool, error),
-	proof func(T) provenance,
-) (T, error) {
-	var zero T
+// An object this request created is noted for the visibility grace (see creation.path).
+func createWithRecovery[T any](ctx context.Context, c *Client, cr creation[T]) (*T, error) {
+	v, adopted, err := runCreation(ctx, c, cr)
+	if err != nil {
+		return nil, err
+	}
+	if !adopted && cr.path != nil {
+		c.core.created.note(c.ep.host, cr.path(cr.proof(v).id), c.core.now())
+	}
+	return v, nil
+}
+
+// runCreation is createWithRecovery without the note; adopted says whether the object was found by a lookup.
+func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, adopted bool, err error) {
 	core := c.core
+	what := cr.what
+	send := cr.send
+	if send == nil {
+		send = func(ctx context.Context) (*T, error) {
+			r := *cr.post
+			return doJSON[T](ctx, c, &r)
+		}
+	}
+	lookup := cr.lookup(c)
 	ambiguous := false
 	start := time.Now()
-	adopt := func(found T, cause error) (T, error) {
-		if err := c.proveOurs(ctx, what, proof(found), start, cause); err != nil {
-			return zero, err
+	adopt := func(ctx context.Context, found *T, cause error) (*T, bool, error) {
+		if err := c.proveOurs(ctx, what, cr.proof(found), start, cause); err != nil {
+			return nil, false, err
 		}
-		return found, nil
+		return found, true, nil
 	}
 	for attempt := 0; ; attempt++ {
-		v, err := create(ctx)
+		v, err := send(ctx)
 		if err == nil {
-			return v, nil
+			return v, false, nil
+		}
+		if cr.find == nil {
+			return nil, false, err
 		}
 		if ctx.Err() != nil {
 			if found, ok := lookupAfterCancel(ctx, c, what, lookup); ok {
-				if perr := c.proveOurs(context.WithoutCancel(ctx), what, proof(found), start, err); perr != nil {
-					return zero, perr
-				}
-				return found, nil
+				return adopt(context.WithoutCancel(ctx), found, err)
 			}
-			return zero, err
+			return nil, false, err
 		}
 		switch {
 		case ambiguous && IsConflict(err):
@@ -102,12 +143,12 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 			found, ok, lerr := lookupUntilVisible(ctx, core, lookup)
 			if ok {
 				core.log.debug(ctx, "qlik: adopting object created by an earlier attempt", map[string]any{"object": what, "host": c.ep.host})
-				return adopt(found, err)
+				return adopt(ctx, found, err)
 			}
 			if lerr != nil {
-				return zero, fmt.Errorf("%w; an earlier attempt may have created the %s, but looking it up failed: %w", err, what, lerr)
+				return nil, false, fmt.Errorf("%w; an earlier attempt may have created the %s, but looking it up failed: %w", err, what, lerr)
 			}
-			return zero, err
+			return nil, false, err
 
 		case isAmbiguous(err):
 			ambiguous = true
@@ -116,27 +157,45 @@ func createWithRecovery[T any](ctx context.Context, c *Client, what string,
 			})
 			found, ok, lerr := lookup(ctx)
 			if lerr != nil {
-				return zero, fmt.Errorf("%w; looking up whether the %s was created anyway failed: %w", err, what, lerr)
+				return nil, false, fmt.Errorf("%w; looking up whether the %s was created anyway failed: %w", err, what, lerr)
 			}
 			if ok {
 				core.log.debug(ctx, "qlik: adopting object created by the failed attempt", map[string]any{"object": what, "host": c.ep.host})
-				return adopt(found, err)
+				return adopt(ctx, found, err)
 			}
 			if !worthRetrying(err) || attempt >= core.cfg.MaxRetries {
-				return zero, err
+				return nil, false, err
 			}
 			wait := jitterBackoff(core.cfg.RetryWaitMin, core.cfg.RetryWaitMax, attempt)
 			core.log.debug(ctx, "qlik: object not found; retrying create", map[string]any{
 				"object": what, "host": c.ep.host, "wait_ms": wait.Milliseconds(),
 			})
 			if serr := sleepCtx(ctx, wait); serr != nil {
-				return zero, fmt.Errorf("creating %s: %w (last error: %w)", what, serr, err)
+				return nil, false, fmt.Errorf("creating %s: %w (last error: %w)", what, serr, err)
 			}
 
 		default:
-			return zero, err
+			return nil, false, err
 		}
 	}
+}
+
+// lookup turns find into the form the recovery uses: found, or not found (a *NotFoundError), or failed.
+func (cr creation[T]) lookup(c *Client) func(context.Context) (*T, bool, error) {
+	once := func(ctx context.Context) (*T, bool, error) {
+		v, err := cr.find(ctx)
+		if isNoMatch(err) {
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		return v, true, nil
+	}
+	if !cr.untilVisible {
+		return once
+	}
+	return func(ctx context.Context) (*T, bool, error) { return lookupUntilVisible(ctx, c.core, once) }
 }
 
 // cancelLookupTimeout bounds the lookup after a create was cancelled.

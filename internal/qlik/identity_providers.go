@@ -21,7 +21,7 @@ const (
 	IdentityProviderExternal    = "external"
 )
 
-// IdentityProvider is a Qlik Cloud identity provider (REFERENCE §11). Options is filled for jwtAuth
+// IdentityProvider is a Qlik Cloud identity provider (identity-providers.json, schema IDP). Options is filled for jwtAuth
 // providers, the kind used for embedding.
 type IdentityProvider struct {
 	ID                string     `json:"id"`
@@ -98,27 +98,13 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 		ClockToleranceSec: req.ClockToleranceSec,
 		Options:           JWTOptions{Issuer: req.Issuer, StaticKeys: []StaticKey{{KID: req.KeyID, PEM: req.PublicKey}}},
 	}
-	adopted := false
-	idp, err := createWithRecovery(ctx, c, fmt.Sprintf("JWT identity provider (issuer %q, key id %q)", req.Issuer, req.KeyID),
-		func(ctx context.Context) (*IdentityProvider, error) {
-			var p IdentityProvider
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: identityProvidersPath, body: body, out: &p}); err != nil {
-				return nil, err
-			}
-			return &p, nil
+	return createWithRecovery(ctx, c, creation[IdentityProvider]{
+		what: fmt.Sprintf("JWT identity provider (issuer %q, key id %q)", req.Issuer, req.KeyID),
+		post: &request{method: http.MethodPost, path: identityProvidersPath, body: body},
+		find: func(ctx context.Context) (*IdentityProvider, error) {
+			return c.FindJWTIdentityProvider(ctx, req.Issuer, req.KeyID)
 		},
-		func(ctx context.Context) (*IdentityProvider, bool, error) {
-			p, err := c.FindJWTIdentityProvider(ctx, req.Issuer, req.KeyID)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return p, true, nil
-		},
-		func(p *IdentityProvider) provenance {
+		proof: func(p *IdentityProvider) provenance {
 			// identity-providers.json reports no creator: the creation time and the fields are the proof.
 			pr := provenance{id: p.ID, created: p.Created, differs: differsIn(
 				[3]string{"issuer", p.Options.Issuer, req.Issuer}, [3]string{"key id", p.KeyID(), req.KeyID},
@@ -128,26 +114,14 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 				pr.differs = "clock tolerance"
 			}
 			return pr
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, identityProviderPath(idp.ID), c.core.now())
-	}
-	return idp, nil
+		},
+		path: identityProviderPath,
+	})
 }
 
 // GetIdentityProvider calls GET /api/v1/identity-providers/{id}.
 func (c *Client) GetIdentityProvider(ctx context.Context, id string) (*IdentityProvider, error) {
-	if err := checkID("identity provider", id); err != nil {
-		return nil, err
-	}
-	var p IdentityProvider
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: identityProviderPath(id), out: &p}); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return getObject[IdentityProvider](ctx, c, "identity provider", id, identityProviderPath)
 }
 
 // UpdateIdentityProviderDescription calls PATCH /api/v1/identity-providers/{id} with a replace of
@@ -167,11 +141,7 @@ func (c *Client) UpdateIdentityProviderDescription(ctx context.Context, id, desc
 // DeleteIdentityProvider calls DELETE /api/v1/identity-providers/{id}. Qlik refuses (400) to delete the
 // tenant's interactive identity provider.
 func (c *Client) DeleteIdentityProvider(ctx context.Context, id string) error {
-	if err := checkID("identity provider", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: identityProviderPath(id)})
-	return err
+	return deleteObject(ctx, c, "identity provider", id, identityProviderPath)
 }
 
 // ListIdentityProviders calls GET /api/v1/identity-providers and follows links.next to return every page.
@@ -182,8 +152,8 @@ func (c *Client) ListIdentityProviders(ctx context.Context) ([]IdentityProvider,
 }
 
 // FindJWTIdentityProvider returns the jwtAuth identity provider with the given issuer and key id, the natural
-// key of a JWT identity provider (a token names both in its iss claim and kid header). It returns an error
-// matching ErrNotFound when there is none.
+// key of a JWT identity provider (a token names both in its iss claim and kid header). It returns
+// a *NotFoundError when there is none.
 func (c *Client) FindJWTIdentityProvider(ctx context.Context, issuer, keyID string) (*IdentityProvider, error) {
 	if issuer == "" || keyID == "" {
 		return nil, errors.New("qlik: FindJWTIdentityProvider needs an issuer and a key id")
@@ -200,7 +170,7 @@ func (c *Client) FindJWTIdentityProvider(ctx context.Context, issuer, keyID stri
 	}
 	switch len(match) {
 	case 0:
-		return nil, fmt.Errorf("qlik: no JWT identity provider for issuer %q and key id %q on %s: %w", issuer, keyID, c.ep.host, ErrNotFound)
+		return nil, c.notFound("JWT identity provider for issuer %q and key id %q", issuer, keyID)
 	case 1:
 		return &match[0], nil
 	default:

@@ -11,10 +11,11 @@ import (
 )
 
 // Qlik Cloud is split into regions. A region-level OAuth client reaches only the tenants of its region ("Each
-// region level OAuth client provides access to all Qlik Cloud tenants deployed to that region", qlik.dev), and
+// region level OAuth client provides access to all Qlik Cloud tenants deployed to that region",
+// https://qlik.dev/authenticate/oauth/create/create-region-oauth-client), and
 // tenants are created, deactivated and reactivated on their region's register host
 // (https://register.<region>.qlikcloud.com, tenants.json createTenant). A tenant's hostname carries its region:
-// <name>.<region>.qlikcloud.com (REFERENCE §1.2, §2.1).
+// <name>.<region>.qlikcloud.com, as in the token endpoint of https://qlik.dev/authenticate/oauth/manage-oauth-tokens.
 //
 // The client therefore keeps one set of credentials per region and sends a token request only to a host whose
 // region it knows from the configuration alone: the home tenant, a register host of the configuration, a Qlik
@@ -22,7 +23,8 @@ import (
 // request with ErrUntrustedHost. The answer never depends on what an earlier request returned, so plan, apply,
 // import and destroy (each a separate provider process) route a host the same way.
 
-// qlikCloudDomain is the domain of every Qlik Cloud tenant and register host (REFERENCE §2.1).
+// qlikCloudDomain is the domain of every Qlik Cloud tenant and register host (tenants.json createTenant names
+// https://register.<region>.qlikcloud.com).
 const qlikCloudDomain = "qlikcloud.com"
 
 // ErrUntrustedHost is returned, wrapped, before any request when a host is neither a Qlik Cloud hostname nor

@@ -14,7 +14,7 @@ import (
 
 const reloadsPath = "/api/v1/reloads"
 
-// Reload statuses (REFERENCE §7). QUEUED, RELOADING and CANCELING are active; the others are end states.
+// Reload statuses (reloads.json, schema Status). QUEUED, RELOADING and CANCELING are active; the others are end states.
 const (
 	ReloadQueued        = "QUEUED"
 	ReloadReloading     = "RELOADING"
@@ -83,7 +83,9 @@ func (e *ReloadPendingError) Error() string {
 
 // IsReloadPending reports whether err is POST /api/v1/reloads's 429 meaning "a pending reload request already
 // exists for this app". Qlik's rate limiter also answers 429, but always with Retry-After and code HTTP-429; the
-// pending-reload answer has neither (REFERENCE §2.6, §19 question 18), so it must not pause the reloads tier.
+// pending-reload answer has neither (reloads.json documents the 429 of POST /api/v1/reloads only as "a pending
+// reload request already exists for this app"; https://qlik.dev/apis/rest/rate-limiting describes the rate
+// limiter's), so it must not pause the reloads tier.
 func IsReloadPending(err error) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
@@ -120,20 +122,16 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 		return nil, err
 	}
 	for n := 0; ; n++ {
-		r, err := createWithRecovery(ctx, c, "reload of app "+req.AppID,
-			func(ctx context.Context) (*Reload, error) {
-				var out Reload
-				if _, err := c.do(ctx, &request{method: http.MethodPost, path: reloadsPath, body: req, out: &out}); err != nil {
-					return nil, err
-				}
-				return &out, nil
-			},
-			func(ctx context.Context) (*Reload, bool, error) { return c.ActiveReload(ctx, req.AppID) },
-			func(r *Reload) provenance {
+		r, err := createWithRecovery(ctx, c, creation[Reload]{
+			what: "reload of app " + req.AppID,
+			post: &request{method: http.MethodPost, path: reloadsPath, body: req},
+			find: func(ctx context.Context) (*Reload, error) { return c.FindActiveReload(ctx, req.AppID) },
+			proof: func(r *Reload) provenance {
 				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn([3]string{"app", r.AppID, req.AppID})}
-			})
+			},
+			path: reloadPath,
+		})
 		if err == nil {
-			c.core.created.note(c.ep.host, reloadPath(r.ID), c.core.now())
 			return r, nil
 		}
 		// An active reload that this POST did not queue is someone else's: ours was refused or never ran, so
@@ -141,11 +139,11 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 		if !IsReloadPending(err) && !errors.Is(err, ErrNotCreatedByUs) {
 			return nil, err
 		}
-		pending, ok, ferr := c.ActiveReload(ctx, req.AppID)
-		if ferr != nil {
+		pending, ferr := c.FindActiveReload(ctx, req.AppID)
+		if ferr != nil && !isNoMatch(ferr) {
 			return nil, fmt.Errorf("%w; looking up the pending reload failed: %w", err, ferr)
 		}
-		if ok {
+		if ferr == nil {
 			c.core.log.debug(ctx, "qlik: a reload of the app is already pending; waiting for it to end before queuing", map[string]any{
 				"app_id": req.AppID, "pending_reload_id": pending.ID, "host": c.ep.host,
 			})
@@ -161,8 +159,9 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 	}
 }
 
-// ActiveReload returns the app's most recent reload that is QUEUED, RELOADING or CANCELING, if any.
-func (c *Client) ActiveReload(ctx context.Context, appID string) (*Reload, bool, error) {
+// FindActiveReload returns the app's most recent reload that is QUEUED, RELOADING or CANCELING, or a
+// *NotFoundError when there is none.
+func (c *Client) FindActiveReload(ctx context.Context, appID string) (*Reload, error) {
 	q := url.Values{}
 	q.Set("appId", appID)
 	q.Set("limit", "1")
@@ -170,24 +169,17 @@ func (c *Client) ActiveReload(ctx context.Context, appID string) (*Reload, bool,
 	q.Set("filter", `(status eq "QUEUED") or (status eq "RELOADING") or (status eq "CANCELING")`)
 	var page listPage[Reload]
 	if _, err := c.do(ctx, &request{method: http.MethodGet, path: reloadsPath, query: q, out: &page}); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if len(page.Data) == 0 {
-		return nil, false, nil
+		return nil, c.notFound("active reload of app %s", appID)
 	}
-	return &page.Data[0], true, nil
+	return &page.Data[0], nil
 }
 
 // GetReload calls GET /api/v1/reloads/{reloadId}.
 func (c *Client) GetReload(ctx context.Context, id string) (*Reload, error) {
-	if err := checkID("reload", id); err != nil {
-		return nil, err
-	}
-	var r Reload
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: reloadPath(id), out: &r}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getObject[Reload](ctx, c, "reload", id, reloadPath)
 }
 
 // CancelReload calls POST /api/v1/reloads/{reloadId}/actions/cancel: 202 (being cancelled) or 204 (cancelled).

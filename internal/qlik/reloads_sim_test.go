@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // warnLogger records warnings, so a test can prove the client did not take something for a rate limit.

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -17,8 +16,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // maxErrorBody bounds how much of an error response is read.
@@ -46,8 +43,7 @@ type request struct {
 
 	// stream, when set instead of body, opens the request body afresh for
 	// every attempt, so a retry resends a large file without it ever being
-	// held in memory: go-retryablehttp would buffer a plain io.Reader whole.
-	// streamLen is its length and contentType its media type.
+	// held in memory. streamLen is its length and contentType its media type.
 	stream      func() (io.ReadCloser, error)
 	streamLen   int64
 	contentType string
@@ -68,147 +64,171 @@ type response struct {
 	Body io.ReadCloser
 }
 
-// The request path, top to bottom:
+// The request path, top to bottom. do runs one API call as a loop of attempts; each attempt has four phases:
 //
-//   - do: one API call as its caller sees it. It encodes the body once, runs the call through send, refreshes
-//     a cached token once after a 401, waits out Qlik's visibility lag after a 404 for an object created
-//     moments ago, and decodes the answer (finish).
-//   - send: the attempts of one call, through go-retryablehttp. checkRetry decides after each attempt
-//     whether another one may follow (a rate limit while time remains, a failure up to MaxRetries); backoff
-//     says how long to wait.
-//   - attempt: one HTTP attempt, run by the call's own round tripper: the token, the rate limiter's wait,
-//     the per-attempt timeout, the 429 bookkeeping and the logs.
+//  1. wait: get the access token and wait for the rate limiter of the call's host and tier (authorize);
+//  2. send: one HTTP exchange, bounded by Config.RequestTimeout, logged (send);
+//  3. classify the answer: an answer to return, or why to try again (classify);
+//  4. decide: return the answer, or wait and go round again: a rate limit while time remains before the call's
+//     deadline, a transient failure up to Config.MaxRetries times, a refused cached token once, a 404 on an
+//     object created moments ago within the visibility grace.
 //
-// The state of one call lives in a callInfo that the call's round tripper, checkRetry and backoff share.
+// A POST (a create) is repeated only when it provably was not processed: a 429, or a connection that never
+// opened. Its ambiguous failures go back to createWithRecovery, which looks the object up before trying again.
+// The state of one call lives in a call, passed explicitly.
 
-// callInfo is one call's state, shared by its attempts, checkRetry and backoff. Attempts of one call run
-// sequentially, so its fields need no lock.
-type callInfo struct {
-	ctx          context.Context // the caller's, for logs written outside an attempt
-	ep           endpoint
-	method, path string
-	tier         tier
-	idempotent   bool
-	tokenRequest bool
-	longTransfer bool
-	body         []byte
+// call is one API call's state across its attempts.
+type call struct {
+	c          *Client
+	ctx        context.Context
+	r          *request
+	url        *url.URL
+	body       []byte
+	tier       tier
+	idempotent bool
 
-	attempt        int
+	// The series of attempts starts again after a refreshed token or a visibility wait: attempt counts the HTTP
+	// exchanges of the series (logs, errors), retries its retries after failures other than a rate limit
+	// (Config.MaxRetries), and retryUntil bounds its retries after rate limits: the caller's deadline (the
+	// resource's timeouts), or Config.RateLimitWait after the series started when the context has none.
+	attempt    int
+	retries    int
+	retryUntil time.Time
+
 	token          string
 	tokenFromCache bool
-	// sawAmbiguous is set when an attempt may have been processed although
-	// no success came back (5xx, reset, timeout), so a later 404 on DELETE
-	// means that attempt did the work (see do).
+	tokenRefreshed bool
+	graceWaits     int
+	// sawAmbiguous is set when an attempt may have been processed although no success came back (5xx, reset,
+	// timeout), so a later 404 on DELETE means that attempt did the work.
 	sawAmbiguous bool
-	lastErr      error
-	// pendingReload marks the last answer as POST /reloads's "a reload is already pending" 429, which is not a
-	// rate limit: it neither pauses the tier nor is retried here (CreateReload waits for the pending reload).
-	pendingReload bool
-	// retries counts the retries after failures other than a rate limit, which Config.MaxRetries bounds.
-	retries int
-	// rateLimitWait is the jittered Retry-After of the last answer when it was a rate-limit 429.
-	rateLimitWait time.Duration
-	// retryUntil bounds retries after rate limits: the caller's deadline (the resource's timeouts), or
-	// Config.RateLimitWait after the call started when the context has none.
-	retryUntil time.Time
 }
 
-// do is the single request path of the package: every API call, including
-// token requests, goes through it. Responses with status >= 300 become
-// *APIError.
-//
-// A cached OAuth token that is refused (401) is replaced and the call sent
-// once more; a token minted for the call itself is not worth a second try.
-//
-// A 404 for an object this client created moments ago is retried for a
-// short while: Qlik may not serve a new object for a few seconds, and a
-// follow-up call (read, delete, adding an assignment) must not fail on it.
+// verdict is what an attempt's answer means for the call.
+type verdict int
+
+const (
+	// answered: the answer (success or an error status) is the call's result.
+	answered verdict = iota
+	// failed: no usable answer, and trying again would not help (or is not safe); the error is the result.
+	failed
+	// rateLimited: a 429 from Qlik's rate limiter: the request did not run, so it waits and is sent again.
+	rateLimited
+	// transient: a 5xx or connection failure that may be repeated.
+	transient
+	// tokenRefused: a 401 with a cached OAuth token: a new token is minted and the call starts over, once.
+	tokenRefused
+	// notYetVisible: a 404 on an object created moments ago: the call starts over after a wait.
+	notYetVisible
+)
+
+// do is the single request path of the package: every API call, including token requests, goes through it.
+// Responses with status >= 300 become *APIError.
 //
 //nolint:unparam // the response (status, Location and other headers) is for API areas that need it, such as app export.
 func (c *Client) do(ctx context.Context, r *request) (*response, error) {
+	k, err := c.newCall(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		// 1. Wait for the token and the rate limiter.
+		if err := k.authorize(); err != nil {
+			return nil, err
+		}
+		// 2. Send.
+		resp, err := k.send()
+		// 3. Classify the answer.
+		v, wait := k.classify(resp, err)
+		// 4. Decide.
+		switch v {
+		case answered:
+			return k.finish(resp)
+		case failed:
+			discard(resp)
+			return nil, k.wrapErr(err)
+		case rateLimited, transient:
+			discard(resp)
+			if err := sleepCtx(ctx, wait); err != nil {
+				return nil, k.wrapErr(err)
+			}
+		case tokenRefused:
+			discard(resp)
+			c.core.tokens.invalidate(c.ep.host, k.token)
+			c.core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
+				"method": r.method, "path": k.url.Path, "host": c.ep.host,
+			})
+			k.tokenRefreshed = true
+			k.startSeries()
+		case notYetVisible:
+			discard(resp)
+			c.core.log.debug(ctx, "qlik: 404 for an object created moments ago; waiting for it to become visible", map[string]any{
+				"method": r.method, "path": k.url.Path, "host": c.ep.host, "wait_ms": wait.Milliseconds(),
+			})
+			if err := sleepCtx(ctx, wait); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", r.method, k.url.Path, err)
+			}
+			k.graceWaits++
+			k.tokenRefreshed = false
+			k.startSeries()
+		}
+	}
+}
+
+// doJSON sends r and decodes its successful answer into a new T.
+func doJSON[T any](ctx context.Context, c *Client, r *request) (*T, error) {
+	out := new(T)
+	r.out = out
+	if _, err := c.do(ctx, r); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// getObject reads the object of kind with this id (GET path(id)); an empty id fails before any request.
+func getObject[T any](ctx context.Context, c *Client, kind, id string, path func(string) string) (*T, error) {
+	if err := checkID(kind, id); err != nil {
+		return nil, err
+	}
+	return doJSON[T](ctx, c, &request{method: http.MethodGet, path: path(id)})
+}
+
+// deleteObject deletes the object of kind with this id (DELETE path(id)); an empty id fails before any request.
+func deleteObject(ctx context.Context, c *Client, kind, id string, path func(string) string) error {
+	if err := checkID(kind, id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: path(id)})
+	return err
+}
+
+// newCall resolves and encodes r.
+func (c *Client) newCall(ctx context.Context, r *request) (*call, error) {
 	u, err := c.resolve(r.path, r.query)
 	if err != nil {
 		return nil, err
 	}
-	var body []byte
+	k := &call{
+		c: c, ctx: ctx, r: r, url: u,
+		tier:       tierFor(r.method, u.Path),
+		idempotent: r.method != http.MethodPost || r.idempotent,
+	}
 	if r.body != nil {
-		if body, err = json.Marshal(r.body); err != nil {
+		if k.body, err = json.Marshal(r.body); err != nil {
 			return nil, fmt.Errorf("qlik: encoding %s %s request body: %w", r.method, u.Path, err)
 		}
 	}
-	core := c.core
-	sawAmbiguous := false // over every send of this call
-	tokenRefreshed := false
-	for graceWaits := 0; ; {
-		ci := c.newCall(ctx, r, u, body)
-		resp, err := core.send(ctx, ci, u.String(), body, r)
-		sawAmbiguous = sawAmbiguous || ci.sawAmbiguous
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode == http.StatusUnauthorized && core.oauth() && !ci.tokenRequest && ci.tokenFromCache && !tokenRefreshed {
-			drainClose(resp.Body)
-			core.tokens.invalidate(ci.ep.host, ci.token)
-			core.log.debug(ctx, "qlik: 401 with a cached access token; refreshing the token and retrying once", map[string]any{
-				"method": ci.method, "path": ci.path, "host": ci.ep.host,
-			})
-			tokenRefreshed = true
-			continue
-		}
-		res, err := core.finish(ctx, ci, resp, r.out, r.raw)
-		if err == nil {
-			// The object answered (or is gone by our own DELETE): no more grace.
-			core.created.forget(c.ep.host, u.Path)
-			return res, nil
-		}
-		if !IsNotFound(err) {
-			return res, err
-		}
-		wait, ok := core.created.graceWait(c.ep.host, u.Path, graceWaits, core)
-		if !ok {
-			wait, ok = c.createdAtWait(graceWaits)
-		}
-		if !ok {
-			if r.method == http.MethodDelete && sawAmbiguous {
-				// An earlier attempt failed without telling us whether it ran;
-				// the object being gone now means it did.
-				core.log.debug(ctx, "qlik: DELETE answered 404 after an attempt with unknown outcome; treating as deleted", map[string]any{
-					"path": u.Path, "host": c.ep.host,
-				})
-				core.created.forget(c.ep.host, u.Path)
-				return &response{StatusCode: http.StatusNotFound}, nil
-			}
-			return res, err
-		}
-		core.log.debug(ctx, "qlik: 404 for an object created moments ago; waiting for it to become visible", map[string]any{
-			"method": r.method, "path": u.Path, "host": c.ep.host, "wait_ms": wait.Milliseconds(),
-		})
-		if serr := sleepCtx(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("%s %s: %w", r.method, u.Path, serr)
-		}
-		graceWaits++
-		tokenRefreshed = false
-	}
+	k.startSeries()
+	return k, nil
 }
 
-// newCall starts the state of one send of r.
-func (c *Client) newCall(ctx context.Context, r *request, u *url.URL, body []byte) *callInfo {
-	ci := &callInfo{
-		ctx:          ctx,
-		ep:           c.ep,
-		method:       r.method,
-		path:         u.Path,
-		tier:         tierFor(r.method, u.Path),
-		idempotent:   r.method != http.MethodPost || r.idempotent,
-		tokenRequest: r.tokenRequest,
-		longTransfer: r.longTransfer,
-		body:         body,
-		retryUntil:   c.core.now().Add(c.core.cfg.RateLimitWait),
+// startSeries starts a new series of attempts (see call).
+func (k *call) startSeries() {
+	k.attempt, k.retries = 0, 0
+	k.retryUntil = k.c.core.now().Add(k.c.core.cfg.RateLimitWait)
+	if d, ok := k.ctx.Deadline(); ok {
+		k.retryUntil = d
 	}
-	if d, ok := ctx.Deadline(); ok {
-		ci.retryUntil = d
-	}
-	return ci
 }
 
 // resolve builds the request URL. Absolute URLs (pagination links) must
@@ -242,218 +262,364 @@ func (c *Client) resolve(p string, q url.Values) (*url.URL, error) {
 	return u, nil
 }
 
-// send runs one call (all its attempts) through go-retryablehttp.
-func (c *core) send(ctx context.Context, ci *callInfo, rawURL string, body []byte, r *request) (*http.Response, error) {
-	// Hand retryablehttp a []byte or a ReaderFunc: it replays the first and
-	// reopens the second on every attempt. A plain io.Reader would make it
-	// buffer the whole body.
-	var raw any
-	switch {
-	case r.stream != nil:
-		open := r.stream
-		raw = retryablehttp.ReaderFunc(func() (io.Reader, error) { return open() })
-	case body != nil:
-		raw = body
+// authorize is phase 1 of an attempt: the access token (never for a token request, and only the host the call
+// is bound to ever sees it), then the wait for the rate limiter of the call's host and tier.
+func (k *call) authorize() error {
+	core, ep := k.c.core, k.c.ep
+	if !k.r.tokenRequest {
+		tok, cached, err := core.accessToken(k.ctx, ep)
+		if err != nil {
+			if k.ctx.Err() != nil {
+				return k.wrapErr(k.ctx.Err())
+			}
+			return fmt.Errorf("%s %s: %w", k.r.method, k.url.Path, err)
+		}
+		k.token, k.tokenFromCache = tok, cached
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, ci.method, rawURL, raw)
+	if err := core.limits.wait(k.ctx, ep.host, k.tier, k.onLimiterWait); err != nil {
+		return k.wrapErr(err)
+	}
+	return nil
+}
+
+func (k *call) onLimiterWait(d time.Duration, why waitReason) {
+	if d >= 10*time.Millisecond {
+		k.c.core.log.debug(k.ctx, "qlik: waiting for rate limit", map[string]any{
+			"host": k.c.ep.host, "tier": string(k.tier), "wait_ms": d.Milliseconds(),
+			"reason": string(why), "method": k.r.method, "path": k.url.Path,
+		})
+	}
+}
+
+// send is phase 2 of an attempt: one HTTP exchange (with the redirects Qlik makes on the same host), bounded by
+// Config.RequestTimeout unless the call is a long transfer, and logged. An error status comes back with its
+// body read, so the per-attempt timeout is released; a success comes back with its body unread.
+func (k *call) send() (*http.Response, error) {
+	core, ep, r := k.c.core, k.c.ep, k.r
+	k.attempt++
+	actx, cancel := context.WithTimeout(k.ctx, core.cfg.RequestTimeout)
+	if r.longTransfer {
+		cancel()
+		actx, cancel = context.WithCancel(k.ctx)
+	}
+	req, err := k.newHTTPRequest(actx)
 	if err != nil {
-		return nil, fmt.Errorf("qlik: building %s %s: %w", ci.method, ci.path, err)
+		cancel()
+		return nil, err
 	}
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Qlik-Api-Version", apiVersion)
-	switch {
-	case r.stream != nil:
-		// A file does not tell retryablehttp its length; without this the
-		// body would go out chunked.
-		req.ContentLength = r.streamLen
-		req.Header.Set("Content-Type", r.contentType)
-	case body != nil:
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range r.header {
-		req.Header[http.CanonicalHeaderKey(k)] = v
+	if core.log.enabled() {
+		fields := map[string]any{
+			"method": r.method, "url": logURL(req.URL), "attempt": k.attempt,
+			"headers": maskHeaders(req.Header),
+		}
+		if !r.tokenRequest && len(k.body) > 0 {
+			fields["body"] = core.redact.bodyForLog(k.body)
+		}
+		core.log.trace(k.ctx, "qlik: HTTP request", fields)
 	}
 
-	// A retryablehttp.Client and an http.Client are small structs; one of each
-	// per call lets the round tripper, CheckRetry and Backoff share this
-	// call's state (method, idempotency, last error). They share the
-	// connection pool of the base transport.
-	hc := *c.httpClient
-	hc.Transport = &callTransport{core: c, base: c.httpClient.Transport, ci: ci}
-	rc := &retryablehttp.Client{
-		HTTPClient:   &hc,
-		Logger:       nil, // we log ourselves, masked
-		RetryWaitMin: c.cfg.RetryWaitMin,
-		RetryWaitMax: c.cfg.RetryWaitMax,
-		// checkRetry bounds the retries: MaxRetries for failures, time for rate limits.
-		RetryMax:   math.MaxInt32,
-		CheckRetry: c.checkRetry(ci),
-		Backoff:    c.backoff(ci),
-		// Hand back the last response unread when retries run out, so the
-		// caller sees Qlik's own error body (a 503's code and trace id).
-		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
-			return resp, err
-		},
-	}
-	resp, err := rc.Do(req)
+	// One http.Client per call, sharing the connection pool: its redirect check also paces and logs each hop.
+	hc := *core.httpClient
+	hc.CheckRedirect = k.checkRedirect
+	start := time.Now()
+	resp, err := hc.Do(req)
+	elapsed := time.Since(start)
 	if err != nil {
-		if resp != nil {
-			drainClose(resp.Body)
+		cancel()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
-		return nil, c.wrapErr(ctx, ci, err)
+		if k.ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
+			err = &attemptTimeoutError{timeout: core.cfg.RequestTimeout}
+		}
+		if k.ctx.Err() == nil && classifyTransportErr(err) == errAmbiguous {
+			k.sawAmbiguous = true
+		}
+		core.log.debug(k.ctx, "qlik: HTTP request failed", map[string]any{
+			"method": r.method, "url": logURL(req.URL), "attempt": k.attempt,
+			"duration_ms": elapsed.Milliseconds(), "error": err,
+		})
+		return nil, err
+	}
+
+	var errBody []byte
+	if resp.StatusCode >= 300 {
+		// Error bodies are small; read them now so the trace id can be logged and the per-attempt timeout
+		// released.
+		errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+		cancel()
+		resp.Body = io.NopCloser(bytes.NewReader(errBody))
+	} else {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	}
+	if resp.StatusCode >= 500 {
+		k.sawAmbiguous = true
+	}
+	traceID := traceIDOf(errBody)
+	if resp.StatusCode != http.StatusTooManyRequests {
+		core.limits.succeeded(ep.host, k.tier)
+	}
+	core.log.debug(k.ctx, "qlik: HTTP request", map[string]any{
+		"method": r.method, "url": logURL(req.URL), "status": resp.StatusCode,
+		"duration_ms": elapsed.Milliseconds(), "attempt": k.attempt, "trace_id": traceID,
+	})
+	if core.log.enabled() {
+		fields := map[string]any{
+			"method": r.method, "url": logURL(req.URL), "status": resp.StatusCode,
+			"attempt": k.attempt, "headers": maskHeaders(resp.Header),
+		}
+		if errBody != nil && !r.tokenRequest {
+			fields["body"] = core.redact.bodyForLog(errBody)
+		}
+		core.log.trace(k.ctx, "qlik: HTTP response", fields)
 	}
 	return resp, nil
 }
 
-// wrapErr turns a failure without a usable response into the error callers
-// see: the context's error, a permanent error raised in the transport, or a
-// *transportError that records whether the request could have been sent.
-func (c *core) wrapErr(ctx context.Context, ci *callInfo, err error) error {
-	if ctx.Err() != nil {
-		return fmt.Errorf("%s %s: %w", ci.method, ci.path, ctx.Err())
+// newHTTPRequest builds the attempt's request. A JSON body is replayed from its bytes; a stream is opened afresh
+// for every attempt, so a retry resends a large file without it ever being held in memory.
+func (k *call) newHTTPRequest(ctx context.Context) (*http.Request, error) {
+	r, core := k.r, k.c.core
+	var body io.Reader
+	switch {
+	case r.stream != nil:
+		rc, err := r.stream()
+		if err != nil {
+			return nil, err
+		}
+		body = rc
+	case k.body != nil:
+		body = bytes.NewReader(k.body)
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
+	req, err := http.NewRequestWithContext(ctx, r.method, k.url.String(), body)
+	if err != nil {
+		if rc, ok := body.(io.Closer); ok {
+			_ = rc.Close()
+		}
+		return nil, permanent(fmt.Errorf("qlik: building %s %s: %w", r.method, k.url.Path, err))
 	}
-	var pe *permanentError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("%s %s: %w", ci.method, ci.path, pe.err)
+	req.Header.Set("User-Agent", core.cfg.UserAgent)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Qlik-Api-Version", apiVersion)
+	switch {
+	case r.stream != nil:
+		// A file does not tell its length; without this the body would go out chunked.
+		req.ContentLength = r.streamLen
+		req.Header.Set("Content-Type", r.contentType)
+	case k.body != nil:
+		req.Header.Set("Content-Type", "application/json")
 	}
-	kind := classifyTransportErr(err)
-	return &transportError{
-		method: ci.method, path: ci.path, host: ci.ep.host,
-		attempts: ci.attempt, err: err,
-		notSent:     kind == errNotSent || kind == errUnreachable,
-		unreachable: kind == errUnreachable,
-		role:        c.hostRole(ci.ep),
+	for name, v := range r.header {
+		req.Header[http.CanonicalHeaderKey(name)] = v
+	}
+	if !r.tokenRequest && sameEndpoint(req.URL, &url.URL{Scheme: k.c.ep.scheme, Host: k.c.ep.host}) {
+		req.Header.Set("Authorization", "Bearer "+k.token)
+	}
+	return req, nil
+}
+
+// checkRedirect applies the client's redirect policy (the same host only) and treats each hop like an attempt
+// for the rate limiter: the redirect answered, and the next request waits for the limiter.
+func (k *call) checkRedirect(req *http.Request, via []*http.Request) error {
+	core := k.c.core
+	if err := core.httpClient.CheckRedirect(req, via); err != nil {
+		return err
+	}
+	if prev := req.Response; prev != nil {
+		core.limits.succeeded(k.c.ep.host, k.tier)
+		core.log.debug(k.ctx, "qlik: HTTP request", map[string]any{
+			"method": prev.Request.Method, "url": logURL(prev.Request.URL), "status": prev.StatusCode, "attempt": k.attempt,
+		})
+	}
+	return core.limits.wait(req.Context(), k.c.ep.host, k.tier, k.onLimiterWait)
+}
+
+// classify is phase 3 of an attempt: what the answer (or the failure) means, and how long to wait before the
+// next attempt when there is one.
+func (k *call) classify(resp *http.Response, err error) (verdict, time.Duration) {
+	core, r := k.c.core, k.r
+	// A 429 from Qlik's rate limiter pauses the tier on this host whatever comes next.
+	limited := resp != nil && resp.StatusCode == http.StatusTooManyRequests &&
+		!isPendingReloadResponse(r.method, k.url.Path, resp.StatusCode, resp.Header, k.peekBody(resp))
+	var rateLimitWait time.Duration
+	if limited {
+		rateLimitWait = k.rateLimited(resp)
+	}
+	if k.ctx.Err() != nil {
+		return failed, 0
+	}
+	if err != nil {
+		if k.retries >= core.cfg.MaxRetries || !k.mayRepeat(classifyTransportErr(err)) {
+			return failed, 0
+		}
+		k.retries++
+		return transient, k.backoff(err.Error(), 0)
+	}
+	status := resp.StatusCode
+	if limited {
+		wait := rateLimitWait
+		if core.now().Add(wait).Before(k.retryUntil) {
+			return rateLimited, k.backoff(fmt.Sprintf("status %d, Retry-After with jitter %s", status, wait), wait)
+		}
+		core.log.warn(k.ctx, "qlik: rate limited (429) and the wait would outlast the time left for this request; giving up", map[string]any{
+			"method": r.method, "path": k.url.Path, "host": k.c.ep.host, "wait_ms": wait.Milliseconds(),
+		})
+		return answered, 0
+	}
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if k.retries >= core.cfg.MaxRetries || !k.idempotent {
+			return answered, 0
+		}
+		k.retries++
+		reason := fmt.Sprintf("status %d", status)
+		var wait time.Duration
+		if status == http.StatusServiceUnavailable {
+			if ra, ok := parseRetryAfter(resp.Header, core.now()); ok {
+				wait = ra
+				reason += fmt.Sprintf(", Retry-After %s", ra)
+			}
+		}
+		return transient, k.backoff(reason, wait)
+	case http.StatusUnauthorized:
+		if core.oauth() && !r.tokenRequest && k.tokenFromCache && !k.tokenRefreshed {
+			return tokenRefused, 0
+		}
+	case http.StatusNotFound:
+		wait, ok := core.created.graceWait(k.c.ep.host, k.url.Path, k.graceWaits, core)
+		if !ok {
+			wait, ok = k.c.createdAtWait(k.graceWaits)
+		}
+		if ok {
+			return notYetVisible, wait
+		}
+	}
+	return answered, 0
+}
+
+// mayRepeat tells whether an attempt that failed without an answer may be sent again.
+func (k *call) mayRepeat(kind errKind) bool {
+	switch kind {
+	case errNotSent:
+		return true
+	case errAmbiguous:
+		return k.idempotent
+	default:
+		// errUnreachable: a name that does not resolve or a port that refuses is a configuration mistake;
+		// retrying it only delays the error by minutes. errPermanent: nothing to gain.
+		return false
 	}
 }
 
-// finish decodes the final response of a call and closes its body.
-func (c *core) finish(ctx context.Context, ci *callInfo, resp *http.Response, out any, raw bool) (*response, error) {
+// rateLimited records a 429 from Qlik's rate limiter: the whole tier on this host waits for Retry-After plus
+// jitter, and so does the call.
+func (k *call) rateLimited(resp *http.Response) time.Duration {
+	core := k.c.core
+	wait, ok := parseRetryAfter(resp.Header, core.now())
+	if !ok {
+		wait = jitterBackoff(core.cfg.RetryWaitMin, core.cfg.RetryWaitMax, k.attempt-1)
+	}
+	wait = retryAfterJitter(wait)
+	core.limits.stats.add429()
+	core.limits.block(k.c.ep.host, k.tier, wait)
+	core.log.warn(k.ctx, "qlik: rate limited by Qlik Cloud (429); pausing this tier on this host", map[string]any{
+		"method": k.r.method, "path": k.url.Path, "host": k.c.ep.host, "tier": string(k.tier),
+		"retry_after_ms": wait.Milliseconds(), "trace_id": traceIDOf(k.peekBody(resp)),
+	})
+	return wait
+}
+
+// peekBody returns an error answer's body, which send has read into memory, and leaves it readable.
+func (k *call) peekBody(resp *http.Response) []byte {
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}
+
+// backoff returns the wait before the next attempt: wait when the server named one (Retry-After), else a capped
+// exponential backoff with full jitter; and logs the retry.
+func (k *call) backoff(reason string, wait time.Duration) time.Duration {
+	core := k.c.core
+	if wait <= 0 {
+		wait = jitterBackoff(core.cfg.RetryWaitMin, core.cfg.RetryWaitMax, k.attempt-1)
+	}
+	core.log.debug(k.ctx, "qlik: retrying request", map[string]any{
+		"method": k.r.method, "path": k.url.Path, "host": k.c.ep.host,
+		"attempt": k.attempt, "wait_ms": wait.Milliseconds(), "reason": reason,
+	})
+	return wait
+}
+
+// finish decodes the answer of a call and closes its body. A 404 on a DELETE after an attempt with unknown
+// outcome means that attempt deleted the object.
+func (k *call) finish(resp *http.Response) (*response, error) {
+	core, ep, r := k.c.core, k.c.ep, k.r
 	res := &response{StatusCode: resp.StatusCode, Header: resp.Header}
-	if raw && resp.StatusCode < 300 {
+	if r.raw && resp.StatusCode < 300 {
 		res.Body = resp.Body
+		core.created.forget(ep.host, k.url.Path)
 		return res, nil
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		return nil, newAPIError(ci.method, ci.path, ci.ep.host, resp.StatusCode, resp.Header, b, c.now())
+		if resp.StatusCode == http.StatusNotFound && r.method == http.MethodDelete && k.sawAmbiguous {
+			core.log.debug(k.ctx, "qlik: DELETE answered 404 after an attempt with unknown outcome; treating as deleted", map[string]any{
+				"path": k.url.Path, "host": ep.host,
+			})
+			core.created.forget(ep.host, k.url.Path)
+			return &response{StatusCode: http.StatusNotFound}, nil
+		}
+		return nil, newAPIError(r.method, k.url.Path, ep.host, resp.StatusCode, resp.Header, b, core.now())
 	}
-	if out == nil || resp.StatusCode == http.StatusNoContent {
+	// The object answered: no more grace.
+	core.created.forget(ep.host, k.url.Path)
+	if r.out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		return res, nil
 	}
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, &transportError{
-			method: ci.method, path: ci.path, host: ci.ep.host, attempts: ci.attempt,
+			method: r.method, path: k.url.Path, host: ep.host, attempts: k.attempt,
 			err: fmt.Errorf("reading response body: %w", err),
 		}
 	}
-	if !ci.tokenRequest && c.log.enabled() {
-		c.log.trace(ctx, "qlik: HTTP response body", map[string]any{
-			"method": ci.method, "path": ci.path, "host": ci.ep.host,
-			"status": resp.StatusCode, "body": c.redact.bodyForLog(b),
+	if !r.tokenRequest && core.log.enabled() {
+		core.log.trace(k.ctx, "qlik: HTTP response body", map[string]any{
+			"method": r.method, "path": k.url.Path, "host": ep.host,
+			"status": resp.StatusCode, "body": core.redact.bodyForLog(b),
 		})
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return res, nil
 	}
-	if err := json.Unmarshal(b, out); err != nil {
-		return nil, fmt.Errorf("qlik: %s %s: decoding %d response: %w", ci.method, ci.path, resp.StatusCode, err)
+	if err := json.Unmarshal(b, r.out); err != nil {
+		return nil, fmt.Errorf("qlik: %s %s: decoding %d response: %w", r.method, k.url.Path, resp.StatusCode, err)
 	}
 	return res, nil
 }
 
-// checkRetry decides per attempt. A POST (a create) is repeated here only
-// when it provably was not processed: 429, or a connection that never
-// opened. Ambiguous failures of a create go back to createWithRecovery,
-// which looks the object up before trying again.
-//
-// A rate limit is retried for as long as its wait ends before the call's
-// deadline (see callInfo.retryUntil), however many 429s that takes: other
-// processes may share the window, and a 429 says the request did not run.
-// Other failures are retried Config.MaxRetries times.
-func (c *core) checkRetry(ci *callInfo) retryablehttp.CheckRetry {
-	return func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		if resp != nil && resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
-			if c.now().Add(ci.rateLimitWait).Before(ci.retryUntil) {
-				return true, nil
-			}
-			c.log.warn(ci.ctx, "qlik: rate limited (429) and the wait would outlast the time left for this request; giving up", map[string]any{
-				"method": ci.method, "path": ci.path, "host": ci.ep.host, "wait_ms": ci.rateLimitWait.Milliseconds(),
-			})
-			return false, nil
-		}
-		if ci.retries >= c.cfg.MaxRetries {
-			return false, nil
-		}
-		retry := retryableFailure(ci, resp, err)
-		if retry {
-			ci.retries++
-		}
-		return retry, nil
+// wrapErr turns a failure without a usable answer into the error callers see: the context's error, a permanent
+// error, or a *transportError that records whether the request could have been sent.
+func (k *call) wrapErr(err error) error {
+	r := k.r
+	if k.ctx.Err() != nil {
+		return fmt.Errorf("%s %s: %w", r.method, k.url.Path, k.ctx.Err())
 	}
-}
-
-// retryableFailure tells whether an attempt that failed for another reason than a rate limit may be repeated.
-func retryableFailure(ci *callInfo, resp *http.Response, err error) bool {
-	if err != nil {
-		switch classifyTransportErr(err) {
-		case errNotSent:
-			return true
-		case errUnreachable:
-			// A name that does not resolve or a port that refuses is a configuration mistake; retrying it only
-			// delays the error by minutes.
-			return false
-		case errAmbiguous:
-			return ci.idempotent
-		default:
-			return false
-		}
+	var pe *permanentError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s %s: %w", r.method, k.url.Path, pe.err)
 	}
-	switch resp.StatusCode {
-	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return ci.idempotent
-	}
-	return false
-}
-
-// backoff waits Retry-After when the server sent one, else a capped
-// exponential backoff with full jitter. retryablehttp's sleep watches ctx.
-func (c *core) backoff(ci *callInfo) retryablehttp.Backoff {
-	return func(minWait, maxWait time.Duration, n int, resp *http.Response) time.Duration {
-		var wait time.Duration
-		reason := ""
-		if resp != nil {
-			reason = fmt.Sprintf("status %d", resp.StatusCode)
-			if resp.StatusCode == http.StatusTooManyRequests && ci.rateLimitWait > 0 {
-				wait = ci.rateLimitWait
-				reason += fmt.Sprintf(", Retry-After with jitter %s", wait)
-			} else if resp.StatusCode == http.StatusServiceUnavailable {
-				if ra, ok := parseRetryAfter(resp.Header, c.now()); ok {
-					wait = ra
-					reason += fmt.Sprintf(", Retry-After %s", ra)
-				}
-			}
-		} else if ci.lastErr != nil {
-			reason = ci.lastErr.Error()
-		}
-		if wait <= 0 {
-			wait = jitterBackoff(minWait, maxWait, n)
-		}
-		c.log.debug(ci.ctx, "qlik: retrying request", map[string]any{
-			"method": ci.method, "path": ci.path, "host": ci.ep.host,
-			"attempt": ci.attempt, "wait_ms": wait.Milliseconds(), "reason": reason,
-		})
-		return wait
+	kind := classifyTransportErr(err)
+	return &transportError{
+		method: r.method, path: k.url.Path, host: k.c.ep.host,
+		attempts: k.attempt, err: err,
+		notSent:     kind == errNotSent || kind == errUnreachable,
+		unreachable: kind == errUnreachable,
+		role:        k.c.core.hostRole(k.c.ep),
 	}
 }
 
@@ -545,140 +711,6 @@ func (e *attemptTimeoutError) Error() string {
 // Timeout marks the error as a timeout for net.Error-style checks.
 func (e *attemptTimeoutError) Timeout() bool { return true }
 
-// callTransport is the round tripper of one call under retryablehttp. It
-// handles what must happen on every attempt: pacing, authentication, the
-// per-attempt timeout, 429 bookkeeping and logging.
-type callTransport struct {
-	core *core
-	base http.RoundTripper
-	ci   *callInfo
-}
-
-func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return t.core.attempt(t.base, req, t.ci)
-}
-
-func (c *core) attempt(base http.RoundTripper, req *http.Request, ci *callInfo) (*http.Response, error) {
-	ctx := req.Context()
-	ci.attempt++
-	out := req.Clone(ctx)
-
-	// Only the host the call is bound to ever sees its credential.
-	if !ci.tokenRequest && sameEndpoint(req.URL, &url.URL{Scheme: ci.ep.scheme, Host: ci.ep.host}) {
-		tok, cached, err := c.accessToken(ctx, ci.ep)
-		if err != nil {
-			closeRequestBody(req)
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, permanent(err)
-		}
-		ci.token, ci.tokenFromCache = tok, cached
-		out.Header.Set("Authorization", "Bearer "+tok)
-	}
-
-	err := c.limits.wait(ctx, ci.ep.host, ci.tier, func(d time.Duration, why waitReason) {
-		if d >= 10*time.Millisecond {
-			c.log.debug(ctx, "qlik: waiting for rate limit", map[string]any{
-				"host": ci.ep.host, "tier": string(ci.tier), "wait_ms": d.Milliseconds(),
-				"reason": string(why), "method": ci.method, "path": ci.path,
-			})
-		}
-	})
-	if err != nil {
-		closeRequestBody(req)
-		return nil, err
-	}
-
-	actx, cancel := context.WithTimeout(ctx, c.cfg.RequestTimeout)
-	if ci.longTransfer {
-		cancel()
-		actx, cancel = context.WithCancel(ctx)
-	}
-	out = out.WithContext(actx)
-	if c.log.enabled() {
-		fields := map[string]any{
-			"method": ci.method, "url": logURL(out.URL), "attempt": ci.attempt,
-			"headers": maskHeaders(out.Header),
-		}
-		if !ci.tokenRequest && len(ci.body) > 0 {
-			fields["body"] = c.redact.bodyForLog(ci.body)
-		}
-		c.log.trace(ctx, "qlik: HTTP request", fields)
-	}
-
-	start := time.Now()
-	resp, err := base.RoundTrip(out)
-	elapsed := time.Since(start)
-	if err != nil {
-		cancel()
-		if ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded) {
-			err = &attemptTimeoutError{timeout: c.cfg.RequestTimeout}
-		}
-		ci.lastErr = err
-		if ctx.Err() == nil && classifyTransportErr(err) == errAmbiguous {
-			ci.sawAmbiguous = true
-		}
-		c.log.debug(ctx, "qlik: HTTP request failed", map[string]any{
-			"method": ci.method, "url": logURL(out.URL), "attempt": ci.attempt,
-			"duration_ms": elapsed.Milliseconds(), "error": err,
-		})
-		return nil, err
-	}
-
-	var errBody []byte
-	if resp.StatusCode >= 300 {
-		// Error bodies are small; read them now so the trace id can be
-		// logged and the per-attempt timeout released.
-		errBody, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		_ = resp.Body.Close()
-		cancel()
-		resp.Body = io.NopCloser(bytes.NewReader(errBody))
-	} else {
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	}
-	if resp.StatusCode >= 500 {
-		ci.sawAmbiguous = true
-	}
-	traceID := traceIDOf(errBody)
-
-	ci.pendingReload = isPendingReloadResponse(ci.method, ci.path, resp.StatusCode, resp.Header, errBody)
-	ci.rateLimitWait = 0
-	if resp.StatusCode == http.StatusTooManyRequests && !ci.pendingReload {
-		wait, ok := parseRetryAfter(resp.Header, c.now())
-		if !ok {
-			wait = jitterBackoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, ci.attempt-1)
-		}
-		wait = retryAfterJitter(wait)
-		ci.rateLimitWait = wait
-		c.limits.stats.add429()
-		c.limits.block(ci.ep.host, ci.tier, wait)
-		c.log.warn(ctx, "qlik: rate limited by Qlik Cloud (429); pausing this tier on this host", map[string]any{
-			"method": ci.method, "path": ci.path, "host": ci.ep.host, "tier": string(ci.tier),
-			"retry_after_ms": wait.Milliseconds(), "trace_id": traceID,
-		})
-	}
-
-	if resp.StatusCode != http.StatusTooManyRequests {
-		c.limits.succeeded(ci.ep.host, ci.tier)
-	}
-	c.log.debug(ctx, "qlik: HTTP request", map[string]any{
-		"method": ci.method, "url": logURL(out.URL), "status": resp.StatusCode,
-		"duration_ms": elapsed.Milliseconds(), "attempt": ci.attempt, "trace_id": traceID,
-	})
-	if c.log.enabled() {
-		fields := map[string]any{
-			"method": ci.method, "url": logURL(out.URL), "status": resp.StatusCode,
-			"attempt": ci.attempt, "headers": maskHeaders(resp.Header),
-		}
-		if errBody != nil && !ci.tokenRequest {
-			fields["body"] = c.redact.bodyForLog(errBody)
-		}
-		c.log.trace(ctx, "qlik: HTTP response", fields)
-	}
-	return resp, nil
-}
-
 // traceIDOf extracts traceId from an error body, if any.
 func traceIDOf(body []byte) string {
 	body = bytes.TrimSpace(body)
@@ -706,9 +738,10 @@ func (b *cancelOnClose) Close() error {
 	return err
 }
 
-func closeRequestBody(req *http.Request) {
-	if req.Body != nil {
-		_ = req.Body.Close()
+// discard drains and closes the body of an answer that is not used, if any.
+func discard(resp *http.Response) {
+	if resp != nil {
+		drainClose(resp.Body)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 const rolesPath = "/api/v1/roles"
 
-// Role is a tenant role (REFERENCE §9): a default role such as TenantAdmin, or a custom one.
+// Role is a tenant role (roles.json, schema Role): a default role such as TenantAdmin, or a custom one.
 type Role struct {
 	ID          string `json:"id"`
 	TenantID    string `json:"tenantId"`

@@ -30,11 +30,7 @@ func (c *Client) GetCurrentScript(ctx context.Context, appID string) (*Script, e
 	if err := checkID("app", appID); err != nil {
 		return nil, err
 	}
-	var s Script
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: scriptsPath(appID) + "/current", out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[Script](ctx, c, &request{method: http.MethodGet, path: scriptsPath(appID) + "/current"})
 }
 
 // MaxScriptBody is the largest request body of POST /api/v1/apps/{appId}/scripts the provider sends: 1 MiB.
@@ -90,9 +86,5 @@ func (c *Client) GetScriptVersion(ctx context.Context, appID, id string) (*Scrip
 	if err := checkID("script version", id); err != nil {
 		return nil, err
 	}
-	var s Script
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: scriptsPath(appID) + "/" + url.PathEscape(id), out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[Script](ctx, c, &request{method: http.MethodGet, path: scriptsPath(appID) + "/" + url.PathEscape(id)})
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	// The simulator is used only as a black-box HTTP server here; no type is shared with the client.
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim" //nolint:depguard // black-box test against the simulator over HTTP
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func simClient(t *testing.T, sim *qliksim.Server, oauth bool) *qlik.Client {

@@ -19,15 +19,15 @@ var SpaceRoles = []string{
 	"datapreview", "facilitator", "operator", "producer", "publisher",
 }
 
-// AssignableSpaceRoles are the roles each space type accepts, as spaces.json's RoleType description lists them
-// (REFERENCE §4.4). A space's own list is GET /spaces/{id} meta.assignableRoles. Treat it as read-only.
+// AssignableSpaceRoles are the roles each space type accepts, as spaces.json's RoleType description lists them.
+// A space's own list is GET /spaces/{id} meta.assignableRoles. Treat it as read-only.
 var AssignableSpaceRoles = map[string][]string{
 	SpaceTypeShared:  {"codeveloper", "consumer", "dataconsumer", "facilitator", "producer"},
 	SpaceTypeManaged: {"basicconsumer", "consumer", "contributor", "dataconsumer", "facilitator", "publisher"},
 	SpaceTypeData:    {"consumer", "dataconsumer", "datapreview", "facilitator", "operator", "producer", "publisher"},
 }
 
-// SpaceAssignment gives a user or group roles in a space (REFERENCE §4.3).
+// SpaceAssignment gives a user or group roles in a space (spaces.json, schema Assignment).
 type SpaceAssignment struct {
 	ID         string   `json:"id"`
 	Type       string   `json:"type"`
@@ -62,37 +62,21 @@ func (c *Client) CreateSpaceAssignment(ctx context.Context, spaceID string, req 
 	if err := checkID("assignee", req.AssigneeID); err != nil {
 		return nil, err
 	}
-	adopted := false
-	a, err := createWithRecovery(ctx, c, fmt.Sprintf("assignment of %s %s in space %s", req.Type, req.AssigneeID, spaceID),
-		func(ctx context.Context) (*SpaceAssignment, error) {
-			var a SpaceAssignment
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: assignmentsPath(spaceID), body: req, out: &a}); err != nil {
-				return nil, err
-			}
-			return &a, nil
+	return createWithRecovery(ctx, c, creation[SpaceAssignment]{
+		what: fmt.Sprintf("assignment of %s %s in space %s", req.Type, req.AssigneeID, spaceID),
+		post: &request{method: http.MethodPost, path: assignmentsPath(spaceID), body: req},
+		find: func(ctx context.Context) (*SpaceAssignment, error) {
+			return c.FindSpaceAssignment(ctx, spaceID, req.AssigneeID)
 		},
-		func(ctx context.Context) (*SpaceAssignment, bool, error) {
-			a, err := c.FindSpaceAssignment(ctx, spaceID, req.AssigneeID)
-			if err != nil || a == nil {
-				return nil, false, err
-			}
-			adopted = true
-			return a, true, nil
-		},
-		func(a *SpaceAssignment) provenance {
+		proof: func(a *SpaceAssignment) provenance {
 			p := provenance{id: a.ID, created: a.CreatedAt, creator: a.CreatedBy, differs: differsIn([3]string{"type", a.Type, req.Type})}
 			if p.differs == "" && !sameStrings(a.Roles, req.Roles) {
 				p.differs = "list of roles"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, assignmentPath(spaceID, a.ID), c.core.now())
-	}
-	return a, nil
+		},
+		path: func(id string) string { return assignmentPath(spaceID, id) },
+	})
 }
 
 // GetSpaceAssignment calls GET /api/v1/spaces/{spaceId}/assignments/{assignmentId}.
@@ -103,11 +87,7 @@ func (c *Client) GetSpaceAssignment(ctx context.Context, spaceID, id string) (*S
 	if err := checkID("assignment", id); err != nil {
 		return nil, err
 	}
-	var a SpaceAssignment
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: assignmentPath(spaceID, id), out: &a}); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return doJSON[SpaceAssignment](ctx, c, &request{method: http.MethodGet, path: assignmentPath(spaceID, id)})
 }
 
 // UpdateSpaceAssignment calls PUT /api/v1/spaces/{spaceId}/assignments/{assignmentId}; roles is the complete
@@ -154,7 +134,7 @@ func (c *Client) ListSpaceAssignments(ctx context.Context, spaceID, assigneeID s
 	return listAllByNextLink[SpaceAssignment](ctx, c, assignmentsPath(spaceID), q)
 }
 
-// FindSpaceAssignment returns the assignment of assigneeID in the space, or nil when it has none.
+// FindSpaceAssignment returns the assignment of assigneeID in the space, or a *NotFoundError when it has none.
 func (c *Client) FindSpaceAssignment(ctx context.Context, spaceID, assigneeID string) (*SpaceAssignment, error) {
 	all, err := c.ListSpaceAssignments(ctx, spaceID, assigneeID)
 	if err != nil {
@@ -165,7 +145,7 @@ func (c *Client) FindSpaceAssignment(ctx context.Context, spaceID, assigneeID st
 			return &all[i], nil
 		}
 	}
-	return nil, nil
+	return nil, c.notFound("assignment of %s in space %s", assigneeID, spaceID)
 }
 
 // SpaceAssignableRoles calls GET /api/v1/spaces/{spaceId} and returns the space's type and the roles that may

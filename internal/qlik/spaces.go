@@ -27,7 +27,7 @@ const (
 // SpaceTypes lists every space type, for validators. Treat it as read-only.
 var SpaceTypes = []string{SpaceTypeShared, SpaceTypeManaged, SpaceTypeData}
 
-// Space is a Qlik Cloud space (REFERENCE §4.3).
+// Space is a Qlik Cloud space (spaces.json, schema Space).
 type Space struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
@@ -84,52 +84,22 @@ func checkID(kind, id string) error {
 // (5xx, broken connection) is resolved by looking the space up by name and
 // type, so retries never create a second space.
 func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Space, error) {
-	adopted := false
-	s, err := createWithRecovery(ctx, c, fmt.Sprintf("space %q", req.Name),
-		func(ctx context.Context) (*Space, error) {
-			var s Space
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: spacesPath, body: req, out: &s}); err != nil {
-				return nil, err
-			}
-			return &s, nil
-		},
-		func(ctx context.Context) (*Space, bool, error) {
-			s, err := c.FindSpaceByName(ctx, req.Name, req.Type)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return s, true, nil
-		},
-		func(s *Space) provenance {
+	return createWithRecovery(ctx, c, creation[Space]{
+		what: fmt.Sprintf("space %q", req.Name),
+		post: &request{method: http.MethodPost, path: spacesPath, body: req},
+		find: func(ctx context.Context) (*Space, error) { return c.FindSpaceByName(ctx, req.Name, req.Type) },
+		proof: func(s *Space) provenance {
 			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
 				[3]string{"name", s.Name, req.Name}, [3]string{"type", s.Type, req.Type},
 				[3]string{"description", s.Description, req.Description})}
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		// Found by a lookup means already visible; otherwise Qlik may not
-		// serve the new space for a few seconds.
-		c.core.created.note(c.ep.host, spacesPath+"/"+s.ID, c.core.now())
-	}
-	return s, nil
+		},
+		path: spacePath,
+	})
 }
 
 // GetSpace calls GET /api/v1/spaces/{spaceId}.
 func (c *Client) GetSpace(ctx context.Context, id string) (*Space, error) {
-	if err := checkID("space", id); err != nil {
-		return nil, err
-	}
-	var s Space
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: spacePath(id), out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return getObject[Space](ctx, c, "space", id, spacePath)
 }
 
 // UpdateSpace calls PATCH /api/v1/spaces/{spaceId} with replace operations
@@ -149,21 +119,13 @@ func (c *Client) UpdateSpace(ctx context.Context, id string, req SpaceUpdateRequ
 	if len(ops) == 0 {
 		return c.GetSpace(ctx, id)
 	}
-	var s Space
-	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: spacePath(id), body: ops, out: &s}); err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return doJSON[Space](ctx, c, &request{method: http.MethodPatch, path: spacePath(id), body: ops})
 }
 
 // DeleteSpace calls DELETE /api/v1/spaces/{spaceId}. A 412 means the space
 // still holds content.
 func (c *Client) DeleteSpace(ctx context.Context, id string) error {
-	if err := checkID("space", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: spacePath(id)})
-	return err
+	return deleteObject(ctx, c, "space", id, spacePath)
 }
 
 // ListSpaces calls GET /api/v1/spaces and follows links.next to return every
@@ -186,7 +148,7 @@ func (c *Client) ListSpaces(ctx context.Context, opts ListSpacesOptions) ([]Spac
 
 // FindSpaceByName calls GET /api/v1/spaces with a name filter and returns
 // the space whose name equals name exactly (and whose type equals spaceType
-// when set). It returns an error matching ErrNotFound when there is none.
+// when set). It returns a *NotFoundError when there is none.
 func (c *Client) FindSpaceByName(ctx context.Context, name, spaceType string) (*Space, error) {
 	if name == "" {
 		return nil, errors.New("qlik: FindSpaceByName needs a name")
@@ -207,11 +169,10 @@ func (c *Client) FindSpaceByName(ctx context.Context, name, spaceType string) (*
 	}
 	switch len(match) {
 	case 0:
-		desc := fmt.Sprintf("no space named %q", name)
 		if spaceType != "" {
-			desc += fmt.Sprintf(" of type %q", spaceType)
+			return nil, c.notFound("space named %q of type %q", name, spaceType)
 		}
-		return nil, fmt.Errorf("qlik: %s on %s: %w", desc, c.ep.host, ErrNotFound)
+		return nil, c.notFound("space named %q", name)
 	case 1:
 		return &match[0], nil
 	default:

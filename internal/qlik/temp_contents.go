@@ -16,7 +16,8 @@ import (
 const tempContentsPath = "/api/v1/temp-contents"
 
 // tempContentTTL is the lifetime asked for uploaded files, in seconds: long enough for an import that waits
-// behind rate limits, short enough that a file orphaned by a failed apply does not linger (REFERENCE §6).
+// behind rate limits, short enough that a file orphaned by a failed apply does not linger (temp-contents.json,
+// operation TempContentsPost: ttl 1 to 259200 seconds, default 3600).
 const tempContentTTL = 3 * 3600
 
 // DownloadTempContent streams the file at location (the Location of an export: a path on this client's host,

@@ -10,13 +10,13 @@ import (
 
 const tenantsPath = "/api/v1/tenants"
 
-// Tenant statuses (REFERENCE §3).
+// Tenant statuses (tenants.json, schema Tenant).
 const (
 	TenantStatusActive   = "active"
 	TenantStatusDisabled = "disabled"
 )
 
-// Bounds of purgeAfterDays on deactivation (REFERENCE §3).
+// Bounds of purgeAfterDays on deactivation (tenants.json, schema TenantDeactivateRequest).
 const (
 	MinPurgeAfterDays     = 10
 	MaxPurgeAfterDays     = 90
@@ -24,8 +24,8 @@ const (
 )
 
 // TenantDatacenters are the datacenters POST /api/v1/tenants accepts, with
-// the region code Qlik documents for each (REFERENCE §1.4, copied verbatim
-// from tenants.json). Treat it as read-only.
+// the region code Qlik documents for each (copied verbatim from tenants.json,
+// schema TenantCreationRequest). Treat it as read-only.
 var TenantDatacenters = map[string]string{
 	"ap-northeast-1": "jp",
 	"ap-southeast-1": "ap",
@@ -42,7 +42,7 @@ var TenantDatacenters = map[string]string{
 // client neither retries nor guesses.
 var ErrTenantCreateUnknown = errors.New("qlik: the tenant create request failed without a clear answer; a tenant may have been created")
 
-// Tenant is a Qlik Cloud tenant (REFERENCE §3).
+// Tenant is a Qlik Cloud tenant (tenants.json, schema Tenant).
 type Tenant struct {
 	ID          string   `json:"id"`
 	Name        string   `json:"name"`
@@ -132,24 +132,13 @@ func (c *Client) CreateTenant(ctx context.Context, req TenantCreateRequest) (*Te
 
 // GetTenant calls GET /api/v1/tenants/{tenantId}.
 func (c *Client) GetTenant(ctx context.Context, id string) (*Tenant, error) {
-	if err := checkID("tenant", id); err != nil {
-		return nil, err
-	}
-	var t Tenant
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantPath(id), out: &t}); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getObject[Tenant](ctx, c, "tenant", id, tenantPath)
 }
 
 // GetCurrentTenant calls GET /api/v1/tenants/me, which redirects (302) to
 // the record of the tenant the view is bound to.
 func (c *Client) GetCurrentTenant(ctx context.Context) (*Tenant, error) {
-	var t Tenant
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: tenantsPath + "/me", out: &t}); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return doJSON[Tenant](ctx, c, &request{method: http.MethodGet, path: tenantsPath + "/me"})
 }
 
 // UpdateTenant calls PATCH /api/v1/tenants/{tenantId} with one replace

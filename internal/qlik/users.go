@@ -17,7 +17,7 @@ type UserGroup struct {
 	AssignedRoles []RoleRef `json:"assignedRoles"`
 }
 
-// User is a Qlik Cloud user (REFERENCE §10). Users who sign in through an identity provider get their groups
+// User is a Qlik Cloud user (users.json, schema User). Users who sign in through an identity provider get their groups
 // from the token's groups claim.
 type User struct {
 	ID             string      `json:"id"`

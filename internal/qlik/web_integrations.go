@@ -13,7 +13,7 @@ const webIntegrationsPath = "/api/v1/web-integrations"
 // defaultWebIntegrationsPageSize is the page size ListWebIntegrations asks for (Qlik's default is 10).
 const defaultWebIntegrationsPageSize = 100
 
-// WebIntegration is a Qlik Cloud web integration (REFERENCE §12). Its ID is what an embedding web page sends
+// WebIntegration is a Qlik Cloud web integration (web-integrations.json, schema WebIntegration). Its ID is what an embedding web page sends
 // as the Qlik-Web-Integration-ID header, and ValidOrigins lists the origins allowed to do so.
 type WebIntegration struct {
 	ID           string   `json:"id"`
@@ -46,58 +46,30 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 	if req.ValidOrigins == nil {
 		req.ValidOrigins = []string{}
 	}
-	adopted := false
-	wi, err := createWithRecovery(ctx, c, fmt.Sprintf("web integration %q", req.Name),
-		func(ctx context.Context) (*WebIntegration, error) {
-			var w WebIntegration
-			if _, err := c.do(ctx, &request{method: http.MethodPost, path: webIntegrationsPath, body: req, out: &w}); err != nil {
-				return nil, err
-			}
-			return &w, nil
-		},
-		func(ctx context.Context) (*WebIntegration, bool, error) {
-			w, err := c.FindWebIntegrationByName(ctx, req.Name)
-			if IsNotFound(err) {
-				return nil, false, nil
-			}
-			if err != nil {
-				return nil, false, err
-			}
-			adopted = true
-			return w, true, nil
-		},
-		func(w *WebIntegration) provenance {
+	return createWithRecovery(ctx, c, creation[WebIntegration]{
+		what: fmt.Sprintf("web integration %q", req.Name),
+		post: &request{method: http.MethodPost, path: webIntegrationsPath, body: req},
+		find: func(ctx context.Context) (*WebIntegration, error) { return c.FindWebIntegrationByName(ctx, req.Name) },
+		proof: func(w *WebIntegration) provenance {
 			p := provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn([3]string{"name", w.Name, req.Name})}
 			if p.differs == "" && !sameStrings(w.ValidOrigins, req.ValidOrigins) {
 				p.differs = "list of valid origins"
 			}
 			return p
-		})
-	if err != nil {
-		return nil, err
-	}
-	if !adopted {
-		c.core.created.note(c.ep.host, webIntegrationPath(wi.ID), c.core.now())
-	}
-	return wi, nil
+		},
+		path: webIntegrationPath,
+	})
 }
 
 // GetWebIntegration calls GET /api/v1/web-integrations/{id}.
 func (c *Client) GetWebIntegration(ctx context.Context, id string) (*WebIntegration, error) {
-	if err := checkID("web integration", id); err != nil {
-		return nil, err
-	}
-	var w WebIntegration
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: webIntegrationPath(id), out: &w}); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return getObject[WebIntegration](ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // UpdateWebIntegration calls PATCH /api/v1/web-integrations/{id} with replace operations for the fields set in
 // req and returns the web integration as read afterwards (the PATCH answers 204 without a body). The value of
 // /validOrigins is sent as an array, the type of the field; web-integrations.json types every patch value as a
-// string (REFERENCE §19 question 9).
+// string (schema WebIntegrationPatch); the simulator accepts both (DESIGN.md, "Undocumented uniqueness").
 func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebIntegrationUpdateRequest) (*WebIntegration, error) {
 	if err := checkID("web integration", id); err != nil {
 		return nil, err
@@ -123,11 +95,7 @@ func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebInt
 
 // DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.
 func (c *Client) DeleteWebIntegration(ctx context.Context, id string) error {
-	if err := checkID("web integration", id); err != nil {
-		return err
-	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: webIntegrationPath(id)})
-	return err
+	return deleteObject(ctx, c, "web integration", id, webIntegrationPath)
 }
 
 // ListWebIntegrations calls GET /api/v1/web-integrations and pages with startingAfter (the id of the last
@@ -137,8 +105,8 @@ func (c *Client) ListWebIntegrations(ctx context.Context) ([]WebIntegration, err
 		func(w WebIntegration) string { return w.ID })
 }
 
-// FindWebIntegrationByName returns the web integration whose name equals name exactly. It returns an error
-// matching ErrNotFound when there is none.
+// FindWebIntegrationByName returns the web integration whose name equals name exactly. It returns
+// a *NotFoundError when there is none.
 func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*WebIntegration, error) {
 	if name == "" {
 		return nil, errors.New("qlik: FindWebIntegrationByName needs a name")
@@ -155,7 +123,7 @@ func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*We
 	}
 	switch len(match) {
 	case 0:
-		return nil, fmt.Errorf("qlik: no web integration named %q on %s: %w", name, c.ep.host, ErrNotFound)
+		return nil, c.notFound("web integration named %q", name)
 	case 1:
 		return &match[0], nil
 	default:

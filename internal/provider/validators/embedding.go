@@ -1,7 +1,6 @@
 package validators
 
 import (
-	"context"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -68,23 +67,13 @@ func CanonicalPublicKeyPEM(s string) (string, error) {
 }
 
 // PublicKeyPEM accepts a PEM-encoded RSA or ECDSA public key.
-func PublicKeyPEM() validator.String { return publicKeyPEM{} }
-
-type publicKeyPEM struct{}
-
-func (publicKeyPEM) Description(context.Context) string {
-	return "must be a PEM-encoded RSA or ECDSA public key"
-}
-
-func (v publicKeyPEM) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (publicKeyPEM) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := ParsePublicKeyPEM(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid public key", err.Error()+".")
-	}
+func PublicKeyPEM() validator.String {
+	return knownString{rule: "must be a PEM-encoded RSA or ECDSA public key", check: func(s string) (string, string) {
+		if _, err := ParsePublicKeyPEM(s); err != nil {
+			return "Invalid public key", err.Error() + "."
+		}
+		return "", ""
+	}}
 }
 
 // CanonicalOrigin checks that s is a web origin (http or https, a host, an optional port, nothing else) and
@@ -135,28 +124,20 @@ func CanonicalOrigin(s string) (string, error) {
 // Origin accepts a web origin written the way Qlik stores it (see CanonicalOrigin). Requiring the canonical form
 // at plan time, rather than normalising silently, keeps configuration and state identical, so no plan ever
 // shows a difference that is not one.
-func Origin() validator.String { return origin{} }
-
-type origin struct{}
-
-func (origin) Description(context.Context) string {
-	return "must be an origin: http:// or https://, a host in lower case and an optional non-default port, with no path"
-}
-
-func (v origin) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (origin) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	canon, err := CanonicalOrigin(s)
-	switch {
-	case err != nil:
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid origin", err.Error()+".")
-	case canon != s:
-		resp.Diagnostics.AddAttributeError(req.Path, "Origin not in canonical form",
-			fmt.Sprintf("Qlik stores %q as %q; write it that way so the plan stays empty after apply.", s, canon))
+func Origin() validator.String {
+	return knownString{
+		rule: "must be an origin: http:// or https://, a host in lower case and an optional non-default port, with no path",
+		check: func(s string) (string, string) {
+			canon, err := CanonicalOrigin(s)
+			switch {
+			case err != nil:
+				return "Invalid origin", err.Error() + "."
+			case canon != s:
+				return "Origin not in canonical form",
+					fmt.Sprintf("Qlik stores %q as %q; write it that way so the plan stays empty after apply.", s, canon)
+			}
+			return "", ""
+		},
 	}
 }
 
@@ -166,24 +147,15 @@ var cspSourcePattern = regexp.MustCompile(`^(?:(?:https?|wss?)://)?(?:\*\.)?[A-Z
 
 // CSPSource accepts the origin of a Content Security Policy entry: host[:port], optionally with a scheme and a
 // leading "*." wildcard, at most 256 characters, without a path.
-func CSPSource() validator.String { return cspSource{} }
-
-type cspSource struct{}
-
-func (cspSource) Description(context.Context) string {
-	return "must be host[:port], optionally with a scheme (https://, wss://) and a leading *. wildcard, without a path"
-}
-
-func (v cspSource) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (cspSource) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if len(s) > 256 || !cspSourcePattern.MatchString(s) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid CSP origin",
-			fmt.Sprintf("%q is not a CSP source: use host[:port] such as portal.example.com or portal.example.com:8443, "+
-				"optionally with a scheme (https://portal.example.com) or a wildcard (*.example.com), without a path; at most 256 characters.", s))
+func CSPSource() validator.String {
+	return knownString{
+		rule: "must be host[:port], optionally with a scheme (https://, wss://) and a leading *. wildcard, without a path",
+		check: func(s string) (string, string) {
+			if len(s) <= 256 && cspSourcePattern.MatchString(s) {
+				return "", ""
+			}
+			return "Invalid CSP origin", fmt.Sprintf("%q is not a CSP source: use host[:port] such as portal.example.com or portal.example.com:8443, "+
+				"optionally with a scheme (https://portal.example.com) or a wildcard (*.example.com), without a path; at most 256 characters.", s)
+		},
 	}
 }

@@ -3,7 +3,6 @@
 package validators
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -13,44 +12,21 @@ import (
 )
 
 // BaseURL accepts an absolute Qlik Cloud host URL: https, or http for a loopback host such as the simulator.
-func BaseURL() validator.String { return baseURL{} }
-
-type baseURL struct{}
-
-func (baseURL) Description(context.Context) string {
-	return "must be an https:// URL of a host with no path (http:// is accepted for loopback hosts only)"
-}
-
-func (v baseURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (baseURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := qlik.ValidateBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid URL", err.Error())
+func BaseURL() validator.String {
+	return knownString{
+		rule:  "must be an https:// URL of a host with no path (http:// is accepted for loopback hosts only)",
+		check: errorCheck("Invalid URL", qlik.ValidateBaseURL),
 	}
 }
 
 // Duration accepts a Go duration string ("90s", "2m") between minimum and maximum.
 func Duration(minimum, maximum time.Duration) validator.String {
-	return duration{minimum: minimum, maximum: maximum}
-}
-
-type duration struct{ minimum, maximum time.Duration }
-
-func (v duration) Description(context.Context) string {
-	return fmt.Sprintf("must be a duration such as \"30s\" or \"2m\", between %s and %s", v.minimum, v.maximum)
-}
-
-func (v duration) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v duration) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := ParseDuration(req.ConfigValue.ValueString(), v.minimum, v.maximum); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration", err.Error())
+	return knownString{
+		rule: fmt.Sprintf("must be a duration such as \"30s\" or \"2m\", between %s and %s", minimum, maximum),
+		check: errorCheck("Invalid duration", func(s string) error {
+			_, err := ParseDuration(s, minimum, maximum)
+			return err
+		}),
 	}
 }
 

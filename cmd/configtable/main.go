@@ -1,7 +1,7 @@
 // Command configtable prints the vendor's configuration table of the OEM example from `terraform output -json`
 // on stdin: one row per customer with what the portal needs, then the iframe URLs of each customer.
 //
-//	terraform output -json | go run ./scripts/configtable
+//	terraform output -json | go run ./cmd/configtable
 package main
 
 import (

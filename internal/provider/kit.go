@@ -1,0 +1,201 @@
+package provider
+
+import (
+	"context"
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+// The resource kit: what every resource and data source does the same way, so that a resource file holds its
+// schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
+// host check), its model embeds tenantScoped (the tenant_hostname attribute), and each CRUD method starts with
+// createIn, readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant. DESIGN.md
+// ("Adding a resource on the kit") walks through qlik_space.
+
+// resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
+// qlik_space); client is set by Configure and is nil until the provider is configured.
+type resourceBase struct {
+	name   string
+	client *qlik.Client
+}
+
+func (b *resourceBase) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan fails the plan when a known tenant_hostname is one the provider would not send credentials to. A
+// resource with more to check at plan defines its own ModifyPlan and calls this one first; a resource without
+// tenant_hostname (qlik_tenant) must define its own.
+func (b *resourceBase) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	checkHostsAtPlan(ctx, b.client, req.Plan, &resp.Diagnostics)
+}
+
+// dataSourceBase is resourceBase for data sources.
+type dataSourceBase struct {
+	name   string
+	client *qlik.Client
+}
+
+func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + b.name
+}
+
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// tenantScoped is embedded in the model of every tenant-scoped resource and data source: the tenant_hostname
+// attribute (tenantHostnameAttribute in the schema), through which the kit finds the tenant's client.
+type tenantScoped struct {
+	TenantHostname types.String `tfsdk:"tenant_hostname"`
+}
+
+func (t tenantScoped) tenantHostname() types.String { return t.TenantHostname }
+
+// tenantScopedModel is a model that embeds tenantScoped.
+type tenantScopedModel interface{ tenantHostname() types.String }
+
+// tenantObject is embedded in the model of a tenant-scoped object that has a single id: the id and
+// tenant_hostname attributes. It makes the model an objectModel, which readObject and deleteObject take.
+type tenantObject struct {
+	ID types.String `tfsdk:"id"`
+	tenantScoped
+}
+
+func (o tenantObject) objectID() string { return o.ID.ValueString() }
+
+// objectModel is a tenant-scoped model with a single id (embed tenantObject).
+type objectModel interface {
+	tenantScopedModel
+	objectID() string
+}
+
+// kitResource is what a tenant-scoped resource on the kit is: configured, importable, checked at plan.
+type kitResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithImportState
+	resource.ResourceWithModifyPlan
+}
+
+// clientOf returns the client of m's tenant, unless diags already hold an error (the model could not be read).
+// ok is false when there is no client; diags say why.
+func clientOf(client *qlik.Client, m tenantScopedModel, diags *diag.Diagnostics) (c *qlik.Client, ok bool) {
+	if diags.HasError() {
+		return nil, false
+	}
+	c = tenantClient(client, m.tenantHostname(), diags)
+	return c, !diags.HasError()
+}
+
+// createIn starts a Create: the planned model and the client of its tenant. When ok is false, Create returns;
+// resp.Diagnostics say why.
+func createIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.CreateRequest, resp *resource.CreateResponse) (plan M, c *qlik.Client, ok bool) {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c, ok = clientOf(client, plan, &resp.Diagnostics)
+	return plan, c, ok
+}
+
+// readIn starts a Read: the model in state and the client of its tenant. The client waits out Qlik's visibility
+// delay for an object this provider created recently (createdView), instead of taking a 404 for a deletion.
+func readIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.ReadRequest, resp *resource.ReadResponse) (state M, c *qlik.Client, ok bool) {
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, ok = clientOf(client, state, &resp.Diagnostics)
+	return state, createdView(ctx, c, req.Private), ok
+}
+
+// updateIn starts an Update: the planned model, the model in state, and the client of the planned tenant (a
+// change of tenant_hostname replaces the object, so both name the same tenant).
+func updateIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.UpdateRequest, resp *resource.UpdateResponse) (plan, state M, c *qlik.Client, ok bool) {
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, ok = clientOf(client, plan, &resp.Diagnostics)
+	return plan, state, c, ok
+}
+
+// deleteIn starts a Delete: the model in state and the client of its tenant, waiting out Qlik's visibility delay
+// like readIn's, so that destroy right after create does not leave the object behind.
+func deleteIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.DeleteRequest, resp *resource.DeleteResponse) (state M, c *qlik.Client, ok bool) {
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	c, ok = clientOf(client, state, &resp.Diagnostics)
+	return state, createdView(ctx, c, req.Private), ok
+}
+
+// configIn starts a data source's Read: the configured model and the client of its tenant.
+func configIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req datasource.ReadRequest, resp *datasource.ReadResponse) (config M, c *qlik.Client, ok bool) {
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	c, ok = clientOf(client, config, &resp.Diagnostics)
+	return config, c, ok
+}
+
+// writeOnlyValue returns the configured value of a write-only attribute (such as password_wo): Terraform never
+// puts it in the plan or the state, so Create and Update read it from the configuration.
+func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags *diag.Diagnostics) types.String {
+	var v types.String
+	diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
+	return v
+}
+
+// readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
+// ((*qlik.Client).GetSpace) and set the model's mapping ((*spaceResourceModel).fromAPI). A 404 removes the
+// resource from state (readFound); what names the object in messages ("space").
+func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.ReadRequest, resp *resource.ReadResponse,
+	what string, get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
+) {
+	state, c, ok := readIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := get(c, ctx, state.objectID())
+	if !readFound(ctx, err, what, state.objectID(), resp) {
+		return
+	}
+	set(&state, obj)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// deleteObject is the whole Delete of a resource whose object is deleted by its id: del is the client's Delete
+// method ((*qlik.Client).DeleteWebIntegration). A 404 counts as deleted (reportDelete).
+func deleteObject[M objectModel](ctx context.Context, client *qlik.Client, req resource.DeleteRequest, resp *resource.DeleteResponse,
+	what string, del func(*qlik.Client, context.Context, string) error,
+) {
+	state, c, ok := deleteIn[M](ctx, client, req, resp)
+	if ok {
+		reportDelete(&resp.Diagnostics, what, del(c, ctx, state.objectID()))
+	}
+}
+
+// saveCreated ends a Create: it stores the model and records when the object was created (recordCreated), which
+// the Read and Delete of later runs need to wait out Qlik's visibility delay.
+func saveCreated(ctx context.Context, resp *resource.CreateResponse, m any) {
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+}
+
+// reportDelete ends a Delete: err is the answer to the delete call. A 404 means the object is gone already,
+// which is what destroy wants; any other error is reported as "Unable to delete <what>".
+func reportDelete(diags *diag.Diagnostics, what string, err error) {
+	if err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		addAPIError(diags, "Unable to delete "+what, err, "")
+	}
+}
+
+// ifChanged is the planned value for a PATCH-style update request: a pointer to it when it differs from the
+// state, nil (leave as is) otherwise.
+func ifChanged(plan, state types.String) *string {
+	if plan.Equal(state) {
+		return nil
+	}
+	return plan.ValueStringPointer()
+}

@@ -1,0 +1,269 @@
+package validators
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// stringCase is one input to a string validator. A bad input names the summary and a part of the detail the
+// user sees; a good one leaves both empty.
+type stringCase struct {
+	in      string
+	summary string
+	detail  string
+}
+
+// checkString runs v on every case at a nested path, as Terraform does for an element of a set, and asserts
+// the one error (with its summary, detail and path) or none. Null and unknown values are never errors: they
+// are checked once known.
+func checkString(t *testing.T, v validator.String, cases []stringCase) {
+	t.Helper()
+	at := path.Root("attr").AtListIndex(2)
+	run := func(value types.String) diag.Diagnostics {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+	for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
+		if d := run(value); d.HasError() {
+			t.Errorf("%v: %v", value, d)
+		}
+	}
+	for _, tc := range cases {
+		diags := run(types.StringValue(tc.in))
+		if tc.summary == "" {
+			if diags.HasError() {
+				t.Errorf("%q: unexpected error %v", tc.in, diags)
+			}
+			continue
+		}
+		assertOneError(t, tc.in, diags, at, tc.summary, tc.detail)
+	}
+	if d := v.Description(context.Background()); d == "" || d != v.MarkdownDescription(context.Background()) {
+		t.Errorf("description %q, markdown %q", d, v.MarkdownDescription(context.Background()))
+	}
+}
+
+func assertOneError(t *testing.T, in string, diags diag.Diagnostics, at path.Path, summary, detail string) {
+	t.Helper()
+	if len(diags) != 1 || diags.ErrorsCount() != 1 {
+		t.Errorf("%q: want one error, got %v", in, diags)
+		return
+	}
+	d := diags[0]
+	if d.Summary() != summary {
+		t.Errorf("%q: summary %q, want %q", in, d.Summary(), summary)
+	}
+	if !strings.Contains(d.Detail(), detail) {
+		t.Errorf("%q: detail %q does not contain %q", in, d.Detail(), detail)
+	}
+	withPath, ok := d.(diag.DiagnosticWithPath)
+	if !ok || !withPath.Path().Equal(at) {
+		t.Errorf("%q: error not at %s: %#v", in, at, d)
+	}
+}
+
+func TestHostname(t *testing.T) {
+	t.Parallel()
+	const want = `without "https://" or a path.`
+	checkString(t, Hostname(), []stringCase{
+		{in: "acme.eu.qlikcloud.com"},
+		{in: "127.0.0.1:41234"},
+		{in: "localhost"},
+		{in: "https://acme.eu.qlikcloud.com", summary: "Invalid tenant hostname", detail: `"https://acme.eu.qlikcloud.com" must be a bare hostname such as "acme.eu.qlikcloud.com", ` + want},
+		{in: "acme.eu.qlikcloud.com/hub", summary: "Invalid tenant hostname", detail: want},
+		{in: "-acme.example.com", summary: "Invalid tenant hostname", detail: want},
+		{in: "acme..example.com", summary: "Invalid tenant hostname", detail: want},
+		{in: "acme.example.com:123456", summary: "Invalid tenant hostname", detail: want},
+		{in: "", summary: "Invalid tenant hostname", detail: want},
+	})
+}
+
+func TestBaseURL(t *testing.T) {
+	t.Parallel()
+	checkString(t, BaseURL(), []stringCase{
+		{in: "https://acme.eu.qlikcloud.com"},
+		{in: "https://acme.eu.qlikcloud.com/"},
+		{in: "http://127.0.0.1:8080"},
+		{in: "http://localhost:3000"},
+		{in: "http://acme.eu.qlikcloud.com", summary: "Invalid URL", detail: "must use https; plain http is allowed only for loopback hosts"},
+		{in: "acme.eu.qlikcloud.com", summary: "Invalid URL", detail: "must be absolute with a scheme and host"},
+		{in: "ftp://acme.eu.qlikcloud.com", summary: "Invalid URL", detail: `has scheme "ftp"; use https`},
+		{in: "https://user:secret@acme.eu.qlikcloud.com", summary: "Invalid URL", detail: "must not contain user information"},
+		{in: " https://acme.eu.qlikcloud.com", summary: "Invalid URL", detail: "leading or trailing spaces"},
+		{in: "", summary: "Invalid URL", detail: "URL must not be empty"},
+	})
+	// The password must not be echoed back in the error.
+	resp := &validator.StringResponse{}
+	BaseURL().ValidateString(context.Background(), validator.StringRequest{
+		Path: path.Root("tenant_url"), ConfigValue: types.StringValue("https://user:s3cret@acme.eu.qlikcloud.com"),
+	}, resp)
+	if strings.Contains(resp.Diagnostics[0].Detail(), "s3cret") {
+		t.Errorf("error shows the password: %q", resp.Diagnostics[0].Detail())
+	}
+}
+
+func TestDuration(t *testing.T) {
+	t.Parallel()
+	checkString(t, Duration(time.Second, 10*time.Minute), []stringCase{
+		{in: "1s"},
+		{in: "90s"},
+		{in: "10m"},
+		{in: "500ms", summary: "Invalid duration", detail: `"500ms" is out of range: it must be between 1s and 10m0s`},
+		{in: "11m", summary: "Invalid duration", detail: "is out of range"},
+		{in: "30", summary: "Invalid duration", detail: `"30" is not a duration: use a number with a unit, such as "30s" or "2m"`},
+		{in: "", summary: "Invalid duration", detail: "is not a duration"},
+	})
+}
+
+func TestParseDuration(t *testing.T) {
+	t.Parallel()
+	d, err := ParseDuration("2m", time.Second, time.Hour)
+	if err != nil || d != 2*time.Minute {
+		t.Fatalf("ParseDuration = %v, %v", d, err)
+	}
+}
+
+func TestTrustedHost(t *testing.T) {
+	t.Parallel()
+	checkString(t, TrustedHost(), []stringCase{
+		{in: "analytics.acme.com"},
+		{in: "127.0.0.1:8443"},
+		{in: "*.analytics.example.com"},
+		{in: "https://analytics.acme.com", summary: "Invalid trusted host", detail: "must be a bare host[:port], without scheme, path or credentials"},
+		{in: "Analytics.acme.com ", summary: "Invalid trusted host", detail: "must be a host[:port] without spaces"},
+		{in: "*.com", summary: "Invalid trusted host", detail: "a wildcard needs a domain of at least two labels"},
+		{in: "acme.com:0", summary: "Invalid trusted host", detail: `trusted host "acme.com:0"`},
+		{in: "acme_corp.com", summary: "Invalid trusted host", detail: "must be a hostname, an IP address or *.domain"},
+	})
+}
+
+func TestOrigin(t *testing.T) {
+	t.Parallel()
+	checkString(t, Origin(), []stringCase{
+		{in: "https://portal.example.com"},
+		{in: "http://localhost:3000"},
+		{in: "https://[::1]:8443"},
+		{in: "https://Portal.example.com", summary: "Origin not in canonical form", detail: `Qlik stores "https://Portal.example.com" as "https://portal.example.com"`},
+		{in: "https://portal.example.com:443", summary: "Origin not in canonical form", detail: `as "https://portal.example.com"`},
+		{in: "https://portal.example.com/", summary: "Origin not in canonical form", detail: `as "https://portal.example.com"`},
+		{in: "portal.example.com", summary: "Invalid origin", detail: `"portal.example.com" has no scheme: write it as https://portal.example.com.`},
+		{in: "javascript:alert(1)", summary: "Invalid origin", detail: "is not a web origin"},
+		{in: "ftp://portal.example.com", summary: "Invalid origin", detail: "must use http:// or https://"},
+		{in: "https://portal.example.com/app", summary: "Invalid origin", detail: "remove the path, query or fragment"},
+		{in: "https://user@portal.example.com", summary: "Invalid origin", detail: "must not hold user information"},
+		{in: "https://portal.example.com:99999", summary: "Invalid origin", detail: "has an invalid port"},
+		{in: "https://", summary: "Invalid origin", detail: "has no host"},
+	})
+}
+
+func TestCSPSource(t *testing.T) {
+	t.Parallel()
+	const want = "is not a CSP source: use host[:port]"
+	checkString(t, CSPSource(), []stringCase{
+		{in: "portal.example.com"},
+		{in: "portal.example.com:8443"},
+		{in: "https://portal.example.com"},
+		{in: "wss://*.example.com:*"},
+		{in: "https://portal.example.com/path", summary: "Invalid CSP origin", detail: `"https://portal.example.com/path" ` + want},
+		{in: "ftp://portal.example.com", summary: "Invalid CSP origin", detail: want},
+		{in: "portal.*.example.com", summary: "Invalid CSP origin", detail: want},
+		{in: strings.Repeat("a", 250) + ".example.com", summary: "Invalid CSP origin", detail: "at most 256 characters"},
+	})
+}
+
+// pemOf encodes a block of the given type.
+func pemOf(typ string, der []byte) string {
+	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
+}
+
+func TestPublicKeyPEM(t *testing.T) {
+	t.Parallel()
+	rk, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edPub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkix := func(key any) string {
+		der, err := x509.MarshalPKIXPublicKey(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pemOf("PUBLIC KEY", der)
+	}
+	rsaPKIX := pkix(&rk.PublicKey)
+	checkString(t, PublicKeyPEM(), []stringCase{
+		{in: rsaPKIX},
+		{in: "\r\n" + strings.ReplaceAll(rsaPKIX, "\n", "\r\n")},
+		{in: pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&rk.PublicKey))},
+		{in: pkix(&ek.PublicKey)},
+		{in: "ssh-rsa AAAA", summary: "Invalid public key", detail: "the value is not PEM-encoded: expected a block starting with -----BEGIN PUBLIC KEY-----."},
+		{in: rsaPKIX + rsaPKIX, summary: "Invalid public key", detail: "the value holds more than one PEM block"},
+		{in: pemOf("RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(rk)), summary: "Invalid public key", detail: "the value is a private key; give the public key only"},
+		{in: pemOf("CERTIFICATE", []byte("x")), summary: "Invalid public key", detail: "openssl x509 -pubkey -noout"},
+		{in: pkix(edPub), summary: "Invalid public key", detail: "Qlik verifies JWTs with RSA or ECDSA keys only"},
+		{in: pemOf("PUBLIC KEY", []byte("garbage")), summary: "Invalid public key", detail: "the PUBLIC KEY block cannot be parsed"},
+		{in: pemOf("RSA PUBLIC KEY", []byte("garbage")), summary: "Invalid public key", detail: "the RSA PUBLIC KEY block cannot be parsed"},
+		{in: pemOf("DH PARAMETERS", []byte("x")), summary: "Invalid public key", detail: `the PEM block is a "DH PARAMETERS"; a PUBLIC KEY is required`},
+	})
+
+	// One key in either layout has one canonical form; another key has another.
+	a, errA := CanonicalPublicKeyPEM(pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&rk.PublicKey)))
+	b, errB := CanonicalPublicKeyPEM("  " + strings.ReplaceAll(rsaPKIX, "\n", "\r\n"))
+	c, errC := CanonicalPublicKeyPEM(pkix(&ek.PublicKey))
+	if errA != nil || errB != nil || errC != nil || a != b || a != rsaPKIX || a == c {
+		t.Errorf("canonical forms: %v %v %v, equal %v, PKIX %v, other key equal %v", errA, errB, errC, a == b, a == rsaPKIX, a == c)
+	}
+}
+
+func TestWholeNumberBetween(t *testing.T) {
+	t.Parallel()
+	v := WholeNumberBetween(1, 10)
+	at := path.Root("max_retries")
+	run := func(value types.Number) diag.Diagnostics {
+		resp := &validator.NumberResponse{}
+		v.ValidateNumber(context.Background(), validator.NumberRequest{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+	for _, ok := range []types.Number{types.NumberNull(), types.NumberUnknown(), types.NumberValue(big.NewFloat(1)), types.NumberValue(big.NewFloat(10))} {
+		if d := run(ok); d.HasError() {
+			t.Errorf("%v: %v", ok, d)
+		}
+	}
+	for in, detail := range map[float64]string{
+		2.5: "2.5 must be a whole number from 1 to 10.",
+		0:   "0 must be a whole number from 1 to 10.",
+		11:  "11 must be a whole number from 1 to 10.",
+		-1:  "-1 must be a whole number from 1 to 10.",
+	} {
+		assertOneError(t, big.NewFloat(in).String(), run(types.NumberValue(big.NewFloat(in))), at, "Invalid number", detail)
+	}
+	if n, ok := WholeNumber(big.NewFloat(1e30), 0, 1<<62); ok {
+		t.Errorf("WholeNumber(1e30) = %d, accepted beyond the range of int64", n)
+	}
+	if _, ok := WholeNumber(nil, 0, 1); ok {
+		t.Error("WholeNumber(nil) accepted")
+	}
+}
