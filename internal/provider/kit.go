@@ -147,6 +147,17 @@ func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags
 	return v
 }
 
+// changeIn reads the plan and the state in a ModifyPlan that changes an existing object (an update or a
+// replacement). ok is false for a create or a destroy, or when either could not be read.
+func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan, state M, ok bool) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return plan, state, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	return plan, state, !resp.Diagnostics.HasError()
+}
+
 // readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
 // ((*qlik.Client).GetSpace) and set the model's mapping ((*spaceResourceModel).fromAPI). A 404 removes the
 // resource from state (readFound); what names the object in messages ("space").

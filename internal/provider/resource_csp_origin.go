@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -48,13 +47,7 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("CSP entry id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(512)},
-			},
+			"name":            emptyByDefault("Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.", stringvalidator.LengthAtMost(512)),
 			"origin": schema.StringAttribute{
 				MarkdownDescription: "The origin, as a CSP source: `host[:port]` such as `portal.example.com` or " +
 					"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a " +
@@ -63,14 +56,8 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				Required:   true,
 				Validators: []validator.String{validators.CSPSource()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Why the origin is in the policy, at most 1024 characters. Defaults to an " +
-					"empty string. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(1024)},
-			},
+			"description": emptyByDefault("Why the origin is in the policy, at most 1024 characters. Defaults to an "+
+				"empty string. Updates in place.", stringvalidator.LengthAtMost(1024)),
 			"directives": schema.SetAttribute{
 				MarkdownDescription: "CSP directives the origin is added to, by their policy name: " +
 					directiveList() + ". `connect-src-wss` adds the origin to `connect-src` with the `wss://` " +

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -71,14 +70,8 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				PlanModifiers: []planmodifier.String{keepStateForSameKey{}, stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{validators.PublicKeyPEM()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description, at most 128 characters. Defaults to an empty string. The only " +
-					"attribute that updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(128)},
-			},
+			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. The only "+
+				"attribute that updates in place.", stringvalidator.LengthAtMost(128)),
 			"clock_tolerance_sec": schema.Int64Attribute{
 				MarkdownDescription: "Allowed clock skew, in seconds, between the token issuer and Qlik when " +
 					"checking `iat`, `nbf` and `exp`: 0 to 7200, default 5. Changing it replaces the identity provider.",

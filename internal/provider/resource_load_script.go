@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -61,13 +60,8 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators:    []validator.String{nonEmptyScript{}},
 				PlanModifiers: []planmodifier.String{keepStateForSameScript{}},
 			},
-			"version_message": schema.StringAttribute{
-				MarkdownDescription: "Message stored with the script version, shown in the script editor's " +
-					"version history. Default empty. A change stores a new script version (update in place).",
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(""),
-			},
+			"version_message": emptyByDefault("Message stored with the script version, shown in the script editor's " +
+				"version history. Default empty. A change stores a new script version (update in place)."),
 			"script_sha256": schema.StringAttribute{
 				MarkdownDescription: "Hex SHA-256 of the script with line endings normalised to LF and trailing " +
 					"newlines removed. Known at plan time, so `triggers = { script = ...script_sha256 }` on a " +

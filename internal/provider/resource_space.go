@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -60,12 +59,7 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"type": requiredReplace("Space type: `shared`, `managed` or `data`. Qlik cannot change the type of "+
 				"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before "+
 				"anything in the space is destroyed.", stringvalidator.OneOf(qlik.SpaceTypes...)),
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description shown in the hub. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"description": emptyByDefault("Description shown in the hub. Defaults to an empty string. Updates in place."),
 			"owner_id": computedKept("User id of the space owner: the user behind the provider's credentials when " +
 				"the space was created."),
 			"tenant_id":  computedKept("Id of the tenant that holds the space."),
@@ -86,13 +80,8 @@ func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || r.client == nil {
-		return
-	}
-	var plan, state spaceResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
+	plan, state, ok := changeIn[spaceResourceModel](ctx, req, resp)
+	if !ok || r.client == nil || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
 		return
 	}
 	c, err := r.client.ForTenant(state.TenantHostname.ValueString())

@@ -290,13 +290,8 @@ func (r *tenantResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			r.registration(dc.ValueString(), &resp.Diagnostics)
 		}
 	}
-	if req.State.Raw.IsNull() {
-		return
-	}
-	var plan, state tenantResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := changeIn[tenantResourceModel](ctx, req, resp)
+	if !ok {
 		return
 	}
 	if dc := plan.Datacenter; known(dc.IsNull(), dc.IsUnknown()) && !state.Datacenter.IsNull() && dc.ValueString() != state.Datacenter.ValueString() && protected(state) {
