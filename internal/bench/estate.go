@@ -99,6 +99,16 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"app": 1},
 	},
 	{
+		Address: "qlik_app_import.release",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  source          = "${path.module}/release.qvf"
+  name            = "Release notes"
+  space_id        = qlik_space.work[each.key].id`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     5, // space read, item lookup by marker, upload, import, rename
+		Objects:   map[string]int{"app": 1},
+	},
+	{
 		Address: "qlik_data_connection.orders",
 		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
   space_id            = qlik_space.work[each.key].id

@@ -246,6 +246,9 @@ type Workspace struct {
 func NewWorkspace(dir string, bins Binaries, config string, s Settings) (*Workspace, error) {
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"qlik-terraform/qlik\" = %q\n  }\n  direct {}\n}\n", bins.ProviderDir)
 	files := map[string]string{"main.tf": config, "terraformrc": rc, "jwt_public_key.pem": jwtPublicKeyPEM}
+	for name, content := range uploadFiles {
+		files[name] = content
+	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
@@ -416,3 +419,8 @@ var jwtPublicKeyPEM = func() string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }()
+
+// uploadFiles are the files the estate uploads, written beside main.tf: the app file qlik_app_import imports.
+var uploadFiles = map[string]string{
+	"release.qvf": strings.Repeat("qlik_app_import bench release\n", 2048),
+}

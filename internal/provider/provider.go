@@ -302,6 +302,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewSpaceResource,
 		NewTenantResource,
 		NewAppCopyResource,
+		NewAppImportResource,
 		NewAppPublishResource,
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,
