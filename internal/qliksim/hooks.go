@@ -25,6 +25,7 @@ var (
 	webIntsOf     = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
 	cspOriginsOf  = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
 	idpsOf        = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
+	brandsOf      = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
 )
 
 // listHook returns every object of a kind in the tenant on hostname, hidden ones included, in creation order, as
@@ -559,6 +560,69 @@ func (s *Server) EditCSPOrigin(hostname, id string, fn func(*CSPEntry)) error {
 // DeleteCSPOrigin deletes a CSP entry out of band.
 func (s *Server) DeleteCSPOrigin(hostname, id string) error {
 	return deleteHook(s, hostname, id, cspOriginsOf)
+}
+
+// Brands.
+
+// Brands returns the brands of the tenant on hostname, including ones not yet visible through the API, in creation
+// order, as the API renders them.
+func (s *Server) Brands(hostname string) []Brand {
+	return listHook(s, hostname, brandsOf, func(_ *tenantState, rec brandRecord) Brand { return rec.render() })
+}
+
+// BrandFileContent returns the content of a brand's file (logo, favIcon or styles).
+func (s *Server) BrandFileContent(hostname, id, fileID string) ([]byte, error) {
+	return getHook(s, hostname, id, brandsOf, func(_ *tenantState, rec brandRecord) ([]byte, error) {
+		f, ok := rec.files[fileID]
+		if !ok {
+			return nil, ErrNotFound
+		}
+		return f.data, nil
+	})
+}
+
+// EditBrand changes a brand out of band, as the management console would: fn may change the name and description,
+// and set (non-nil) or remove (nil) files by id; files are checked against Qlik's limits.
+func (s *Server) EditBrand(hostname, id string, fn func(b *Brand, files map[string][]byte)) error {
+	return editHook(s, hostname, id, brandsOf, func(_ *tenantState, cur brandRecord, now time.Time) (brandRecord, error) {
+		edited := cur.brand
+		files := map[string][]byte{}
+		for k, f := range cur.files {
+			files[k] = f.data
+		}
+		fn(&edited, files)
+		out := brandRecord{brand: cur.brand, files: map[string]brandFileData{}}
+		out.brand.Name, out.brand.Description, out.brand.UpdatedAt = edited.Name, edited.Description, formatTime(now)
+		for k, data := range files {
+			if data == nil {
+				continue
+			}
+			ct, err := checkBrandFile(k, data)
+			if err != nil {
+				return cur, fmt.Errorf("qliksim: EditBrand: %w", err)
+			}
+			out.files[k] = brandFileData{data: data, contentType: ct}
+		}
+		return out, nil
+	}, nil)
+}
+
+// ActivateBrand activates (or deactivates) a brand out of band, as another administrator would; activating one
+// deactivates any other.
+func (s *Server) ActivateBrand(hostname, id string, active bool) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.brands.setActive(id, active, time.Now(), true, t.adminUserID); !ok {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteBrand deletes a brand out of band.
+func (s *Server) DeleteBrand(hostname, id string) error {
+	return deleteHook(s, hostname, id, brandsOf)
 }
 
 // Identity providers.

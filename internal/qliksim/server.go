@@ -190,6 +190,7 @@ type tenantState struct {
 	scripts         *scriptStore
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
+	brands          *brandState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -465,6 +466,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		scripts:         newScriptStore(),
 		reloads:         newReloadStore(),
 		dataConns:       newCollection[dataConnRecord](),
+		brands:          &brandState{brands: newCollection[brandRecord]()},
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -513,6 +515,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerScriptsRoutes(h)
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
+	s.registerBrandsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
