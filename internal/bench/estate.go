@@ -109,6 +109,17 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"app": 1},
 	},
 	{
+		Address: "qlik_brand.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} brand"
+  logo            = "${path.module}/logo.png"
+  favicon         = "${path.module}/favicon.ico"
+  active          = true`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token of the new tenant, POST /brands, activate
+		Objects:   map[string]int{"brand": 1},
+	},
+	{
 		Address: "qlik_data_connection.orders",
 		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
   space_id            = qlik_space.work[each.key].id

@@ -420,7 +420,10 @@ var jwtPublicKeyPEM = func() string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }()
 
-// uploadFiles are the files the estate uploads, written beside main.tf: the app file qlik_app_import imports.
+// uploadFiles are the files the estate uploads, written beside main.tf: the app file qlik_app_import imports and
+// the brand's logo (a PNG signature) and favicon (an ICO signature).
 var uploadFiles = map[string]string{
 	"release.qvf": strings.Repeat("qlik_app_import bench release\n", 2048),
+	"logo.png":    "\x89PNG\r\n\x1a\n" + strings.Repeat("logo", 1024),
+	"favicon.ico": "\x00\x00\x01\x00" + strings.Repeat("icon", 256),
 }

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -27,6 +28,20 @@ func init() {
 		p, ok := e.sim.App(e.sim.Home().Hostname, published)
 		if !ok || p.Attributes.OriginAppID != imported {
 			t.Errorf("published app %s has origin %q, want the import %s", published, p.Attributes.OriginAppID, imported)
+		}
+	}
+	exampleChecks["resources/qlik_brand"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id string
+		decodeOutput(t, outputs, "brand_id", &id)
+		home := e.sim.Home().Hostname
+		for _, b := range e.sim.Brands(home) {
+			if b.ID == id && (!b.Active || len(b.Files) != 2) {
+				t.Errorf("brand %s is %+v, want active with a logo and a favicon", id, b)
+			}
+		}
+		want, _ := os.ReadFile(filepath.Join("..", "..", "examples", "resources", "qlik_brand", "branding", "logo.png"))
+		if got, err := e.sim.BrandFileContent(home, id, "logo"); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("the brand's logo differs from the example's file (%v)", err)
 		}
 	}
 	// A new release of the file: a new import, republished onto the same published app, the old import deleted.

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -23,9 +25,9 @@ func fileHashAttribute(description string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
 }
 
-// fileCheck checks a file at plan: its size (and name, for a type) against Qlik's limits. It returns the problem
-// in words, or "".
-type fileCheck func(name string, size int64) string
+// fileCheck checks a file at plan: its size and type (head holds its first bytes) against Qlik's limits. It
+// returns the problem in words, or "".
+type fileCheck func(name string, size int64, head []byte) string
 
 // plannedFile is what planFileHash found for one file attribute.
 type plannedFile struct {
@@ -85,8 +87,12 @@ func hashFile(p string, check fileCheck) (string, string) {
 		return "", fmt.Sprintf("%s is not a regular file.", p)
 	}
 	if check != nil {
-		if problem := check(st.Name(), st.Size()); problem != "" {
-			return "", fmt.Sprintf("%s: %s", p, problem)
+		head, err := readHead(p, 16)
+		if err != nil {
+			return "", fmt.Sprintf("Cannot read %s: %v.", p, err)
+		}
+		if problem := check(st.Name(), st.Size(), head); problem != "" {
+			return "", fmt.Sprintf("%s: %s.", p, problem)
 		}
 	}
 	sum, _, err := qlik.FileSHA256(p)
@@ -94,4 +100,32 @@ func hashFile(p string, check fileCheck) (string, string) {
 		return "", fmt.Sprintf("Cannot read %s: %v.", p, err)
 	}
 	return sum, ""
+}
+
+// readHead returns up to n first bytes of the file at p.
+func readHead(p string, n int) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = f.Close() }()
+	head := make([]byte, n)
+	k, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return head[:k], nil
+}
+
+// fileAsPlanned checks, at apply, that the file at p still has the SHA-256 the plan computed, so that what is
+// uploaded is what the plan showed.
+func fileAsPlanned(p string, planned types.String) error {
+	sum, _, err := qlik.FileSHA256(p)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", p, err)
+	}
+	if !planned.IsUnknown() && sum != planned.ValueString() {
+		return fmt.Errorf("%s has SHA-256 %s, but the plan was made with %s: the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString())
+	}
+	return nil
 }

@@ -303,6 +303,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewTenantResource,
 		NewAppCopyResource,
 		NewAppImportResource,
+		NewBrandResource,
 		NewAppPublishResource,
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,

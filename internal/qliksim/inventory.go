@@ -24,9 +24,9 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations and CSP origins, including objects not yet visible through the API.
+// built-in interactive one), web integrations, CSP origins and brands, including objects not yet visible through the API.
 // Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
-// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>".
+// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", brand "<name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -66,6 +66,9 @@ func (s *Server) Inventory() []TenantInventory {
 		}
 		for _, c := range s.CSPOrigins(snap.Hostname) {
 			add("csp_origin", c.Origin, c.ID)
+		}
+		for _, b := range s.Brands(snap.Hostname) {
+			add("brand", b.Name, b.ID)
 		}
 		// A connection's name is unique in its space.
 		for _, d := range s.DataConnections(snap.Hostname) {
