@@ -20,7 +20,7 @@ func TestListQueryErrors(t *testing.T) {
 	key := sim.Credentials().APIKey
 	sp := c.createSpace(home.URL, key, "Assignments", "shared")
 
-	type want struct{ code, detail, param string }
+	type want struct{ detail, param string }
 	limit100 := want{detail: "limit must be an integer from 1 to 100.", param: "limit"}
 	for _, tc := range []struct {
 		path, query string
