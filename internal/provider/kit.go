@@ -16,9 +16,10 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantScoped (the tenant_hostname attribute), and each CRUD method starts with
-// createIn, readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant. DESIGN.md
-// ("Adding a resource on the kit") walks through qlik_space.
+// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only), and
+// each CRUD method starts with createIn, readIn, updateIn or deleteIn, which read the model and resolve the client
+// of its tenant; readObject and deleteObject are the whole Read and Delete of an object handled by its id. The
+// attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
 // qlik_space); client is set by Configure and is nil until the provider is configured.

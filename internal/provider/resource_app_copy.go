@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -21,10 +20,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*appCopyResource)(nil)
-	_ resource.ResourceWithImportState = (*appCopyResource)(nil)
-)
+var _ kitResource = (*appCopyResource)(nil)
 
 // Default timeouts of an app copy: a cross-tenant copy of a large app moves hundreds of MB twice.
 const (
@@ -34,15 +30,12 @@ const (
 )
 
 // NewAppCopyResource is the qlik_app_copy constructor.
-func NewAppCopyResource() resource.Resource { return &appCopyResource{} }
+func NewAppCopyResource() resource.Resource { return &appCopyResource{resourceBase{name: "app_copy"}} }
 
-type appCopyResource struct {
-	client *qlik.Client
-}
+type appCopyResource struct{ resourceBase }
 
 type appCopyResourceModel struct {
-	ID                   types.String   `tfsdk:"id"`
-	TenantHostname       types.String   `tfsdk:"tenant_hostname"`
+	tenantObject
 	SourceAppID          types.String   `tfsdk:"source_app_id"`
 	SourceTenantHostname types.String   `tfsdk:"source_tenant_hostname"`
 	SourceVersion        types.String   `tfsdk:"source_version"`
@@ -53,10 +46,6 @@ type appCopyResourceModel struct {
 	CreatedDate          types.String   `tfsdk:"created_date"`
 	ModifiedDate         types.String   `tfsdk:"modified_date"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *appCopyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_app_copy"
 }
 
 func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -73,17 +62,8 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"Changing `source_app_id`, `source_tenant_hostname` or `source_version` replaces the copy (and so " +
 			"re-runs whatever depends on it, such as a load script and a reload). Destroying it deletes the app.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the copy.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
+			"id":              idAttribute("Id of the copy."),
+			"tenant_hostname": tenantHostnameAttribute(),
 			"source_app_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the app to copy (the template). Changing it replaces the copy.",
 				Required:            true,
@@ -113,28 +93,15 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the copy. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-			},
+			"description": emptyByDefault("Description of the copy. Defaults to an empty string. Updates in place."),
 			"space_id": schema.StringAttribute{
 				MarkdownDescription: "Id of the space in the target tenant that holds the copy, for example " +
 					"`qlik_space.customer.id`. Changing it moves the app in place.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "User id of the copy's owner: the user behind the provider's credentials.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"created_date": schema.StringAttribute{
-				MarkdownDescription: "Creation time of the copy (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"owner_id":     computedKept("User id of the copy's owner: the user behind the provider's credentials."),
+			"created_date": computedKept("Creation time of the copy (RFC 3339)."),
 			"modified_date": schema.StringAttribute{
 				MarkdownDescription: "Time of the last change to the copy's attributes (RFC 3339).",
 				Computed:            true,
@@ -161,19 +128,13 @@ func replaceUnlessImported() planmodifier.String {
 	)
 }
 
-func (r *appCopyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan appCopyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	plan, dst, ok := createIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, appCopyCreateTimeout)
 	resp.Diagnostics.Append(diags...)
-	dst := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -215,8 +176,7 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	plan.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func copyHint(err error) string {
@@ -239,31 +199,16 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 }
 
 func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state appCopyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	app, err := c.GetApp(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "app copy", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "app copy", (*qlik.Client).GetApp, (*appCopyResourceModel).fromAPI)
 }
 
 func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state appCopyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, appCopyUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
@@ -286,22 +231,17 @@ func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state appCopyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[appCopyResourceModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := c.DeleteApp(ctx, state.ID.ValueString()); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-		addAPIError(&resp.Diagnostics, "Unable to delete app copy", err, "")
-	}
+	reportDelete(&resp.Diagnostics, "app copy", c.DeleteApp(ctx, state.ID.ValueString()))
 }
 
 func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

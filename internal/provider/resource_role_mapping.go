@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -27,27 +26,24 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*roleMappingResource)(nil)
-	_ resource.ResourceWithImportState    = (*roleMappingResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*roleMappingResource)(nil)
+	_ kitResource                         = (*roleMappingResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*roleMappingResource)(nil)
 )
 
 // NewRoleMappingResource is the qlik_role_mapping constructor.
-func NewRoleMappingResource() resource.Resource { return &roleMappingResource{} }
-
-type roleMappingResource struct {
-	client *qlik.Client
+func NewRoleMappingResource() resource.Resource {
+	return &roleMappingResource{resourceBase{name: "role_mapping"}}
 }
 
+type roleMappingResource struct{ resourceBase }
+
 type roleMappingModel struct {
-	ID             types.String     `tfsdk:"id"`
-	TenantHostname types.String     `tfsdk:"tenant_hostname"`
-	GroupName      types.String     `tfsdk:"group_name"`
-	GroupID        types.String     `tfsdk:"group_id"`
-	GroupCreated   types.Bool       `tfsdk:"group_created"`
-	Roles          types.Set        `tfsdk:"roles"`
-	SpaceRoles     []spaceRoleModel `tfsdk:"space_roles"`
+	tenantObject
+	GroupName    types.String     `tfsdk:"group_name"`
+	GroupID      types.String     `tfsdk:"group_id"`
+	GroupCreated types.Bool       `tfsdk:"group_created"`
+	Roles        types.Set        `tfsdk:"roles"`
+	SpaceRoles   []spaceRoleModel `tfsdk:"space_roles"`
 }
 
 type spaceRoleModel struct {
@@ -57,10 +53,6 @@ type spaceRoleModel struct {
 
 // notBlank rejects names made only of spaces, which Qlik would refuse at apply.
 var notBlank = regexp.MustCompile(`\S`)
-
-func (r *roleMappingResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role_mapping"
-}
 
 func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
@@ -76,32 +68,12 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"One mapping per group: two `qlik_role_mapping` of one group in a configuration fail at plan " +
 			"(another configuration managing the same group cannot be detected).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the group (the same as `group_id`).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"tenant_hostname": schema.StringAttribute{
-				MarkdownDescription: tenantHostnameDescription,
-				Optional:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          []validator.String{hostnameValidator()},
-			},
-			"group_name": schema.StringAttribute{
-				MarkdownDescription: "Group name exactly as the identity provider sends it in the groups claim " +
-					"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
-				Required:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 256),
-					stringvalidator.RegexMatches(notBlank, "must not be blank"),
-				},
-			},
-			"group_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the group, for `qlik_space_assignment` and other references.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":              idAttribute("Id of the group (the same as `group_id`)."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"group_name": requiredReplace("Group name exactly as the identity provider sends it in the groups claim "+
+				"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
+				stringvalidator.LengthBetween(1, 256), stringvalidator.RegexMatches(notBlank, "must not be blank")),
+			"group_id": idAttribute("Id of the group, for `qlik_space_assignment` and other references."),
 			"group_created": schema.BoolAttribute{
 				MarkdownDescription: "Whether this mapping created the group (then destroy deletes it) or found it " +
 					"already there (then destroy leaves it). An imported mapping records `false`.",
@@ -147,10 +119,6 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-func (r *roleMappingResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
 // ValidateConfig rejects two blocks for one space, which Qlik could not hold (one assignment per space).
 func (r *roleMappingResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if spaceRolesUnknown(ctx, req.Config.GetAttribute, &resp.Diagnostics) {
@@ -191,7 +159,7 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return
 	}
-	if checkHostsAtPlan(ctx, r.client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
 	var host, group types.String
@@ -293,10 +261,8 @@ func checkRolesAtApply(ctx context.Context, c *qlik.Client, roles []string, diag
 }
 
 func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan roleMappingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, c, ok := createIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	roles, ok := managedRoles(ctx, plan.Roles, &resp.Diagnostics)
@@ -324,15 +290,12 @@ func (r *roleMappingResource) Create(ctx context.Context, req resource.CreateReq
 		return
 	}
 	plan.SpaceRoles = reconcileSpaceRoles(ctx, c, g.ID, nil, desired, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordCreated(ctx, resp.Private, &resp.Diagnostics)
+	saveCreated(ctx, resp, &plan)
 }
 
 func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state roleMappingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := readIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	var (
@@ -380,11 +343,8 @@ func (r *roleMappingResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state roleMappingModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := tenantClient(r.client, plan.TenantHostname, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	plan, state, c, ok := updateIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
@@ -419,10 +379,8 @@ func (r *roleMappingResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state roleMappingModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c := createdView(ctx, tenantClient(r.client, state.TenantHostname, &resp.Diagnostics), req.Private)
-	if resp.Diagnostics.HasError() {
+	state, c, ok := deleteIn[roleMappingModel](ctx, r.client, req, resp)
+	if !ok {
 		return
 	}
 	current, ok := spaceGrants(ctx, state.SpaceRoles, &resp.Diagnostics)
@@ -434,9 +392,7 @@ func (r *roleMappingResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	if state.GroupCreated.ValueBool() {
-		if err := c.DeleteGroup(ctx, groupID); err != nil && !errors.Is(err, qlik.ErrNotFound) {
-			addAPIError(&resp.Diagnostics, "Unable to delete group", err, "")
-		}
+		reportDelete(&resp.Diagnostics, "group", c.DeleteGroup(ctx, groupID))
 		return
 	}
 	// A group the mapping found keeps the roles it did not grant.
