@@ -26,6 +26,9 @@ var (
 	cspOriginsOf  = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
 	idpsOf        = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
 	brandsOf      = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
+	archivesOf    = func(k archiveKind) func(t *tenantState) *collection[archiveRecord] {
+		return func(t *tenantState) *collection[archiveRecord] { return t.archives.items[k.path] }
+	}
 )
 
 // listHook returns every object of a kind in the tenant on hostname, hidden ones included, in creation order, as
@@ -623,6 +626,86 @@ func (s *Server) ActivateBrand(hostname, id string, active bool) error {
 // DeleteBrand deletes a brand out of band.
 func (s *Server) DeleteBrand(hostname, id string) error {
 	return deleteHook(s, hostname, id, brandsOf)
+}
+
+// Themes and extensions.
+
+// Themes returns the themes of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Themes(hostname string) []Extension { return s.archivesOf(hostname, themesKind) }
+
+// Extensions returns the extensions of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Extensions(hostname string) []Extension {
+	return s.archivesOf(hostname, extensionsKind)
+}
+
+func (s *Server) archivesOf(hostname string, k archiveKind) []Extension {
+	var out []Extension
+	for _, rec := range listHook(s, hostname, archivesOf(k), itself[archiveRecord]) {
+		if !rec.deleted {
+			out = append(out, rec.ext)
+		}
+	}
+	return out
+}
+
+// ThemeArchive and ExtensionArchive return the archive stored for a theme or extension.
+func (s *Server) ThemeArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, themesKind)
+}
+
+// ExtensionArchive returns the archive stored for an extension.
+func (s *Server) ExtensionArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, extensionsKind)
+}
+
+func (s *Server) archiveOf(hostname, id string, k archiveKind) ([]byte, error) {
+	return getHook(s, hostname, id, archivesOf(k), func(_ *tenantState, rec archiveRecord) ([]byte, error) {
+		if rec.deleted {
+			return nil, ErrNotFound
+		}
+		return rec.archive, nil
+	})
+}
+
+// ReplaceThemeArchive and ReplaceExtensionArchive upload another archive out of band, as the management console
+// would; the archive is checked as the API checks it.
+func (s *Server) ReplaceThemeArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, themesKind, archive)
+}
+
+// ReplaceExtensionArchive uploads another archive for an extension out of band.
+func (s *Server) ReplaceExtensionArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, extensionsKind, archive)
+}
+
+func (s *Server) replaceArchive(hostname, id string, k archiveKind, archive []byte) error {
+	q, name, err := k.readArchive(archive)
+	if err != nil {
+		return fmt.Errorf("qliksim: replace %s archive: %w", k.noun, err)
+	}
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, now time.Time) (archiveRecord, error) {
+		k.fromArchive(&cur.ext, q, name, archive)
+		cur.archive = archive
+		cur.ext.UpdateAt = formatTime(now)
+		return cur, nil
+	}, nil)
+}
+
+// DeleteTheme and DeleteExtension delete out of band, as Qlik does: the object answers 410 afterwards.
+func (s *Server) DeleteTheme(hostname, id string) error {
+	return s.softDelete(hostname, id, themesKind)
+}
+
+// DeleteExtension deletes an extension out of band.
+func (s *Server) DeleteExtension(hostname, id string) error {
+	return s.softDelete(hostname, id, extensionsKind)
+}
+
+func (s *Server) softDelete(hostname, id string, k archiveKind) error {
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, _ time.Time) (archiveRecord, error) {
+		cur.deleted = true
+		return cur, nil
+	}, nil)
 }
 
 // Identity providers.

@@ -24,9 +24,9 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations, CSP origins and brands, including objects not yet visible through the API.
+// built-in interactive one), web integrations, CSP origins, brands, themes and extensions, including objects not yet visible through the API.
 // Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
-// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", brand "<name>".
+// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", brand "<name>", theme and extension "<qext file name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -69,6 +69,12 @@ func (s *Server) Inventory() []TenantInventory {
 		}
 		for _, b := range s.Brands(snap.Hostname) {
 			add("brand", b.Name, b.ID)
+		}
+		for _, x := range s.Themes(snap.Hostname) {
+			add("theme", x.QextFilename, x.ID)
+		}
+		for _, x := range s.Extensions(snap.Hostname) {
+			add("extension", x.QextFilename, x.ID)
 		}
 		// A connection's name is unique in its space.
 		for _, d := range s.DataConnections(snap.Hostname) {

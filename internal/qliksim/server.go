@@ -191,6 +191,7 @@ type tenantState struct {
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
 	brands          *brandState
+	archives        *archiveState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -467,6 +468,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		reloads:         newReloadStore(),
 		dataConns:       newCollection[dataConnRecord](),
 		brands:          &brandState{brands: newCollection[brandRecord]()},
+		archives:        newArchiveState(),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -516,6 +518,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
 	s.registerBrandsRoutes(h)
+	s.registerThemesAndExtensionsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
