@@ -120,6 +120,22 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"brand": 1},
 	},
 	{
+		Address: "qlik_theme.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/theme.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /themes
+		Objects:   map[string]int{"theme": 1},
+	},
+	{
+		Address: "qlik_extension.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/extension.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /extensions
+		Objects:   map[string]int{"extension": 1},
+	},
+	{
 		Address: "qlik_data_connection.orders",
 		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
   space_id            = qlik_space.work[each.key].id

@@ -44,6 +44,24 @@ func init() {
 			t.Errorf("the brand's logo differs from the example's file (%v)", err)
 		}
 	}
+	exampleChecks["resources/qlik_theme"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id, name string
+		decodeOutput(t, outputs, "theme_id", &id)
+		decodeOutput(t, outputs, "theme_name", &name)
+		want, _ := os.ReadFile(filepath.Join("..", "..", "examples", "resources", "qlik_theme", "themes", "acme-theme.zip"))
+		if got, err := e.sim.ThemeArchive(e.sim.Home().Hostname, id); err != nil || !bytes.Equal(got, want) || name != "acme-theme" {
+			t.Errorf("theme %s (%s) does not hold the example's archive (%v)", id, name, err)
+		}
+	}
+	exampleChecks["resources/qlik_extension"] = func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var id, version string
+		decodeOutput(t, outputs, "extension_id", &id)
+		decodeOutput(t, outputs, "extension_version", &version)
+		want, _ := os.ReadFile(filepath.Join("..", "..", "examples", "resources", "qlik_extension", "extensions", "acme-kpi.zip"))
+		if got, err := e.sim.ExtensionArchive(e.sim.Home().Hostname, id); err != nil || !bytes.Equal(got, want) || version != "2.3.0" {
+			t.Errorf("extension %s (version %q) does not hold the example's archive (%v)", id, version, err)
+		}
+	}
 	// A new release of the file: a new import, republished onto the same published app, the old import deleted.
 	exampleFollowUps["resources/qlik_app_import"] = func(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 		before := tf.outputs()

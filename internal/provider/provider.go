@@ -304,6 +304,8 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewAppCopyResource,
 		NewAppImportResource,
 		NewBrandResource,
+		NewThemeResource,
+		NewExtensionResource,
 		NewAppPublishResource,
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,

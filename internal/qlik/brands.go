@@ -108,7 +108,9 @@ type BrandUpdateRequest struct {
 
 func brandPath(id string) string { return brandsPath + "/" + url.PathEscape(id) }
 
-func brandFilePath(id, fileID string) string { return brandPath(id) + "/files/" + url.PathEscape(fileID) }
+func brandFilePath(id, fileID string) string {
+	return brandPath(id) + "/files/" + url.PathEscape(fileID)
+}
 
 // CreateBrand calls POST /api/v1/brands (multipart/form-data, 201 Brand). A create whose outcome is unknown is
 // resolved by looking the brand up by name (FindBrand).

@@ -90,8 +90,8 @@ func TestContractBrands(t *testing.T) {
 	wantError := func(r *response, code, detail string) {
 		t.Helper()
 		var body struct {
-			Errors []struct{ Code, Title, Detail string } `json:"errors"`
-			TraceID string                               `json:"traceId"`
+			Errors  []struct{ Code, Title, Detail string } `json:"errors"`
+			TraceID string                                 `json:"traceId"`
 		}
 		r.decode(t, &body)
 		if len(body.Errors) != 1 || body.Errors[0].Code != code || !strings.Contains(body.Errors[0].Detail, detail) || body.TraceID == "" {
