@@ -2,11 +2,13 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -128,4 +130,23 @@ func fileAsPlanned(p string, planned types.String) error {
 		return fmt.Errorf("%s has SHA-256 %s, but the plan was made with %s: the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString())
 	}
 	return nil
+}
+
+// setPrivateJSON records v under key in a resource's private state.
+func setPrivateJSON(ctx context.Context, p privateWriter, key string, v any, diags *diag.Diagnostics) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		diags.AddError("Unable to record "+key+" in private state", err.Error())
+		return
+	}
+	diags.Append(p.SetKey(ctx, key, raw)...)
+}
+
+// privateJSON reads what setPrivateJSON recorded under key; the zero value when nothing was (an import).
+func privateJSON[T any](ctx context.Context, p privateReader, key string) T {
+	var v T
+	if raw, d := p.GetKey(ctx, key); !d.HasError() && len(raw) > 0 {
+		_ = json.Unmarshal(raw, &v)
+	}
+	return v
 }

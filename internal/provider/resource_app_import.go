@@ -183,14 +183,10 @@ func (r *appImportResource) Update(ctx context.Context, req resource.UpdateReque
 
 	// A changed file replaces the app; what reaches Update is a rename, a move, a new path to the same content,
 	// or the first apply after an import, which records the planned hash.
-	id := state.ID.ValueString()
-	app, err := c.GetApp(ctx, id)
-	if err == nil && !plan.SpaceID.Equal(state.SpaceID) {
-		app, err = c.MoveApp(ctx, id, plan.SpaceID.ValueString())
-	}
-	if err == nil && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
-		app, err = c.UpdateApp(ctx, id, qlik.AppUpdateRequest{Name: ifChanged(plan.Name, state.Name), Description: ifChanged(plan.Description, state.Description)})
-	}
+	app, err := c.PlaceApp(ctx, state.ID.ValueString(), qlik.AppPlacement{
+		SpaceID: ifChanged(plan.SpaceID, state.SpaceID), Name: ifChanged(plan.Name, state.Name),
+		Description: ifChanged(plan.Description, state.Description),
+	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to update imported app", err, "")
 		return

@@ -56,7 +56,7 @@ func (e *testEnv) expectOneImport(name, sum string, id *string) resource.TestChe
 			return fmt.Errorf("tenant holds %+v, want exactly the app %s named %q", apps, *id, name)
 		}
 		if got, err := e.sim.AppChecksum(home, *id); err != nil || got != sum {
-			return fmt.Errorf("the app's content has SHA-256 %s (%v), the file %s", got, err, sum)
+			return fmt.Errorf("the app's content has SHA-256 %s (%w), the file %s", got, err, sum)
 		}
 		return nil
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -191,7 +190,7 @@ func (r *brandResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	state.fromAPI(b)
-	recorded := brandETags(ctx, req.Private)
+	recorded := privateJSON[map[string]string](ctx, req.Private, brandETagsKey)
 	for _, f := range brandFiles {
 		h := f.hash(&state)
 		switch inQlik := b.File(f.id); {
@@ -280,18 +279,5 @@ func recordBrandETags(ctx context.Context, p privateWriter, b *qlik.Brand, diags
 	for _, f := range b.Files {
 		tags[f.ID] = f.ETag
 	}
-	raw, err := json.Marshal(tags)
-	if err != nil {
-		return
-	}
-	diags.Append(p.SetKey(ctx, brandETagsKey, raw)...)
-}
-
-func brandETags(ctx context.Context, p privateReader) map[string]string {
-	tags := map[string]string{}
-	raw, d := p.GetKey(ctx, brandETagsKey)
-	if !d.HasError() && len(raw) > 0 {
-		_ = json.Unmarshal(raw, &tags)
-	}
-	return tags
+	setPrivateJSON(ctx, p, brandETagsKey, tags, diags)
 }

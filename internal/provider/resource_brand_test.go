@@ -78,7 +78,7 @@ func (e *testEnv) brandIs(host string, id *string, name string, active bool, fil
 			}
 			want, _ := os.ReadFile(p)
 			if err != nil || !bytes.Equal(got, want) {
-				return fmt.Errorf("brand %s's %s differs from %s (%v)", *id, fileID, p, err)
+				return fmt.Errorf("brand %s's %s differs from %s (%w)", *id, fileID, p, err)
 			}
 		}
 		return nil

@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,9 +14,7 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var (
-	_ kitResource = (*archiveResource)(nil)
-)
+var _ kitResource = (*archiveResource)(nil)
 
 // NewThemeResource is the qlik_theme constructor.
 func NewThemeResource() resource.Resource {
@@ -151,7 +147,7 @@ func (r *archiveResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	plan.fromAPI(x)
 	saveCreated(ctx, resp, &plan)
-	recordUploadTime(ctx, resp.Private, x, &resp.Diagnostics)
+	setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
 }
 
 func (r *archiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -164,7 +160,7 @@ func (r *archiveResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	state.fromAPI(x)
-	if x.UpdateAt != recordedUploadTime(ctx, req.Private) {
+	if x.UpdateAt != privateJSON[string](ctx, req.Private, uploadTimeKey) {
 		state.FileSHA256 = types.StringValue(changedInQlik)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -193,7 +189,7 @@ func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	plan.fromAPI(x)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	recordUploadTime(ctx, resp.Private, x, &resp.Diagnostics)
+	setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
 }
 
 func (r *archiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -220,17 +216,3 @@ func (m *archiveResourceModel) fromAPI(x *qlik.Extension) {
 // uploadTimeKey is the private state key of Qlik's update time after this resource's last upload: Read compares
 // it with Qlik's to see an archive uploaded in the console.
 const uploadTimeKey = "archive_uploaded_at"
-
-func recordUploadTime(ctx context.Context, p privateWriter, x *qlik.Extension, diags *diag.Diagnostics) {
-	if raw, err := json.Marshal(x.UpdateAt); err == nil {
-		diags.Append(p.SetKey(ctx, uploadTimeKey, raw)...)
-	}
-}
-
-func recordedUploadTime(ctx context.Context, p privateReader) string {
-	var at string
-	if raw, d := p.GetKey(ctx, uploadTimeKey); !d.HasError() && len(raw) > 0 {
-		_ = json.Unmarshal(raw, &at)
-	}
-	return at
-}

@@ -61,7 +61,7 @@ func (e *testEnv) archiveIs(host string, theme bool, id *string, p string) resou
 		got, err := get(host, *id)
 		want, _ := os.ReadFile(p)
 		if err != nil || !bytes.Equal(got, want) {
-			return fmt.Errorf("the archive of %s differs from %s (%v)", *id, p, err)
+			return fmt.Errorf("the archive of %s differs from %s (%w)", *id, p, err)
 		}
 		return nil
 	}
@@ -245,7 +245,7 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 					_, err := c.CreateExtension(t.Context(), qlik.Themes, theme)
 					must(t, err)
 				},
-				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
+				Config:      archiveConfig(e.oauthProvider(), "", theme, ext),
 				ExpectError: regexp.MustCompile(`(?s)Unable to create theme.*HTTP\s+409.*Code: HTTP-409.*Detail: A theme named\s+"acme-theme" already exists.*Request ID: \S+.*import it`),
 			},
 		},

@@ -133,10 +133,10 @@ func brandNotFound(w http.ResponseWriter, detail string) {
 func checkBrandFile(fileID string, data []byte) (string, error) {
 	limit := map[string]int{"logo": brandLogoMax, "favIcon": brandFavIconMax, "styles": brandStylesMax}[fileID]
 	if len(data) == 0 {
-		return "", errors.New(fileID + " is empty.")
+		return "", errors.New(fileID + " is empty")
 	}
 	if len(data) > limit {
-		return "", errors.New(fileID + " is " + strconv.Itoa(len(data)) + " bytes; the maximum is " + strconv.Itoa(limit) + " bytes.")
+		return "", errors.New(fileID + " is " + strconv.Itoa(len(data)) + " bytes; the maximum is " + strconv.Itoa(limit) + " bytes")
 	}
 	switch fileID {
 	case "logo":
@@ -146,15 +146,15 @@ func checkBrandFile(fileID string, data []byte) (string, error) {
 		case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
 			return "image/jpeg", nil
 		}
-		return "", errors.New("logo must be a JPG or PNG file.")
+		return "", errors.New("logo must be a JPG or PNG file")
 	case "favIcon":
 		if bytes.HasPrefix(data, []byte{0, 0, 1, 0}) {
 			return "image/x-icon", nil
 		}
-		return "", errors.New("favIcon must be an ICO file.")
+		return "", errors.New("favIcon must be an ICO file")
 	default:
 		if !json.Valid(data) {
-			return "", errors.New("styles must be a JSON file.")
+			return "", errors.New("styles must be a JSON file")
 		}
 		return "application/json", nil
 	}
@@ -164,11 +164,11 @@ func checkBrandFile(fileID string, data []byte) (string, error) {
 // the brand file it fills), each checked against Qlik's limits.
 func readBrandForm(r *http.Request, fileFields map[string]string) (map[string]string, map[string]brandFileData, error) {
 	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		return nil, nil, errors.New("The request body must be multipart/form-data.")
+		return nil, nil, errors.New("the request body must be multipart/form-data")
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, nil, errors.New("The multipart body cannot be read: " + err.Error() + ".")
+		return nil, nil, errors.New("the multipart body cannot be read: " + err.Error())
 	}
 	fields, files := map[string]string{}, map[string]brandFileData{}
 	read := int64(0)
@@ -178,15 +178,15 @@ func readBrandForm(r *http.Request, fileFields map[string]string) (map[string]st
 			break
 		}
 		if err != nil {
-			return nil, nil, errors.New("The multipart body cannot be read: " + err.Error() + ".")
+			return nil, nil, errors.New("the multipart body cannot be read: " + err.Error())
 		}
 		data, err := io.ReadAll(io.LimitReader(p, brandFormMax+1-read))
 		_ = p.Close()
 		if err != nil {
-			return nil, nil, errors.New("The multipart body cannot be read: " + err.Error() + ".")
+			return nil, nil, errors.New("the multipart body cannot be read: " + err.Error())
 		}
 		if read += int64(len(data)); read > brandFormMax {
-			return nil, nil, errors.New("The request body exceeds " + strconv.Itoa(brandFormMax) + " bytes.")
+			return nil, nil, errors.New("the request body exceeds " + strconv.Itoa(brandFormMax) + " bytes")
 		}
 		name := p.FormName()
 		if fileID, ok := fileFields[name]; ok {
@@ -205,7 +205,7 @@ func readBrandForm(r *http.Request, fileFields map[string]string) (map[string]st
 func (api *brandsAPI) create(w http.ResponseWriter, r *http.Request) {
 	fields, files, err := readBrandForm(r, map[string]string{"logo": "logo", "favIcon": "favIcon", "styles": "styles"})
 	if err != nil {
-		brandBadRequest(w, err.Error())
+		brandBadRequest(w, err.Error()+".")
 		return
 	}
 	name := fields["name"]
@@ -406,7 +406,7 @@ func (api *brandsAPI) writeFile(w http.ResponseWriter, r *http.Request, replace 
 	}
 	_, files, err := readBrandForm(r, map[string]string{"file": fileID})
 	if err != nil {
-		brandBadRequest(w, err.Error())
+		brandBadRequest(w, err.Error()+".")
 		return
 	}
 	f, has := files[fileID]
@@ -522,7 +522,7 @@ func (api *brandsAPI) list(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items {
 		all = append(all, it.Val.render())
 	}
-	start, end := 0, len(all)
+	var start, end int
 	after, before := q.Get("startingAfter"), q.Get("endingBefore")
 	if after != "" && before != "" {
 		brandBadRequest(w, "Give startingAfter or endingBefore, not both.")

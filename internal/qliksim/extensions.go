@@ -144,11 +144,11 @@ func (k archiveKind) readArchive(data []byte) (qext, string, error) {
 	}
 	rc, err := found.Open()
 	if err != nil {
-		return q, "", fmt.Errorf("%s cannot be read: %v", found.Name, err)
+		return q, "", fmt.Errorf("%s cannot be read: %w", found.Name, err)
 	}
 	defer rc.Close()
 	if err := json.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(&q); err != nil {
-		return q, "", fmt.Errorf("%s is not valid JSON: %v", found.Name, err)
+		return q, "", fmt.Errorf("%s is not valid JSON: %w", found.Name, err)
 	}
 	switch {
 	case strings.TrimSpace(q.Name) == "":
@@ -193,7 +193,7 @@ func readUpload(r *http.Request) ([]byte, map[string]any, error) {
 			file = b
 		case "data":
 			if err := json.Unmarshal(b, &data); err != nil {
-				return nil, nil, fmt.Errorf("data is not a JSON object: %v", err)
+				return nil, nil, fmt.Errorf("data is not a JSON object: %w", err)
 			}
 		}
 	}
