@@ -120,16 +120,17 @@ func readHead(p string, n int) ([]byte, error) {
 }
 
 // fileAsPlanned checks, at apply, that the file at p still has the SHA-256 the plan computed, so that what is
-// uploaded is what the plan showed.
-func fileAsPlanned(p string, planned types.String) error {
+// uploaded is what the plan showed, and returns it as the value to store (the plan's hash is unknown when the path
+// was).
+func fileAsPlanned(p string, planned types.String) (types.String, error) {
 	sum, _, err := qlik.FileSHA256(p)
 	if err != nil {
-		return fmt.Errorf("cannot read %s: %w", p, err)
+		return planned, fmt.Errorf("cannot read %s: %w", p, err)
 	}
 	if !planned.IsUnknown() && sum != planned.ValueString() {
-		return fmt.Errorf("%s has SHA-256 %s, but the plan was made with %s: the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString())
+		return planned, fmt.Errorf("%s has SHA-256 %s, but the plan was made with %s: the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString())
 	}
-	return nil
+	return types.StringValue(sum), nil
 }
 
 // setPrivateJSON records v under key in a resource's private state.

@@ -148,10 +148,12 @@ func (r *brandResource) Create(ctx context.Context, req resource.CreateRequest, 
 	files := map[string]string{}
 	for _, f := range brandFiles {
 		if p := f.path(&plan); !p.IsNull() {
-			if err := fileAsPlanned(p.ValueString(), *f.hash(&plan)); err != nil {
+			sum, err := fileAsPlanned(p.ValueString(), *f.hash(&plan))
+			if err != nil {
 				resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Unable to create brand", err.Error())
 				return
 			}
+			*f.hash(&plan) = sum
 			files[f.id] = p.ValueString()
 		}
 	}
@@ -225,10 +227,12 @@ func (r *brandResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			err = c.DeleteBrandFile(ctx, id, f.id)
 		case p.IsNull():
 		default:
-			if err = fileAsPlanned(p.ValueString(), *planned); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Unable to update brand", err.Error())
+			sum, cerr := fileAsPlanned(p.ValueString(), *planned)
+			if cerr != nil {
+				resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Unable to update brand", cerr.Error())
 				return
 			}
+			*planned = sum
 			_, err = c.SetBrandFile(ctx, id, f.id, p.ValueString(), inQlik)
 		}
 		if err != nil {

@@ -134,10 +134,12 @@ func (r *archiveResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	summary := "Unable to create " + r.kind.Noun
-	if err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256); err != nil {
+	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
 		return
 	}
+	plan.FileSHA256 = sum
 	x, err := c.CreateExtension(ctx, r.kind, plan.File.ValueString())
 	if err != nil {
 		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(
@@ -177,10 +179,12 @@ func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	summary := "Unable to update " + r.kind.Noun
-	if err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256); err != nil {
+	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
+	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
 		return
 	}
+	plan.FileSHA256 = sum
 	x, err := c.UpdateExtension(ctx, r.kind, state.ID.ValueString(), plan.File.ValueString())
 	if err != nil {
 		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(

@@ -251,3 +251,65 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 		},
 	})
 }
+
+// TestAccFiles_pathKnownOnlyAtApply: a file path built from another resource's output is unknown at plan; the plan
+// shows the hash (and the archive's fields) as known after apply, and the apply, planned again by Terraform with
+// the path known, records them from the file, followed by an empty plan.
+func TestAccFiles_pathKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	dir := t.TempDir()
+	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.0.0"})
+	logo := writeImage(t, dir, "logo.png", pngSignature, 512, 4)
+	qvf, sum := writeTestFile(t, dir, "sales.qvf", 4096, 6)
+	cfg := e.oauthProvider() + fmt.Sprintf(`
+# The id of a new terraform_data is unknown at plan, so these paths are too.
+resource "terraform_data" "build" {}
+
+locals {
+  unknown = substr(terraform_data.build.id, 0, 0)
+  paths   = { theme = "%s${local.unknown}", logo = "%s${local.unknown}", qvf = "%s${local.unknown}" }
+}
+
+resource "qlik_space" "apps" {
+  name = "Apps"
+  type = "shared"
+}
+
+resource "qlik_theme" "test" {
+  file = local.paths.theme
+}
+
+resource "qlik_brand" "test" {
+  name = "Acme"
+  logo = local.paths.logo
+}
+
+resource "qlik_app_import" "test" {
+  source   = local.paths.qvf
+  name     = "Sales"
+  space_id = qlik_space.apps.id
+}
+`, theme, logo, qvf)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("file_sha256")),
+					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("qext_name")),
+					plancheck.ExpectUnknownValue("qlik_brand.test", tfjsonpath.New("logo_sha256")),
+					plancheck.ExpectUnknownValue("qlik_app_import.test", tfjsonpath.New("source_sha256")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
+				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("file_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("logo_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum)),
+			},
+		}},
+	})
+}
