@@ -108,6 +108,43 @@ var Kinds = []Kind{
 		Objects:   map[string]int{"app": 1},
 	},
 	{
+		Address: "qlik_app_import.release",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  source          = "${path.module}/release.qvf"
+  name            = "Release notes"
+  space_id        = qlik_space.work[each.key].id`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     5, // space read, item lookup by marker, upload, import, rename
+		Objects:   map[string]int{"app": 1},
+	},
+	{
+		Address: "qlik_brand.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} brand"
+  logo            = "${path.module}/logo.png"
+  favicon         = "${path.module}/favicon.ico"
+  active          = true`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token of the new tenant, POST /brands, activate
+		Objects:   map[string]int{"brand": 1},
+	},
+	{
+		Address: "qlik_theme.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/theme.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /themes
+		Objects:   map[string]int{"theme": 1},
+	},
+	{
+		Address: "qlik_extension.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/extension.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /extensions
+		Objects:   map[string]int{"extension": 1},
+	},
+	{
 		Address: "qlik_data_connection.orders",
 		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
   space_id            = qlik_space.work[each.key].id

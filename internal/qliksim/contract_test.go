@@ -174,7 +174,7 @@ func specFor(path string) string {
 	for _, area := range []string{
 		"tenants", "apps", "temp-contents", "items", "groups", "roles", "users",
 		"identity-providers", "web-integrations", "csp-origins",
-		"reloads", "data-connections", "webhooks",
+		"reloads", "data-connections", "brands", "themes", "extensions", "webhooks",
 	} {
 		if path == "/api/v1/"+area || strings.HasPrefix(path, "/api/v1/"+area+"/") {
 			return area + ".json"

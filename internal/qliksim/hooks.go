@@ -26,6 +26,10 @@ var (
 	webIntsOf     = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
 	cspOriginsOf  = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
 	idpsOf        = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
+	brandsOf      = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
+	archivesOf    = func(k archiveKind) func(t *tenantState) *collection[archiveRecord] {
+		return func(t *tenantState) *collection[archiveRecord] { return t.archives.items[k.path] }
+	}
 )
 
 // listHook returns every object of a kind in the tenant on hostname, hidden ones included, in creation order, as
@@ -560,6 +564,149 @@ func (s *Server) EditCSPOrigin(hostname, id string, fn func(*CSPEntry)) error {
 // DeleteCSPOrigin deletes a CSP entry out of band.
 func (s *Server) DeleteCSPOrigin(hostname, id string) error {
 	return deleteHook(s, hostname, id, cspOriginsOf)
+}
+
+// Brands.
+
+// Brands returns the brands of the tenant on hostname, including ones not yet visible through the API, in creation
+// order, as the API renders them.
+func (s *Server) Brands(hostname string) []Brand {
+	return listHook(s, hostname, brandsOf, func(_ *tenantState, rec brandRecord) Brand { return rec.render() })
+}
+
+// BrandFileContent returns the content of a brand's file (logo, favIcon or styles).
+func (s *Server) BrandFileContent(hostname, id, fileID string) ([]byte, error) {
+	return getHook(s, hostname, id, brandsOf, func(_ *tenantState, rec brandRecord) ([]byte, error) {
+		f, ok := rec.files[fileID]
+		if !ok {
+			return nil, ErrNotFound
+		}
+		return f.data, nil
+	})
+}
+
+// EditBrand changes a brand out of band, as the management console would: fn may change the name and description,
+// and set (non-nil) or remove (nil) files by id; files are checked against Qlik's limits.
+func (s *Server) EditBrand(hostname, id string, fn func(b *Brand, files map[string][]byte)) error {
+	return editHook(s, hostname, id, brandsOf, func(_ *tenantState, cur brandRecord, now time.Time) (brandRecord, error) {
+		edited := cur.brand
+		files := map[string][]byte{}
+		for k, f := range cur.files {
+			files[k] = f.data
+		}
+		fn(&edited, files)
+		out := brandRecord{brand: cur.brand, files: map[string]brandFileData{}}
+		out.brand.Name, out.brand.Description, out.brand.UpdatedAt = edited.Name, edited.Description, formatTime(now)
+		for k, data := range files {
+			if data == nil {
+				continue
+			}
+			ct, err := checkBrandFile(k, data)
+			if err != nil {
+				return cur, fmt.Errorf("qliksim: EditBrand: %w", err)
+			}
+			out.files[k] = brandFileData{data: data, contentType: ct}
+		}
+		return out, nil
+	}, nil)
+}
+
+// ActivateBrand activates (or deactivates) a brand out of band, as another administrator would; activating one
+// deactivates any other.
+func (s *Server) ActivateBrand(hostname, id string, active bool) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.brands.setActive(id, active, time.Now(), true, t.adminUserID); !ok {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteBrand deletes a brand out of band.
+func (s *Server) DeleteBrand(hostname, id string) error {
+	return deleteHook(s, hostname, id, brandsOf)
+}
+
+// Themes and extensions.
+
+// Themes returns the themes of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Themes(hostname string) []Extension { return s.archivesOf(hostname, themesKind) }
+
+// Extensions returns the extensions of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Extensions(hostname string) []Extension {
+	return s.archivesOf(hostname, extensionsKind)
+}
+
+func (s *Server) archivesOf(hostname string, k archiveKind) []Extension {
+	var out []Extension
+	for _, rec := range listHook(s, hostname, archivesOf(k), itself[archiveRecord]) {
+		if !rec.deleted {
+			out = append(out, rec.ext)
+		}
+	}
+	return out
+}
+
+// ThemeArchive and ExtensionArchive return the archive stored for a theme or extension.
+func (s *Server) ThemeArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, themesKind)
+}
+
+// ExtensionArchive returns the archive stored for an extension.
+func (s *Server) ExtensionArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, extensionsKind)
+}
+
+func (s *Server) archiveOf(hostname, id string, k archiveKind) ([]byte, error) {
+	return getHook(s, hostname, id, archivesOf(k), func(_ *tenantState, rec archiveRecord) ([]byte, error) {
+		if rec.deleted {
+			return nil, ErrNotFound
+		}
+		return rec.archive, nil
+	})
+}
+
+// ReplaceThemeArchive and ReplaceExtensionArchive upload another archive out of band, as the management console
+// would; the archive is checked as the API checks it.
+func (s *Server) ReplaceThemeArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, themesKind, archive)
+}
+
+// ReplaceExtensionArchive uploads another archive for an extension out of band.
+func (s *Server) ReplaceExtensionArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, extensionsKind, archive)
+}
+
+func (s *Server) replaceArchive(hostname, id string, k archiveKind, archive []byte) error {
+	q, name, err := k.readArchive(archive)
+	if err != nil {
+		return fmt.Errorf("qliksim: replace %s archive: %w", k.noun, err)
+	}
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, now time.Time) (archiveRecord, error) {
+		k.fromArchive(&cur.ext, q, name, archive)
+		cur.archive = archive
+		cur.ext.UpdateAt = formatTime(now)
+		return cur, nil
+	}, nil)
+}
+
+// DeleteTheme and DeleteExtension delete out of band, as Qlik does: the object answers 410 afterwards.
+func (s *Server) DeleteTheme(hostname, id string) error {
+	return s.softDelete(hostname, id, themesKind)
+}
+
+// DeleteExtension deletes an extension out of band.
+func (s *Server) DeleteExtension(hostname, id string) error {
+	return s.softDelete(hostname, id, extensionsKind)
+}
+
+func (s *Server) softDelete(hostname, id string, k archiveKind) error {
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, _ time.Time) (archiveRecord, error) {
+		cur.deleted = true
+		return cur, nil
+	}, nil)
 }
 
 // Identity providers.

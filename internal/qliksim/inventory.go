@@ -24,11 +24,12 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations, CSP origins, data connections, webhooks, reload schedules and
-// automations, including objects not yet visible through the API.
+// built-in interactive one), web integrations, CSP origins, brands, themes, extensions, data connections, webhooks,
+// reload schedules and automations, including objects not yet visible through the API.
 // Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
-// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", webhook "<name>/<url>",
-// reload schedule "<app id>/<name>", automation "<space id>/<name>".
+// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", brand "<name>", theme and
+// extension "<qext file name>", webhook "<name>/<url>", reload schedule "<app id>/<name>", automation
+// "<space id>/<name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -68,6 +69,15 @@ func (s *Server) Inventory() []TenantInventory {
 		}
 		for _, c := range s.CSPOrigins(snap.Hostname) {
 			add("csp_origin", c.Origin, c.ID)
+		}
+		for _, b := range s.Brands(snap.Hostname) {
+			add("brand", b.Name, b.ID)
+		}
+		for _, x := range s.Themes(snap.Hostname) {
+			add("theme", x.QextFilename, x.ID)
+		}
+		for _, x := range s.Extensions(snap.Hostname) {
+			add("extension", x.QextFilename, x.ID)
 		}
 		// Webhooks have no unique name in Qlik; the name and the URL together identify one.
 		for _, w := range s.Webhooks(snap.Hostname) {

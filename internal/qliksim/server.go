@@ -195,6 +195,8 @@ type tenantState struct {
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
 	workflows       *workflowState
+	brands          *brandState
+	archives        *archiveState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -471,6 +473,8 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		reloads:         newReloadStore(),
 		dataConns:       newCollection[dataConnRecord](),
 		workflows:       newWorkflowState(),
+		brands:          &brandState{brands: newCollection[brandRecord]()},
+		archives:        newArchiveState(),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -520,6 +524,8 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
 	s.registerWorkflowRoutes(h)
+	s.registerBrandsRoutes(h)
+	s.registerThemesAndExtensionsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
