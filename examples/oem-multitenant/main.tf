@@ -169,6 +169,7 @@ module "customer" {
   portal       = local.portal
   embed_sheets = var.embed_sheets
 
+  brand           = local.brand
   reload_schedule = { recurrence = var.reload_recurrence, time_zone = lookup(var.reload_time_zones, each.key, "UTC") }
   alerts          = { url = var.alerts_url, secret_version = var.alerts_signing_secret_version }
   alerts_secret   = var.alerts_signing_secret

@@ -72,7 +72,7 @@ func init() {
 const oemAlertsSecret = "oem-alerts-signing-secret-2026-abcdef"
 
 func init() {
-	oemImportable += 2 // the published app's reload schedule and the webhook for failed reloads
+	oemImportable += 3 // the vendor's brand, the published app's reload schedule and the webhook for failed reloads
 	oemVars := exampleVars["oem-multitenant"]
 	exampleVars["oem-multitenant"] = func(e *testEnv) []string {
 		return append(oemVars(e), "-var", "alerts_signing_secret="+oemAlertsSecret)
@@ -84,7 +84,7 @@ func init() {
 	}
 }
 
-// checkOEMAlerting: every customer's published app has one enabled reload schedule in the customer's time zone,
+// checkOEMAlerting: every customer tenant has the vendor's brand active, every customer's published app has one enabled reload schedule in the customer's time zone,
 // and every customer tenant holds one enabled webhook for failed reloads, to the vendor's endpoint,
 // signed with the secret, which the state does not hold.
 func checkOEMAlerting(t *testing.T, e *testEnv, tf *tfCLI) {
@@ -110,6 +110,9 @@ func checkOEMAlerting(t *testing.T, e *testEnv, tf *tfCLI) {
 		if len(ts) != 1 || ts[0].ResourceID != published || published == "" || !ts[0].Enabled ||
 			ts[0].Start.Schedule.Timezone != zones[tn.Name] || ts[0].Start.Schedule.Recurrence != "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0" {
 			t.Errorf("tenant %s (%s): tasks %+v, want one enabled nightly schedule of the published app %s", tn.Hostname, tn.Name, ts, published)
+		}
+		if bs := e.sim.Brands(tn.Hostname); len(bs) != 1 || bs[0].Name != "Vendor Analytics" || !bs[0].Active {
+			t.Errorf("tenant %s: brands %+v, want the vendor's brand, active", tn.Hostname, bs)
 		}
 		ws := e.sim.Webhooks(tn.Hostname)
 		if len(ws) != 1 || !slices.Contains(slices.Collect(maps.Values(ids)), ws[0].ID) {
