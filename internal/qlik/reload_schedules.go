@@ -149,7 +149,25 @@ func (w wireTask) flat() *ReloadSchedule {
 // CreateReloadSchedule calls POST /api/scheduling/tasks with a reload task. After a create whose outcome is
 // unknown it looks for a task of the same name on the same app that this request created, so a retry does not
 // schedule the app twice.
+//
+// A 404 names the app: an app published or copied moments ago may not be visible to the scheduling service yet,
+// so within the visibility grace the create is tried again (a 404 means nothing was created).
 func (c *Client) CreateReloadSchedule(ctx context.Context, req ReloadScheduleRequest) (*ReloadSchedule, error) {
+	start := c.core.now()
+	for n := 0; ; n++ {
+		s, err := c.createReloadSchedule(ctx, req)
+		grace := c.core.created.grace
+		if !IsNotFound(err) || grace <= 0 || c.core.now().Sub(start) >= grace {
+			return s, err
+		}
+		c.core.log.debug(ctx, "qlik: the app of a new reload schedule is not visible yet; trying again", map[string]any{"app_id": req.AppID})
+		if err := sleepCtx(ctx, equalJitterBackoff(c.core.cfg.RetryWaitMin, c.core.cfg.RetryWaitMax, n)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleRequest) (*ReloadSchedule, error) {
 	w, err := createWithRecovery(ctx, c, creation[wireTask]{
 		what: fmt.Sprintf("reload schedule %q", req.Name),
 		post: &request{method: http.MethodPost, path: tasksPath, body: req.wire()},
