@@ -21,8 +21,10 @@ func TestCreateReloadSchedule_RetriesAnAppNotVisibleYet(t *testing.T) {
 			writeJSON(w, http.StatusNotFound, map[string]any{"errors": []map[string]any{{"code": 404, "title": "Not Found", "context": "app a1 does not exist"}}})
 			return
 		}
-		writeJSON(w, http.StatusCreated, map[string]any{"id": "t1", "name": "Nightly", "specVersion": "1.16.0", "resourceId": "a1", "enabled": true,
-			"start": map[string]any{"schedule": map[string]any{"recurrence": "RRULE:FREQ=DAILY", "timezone": "UTC"}}})
+		writeJSON(w, http.StatusCreated, map[string]any{
+			"id": "t1", "name": "Nightly", "specVersion": "1.16.0", "resourceId": "a1", "enabled": true,
+			"start": map[string]any{"schedule": map[string]any{"recurrence": "RRULE:FREQ=DAILY", "timezone": "UTC"}},
+		})
 	}))
 	cfg := fastConfig(srv.URL)
 	cfg.VisibilityGrace = 5 * time.Second
