@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 const automationsPath = "/api/workflows/automations"
@@ -64,14 +65,15 @@ type AutomationRequest struct {
 
 // AutomationRun is one run of an automation (RunDetailResponseObject).
 type AutomationRun struct {
-	ID        string           `json:"id"`
-	Status    string           `json:"status"`
-	Title     string           `json:"title"`
-	Context   string           `json:"context"`
-	Error     []map[string]any `json:"error"`
-	StartTime *string          `json:"startTime"`
-	StopTime  *string          `json:"stopTime"`
-	CreatedAt string           `json:"createdAt"`
+	ID           string           `json:"id"`
+	Status       string           `json:"status"`
+	Title        string           `json:"title"`
+	Context      string           `json:"context"`
+	Error        []map[string]any `json:"error"`
+	ExecutedByID string           `json:"executedById"`
+	StartTime    *string          `json:"startTime"`
+	StopTime     *string          `json:"stopTime"`
+	CreatedAt    string           `json:"createdAt"`
 }
 
 // Ended reports whether the run is over.
@@ -213,12 +215,47 @@ func (c *Client) FindAutomation(ctx context.Context, name, spaceID string) (*Aut
 	}
 }
 
-// RunAutomation calls POST .../runs with the context "api" and returns the queued run.
+// RunAutomation calls POST .../runs with the context "api" and returns the queued run. After a POST whose outcome
+// is unknown (a 503, a reset connection) it looks for a run of the automation that this request started (created
+// since the request, by the credentials' user) and adopts it; when there is none it runs the automation again,
+// so an apply never starts two runs.
 func (c *Client) RunAutomation(ctx context.Context, id string) (*AutomationRun, error) {
 	if err := checkID("automation", id); err != nil {
 		return nil, err
 	}
-	return doJSON[AutomationRun](ctx, c, &request{method: http.MethodPost, path: automationPath(id) + "/runs", body: map[string]string{"context": "api"}})
+	start := c.core.now()
+	return createWithRecovery(ctx, c, creation[AutomationRun]{
+		what: "run of automation " + id,
+		post: &request{method: http.MethodPost, path: automationPath(id) + "/runs", body: map[string]string{"context": "api"}},
+		find: func(ctx context.Context) (*AutomationRun, error) { return c.findRunSince(ctx, id, start) },
+		proof: func(r *AutomationRun) provenance {
+			return provenance{id: r.ID, created: r.CreatedAt, creator: r.ExecutedByID}
+		},
+	})
+}
+
+// findRunSince returns the newest run of the automation created since start (by Qlik's clock), or a
+// *NotFoundError.
+func (c *Client) findRunSince(ctx context.Context, id string, start time.Time) (*AutomationRun, error) {
+	runs, err := listAllByNextLink[AutomationRun](ctx, c, automationPath(id)+"/runs", url.Values{"limit": {"100"}})
+	if err != nil {
+		return nil, err
+	}
+	since := c.core.clock.serverTime(c.ep.host, start)
+	var newest *AutomationRun
+	for i, r := range runs {
+		created, err := parseQlikTime(r.CreatedAt)
+		if err != nil || created.Before(since) {
+			continue
+		}
+		if newest == nil || r.CreatedAt > newest.CreatedAt {
+			newest = &runs[i]
+		}
+	}
+	if newest == nil {
+		return nil, c.notFound("run of automation %s started since %s", id, since.UTC().Format(time.RFC3339))
+	}
+	return newest, nil
 }
 
 // GetAutomationRun calls GET .../runs/{runId}.
