@@ -226,7 +226,7 @@ func (api *automationsAPI) apply(a *Automation, b automationBody, create bool) e
 		a.RunMode = "manual"
 	}
 	if create && b.SpaceID != nil && *b.SpaceID != "" {
-		if _, ok := api.t.spaces.get(*b.SpaceID, time.Now(), false); !ok {
+		if _, ok := api.t.checkSpace(*b.SpaceID); !ok {
 			return fmt.Errorf("space %s does not exist", *b.SpaceID)
 		}
 		a.SpaceID = *b.SpaceID
@@ -342,7 +342,7 @@ func (api *automationsAPI) changeSpace(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if *b.SpaceID != "" {
-		if _, ok := api.t.spaces.get(*b.SpaceID, time.Now(), false); !ok {
+		if _, ok := api.t.checkSpace(*b.SpaceID); !ok {
 			automationBadRequest(w, "space "+*b.SpaceID+" does not exist.")
 			return
 		}

@@ -312,7 +312,9 @@ func (api *tasksAPI) check(task *Task) (appRecord, int, error) {
 			return bad("arguments.partial must be a boolean")
 		}
 	}
-	app, ok := api.t.apps.get(appID, time.Now(), false)
+	// A write that refers to the app is checked against the store, as checkSpace does: an app published a moment
+	// ago counts although reads may not show it yet.
+	app, ok := api.t.apps.get(appID, time.Now(), true)
 	if !ok {
 		return none, http.StatusNotFound, fmt.Errorf("app %s does not exist or cannot be reloaded by the caller", appID)
 	}
