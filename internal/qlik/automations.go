@@ -132,6 +132,9 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 		what: fmt.Sprintf("automation %q", req.Name),
 		post: &request{method: http.MethodPost, path: automationsPath, body: req},
 		find: func(ctx context.Context) (*Automation, error) { return c.FindAutomation(ctx, req.Name, req.SpaceID) },
+		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
+		// does not show the new object yet is read again before the create is tried again.
+		untilVisible: true,
 		proof: func(a *Automation) provenance {
 			return provenance{
 				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
@@ -228,6 +231,9 @@ func (c *Client) RunAutomation(ctx context.Context, id string) (*AutomationRun, 
 		what: "run of automation " + id,
 		post: &request{method: http.MethodPost, path: automationPath(id) + "/runs", body: map[string]string{"context": "api"}},
 		find: func(ctx context.Context) (*AutomationRun, error) { return c.findRunSince(ctx, id, start) },
+		// No 409 tells that an earlier attempt started a run: a list that does not show it yet is read again
+		// before the automation is run again.
+		untilVisible: true,
 		proof: func(r *AutomationRun) provenance {
 			return provenance{id: r.ID, created: r.CreatedAt, creator: r.ExecutedByID}
 		},

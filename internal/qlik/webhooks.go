@@ -84,6 +84,9 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		what: fmt.Sprintf("webhook %q", req.Name),
 		post: &request{method: http.MethodPost, path: webhooksPath, body: req},
 		find: func(ctx context.Context) (*Webhook, error) { return c.FindWebhook(ctx, req.Name, req.URL) },
+		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
+		// does not show the new object yet is read again before the create is tried again.
+		untilVisible: true,
 		proof: func(w *Webhook) provenance {
 			p := provenance{
 				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
