@@ -71,15 +71,19 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 
 // oauthProvider is a provider block with the simulator's OAuth client, which reaches every tenant of its region,
 // and the simulator's addresses as trusted hosts.
-func (e *testEnv) oauthProvider() string {
+func (e *testEnv) oauthProvider() string { return e.oauthProviderWith() }
+
+// oauthProviderWith is oauthProvider with further settings, one "name = value" each.
+func (e *testEnv) oauthProviderWith(settings ...string) string {
 	c := e.sim.Credentials()
-	return requiredProviders + fmt.Sprintf(`
-provider "qlik" {
-  tenant_url    = %[1]q
-  client_id     = %[2]q
-  client_secret = %[3]q
-%[4]s}
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.trustedHostsHCL())
+	var b strings.Builder
+	b.WriteString(requiredProviders)
+	fmt.Fprintf(&b, "\nprovider \"qlik\" {\n  tenant_url    = %q\n  client_id     = %q\n  client_secret = %q\n", e.sim.Home().URL, c.ClientID, c.ClientSecret)
+	for _, s := range settings {
+		b.WriteString("  " + s + "\n")
+	}
+	b.WriteString(e.trustedHostsHCL() + "}\n")
+	return b.String()
 }
 
 // apiKeyProvider is a provider block with the home tenant's API key.
@@ -94,15 +98,7 @@ provider "qlik" {
 
 // tenantProvider is the OAuth provider block plus the simulator's register host, which qlik_tenant needs.
 func (e *testEnv) tenantProvider() string {
-	c := e.sim.Credentials()
-	return requiredProviders + fmt.Sprintf(`
-provider "qlik" {
-  tenant_url       = %[1]q
-  client_id        = %[2]q
-  client_secret    = %[3]q
-  registration_url = %[4]q
-%[5]s}
-`, e.sim.Home().URL, c.ClientID, c.ClientSecret, e.sim.RegistrationURL(), e.trustedHostsHCL())
+	return e.oauthProviderWith(fmt.Sprintf("registration_url = %q", e.sim.RegistrationURL()))
 }
 
 // regionsProvider is one provider block for every region of the simulator: the home region's client at the top,
