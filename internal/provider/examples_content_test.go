@@ -102,8 +102,7 @@ func TestAccOEMTemplateFromFile(t *testing.T) {
 		files[cohort], sums[cohort] = writeTestFile(t, dir, cohort+".qvf", 64<<10, uint64(10+i))
 	}
 	tf := newTFCLI(t, e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant")))
-	vars := append(tenantExampleVars(e), "-var", "database_passwords="+oemPasswordsHCL(),
-		"-var", "template_files="+hclValue(files))
+	vars := append(exampleVars["oem-multitenant"](e), "-var", "template_files="+hclValue(files))
 	tf.apply(vars...)
 	home := e.sim.Home().Hostname
 	if n := len(e.sim.Apps(home)); n != 2 {
