@@ -60,6 +60,8 @@ export TF_VAR_license_key="$QLIK_LICENSE_KEY"
 # simulated databases accept anything.)
 if [ "$example" = examples/oem-multitenant ]; then
 	export TF_VAR_database_passwords='{acme="demo-acme",globex="demo-globex",initech="demo-initech"}'
+	# The secret with which Qlik signs the failed-reload alerts; write-only as well.
+	export TF_VAR_alerts_signing_secret="demo-alerts-signing-secret-$(date +%s)-0000"
 fi
 
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1

@@ -76,3 +76,10 @@ template_versions = {
   canary = "2026.11.1"
   stable = "2026.10.3"
 }
+
+# The time zone each customer's published data reloads in (monitoring.tf); customers not listed reload in UTC.
+reload_time_zones = {
+  acme    = "Europe/Berlin"
+  globex  = "America/New_York"
+  initech = "Europe/Berlin"
+}

@@ -124,7 +124,32 @@ locals {
 
 # The template is built by hand in the source tenant, so it is looked up rather than managed here.
 data "qlik_app" "template" {
-  name = var.template_app_name
+  count = length(var.template_files) == 0 ? 1 : 0
+  name  = var.template_app_name
+}
+
+# Optional (README.md): the template of each cohort comes from a file and is imported into the source tenant.
+variable "template_files" {
+  description = "Optional: the template app as a file (QVF) per rollout cohort, imported into a templates space of the source (home) tenant and copied to the cohort's customers from there. Empty (the default): the template is the app named template_app_name in the source tenant."
+  type        = map(string)
+  default     = {}
+}
+
+resource "qlik_space" "templates" {
+  count = length(var.template_files) == 0 ? 0 : 1
+  name  = "Templates"
+  type  = "shared"
+}
+
+resource "qlik_app_import" "template" {
+  for_each = var.template_files
+  source   = each.value
+  name     = "${var.template_app_name} (${each.key})"
+  space_id = qlik_space.templates[0].id
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 module "customer" {
@@ -137,7 +162,7 @@ module "customer" {
   license_key         = var.license_key
   deletion_protection = var.deletion_protection
 
-  template_app_id  = data.qlik_app.template.id
+  template_app_id  = length(var.template_files) == 0 ? data.qlik_app.template[0].id : qlik_app_import.template[each.value.cohort].id
   template_version = var.template_versions[each.value.cohort]
   app_name         = "Sales"
 
@@ -148,6 +173,11 @@ module "customer" {
 
   portal       = local.portal
   embed_sheets = var.embed_sheets
+
+  brand           = local.brand
+  reload_schedule = { recurrence = var.reload_recurrence, time_zone = lookup(var.reload_time_zones, each.key, "UTC") }
+  alerts          = { url = var.alerts_url, secret_version = var.alerts_signing_secret_version }
+  alerts_secret   = var.alerts_signing_secret
 }
 
 output "customers" {

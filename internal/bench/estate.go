@@ -45,14 +45,15 @@ type Secret struct {
 }
 
 // Secrets are every secret kind the provider takes: the provider block's OAuth client secret and API key, the
-// tenant's write-only license key, the data connection's write-only password and the OIDC identity provider's
-// write-only client secret.
+// tenant's write-only license key, the data connection's write-only password, the OIDC identity provider's
+// write-only client secret and the webhook's write-only signing secret.
 var Secrets = []Secret{
 	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
 	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
 	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
 	{Name: "db_password", Ephemeral: true, Value: func(Settings) string { return dbPassword }},
 	{Name: "oidc_client_secret", Ephemeral: true, Value: func(Settings) string { return oidcClientSecret }},
+	{Name: "webhook_secret", Ephemeral: true, Value: func(Settings) string { return webhookSecret }},
 }
 
 // oidcClientSecret is the secret of the customers' OIDC identity providers, generated like dbPassword.
@@ -60,6 +61,13 @@ var oidcClientSecret = "oidc-" + rand.Text()
 
 // dbPassword is generated once per process, so a leak cannot be mistaken for a fixed string in the code.
 var dbPassword = "db-" + rand.Text()
+
+// webhookSecret signs the deliveries of the customers' webhooks: 32 characters, Qlik's minimum.
+var webhookSecret = "whsec-" + rand.Text()
+
+// webhookURL is the vendor's alerting endpoint for one customer. Nothing listens there: the estate's reloads
+// succeed, so the webhook (failed reloads only) never sends.
+func webhookURL(key string) string { return "https://alerts.vendor.example/qlik/" + key }
 
 // Kinds is the per-customer estate. Every resource type of the provider appears at least once.
 var Kinds = []Kind{
@@ -102,6 +110,43 @@ var Kinds = []Kind{
 		DependsOn: []string{"qlik_space.work"},
 		Calls:     5, // item lookup, download, upload, import, rename (one export per process serves every copy)
 		Objects:   map[string]int{"app": 1},
+	},
+	{
+		Address: "qlik_app_import.release",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  source          = "${path.module}/release.qvf"
+  name            = "Release notes"
+  space_id        = qlik_space.work[each.key].id`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     5, // space read, item lookup by marker, upload, import, rename
+		Objects:   map[string]int{"app": 1},
+	},
+	{
+		Address: "qlik_brand.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} brand"
+  logo            = "${path.module}/logo.png"
+  favicon         = "${path.module}/favicon.ico"
+  active          = true`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token of the new tenant, POST /brands, activate
+		Objects:   map[string]int{"brand": 1},
+	},
+	{
+		Address: "qlik_theme.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/theme.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /themes
+		Objects:   map[string]int{"theme": 1},
+	},
+	{
+		Address: "qlik_extension.vendor",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/extension.zip"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /extensions
+		Objects:   map[string]int{"extension": 1},
 	},
 	{
 		Address: "qlik_data_connection.orders",
@@ -308,6 +353,50 @@ var Kinds = []Kind{
   max_session_lifespan_minutes       = 480`,
 		DependsOn: []string{"qlik_tenant.customer"},
 		Calls:     3, // token, PATCH, GET
+	},
+	{
+		Address: "qlik_webhook.failed_reloads",
+		Body: `  tenant_hostname   = qlik_tenant.customer[each.key].hostname
+  name              = "Failed reloads"
+  url               = "https://alerts.vendor.example/qlik/${each.key}"
+  event_types       = ["com.qlik.v1.app.reload.finished"]
+  filter            = "data.status eq \"error\""
+  secret_wo         = var.webhook_secret
+  secret_wo_version = 1`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /webhooks (the answer is the webhook: no read back)
+		Objects:   map[string]int{"webhook": 1},
+		Secrets:   []string{"webhook_secret"},
+	},
+	{
+		Address: "qlik_reload_schedule.nightly",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  app_id          = qlik_app_publish.sales[each.key].id
+  name            = "Nightly reload"
+  recurrence      = "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0"
+  time_zone       = "Europe/Berlin"`,
+		DependsOn: []string{"qlik_app_publish.sales"},
+		Calls:     1, // POST /api/scheduling/tasks (the answer is the task: no read back)
+		Objects:   map[string]int{"reload_schedule": 1},
+	},
+	{
+		Address: "qlik_automation.onboarding",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "Onboarding"
+  space_id        = qlik_space.work[each.key].id
+  workspace_json  = jsonencode({ runMode = "triggered", blocks = [] })`,
+		DependsOn: []string{"qlik_space.work"},
+		Calls:     1, // POST /api/workflows/automations (the answer is the automation: no read back)
+		Objects:   map[string]int{"automation": 1},
+	},
+	{
+		Address: "qlik_automation_run.onboarding",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  automation_id   = qlik_automation.onboarding[each.key].id`,
+		DependsOn: []string{"qlik_automation.onboarding"},
+		// POST the run and the GET that sees it end; the run's own time (qliksim's run duration and the poll
+		// interval) is not latency and is outside this count.
+		Calls: 2,
 	},
 }
 

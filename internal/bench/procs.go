@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -246,6 +247,9 @@ type Workspace struct {
 func NewWorkspace(dir string, bins Binaries, config string, s Settings) (*Workspace, error) {
 	rc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"qlik-terraform/qlik\" = %q\n  }\n  direct {}\n}\n", bins.ProviderDir)
 	files := map[string]string{"main.tf": config, "terraformrc": rc, "jwt_public_key.pem": jwtPublicKeyPEM}
+	for name, content := range uploadFiles {
+		files[name] = content
+	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			return nil, fmt.Errorf("write %s: %w", name, err)
@@ -416,3 +420,24 @@ var jwtPublicKeyPEM = func() string {
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }()
+
+// uploadFiles are the files the estate uploads, written beside main.tf: the app file qlik_app_import imports, the
+// brand's logo (a PNG signature) and favicon (an ICO signature), and the theme's and extension's archives.
+var uploadFiles = map[string]string{
+	"theme.zip":     qextZip("vendor-theme", `{"name": "Vendor theme", "type": "theme", "version": "1.0.0"}`),
+	"extension.zip": qextZip("vendor-kpi", `{"name": "Vendor KPI", "type": "visualization", "version": "1.0.0"}`),
+	"release.qvf":   strings.Repeat("qlik_app_import bench release\n", 2048),
+	"logo.png":      "\x89PNG\r\n\x1a\n" + strings.Repeat("logo", 1024),
+	"favicon.ico":   "\x00\x00\x01\x00" + strings.Repeat("icon", 256),
+}
+
+// qextZip is a zip archive holding name/name.qext with the given JSON, as Qlik Sense themes and extensions are packed.
+func qextZip(name, qext string) string {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	if w, err := zw.Create(name + "/" + name + ".qext"); err == nil {
+		_, _ = w.Write([]byte(qext))
+	}
+	_ = zw.Close()
+	return b.String()
+}

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -23,7 +24,8 @@ type SequentialResult struct {
 // every Kind: create the tenant and name it, create the two spaces, copy the template across tenants (export,
 // download, upload, import, bytes moved), rename it, create the data connection, set the load script, reload and
 // wait for the reload to end, publish, create the two groups with their roles and space assignments, the
-// assignment of the published space, the JWT identity provider, the web integration and the CSP origin. It makes
+// assignment of the published space, the JWT identity provider, the web integration, the CSP origin, the
+// webhook for failed reloads, the published app's reload schedule, and the onboarding automation and its run. It makes
 // the writes a script makes and skips the reads a Terraform provider needs to fill its state. It uses one client
 // for the run (one token per host, one export of the template), as a script using the library would.
 func RunSequentialClient(ctx context.Context, s Settings, n int, templateAppID string) (SequentialResult, error) {
@@ -102,9 +104,11 @@ func sequentialCustomer(ctx context.Context, home, reg *qlik.Client, s Settings,
 	if r.Status != "SUCCEEDED" {
 		return fmt.Errorf("reload %s ended %s", r.ID, r.Status)
 	}
-	if _, err := c.PublishApp(ctx, app.Attributes.ID, qlik.PublishAppRequest{SpaceID: published.ID}); err != nil {
+	pub, err := c.PublishApp(ctx, app.Attributes.ID, qlik.PublishAppRequest{SpaceID: published.ID})
+	if err != nil {
 		return err
 	}
+	publishedID := pub.Attributes.ID
 	analysts, err := c.CreateGroup(ctx, qlik.GroupCreateRequest{Name: key + "-analysts", ProviderType: qlik.GroupProviderIDP, Roles: []string{"EmbeddedAnalyticsUser"}})
 	if err != nil {
 		return err
@@ -130,8 +134,35 @@ func sequentialCustomer(ctx context.Context, home, reg *qlik.Client, s Settings,
 	if _, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: name + " portal", ValidOrigins: []string{"https://" + key + ".portal.example.com"}}); err != nil {
 		return err
 	}
-	_, err = c.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}})
-	return err
+	if _, err := c.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}}); err != nil {
+		return err
+	}
+	if _, err := c.CreateWebhook(ctx, qlik.WebhookCreateRequest{
+		Name: "Failed reloads", URL: webhookURL(key), EventTypes: []string{"com.qlik.v1.app.reload.finished"},
+		Filter: `data.status eq "error"`, Enabled: true, Secret: webhookSecret,
+	}); err != nil {
+		return err
+	}
+	if _, err := c.CreateReloadSchedule(ctx, qlik.ReloadScheduleRequest{
+		Name: "Nightly reload", AppID: publishedID, Recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", Timezone: "Europe/Berlin", Enabled: true,
+	}); err != nil {
+		return err
+	}
+	auto, err := c.CreateAutomation(ctx, qlik.AutomationRequest{Name: "Onboarding", SpaceID: work.ID, Workspace: json.RawMessage(`{"blocks":[],"runMode":"triggered"}`)})
+	if err != nil {
+		return err
+	}
+	run, err := c.RunAutomation(ctx, auto.ID)
+	if err != nil {
+		return err
+	}
+	if run, err = c.WaitForAutomationRun(ctx, auto.ID, run.ID); err != nil {
+		return err
+	}
+	if !run.Succeeded() {
+		return fmt.Errorf("automation run %s ended %s", run.ID, run.Status)
+	}
+	return nil
 }
 
 // trustedHosts reads QLIK_TRUSTED_HOSTS as qliksim prints it: comma-separated host=region pairs.

@@ -753,6 +753,10 @@ func checkOEMFollowUps(t *testing.T, e *testEnv, tf *tfCLI, vars []string) {
 	checkOEMImport(t, tf, vars)
 }
 
+// oemImportable is how many importable resources one customer of the OEM example holds; files that add
+// resources to the customer module count theirs in (examples_workflows_test.go).
+var oemImportable = 15
+
 // checkOEMImport does what the importing guide describes for one customer: it forgets the customer's objects,
 // imports them with import blocks into the module, and requires a plan that imports all of them without adding
 // or replacing anything, and an empty plan after the apply.
@@ -811,8 +815,8 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 			addresses = append(addresses, r.Address)
 		}
 	}
-	if len(addresses) != 15 {
-		t.Fatalf("%s holds %d importable resources in the state, want 15: %v", module, len(addresses), addresses)
+	if len(addresses) != oemImportable {
+		t.Fatalf("%s holds %d importable resources in the state, want %d: %v", module, len(addresses), oemImportable, addresses)
 	}
 	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -821,8 +825,8 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 	// A reload cannot be imported, so one new reload runs (and the app is republished after it); the data
 	// connection re-sends its write-only password, which Terraform cannot know after an import. Nothing is
 	// created twice or destroyed.
-	if !strings.Contains(out, "Plan: 15 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
-		t.Errorf("the import plan should import the 15 objects, add only the reload and destroy nothing:\n%s", out)
+	if !strings.Contains(out, fmt.Sprintf("Plan: %d to import, 1 to add, ", oemImportable)) || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the %d objects, add only the reload and destroy nothing:\n%s", oemImportable, out)
 	}
 	tf.apply(vars...)
 	tf.requireEmptyPlan(vars...)

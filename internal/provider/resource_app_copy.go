@@ -214,14 +214,11 @@ func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	id := state.ID.ValueString()
-	app, err := c.GetApp(ctx, id)
-	if err == nil && !plan.SpaceID.Equal(state.SpaceID) {
-		app, err = c.MoveApp(ctx, id, plan.SpaceID.ValueString())
+	place := qlik.AppPlacement{SpaceID: ifChanged(plan.SpaceID, state.SpaceID)}
+	if !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
+		place.Name, place.Description = plan.Name.ValueStringPointer(), plan.Description.ValueStringPointer()
 	}
-	if err == nil && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
-		app, err = c.UpdateApp(ctx, id, qlik.AppUpdateRequest{Name: plan.Name.ValueStringPointer(), Description: plan.Description.ValueStringPointer()})
-	}
+	app, err := c.PlaceApp(ctx, state.ID.ValueString(), place)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to update app copy", err, "")
 		return

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
 )
@@ -130,9 +131,23 @@ func (m useStateUnlessChanged) PlanModifyString(ctx context.Context, req planmod
 		var planned, prior attr.Value
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		if resp.Diagnostics.HasError() || planned == nil || prior == nil || !planned.Equal(prior) {
+		if resp.Diagnostics.HasError() || planned == nil || prior == nil || (!planned.Equal(prior) && !semanticallyEqual(ctx, planned, prior)) {
 			return
 		}
 	}
 	resp.PlanValue = req.StateValue
+}
+
+// semanticallyEqual reports whether two values of a semantic string type (a workspace reformatted) mean the same.
+func semanticallyEqual(ctx context.Context, planned, prior attr.Value) bool {
+	p, ok := planned.(basetypes.StringValuableWithSemanticEquals)
+	if !ok {
+		return false
+	}
+	q, ok := prior.(basetypes.StringValuable)
+	if !ok {
+		return false
+	}
+	eq, diags := p.StringSemanticEquals(ctx, q)
+	return eq && !diags.HasError()
 }

@@ -42,32 +42,13 @@ func AppCopyMarker(srcHost, srcApp, version, dstHost, spaceID, name string) stri
 // it is in its state. The target space is read first, so a copy into a space that does not exist fails with
 // ErrNoTargetSpace before anything is exported.
 func (c *Client) CopyAppOnce(ctx context.Context, req AppCopyRequest) (*App, error) {
-	if req.SpaceID != "" {
-		if _, err := c.GetSpace(ctx, req.SpaceID); err != nil {
-			if IsNotFound(err) {
-				return nil, fmt.Errorf("%w: %w", ErrNoTargetSpace, err)
-			}
-			return nil, err
-		}
+	if err := c.checkTargetSpace(ctx, req.SpaceID); err != nil {
+		return nil, err
 	}
 	src := req.Source
 	marker := AppCopyMarker(src.Hostname(), req.SourceAppID, req.SourceVersion, c.Hostname(), req.SpaceID, req.Name)
-	found, err := c.FindApps(ctx, marker, req.SpaceID)
-	if err != nil {
-		return nil, err
-	}
-	if len(found) > 0 {
-		// Every app with this marker name is an unfinished copy of this very source into this space under this
-		// name (the marker hashes all of them), so keeping the oldest and deleting the rest loses nothing. More
-		// than one can exist only if a retry ran before Qlik listed an earlier attempt's copy.
-		for _, extra := range found[1:] {
-			c.core.log.debug(ctx, "qlik: deleting a surplus unfinished app copy", map[string]any{"id": extra.ResourceID, "name": marker, "host": c.ep.host})
-			if err := c.DeleteApp(ctx, extra.ResourceID); err != nil && !IsNotFound(err) {
-				return nil, fmt.Errorf("deleting surplus unfinished copy %s: %w", extra.ResourceID, err)
-			}
-		}
-		c.core.log.debug(ctx, "qlik: adopting the app copy an earlier, interrupted run left behind", map[string]any{"id": found[0].ResourceID, "name": marker, "host": c.ep.host})
-		return c.GetApp(ctx, found[0].ResourceID)
+	if found, err := c.adoptMarkedApp(ctx, marker, req.SpaceID); err != nil || found != nil {
+		return found, err
 	}
 	if src.Hostname() == c.Hostname() {
 		return c.CopyApp(ctx, req.SourceAppID, AppCreateRequest{Name: marker, Description: req.Description, SpaceID: req.SpaceID, UniqueName: true})
@@ -78,4 +59,38 @@ func (c *Client) CopyAppOnce(ctx context.Context, req AppCopyRequest) (*App, err
 	}
 	c.core.log.debug(ctx, "qlik: app copied across tenants", map[string]any{"bytes": info.Bytes, "sha256": info.SHA256, "id": app.Attributes.ID, "host": c.ep.host})
 	return app, nil
+}
+
+// checkTargetSpace reads the space an app is about to be copied or imported into, so that a space that does not
+// exist fails with ErrNoTargetSpace before any byte moves. An empty id (the personal space) is not checked.
+func (c *Client) checkTargetSpace(ctx context.Context, spaceID string) error {
+	if spaceID == "" {
+		return nil
+	}
+	if _, err := c.GetSpace(ctx, spaceID); err != nil {
+		if IsNotFound(err) {
+			return fmt.Errorf("%w: %w", ErrNoTargetSpace, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// adoptMarkedApp returns the app an earlier, interrupted run left in spaceID under the marker name, or nil when
+// there is none. Every app with a marker name is an unfinished copy or import of the same content into this space
+// under the same final name (the marker hashes all of them), so keeping the oldest and deleting the rest loses
+// nothing. More than one can exist only if a retry ran before Qlik listed an earlier attempt's app.
+func (c *Client) adoptMarkedApp(ctx context.Context, marker, spaceID string) (*App, error) {
+	found, err := c.FindApps(ctx, marker, spaceID)
+	if err != nil || len(found) == 0 {
+		return nil, err
+	}
+	for _, extra := range found[1:] {
+		c.core.log.debug(ctx, "qlik: deleting a surplus unfinished app", map[string]any{"id": extra.ResourceID, "name": marker, "host": c.ep.host})
+		if err := c.DeleteApp(ctx, extra.ResourceID); err != nil && !IsNotFound(err) {
+			return nil, fmt.Errorf("deleting surplus unfinished app %s: %w", extra.ResourceID, err)
+		}
+	}
+	c.core.log.debug(ctx, "qlik: adopting the app an earlier, interrupted run left behind", map[string]any{"id": found[0].ResourceID, "name": marker, "host": c.ep.host})
+	return c.GetApp(ctx, found[0].ResourceID)
 }

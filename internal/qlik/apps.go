@@ -170,6 +170,27 @@ func (c *Client) UpdateApp(ctx context.Context, id string, req AppUpdateRequest)
 	return &a, nil
 }
 
+// AppPlacement is what an update of an app changes: its space (MoveApp) and its name and description
+// (UpdateApp); nil leaves a field as it is.
+type AppPlacement struct {
+	SpaceID     *string
+	Name        *string
+	Description *string
+}
+
+// PlaceApp reads the app and applies req: a move to another space, then a new name or description. It returns
+// the app as Qlik has it afterwards.
+func (c *Client) PlaceApp(ctx context.Context, id string, req AppPlacement) (*App, error) {
+	app, err := c.GetApp(ctx, id)
+	if err == nil && req.SpaceID != nil {
+		app, err = c.MoveApp(ctx, id, *req.SpaceID)
+	}
+	if err == nil && (req.Name != nil || req.Description != nil) {
+		app, err = c.UpdateApp(ctx, id, AppUpdateRequest{Name: req.Name, Description: req.Description})
+	}
+	return app, err
+}
+
 // DeleteApp calls DELETE /api/v1/apps/{appId} (200).
 func (c *Client) DeleteApp(ctx context.Context, id string) error {
 	return deleteObject(ctx, c, "app", id, appPath)

@@ -175,6 +175,8 @@ type wireErrorItem struct {
 	Title  flexString `json:"title"`
 	Detail flexString `json:"detail"`
 	Status flexString `json:"status"`
+	// Context is where scheduling-tasks.json's HttpResult puts what other services call detail.
+	Context flexString `json:"context"`
 }
 
 // wireErrorBody accepts the error shapes of every OpenAPI file in internal/qliksim/testdata/openapi/
@@ -192,6 +194,10 @@ type wireErrorBody struct {
 	Message          flexString `json:"message"`
 	Error            flexString `json:"error"`
 	ErrorDescription flexString `json:"error_description"`
+	// Meta.Message is the detail of the single error object of themes.json and extensions.json.
+	Meta struct {
+		Message flexString `json:"message"`
+	} `json:"meta"`
 }
 
 const maxSnippet = 200
@@ -218,7 +224,7 @@ func newAPIError(method, path, host string, status int, header http.Header, body
 	}
 	e.Code = firstNonEmpty(e.Code, string(w.Code), string(w.Error))
 	e.Title = firstNonEmpty(e.Title, string(w.Title), string(w.Message))
-	e.Detail = firstNonEmpty(e.Detail, string(w.Detail), string(w.ErrorDescription))
+	e.Detail = firstNonEmpty(e.Detail, string(w.Detail), string(w.ErrorDescription), string(w.Meta.Message))
 	e.TraceID = string(w.TraceID)
 	if len(e.Errors) == 0 && (e.Code != "" || e.Title != "" || e.Detail != "") {
 		e.Errors = []ErrorItem{{Code: e.Code, Title: e.Title, Detail: e.Detail, Status: string(w.Status)}}
@@ -246,7 +252,7 @@ func decodeErrorItems(raw json.RawMessage) []ErrorItem {
 	for _, it := range items {
 		out = append(out, ErrorItem{
 			Code: string(it.Code), Title: string(it.Title),
-			Detail: string(it.Detail), Status: string(it.Status),
+			Detail: firstNonEmpty(string(it.Detail), string(it.Context)), Status: string(it.Status),
 		})
 	}
 	return out

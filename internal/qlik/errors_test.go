@@ -34,6 +34,12 @@ func TestNewAPIError_Shapes(t *testing.T) {
 			wantString: `GET /api/v1/x: 404 Not Found: TENANTS-8 "Not found" (Tenant not found) [trace id: 0a1b2c]`,
 		},
 		{
+			name:     "scheduling tasks: HttpResult with an integer code and a context",
+			status:   404,
+			body:     `{"errors":[{"code":404,"title":"Not Found","context":"app x does not exist","timestamp":"2026-08-01T12:00:00Z"}],"traceId":"s1"}`,
+			wantCode: "404", wantTitle: "Not Found", wantDetail: "app x does not exist", wantTrace: "s1", wantItems: 1,
+		},
+		{
 			name:     "groups: status as number, traceId",
 			status:   404,
 			body:     `{"errors":[{"code":"GROUPS-7","title":"Group not found","status":404}],"traceId":"t-9"}`,

@@ -188,7 +188,7 @@ func logURL(u *url.URL) string {
 var sensitiveBodyKeys = map[string]bool{
 	"password": true, "qpassword": true, "qconnectionsecret": true, "secret": true,
 	"client_secret": true, "clientsecret": true, "licensekey": true,
-	"access_token": true, "refresh_token": true,
+	"access_token": true, "refresh_token": true, "encryptedheaders": true, "executiontoken": true,
 }
 
 // maskSensitiveJSON replaces the values of sensitive keys in a JSON body, including the value of a JSON-Patch

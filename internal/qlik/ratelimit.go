@@ -284,6 +284,10 @@ func (r *rateLimiter) block(host string, t tier, d time.Duration) {
 	if until := now.Add(d); until.After(b.blockedUntil) {
 		b.blockedUntil = until
 	}
+	// Qlik's own count is what refused the request, and Retry-After says when its window has room again: the
+	// sliding count restarts from the block, so the halved allowance paces what follows instead of holding the
+	// tier until requests sent before the 429 age out of a full five-minute window.
+	b.sent = b.sent[:0]
 }
 
 // succeeded grows the allowance of tier t on host by one request after an

@@ -311,3 +311,33 @@ func TestRateLimit_429BlocksTierOnHostOnly(t *testing.T) {
 		t.Error("want a Debug line for the rate-limit wait")
 	}
 }
+
+// TestRateLimit_BlockRestartsTheWindow: after a 429 the tier waits for Retry-After, then sends again at the halved
+// allowance; requests sent before the 429 do not hold it for the rest of the five-minute window.
+func TestRateLimit_BlockRestartsTheWindow(t *testing.T) {
+	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
+	r.now = clock.Now
+	b := r.bucket("h", tier2)
+	// Six blocks bring the allowance to 500/64, below the 40 requests already sent in the window.
+	for range 40 {
+		if d := r.admit(b); d != 0 {
+			t.Fatalf("held %s before any 429", d)
+		}
+	}
+	for range 6 {
+		r.block("h", tier2, time.Second)
+		clock.Add(2 * time.Second)
+	}
+	for i := range 8 { // 500/64 = 7.8: eight requests fit
+		if d := r.admit(b); d != 0 {
+			t.Fatalf("request %d after the blocks held %s, want sent at the halved allowance", i+1, d)
+		}
+	}
+	if d := r.admit(b); d <= 0 || d > RateWindow {
+		t.Fatalf("the 9th request within the window held %s, want a wait for the window", d)
+	}
+}

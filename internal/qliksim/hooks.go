@@ -1,6 +1,7 @@
 package qliksim
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,6 +27,10 @@ var (
 	cspOriginsOf   = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
 	idpsOf         = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
 	oauthClientsOf = func(t *tenantState) *collection[oauthClientRecord] { return t.oauthClients }
+	brandsOf       = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
+	archivesOf     = func(k archiveKind) func(t *tenantState) *collection[archiveRecord] {
+		return func(t *tenantState) *collection[archiveRecord] { return t.archives.items[k.path] }
+	}
 )
 
 // listHook returns every object of a kind in the tenant on hostname, hidden ones included, in creation order, as
@@ -942,4 +947,322 @@ type TenantSettingsValues struct {
 	MaxAPIKeyExpiry                            string
 	SessionInactivityMinutes                   int64
 	MaxSessionLifespanMinutes                  int64
+}
+
+// Brands.
+
+// Brands returns the brands of the tenant on hostname, including ones not yet visible through the API, in creation
+// order, as the API renders them.
+func (s *Server) Brands(hostname string) []Brand {
+	return listHook(s, hostname, brandsOf, func(_ *tenantState, rec brandRecord) Brand { return rec.render() })
+}
+
+// BrandFileContent returns the content of a brand's file (logo, favIcon or styles).
+func (s *Server) BrandFileContent(hostname, id, fileID string) ([]byte, error) {
+	return getHook(s, hostname, id, brandsOf, func(_ *tenantState, rec brandRecord) ([]byte, error) {
+		f, ok := rec.files[fileID]
+		if !ok {
+			return nil, ErrNotFound
+		}
+		return f.data, nil
+	})
+}
+
+// EditBrand changes a brand out of band, as the management console would: fn may change the name and description,
+// and set (non-nil) or remove (nil) files by id; files are checked against Qlik's limits.
+func (s *Server) EditBrand(hostname, id string, fn func(b *Brand, files map[string][]byte)) error {
+	return editHook(s, hostname, id, brandsOf, func(_ *tenantState, cur brandRecord, now time.Time) (brandRecord, error) {
+		edited := cur.brand
+		files := map[string][]byte{}
+		for k, f := range cur.files {
+			files[k] = f.data
+		}
+		fn(&edited, files)
+		out := brandRecord{brand: cur.brand, files: map[string]brandFileData{}}
+		out.brand.Name, out.brand.Description, out.brand.UpdatedAt = edited.Name, edited.Description, formatTime(now)
+		for k, data := range files {
+			if data == nil {
+				continue
+			}
+			ct, err := checkBrandFile(k, data)
+			if err != nil {
+				return cur, fmt.Errorf("qliksim: EditBrand: %w", err)
+			}
+			out.files[k] = brandFileData{data: data, contentType: ct}
+		}
+		return out, nil
+	}, nil)
+}
+
+// ActivateBrand activates (or deactivates) a brand out of band, as another administrator would; activating one
+// deactivates any other.
+func (s *Server) ActivateBrand(hostname, id string, active bool) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	if _, ok := t.brands.setActive(id, active, time.Now(), true, t.adminUserID); !ok {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteBrand deletes a brand out of band.
+func (s *Server) DeleteBrand(hostname, id string) error {
+	return deleteHook(s, hostname, id, brandsOf)
+}
+
+// Themes and extensions.
+
+// Themes returns the themes of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Themes(hostname string) []Extension { return s.archivesOf(hostname, themesKind) }
+
+// Extensions returns the extensions of the tenant on hostname (not the deleted ones), in creation order.
+func (s *Server) Extensions(hostname string) []Extension {
+	return s.archivesOf(hostname, extensionsKind)
+}
+
+// ThemeArchive and ExtensionArchive return the archive stored for a theme or extension.
+func (s *Server) ThemeArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, themesKind)
+}
+
+// ExtensionArchive returns the archive stored for an extension.
+func (s *Server) ExtensionArchive(hostname, id string) ([]byte, error) {
+	return s.archiveOf(hostname, id, extensionsKind)
+}
+
+func (s *Server) archiveOf(hostname, id string, k archiveKind) ([]byte, error) {
+	return getHook(s, hostname, id, archivesOf(k), func(_ *tenantState, rec archiveRecord) ([]byte, error) {
+		if rec.deleted {
+			return nil, ErrNotFound
+		}
+		return rec.archive, nil
+	})
+}
+
+// ReplaceThemeArchive and ReplaceExtensionArchive upload another archive out of band, as the management console
+// would; the archive is checked as the API checks it.
+func (s *Server) ReplaceThemeArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, themesKind, archive)
+}
+
+// ReplaceExtensionArchive uploads another archive for an extension out of band.
+func (s *Server) ReplaceExtensionArchive(hostname, id string, archive []byte) error {
+	return s.replaceArchive(hostname, id, extensionsKind, archive)
+}
+
+func (s *Server) replaceArchive(hostname, id string, k archiveKind, archive []byte) error {
+	q, name, err := k.readArchive(archive)
+	if err != nil {
+		return fmt.Errorf("qliksim: replace %s archive: %w", k.noun, err)
+	}
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, now time.Time) (archiveRecord, error) {
+		k.fromArchive(&cur.ext, q, name, archive)
+		cur.archive = archive
+		cur.ext.UpdateAt = formatTime(now)
+		return cur, nil
+	}, nil)
+}
+
+// DeleteTheme and DeleteExtension delete out of band, as Qlik does: the object answers 410 afterwards.
+func (s *Server) DeleteTheme(hostname, id string) error {
+	return s.softDelete(hostname, id, themesKind)
+}
+
+// DeleteExtension deletes an extension out of band.
+func (s *Server) DeleteExtension(hostname, id string) error {
+	return s.softDelete(hostname, id, extensionsKind)
+}
+
+func (s *Server) softDelete(hostname, id string, k archiveKind) error {
+	return editHook(s, hostname, id, archivesOf(k), func(_ *tenantState, cur archiveRecord, _ time.Time) (archiveRecord, error) {
+		cur.deleted = true
+		return cur, nil
+	}, nil)
+}
+
+// Webhooks.
+
+var webhooksOf = func(t *tenantState) *collection[webhookRecord] { return t.workflows.webhooks }
+
+// WebhookInfo is a stored webhook with what the API never serves back.
+type WebhookInfo struct {
+	Webhook
+	// Secret is the signing secret; EncryptedHeaders the encrypted headers with their values.
+	Secret           string
+	EncryptedHeaders map[string]string
+}
+
+func webhookInfo(_ *tenantState, rec webhookRecord) WebhookInfo {
+	return WebhookInfo{Webhook: rec.Webhook, Secret: rec.secret, EncryptedHeaders: cloneMap(rec.encrypted)}
+}
+
+// Webhooks returns the webhooks of the tenant on hostname, with their secrets, in creation order.
+func (s *Server) Webhooks(hostname string) []WebhookInfo {
+	return listHook(s, hostname, webhooksOf, webhookInfo)
+}
+
+// EditWebhook changes a webhook out of band, as an edit in the management console would: fn may change Name,
+// Description, URL, EventTypes, Enabled and Headers; the result must still be a valid webhook. updatedAt is bumped.
+func (s *Server) EditWebhook(hostname, id string, fn func(*Webhook)) error {
+	return editHook(s, hostname, id, webhooksOf, func(_ *tenantState, cur webhookRecord, now time.Time) (webhookRecord, error) {
+		next := cur
+		next.Headers = cloneMap(cur.Headers)
+		next.EventTypes = slices.Clone(cur.EventTypes)
+		fn(&next.Webhook)
+		next.ID, next.CreatedAt, next.CreatedByUserID, next.Level, next.Filter = cur.ID, cur.CreatedAt, cur.CreatedByUserID, cur.Level, cur.Filter
+		if err := next.check(); err != nil {
+			return cur, err
+		}
+		next.UpdatedAt = formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteWebhook deletes a webhook out of band, with its deliveries.
+func (s *Server) DeleteWebhook(hostname, id string) error {
+	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) {
+		t.workflows.mu.Lock()
+		delete(t.workflows.deliveries, id)
+		t.workflows.mu.Unlock()
+	})
+}
+
+// WebhookDeliveries returns the deliveries of a webhook, oldest first.
+func (s *Server) WebhookDeliveries(hostname, id string) []WebhookDelivery {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	t.workflows.mu.Lock()
+	defer t.workflows.mu.Unlock()
+	out := make([]WebhookDelivery, 0, len(t.workflows.deliveries[id]))
+	for _, e := range t.workflows.deliveries[id] {
+		out = append(out, e.d)
+	}
+	return out
+}
+
+// Scheduling tasks.
+
+var tasksOf = func(t *tenantState) *collection[Task] { return t.workflows.sched.tasks }
+
+// Tasks returns the scheduling tasks of the tenant on hostname, in creation order.
+func (s *Server) Tasks(hostname string) []Task { return listHook(s, hostname, tasksOf, itself[Task]) }
+
+// EditTask changes a task out of band, as an edit in the hub would: fn may change Name, Description, Enabled and
+// Start; the result must still be a valid reload task. updatedAt is bumped.
+func (s *Server) EditTask(hostname, id string, fn func(*Task)) error {
+	return editHook(s, hostname, id, tasksOf, func(_ *tenantState, cur Task, now time.Time) (Task, error) {
+		next := cloneTask(cur)
+		fn(&next)
+		if next.Name == "" || next.Start == nil || CheckRRule(next.Start.Schedule.Recurrence) != nil {
+			return cur, fmt.Errorf("qliksim: EditTask: the task needs a name and a valid recurrence")
+		}
+		next.ID, next.ResourceID, next.States = cur.ID, cur.ResourceID, cur.States
+		next.Metadata = cur.Metadata
+		next.Metadata.UpdatedAt = formatTime(now)
+		next.Metadata.DisabledCode = ""
+		if !next.Enabled {
+			next.Metadata.DisabledCode = "MANUALLY"
+		}
+		return next, nil
+	}, nil)
+}
+
+// DeleteTask deletes a task out of band, with its runs.
+func (s *Server) DeleteTask(hostname, id string) error {
+	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) {
+		t.workflows.sched.mu.Lock()
+		delete(t.workflows.sched.runs, id)
+		t.workflows.sched.mu.Unlock()
+	})
+}
+
+// FireTask is the scheduler reaching a task's next occurrence: an enabled task runs (triggeredBy "schedule"), a
+// disabled one does not ("Disabled tasks will not trigger automatically"). It reports whether a run started.
+func (s *Server) FireTask(hostname, id string) (TaskRun, bool, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return TaskRun{}, false, err
+	}
+	task, ok := t.workflows.sched.tasks.get(id, time.Now(), true)
+	if !ok {
+		return TaskRun{}, false, ErrNotFound
+	}
+	if !task.Enabled {
+		return TaskRun{}, false, nil
+	}
+	run, err := s.runTask(t, id, "schedule", task.Metadata.OwnerID)
+	return run, err == nil, err
+}
+
+// TaskRuns returns the runs of a task, oldest first, brought up to date with their reloads.
+func (s *Server) TaskRuns(hostname, id string) []TaskRun {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	return t.taskRuns(id)
+}
+
+// Automations.
+
+var automationsOf = func(t *tenantState) *collection[Automation] { return t.workflows.autos.automations }
+
+// Automations returns the automations of the tenant on hostname, in creation order.
+func (s *Server) Automations(hostname string) []Automation {
+	return listHook(s, hostname, automationsOf, func(t *tenantState, a Automation) Automation { return t.withLastRun(a) })
+}
+
+// EditAutomation changes an automation out of band, as an edit in the automation editor would: fn may change
+// Name, Description, State ("available" or "disabled") and Workspace. updatedAt is bumped.
+func (s *Server) EditAutomation(hostname, id string, fn func(*Automation)) error {
+	return editHook(s, hostname, id, automationsOf, func(_ *tenantState, cur Automation, now time.Time) (Automation, error) {
+		next := cur
+		fn(&next)
+		if next.Name == "" || (next.State != "available" && next.State != "disabled") || !json.Valid(next.Workspace) {
+			return cur, errors.New("qliksim: EditAutomation: the automation needs a name, a state and a JSON workspace")
+		}
+		next.ID, next.OwnerID, next.ExecutionToken, next.CreatedAt, next.UpdatedAt = cur.ID, cur.OwnerID, cur.ExecutionToken, cur.CreatedAt, formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteAutomation deletes an automation out of band.
+func (s *Server) DeleteAutomation(hostname, id string) error {
+	return deleteHook(s, hostname, id, automationsOf)
+}
+
+// SetAutomationBehaviour sets how the following runs of an automation go: how long they stay running, and
+// whether they end failed with message in their error list.
+func (s *Server) SetAutomationBehaviour(hostname, id string, duration time.Duration, fail bool, message string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	t.workflows.autos.mu.Lock()
+	defer t.workflows.autos.mu.Unlock()
+	t.workflows.autos.behaviour[id] = AutomationBehaviour{Duration: duration, Fail: fail, Message: message}
+	return nil
+}
+
+// AutomationRuns returns the runs of an automation, oldest first.
+func (s *Server) AutomationRuns(hostname, id string) []AutomationRun {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	return t.automationRuns(id)
+}
+
+func (s *Server) archivesOf(hostname string, k archiveKind) []Extension {
+	var out []Extension
+	for _, rec := range listHook(s, hostname, archivesOf(k), itself[archiveRecord]) {
+		if !rec.deleted {
+			out = append(out, rec.ext)
+		}
+	}
+	return out
 }

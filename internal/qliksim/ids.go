@@ -29,3 +29,13 @@ func newObjectID() string { return randomHex(12) }
 
 // newTenantID returns a 32-character id like Qlik's tenant ids (xqGQ0k66vSR8f9G7J-vYtHZQkiYrCpct).
 func newTenantID() string { return randomToken(24) }
+
+// newUUID returns a random (version 4) UUID, the form of webhook and delivery ids.
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

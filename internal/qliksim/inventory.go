@@ -25,11 +25,13 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations, CSP origins, users (except those a tenant starts with) and custom
-// roles, including objects not yet visible through the API. Keys: space "<type>/<name>", app "<space id>/<name>",
-// group "<name>", assignment "<space id>/<assignee id>", user "<subject>", custom role "<name>",
-// JWT identity provider "<issuer>/<key id>", OIDC identity provider "<discovery URL>/<client id>", OAuth client
-// "<client name>", web integration "<name>", CSP origin "<origin>".
+// built-in interactive one), web integrations, CSP origins, users (except those a tenant starts with), custom
+// roles, brands, themes, extensions, data connections, webhooks, reload schedules and automations, including
+// objects not yet visible through the API. Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>",
+// assignment "<space id>/<assignee id>", user "<subject>", custom role "<name>", JWT identity provider
+// "<issuer>/<key id>", OIDC identity provider "<discovery URL>/<client id>", OAuth client "<client name>", web
+// integration "<name>", CSP origin "<origin>", brand "<name>", theme and extension "<qext file name>", webhook
+// "<name>/<url>", reload schedule "<app id>/<name>", automation "<space id>/<name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -87,6 +89,27 @@ func (s *Server) Inventory() []TenantInventory {
 		}
 		for _, c := range s.CSPOrigins(snap.Hostname) {
 			add("csp_origin", c.Origin, c.ID)
+		}
+		for _, b := range s.Brands(snap.Hostname) {
+			add("brand", b.Name, b.ID)
+		}
+		for _, x := range s.Themes(snap.Hostname) {
+			add("theme", x.QextFilename, x.ID)
+		}
+		for _, x := range s.Extensions(snap.Hostname) {
+			add("extension", x.QextFilename, x.ID)
+		}
+		// Webhooks have no unique name in Qlik; the name and the URL together identify one.
+		for _, w := range s.Webhooks(snap.Hostname) {
+			add("webhook", w.Name+"/"+w.URL, w.ID)
+		}
+		// An automation is named within its space.
+		for _, a := range s.Automations(snap.Hostname) {
+			add("automation", a.SpaceID+"/"+a.Name, a.ID)
+		}
+		// A reload schedule is named among the schedules of its app.
+		for _, task := range s.Tasks(snap.Hostname) {
+			add("reload_schedule", task.ResourceID+"/"+task.Name, task.ID)
 		}
 		// A connection's name is unique in its space.
 		for _, d := range s.DataConnections(snap.Hostname) {

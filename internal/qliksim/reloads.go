@@ -301,7 +301,29 @@ func (t *tenantState) finishReload(id string, fail bool) {
 			summary = append(summary, "App saved", "Finished successfully")
 		}
 		st.r.Log = strings.Join(summary, "\n") + "\n"
+		t.raiseReloadFinished(st.r)
 	})
+}
+
+// raiseReloadFinished raises com.qlik.v1.app.reload.finished for an ended reload: data.status is ok or error
+// (webhooks.json WebhookBase.filter); the other data fields are the simulator's assumption.
+func (t *tenantState) raiseReloadFinished(r Reload) {
+	status := "ok"
+	if r.Status == ReloadFailed {
+		status = "error"
+	}
+	spaceID := ""
+	if app, ok := t.apps.get(r.AppID, time.Now(), true); ok {
+		spaceID = app.attrs.SpaceID
+	}
+	data := map[string]any{
+		"id": r.AppID, "appId": r.AppID, "reloadId": r.ID, "spaceId": spaceID, "status": status,
+		"reloadStatus": r.Status, "partial": r.Partial, "startTime": r.StartTime, "endTime": r.EndTime,
+	}
+	if r.ErrorCode != "" {
+		data["errorCode"], data["errorMessage"] = r.ErrorCode, r.ErrorMessage
+	}
+	t.raise(event{typ: EventReloadFinished, id: r.AppID, spaceID: spaceID, topLevel: r.AppID, userID: r.UserID, data: data})
 }
 
 func (t *tenantState) reload(id string) (ReloadInfo, bool) {

@@ -86,6 +86,10 @@ type Options struct {
 	// MaxAuditEntries bounds the audit log: once it holds twice this many entries the oldest are dropped down to
 	// this many. 0 keeps everything (tests); a long-running process should set a bound.
 	MaxAuditEntries int
+
+	// WebhookClient sends webhook deliveries; nil uses a client with a 10-second timeout. A test whose receiver
+	// is an httptest TLS server passes that server's Client(), which trusts its certificate.
+	WebhookClient *http.Client
 }
 
 // Credentials are the secrets a client needs to talk to the simulator.
@@ -191,6 +195,9 @@ type tenantState struct {
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
 	oauthClients    *collection[oauthClientRecord]
+	workflows       *workflowState
+	brands          *brandState
+	archives        *archiveState
 }
 
 func (t *tenantState) snapshot() *Tenant {
@@ -466,6 +473,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 		scripts:         newScriptStore(),
 		reloads:         newReloadStore(),
 		dataConns:       newCollection[dataConnRecord](),
+		workflows:       newWorkflowState(),
+		brands:          &brandState{brands: newCollection[brandRecord]()},
+		archives:        newArchiveState(),
 	}
 	stamp := formatTime(time.Now())
 	t.info = tenantInfo{
@@ -516,6 +526,9 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
 	s.registerOAuthClientRoutes(h)
+	s.registerWorkflowRoutes(h)
+	s.registerBrandsRoutes(h)
+	s.registerThemesAndExtensionsRoutes(h)
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err

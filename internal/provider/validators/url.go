@@ -4,6 +4,7 @@ package validators
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -41,4 +42,30 @@ func ParseDuration(s string, minimum, maximum time.Duration) (time.Duration, err
 		return 0, fmt.Errorf("%q is out of range: it must be between %s and %s", s, minimum, maximum)
 	}
 	return d, nil
+}
+
+// HTTPSURL accepts an absolute https:// URL with a host and no user information: where Qlik sends a webhook
+// (webhooks.json: "Target URL for webhook HTTPS requests").
+func HTTPSURL() validator.String {
+	return knownString{
+		rule:  "must be an https:// URL with a host",
+		check: errorCheck("Invalid URL", checkHTTPSURL),
+	}
+}
+
+func checkHTTPSURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%q is not a URL: %w", s, err)
+	case u.Scheme != "https":
+		return fmt.Errorf("%q must start with https:// (Qlik delivers webhooks over HTTPS only)", s)
+	case u.Hostname() == "":
+		return fmt.Errorf("%q has no host", s)
+	case u.User != nil:
+		return fmt.Errorf("%q must not hold user information; send credentials in encrypted_headers_wo", s)
+	case len(s) > 2048:
+		return fmt.Errorf("the URL is %d characters long; Qlik accepts at most 2048", len(s))
+	}
+	return nil
 }

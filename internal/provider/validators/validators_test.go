@@ -301,3 +301,50 @@ func TestInt64MultipleOf(t *testing.T) {
 		assertOneError(t, fmt.Sprint(in), run(types.Int64Value(in)), at, "Invalid number", detail)
 	}
 }
+
+func TestHTTPSURL(t *testing.T) {
+	checkString(t, HTTPSURL(), []stringCase{
+		{in: "https://alerts.example.com/qlik/reloads"},
+		{in: "https://127.0.0.1:8443/hook"},
+		{in: "http://alerts.example.com", summary: "Invalid URL", detail: "must start with https://"},
+		{in: "https:///path", summary: "Invalid URL", detail: "has no host"},
+		{in: "https://user:pw@alerts.example.com", summary: "Invalid URL", detail: "encrypted_headers_wo"},
+		{in: "https://alerts.example.com/" + strings.Repeat("a", 2048), summary: "Invalid URL", detail: "at most 2048"},
+	})
+}
+
+func TestRRule(t *testing.T) {
+	checkString(t, RRule(), []stringCase{
+		{in: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0"},
+		{in: "RRULE:FREQ=WEEKLY;BYDAY=MO,TH;INTERVAL=2"},
+		{in: "FREQ=DAILY", summary: "Invalid recurrence", detail: "must start with RRULE:"},
+		{in: "RRULE:BYHOUR=2", summary: "Invalid recurrence", detail: "has no FREQ"},
+		{in: "RRULE:FREQ=SOMETIMES", summary: "Invalid recurrence", detail: "FREQ must be"},
+		{in: "RRULE:FREQ=DAILY;DTSTART=20260101T000000Z", summary: "Invalid recurrence", detail: "start_date_time"},
+		{in: "RRULE:FREQ=DAILY;FREQ=WEEKLY", summary: "Invalid recurrence", detail: "twice"},
+		{in: "RRULE:FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z", summary: "Invalid recurrence", detail: "cannot both"},
+		{in: "RRULE:FREQ=DAILY;HOUR", summary: "Invalid recurrence", detail: "NAME=value"},
+	})
+}
+
+func TestTimeZoneAndDateTime(t *testing.T) {
+	checkString(t, TimeZone(), []stringCase{
+		{in: "Europe/Berlin"},
+		{in: "UTC"},
+		{in: "Mars/Olympus", summary: "Invalid time zone", detail: "IANA"},
+		{in: "Local", summary: "Invalid time zone", detail: "not a time zone name"},
+	})
+	checkString(t, DateTime(), []stringCase{
+		{in: "2026-01-01T02:00:00Z"},
+		{in: "2026-01-01T02:00:00+01:00"},
+		{in: "2026-01-01 02:00", summary: "Invalid date-time", detail: "RFC 3339"},
+	})
+}
+
+func TestJSONObject(t *testing.T) {
+	checkString(t, JSONObject(), []stringCase{
+		{in: `{"blocks":[]}`},
+		{in: `[1,2]`, summary: "Invalid JSON", detail: "not a JSON object"},
+		{in: `{"a":`, summary: "Invalid JSON", detail: "not a JSON object"},
+	})
+}

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var _ kitResource = (*archiveResource)(nil)
+
+// NewThemeResource is the qlik_theme constructor.
+func NewThemeResource() resource.Resource {
+	return &archiveResource{resourceBase: resourceBase{name: "theme"}, kind: qlik.Themes}
+}
+
+// NewExtensionResource is the qlik_extension constructor.
+func NewExtensionResource() resource.Resource {
+	return &archiveResource{resourceBase: resourceBase{name: "extension"}, kind: qlik.Extensions}
+}
+
+// archiveResource is qlik_theme and qlik_extension: a zip archive described by its .qext file, uploaded to a
+// tenant. The two APIs are the same but for their path and what the .qext's type must be.
+type archiveResource struct {
+	resourceBase
+	kind qlik.ArchiveKind
+}
+
+type archiveResourceModel struct {
+	tenantObject
+	File       types.String `tfsdk:"file"`
+	FileSHA256 types.String `tfsdk:"file_sha256"`
+	Name       types.String `tfsdk:"name"`
+	QextName   types.String `tfsdk:"qext_name"`
+	Type       types.String `tfsdk:"type"`
+	Version    types.String `tfsdk:"version"`
+	CreatedAt  types.String `tfsdk:"created_at"`
+	UpdatedAt  types.String `tfsdk:"updated_at"`
+}
+
+func (r *archiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	noun := r.kind.Noun
+	typeRule := "its type is `theme`"
+	other := "`qlik_extension`"
+	if noun == "extension" {
+		typeRule = "its type is the extension's kind, for example `visualization` (not `theme`)"
+		other = "`qlik_theme`"
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("A %[1]s uploaded to a tenant from a zip archive on local disk, built the "+
+			"way Qlik Sense %[1]ss are: the archive holds one `.qext` file that names the %[1]s, and %[2]s (use "+
+			"%[3]s otherwise). The plan reads the `.qext` (`name`, `qext_name`, `type` and `version` are known at "+
+			"plan) and hashes the archive: a changed archive is uploaded in place, keeping the %[1]s's id. An "+
+			"archive uploaded again in the management console shows as drift (Qlik's update time differs from "+
+			"the one recorded at the last upload) and the next apply uploads the configured one.\n\n"+
+			"The `.qext` file's name (without `.qext`) is the %[1]s's unique name in the tenant: a second archive "+
+			"with the same name is refused by Qlik. Destroying the resource deletes the %[1]s.", noun, typeRule, other),
+		Attributes: map[string]schema.Attribute{
+			"id":              idAttribute(fmt.Sprintf("Id of the %s.", noun)),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"file": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Path of the %s's zip archive, for example "+
+					"`\"${path.module}/%ss/acme.zip\"`. It must exist at plan. A changed archive updates the %s in "+
+					"place; a moved one with the same content is no change.", noun, noun, noun),
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"file_sha256": fileHashAttribute("SHA-256 (hex) of the archive, computed at plan; `" + changedInQlik +
+				"` when the archive in Qlik is not the one uploaded."),
+			"name":       computedFromArchive("Display name, from the `.qext` file."),
+			"qext_name":  computedFromArchive("Name of the `.qext` file without its extension: the unique name in the tenant."),
+			"type":       computedFromArchive("Type, from the `.qext` file."),
+			"version":    computedFromArchive("Version, from the `.qext` file (empty when it has none)."),
+			"created_at": createdAtAttribute(),
+			"updated_at": schema.StringAttribute{MarkdownDescription: "Time of the last upload (RFC 3339).", Computed: true},
+		},
+	}
+}
+
+// computedFromArchive is an attribute the plan reads from the archive's .qext.
+func computedFromArchive(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// ModifyPlan checks the tenant host, then reads and hashes the archive: the .qext's fields are planned from it,
+// and updated_at moves only when the archive does.
+func (r *archiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var q qlik.Qext
+	check := func(string, int64, []byte) string { return "" }
+	var file types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("file"), &file)...)
+	if !file.IsUnknown() && !file.IsNull() {
+		check = func(string, int64, []byte) string {
+			var err error
+			if q, err = qlik.ReadQext(r.kind, file.ValueString()); err != nil {
+				return err.Error()
+			}
+			return ""
+		}
+	}
+	f := planFileHash(ctx, req, resp, "file", "file_sha256", check)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planned := map[string]types.String{"name": types.StringUnknown(), "qext_name": types.StringUnknown(), "type": types.StringUnknown(), "version": types.StringUnknown()}
+	if f.Path != "" {
+		planned = map[string]types.String{"name": types.StringValue(q.Name), "qext_name": types.StringValue(q.File), "type": types.StringValue(q.Type), "version": types.StringValue(q.Version)}
+	}
+	for attr, v := range planned {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), v)...)
+	}
+	var updated types.String
+	if !req.State.Raw.IsNull() && !f.Changed {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("updated_at"), &updated)...)
+	} else {
+		updated = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("updated_at"), updated)...)
+}
+
+func (r *archiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, c, ok := createIn[archiveResourceModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	summary := "Unable to create " + r.kind.Noun
+	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
+		return
+	}
+	plan.FileSHA256 = sum
+	x, err := c.CreateExtension(ctx, r.kind, plan.File.ValueString())
+	if err != nil {
+		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(
+			"A %[1]s with this .qext name exists in the tenant already (Qlik keeps the name unique): import it "+
+				"with terraform import, or rename the archive's .qext file.", r.kind.Noun))
+		return
+	}
+	plan.fromAPI(x)
+	saveCreated(ctx, resp, &plan)
+	setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
+}
+
+func (r *archiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, c, ok := readIn[archiveResourceModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	x, err := c.GetExtension(ctx, r.kind, state.ID.ValueString())
+	if !readFound(ctx, err, r.kind.Noun, state.ID.ValueString(), resp) {
+		return
+	}
+	state.fromAPI(x)
+	if x.UpdateAt != privateJSON[string](ctx, req.Private, uploadTimeKey) {
+		state.FileSHA256 = types.StringValue(changedInQlik)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, state, c, ok := updateIn[archiveResourceModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	if plan.FileSHA256.Equal(state.FileSHA256) {
+		// A new path to the same content: nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	summary := "Unable to update " + r.kind.Noun
+	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
+		return
+	}
+	plan.FileSHA256 = sum
+	x, err := c.UpdateExtension(ctx, r.kind, state.ID.ValueString(), plan.File.ValueString())
+	if err != nil {
+		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(
+			"Another %s in the tenant has this archive's .qext name (Qlik keeps the name unique).", r.kind.Noun))
+		return
+	}
+	plan.fromAPI(x)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
+}
+
+func (r *archiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	state, c, ok := deleteIn[archiveResourceModel](ctx, r.client, req, resp)
+	if ok {
+		reportDelete(&resp.Diagnostics, r.kind.Noun, c.DeleteExtension(ctx, r.kind, state.ID.ValueString()))
+	}
+}
+
+func (r *archiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, r.client, req, resp, r.kind.Noun+"_id")
+}
+
+func (m *archiveResourceModel) fromAPI(x *qlik.Extension) {
+	m.ID = types.StringValue(x.ID)
+	m.Name = types.StringValue(x.Name)
+	m.QextName = types.StringValue(x.QextFilename)
+	m.Type = types.StringValue(x.Type)
+	m.Version = types.StringValue(x.Version)
+	m.CreatedAt = types.StringValue(x.CreatedAt)
+	m.UpdatedAt = types.StringValue(x.UpdateAt)
+}
+
+// uploadTimeKey is the private state key of Qlik's update time after this resource's last upload: Read compares
+// it with Qlik's to see an archive uploaded in the console.
+const uploadTimeKey = "archive_uploaded_at"

@@ -1,0 +1,315 @@
+package provider_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// qextArchive is a zip holding <name>/<name>.qext (qext as JSON; none when nil) and a script, as Qlik Sense
+// themes and extensions are packed.
+func qextArchive(t *testing.T, name string, qext map[string]any) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	if qext != nil {
+		w, err := zw.Create(name + "/" + name + ".qext")
+		must(t, err)
+		must(t, json.NewEncoder(w).Encode(qext))
+	}
+	w, err := zw.Create(name + "/" + name + ".js")
+	must(t, err)
+	_, _ = fmt.Fprintf(w, "define([], function () { return { name: %q }; });\n", name)
+	must(t, zw.Close())
+	return b.Bytes()
+}
+
+func writeArchive(t *testing.T, dir, file, name string, qext map[string]any) string {
+	t.Helper()
+	p := filepath.Join(dir, file)
+	must(t, os.WriteFile(p, qextArchive(t, name, qext), 0o600))
+	return p
+}
+
+func archiveConfig(provider, tenant, theme, extension string) string {
+	return testConfig(provider, "TestAccArchive", tfVars{"tenant_hostname": orNull(tenant), "theme_file": theme, "extension_file": extension})
+}
+
+// archiveIs checks the archive stored for the theme or extension id against the file at p.
+func (e *testEnv) archiveIs(host string, theme bool, id *string, p string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		get := e.sim.ExtensionArchive
+		if theme {
+			get = e.sim.ThemeArchive
+		}
+		got, err := get(host, *id)
+		want, _ := os.ReadFile(p)
+		if err != nil || !bytes.Equal(got, want) {
+			return fmt.Errorf("the archive of %s differs from %s (%w)", *id, p, err)
+		}
+		return nil
+	}
+}
+
+// TestAccThemeAndExtension_lifecycle uploads a theme and an extension (the .qext's fields known at plan), verifies
+// import, updates both in place with new archives (same ids), follows a moved archive without uploading, and
+// replaces both when the tenant changes.
+func TestAccThemeAndExtension_lifecycle(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	other := e.addTenant("customer-b")
+	dir := t.TempDir()
+	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.0.0"})
+	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "3.1.0"})
+	moved := filepath.Join(dir, "moved-theme.zip")
+	var themeID, extID, firstTheme, firstExt string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) + len(e.sim.Themes(other.Hostname)) + len(e.sim.Extensions(other.Hostname)); n != 0 {
+				return fmt.Errorf("%d themes and extensions after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_theme.test", plancheck.ResourceActionCreate),
+						plancheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
+						plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("version"), knownvalue.StringExact("3.1.0")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme theme")),
+					statecheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("type"), knownvalue.StringExact("visualization")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_theme.test", &themeID), captureID("qlik_theme.test", &firstTheme),
+					captureID("qlik_extension.test", &extID), captureID("qlik_extension.test", &firstExt),
+					e.archiveIs(home, true, &themeID, theme), e.archiveIs(home, false, &extID, ext),
+				),
+			},
+			{ResourceName: "qlik_theme.test", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"file", "file_sha256"}},
+			{
+				ResourceName: "qlik_extension.test", ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home + "/" + extID, nil },
+				ImportStateVerifyIgnore: []string{"file", "file_sha256", "tenant_hostname"},
+			},
+			{
+				// New archives under the same paths: both updated in place.
+				PreConfig: func() {
+					writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.1.0"})
+					writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart (new)", "type": "visualization", "version": "3.2.0"})
+					e.sim.ResetAudit()
+				},
+				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_theme.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme chart (new)")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr("qlik_theme.test", "id", &firstTheme),
+					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &firstExt),
+					resource.TestCheckResourceAttr("qlik_theme.test", "version", "1.1.0"),
+					e.archiveIs(home, true, &themeID, theme), e.archiveIs(home, false, &extID, ext),
+					func(*terraform.State) error {
+						if n := e.sim.AuditCount(http.MethodPatch, "/api/v1/themes/{id}", home) + e.sim.AuditCount(http.MethodPatch, "/api/v1/extensions/{id}", home); n != 2 {
+							return fmt.Errorf("%d PATCH uploads, want 2", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				PreConfig: func() {
+					must(t, os.Rename(theme, moved))
+					e.sim.ResetAudit()
+				},
+				Config:           archiveConfig(e.oauthProvider(), "", moved, ext),
+				ConfigPlanChecks: planThenEmpty("qlik_theme.test", plancheck.ResourceActionUpdate),
+				Check: func(*terraform.State) error {
+					if n := e.writesTo(home); n != 0 {
+						return fmt.Errorf("a moved archive made %d writes", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           archiveConfig(e.oauthProvider(), other.Hostname, moved, ext),
+				ConfigPlanChecks: planThenEmpty("qlik_extension.test", plancheck.ResourceActionDestroyBeforeCreate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID),
+					e.archiveIs(other.Hostname, true, &themeID, moved), e.archiveIs(other.Hostname, false, &extID, ext),
+					func(*terraform.State) error {
+						if n := len(e.sim.Themes(home)) + len(e.sim.Extensions(home)); n != 0 {
+							return fmt.Errorf("the home tenant keeps %d after the move", n)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccThemeAndExtension_driftAndDisappears: an archive uploaded again in the console is drift that the next
+// apply reverts; a theme deleted in the console (Qlik then answers 410) is uploaded again.
+func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	dir := t.TempDir()
+	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
+	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	cfg := archiveConfig(e.oauthProvider(), "", theme, ext)
+	var themeID, extID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
+			{
+				PreConfig: func() {
+					must(t, e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"})))
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
+					resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
+					e.archiveIs(home, false, &extID, ext),
+				),
+			},
+			recreateStep(t, cfg, "qlik_theme.test",
+				func() error { return e.sim.DeleteTheme(home, themeID) },
+				func() int { return len(e.sim.Themes(home)) }),
+		},
+	})
+}
+
+// TestAccThemeAndExtension_validation: archives that are not zips, lack a .qext or have the other kind's type fail
+// at plan against file, with no write; a .qext name another theme has is Qlik's 409 with its code and request id.
+func TestAccThemeAndExtension_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	dir := t.TempDir()
+	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
+	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	notZip := filepath.Join(dir, "theme.txt")
+	must(t, os.WriteFile(notZip, []byte("plain text"), 0o600))
+	bare := writeArchive(t, dir, "bare.zip", "bare", nil)
+	plan := func(themeFile, extFile, want string) resource.TestStep {
+		return resource.TestStep{Config: archiveConfig(e.oauthProvider(), "", themeFile, extFile), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			plan(notZip, ext, `(?s)Unusable file.*not\s+a\s+zip\s+archive`),
+			plan(bare, ext, `(?s)Unusable file.*holds\s+no\s+\.qext\s+file`),
+			plan(ext, ext, `(?s)Unusable file.*has\s+type\s+"visualization";\s+a\s+theme's\s+type\s+is\s+"theme"`),
+			plan(theme, theme, `(?s)Unusable file.*has\s+type\s+"theme";\s+an\s+extension's\s+type`),
+			{
+				PreConfig: func() {
+					if n := e.writesTo(home); n != 0 {
+						t.Errorf("refused plans made %d writes", n)
+					}
+					c := e.apiClient(t)
+					_, err := c.CreateExtension(t.Context(), qlik.Themes, theme)
+					must(t, err)
+				},
+				Config:      archiveConfig(e.oauthProvider(), "", theme, ext),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create theme.*HTTP\s+409.*Code: HTTP-409.*Detail: A theme named\s+"acme-theme" already exists.*Request ID: \S+.*import it`),
+			},
+		},
+	})
+}
+
+// TestAccFiles_pathKnownOnlyAtApply: a file path built from another resource's output is unknown at plan; the plan
+// shows the hash (and the archive's fields) as known after apply, and the apply, planned again by Terraform with
+// the path known, records them from the file, followed by an empty plan.
+func TestAccFiles_pathKnownOnlyAtApply(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	dir := t.TempDir()
+	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.0.0"})
+	logo := writeImage(t, dir, "logo.png", pngSignature, 512, 4)
+	qvf, sum := writeTestFile(t, dir, "sales.qvf", 4096, 6)
+	cfg := e.oauthProvider() + fmt.Sprintf(`
+# The id of a new terraform_data is unknown at plan, so these paths are too.
+resource "terraform_data" "build" {}
+
+locals {
+  unknown = substr(terraform_data.build.id, 0, 0)
+  paths   = { theme = "%s${local.unknown}", logo = "%s${local.unknown}", qvf = "%s${local.unknown}" }
+}
+
+resource "qlik_space" "apps" {
+  name = "Apps"
+  type = "shared"
+}
+
+resource "qlik_theme" "test" {
+  file = local.paths.theme
+}
+
+resource "qlik_brand" "test" {
+  name = "Acme"
+  logo = local.paths.logo
+}
+
+resource "qlik_app_import" "test" {
+  source   = local.paths.qvf
+  name     = "Sales"
+  space_id = qlik_space.apps.id
+}
+`, theme, logo, qvf)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("file_sha256")),
+					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("qext_name")),
+					plancheck.ExpectUnknownValue("qlik_brand.test", tfjsonpath.New("logo_sha256")),
+					plancheck.ExpectUnknownValue("qlik_app_import.test", tfjsonpath.New("source_sha256")),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
+				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("file_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("logo_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
+				statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum)),
+			},
+		}},
+	})
+}

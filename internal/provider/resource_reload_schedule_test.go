@@ -1,0 +1,188 @@
+package provider_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+type scheduleConfig struct {
+	appID, name, recurrence, timeZone string
+	enabled                           bool
+}
+
+func (c scheduleConfig) hcl(provider string) string {
+	return testConfig(provider, "TestAccReloadSchedule", tfVars{
+		"app_id": c.appID, "name": c.name, "recurrence": c.recurrence, "time_zone": c.timeZone, "enabled": c.enabled,
+	})
+}
+
+func TestAccReloadSchedule_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{ReloadDuration: 20 * time.Millisecond})
+	home := e.sim.Home()
+	app := e.seedApp(home.Hostname, "Sales", "", 1024)
+	other := e.seedApp(home.Hostname, "Finance", "", 1024)
+	var id, firstID string
+	stored := func(appID, name, rrule, tz string, enabled bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			ts := e.sim.Tasks(home.Hostname)
+			if len(ts) != 1 {
+				return fmt.Errorf("%d tasks, want 1", len(ts))
+			}
+			task := ts[0]
+			sc := task.Start.Schedule
+			if task.ID != id || task.ResourceID != appID || task.Name != name || sc.Recurrence != rrule || sc.Timezone != tz || task.Enabled != enabled {
+				return fmt.Errorf("stored %+v with schedule %+v, want %s on %s %q %q %q enabled=%v", task, sc, id, appID, name, rrule, tz, enabled)
+			}
+			return nil
+		}
+	}
+	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Tasks(home.Hostname)); n != 0 {
+				return fmt.Errorf("%d tasks after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: nightly.hcl(e.oauthProvider()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
+					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_reload_schedule.test", &id),
+					func(*terraform.State) error { firstID = id; return nil },
+					stored(app, "Nightly", nightly.recurrence, "Europe/Berlin", true),
+					// The scheduler fires the enabled task: it reloads the app.
+					func(*terraform.State) error {
+						run, fired, err := e.sim.FireTask(home.Hostname, id)
+						if err != nil || !fired {
+							return fmt.Errorf("the enabled schedule did not fire: %w", err)
+						}
+						for range 300 {
+							if runs := e.sim.TaskRuns(home.Hostname, id); runs[len(runs)-1].Status == qliksim.TaskRunSucceeded {
+								return nil
+							}
+							time.Sleep(10 * time.Millisecond)
+						}
+						return fmt.Errorf("run %s of the schedule did not succeed", run.ID)
+					},
+				),
+			},
+			{
+				ResourceName:      "qlik_reload_schedule.test",
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Another recurrence, time zone and name, and disabled: in place, and a disabled task does not fire.
+				PreConfig:        e.sim.ResetAudit,
+				Config:           scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
+					func(*terraform.State) error {
+						if _, fired, _ := e.sim.FireTask(home.Hostname, id); fired {
+							return fmt.Errorf("the disabled schedule fired")
+						}
+						if n := e.auditCount(func(a qliksim.AuditEntry) bool { return a.Method == http.MethodPut }); n != 1 {
+							return fmt.Errorf("%d PUT requests, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Qlik turns the task on and changes its rule (an edit in the hub): the plan restores both.
+				PreConfig: func() {
+					must(t, e.sim.EditTask(home.Hostname, id, func(task *qliksim.Task) {
+						task.Enabled = true
+						task.Start.Schedule.Recurrence = "RRULE:FREQ=HOURLY"
+					}))
+				},
+				Config:           scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
+				Check:            stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
+			},
+			{
+				// Another app replaces the schedule.
+				Config:           scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionDestroyBeforeCreate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_reload_schedule.test", &id),
+					func(*terraform.State) error {
+						if id == firstID {
+							return fmt.Errorf("the schedule kept its id %s across a replace", id)
+						}
+						return nil
+					},
+					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
+				),
+			},
+			recreateStep(t, scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				"qlik_reload_schedule.test", func() error { return e.sim.DeleteTask(home.Hostname, id) }, func() int { return len(e.sim.Tasks(home.Hostname)) }),
+		},
+	})
+}
+
+// Bad input fails the plan at the attribute with no write; an app that does not exist comes back with Qlik's
+// answer and request id.
+func TestAccReloadSchedule_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	schedule := func(body string) string {
+		return e.oauthProvider() + "\nresource \"qlik_reload_schedule\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
+	}
+	planFails := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: schedule(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			planFails(`  app_id = "a"
+  recurrence = "FREQ=DAILY"`, `(?s)Invalid recurrence.*must start with RRULE:`),
+			planFails(`  app_id = "a"
+  recurrence = "RRULE:FREQ=DAILY"
+  time_zone = "Mars/Olympus"`, `(?s)Invalid time zone.*IANA`),
+			planFails(`  app_id = "a"
+  recurrence = "RRULE:FREQ=DAILY"
+  start_date_time = "tomorrow"`, `(?s)Invalid date-time`),
+			planFails(`  app_id = "a"
+  recurrence = "RRULE:FREQ=DAILY"
+  start_date_time = "2026-02-01T00:00:00Z"
+  end_date_time = "2026-01-01T00:00:00Z"`, `(?s)End before start`),
+			planFails(`  app_id = "a"
+  recurrence = "RRULE:FREQ=DAILY"
+  name = "`+strings.Repeat("n", 101)+`"`, `(?s)name`),
+			{
+				PreConfig: func() {
+					if n := e.writesTo(home.Hostname); n != 0 {
+						t.Errorf("%d write requests during plans that failed", n)
+					}
+				},
+				Config: schedule(`  app_id = "no-such-app"
+  recurrence = "RRULE:FREQ=DAILY"`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create reload schedule.*HTTP\s+404.*no-such-app does not exist.*Request ID: [0-9a-f]+`),
+			},
+		},
+	})
+}

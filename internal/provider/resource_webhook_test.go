@@ -1,0 +1,247 @@
+package provider_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+type webhookConfig struct {
+	name, url, filter, secret string
+	version                   int
+	enabled                   bool
+}
+
+func (c webhookConfig) hcl(provider string) string {
+	return testConfig(provider, "TestAccWebhook", tfVars{
+		"name": c.name, "url": c.url, "filter": c.filter, "enabled": c.enabled,
+		"secret": c.secret, "secret_version": c.version, "token": webhookToken,
+	})
+}
+
+const webhookToken = "Bearer vendor-endpoint-token-7f3a"
+
+func TestAccWebhook_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
+	var id, firstID string
+	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			ws := e.sim.Webhooks(home.Hostname)
+			if len(ws) != 1 {
+				return fmt.Errorf("%d webhooks, want 1", len(ws))
+			}
+			w := ws[0]
+			if w.ID != id || w.Name != name || w.URL != url || w.Secret != secret || w.Enabled != enabled ||
+				w.EncryptedHeaders["Authorization"] != webhookToken || w.Headers["X-Team"] != "data" {
+				return fmt.Errorf("stored %+v, want %s %q %q enabled=%v with the secret %q", w, id, name, url, enabled, secret)
+			}
+			return nil
+		}
+	}
+	noSecrets := resource.ComposeAggregateTestCheckFunc(noSecretInState(secret1), noSecretInState(secret2), noSecretInState(webhookToken))
+	c := webhookConfig{name: "alerts", url: "https://alerts.example.com/qlik", filter: `data.status eq "error"`, secret: secret1, version: 1, enabled: true}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(e.sim.Webhooks(home.Hostname)); n != 0 {
+				return fmt.Errorf("%d webhooks after destroy", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: c.hcl(e.oauthProvider()),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("encrypted_headers_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_added"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("level"), knownvalue.StringExact("tenant")),
+					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_webhook.test", &id),
+					func(*terraform.State) error { firstID = id; return nil },
+					stored("alerts", "https://alerts.example.com/qlik", secret1, true),
+					noSecrets,
+				),
+			},
+			{
+				ResourceName:            "qlik_webhook.test",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"secret_wo_version", "encrypted_headers_wo_version"},
+			},
+			{
+				// Rename, new URL, off, a new secret: one PATCH, no PUT (which would clear the encrypted header).
+				PreConfig:        e.sim.ResetAudit,
+				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
+					noSecrets,
+					func(*terraform.State) error {
+						patches := e.auditCount(func(a qliksim.AuditEntry) bool { return a.Method == http.MethodPatch })
+						puts := e.auditCount(func(a qliksim.AuditEntry) bool { return a.Method == http.MethodPut })
+						if patches != 1 || puts != 0 {
+							return fmt.Errorf("%d PATCH and %d PUT requests, want 1 and 0", patches, puts)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// A change in the management console (turned on, another URL) shows as an update that restores it;
+				// the secret is left alone.
+				PreConfig: func() {
+					must(t, e.sim.EditWebhook(home.Hostname, id, func(w *qliksim.Webhook) { w.Enabled, w.URL = true, "https://elsewhere.example.com" }))
+				},
+				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
+				Check:            stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
+			},
+			{
+				// Qlik cannot change a filter: a new one replaces the webhook, which gets the secret again.
+				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionDestroyBeforeCreate),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_webhook.test", &id),
+					func(*terraform.State) error {
+						if id == firstID {
+							return fmt.Errorf("the webhook kept its id %s across a replace", id)
+						}
+						return nil
+					},
+					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
+				),
+			},
+			recreateStep(t, webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				"qlik_webhook.test", func() error { return e.sim.DeleteWebhook(home.Hostname, id) }, func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+		},
+	})
+}
+
+// Bad input fails the plan at the attribute, with no request that writes; what only Qlik can refuse comes back with
+// its code and request id.
+func TestAccWebhook_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	hook := func(body string) string {
+		return e.oauthProvider() + "\nresource \"qlik_webhook\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
+	}
+	planFails := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: hook(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	ets := `  event_types = ["com.qlik.v1.app.reload.finished"]` + "\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			planFails(ets+`  url = "http://alerts.example.com"`, `(?s)Invalid URL.*must start with https://`),
+			planFails(ets+`  url = "https://a.example.com"
+  secret_wo = "short"
+  secret_wo_version = 1`, `(?s)secret_wo.*32 and 64`),
+			planFails(ets+`  url = "https://a.example.com"
+  secret_wo = "`+strings.Repeat("s", 40)+`"`, `secret_wo_version`),
+			planFails(`  url = "https://a.example.com"
+  event_types = ["com.qlik.v1.app.reload.finished", "com.qlik.v1.app.published"]
+  filter = "data.status eq \"error\""`, `(?s)Filter not allowed.*exactly`),
+			planFails(ets+`  url = "https://a.example.com"
+  level = "space"`, `(?s)level.*tenant.*user`),
+			planFails(`  url = "https://a.example.com"
+  event_types = []`, `(?s)event_types.*at least 1`),
+			planFails(ets+`  url = "https://a.example.com"
+  headers = { Authorization = "a" }
+  encrypted_headers_wo = { authorization = "b" }
+  encrypted_headers_wo_version = 1`, `(?s)Header given twice`),
+			{
+				PreConfig: func() {
+					if n := e.writesTo(home.Hostname); n != 0 {
+						t.Errorf("%d write requests during plans that failed", n)
+					}
+				},
+				Config: hook(`  url = "https://a.example.com"
+  event_types = ["com.qlik.v1.app.nothing"]`),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create webhook.*HTTP\s+400.*Code: WEBHOOKS-400.*com\.qlik\.v1\.app\.nothing.*Request ID: [0-9a-f]+`),
+			},
+		},
+	})
+}
+
+// TestAccWebhook_alertsOnFailedReload is the alerting path of the OEM example: in a customer tenant, a webhook for
+// failed reloads and a reload that fails. The vendor's endpoint (a local TLS receiver) gets the event, signed with
+// the secret: the receiver verifies the Qlik-Signature header itself.
+func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
+	t.Parallel()
+	type delivery struct {
+		signature string
+		body      []byte
+	}
+	got := make(chan delivery, 8)
+	receiver := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- delivery{signature: r.Header.Get("Qlik-Signature"), body: b}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(receiver.Close)
+	e := newTestEnv(t, qliksim.Options{WebhookClient: receiver.Client()})
+	customer := e.addTenant("Customer A")
+	app := e.seedApp(customer.Hostname, "Sales", "", 1024)
+	must(t, e.sim.SetReloadBehaviour(customer.Hostname, app, 50*time.Millisecond, true, []string{"Error: Table not found: orders_2024"}))
+	secret := "alert-secret-" + strings.Repeat("9", 24)
+	cfg := testConfig(e.oauthProvider(), "TestAccWebhook_alerting", tfVars{
+		"tenant": customer.Hostname, "receiver": receiver.URL + "/qlik/alerts", "secret": secret, "app_id": app,
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*Table not found`),
+		}},
+	})
+	var d delivery
+	select {
+	case d = <-got:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the failed reload was not delivered to the receiver")
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(d.body)
+	if want := hex.EncodeToString(mac.Sum(nil)); !hmac.Equal([]byte(d.signature), []byte(want)) {
+		t.Errorf("Qlik-Signature %q does not verify with the secret (want %s)", d.signature, want)
+	}
+	var ev struct {
+		Type     string `json:"type"`
+		TenantID string `json:"tenantid"`
+		Data     struct {
+			Status, AppID, ErrorCode string
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(d.body, &ev); err != nil {
+		t.Fatalf("delivery body %s: %v", d.body, err)
+	}
+	if ev.Type != "com.qlik.v1.app.reload.finished" || ev.Data.Status != "error" || ev.Data.AppID != app || ev.TenantID != customer.ID || ev.Data.ErrorCode == "" {
+		t.Errorf("event %s", d.body)
+	}
+}

@@ -1,0 +1,90 @@
+package qlik_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// lineLogger keeps every log line with its fields, for searching.
+type lineLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *lineLogger) add(msg string, f map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprint(msg, f))
+}
+func (l *lineLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add(msg, f) }
+func (l *lineLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add(msg, f) }
+func (l *lineLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add(msg, f) }
+
+// The webhook's secret and encrypted header values reach Qlik on create and PATCH and never a log line; updates
+// are PATCH operations for what changed only, so the secret survives a rename.
+func TestSim_WebhookLifecycle(t *testing.T) {
+	t.Parallel()
+	sim := qliksim.StartT(t, qliksim.Options{})
+	log := &lineLogger{}
+	c := reloadClient(t, sim, log)
+	ctx := t.Context()
+	home := sim.Home().Hostname
+	secret, token := "whsec-"+strings.Repeat("a", 30), "Bearer tok-"+strings.Repeat("b", 20)
+	wh, err := c.CreateWebhook(ctx, qlik.WebhookCreateRequest{
+		Name: "alerts", URL: "https://alerts.example.com/qlik", EventTypes: []string{"com.qlik.v1.app.reload.finished"},
+		Filter: `data.status eq "error"`, Enabled: true, Secret: secret, EncryptedHeaders: map[string]string{"Authorization": token},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wh.SecretKeyAdded || len(wh.EncryptedHeaders) != 1 || wh.Filter != `data.status eq "error"` || !wh.Enabled {
+		t.Fatalf("created %+v", wh)
+	}
+	found, err := c.FindWebhook(ctx, "alerts", "https://alerts.example.com/qlik")
+	if err != nil || found.ID != wh.ID {
+		t.Fatalf("find %+v %v", found, err)
+	}
+	if _, err := c.FindWebhook(ctx, "alerts", "https://other.example.com"); !qlik.IsNotFound(err) {
+		t.Fatalf("find with another URL: %v, want not found", err)
+	}
+	name, off := "alerts-eu", false
+	wh, err = c.UpdateWebhook(ctx, wh.ID, qlik.WebhookUpdate{Name: &name, Enabled: &off})
+	if err != nil || wh.Name != "alerts-eu" || wh.Enabled {
+		t.Fatalf("update %+v %v", wh, err)
+	}
+	stored := sim.Webhooks(home)
+	if len(stored) != 1 || stored[0].Secret != secret || stored[0].EncryptedHeaders["Authorization"] != token {
+		t.Fatalf("stored %+v", stored)
+	}
+	secret2 := "whsec-" + strings.Repeat("c", 30)
+	if _, err := c.UpdateWebhook(ctx, wh.ID, qlik.WebhookUpdate{Secret: &secret2}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sim.Webhooks(home)[0].Secret; got != secret2 {
+		t.Errorf("secret after PATCH %q", got)
+	}
+	if err := c.DeleteWebhook(ctx, wh.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetWebhook(ctx, wh.ID); !qlik.IsNotFound(err) {
+		t.Errorf("get after delete: %v", err)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if len(log.lines) == 0 {
+		t.Fatal("nothing was logged, so nothing was checked")
+	}
+	for _, l := range log.lines {
+		for _, s := range []string{secret, secret2, token} {
+			if strings.Contains(l, s) {
+				t.Errorf("a log line holds a secret: %s", l)
+			}
+		}
+	}
+}
