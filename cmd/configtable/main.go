@@ -1,5 +1,7 @@
 // Command configtable prints the vendor's configuration table of the OEM example from `terraform output -json`
-// on stdin: one row per customer with what the portal needs, then the iframe URLs of each customer.
+// on stdin: one row per customer with what the portal needs (for a JWT login the web integration id, for OAuth
+// impersonation the client id, whose secret is the sensitive portal_oauth_client_secrets output), then the iframe
+// URLs of each customer.
 //
 //	terraform output -json | go run ./cmd/configtable
 package main
@@ -26,6 +28,7 @@ type customer struct {
 	AppID            string            `json:"app_id"`
 	PublishedAppID   string            `json:"published_app_id"`
 	WebIntegrationID string            `json:"web_integration_id"`
+	OAuthClientID    string            `json:"oauth_client_id"`
 	EmbedURLs        map[string]string `json:"embed_urls"`
 }
 
@@ -58,10 +61,10 @@ func run(in io.Reader, out io.Writer) error {
 	slices.Sort(keys)
 
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CUSTOMER\tCOHORT\tTEMPLATE\tREGION\tHOSTNAME\tTENANT ID\tPUBLISHED APP ID\tWEB INTEGRATION ID")
+	fmt.Fprintln(tw, "CUSTOMER\tCOHORT\tTEMPLATE\tREGION\tHOSTNAME\tTENANT ID\tPUBLISHED APP ID\tWEB INTEGRATION ID\tOAUTH CLIENT ID")
 	for _, k := range keys {
 		c := customers[k]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c.Cohort, c.TemplateVersion, c.Region, c.Hostname, c.TenantID, c.PublishedAppID, c.WebIntegrationID)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k, c.Cohort, c.TemplateVersion, c.Region, c.Hostname, c.TenantID, c.PublishedAppID, c.WebIntegrationID, c.OAuthClientID)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write table: %w", err)

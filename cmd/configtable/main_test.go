@@ -10,10 +10,10 @@ const sample = `{
   "portal_jwt": {"sensitive": false, "type": ["object", {}], "value": {"issuer": "https://portal.example.com", "key_id": "portal-2026"}},
   "customers": {"sensitive": false, "type": "dynamic", "value": {
     "globex": {"name": "Globex", "cohort": "stable", "template_version": "2026.10.3", "tenant_id": "t-globex", "hostname": "127.0.0.1:4002",
-      "region": "us", "app_id": "a-g", "published_app_id": "p-g", "web_integration_id": "w-g",
+      "region": "us", "app_id": "a-g", "published_app_id": "p-g", "web_integration_id": "w-g", "oauth_client_id": "o-g",
       "embed_urls": {"app": "https://127.0.0.1:4002/single/?appid=p-g", "overview": "https://127.0.0.1:4002/single/?appid=p-g&sheet=JpXmPa&opt=currsel"}},
     "acme": {"name": "Acme Corp", "cohort": "canary", "template_version": "2026.11.1", "tenant_id": "t-acme", "hostname": "127.0.0.1:4001",
-      "region": "eu", "app_id": "a-a", "published_app_id": "p-a", "web_integration_id": "w-a",
+      "region": "eu", "app_id": "a-a", "published_app_id": "p-a", "web_integration_id": "w-a", "oauth_client_id": "o-a",
       "embed_urls": {"app": "https://127.0.0.1:4001/single/?appid=p-a"}}
   }}
 }`
@@ -29,10 +29,10 @@ func TestRunPrintsOneRowPerCustomer(t *testing.T) {
 		t.Errorf("header: %q", lines[0])
 	}
 	// Sorted by key, columns aligned, every id of the row present.
-	if f := strings.Fields(lines[1]); strings.Join(f, " ") != "acme canary 2026.11.1 eu 127.0.0.1:4001 t-acme p-a w-a" {
+	if f := strings.Fields(lines[1]); strings.Join(f, " ") != "acme canary 2026.11.1 eu 127.0.0.1:4001 t-acme p-a w-a o-a" {
 		t.Errorf("acme row: %q", lines[1])
 	}
-	if f := strings.Fields(lines[2]); strings.Join(f, " ") != "globex stable 2026.10.3 us 127.0.0.1:4002 t-globex p-g w-g" {
+	if f := strings.Fields(lines[2]); strings.Join(f, " ") != "globex stable 2026.10.3 us 127.0.0.1:4002 t-globex p-g w-g o-g" {
 		t.Errorf("globex row: %q", lines[2])
 	}
 	if strings.Index(lines[1], "t-acme") != strings.Index(lines[2], "t-globex") {

@@ -1,5 +1,6 @@
 # Embedding analytics in a customer portal: the portal logs its users in to Qlik Cloud with signed JWTs and
-# shows app sheets in iframes. The provider settings come from the QLIK_* environment variables.
+# shows app sheets in iframes, or gets OAuth impersonation tokens for them and uses qlik-embed. The provider
+# settings come from the QLIK_* environment variables.
 terraform {
   required_providers {
     qlik = {
@@ -56,13 +57,31 @@ resource "qlik_csp_origin" "portal" {
   directives = ["frame-ancestors"]
 }
 
-# 4. What the portal's configuration needs.
+# 4. For qlik-embed with OAuth user impersonation instead of a JWT session: the portal's back end gets tokens for
+#    its signed-in users (who must exist in the tenant) with this client. Qlik shows the secret once; it is kept
+#    in the (encrypted) state as a sensitive value and rotated by changing client_secret_version.
+resource "qlik_oauth_client" "portal" {
+  app_type            = "web"
+  name                = "Customer portal"
+  description         = "qlik-embed user impersonation"
+  allowed_grant_types = ["urn:qlik:oauth:user-impersonation"]
+  allowed_scopes      = ["user_default"]
+  consent_method      = "trusted"
+}
+
+output "portal_client_secret" {
+  value     = qlik_oauth_client.portal.client_secret
+  sensitive = true
+}
+
+# 5. What the portal's configuration needs.
 output "portal_settings" {
   value = {
     tenant             = var.tenant_hostname
     web_integration_id = qlik_web_integration.portal.id
     jwt_issuer         = qlik_identity_provider_jwt.portal.issuer
     jwt_key_id         = qlik_identity_provider_jwt.portal.key_id
+    oauth_client_id    = qlik_oauth_client.portal.client_id
     sheet_urls = {
       for entry, sheet_id in var.sheets : entry => provider::qlik::embed_url(var.tenant_hostname, local.sales_app_id, {
         sheet          = sheet_id

@@ -11,6 +11,9 @@ customers = {
       schema   = "sales"
       username = "qlik_reader"
     }
+    admins = {
+      "auth0|acme-it-lead" = { name = "Alex Doe", email = "alex.doe@acme.example" }
+    }
     groups = {
       "acme-analysts" = {
         roles                 = ["EmbeddedAnalyticsUser"]
@@ -35,6 +38,9 @@ customers = {
       schema   = "analytics"
       username = "qlik_reader"
     }
+    admins = {
+      "auth0|globex-ops" = { name = "Gina Vale", email = "gina.vale@globex.example" }
+    }
     groups = {
       "globex-viewers" = {
         roles                 = ["EmbeddedAnalyticsUser"]
@@ -52,6 +58,9 @@ customers = {
       name     = "initech_dwh"
       schema   = "reporting"
       username = "qlik_reader"
+    }
+    admins = {
+      "auth0|initech-bi" = { name = "Ivo Marsh", email = "ivo.marsh@initech.example" }
     }
     groups = {
       "initech-users" = {

@@ -68,6 +68,10 @@ variable "customers" {
       username         = string
       password_version = optional(number, 1)
     })
+    admins = optional(map(object({
+      name  = string
+      email = string
+    })), {})
     groups = map(object({
       roles                   = list(string)
       published_space_roles   = optional(list(string), [])
@@ -165,6 +169,7 @@ module "customer" {
   database          = each.value.database
   database_password = var.database_passwords[each.key]
   groups            = each.value.groups
+  admins            = each.value.admins
 
   portal       = local.portal
   embed_sheets = var.embed_sheets
@@ -183,10 +188,18 @@ output "customers" {
       app_id             = m.app_id
       published_app_id   = m.published_app_id
       web_integration_id = m.web_integration_id
+      oauth_client_id    = m.oauth_client_id
+      admins             = sort(keys(var.customers[k].admins))
       embed_urls         = m.embed_urls
       groups             = sort(keys(var.customers[k].groups))
     }
   }
+}
+
+output "portal_oauth_client_secrets" {
+  description = "Per customer, the secret of the portal's OAuth client, for the portal's secret store (terraform output -json portal_oauth_client_secrets)."
+  value       = { for k, m in module.customer : k => m.oauth_client_secret }
+  sensitive   = true
 }
 
 output "portal_jwt" {

@@ -45,13 +45,18 @@ type Secret struct {
 }
 
 // Secrets are every secret kind the provider takes: the provider block's OAuth client secret and API key, the
-// tenant's write-only license key and the data connection's write-only password.
+// tenant's write-only license key, the data connection's write-only password and the OIDC identity provider's
+// write-only client secret.
 var Secrets = []Secret{
 	{Name: "client_secret", Value: func(s Settings) string { return s.ClientSecret }},
 	{Name: "api_key", Value: func(s Settings) string { return s.APIKey }},
 	{Name: "license_key", Ephemeral: true, Value: func(s Settings) string { return s.LicenseKey }},
 	{Name: "db_password", Ephemeral: true, Value: func(Settings) string { return dbPassword }},
+	{Name: "oidc_client_secret", Ephemeral: true, Value: func(Settings) string { return oidcClientSecret }},
 }
+
+// oidcClientSecret is the secret of the customers' OIDC identity providers, generated like dbPassword.
+var oidcClientSecret = "oidc-" + rand.Text()
 
 // dbPassword is generated once per process, so a leak cannot be mistaken for a fixed string in the code.
 var dbPassword = "db-" + rand.Text()
@@ -249,6 +254,97 @@ var Kinds = []Kind{
 		DependsOn: []string{"qlik_tenant.customer"},
 		Calls:     2, // token of the new tenant, POST /csp-origins
 		Objects:   map[string]int{"csp_origin": 1},
+	},
+	{
+		Address: "qlik_oauth_client.portal",
+		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
+  app_type            = "web"
+  name                = "${each.value.name} portal"
+  allowed_grant_types = ["urn:qlik:oauth:user-impersonation"]
+  allowed_scopes      = ["user_default"]
+  consent_method      = "trusted"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /oauth-clients
+		Objects:   map[string]int{"oauth_client": 1},
+	},
+	{
+		Address: "qlik_identity_provider_oidc.login",
+		Body: `  tenant_hostname          = qlik_tenant.customer[each.key].hostname
+  provider_type            = "okta"
+  discovery_url            = "https://${each.key}.okta.example.com/.well-known/openid-configuration"
+  client_id                = "qlik-${each.key}"
+  client_secret_wo         = var.oidc_client_secret
+  client_secret_wo_version = 1
+  claims_mapping = {
+    sub    = ["/sub"]
+    groups = ["/groups"]
+  }`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /identity-providers
+		Objects:   map[string]int{"identity_provider_OIDC": 1},
+		Secrets:   []string{"oidc_client_secret"},
+	},
+	{
+		Address: "qlik_custom_role.viewer",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "Portal viewer"
+  description     = "Reads the portal's apps."
+  scopes          = ["apps:read"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     2, // token of the new tenant, POST /roles
+		Objects:   map[string]int{"custom_role": 1},
+	},
+	{
+		Address: "qlik_custom_group.portal_users",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  name            = "${each.value.name} portal users"
+  roles           = [qlik_custom_role.viewer[each.key].name]`,
+		DependsOn: []string{"qlik_custom_role.viewer"},
+		Calls:     2, // GET /roles (the catalogue changed), POST /groups
+		Objects:   map[string]int{"group": 1},
+	},
+	{
+		Address: "qlik_user.admin",
+		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  subject         = "portal|admin-${each.key}"
+  name            = "${each.value.name} administrator"
+  email           = "admin@${each.key}.example.com"
+  roles           = ["TenantAdmin"]`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     6, // token, GET /roles, POST /users, PATCH status, GET the user, GET its license
+		Objects:   map[string]int{"user": 1},
+	},
+	{
+		Address: "qlik_license_settings.customer",
+		Body: `  tenant_hostname          = qlik_tenant.customer[each.key].hostname
+  auto_assign_professional = false
+  auto_assign_analyzer     = true`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PUT, GET
+	},
+	{
+		Address: "qlik_group_settings.customer",
+		Body: `  tenant_hostname    = qlik_tenant.customer[each.key].hostname
+  auto_create_groups = true
+  everyone_roles     = []`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PATCH, GET
+	},
+	{
+		Address: "qlik_api_key_settings.customer",
+		Body: `  tenant_hostname    = qlik_tenant.customer[each.key].hostname
+  max_keys_per_user  = 2
+  max_api_key_expiry = "P90D"`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     5, // token, GET /tenants/me and its redirect, PATCH, GET
+	},
+	{
+		Address: "qlik_auth_settings.customer",
+		Body: `  tenant_hostname                    = qlik_tenant.customer[each.key].hostname
+  session_inactivity_timeout_minutes = 30
+  max_session_lifespan_minutes       = 480`,
+		DependsOn: []string{"qlik_tenant.customer"},
+		Calls:     3, // token, PATCH, GET
 	},
 }
 

@@ -47,10 +47,10 @@ func (r WorkspacesResult) Passed() bool { return len(r.Problems) == 0 }
 
 // customerModuleObjects is what one instance of examples/oem-multitenant/modules/customer leaves in its tenant
 // with the groups of workspaceConfig: two spaces, the copy and its published app, the data connection, two groups
-// with three space assignments between them, and the three embedding objects.
+// with three space assignments between them, the three embedding objects and the portal's OAuth client.
 var customerModuleObjects = map[string]int{
 	"space": 2, "app": 2, "data_connection": 1, "group": 2, "space_assignment": 3,
-	"identity_provider_jwtAuth": 1, "web_integration": 1, "csp_origin": 1,
+	"identity_provider_jwtAuth": 1, "web_integration": 1, "csp_origin": 1, "oauth_client": 1,
 }
 
 // workspaceConfig is the root module of one single-customer workspace: the provider, the template lookup and the

@@ -53,13 +53,19 @@ var exampleVars = map[string]func(e *testEnv) []string{
 	"resources/qlik_data_connection": func(*testEnv) []string {
 		return []string{"-var", "orders_db_password=" + exampleDBPassword}
 	},
+	"resources/qlik_identity_provider_oidc": func(*testEnv) []string {
+		return []string{"-var", "okta_client_secret=" + exampleOIDCSecret}
+	},
 	"oem-multitenant": func(e *testEnv) []string {
 		return append(tenantExampleVars(e), "-var", "database_passwords="+oemPasswordsHCL())
 	},
 }
 
 // exampleDBPassword is the database password the data connection example is applied with.
-const exampleDBPassword = "example-Passw0rd"
+const (
+	exampleDBPassword = "example-Passw0rd"
+	exampleOIDCSecret = "example-okta-S3cret"
+)
 
 func tenantExampleVars(e *testEnv) []string {
 	return []string{"-var", "license_key=" + e.sim.LicenseKey(), "-var", "deletion_protection=false"}
@@ -73,6 +79,9 @@ var exampleFollowUps = map[string]func(t *testing.T, e *testEnv, tf *tfCLI, vars
 	},
 	"resources/qlik_data_connection": func(t *testing.T, _ *testEnv, tf *tfCLI, vars []string) {
 		savedPlanKeepsNoSecret(t, tf, vars, exampleDBPassword)
+	},
+	"resources/qlik_identity_provider_oidc": func(t *testing.T, _ *testEnv, tf *tfCLI, vars []string) {
+		savedPlanKeepsNoSecret(t, tf, vars, exampleOIDCSecret)
 	},
 }
 
@@ -215,6 +224,66 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			t.Errorf("assignments %+v, want the editors group with consumer and producer", as)
 		}
 	},
+	"resources/qlik_user": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		licenses := e.sim.LicenseAssignments(home)
+		for subject, want := range map[string]string{"auth0|64f1c0d2e4b5a6978899aacc": "professional", "auth0|64f1c0d2e4b5a6978899aadd": "analyzer"} {
+			u, ok := e.userBySubject(home, subject)
+			if !ok || u.Status != "active" || licenses[subject].Type != want {
+				t.Errorf("user %s: %+v (found %v), license %+v; want active with %s", subject, u, ok, licenses[subject], want)
+			}
+		}
+	},
+	"resources/qlik_custom_role": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		roles := e.sim.Roles(e.sim.Home().Hostname)
+		r := roles[len(roles)-1]
+		if r.Type != "custom" || r.Name != "Report reader" || fmt.Sprint(r.AssignedScopes) != "[reports:read]" {
+			t.Errorf("last role %+v, want the custom Report reader", r)
+		}
+	},
+	"resources/qlik_custom_group": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		g, ok := e.sim.GroupByName(e.sim.Home().Hostname, "Finance")
+		if !ok || g.ProviderType != "custom" || fmt.Sprint(g.RoleNames()) != "[Report reader SharedSpaceCreator]" {
+			t.Errorf("group Finance: %+v (found %v)", g, ok)
+		}
+	},
+	"resources/qlik_license_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.AutoAssignProfessional || !v.AutoAssignAnalyzer {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_group_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); !v.AutoCreateGroups || fmt.Sprint(v.EveryoneRoles) != "[EmbeddedAnalyticsUser]" {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_api_key_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.MaxKeysPerUser != 2 || v.MaxAPIKeyExpiry != "P90D" {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"resources/qlik_auth_settings": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		if v, _ := e.sim.TenantSettings(e.sim.Home().Hostname); v.SessionInactivityMinutes != 30 || v.MaxSessionLifespanMinutes != 480 {
+			t.Errorf("settings %+v", v)
+		}
+	},
+	"data-sources/qlik_users": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		var subjects []string
+		decodeOutput(t, outputs, "admin_subjects", &subjects)
+		var want []string
+		for _, u := range e.sim.Users(e.sim.Home().Hostname) {
+			for _, r := range u.AssignedRoles {
+				if r.Name == "TenantAdmin" && u.Status == "active" {
+					want = append(want, u.Subject)
+				}
+			}
+		}
+		slices.Sort(subjects)
+		slices.Sort(want)
+		if len(subjects) == 0 || !slices.Equal(subjects, want) {
+			t.Errorf("admin_subjects = %v, want %v", subjects, want)
+		}
+	},
 	"data-sources/qlik_roles": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
 		var names, admins []string
 		decodeOutput(t, outputs, "role_names", &names)
@@ -262,8 +331,42 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 			}
 		}
 	},
+	"resources/qlik_oauth_client": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
+		home := e.sim.Home()
+		var id, secret string
+		decodeOutput(t, outputs, "portal_client_id", &id)
+		decodeOutput(t, outputs, "portal_client_secret", &secret)
+		byName := map[string]qliksim.OAuthClient{}
+		for _, c := range e.sim.OAuthClients(home.Hostname) {
+			byName[c.ClientName] = c
+		}
+		if len(byName) != 3 || byName["Customer portal"].ClientID != id || len(byName["Reporting service"].ClientSecrets) != 0 ||
+			len(byName["Reporting service"].PublicKeys) != 1 || byName["Analytics SPA"].AppType != "spa" {
+			t.Errorf("the tenant holds %+v", byName)
+		}
+		if _, err := e.sim.AddUser(home.Hostname, "auth0|example"); err != nil {
+			t.Fatal(err)
+		}
+		if status, _ := impersonate(t, home.URL, id, secret, "auth0|example"); status != 200 {
+			t.Errorf("impersonation with the example's output secret: %d", status)
+		}
+	},
+	"resources/qlik_identity_provider_oidc": func(t *testing.T, e *testEnv, _ map[string]json.RawMessage) {
+		home := e.sim.Home().Hostname
+		for _, p := range e.sim.IdentityProviders(home) {
+			if p.Protocol != "OIDC" || p.Provider == "qlik" {
+				continue
+			}
+			if s, _ := e.sim.OIDCClientSecret(home, p.ID); !p.Active || !p.Interactive || s != exampleOIDCSecret || p.Options.Realm != "acme" {
+				t.Errorf("identity provider %+v (secret as sent: %v)", p, s == exampleOIDCSecret)
+			}
+			return
+		}
+		t.Error("no OIDC identity provider in the tenant")
+	},
 	"embedding": func(t *testing.T, e *testEnv, outputs map[string]json.RawMessage) {
 		var settings struct {
+			OAuthClientID    string            `json:"oauth_client_id"`
 			WebIntegrationID string            `json:"web_integration_id"`
 			JWTIssuer        string            `json:"jwt_issuer"`
 			SheetURLs        map[string]string `json:"sheet_urls"`
@@ -276,6 +379,9 @@ var exampleChecks = map[string]func(t *testing.T, e *testEnv, outputs map[string
 		}
 		if len(idps) != 1 || idps[0].Options.Issuer != settings.JWTIssuer || len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
 			t.Errorf("identity providers %+v, CSP origins %+v", idps, csp)
+		}
+		if clients := e.sim.OAuthClients(home); len(clients) != 1 || clients[0].ClientID != settings.OAuthClientID || clients[0].AllowedGrantTypes[0] != "urn:qlik:oauth:user-impersonation" {
+			t.Errorf("OAuth client: output %q, tenant holds %+v", settings.OAuthClientID, clients)
 		}
 		if want := "https://acme.eu.qlikcloud.com/single/?appid=f9e6d5c4-0b1a-4c3d-9e8f-7a6b5c4d3e2f&sheet=aBcDeF&opt=currsel"; settings.SheetURLs["details"] != want {
 			t.Errorf("sheet_urls = %v, want details = %q", settings.SheetURLs, want)
@@ -412,20 +518,23 @@ type oemCustomer struct {
 	AppID            string            `json:"app_id"`
 	PublishedAppID   string            `json:"published_app_id"`
 	WebIntegrationID string            `json:"web_integration_id"`
+	OAuthClientID    string            `json:"oauth_client_id"`
 	EmbedURLs        map[string]string `json:"embed_urls"`
 	Groups           []string          `json:"groups"`
+	Admins           []string          `json:"admins"`
 }
 
 // oemExpect is what customers.auto.tfvars of the oem-multitenant example asks for, per customer.
 var oemExpect = map[string]struct {
 	name, region, cohort, version string
 	groups                        map[string]string // group name → tenant roles
+	admin                         string            // the subject of the first administrator
 }{
 	"acme": {"Acme Corp", "eu", "canary", "2026.11.1", map[string]string{
 		"acme-analysts": "[EmbeddedAnalyticsUser]", "acme-admins": "[EmbeddedAnalyticsUser SharedSpaceCreator]",
-	}},
-	"globex":  {"Globex", "us", "stable", "2026.10.3", map[string]string{"globex-viewers": "[EmbeddedAnalyticsUser]"}},
-	"initech": {"Initech", "de", "stable", "2026.10.3", map[string]string{"initech-users": "[EmbeddedAnalyticsUser]"}},
+	}, "auth0|acme-it-lead"},
+	"globex":  {"Globex", "us", "stable", "2026.10.3", map[string]string{"globex-viewers": "[EmbeddedAnalyticsUser]"}, "auth0|globex-ops"},
+	"initech": {"Initech", "de", "stable", "2026.10.3", map[string]string{"initech-users": "[EmbeddedAnalyticsUser]"}, "auth0|initech-bi"},
 }
 
 // checkOEMEstate checks the configuration table of the oem-multitenant example against the simulator: every
@@ -435,6 +544,8 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	t.Helper()
 	var customers map[string]oemCustomer
 	decodeOutput(t, outputs, "customers", &customers)
+	var secrets map[string]string
+	decodeOutput(t, outputs, "portal_oauth_client_secrets", &secrets)
 	if len(customers) != len(oemExpect) || e.customerTenants() != len(oemExpect) {
 		t.Fatalf("customers output has %d rows and the simulator %d customer tenants, want %d", len(customers), e.customerTenants(), len(oemExpect))
 	}
@@ -501,6 +612,7 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 		if len(csp) != 1 || csp[0].Origin != "portal.example.com" || !csp[0].FrameAncestors {
 			t.Errorf("%s: CSP origins %+v", key, csp)
 		}
+		checkOEMIdentity(t, e, key, want.admin, c, secrets[key])
 		// The simulator's hosts are loopback, so the URLs use http; on Qlik Cloud they are https.
 		base := "http://" + c.Hostname + "/single/?appid=" + c.PublishedAppID
 		wantURLs := map[string]string{
@@ -517,6 +629,40 @@ func checkOEMEstate(t *testing.T, e *testEnv, outputs map[string]json.RawMessage
 	}
 	// Every customer lives in its own region, and no tenant was reached with another region's client.
 	checkRegionAudit(t, e.sim)
+}
+
+// checkOEMIdentity checks the people and sign-in objects of one customer: the portal's OAuth client (its id in
+// the configuration table, its secret in the sensitive output, and that they get an impersonation token for the
+// customer's administrator), the administrator as a TenantAdmin with a professional license, and the license and
+// group settings.
+func checkOEMIdentity(t *testing.T, e *testEnv, key, admin string, c oemCustomer, secret string) {
+	t.Helper()
+	clients := e.sim.OAuthClients(c.Hostname)
+	if len(clients) != 1 || clients[0].ClientID != c.OAuthClientID || clients[0].AppType != "web" ||
+		!slices.Equal(clients[0].AllowedGrantTypes, []string{"urn:qlik:oauth:user-impersonation"}) {
+		t.Errorf("%s: OAuth clients %+v, output %q", key, clients, c.OAuthClientID)
+	}
+	if !slices.Equal(c.Admins, []string{admin}) {
+		t.Errorf("%s: admins = %v, want [%s]", key, c.Admins, admin)
+	}
+	var found bool
+	for _, u := range e.sim.Users(c.Hostname) {
+		if u.Subject != admin {
+			continue
+		}
+		found = true
+		_, roles, _ := e.sim.UserAccess(c.Hostname, u.ID)
+		if !slices.Contains(roles, "TenantAdmin") {
+			t.Errorf("%s: administrator %s has roles %v", key, admin, roles)
+		}
+	}
+	if !found {
+		t.Errorf("%s: no user with subject %s", key, admin)
+		return
+	}
+	if status, _ := impersonate(t, "http://"+c.Hostname, c.OAuthClientID, secret, admin); status != 200 {
+		t.Errorf("%s: impersonation token for the administrator with the output's client: %d", key, status)
+	}
 }
 
 // checkOEMPipeline checks the data steps of one customer: the data connection holds the customer's password
@@ -657,13 +803,16 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 				id = r.Values.ID
 			case strings.Contains(r.Address, ".qlik_role_mapping."):
 				id = r.Values.TenantHostname + "/globex-viewers"
+			case strings.Contains(r.Address, "_settings."):
+				// Tenant settings are one per tenant, imported by its hostname.
+				id = r.Values.TenantHostname
 			}
 			fmt.Fprintf(&blocks, "import {\n  to = %s\n  id = %q\n}\n\n", r.Address, id)
 			addresses = append(addresses, r.Address)
 		}
 	}
-	if len(addresses) != 11 {
-		t.Fatalf("%s holds %d importable resources in the state, want 11: %v", module, len(addresses), addresses)
+	if len(addresses) != 15 {
+		t.Fatalf("%s holds %d importable resources in the state, want 15: %v", module, len(addresses), addresses)
 	}
 	if err := os.WriteFile(filepath.Join(tf.dir, "imports.tf"), []byte(blocks.String()), 0o600); err != nil {
 		t.Fatal(err)
@@ -672,8 +821,8 @@ func checkOEMImport(t *testing.T, tf *tfCLI, vars []string) {
 	// A reload cannot be imported, so one new reload runs (and the app is republished after it); the data
 	// connection re-sends its write-only password, which Terraform cannot know after an import. Nothing is
 	// created twice or destroyed.
-	if !strings.Contains(out, "Plan: 11 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
-		t.Errorf("the import plan should import the 11 objects, add only the reload and destroy nothing:\n%s", out)
+	if !strings.Contains(out, "Plan: 15 to import, 1 to add, ") || !strings.Contains(out, " 0 to destroy.") {
+		t.Errorf("the import plan should import the 15 objects, add only the reload and destroy nothing:\n%s", out)
 	}
 	tf.apply(vars...)
 	tf.requireEmptyPlan(vars...)

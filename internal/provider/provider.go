@@ -301,6 +301,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewSpaceResource,
 		NewTenantResource,
+		NewUserResource, NewCustomGroupResource, NewCustomRoleResource, NewLicenseSettingsResource, NewGroupSettingsResource, NewAPIKeySettingsResource, NewAuthSettingsResource,
 		NewAppCopyResource,
 		NewAppImportResource,
 		NewBrandResource,
@@ -310,6 +311,7 @@ func (p *qlikProvider) Resources(context.Context) []func() resource.Resource {
 		NewSpaceAssignmentResource,
 		NewRoleMappingResource,
 		NewJWTIdentityProviderResource,
+		NewOAuthClientResource, NewOIDCIdentityProviderResource,
 		NewWebIntegrationResource,
 		NewCSPOriginResource,
 		NewLoadScriptResource,
@@ -322,6 +324,7 @@ func (p *qlikProvider) DataSources(context.Context) []func() datasource.DataSour
 	return []func() datasource.DataSource{
 		NewSpaceDataSource,
 		NewSpacesDataSource,
+		NewUsersDataSource,
 		NewTenantDataSource,
 		NewAppDataSource,
 		NewRolesDataSource,

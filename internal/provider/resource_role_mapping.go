@@ -214,6 +214,11 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 // reportUnknownRoles adds one diagnostic naming the roles the catalogue lacks and listing the valid ones; it
 // reports whether all were known.
 func reportUnknownRoles(roles []string, catalogue []qlik.Role, host string, diags *diag.Diagnostics) bool {
+	return reportUnknownRolesAt(path.Root("roles"), roles, catalogue, host, diags)
+}
+
+// reportUnknownRolesAt is reportUnknownRoles against the attribute attr.
+func reportUnknownRolesAt(attr path.Path, roles []string, catalogue []qlik.Role, host string, diags *diag.Diagnostics) bool {
 	names := make([]string, 0, len(catalogue))
 	for _, r := range catalogue {
 		names = append(names, r.Name)
@@ -239,7 +244,7 @@ func reportUnknownRoles(roles []string, catalogue []qlik.Role, host string, diag
 	if len(hints) > 0 {
 		detail += " Note: " + strings.Join(hints, "; ") + "."
 	}
-	diags.AddAttributeError(path.Root("roles"), "Unknown role", detail)
+	diags.AddAttributeError(attr, "Unknown role", detail)
 	return false
 }
 

@@ -178,6 +178,8 @@ type core struct {
 	// clock and me prove that an object found after an ambiguous create is ours (provenance.go).
 	clock serverClock
 	me    currentUsers
+	// tenantIDs caches the tenant id of each host (GET /api/v1/tenants/me); it never changes.
+	tenantIDs currentUsers
 }
 
 // New validates cfg and returns a client bound to the home tenant.

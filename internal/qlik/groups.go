@@ -123,6 +123,21 @@ func (c *Client) SetGroupRoles(ctx context.Context, id string, roles []string) e
 	return err
 }
 
+// UpdateCustomGroup calls PATCH /api/v1/groups/{groupId} replacing name, description and the complete list of
+// roles. Qlik lets only custom groups change name and description.
+func (c *Client) UpdateCustomGroup(ctx context.Context, id, name, description string, roles []string) error {
+	if err := checkID("group", id); err != nil {
+		return err
+	}
+	ops := []patchOp{
+		{Op: "replace", Path: "/name", Value: name},
+		{Op: "replace", Path: "/description", Value: description},
+		{Op: "replace", Path: "/assignedRoles", Value: roleNames(roles)},
+	}
+	_, err := c.do(ctx, &request{method: http.MethodPatch, path: groupPath(id), body: ops})
+	return err
+}
+
 // DeleteGroup calls DELETE /api/v1/groups/{groupId}.
 func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 	return deleteObject(ctx, c, "group", id, groupPath)

@@ -24,24 +24,29 @@ const (
 // IdentityProvider is a Qlik Cloud identity provider (identity-providers.json, schema IDP). Options is filled for jwtAuth
 // providers, the kind used for embedding.
 type IdentityProvider struct {
-	ID                string     `json:"id"`
-	Active            bool       `json:"active"`
-	Interactive       bool       `json:"interactive"`
-	Protocol          string     `json:"protocol"`
-	Provider          string     `json:"provider"`
-	Description       string     `json:"description"`
-	TenantIDs         []string   `json:"tenantIds"`
-	ClockToleranceSec int        `json:"clockToleranceSec"`
-	Created           string     `json:"created"`
-	LastUpdated       string     `json:"lastUpdated"`
-	Options           JWTOptions `json:"options"`
+	ID                string   `json:"id"`
+	Active            bool     `json:"active"`
+	Interactive       bool     `json:"interactive"`
+	Protocol          string   `json:"protocol"`
+	Provider          string   `json:"provider"`
+	Description       string   `json:"description"`
+	TenantIDs         []string `json:"tenantIds"`
+	ClockToleranceSec int      `json:"clockToleranceSec"`
+	Created           string   `json:"created"`
+	LastUpdated       string   `json:"lastUpdated"`
+	// PostLogoutRedirectURI and CreateNewUsersOnLogin are an OIDC identity provider's.
+	PostLogoutRedirectURI string     `json:"postLogoutRedirectUri"`
+	CreateNewUsersOnLogin *bool      `json:"createNewUsersOnLogin"`
+	Options               JWTOptions `json:"options"`
 }
 
 // JWTOptions are a jwtAuth identity provider's options: the JWT issuer and its verification key. Qlik keeps
 // exactly one static key per identity provider.
 type JWTOptions struct {
-	Issuer     string      `json:"issuer"`
-	StaticKeys []StaticKey `json:"staticKeys"`
+	Issuer     string      `json:"issuer,omitempty"`
+	StaticKeys []StaticKey `json:"staticKeys,omitempty"`
+	// OIDCOptions are the options of an OIDC identity provider (IDPOIDCOptions).
+	OIDCOptions
 }
 
 // StaticKey is a key id (the JWT kid header) and the PEM-encoded public key that verifies the tokens.

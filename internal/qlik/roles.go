@@ -2,6 +2,7 @@ package qlik
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,4 +74,104 @@ func (c *Client) RefreshCachedRoles(ctx context.Context) ([]Role, error) {
 	delete(rc.byHost, c.ep.host)
 	rc.mu.Unlock()
 	return c.CachedRoles(ctx)
+}
+
+// CustomRole is a role of type custom with the scopes it grants (roles.json Role).
+type CustomRole struct {
+	Role
+	AssignedScopes []string `json:"assignedScopes"`
+	CreatedAt      string   `json:"createdAt"`
+	CreatedBy      string   `json:"createdBy"`
+}
+
+// CustomRoleRequest is the body of POST /api/v1/roles.
+type CustomRoleRequest struct {
+	Name           string   `json:"name"`
+	Description    string   `json:"description,omitempty"`
+	AssignedScopes []string `json:"assignedScopes"`
+}
+
+func rolePath(id string) string { return rolesPath + "/" + url.PathEscape(id) }
+
+// CreateCustomRole calls POST /api/v1/roles. Role names are unique; a create whose outcome is unknown is resolved
+// by looking the role up by name. The new role joins the cached catalogue of this tenant.
+func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*CustomRole, error) {
+	if req.AssignedScopes == nil {
+		req.AssignedScopes = []string{}
+	}
+	r, err := createWithRecovery(ctx, c, creation[CustomRole]{
+		what: fmt.Sprintf("role %q", req.Name),
+		post: &request{method: http.MethodPost, path: rolesPath, body: req},
+		find: func(ctx context.Context) (*CustomRole, error) { return c.FindCustomRoleByName(ctx, req.Name) },
+		proof: func(r *CustomRole) provenance {
+			p := provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
+				[3]string{"name", r.Name, req.Name}, [3]string{"description", r.Description, req.Description})}
+			if p.differs == "" && !sameStrings(r.AssignedScopes, req.AssignedScopes) {
+				p.differs = "list of scopes"
+			}
+			return p
+		},
+		path: rolePath,
+	})
+	if err == nil {
+		c.forgetCachedRoles()
+	}
+	return r, err
+}
+
+// GetCustomRole calls GET /api/v1/roles/{id}.
+func (c *Client) GetCustomRole(ctx context.Context, id string) (*CustomRole, error) {
+	return getObject[CustomRole](ctx, c, "role", id, rolePath)
+}
+
+// FindCustomRoleByName returns the role of that name, or a *NotFoundError.
+func (c *Client) FindCustomRoleByName(ctx context.Context, name string) (*CustomRole, error) {
+	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}, "filter": {"name eq " + quoteFilterValue(name)}}
+	roles, err := listAllByNextLink[CustomRole](ctx, c, rolesPath, q)
+	if err != nil {
+		return nil, err
+	}
+	for i := range roles {
+		if roles[i].Name == name {
+			return &roles[i], nil
+		}
+	}
+	return nil, c.notFound("role named %q", name)
+}
+
+// UpdateCustomRole calls PATCH /api/v1/roles/{id} replacing name, description and scopes.
+func (c *Client) UpdateCustomRole(ctx context.Context, id string, req CustomRoleRequest) error {
+	if err := checkID("role", id); err != nil {
+		return err
+	}
+	if req.AssignedScopes == nil {
+		req.AssignedScopes = []string{}
+	}
+	ops := []patchOp{
+		{Op: "replace", Path: "/name", Value: req.Name},
+		{Op: "replace", Path: "/description", Value: req.Description},
+		{Op: "replace", Path: "/assignedScopes", Value: req.AssignedScopes},
+	}
+	_, err := c.do(ctx, &request{method: http.MethodPatch, path: rolePath(id), body: ops})
+	if err == nil {
+		c.forgetCachedRoles()
+	}
+	return err
+}
+
+// DeleteCustomRole calls DELETE /api/v1/roles/{id}. Qlik deletes a role only once no user or group holds it.
+func (c *Client) DeleteCustomRole(ctx context.Context, id string) error {
+	err := deleteObject(ctx, c, "role", id, rolePath)
+	if err == nil {
+		c.forgetCachedRoles()
+	}
+	return err
+}
+
+// forgetCachedRoles drops the cached catalogue of the view's tenant after a custom role changed.
+func (c *Client) forgetCachedRoles() {
+	rc := &c.core.roles
+	rc.mu.Lock()
+	delete(rc.byHost, c.ep.host)
+	rc.mu.Unlock()
 }

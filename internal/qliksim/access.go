@@ -10,16 +10,21 @@ import (
 // space assignments.
 type accessState struct {
 	tenantID    string
-	roles       []Role // fixed at tenant creation: the default roles
+	rolesMu     sync.RWMutex
+	roles       []Role // the default roles, then custom roles in creation order
 	groups      *collection[groupRecord]
 	users       *collection[userRecord]
 	assignments *collection[Assignment]
+	licenses    *licenseState
+	settings    *tenantSettings
 
 	settingsMu       sync.Mutex
 	autoCreateGroups bool
 	everyoneRoles    []assignedRole
 	settingsCreated  string
 	settingsUpdated  string
+	// refusedPatches are user PATCH operations tests asked to refuse (RefuseUserPatch), by path.
+	refusedPatches map[string]refusal
 
 	// Cursors of the identity APIs are declared with format uid, so they are short opaque tokens that stand for
 	// a cursor kept here rather than signed cursors, which would not fit the format.
@@ -39,6 +44,8 @@ func newAccessState(tenantID string) *accessState {
 		groups:      newCollection[groupRecord](),
 		users:       newCollection[userRecord](),
 		assignments: newCollection[Assignment](),
+		licenses:    newLicenseState(),
+		settings:    newTenantSettings(now),
 		// Groups arrive from the identity provider at login, which is what embedding tenants rely on.
 		autoCreateGroups: true,
 		everyoneRoles:    []assignedRole{},
@@ -56,7 +63,7 @@ func (s *Server) initAccess(t *tenantState) {
 	if r := s.region(t.info.region); r != nil {
 		client = r.client.ClientID
 	}
-	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + client, Name: "OAuth client " + client, Status: "active"}}
+	bot := userRecord{User: User{ID: t.botUserID, Subject: "qlikbot\\" + client, Name: "OAuth client " + client, Status: "active"}, seeded: true}
 	if r := t.access.roleBy(func(r Role) bool { return r.Name == "TenantAdmin" }); r != nil {
 		bot.roles = []assignedRole{{ID: r.ID, Name: r.Name, Type: r.Type, Level: r.Level}}
 	}

@@ -255,13 +255,15 @@ func fixGroupPatchExample(t *testing.T, doc *openapi3.T) {
 }
 
 // fixUserPatchValue gives the untyped array alternative of users.json JSONPatch.value the items schema OpenAPI
-// requires (any value). The simulator serves no user PATCH; the repair only lets the document load.
+// requires (any value), and turns the value's oneOf into anyOf: every array of role or group references also
+// matches the untyped array alternative, so no documented /assignedRoles value could satisfy oneOf.
 func fixUserPatchValue(t *testing.T, doc *openapi3.T) {
 	t.Helper()
 	value := doc.Components.Schemas["JSONPatch"].Value.Properties["value"].Value
 	for _, alt := range value.OneOf {
 		if alt.Ref == "" && alt.Value.Type.Is("array") && alt.Value.Items == nil {
 			alt.Value.Items = openapi3.NewSchemaRef("", openapi3.NewSchema())
+			value.AnyOf, value.OneOf = value.OneOf, nil
 			return
 		}
 	}

@@ -66,3 +66,12 @@ func jsonTypeName(kind string) string {
 		return kind
 	}
 }
+
+// readBody reads a JSON request body of at most maxJSONBody bytes, for handlers that parse it in several passes.
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxJSONBody))
+	if err != nil {
+		return nil, &inputError{detail: fmt.Sprintf("The request body is unreadable or exceeds %d bytes.", maxJSONBody)}
+	}
+	return b, nil
+}

@@ -39,6 +39,8 @@ type errorStyle struct {
 	sourceInMeta bool
 	// legacyTopLevel duplicates the first error as deprecated top-level code/title/detail/source (spaces).
 	legacyTopLevel bool
+	// errorMessage adds the deprecated top-level error (type) and message that licenses.json requires.
+	errorMessage bool
 }
 
 var (
@@ -88,6 +90,9 @@ type wireErrors struct {
 	Title  string           `json:"title,omitempty"`
 	Detail string           `json:"detail,omitempty"`
 	Source *wireErrorSource `json:"source,omitempty"`
+	// Deprecated top-level error type and message, only for styles with errorMessage.
+	Error   string `json:"error,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 // errorBody renders errs in the given style for an HTTP status.
@@ -122,7 +127,23 @@ func errorBody(style errorStyle, status int, errs ...apiError) wireErrors {
 			body.Source = &wireErrorSource{Pointer: first.pointer, Parameter: first.parameter}
 		}
 	}
+	if style.errorMessage && len(errs) > 0 {
+		body.Error, body.Message = "util.Error", errs[0].title
+		if errs[0].detail != "" {
+			body.Message = errs[0].detail
+		}
+	}
 	return body
+}
+
+// inputAPIError is an error entry for err that names the offending input when err is an *inputError.
+func inputAPIError(code, title string, err error) apiError {
+	e := apiError{code: code, title: title, detail: err.Error()}
+	var in *inputError
+	if errors.As(err, &in) {
+		e.pointer, e.parameter = in.pointer, in.parameter
+	}
+	return e
 }
 
 // writeError answers with an error body in the given style.

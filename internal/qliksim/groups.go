@@ -85,11 +85,15 @@ func (s *Server) registerAccessRoutes(h *host) {
 	ro := &rolesAPI{s: s, h: h, a: a}
 	h.mux.HandleFunc("GET /api/v1/roles", ro.list)
 	h.mux.HandleFunc("GET /api/v1/roles/{id}", ro.get)
+	h.mux.HandleFunc("POST /api/v1/roles", ro.create)
+	h.mux.HandleFunc("PATCH /api/v1/roles/{id}", ro.patch)
+	h.mux.HandleFunc("DELETE /api/v1/roles/{id}", ro.delete)
 
 	u := &usersAPI{s: s, h: h, a: a}
 	h.mux.HandleFunc("GET /api/v1/users", u.list)
 	h.mux.HandleFunc("POST /api/v1/users", u.create)
 	h.mux.HandleFunc("GET /api/v1/users/{userId}", u.get)
+	h.mux.HandleFunc("PATCH /api/v1/users/{userId}", u.patch)
 	h.mux.HandleFunc("DELETE /api/v1/users/{userId}", u.delete)
 
 	as := &assignmentsAPI{s: s, h: h, t: h.tenant}
@@ -134,9 +138,7 @@ func validateGroupName(name, pointer string) error {
 
 func (api *groupsAPI) render(g Group) Group {
 	g.Links = groupLinks{Self: Link{Href: api.h.url + "/api/v1/groups/" + g.ID}}
-	if g.AssignedRoles == nil {
-		g.AssignedRoles = []assignedRole{}
-	}
+	g.AssignedRoles = api.a.freshRoles(g.AssignedRoles)
 	return g
 }
 
@@ -464,10 +466,11 @@ func (api *groupsAPI) getSettings(w http.ResponseWriter, _ *http.Request) {
 	a := api.a
 	a.settingsMu.Lock()
 	defer a.settingsMu.Unlock()
+	everyone := a.freshRoles(a.everyoneRoles)
 	writeJSON(w, http.StatusOK, groupSettings{
 		TenantID: a.tenantID, AutoCreateGroups: a.autoCreateGroups, SyncIdpGroups: a.autoCreateGroups,
 		SystemGroups: map[string]systemGroup{everyoneGroupID: {
-			ID: everyoneGroupID, Name: "com.qlik.Everyone", Enabled: true, AssignedRoles: slices.Clone(a.everyoneRoles),
+			ID: everyoneGroupID, Name: "com.qlik.Everyone", Enabled: true, AssignedRoles: everyone,
 			CreatedAt: a.settingsCreated, LastUpdatedAt: a.settingsUpdated,
 		}},
 		Links: groupLinks{Self: Link{Href: api.h.url + "/api/v1/groups/settings"}},

@@ -16,17 +16,18 @@ import (
 
 // The collections of each kind, for the helpers.
 var (
-	spacesOf      = func(t *tenantState) *collection[spaceRecord] { return t.spaces }
-	assignmentsOf = func(t *tenantState) *collection[Assignment] { return t.access.assignments }
-	groupsOf      = func(t *tenantState) *collection[groupRecord] { return t.access.groups }
-	usersOf       = func(t *tenantState) *collection[userRecord] { return t.access.users }
-	appsOf        = func(t *tenantState) *collection[appRecord] { return t.apps }
-	dataConnsOf   = func(t *tenantState) *collection[dataConnRecord] { return t.dataConns }
-	webIntsOf     = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
-	cspOriginsOf  = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
-	idpsOf        = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
-	brandsOf      = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
-	archivesOf    = func(k archiveKind) func(t *tenantState) *collection[archiveRecord] {
+	spacesOf       = func(t *tenantState) *collection[spaceRecord] { return t.spaces }
+	assignmentsOf  = func(t *tenantState) *collection[Assignment] { return t.access.assignments }
+	groupsOf       = func(t *tenantState) *collection[groupRecord] { return t.access.groups }
+	usersOf        = func(t *tenantState) *collection[userRecord] { return t.access.users }
+	appsOf         = func(t *tenantState) *collection[appRecord] { return t.apps }
+	dataConnsOf    = func(t *tenantState) *collection[dataConnRecord] { return t.dataConns }
+	webIntsOf      = func(t *tenantState) *collection[WebIntegration] { return t.webIntegrations }
+	cspOriginsOf   = func(t *tenantState) *collection[CSPEntry] { return t.cspOrigins }
+	idpsOf         = func(t *tenantState) *collection[IdentityProvider] { return t.idps }
+	oauthClientsOf = func(t *tenantState) *collection[oauthClientRecord] { return t.oauthClients }
+	brandsOf       = func(t *tenantState) *collection[brandRecord] { return t.brands.brands }
+	archivesOf     = func(k archiveKind) func(t *tenantState) *collection[archiveRecord] {
 		return func(t *tenantState) *collection[archiveRecord] { return t.archives.items[k.path] }
 	}
 )
@@ -203,11 +204,7 @@ func (s *Server) EditGroup(hostname, id string, fn func(g *Group, roles *[]strin
 		}
 		cur.Name, cur.Description = edited.Name, edited.Description
 		if roles != nil {
-			refs := make([]roleRef, 0, len(roles))
-			for _, n := range roles {
-				refs = append(refs, roleRef{Name: &n})
-			}
-			resolved, err := t.access.resolveRoles(refs, "/assignedRoles")
+			resolved, err := t.access.rolesNamed(roles)
 			if err != nil {
 				return cur, fmt.Errorf("qliksim: EditGroup: %w", err)
 			}
@@ -277,8 +274,9 @@ func (s *Server) Roles(hostname string) []Role {
 		return nil
 	}
 	api := &rolesAPI{s: s, h: t.host, a: t.access}
-	out := make([]Role, 0, len(t.access.roles))
-	for _, r := range t.access.roles {
+	roles := t.access.roleCatalogue()
+	out := make([]Role, 0, len(roles))
+	for _, r := range roles {
 		out = append(out, api.withLinks(r))
 	}
 	return out
@@ -744,6 +742,66 @@ func (s *Server) DeleteIdentityProvider(hostname, id string) error {
 	return deleteHook(s, hostname, id, idpsOf)
 }
 
+// OIDCClientSecret returns the client secret stored for an OIDC identity provider, which the API never shows:
+// tests use it to prove what a write sent.
+func (s *Server) OIDCClientSecret(hostname, id string) (string, error) {
+	return getHook(s, hostname, id, idpsOf, func(_ *tenantState, p IdentityProvider) (string, error) {
+		if p.Protocol != "OIDC" {
+			return "", ErrNotFound
+		}
+		return p.Options.ClientSecret, nil
+	})
+}
+
+// EditOIDCIdentityProvider changes an OIDC identity provider out of band, as the management console can; the id,
+// protocol and interactive flag are kept.
+func (s *Server) EditOIDCIdentityProvider(hostname, id string, fn func(*IdentityProvider)) error {
+	return editHook(s, hostname, id, idpsOf, func(_ *tenantState, cur IdentityProvider, now time.Time) (IdentityProvider, error) {
+		if cur.Protocol != "OIDC" || cur.Provider == "qlik" {
+			return cur, errors.New("qliksim: EditOIDCIdentityProvider edits OIDC identity providers made through the API only")
+		}
+		edited := cur
+		fn(&edited)
+		edited.ID, edited.Protocol, edited.Interactive = cur.ID, cur.Protocol, cur.Interactive
+		edited.LastUpdated = formatTime(now)
+		return edited, nil
+	}, nil)
+}
+
+// OAuth clients.
+
+// OAuthClients returns the OAuth clients of the tenant on hostname, hidden ones included, in creation order.
+func (s *Server) OAuthClients(hostname string) []OAuthClient {
+	return listHook(s, hostname, oauthClientsOf, func(_ *tenantState, rec oauthClientRecord) OAuthClient { return renderOAuthClient(rec) })
+}
+
+// EditOAuthClient changes an OAuth client out of band, as the management console can; the client id, tenant and
+// secrets are kept.
+func (s *Server) EditOAuthClient(hostname, clientID string, fn func(*OAuthClient)) error {
+	return editHook(s, hostname, clientID, oauthClientsOf, func(_ *tenantState, cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
+		next := cur
+		next.OAuthClient = renderOAuthClient(cur)
+		fn(&next.OAuthClient)
+		next.ClientID, next.TenantID, next.ClientSecrets = cur.ClientID, cur.TenantID, cur.ClientSecrets
+		next.UpdatedAt = formatTime(now)
+		return next, nil
+	}, nil)
+}
+
+// DeleteOAuthClientSecrets deletes every secret of an OAuth client out of band, as an administrator can in the
+// management console.
+func (s *Server) DeleteOAuthClientSecrets(hostname, clientID string) error {
+	return editHook(s, hostname, clientID, oauthClientsOf, func(_ *tenantState, cur oauthClientRecord, _ time.Time) (oauthClientRecord, error) {
+		cur.secrets, cur.ClientSecrets = nil, nil
+		return cur, nil
+	}, nil)
+}
+
+// DeleteOAuthClient deletes an OAuth client out of band.
+func (s *Server) DeleteOAuthClient(hostname, clientID string) error {
+	return deleteHook(s, hostname, clientID, oauthClientsOf)
+}
+
 // Temp contents.
 
 // ExpireTempContents makes every temporary file of the tenant on hostname expire now, so downloads answer 410.
@@ -820,4 +878,215 @@ func (s *Server) PurgeTenant(id string) error {
 	// Close drops open connections too, so a client holding a keep-alive connection sees the tenant vanish.
 	_ = t.host.srv.Close()
 	return nil
+}
+
+// Custom roles.
+
+// EditRole changes a custom role out of band, as an edit in the management console would.
+func (s *Server) EditRole(hostname, id string, fn func(r *Role)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	a := t.access
+	a.rolesMu.Lock()
+	defer a.rolesMu.Unlock()
+	i := slices.IndexFunc(a.roles, func(x Role) bool { return x.ID == id })
+	if i < 0 {
+		return ErrNotFound
+	}
+	fn(&a.roles[i])
+	a.roles[i].LastUpdatedAt = formatTime(time.Now())
+	return nil
+}
+
+// DeleteRole deletes a custom role out of band, with its assignments to users, groups and the Everyone group.
+func (s *Server) DeleteRole(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	a := t.access
+	a.rolesMu.Lock()
+	n := len(a.roles)
+	a.roles = slices.DeleteFunc(a.roles, func(x Role) bool { return x.ID == id && x.Type == "custom" })
+	removed := len(a.roles) < n
+	a.rolesMu.Unlock()
+	if !removed {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// User changes.
+
+// EditUser changes a user out of band, as an edit in the management console would. fn may change Name, Email,
+// Status and the user's own roles, given as role names in roles (nil keeps them).
+func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	_, err = t.access.users.update(id, now, true, func(cur userRecord) (userRecord, error) {
+		edited := cur.User
+		var roles []string
+		fn(&edited, &roles)
+		cur.Name, cur.Email, cur.Status = edited.Name, edited.Email, edited.Status
+		if roles != nil {
+			resolved, err := t.access.rolesNamed(roles)
+			if err != nil {
+				return cur, fmt.Errorf("qliksim: EditUser: %w", err)
+			}
+			cur.roles = resolved
+		}
+		cur.LastUpdatedAt = formatTime(now)
+		return cur, nil
+	}, nil)
+	return err
+}
+
+// DeleteUser deletes a user out of band, with its space assignments and its license assignment.
+func (s *Server) DeleteUser(hostname, id string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	return s.removeUser(t, id, true)
+}
+
+// RefuseUserPatch makes the next n user PATCH operations on path (such as /assignedRoles) in the tenant on
+// hostname fail as non-critical failures, with detail as the reason: the operation is not applied, the others
+// of the document are, and the answer is 207 (or 400 when nothing was applied). Qlik documents 207 without
+// saying which failures cause it; this lets tests produce one on demand.
+func (s *Server) RefuseUserPatch(hostname, path, detail string, n int) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	a := t.access
+	a.settingsMu.Lock()
+	defer a.settingsMu.Unlock()
+	if a.refusedPatches == nil {
+		a.refusedPatches = map[string]refusal{}
+	}
+	a.refusedPatches[path] = refusal{detail: detail, n: n}
+	return nil
+}
+
+// Licenses.
+
+// LicenseAssignments returns the license assignments of the tenant on hostname, by subject.
+func (s *Server) LicenseAssignments(hostname string) map[string]LicenseAssignment {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return nil
+	}
+	l := t.access.licenses
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]LicenseAssignment, len(l.assignments))
+	for k, v := range l.assignments {
+		out[k] = v
+	}
+	return out
+}
+
+// SetLicenseAllotment sets how many users of a type the tenant's license allows.
+func (s *Server) SetLicenseAllotment(hostname, typ string, units int) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	l := t.access.licenses
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.allotments[typ] = units
+	return nil
+}
+
+// AssignLicense assigns (or, with typ "", removes) a subject's license out of band, as the management console
+// would; it ignores the allotment.
+func (s *Server) AssignLicense(hostname, subject, typ string) error {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return err
+	}
+	l := t.access.licenses
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if typ == "" {
+		if _, ok := l.assignments[subject]; !ok {
+			return ErrNotFound
+		}
+		delete(l.assignments, subject)
+		return nil
+	}
+	l.assignments[subject] = LicenseAssignment{Subject: subject, Type: typ, Created: formatTime(time.Now())}
+	return nil
+}
+
+// Tenant-wide settings (licenses, groups, API keys, authentication).
+
+// TenantSettings returns the tenant-wide settings of the tenant on hostname.
+func (s *Server) TenantSettings(hostname string) (TenantSettingsValues, error) {
+	t, err := s.tenantByHostname(hostname)
+	if err != nil {
+		return TenantSettingsValues{}, err
+	}
+	a := t.access
+	var v TenantSettingsValues
+	a.licenses.mu.Lock()
+	v.AutoAssignProfessional, v.AutoAssignAnalyzer = a.licenses.settings.AutoAssignProfessional, a.licenses.settings.AutoAssignAnalyzer
+	a.licenses.mu.Unlock()
+	a.settingsMu.Lock()
+	v.AutoCreateGroups = a.autoCreateGroups
+	for _, r := range a.freshRoles(a.everyoneRoles) {
+		v.EveryoneRoles = append(v.EveryoneRoles, r.Name)
+	}
+	a.settingsMu.Unlock()
+	a.settings.mu.Lock()
+	v.MaxKeysPerUser, v.MaxAPIKeyExpiry = a.settings.maxKeysPerUser, a.settings.maxAPIKeyExpiry
+	v.SessionInactivityMinutes, v.MaxSessionLifespanMinutes = a.settings.inactivityMinutes, a.settings.lifespanMinutes
+	a.settings.mu.Unlock()
+	return v, nil
+}
+
+// EditTenantSettings changes the tenant-wide settings out of band, as the management console would. Role names in
+// EveryoneRoles must exist.
+func (s *Server) EditTenantSettings(hostname string, fn func(v *TenantSettingsValues)) error {
+	v, err := s.TenantSettings(hostname)
+	if err != nil {
+		return err
+	}
+	fn(&v)
+	t, _ := s.tenantByHostname(hostname)
+	a := t.access
+	everyone, err := a.rolesNamed(v.EveryoneRoles)
+	if err != nil {
+		return fmt.Errorf("qliksim: EditTenantSettings: %w", err)
+	}
+	a.licenses.mu.Lock()
+	a.licenses.settings = licenseSettings{AutoAssignProfessional: v.AutoAssignProfessional, AutoAssignAnalyzer: v.AutoAssignAnalyzer}
+	a.licenses.mu.Unlock()
+	a.settingsMu.Lock()
+	a.autoCreateGroups, a.everyoneRoles = v.AutoCreateGroups, everyone
+	a.settingsMu.Unlock()
+	a.settings.mu.Lock()
+	a.settings.maxKeysPerUser, a.settings.maxAPIKeyExpiry = v.MaxKeysPerUser, v.MaxAPIKeyExpiry
+	a.settings.inactivityMinutes, a.settings.lifespanMinutes = v.SessionInactivityMinutes, v.MaxSessionLifespanMinutes
+	a.settings.authDefault = false
+	a.settings.mu.Unlock()
+	return nil
+}
+
+// TenantSettingsValues are the simulator's tenant-wide settings, for tests to read and to change out of band.
+type TenantSettingsValues struct {
+	AutoAssignProfessional, AutoAssignAnalyzer bool
+	AutoCreateGroups                           bool
+	EveryoneRoles                              []string
+	MaxKeysPerUser                             int
+	MaxAPIKeyExpiry                            string
+	SessionInactivityMinutes                   int64
+	MaxSessionLifespanMinutes                  int64
 }

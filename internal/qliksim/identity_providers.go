@@ -1,6 +1,7 @@
 package qliksim
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -9,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -32,14 +34,21 @@ type IdentityProvider struct {
 	ClockToleranceSec int      `json:"clockToleranceSec"`
 	Created           string   `json:"created"`
 	LastUpdated       string   `json:"lastUpdated"`
-	// Options is set for jwtAuth identity providers only.
+	// PostLogoutRedirectURI and CreateNewUsersOnLogin are set for OIDC identity providers.
+	PostLogoutRedirectURI string `json:"postLogoutRedirectUri,omitempty"`
+	CreateNewUsersOnLogin *bool  `json:"createNewUsersOnLogin,omitempty"`
+	// Options holds the issuer and key of a jwtAuth identity provider, or the connection of an OIDC one; the
+	// Qlik Account IdP has none.
 	Options JWTOptions `json:"options,omitzero"`
 }
 
-// JWTOptions are a jwtAuth IdP's options: the expected issuer and its one static key.
+// JWTOptions are an identity provider's options (IDPJWTAuth options or IDPOIDCOptions): for jwtAuth the expected
+// issuer and its one static key, for OIDC the connection to the external provider. An OIDC client secret is
+// stored but never rendered.
 type JWTOptions struct {
-	Issuer     string      `json:"issuer"`
-	StaticKeys []StaticKey `json:"staticKeys"`
+	Issuer     string      `json:"issuer,omitempty"`
+	StaticKeys []StaticKey `json:"staticKeys,omitempty"`
+	OIDCOptions
 }
 
 // StaticKey is a key id with its PEM-encoded public key.
@@ -157,7 +166,7 @@ func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
 	case req.Protocol == nil:
 		return idp, &inputError{detail: "protocol is required.", pointer: "/protocol"}
 	case *req.Protocol != "jwtAuth":
-		return idp, &inputError{detail: "protocol " + strconv.Quote(*req.Protocol) + " is not supported by the simulator; use jwtAuth.", pointer: "/protocol"}
+		return idp, &inputError{detail: "protocol " + strconv.Quote(*req.Protocol) + " is not supported by the simulator; use jwtAuth or OIDC.", pointer: "/protocol"}
 	case req.Provider == nil || *req.Provider != "external":
 		return idp, &inputError{detail: `provider must be "external" for the jwtAuth protocol.`, pointer: "/provider"}
 	case req.Options == nil:
@@ -207,6 +216,19 @@ func sameJWTKey(a, b IdentityProvider) bool {
 }
 
 func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		idpBadRequest(w, err)
+		return
+	}
+	var probe struct {
+		Protocol string `json:"protocol"`
+	}
+	if json.Unmarshal(body, &probe) == nil && probe.Protocol == "OIDC" {
+		api.createOIDC(w, body)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var req idpCreateRequest
 	if err := decodeJSON(r, &req); err != nil {
 		idpBadRequest(w, err)
@@ -287,8 +309,13 @@ func parseIDPPatch(r *http.Request) (string, error) {
 func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	now := time.Now()
-	if _, ok := api.t.idps.get(id, now, false); !ok {
+	cur, ok := api.t.idps.get(id, now, false)
+	if !ok {
 		idpNotFound(w, id)
+		return
+	}
+	if cur.Protocol == "OIDC" {
+		api.patchOIDC(w, r, id, now)
 		return
 	}
 	desc, err := parseIDPPatch(r)

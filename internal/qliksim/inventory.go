@@ -3,6 +3,7 @@ package qliksim
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // InventoryObject is one object a tenant holds, named by its kind and its natural key, so that a fault suite can
@@ -24,9 +25,12 @@ type TenantInventory struct {
 }
 
 // Inventory lists every tenant with its spaces, apps, groups, space assignments, identity providers (except the
-// built-in interactive one), web integrations, CSP origins, brands, themes and extensions, including objects not yet visible through the API.
-// Keys: space "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>",
-// JWT identity provider "<issuer>/<key id>", web integration "<name>", CSP origin "<origin>", brand "<name>", theme and extension "<qext file name>".
+// built-in interactive one), web integrations, CSP origins, users (except those a tenant starts with), custom
+// roles, brands, themes and extensions, including objects not yet visible through the API. Keys: space
+// "<type>/<name>", app "<space id>/<name>", group "<name>", assignment "<space id>/<assignee id>", user "<subject>",
+// custom role "<name>", JWT identity provider "<issuer>/<key id>", OIDC identity provider "<discovery URL>/<client
+// id>", OAuth client "<client name>", web integration "<name>", CSP origin "<origin>", brand "<name>", theme and
+// extension "<qext file name>".
 func (s *Server) Inventory() []TenantInventory {
 	s.mu.RLock()
 	tenants := append([]*tenantState(nil), s.tenants...)
@@ -52,7 +56,11 @@ func (s *Server) Inventory() []TenantInventory {
 			add("group", g.Name, g.ID)
 		}
 		for _, p := range s.IdentityProviders(snap.Hostname) {
-			if p.Interactive && p.Protocol != "jwtAuth" {
+			if p.Provider == "qlik" {
+				continue // the tenant's built-in Qlik Account login
+			}
+			if p.Protocol == "OIDC" {
+				add("identity_provider_OIDC", p.Options.DiscoveryURL+"/"+p.Options.ClientID, p.ID)
 				continue
 			}
 			kids := make([]string, 0, len(p.Options.StaticKeys))
@@ -60,6 +68,20 @@ func (s *Server) Inventory() []TenantInventory {
 				kids = append(kids, k.KID)
 			}
 			add("identity_provider_"+p.Protocol, p.Options.Issuer+"/"+strings.Join(kids, ","), p.ID)
+		}
+		for _, u := range t.access.users.list(time.Now(), true) {
+			if !u.Val.seeded {
+				add("user", u.Val.Subject, u.ID)
+			}
+		}
+		for _, r := range t.access.roleCatalogue() {
+			if r.Type == "custom" {
+				add("custom_role", r.Name, r.ID)
+			}
+		}
+		// OAuth client names are not unique in Qlik: two with one name show as a duplicate.
+		for _, c := range s.OAuthClients(snap.Hostname) {
+			add("oauth_client", c.ClientName, c.ClientID)
 		}
 		for _, w := range s.WebIntegrations(snap.Hostname) {
 			add("web_integration", w.Name, w.ID)

@@ -135,6 +135,10 @@ func (s *Server) handleJWTLogin(h *host, w http.ResponseWriter, r *http.Request)
 		return
 	}
 	u, err := s.signIn(t, claims.Subject, claims.Name, claims.Email, claims.Groups)
+	if errors.Is(err, errUserDisabled) {
+		writeError(w, http.StatusForbidden, loginErrors, apiError{code: "HTTP-403", title: "JWT login refused", detail: "The user " + claims.Subject + " is disabled in this tenant."})
+		return
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, loginErrors, apiError{code: "HTTP-400", title: "JWT login refused", detail: err.Error()})
 		return

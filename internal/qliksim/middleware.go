@@ -75,7 +75,7 @@ func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) {
 	route, allow := h.route(r)
 	var who *caller
 	if route == "/oauth/token" {
-		who = s.peekTokenCaller(r)
+		who = s.peekTokenCaller(h, r)
 	} else {
 		who = s.authenticate(h, r)
 	}
@@ -90,6 +90,10 @@ func (s *Server) serve(h *host, w http.ResponseWriter, r *http.Request) {
 	}
 	if who != nil && who.clientID != "" {
 		entry.ClientID, entry.ClientRegion = who.clientID, s.regionOfClient(who.clientID)
+		if _, ok := s.tenantOAuthClient(h, who.clientID); ok && entry.ClientRegion == "" {
+			// A tenant's own OAuth client (or one published to the region) belongs to the host's region.
+			entry.ClientRegion = h.region.code
+		}
 	}
 	// The entry is written before the client can see any outcome (before the status line goes out, before a
 	// reset), so a test that reads the audit right after a call always finds the call there. The deferred call

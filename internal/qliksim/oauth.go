@@ -82,8 +82,10 @@ func readFormOrJSON(r *http.Request) (map[string]string, error) {
 		for k, v := range raw {
 			var str string
 			if err := json.Unmarshal(v, &str); err != nil {
-				// Only user_lookup is an object, and only for a grant the simulator does not implement.
-				if k == "user_lookup" {
+				// user_lookup is the one object: the impersonation grant's {field, value}.
+				var lookup map[string]string
+				if k == "user_lookup" && json.Unmarshal(v, &lookup) == nil {
+					fields["user_lookup[field]"], fields["user_lookup[value]"] = lookup["field"], lookup["value"]
 					continue
 				}
 				return nil, errors.New("field " + k + " must be a string")
@@ -119,7 +121,7 @@ func tokenClient(r *http.Request, fields map[string]string) (id, secret string, 
 
 // peekTokenCaller identifies the client of a token request before it is handled, so the audit and the rate
 // limiter can attribute it. The body is restored for the handler.
-func (s *Server) peekTokenCaller(r *http.Request) *caller {
+func (s *Server) peekTokenCaller(h *host, r *http.Request) *caller {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxTokenBody+1))
 	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), r.Body))
 	if err != nil {
@@ -132,7 +134,10 @@ func (s *Server) peekTokenCaller(r *http.Request) *caller {
 		return nil
 	}
 	id, secret, err := tokenClient(probe, fields)
-	if err != nil || s.clientRegion(id, secret) == nil {
+	if err != nil {
+		return nil
+	}
+	if _, ok := s.tenantOAuthClient(h, id); !ok && s.clientRegion(id, secret) == nil {
 		return nil
 	}
 	// The client itself, not its bot user: token requests are counted and rate-limited per client.
@@ -151,10 +156,21 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 	case grant == "":
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", "grant_type is required.")
 		return
-	case grant != grantClientCredentials:
+	case h.tenant != nil:
+		if rec, ok := s.tenantOAuthClient(h, tokenClientID(r, fields)); ok {
+			s.tenantClientToken(h, w, r, fields, rec)
+			return
+		}
+	}
+	if grant == grantUserImpersonation && s.regionOfClient(tokenClientID(r, fields)) == "" {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
+			"Client authentication failed: no OAuth client of this tenant (or published in its region) has this id.")
+		return
+	}
+	if grant != grantClientCredentials {
 		detail := "grant_type " + grant + " is not supported."
 		if slices.Contains(knownGrants, grant) {
-			detail = "grant_type " + grant + " is not available to this client; the simulator implements client_credentials only."
+			detail = "grant_type " + grant + " is not available to this client: the region-level client has client_credentials only; user impersonation needs a web OAuth client of the tenant (/api/v1/oauth-clients)."
 		}
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type.", detail)
 		return

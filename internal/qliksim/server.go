@@ -190,6 +190,7 @@ type tenantState struct {
 	scripts         *scriptStore
 	reloads         *reloadStore
 	dataConns       *collection[dataConnRecord]
+	oauthClients    *collection[oauthClientRecord]
 	brands          *brandState
 	archives        *archiveState
 }
@@ -510,6 +511,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerTempContentsRoutes(h)
 	s.registerItemsRoutes(h)
 	s.registerAccessRoutes(h)
+	s.registerDirectoryRoutes(h)
 	s.registerIdentityProviderRoutes(h)
 	s.registerWebIntegrationRoutes(h)
 	s.registerCSPOriginRoutes(h)
@@ -517,6 +519,7 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	s.registerScriptsRoutes(h)
 	s.registerReloadsRoutes(h)
 	s.registerDataConnectionRoutes(h)
+	s.registerOAuthClientRoutes(h)
 	s.registerBrandsRoutes(h)
 	s.registerThemesAndExtensionsRoutes(h)
 	if err := s.serveHost(h); err != nil {

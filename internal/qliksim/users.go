@@ -12,17 +12,21 @@ import (
 
 // User is the simulator's wire form of a user (users.json User).
 type User struct {
-	ID             string          `json:"id"`
-	TenantID       string          `json:"tenantId"`
-	Subject        string          `json:"subject"`
-	Name           string          `json:"name"`
-	Email          string          `json:"email,omitempty"`
-	Status         string          `json:"status"`
-	AssignedRoles  []assignedRole  `json:"assignedRoles"`
-	AssignedGroups []assignedGroup `json:"assignedGroups"`
-	CreatedAt      string          `json:"createdAt"`
-	LastUpdatedAt  string          `json:"lastUpdatedAt"`
-	Links          groupLinks      `json:"links"`
+	ID       string `json:"id"`
+	TenantID string `json:"tenantId"`
+	Subject  string `json:"subject"`
+	Name     string `json:"name"`
+	Email    string `json:"email,omitempty"`
+	Status   string `json:"status"`
+	// InviteExpiry is the Unix time an invited user's invitation expires.
+	InviteExpiry      int64           `json:"inviteExpiry,omitempty"`
+	PreferredLocale   string          `json:"preferredLocale,omitempty"`
+	PreferredZoneinfo string          `json:"preferredZoneinfo,omitempty"`
+	AssignedRoles     []assignedRole  `json:"assignedRoles"`
+	AssignedGroups    []assignedGroup `json:"assignedGroups"`
+	CreatedAt         string          `json:"createdAt"`
+	LastUpdatedAt     string          `json:"lastUpdatedAt"`
+	Links             groupLinks      `json:"links"`
 }
 
 // assignedGroup is a group reference on a user (AssignedGroups items).
@@ -47,6 +51,8 @@ type userRecord struct {
 	User
 	roles    []assignedRole
 	groupIDs []string
+	// seeded marks the users a tenant starts with (the OAuth client's bot user, the tenant admin).
+	seeded bool
 }
 
 // usersErrors: users.json's Error carries a numeric status; the body has a traceId.
@@ -79,17 +85,11 @@ func userError(w http.ResponseWriter, status int, code, title string, err error)
 // render resolves the user's groups (dropping ids of groups deleted meanwhile) for the wire.
 func (a *accessState) renderUser(h *host, rec userRecord) User {
 	u := rec.User
-	u.AssignedRoles = slices.Clone(rec.roles)
-	if u.AssignedRoles == nil {
-		u.AssignedRoles = []assignedRole{}
-	}
+	u.AssignedRoles = a.freshRoles(rec.roles)
 	u.AssignedGroups = []assignedGroup{}
 	for _, id := range rec.groupIDs {
 		if g, ok := a.groups.get(id, time.Now(), true); ok {
-			roles := slices.Clone(g.AssignedRoles)
-			if roles == nil {
-				roles = []assignedRole{}
-			}
+			roles := a.freshRoles(g.AssignedRoles)
 			u.AssignedGroups = append(u.AssignedGroups, assignedGroup{ID: g.ID, Name: g.Name, ProviderType: g.ProviderType, AssignedRoles: roles})
 		}
 	}
@@ -138,7 +138,7 @@ func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	u := User{
 		ID: newObjectID(), TenantID: api.a.tenantID, Subject: *req.Subject, Name: *req.Subject, Status: "invited",
-		CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now),
+		InviteExpiry: now.Add(inviteValidity).Unix(), CreatedAt: formatTime(now), LastUpdatedAt: formatTime(now),
 	}
 	if req.Name != nil {
 		u.Name = *req.Name
@@ -157,19 +157,34 @@ func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 
 func (api *usersAPI) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("userId")
-	if err := api.a.users.remove(id, time.Now(), false, nil); err != nil {
+	if err := api.s.removeUser(api.h.tenant, id, false); err != nil {
 		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 		return
-	}
-	now := time.Now()
-	for _, as := range api.a.assignments.list(now, true) {
-		if as.Val.AssigneeID == id {
-			_ = api.a.assignments.remove(as.ID, now, true, nil)
-		}
 	}
 	// users.json declares this 204 with an application/json content type (and no body).
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// removeUser deletes a user with its space assignments and frees its license assignment: "deleting a user frees
+// up a user entitlement" (Qlik Help, deleting users).
+func (s *Server) removeUser(t *tenantState, id string, includeHidden bool) error {
+	a := t.access
+	now := time.Now()
+	rec, ok := a.users.get(id, now, includeHidden)
+	if !ok {
+		return ErrNotFound
+	}
+	if err := a.users.remove(id, now, includeHidden, nil); err != nil {
+		return err
+	}
+	for _, as := range a.assignments.list(now, true) {
+		if as.Val.AssigneeID == id {
+			_ = a.assignments.remove(as.ID, now, true, nil)
+		}
+	}
+	a.licenses.release(rec.Subject)
+	return nil
 }
 
 type userList struct {
@@ -318,11 +333,17 @@ func (s *Server) signIn(t *tenantState, subject, name, email string, groupNames 
 			return User{}, err
 		}
 		t.addUserID(u.ID)
+		// A first login takes a license when the tenant assigns them automatically; a user deleted earlier
+		// comes back as a new user and may take one again (Qlik Help, deleting users).
+		a.licenses.autoAssign(subject, now)
 		return a.renderUser(t.host, rec), nil
+	}
+	if existing.Status == "disabled" {
+		return User{}, errUserDisabled
 	}
 	rec, err := a.users.update(existing.ID, now, true, func(cur userRecord) (userRecord, error) {
 		cur.groupIDs = groupIDs
-		cur.Status = "active"
+		cur.Status, cur.InviteExpiry = "active", 0
 		if name != "" {
 			cur.Name = name
 		}

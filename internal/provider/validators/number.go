@@ -42,3 +42,23 @@ func WholeNumber(f *big.Float, low, high int64) (int64, bool) {
 	}
 	return n, true
 }
+
+// Int64MultipleOf accepts a multiple of n.
+func Int64MultipleOf(n int64) validator.Int64 { return multipleOf{n: n} }
+
+type multipleOf struct{ n int64 }
+
+func (v multipleOf) Description(context.Context) string {
+	return fmt.Sprintf("must be a multiple of %d", v.n)
+}
+
+func (v multipleOf) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v multipleOf) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if n := req.ConfigValue.ValueInt64(); n%v.n != 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid number", fmt.Sprintf("%d %s.", n, v.Description(ctx)))
+	}
+}

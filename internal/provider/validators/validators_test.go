@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -265,5 +266,38 @@ func TestWholeNumberBetween(t *testing.T) {
 	}
 	if _, ok := WholeNumber(nil, 0, 1); ok {
 		t.Error("WholeNumber(nil) accepted")
+	}
+}
+
+func TestISODuration(t *testing.T) {
+	t.Parallel()
+	good := []string{"P90D", "PT24H", "P1DT12H", "P1Y2M3W4DT5H6M7S", "P365D"}
+	bad := []string{"", "P", "PT", "P0D", "PT0H", "90D", "p90d", "P1DT", "P 90D", "P1.5D", "30 days"}
+	var cases []stringCase
+	for _, in := range good {
+		cases = append(cases, stringCase{in: in})
+	}
+	for _, in := range bad {
+		cases = append(cases, stringCase{in: in, summary: "Invalid duration", detail: `must be a positive ISO 8601 duration such as P90D or PT24H`})
+	}
+	checkString(t, ISODuration(), cases)
+}
+
+func TestInt64MultipleOf(t *testing.T) {
+	t.Parallel()
+	v := Int64MultipleOf(60)
+	at := path.Root("max_session_lifespan_minutes")
+	run := func(value types.Int64) diag.Diagnostics {
+		resp := &validator.Int64Response{}
+		v.ValidateInt64(context.Background(), validator.Int64Request{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+	for _, ok := range []types.Int64{types.Int64Null(), types.Int64Unknown(), types.Int64Value(60), types.Int64Value(1440), types.Int64Value(0)} {
+		if d := run(ok); d.HasError() {
+			t.Errorf("%v: %v", ok, d)
+		}
+	}
+	for in, detail := range map[int64]string{90: "90 must be a multiple of 60.", 1: "1 must be a multiple of 60.", -30: "-30 must be a multiple of 60."} {
+		assertOneError(t, fmt.Sprint(in), run(types.Int64Value(in)), at, "Invalid number", detail)
 	}
 }

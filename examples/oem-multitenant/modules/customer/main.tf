@@ -154,3 +154,45 @@ resource "qlik_csp_origin" "portal" {
   origin          = trimprefix(var.portal.origin, "https://")
   directives      = ["frame-ancestors"]
 }
+
+# The portal's back end gets OAuth user impersonation tokens for the customer's users (qlik-embed without a
+# cookie session). Qlik shows the client secret once: it is kept in the (encrypted) state as a sensitive output
+# for the portal's secret store, and rotated by changing client_secret_version.
+resource "qlik_oauth_client" "portal" {
+  tenant_hostname     = qlik_tenant.this.hostname
+  app_type            = "web"
+  name                = "Vendor portal"
+  description         = "qlik-embed user impersonation for ${var.name}"
+  allowed_grant_types = ["urn:qlik:oauth:user-impersonation"]
+  allowed_scopes      = ["user_default"]
+  consent_method      = "trusted"
+}
+
+# People: the customer's first administrators exist before anyone signs in (a later sign-in with the same
+# subject is the same user). Everyone else arrives through the portal's sign-in.
+resource "qlik_user" "admin" {
+  for_each = var.admins
+
+  tenant_hostname = qlik_tenant.this.hostname
+  subject         = each.key
+  name            = each.value.name
+  email           = each.value.email
+  roles           = ["TenantAdmin"]
+  license_type    = "professional"
+}
+
+# Users who sign in through the portal get an analyzer license while one is left; professional licenses go to
+# the administrators above only.
+resource "qlik_license_settings" "this" {
+  tenant_hostname          = qlik_tenant.this.hostname
+  auto_assign_professional = false
+  auto_assign_analyzer     = true
+}
+
+# Groups named in the portal's tokens are created at sign-in, which the role mappings above rely on; the
+# Everyone group gets no roles of its own, so access comes only through those mappings.
+resource "qlik_group_settings" "this" {
+  tenant_hostname    = qlik_tenant.this.hostname
+  auto_create_groups = true
+  everyone_roles     = []
+}

@@ -38,6 +38,22 @@ output "web_integration_id" {
   value       = qlik_web_integration.portal.id
 }
 
+output "oauth_client_id" {
+  description = "Client id of the portal's OAuth client (user impersonation)."
+  value       = qlik_oauth_client.portal.client_id
+}
+
+output "oauth_client_secret" {
+  description = "Secret of the portal's OAuth client, shown by Qlik once and kept in the state."
+  value       = qlik_oauth_client.portal.client_secret
+  sensitive   = true
+}
+
+output "admin_user_ids" {
+  description = "User ids of the customer's first administrators, by subject."
+  value       = { for subject, u in qlik_user.admin : subject => u.id }
+}
+
 output "identity_provider_id" {
   description = "Id of the JWT identity provider that trusts the portal."
   value       = qlik_identity_provider_jwt.portal.id

@@ -70,6 +70,15 @@ variable "groups" {
   default = {}
 }
 
+variable "admins" {
+  description = "The customer's first administrators, by identity-provider subject: created before anyone signs in, with the TenantAdmin role and a professional license."
+  type = map(object({
+    name  = string
+    email = string
+  }))
+  default = {}
+}
+
 variable "portal" {
   description = "The vendor's portal that embeds the customer's analytics: its origin and the JWT signing key it logs users in with."
   type = object({

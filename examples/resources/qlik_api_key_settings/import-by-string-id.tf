@@ -1,0 +1,5 @@
+# Manage the setting of an existing tenant from now on (Terraform 1.5 and later).
+import {
+  to = qlik_api_key_settings.customer
+  id = "customer-a.eu.qlikcloud.com"
+}

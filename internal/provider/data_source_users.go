@@ -1,0 +1,114 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
+
+// NewUsersDataSource is the qlik_users data source constructor.
+func NewUsersDataSource() datasource.DataSource {
+	return &usersDataSource{dataSourceBase{name: "users"}}
+}
+
+type usersDataSource struct{ dataSourceBase }
+
+type usersDataSourceModel struct {
+	tenantScoped
+	Filter types.String    `tfsdk:"filter"`
+	Status types.String    `tfsdk:"status"`
+	Users  []userListEntry `tfsdk:"users"`
+}
+
+type userListEntry struct {
+	ID      types.String `tfsdk:"id"`
+	Subject types.String `tfsdk:"subject"`
+	Name    types.String `tfsdk:"name"`
+	Email   types.String `tfsdk:"email"`
+	Status  types.String `tfsdk:"status"`
+	Roles   types.Set    `tfsdk:"roles"`
+	Groups  types.Set    `tfsdk:"groups"`
+}
+
+func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the users of a tenant, all of them or those a filter selects, for example to " +
+			"find the administrators (`assignedRoles.name eq \"TenantAdmin\"`) or the users from one email domain.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
+			"filter": schema.StringAttribute{
+				MarkdownDescription: "Qlik's user filter (SCIM-like: `<field> <op> \"<value>\"` joined by `and`/`or`, " +
+					"with `eq`, `ne`, `co`, `sw`; fields `id`, `subject`, `name`, `email`, `status`, " +
+					"`assignedRoles.name`, `assignedGroups.id`), for example `email co \"@example.com\"`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only users with this status: `active`, `invited`, `disabled`. Combined with `filter` by `and`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(qlik.UserActive, qlik.UserInvited, qlik.UserDisabled)},
+			},
+			"users": schema.ListNestedAttribute{
+				MarkdownDescription: "The users, in Qlik's order (by name).",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":      schema.StringAttribute{MarkdownDescription: "User id.", Computed: true},
+					"subject": schema.StringAttribute{MarkdownDescription: "Subject from the identity provider.", Computed: true},
+					"name":    schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
+					"email":   schema.StringAttribute{MarkdownDescription: "Email address.", Computed: true},
+					"status":  schema.StringAttribute{MarkdownDescription: "`active`, `invited`, `disabled`, ...", Computed: true},
+					"roles":   schema.SetAttribute{MarkdownDescription: "Names of the user's own tenant roles.", Computed: true, ElementType: types.StringType},
+					"groups":  schema.SetAttribute{MarkdownDescription: "Names of the user's groups.", Computed: true, ElementType: types.StringType},
+				}},
+			},
+		},
+	}
+}
+
+func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m, c, ok := configIn[usersDataSourceModel](ctx, d.client, req, resp)
+	if !ok {
+		return
+	}
+	var parts []string
+	if f := m.Filter.ValueString(); f != "" {
+		parts = append(parts, "("+f+")")
+	}
+	if s := m.Status.ValueString(); s != "" {
+		parts = append(parts, "status eq \""+s+"\"")
+	}
+	users, err := c.ListUsers(ctx, strings.Join(parts, " and "))
+	if err != nil {
+		diags := &resp.Diagnostics
+		if !m.Filter.IsNull() && errors.Is(err, qlik.ErrBadRequest) {
+			addAttributeAPIError(diags, path.Root("filter"), "Unable to list users", err, "Qlik refused the filter; check its syntax and field names.")
+			return
+		}
+		addAPIError(diags, "Unable to list users", err, "")
+		return
+	}
+	m.Users = make([]userListEntry, 0, len(users))
+	for _, u := range users {
+		groups := make([]string, 0, len(u.AssignedGroups))
+		for _, g := range u.AssignedGroups {
+			groups = append(groups, g.Name)
+		}
+		m.Users = append(m.Users, userListEntry{
+			ID: types.StringValue(u.ID), Subject: types.StringValue(u.Subject), Name: types.StringValue(u.Name),
+			Email: types.StringValue(u.Email), Status: types.StringValue(u.Status),
+			Roles: stringSetValue(u.RoleNames()), Groups: stringSetValue(groups),
+		})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
+)
+
+var _ kitResource = (*customGroupResource)(nil)
+
+// NewCustomGroupResource is the qlik_custom_group constructor.
+func NewCustomGroupResource() resource.Resource {
+	return &customGroupResource{resourceBase{name: "custom_group"}}
+}
+
+type customGroupResource struct{ resourceBase }
+
+type customGroupModel struct {
+	tenantObject
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Roles       types.Set    `tfsdk:"roles"`
+}
+
+func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A custom group of a tenant (Qlik's provider type `custom`): a group made in Qlik rather " +
+			"than sent by the identity provider, with tenant roles its members hold. Groups that arrive in a user's " +
+			"`groups` claim are managed with `qlik_role_mapping` instead.\n\n" +
+			"Deleting the group removes it from its members and deletes its space assignments.",
+		Attributes: map[string]schema.Attribute{
+			"id":              idAttribute("Group id."),
+			"tenant_hostname": tenantHostnameAttribute(),
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
+			"roles": schema.SetAttribute{
+				MarkdownDescription: "Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
+					"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
+					"at most 100. Updates in place.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     setdefault.StaticValue(stringSetValue(nil)),
+				Validators: []validator.Set{
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+					setvalidator.SizeAtMost(100),
+				},
+			},
+		},
+	}
+}
+
+// ModifyPlan refuses untrusted hosts, a second group of one name in this run and unknown roles.
+func (r *customGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var plan customGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", "name", plan.Roles)
+}
+
+func (m *customGroupModel) fromAPI(g *qlik.Group) {
+	m.ID = types.StringValue(g.ID)
+	m.Name = types.StringValue(g.Name)
+	m.Description = types.StringValue(g.Description)
+	m.Roles = stringSetValue(g.RoleNames())
+}
+
+func (r *customGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	plan, c, ok := createIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+		return
+	}
+	g, err := c.CreateGroup(ctx, qlik.GroupCreateRequest{
+		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), ProviderType: qlik.GroupProviderCustom, Roles: roles,
+	})
+	if err != nil {
+		addWriteError(&resp.Diagnostics, "Unable to create custom group", err, "name", groupNameTaken)
+		return
+	}
+	plan.fromAPI(g)
+	saveCreated(ctx, resp, &plan)
+}
+
+func (r *customGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	state, c, ok := readIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	g, err := c.GetGroup(ctx, state.ID.ValueString())
+	if !readFound(ctx, err, "custom group", state.ID.ValueString(), resp) {
+		return
+	}
+	if g.ProviderType != qlik.GroupProviderCustom {
+		resp.Diagnostics.AddError("Not a custom group",
+			"Group "+g.ID+" ("+g.Name+") comes from the identity provider (provider type "+g.ProviderType+"); "+
+				"qlik_custom_group manages custom groups only. Manage its roles with qlik_role_mapping.")
+		return
+	}
+	state.fromAPI(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	plan, state, c, ok := updateIn[customGroupModel](ctx, r.client, req, resp)
+	if !ok {
+		return
+	}
+	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+		return
+	}
+	if err := c.UpdateCustomGroup(ctx, state.ID.ValueString(), plan.Name.ValueString(), plan.Description.ValueString(), roles); err != nil {
+		addWriteError(&resp.Diagnostics, "Unable to update custom group", err, "name", groupNameTaken)
+		return
+	}
+	g, err := c.GetGroup(ctx, state.ID.ValueString())
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to read custom group", err, "")
+		return
+	}
+	plan.fromAPI(g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *customGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteObject[customGroupModel](ctx, r.client, req, resp, "custom group", (*qlik.Client).DeleteGroup)
+}
+
+func (r *customGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, r.client, req, resp, "group_id")
+}
+
+// groupNameTaken is the next step after a 409 on a custom group's name.
+const groupNameTaken = "Group names are unique in a tenant (case-sensitive), identity provider groups included: choose another name, or import the existing custom group."

@@ -1,0 +1,492 @@
+package provider_test
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
+)
+
+// userBySubject finds a user in the simulator's directory.
+func (e *testEnv) userBySubject(hostname, subject string) (qliksim.User, bool) {
+	for _, u := range e.sim.Users(hostname) {
+		if u.Subject == subject {
+			return u, true
+		}
+	}
+	return qliksim.User{}, false
+}
+
+// userIs checks the simulator's user of subject and its license assignment.
+func (e *testEnv) userIs(hostname, subject, status, license string, roles ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		u, ok := e.userBySubject(hostname, subject)
+		if !ok {
+			return fmt.Errorf("no user %s in %s", subject, hostname)
+		}
+		var got []string
+		for _, r := range u.AssignedRoles {
+			got = append(got, r.Name)
+		}
+		slices.Sort(got)
+		slices.Sort(roles)
+		lic := e.sim.LicenseAssignments(hostname)[subject].Type
+		if u.Status != status || lic != license || !slices.Equal(got, roles) {
+			return fmt.Errorf("user %s: status %s, license %q, roles %v; want %s, %q, %v", subject, u.Status, lic, got, status, license, roles)
+		}
+		return nil
+	}
+}
+
+func testAccUserConfig(provider, subject, name string, roles []string, status, license string) string {
+	return testConfig(provider, "TestAccUser", tfVars{
+		"subject": subject, "name": name, "roles": roles, "status": status, "license_type": orNull(license),
+	})
+}
+
+func TestAccUser_basic(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var id, after string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
+				return fmt.Errorf("user still exists after destroy")
+			}
+			if a, ok := e.sim.LicenseAssignments(home.Hostname)["auth0|ann"]; ok {
+				return fmt.Errorf("the deleted user's license is still assigned: %+v", a)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				// Created invited by Qlik, activated at once, with its license.
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("professional")),
+					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("deletion_mode"), knownvalue.StringExact("delete")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_user.ann", &id),
+					e.userIs(home.Hostname, "auth0|ann", "active", "professional", "Steward"),
+				),
+			},
+			{ResourceName: "qlik_user.ann", ImportState: true, ImportStateVerify: true},
+			{
+				// Name, roles, status and license change in place: one PATCH and one license update.
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", []string{"Steward", "SharedSpaceCreator"}, "disabled", "analyzer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_user.ann", &after),
+					e.userIs(home.Hostname, "auth0|ann", "disabled", "analyzer", "Steward", "SharedSpaceCreator"),
+					func(*terraform.State) error {
+						if after != id {
+							return fmt.Errorf("id changed %s -> %s", id, after)
+						}
+						if n := e.sim.AuditCount("PATCH", "/api/v1/users/{userId}", home.Hostname); n != 2 {
+							return fmt.Errorf("%d user PATCH calls, want 2 (activation, update)", n)
+						}
+						if n := e.sim.AuditCount("POST", "/api/v1/licenses/assignments/actions/update", home.Hostname); n != 1 {
+							return fmt.Errorf("%d license updates, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Without license_type the license is left alone and shown as it is.
+				Config: e.oauthProvider() + `
+resource "qlik_user" "ann" {
+  subject = "auth0|ann"
+  name    = "Ann Smith"
+  email   = "ann@example.com"
+  roles   = ["Steward", "SharedSpaceCreator"]
+  status  = "disabled"
+}
+`,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("analyzer")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccUser_replaceDisappearsDrift(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "none")
+	var id, replaced string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{Config: config, Check: captureID("qlik_user.ann", &id)},
+			{
+				// Roles, status and a license changed in the console are drift, put back with one PATCH.
+				PreConfig: func() {
+					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
+					if err := e.sim.EditUser(home.Hostname, u.ID, func(u *qliksim.User, roles *[]string) {
+						u.Status = "disabled"
+						*roles = []string{"TenantAdmin"}
+					}); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.sim.AssignLicense(home.Hostname, "auth0|ann", "analyzer"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
+			},
+			{
+				// An invited user (a console invitation, or one Qlik created but never activated) is activated.
+				PreConfig: func() {
+					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
+					if err := e.sim.EditUser(home.Hostname, u.ID, func(u *qliksim.User, _ *[]string) { u.Status = "invited" }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					},
+				},
+				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
+			},
+			{
+				// A user deleted outside Terraform is created again.
+				PreConfig: func() {
+					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
+					if err := e.sim.DeleteUser(home.Hostname, u.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionCreate)},
+				},
+				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
+			},
+			{
+				// Another subject is another user: replaced.
+				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_user.ann", &replaced),
+					e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
+					func(*terraform.State) error {
+						if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok || replaced == id {
+							return fmt.Errorf("replace kept the old user (id %s -> %s)", id, replaced)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+// TestAccUser_deletionModes shows both destroys: disable keeps the user, refuses its sign-in and frees its
+// license; delete removes it, and a sign-in through the identity provider then brings back a new user, who takes
+// a license when automatic assignment is on.
+func TestAccUser_deletionModes(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.oauthProvider() + `
+resource "qlik_license_settings" "s" {
+  auto_assign_professional = true
+  auto_assign_analyzer     = false
+}
+resource "qlik_user" "kept" {
+  subject       = "auth0|kept"
+  roles         = ["Steward"]
+  license_type  = "professional"
+  deletion_mode = "disable"
+}
+resource "qlik_user" "gone" {
+  subject      = "auth0|gone"
+  license_type = "professional"
+}
+`,
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources["qlik_user.gone"].Primary.ID
+					return nil
+				},
+			},
+			{
+				Config: e.oauthProvider(),
+				Check: func(*terraform.State) error {
+					kept, ok := e.userBySubject(home.Hostname, "auth0|kept")
+					if !ok || kept.Status != "disabled" || len(kept.AssignedRoles) != 0 {
+						return fmt.Errorf("disabled user: %+v (found %v), want disabled without roles", kept, ok)
+					}
+					if _, ok := e.userBySubject(home.Hostname, "auth0|gone"); ok {
+						return fmt.Errorf("deleted user still exists")
+					}
+					if as := e.sim.LicenseAssignments(home.Hostname); len(as) != 0 {
+						return fmt.Errorf("licenses still assigned after both destroys: %v", as)
+					}
+					if _, err := e.sim.AddUser(home.Hostname, "auth0|kept"); err == nil {
+						return fmt.Errorf("a disabled user signed in")
+					}
+					back, err := e.sim.AddUser(home.Hostname, "auth0|gone")
+					if err != nil {
+						return err
+					}
+					if back.ID == firstID || e.sim.LicenseAssignments(home.Hostname)["auth0|gone"].Type != "professional" {
+						return fmt.Errorf("the deleted user came back as %s (was %s) with license %+v", back.ID, firstID, e.sim.LicenseAssignments(home.Hostname))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccUser_qlikErrors(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	if _, err := e.sim.AddUser(home.Hostname, "auth0|taken"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.SetLicenseAllotment(home.Hostname, "professional", 0); err != nil {
+		t.Fatal(err)
+	}
+	p := e.oauthProvider()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				// A subject in use is Qlik's 409 against subject, with its code and request id.
+				Config:      testAccUserConfig(p, "auth0|taken", "Taken", []string{}, "active", ""),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create user.*subject.*HTTP\s+409.*Code: USERS-Conflict.*Title: User conflict.*Request ID: [0-9a-f]{32}.*import it`),
+			},
+			{
+				// No professional license left: the license action's item error, with its code; the user exists.
+				Config:      testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "professional"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to create user auth0\|ann.*license_type.*HTTP\s+207 and refused this item.*Item: auth0\|ann.*Status: 403.*Code: LICENSES-011.*No available\s+allotment.*No license of this type is left`),
+			},
+			{
+				// The tainted user is replaced by one with a license that is available; one user, no orphan.
+				Config: testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "analyzer"),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
+					func(*terraform.State) error {
+						n := 0
+						for _, u := range e.sim.Users(home.Hostname) {
+							if u.Subject == "auth0|ann" {
+								n++
+							}
+						}
+						if n != 1 {
+							return fmt.Errorf("%d users with the subject, want 1", n)
+						}
+						return nil
+					},
+				),
+			},
+			{
+				// Qlik's 207: the name changes, the roles do not, and each refused operation is an error with
+				// Qlik's code, title and request id; the state holds what Qlik has, so the next plan retries.
+				PreConfig: func() {
+					if err := e.sim.RefuseUserPatch(home.Hostname, "/assignedRoles", "Role assignment is locked by the identity provider.", 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
+				ExpectError: regexp.MustCompile(`(?s)Unable to update user auth0\|ann.*roles.*PATCH /api/v1/users/[0-9a-f]+ with\s+HTTP\s+207.*Item: roles.*Code: USERS-BadRequest.*Title: Operation not applied.*locked by the identity\s+provider.*Request ID: [0-9a-f]{32}`),
+				Check:       e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
+			},
+			{
+				Config: testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer", "Steward"),
+					func(*terraform.State) error {
+						if u, _ := e.userBySubject(home.Hostname, "auth0|ann"); u.Name != "Ann B." {
+							return fmt.Errorf("name %q", u.Name)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
+func TestAccUser_validation(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	p := e.oauthProvider()
+	cases := []struct {
+		name, config string
+		want         *regexp.Regexp
+	}{
+		{"unknown role", testAccUserConfig(p, "auth0|x", "X", []string{"steward"}, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
+		{"status", testAccUserConfig(p, "auth0|x", "X", []string{}, "invited", ""), regexp.MustCompile(`(?s)status.*value must be one of.*"active".*"disabled"`)},
+		{"license", testAccUserConfig(p, "auth0|x", "X", []string{}, "active", "full"), regexp.MustCompile(`(?s)license_type.*value must be one of.*"professional"`)},
+		{"email", p + `
+resource "qlik_user" "x" {
+  subject = "auth0|x"
+  email   = "not an address"
+}`, regexp.MustCompile(`(?s)email.*must be an email address`)},
+		{"deletion mode", p + `
+resource "qlik_user" "x" {
+  subject       = "auth0|x"
+  deletion_mode = "archive"
+}`, regexp.MustCompile(`(?s)deletion_mode.*value must be one of`)},
+		{"two users, one subject", p + `
+resource "qlik_user" "x" {
+  subject = "auth0|x"
+}
+resource "qlik_user" "y" {
+  subject = "auth0|x"
+}`, regexp.MustCompile(`(?s)Two qlik_user resources manage one user`)},
+	}
+	steps := make([]resource.TestStep, 0, len(cases))
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	if n := e.writesTo(home.Hostname); n != 0 {
+		t.Errorf("invalid configurations made %d write calls", n)
+	}
+}
+
+func TestAccUsersDataSource(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	if _, err := e.sim.AddUser(home.Hostname, "auth0|bob", "Sales"); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: e.oauthProvider() + `
+resource "qlik_user" "ann" {
+  subject = "auth0|ann"
+  email   = "ann@example.com"
+  roles   = ["Steward"]
+}
+data "qlik_users" "stewards" {
+  filter     = "assignedRoles.name eq \"Steward\""
+  status     = "active"
+  depends_on = [qlik_user.ann]
+}
+data "qlik_users" "all" {
+  depends_on = [qlik_user.ann]
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.qlik_users.stewards", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"subject": knownvalue.StringExact("auth0|ann"), "email": knownvalue.StringExact("ann@example.com"),
+							"status": knownvalue.StringExact("active"), "roles": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Steward")}),
+						}),
+					})),
+				},
+				Check: func(s *terraform.State) error {
+					all := s.RootModule().Resources["data.qlik_users.all"].Primary.Attributes
+					if all["users.#"] != fmt.Sprint(len(e.sim.Users(home.Hostname))) {
+						return fmt.Errorf("all users: %s, simulator holds %d", all["users.#"], len(e.sim.Users(home.Hostname)))
+					}
+					for k, v := range all {
+						if strings.HasSuffix(k, ".subject") && v == "auth0|bob" {
+							return nil
+						}
+					}
+					return fmt.Errorf("auth0|bob not listed")
+				},
+			},
+			{
+				Config: e.oauthProvider() + `
+data "qlik_users" "bad" {
+  filter = "subject eq auth0"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Unable to list users.*HTTP\s+400.*Code: USERS-BadRequest.*Request ID: [0-9a-f]{32}.*Qlik refused the filter`),
+			},
+		},
+	})
+}
+
+// TestAccUser_readBackFails: a create whose read-back fails keeps the user in state (tainted, with Qlik's error),
+// and the next apply replaces it: one user in the end, none left behind.
+func TestAccUser_readBackFails(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{}, "active", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500})
+				},
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
+			},
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(*terraform.State) error {
+					var subjects []string
+					for _, u := range e.sim.Users(home.Hostname) {
+						subjects = append(subjects, u.Subject)
+					}
+					if n := slices.Index(subjects, "auth0|ann"); n < 0 || slices.Index(subjects[n+1:], "auth0|ann") >= 0 {
+						return fmt.Errorf("users %v, want auth0|ann once", subjects)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
