@@ -36,16 +36,11 @@ type appCopyResource struct{ resourceBase }
 
 type appCopyResourceModel struct {
 	tenantObject
-	SourceAppID          types.String   `tfsdk:"source_app_id"`
-	SourceTenantHostname types.String   `tfsdk:"source_tenant_hostname"`
-	SourceVersion        types.String   `tfsdk:"source_version"`
-	Name                 types.String   `tfsdk:"name"`
-	Description          types.String   `tfsdk:"description"`
-	SpaceID              types.String   `tfsdk:"space_id"`
-	OwnerID              types.String   `tfsdk:"owner_id"`
-	CreatedDate          types.String   `tfsdk:"created_date"`
-	ModifiedDate         types.String   `tfsdk:"modified_date"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	SourceAppID          types.String `tfsdk:"source_app_id"`
+	SourceTenantHostname types.String `tfsdk:"source_tenant_hostname"`
+	SourceVersion        types.String `tfsdk:"source_version"`
+	placedApp
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -232,13 +227,7 @@ func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, appCopyDeleteTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	reportDelete(&resp.Diagnostics, "app copy", c.DeleteApp(ctx, state.ID.ValueString()))
+	deleteApp(ctx, c, state.ID.ValueString(), state.Timeouts, appCopyDeleteTimeout, "app copy", &resp.Diagnostics)
 }
 
 func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -246,14 +235,8 @@ func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportSt
 }
 
 func (m *appCopyResourceModel) fromAPI(a *qlik.App) {
-	at := a.Attributes
-	m.ID = types.StringValue(at.ID)
-	m.Name = types.StringValue(at.Name)
-	m.Description = types.StringValue(at.Description)
-	m.SpaceID = types.StringValue(at.SpaceID)
-	m.OwnerID = types.StringValue(at.OwnerID)
-	m.CreatedDate = types.StringValue(at.CreatedDate)
-	m.ModifiedDate = types.StringValue(at.ModifiedDate)
+	m.ID = types.StringValue(a.Attributes.ID)
+	m.placedApp.fromAPI(a)
 }
 
 var _ resource.ResourceWithModifyPlan = (*appCopyResource)(nil)

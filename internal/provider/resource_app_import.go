@@ -35,15 +35,10 @@ type appImportResource struct{ resourceBase }
 
 type appImportResourceModel struct {
 	tenantObject
-	Source       types.String   `tfsdk:"source"`
-	SourceSHA256 types.String   `tfsdk:"source_sha256"`
-	Name         types.String   `tfsdk:"name"`
-	Description  types.String   `tfsdk:"description"`
-	SpaceID      types.String   `tfsdk:"space_id"`
-	OwnerID      types.String   `tfsdk:"owner_id"`
-	CreatedDate  types.String   `tfsdk:"created_date"`
-	ModifiedDate types.String   `tfsdk:"modified_date"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	Source       types.String `tfsdk:"source"`
+	SourceSHA256 types.String `tfsdk:"source_sha256"`
+	placedApp
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -200,13 +195,7 @@ func (r *appImportResource) Delete(ctx context.Context, req resource.DeleteReque
 	if !ok {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, appImportDeleteTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	reportDelete(&resp.Diagnostics, "imported app", c.DeleteApp(ctx, state.ID.ValueString()))
+	deleteApp(ctx, c, state.ID.ValueString(), state.Timeouts, appImportDeleteTimeout, "imported app", &resp.Diagnostics)
 }
 
 func (r *appImportResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
@@ -214,12 +203,6 @@ func (r *appImportResource) ImportState(ctx context.Context, req resource.Import
 }
 
 func (m *appImportResourceModel) fromAPI(a *qlik.App) {
-	at := a.Attributes
-	m.ID = types.StringValue(at.ID)
-	m.Name = types.StringValue(at.Name)
-	m.Description = types.StringValue(at.Description)
-	m.SpaceID = types.StringValue(at.SpaceID)
-	m.OwnerID = types.StringValue(at.OwnerID)
-	m.CreatedDate = types.StringValue(at.CreatedDate)
-	m.ModifiedDate = types.StringValue(at.ModifiedDate)
+	m.ID = types.StringValue(a.Attributes.ID)
+	m.placedApp.fromAPI(a)
 }
