@@ -29,6 +29,8 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 	idpReq := qlik.JWTIdentityProviderCreateRequest{Issuer: "https://vendor.example", KeyID: "k1", PublicKey: pemText}
 	cspReq := qlik.CSPOriginRequest{Name: "portal", Origin: "portal.example", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}}
 	groupReq := qlik.GroupCreateRequest{Name: "analysts", ProviderType: "idp"}
+	roleReq := qlik.CustomRoleRequest{Name: "Portal viewer", Description: "by hand", AssignedScopes: []string{"apps:read"}}
+	userReq := qlik.UserCreateRequest{Subject: "portal|admin", Name: "Admin", Email: "admin@example.com"}
 	dcReq := qlik.DataConnectionCreateRequest{Name: "orders", Type: "QvOdbcConnectorPackage.exe", DatasourceID: "postgres", ConnectStatement: "CUSTOM CONNECT TO \"host=db\"", SpaceID: spaceID}
 	return []adoptionCase{
 		{
@@ -95,6 +97,28 @@ func adoptionCases(t *testing.T, spaceID string) []adoptionCase {
 			func(ctx context.Context, c *qlik.Client) (string, error) {
 				d, err := c.CreateDataConnection(ctx, dcReq)
 				return idOf(d, err, func(d *qlik.DataConnection) string { return d.ID })
+			},
+		},
+		{
+			"custom role", "/api/v1/roles",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				r, err := c.CreateCustomRole(ctx, roleReq)
+				return idOf(r, err, func(r *qlik.CustomRole) string { return r.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				r, err := c.CreateCustomRole(ctx, roleReq)
+				return idOf(r, err, func(r *qlik.CustomRole) string { return r.ID })
+			},
+		},
+		{
+			"user", "/api/v1/users",
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				u, err := c.CreateUser(ctx, userReq)
+				return idOf(u, err, func(u *qlik.User) string { return u.ID })
+			},
+			func(ctx context.Context, c *qlik.Client) (string, error) {
+				u, err := c.CreateUser(ctx, userReq)
+				return idOf(u, err, func(u *qlik.User) string { return u.ID })
 			},
 		},
 	}
@@ -233,5 +257,69 @@ func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
 	}
 	if w := writesTo(sim, earlier.Attributes.ID); len(w) > 0 {
 		t.Errorf("the earlier published copy was written to: %v", w)
+	}
+}
+
+// TestSim_AmbiguousCreateBesideForeignNamesake: for kinds whose names Qlik does not keep unique (brands,
+// webhooks), an object of the same name made by hand before the create neither blocks it nor is adopted when the
+// create fails ambiguously: the provider ends with exactly one object of its own beside the one made by hand,
+// which is not written to.
+func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
+	for _, fault := range []struct {
+		name string
+		f    qliksim.RouteFault
+	}{
+		{"503", qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
+		{"reset", qliksim.RouteFault{}},
+	} {
+		t.Run(fault.name, func(t *testing.T) {
+			t.Parallel()
+			sim := qliksim.StartT(t, qliksim.Options{})
+			byHand := simClient(t, sim, false)
+			provider := simClient(t, sim, true)
+			ctx := t.Context()
+			home := sim.Home().Hostname
+			brandReq := qlik.BrandCreateRequest{Name: "Vendor", Files: map[string]string{qlik.BrandLogo: writeBrandFile(t, "logo.png", pngHead, 2048)}}
+			hookReq := qlik.WebhookCreateRequest{Name: "alerts", URL: "https://alerts.example.com/qlik", EventTypes: []string{"com.qlik.v1.app.reload.finished"}, Enabled: true}
+			handBrand, err := byHand.CreateBrand(ctx, brandReq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			handHook, err := byHand.CreateWebhook(ctx, hookReq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(1100 * time.Millisecond) // past the server clock's margin
+
+			sim.FailRoute(home, http.MethodPost, "/api/v1/brands", 1, fault.f)
+			b, err := provider.CreateBrand(ctx, brandReq)
+			switch {
+			case err != nil:
+				t.Errorf("brand: create failed beside a namesake made by hand: %v", err)
+			case b.ID == handBrand.ID:
+				t.Errorf("brand: create adopted the brand made by hand (%s)", b.ID)
+			}
+			if n := len(sim.Brands(home)); n != 2 {
+				t.Errorf("brand: the tenant holds %d brands named %q, want 2 (one made by hand, one by the provider)", n, brandReq.Name)
+			}
+			if w := writesTo(sim, handBrand.ID); len(w) > 0 {
+				t.Errorf("brand: the brand made by hand was written to: %v", w)
+			}
+
+			sim.FailRoute(home, http.MethodPost, "/api/v1/webhooks", 1, fault.f)
+			w, err := provider.CreateWebhook(ctx, hookReq)
+			switch {
+			case err != nil:
+				t.Errorf("webhook: create failed beside a namesake made by hand: %v", err)
+			case w.ID == handHook.ID:
+				t.Errorf("webhook: create adopted the webhook made by hand (%s)", w.ID)
+			}
+			if n := len(sim.Webhooks(home)); n != 2 {
+				t.Errorf("webhook: the tenant holds %d webhooks named %q, want 2 (one made by hand, one by the provider)", n, hookReq.Name)
+			}
+			if w := writesTo(sim, handHook.ID); len(w) > 0 {
+				t.Errorf("webhook: the webhook made by hand was written to: %v", w)
+			}
+		})
 	}
 }

@@ -129,9 +129,9 @@ func (r *AutomationRequest) normalise() {
 func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*Automation, error) {
 	req.normalise()
 	a, err := createWithRecovery(ctx, c, creation[Automation]{
-		what: fmt.Sprintf("automation %q", req.Name),
-		post: &request{method: http.MethodPost, path: automationsPath, body: req},
-		find: func(ctx context.Context) (*Automation, error) { return c.FindAutomation(ctx, req.Name, req.SpaceID) },
+		what:      fmt.Sprintf("automation %q", req.Name),
+		post:      &request{method: http.MethodPost, path: automationsPath, body: req},
+		namesakes: func(ctx context.Context) ([]Automation, error) { return c.automationsNamed(ctx, req.Name, req.SpaceID) },
 		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
 		// does not show the new object yet is read again before the create is tried again.
 		untilVisible: true,
@@ -197,22 +197,15 @@ func (c *Client) FindAutomation(ctx context.Context, name, spaceID string) (*Aut
 	if name == "" {
 		return nil, errors.New("qlik: FindAutomation needs a name")
 	}
-	q := url.Values{"filter": {fmt.Sprintf("name eq %q", name)}, "limit": {"100"}}
-	all, err := listAllByNextLink[Automation](ctx, c, automationsPath, q)
+	match, err := c.automationsNamed(ctx, name, spaceID)
 	if err != nil {
 		return nil, err
-	}
-	var match []Automation
-	for _, a := range all {
-		if a.Name == name && a.SpaceID == spaceID {
-			match = append(match, a)
-		}
 	}
 	switch len(match) {
 	case 0:
 		return nil, c.notFound("automation named %q", name)
 	case 1:
-		return c.keepSecret(&match[0]), nil
+		return &match[0], nil
 	default:
 		return nil, fmt.Errorf("qlik: %d automations are named %q in the same space on %s", len(match), name, c.ep.host)
 	}
@@ -317,4 +310,20 @@ func (c *Client) stopRunDetached(ctx context.Context, id, runID string) {
 		return
 	}
 	c.core.log.debug(ctx, "qlik: the wait for an automation run was interrupted; the run was stopped", fields)
+}
+
+// automationsNamed returns the automations named name in spaceID, their execution tokens masked in logs.
+func (c *Client) automationsNamed(ctx context.Context, name, spaceID string) ([]Automation, error) {
+	q := url.Values{"filter": {fmt.Sprintf("name eq %q", name)}, "limit": {"100"}}
+	all, err := listAllByNextLink[Automation](ctx, c, automationsPath, q)
+	if err != nil {
+		return nil, err
+	}
+	var match []Automation
+	for i := range all {
+		if all[i].Name == name && all[i].SpaceID == spaceID {
+			match = append(match, *c.keepSecret(&all[i]))
+		}
+	}
+	return match, nil
 }

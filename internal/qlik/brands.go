@@ -132,7 +132,8 @@ func (c *Client) CreateBrand(ctx context.Context, req BrandCreateRequest) (*Bran
 	return createWithRecovery(ctx, c, creation[Brand]{
 		what: fmt.Sprintf("brand %q", req.Name),
 		post: form.request(http.MethodPost, brandsPath),
-		find: func(ctx context.Context) (*Brand, error) { return c.FindBrand(ctx, req.Name) },
+		// Qlik keeps brand names unique nowhere (brands.json documents no 409).
+		namesakes: func(ctx context.Context) ([]Brand, error) { return c.brandsNamed(ctx, req.Name) },
 		proof: func(b *Brand) provenance {
 			p := provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
 				[3]string{"name", b.Name, req.Name}, [3]string{"description", b.Description, req.Description})}
@@ -161,15 +162,9 @@ func (c *Client) FindBrand(ctx context.Context, name string) (*Brand, error) {
 	if name == "" {
 		return nil, errors.New("qlik: FindBrand needs a name")
 	}
-	all, err := c.ListBrands(ctx)
+	match, err := c.brandsNamed(ctx, name)
 	if err != nil {
 		return nil, err
-	}
-	var match []Brand
-	for _, b := range all {
-		if b.Name == name {
-			match = append(match, b)
-		}
 	}
 	switch len(match) {
 	case 0:
@@ -312,4 +307,19 @@ func (f *multipartForm) request(method, path string) *request {
 		method: method, path: path, contentType: f.contentType, streamLen: int64(len(f.body)),
 		stream: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.body)), nil },
 	}
+}
+
+// brandsNamed returns the brands named name.
+func (c *Client) brandsNamed(ctx context.Context, name string) ([]Brand, error) {
+	all, err := c.ListBrands(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var match []Brand
+	for _, b := range all {
+		if b.Name == name {
+			match = append(match, b)
+		}
+	}
+	return match, nil
 }

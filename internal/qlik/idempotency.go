@@ -62,6 +62,11 @@ type creation[T any] struct {
 	// so a miss after an ambiguous failure is looked for a few times before the create is tried again, or the
 	// retry could make a second object.
 	untilVisible bool
+	// namesakes replaces find for kinds whose natural key Qlik does not keep unique (brands, webhooks,
+	// automations, reload schedules): it returns every object with the key, and the lookup takes the one this
+	// request made (proof) and passes over the others, so a namesake made by someone else neither blocks the
+	// create nor is adopted.
+	namesakes func(context.Context) ([]T, error)
 	// proof says what a found object tells about where it came from (see proveOurs).
 	proof func(*T) provenance
 	// path is the path of the object with this id; an object this request created is noted there for the
@@ -87,7 +92,7 @@ type creation[T any] struct {
 // after the request started, by the credentials' user, with the fields that were sent, or carrying the
 // provider's marker. Anything else existed before or belongs to someone else, and the create fails with an
 // *ExistingObjectError without touching it. Lookups of kinds whose natural key Qlik does not keep unique
-// (published apps) return only candidates that pass the proof themselves.
+// (namesakes; published apps in their find) take only a candidate that passes the proof itself.
 //
 // An object this request created is noted for the visibility grace (see creation.path).
 func createWithRecovery[T any](ctx context.Context, c *Client, cr creation[T]) (*T, error) {
@@ -112,9 +117,9 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 			return doJSON[T](ctx, c, &r)
 		}
 	}
-	lookup := cr.lookup(c)
 	ambiguous := false
 	start := time.Now()
+	lookup := cr.lookup(c, start)
 	adopt := func(ctx context.Context, found *T, cause error) (*T, bool, error) {
 		if err := c.proveOurs(ctx, what, cr.proof(found), start, cause); err != nil {
 			return nil, false, err
@@ -126,7 +131,7 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 		if err == nil {
 			return v, false, nil
 		}
-		if cr.find == nil {
+		if cr.find == nil && cr.namesakes == nil {
 			return nil, false, err
 		}
 		if ctx.Err() != nil {
@@ -180,10 +185,28 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 	}
 }
 
+// ours returns the one of the namesakes that proves to be this request's, or a *NotFoundError.
+func (cr creation[T]) ours(ctx context.Context, c *Client, start time.Time) (*T, error) {
+	all, err := cr.namesakes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if c.proveOurs(ctx, cr.what, cr.proof(&all[i]), start, nil) == nil {
+			return &all[i], nil
+		}
+	}
+	return nil, c.notFound("%s made by this request", cr.what)
+}
+
 // lookup turns find into the form the recovery uses: found, or not found (a *NotFoundError), or failed.
-func (cr creation[T]) lookup(c *Client) func(context.Context) (*T, bool, error) {
+func (cr creation[T]) lookup(c *Client, start time.Time) func(context.Context) (*T, bool, error) {
+	find := cr.find
+	if cr.namesakes != nil {
+		find = func(ctx context.Context) (*T, error) { return cr.ours(ctx, c, start) }
+	}
 	once := func(ctx context.Context) (*T, bool, error) {
-		v, err := cr.find(ctx)
+		v, err := find(ctx)
 		if isNoMatch(err) {
 			return nil, false, nil
 		}

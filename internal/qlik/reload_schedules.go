@@ -169,9 +169,9 @@ func (c *Client) CreateReloadSchedule(ctx context.Context, req ReloadScheduleReq
 
 func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleRequest) (*ReloadSchedule, error) {
 	w, err := createWithRecovery(ctx, c, creation[wireTask]{
-		what: fmt.Sprintf("reload schedule %q", req.Name),
-		post: &request{method: http.MethodPost, path: tasksPath, body: req.wire()},
-		find: func(ctx context.Context) (*wireTask, error) { return c.findTask(ctx, req.AppID, req.Name) },
+		what:      fmt.Sprintf("reload schedule %q", req.Name),
+		post:      &request{method: http.MethodPost, path: tasksPath, body: req.wire()},
+		namesakes: func(ctx context.Context) ([]wireTask, error) { return c.tasksNamed(ctx, req.AppID, req.Name) },
 		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
 		// does not show the new object yet is read again before the create is tried again.
 		untilVisible: true,
@@ -219,8 +219,8 @@ func (c *Client) DeleteReloadSchedule(ctx context.Context, id string) error {
 	return deleteObject(ctx, c, "reload schedule", id, taskPath)
 }
 
-// findTask returns the task of this app with exactly this name, or a *NotFoundError.
-func (c *Client) findTask(ctx context.Context, appID, name string) (*wireTask, error) {
+// tasksNamed returns the tasks of this app with exactly this name.
+func (c *Client) tasksNamed(ctx context.Context, appID, name string) ([]wireTask, error) {
 	if appID == "" || name == "" {
 		return nil, errors.New("qlik: finding a reload schedule needs the app id and the name")
 	}
@@ -234,12 +234,5 @@ func (c *Client) findTask(ctx context.Context, appID, name string) (*wireTask, e
 			match = append(match, t)
 		}
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("reload schedule %q of app %s", name, appID)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d reload schedules of app %s are named %q on %s", len(match), appID, name, c.ep.host)
-	}
+	return match, nil
 }

@@ -81,9 +81,9 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 	}
 	c.maskWebhookSecrets(req.Secret, req.EncryptedHeaders)
 	return createWithRecovery(ctx, c, creation[Webhook]{
-		what: fmt.Sprintf("webhook %q", req.Name),
-		post: &request{method: http.MethodPost, path: webhooksPath, body: req},
-		find: func(ctx context.Context) (*Webhook, error) { return c.FindWebhook(ctx, req.Name, req.URL) },
+		what:      fmt.Sprintf("webhook %q", req.Name),
+		post:      &request{method: http.MethodPost, path: webhooksPath, body: req},
+		namesakes: func(ctx context.Context) ([]Webhook, error) { return c.webhooksNamed(ctx, req.Name, req.URL) },
 		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
 		// does not show the new object yet is read again before the create is tried again.
 		untilVisible: true,
@@ -186,15 +186,9 @@ func (c *Client) FindWebhook(ctx context.Context, name, target string) (*Webhook
 	if name == "" {
 		return nil, errors.New("qlik: FindWebhook needs a name")
 	}
-	all, err := c.ListWebhooks(ctx, name)
+	match, err := c.webhooksNamed(ctx, name, target)
 	if err != nil {
 		return nil, err
-	}
-	var match []Webhook
-	for _, w := range all {
-		if w.Name == name && w.URL == target {
-			match = append(match, w)
-		}
 	}
 	switch len(match) {
 	case 0:
@@ -205,4 +199,19 @@ func (c *Client) FindWebhook(ctx context.Context, name, target string) (*Webhook
 		sort.Slice(match, func(i, j int) bool { return match[i].CreatedAt < match[j].CreatedAt })
 		return nil, fmt.Errorf("qlik: %d webhooks named %q deliver to %s on %s", len(match), name, target, c.ep.host)
 	}
+}
+
+// webhooksNamed returns the webhooks named name that deliver to target.
+func (c *Client) webhooksNamed(ctx context.Context, name, target string) ([]Webhook, error) {
+	all, err := c.ListWebhooks(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	var match []Webhook
+	for _, w := range all {
+		if w.Name == name && w.URL == target {
+			match = append(match, w)
+		}
+	}
+	return match, nil
 }
