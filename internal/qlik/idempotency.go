@@ -72,6 +72,11 @@ type creation[T any] struct {
 	// path is the path of the object with this id; an object this request created is noted there for the
 	// visibility grace (an adopted one was found, so it is visible already).
 	path func(id string) string
+	// taken says which refusals of a retry mean that the object may exist already; nil means a 409. A kind whose
+	// uniqueness Qlik enforces with another status names it here (the one interactive identity provider of a
+	// tenant is refused with a 400), or a retry after an attempt that did create the object would fail, leaving
+	// that object outside the state.
+	taken func(error) bool
 }
 
 // createWithRecovery runs a create, which Qlik does not make idempotent,
@@ -81,8 +86,9 @@ type creation[T any] struct {
 //     reach the server: 429 and connections that never opened;
 //   - after an ambiguous failure, find searches for the object by its
 //     natural key; if found it is adopted, otherwise the create runs again;
-//   - a 409 after an ambiguous failure means that earlier attempt committed,
-//     so find is retried until the object becomes visible and adopted;
+//   - a 409 after an ambiguous failure (or the refusal creation.taken names)
+//     means that earlier attempt may have committed, so find is retried until
+//     the object becomes visible and adopted;
 //   - a 409 on an unambiguous first attempt is returned as is, so the user
 //     sees Qlik's code and title;
 //   - a create interrupted (context cancelled) after it may have reached Qlik
@@ -141,8 +147,8 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 			return nil, false, err
 		}
 		switch {
-		case ambiguous && IsConflict(err):
-			core.log.debug(ctx, "qlik: create answered 409 after an attempt with unknown outcome; looking for the object that attempt created", map[string]any{
+		case ambiguous && cr.refusedAsTaken(err):
+			core.log.debug(ctx, "qlik: create refused as existing after an attempt with unknown outcome; looking for the object that attempt created", map[string]any{
 				"object": what, "host": c.ep.host,
 			})
 			found, ok, lerr := lookupUntilVisible(ctx, core, lookup)
@@ -183,6 +189,14 @@ func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, a
 			return nil, false, err
 		}
 	}
+}
+
+// refusedAsTaken reports whether err refuses a create because the object exists (see taken).
+func (cr creation[T]) refusedAsTaken(err error) bool {
+	if cr.taken != nil {
+		return cr.taken(err)
+	}
+	return IsConflict(err)
 }
 
 // ours returns the one of the namesakes that proves to be this request's, or a *NotFoundError.

@@ -2,6 +2,7 @@ package qlik
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -80,6 +81,9 @@ func (c *Client) CreateOIDCIdentityProvider(ctx context.Context, s OIDCIdentityP
 			)}
 		},
 		path: identityProviderPath,
+		// A tenant has one interactive identity provider, and Qlik refuses a second with a 400: after an attempt
+		// with unknown outcome that refusal may be the answer to that attempt's own provider.
+		taken: func(err error) bool { return IsConflict(err) || (s.Interactive && errors.Is(err, ErrBadRequest)) },
 	})
 }
 

@@ -3,7 +3,9 @@ package qlik_test
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -70,5 +72,31 @@ func TestSim_OIDCIdentityProvider(t *testing.T) {
 	got, err := c.GetIdentityProvider(ctx, p.ID)
 	if err != nil || got.Active || got.Description != "changed" || got.Options.Scope != "openid email" {
 		t.Errorf("read back %+v, %v", got, err)
+	}
+}
+
+// TestSim_OIDCIdentityProviderLostAnswerNotYetListed: the first create commits but its answer is lost, and the new
+// provider is not listed yet when the client looks for it, so the client tries again and Qlik refuses the retry
+// with its one-interactive-IdP 400. That refusal is the first attempt's own provider: the client waits for it to
+// be listed and takes it, instead of failing and leaving it outside the state.
+func TestSim_OIDCIdentityProviderLostAnswerNotYetListed(t *testing.T) {
+	t.Parallel()
+	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
+	c := simClient(t, sim, true)
+	home := sim.Home().Hostname
+	sim.FailRoute(home, http.MethodPost, "/api/v1/identity-providers", 1, qliksim.RouteFault{})
+	p, err := c.CreateOIDCIdentityProvider(t.Context(), oidcSettings("first"))
+	if err != nil {
+		t.Fatalf("create after a lost answer: %v", err)
+	}
+	all := sim.IdentityProviders(home)
+	if len(all) != 2 {
+		t.Fatalf("%d identity providers, want 2 (Qlik Account and this one)", len(all))
+	}
+	if posts := sim.AuditCount(http.MethodPost, "/api/v1/identity-providers", home); posts != 2 {
+		t.Errorf("%d creates sent, want 2 (the lost one and the refused retry)", posts)
+	}
+	if !slices.ContainsFunc(all, func(o qliksim.IdentityProvider) bool { return o.ID == p.ID && o.Interactive && o.Active }) {
+		t.Errorf("took %s, which is not the tenant's active interactive provider: %+v", p.ID, all)
 	}
 }
