@@ -138,7 +138,7 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 		proof: func(a *Automation) provenance {
 			return provenance{
 				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
-				differs: differsIn([3]string{"name", a.Name, req.Name}, [3]string{"space", a.SpaceID, req.SpaceID}),
+				differs: differsIn(same("name", a.Name, req.Name), same("space", a.SpaceID, req.SpaceID)),
 			}
 		},
 		path: automationPath,
@@ -277,27 +277,12 @@ func (c *Client) StopAutomationRun(ctx context.Context, id, runID string) error 
 // WaitForAutomationRun polls a run until it ends, like WaitForReload. When ctx ends first (Ctrl-C, a timeout) it
 // stops the run through the API with a short detached context and returns the context's error.
 func (c *Client) WaitForAutomationRun(ctx context.Context, id, runID string) (*AutomationRun, error) {
-	var last *AutomationRun
-	for n := 0; ; n++ {
-		r, err := c.GetAutomationRun(ctx, id, runID)
-		if err == nil {
-			last = r
-			if r.Ended() {
-				return r, nil
-			}
-		} else if ctx.Err() == nil {
-			return last, err
-		}
-		if err == nil {
-			wait := c.pollWait(n)
-			c.core.log.debug(ctx, "qlik: waiting for automation run", map[string]any{"automation_id": id, "run_id": runID, "status": r.Status, "wait_ms": wait.Milliseconds()})
-			err = sleepCtx(ctx, wait)
-		}
-		if err != nil {
-			c.stopRunDetached(ctx, id, runID)
-			return last, fmt.Errorf("waiting for run %s of automation %s: %w", runID, id, ctx.Err())
-		}
-	}
+	return pollUntilEnded(ctx, c, "automation run", fmt.Sprintf("run %s of automation %s", runID, id),
+		func() (*AutomationRun, error) { return c.GetAutomationRun(ctx, id, runID) },
+		func(r *AutomationRun) map[string]any {
+			return map[string]any{"automation_id": id, "run_id": runID, "status": r.Status}
+		},
+		func() { c.stopRunDetached(ctx, id, runID) })
 }
 
 func (c *Client) stopRunDetached(ctx context.Context, id, runID string) {

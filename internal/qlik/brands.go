@@ -135,12 +135,9 @@ func (c *Client) CreateBrand(ctx context.Context, req BrandCreateRequest) (*Bran
 		// Qlik keeps brand names unique nowhere (brands.json documents no 409).
 		namesakes: func(ctx context.Context) ([]Brand, error) { return c.brandsNamed(ctx, req.Name) },
 		proof: func(b *Brand) provenance {
-			p := provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
-				[3]string{"name", b.Name, req.Name}, [3]string{"description", b.Description, req.Description})}
-			if p.differs == "" && len(b.Files) != len(files) {
-				p.differs = "files"
-			}
-			return p
+			return provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
+				same("name", b.Name, req.Name), same("description", b.Description, req.Description),
+				same("files", len(b.Files), len(files)))}
 		},
 		path: brandPath,
 	})

@@ -128,13 +128,10 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 		find: func(ctx context.Context) (*CSPOrigin, error) { return c.FindCSPOrigin(ctx, req.Origin) },
 		proof: func(e *CSPOrigin) provenance {
 			// csp-origins.json reports no creator: the creation date and the fields are the proof.
-			p := provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
-				[3]string{"origin", e.Origin, req.Origin}, [3]string{"name", e.Name, req.Name},
-				[3]string{"description", e.Description, req.Description})}
-			if p.differs == "" && e.CSPDirectiveFlags != req.CSPDirectiveFlags {
-				p.differs = "set of directives"
-			}
-			return p
+			return provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
+				same("origin", e.Origin, req.Origin), same("name", e.Name, req.Name),
+				same("description", e.Description, req.Description),
+				same("set of directives", e.CSPDirectiveFlags, req.CSPDirectiveFlags))}
 		},
 		path: cspOriginPath,
 	})

@@ -92,15 +92,9 @@ func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Grou
 		post: &request{method: http.MethodPost, path: groupsPath, body: body},
 		find: func(ctx context.Context) (*Group, error) { return c.FindGroupByName(ctx, req.Name) },
 		proof: func(g *Group) provenance {
-			p := provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
-				[3]string{"name", g.Name, req.Name}, [3]string{"description", g.Description, req.Description})}
-			if p.differs == "" && req.ProviderType != "" && g.ProviderType != req.ProviderType {
-				p.differs = "provider type"
-			}
-			if p.differs == "" && !sameStrings(g.RoleNames(), req.Roles) {
-				p.differs = "list of roles"
-			}
-			return p
+			return provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
+				same("name", g.Name, req.Name), same("description", g.Description, req.Description),
+				sameIfSent("provider type", g.ProviderType, req.ProviderType), sameItems("list of roles", g.RoleNames(), req.Roles))}
 		},
 		path: groupPath,
 	})

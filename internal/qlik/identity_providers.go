@@ -111,14 +111,11 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 		},
 		proof: func(p *IdentityProvider) provenance {
 			// identity-providers.json reports no creator: the creation time and the fields are the proof.
-			pr := provenance{id: p.ID, created: p.Created, differs: differsIn(
-				[3]string{"issuer", p.Options.Issuer, req.Issuer}, [3]string{"key id", p.KeyID(), req.KeyID},
-				[3]string{"public key", strings.Join(strings.Fields(p.PublicKey()), ""), strings.Join(strings.Fields(req.PublicKey), "")},
-				[3]string{"description", p.Description, req.Description})}
-			if pr.differs == "" && req.ClockToleranceSec != nil && *req.ClockToleranceSec != p.ClockToleranceSec {
-				pr.differs = "clock tolerance"
-			}
-			return pr
+			return provenance{id: p.ID, created: p.Created, differs: differsIn(
+				same("issuer", p.Options.Issuer, req.Issuer), same("key id", p.KeyID(), req.KeyID),
+				same("public key", strings.Join(strings.Fields(p.PublicKey()), ""), strings.Join(strings.Fields(req.PublicKey), "")),
+				same("description", p.Description, req.Description),
+				check{"clock tolerance", req.ClockToleranceSec == nil || *req.ClockToleranceSec == p.ClockToleranceSec})}
 		},
 		path: identityProviderPath,
 	})

@@ -138,12 +138,12 @@ func (c *Client) CreateOAuthClient(ctx context.Context, s OAuthClientSettings) (
 		},
 		proof: func(o *OAuthClient) provenance {
 			return provenance{id: o.ClientID, created: o.CreatedAt, creator: o.OwnerID, differs: differsIn(
-				[3]string{"app type", o.AppType, s.AppType}, [3]string{"name", o.ClientName, s.ClientName},
-				[3]string{"description", o.Description, s.Description},
-				[3]string{"grant types", setKey(o.AllowedGrantTypes), setKey(s.AllowedGrantTypes)},
-				[3]string{"scopes", setKey(o.AllowedScopes), setKey(s.AllowedScopes)},
-				[3]string{"redirect URIs", setKey(o.RedirectURIs), setKey(s.RedirectURIs)},
-				[3]string{"origins", setKey(o.AllowedOrigins), setKey(s.AllowedOrigins)},
+				same("app type", o.AppType, s.AppType), same("name", o.ClientName, s.ClientName),
+				same("description", o.Description, s.Description),
+				same("grant types", setKey(o.AllowedGrantTypes), setKey(s.AllowedGrantTypes)),
+				same("scopes", setKey(o.AllowedScopes), setKey(s.AllowedScopes)),
+				same("redirect URIs", setKey(o.RedirectURIs), setKey(s.RedirectURIs)),
+				same("origins", setKey(o.AllowedOrigins), setKey(s.AllowedOrigins)),
 			)}
 		},
 	}

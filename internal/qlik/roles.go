@@ -95,12 +95,9 @@ func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*
 		post: &request{method: http.MethodPost, path: rolesPath, body: req},
 		find: func(ctx context.Context) (*CustomRole, error) { return c.FindCustomRoleByName(ctx, req.Name) },
 		proof: func(r *CustomRole) provenance {
-			p := provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
-				[3]string{"name", r.Name, req.Name}, [3]string{"description", r.Description, req.Description})}
-			if p.differs == "" && !sameStrings(r.AssignedScopes, req.AssignedScopes) {
-				p.differs = "list of scopes"
-			}
-			return p
+			return provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
+				same("name", r.Name, req.Name), same("description", r.Description, req.Description),
+				sameItems("list of scopes", r.AssignedScopes, req.AssignedScopes))}
 		},
 		path: rolePath,
 	})

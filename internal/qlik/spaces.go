@@ -90,8 +90,8 @@ func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Spac
 		find: func(ctx context.Context) (*Space, error) { return c.FindSpaceByName(ctx, req.Name, req.Type) },
 		proof: func(s *Space) provenance {
 			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
-				[3]string{"name", s.Name, req.Name}, [3]string{"type", s.Type, req.Type},
-				[3]string{"description", s.Description, req.Description})}
+				same("name", s.Name, req.Name), same("type", s.Type, req.Type),
+				same("description", s.Description, req.Description))}
 		},
 		path: spacePath,
 	})

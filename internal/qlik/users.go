@@ -90,15 +90,9 @@ func (c *Client) CreateUser(ctx context.Context, req UserCreateRequest) (*User, 
 		post: &request{method: http.MethodPost, path: usersPath, body: body},
 		find: func(ctx context.Context) (*User, error) { return c.FindUserBySubject(ctx, req.Subject) },
 		proof: func(u *User) provenance {
-			p := provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
-				[3]string{"subject", u.Subject, req.Subject}, [3]string{"email", u.Email, req.Email})}
-			if p.differs == "" && req.Name != "" && u.Name != req.Name {
-				p.differs = "name"
-			}
-			if p.differs == "" && !sameStrings(u.RoleNames(), req.Roles) {
-				p.differs = "list of roles"
-			}
-			return p
+			return provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
+				same("subject", u.Subject, req.Subject), same("email", u.Email, req.Email),
+				sameIfSent("name", u.Name, req.Name), sameItems("list of roles", u.RoleNames(), req.Roles))}
 		},
 		path: userPath,
 	})

@@ -51,11 +51,8 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 		post: &request{method: http.MethodPost, path: webIntegrationsPath, body: req},
 		find: func(ctx context.Context) (*WebIntegration, error) { return c.FindWebIntegrationByName(ctx, req.Name) },
 		proof: func(w *WebIntegration) provenance {
-			p := provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn([3]string{"name", w.Name, req.Name})}
-			if p.differs == "" && !sameStrings(w.ValidOrigins, req.ValidOrigins) {
-				p.differs = "list of valid origins"
-			}
-			return p
+			return provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn(
+				same("name", w.Name, req.Name), sameItems("list of valid origins", w.ValidOrigins, req.ValidOrigins))}
 		},
 		path: webIntegrationPath,
 	})

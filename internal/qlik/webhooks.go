@@ -88,14 +88,11 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		// does not show the new object yet is read again before the create is tried again.
 		untilVisible: true,
 		proof: func(w *Webhook) provenance {
-			p := provenance{
+			return provenance{
 				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
-				differs: differsIn([3]string{"name", w.Name, req.Name}, [3]string{"url", w.URL, req.URL}, [3]string{"filter", w.Filter, req.Filter}),
+				differs: differsIn(same("name", w.Name, req.Name), same("url", w.URL, req.URL), same("filter", w.Filter, req.Filter),
+					sameItems("event types", w.EventTypes, req.EventTypes)),
 			}
-			if p.differs == "" && !sameStrings(w.EventTypes, req.EventTypes) {
-				p.differs = "event types"
-			}
-			return p
 		},
 		path: webhookPath,
 	})
