@@ -136,9 +136,7 @@ func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
 // provider's own.
 func TestSim_OAuthClientNamesakeNeverAdopted(t *testing.T) {
 	for _, fault := range []qliksim.RouteFault{{Status: http.StatusServiceUnavailable}, {}} {
-		sim := qliksim.StartT(t, qliksim.Options{})
-		byHand := simClient(t, sim, false)
-		provider := simClient(t, sim, true)
+		sim, byHand, provider := simWithTwoUsers(t)
 		req := qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantClientCreds}}
 		decoy, err := byHand.CreateOAuthClient(t.Context(), req)
 		if err != nil {
