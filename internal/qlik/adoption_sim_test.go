@@ -82,18 +82,22 @@ func writesTo(sim *qliksim.Server, id string) []string {
 	return out
 }
 
+// ambiguousFaults are the failures of a create whose outcome is unknown: a 503 before Qlik handles the request,
+// and a connection reset after Qlik answered.
+var ambiguousFaults = []struct {
+	name string
+	f    qliksim.RouteFault
+}{
+	{"503", qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
+	{"reset", qliksim.RouteFault{}},
+}
+
 // TestSim_AmbiguousCreateNeverAdoptsForeignObject: an object with the natural key of a create, made before it
 // by another user, is neither adopted nor changed when the create fails ambiguously (503 before handling, or a
 // connection reset after Qlik answered 409); the create fails with an error that names the object and how to
 // import it.
 func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
-	for _, fault := range []struct {
-		name string
-		f    qliksim.RouteFault
-	}{
-		{"503", qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
-		{"reset", qliksim.RouteFault{}},
-	} {
+	for _, fault := range ambiguousFaults {
 		t.Run(fault.name, func(t *testing.T) {
 			t.Parallel()
 			sim, byHand, provider := simWithTwoUsers(t)
@@ -199,13 +203,7 @@ func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
 // create fails ambiguously: the provider ends with exactly one object of its own beside the one made by hand,
 // which is not written to.
 func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
-	for _, fault := range []struct {
-		name string
-		f    qliksim.RouteFault
-	}{
-		{"503", qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
-		{"reset", qliksim.RouteFault{}},
-	} {
+	for _, fault := range ambiguousFaults {
 		t.Run(fault.name, func(t *testing.T) {
 			t.Parallel()
 			sim, byHand, provider := simWithTwoUsers(t)
