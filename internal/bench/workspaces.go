@@ -75,17 +75,6 @@ variable "db_password" {
   ephemeral = true
 }
 
-provider "qlik" {
-  tenant_url       = var.tenant_url
-  registration_url = var.registration_url
-  client_id        = var.client_id
-  client_secret    = var.client_secret
-}
-
-data "qlik_app" "template" {
-  name = "` + TemplateAppName + `"
-}
-
 module "customer" {
   source = "../modules/customer"
 
