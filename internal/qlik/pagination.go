@@ -56,6 +56,28 @@ type listPage[T any] struct {
 	Links *pageLinks `json:"links"`
 }
 
+// getPage reads one page of the list at path.
+func getPage[T any](ctx context.Context, c *Client, path string, q url.Values) (*listPage[T], error) {
+	return doJSON[listPage[T]](ctx, c, &request{method: http.MethodGet, path: path, query: q})
+}
+
+// endsList reports whether p, asked for with page size limit, is the last page: a short or empty page, or one
+// whose links say there is no next.
+func (p *listPage[T]) endsList(limit int) bool {
+	return len(p.Data) < limit || (p.Links != nil && p.Links.Next == "")
+}
+
+// pageQuery is query with the page size limit, for the lists that page by id or by number; what names the
+// lister in the error for a limit that is not positive.
+func pageQuery(what string, query url.Values, limit int) (url.Values, error) {
+	if limit <= 0 {
+		return nil, errors.New("qlik: " + what + " needs a positive page size")
+	}
+	q := cloneValues(query)
+	q.Set("limit", strconv.Itoa(limit))
+	return q, nil
+}
+
 // listAllByNextLink fetches every page by following links.next.href exactly
 // as the API returns it (Qlik's cursors cannot be computed client-side). A
 // link to another host or scheme is refused: it would carry our token there.
@@ -64,8 +86,8 @@ func listAllByNextLink[T any](ctx context.Context, c *Client, path string, query
 	next, q := path, query
 	seen := map[string]bool{}
 	for range maxPages {
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: next, query: q, out: &p}); err != nil {
+		p, err := getPage[T](ctx, c, next, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Data...)
@@ -109,21 +131,20 @@ func (c *Client) checkPageLink(href string) error {
 // (web integrations, API keys): each request asks for the objects after
 // the last ID of the previous page.
 func listAllStartingAfter[T any](ctx context.Context, c *Client, path string, query url.Values, limit int, idOf func(T) string) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("qlik: listAllStartingAfter needs a positive page size")
+	q, err := pageQuery("listAllStartingAfter", query, limit)
+	if err != nil {
+		return nil, err
 	}
-	q := cloneValues(query)
-	q.Set("limit", strconv.Itoa(limit))
 	q.Del("startingAfter")
 	var all []T
 	last := ""
 	for range maxPages {
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
+		p, err := getPage[T](ctx, c, path, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Data...)
-		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
+		if p.endsList(limit) {
 			return all, nil
 		}
 		id := idOf(p.Data[len(p.Data)-1])
@@ -143,20 +164,19 @@ func listAllStartingAfter[T any](ctx context.Context, c *Client, path string, qu
 // connections, OAuth tokens), starting at firstPage, until a short or empty
 // page or a response without a next link.
 func listAllByPage[T any](ctx context.Context, c *Client, path string, query url.Values, limit, firstPage int) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("qlik: listAllByPage needs a positive page size")
+	q, err := pageQuery("listAllByPage", query, limit)
+	if err != nil {
+		return nil, err
 	}
-	q := cloneValues(query)
-	q.Set("limit", strconv.Itoa(limit))
 	var all []T
 	for page := firstPage; page < firstPage+maxPages; page++ {
 		q.Set("page", strconv.Itoa(page))
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
+		p, err := getPage[T](ctx, c, path, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Data...)
-		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
+		if p.endsList(limit) {
 			return all, nil
 		}
 	}
