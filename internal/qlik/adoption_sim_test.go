@@ -250,3 +250,32 @@ func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
 		})
 	}
 }
+
+// TestSim_LostCreateAnswerOfLateListedNamesake: brands and OAuth clients, whose names Qlik keeps unique nowhere (a
+// retry meets no 409), are listed only a moment after their create. A create whose answer is lost after Qlik
+// committed it looks again until the object shows, instead of making a second one.
+func TestSim_LostCreateAnswerOfLateListedNamesake(t *testing.T) {
+	t.Parallel()
+	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
+	c := simClient(t, sim, true)
+	home := sim.Home().Hostname
+	brandReq := qlik.BrandCreateRequest{Name: "Vendor", Files: map[string]string{qlik.BrandLogo: writeBrandFile(t, "logo.png", pngHead, 2048)}}
+	clientReq := qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantClientCreds}}
+	for _, tc := range []struct {
+		adoptionCase
+		held func() int
+	}{
+		{adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
+			func() int { return len(sim.Brands(home)) }},
+		{adoption("OAuth client", "/api/v1/oauth-clients", (*qlik.Client).CreateOAuthClient, clientReq, func(o *qlik.OAuthClient) string { return o.ClientID }),
+			func() int { return len(sim.OAuthClients(home)) }},
+	} {
+		sim.FailRoute(home, http.MethodPost, tc.route, 1, qliksim.RouteFault{}) // the answer is lost after the commit
+		if _, err := tc.create(t.Context(), c); err != nil {
+			t.Errorf("%s: create failed: %v", tc.name, err)
+		}
+		if n := tc.held(); n != 1 {
+			t.Errorf("%s: the tenant holds %d, want 1", tc.name, n)
+		}
+	}
+}

@@ -136,6 +136,9 @@ func (c *Client) CreateOAuthClient(ctx context.Context, s OAuthClientSettings) (
 			}
 			return c.findNewestOAuthClient(ctx, s.ClientName, me)
 		},
+		// Names are unique nowhere, so no 409 tells that an earlier attempt committed, and Qlik lists a new client
+		// only after a moment: a list that does not show it yet is read again before the create is tried again.
+		untilVisible: true,
 		proof: func(o *OAuthClient) provenance {
 			return provenance{id: o.ClientID, created: o.CreatedAt, creator: o.OwnerID, differs: differsIn(
 				same("app type", o.AppType, s.AppType), same("name", o.ClientName, s.ClientName),
