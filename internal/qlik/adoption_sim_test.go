@@ -92,53 +92,61 @@ var ambiguousFaults = []struct {
 	{"reset", qliksim.RouteFault{}},
 }
 
+// eachAmbiguousFault runs test in parallel once for each of ambiguousFaults, on a simulator of its own with two
+// users (simWithTwoUsers).
+func eachAmbiguousFault(t *testing.T, test func(t *testing.T, fault qliksim.RouteFault, sim *qliksim.Server, byHand, provider *qlik.Client)) {
+	for _, fault := range ambiguousFaults {
+		t.Run(fault.name, func(t *testing.T) {
+			t.Parallel()
+			sim, byHand, provider := simWithTwoUsers(t)
+			test(t, fault.f, sim, byHand, provider)
+		})
+	}
+}
+
 // TestSim_AmbiguousCreateNeverAdoptsForeignObject: an object with the natural key of a create, made before it
 // by another user, is neither adopted nor changed when the create fails ambiguously (503 before handling, or a
 // connection reset after Qlik answered 409); the create fails with an error that names the object and how to
 // import it.
 func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
-	for _, fault := range ambiguousFaults {
-		t.Run(fault.name, func(t *testing.T) {
-			t.Parallel()
-			sim, byHand, provider := simWithTwoUsers(t)
-			ctx := t.Context()
-			home := sim.Home().Hostname
-			shared, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Connections", Type: "shared"})
+	eachAmbiguousFault(t, func(t *testing.T, fault qliksim.RouteFault, sim *qliksim.Server, byHand, provider *qlik.Client) {
+		ctx := t.Context()
+		home := sim.Home().Hostname
+		shared, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Connections", Type: "shared"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases := adoptionCases(t, shared.ID)
+		decoys := map[string]string{}
+		for _, tc := range cases {
+			id, err := tc.create(ctx, byHand)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s made by hand: %v", tc.name, err)
 			}
-			cases := adoptionCases(t, shared.ID)
-			decoys := map[string]string{}
-			for _, tc := range cases {
-				id, err := tc.create(ctx, byHand)
-				if err != nil {
-					t.Fatalf("%s made by hand: %v", tc.name, err)
-				}
-				decoys[tc.name] = id
+			decoys[tc.name] = id
+		}
+		// Identity providers and CSP origins have no creator in Qlik's API: their proof is the creation time,
+		// which the provider reads with a second's margin for the server clock.
+		time.Sleep(1100 * time.Millisecond)
+		for _, tc := range cases {
+			sim.FailRoute(home, http.MethodPost, tc.route, 1, fault)
+			id, err := tc.create(ctx, provider)
+			var existing *qlik.ExistingObjectError
+			switch {
+			case err == nil:
+				t.Errorf("%s: create adopted %s (the object made by hand is %s)", tc.name, id, decoys[tc.name])
+			case !errors.As(err, &existing) || !errors.Is(err, qlik.ErrNotCreatedByUs):
+				t.Errorf("%s: create failed with %v, want an ExistingObjectError", tc.name, err)
+			case existing.ID != decoys[tc.name] || existing.Host != home:
+				t.Errorf("%s: error names %s/%s, want %s/%s", tc.name, existing.Host, existing.ID, home, decoys[tc.name])
+			case !strings.Contains(err.Error(), "import it (import id \""+home+"/"+decoys[tc.name]+"\")"):
+				t.Errorf("%s: error does not say how to import: %v", tc.name, err)
 			}
-			// Identity providers and CSP origins have no creator in Qlik's API: their proof is the creation time,
-			// which the provider reads with a second's margin for the server clock.
-			time.Sleep(1100 * time.Millisecond)
-			for _, tc := range cases {
-				sim.FailRoute(home, http.MethodPost, tc.route, 1, fault.f)
-				id, err := tc.create(ctx, provider)
-				var existing *qlik.ExistingObjectError
-				switch {
-				case err == nil:
-					t.Errorf("%s: create adopted %s (the object made by hand is %s)", tc.name, id, decoys[tc.name])
-				case !errors.As(err, &existing) || !errors.Is(err, qlik.ErrNotCreatedByUs):
-					t.Errorf("%s: create failed with %v, want an ExistingObjectError", tc.name, err)
-				case existing.ID != decoys[tc.name] || existing.Host != home:
-					t.Errorf("%s: error names %s/%s, want %s/%s", tc.name, existing.Host, existing.ID, home, decoys[tc.name])
-				case !strings.Contains(err.Error(), "import it (import id \""+home+"/"+decoys[tc.name]+"\")"):
-					t.Errorf("%s: error does not say how to import: %v", tc.name, err)
-				}
-				if w := writesTo(sim, decoys[tc.name]); len(w) > 0 {
-					t.Errorf("%s: the object made by hand was written to: %v", tc.name, w)
-				}
+			if w := writesTo(sim, decoys[tc.name]); len(w) > 0 {
+				t.Errorf("%s: the object made by hand was written to: %v", tc.name, w)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestSim_AmbiguousCreateByAnotherUserMomentsAgo: the creator tells apart an object another user made within the
@@ -203,52 +211,48 @@ func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
 // create fails ambiguously: the provider ends with exactly one object of its own beside the one made by hand,
 // which is not written to.
 func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
-	for _, fault := range ambiguousFaults {
-		t.Run(fault.name, func(t *testing.T) {
-			t.Parallel()
-			sim, byHand, provider := simWithTwoUsers(t)
-			ctx := t.Context()
-			home := sim.Home().Hostname
-			brandReq := qlik.BrandCreateRequest{Name: "Vendor", Files: map[string]string{qlik.BrandLogo: writeBrandFile(t, "logo.png", pngHead, 2048)}}
-			hookReq := qlik.WebhookCreateRequest{Name: "alerts", URL: "https://alerts.example.com/qlik", EventTypes: []string{"com.qlik.v1.app.reload.finished"}, Enabled: true}
-			cases := []struct {
-				adoptionCase
-				plural, named string
-				held          func() int
-			}{
-				{adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
-					"brands", brandReq.Name, func() int { return len(sim.Brands(home)) }},
-				{adoption("webhook", "/api/v1/webhooks", (*qlik.Client).CreateWebhook, hookReq, func(w *qlik.Webhook) string { return w.ID }),
-					"webhooks", hookReq.Name, func() int { return len(sim.Webhooks(home)) }},
+	eachAmbiguousFault(t, func(t *testing.T, fault qliksim.RouteFault, sim *qliksim.Server, byHand, provider *qlik.Client) {
+		ctx := t.Context()
+		home := sim.Home().Hostname
+		brandReq := qlik.BrandCreateRequest{Name: "Vendor", Files: map[string]string{qlik.BrandLogo: writeBrandFile(t, "logo.png", pngHead, 2048)}}
+		hookReq := qlik.WebhookCreateRequest{Name: "alerts", URL: "https://alerts.example.com/qlik", EventTypes: []string{"com.qlik.v1.app.reload.finished"}, Enabled: true}
+		cases := []struct {
+			adoptionCase
+			plural, named string
+			held          func() int
+		}{
+			{adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
+				"brands", brandReq.Name, func() int { return len(sim.Brands(home)) }},
+			{adoption("webhook", "/api/v1/webhooks", (*qlik.Client).CreateWebhook, hookReq, func(w *qlik.Webhook) string { return w.ID }),
+				"webhooks", hookReq.Name, func() int { return len(sim.Webhooks(home)) }},
+		}
+		byHandIDs := map[string]string{}
+		for _, tc := range cases {
+			id, err := tc.create(ctx, byHand)
+			if err != nil {
+				t.Fatal(err)
 			}
-			byHandIDs := map[string]string{}
-			for _, tc := range cases {
-				id, err := tc.create(ctx, byHand)
-				if err != nil {
-					t.Fatal(err)
-				}
-				byHandIDs[tc.name] = id
-			}
-			time.Sleep(1100 * time.Millisecond) // past the server clock's margin
+			byHandIDs[tc.name] = id
+		}
+		time.Sleep(1100 * time.Millisecond) // past the server clock's margin
 
-			for _, tc := range cases {
-				sim.FailRoute(home, http.MethodPost, tc.route, 1, fault.f)
-				id, err := tc.create(ctx, provider)
-				switch {
-				case err != nil:
-					t.Errorf("%s: create failed beside a namesake made by hand: %v", tc.name, err)
-				case id == byHandIDs[tc.name]:
-					t.Errorf("%s: create adopted the %s made by hand (%s)", tc.name, tc.name, id)
-				}
-				if n := tc.held(); n != 2 {
-					t.Errorf("%s: the tenant holds %d %s named %q, want 2 (one made by hand, one by the provider)", tc.name, n, tc.plural, tc.named)
-				}
-				if w := writesTo(sim, byHandIDs[tc.name]); len(w) > 0 {
-					t.Errorf("%s: the %s made by hand was written to: %v", tc.name, tc.name, w)
-				}
+		for _, tc := range cases {
+			sim.FailRoute(home, http.MethodPost, tc.route, 1, fault)
+			id, err := tc.create(ctx, provider)
+			switch {
+			case err != nil:
+				t.Errorf("%s: create failed beside a namesake made by hand: %v", tc.name, err)
+			case id == byHandIDs[tc.name]:
+				t.Errorf("%s: create adopted the %s made by hand (%s)", tc.name, tc.name, id)
 			}
-		})
-	}
+			if n := tc.held(); n != 2 {
+				t.Errorf("%s: the tenant holds %d %s named %q, want 2 (one made by hand, one by the provider)", tc.name, n, tc.plural, tc.named)
+			}
+			if w := writesTo(sim, byHandIDs[tc.name]); len(w) > 0 {
+				t.Errorf("%s: the %s made by hand was written to: %v", tc.name, tc.name, w)
+			}
+		}
+	})
 }
 
 // TestSim_LostCreateAnswerOfLateListedNamesake: brands and OAuth clients, whose names Qlik keeps unique nowhere (a

@@ -340,3 +340,15 @@ func (f *fakeSpaces) one(w http.ResponseWriter, r *http.Request, id string) {
 		writeQlikError(w, http.StatusMethodNotAllowed, "METHOD", "Method not allowed")
 	}
 }
+
+// recordBody appends the method and JSON body of a request other than a GET to bodies.
+func recordBody(t *testing.T, bodies *[]string, r *http.Request) {
+	if r.Method == http.MethodGet {
+		return
+	}
+	var raw json.RawMessage
+	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+		t.Errorf("%s %s: %v", r.Method, r.URL, err)
+	}
+	*bodies = append(*bodies, r.Method+" "+string(raw))
+}

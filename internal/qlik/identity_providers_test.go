@@ -1,7 +1,6 @@
 package qlik
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -57,13 +56,7 @@ func TestIdentityProviders_FindAmongOtherProtocols(t *testing.T) {
 func TestIdentityProviders_RequestBodies(t *testing.T) {
 	var bodies []string
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var raw json.RawMessage
-		if r.Body != nil && r.Method != http.MethodGet {
-			if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-				t.Errorf("%s %s: %v", r.Method, r.URL, err)
-			}
-			bodies = append(bodies, r.Method+" "+string(raw))
-		}
+		recordBody(t, &bodies, r)
 		switch r.Method {
 		case http.MethodPost:
 			writeJSON(w, http.StatusCreated, map[string]any{"id": "i1", "protocol": "jwtAuth"})

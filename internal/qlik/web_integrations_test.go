@@ -1,7 +1,6 @@
 package qlik
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,13 +11,7 @@ import (
 func TestWebIntegrations_RequestBodies(t *testing.T) {
 	var bodies []string
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			var raw json.RawMessage
-			if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-				t.Errorf("%s %s: %v", r.Method, r.URL, err)
-			}
-			bodies = append(bodies, r.Method+" "+string(raw))
-		}
+		recordBody(t, &bodies, r)
 		switch r.Method {
 		case http.MethodPost:
 			writeJSON(w, http.StatusCreated, map[string]any{"id": "w1", "name": "Portal"})
