@@ -201,14 +201,10 @@ func (c *Client) FindAutomation(ctx context.Context, name, spaceID string) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("automation named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d automations are named %q in the same space on %s", len(match), name, c.ep.host)
-	}
+	return theOne(match, func() error { return c.notFound("automation named %q", name) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d automations are named %q in the same space on %s", n, name, c.ep.host)
+		})
 }
 
 // RunAutomation calls POST .../runs with the context "api" and returns the queued run. After a POST whose outcome

@@ -166,14 +166,8 @@ func (c *Client) FindBrand(ctx context.Context, name string) (*Brand, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("brand named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d brands are named %q on %s", len(match), name, c.ep.host)
-	}
+	return theOne(match, func() error { return c.notFound("brand named %q", name) },
+		func(n int) error { return fmt.Errorf("qlik: %d brands are named %q on %s", n, name, c.ep.host) })
 }
 
 type brandPatch struct {
@@ -315,11 +309,5 @@ func (c *Client) brandsNamed(ctx context.Context, name string) ([]Brand, error) 
 	if err != nil {
 		return nil, err
 	}
-	var match []Brand
-	for _, b := range all {
-		if b.Name == name {
-			match = append(match, b)
-		}
-	}
-	return match, nil
+	return matching(all, func(b *Brand) bool { return b.Name == name }), nil
 }

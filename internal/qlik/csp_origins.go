@@ -185,18 +185,7 @@ func (c *Client) FindCSPOrigin(ctx context.Context, origin string) (*CSPOrigin, 
 	if err != nil {
 		return nil, err
 	}
-	var match []CSPOrigin
-	for _, e := range all {
-		if strings.EqualFold(e.Origin, origin) {
-			match = append(match, e)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("CSP entry for origin %q", origin)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d CSP entries for origin %q on %s", len(match), origin, c.ep.host)
-	}
+	match := matching(all, func(e *CSPOrigin) bool { return strings.EqualFold(e.Origin, origin) })
+	return theOne(match, func() error { return c.notFound("CSP entry for origin %q", origin) },
+		func(n int) error { return fmt.Errorf("qlik: %d CSP entries for origin %q on %s", n, origin, c.ep.host) })
 }

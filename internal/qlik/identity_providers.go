@@ -164,18 +164,11 @@ func (c *Client) FindJWTIdentityProvider(ctx context.Context, issuer, keyID stri
 	if err != nil {
 		return nil, err
 	}
-	var match []IdentityProvider
-	for _, p := range all {
-		if p.Protocol == IdentityProviderProtocolJWT && p.Options.Issuer == issuer && p.KeyID() == keyID {
-			match = append(match, p)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("JWT identity provider for issuer %q and key id %q", issuer, keyID)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d JWT identity providers for issuer %q and key id %q on %s", len(match), issuer, keyID, c.ep.host)
-	}
+	match := matching(all, func(p *IdentityProvider) bool {
+		return p.Protocol == IdentityProviderProtocolJWT && p.Options.Issuer == issuer && p.KeyID() == keyID
+	})
+	return theOne(match, func() error { return c.notFound("JWT identity provider for issuer %q and key id %q", issuer, keyID) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d JWT identity providers for issuer %q and key id %q on %s", n, issuer, keyID, c.ep.host)
+		})
 }

@@ -93,12 +93,9 @@ func (c *Client) FindOIDCIdentityProvider(ctx context.Context, provider, discove
 	if err != nil {
 		return nil, err
 	}
-	var match []IdentityProvider
-	for _, p := range all {
-		if p.Protocol == IdentityProviderProtocolOIDC && p.Provider == provider && p.Options.DiscoveryURL == discoveryURL && p.Options.ClientID == clientID {
-			match = append(match, p)
-		}
-	}
+	match := matching(all, func(p *IdentityProvider) bool {
+		return p.Protocol == IdentityProviderProtocolOIDC && p.Provider == provider && p.Options.DiscoveryURL == discoveryURL && p.Options.ClientID == clientID
+	})
 	switch len(match) {
 	case 0:
 		return nil, c.notFound("OIDC identity provider %s with client id %q", provider, clientID)

@@ -190,3 +190,25 @@ func cloneValues(v url.Values) url.Values {
 	}
 	return out
 }
+
+// matching returns the objects of all that keep accepts, in their order.
+func matching[T any](all []T, keep func(*T) bool) []T {
+	var match []T
+	for i := range all {
+		if keep(&all[i]) {
+			match = append(match, all[i])
+		}
+	}
+	return match
+}
+
+// theOne returns the one object of match, or the error none when there is none and the error many for n > 1.
+func theOne[T any](match []T, none func() error, many func(n int) error) (*T, error) {
+	switch len(match) {
+	case 0:
+		return nil, none()
+	case 1:
+		return &match[0], nil
+	}
+	return nil, many(len(match))
+}

@@ -221,11 +221,5 @@ func (c *Client) tasksNamed(ctx context.Context, appID, name string) ([]wireTask
 	if err != nil {
 		return nil, err
 	}
-	var match []wireTask
-	for _, t := range all {
-		if t.Name == name {
-			match = append(match, t)
-		}
-	}
-	return match, nil
+	return matching(all, func(t *wireTask) bool { return t.Name == name }), nil
 }

@@ -161,21 +161,13 @@ func (c *Client) FindSpaceByName(ctx context.Context, name, spaceType string) (*
 	if err != nil {
 		return nil, err
 	}
-	var match []Space
-	for _, s := range spaces {
-		if s.Name == name && (spaceType == "" || s.Type == spaceType) {
-			match = append(match, s)
-		}
-	}
-	switch len(match) {
-	case 0:
+	match := matching(spaces, func(s *Space) bool { return s.Name == name && (spaceType == "" || s.Type == spaceType) })
+	return theOne(match, func() error {
 		if spaceType != "" {
-			return nil, c.notFound("space named %q of type %q", name, spaceType)
+			return c.notFound("space named %q of type %q", name, spaceType)
 		}
-		return nil, c.notFound("space named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d spaces are named %q on %s; give the space type to choose one", len(match), name, c.ep.host)
-	}
+		return c.notFound("space named %q", name)
+	}, func(n int) error {
+		return fmt.Errorf("qlik: %d spaces are named %q on %s; give the space type to choose one", n, name, c.ep.host)
+	})
 }

@@ -112,18 +112,9 @@ func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*We
 	if err != nil {
 		return nil, err
 	}
-	var match []WebIntegration
-	for _, w := range all {
-		if w.Name == name {
-			match = append(match, w)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("web integration named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d web integrations are named %q on %s", len(match), name, c.ep.host)
-	}
+	match := matching(all, func(w *WebIntegration) bool { return w.Name == name })
+	return theOne(match, func() error { return c.notFound("web integration named %q", name) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d web integrations are named %q on %s", n, name, c.ep.host)
+		})
 }
