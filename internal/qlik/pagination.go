@@ -136,28 +136,19 @@ func listAllStartingAfter[T any](ctx context.Context, c *Client, path string, qu
 		return nil, err
 	}
 	q.Del("startingAfter")
-	var all []T
 	last := ""
-	for range maxPages {
-		p, err := getPage[T](ctx, c, path, q)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, p.Data...)
-		if p.endsList(limit) {
-			return all, nil
-		}
+	return listAllSized(ctx, c, path, q, limit, func(p *listPage[T]) error {
 		id := idOf(p.Data[len(p.Data)-1])
 		if id == "" {
-			return nil, fmt.Errorf("qlik: GET %s: cannot page on: the last object of a page has no id", path)
+			return fmt.Errorf("qlik: GET %s: cannot page on: the last object of a page has no id", path)
 		}
 		if id == last {
-			return nil, fmt.Errorf("qlik: GET %s: pagination loop: startingAfter=%s returned the same page", path, id)
+			return fmt.Errorf("qlik: GET %s: pagination loop: startingAfter=%s returned the same page", path, id)
 		}
 		last = id
 		q.Set("startingAfter", id)
-	}
-	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
+		return nil
+	})
 }
 
 // listAllByPage fetches every page of an API that pages by number (data
@@ -168,9 +159,20 @@ func listAllByPage[T any](ctx context.Context, c *Client, path string, query url
 	if err != nil {
 		return nil, err
 	}
-	var all []T
-	for page := firstPage; page < firstPage+maxPages; page++ {
+	page := firstPage
+	q.Set("page", strconv.Itoa(page))
+	return listAllSized(ctx, c, path, q, limit, func(*listPage[T]) error {
+		page++
 		q.Set("page", strconv.Itoa(page))
+		return nil
+	})
+}
+
+// listAllSized fetches the pages of size limit that q asks for until one ends the list (endsList); after each
+// other page p, next sets in q what asks for the page after it, or fails.
+func listAllSized[T any](ctx context.Context, c *Client, path string, q url.Values, limit int, next func(p *listPage[T]) error) ([]T, error) {
+	var all []T
+	for range maxPages {
 		p, err := getPage[T](ctx, c, path, q)
 		if err != nil {
 			return nil, err
@@ -178,6 +180,9 @@ func listAllByPage[T any](ctx context.Context, c *Client, path string, query url
 		all = append(all, p.Data...)
 		if p.endsList(limit) {
 			return all, nil
+		}
+		if err := next(p); err != nil {
+			return nil, err
 		}
 	}
 	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
