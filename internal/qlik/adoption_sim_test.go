@@ -221,10 +221,14 @@ func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
 			plural, named string
 			held          func() int
 		}{
-			{adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
-				"brands", brandReq.Name, func() int { return len(sim.Brands(home)) }},
-			{adoption("webhook", "/api/v1/webhooks", (*qlik.Client).CreateWebhook, hookReq, func(w *qlik.Webhook) string { return w.ID }),
-				"webhooks", hookReq.Name, func() int { return len(sim.Webhooks(home)) }},
+			{
+				adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
+				"brands", brandReq.Name, func() int { return len(sim.Brands(home)) },
+			},
+			{
+				adoption("webhook", "/api/v1/webhooks", (*qlik.Client).CreateWebhook, hookReq, func(w *qlik.Webhook) string { return w.ID }),
+				"webhooks", hookReq.Name, func() int { return len(sim.Webhooks(home)) },
+			},
 		}
 		byHandIDs := map[string]string{}
 		for _, tc := range cases {
@@ -269,10 +273,14 @@ func TestSim_LostCreateAnswerOfLateListedNamesake(t *testing.T) {
 		adoptionCase
 		held func() int
 	}{
-		{adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
-			func() int { return len(sim.Brands(home)) }},
-		{adoption("OAuth client", "/api/v1/oauth-clients", (*qlik.Client).CreateOAuthClient, clientReq, func(o *qlik.OAuthClient) string { return o.ClientID }),
-			func() int { return len(sim.OAuthClients(home)) }},
+		{
+			adoption("brand", "/api/v1/brands", (*qlik.Client).CreateBrand, brandReq, func(b *qlik.Brand) string { return b.ID }),
+			func() int { return len(sim.Brands(home)) },
+		},
+		{
+			adoption("OAuth client", "/api/v1/oauth-clients", (*qlik.Client).CreateOAuthClient, clientReq, func(o *qlik.OAuthClient) string { return o.ClientID }),
+			func() int { return len(sim.OAuthClients(home)) },
+		},
 	} {
 		sim.FailRoute(home, http.MethodPost, tc.route, 1, qliksim.RouteFault{}) // the answer is lost after the commit
 		if _, err := tc.create(t.Context(), c); err != nil {
