@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -272,13 +271,8 @@ func countDuplicates(inv []qliksim.TenantInventory) int {
 			seen[key] = true
 		}
 	}
-	keys := make([]string, 0, len(names))
-	for name := range names {
-		keys = append(keys, name)
-	}
-	sort.Strings(keys)
-	for _, name := range keys {
-		n += names[name] - 1
+	for _, count := range names {
+		n += count - 1
 	}
 	return n
 }
