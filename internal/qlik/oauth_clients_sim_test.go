@@ -155,3 +155,34 @@ func TestSim_OAuthClientNamesakeNeverAdopted(t *testing.T) {
 		}
 	}
 }
+
+// TestSim_OAuthClientAdoptedSecretSurvivesFaults: when the new secret of an adopted client fails with unknown
+// outcome too (a 503, or a reset after Qlik made it), the secret is asked for again and every other secret,
+// including one the unanswered attempt made, is deleted: the client keeps exactly the secret returned, which
+// works.
+func TestSim_OAuthClientAdoptedSecretSurvivesFaults(t *testing.T) {
+	for _, fault := range ambiguousFaults {
+		t.Run(fault.name, func(t *testing.T) {
+			t.Parallel()
+			sim := qliksim.StartT(t, qliksim.Options{})
+			c := simClient(t, sim, true)
+			home := sim.Home()
+			if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
+				t.Fatal(err)
+			}
+			sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{})
+			sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients/{id}/client-secrets", 1, fault.f)
+			o, err := c.CreateOAuthClient(t.Context(), qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantImpersonation}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := sim.OAuthClients(home.Hostname)
+			if len(all) != 1 || len(all[0].ClientSecrets) != 1 || all[0].ClientSecrets[0].Hint != o.ClientSecrets[0].Hint {
+				t.Fatalf("simulator holds %+v, create returned %+v", all, o)
+			}
+			if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret); s != http.StatusOK {
+				t.Errorf("impersonation with the replacement secret: %d", s)
+			}
+		})
+	}
+}
