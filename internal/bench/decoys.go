@@ -17,7 +17,7 @@ import (
 // configuration declares: the provider must refuse to create over it and must never adopt, change or delete it.
 type decoy struct {
 	host, kind, key, id string
-	remove              func(ctx context.Context, c *qlik.Client, id string) error
+	remove              func(c *qlik.Client, ctx context.Context, id string) error
 }
 
 // decoyKind makes the decoy of one resource of Kinds in the tenant of customer key (named name), exactly as the
@@ -26,8 +26,8 @@ type decoyKind struct {
 	// kind is the decoy's inventory kind (qliksim.InventoryObject.Kind).
 	kind  string
 	plant func(ctx context.Context, c *qlik.Client, key, name string) (id, invKey string, err error)
-	// remove deletes the decoy as its owner would.
-	remove func(ctx context.Context, c *qlik.Client, id string) error
+	// remove deletes the decoy as its owner would (a method expression such as (*qlik.Client).DeleteSpace).
+	remove func(c *qlik.Client, ctx context.Context, id string) error
 }
 
 // decoyOf is the decoyKind whose decoy the create method (a method expression such as
@@ -46,7 +46,7 @@ func decoyOf[R, T any](kind string, create func(*qlik.Client, context.Context, R
 			id, invKey := keyed(v)
 			return id, invKey, nil
 		},
-		remove: func(ctx context.Context, c *qlik.Client, id string) error { return remove(c, ctx, id) },
+		remove: remove,
 	}
 }
 
@@ -196,7 +196,7 @@ func (e *Estate) removeDecoys(ctx context.Context, decoys []decoy) error {
 		if err != nil {
 			return err
 		}
-		if err := d.remove(ctx, tc, d.id); err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		if err := d.remove(tc, ctx, d.id); err != nil && !errors.Is(err, qlik.ErrNotFound) {
 			return fmt.Errorf("removing pre-existing %s %q: %w", d.kind, d.key, err)
 		}
 	}
