@@ -17,12 +17,83 @@ import (
 // configuration declares: the provider must refuse to create over it and must never adopt, change or delete it.
 type decoy struct {
 	host, kind, key, id string
+	remove              func(c *qlik.Client, ctx context.Context, id string) error
 }
 
-// plantDecoys makes, in every customer tenant, a space of each declared name, the web integration, the CSP origin
-// and the JWT identity provider, exactly as the configuration declares them: the kinds whose natural key Qlik
-// keeps unique and whose create recovers by that key. Groups are left out on purpose: qlik_role_mapping is
-// documented to manage an existing group of its name (giving back only the roles it granted).
+// decoyKind makes the decoy of one resource of Kinds in the tenant of customer key (named name), exactly as the
+// configuration declares that resource, and removes it again.
+type decoyKind struct {
+	// kind is the decoy's inventory kind (qliksim.InventoryObject.Kind).
+	kind  string
+	plant func(ctx context.Context, c *qlik.Client, key, name string) (id, invKey string, err error)
+	// remove deletes the decoy as its owner would (a method expression such as (*qlik.Client).DeleteSpace).
+	remove func(c *qlik.Client, ctx context.Context, id string) error
+}
+
+// decoyOf is the decoyKind whose decoy the create method (a method expression such as
+// (*qlik.Client).CreateSpace) makes from the request for a customer; keyed reads the id and the inventory key of
+// what it made.
+func decoyOf[R, T any](kind string, create func(*qlik.Client, context.Context, R) (*T, error), request func(key, name string) R,
+	keyed func(*T) (id, invKey string), remove func(*qlik.Client, context.Context, string) error,
+) decoyKind {
+	return decoyKind{
+		kind: kind,
+		plant: func(ctx context.Context, c *qlik.Client, key, name string) (string, string, error) {
+			v, err := create(c, ctx, request(key, name))
+			if err != nil {
+				return "", "", err
+			}
+			id, invKey := keyed(v)
+			return id, invKey, nil
+		},
+		remove: remove,
+	}
+}
+
+// portalOrigin is the origin of a customer's embedding portal (see the web integration and CSP origin of Kinds).
+func portalOrigin(key string) string { return key + ".portal.example.com" }
+
+// decoyKinds are the resources of Kinds whose natural key Qlik keeps unique and whose create recovers by that key:
+// both spaces, the web integration, the CSP origin, the JWT identity provider and the custom role. Groups are left
+// out on purpose: qlik_role_mapping is documented to manage an existing group of its name (giving back only the
+// roles it granted).
+var decoyKinds = []decoyKind{
+	decoyOf("space", (*qlik.Client).CreateSpace,
+		func(_, name string) qlik.SpaceCreateRequest {
+			return qlik.SpaceCreateRequest{Name: name + " work", Type: "shared"}
+		},
+		func(s *qlik.Space) (string, string) { return s.ID, s.Type + "/" + s.Name }, (*qlik.Client).DeleteSpace),
+	decoyOf("space", (*qlik.Client).CreateSpace,
+		func(_, name string) qlik.SpaceCreateRequest {
+			return qlik.SpaceCreateRequest{Name: name + " analytics", Type: "managed", Description: "Published apps for " + name + "."}
+		},
+		func(s *qlik.Space) (string, string) { return s.ID, s.Type + "/" + s.Name }, (*qlik.Client).DeleteSpace),
+	decoyOf("web_integration", (*qlik.Client).CreateWebIntegration,
+		func(key, name string) qlik.WebIntegrationCreateRequest {
+			return qlik.WebIntegrationCreateRequest{Name: name + " portal", ValidOrigins: []string{"https://" + portalOrigin(key)}}
+		},
+		func(w *qlik.WebIntegration) (string, string) { return w.ID, w.Name }, (*qlik.Client).DeleteWebIntegration),
+	decoyOf("csp_origin", (*qlik.Client).CreateCSPOrigin,
+		func(key, name string) qlik.CSPOriginRequest {
+			return qlik.CSPOriginRequest{Name: name + " portal", Origin: portalOrigin(key), CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}}
+		},
+		func(e *qlik.CSPOrigin) (string, string) { return e.ID, e.Origin }, (*qlik.Client).DeleteCSPOrigin),
+	decoyOf("identity_provider_jwtAuth", (*qlik.Client).CreateJWTIdentityProvider,
+		func(key, name string) qlik.JWTIdentityProviderCreateRequest {
+			return qlik.JWTIdentityProviderCreateRequest{
+				Issuer: "https://" + portalOrigin(key), KeyID: key + "-2026", PublicKey: jwtPublicKeyPEM, Description: "Portal single sign-on for " + name,
+			}
+		},
+		func(p *qlik.IdentityProvider) (string, string) { return p.ID, p.Options.Issuer + "/" + p.KeyID() },
+		(*qlik.Client).DeleteIdentityProvider),
+	decoyOf("custom_role", (*qlik.Client).CreateCustomRole,
+		func(_, _ string) qlik.CustomRoleRequest {
+			return qlik.CustomRoleRequest{Name: "Portal viewer", Description: "Reads the portal's apps.", AssignedScopes: []string{"apps:read"}}
+		},
+		func(r *qlik.CustomRole) (string, string) { return r.ID, r.Name }, (*qlik.Client).DeleteCustomRole),
+}
+
+// plantDecoys makes, in every customer tenant, the decoy of each of decoyKinds.
 func (e *Estate) plantDecoys(ctx context.Context) ([]decoy, error) {
 	inv, err := e.Sim.Inventory(ctx)
 	if err != nil {
@@ -41,42 +112,18 @@ func (e *Estate) plantDecoys(ctx context.Context) ([]decoy, error) {
 	var out []decoy
 	for i := range e.N {
 		key := CustomerKey(i)
-		name := "Customer " + key
-		tc, err := c.ForTenant(hostnames[key])
+		h := hostnames[key]
+		tc, err := c.ForTenant(h)
 		if err != nil {
 			return nil, err
 		}
-		work, err := tc.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: name + " work", Type: "shared"})
-		if err != nil {
-			return nil, fmt.Errorf("decoy space: %w", err)
+		for _, dk := range decoyKinds {
+			id, invKey, err := dk.plant(ctx, tc, key, "Customer "+key)
+			if err != nil {
+				return nil, fmt.Errorf("decoy %s: %w", dk.kind, err)
+			}
+			out = append(out, decoy{h, dk.kind, invKey, id, dk.remove})
 		}
-		published, err := tc.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: name + " analytics", Type: "managed", Description: "Published apps for " + name + "."})
-		if err != nil {
-			return nil, fmt.Errorf("decoy space: %w", err)
-		}
-		origin := "https://" + key + ".portal.example.com"
-		wi, err := tc.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: name + " portal", ValidOrigins: []string{origin}})
-		if err != nil {
-			return nil, fmt.Errorf("decoy web integration: %w", err)
-		}
-		csp, err := tc.CreateCSPOrigin(ctx, qlik.CSPOriginRequest{Name: name + " portal", Origin: key + ".portal.example.com", CSPDirectiveFlags: qlik.CSPDirectiveFlags{FrameAncestors: true}})
-		if err != nil {
-			return nil, fmt.Errorf("decoy CSP origin: %w", err)
-		}
-		idp, err := tc.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{
-			Issuer: origin, KeyID: key + "-2026", PublicKey: jwtPublicKeyPEM, Description: "Portal single sign-on for " + name,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("decoy identity provider: %w", err)
-		}
-		h := hostnames[key]
-		out = append(out,
-			decoy{h, "space", "shared/" + work.Name, work.ID},
-			decoy{h, "space", "managed/" + published.Name, published.ID},
-			decoy{h, "web_integration", wi.Name, wi.ID},
-			decoy{h, "csp_origin", csp.Origin, csp.ID},
-			decoy{h, "identity_provider_jwtAuth", idp.Options.Issuer + "/" + idp.KeyID(), idp.ID},
-		)
 	}
 	// The provider proves a recovered object new by its creation time, read with up to a second's margin for the
 	// server clock; identity providers and CSP origins carry no creator, so the decoys must be older than that.
@@ -149,17 +196,7 @@ func (e *Estate) removeDecoys(ctx context.Context, decoys []decoy) error {
 		if err != nil {
 			return err
 		}
-		switch d.kind {
-		case "space":
-			err = tc.DeleteSpace(ctx, d.id)
-		case "web_integration":
-			err = tc.DeleteWebIntegration(ctx, d.id)
-		case "csp_origin":
-			err = tc.DeleteCSPOrigin(ctx, d.id)
-		case "identity_provider_jwtAuth":
-			err = tc.DeleteIdentityProvider(ctx, d.id)
-		}
-		if err != nil && !errors.Is(err, qlik.ErrNotFound) {
+		if err := d.remove(tc, ctx, d.id); err != nil && !errors.Is(err, qlik.ErrNotFound) {
 			return fmt.Errorf("removing pre-existing %s %q: %w", d.kind, d.key, err)
 		}
 	}

@@ -69,6 +69,15 @@ var webhookSecret = "whsec-" + rand.Text()
 // succeed, so the webhook (failed reloads only) never sends.
 func webhookURL(key string) string { return "https://alerts.vendor.example/qlik/" + key }
 
+// inNewTenant is a kind made in the customer's new tenant with one POST, after the request for a token of that
+// tenant (two calls), leaving one object of the inventory kind object; secrets are the Secrets its body uses.
+func inNewTenant(address, object, body string, secrets ...string) Kind {
+	return Kind{
+		Address: address, Body: body, DependsOn: []string{"qlik_tenant.customer"}, Calls: 2,
+		Objects: map[string]int{object: 1}, Secrets: secrets,
+	}
+}
+
 // Kinds is the per-customer estate. Every resource type of the provider appears at least once.
 var Kinds = []Kind{
 	{
@@ -81,25 +90,13 @@ var Kinds = []Kind{
 		Calls:   3, // register-host token, POST /tenants, PATCH (the create answered the tenant: no read back)
 		Secrets: []string{"license_key"},
 	},
-	{
-		Address: "qlik_space.work",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+	inNewTenant("qlik_space.work", "space", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   name            = "${each.value.name} work"
-  type            = "shared"`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /spaces
-		Objects:   map[string]int{"space": 1},
-	},
-	{
-		Address: "qlik_space.published",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  type            = "shared"`),
+	inNewTenant("qlik_space.published", "space", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   name            = "${each.value.name} analytics"
   type            = "managed"
-  description     = "Published apps for ${each.value.name}."`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /spaces
-		Objects:   map[string]int{"space": 1},
-	},
+  description     = "Published apps for ${each.value.name}."`),
 	{
 		Address: "qlik_app_copy.sales",
 		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
@@ -132,22 +129,10 @@ var Kinds = []Kind{
 		Calls:     3, // token of the new tenant, POST /brands, activate
 		Objects:   map[string]int{"brand": 1},
 	},
-	{
-		Address: "qlik_theme.vendor",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
-  file            = "${path.module}/theme.zip"`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /themes
-		Objects:   map[string]int{"theme": 1},
-	},
-	{
-		Address: "qlik_extension.vendor",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
-  file            = "${path.module}/extension.zip"`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /extensions
-		Objects:   map[string]int{"extension": 1},
-	},
+	inNewTenant("qlik_theme.vendor", "theme", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/theme.zip"`),
+	inNewTenant("qlik_extension.vendor", "extension", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  file            = "${path.module}/extension.zip"`),
 	{
 		Address: "qlik_data_connection.orders",
 		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
@@ -233,51 +218,25 @@ var Kinds = []Kind{
 		Calls:     2, // space meta, POST assignment
 		Objects:   map[string]int{"space_assignment": 1},
 	},
-	{
-		Address: "qlik_identity_provider_jwt.portal",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+	inNewTenant("qlik_identity_provider_jwt.portal", "identity_provider_jwtAuth", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   issuer          = "https://${each.key}.portal.example.com"
   key_id          = "${each.key}-2026"
   public_key_pem  = file("${path.module}/jwt_public_key.pem")
-  description     = "Portal single sign-on for ${each.value.name}"`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /identity-providers
-		Objects:   map[string]int{"identity_provider_jwtAuth": 1},
-	},
-	{
-		Address: "qlik_web_integration.portal",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  description     = "Portal single sign-on for ${each.value.name}"`),
+	inNewTenant("qlik_web_integration.portal", "web_integration", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   name            = "${each.value.name} portal"
-  valid_origins   = ["https://${each.key}.portal.example.com"]`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /web-integrations
-		Objects:   map[string]int{"web_integration": 1},
-	},
-	{
-		Address: "qlik_csp_origin.portal",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  valid_origins   = ["https://${each.key}.portal.example.com"]`),
+	inNewTenant("qlik_csp_origin.portal", "csp_origin", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   name            = "${each.value.name} portal"
   origin          = "${each.key}.portal.example.com"
-  directives      = ["frame-ancestors"]`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /csp-origins
-		Objects:   map[string]int{"csp_origin": 1},
-	},
-	{
-		Address: "qlik_oauth_client.portal",
-		Body: `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
+  directives      = ["frame-ancestors"]`),
+	inNewTenant("qlik_oauth_client.portal", "oauth_client", `  tenant_hostname     = qlik_tenant.customer[each.key].hostname
   app_type            = "web"
   name                = "${each.value.name} portal"
   allowed_grant_types = ["urn:qlik:oauth:user-impersonation"]
   allowed_scopes      = ["user_default"]
-  consent_method      = "trusted"`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /oauth-clients
-		Objects:   map[string]int{"oauth_client": 1},
-	},
-	{
-		Address: "qlik_identity_provider_oidc.login",
-		Body: `  tenant_hostname          = qlik_tenant.customer[each.key].hostname
+  consent_method      = "trusted"`),
+	inNewTenant("qlik_identity_provider_oidc.login", "identity_provider_OIDC", `  tenant_hostname          = qlik_tenant.customer[each.key].hostname
   provider_type            = "okta"
   discovery_url            = "https://${each.key}.okta.example.com/.well-known/openid-configuration"
   client_id                = "qlik-${each.key}"
@@ -286,22 +245,11 @@ var Kinds = []Kind{
   claims_mapping = {
     sub    = ["/sub"]
     groups = ["/groups"]
-  }`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /identity-providers
-		Objects:   map[string]int{"identity_provider_OIDC": 1},
-		Secrets:   []string{"oidc_client_secret"},
-	},
-	{
-		Address: "qlik_custom_role.viewer",
-		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
+  }`, "oidc_client_secret"),
+	inNewTenant("qlik_custom_role.viewer", "custom_role", `  tenant_hostname = qlik_tenant.customer[each.key].hostname
   name            = "Portal viewer"
   description     = "Reads the portal's apps."
-  scopes          = ["apps:read"]`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /roles
-		Objects:   map[string]int{"custom_role": 1},
-	},
+  scopes          = ["apps:read"]`),
 	{
 		Address: "qlik_custom_group.portal_users",
 		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
@@ -354,20 +302,13 @@ var Kinds = []Kind{
 		DependsOn: []string{"qlik_tenant.customer"},
 		Calls:     3, // token, PATCH, GET
 	},
-	{
-		Address: "qlik_webhook.failed_reloads",
-		Body: `  tenant_hostname   = qlik_tenant.customer[each.key].hostname
+	inNewTenant("qlik_webhook.failed_reloads", "webhook", `  tenant_hostname   = qlik_tenant.customer[each.key].hostname
   name              = "Failed reloads"
   url               = "https://alerts.vendor.example/qlik/${each.key}"
   event_types       = ["com.qlik.v1.app.reload.finished"]
   filter            = "data.status eq \"error\""
   secret_wo         = var.webhook_secret
-  secret_wo_version = 1`,
-		DependsOn: []string{"qlik_tenant.customer"},
-		Calls:     2, // token of the new tenant, POST /webhooks (the answer is the webhook: no read back)
-		Objects:   map[string]int{"webhook": 1},
-		Secrets:   []string{"webhook_secret"},
-	},
+  secret_wo_version = 1`, "webhook_secret"),
 	{
 		Address: "qlik_reload_schedule.nightly",
 		Body: `  tenant_hostname = qlik_tenant.customer[each.key].hostname
@@ -403,9 +344,8 @@ var Kinds = []Kind{
 // TemplateAppName is the app seeded in the home tenant that every customer gets a copy of.
 const TemplateAppName = "Sales template"
 
-// CustomerKey names customer i (0-based) in the generated configuration.
-// rootModuleHeader starts every root module the bench writes: our provider's source and the home tenant's
-// connection variables.
+// rootModuleHeader starts every root module the bench writes: our provider's source, the home tenant's
+// connection variables, the provider block connecting to it and the template app found by name.
 const rootModuleHeader = `terraform {
   required_providers {
     qlik = {
@@ -425,16 +365,7 @@ variable "registration_url" {
 variable "client_id" {
   type = string
 }
-`
 
-func CustomerKey(i int) string { return fmt.Sprintf("c%03d", i+1) }
-
-// Config renders the estate for n customers: one provider block for the whole estate (home tenant, OAuth
-// client and register host from variables), the template app found by name, and every kind for_each customer.
-func Config(n int, kinds []Kind) string {
-	var b strings.Builder
-	b.WriteString(rootModuleHeader)
-	b.WriteString(`
 provider "qlik" {
   tenant_url       = var.tenant_url
   registration_url = var.registration_url
@@ -445,7 +376,18 @@ provider "qlik" {
 data "qlik_app" "template" {
   name = "` + TemplateAppName + `"
 }
+`
 
+// CustomerKey names customer i (0-based) in the generated configuration.
+func CustomerKey(i int) string { return fmt.Sprintf("c%03d", i+1) }
+
+// Config renders the estate for n customers: one provider block for the whole estate (home tenant, OAuth
+// client and register host from variables, rootModuleHeader), the template app found by name, and every kind
+// for_each customer.
+func Config(n int, kinds []Kind) string {
+	var b strings.Builder
+	b.WriteString(rootModuleHeader)
+	b.WriteString(`
 variable "customers" {
   type = map(object({ name = string }))
   default = {

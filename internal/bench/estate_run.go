@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -124,12 +123,7 @@ func checkInventory(inv []qliksim.TenantInventory, home qliksim.TenantInventory,
 		for k := range want {
 			kinds[k] = true
 		}
-		names := make([]string, 0, len(kinds))
-		for k := range kinds {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
+		for _, k := range sortedKeys(kinds) {
 			if got[k] != want[k] {
 				problems = append(problems, fmt.Sprintf("tenant %s holds %d %s objects, want %d", t.Name, got[k], k, want[k]))
 			}

@@ -37,9 +37,9 @@ func (r SuiteResult) Passed() bool { return len(r.Problems) == 0 }
 // declared objects.
 //
 // Before that, every customer tenant holds objects made outside the configuration with the natural keys (and
-// fields) of the declared spaces, web integration, CSP origin and identity provider. The first apply under faults
-// must fail on them without adopting, changing or deleting any; once their owner removes them, the second apply
-// must converge.
+// fields) of the declared spaces, web integration, CSP origin, JWT identity provider and custom role (decoyKinds).
+// The first apply under faults must fail on them without adopting, changing or deleting any; once their owner
+// removes them, the second apply must converge.
 //
 // The customer tenants are created first, without faults: the provider deliberately never repeats a tenant
 // create whose outcome is unknown (a tenant has no natural key to look up, and a second POST could put a second

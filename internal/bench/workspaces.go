@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -73,17 +72,6 @@ variable "db_password" {
   type      = string
   sensitive = true
   ephemeral = true
-}
-
-provider "qlik" {
-  tenant_url       = var.tenant_url
-  registration_url = var.registration_url
-  client_id        = var.client_id
-  client_secret    = var.client_secret
-}
-
-data "qlik_app" "template" {
-  name = "` + TemplateAppName + `"
 }
 
 module "customer" {
@@ -283,13 +271,8 @@ func countDuplicates(inv []qliksim.TenantInventory) int {
 			seen[key] = true
 		}
 	}
-	keys := make([]string, 0, len(names))
-	for name := range names {
-		keys = append(keys, name)
-	}
-	sort.Strings(keys)
-	for _, name := range keys {
-		n += names[name] - 1
+	for _, count := range names {
+		n += count - 1
 	}
 	return n
 }

@@ -14,9 +14,7 @@ import (
 // space, made earlier by another user, is not taken for the one a failed create made.
 func TestSim_AmbiguousAssignmentCreateNeverAdoptsForeignAssignment(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	byHand := simClient(t, sim, false)
-	provider := simClient(t, sim, true)
+	sim, byHand, provider := simWithTwoUsers(t)
 	ctx := t.Context()
 	home := sim.Home()
 	sp, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Shared", Type: "shared"})
@@ -44,9 +42,7 @@ func TestSim_AmbiguousAssignmentCreateNeverAdoptsForeignAssignment(t *testing.T)
 // someone else's; it is neither adopted nor cancelled, and the provider's own reload is queued once it ends.
 func TestSim_AmbiguousReloadCreateWaitsOutForeignReload(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	byHand := simClient(t, sim, false)
-	provider := simClient(t, sim, true)
+	sim, byHand, provider := simWithTwoUsers(t)
 	ctx := t.Context()
 	home := sim.Home()
 	app, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)

@@ -124,7 +124,7 @@ func (c *Client) createApp(ctx context.Context, what string, req AppCreateReques
 			// The unique name is the provider's marker (see the app copy resource): only a copy made for this
 			// configuration carries it, in this run or in an interrupted earlier one.
 			return provenance{id: a.Attributes.ID, marked: true, differs: differsIn(
-				[3]string{"name", a.Attributes.Name, req.Name}, [3]string{"space", a.Attributes.SpaceID, req.SpaceID})}
+				same("name", a.Attributes.Name, req.Name), same("space", a.Attributes.SpaceID, req.SpaceID))}
 		}
 	} else {
 		cr.proof = func(a *App) provenance { return provenance{id: a.Attributes.ID} }
@@ -293,12 +293,9 @@ func (c *Client) PublishApp(ctx context.Context, id string, req PublishAppReques
 	what := "published copy of app " + strconv.Quote(id)
 	start := time.Now()
 	proof := func(a *App) provenance {
-		p := provenance{id: a.Attributes.ID, created: a.Attributes.CreatedDate, creator: a.Attributes.OwnerID, differs: differsIn(
-			[3]string{"origin app", a.Attributes.OriginAppID, id}, [3]string{"space", a.Attributes.SpaceID, req.SpaceID})}
-		if p.differs == "" && req.Name != "" && a.Attributes.Name != req.Name {
-			p.differs = "name"
-		}
-		return p
+		return provenance{id: a.Attributes.ID, created: a.Attributes.CreatedDate, creator: a.Attributes.OwnerID, differs: differsIn(
+			same("origin app", a.Attributes.OriginAppID, id), same("space", a.Attributes.SpaceID, req.SpaceID),
+			sameIfSent("name", a.Attributes.Name, req.Name))}
 	}
 	// Earlier copies published from the same app into the same space are someone else's (or an earlier
 	// apply's); only a copy this request made is a candidate.

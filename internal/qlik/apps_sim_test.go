@@ -313,17 +313,21 @@ func TestSim_ImportResetWithListingLag(t *testing.T) {
 	}
 }
 
+// createFaults are a create's answer lost after Qlik committed it (one POST, the object adopted) and a 503 before
+// Qlik ran it (the POST repeated), with the POSTs each makes.
+var createFaults = []struct {
+	name  string
+	fault qliksim.RouteFault
+	posts int
+}{
+	{"reset after commit", qliksim.RouteFault{}, 1},
+	{"503 before", qliksim.RouteFault{Status: http.StatusServiceUnavailable}, 2},
+}
+
 // TestSim_PublishAppFaults: a publish whose answer is lost after Qlik committed it is adopted, one refused with 503
 // before it ran is repeated; either way the managed space ends up with exactly one published app.
 func TestSim_PublishAppFaults(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		fault qliksim.RouteFault
-		posts int
-	}{
-		{"reset after commit", qliksim.RouteFault{}, 1},
-		{"503 before", qliksim.RouteFault{Status: http.StatusServiceUnavailable}, 2},
-	} {
+	for _, tc := range createFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 100 * time.Millisecond})

@@ -138,7 +138,7 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 		proof: func(a *Automation) provenance {
 			return provenance{
 				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
-				differs: differsIn([3]string{"name", a.Name, req.Name}, [3]string{"space", a.SpaceID, req.SpaceID}),
+				differs: differsIn(same("name", a.Name, req.Name), same("space", a.SpaceID, req.SpaceID)),
 			}
 		},
 		path: automationPath,
@@ -201,14 +201,10 @@ func (c *Client) FindAutomation(ctx context.Context, name, spaceID string) (*Aut
 	if err != nil {
 		return nil, err
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("automation named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d automations are named %q in the same space on %s", len(match), name, c.ep.host)
-	}
+	return theOne(match, func() error { return c.notFound("automation named %q", name) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d automations are named %q in the same space on %s", n, name, c.ep.host)
+		})
 }
 
 // RunAutomation calls POST .../runs with the context "api" and returns the queued run. After a POST whose outcome
@@ -277,27 +273,12 @@ func (c *Client) StopAutomationRun(ctx context.Context, id, runID string) error 
 // WaitForAutomationRun polls a run until it ends, like WaitForReload. When ctx ends first (Ctrl-C, a timeout) it
 // stops the run through the API with a short detached context and returns the context's error.
 func (c *Client) WaitForAutomationRun(ctx context.Context, id, runID string) (*AutomationRun, error) {
-	var last *AutomationRun
-	for n := 0; ; n++ {
-		r, err := c.GetAutomationRun(ctx, id, runID)
-		if err == nil {
-			last = r
-			if r.Ended() {
-				return r, nil
-			}
-		} else if ctx.Err() == nil {
-			return last, err
-		}
-		if err == nil {
-			wait := c.pollWait(n)
-			c.core.log.debug(ctx, "qlik: waiting for automation run", map[string]any{"automation_id": id, "run_id": runID, "status": r.Status, "wait_ms": wait.Milliseconds()})
-			err = sleepCtx(ctx, wait)
-		}
-		if err != nil {
-			c.stopRunDetached(ctx, id, runID)
-			return last, fmt.Errorf("waiting for run %s of automation %s: %w", runID, id, ctx.Err())
-		}
-	}
+	return pollUntilEnded(ctx, c, "automation run", fmt.Sprintf("run %s of automation %s", runID, id),
+		func() (*AutomationRun, error) { return c.GetAutomationRun(ctx, id, runID) },
+		func(r *AutomationRun) map[string]any {
+			return map[string]any{"automation_id": id, "run_id": runID, "status": r.Status}
+		},
+		func() { c.stopRunDetached(ctx, id, runID) })
 }
 
 func (c *Client) stopRunDetached(ctx context.Context, id, runID string) {

@@ -134,13 +134,13 @@ func (c *Client) CreateBrand(ctx context.Context, req BrandCreateRequest) (*Bran
 		post: form.request(http.MethodPost, brandsPath),
 		// Qlik keeps brand names unique nowhere (brands.json documents no 409).
 		namesakes: func(ctx context.Context) ([]Brand, error) { return c.brandsNamed(ctx, req.Name) },
+		// No 409 tells that an earlier attempt committed, and Qlik lists a new brand only after a moment: a list
+		// that does not show it yet is read again before the create is tried again.
+		untilVisible: true,
 		proof: func(b *Brand) provenance {
-			p := provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
-				[3]string{"name", b.Name, req.Name}, [3]string{"description", b.Description, req.Description})}
-			if p.differs == "" && len(b.Files) != len(files) {
-				p.differs = "files"
-			}
-			return p
+			return provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
+				same("name", b.Name, req.Name), same("description", b.Description, req.Description),
+				same("files", len(b.Files), len(files)))}
 		},
 		path: brandPath,
 	})
@@ -166,14 +166,8 @@ func (c *Client) FindBrand(ctx context.Context, name string) (*Brand, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("brand named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d brands are named %q on %s", len(match), name, c.ep.host)
-	}
+	return theOne(match, func() error { return c.notFound("brand named %q", name) },
+		func(n int) error { return fmt.Errorf("qlik: %d brands are named %q on %s", n, name, c.ep.host) })
 }
 
 type brandPatch struct {
@@ -315,11 +309,5 @@ func (c *Client) brandsNamed(ctx context.Context, name string) ([]Brand, error) 
 	if err != nil {
 		return nil, err
 	}
-	var match []Brand
-	for _, b := range all {
-		if b.Name == name {
-			match = append(match, b)
-		}
-	}
-	return match, nil
+	return matching(all, func(b *Brand) bool { return b.Name == name }), nil
 }

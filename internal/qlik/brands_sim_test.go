@@ -107,14 +107,7 @@ func TestSim_Brands(t *testing.T) {
 // TestSim_BrandCreateFaults: a create whose answer is lost after Qlik committed it is adopted by name; one refused
 // with 503 before it ran is repeated; either way the tenant holds exactly one brand.
 func TestSim_BrandCreateFaults(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		fault qliksim.RouteFault
-		posts int
-	}{
-		{"reset after commit", qliksim.RouteFault{}, 1},
-		{"503 before", qliksim.RouteFault{Status: http.StatusServiceUnavailable}, 2},
-	} {
+	for _, tc := range createFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim := qliksim.StartT(t, qliksim.Options{})

@@ -184,9 +184,6 @@ type core struct {
 
 // New validates cfg and returns a client bound to the home tenant.
 func New(cfg Config) (*Client, error) {
-	if err := ValidateBaseURL(cfg.TenantURL); err != nil {
-		return nil, fmt.Errorf("qlik: invalid tenant URL: %w", err)
-	}
 	home, err := endpointFromURL(cfg.TenantURL)
 	if err != nil {
 		return nil, fmt.Errorf("qlik: invalid tenant URL: %w", err)
@@ -205,9 +202,6 @@ func New(cfg Config) (*Client, error) {
 
 	var registration *endpoint
 	if cfg.RegistrationURL != "" {
-		if err := ValidateBaseURL(cfg.RegistrationURL); err != nil {
-			return nil, fmt.Errorf("qlik: invalid registration URL: %w", err)
-		}
 		ep, err := endpointFromURL(cfg.RegistrationURL)
 		if err != nil {
 			return nil, fmt.Errorf("qlik: invalid registration URL: %w", err)
@@ -215,52 +209,22 @@ func New(cfg Config) (*Client, error) {
 		registration = &ep
 	}
 
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = defaultMaxRetries
-	} else if cfg.MaxRetries < 0 {
-		cfg.MaxRetries = 0
-	}
+	cfg.MaxRetries = defaultUnlessNegative(cfg.MaxRetries, defaultMaxRetries)
 	if cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0 || cfg.RequestTimeout < 0 {
 		return nil, errors.New("qlik: retry waits and request timeout must not be negative")
 	}
-	if cfg.RetryWaitMin == 0 {
-		cfg.RetryWaitMin = defaultRetryWaitMin
-	}
-	if cfg.RetryWaitMax == 0 {
-		cfg.RetryWaitMax = defaultRetryWaitMax
-	}
-	if cfg.RetryWaitMax < cfg.RetryWaitMin {
-		cfg.RetryWaitMax = cfg.RetryWaitMin
-	}
-	if cfg.RequestTimeout == 0 {
-		cfg.RequestTimeout = defaultRequestTimeout
-	}
+	defaultWaits(&cfg.RetryWaitMin, &cfg.RetryWaitMax, defaultRetryWaitMin, defaultRetryWaitMax)
+	orDefault(&cfg.RequestTimeout, defaultRequestTimeout)
 	if cfg.RateLimitWait < 0 {
 		return nil, errors.New("qlik: the rate-limit wait must not be negative")
 	}
-	if cfg.RateLimitWait == 0 {
-		cfg.RateLimitWait = defaultRateLimitWait
-	}
+	orDefault(&cfg.RateLimitWait, defaultRateLimitWait)
 	if cfg.PollWaitMin < 0 || cfg.PollWaitMax < 0 {
 		return nil, errors.New("qlik: poll waits must not be negative")
 	}
-	if cfg.PollWaitMin == 0 {
-		cfg.PollWaitMin = defaultPollWaitMin
-	}
-	if cfg.PollWaitMax == 0 {
-		cfg.PollWaitMax = defaultPollWaitMax
-	}
-	if cfg.PollWaitMax < cfg.PollWaitMin {
-		cfg.PollWaitMax = cfg.PollWaitMin
-	}
-	if cfg.VisibilityGrace == 0 {
-		cfg.VisibilityGrace = DefaultVisibilityGrace
-	} else if cfg.VisibilityGrace < 0 {
-		cfg.VisibilityGrace = 0
-	}
-	if cfg.UserAgent == "" {
-		cfg.UserAgent = defaultUserAgent
-	}
+	defaultWaits(&cfg.PollWaitMin, &cfg.PollWaitMax, defaultPollWaitMin, defaultPollWaitMax)
+	cfg.VisibilityGrace = defaultUnlessNegative(cfg.VisibilityGrace, DefaultVisibilityGrace)
+	orDefault(&cfg.UserAgent, defaultUserAgent)
 	limits, err := newRateLimiter(cfg.RateLimits)
 	if err != nil {
 		return nil, err
@@ -291,6 +255,35 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.httpClient = c.newHTTPClient()
 	return &Client{core: c, ep: home}, nil
+}
+
+// orDefault sets an unset setting to its default.
+func orDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
+// defaultUnlessNegative reads a setting where zero selects the default and a negative value disables.
+func defaultUnlessNegative[T int | time.Duration](v, def T) T {
+	switch {
+	case v == 0:
+		return def
+	case v < 0:
+		return 0
+	}
+	return v
+}
+
+// defaultWaits sets the unset bounds of a range of waits to their defaults and raises a maximum below the
+// minimum to it.
+func defaultWaits(lo, hi *time.Duration, defLo, defHi time.Duration) {
+	orDefault(lo, defLo)
+	orDefault(hi, defHi)
+	if *hi < *lo {
+		*hi = *lo
+	}
 }
 
 // newHTTPClient builds the HTTP client shared by all views: the connection
@@ -505,8 +498,11 @@ func ValidateBaseURL(raw string) error {
 	return nil
 }
 
-// endpointFromURL converts a validated base URL.
+// endpointFromURL validates a base URL (ValidateBaseURL) and converts it.
 func endpointFromURL(raw string) (endpoint, error) {
+	if err := ValidateBaseURL(raw); err != nil {
+		return endpoint{}, err
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return endpoint{}, err

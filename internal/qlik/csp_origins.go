@@ -128,13 +128,10 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 		find: func(ctx context.Context) (*CSPOrigin, error) { return c.FindCSPOrigin(ctx, req.Origin) },
 		proof: func(e *CSPOrigin) provenance {
 			// csp-origins.json reports no creator: the creation date and the fields are the proof.
-			p := provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
-				[3]string{"origin", e.Origin, req.Origin}, [3]string{"name", e.Name, req.Name},
-				[3]string{"description", e.Description, req.Description})}
-			if p.differs == "" && e.CSPDirectiveFlags != req.CSPDirectiveFlags {
-				p.differs = "set of directives"
-			}
-			return p
+			return provenance{id: e.ID, created: e.CreatedDate, differs: differsIn(
+				same("origin", e.Origin, req.Origin), same("name", e.Name, req.Name),
+				same("description", e.Description, req.Description),
+				same("set of directives", e.CSPDirectiveFlags, req.CSPDirectiveFlags))}
 		},
 		path: cspOriginPath,
 	})
@@ -188,18 +185,7 @@ func (c *Client) FindCSPOrigin(ctx context.Context, origin string) (*CSPOrigin, 
 	if err != nil {
 		return nil, err
 	}
-	var match []CSPOrigin
-	for _, e := range all {
-		if strings.EqualFold(e.Origin, origin) {
-			match = append(match, e)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("CSP entry for origin %q", origin)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d CSP entries for origin %q on %s", len(match), origin, c.ep.host)
-	}
+	match := matching(all, func(e *CSPOrigin) bool { return strings.EqualFold(e.Origin, origin) })
+	return theOne(match, func() error { return c.notFound("CSP entry for origin %q", origin) },
+		func(n int) error { return fmt.Errorf("qlik: %d CSP entries for origin %q on %s", n, origin, c.ep.host) })
 }

@@ -74,8 +74,8 @@ func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCre
 		},
 		proof: func(dc *DataConnection) provenance {
 			return provenance{id: dc.ID, created: dc.Created, creator: dc.OwnerID, differs: differsIn(
-				[3]string{"name", dc.Name, req.Name}, [3]string{"space", dc.SpaceID, req.SpaceID},
-				[3]string{"type", dc.Type, req.Type}, [3]string{"connection string", dc.ConnectStatement, req.ConnectStatement})}
+				same("name", dc.Name, req.Name), same("space", dc.SpaceID, req.SpaceID),
+				same("type", dc.Type, req.Type), same("connection string", dc.ConnectStatement, req.ConnectStatement))}
 		},
 		path: dataConnectionPath,
 	})

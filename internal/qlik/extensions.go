@@ -118,7 +118,7 @@ func (c *Client) CreateExtension(ctx context.Context, kind ArchiveKind, p string
 		find: func(ctx context.Context) (*Extension, error) { return c.FindExtension(ctx, kind, q.File) },
 		proof: func(x *Extension) provenance {
 			return provenance{id: x.ID, created: x.CreatedAt, creator: x.UserID, differs: differsIn(
-				[3]string{"name", x.Name, q.Name}, [3]string{"version", x.Version, q.Version})}
+				same("name", x.Name, q.Name), same("version", x.Version, q.Version))}
 		},
 		path: kind.objectPath,
 	})

@@ -92,15 +92,9 @@ func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Grou
 		post: &request{method: http.MethodPost, path: groupsPath, body: body},
 		find: func(ctx context.Context) (*Group, error) { return c.FindGroupByName(ctx, req.Name) },
 		proof: func(g *Group) provenance {
-			p := provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
-				[3]string{"name", g.Name, req.Name}, [3]string{"description", g.Description, req.Description})}
-			if p.differs == "" && req.ProviderType != "" && g.ProviderType != req.ProviderType {
-				p.differs = "provider type"
-			}
-			if p.differs == "" && !sameStrings(g.RoleNames(), req.Roles) {
-				p.differs = "list of roles"
-			}
-			return p
+			return provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
+				same("name", g.Name, req.Name), same("description", g.Description, req.Description),
+				sameIfSent("provider type", g.ProviderType, req.ProviderType), sameItems("list of roles", g.RoleNames(), req.Roles))}
 		},
 		path: groupPath,
 	})
@@ -146,11 +140,33 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 // ListGroups calls GET /api/v1/groups with an optional filter (Qlik's SCIM-like syntax, for example
 // `name eq "Sales"`) and returns every page.
 func (c *Client) ListGroups(ctx context.Context, filter string) ([]Group, error) {
+	return listFiltered[Group](ctx, c, groupsPath, filter)
+}
+
+// listFiltered reads every page of one of the identity lists (groups, roles, users, license assignments), with
+// an optional filter in Qlik's SCIM-like syntax.
+func listFiltered[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
 	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}}
 	if filter != "" {
 		q.Set("filter", filter)
 	}
-	return listAllByNextLink[Group](ctx, c, groupsPath, q)
+	return listAllByNextLink[T](ctx, c, path, q)
+}
+
+// findFiltered returns the first object of the identity list at path, filtered on `key eq "value"`, that is
+// accepted by match (the filter narrows the list, match decides), or a *NotFoundError for what, a format with
+// the value as its one argument.
+func findFiltered[T any](ctx context.Context, c *Client, path, key, value string, match func(*T) bool, what string) (*T, error) {
+	all, err := listFiltered[T](ctx, c, path, key+" eq "+quoteFilterValue(value))
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if match(&all[i]) {
+			return &all[i], nil
+		}
+	}
+	return nil, c.notFound(what, value)
 }
 
 // quoteFilterValue quotes a value for a Qlik filter expression.
@@ -164,14 +180,5 @@ func (c *Client) FindGroupByName(ctx context.Context, name string) (*Group, erro
 	if name == "" {
 		return nil, errors.New("qlik: FindGroupByName needs a name")
 	}
-	groups, err := c.ListGroups(ctx, "name eq "+quoteFilterValue(name))
-	if err != nil {
-		return nil, err
-	}
-	for i := range groups {
-		if groups[i].Name == name {
-			return &groups[i], nil
-		}
-	}
-	return nil, c.notFound("group named %q", name)
+	return findFiltered(ctx, c, groupsPath, "name", name, func(g *Group) bool { return g.Name == name }, "group named %q")
 }

@@ -340,3 +340,28 @@ func (f *fakeSpaces) one(w http.ResponseWriter, r *http.Request, id string) {
 		writeQlikError(w, http.StatusMethodNotAllowed, "METHOD", "Method not allowed")
 	}
 }
+
+// recordingClient is a client of a server that records the method and JSON body of every request other than a
+// GET, and answers a POST with created (201), a PATCH with 204 and a GET with read.
+func recordingClient(t *testing.T, created, read any) (*Client, *[]string) {
+	t.Helper()
+	bodies := &[]string{}
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			var raw json.RawMessage
+			if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
+				t.Errorf("%s %s: %v", r.Method, r.URL, err)
+			}
+			*bodies = append(*bodies, r.Method+" "+string(raw))
+		}
+		switch r.Method {
+		case http.MethodPost:
+			writeJSON(w, http.StatusCreated, created)
+		case http.MethodPatch:
+			w.WriteHeader(http.StatusNoContent)
+		case http.MethodGet:
+			writeJSON(w, http.StatusOK, read)
+		}
+	}))
+	return newClient(t, fastConfig(srv.URL)), bodies
+}

@@ -111,14 +111,11 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 		},
 		proof: func(p *IdentityProvider) provenance {
 			// identity-providers.json reports no creator: the creation time and the fields are the proof.
-			pr := provenance{id: p.ID, created: p.Created, differs: differsIn(
-				[3]string{"issuer", p.Options.Issuer, req.Issuer}, [3]string{"key id", p.KeyID(), req.KeyID},
-				[3]string{"public key", strings.Join(strings.Fields(p.PublicKey()), ""), strings.Join(strings.Fields(req.PublicKey), "")},
-				[3]string{"description", p.Description, req.Description})}
-			if pr.differs == "" && req.ClockToleranceSec != nil && *req.ClockToleranceSec != p.ClockToleranceSec {
-				pr.differs = "clock tolerance"
-			}
-			return pr
+			return provenance{id: p.ID, created: p.Created, differs: differsIn(
+				same("issuer", p.Options.Issuer, req.Issuer), same("key id", p.KeyID(), req.KeyID),
+				same("public key", strings.Join(strings.Fields(p.PublicKey()), ""), strings.Join(strings.Fields(req.PublicKey), "")),
+				same("description", p.Description, req.Description),
+				check{"clock tolerance", req.ClockToleranceSec == nil || *req.ClockToleranceSec == p.ClockToleranceSec})}
 		},
 		path: identityProviderPath,
 	})
@@ -167,18 +164,11 @@ func (c *Client) FindJWTIdentityProvider(ctx context.Context, issuer, keyID stri
 	if err != nil {
 		return nil, err
 	}
-	var match []IdentityProvider
-	for _, p := range all {
-		if p.Protocol == IdentityProviderProtocolJWT && p.Options.Issuer == issuer && p.KeyID() == keyID {
-			match = append(match, p)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("JWT identity provider for issuer %q and key id %q", issuer, keyID)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d JWT identity providers for issuer %q and key id %q on %s", len(match), issuer, keyID, c.ep.host)
-	}
+	match := matching(all, func(p *IdentityProvider) bool {
+		return p.Protocol == IdentityProviderProtocolJWT && p.Options.Issuer == issuer && p.KeyID() == keyID
+	})
+	return theOne(match, func() error { return c.notFound("JWT identity provider for issuer %q and key id %q", issuer, keyID) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d JWT identity providers for issuer %q and key id %q on %s", n, issuer, keyID, c.ep.host)
+		})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 )
 
 // IdentityProviderProtocolOIDC is the protocol of OpenID Connect identity providers.
@@ -74,10 +73,10 @@ func (c *Client) CreateOIDCIdentityProvider(ctx context.Context, s OIDCIdentityP
 		proof: func(p *IdentityProvider) provenance {
 			// identity-providers.json reports no creator: the creation time and the fields are the proof.
 			return provenance{id: p.ID, created: p.Created, differs: differsIn(
-				[3]string{"interactive", strconv.FormatBool(p.Interactive), strconv.FormatBool(s.Interactive)},
-				[3]string{"description", p.Description, s.Description},
-				[3]string{"realm", p.Options.Realm, s.Options.Realm},
-				[3]string{"scope", p.Options.Scope, s.Options.Scope},
+				same("interactive", p.Interactive, s.Interactive),
+				same("description", p.Description, s.Description),
+				same("realm", p.Options.Realm, s.Options.Realm),
+				same("scope", p.Options.Scope, s.Options.Scope),
 			)}
 		},
 		path: identityProviderPath,
@@ -94,12 +93,9 @@ func (c *Client) FindOIDCIdentityProvider(ctx context.Context, provider, discove
 	if err != nil {
 		return nil, err
 	}
-	var match []IdentityProvider
-	for _, p := range all {
-		if p.Protocol == IdentityProviderProtocolOIDC && p.Provider == provider && p.Options.DiscoveryURL == discoveryURL && p.Options.ClientID == clientID {
-			match = append(match, p)
-		}
-	}
+	match := matching(all, func(p *IdentityProvider) bool {
+		return p.Protocol == IdentityProviderProtocolOIDC && p.Provider == provider && p.Options.DiscoveryURL == discoveryURL && p.Options.ClientID == clientID
+	})
 	switch len(match) {
 	case 0:
 		return nil, c.notFound("OIDC identity provider %s with client id %q", provider, clientID)

@@ -1,7 +1,6 @@
 package qlik
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,25 +54,8 @@ func TestIdentityProviders_FindAmongOtherProtocols(t *testing.T) {
 }
 
 func TestIdentityProviders_RequestBodies(t *testing.T) {
-	var bodies []string
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var raw json.RawMessage
-		if r.Body != nil && r.Method != http.MethodGet {
-			if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-				t.Errorf("%s %s: %v", r.Method, r.URL, err)
-			}
-			bodies = append(bodies, r.Method+" "+string(raw))
-		}
-		switch r.Method {
-		case http.MethodPost:
-			writeJSON(w, http.StatusCreated, map[string]any{"id": "i1", "protocol": "jwtAuth"})
-		case http.MethodPatch:
-			w.WriteHeader(http.StatusNoContent)
-		case http.MethodGet:
-			writeJSON(w, http.StatusOK, map[string]any{"id": "i1", "protocol": "jwtAuth", "description": "new"})
-		}
-	}))
-	c := newClient(t, fastConfig(srv.URL))
+	c, bodies := recordingClient(t, map[string]any{"id": "i1", "protocol": "jwtAuth"},
+		map[string]any{"id": "i1", "protocol": "jwtAuth", "description": "new"})
 	if _, err := c.CreateJWTIdentityProvider(t.Context(), JWTIdentityProviderCreateRequest{Issuer: "iss", KeyID: "kid", PublicKey: "PEM"}); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +66,7 @@ func TestIdentityProviders_RequestBodies(t *testing.T) {
 		`POST {"protocol":"jwtAuth","provider":"external","options":{"issuer":"iss","staticKeys":[{"kid":"kid","pem":"PEM"}]}}`,
 		`PATCH [{"op":"replace","path":"/description","value":"new"}]`,
 	}
-	if strings.Join(bodies, "\n") != strings.Join(want, "\n") {
-		t.Errorf("bodies:\n%s\nwant:\n%s", strings.Join(bodies, "\n"), strings.Join(want, "\n"))
+	if strings.Join(*bodies, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bodies:\n%s\nwant:\n%s", strings.Join(*bodies, "\n"), strings.Join(want, "\n"))
 	}
 }

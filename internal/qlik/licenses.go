@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -42,17 +41,8 @@ type LicenseAssignment struct {
 
 // FindLicenseAssignment returns the license assignment of a subject, or a *NotFoundError when it has none.
 func (c *Client) FindLicenseAssignment(ctx context.Context, subject string) (*LicenseAssignment, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}, "filter": {"subject eq " + quoteFilterValue(subject)}}
-	all, err := listAllByNextLink[LicenseAssignment](ctx, c, licensesPath+"/assignments", q)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].Subject == subject {
-			return &all[i], nil
-		}
-	}
-	return nil, c.notFound("license assignment of %q", subject)
+	return findFiltered(ctx, c, licensesPath+"/assignments", "subject", subject,
+		func(a *LicenseAssignment) bool { return a.Subject == subject }, "license assignment of %q")
 }
 
 type licenseItem struct {

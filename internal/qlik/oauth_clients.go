@@ -136,14 +136,17 @@ func (c *Client) CreateOAuthClient(ctx context.Context, s OAuthClientSettings) (
 			}
 			return c.findNewestOAuthClient(ctx, s.ClientName, me)
 		},
+		// Names are unique nowhere, so no 409 tells that an earlier attempt committed, and Qlik lists a new client
+		// only after a moment: a list that does not show it yet is read again before the create is tried again.
+		untilVisible: true,
 		proof: func(o *OAuthClient) provenance {
 			return provenance{id: o.ClientID, created: o.CreatedAt, creator: o.OwnerID, differs: differsIn(
-				[3]string{"app type", o.AppType, s.AppType}, [3]string{"name", o.ClientName, s.ClientName},
-				[3]string{"description", o.Description, s.Description},
-				[3]string{"grant types", setKey(o.AllowedGrantTypes), setKey(s.AllowedGrantTypes)},
-				[3]string{"scopes", setKey(o.AllowedScopes), setKey(s.AllowedScopes)},
-				[3]string{"redirect URIs", setKey(o.RedirectURIs), setKey(s.RedirectURIs)},
-				[3]string{"origins", setKey(o.AllowedOrigins), setKey(s.AllowedOrigins)},
+				same("app type", o.AppType, s.AppType), same("name", o.ClientName, s.ClientName),
+				same("description", o.Description, s.Description),
+				same("grant types", setKey(o.AllowedGrantTypes), setKey(s.AllowedGrantTypes)),
+				same("scopes", setKey(o.AllowedScopes), setKey(s.AllowedScopes)),
+				same("redirect URIs", setKey(o.RedirectURIs), setKey(s.RedirectURIs)),
+				same("origins", setKey(o.AllowedOrigins), setKey(s.AllowedOrigins)),
 			)}
 		},
 	}
@@ -162,10 +165,18 @@ func (c *Client) CreateOAuthClient(ctx context.Context, s OAuthClientSettings) (
 		return o, nil
 	}
 	lost := o.ClientSecrets
-	sec, err := c.CreateOAuthClientSecret(ctx, o.ClientID)
+	sec, retried, err := c.renewOAuthClientSecret(ctx, o.ClientID)
 	if err != nil {
 		return nil, fmt.Errorf("OAuth client %s was created by an interrupted attempt whose answer (with the client secret) was lost, "+
 			"and making a new secret failed: %w", o.ClientID, err)
+	}
+	if retried {
+		// An attempt whose answer was lost may have made a secret nobody saw: every secret but the new one goes.
+		cur, err := c.GetOAuthClient(ctx, o.ClientID)
+		if err != nil {
+			return nil, fmt.Errorf("reading the secrets of OAuth client %s after making a new one: %w", o.ClientID, err)
+		}
+		lost = slices.DeleteFunc(cur.ClientSecrets, func(h OAuthSecretHint) bool { return h.Hint == sec.Hint })
 	}
 	for _, h := range lost {
 		if err := c.DeleteOAuthClientSecret(ctx, o.ClientID, h.Hint); err != nil && !IsNotFound(err) {
@@ -175,6 +186,21 @@ func (c *Client) CreateOAuthClient(ctx context.Context, s OAuthClientSettings) (
 	o.ClientSecret = sec.ClientSecret
 	o.ClientSecrets = []OAuthSecretHint{{Hint: sec.Hint, CreatedAt: sec.CreatedAt, CreatedBy: sec.CreatedBy}}
 	return o, nil
+}
+
+// renewOAuthClientSecret makes a new secret for an adopted client, asking again after a failure with unknown
+// outcome as a create does (worthRetrying, up to MaxRetries); retried says that an earlier attempt may have made a
+// secret too.
+func (c *Client) renewOAuthClientSecret(ctx context.Context, id string) (sec *OAuthClientSecret, retried bool, err error) {
+	for attempt := 0; ; attempt++ {
+		sec, err = c.CreateOAuthClientSecret(ctx, id)
+		if err == nil || !isAmbiguous(err) || !worthRetrying(err) || attempt >= c.core.cfg.MaxRetries {
+			return sec, attempt > 0, err
+		}
+		if serr := sleepCtx(ctx, jitterBackoff(c.core.cfg.RetryWaitMin, c.core.cfg.RetryWaitMax, attempt)); serr != nil {
+			return nil, true, fmt.Errorf("%w (last error: %w)", serr, err)
+		}
+	}
 }
 
 // setKey renders a list as a set for comparison.

@@ -95,50 +95,12 @@ func TestSim_OAuthClientLifecycle(t *testing.T) {
 	}
 }
 
-// TestSim_OAuthClientAdoptedGetsNewSecret: a create whose answer is lost (the connection resets after Qlik made
-// the client) adopts the client and replaces the secret nobody saw with a new one, which works.
-func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
-	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
-	home := sim.Home()
-	if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
-		t.Fatal(err)
-	}
-	sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{})
-	o, err := c.CreateOAuthClient(t.Context(), qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantImpersonation}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	all := sim.OAuthClients(home.Hostname)
-	if len(all) != 1 || all[0].ClientID != o.ClientID || len(all[0].ClientSecrets) != 1 || all[0].ClientSecrets[0].Hint != o.ClientSecrets[0].Hint {
-		t.Fatalf("simulator holds %+v, create returned %+v", all, o)
-	}
-	if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret); s != http.StatusOK {
-		t.Errorf("impersonation with the replacement secret: %d", s)
-	}
-	var posts, deletes int
-	for _, e := range sim.Audit() {
-		switch e.Method + " " + e.Route {
-		case "POST /api/v1/oauth-clients/{id}/client-secrets":
-			posts++
-		case "DELETE /api/v1/oauth-clients/{id}/client-secrets/{hint}":
-			deletes++
-		}
-	}
-	if posts != 1 || deletes != 1 {
-		t.Errorf("%d secret creates and %d secret deletes, want 1 and 1", posts, deletes)
-	}
-}
-
 // TestSim_OAuthClientNamesakeNeverAdopted: Qlik keeps OAuth client names unique nowhere, so after an ambiguous
 // failure a client of the same name made by another user is neither adopted nor written to; the create makes the
 // provider's own.
 func TestSim_OAuthClientNamesakeNeverAdopted(t *testing.T) {
 	for _, fault := range []qliksim.RouteFault{{Status: http.StatusServiceUnavailable}, {}} {
-		sim := qliksim.StartT(t, qliksim.Options{})
-		byHand := simClient(t, sim, false)
-		provider := simClient(t, sim, true)
+		sim, byHand, provider := simWithTwoUsers(t)
 		req := qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantClientCreds}}
 		decoy, err := byHand.CreateOAuthClient(t.Context(), req)
 		if err != nil {
@@ -155,5 +117,62 @@ func TestSim_OAuthClientNamesakeNeverAdopted(t *testing.T) {
 		if w := writesTo(sim, decoy.ClientID); len(w) > 0 {
 			t.Errorf("fault %+v: the namesake was written to: %v", fault, w)
 		}
+	}
+}
+
+// TestSim_OAuthClientAdoptedGetsNewSecret: a create whose answer is lost (the connection resets after Qlik made
+// the client) adopts the client and replaces the secret nobody saw with a new one, which works. When the new
+// secret fails with unknown outcome too (a 503, or a reset after Qlik made it), it is asked for again and every
+// other secret, including one the unanswered attempt made, is deleted: the client keeps exactly the secret
+// returned.
+func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		secretFails int
+		secretFault qliksim.RouteFault
+	}{
+		{"secret answered", 0, qliksim.RouteFault{}},
+		{"secret 503", 1, qliksim.RouteFault{Status: http.StatusServiceUnavailable}},
+		{"secret reset", 1, qliksim.RouteFault{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim := qliksim.StartT(t, qliksim.Options{})
+			c := simClient(t, sim, true)
+			home := sim.Home()
+			if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
+				t.Fatal(err)
+			}
+			sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{})
+			if tc.secretFails > 0 {
+				sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients/{id}/client-secrets", tc.secretFails, tc.secretFault)
+			}
+			o, err := c.CreateOAuthClient(t.Context(), qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantImpersonation}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := sim.OAuthClients(home.Hostname)
+			if len(all) != 1 || all[0].ClientID != o.ClientID || len(all[0].ClientSecrets) != 1 || all[0].ClientSecrets[0].Hint != o.ClientSecrets[0].Hint {
+				t.Fatalf("simulator holds %+v, create returned %+v", all, o)
+			}
+			if s := impersonationStatus(t, home.URL, o.ClientID, o.ClientSecret); s != http.StatusOK {
+				t.Errorf("impersonation with the replacement secret: %d", s)
+			}
+			if tc.secretFails > 0 {
+				return
+			}
+			var posts, deletes int
+			for _, e := range sim.Audit() {
+				switch e.Method + " " + e.Route {
+				case "POST /api/v1/oauth-clients/{id}/client-secrets":
+					posts++
+				case "DELETE /api/v1/oauth-clients/{id}/client-secrets/{hint}":
+					deletes++
+				}
+			}
+			if posts != 1 || deletes != 1 {
+				t.Errorf("%d secret creates and %d secret deletes, want 1 and 1", posts, deletes)
+			}
+		})
 	}
 }

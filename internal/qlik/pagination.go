@@ -56,6 +56,28 @@ type listPage[T any] struct {
 	Links *pageLinks `json:"links"`
 }
 
+// getPage reads one page of the list at path.
+func getPage[T any](ctx context.Context, c *Client, path string, q url.Values) (*listPage[T], error) {
+	return doJSON[listPage[T]](ctx, c, &request{method: http.MethodGet, path: path, query: q})
+}
+
+// endsList reports whether p, asked for with page size limit, is the last page: a short or empty page, or one
+// whose links say there is no next.
+func (p *listPage[T]) endsList(limit int) bool {
+	return len(p.Data) < limit || (p.Links != nil && p.Links.Next == "")
+}
+
+// pageQuery is query with the page size limit, for the lists that page by id or by number; what names the
+// lister in the error for a limit that is not positive.
+func pageQuery(what string, query url.Values, limit int) (url.Values, error) {
+	if limit <= 0 {
+		return nil, errors.New("qlik: " + what + " needs a positive page size")
+	}
+	q := cloneValues(query)
+	q.Set("limit", strconv.Itoa(limit))
+	return q, nil
+}
+
 // listAllByNextLink fetches every page by following links.next.href exactly
 // as the API returns it (Qlik's cursors cannot be computed client-side). A
 // link to another host or scheme is refused: it would carry our token there.
@@ -64,8 +86,8 @@ func listAllByNextLink[T any](ctx context.Context, c *Client, path string, query
 	next, q := path, query
 	seen := map[string]bool{}
 	for range maxPages {
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: next, query: q, out: &p}); err != nil {
+		p, err := getPage[T](ctx, c, next, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Data...)
@@ -109,55 +131,58 @@ func (c *Client) checkPageLink(href string) error {
 // (web integrations, API keys): each request asks for the objects after
 // the last ID of the previous page.
 func listAllStartingAfter[T any](ctx context.Context, c *Client, path string, query url.Values, limit int, idOf func(T) string) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("qlik: listAllStartingAfter needs a positive page size")
+	q, err := pageQuery("listAllStartingAfter", query, limit)
+	if err != nil {
+		return nil, err
 	}
-	q := cloneValues(query)
-	q.Set("limit", strconv.Itoa(limit))
 	q.Del("startingAfter")
-	var all []T
 	last := ""
-	for range maxPages {
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
-			return nil, err
-		}
-		all = append(all, p.Data...)
-		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
-			return all, nil
-		}
+	return listAllSized(ctx, c, path, q, limit, func(p *listPage[T]) error {
 		id := idOf(p.Data[len(p.Data)-1])
 		if id == "" {
-			return nil, fmt.Errorf("qlik: GET %s: cannot page on: the last object of a page has no id", path)
+			return fmt.Errorf("qlik: GET %s: cannot page on: the last object of a page has no id", path)
 		}
 		if id == last {
-			return nil, fmt.Errorf("qlik: GET %s: pagination loop: startingAfter=%s returned the same page", path, id)
+			return fmt.Errorf("qlik: GET %s: pagination loop: startingAfter=%s returned the same page", path, id)
 		}
 		last = id
 		q.Set("startingAfter", id)
-	}
-	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
+		return nil
+	})
 }
 
 // listAllByPage fetches every page of an API that pages by number (data
 // connections, OAuth tokens), starting at firstPage, until a short or empty
 // page or a response without a next link.
 func listAllByPage[T any](ctx context.Context, c *Client, path string, query url.Values, limit, firstPage int) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("qlik: listAllByPage needs a positive page size")
+	q, err := pageQuery("listAllByPage", query, limit)
+	if err != nil {
+		return nil, err
 	}
-	q := cloneValues(query)
-	q.Set("limit", strconv.Itoa(limit))
-	var all []T
-	for page := firstPage; page < firstPage+maxPages; page++ {
+	page := firstPage
+	q.Set("page", strconv.Itoa(page))
+	return listAllSized(ctx, c, path, q, limit, func(*listPage[T]) error {
+		page++
 		q.Set("page", strconv.Itoa(page))
-		var p listPage[T]
-		if _, err := c.do(ctx, &request{method: http.MethodGet, path: path, query: q, out: &p}); err != nil {
+		return nil
+	})
+}
+
+// listAllSized fetches the pages of size limit that q asks for until one ends the list (endsList); after each
+// other page p, next sets in q what asks for the page after it, or fails.
+func listAllSized[T any](ctx context.Context, c *Client, path string, q url.Values, limit int, next func(p *listPage[T]) error) ([]T, error) {
+	var all []T
+	for range maxPages {
+		p, err := getPage[T](ctx, c, path, q)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, p.Data...)
-		if len(p.Data) < limit || (p.Links != nil && p.Links.Next == "") {
+		if p.endsList(limit) {
 			return all, nil
+		}
+		if err := next(p); err != nil {
+			return nil, err
 		}
 	}
 	return nil, fmt.Errorf("qlik: GET %s: more than %d pages", path, maxPages)
@@ -169,4 +194,26 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string(nil), vals...)
 	}
 	return out
+}
+
+// matching returns the objects of all that keep accepts, in their order.
+func matching[T any](all []T, keep func(*T) bool) []T {
+	var match []T
+	for i := range all {
+		if keep(&all[i]) {
+			match = append(match, all[i])
+		}
+	}
+	return match
+}
+
+// theOne returns the one object of match, or the error none when there is none and the error many for n > 1.
+func theOne[T any](match []T, none func() error, many func(n int) error) (*T, error) {
+	switch len(match) {
+	case 0:
+		return nil, none()
+	case 1:
+		return &match[0], nil
+	}
+	return nil, many(len(match))
 }

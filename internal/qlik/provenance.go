@@ -174,11 +174,27 @@ type currentUsers struct {
 	ids map[string]string
 }
 
-// differsIn returns the first name whose pair of values differs, for provenance.differs.
-func differsIn(pairs ...[3]string) string {
-	for _, p := range pairs {
-		if p[1] != p[2] {
-			return p[0]
+// check is one field of a found object compared with what the create sent, named as provenance.differs
+// names it.
+type check struct {
+	name string
+	same bool
+}
+
+// same compares a field of the found object with the value sent.
+func same[V comparable](name string, found, sent V) check { return check{name, found == sent} }
+
+// sameIfSent compares a field the request may leave to Qlik: only a value sent has to match.
+func sameIfSent(name, found, sent string) check { return check{name, sent == "" || found == sent} }
+
+// sameItems compares two lists as sets of trimmed values (sameStrings).
+func sameItems(name string, found, sent []string) check { return check{name, sameStrings(found, sent)} }
+
+// differsIn returns the name of the first check whose values differ, for provenance.differs.
+func differsIn(checks ...check) string {
+	for _, c := range checks {
+		if !c.same {
+			return c.name
 		}
 	}
 	return ""

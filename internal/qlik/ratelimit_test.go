@@ -66,15 +66,22 @@ func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 
 func (c *fakeClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-// TestRateLimit_WindowAllowance: a burst of the whole window's allowance leaves at once, the next request waits
-// until the burst is a window old, and no more than the allowance is ever sent within one window.
-func TestRateLimit_WindowAllowance(t *testing.T) {
-	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 60}})
+// clockedLimiter is a limiter whose tier 2 allows perMinute requests a minute, on a fake clock.
+func clockedLimiter(t *testing.T, perMinute int) (*rateLimiter, *fakeClock) {
+	t.Helper()
+	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: perMinute}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
 	r.now = clock.Now
+	return r, clock
+}
+
+// TestRateLimit_WindowAllowance: a burst of the whole window's allowance leaves at once, the next request waits
+// until the burst is a window old, and no more than the allowance is ever sent within one window.
+func TestRateLimit_WindowAllowance(t *testing.T) {
+	r, clock := clockedLimiter(t, 60)
 	b := r.bucket("h", tier2)
 	for i := range 300 {
 		if d := r.admit(b); d != 0 {
@@ -97,12 +104,7 @@ func TestRateLimit_WindowAllowance(t *testing.T) {
 // TestRateLimit_AIMD: a 429 halves the allowance once per block (the other answers of the same block reveal
 // nothing new), never below the floor; successes grow it back one request at a time, up to Qlik's allowance.
 func TestRateLimit_AIMD(t *testing.T) {
-	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 100}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	r.now = clock.Now
+	r, clock := clockedLimiter(t, 100)
 	b := r.bucket("h", tier2)
 	allowance := func() float64 { r.mu.Lock(); defer r.mu.Unlock(); return b.allowance }
 	if allowance() != 500 {
@@ -315,12 +317,7 @@ func TestRateLimit_429BlocksTierOnHostOnly(t *testing.T) {
 // TestRateLimit_BlockRestartsTheWindow: after a 429 the tier waits for Retry-After, then sends again at the halved
 // allowance; requests sent before the 429 do not hold it for the rest of the five-minute window.
 func TestRateLimit_BlockRestartsTheWindow(t *testing.T) {
-	r, err := newRateLimiter(RateLimits{Tier2: TierLimit{PerMinute: 100}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &fakeClock{now: time.Unix(1_700_000_000, 0)}
-	r.now = clock.Now
+	r, clock := clockedLimiter(t, 100)
 	b := r.bucket("h", tier2)
 	// Six blocks bring the allowance to 500/64, below the 40 requests already sent in the window.
 	for range 40 {

@@ -206,9 +206,6 @@ func newRegionState(cfg Config, home endpoint) (*regionState, error) {
 			regURL = DefaultRegistrationURL(region)
 		}
 		if regURL != "" {
-			if err := ValidateBaseURL(regURL); err != nil {
-				return fmt.Errorf("qlik: invalid registration URL of region %q: %w", region, err)
-			}
 			ep, err := endpointFromURL(regURL)
 			if err != nil {
 				return fmt.Errorf("qlik: invalid registration URL of region %q: %w", region, err)

@@ -14,25 +14,6 @@ const tasksPath = "/api/scheduling/tasks"
 // Task.specVersion, example "1.16.0").
 const taskSpecVersion = "1.16.0"
 
-// ReloadSchedule is a time-scheduled reload task of the Scheduling Tasks API (scheduling-tasks.json, schema
-// Task), flattened: the app it reloads, its recurrence and time zone, and whether it is enabled.
-type ReloadSchedule struct {
-	ID            string
-	Name          string
-	Description   string
-	AppID         string
-	Partial       bool
-	Recurrence    string
-	Timezone      string
-	StartDateTime string
-	EndDateTime   string
-	Enabled       bool
-	OwnerID       string
-	CreatedAt     string
-	UpdatedAt     string
-	DisabledCode  string
-}
-
 // ReloadScheduleRequest is what a create or a replace sends.
 type ReloadScheduleRequest struct {
 	Name          string
@@ -44,6 +25,18 @@ type ReloadScheduleRequest struct {
 	StartDateTime string
 	EndDateTime   string
 	Enabled       bool
+}
+
+// ReloadSchedule is a time-scheduled reload task of the Scheduling Tasks API (scheduling-tasks.json, schema
+// Task), flattened: the app it reloads, its recurrence and time zone, and whether it is enabled, as a request
+// gives them, and what Qlik adds.
+type ReloadSchedule struct {
+	ID string
+	ReloadScheduleRequest
+	OwnerID      string
+	CreatedAt    string
+	UpdatedAt    string
+	DisabledCode string
 }
 
 // wireTask is scheduling-tasks.json's Task, with the parts a reload task uses.
@@ -120,7 +113,7 @@ func (r ReloadScheduleRequest) wire() wireTask {
 
 // flat reads a task as a reload schedule; a task that is not a reload of one app leaves AppID empty.
 func (w wireTask) flat() *ReloadSchedule {
-	s := &ReloadSchedule{ID: w.ID, Name: w.Name, Description: w.Description, Enabled: w.Enabled, AppID: w.ResourceID}
+	s := &ReloadSchedule{ID: w.ID, ReloadScheduleRequest: ReloadScheduleRequest{Name: w.Name, Description: w.Description, Enabled: w.Enabled, AppID: w.ResourceID}}
 	if w.Start != nil {
 		sc := w.Start.Schedule
 		s.Recurrence, s.Timezone, s.StartDateTime, s.EndDateTime = sc.Recurrence, sc.Timezone, sc.StartDateTime, sc.EndDateTime
@@ -181,7 +174,7 @@ func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleReq
 				p.created, p.creator = w.Metadata.CreatedAt, w.Metadata.CreatedBy
 			}
 			s := w.flat()
-			p.differs = differsIn([3]string{"name", s.Name, req.Name}, [3]string{"app", s.AppID, req.AppID}, [3]string{"recurrence", s.Recurrence, req.Recurrence})
+			p.differs = differsIn(same("name", s.Name, req.Name), same("app", s.AppID, req.AppID), same("recurrence", s.Recurrence, req.Recurrence))
 			return p
 		},
 		path: taskPath,
@@ -228,11 +221,5 @@ func (c *Client) tasksNamed(ctx context.Context, appID, name string) ([]wireTask
 	if err != nil {
 		return nil, err
 	}
-	var match []wireTask
-	for _, t := range all {
-		if t.Name == name {
-			match = append(match, t)
-		}
-	}
-	return match, nil
+	return matching(all, func(t *wireTask) bool { return t.Name == name }), nil
 }

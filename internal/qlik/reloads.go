@@ -127,7 +127,7 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 			post: &request{method: http.MethodPost, path: reloadsPath, body: req},
 			find: func(ctx context.Context) (*Reload, error) { return c.FindActiveReload(ctx, req.AppID) },
 			proof: func(r *Reload) provenance {
-				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn([3]string{"app", r.AppID, req.AppID})}
+				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn(same("app", r.AppID, req.AppID))}
 			},
 			path: reloadPath,
 		})
@@ -204,9 +204,24 @@ func (c *Client) waitReload(ctx context.Context, id string, cancelOnExit bool) (
 	if err := checkID("reload", id); err != nil {
 		return nil, err
 	}
-	var last *Reload
+	return pollUntilEnded(ctx, c, "reload", "reload "+id,
+		func() (*Reload, error) { return c.GetReload(ctx, id) },
+		func(r *Reload) map[string]any { return map[string]any{"reload_id": id, "status": r.Status} },
+		func() {
+			if cancelOnExit {
+				c.cancelDetached(ctx, id)
+			}
+		})
+}
+
+// pollUntilEnded reads long-running work of a kind (a reload, an automation run) with get until it has ended,
+// waiting pollWait between reads and logging each wait with the fields of the state read. A read that fails while ctx is
+// live ends the poll with its error. When ctx ends first, interrupted stops the work through the API and the
+// error says that waiting for what ended with ctx. The last state read is returned either way.
+func pollUntilEnded[T interface{ Ended() bool }](ctx context.Context, c *Client, kind, what string, get func() (T, error), fields func(T) map[string]any, interrupted func()) (T, error) {
+	var last T
 	for n := 0; ; n++ {
-		r, err := c.GetReload(ctx, id)
+		r, err := get()
 		if err == nil {
 			last = r
 			if r.Ended() {
@@ -217,14 +232,14 @@ func (c *Client) waitReload(ctx context.Context, id string, cancelOnExit bool) (
 		}
 		if err == nil {
 			wait := c.pollWait(n)
-			c.core.log.debug(ctx, "qlik: waiting for reload", map[string]any{"reload_id": id, "status": r.Status, "wait_ms": wait.Milliseconds()})
+			f := fields(r)
+			f["wait_ms"] = wait.Milliseconds()
+			c.core.log.debug(ctx, "qlik: waiting for "+kind, f)
 			err = sleepCtx(ctx, wait)
 		}
 		if err != nil {
-			if cancelOnExit {
-				c.cancelDetached(ctx, id)
-			}
-			return last, fmt.Errorf("waiting for reload %s: %w", id, ctx.Err())
+			interrupted()
+			return last, fmt.Errorf("waiting for %s: %w", what, ctx.Err())
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync"
 )
 
@@ -23,20 +22,12 @@ type Role struct {
 
 // ListRoles calls GET /api/v1/roles and returns every page: the tenant's role catalogue.
 func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}}
-	return listAllByNextLink[Role](ctx, c, rolesPath, q)
+	return listFiltered[Role](ctx, c, rolesPath, "")
 }
 
 // GetRole calls GET /api/v1/roles/{id}.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
-	if err := checkID("role", id); err != nil {
-		return nil, err
-	}
-	var r Role
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: rolesPath + "/" + url.PathEscape(id), out: &r}); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return getObject[Role](ctx, c, "role", id, rolePath)
 }
 
 // roleCatalogues caches each tenant's role catalogue for the life of a client, so validating the role names of
@@ -104,12 +95,9 @@ func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*
 		post: &request{method: http.MethodPost, path: rolesPath, body: req},
 		find: func(ctx context.Context) (*CustomRole, error) { return c.FindCustomRoleByName(ctx, req.Name) },
 		proof: func(r *CustomRole) provenance {
-			p := provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
-				[3]string{"name", r.Name, req.Name}, [3]string{"description", r.Description, req.Description})}
-			if p.differs == "" && !sameStrings(r.AssignedScopes, req.AssignedScopes) {
-				p.differs = "list of scopes"
-			}
-			return p
+			return provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
+				same("name", r.Name, req.Name), same("description", r.Description, req.Description),
+				sameItems("list of scopes", r.AssignedScopes, req.AssignedScopes))}
 		},
 		path: rolePath,
 	})
@@ -126,17 +114,7 @@ func (c *Client) GetCustomRole(ctx context.Context, id string) (*CustomRole, err
 
 // FindCustomRoleByName returns the role of that name, or a *NotFoundError.
 func (c *Client) FindCustomRoleByName(ctx context.Context, name string) (*CustomRole, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}, "filter": {"name eq " + quoteFilterValue(name)}}
-	roles, err := listAllByNextLink[CustomRole](ctx, c, rolesPath, q)
-	if err != nil {
-		return nil, err
-	}
-	for i := range roles {
-		if roles[i].Name == name {
-			return &roles[i], nil
-		}
-	}
-	return nil, c.notFound("role named %q", name)
+	return findFiltered(ctx, c, rolesPath, "name", name, func(r *CustomRole) bool { return r.Name == name }, "role named %q")
 }
 
 // UpdateCustomRole calls PATCH /api/v1/roles/{id} replacing name, description and scopes.

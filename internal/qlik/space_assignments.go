@@ -69,11 +69,8 @@ func (c *Client) CreateSpaceAssignment(ctx context.Context, spaceID string, req 
 			return c.FindSpaceAssignment(ctx, spaceID, req.AssigneeID)
 		},
 		proof: func(a *SpaceAssignment) provenance {
-			p := provenance{id: a.ID, created: a.CreatedAt, creator: a.CreatedBy, differs: differsIn([3]string{"type", a.Type, req.Type})}
-			if p.differs == "" && !sameStrings(a.Roles, req.Roles) {
-				p.differs = "list of roles"
-			}
-			return p
+			return provenance{id: a.ID, created: a.CreatedAt, creator: a.CreatedBy, differs: differsIn(
+				same("type", a.Type, req.Type), sameItems("list of roles", a.Roles, req.Roles))}
 		},
 		path: func(id string) string { return assignmentPath(spaceID, id) },
 	})

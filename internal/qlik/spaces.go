@@ -90,8 +90,8 @@ func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Spac
 		find: func(ctx context.Context) (*Space, error) { return c.FindSpaceByName(ctx, req.Name, req.Type) },
 		proof: func(s *Space) provenance {
 			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
-				[3]string{"name", s.Name, req.Name}, [3]string{"type", s.Type, req.Type},
-				[3]string{"description", s.Description, req.Description})}
+				same("name", s.Name, req.Name), same("type", s.Type, req.Type),
+				same("description", s.Description, req.Description))}
 		},
 		path: spacePath,
 	})
@@ -161,21 +161,13 @@ func (c *Client) FindSpaceByName(ctx context.Context, name, spaceType string) (*
 	if err != nil {
 		return nil, err
 	}
-	var match []Space
-	for _, s := range spaces {
-		if s.Name == name && (spaceType == "" || s.Type == spaceType) {
-			match = append(match, s)
-		}
-	}
-	switch len(match) {
-	case 0:
+	match := matching(spaces, func(s *Space) bool { return s.Name == name && (spaceType == "" || s.Type == spaceType) })
+	return theOne(match, func() error {
 		if spaceType != "" {
-			return nil, c.notFound("space named %q of type %q", name, spaceType)
+			return c.notFound("space named %q of type %q", name, spaceType)
 		}
-		return nil, c.notFound("space named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d spaces are named %q on %s; give the space type to choose one", len(match), name, c.ep.host)
-	}
+		return c.notFound("space named %q", name)
+	}, func(n int) error {
+		return fmt.Errorf("qlik: %d spaces are named %q on %s; give the space type to choose one", n, name, c.ep.host)
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 )
 
 const usersPath = "/api/v1/users"
@@ -55,24 +54,13 @@ func (u *User) RoleNames() []string {
 
 // GetUser calls GET /api/v1/users/{userId}.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	if err := checkID("user", id); err != nil {
-		return nil, err
-	}
-	var u User
-	if _, err := c.do(ctx, &request{method: http.MethodGet, path: usersPath + "/" + url.PathEscape(id), out: &u}); err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return getObject[User](ctx, c, "user", id, userPath)
 }
 
 // ListUsers calls GET /api/v1/users with an optional filter (for example `assignedGroups.id eq "<id>"`) and
 // returns every page.
 func (c *Client) ListUsers(ctx context.Context, filter string) ([]User, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}}
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	return listAllByNextLink[User](ctx, c, usersPath, q)
+	return listFiltered[User](ctx, c, usersPath, filter)
 }
 
 // UserCreateRequest is the body of POST /api/v1/users. Roles are given by name.
@@ -102,15 +90,9 @@ func (c *Client) CreateUser(ctx context.Context, req UserCreateRequest) (*User, 
 		post: &request{method: http.MethodPost, path: usersPath, body: body},
 		find: func(ctx context.Context) (*User, error) { return c.FindUserBySubject(ctx, req.Subject) },
 		proof: func(u *User) provenance {
-			p := provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
-				[3]string{"subject", u.Subject, req.Subject}, [3]string{"email", u.Email, req.Email})}
-			if p.differs == "" && req.Name != "" && u.Name != req.Name {
-				p.differs = "name"
-			}
-			if p.differs == "" && !sameStrings(u.RoleNames(), req.Roles) {
-				p.differs = "list of roles"
-			}
-			return p
+			return provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
+				same("subject", u.Subject, req.Subject), same("email", u.Email, req.Email),
+				sameIfSent("name", u.Name, req.Name), sameItems("list of roles", u.RoleNames(), req.Roles))}
 		},
 		path: userPath,
 	})
@@ -121,16 +103,9 @@ func (c *Client) FindUserBySubject(ctx context.Context, subject string) (*User, 
 	if subject == "" {
 		return nil, errors.New("qlik: FindUserBySubject needs a subject")
 	}
-	users, err := c.ListUsers(ctx, "subject eq "+quoteFilterValue(subject))
-	if err != nil {
-		return nil, err
-	}
-	for i := range users {
-		if users[i].Subject == subject && users[i].Status != UserDeleted {
-			return &users[i], nil
-		}
-	}
-	return nil, c.notFound("user with subject %q", subject)
+	return findFiltered(ctx, c, usersPath, "subject", subject, func(u *User) bool {
+		return u.Subject == subject && u.Status != UserDeleted
+	}, "user with subject %q")
 }
 
 // UserUpdate is a change to a user; nil fields are left alone.

@@ -51,11 +51,8 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 		post: &request{method: http.MethodPost, path: webIntegrationsPath, body: req},
 		find: func(ctx context.Context) (*WebIntegration, error) { return c.FindWebIntegrationByName(ctx, req.Name) },
 		proof: func(w *WebIntegration) provenance {
-			p := provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn([3]string{"name", w.Name, req.Name})}
-			if p.differs == "" && !sameStrings(w.ValidOrigins, req.ValidOrigins) {
-				p.differs = "list of valid origins"
-			}
-			return p
+			return provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn(
+				same("name", w.Name, req.Name), sameItems("list of valid origins", w.ValidOrigins, req.ValidOrigins))}
 		},
 		path: webIntegrationPath,
 	})
@@ -115,18 +112,9 @@ func (c *Client) FindWebIntegrationByName(ctx context.Context, name string) (*We
 	if err != nil {
 		return nil, err
 	}
-	var match []WebIntegration
-	for _, w := range all {
-		if w.Name == name {
-			match = append(match, w)
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("web integration named %q", name)
-	case 1:
-		return &match[0], nil
-	default:
-		return nil, fmt.Errorf("qlik: %d web integrations are named %q on %s", len(match), name, c.ep.host)
-	}
+	match := matching(all, func(w *WebIntegration) bool { return w.Name == name })
+	return theOne(match, func() error { return c.notFound("web integration named %q", name) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d web integrations are named %q on %s", n, name, c.ep.host)
+		})
 }

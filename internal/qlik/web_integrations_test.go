@@ -1,8 +1,6 @@
 package qlik
 
 import (
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -10,25 +8,8 @@ import (
 // The PATCH sends /validOrigins as an array, and an emptied list as [] rather than null; a create without
 // origins sends [] too.
 func TestWebIntegrations_RequestBodies(t *testing.T) {
-	var bodies []string
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet {
-			var raw json.RawMessage
-			if err := json.NewDecoder(r.Body).Decode(&raw); err != nil {
-				t.Errorf("%s %s: %v", r.Method, r.URL, err)
-			}
-			bodies = append(bodies, r.Method+" "+string(raw))
-		}
-		switch r.Method {
-		case http.MethodPost:
-			writeJSON(w, http.StatusCreated, map[string]any{"id": "w1", "name": "Portal"})
-		case http.MethodPatch:
-			w.WriteHeader(http.StatusNoContent)
-		case http.MethodGet:
-			writeJSON(w, http.StatusOK, map[string]any{"id": "w1", "name": "Portal"})
-		}
-	}))
-	c := newClient(t, fastConfig(srv.URL))
+	c, bodies := recordingClient(t, map[string]any{"id": "w1", "name": "Portal"},
+		map[string]any{"id": "w1", "name": "Portal"})
 	ctx := t.Context()
 	if _, err := c.CreateWebIntegration(ctx, WebIntegrationCreateRequest{Name: "Portal"}); err != nil {
 		t.Fatal(err)
@@ -49,7 +30,7 @@ func TestWebIntegrations_RequestBodies(t *testing.T) {
 		`PATCH [{"op":"replace","path":"/name","value":"Portal 2"},{"op":"replace","path":"/validOrigins","value":["https://a.example","https://b.example"]}]`,
 		`PATCH [{"op":"replace","path":"/validOrigins","value":[]}]`,
 	}
-	if strings.Join(bodies, "\n") != strings.Join(want, "\n") {
-		t.Errorf("bodies:\n%s\nwant:\n%s", strings.Join(bodies, "\n"), strings.Join(want, "\n"))
+	if strings.Join(*bodies, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bodies:\n%s\nwant:\n%s", strings.Join(*bodies, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 )
 
 const webhooksPath = "/api/v1/webhooks"
@@ -88,14 +87,11 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		// does not show the new object yet is read again before the create is tried again.
 		untilVisible: true,
 		proof: func(w *Webhook) provenance {
-			p := provenance{
+			return provenance{
 				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
-				differs: differsIn([3]string{"name", w.Name, req.Name}, [3]string{"url", w.URL, req.URL}, [3]string{"filter", w.Filter, req.Filter}),
+				differs: differsIn(same("name", w.Name, req.Name), same("url", w.URL, req.URL), same("filter", w.Filter, req.Filter),
+					sameItems("event types", w.EventTypes, req.EventTypes)),
 			}
-			if p.differs == "" && !sameStrings(w.EventTypes, req.EventTypes) {
-				p.differs = "event types"
-			}
-			return p
 		},
 		path: webhookPath,
 	})
@@ -190,15 +186,10 @@ func (c *Client) FindWebhook(ctx context.Context, name, target string) (*Webhook
 	if err != nil {
 		return nil, err
 	}
-	switch len(match) {
-	case 0:
-		return nil, c.notFound("webhook named %q for %s", name, target)
-	case 1:
-		return &match[0], nil
-	default:
-		sort.Slice(match, func(i, j int) bool { return match[i].CreatedAt < match[j].CreatedAt })
-		return nil, fmt.Errorf("qlik: %d webhooks named %q deliver to %s on %s", len(match), name, target, c.ep.host)
-	}
+	return theOne(match, func() error { return c.notFound("webhook named %q for %s", name, target) },
+		func(n int) error {
+			return fmt.Errorf("qlik: %d webhooks named %q deliver to %s on %s", n, name, target, c.ep.host)
+		})
 }
 
 // webhooksNamed returns the webhooks named name that deliver to target.
@@ -207,11 +198,5 @@ func (c *Client) webhooksNamed(ctx context.Context, name, target string) ([]Webh
 	if err != nil {
 		return nil, err
 	}
-	var match []Webhook
-	for _, w := range all {
-		if w.Name == name && w.URL == target {
-			match = append(match, w)
-		}
-	}
-	return match, nil
+	return matching(all, func(w *Webhook) bool { return w.Name == name && w.URL == target }), nil
 }
