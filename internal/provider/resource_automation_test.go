@@ -43,28 +43,18 @@ func TestAccAutomation_basic(t *testing.T) {
 	home := e.sim.Home()
 	var id, token string
 	stored := func(name, runMode string, inSpace, enabled bool, interval int) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			as := e.sim.Automations(home.Hostname)
-			if len(as) != 1 {
-				return fmt.Errorf("%d automations, want 1", len(as))
-			}
-			a := as[0]
+		return theOnly("automations", func() []qliksim.Automation { return e.sim.Automations(home.Hostname) }, func(a qliksim.Automation) error {
 			if a.ID != id || a.Name != name || a.RunMode != runMode || (a.SpaceID != "") != inSpace || (a.State == "available") != enabled ||
 				len(a.Schedules) != 1 || a.Schedules[0].Interval != interval || a.Schedules[0].Timezone != "Europe/Stockholm" {
 				return fmt.Errorf("stored %+v, want %s %q %s in space=%v enabled=%v every %ds", a, id, name, runMode, inSpace, enabled, interval)
 			}
 			return nil
-		}
+		})
 	}
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Automations(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d automations after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: first.hcl(e.oauthProvider()),
@@ -85,13 +75,8 @@ func TestAccAutomation_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:      "qlik_automation.test",
-				ImportState:       true,
-				ImportStateVerify: true,
-				// The imported workspace is Qlik's copy, compared by value.
-				ImportStateVerifyIgnore: []string{"workspace_json"},
-			},
+			// The imported workspace is Qlik's copy, compared by value.
+			importStep("qlik_automation.test", "workspace_json"),
 			{
 				// A reformatted export is not a change.
 				Config:           automationConfig{name: "Sync CRM", workspace: workspaceTriggeredReformatted, interval: 3600, inSpace: true, enabled: true}.hcl(e.oauthProvider()),
@@ -106,15 +91,13 @@ func TestAccAutomation_basic(t *testing.T) {
 					resource.TestCheckResourceAttr("qlik_automation.test", "run_mode", "manual"),
 				),
 			},
-			{
-				// Enabled in the editor and renamed: the plan restores both.
-				PreConfig: func() {
-					must(t, e.sim.EditAutomation(home.Hostname, id, func(a *qliksim.Automation) { a.State, a.Name = "available", "renamed" }))
+			// Enabled in the editor and renamed: the plan restores both.
+			driftStep(t, automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+				func() error {
+					return e.sim.EditAutomation(home.Hostname, id, func(a *qliksim.Automation) { a.State, a.Name = "available", "renamed" })
 				},
-				Config:           automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
-				Check:            stored("Sync CRM nightly", "manual", false, false, 86400),
-			},
+				planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
+				stored("Sync CRM nightly", "manual", false, false, 86400)),
 			recreateStep(t, automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
 				"qlik_automation.test", func() error { return e.sim.DeleteAutomation(home.Hostname, id) }, func() int { return len(e.sim.Automations(home.Hostname)) }),
 		},
@@ -129,30 +112,19 @@ func TestAccAutomation_validation(t *testing.T) {
 	automation := func(body string) string {
 		return e.oauthProvider() + "\nresource \"qlik_automation\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
 	}
-	planFails := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: automation(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	cases := []planError{
+		{"workspace not an object", automation(`  workspace_json = "[1]"`), regexp.MustCompile(`(?s)Invalid JSON.*not a JSON object`)},
+		{"interval", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 90 }]`), regexp.MustCompile(`(?s)Invalid interval.*use 60 or 120`)},
+		{"start_at", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 60, start_at = "2026-01-01T02:00:00Z" }]`), regexp.MustCompile(`(?s)start_at.*2026-01-01\s+02:00:00`)},
+		{"time zone", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 60, timezone = "Mars/Olympus" }]`), regexp.MustCompile(`(?s)Invalid time zone`)},
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			planFails(`  workspace_json = "[1]"`, `(?s)Invalid JSON.*not a JSON object`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 90 }]`, `(?s)Invalid interval.*use 60 or 120`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 60, start_at = "2026-01-01T02:00:00Z" }]`, `(?s)start_at.*2026-01-01\s+02:00:00`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 60, timezone = "Mars/Olympus" }]`, `(?s)Invalid time zone`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("%d write requests during plans that failed", n)
-					}
-				},
-				Config: automation(`  workspace_json = "{}"
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases, resource.TestStep{
+		Config: automation(`  workspace_json = "{}"
   space_id = "no-such-space"`),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create automation.*HTTP\s+400.*Code: AUTOMATIONS-400.*no-such-space does not exist.*Request ID: [0-9a-f]+`),
-			},
-		},
+		ExpectError: regexp.MustCompile(`(?s)Unable to create automation.*HTTP\s+400.*Code: AUTOMATIONS-400.*no-such-space does not exist.*Request ID: [0-9a-f]+`),
 	})
 }
 

@@ -207,10 +207,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown claim", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "groups = [", "roles = [", 1), regexp.MustCompile(`(?s)claims_mapping.*value must be one of`)},
 		{"http discovery", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "https://customer.okta.com", "http://customer.okta.com", 1), regexp.MustCompile(`(?s)discovery_url.*must be an https URL`)},
 		{"bad realm", testAccOIDCConfig(e.oauthProvider(), `  realm = "-customer"`), regexp.MustCompile(`(?s)realm.*must start with a letter or digit`)},
@@ -218,14 +215,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 		{"no client id", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), `client_id                = "0oa1qlik"`, "", 1), regexp.MustCompile(`(?s)Missing client id`)},
 		{"clock tolerance", testAccOIDCConfig(e.oauthProvider(), `  clock_tolerance_sec = 7201`), regexp.MustCompile(`(?s)clock_tolerance_sec value must be between 0 and 7200`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 // TestAccIdentityProviderOIDC_oneInteractive: a second interactive identity provider is refused by Qlik with its

@@ -330,46 +330,37 @@ func TestAccOAuthClient_validation(t *testing.T) {
 	der, _ := x509.MarshalPKIXPublicKey(&weak.PublicKey)
 	weakPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	six := `["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"]`
-	cases := []struct {
-		name, body string
-		want       *regexp.Regexp
-	}{
-		{"six redirect URIs", `app_type = "web"
+	client := func(body string) string { return testAccOAuthClientConfig(e.oauthProvider(), "  "+body) }
+	cases := []planError{
+		{"six redirect URIs", client(`app_type = "web"
   name = "x"
-  redirect_uris = ` + six, regexp.MustCompile(`(?s)redirect_uris.*set must contain at most 5 elements`)},
-		{"relative redirect URI", `app_type = "web"
+  redirect_uris = ` + six), regexp.MustCompile(`(?s)redirect_uris.*set must contain at most 5 elements`)},
+		{"relative redirect URI", client(`app_type = "web"
   name = "x"
-  redirect_uris = ["/callback"]`, regexp.MustCompile(`(?s)Invalid redirect URI.*not an absolute http or https URL`)},
-		{"origins on a web client", `app_type = "web"
+  redirect_uris = ["/callback"]`), regexp.MustCompile(`(?s)Invalid redirect URI.*not an absolute http or https URL`)},
+		{"origins on a web client", client(`app_type = "web"
   name = "x"
-  allowed_origins = ["https://a.example"]`, regexp.MustCompile(`(?s)Origins need an SPA client.*allowed_origins only for app_type "spa"`)},
-		{"grants on an SPA", `app_type = "spa"
+  allowed_origins = ["https://a.example"]`), regexp.MustCompile(`(?s)Origins need an SPA client.*allowed_origins only for app_type "spa"`)},
+		{"grants on an SPA", client(`app_type = "spa"
   name = "x"
-  allowed_grant_types = ["client_credentials"]`, regexp.MustCompile(`(?s)Grant types need a web client`)},
-		{"unknown grant", `app_type = "web"
+  allowed_grant_types = ["client_credentials"]`), regexp.MustCompile(`(?s)Grant types need a web client`)},
+		{"unknown grant", client(`app_type = "web"
   name = "x"
-  allowed_grant_types = ["password"]`, regexp.MustCompile(`(?s)allowed_grant_types.*value must be one of`)},
-		{"scope with a space", `app_type = "web"
+  allowed_grant_types = ["password"]`), regexp.MustCompile(`(?s)allowed_grant_types.*value must be one of`)},
+		{"scope with a space", client(`app_type = "web"
   name = "x"
-  allowed_scopes = ["user_default admin_classic"]`, regexp.MustCompile(`(?s)Invalid scope.*is not one scope`)},
-		{"private_key_jwt without keys", `app_type = "web"
+  allowed_scopes = ["user_default admin_classic"]`), regexp.MustCompile(`(?s)Invalid scope.*is not one scope`)},
+		{"private_key_jwt without keys", client(`app_type = "web"
   name = "x"
-  allowed_auth_methods = ["private_key_jwt"]`, regexp.MustCompile(`(?s)private_key_jwt needs public keys`)},
-		{"weak key", fmt.Sprintf(`app_type = "web"
+  allowed_auth_methods = ["private_key_jwt"]`), regexp.MustCompile(`(?s)private_key_jwt needs public keys`)},
+		{"weak key", client(fmt.Sprintf(`app_type = "web"
   name = "x"
   allowed_auth_methods = ["private_key_jwt"]
-  public_keys = [{ kid = "k1", alg = "RS256", pem = %q }]`, weakPEM), regexp.MustCompile(`(?s)Key not usable for private_key_jwt.*1024 bits`)},
-		{"long name", `app_type = "web"
-  name = "` + strings.Repeat("n", 513) + `"`, regexp.MustCompile(`(?s)name string length must be between 1 and 512`)},
+  public_keys = [{ kid = "k1", alg = "RS256", pem = %q }]`, weakPEM)), regexp.MustCompile(`(?s)Key not usable for private_key_jwt.*1024 bits`)},
+		{"long name", client(`app_type = "web"
+  name = "` + strings.Repeat("n", 513) + `"`), regexp.MustCompile(`(?s)name string length must be between 1 and 512`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: testAccOAuthClientConfig(e.oauthProvider(), "  "+c.body), PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 // TestAccOAuthClient_qlikRefuses shows an answer only Qlik can give (the credentials' user may not manage OAuth

@@ -359,10 +359,7 @@ func TestAccUser_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown role", testAccUserConfig(p, "auth0|x", "X", []string{"steward"}, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
 		{"status", testAccUserConfig(p, "auth0|x", "X", []string{}, "invited", ""), regexp.MustCompile(`(?s)status.*value must be one of.*"active".*"disabled"`)},
 		{"license", testAccUserConfig(p, "auth0|x", "X", []string{}, "active", "full"), regexp.MustCompile(`(?s)license_type.*value must be one of.*"professional"`)},
@@ -384,14 +381,7 @@ resource "qlik_user" "y" {
   subject = "auth0|x"
 }`, regexp.MustCompile(`(?s)Two qlik_user resources manage one user`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccUsersDataSource(t *testing.T) {

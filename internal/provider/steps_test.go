@@ -13,9 +13,9 @@ import (
 // Test steps and checks that many acceptance tests share: imports, what destroy leaves, plan checks and audit
 // counts. A step that only one test needs stays in that test.
 
-// importStep imports address by the id in state and verifies that every attribute matches the state.
-func importStep(address string) resource.TestStep {
-	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true}
+// importStep imports address by the id in state and verifies that every attribute but ignore matches the state.
+func importStep(address string, ignore ...string) resource.TestStep {
+	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore}
 }
 
 // tenantImportID is the import id that names the tenant explicitly: hostname, then each part ("hostname/id", or
@@ -97,15 +97,79 @@ type planError struct {
 }
 
 // expectPlanErrorsWithoutWrites plans each configuration of cases and expects its error, then checks that none of
-// them wrote to the tenant at hostname: bad input fails at plan, before any API call.
-func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, cases []planError) {
+// them wrote to the tenant at hostname: bad input fails at plan, before any API call. The steps of then (what only
+// Qlik refuses, say) run after that check, in the same test case.
+func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, cases []planError, then ...resource.TestStep) {
 	t.Helper()
-	steps := make([]resource.TestStep, 0, len(cases))
+	noWrites := func() {
+		if n := e.writesTo(hostname); n != 0 {
+			t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+		}
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+len(then))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
 	}
+	if len(then) > 0 {
+		next := then[0]
+		setup := next.PreConfig
+		next.PreConfig = func() {
+			noWrites()
+			if setup != nil {
+				setup()
+			}
+		}
+		steps = append(append(steps, next), then[1:]...)
+	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+	if len(then) == 0 {
+		noWrites()
+	}
+}
+
+// recreateStep is the step after an out-of-band delete (remove, run before the plan): the plan re-creates the
+// object at address, and afterwards the tenant holds exactly one object of its kind (count).
+func recreateStep(t *testing.T, config, address string, remove func() error, count func() int) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:        func() { must(t, remove()) },
+		Config:           config,
+		ConfigPlanChecks: planAction(address, plancheck.ResourceActionCreate),
+		Check: func(*terraform.State) error {
+			if n := count(); n != 1 {
+				return fmt.Errorf("%d objects of %s's kind after re-create, want 1", n, address)
+			}
+			return nil
+		},
+	}
+}
+
+// driftStep changes the object out of band (edit, run before the plan) and applies config again: plan are the
+// checks of the plan that puts it back, check looks at what the tenant holds afterwards.
+func driftStep(t *testing.T, config string, edit func() error, plan resource.ConfigPlanChecks, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{PreConfig: func() { must(t, edit()) }, Config: config, ConfigPlanChecks: plan, Check: check}
+}
+
+// replacedID captures the id of address into id and checks that it differs from *before, the id the object had
+// before a change that must replace it.
+func replacedID(address string, id, before *string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(
+		captureID(address, id),
+		func(*terraform.State) error {
+			if *id == *before {
+				return fmt.Errorf("%s kept its id %s across a replace", address, *id)
+			}
+			return nil
+		},
+	)
+}
+
+// theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
+func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all := list()
+		if len(all) != 1 {
+			return fmt.Errorf("%d %s, want 1", len(all), kind)
+		}
+		return match(all[0])
 	}
 }
