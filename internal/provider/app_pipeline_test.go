@@ -53,10 +53,8 @@ func TestAccAppPipeline_chain(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.sales", &copyID),
 					captureID("qlik_reload.sales", &reloadID),

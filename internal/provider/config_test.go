@@ -55,6 +55,15 @@ func orNull(s string) any {
 	return s
 }
 
+// quoteAll writes items as the elements of an HCL list: quoted, separated by commas.
+func quoteAll(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
 // hclValue writes v as an HCL literal.
 func hclValue(v any) string {
 	switch v := v.(type) {

@@ -318,11 +318,9 @@ func TestAccAppCopy_faults(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{
-					PreConfig: func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
-					Config:    appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
+					PreConfig:        func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
+					Config:           appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+					ConfigPlanChecks: emptyPlanAfterApply(),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						captureID("qlik_app_copy.test", &id),
 						e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),

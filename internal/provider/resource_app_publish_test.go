@@ -83,9 +83,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("publish_time"), knownvalue.NotNull()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_publish.test", &first),
 					resource.TestCheckResourceAttrWith("qlik_app_publish.test", "publish_time", func(v string) error { firstTime = v; return nil }),
@@ -290,11 +288,9 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
 			{
-				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: sameContent(e, home, &id, other),
+				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check:            sameContent(e, home, &id, other),
 			},
 			{
 				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },

@@ -51,6 +51,7 @@ func TestAccAutomation_basic(t *testing.T) {
 			return nil
 		})
 	}
+	nightly := automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider())
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -62,7 +63,7 @@ func TestAccAutomation_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_automation.test", tfjsonpath.New("run_mode"), knownvalue.StringExact("triggered")),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_automation.test", &id),
 					stored("Sync CRM", "triggered", true, true, 3600),
@@ -84,7 +85,7 @@ func TestAccAutomation_basic(t *testing.T) {
 			},
 			{
 				// Rename, a new workspace (manual), another interval, out of the space and disabled: in place.
-				Config:           automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+				Config:           nightly,
 				ConfigPlanChecks: planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("Sync CRM nightly", "manual", false, false, 86400),
@@ -92,13 +93,13 @@ func TestAccAutomation_basic(t *testing.T) {
 				),
 			},
 			// Enabled in the editor and renamed: the plan restores both.
-			driftStep(t, automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+			driftStep(t, nightly,
 				func() error {
 					return e.sim.EditAutomation(home.Hostname, id, func(a *qliksim.Automation) { a.State, a.Name = "available", "renamed" })
 				},
 				planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
 				stored("Sync CRM nightly", "manual", false, false, 86400)),
-			recreateStep(t, automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+			recreateStep(t, nightly,
 				"qlik_automation.test", func() error { return e.sim.DeleteAutomation(home.Hostname, id) }, func() int { return len(e.sim.Automations(home.Hostname)) }),
 		},
 	})
@@ -163,7 +164,7 @@ func TestAccAutomationRun(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_automation_run.sync", tfjsonpath.New("status"), knownvalue.StringExact("finished")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(*terraform.State) error {
 					if rs := runs(); len(rs) != 1 || rs[0].Status != qliksim.AutomationRunFinished {
 						return fmt.Errorf("runs %+v, want one finished", rs)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -89,7 +88,7 @@ resource "qlik_user" "ann" {
   roles   = [qlik_custom_role.viewer.name, "Steward"]
 }
 `,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_custom_role.viewer", &roleID),
 					e.userIs(home.Hostname, "auth0|ann", "active", "", "Portal viewer", "Steward"),

@@ -81,10 +81,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_oidc.test", &id),
 					func(*terraform.State) error {
@@ -123,11 +120,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccOIDCConfig(e.oauthProvider(), ""), Check: captureID("qlik_identity_provider_oidc.test", &id)},
 			{
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           changed,
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
 					p, _ := e.anyIdPByID(home.Hostname, after)
 					s, _ := e.sim.OIDCClientSecret(home.Hostname, after)
@@ -161,11 +155,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: rotated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           rotated,
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if p, _ := e.anyIdPByID(home.Hostname, id); !p.Active || len(p.Options.ClaimsMapping) != 3 {
 						return fmt.Errorf("drift not repaired: %+v", p)
@@ -175,11 +166,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 			},
 			{
 				// A provider change replaces it: the old one is deactivated (Qlik keeps it), the new one active.
-				Config: strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
 					old, _ := e.anyIdPByID(home.Hostname, id)
 					cur, _ := e.anyIdPByID(home.Hostname, after)

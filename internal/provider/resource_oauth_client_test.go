@@ -114,10 +114,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("published"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_oauth_client.test", &id),
 					func(s *terraform.State) error {
@@ -177,11 +174,8 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				}),
 			},
 			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), updated),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), updated),
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &after), func(s *terraform.State) error {
 					c, _ := e.oauthClientByID(home.Hostname, after)
 					switch {
@@ -221,10 +215,8 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 			},
 			{
 				// Qlik has no unpublish and cannot change the app type: both replace.
-				Config: testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
+				ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &replaced), func(*terraform.State) error {
 					if replaced == id {
 						return fmt.Errorf("unpublishing kept client %s", id)
@@ -239,10 +231,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
   name     = "Analytics SPA"
   allowed_origins = ["https://app.example.com"]`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetSizeExact(0)),
@@ -271,11 +260,8 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if c, _ := e.oauthClientByID(home.Hostname, id); c.ClientName != "Vendor portal" || len(c.AllowedScopes) != 1 {
 						return fmt.Errorf("drift not repaired: %+v", c)
@@ -291,10 +277,8 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(s *terraform.State) error {
 					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)
@@ -413,7 +397,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret_hint"), knownvalue.StringExact("")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(s *terraform.State) error {
 					id := attr(s, "id")
 					c, _ := e.oauthClientByID(home.Hostname, id)
@@ -485,11 +469,8 @@ removed {
 				},
 			},
 			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: func(s *terraform.State) error {
 					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)

@@ -45,6 +45,8 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 			return nil
 		})
 	}
+	weekly := scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
+	otherApp := scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -56,7 +58,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload_schedule.test", &id),
 					func(*terraform.State) error { firstID = id; return nil },
@@ -81,7 +83,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 			{
 				// Another recurrence, time zone and name, and disabled: in place, and a disabled task does not fire.
 				PreConfig:        e.sim.ResetAudit,
-				Config:           scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				Config:           weekly,
 				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
@@ -97,7 +99,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				),
 			},
 			// Qlik turns the task on and changes its rule (an edit in the hub): the plan restores both.
-			driftStep(t, scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+			driftStep(t, weekly,
 				func() error {
 					return e.sim.EditTask(home.Hostname, id, func(task *qliksim.Task) {
 						task.Enabled = true
@@ -108,14 +110,14 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
 			{
 				// Another app replaces the schedule.
-				Config:           scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				Config:           otherApp,
 				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					replacedID("qlik_reload_schedule.test", &id, &firstID),
 					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
 				),
 			},
-			recreateStep(t, scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+			recreateStep(t, otherApp,
 				"qlik_reload_schedule.test", func() error { return e.sim.DeleteTask(home.Hostname, id) }, func() int { return len(e.sim.Tasks(home.Hostname)) }),
 		},
 	})

@@ -75,9 +75,7 @@ func TestAccReload_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("duration"), knownvalue.StringRegexp(regexp.MustCompile(`ms$|s$`))),
 					statecheck.CompareValuePairs("qlik_reload.test", tfjsonpath.New("id"), "qlik_reload.test", tfjsonpath.New("reload_id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload.test", &first),
 					e.reloadRan(home.Hostname, &first, v1),

@@ -201,7 +201,7 @@ resource "qlik_auth_settings" "s" {
 				Check: e.settingsIs(home.Hostname, func(v qliksim.TenantSettingsValues) bool {
 					return slices.Equal(v.EveryoneRoles, []string{"Portal viewer"}) && v.SessionInactivityMinutes == 30
 				}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
 			{
 				// Destroying the group settings leaves the Everyone group's roles, so the custom role it holds cannot

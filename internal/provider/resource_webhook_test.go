@@ -56,6 +56,8 @@ func TestAccWebhook_basic(t *testing.T) {
 	}
 	noSecrets := resource.ComposeAggregateTestCheckFunc(noSecretInState(secret1), noSecretInState(secret2), noSecretInState(webhookToken))
 	c := webhookConfig{name: "alerts", url: "https://alerts.example.com/qlik", filter: `data.status eq "error"`, secret: secret1, version: 1, enabled: true}
+	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
+	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy:             noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
@@ -69,7 +71,7 @@ func TestAccWebhook_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("level"), knownvalue.StringExact("tenant")),
 					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_webhook.test", &id),
 					func(*terraform.State) error { firstID = id; return nil },
@@ -81,7 +83,7 @@ func TestAccWebhook_basic(t *testing.T) {
 			{
 				// Rename, new URL, off, a new secret: one PATCH, no PUT (which would clear the encrypted header).
 				PreConfig:        e.sim.ResetAudit,
-				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				Config:           eu,
 				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
@@ -98,7 +100,7 @@ func TestAccWebhook_basic(t *testing.T) {
 			},
 			// A change in the management console (turned on, another URL) shows as an update that restores it; the
 			// secret is left alone.
-			driftStep(t, webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+			driftStep(t, eu,
 				func() error {
 					return e.sim.EditWebhook(home.Hostname, id, func(w *qliksim.Webhook) { w.Enabled, w.URL = true, "https://elsewhere.example.com" })
 				},
@@ -106,14 +108,14 @@ func TestAccWebhook_basic(t *testing.T) {
 				stored("alerts-eu", "https://alerts.example.com/eu", secret2, false)),
 			{
 				// Qlik cannot change a filter: a new one replaces the webhook, which gets the secret again.
-				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				Config:           newFilter,
 				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					replacedID("qlik_webhook.test", &id, &firstID),
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
 				),
 			},
-			recreateStep(t, webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+			recreateStep(t, newFilter,
 				"qlik_webhook.test", func() error { return e.sim.DeleteWebhook(home.Hostname, id) }, func() int { return len(e.sim.Webhooks(home.Hostname)) }),
 		},
 	})

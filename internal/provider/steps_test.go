@@ -13,6 +13,18 @@ import (
 // Test steps and checks that many acceptance tests share: imports, what destroy leaves, plan checks and audit
 // counts. A step that only one test needs stays in that test.
 
+// captureID stores the id of a resource after a step, for hooks of later steps.
+func captureID(address string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s not in state", address)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
 // importStep imports address by the id in state and verifies that every attribute but ignore matches the state.
 func importStep(address string, ignore ...string) resource.TestStep {
 	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore}
@@ -128,22 +140,24 @@ func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, c
 }
 
 // recreateStep is the step after an out-of-band delete (remove, run before the plan): the plan re-creates the
-// object at address, and afterwards the tenant holds exactly one object of its kind (count).
-func recreateStep(t *testing.T, config, address string, remove func() error, count func() int) resource.TestStep {
+// object at address, and afterwards the tenant holds exactly one object of its kind (count) and passes the checks
+// also.
+func recreateStep(t *testing.T, config, address string, remove func() error, count func() int, also ...resource.TestCheckFunc) resource.TestStep {
+	one := func(*terraform.State) error {
+		if n := count(); n != 1 {
+			return fmt.Errorf("%d objects of %s's kind after re-create, want 1", n, address)
+		}
+		return nil
+	}
 	return resource.TestStep{
 		PreConfig:        func() { must(t, remove()) },
 		Config:           config,
 		ConfigPlanChecks: planAction(address, plancheck.ResourceActionCreate),
-		Check: func(*terraform.State) error {
-			if n := count(); n != 1 {
-				return fmt.Errorf("%d objects of %s's kind after re-create, want 1", n, address)
-			}
-			return nil
-		},
+		Check:            resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{one}, also...)...),
 	}
 }
 
-// driftStep changes the object out of band (edit, run before the plan) and applies config again: plan are the
+// driftStep changes or deletes the object out of band (edit, run before the plan) and applies config again: plan are the
 // checks of the plan that puts it back, check looks at what the tenant holds afterwards.
 func driftStep(t *testing.T, config string, edit func() error, plan resource.ConfigPlanChecks, check resource.TestCheckFunc) resource.TestStep {
 	return resource.TestStep{PreConfig: func() { must(t, edit()) }, Config: config, ConfigPlanChecks: plan, Check: check}
