@@ -47,6 +47,12 @@ func testConfig(provider, dir string, vars tfVars) string {
 	return b.String()
 }
 
+// badResource is the configuration of one resource of kind named "bad", with name = "x" and the arguments of body
+// (one per line): input that must fail at plan or be refused by Qlik.
+func (e *testEnv) badResource(kind, body string) string {
+	return e.oauthProvider() + "\nresource \"" + kind + "\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
+}
+
 // orNull is s, or nil (null, an omitted argument) when s is empty.
 func orNull(s string) any {
 	if s == "" {

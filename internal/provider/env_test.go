@@ -206,6 +206,17 @@ func (e *testEnv) createSpace(t *testing.T, name, spaceType string) *qlik.Space 
 	return s
 }
 
+// createSpaceIn makes a space in the tenant at hostname through the OAuth client, as something that exists before
+// the configuration.
+func (e *testEnv) createSpaceIn(t *testing.T, hostname, name, spaceType string) *qlik.Space {
+	t.Helper()
+	s, err := e.tenantClient(t, hostname).CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType})
+	if err != nil {
+		t.Fatalf("create space %q in %s: %v", name, hostname, err)
+	}
+	return s
+}
+
 // apiClient is a client of the home tenant with its API key, for what a test does beside the configuration.
 func (e *testEnv) apiClient(t testing.TB) *qlik.Client {
 	t.Helper()

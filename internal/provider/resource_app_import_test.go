@@ -220,48 +220,33 @@ func TestAccAppImport_validation(t *testing.T) {
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	src, _ := writeTestFile(t, dir, "sales.qvf", 1<<10, 4)
-	noWrites := func() {
-		if n := e.uploads() + e.imports(); n != 0 {
-			t.Errorf("a refused plan made %d upload or import calls", n)
-		}
+	cases := []planError{
+		{"missing file", appImportConfig{source: filepath.Join(dir, "missing.qvf"), name: "Sales", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Unusable file.*missing\.qvf.*no such file`)},
+		{"directory", appImportConfig{source: dir, name: "Sales", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Unusable file.*is not a regular file`)},
+		{"empty name", appImportConfig{source: src, name: "", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   e.sim.ResetAudit,
-				Config:      appImportConfig{source: filepath.Join(dir, "missing.qvf"), name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Unusable file.*missing\.qvf.*no such file`),
+	e.expectPlanErrorsWithoutWrites(t, home, cases,
+		resource.TestStep{
+			Config: appImportConfig{source: src, name: "Sales", space: "missing"}.hcl(e.oauthProvider()),
+			ExpectError: regexp.MustCompile(`(?s)Unable to import app.*HTTP\s+404.*Code: \S+.*Request ID: \S+.*` +
+				`Space no-such-space does not exist.*nothing was\s+uploaded`),
+		},
+		resource.TestStep{
+			// The spaces exist now; the refused import left no upload behind.
+			PreConfig: func() {
+				if n := e.uploads() + e.imports(); n != 0 {
+					t.Errorf("a refused import made %d upload or import calls", n)
+				}
 			},
-			{
-				Config:      appImportConfig{source: dir, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Unusable file.*is not a regular file`),
-			},
-			{
-				Config:      appImportConfig{source: src, name: "", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`),
-			},
-			{
-				PreConfig: noWrites,
-				Config:    appImportConfig{source: src, name: "Sales", space: "missing"}.hcl(e.oauthProvider()),
-				ExpectError: regexp.MustCompile(`(?s)Unable to import app.*HTTP\s+404.*Code: \S+.*Request ID: \S+.*` +
-					`Space no-such-space does not exist.*nothing was\s+uploaded`),
-			},
-			{
-				PreConfig: noWrites,
-				Config:    appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.Apps(home)); n != 1 {
-						return fmt.Errorf("tenant holds %d apps, want 1", n)
-					}
-					return nil
-				},
+			Config: appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+			Check: func(*terraform.State) error {
+				if n := len(e.sim.Apps(home)); n != 1 {
+					return fmt.Errorf("tenant holds %d apps, want 1", n)
+				}
+				return nil
 			},
 		},
-	})
+	)
 }
 
 // TestAccAppImport_adopt brings an app made by hand under management with an import block: Qlik does not record

@@ -110,9 +110,7 @@ func TestAccAutomation_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	automation := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_automation\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
-	}
+	automation := func(body string) string { return e.badResource("qlik_automation", body) }
 	cases := []planError{
 		{"workspace not an object", automation(`  workspace_json = "[1]"`), regexp.MustCompile(`(?s)Invalid JSON.*not a JSON object`)},
 		{"interval", automation(`  workspace_json = "{}"

@@ -160,12 +160,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_brand.test", &id),
 					e.brandIs(other.Hostname, &id, "Acme Corp", false, map[string]string{"logo": logo}),
-					func(*terraform.State) error {
-						if n := len(e.sim.Brands(home)); n != 0 {
-							return fmt.Errorf("the home tenant keeps %d brands after the move", n)
-						}
-						return nil
-					},
+					noneLeft("brands in the home tenant", "after the move", func() int { return len(e.sim.Brands(home)) }),
 				),
 			},
 		},

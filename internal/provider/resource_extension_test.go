@@ -150,12 +150,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID),
 					e.archiveIs(other.Hostname, true, &themeID, moved), e.archiveIs(other.Hostname, false, &extID, ext),
-					func(*terraform.State) error {
-						if n := len(e.sim.Themes(home)) + len(e.sim.Extensions(home)); n != 0 {
-							return fmt.Errorf("the home tenant keeps %d after the move", n)
-						}
-						return nil
-					},
+					noneLeft("themes and extensions in the home tenant", "after the move", func() int { return len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) }),
 				),
 			},
 		},

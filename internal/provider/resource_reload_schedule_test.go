@@ -129,9 +129,7 @@ func TestAccReloadSchedule_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	schedule := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_reload_schedule\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
-	}
+	schedule := func(body string) string { return e.badResource("qlik_reload_schedule", body) }
 	cases := []planError{
 		{"recurrence without RRULE:", schedule(`  app_id = "a"
   recurrence = "FREQ=DAILY"`), regexp.MustCompile(`(?s)Invalid recurrence.*must start with RRULE:`)},

@@ -127,9 +127,7 @@ func TestAccWebhook_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	hook := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_webhook\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
-	}
+	hook := func(body string) string { return e.badResource("qlik_webhook", body) }
 	ets := `  event_types = ["com.qlik.v1.app.reload.finished"]` + "\n"
 	cases := []planError{
 		{"http URL", hook(ets + `  url = "http://alerts.example.com"`), regexp.MustCompile(`(?s)Invalid URL.*must start with https://`)},

@@ -78,9 +78,15 @@ func goneAfterDestroy[T any](kind, hostname string, id *string, lookup func(host
 
 // noneLeftAfterDestroy is a CheckDestroy: count, the number of objects of what (plural) in the simulator, is 0.
 func noneLeftAfterDestroy(what string, count func() int) resource.TestCheckFunc {
+	return noneLeft(what, "after destroy", count)
+}
+
+// noneLeft checks that count, the number of objects of what (plural) in the simulator, is 0 when a step (when)
+// must have taken them all away.
+func noneLeft(what, when string, count func() int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if n := count(); n != 0 {
-			return fmt.Errorf("%d %s left after destroy", n, what)
+			return fmt.Errorf("%d %s left %s", n, what, when)
 		}
 		return nil
 	}
@@ -163,18 +169,26 @@ func driftStep(t *testing.T, config string, edit func() error, plan resource.Con
 	return resource.TestStep{PreConfig: func() { must(t, edit()) }, Config: config, ConfigPlanChecks: plan, Check: check}
 }
 
+// keptID captures the id of address into id and checks that it is still *before, the id the object had before a
+// change made in place.
+func keptID(address string, id, before *string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(captureID(address, id), func(*terraform.State) error {
+		if *id != *before {
+			return fmt.Errorf("the id of %s changed from %s to %s on an in-place update", address, *before, *id)
+		}
+		return nil
+	})
+}
+
 // replacedID captures the id of address into id and checks that it differs from *before, the id the object had
 // before a change that must replace it.
 func replacedID(address string, id, before *string) resource.TestCheckFunc {
-	return resource.ComposeAggregateTestCheckFunc(
-		captureID(address, id),
-		func(*terraform.State) error {
-			if *id == *before {
-				return fmt.Errorf("%s kept its id %s across a replace", address, *id)
-			}
-			return nil
-		},
-	)
+	return resource.ComposeAggregateTestCheckFunc(captureID(address, id), func(*terraform.State) error {
+		if *id == *before {
+			return fmt.Errorf("%s kept its id %s across a replace", address, *id)
+		}
+		return nil
+	})
 }
 
 // theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
