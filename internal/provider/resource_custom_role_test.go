@@ -12,13 +12,9 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
+// roleByID finds a role in the simulator's store of a tenant.
 func (e *testEnv) roleByID(hostname, id string) (qliksim.Role, bool) {
-	for _, r := range e.sim.Roles(hostname) {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return qliksim.Role{}, false
+	return byID(e.sim.Roles(hostname), id, func(r qliksim.Role) string { return r.ID })
 }
 
 func (e *testEnv) roleIs(hostname string, id *string, name, description string, scopes ...string) resource.TestCheckFunc {

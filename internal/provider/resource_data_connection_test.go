@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,20 +24,6 @@ func (c dataConnConfig) hcl(provider string) string {
 	return testConfig(provider, "TestAccDataConnection", tfVars{
 		"name": c.name, "type": c.typ, "connection_string": c.conn, "password": c.password, "password_version": c.version,
 	})
-}
-
-// noSecretInState fails when a secret appears anywhere in the state.
-func noSecretInState(secret string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for addr, rs := range s.RootModule().Resources {
-			for k, v := range rs.Primary.Attributes {
-				if strings.Contains(v, secret) {
-					return fmt.Errorf("%s.%s holds the password", addr, k)
-				}
-			}
-		}
-		return nil
-	}
 }
 
 func TestAccDataConnection_basic(t *testing.T) {

@@ -45,13 +45,9 @@ resource "qlik_identity_provider_oidc" "test" {
 `
 }
 
+// anyIdPByID finds an identity provider of any protocol in the simulator's store of a tenant.
 func (e *testEnv) anyIdPByID(hostname, id string) (qliksim.IdentityProvider, bool) {
-	for _, p := range e.sim.IdentityProviders(hostname) {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return qliksim.IdentityProvider{}, false
+	return byID(e.sim.IdentityProviders(hostname), id, func(p qliksim.IdentityProvider) string { return p.ID })
 }
 
 func TestAccIdentityProviderOIDC_basic(t *testing.T) {

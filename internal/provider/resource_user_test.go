@@ -19,12 +19,7 @@ import (
 
 // userBySubject finds a user in the simulator's directory.
 func (e *testEnv) userBySubject(hostname, subject string) (qliksim.User, bool) {
-	for _, u := range e.sim.Users(hostname) {
-		if u.Subject == subject {
-			return u, true
-		}
-	}
-	return qliksim.User{}, false
+	return byID(e.sim.Users(hostname), subject, func(u qliksim.User) string { return u.Subject })
 }
 
 // userIs checks the simulator's user of subject and its license assignment.

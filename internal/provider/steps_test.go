@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -87,6 +88,20 @@ func noneLeft(what, when string, count func() int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if n := count(); n != 0 {
 			return fmt.Errorf("%d %s left %s", n, what, when)
+		}
+		return nil
+	}
+}
+
+// noSecretInState fails when a secret appears anywhere in the state.
+func noSecretInState(secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("%s.%s holds the secret", addr, k)
+				}
+			}
 		}
 		return nil
 	}
