@@ -53,10 +53,8 @@ func TestAccAppPipeline_chain(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.sales", &copyID),
 					captureID("qlik_reload.sales", &reloadID),
@@ -66,15 +64,11 @@ func TestAccAppPipeline_chain(t *testing.T) {
 			},
 			{
 				Config: testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_copy.sales", plancheck.ResourceActionNoop),
-						plancheck.ExpectResourceAction("qlik_load_script.sales", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionReplace),
-						plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_app_copy.sales", plancheck.ResourceActionNoop,
+					plancheck.ExpectResourceAction("qlik_load_script.sales", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload.sales", &reloadID),
 					chainRan(v2),

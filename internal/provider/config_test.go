@@ -47,12 +47,27 @@ func testConfig(provider, dir string, vars tfVars) string {
 	return b.String()
 }
 
+// badResource is the configuration of one resource of kind named "bad", with name = "x" and the arguments of body
+// (one per line): input that must fail at plan or be refused by Qlik.
+func (e *testEnv) badResource(kind, body string) string {
+	return e.oauthProvider() + "\nresource \"" + kind + "\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
+}
+
 // orNull is s, or nil (null, an omitted argument) when s is empty.
 func orNull(s string) any {
 	if s == "" {
 		return nil
 	}
 	return s
+}
+
+// quoteAll writes items as the elements of an HCL list: quoted, separated by commas.
+func quoteAll(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
 }
 
 // hclValue writes v as an HCL literal.

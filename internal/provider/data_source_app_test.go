@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
@@ -18,11 +16,7 @@ func TestAccAppDataSource(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	c := e.apiClient(t)
-	templates, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Templates", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	templates := e.createSpace(t, "Templates", "shared")
 	inSpace := e.seedApp(home.Hostname, "Sales template", templates.ID, 4096)
 	personal := e.seedApp(home.Hostname, "Sales template", "", 4096)
 	e.seedApp(home.Hostname, "Finance template", "", 4096)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -53,10 +52,8 @@ output "portal_client_secret" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply(),
 			Check: func(s *terraform.State) error {
 				root := s.RootModule()
 				host := root.Resources["qlik_tenant.acme"].Primary.Attributes["hostname"]

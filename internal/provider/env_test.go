@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -207,6 +206,17 @@ func (e *testEnv) createSpace(t *testing.T, name, spaceType string) *qlik.Space 
 	return s
 }
 
+// createSpaceIn makes a space in the tenant at hostname through the OAuth client, as something that exists before
+// the configuration.
+func (e *testEnv) createSpaceIn(t *testing.T, hostname, name, spaceType string) *qlik.Space {
+	t.Helper()
+	s, err := e.tenantClient(t, hostname).CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: name, Type: spaceType})
+	if err != nil {
+		t.Fatalf("create space %q in %s: %v", name, hostname, err)
+	}
+	return s
+}
+
 // apiClient is a client of the home tenant with its API key, for what a test does beside the configuration.
 func (e *testEnv) apiClient(t testing.TB) *qlik.Client {
 	t.Helper()
@@ -386,11 +396,11 @@ func (e *testEnv) memberAccess(hostname, userID string) string {
 	return fmt.Sprintf("groups=%v roles=%v", groups, roles)
 }
 
-// planThenEmpty are the plan checks of a step that plans action on address and leaves an empty plan after its
-// apply and refresh.
-func planThenEmpty(address string, action plancheck.ResourceActionType) resource.ConfigPlanChecks {
+// planThenEmpty are the plan checks of a step that plans action on address (and passes the checks also) and
+// leaves an empty plan after its apply and refresh.
+func planThenEmpty(address string, action plancheck.ResourceActionType, also ...plancheck.PlanCheck) resource.ConfigPlanChecks {
 	return resource.ConfigPlanChecks{
-		PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, action)},
+		PreApply:             append([]plancheck.PlanCheck{plancheck.ExpectResourceAction(address, action)}, also...),
 		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 	}
 }
@@ -405,21 +415,5 @@ func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-// recreateStep is the step after an out-of-band delete (remove, run before the plan): the plan re-creates the
-// object at address, and afterwards the tenant holds exactly one object of its kind (count).
-func recreateStep(t *testing.T, config, address string, remove func() error, count func() int) resource.TestStep {
-	return resource.TestStep{
-		PreConfig:        func() { must(t, remove()) },
-		Config:           config,
-		ConfigPlanChecks: planAction(address, plancheck.ResourceActionCreate),
-		Check: func(*terraform.State) error {
-			if n := count(); n != 1 {
-				return fmt.Errorf("%d objects of %s's kind after re-create, want 1", n, address)
-			}
-			return nil
-		},
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -105,10 +104,8 @@ data "qlik_tenant" "initech" {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            cfg,
+				ConfigPlanChecks:  emptyPlanAfterApply(),
 				ConfigStateChecks: stateChecks,
 				Check: func(*terraform.State) error {
 					if n := len(e.sim.Tenants()); n != 4 {
@@ -319,10 +316,8 @@ data "qlik_spaces" "home" {}
 		TerraformVersionChecks:   tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           cfg,
+				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
 			{Config: cfg, PlanOnly: true},
 		},

@@ -86,13 +86,9 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 					mark = len(e.sim.Audit())
 				},
 				Config: testAccReleaseConfig(e.oauthProvider(), tpl, "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionNoop),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.sales", plancheck.ResourceActionUpdate,
+					plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionNoop),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					func(s *terraform.State) error {
 						copy2 := s.RootModule().Resources["qlik_app_copy.sales"].Primary.ID

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -19,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
@@ -55,6 +53,14 @@ func (e *testEnv) expectOneCopy(hostname, templateHost, templateID, wantName str
 		}
 		return nil
 	}
+}
+
+// appCopyIntoSpace is a copy named Sales of source into the space spaceID of the target tenant, with a create
+// timeout (nil for none).
+func (e *testEnv) appCopyIntoSpace(target, source, spaceID string, createTimeout any) string {
+	return testConfig(e.oauthProvider(), "TestAccAppCopy_intoSpace", tfVars{
+		"tenant_hostname": target, "source_app_id": source, "space_id": spaceID, "create_timeout": createTimeout,
+	})
 }
 
 var appCopyImportIgnore = []string{"source_app_id", "source_tenant_hostname", "source_version", "timeouts"}
@@ -105,12 +111,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:            "qlik_app_copy.test",
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: appCopyImportIgnore,
-			},
+			importStep("qlik_app_copy.test", appCopyImportIgnore...),
 			importByTenantStep("qlik_app_copy.test", home.Hostname, &id, appCopyImportIgnore...),
 		},
 	})
@@ -138,12 +139,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Apps(target.Hostname)); n != 0 {
-				return fmt.Errorf("target holds %d apps after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("apps in the target", func() int { return len(e.sim.Apps(target.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:        e.sim.ResetAudit,
@@ -176,7 +172,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 			{
 				ResourceName:            "qlik_app_copy.test",
 				ImportState:             true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return target.Hostname + "/" + first, nil },
+				ImportStateIdFunc:       tenantImportID(target.Hostname, &first),
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: appCopyImportIgnore,
 			},
@@ -184,9 +180,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				Config:           renamed.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
+					keptID("qlik_app_copy.test", &id, &first),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
-					sameID(&first, &id),
 				),
 			},
 			{
@@ -196,8 +191,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
-					sameID(&first, &id),
+					keptID("qlik_app_copy.test", &id, &first),
 					func(*terraform.State) error {
 						a, _ := e.sim.App(target.Hostname, id)
 						spaces := e.sim.Spaces(target.Hostname)
@@ -214,9 +208,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				Config:           bumped.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
+					replacedID("qlik_app_copy.test", &id, &first),
 					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
-					differentID(&first, &id),
 				),
 			},
 			{
@@ -231,24 +224,6 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	})
 }
 
-func sameID(a, b *string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if *a != *b {
-			return fmt.Errorf("id changed from %s to %s on an in-place update", *a, *b)
-		}
-		return nil
-	}
-}
-
-func differentID(a, b *string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if *a == *b {
-			return fmt.Errorf("id %s kept although the copy should have been replaced", *a)
-		}
-		return nil
-	}
-}
-
 func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -261,29 +236,23 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID("qlik_app_copy.test", &id)},
-			{
-				// A rename in the Qlik UI shows as an in-place update that restores the configured name.
-				PreConfig: func() {
-					must(t, e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" }))
+			// A rename in the Qlik UI shows as an in-place update that restores the configured name.
+			driftStep(t, config,
+				func() error {
+					return e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" })
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Finance")),
-					},
-				},
-				Check: e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
-			},
-			{
-				PreConfig:        func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Finance")),
+				}},
+				e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
+			driftStep(t, config,
+				func() error { return e.sim.DeleteApp(home.Hostname, id) },
+				planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
+				resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
-				),
-			},
+				)),
 		},
 	})
 }
@@ -318,11 +287,9 @@ func TestAccAppCopy_faults(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: e.factories(),
 				Steps: []resource.TestStep{{
-					PreConfig: func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
-					Config:    appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					},
+					PreConfig:        func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
+					Config:           appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+					ConfigPlanChecks: emptyPlanAfterApply(),
 					Check: resource.ComposeAggregateTestCheckFunc(
 						captureID("qlik_app_copy.test", &id),
 						e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
@@ -388,14 +355,7 @@ func TestAccAppCopy_missingTargetSpace(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			Config: e.oauthProvider() + fmt.Sprintf(`
-resource "qlik_app_copy" "test" {
-  tenant_hostname = %q
-  source_app_id   = %q
-  name            = "Sales"
-  space_id        = "0123456789abcdef01234567"
-}
-`, target.Hostname, tpl),
+			Config:      e.appCopyIntoSpace(target.Hostname, tpl, "0123456789abcdef01234567", nil),
 			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*Space 0123456789abcdef01234567 does not exist`),
 		}},
 	})
@@ -414,11 +374,7 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 	home := e.sim.Home()
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
-	tc := e.tenantClient(t, target.Hostname)
-	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := e.createSpaceIn(t, target.Hostname, "Customer", "shared")
 	marker := provider.StagingName(home.Hostname, tpl, "", target.Hostname, space.ID, "Sales")
 	planted := e.seedApp(target.Hostname, marker, space.ID, 1<<20)
 	// A second unfinished copy, as a retry that ran before Qlik listed the first would leave.
@@ -428,14 +384,7 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
 			PreConfig: e.sim.ResetAudit,
-			Config: e.oauthProvider() + fmt.Sprintf(`
-resource "qlik_app_copy" "test" {
-  tenant_hostname = %q
-  source_app_id   = %q
-  name            = "Sales"
-  space_id        = %q
-}
-`, target.Hostname, tpl, space.ID),
+			Config:    e.appCopyIntoSpace(target.Hostname, tpl, space.ID, nil),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				captureID("qlik_app_copy.test", &id),
 				func(*terraform.State) error {
@@ -530,11 +479,7 @@ func TestAccAppCopy_importThenApply(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	c := e.apiClient(t)
-	space, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := e.createSpace(t, "Customer", "shared")
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	existing := e.seedApp(home.Hostname, "Sales", space.ID, 4096)
 	dir := t.TempDir()
@@ -585,26 +530,12 @@ func TestAccAppCopy_createTimeout(t *testing.T) {
 	home := e.sim.Home()
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
-	tc := e.tenantClient(t, target.Hostname)
-	space, err := tc.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Customer", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := e.createSpaceIn(t, target.Hostname, "Customer", "shared")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{{
-			PreConfig: func() { e.sim.SetLatency(400 * time.Millisecond) },
-			Config: e.oauthProvider() + fmt.Sprintf(`
-resource "qlik_app_copy" "test" {
-  tenant_hostname = %q
-  source_app_id   = %q
-  name            = "Sales"
-  space_id        = %q
-  timeouts {
-    create = "1s"
-  }
-}
-`, target.Hostname, tpl, space.ID),
+			PreConfig:   func() { e.sim.SetLatency(400 * time.Millisecond) },
+			Config:      e.appCopyIntoSpace(target.Hostname, tpl, space.ID, "1s"),
 			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*context\s+deadline\s+exceeded.*raise\s+timeouts.create`),
 		}},
 	})

@@ -92,12 +92,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Apps(home.Hostname)); n != 0 {
-				return fmt.Errorf("tenant holds %d apps after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -109,14 +104,9 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 					statecheck.CompareValuePairs("qlik_app_import.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_import.test", plancheck.ResourceActionCreate),
-						// The hash is known at plan, so what depends on it (a reload's triggers) plans exactly.
-						plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				// The hash is known at plan, so what depends on it (a reload's triggers) plans exactly.
+				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionCreate,
+					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1))),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_import.test", &first),
 					captureID("qlik_app_import.test", &id),
@@ -129,14 +119,8 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 					},
 				),
 			},
-			{ResourceName: "qlik_app_import.test", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: appImportImportIgnore},
-			{
-				ResourceName:            "qlik_app_import.test",
-				ImportState:             true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home.Hostname + "/" + id, nil },
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: append([]string{"tenant_hostname"}, appImportImportIgnore...),
-			},
+			importStep("qlik_app_import.test", appImportImportIgnore...),
+			importByTenantStep("qlik_app_import.test", home.Hostname, &id, appImportImportIgnore...),
 			{
 				// Rename, clear the description and move: in place, nothing uploaded.
 				PreConfig:        e.sim.ResetAudit,
@@ -180,21 +164,10 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				// New content: a new import replaces the app, and the previous one is deleted.
 				PreConfig: e.sim.ResetAudit,
 				Config:    newContent.hcl(e.oauthProvider()),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_import.test", plancheck.ResourceActionDestroyBeforeCreate),
-						plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum2)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionDestroyBeforeCreate,
+					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum2))),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_import.test", &id),
-					func(*terraform.State) error {
-						if id == first {
-							return fmt.Errorf("new content kept the app %s", id)
-						}
-						return nil
-					},
+					replacedID("qlik_app_import.test", &id, &first),
 					e.expectOneImport("Sales (EMEA)", sum2, &id),
 				),
 			},
@@ -216,14 +189,13 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_app_import.test", &id)},
-			{
-				PreConfig: func() {
-					must(t, e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" }))
-					e.sim.ResetAudit()
+			driftStep(t, cfg,
+				func() error {
+					defer e.sim.ResetAudit()
+					return e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" })
 				},
-				Config:           cfg,
-				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
+				resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &id),
 					e.expectOneImport("Sales", sum, &id),
 					func(*terraform.State) error {
@@ -232,8 +204,7 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 						}
 						return nil
 					},
-				),
-			},
+				)),
 			recreateStep(t, cfg, "qlik_app_import.test",
 				func() error { return e.sim.DeleteApp(home, id) },
 				func() int { return len(e.sim.Apps(home)) }),
@@ -249,48 +220,33 @@ func TestAccAppImport_validation(t *testing.T) {
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	src, _ := writeTestFile(t, dir, "sales.qvf", 1<<10, 4)
-	noWrites := func() {
-		if n := e.uploads() + e.imports(); n != 0 {
-			t.Errorf("a refused plan made %d upload or import calls", n)
-		}
+	cases := []planError{
+		{"missing file", appImportConfig{source: filepath.Join(dir, "missing.qvf"), name: "Sales", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Unusable file.*missing\.qvf.*no such file`)},
+		{"directory", appImportConfig{source: dir, name: "Sales", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Unusable file.*is not a regular file`)},
+		{"empty name", appImportConfig{source: src, name: "", space: "a"}.hcl(e.oauthProvider()), regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   e.sim.ResetAudit,
-				Config:      appImportConfig{source: filepath.Join(dir, "missing.qvf"), name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Unusable file.*missing\.qvf.*no such file`),
+	e.expectPlanErrorsWithoutWrites(t, home, cases,
+		resource.TestStep{
+			Config: appImportConfig{source: src, name: "Sales", space: "missing"}.hcl(e.oauthProvider()),
+			ExpectError: regexp.MustCompile(`(?s)Unable to import app.*HTTP\s+404.*Code: \S+.*Request ID: \S+.*` +
+				`Space no-such-space does not exist.*nothing was\s+uploaded`),
+		},
+		resource.TestStep{
+			// The spaces exist now; the refused import left no upload behind.
+			PreConfig: func() {
+				if n := e.uploads() + e.imports(); n != 0 {
+					t.Errorf("a refused import made %d upload or import calls", n)
+				}
 			},
-			{
-				Config:      appImportConfig{source: dir, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Unusable file.*is not a regular file`),
-			},
-			{
-				Config:      appImportConfig{source: src, name: "", space: "a"}.hcl(e.oauthProvider()),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`),
-			},
-			{
-				PreConfig: noWrites,
-				Config:    appImportConfig{source: src, name: "Sales", space: "missing"}.hcl(e.oauthProvider()),
-				ExpectError: regexp.MustCompile(`(?s)Unable to import app.*HTTP\s+404.*Code: \S+.*Request ID: \S+.*` +
-					`Space no-such-space does not exist.*nothing was\s+uploaded`),
-			},
-			{
-				PreConfig: noWrites,
-				Config:    appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.Apps(home)); n != 1 {
-						return fmt.Errorf("tenant holds %d apps, want 1", n)
-					}
-					return nil
-				},
+			Config: appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+			Check: func(*terraform.State) error {
+				if n := len(e.sim.Apps(home)); n != 1 {
+					return fmt.Errorf("tenant holds %d apps, want 1", n)
+				}
+				return nil
 			},
 		},
-	})
+	)
 }
 
 // TestAccAppImport_adopt brings an app made by hand under management with an import block: Qlik does not record

@@ -83,9 +83,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("publish_time"), knownvalue.NotNull()),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_publish.test", &first),
 					resource.TestCheckResourceAttrWith("qlik_app_publish.test", "publish_time", func(v string) error { firstTime = v; return nil }),
@@ -105,8 +103,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				Config:           testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_publish.test", &id),
-					sameID(&first, &id),
+					keptID("qlik_app_publish.test", &id, &first),
 					resource.TestCheckResourceAttrWith("qlik_app_publish.test", "publish_time", func(v string) error {
 						if v == firstTime {
 							return fmt.Errorf("publish_time %s did not change on republish", v)
@@ -136,7 +133,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_publish.test", &id), sameID(&first, &id), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 1),
+					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 1),
 					sameContent(e, home.Hostname, &id, other),
 					func(*terraform.State) error {
 						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname); n != 1 {
@@ -159,15 +156,11 @@ func TestAccAppPublish_basic(t *testing.T) {
 					}
 				},
 				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_app_publish.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_publish.test", &id), sameID(&first, &id), publishedFrom(other), sameContent(e, home.Hostname, &id, other),
+					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), sameContent(e, home.Hostname, &id, other),
 					keptPrivate(e, home.Hostname, &id, 1),
 				),
 			},
@@ -176,7 +169,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				Config:           testAccAppPublishConfigIn(e.oauthProvider(), other, "managed", "2", "other"),
 				ConfigPlanChecks: planAction("qlik_app_publish.test", plancheck.ResourceActionReplace),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_publish.test", &id), differentID(&first, &id), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 0),
+					replacedID("qlik_app_publish.test", &id, &first), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 0),
 					func(*terraform.State) error {
 						if _, ok := e.sim.App(home.Hostname, first); ok {
 							return fmt.Errorf("the published app %s in the old space is still there", first)
@@ -290,11 +283,9 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
 			{
-				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: sameContent(e, home, &id, other),
+				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check:            sameContent(e, home, &id, other),
 			},
 			{
 				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },

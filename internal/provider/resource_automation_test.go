@@ -43,28 +43,19 @@ func TestAccAutomation_basic(t *testing.T) {
 	home := e.sim.Home()
 	var id, token string
 	stored := func(name, runMode string, inSpace, enabled bool, interval int) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			as := e.sim.Automations(home.Hostname)
-			if len(as) != 1 {
-				return fmt.Errorf("%d automations, want 1", len(as))
-			}
-			a := as[0]
+		return theOnly("automations", func() []qliksim.Automation { return e.sim.Automations(home.Hostname) }, func(a qliksim.Automation) error {
 			if a.ID != id || a.Name != name || a.RunMode != runMode || (a.SpaceID != "") != inSpace || (a.State == "available") != enabled ||
 				len(a.Schedules) != 1 || a.Schedules[0].Interval != interval || a.Schedules[0].Timezone != "Europe/Stockholm" {
 				return fmt.Errorf("stored %+v, want %s %q %s in space=%v enabled=%v every %ds", a, id, name, runMode, inSpace, enabled, interval)
 			}
 			return nil
-		}
+		})
 	}
+	nightly := automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider())
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Automations(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d automations after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: first.hcl(e.oauthProvider()),
@@ -72,7 +63,7 @@ func TestAccAutomation_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_automation.test", tfjsonpath.New("run_mode"), knownvalue.StringExact("triggered")),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_automation.test", &id),
 					stored("Sync CRM", "triggered", true, true, 3600),
@@ -85,13 +76,8 @@ func TestAccAutomation_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:      "qlik_automation.test",
-				ImportState:       true,
-				ImportStateVerify: true,
-				// The imported workspace is Qlik's copy, compared by value.
-				ImportStateVerifyIgnore: []string{"workspace_json"},
-			},
+			// The imported workspace is Qlik's copy, compared by value.
+			importStep("qlik_automation.test", "workspace_json"),
 			{
 				// A reformatted export is not a change.
 				Config:           automationConfig{name: "Sync CRM", workspace: workspaceTriggeredReformatted, interval: 3600, inSpace: true, enabled: true}.hcl(e.oauthProvider()),
@@ -99,23 +85,21 @@ func TestAccAutomation_basic(t *testing.T) {
 			},
 			{
 				// Rename, a new workspace (manual), another interval, out of the space and disabled: in place.
-				Config:           automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+				Config:           nightly,
 				ConfigPlanChecks: planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("Sync CRM nightly", "manual", false, false, 86400),
 					resource.TestCheckResourceAttr("qlik_automation.test", "run_mode", "manual"),
 				),
 			},
-			{
-				// Enabled in the editor and renamed: the plan restores both.
-				PreConfig: func() {
-					must(t, e.sim.EditAutomation(home.Hostname, id, func(a *qliksim.Automation) { a.State, a.Name = "available", "renamed" }))
+			// Enabled in the editor and renamed: the plan restores both.
+			driftStep(t, nightly,
+				func() error {
+					return e.sim.EditAutomation(home.Hostname, id, func(a *qliksim.Automation) { a.State, a.Name = "available", "renamed" })
 				},
-				Config:           automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
-				Check:            stored("Sync CRM nightly", "manual", false, false, 86400),
-			},
-			recreateStep(t, automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider()),
+				planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
+				stored("Sync CRM nightly", "manual", false, false, 86400)),
+			recreateStep(t, nightly,
 				"qlik_automation.test", func() error { return e.sim.DeleteAutomation(home.Hostname, id) }, func() int { return len(e.sim.Automations(home.Hostname)) }),
 		},
 	})
@@ -126,33 +110,20 @@ func TestAccAutomation_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	automation := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_automation\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
+	automation := func(body string) string { return e.badResource("qlik_automation", body) }
+	cases := []planError{
+		{"workspace not an object", automation(`  workspace_json = "[1]"`), regexp.MustCompile(`(?s)Invalid JSON.*not a JSON object`)},
+		{"interval", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 90 }]`), regexp.MustCompile(`(?s)Invalid interval.*use 60 or 120`)},
+		{"start_at", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 60, start_at = "2026-01-01T02:00:00Z" }]`), regexp.MustCompile(`(?s)start_at.*2026-01-01\s+02:00:00`)},
+		{"time zone", automation(`  workspace_json = "{}"
+  schedules = [{ interval = 60, timezone = "Mars/Olympus" }]`), regexp.MustCompile(`(?s)Invalid time zone`)},
 	}
-	planFails := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: automation(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			planFails(`  workspace_json = "[1]"`, `(?s)Invalid JSON.*not a JSON object`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 90 }]`, `(?s)Invalid interval.*use 60 or 120`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 60, start_at = "2026-01-01T02:00:00Z" }]`, `(?s)start_at.*2026-01-01\s+02:00:00`),
-			planFails(`  workspace_json = "{}"
-  schedules = [{ interval = 60, timezone = "Mars/Olympus" }]`, `(?s)Invalid time zone`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("%d write requests during plans that failed", n)
-					}
-				},
-				Config: automation(`  workspace_json = "{}"
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases, resource.TestStep{
+		Config: automation(`  workspace_json = "{}"
   space_id = "no-such-space"`),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create automation.*HTTP\s+400.*Code: AUTOMATIONS-400.*no-such-space does not exist.*Request ID: [0-9a-f]+`),
-			},
-		},
+		ExpectError: regexp.MustCompile(`(?s)Unable to create automation.*HTTP\s+400.*Code: AUTOMATIONS-400.*no-such-space does not exist.*Request ID: [0-9a-f]+`),
 	})
 }
 
@@ -191,7 +162,7 @@ func TestAccAutomationRun(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_automation_run.sync", tfjsonpath.New("status"), knownvalue.StringExact("finished")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(*terraform.State) error {
 					if rs := runs(); len(rs) != 1 || rs[0].Status != qliksim.AutomationRunFinished {
 						return fmt.Errorf("runs %+v, want one finished", rs)

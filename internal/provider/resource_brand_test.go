@@ -105,12 +105,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)); n != 0 {
-				return fmt.Errorf("%d brands after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("brands", func() int { return len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -134,14 +129,8 @@ func TestAccBrand_lifecycle(t *testing.T) {
 					},
 				),
 			},
-			{ResourceName: "qlik_brand.test", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: brandImportIgnore},
-			{
-				ResourceName:            "qlik_brand.test",
-				ImportState:             true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home + "/" + id, nil },
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: append([]string{"tenant_hostname"}, brandImportIgnore...),
-			},
+			importStep("qlik_brand.test", brandImportIgnore...),
+			importByTenantStep("qlik_brand.test", home, &id, brandImportIgnore...),
 			{
 				// New logo content under the same path, no favicon, renamed, inactive: all in place.
 				PreConfig: func() {
@@ -171,12 +160,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_brand.test", &id),
 					e.brandIs(other.Hostname, &id, "Acme Corp", false, map[string]string{"logo": logo}),
-					func(*terraform.State) error {
-						if n := len(e.sim.Brands(home)); n != 0 {
-							return fmt.Errorf("the home tenant keeps %d brands after the move", n)
-						}
-						return nil
-					},
+					noneLeft("brands in the home tenant", "after the move", func() int { return len(e.sim.Brands(home)) }),
 				),
 			},
 		},
@@ -198,29 +182,26 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_brand.test", &id)},
-			{
-				PreConfig: func() {
+			driftStep(t, cfg,
+				func() error {
 					console := bytes.Repeat([]byte{7}, 600)
 					copy(console, pngSignature)
-					must(t, e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
+					if err := e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
 						b.Name = "Renamed in the console"
 						files["logo"] = console
-					}))
-					c := e.apiClient(t)
-					b, err := c.CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
-					must(t, err)
+					}); err != nil {
+						return err
+					}
+					b, err := e.apiClient(t).CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
+					if err != nil {
+						return err
+					}
 					stranger = b.ID
-					must(t, e.sim.ActivateBrand(home, stranger, true))
+					return e.sim.ActivateBrand(home, stranger, true)
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_brand.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
+				planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true))),
+				resource.ComposeAggregateTestCheckFunc(
 					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
 					func(*terraform.State) error {
 						for _, b := range e.sim.Brands(home) {
@@ -230,8 +211,7 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 						}
 						return nil
 					},
-				),
-			},
+				)),
 			recreateStep(t, cfg, "qlik_brand.test",
 				func() error { return e.sim.DeleteBrand(home, id) },
 				func() int { return len(e.sim.Brands(home)) - 1 }),
@@ -252,29 +232,23 @@ func TestAccBrand_validation(t *testing.T) {
 	pngIcon := writeImage(t, dir, "favicon.png", pngSignature, 512, 1)
 	bigIcon := writeImage(t, dir, "big.ico", icoSignature, 100_001, 1)
 	yes := true
-	plan := func(c brandConfig, want string) resource.TestStep {
-		return resource.TestStep{Config: c.hcl(e.oauthProvider()), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	plan := func(name string, c brandConfig, want string) planError {
+		return planError{name, c.hcl(e.oauthProvider()), regexp.MustCompile(want)}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			plan(brandConfig{name: "A", logo: big}, `(?s)Unusable file.*big\.png.*300001\s+bytes;\s+Qlik\s+accepts\s+a\s+logo\s+of\s+at\s+most\s+300000\s+bytes`),
-			plan(brandConfig{name: "A", logo: gif}, `(?s)Unusable file.*neither\s+PNG\s+nor\s+JPEG`),
-			plan(brandConfig{name: "A", favicon: pngIcon}, `(?s)Unusable file.*not\s+an\s+ICO\s+file`),
-			plan(brandConfig{name: "A", favicon: bigIcon}, `(?s)Unusable file.*favicon\s+of\s+at\s+most\s+100000\s+bytes`),
-			plan(brandConfig{name: "A", logo: filepath.Join(dir, "missing.png")}, `(?s)Unusable file.*no\s+such\s+file`),
-			plan(brandConfig{name: "A", active: true, otherActive: &yes}, `(?s)Two qlik_brand resources manage one setting.*"active\s+brand"`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home); n != 0 {
-						t.Errorf("refused plans made %d writes", n)
-					}
-					// A tenant whose license does not include branding: Qlik permits the brands API to OEMs only.
-					e.sim.FailRoute(home, http.MethodPost, "/api/v1/brands", 1, qliksim.RouteFault{Status: http.StatusForbidden})
-				},
-				Config:      brandConfig{name: "A"}.hcl(e.oauthProvider()),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create brand.*HTTP 403.*Code: \S+.*Request ID: \S+`),
-			},
+	cases := []planError{
+		plan("logo too large", brandConfig{name: "A", logo: big}, `(?s)Unusable file.*big\.png.*300001\s+bytes;\s+Qlik\s+accepts\s+a\s+logo\s+of\s+at\s+most\s+300000\s+bytes`),
+		plan("logo a GIF", brandConfig{name: "A", logo: gif}, `(?s)Unusable file.*neither\s+PNG\s+nor\s+JPEG`),
+		plan("favicon a PNG", brandConfig{name: "A", favicon: pngIcon}, `(?s)Unusable file.*not\s+an\s+ICO\s+file`),
+		plan("favicon too large", brandConfig{name: "A", favicon: bigIcon}, `(?s)Unusable file.*favicon\s+of\s+at\s+most\s+100000\s+bytes`),
+		plan("missing logo", brandConfig{name: "A", logo: filepath.Join(dir, "missing.png")}, `(?s)Unusable file.*no\s+such\s+file`),
+		plan("two active brands", brandConfig{name: "A", active: true, otherActive: &yes}, `(?s)Two qlik_brand resources manage one setting.*"active\s+brand"`),
+	}
+	e.expectPlanErrorsWithoutWrites(t, home, cases, resource.TestStep{
+		// A tenant whose license does not include branding: Qlik permits the brands API to OEMs only.
+		PreConfig: func() {
+			e.sim.FailRoute(home, http.MethodPost, "/api/v1/brands", 1, qliksim.RouteFault{Status: http.StatusForbidden})
 		},
+		Config:      brandConfig{name: "A"}.hcl(e.oauthProvider()),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create brand.*HTTP 403.*Code: \S+.*Request ID: \S+`),
 	})
 }

@@ -17,17 +17,13 @@ import (
 )
 
 func testAccCSPOriginConfig(provider, name, origin string, directives ...string) string {
-	quoted := make([]string, 0, len(directives))
-	for _, d := range directives {
-		quoted = append(quoted, fmt.Sprintf("%q", d))
-	}
 	return provider + fmt.Sprintf(`
 resource "qlik_csp_origin" "test" {
   name       = %[1]q
   origin     = %[2]q
   directives = [%[3]s]
 }
-`, name, origin, strings.Join(quoted, ", "))
+`, name, origin, quoteAll(directives))
 }
 
 func TestAccCSPOrigin_basic(t *testing.T) {
@@ -72,7 +68,7 @@ func TestAccCSPOrigin_updateDisappearsDrift(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	var id, after string
+	var id string
 	final := e.oauthProvider() + `
 resource "qlik_csp_origin" "test" {
   origin      = "https://portal.example.com:8443"
@@ -92,12 +88,12 @@ resource "qlik_csp_origin" "test" {
 				Config:           final,
 				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_csp_origin.test", &after),
+					resource.TestCheckResourceAttrPtr("qlik_csp_origin.test", "id", &id),
 					func(*terraform.State) error {
-						c, _ := e.cspOriginByID(home.Hostname, after)
-						if after != id || c.Name != "" || c.Origin != "https://portal.example.com:8443" || c.Description != "Iframes and images of the customer portal" ||
+						c, _ := e.cspOriginByID(home.Hostname, id)
+						if c.Name != "" || c.Origin != "https://portal.example.com:8443" || c.Description != "Iframes and images of the customer portal" ||
 							!c.FrameAncestors || !c.ImgSrc || !c.ScriptSrc || c.ConnectSrc {
-							return fmt.Errorf("in-place update: id %s -> %s, simulator holds %+v", id, after, c)
+							return fmt.Errorf("in-place update: simulator holds %+v", c)
 						}
 						if n := e.sim.AuditCount("PUT", "/api/v1/csp-origins/{id}", home.Hostname); n != 1 {
 							return fmt.Errorf("%d PUT calls, want 1", n)
@@ -106,25 +102,21 @@ resource "qlik_csp_origin" "test" {
 					},
 				),
 			},
-			{
-				// A directive switched on and another off in the console shows as drift and is put back.
-				PreConfig: func() {
-					if err := e.sim.EditCSPOrigin(home.Hostname, id, func(c *qliksim.CSPEntry) {
+			// A directive switched on and another off in the console shows as drift and is put back.
+			driftStep(t, final,
+				func() error {
+					return e.sim.EditCSPOrigin(home.Hostname, id, func(c *qliksim.CSPEntry) {
 						c.ScriptSrc = false
 						c.ObjectSrc = true
-					}); err != nil {
-						t.Fatal(err)
-					}
+					})
 				},
-				Config:           final,
-				ConfigPlanChecks: planAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
+				planAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
+				func(*terraform.State) error {
 					if c, _ := e.cspOriginByID(home.Hostname, id); !c.ScriptSrc || c.ObjectSrc {
 						return fmt.Errorf("drift not corrected: %+v", c)
 					}
 					return nil
-				},
-			},
+				}),
 			recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
 				func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
 		},

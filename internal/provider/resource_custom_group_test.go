@@ -37,90 +37,72 @@ func testAccCustomGroupConfig(provider, host, name, description string, roles []
 	})
 }
 
-func TestAccCustomGroup_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
-	other := e.addTenant("customer-g")
-	p := e.oauthProvider()
-	var id, after, moved string
-	final := testAccCustomGroupConfig(p, "", "Finance", "Finance team", []string{"Steward", "SharedSpaceCreator"})
+// customObject is a custom group or a custom role, as the lifecycle test both share sees it: config configures
+// it with a name, a description and its roles or scopes (items) in the tenant at host (the home tenant when
+// empty), is checks it in the simulator, and exists says whether a tenant holds one with the id or the name.
+// edit changes it out of band and remove deletes it, in the home tenant.
+type customObject struct {
+	address      string
+	config       func(host, name, description string, items []string) string
+	is           func(host string, id *string, name, description string, items ...string) resource.TestCheckFunc
+	exists       func(host, id, name string) bool
+	edit, remove func(id string) error
+}
+
+// customValues are what a configuration of a custom object sets.
+type customValues struct {
+	name, description string
+	items             []string
+}
+
+// testCustomObjectLifecycle creates the object with first, verifies import, updates it in place to final, puts
+// back an out-of-band edit, creates it again after an out-of-band delete, and replaces it when it moves to another
+// tenant (with moved as its items), leaving nothing in the home tenant; destroy leaves nothing in the other.
+func (e *testEnv) testCustomObjectLifecycle(t *testing.T, o customObject, first, final customValues, moved []string) {
+	t.Helper()
+	home := e.sim.Home().Hostname
+	other := e.addTenant("customer-b")
+	finalConfig := o.config("", final.name, final.description, final.items)
+	isFinal := func(id *string) resource.TestCheckFunc {
+		return o.is(home, id, final.name, final.description, final.items...)
+	}
+	var id, movedID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		CheckDestroy: func(*terraform.State) error {
-			for _, g := range e.sim.Groups(other.Hostname) {
-				if g.ID == moved {
-					return fmt.Errorf("group %s still exists", moved)
-				}
+			if o.exists(other.Hostname, movedID, final.name) {
+				return fmt.Errorf("%s %s still exists", o.address, movedID)
 			}
 			return nil
 		},
 		Steps: []resource.TestStep{
 			{
-				Config: testAccCustomGroupConfig(p, "", "Sales", "", []string{"Steward"}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_group.g", &id), e.groupIs(home.Hostname, &id, "Sales", "", "Steward")),
+				Config:           o.config("", first.name, first.description, first.items),
+				ConfigPlanChecks: planThenEmpty(o.address, plancheck.ResourceActionCreate),
+				Check:            resource.ComposeAggregateTestCheckFunc(captureID(o.address, &id), o.is(home, &id, first.name, first.description, first.items...)),
 			},
-			{ResourceName: "qlik_custom_group.g", ImportState: true, ImportStateVerify: true},
+			importStep(o.address),
 			{
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           finalConfig,
+				ConfigPlanChecks: planThenEmpty(o.address, plancheck.ResourceActionUpdate),
+				Check:            resource.ComposeAggregateTestCheckFunc(resource.TestCheckResourceAttrPtr(o.address, "id", &id), isFinal(&id)),
+			},
+			driftStep(t, finalConfig, func() error { return o.edit(id) }, planThenEmpty(o.address, plancheck.ResourceActionUpdate), isFinal(&id)),
+			{
+				PreConfig:        func() { must(t, o.remove(id)) },
+				Config:           finalConfig,
+				ConfigPlanChecks: planAction(o.address, plancheck.ResourceActionCreate),
+				Check:            resource.ComposeAggregateTestCheckFunc(captureID(o.address, &id), isFinal(&id)),
+			},
+			{
+				Config:           o.config(other.Hostname, final.name, final.description, moved),
+				ConfigPlanChecks: planAction(o.address, plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_custom_group.g", &after),
-					e.groupIs(home.Hostname, &id, "Finance", "Finance team", "Steward", "SharedSpaceCreator"),
+					captureID(o.address, &movedID),
+					o.is(other.Hostname, &movedID, final.name, final.description, moved...),
 					func(*terraform.State) error {
-						if after != id {
-							return fmt.Errorf("id changed %s -> %s", id, after)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				PreConfig: func() {
-					if err := e.sim.EditGroup(home.Hostname, id, func(g *qliksim.Group, roles *[]string) {
-						g.Description = "edited"
-						*roles = []string{"TenantAdmin"}
-					}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: e.groupIs(home.Hostname, &id, "Finance", "Finance team", "Steward", "SharedSpaceCreator"),
-			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteGroup(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_group.g", &id), e.groupIs(home.Hostname, &id, "Finance", "Finance team", "Steward", "SharedSpaceCreator")),
-			},
-			{
-				Config: testAccCustomGroupConfig(p, other.Hostname, "Finance", "Finance team", []string{}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_group.g", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_custom_group.g", &moved),
-					e.groupIs(other.Hostname, &moved, "Finance", "Finance team"),
-					func(*terraform.State) error {
-						if _, ok := e.sim.GroupByName(home.Hostname, "Finance"); ok {
-							return fmt.Errorf("the home tenant's group survived the replace")
+						if o.exists(home, id, final.name) {
+							return fmt.Errorf("the home tenant's %s survived the replace", o.address)
 						}
 						return nil
 					},
@@ -128,6 +110,33 @@ func TestAccCustomGroup_lifecycle(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestAccCustomGroup_lifecycle(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home().Hostname
+	e.testCustomObjectLifecycle(t, customObject{
+		address: "qlik_custom_group.g",
+		config: func(host, name, description string, roles []string) string {
+			return testAccCustomGroupConfig(e.oauthProvider(), host, name, description, roles)
+		},
+		is: e.groupIs,
+		exists: func(host, id, name string) bool {
+			_, byName := e.sim.GroupByName(host, name)
+			return byName || slices.ContainsFunc(e.sim.Groups(host), func(g qliksim.Group) bool { return g.ID == id })
+		},
+		edit: func(id string) error {
+			return e.sim.EditGroup(home, id, func(g *qliksim.Group, roles *[]string) {
+				g.Description = "edited"
+				*roles = []string{"TenantAdmin"}
+			})
+		},
+		remove: func(id string) error { return e.sim.DeleteGroup(home, id) },
+	},
+		customValues{"Sales", "", []string{"Steward"}},
+		customValues{"Finance", "Finance team", []string{"Steward", "SharedSpaceCreator"}},
+		[]string{})
 }
 
 func TestAccCustomGroup_validationAndErrors(t *testing.T) {
@@ -140,30 +149,24 @@ func TestAccCustomGroup_validationAndErrors(t *testing.T) {
 	}
 	sales, _ := e.sim.GroupByName(home.Hostname, "Sales")
 	p := e.oauthProvider()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccCustomGroupConfig(p, "", "Finance", "", []string{"Stewart"}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)Unknown role.*roles.*no role named\s+"Stewart"`)},
-			{Config: testAccCustomGroupConfig(p, "", "", "", []string{}), PlanOnly: true, ExpectError: regexp.MustCompile(`name string length must be between 1 and 256`)},
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("invalid configurations made %d write calls", n)
-					}
-				},
-				// The name of a group from the identity provider is taken: Qlik's 409, against name.
-				Config:      testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create custom group.*name.*HTTP\s+409.*Code: GROUPS-Conflict.*Request ID: [0-9a-f]{32}.*choose another name`),
-			},
-			{
-				// An identity provider group cannot be imported as a custom group.
-				Config:        testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
-				ResourceName:  "qlik_custom_group.g",
-				ImportState:   true,
-				ImportStateId: sales.ID,
-				ExpectError:   regexp.MustCompile(`(?s)Not a custom group.*comes from the identity provider`),
-			},
+	cases := []planError{
+		{"unknown role", testAccCustomGroupConfig(p, "", "Finance", "", []string{"Stewart"}), regexp.MustCompile(`(?s)Unknown role.*roles.*no role named\s+"Stewart"`)},
+		{"empty name", testAccCustomGroupConfig(p, "", "", "", []string{}), regexp.MustCompile(`name string length must be between 1 and 256`)},
+	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases,
+		resource.TestStep{
+			// The name of a group from the identity provider is taken: Qlik's 409, against name.
+			Config:      testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create custom group.*name.*HTTP\s+409.*Code: GROUPS-Conflict.*Request ID: [0-9a-f]{32}.*choose another name`),
 		},
-	})
+		resource.TestStep{
+			// An identity provider group cannot be imported as a custom group.
+			Config:        testAccCustomGroupConfig(p, "", "Sales", "", []string{}),
+			ResourceName:  "qlik_custom_group.g",
+			ImportState:   true,
+			ImportStateId: sales.ID,
+			ExpectError:   regexp.MustCompile(`(?s)Not a custom group.*comes from the identity provider`),
+		},
+	)
 	_ = idp
 }

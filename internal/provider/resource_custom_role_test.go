@@ -7,19 +7,14 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
+// roleByID finds a role in the simulator's store of a tenant.
 func (e *testEnv) roleByID(hostname, id string) (qliksim.Role, bool) {
-	for _, r := range e.sim.Roles(hostname) {
-		if r.ID == id {
-			return r, true
-		}
-	}
-	return qliksim.Role{}, false
+	return byID(e.sim.Roles(hostname), id, func(r qliksim.Role) string { return r.ID })
 }
 
 func (e *testEnv) roleIs(hostname string, id *string, name, description string, scopes ...string) resource.TestCheckFunc {
@@ -44,88 +39,26 @@ func testAccCustomRoleConfig(provider, host, name, description string, scopes []
 func TestAccCustomRole_lifecycle(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
-	other := e.addTenant("customer-r")
-	p := e.oauthProvider()
-	var id, after, moved string
-	final := testAccCustomRoleConfig(p, "", "Report reader", "Reads reports", []string{"reports:read", "apps:read"})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.roleByID(other.Hostname, moved); ok {
-				return fmt.Errorf("role %s still exists", moved)
-			}
-			return nil
+	home := e.sim.Home().Hostname
+	scopes := []string{"reports:read", "apps:read"}
+	e.testCustomObjectLifecycle(t, customObject{
+		address: "qlik_custom_role.viewer",
+		config: func(host, name, description string, scopes []string) string {
+			return testAccCustomRoleConfig(e.oauthProvider(), host, name, description, scopes)
 		},
-		Steps: []resource.TestStep{
-			{
-				Config: testAccCustomRoleConfig(p, "", "Portal viewer", "", []string{"apps:read"}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_role.viewer", &id), e.roleIs(home.Hostname, &id, "Portal viewer", "", "apps:read")),
-			},
-			{ResourceName: "qlik_custom_role.viewer", ImportState: true, ImportStateVerify: true},
-			{
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_custom_role.viewer", &after),
-					e.roleIs(home.Hostname, &id, "Report reader", "Reads reports", "apps:read", "reports:read"),
-					func(*terraform.State) error {
-						if after != id {
-							return fmt.Errorf("id changed %s -> %s", id, after)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				PreConfig: func() {
-					if err := e.sim.EditRole(home.Hostname, id, func(r *qliksim.Role) { r.AssignedScopes = []string{"apps:write"} }); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionUpdate)},
-				},
-				Check: e.roleIs(home.Hostname, &id, "Report reader", "Reads reports", "apps:read", "reports:read"),
-			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteRole(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: final,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionCreate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_custom_role.viewer", &id), e.roleIs(home.Hostname, &id, "Report reader", "Reads reports", "apps:read", "reports:read")),
-			},
-			{
-				Config: testAccCustomRoleConfig(p, other.Hostname, "Report reader", "Reads reports", []string{"reports:read", "apps:read"}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_custom_role.viewer", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_custom_role.viewer", &moved),
-					e.roleIs(other.Hostname, &moved, "Report reader", "Reads reports", "apps:read", "reports:read"),
-					func(*terraform.State) error {
-						if _, ok := e.roleByID(home.Hostname, id); ok {
-							return fmt.Errorf("the home tenant's role survived the replace")
-						}
-						return nil
-					},
-				),
-			},
+		is: e.roleIs,
+		exists: func(host, id, name string) bool {
+			_, byID := e.roleByID(host, id)
+			return byID || slices.ContainsFunc(e.sim.Roles(host), func(r qliksim.Role) bool { return r.Name == name })
 		},
-	})
+		edit: func(id string) error {
+			return e.sim.EditRole(home, id, func(r *qliksim.Role) { r.AssignedScopes = []string{"apps:write"} })
+		},
+		remove: func(id string) error { return e.sim.DeleteRole(home, id) },
+	},
+		customValues{"Portal viewer", "", []string{"apps:read"}},
+		customValues{"Report reader", "Reads reports", scopes},
+		scopes)
 }
 
 // TestAccCustomRole_assigned holds a custom role by a user and a custom group of the configuration, both planned
@@ -151,7 +84,7 @@ resource "qlik_user" "ann" {
   roles   = [qlik_custom_role.viewer.name, "Steward"]
 }
 `,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_custom_role.viewer", &roleID),
 					e.userIs(home.Hostname, "auth0|ann", "active", "", "Portal viewer", "Steward"),
@@ -198,32 +131,20 @@ func TestAccCustomRole_validationAndConflict(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccCustomRoleConfig(p, "", "", "", []string{}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)name string length must be between 1 and 256`)},
-			{Config: testAccCustomRoleConfig(p, "", "x", "", []string{""}), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)scopes.*string length must be at least 1`)},
-			{
-				Config: p + `
+	cases := []planError{
+		{"empty name", testAccCustomRoleConfig(p, "", "", "", []string{}), regexp.MustCompile(`(?s)name string length must be between 1 and 256`)},
+		{"empty scope", testAccCustomRoleConfig(p, "", "x", "", []string{""}), regexp.MustCompile(`(?s)scopes.*string length must be at least 1`)},
+		{"two roles, one name", p + `
 resource "qlik_custom_role" "a" {
   name = "Viewer"
 }
 resource "qlik_custom_role" "b" {
   name = "Viewer"
-}`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Two qlik_custom_role resources manage one role`),
-			},
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("invalid configurations made %d write calls", n)
-					}
-				},
-				// A default role's name (in any case) is taken: Qlik's 400 against name, with its code.
-				Config:      testAccCustomRoleConfig(p, "", "tenantadmin", "", []string{}),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create custom role.*name.*HTTP\s+400.*Code: IDENTITIES-10400.*must be unique.*Request ID: [0-9a-f]{32}.*choose another\s+name`),
-			},
-		},
+}`, regexp.MustCompile(`Two qlik_custom_role resources manage one role`)},
+	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases, resource.TestStep{
+		// A default role's name (in any case) is taken: Qlik's 400 against name, with its code.
+		Config:      testAccCustomRoleConfig(p, "", "tenantadmin", "", []string{}),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create custom role.*name.*HTTP\s+400.*Code: IDENTITIES-10400.*must be unique.*Request ID: [0-9a-f]{32}.*choose another\s+name`),
 	})
 }

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -27,47 +26,26 @@ func (c dataConnConfig) hcl(provider string) string {
 	})
 }
 
-// noSecretInState fails when a secret appears anywhere in the state.
-func noSecretInState(secret string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		for addr, rs := range s.RootModule().Resources {
-			for k, v := range rs.Primary.Attributes {
-				if strings.Contains(v, secret) {
-					return fmt.Errorf("%s.%s holds the password", addr, k)
-				}
-			}
-		}
-		return nil
-	}
-}
-
 func TestAccDataConnection_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	var id, firstID string
 	stored := func(name, conn, password string) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			dcs := e.sim.DataConnections(home.Hostname)
-			if len(dcs) != 1 {
-				return fmt.Errorf("%d data connections, want 1", len(dcs))
-			}
-			dc := dcs[0]
+		return theOnly("data connections", func() []qliksim.DataConnectionInfo { return e.sim.DataConnections(home.Hostname) }, func(dc qliksim.DataConnectionInfo) error {
 			if dc.QID != id || dc.QName != name || dc.QConnectStatement != conn || dc.Password != password || dc.Username != "loader" {
 				return fmt.Errorf("stored %+v, want %s %q %q with the password %q", dc, id, name, conn, password)
 			}
 			return nil
-		}
+		})
 	}
 	c := dataConnConfig{name: "orders", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-a;database=orders\"", password: "s3cret-1", version: 1}
+	eu := dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
+	// Another data source type replaces the connection.
+	sqlServer := dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.DataConnections(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d data connections after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -77,9 +55,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 					statecheck.CompareValuePairs("qlik_data_connection.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_data_connection.test", &id),
 					func(*terraform.State) error { firstID = id; return nil },
@@ -87,48 +63,34 @@ func TestAccDataConnection_basic(t *testing.T) {
 					noSecretInState("s3cret-1"),
 				),
 			},
-			{
-				ResourceName:            "qlik_data_connection.test",
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"username", "password_wo_version"},
-			},
+			importStep("qlik_data_connection.test", "username", "password_wo_version"),
 			{
 				// Rename, new connection string and a new password: all in place.
-				Config:           dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				Config:           eu,
 				ConfigPlanChecks: planThenEmpty("qlik_data_connection.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
 					noSecretInState("s3cret-2"),
 				),
 			},
-			{
-				// A rename in the Qlik UI shows as an update that renames it back.
-				PreConfig: func() {
-					must(t, e.sim.EditDataConnection(home.Hostname, id, func(dc *qliksim.DataConnection) { dc.QName = "renamed" }))
+			// A rename in the Qlik UI shows as an update that renames it back.
+			driftStep(t, eu,
+				func() error {
+					return e.sim.EditDataConnection(home.Hostname, id, func(dc *qliksim.DataConnection) { dc.QName = "renamed" })
 				},
-				Config:           dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionUpdate),
-				Check:            stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
-			},
+				planAction("qlik_data_connection.test", plancheck.ResourceActionUpdate),
+				stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2")),
 			{
-				// Another data source type replaces the connection.
-				Config:           dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				Config:           sqlServer,
 				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_data_connection.test", &id),
-					func(*terraform.State) error {
-						if id == firstID {
-							return fmt.Errorf("the connection kept its id %s across a replace", id)
-						}
-						return nil
-					},
+					replacedID("qlik_data_connection.test", &id, &firstID),
 					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
 				),
 			},
 			{
 				PreConfig:        func() { must(t, e.sim.DeleteDataConnection(home.Hostname, id)) },
-				Config:           dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider()),
+				Config:           sqlServer,
 				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionCreate),
 			},
 		},

@@ -83,23 +83,16 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) + len(e.sim.Themes(other.Hostname)) + len(e.sim.Extensions(other.Hostname)); n != 0 {
-				return fmt.Errorf("%d themes and extensions after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy: noneLeftAfterDestroy("themes and extensions", func() int {
+			return len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) + len(e.sim.Themes(other.Hostname)) + len(e.sim.Extensions(other.Hostname))
+		}),
 		Steps: []resource.TestStep{
 			{
 				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_theme.test", plancheck.ResourceActionCreate),
-						plancheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
-						plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("version"), knownvalue.StringExact("3.1.0")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_theme.test", plancheck.ResourceActionCreate,
+					plancheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
+					plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("version"), knownvalue.StringExact("3.1.0")),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme theme")),
 					statecheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("type"), knownvalue.StringExact("visualization")),
@@ -110,12 +103,8 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 					e.archiveIs(home, true, &themeID, theme), e.archiveIs(home, false, &extID, ext),
 				),
 			},
-			{ResourceName: "qlik_theme.test", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"file", "file_sha256"}},
-			{
-				ResourceName: "qlik_extension.test", ImportState: true, ImportStateVerify: true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home + "/" + extID, nil },
-				ImportStateVerifyIgnore: []string{"file", "file_sha256", "tenant_hostname"},
-			},
+			importStep("qlik_theme.test", "file", "file_sha256"),
+			importByTenantStep("qlik_extension.test", home, &extID, "file", "file_sha256"),
 			{
 				// New archives under the same paths: both updated in place.
 				PreConfig: func() {
@@ -124,14 +113,10 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 					e.sim.ResetAudit()
 				},
 				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_theme.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme chart (new)")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_theme.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme chart (new)")),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_theme.test", "id", &firstTheme),
 					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &firstExt),
@@ -165,12 +150,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID),
 					e.archiveIs(other.Hostname, true, &themeID, moved), e.archiveIs(other.Hostname, false, &extID, ext),
-					func(*terraform.State) error {
-						if n := len(e.sim.Themes(home)) + len(e.sim.Extensions(home)); n != 0 {
-							return fmt.Errorf("the home tenant keeps %d after the move", n)
-						}
-						return nil
-					},
+					noneLeft("themes and extensions in the home tenant", "after the move", func() int { return len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) }),
 				),
 			},
 		},
@@ -192,21 +172,16 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
-			{
-				PreConfig: func() {
-					must(t, e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"})))
+			driftStep(t, cfg,
+				func() error {
+					return e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"}))
 				},
-				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
+				planThenEmpty("qlik_extension.test", plancheck.ResourceActionUpdate),
+				resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
 					resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
 					e.archiveIs(home, false, &extID, ext),
-				),
-			},
+				)),
 			recreateStep(t, cfg, "qlik_theme.test",
 				func() error { return e.sim.DeleteTheme(home, themeID) },
 				func() int { return len(e.sim.Themes(home)) }),
@@ -226,29 +201,22 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 	notZip := filepath.Join(dir, "theme.txt")
 	must(t, os.WriteFile(notZip, []byte("plain text"), 0o600))
 	bare := writeArchive(t, dir, "bare.zip", "bare", nil)
-	plan := func(themeFile, extFile, want string) resource.TestStep {
-		return resource.TestStep{Config: archiveConfig(e.oauthProvider(), "", themeFile, extFile), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	plan := func(name, themeFile, extFile, want string) planError {
+		return planError{name, archiveConfig(e.oauthProvider(), "", themeFile, extFile), regexp.MustCompile(want)}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			plan(notZip, ext, `(?s)Unusable file.*not\s+a\s+zip\s+archive`),
-			plan(bare, ext, `(?s)Unusable file.*holds\s+no\s+\.qext\s+file`),
-			plan(ext, ext, `(?s)Unusable file.*has\s+type\s+"visualization";\s+a\s+theme's\s+type\s+is\s+"theme"`),
-			plan(theme, theme, `(?s)Unusable file.*has\s+type\s+"theme";\s+an\s+extension's\s+type`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home); n != 0 {
-						t.Errorf("refused plans made %d writes", n)
-					}
-					c := e.apiClient(t)
-					_, err := c.CreateExtension(t.Context(), qlik.Themes, theme)
-					must(t, err)
-				},
-				Config:      archiveConfig(e.oauthProvider(), "", theme, ext),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create theme.*HTTP\s+409.*Code: HTTP-409.*Detail: A theme named\s+"acme-theme" already exists.*Request ID: \S+.*import it`),
-			},
+	cases := []planError{
+		plan("not a zip", notZip, ext, `(?s)Unusable file.*not\s+a\s+zip\s+archive`),
+		plan("no .qext", bare, ext, `(?s)Unusable file.*holds\s+no\s+\.qext\s+file`),
+		plan("extension as theme", ext, ext, `(?s)Unusable file.*has\s+type\s+"visualization";\s+a\s+theme's\s+type\s+is\s+"theme"`),
+		plan("theme as extension", theme, theme, `(?s)Unusable file.*has\s+type\s+"theme";\s+an\s+extension's\s+type`),
+	}
+	e.expectPlanErrorsWithoutWrites(t, home, cases, resource.TestStep{
+		PreConfig: func() {
+			_, err := e.apiClient(t).CreateExtension(t.Context(), qlik.Themes, theme)
+			must(t, err)
 		},
+		Config:      archiveConfig(e.oauthProvider(), "", theme, ext),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create theme.*HTTP\s+409.*Code: HTTP-409.*Detail: A theme named\s+"acme-theme" already exists.*Request ID: \S+.*import it`),
 	})
 }
 

@@ -223,28 +223,25 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID("qlik_identity_provider_jwt.test", &id)},
-			{
-				// A description edited in the console is put back in place.
-				PreConfig: func() {
-					must(t, e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" }))
+			// A description edited in the console is put back in place.
+			driftStep(t, config,
+				func() error {
+					return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" })
 				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
+				planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
+				func(*terraform.State) error {
 					if p, _ := e.idpByID(home.Hostname, id); p.Description != "Owned by Terraform" {
 						return fmt.Errorf("drift not corrected: %+v", p)
 					}
 					return nil
+				}),
+			// A key swapped out of band is drift that only a replacement can undo.
+			driftStep(t, config,
+				func() error {
+					return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix })
 				},
-			},
-			{
-				// A key swapped out of band is drift that only a replacement can undo.
-				PreConfig: func() {
-					must(t, e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix }))
-				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
+				planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
+				resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &id),
 					func(*terraform.State) error {
 						if p, _ := e.idpByID(home.Hostname, id); p.Options.StaticKeys[0].PEM != key.pkix {
@@ -252,8 +249,7 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 						}
 						return nil
 					},
-				),
-			},
+				)),
 			recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
 				func() int { return len(e.jwtIdPs(home.Hostname)) }),
 		},

@@ -45,13 +45,9 @@ resource "qlik_identity_provider_oidc" "test" {
 `
 }
 
+// anyIdPByID finds an identity provider of any protocol in the simulator's store of a tenant.
 func (e *testEnv) anyIdPByID(hostname, id string) (qliksim.IdentityProvider, bool) {
-	for _, p := range e.sim.IdentityProviders(hostname) {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return qliksim.IdentityProvider{}, false
+	return byID(e.sim.IdentityProviders(hostname), id, func(p qliksim.IdentityProvider) string { return p.ID })
 }
 
 func TestAccIdentityProviderOIDC_basic(t *testing.T) {
@@ -81,10 +77,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_oidc.test", &id),
 					func(*terraform.State) error {
@@ -123,11 +116,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: testAccOIDCConfig(e.oauthProvider(), ""), Check: captureID("qlik_identity_provider_oidc.test", &id)},
 			{
-				Config: changed,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           changed,
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
 					p, _ := e.anyIdPByID(home.Hostname, after)
 					s, _ := e.sim.OIDCClientSecret(home.Hostname, after)
@@ -161,11 +151,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: rotated,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           rotated,
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if p, _ := e.anyIdPByID(home.Hostname, id); !p.Active || len(p.Options.ClaimsMapping) != 3 {
 						return fmt.Errorf("drift not repaired: %+v", p)
@@ -175,11 +162,8 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 			},
 			{
 				// A provider change replaces it: the old one is deactivated (Qlik keeps it), the new one active.
-				Config: strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
+				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
 					old, _ := e.anyIdPByID(home.Hostname, id)
 					cur, _ := e.anyIdPByID(home.Hostname, after)
@@ -207,10 +191,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown claim", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "groups = [", "roles = [", 1), regexp.MustCompile(`(?s)claims_mapping.*value must be one of`)},
 		{"http discovery", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "https://customer.okta.com", "http://customer.okta.com", 1), regexp.MustCompile(`(?s)discovery_url.*must be an https URL`)},
 		{"bad realm", testAccOIDCConfig(e.oauthProvider(), `  realm = "-customer"`), regexp.MustCompile(`(?s)realm.*must start with a letter or digit`)},
@@ -218,14 +199,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 		{"no client id", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), `client_id                = "0oa1qlik"`, "", 1), regexp.MustCompile(`(?s)Missing client id`)},
 		{"clock tolerance", testAccOIDCConfig(e.oauthProvider(), `  clock_tolerance_sec = 7201`), regexp.MustCompile(`(?s)clock_tolerance_sec value must be between 0 and 7200`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 // TestAccIdentityProviderOIDC_oneInteractive: a second interactive identity provider is refused by Qlik with its

@@ -105,13 +105,9 @@ func TestAccLoadScript_basic(t *testing.T) {
 			},
 			{
 				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.StringExact(sha256Hex(v2))),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.StringExact(sha256Hex(v2))),
+				),
 				Check: e.expectCurrentScript(home.Hostname, app, v2),
 			},
 			{

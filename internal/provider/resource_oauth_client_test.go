@@ -114,10 +114,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("published"), knownvalue.Bool(false)),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_oauth_client.test", &id),
 					func(s *terraform.State) error {
@@ -177,11 +174,8 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				}),
 			},
 			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), updated),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), updated),
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &after), func(s *terraform.State) error {
 					c, _ := e.oauthClientByID(home.Hostname, after)
 					switch {
@@ -221,10 +215,8 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 			},
 			{
 				// Qlik has no unpublish and cannot change the app type: both replace.
-				Config: testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
+				ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &replaced), func(*terraform.State) error {
 					if replaced == id {
 						return fmt.Errorf("unpublishing kept client %s", id)
@@ -239,10 +231,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
   name     = "Analytics SPA"
   allowed_origins = ["https://app.example.com"]`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetSizeExact(0)),
@@ -271,11 +260,8 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: func(*terraform.State) error {
 					if c, _ := e.oauthClientByID(home.Hostname, id); c.ClientName != "Vendor portal" || len(c.AllowedScopes) != 1 {
 						return fmt.Errorf("drift not repaired: %+v", c)
@@ -291,10 +277,8 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 						t.Fatal(err)
 					}
 				},
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(s *terraform.State) error {
 					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)
@@ -330,46 +314,37 @@ func TestAccOAuthClient_validation(t *testing.T) {
 	der, _ := x509.MarshalPKIXPublicKey(&weak.PublicKey)
 	weakPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	six := `["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"]`
-	cases := []struct {
-		name, body string
-		want       *regexp.Regexp
-	}{
-		{"six redirect URIs", `app_type = "web"
+	client := func(body string) string { return testAccOAuthClientConfig(e.oauthProvider(), "  "+body) }
+	cases := []planError{
+		{"six redirect URIs", client(`app_type = "web"
   name = "x"
-  redirect_uris = ` + six, regexp.MustCompile(`(?s)redirect_uris.*set must contain at most 5 elements`)},
-		{"relative redirect URI", `app_type = "web"
+  redirect_uris = ` + six), regexp.MustCompile(`(?s)redirect_uris.*set must contain at most 5 elements`)},
+		{"relative redirect URI", client(`app_type = "web"
   name = "x"
-  redirect_uris = ["/callback"]`, regexp.MustCompile(`(?s)Invalid redirect URI.*not an absolute http or https URL`)},
-		{"origins on a web client", `app_type = "web"
+  redirect_uris = ["/callback"]`), regexp.MustCompile(`(?s)Invalid redirect URI.*not an absolute http or https URL`)},
+		{"origins on a web client", client(`app_type = "web"
   name = "x"
-  allowed_origins = ["https://a.example"]`, regexp.MustCompile(`(?s)Origins need an SPA client.*allowed_origins only for app_type "spa"`)},
-		{"grants on an SPA", `app_type = "spa"
+  allowed_origins = ["https://a.example"]`), regexp.MustCompile(`(?s)Origins need an SPA client.*allowed_origins only for app_type "spa"`)},
+		{"grants on an SPA", client(`app_type = "spa"
   name = "x"
-  allowed_grant_types = ["client_credentials"]`, regexp.MustCompile(`(?s)Grant types need a web client`)},
-		{"unknown grant", `app_type = "web"
+  allowed_grant_types = ["client_credentials"]`), regexp.MustCompile(`(?s)Grant types need a web client`)},
+		{"unknown grant", client(`app_type = "web"
   name = "x"
-  allowed_grant_types = ["password"]`, regexp.MustCompile(`(?s)allowed_grant_types.*value must be one of`)},
-		{"scope with a space", `app_type = "web"
+  allowed_grant_types = ["password"]`), regexp.MustCompile(`(?s)allowed_grant_types.*value must be one of`)},
+		{"scope with a space", client(`app_type = "web"
   name = "x"
-  allowed_scopes = ["user_default admin_classic"]`, regexp.MustCompile(`(?s)Invalid scope.*is not one scope`)},
-		{"private_key_jwt without keys", `app_type = "web"
+  allowed_scopes = ["user_default admin_classic"]`), regexp.MustCompile(`(?s)Invalid scope.*is not one scope`)},
+		{"private_key_jwt without keys", client(`app_type = "web"
   name = "x"
-  allowed_auth_methods = ["private_key_jwt"]`, regexp.MustCompile(`(?s)private_key_jwt needs public keys`)},
-		{"weak key", fmt.Sprintf(`app_type = "web"
+  allowed_auth_methods = ["private_key_jwt"]`), regexp.MustCompile(`(?s)private_key_jwt needs public keys`)},
+		{"weak key", client(fmt.Sprintf(`app_type = "web"
   name = "x"
   allowed_auth_methods = ["private_key_jwt"]
-  public_keys = [{ kid = "k1", alg = "RS256", pem = %q }]`, weakPEM), regexp.MustCompile(`(?s)Key not usable for private_key_jwt.*1024 bits`)},
-		{"long name", `app_type = "web"
-  name = "` + strings.Repeat("n", 513) + `"`, regexp.MustCompile(`(?s)name string length must be between 1 and 512`)},
+  public_keys = [{ kid = "k1", alg = "RS256", pem = %q }]`, weakPEM)), regexp.MustCompile(`(?s)Key not usable for private_key_jwt.*1024 bits`)},
+		{"long name", client(`app_type = "web"
+  name = "` + strings.Repeat("n", 513) + `"`), regexp.MustCompile(`(?s)name string length must be between 1 and 512`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: testAccOAuthClientConfig(e.oauthProvider(), "  "+c.body), PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 // TestAccOAuthClient_qlikRefuses shows an answer only Qlik can give (the credentials' user may not manage OAuth
@@ -422,7 +397,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
 					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret_hint"), knownvalue.StringExact("")),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(s *terraform.State) error {
 					id := attr(s, "id")
 					c, _ := e.oauthClientByID(home.Hostname, id)
@@ -494,11 +469,8 @@ removed {
 				},
 			},
 			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
 				Check: func(s *terraform.State) error {
 					secret := attr(s, "client_secret")
 					c, _ := e.oauthClientByID(home.Hostname, id)

@@ -37,28 +37,20 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	other := e.seedApp(home.Hostname, "Finance", "", 1024)
 	var id, firstID string
 	stored := func(appID, name, rrule, tz string, enabled bool) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			ts := e.sim.Tasks(home.Hostname)
-			if len(ts) != 1 {
-				return fmt.Errorf("%d tasks, want 1", len(ts))
-			}
-			task := ts[0]
+		return theOnly("tasks", func() []qliksim.Task { return e.sim.Tasks(home.Hostname) }, func(task qliksim.Task) error {
 			sc := task.Start.Schedule
 			if task.ID != id || task.ResourceID != appID || task.Name != name || sc.Recurrence != rrule || sc.Timezone != tz || task.Enabled != enabled {
 				return fmt.Errorf("stored %+v with schedule %+v, want %s on %s %q %q %q enabled=%v", task, sc, id, appID, name, rrule, tz, enabled)
 			}
 			return nil
-		}
+		})
 	}
+	weekly := scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
+	otherApp := scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Tasks(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d tasks after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("tasks", func() int { return len(e.sim.Tasks(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: nightly.hcl(e.oauthProvider()),
@@ -66,7 +58,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
 					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload_schedule.test", &id),
 					func(*terraform.State) error { firstID = id; return nil },
@@ -87,15 +79,11 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName:      "qlik_reload_schedule.test",
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
+			importStep("qlik_reload_schedule.test"),
 			{
 				// Another recurrence, time zone and name, and disabled: in place, and a disabled task does not fire.
 				PreConfig:        e.sim.ResetAudit,
-				Config:           scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				Config:           weekly,
 				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
@@ -110,34 +98,26 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				// Qlik turns the task on and changes its rule (an edit in the hub): the plan restores both.
-				PreConfig: func() {
-					must(t, e.sim.EditTask(home.Hostname, id, func(task *qliksim.Task) {
+			// Qlik turns the task on and changes its rule (an edit in the hub): the plan restores both.
+			driftStep(t, weekly,
+				func() error {
+					return e.sim.EditTask(home.Hostname, id, func(task *qliksim.Task) {
 						task.Enabled = true
 						task.Start.Schedule.Recurrence = "RRULE:FREQ=HOURLY"
-					}))
+					})
 				},
-				Config:           scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
-				Check:            stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
-			},
+				planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
+				stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
 			{
 				// Another app replaces the schedule.
-				Config:           scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+				Config:           otherApp,
 				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_reload_schedule.test", &id),
-					func(*terraform.State) error {
-						if id == firstID {
-							return fmt.Errorf("the schedule kept its id %s across a replace", id)
-						}
-						return nil
-					},
+					replacedID("qlik_reload_schedule.test", &id, &firstID),
 					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
 				),
 			},
-			recreateStep(t, scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider()),
+			recreateStep(t, otherApp,
 				"qlik_reload_schedule.test", func() error { return e.sim.DeleteTask(home.Hostname, id) }, func() int { return len(e.sim.Tasks(home.Hostname)) }),
 		},
 	})
@@ -149,40 +129,27 @@ func TestAccReloadSchedule_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	schedule := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_reload_schedule\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
-	}
-	planFails := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: schedule(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
-	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			planFails(`  app_id = "a"
-  recurrence = "FREQ=DAILY"`, `(?s)Invalid recurrence.*must start with RRULE:`),
-			planFails(`  app_id = "a"
+	schedule := func(body string) string { return e.badResource("qlik_reload_schedule", body) }
+	cases := []planError{
+		{"recurrence without RRULE:", schedule(`  app_id = "a"
+  recurrence = "FREQ=DAILY"`), regexp.MustCompile(`(?s)Invalid recurrence.*must start with RRULE:`)},
+		{"time zone", schedule(`  app_id = "a"
   recurrence = "RRULE:FREQ=DAILY"
-  time_zone = "Mars/Olympus"`, `(?s)Invalid time zone.*IANA`),
-			planFails(`  app_id = "a"
+  time_zone = "Mars/Olympus"`), regexp.MustCompile(`(?s)Invalid time zone.*IANA`)},
+		{"start date-time", schedule(`  app_id = "a"
   recurrence = "RRULE:FREQ=DAILY"
-  start_date_time = "tomorrow"`, `(?s)Invalid date-time`),
-			planFails(`  app_id = "a"
+  start_date_time = "tomorrow"`), regexp.MustCompile(`(?s)Invalid date-time`)},
+		{"end before start", schedule(`  app_id = "a"
   recurrence = "RRULE:FREQ=DAILY"
   start_date_time = "2026-02-01T00:00:00Z"
-  end_date_time = "2026-01-01T00:00:00Z"`, `(?s)End before start`),
-			planFails(`  app_id = "a"
+  end_date_time = "2026-01-01T00:00:00Z"`), regexp.MustCompile(`(?s)End before start`)},
+		{"long name", schedule(`  app_id = "a"
   recurrence = "RRULE:FREQ=DAILY"
-  name = "`+strings.Repeat("n", 101)+`"`, `(?s)name`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("%d write requests during plans that failed", n)
-					}
-				},
-				Config: schedule(`  app_id = "no-such-app"
+  name = "` + strings.Repeat("n", 101) + `"`), regexp.MustCompile(`(?s)name`)},
+	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases, resource.TestStep{
+		Config: schedule(`  app_id = "no-such-app"
   recurrence = "RRULE:FREQ=DAILY"`),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create reload schedule.*HTTP\s+404.*no-such-app does not exist.*Request ID: [0-9a-f]+`),
-			},
-		},
+		ExpectError: regexp.MustCompile(`(?s)Unable to create reload schedule.*HTTP\s+404.*no-such-app does not exist.*Request ID: [0-9a-f]+`),
 	})
 }

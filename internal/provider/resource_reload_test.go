@@ -75,9 +75,7 @@ func TestAccReload_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("duration"), knownvalue.StringRegexp(regexp.MustCompile(`ms$|s$`))),
 					statecheck.CompareValuePairs("qlik_reload.test", tfjsonpath.New("id"), "qlik_reload.test", tfjsonpath.New("reload_id"), compareEqual),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload.test", &first),
 					e.reloadRan(home.Hostname, &first, v1),
@@ -86,13 +84,9 @@ func TestAccReload_basic(t *testing.T) {
 			{
 				// A new script changes script_sha256, which replaces the reload: the new run reads the new script.
 				Config: testAccReloadConfig(e.oauthProvider(), app, v2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("qlik_reload.test", plancheck.ResourceActionReplace),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectResourceAction("qlik_reload.test", plancheck.ResourceActionReplace),
+				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload.test", &second),
 					e.reloadRan(home.Hostname, &second, v2),

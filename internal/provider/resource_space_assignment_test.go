@@ -3,7 +3,6 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -30,14 +29,6 @@ resource "qlik_space_assignment" "test" {
   roles         = [%[4]s]
 }
 `, spaceType, assigneeType, assigneeID, quoteAll(roles))
-}
-
-func quoteAll(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }
 
 func TestAccSpaceAssignment_basic(t *testing.T) {
@@ -139,38 +130,26 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
-			{
-				// Someone changes the roles in the hub: the plan puts them back in place.
-				PreConfig: func() {
-					if err := e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}); err != nil {
-						t.Fatalf("out-of-band edit: %v", err)
-					}
-				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
+			// Someone changes the roles in the hub: the plan puts them back in place.
+			driftStep(t, config,
+				func() error { return e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}) },
+				planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
+				func(*terraform.State) error {
 					if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
 						return fmt.Errorf("drift not corrected: %+v", a)
 					}
 					return nil
-				},
-			},
-			{
-				// Someone removes the assignment: the plan creates it again.
-				PreConfig: func() {
-					if err := e.sim.DeleteSpaceAssignment(home.Hostname, id); err != nil {
-						t.Fatalf("out-of-band delete: %v", err)
-					}
-				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionCreate),
-				Check: func(*terraform.State) error {
+				}),
+			// Someone removes the assignment: the plan creates it again.
+			recreateStep(t, config, "qlik_space_assignment.test",
+				func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
+				func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
+				func(*terraform.State) error {
 					if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
 						return fmt.Errorf("space holds %+v after re-create", all)
 					}
 					return nil
-				},
-			},
+				}),
 		},
 	})
 }

@@ -26,18 +26,6 @@ resource "qlik_space" "test" {
 `, name, spaceType, description)
 }
 
-// captureID stores the id of a resource after a step, for hooks of later steps.
-func captureID(address string, id *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[address]
-		if !ok {
-			return fmt.Errorf("%s not in state", address)
-		}
-		*id = rs.Primary.ID
-		return nil
-	}
-}
-
 func TestAccSpace_basic(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
@@ -91,35 +79,27 @@ func TestAccSpace_update(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	var before, after string
+	var id string
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Staging", "managed", ""),
-				Check:  captureID("qlik_space.test", &before),
+				Check:  captureID("qlik_space.test", &id),
 			},
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", "Locked layouts"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.NotNull()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.NotNull())),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Published")),
 					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Locked layouts")),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space.test", &after),
+					resource.TestCheckResourceAttrPtr("qlik_space.test", "id", &id),
 					func(*terraform.State) error {
-						if before != after {
-							return fmt.Errorf("space id changed from %s to %s on an in-place update", before, after)
-						}
-						s, _ := e.spaceByID(home.Hostname, after)
+						s, _ := e.spaceByID(home.Hostname, id)
 						if s.Name != "Published" || s.Description != "Locked layouts" {
 							return fmt.Errorf("simulator holds %+v after update", s)
 						}
@@ -162,11 +142,8 @@ func TestAccSpace_replace(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space.test", &after),
+					replacedID("qlik_space.test", &after, &before),
 					func(*terraform.State) error {
-						if before == after {
-							return fmt.Errorf("type change kept space id %s; want a new space", after)
-						}
 						if _, ok := e.spaceByID(home.Hostname, before); ok {
 							return fmt.Errorf("old space %s still exists", before)
 						}
@@ -209,28 +186,23 @@ func TestAccSpace_drift(t *testing.T) {
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID("qlik_space.test", &id)},
-			{
-				// Someone renames the space and edits its description in the hub: the refresh sees it and the
-				// plan puts it back in place.
-				PreConfig: func() {
-					err := e.sim.EditSpace(home.Hostname, id, func(s *qliksim.Space) {
+			// Someone renames the space and edits its description in the hub: the refresh sees it and the plan
+			// puts it back in place.
+			driftStep(t, config,
+				func() error {
+					return e.sim.EditSpace(home.Hostname, id, func(s *qliksim.Space) {
 						s.Name = "Operations (renamed in hub)"
 						s.Description = "edited by hand"
 					})
-					if err != nil {
-						t.Fatalf("out-of-band edit: %v", err)
-					}
 				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
+				planAction("qlik_space.test", plancheck.ResourceActionUpdate),
+				func(*terraform.State) error {
 					s, _ := e.spaceByID(home.Hostname, id)
 					if s.Name != "Operations" || s.Description != "Owned by Terraform" {
 						return fmt.Errorf("drift not corrected: simulator holds %+v", s)
 					}
 					return nil
-				},
-			},
+				}),
 		},
 	})
 }

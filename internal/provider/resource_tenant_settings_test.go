@@ -136,10 +136,7 @@ func TestAccTenantSettings_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown Everyone role", p + `
 resource "qlik_group_settings" "s" {
   auto_create_groups = true
@@ -166,14 +163,7 @@ resource "qlik_auth_settings" "s" {
   max_session_lifespan_minutes       = 60
 }`, regexp.MustCompile(`(?s)Inactivity timeout longer than the session.*session_inactivity_timeout_minutes.*every session ends after 60\s+minutes`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 // TestAccTenantSettings_qlikErrors shows Qlik's refusal with its code and request id, and a tenant setting whose
@@ -211,7 +201,7 @@ resource "qlik_auth_settings" "s" {
 				Check: e.settingsIs(home.Hostname, func(v qliksim.TenantSettingsValues) bool {
 					return slices.Equal(v.EveryoneRoles, []string{"Portal viewer"}) && v.SessionInactivityMinutes == 30
 				}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 			},
 			{
 				// Destroying the group settings leaves the Everyone group's roles, so the custom role it holds cannot

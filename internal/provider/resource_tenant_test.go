@@ -117,13 +117,9 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 			{
 				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme Analytics"`, `alias_hostname = "acme-analytics.example.com"`,
 					`auto_assign_data_services_contributor_role_to_professionals = false`, `deletion_protection = false`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("id"), knownvalue.NotNull()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("id"), knownvalue.NotNull()),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Analytics")),
 					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("alias_hostname"), knownvalue.StringExact("acme-analytics.example.com")),
@@ -298,13 +294,9 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 			},
 			{
 				Config: cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				),
 				Check: func(*terraform.State) error {
 					if s := e.tenantStatus(id); s != "active" {
 						return fmt.Errorf("status %q after apply, want active (reactivated)", s)
@@ -428,13 +420,9 @@ resource "qlik_space" "inside" {
 			{
 				PreConfig: func() { must(t, e.sim.DeactivateTenant(id, 30)) },
 				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_tenant.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("qlik_space.inside", plancheck.ResourceActionNoop),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
+					plancheck.ExpectResourceAction("qlik_space.inside", plancheck.ResourceActionNoop),
+				),
 				Check: func(*terraform.State) error {
 					if s := e.tenantStatus(id); s != "active" {
 						return fmt.Errorf("tenant is %q after apply, want active", s)

@@ -19,12 +19,7 @@ import (
 
 // userBySubject finds a user in the simulator's directory.
 func (e *testEnv) userBySubject(hostname, subject string) (qliksim.User, bool) {
-	for _, u := range e.sim.Users(hostname) {
-		if u.Subject == subject {
-			return u, true
-		}
-	}
-	return qliksim.User{}, false
+	return byID(e.sim.Users(hostname), subject, func(u qliksim.User) string { return u.Subject })
 }
 
 // userIs checks the simulator's user of subject and its license assignment.
@@ -73,11 +68,8 @@ func TestAccUser_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				// Created invited by Qlik, activated at once, with its license.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
+				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
 					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("professional")),
@@ -91,11 +83,8 @@ func TestAccUser_basic(t *testing.T) {
 			{ResourceName: "qlik_user.ann", ImportState: true, ImportStateVerify: true},
 			{
 				// Name, roles, status and license change in place: one PATCH and one license update.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", []string{"Steward", "SharedSpaceCreator"}, "disabled", "analyzer"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", []string{"Steward", "SharedSpaceCreator"}, "disabled", "analyzer"),
+				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_user.ann", &after),
 					e.userIs(home.Hostname, "auth0|ann", "disabled", "analyzer", "Steward", "SharedSpaceCreator"),
@@ -139,68 +128,47 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 	home := e.sim.Home()
 	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "none")
 	var id, replaced string
+	// ann is the id of the user the configuration manages, as the simulator has it now.
+	ann := func() string {
+		u, _ := e.userBySubject(home.Hostname, "auth0|ann")
+		return u.ID
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
 		Steps: []resource.TestStep{
 			{Config: config, Check: captureID("qlik_user.ann", &id)},
-			{
-				// Roles, status and a license changed in the console are drift, put back with one PATCH.
-				PreConfig: func() {
-					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
-					if err := e.sim.EditUser(home.Hostname, u.ID, func(u *qliksim.User, roles *[]string) {
+			// Roles, status and a license changed in the console are drift, put back with one PATCH.
+			driftStep(t, config,
+				func() error {
+					if err := e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, roles *[]string) {
 						u.Status = "disabled"
 						*roles = []string{"TenantAdmin"}
 					}); err != nil {
-						t.Fatal(err)
+						return err
 					}
-					if err := e.sim.AssignLicense(home.Hostname, "auth0|ann", "analyzer"); err != nil {
-						t.Fatal(err)
-					}
+					return e.sim.AssignLicense(home.Hostname, "auth0|ann", "analyzer")
 				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
+				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
+			// An invited user (a console invitation, or one Qlik created but never activated) is activated.
+			driftStep(t, config,
+				func() error {
+					return e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, _ *[]string) { u.Status = "invited" })
 				},
-				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
-			},
-			{
-				// An invited user (a console invitation, or one Qlik created but never activated) is activated.
-				PreConfig: func() {
-					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
-					if err := e.sim.EditUser(home.Hostname, u.ID, func(u *qliksim.User, _ *[]string) { u.Status = "invited" }); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					},
-				},
-				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
-			},
-			{
-				// A user deleted outside Terraform is created again.
-				PreConfig: func() {
-					u, _ := e.userBySubject(home.Hostname, "auth0|ann")
-					if err := e.sim.DeleteUser(home.Hostname, u.ID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionCreate)},
-				},
-				Check: e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward"),
-			},
+				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				}},
+				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
+			// A user deleted outside Terraform is created again.
+			driftStep(t, config,
+				func() error { return e.sim.DeleteUser(home.Hostname, ann()) },
+				planAction("qlik_user.ann", plancheck.ResourceActionCreate),
+				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
 			{
 				// Another subject is another user: replaced.
-				Config: testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
-				},
+				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
+				ConfigPlanChecks: planAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_user.ann", &replaced),
 					e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
@@ -335,11 +303,8 @@ func TestAccUser_qlikErrors(t *testing.T) {
 				Check:       e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
 			},
 			{
-				Config: testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
+				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer", "Steward"),
 					func(*terraform.State) error {
@@ -359,10 +324,7 @@ func TestAccUser_validation(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	p := e.oauthProvider()
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
+	cases := []planError{
 		{"unknown role", testAccUserConfig(p, "auth0|x", "X", []string{"steward"}, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
 		{"status", testAccUserConfig(p, "auth0|x", "X", []string{}, "invited", ""), regexp.MustCompile(`(?s)status.*value must be one of.*"active".*"disabled"`)},
 		{"license", testAccUserConfig(p, "auth0|x", "X", []string{}, "active", "full"), regexp.MustCompile(`(?s)license_type.*value must be one of.*"professional"`)},
@@ -384,14 +346,7 @@ resource "qlik_user" "y" {
   subject = "auth0|x"
 }`, regexp.MustCompile(`(?s)Two qlik_user resources manage one user`)},
 	}
-	steps := make([]resource.TestStep, 0, len(cases))
-	for _, c := range cases {
-		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
-	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(home.Hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls", n)
-	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }
 
 func TestAccUsersDataSource(t *testing.T) {
@@ -471,11 +426,8 @@ func TestAccUser_readBackFails(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
 			},
 			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:           config,
+				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: func(*terraform.State) error {
 					var subjects []string
 					for _, u := range e.sim.Users(home.Hostname) {

@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -19,16 +18,12 @@ import (
 )
 
 func testAccWebIntegrationConfig(provider, name string, origins ...string) string {
-	quoted := make([]string, 0, len(origins))
-	for _, o := range origins {
-		quoted = append(quoted, fmt.Sprintf("%q", o))
-	}
 	return provider + fmt.Sprintf(`
 resource "qlik_web_integration" "test" {
   name          = %[1]q
   valid_origins = [%[2]s]
 }
-`, name, strings.Join(quoted, ", "))
+`, name, quoteAll(origins))
 }
 
 func sortedCopy(s []string) []string {
@@ -85,7 +80,7 @@ func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	var id, after string
+	var id string
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
@@ -98,11 +93,11 @@ func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
 				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
 				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_web_integration.test", &after),
+					resource.TestCheckResourceAttrPtr("qlik_web_integration.test", "id", &id),
 					func(*terraform.State) error {
-						w, _ := e.webIntegrationByID(home.Hostname, after)
-						if after != id || w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
-							return fmt.Errorf("in-place update: id %s -> %s, simulator holds %+v", id, after, w)
+						w, _ := e.webIntegrationByID(home.Hostname, id)
+						if w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
+							return fmt.Errorf("in-place update: simulator holds %+v", w)
 						}
 						if n := e.sim.AuditCount("PATCH", "/api/v1/web-integrations/{id}", home.Hostname); n != 1 {
 							return fmt.Errorf("%d PATCH calls, want 1", n)
@@ -129,26 +124,22 @@ resource "qlik_web_integration" "test" {
 			{
 				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
 			},
-			{
-				// Someone adds an origin and renames the integration in the console: the plan puts both back.
-				PreConfig: func() {
-					if err := e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
+			// Someone adds an origin and renames the integration in the console: the plan puts both back.
+			driftStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+				func() error {
+					return e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
 						w.Name = "renamed by hand"
 						w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
-					}); err != nil {
-						t.Fatal(err)
-					}
+					})
 				},
-				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-				ConfigPlanChecks: planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
+				planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+				func(*terraform.State) error {
 					w, _ := e.webIntegrationByID(home.Hostname, id)
 					if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
 						return fmt.Errorf("drift not corrected: %+v", w)
 					}
 					return nil
-				},
-			},
+				}),
 			recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
 				func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 		},

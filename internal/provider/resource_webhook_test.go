@@ -46,29 +46,21 @@ func TestAccWebhook_basic(t *testing.T) {
 	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
 	var id, firstID string
 	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
-		return func(*terraform.State) error {
-			ws := e.sim.Webhooks(home.Hostname)
-			if len(ws) != 1 {
-				return fmt.Errorf("%d webhooks, want 1", len(ws))
-			}
-			w := ws[0]
+		return theOnly("webhooks", func() []qliksim.WebhookInfo { return e.sim.Webhooks(home.Hostname) }, func(w qliksim.WebhookInfo) error {
 			if w.ID != id || w.Name != name || w.URL != url || w.Secret != secret || w.Enabled != enabled ||
 				w.EncryptedHeaders["Authorization"] != webhookToken || w.Headers["X-Team"] != "data" {
 				return fmt.Errorf("stored %+v, want %s %q %q enabled=%v with the secret %q", w, id, name, url, enabled, secret)
 			}
 			return nil
-		}
+		})
 	}
 	noSecrets := resource.ComposeAggregateTestCheckFunc(noSecretInState(secret1), noSecretInState(secret2), noSecretInState(webhookToken))
 	c := webhookConfig{name: "alerts", url: "https://alerts.example.com/qlik", filter: `data.status eq "error"`, secret: secret1, version: 1, enabled: true}
+	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
+	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy: func(*terraform.State) error {
-			if n := len(e.sim.Webhooks(home.Hostname)); n != 0 {
-				return fmt.Errorf("%d webhooks after destroy", n)
-			}
-			return nil
-		},
+		CheckDestroy:             noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -79,7 +71,7 @@ func TestAccWebhook_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("level"), knownvalue.StringExact("tenant")),
 					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
 				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_webhook.test", &id),
 					func(*terraform.State) error { firstID = id; return nil },
@@ -87,16 +79,11 @@ func TestAccWebhook_basic(t *testing.T) {
 					noSecrets,
 				),
 			},
-			{
-				ResourceName:            "qlik_webhook.test",
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"secret_wo_version", "encrypted_headers_wo_version"},
-			},
+			importStep("qlik_webhook.test", "secret_wo_version", "encrypted_headers_wo_version"),
 			{
 				// Rename, new URL, off, a new secret: one PATCH, no PUT (which would clear the encrypted header).
 				PreConfig:        e.sim.ResetAudit,
-				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				Config:           eu,
 				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
@@ -111,32 +98,24 @@ func TestAccWebhook_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				// A change in the management console (turned on, another URL) shows as an update that restores it;
-				// the secret is left alone.
-				PreConfig: func() {
-					must(t, e.sim.EditWebhook(home.Hostname, id, func(w *qliksim.Webhook) { w.Enabled, w.URL = true, "https://elsewhere.example.com" }))
+			// A change in the management console (turned on, another URL) shows as an update that restores it; the
+			// secret is left alone.
+			driftStep(t, eu,
+				func() error {
+					return e.sim.EditWebhook(home.Hostname, id, func(w *qliksim.Webhook) { w.Enabled, w.URL = true, "https://elsewhere.example.com" })
 				},
-				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
-				Check:            stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
-			},
+				planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
+				stored("alerts-eu", "https://alerts.example.com/eu", secret2, false)),
 			{
 				// Qlik cannot change a filter: a new one replaces the webhook, which gets the secret again.
-				Config:           webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+				Config:           newFilter,
 				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_webhook.test", &id),
-					func(*terraform.State) error {
-						if id == firstID {
-							return fmt.Errorf("the webhook kept its id %s across a replace", id)
-						}
-						return nil
-					},
+					replacedID("qlik_webhook.test", &id, &firstID),
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
 				),
 			},
-			recreateStep(t, webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider()),
+			recreateStep(t, newFilter,
 				"qlik_webhook.test", func() error { return e.sim.DeleteWebhook(home.Hostname, id) }, func() int { return len(e.sim.Webhooks(home.Hostname)) }),
 		},
 	})
@@ -148,44 +127,31 @@ func TestAccWebhook_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
-	hook := func(body string) string {
-		return e.oauthProvider() + "\nresource \"qlik_webhook\" \"bad\" {\n  name = \"x\"\n" + body + "\n}\n"
-	}
-	planFails := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: hook(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
-	}
+	hook := func(body string) string { return e.badResource("qlik_webhook", body) }
 	ets := `  event_types = ["com.qlik.v1.app.reload.finished"]` + "\n"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			planFails(ets+`  url = "http://alerts.example.com"`, `(?s)Invalid URL.*must start with https://`),
-			planFails(ets+`  url = "https://a.example.com"
+	cases := []planError{
+		{"http URL", hook(ets + `  url = "http://alerts.example.com"`), regexp.MustCompile(`(?s)Invalid URL.*must start with https://`)},
+		{"short secret", hook(ets + `  url = "https://a.example.com"
   secret_wo = "short"
-  secret_wo_version = 1`, `(?s)secret_wo.*32 and 64`),
-			planFails(ets+`  url = "https://a.example.com"
-  secret_wo = "`+strings.Repeat("s", 40)+`"`, `secret_wo_version`),
-			planFails(`  url = "https://a.example.com"
+  secret_wo_version = 1`), regexp.MustCompile(`(?s)secret_wo.*32 and 64`)},
+		{"secret without version", hook(ets + `  url = "https://a.example.com"
+  secret_wo = "` + strings.Repeat("s", 40) + `"`), regexp.MustCompile(`secret_wo_version`)},
+		{"filter on two event types", hook(`  url = "https://a.example.com"
   event_types = ["com.qlik.v1.app.reload.finished", "com.qlik.v1.app.published"]
-  filter = "data.status eq \"error\""`, `(?s)Filter not allowed.*exactly`),
-			planFails(ets+`  url = "https://a.example.com"
-  level = "space"`, `(?s)level.*tenant.*user`),
-			planFails(`  url = "https://a.example.com"
-  event_types = []`, `(?s)event_types.*at least 1`),
-			planFails(ets+`  url = "https://a.example.com"
+  filter = "data.status eq \"error\""`), regexp.MustCompile(`(?s)Filter not allowed.*exactly`)},
+		{"level", hook(ets + `  url = "https://a.example.com"
+  level = "space"`), regexp.MustCompile(`(?s)level.*tenant.*user`)},
+		{"no event types", hook(`  url = "https://a.example.com"
+  event_types = []`), regexp.MustCompile(`(?s)event_types.*at least 1`)},
+		{"header twice", hook(ets + `  url = "https://a.example.com"
   headers = { Authorization = "a" }
   encrypted_headers_wo = { authorization = "b" }
-  encrypted_headers_wo_version = 1`, `(?s)Header given twice`),
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("%d write requests during plans that failed", n)
-					}
-				},
-				Config: hook(`  url = "https://a.example.com"
+  encrypted_headers_wo_version = 1`), regexp.MustCompile(`(?s)Header given twice`)},
+	}
+	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases, resource.TestStep{
+		Config: hook(`  url = "https://a.example.com"
   event_types = ["com.qlik.v1.app.nothing"]`),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create webhook.*HTTP\s+400.*Code: WEBHOOKS-400.*com\.qlik\.v1\.app\.nothing.*Request ID: [0-9a-f]+`),
-			},
-		},
+		ExpectError: regexp.MustCompile(`(?s)Unable to create webhook.*HTTP\s+400.*Code: WEBHOOKS-400.*com\.qlik\.v1\.app\.nothing.*Request ID: [0-9a-f]+`),
 	})
 }
 

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,9 +14,21 @@ import (
 // Test steps and checks that many acceptance tests share: imports, what destroy leaves, plan checks and audit
 // counts. A step that only one test needs stays in that test.
 
-// importStep imports address by the id in state and verifies that every attribute matches the state.
-func importStep(address string) resource.TestStep {
-	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true}
+// captureID stores the id of a resource after a step, for hooks of later steps.
+func captureID(address string, id *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[address]
+		if !ok {
+			return fmt.Errorf("%s not in state", address)
+		}
+		*id = rs.Primary.ID
+		return nil
+	}
+}
+
+// importStep imports address by the id in state and verifies that every attribute but ignore matches the state.
+func importStep(address string, ignore ...string) resource.TestStep {
+	return resource.TestStep{ResourceName: address, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: ignore}
 }
 
 // tenantImportID is the import id that names the tenant explicitly: hostname, then each part ("hostname/id", or
@@ -66,9 +79,29 @@ func goneAfterDestroy[T any](kind, hostname string, id *string, lookup func(host
 
 // noneLeftAfterDestroy is a CheckDestroy: count, the number of objects of what (plural) in the simulator, is 0.
 func noneLeftAfterDestroy(what string, count func() int) resource.TestCheckFunc {
+	return noneLeft(what, "after destroy", count)
+}
+
+// noneLeft checks that count, the number of objects of what (plural) in the simulator, is 0 when a step (when)
+// must have taken them all away.
+func noneLeft(what, when string, count func() int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if n := count(); n != 0 {
-			return fmt.Errorf("%d %s left after destroy", n, what)
+			return fmt.Errorf("%d %s left %s", n, what, when)
+		}
+		return nil
+	}
+}
+
+// noSecretInState fails when a secret appears anywhere in the state.
+func noSecretInState(secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			for k, v := range rs.Primary.Attributes {
+				if strings.Contains(v, secret) {
+					return fmt.Errorf("%s.%s holds the secret", addr, k)
+				}
+			}
 		}
 		return nil
 	}
@@ -97,15 +130,89 @@ type planError struct {
 }
 
 // expectPlanErrorsWithoutWrites plans each configuration of cases and expects its error, then checks that none of
-// them wrote to the tenant at hostname: bad input fails at plan, before any API call.
-func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, cases []planError) {
+// them wrote to the tenant at hostname: bad input fails at plan, before any API call. The steps of then (what only
+// Qlik refuses, say) run after that check, in the same test case.
+func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, cases []planError, then ...resource.TestStep) {
 	t.Helper()
-	steps := make([]resource.TestStep, 0, len(cases))
+	noWrites := func() {
+		if n := e.writesTo(hostname); n != 0 {
+			t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+		}
+	}
+	steps := make([]resource.TestStep, 0, len(cases)+len(then))
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{Config: c.config, PlanOnly: true, ExpectError: c.want})
 	}
+	if len(then) > 0 {
+		next := then[0]
+		setup := next.PreConfig
+		next.PreConfig = func() {
+			noWrites()
+			if setup != nil {
+				setup()
+			}
+		}
+		steps = append(append(steps, next), then[1:]...)
+	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
-	if n := e.writesTo(hostname); n != 0 {
-		t.Errorf("invalid configurations made %d write calls; they must fail before any API call", n)
+	if len(then) == 0 {
+		noWrites()
+	}
+}
+
+// recreateStep is the step after an out-of-band delete (remove, run before the plan): the plan re-creates the
+// object at address, and afterwards the tenant holds exactly one object of its kind (count) and passes the checks
+// also.
+func recreateStep(t *testing.T, config, address string, remove func() error, count func() int, also ...resource.TestCheckFunc) resource.TestStep {
+	one := func(*terraform.State) error {
+		if n := count(); n != 1 {
+			return fmt.Errorf("%d objects of %s's kind after re-create, want 1", n, address)
+		}
+		return nil
+	}
+	return resource.TestStep{
+		PreConfig:        func() { must(t, remove()) },
+		Config:           config,
+		ConfigPlanChecks: planAction(address, plancheck.ResourceActionCreate),
+		Check:            resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{one}, also...)...),
+	}
+}
+
+// driftStep changes or deletes the object out of band (edit, run before the plan) and applies config again: plan are the
+// checks of the plan that puts it back, check looks at what the tenant holds afterwards.
+func driftStep(t *testing.T, config string, edit func() error, plan resource.ConfigPlanChecks, check resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{PreConfig: func() { must(t, edit()) }, Config: config, ConfigPlanChecks: plan, Check: check}
+}
+
+// keptID captures the id of address into id and checks that it is still *before, the id the object had before a
+// change made in place.
+func keptID(address string, id, before *string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(captureID(address, id), func(*terraform.State) error {
+		if *id != *before {
+			return fmt.Errorf("the id of %s changed from %s to %s on an in-place update", address, *before, *id)
+		}
+		return nil
+	})
+}
+
+// replacedID captures the id of address into id and checks that it differs from *before, the id the object had
+// before a change that must replace it.
+func replacedID(address string, id, before *string) resource.TestCheckFunc {
+	return resource.ComposeAggregateTestCheckFunc(captureID(address, id), func(*terraform.State) error {
+		if *id == *before {
+			return fmt.Errorf("%s kept its id %s across a replace", address, *id)
+		}
+		return nil
+	})
+}
+
+// theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
+func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		all := list()
+		if len(all) != 1 {
+			return fmt.Errorf("%d %s, want 1", len(all), kind)
+		}
+		return match(all[0])
 	}
 }
