@@ -190,7 +190,7 @@ func TestContractAccess(t *testing.T) {
 	call(http.MethodPost, assignments, http.StatusBadRequest, map[string]any{"type": "user", "assigneeId": u.ID, "roles": []string{}})
 	call(http.MethodPost, assignments, http.StatusBadRequest, map[string]any{"type": "group", "assigneeId": "62716f4b39b865ece543cd45", "roles": []string{"consumer"}})
 	call(http.MethodGet, assignments+"/"+as.ID, http.StatusOK, nil)
-	var list assignmentList
+	var list metaPage[Assignment]
 	call(http.MethodGet, assignments+"?limit=1", http.StatusOK, nil).decode(t, &list)
 	if list.Meta.Count != 2 || len(list.Data) != 1 || list.Links.Next == nil {
 		t.Errorf("assignment list: count %d, %d items, next %v", list.Meta.Count, len(list.Data), list.Links.Next)

@@ -396,15 +396,7 @@ func (api *automationsAPI) list(w http.ResponseWriter, r *http.Request) {
 		k := map[string]string{"id": a.ID, "name": a.Name, "runMode": a.RunMode, "state": a.State, "createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt}[lq.sortField]
 		return []string{k, fmt.Sprintf("%020d", s.Seq)}
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []Automation `json:"data"`
-		Links listLinks    `json:"links"`
-	}{Data: make([]Automation, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[Automation]))
 }
 
 // createRun is POST /automations/{id}/runs with {"context":"api"}.

@@ -182,7 +182,7 @@ func TestContractEmbedding(t *testing.T) {
 	walked, next = 0, wis+"?limit=2"
 	var lastPrev string
 	for next != "" {
-		var pg webIntegrationList
+		var pg listPage[WebIntegration]
 		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
 		walked += len(pg.Data)
 		next = ""
@@ -217,14 +217,14 @@ func TestContractEmbedding(t *testing.T) {
 	callInvalid(http.MethodPost, csp, http.StatusBadRequest, map[string]any{"name": "no origin"})
 	call(http.MethodGet, csp+"/"+entry.ID, http.StatusOK, nil)
 	call(http.MethodGet, csp+"/62716f4b39b865ece543cd45", http.StatusNotFound, nil)
-	var filtered cspList
+	var filtered listPage[CSPEntry]
 	call(http.MethodGet, csp+"?frameAncestors=true", http.StatusOK, nil).decode(t, &filtered)
 	if len(filtered.Data) != 1 || filtered.Data[0].ID != entry.ID {
 		t.Errorf("frameAncestors filter = %+v", filtered.Data)
 	}
 	walked, next = 0, csp+"?limit=2&sort=-origin"
 	for next != "" {
-		var pg cspList
+		var pg listPage[CSPEntry]
 		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
 		walked += len(pg.Data)
 		next = ""

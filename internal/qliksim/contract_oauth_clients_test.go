@@ -134,7 +134,7 @@ func TestContractOAuthClients(t *testing.T) {
 	}
 	walked, next := 0, clients+"?limit=2&sort=-clientName&totalResults=true"
 	for next != "" {
-		var pg oauthClientList
+		var pg countedPage[OAuthClient]
 		call(http.MethodGet, next, admin, http.StatusOK, nil).decode(t, &pg)
 		walked += len(pg.Data)
 		next = ""
@@ -145,7 +145,7 @@ func TestContractOAuthClients(t *testing.T) {
 	if walked != 5 {
 		t.Errorf("walked %d clients, want 5", walked)
 	}
-	var filtered oauthClientList
+	var filtered countedPage[OAuthClient]
 	call(http.MethodGet, clients+"?filter="+url.QueryEscape(`clientName eq "Vendor portal"`), admin, http.StatusOK, nil).decode(t, &filtered)
 	if len(filtered.Data) != 1 || filtered.Data[0].ClientID != id {
 		t.Errorf("filter by name: %+v", filtered.Data)

@@ -231,11 +231,6 @@ func (api *cspAPI) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type cspList struct {
-	Data  []CSPEntry `json:"data"`
-	Links listLinks  `json:"links"`
-}
-
 var cspSortKeys = map[string]func(stored[CSPEntry]) []string{
 	"name":         func(it stored[CSPEntry]) []string { return []string{strings.ToLower(it.Val.Name), it.ID} },
 	"origin":       func(it stored[CSPEntry]) []string { return []string{strings.ToLower(it.Val.Origin), it.ID} },
@@ -309,10 +304,5 @@ func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, cspSortKeys[lq.sortField])
-	resp := cspList{Data: make([]CSPEntry, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, cspSortKeys[lq.sortField], storedValue[CSPEntry]))
 }

@@ -356,12 +356,6 @@ func (s *Server) removeGroup(t *tenantState, id string, includeHidden bool) erro
 	return nil
 }
 
-type groupList struct {
-	Data         []Group   `json:"data"`
-	Links        listLinks `json:"links"`
-	TotalResults *int      `json:"totalResults,omitempty"`
-}
-
 var groupSortKeys = map[string]func(groupRecord) []string{
 	"name":          func(g groupRecord) []string { return []string{g.Name, g.ID} },
 	"createdAt":     func(g groupRecord) []string { return []string{g.CreatedAt, g.Name, g.ID} },
@@ -410,16 +404,8 @@ func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, spec *l
 			items = append(items, it.Val)
 		}
 	}
-	pg := pageOf(lq, items, groupSortKeys[lq.sortField])
-	resp := groupList{Data: make([]Group, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, g := range pg.items {
-		resp.Data = append(resp.Data, api.render(g.Group))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, groupSortKeys[lq.sortField], func(g groupRecord) Group { return api.render(g.Group) })
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 func (api *groupsAPI) list(w http.ResponseWriter, r *http.Request) {

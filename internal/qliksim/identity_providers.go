@@ -359,11 +359,6 @@ func (t *tenantState) seedInteractiveIdentityProvider() {
 	_ = t.idps.insert(idp.ID, idp, time.Time{}, nil) // a fresh collection with a fresh id cannot conflict
 }
 
-type idpList struct {
-	Data  []IdentityProvider `json:"data"`
-	Links listLinks          `json:"links"`
-}
-
 func idpSortKey(it stored[IdentityProvider]) []string {
 	return []string{fmt.Sprintf("%020d", it.Seq), it.ID}
 }
@@ -398,12 +393,7 @@ func (api *idpAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, idpSortKey)
-	resp := idpList{Data: make([]IdentityProvider, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, idpSortKey, storedValue[IdentityProvider]))
 }
 
 // JWTVerificationKey is what a JWT login needs from the identity provider that issued a token.

@@ -395,12 +395,6 @@ func (api *oauthClientsAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 }
 
-type oauthClientList struct {
-	Data         []OAuthClient `json:"data"`
-	Links        listLinks     `json:"links"`
-	TotalResults *int          `json:"totalResults,omitempty"`
-}
-
 var oauthClientSortKeys = map[string]func(oauthClientRecord) []string{
 	"clientId":   func(c oauthClientRecord) []string { return []string{c.ClientID} },
 	"clientName": func(c oauthClientRecord) []string { return []string{c.ClientName, c.ClientID} },
@@ -439,16 +433,8 @@ func (api *oauthClientsAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, c)
 		}
 	}
-	pg := pageOf(lq, items, oauthClientSortKeys[lq.sortField])
-	resp := oauthClientList{Data: make([]OAuthClient, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, c := range pg.items {
-		resp.Data = append(resp.Data, renderOAuthClient(c))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, oauthClientSortKeys[lq.sortField], renderOAuthClient)
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 // oauthClientPatchPaths are OAuthClientUpdate's paths; all but /publicKeys take a string or an array of strings.

@@ -362,11 +362,6 @@ var reloadSortKeys = map[string]func(Reload) string{
 	"endTime":      func(r Reload) string { return r.EndTime },
 }
 
-type reloadList struct {
-	Data  []Reload  `json:"data"`
-	Links listLinks `json:"links"`
-}
-
 // reloadListSpec is the list query of GET /reloads (reloads.json GET /api/v1/reloads: limit 1-100, default 10, newest
 // first).
 var reloadListSpec = &listSpec{
@@ -426,16 +421,13 @@ func (api *reloadsAPI) list(w http.ResponseWriter, r *http.Request) {
 	rs.mu.Unlock()
 	sk := reloadSortKeys[lq.sortField]
 	key := func(s stored[Reload]) []string { return []string{sk(s.Val), fmt.Sprintf("%020d", s.Seq)} }
-	pg := pageOf(lq, snapshot, key)
-	resp := reloadList{Data: make([]Reload, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, snapshot, key, func(it stored[Reload]) Reload {
 		rl := it.Val
 		if !withLog {
 			rl.Log = ""
 		}
-		resp.Data = append(resp.Data, rl)
-	}
-	writeJSON(w, http.StatusOK, resp)
+		return rl
+	}))
 }
 
 // cancel is POST /reloads/{id}/actions/cancel: an active reload answers 202 CANCELING and ends CANCELED shortly

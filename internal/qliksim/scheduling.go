@@ -547,15 +547,7 @@ func (api *tasksAPI) list(w http.ResponseWriter, r *http.Request) {
 		}[lq.sortField]
 		return []string{k, fmt.Sprintf("%020d", s.Seq)}
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []Task    `json:"data"`
-		Links listLinks `json:"links"`
-	}{Data: make([]Task, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[Task]))
 }
 
 // start is POST /tasks/{id}/actions/start: a run now, whatever the schedule and the enabled state.
@@ -655,15 +647,7 @@ func (api *tasksAPI) runs(w http.ResponseWriter, r *http.Request) {
 		k := map[string]string{"startedAt": s.Val.StartedAt, "endedAt": s.Val.EndedAt, "status": s.Val.Status, "taskId": s.Val.TaskID, "actionId": s.Val.ActionID}[lq.sortField]
 		return []string{k, fmt.Sprintf("%020d", s.Seq)}
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []TaskRun `json:"data"`
-		Links listLinks `json:"links"`
-	}{Data: make([]TaskRun, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[TaskRun]))
 }
 
 func (api *tasksAPI) lastRun(w http.ResponseWriter, r *http.Request) {

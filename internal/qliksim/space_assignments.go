@@ -220,12 +220,6 @@ func (api *assignmentsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type assignmentList struct {
-	Data  []Assignment  `json:"data"`
-	Links listLinks     `json:"links"`
-	Meta  spaceListMeta `json:"meta"`
-}
-
 func assignmentKey(as stored[Assignment]) []string {
 	return []string{as.Val.CreatedAt, fmt.Sprintf("%020d", as.Seq), as.ID}
 }
@@ -265,12 +259,8 @@ func (api *assignmentsAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, assignmentKey)
-	resp := assignmentList{Data: make([]Assignment, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev), Meta: spaceListMeta{Count: len(items)}}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, api.render(it.Val))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, assignmentKey, func(it stored[Assignment]) Assignment { return api.render(it.Val) })
+	writeJSON(w, http.StatusOK, pg.withCount(len(items)))
 }
 
 // removeSpaceAssignments drops the assignments of a deleted space.

@@ -409,16 +409,6 @@ func (api *spacesAPI) types(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, spaceTypesResponse{Data: slices.Clone(spaceTypes)})
 }
 
-type spaceList struct {
-	Data  []Space       `json:"data"`
-	Links listLinks     `json:"links"`
-	Meta  spaceListMeta `json:"meta"`
-}
-
-type spaceListMeta struct {
-	Count int `json:"count"`
-}
-
 // spaceSortKeys are the sort fields GET /spaces supports, each with a key that ends in the id so keys are unique.
 var spaceSortKeys = map[string]func(stored[spaceRecord]) []string{
 	"name": func(it stored[spaceRecord]) []string {
@@ -519,14 +509,8 @@ func (api *spacesAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq.listQuery, items, spaceSortKeys[lq.sortField])
-	resp := spaceList{
-		Data:  make([]Space, 0, len(pg.items)),
-		Links: lq.links(api.h, r, pg.next, pg.prev),
-		Meta:  spaceListMeta{Count: len(items)},
-	}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, api.render(it.Val.space, c))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq.listQuery, api.h, r, items, spaceSortKeys[lq.sortField], func(it stored[spaceRecord]) Space {
+		return api.render(it.Val.space, c)
+	})
+	writeJSON(w, http.StatusOK, pg.withCount(len(items)))
 }

@@ -187,12 +187,6 @@ func (s *Server) removeUser(t *tenantState, id string, includeHidden bool) error
 	return nil
 }
 
-type userList struct {
-	Data         []User    `json:"data"`
-	Links        listLinks `json:"links"`
-	TotalResults *int      `json:"totalResults,omitempty"`
-}
-
 var userSortKeys = map[string]func(userRecord) []string{
 	"name":      func(u userRecord) []string { return []string{u.Name, u.ID} },
 	"id":        func(u userRecord) []string { return []string{u.ID} },
@@ -218,16 +212,8 @@ func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it.Val)
 		}
 	}
-	pg := pageOf(lq, items, userSortKeys[lq.sortField])
-	resp := userList{Data: make([]User, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, u := range pg.items {
-		resp.Data = append(resp.Data, api.a.renderUser(api.h, u))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, userSortKeys[lq.sortField], func(u userRecord) User { return api.a.renderUser(api.h, u) })
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 func userFields(u User) func(string) []string {

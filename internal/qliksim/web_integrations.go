@@ -294,11 +294,6 @@ func (api *webIntegrationsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type webIntegrationList struct {
-	Data  []WebIntegration `json:"data"`
-	Links listLinks        `json:"links"`
-}
-
 // webIntegrationListSpec is the list query of GET /web-integrations (web-integrations.json getWebIntegrations:
 // limit 0-100, default 10; sort by name). Its pages are named by object ids, not cursors (list, below).
 var webIntegrationListSpec = &listSpec{
@@ -363,7 +358,7 @@ func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 		start, end = max(0, i-limit), i
 	}
 	page := items[start:end]
-	resp := webIntegrationList{Data: page, Links: listLinks{Self: Link{Href: api.h.url + r.URL.RequestURI()}}}
+	resp := listPage[WebIntegration]{Data: page, Links: listLinks{Self: Link{Href: api.h.url + r.URL.RequestURI()}}}
 	link := func(param, id string) *Link {
 		lq := r.URL.Query()
 		lq.Del("startingAfter")

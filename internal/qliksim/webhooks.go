@@ -634,11 +634,6 @@ var webhookListSpec = &listSpec{
 	},
 }
 
-type webhookList struct {
-	Data  []Webhook `json:"data"`
-	Links listLinks `json:"links"`
-}
-
 // list is GET /webhooks; name and url filter by a case-insensitive substring ("wildcard and case insensitive").
 func (api *webhooksAPI) list(w http.ResponseWriter, r *http.Request) {
 	lq, err := parseList(r, webhookListSpec, api.s)
@@ -680,12 +675,7 @@ func (api *webhooksAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		return []string{k, fmt.Sprintf("%020d", s.Seq)}
 	}
-	pg := pageOf(lq, items, key)
-	resp := webhookList{Data: make([]Webhook, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[Webhook]))
 }
 
 // deliveryListSpec is the list query of GET /webhooks/{id}/deliveries (limit 1-100, default 20; sort by status
@@ -699,11 +689,6 @@ var deliveryListSpec = &listSpec{
 		}
 		return nil
 	},
-}
-
-type deliveryList struct {
-	Data  []WebhookDelivery `json:"data"`
-	Links listLinks         `json:"links"`
 }
 
 func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
@@ -735,12 +720,7 @@ func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
 		}
 		return []string{k, fmt.Sprintf("%020d", s.Seq)}
 	}
-	pg := pageOf(lq, items, key)
-	resp := deliveryList{Data: make([]WebhookDelivery, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[WebhookDelivery]))
 }
 
 func (ws *workflowState) delivery(webhookID, id string) (WebhookDelivery, bool) {
