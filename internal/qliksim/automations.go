@@ -118,14 +118,10 @@ func newAutomationState() *automationState {
 	return &automationState{automations: newCollection[Automation](), runs: map[string][]*AutomationRun{}, behaviour: map[string]AutomationBehaviour{}}
 }
 
-type automationsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type automationsAPI struct{ tenantAPI }
 
 func (s *Server) registerAutomationRoutes(h *host) {
-	api := &automationsAPI{s: s, h: h, t: h.tenant}
+	api := &automationsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+automationsPath, api.list)
 	h.mux.HandleFunc("POST "+automationsPath, api.create)
 	h.mux.HandleFunc("GET "+automationsPath+"/{id}", api.get)
@@ -140,16 +136,12 @@ func (s *Server) registerAutomationRoutes(h *host) {
 	h.mux.HandleFunc("POST "+automationsPath+"/{id}/runs/{runId}/actions/stop", api.stopRun)
 }
 
-func automationError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, automationErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func automationBadRequest(w http.ResponseWriter, detail string) {
-	automationError(w, http.StatusBadRequest, codeAutomationBadRequest, "Bad Request", detail)
+	automationErrors.write(w, http.StatusBadRequest, codeAutomationBadRequest, "Bad Request", detail)
 }
 
 func automationNotFound(w http.ResponseWriter, id string) {
-	automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No automation with id "+id+".")
+	automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No automation with id "+id+".")
 }
 
 type automationBody struct {
@@ -506,7 +498,7 @@ func (api *automationsAPI) getRun(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
+	automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
 }
 
 // stopRun is POST .../runs/{runId}/actions/stop: an active run becomes "must stop" and shortly after "stopped".
@@ -523,7 +515,7 @@ func (api *automationsAPI) stopRun(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case run == nil:
 		as.mu.Unlock()
-		automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
+		automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
 		return
 	case run.Status != AutomationRunQueued && run.Status != AutomationRunRunning && run.Status != AutomationRunMustStop:
 		status := run.Status

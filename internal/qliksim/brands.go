@@ -99,14 +99,10 @@ type brandState struct {
 	brands *collection[brandRecord]
 }
 
-type brandsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type brandsAPI struct{ tenantAPI }
 
 func (s *Server) registerBrandsRoutes(h *host) {
-	api := &brandsAPI{s: s, h: h, t: h.tenant}
+	api := &brandsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+brandsPath, api.list)
 	h.mux.HandleFunc("POST "+brandsPath, api.create)
 	h.mux.HandleFunc("GET "+brandsPath+"/active", api.active)

@@ -57,14 +57,10 @@ type dataConnRecord struct {
 	secret   string
 }
 
-type dataConnsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type dataConnsAPI struct{ tenantAPI }
 
 func (s *Server) registerDataConnectionRoutes(h *host) {
-	api := &dataConnsAPI{s: s, h: h, t: h.tenant}
+	api := &dataConnsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("POST "+dataConnectionsPath, api.create)
 	h.mux.HandleFunc("GET "+dataConnectionsPath, api.list)
 	h.mux.HandleFunc("GET "+dataConnectionsPath+"/{qID}", api.get)

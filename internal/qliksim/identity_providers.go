@@ -71,14 +71,10 @@ const (
 // idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId.
 var idpErrors = errorStyle{status: statusNumber}
 
-type idpAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type idpAPI struct{ tenantAPI }
 
 func (s *Server) registerIdentityProviderRoutes(h *host) {
-	api := &idpAPI{s: s, h: h, t: h.tenant}
+	api := &idpAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/identity-providers", api.list)
 	h.mux.HandleFunc("POST /api/v1/identity-providers", api.create)
 	h.mux.HandleFunc("GET /api/v1/identity-providers/{id}", api.get)
@@ -86,16 +82,12 @@ func (s *Server) registerIdentityProviderRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/identity-providers/{id}", api.delete)
 }
 
-func idpError(w http.ResponseWriter, status int, code, title string, err error) {
-	writeError(w, status, idpErrors, errorAbout(code, title, err))
-}
-
 func idpBadRequest(w http.ResponseWriter, err error) {
-	idpError(w, http.StatusBadRequest, codeIDPBadRequest, "Bad Request", err)
+	idpErrors.writeAbout(w, http.StatusBadRequest, codeIDPBadRequest, "Bad Request", err)
 }
 
 func idpNotFound(w http.ResponseWriter, id string) {
-	idpError(w, http.StatusNotFound, codeIDPNotFound, "Not Found", &inputError{detail: "No identity provider with id " + id + "."})
+	idpErrors.writeAbout(w, http.StatusNotFound, codeIDPNotFound, "Not Found", &inputError{detail: "No identity provider with id " + id + "."})
 }
 
 // parsePublicKeyPEM decodes one PEM block holding an RSA or ECDSA public key (PKIX "PUBLIC KEY" or PKCS #1
@@ -232,7 +224,7 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(idp.TenantIDs, api.t.id) {
-		idpError(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
+		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
 			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
 		return
 	}
@@ -245,7 +237,7 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		return sameJWTKey(idp, existing)
 	})
 	if err != nil {
-		idpError(w, http.StatusConflict, codeIDPConflict, "Conflict",
+		idpErrors.writeAbout(w, http.StatusConflict, codeIDPConflict, "Conflict",
 			&inputError{detail: fmt.Sprintf("An identity provider for issuer %q with key id %q already exists.", idp.Options.Issuer, idp.Options.StaticKeys[0].KID)})
 		return
 	}

@@ -139,7 +139,7 @@ func parseOIDCOptions(in *oidcOptionsWire, interactive bool, base string) (JWTOp
 }
 
 func oneInteractiveError(w http.ResponseWriter, existing IdentityProvider) {
-	idpError(w, http.StatusBadRequest, codeIDPOneOnly, "Bad Request", &inputError{
+	idpErrors.writeAbout(w, http.StatusBadRequest, codeIDPOneOnly, "Bad Request", &inputError{
 		detail: "Each tenant supports one interactive identity provider; " + existing.ID + " (" + existing.Provider +
 			") is active. Deactivate it first, or manage that one.",
 		pointer: "/interactive",
@@ -162,7 +162,7 @@ func (api *idpAPI) createOIDC(w http.ResponseWriter, body []byte) {
 		return
 	}
 	if !slices.Contains(idp.TenantIDs, api.t.id) {
-		idpError(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
+		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
 			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
 		return
 	}

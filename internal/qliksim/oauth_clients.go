@@ -105,15 +105,11 @@ var (
 // ErrorResponse has no traceId.
 var oauthClientErrors = errorStyle{status: statusAbsent}
 
-type oauthClientsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type oauthClientsAPI struct{ tenantAPI }
 
 func (s *Server) registerOAuthClientRoutes(h *host) {
 	h.tenant.oauthClients = newCollection[oauthClientRecord]()
-	api := &oauthClientsAPI{s: s, h: h, t: h.tenant}
+	api := &oauthClientsAPI{s.apiOn(h)}
 	const base = "/api/v1/oauth-clients"
 	h.mux.HandleFunc("GET "+base, api.list)
 	h.mux.HandleFunc("POST "+base, api.create)

@@ -250,7 +250,7 @@ type roleCreateRequest struct {
 }
 
 func rolesBadRequest(w http.ResponseWriter, err error) {
-	writeError(w, http.StatusBadRequest, rolesErrors, inputAPIError(codeRoleBadRequest, "Bad Request", err))
+	writeError(w, http.StatusBadRequest, rolesErrors, errorAbout(codeRoleBadRequest, "Bad Request", err))
 }
 
 func rolesNotFound(w http.ResponseWriter, id string) {

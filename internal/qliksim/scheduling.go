@@ -167,14 +167,10 @@ func newSchedulingState() *schedulingState {
 	return &schedulingState{tasks: newCollection[Task](), runs: map[string][]*TaskRun{}}
 }
 
-type tasksAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type tasksAPI struct{ tenantAPI }
 
 func (s *Server) registerSchedulingRoutes(h *host) {
-	api := &tasksAPI{s: s, h: h, t: h.tenant}
+	api := &tasksAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+tasksPath, api.list)
 	h.mux.HandleFunc("POST "+tasksPath, api.create)
 	h.mux.HandleFunc("GET "+tasksPath+"/{id}", api.get)

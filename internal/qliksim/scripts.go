@@ -217,7 +217,7 @@ func (api *scriptsAPI) get(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		appNotFound(w, appID)
 	case !found:
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
+		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
 	default:
 		writeJSON(w, http.StatusOK, scriptVersionWire{Script: v.script, VersionMessage: v.message})
 	}
@@ -293,7 +293,7 @@ func (api *scriptsAPI) version(w http.ResponseWriter, appID, id string) (*appScr
 	}
 	i := as.find(id)
 	if i < 0 {
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
+		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
 		return nil, -1, false
 	}
 	return as, i, true

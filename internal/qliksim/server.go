@@ -200,6 +200,17 @@ type tenantState struct {
 	archives        *archiveState
 }
 
+// tenantAPI is what the handlers of an API area on a tenant host work with: the simulator, the host that serves
+// the request and its tenant.
+type tenantAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+// apiOn is the tenantAPI of the tenant host h.
+func (s *Server) apiOn(h *host) tenantAPI { return tenantAPI{s: s, h: h, t: h.tenant} }
+
 func (t *tenantState) snapshot() *Tenant {
 	t.infoMu.Lock()
 	defer t.infoMu.Unlock()

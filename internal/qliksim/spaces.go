@@ -84,14 +84,10 @@ const (
 	spaceBadRequestTitle = "Bad request"
 )
 
-type spacesAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type spacesAPI struct{ tenantAPI }
 
 func (s *Server) registerSpacesRoutes(h *host) {
-	api := &spacesAPI{s: s, h: h, t: h.tenant}
+	api := &spacesAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
 	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
 	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
@@ -101,16 +97,12 @@ func (s *Server) registerSpacesRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}", api.delete)
 }
 
-func spaceError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, spacesErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func spaceNotFound(w http.ResponseWriter, id string) {
-	spaceError(w, http.StatusNotFound, codeSpaceNotFound, spaceNotFoundTitle, "No space with id "+id+" is visible to the caller.")
+	spacesErrors.write(w, http.StatusNotFound, codeSpaceNotFound, spaceNotFoundTitle, "No space with id "+id+" is visible to the caller.")
 }
 
 func spaceConflict(w http.ResponseWriter, name string) {
-	spaceError(w, http.StatusConflict, codeSpaceConflict, spaceConflictTitle, "A space named "+strconv.Quote(name)+" already exists.")
+	spacesErrors.write(w, http.StatusConflict, codeSpaceConflict, spaceConflictTitle, "A space named "+strconv.Quote(name)+" already exists.")
 }
 
 func spaceBadRequest(w http.ResponseWriter, err error) {
@@ -255,7 +247,7 @@ func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func
 	case errors.As(err, &in):
 		spaceBadRequest(w, err)
 	case err != nil:
-		spaceError(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
+		spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
 	default:
 		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
@@ -392,7 +384,7 @@ func (api *spacesAPI) delete(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrNotFound):
 		spaceNotFound(w, id)
 	case errors.Is(err, errSpaceNotEmpty):
-		spaceError(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
+		spacesErrors.write(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
 			fmt.Sprintf("The space still holds %d item(s); delete or move them first.", items))
 	default:
 		api.t.removeSpaceAssignments(id)

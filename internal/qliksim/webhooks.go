@@ -157,17 +157,13 @@ func newWorkflowState() *workflowState {
 	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState(), autos: newAutomationState()}
 }
 
-type webhooksAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type webhooksAPI struct{ tenantAPI }
 
 // registerWorkflowRoutes registers the webhooks, scheduling tasks and automations APIs.
 func (s *Server) registerWorkflowRoutes(h *host) {
 	s.registerSchedulingRoutes(h)
 	s.registerAutomationRoutes(h)
-	api := &webhooksAPI{s: s, h: h, t: h.tenant}
+	api := &webhooksAPI{s.apiOn(h)}
 	h.tenant.workflows.server = s
 	h.mux.HandleFunc("GET "+webhooksPath, api.list)
 	h.mux.HandleFunc("POST "+webhooksPath, api.create)
@@ -182,12 +178,7 @@ func (s *Server) registerWorkflowRoutes(h *host) {
 }
 
 func webhookBadRequest(w http.ResponseWriter, err error) {
-	e := apiError{code: codeWebhookBadRequest, title: "Bad Request", detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, http.StatusBadRequest, webhookErrors, e)
+	webhookErrors.writeAbout(w, http.StatusBadRequest, codeWebhookBadRequest, "Bad Request", err)
 }
 
 func webhookNotFound(w http.ResponseWriter, id string) {
