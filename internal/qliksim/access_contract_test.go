@@ -17,9 +17,8 @@ func TestContractAccess(t *testing.T) {
 	sim := StartT(t, Options{})
 	home := sim.Home()
 	c := loadContract(t, []string{home.URL}, "spaces.json", "groups.json", "roles.json", "users.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	calls := newCountedCalls(t, c, token)
 	call := calls.call
 	callInvalid := calls.callInvalid
 
@@ -216,9 +215,7 @@ func TestContractAccess(t *testing.T) {
 	}
 	call(http.MethodDelete, users+"/"+invited.ID, http.StatusNoContent, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }
 
 func containsAll(s string, subs ...string) bool {

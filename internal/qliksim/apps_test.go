@@ -55,10 +55,9 @@ func TestContractApps(t *testing.T) {
 	sim := StartT(t, Options{})
 	home := sim.Home()
 	c := loadContract(t, []string{home.URL}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
-	call := calls.call
+	calls := newCountedCalls(t, c, token)
+	call, cc := calls.call, calls.cc
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]string{"name": "Work", "type": "shared"}).decode(t, &shared)
@@ -184,9 +183,7 @@ func TestContractApps(t *testing.T) {
 	if gone := cc.do(t.Context(), http.MethodGet, home.URL+loc, token, "", nil); gone.status != http.StatusGone {
 		t.Errorf("expired download: %d", gone.status)
 	}
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }
 
 func mustChecksum(t *testing.T, sim *Server, host, id string) string {

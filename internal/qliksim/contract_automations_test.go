@@ -16,13 +16,8 @@ func TestContractAutomations(t *testing.T) {
 	home := sim.Home()
 	key := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "workflows-automations.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
+	calls := newCountedCalls(t, c, key)
+	call := calls.call
 	var space struct{ ID string }
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]any{"name": "Ops", "type": "shared"}).decode(t, &space)
 	autos := home.URL + automationsPath
@@ -99,7 +94,5 @@ func TestContractAutomations(t *testing.T) {
 	call(http.MethodPost, autos, http.StatusBadRequest, map[string]any{"name": "x", "spaceId": "nope"})
 	call(http.MethodDelete, autos+"/"+a.ID, http.StatusNoContent, nil)
 	call(http.MethodGet, autos+"/"+a.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

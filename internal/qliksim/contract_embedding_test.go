@@ -113,8 +113,7 @@ func TestContractEmbedding(t *testing.T) {
 	home := sim.Home()
 	token := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	calls := newCountedCalls(t, c, token)
 	call := calls.call
 	callInvalid := calls.callInvalid
 
@@ -249,7 +248,5 @@ func TestContractEmbedding(t *testing.T) {
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNoContent, nil)
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNotFound, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }

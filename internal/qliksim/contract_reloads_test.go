@@ -55,9 +55,8 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	home := sim.Home()
 	key := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	calls := &countedCalls{t: t, cc: cc, token: key}
-	call := calls.call
+	calls := newCountedCalls(t, c, key)
+	call, cc := calls.call, calls.cc
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +236,5 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNoContent, nil)
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNotFound, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }

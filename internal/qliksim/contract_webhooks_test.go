@@ -53,18 +53,9 @@ func TestContractWebhooks(t *testing.T) {
 	home := sim.Home()
 	key := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "webhooks.json", "reloads.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
-	bad := func(method, rawURL string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, key, status, body)
-	}
+	calls := newCountedCalls(t, c, key)
+	call := calls.call
+	bad := calls.callInvalid
 	hooks := home.URL + webhooksPath
 	secret := strings.Repeat("s", 40)
 
@@ -174,9 +165,7 @@ func TestContractWebhooks(t *testing.T) {
 	call(http.MethodDelete, hooks+"/"+wh.ID, http.StatusNoContent, nil)
 	call(http.MethodGet, hooks+"/"+wh.ID, http.StatusNotFound, nil)
 	call(http.MethodDelete, hooks+"/"+wh.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -157,6 +157,19 @@ type countedCalls struct {
 	sent  int
 }
 
+// newCountedCalls sends calls with token through the validating transport of c.
+func newCountedCalls(t *testing.T, c *contract, token string) *countedCalls {
+	return &countedCalls{t: t, cc: &contractClient{t: t, hc: &http.Client{Transport: c}}, token: token}
+}
+
+// allValidated fails the test unless c validated every call sent.
+func (k *countedCalls) allValidated(c *contract) {
+	k.t.Helper()
+	if c.checked != k.sent {
+		k.t.Errorf("validated %d exchanges, sent %d", c.checked, k.sent)
+	}
+}
+
 // call sends a valid request and expects status.
 func (k *countedCalls) call(method, rawURL string, status int, body any) *response {
 	k.t.Helper()

@@ -14,9 +14,8 @@ func TestContractRepublish(t *testing.T) {
 	sim := StartT(t, Options{})
 	home := sim.Home()
 	c := loadContract(t, []string{home.URL}, "apps.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
 	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	calls := newCountedCalls(t, c, token)
 	call := calls.call
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space
