@@ -121,13 +121,42 @@ func parsePublicKeyPEM(s string) (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("pem holds a %q block; a public key is required", block.Type)
 }
 
-type idpCreateRequest struct {
-	Protocol          *string  `json:"protocol"`
-	Provider          *string  `json:"provider"`
+// idpCreateCommon is what the create bodies of every protocol hold: a description, the tenants the identity
+// provider serves and its clock tolerance.
+type idpCreateCommon struct {
 	Description       *string  `json:"description"`
 	TenantIDs         []string `json:"tenantIds"`
 	ClockToleranceSec *int     `json:"clockToleranceSec"`
-	Options           *struct {
+}
+
+// apply checks the common fields and sets them on idp; without them the clock tolerance is 5 seconds and the
+// identity provider serves the tenant creating it.
+func (c idpCreateCommon) apply(idp *IdentityProvider, tenantID string) error {
+	idp.ClockToleranceSec = idpClockToleranceDef
+	if c.ClockToleranceSec != nil {
+		if *c.ClockToleranceSec < 0 || *c.ClockToleranceSec > idpClockToleranceMax {
+			return &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
+		}
+		idp.ClockToleranceSec = *c.ClockToleranceSec
+	}
+	if c.Description != nil {
+		if err := validateIDPDescription(*c.Description, "/description"); err != nil {
+			return err
+		}
+		idp.Description = *c.Description
+	}
+	idp.TenantIDs = []string{tenantID}
+	if len(c.TenantIDs) > 0 {
+		idp.TenantIDs = slices.Clone(c.TenantIDs)
+	}
+	return nil
+}
+
+type idpCreateRequest struct {
+	Protocol *string `json:"protocol"`
+	Provider *string `json:"provider"`
+	idpCreateCommon
+	Options *struct {
 		Issuer     *string `json:"issuer"`
 		StaticKeys []struct {
 			KID *string `json:"kid"`
@@ -170,22 +199,8 @@ func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
 	if _, err := parsePublicKeyPEM(*key.PEM); err != nil {
 		return idp, &inputError{detail: "options.staticKeys[0]." + err.Error() + ".", pointer: "/options/staticKeys/0/pem"}
 	}
-	idp.ClockToleranceSec = idpClockToleranceDef
-	if req.ClockToleranceSec != nil {
-		if *req.ClockToleranceSec < 0 || *req.ClockToleranceSec > idpClockToleranceMax {
-			return idp, &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
-		}
-		idp.ClockToleranceSec = *req.ClockToleranceSec
-	}
-	if req.Description != nil {
-		if err := validateIDPDescription(*req.Description, "/description"); err != nil {
-			return idp, err
-		}
-		idp.Description = *req.Description
-	}
-	idp.TenantIDs = []string{api.t.id}
-	if len(req.TenantIDs) > 0 {
-		idp.TenantIDs = slices.Clone(req.TenantIDs)
+	if err := req.apply(&idp, api.t.id); err != nil {
+		return idp, err
 	}
 	idp.Protocol, idp.Provider = "jwtAuth", "external"
 	idp.Options = JWTOptions{Issuer: *req.Options.Issuer, StaticKeys: []StaticKey{{KID: *key.KID, PEM: *key.PEM}}}
@@ -197,6 +212,20 @@ func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
 func sameJWTKey(a, b IdentityProvider) bool {
 	return a.Options.Issuer == b.Options.Issuer && len(a.Options.StaticKeys) == 1 && len(b.Options.StaticKeys) == 1 &&
 		a.Options.StaticKeys[0].KID == b.Options.StaticKeys[0].KID
+}
+
+// admit refuses (403) a new identity provider whose tenantIds leave out the tenant creating it, and otherwise gives
+// it its id and dates; it reports whether the create goes on.
+func (api *idpAPI) admit(w http.ResponseWriter, idp *IdentityProvider, now time.Time) bool {
+	if !slices.Contains(idp.TenantIDs, api.t.id) {
+		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
+			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
+		return false
+	}
+	idp.ID = newObjectID()
+	idp.Created = formatTime(now)
+	idp.LastUpdated = idp.Created
+	return true
 }
 
 func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -223,16 +252,11 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		idpBadRequest(w, err)
 		return
 	}
-	if !slices.Contains(idp.TenantIDs, api.t.id) {
-		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
-			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
+	now := time.Now()
+	if !api.admit(w, &idp, now) {
 		return
 	}
-	now := time.Now()
-	idp.ID = newObjectID()
 	idp.Active = true
-	idp.Created = formatTime(now)
-	idp.LastUpdated = idp.Created
 	err = api.t.idps.insert(idp.ID, idp, now.Add(api.s.opts.VisibilityDelay), func(existing IdentityProvider) bool {
 		return sameJWTKey(idp, existing)
 	})

@@ -366,15 +366,24 @@ func onlyEqNe(f filterExpr) error {
 	return nil
 }
 
-func (api *webhooksAPI) create(w http.ResponseWriter, r *http.Request) {
+// readWebhook reads and checks the body of POST and PUT; it reports false when it answered 400.
+func readWebhook(w http.ResponseWriter, r *http.Request) (webhookRecord, bool) {
 	var body webhookBody
 	if err := decodeJSON(r, &body); err != nil {
 		webhookBadRequest(w, err)
-		return
+		return webhookRecord{}, false
 	}
 	rec, err := body.record()
 	if err != nil {
 		webhookBadRequest(w, err)
+		return webhookRecord{}, false
+	}
+	return rec, true
+}
+
+func (api *webhooksAPI) create(w http.ResponseWriter, r *http.Request) {
+	rec, ok := readWebhook(w, r)
+	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
@@ -418,14 +427,8 @@ func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
 		webhookNotFound(w, id)
 		return
 	}
-	var body webhookBody
-	if err := decodeJSON(r, &body); err != nil {
-		webhookBadRequest(w, err)
-		return
-	}
-	rec, err := body.record()
-	if err != nil {
-		webhookBadRequest(w, err)
+	rec, ok := readWebhook(w, r)
+	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
