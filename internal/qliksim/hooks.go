@@ -401,16 +401,15 @@ func (s *Server) Scripts(hostname, appID string) ([]ScriptVersionInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, ok := st.forApp(t, appID, true)
+	var out []ScriptVersionInfo
+	ok := t.scripts.withApp(t, appID, true, func(as *appScripts) {
+		out = make([]ScriptVersionInfo, 0, len(as.versions))
+		for _, v := range as.versions {
+			out = append(out, ScriptVersionInfo{ID: v.id, Script: v.script, VersionMessage: v.message, ModifierID: v.modifierID})
+		}
+	})
 	if !ok {
 		return nil, ErrNotFound
-	}
-	out := make([]ScriptVersionInfo, 0, len(as.versions))
-	for _, v := range as.versions {
-		out = append(out, ScriptVersionInfo{ID: v.id, Script: v.script, VersionMessage: v.message, ModifierID: v.modifierID})
 	}
 	return out, nil
 }
