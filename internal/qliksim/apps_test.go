@@ -149,21 +149,7 @@ func TestContractApps(t *testing.T) {
 	}
 
 	// Walk every app one page at a time through the next links.
-	walked, next := 0, home.URL+"/api/v1/items?resourceType=app&limit=1"
-	for next != "" {
-		var pg struct {
-			Data  []Item `json:"data"`
-			Links struct {
-				Next *Link `json:"next"`
-			} `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[Item](t, calls.get, home.URL+"/api/v1/items?resourceType=app&limit=1", nil)
 	if want := len(sim.Apps(home.Hostname)); walked != want {
 		t.Errorf("walked %d items, the tenant holds %d apps", walked, want)
 	}

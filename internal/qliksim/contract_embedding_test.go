@@ -134,19 +134,7 @@ func TestContractEmbedding(t *testing.T) {
 	callInvalid(http.MethodPost, idps, http.StatusBadRequest, map[string]any{"protocol": "jwtAuth", "provider": "external"})
 	call(http.MethodGet, idps+"/"+idp.ID, http.StatusOK, nil)
 	call(http.MethodGet, idps+"/62716f4b39b865ece543cd45", http.StatusNotFound, nil)
-	walked, next := 0, idps+"?limit=2"
-	for next != "" {
-		var pg struct {
-			Data  []IdentityProvider `json:"data"`
-			Links listLinks          `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[IdentityProvider](t, calls.get, idps+"?limit=2", nil)
 	if walked != 4 {
 		t.Errorf("walked %d identity providers, want 4 (the interactive one and 3 jwtAuth)", walked)
 	}
@@ -178,20 +166,7 @@ func TestContractEmbedding(t *testing.T) {
 	call(http.MethodPost, wis, http.StatusBadRequest, map[string]any{"name": "No scheme", "validOrigins": []string{"portal.example.com"}})
 	call(http.MethodGet, wis+"/"+wi.ID, http.StatusOK, nil)
 	call(http.MethodGet, wis+"/Nr8vTL2q0Zd4XW2uPzXmgA", http.StatusNotFound, nil)
-	walked, next = 0, wis+"?limit=2"
-	var lastPrev string
-	for next != "" {
-		var pg listPage[WebIntegration]
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-		if pg.Links.Prev != nil {
-			lastPrev = pg.Links.Prev.Href
-		}
-	}
+	walked, lastPrev := walkPages[WebIntegration](t, calls.get, wis+"?limit=2", nil)
 	if walked != 5 || lastPrev == "" {
 		t.Errorf("walked %d web integrations (want 5), last prev link %q", walked, lastPrev)
 	}
@@ -221,16 +196,7 @@ func TestContractEmbedding(t *testing.T) {
 	if len(filtered.Data) != 1 || filtered.Data[0].ID != entry.ID {
 		t.Errorf("frameAncestors filter = %+v", filtered.Data)
 	}
-	walked, next = 0, csp+"?limit=2&sort=-origin"
-	for next != "" {
-		var pg listPage[CSPEntry]
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ = walkPages[CSPEntry](t, calls.get, csp+"?limit=2&sort=-origin", nil)
 	if walked != 3 {
 		t.Errorf("walked %d CSP entries, want 3", walked)
 	}

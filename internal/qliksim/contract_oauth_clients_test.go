@@ -132,16 +132,8 @@ func TestContractOAuthClients(t *testing.T) {
 	for i := range 3 {
 		call(http.MethodPost, clients, admin, http.StatusCreated, map[string]any{"appType": "native", "clientName": fmt.Sprintf("Mobile %d", i)})
 	}
-	walked, next := 0, clients+"?limit=2&sort=-clientName&totalResults=true"
-	for next != "" {
-		var pg countedPage[OAuthClient]
-		call(http.MethodGet, next, admin, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[OAuthClient](t, func(u string) *response { return call(http.MethodGet, u, admin, http.StatusOK, nil) },
+		clients+"?limit=2&sort=-clientName&totalResults=true", nil)
 	if walked != 5 {
 		t.Errorf("walked %d clients, want 5", walked)
 	}

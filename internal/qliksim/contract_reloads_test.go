@@ -201,26 +201,13 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 		b := map[string]any{"qName": fmt.Sprintf("db-%d", i), "qType": "t", "datasourceID": "postgres", "qConnectStatement": "CONNECT"}
 		call(http.MethodPost, dcs, http.StatusCreated, b)
 	}
-	walked := 0
-	next := dcs + "?limit=2"
-	for next != "" {
-		var pg struct {
-			Data  []DataConnection `json:"data"`
-			Meta  struct{ Count int }
-			Links struct {
-				Next *Link `json:"next"`
-			} `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
+	walked, _ := walkPages(t, calls.get, dcs+"?limit=2", func(_ listPage[DataConnection], r *response) {
+		var pg struct{ Meta struct{ Count int } }
+		r.decode(t, &pg)
 		if pg.Meta.Count != 4 {
 			t.Errorf("meta.count %d", pg.Meta.Count)
 		}
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	})
 	if walked != 4 {
 		t.Errorf("walked %d connections, want 4", walked)
 	}

@@ -487,26 +487,15 @@ func TestContract(t *testing.T) {
 	call(http.MethodGet, spaces+"/62716f4b39b865ece543cd45", token, http.StatusNotFound, nil)
 
 	// Walk the list with small pages, forwards and back, with a sort and a filter.
-	walked := 0
-	next := spaces + "?limit=5&sort=-createdAt"
-	var lastPage spaceListWire
-	for next != "" {
-		var pg spaceListWire
-		call(http.MethodGet, next, token, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-		lastPage = pg
-	}
+	walked, prev := walkPages[Space](t, func(u string) *response { return call(http.MethodGet, u, token, http.StatusOK, nil) },
+		spaces+"?limit=5&sort=-createdAt", nil)
 	if walked != len(created) {
 		t.Errorf("walked %d spaces, want %d", walked, len(created))
 	}
-	if lastPage.Links.Prev == nil {
+	if prev == "" {
 		t.Fatal("last page has no prev link")
 	}
-	call(http.MethodGet, lastPage.Links.Prev.Href, token, http.StatusOK, nil)
+	call(http.MethodGet, prev, token, http.StatusOK, nil)
 	call(http.MethodGet, spaces+"?type=managed,data&name=customer", token, http.StatusOK, nil)
 	call(http.MethodGet, spaces+"?limit=0", token, http.StatusBadRequest, nil)
 	call(http.MethodGet, spaces+"?sort=size", token, http.StatusBadRequest, nil)
