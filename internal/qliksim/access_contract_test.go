@@ -14,11 +14,7 @@ import (
 // TestContractAccess drives groups, roles, users and space assignments through the validating transport.
 func TestContractAccess(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "spaces.json", "groups.json", "roles.json", "users.json")
-	token := sim.Credentials().APIKey
-	calls := newCountedCalls(t, c, token)
+	sim, home, c, calls := startContract(t, Options{}, "spaces.json", "groups.json", "roles.json", "users.json")
 	call := calls.call
 	callInvalid := calls.callInvalid
 

@@ -52,11 +52,8 @@ func TestSynthReaderDeterministicAndSeekable(t *testing.T) {
 // TestContractApps drives the apps, temp-contents and items endpoints through the validating transport.
 func TestContractApps(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
-	token := sim.Credentials().APIKey
-	calls := newCountedCalls(t, c, token)
+	sim, home, c, calls := startContract(t, Options{}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
+	token := calls.token
 	call, cc := calls.call, calls.cc
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space

@@ -12,11 +12,7 @@ import (
 // and disable, change of space, runs that finish, fail and are stopped, delete and the error answers.
 func TestContractAutomations(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "workflows-automations.json", "spaces.json")
-	calls := newCountedCalls(t, c, key)
+	sim, home, c, calls := startContract(t, Options{}, "workflows-automations.json", "spaces.json")
 	call := calls.call
 	var space struct{ ID string }
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]any{"name": "Ops", "type": "shared"}).decode(t, &space)

@@ -109,11 +109,7 @@ func jwtIDPBody(issuer, kid, pemText string) map[string]any {
 
 func TestContractEmbedding(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	token := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
-	calls := newCountedCalls(t, c, token)
+	sim, home, c, calls := startContract(t, Options{}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
 	call := calls.call
 	callInvalid := calls.callInvalid
 

@@ -23,11 +23,7 @@ func oidcIDPBody(clientSecret string) map[string]any {
 // nothing, and the interactive IdP that cannot be deleted.
 func TestContractOIDCIdentityProvider(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	token := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "identity-providers.json")
-	calls := newCountedCalls(t, c, token)
+	sim, home, c, calls := startContract(t, Options{}, "identity-providers.json")
 	call := calls.call
 	idps := home.URL + "/api/v1/identity-providers"
 	var idp IdentityProvider

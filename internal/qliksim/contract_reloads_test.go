@@ -51,11 +51,8 @@ func fixDataConnectionsLimitDefault(t *testing.T, doc *openapi3.T) {
 // transport, including every error answer the provider relies on.
 func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{ReloadDuration: 150 * time.Millisecond})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
-	calls := newCountedCalls(t, c, key)
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 150 * time.Millisecond}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
+	key := calls.token
 	call, cc := calls.call, calls.cc
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {

@@ -26,11 +26,7 @@ func reloadTaskBody(appID, rrule string, enabled bool) map[string]any {
 // runs that follow their reloads to SUCCEEDED and FAILED, the scheduler hook, delete and the error answers.
 func TestContractScheduling(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{ReloadDuration: 30 * time.Millisecond})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "scheduling-tasks.json")
-	calls := newCountedCalls(t, c, key)
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 30 * time.Millisecond}, "scheduling-tasks.json")
 	call := calls.call
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {

@@ -49,11 +49,7 @@ func (rc *receiver) next(t *testing.T) receivedDelivery {
 func TestContractWebhooks(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t)
-	sim := StartT(t, Options{ReloadDuration: 50 * time.Millisecond, WebhookClient: rc.srv.Client()})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "webhooks.json", "reloads.json")
-	calls := newCountedCalls(t, c, key)
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 50 * time.Millisecond, WebhookClient: rc.srv.Client()}, "webhooks.json", "reloads.json")
 	call := calls.call
 	bad := calls.callInvalid
 	hooks := home.URL + webhooksPath

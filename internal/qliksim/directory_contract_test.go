@@ -13,11 +13,7 @@ import (
 // authentication settings through the validating transport.
 func TestContractDirectory(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "groups.json", "roles.json", "users.json", "licenses.json", "api-keys.json", "core-auth-settings.json")
-	token := sim.Credentials().APIKey
-	calls := newCountedCalls(t, c, token)
+	sim, home, c, calls := startContract(t, Options{}, "groups.json", "roles.json", "users.json", "licenses.json", "api-keys.json", "core-auth-settings.json")
 	call := calls.call
 
 	// Custom roles: create, a taken name (400: roles.json declares no 409), rename, scopes, default roles refused.

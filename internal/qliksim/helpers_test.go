@@ -157,6 +157,16 @@ type countedCalls struct {
 	sent  int
 }
 
+// startContract starts a simulator with opts whose home tenant's API answers are validated against the specs in
+// files; calls sends them with the API key.
+func startContract(t *testing.T, opts Options, files ...string) (*Server, *Tenant, *contract, *countedCalls) {
+	t.Helper()
+	sim := StartT(t, opts)
+	home := sim.Home()
+	c := loadContract(t, []string{home.URL}, files...)
+	return sim, home, c, newCountedCalls(t, c, sim.Credentials().APIKey)
+}
+
 // newCountedCalls sends calls with token through the validating transport of c.
 func newCountedCalls(t *testing.T, c *contract, token string) *countedCalls {
 	return &countedCalls{t: t, cc: &contractClient{t: t, hc: &http.Client{Transport: c}}, token: token}
