@@ -376,19 +376,19 @@ func (api *automationsAPI) list(w http.ResponseWriter, r *http.Request) {
 	var items []stored[Automation]
 	for _, it := range api.t.workflows.autos.automations.list(time.Now(), false) {
 		a := api.t.withLastRun(it.Val)
-		if !lq.matches(func(name string) []string {
-			return []string{map[string]string{"name": a.Name, "runMode": a.RunMode, "lastRunStatus": a.LastRunStatus, "ownerId": a.OwnerID, "spaceId": a.SpaceID}[name]}
-		}) {
-			continue
+		if lq.matchesFields(automationFields(a)) {
+			items = append(items, stored[Automation]{ID: a.ID, Val: a, Seq: it.Seq})
 		}
-		items = append(items, stored[Automation]{ID: a.ID, Val: a, Seq: it.Seq})
 	}
-	key := func(s stored[Automation]) []string {
-		a := s.Val
-		k := map[string]string{"id": a.ID, "name": a.Name, "runMode": a.RunMode, "state": a.State, "createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt}[lq.sortField]
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, automationFields), storedValue[Automation]))
+}
+
+// automationFields are the values of an automation's filter and sort fields.
+func automationFields(a Automation) map[string]string {
+	return map[string]string{
+		"id": a.ID, "name": a.Name, "runMode": a.RunMode, "state": a.State, "lastRunStatus": a.LastRunStatus,
+		"ownerId": a.OwnerID, "spaceId": a.SpaceID, "createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt,
 	}
-	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[Automation]))
 }
 
 // createRun is POST /automations/{id}/runs with {"context":"api"}.

@@ -210,6 +210,17 @@ func onePage[T, R any](lq listQuery, h *host, r *http.Request, items []T, key fu
 	return out
 }
 
+// byField is the sort key of a list whose objects give their field values with fields: the value of the sorted
+// field, then the creation sequence, which makes keys unique.
+func byField[T any](lq listQuery, fields func(T) map[string]string) func(stored[T]) []string {
+	return func(s stored[T]) []string { return []string{fields(s.Val)[lq.sortField], fmt.Sprintf("%020d", s.Seq)} }
+}
+
+// matchesFields reports whether an object whose field values are fields satisfies the filter (true without one).
+func (lq listQuery) matchesFields(fields map[string]string) bool {
+	return lq.matches(func(name string) []string { return []string{fields[name]} })
+}
+
 // storedValue renders a stored object as it is stored.
 func storedValue[T any](it stored[T]) T { return it.Val }
 

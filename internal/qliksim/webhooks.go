@@ -655,21 +655,10 @@ func (api *webhooksAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, stored[Webhook]{ID: it.ID, Val: wh, Seq: it.Seq})
 	}
-	key := func(s stored[Webhook]) []string {
-		var k string
-		switch lq.sortField {
-		case "name":
-			k = s.Val.Name
-		case "url":
-			k = s.Val.URL
-		case "updatedAt":
-			k = s.Val.UpdatedAt
-		default:
-			k = s.Val.CreatedAt
-		}
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	fields := func(wh Webhook) map[string]string {
+		return map[string]string{"name": wh.Name, "url": wh.URL, "createdAt": wh.CreatedAt, "updatedAt": wh.UpdatedAt}
 	}
-	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[Webhook]))
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, fields), storedValue[Webhook]))
 }
 
 // deliveryListSpec is the list query of GET /webhooks/{id}/deliveries (limit 1-100, default 20; sort by status
@@ -707,14 +696,10 @@ func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
 		items = append(items, stored[WebhookDelivery]{ID: e.d.ID, Val: e.d, Seq: e.seq})
 	}
 	ws.mu.Unlock()
-	key := func(s stored[WebhookDelivery]) []string {
-		k := s.Val.TriggeredAt
-		if lq.sortField == "status" {
-			k = s.Val.Status
-		}
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	fields := func(d WebhookDelivery) map[string]string {
+		return map[string]string{"status": d.Status, "triggeredAt": d.TriggeredAt}
 	}
-	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, key, storedValue[WebhookDelivery]))
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, fields), storedValue[WebhookDelivery]))
 }
 
 func (ws *workflowState) delivery(webhookID, id string) (WebhookDelivery, bool) {
