@@ -214,9 +214,13 @@ func sameJWTKey(a, b IdentityProvider) bool {
 		a.Options.StaticKeys[0].KID == b.Options.StaticKeys[0].KID
 }
 
-// admit refuses (403) a new identity provider whose tenantIds leave out the tenant creating it, and otherwise gives
-// it its id and dates; it reports whether the create goes on.
-func (api *idpAPI) admit(w http.ResponseWriter, idp *IdentityProvider, now time.Time) bool {
+// admit refuses a create body that did not parse (400, err) and a new identity provider whose tenantIds leave out
+// the tenant creating it (403), and otherwise gives it its id and dates; it reports whether the create goes on.
+func (api *idpAPI) admit(w http.ResponseWriter, idp *IdentityProvider, err error, now time.Time) bool {
+	if err != nil {
+		idpBadRequest(w, err)
+		return false
+	}
 	if !slices.Contains(idp.TenantIDs, api.t.id) {
 		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
 			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
@@ -248,12 +252,8 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	idp, err := api.parseCreate(req)
-	if err != nil {
-		idpBadRequest(w, err)
-		return
-	}
 	now := time.Now()
-	if !api.admit(w, &idp, now) {
+	if !api.admit(w, &idp, err, now) {
 		return
 	}
 	idp.Active = true

@@ -155,12 +155,8 @@ func (api *idpAPI) createOIDC(w http.ResponseWriter, body []byte) {
 		return
 	}
 	idp, err := api.parseOIDCCreate(req)
-	if err != nil {
-		idpBadRequest(w, err)
-		return
-	}
 	now := time.Now()
-	if !api.admit(w, &idp, now) {
+	if !api.admit(w, &idp, err, now) {
 		return
 	}
 	var existing IdentityProvider

@@ -202,18 +202,7 @@ func (api *scriptsAPI) create(w http.ResponseWriter, r *http.Request) {
 func (api *scriptsAPI) get(w http.ResponseWriter, r *http.Request) {
 	appID, id := r.PathValue("appId"), r.PathValue("id")
 	var v scriptVersion
-	found := false
-	ok := api.t.scripts.withApp(api.t, appID, false, func(as *appScripts) {
-		if i := as.find(id); i >= 0 {
-			v, found = as.versions[i], true
-		}
-	})
-	switch {
-	case !ok:
-		appNotFound(w, appID)
-	case !found:
-		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
-	default:
+	if api.withVersion(w, appID, id, func(as *appScripts, i int) { v = as.versions[i] }) {
 		writeJSON(w, http.StatusOK, scriptVersionWire{Script: v.script, VersionMessage: v.message})
 	}
 }
@@ -243,55 +232,48 @@ func (api *scriptsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st := api.t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, i, ok := api.version(w, appID, id)
-	if !ok {
-		return
-	}
-	for _, op := range ops {
-		if op.Op == "remove" {
-			as.versions[i].message = ""
-		} else {
-			as.versions[i].message = *op.Value
+	api.withVersion(w, appID, id, func(as *appScripts, i int) {
+		for _, op := range ops {
+			if op.Op == "remove" {
+				as.versions[i].message = ""
+			} else {
+				as.versions[i].message = *op.Value
+			}
 		}
-	}
-	writeEmptyOK(w)
+		writeEmptyOK(w)
+	})
 }
 
 func (api *scriptsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	appID, id := r.PathValue("appId"), r.PathValue("id")
-	st := api.t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, i, ok := api.version(w, appID, id)
-	if !ok {
-		return
-	}
-	if i == len(as.versions)-1 {
-		// apps.json: "Fails if the supplied id is the current version."
-		appBadRequest(w, "Script version "+id+" is the current version of app "+appID+" and cannot be deleted.")
-		return
-	}
-	as.versions = append(as.versions[:i], as.versions[i+1:]...)
-	writeEmptyOK(w)
+	api.withVersion(w, appID, id, func(as *appScripts, i int) {
+		if i == len(as.versions)-1 {
+			// apps.json: "Fails if the supplied id is the current version."
+			appBadRequest(w, "Script version "+id+" is the current version of app "+appID+" and cannot be deleted.")
+			return
+		}
+		as.versions = append(as.versions[:i], as.versions[i+1:]...)
+		writeEmptyOK(w)
+	})
 }
 
-// version finds script version id of app appID and its index; the caller holds the script store's lock. When the
-// app or the version does not exist it answers 404 and returns false.
-func (api *scriptsAPI) version(w http.ResponseWriter, appID, id string) (*appScripts, int, bool) {
-	as, ok := api.t.scripts.forApp(api.t, appID, false)
-	if !ok {
+// withVersion runs fn, under the script store's lock, on the versions of app appID and the index of version id in
+// them. When the app or the version does not exist it answers 404 instead and reports false.
+func (api *scriptsAPI) withVersion(w http.ResponseWriter, appID, id string, fn func(as *appScripts, i int)) bool {
+	found := false
+	ok := api.t.scripts.withApp(api.t, appID, false, func(as *appScripts) {
+		if i := as.find(id); i >= 0 {
+			found = true
+			fn(as, i)
+		}
+	})
+	switch {
+	case !ok:
 		appNotFound(w, appID)
-		return nil, -1, false
-	}
-	i := as.find(id)
-	if i < 0 {
+	case !found:
 		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
-		return nil, -1, false
 	}
-	return as, i, true
+	return ok && found
 }
 
 // writeEmptyOK answers 200 with the JSON media type apps.json declares and no body, as the scripts endpoints do.
