@@ -14,30 +14,18 @@ import (
 // TestContractAccess drives groups, roles, users and space assignments through the validating transport.
 func TestContractAccess(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "spaces.json", "groups.json", "roles.json", "users.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	sim, home, c, calls := startContract(t, Options{}, "spaces.json", "groups.json", "roles.json", "users.json")
 	call := calls.call
 	callInvalid := calls.callInvalid
 
 	// Roles: the default catalogue, paged.
 	roles := home.URL + "/api/v1/roles"
 	var names []string
-	next := roles + "?limit=5&totalResults=true"
-	for next != "" {
-		var pg struct {
-			Data  []Role `json:"data"`
-			Links struct {
-				Next *Link `json:"next"`
-			} `json:"links"`
-			TotalResults int `json:"totalResults"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		if pg.TotalResults != len(defaultRoles) {
-			t.Errorf("totalResults = %d, want %d", pg.TotalResults, len(defaultRoles))
+	walkPages(t, calls.get, roles+"?limit=5&totalResults=true", func(pg listPage[Role], raw *response) {
+		var counted struct{ TotalResults int }
+		raw.decode(t, &counted)
+		if counted.TotalResults != len(defaultRoles) {
+			t.Errorf("totalResults = %d, want %d", counted.TotalResults, len(defaultRoles))
 		}
 		for _, r := range pg.Data {
 			names = append(names, r.Name)
@@ -45,11 +33,7 @@ func TestContractAccess(t *testing.T) {
 				t.Errorf("role %+v: want a default role that cannot be edited or deleted", r)
 			}
 		}
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	})
 	if len(names) != len(defaultRoles) || !slices.IsSorted(names) || !slices.Contains(names, "TenantAdmin") {
 		t.Errorf("walked roles %v, want the %d default roles sorted by name", names, len(defaultRoles))
 	}
@@ -99,27 +83,7 @@ func TestContractAccess(t *testing.T) {
 	call(http.MethodGet, groups+"/62716f4b39b865ece543cd45", http.StatusNotFound, nil)
 
 	// Walk the groups two at a time, then go back one page.
-	walked := 0
-	next = groups + "?limit=2&sort=-name&totalResults=true"
-	var prev string
-	for next != "" {
-		var pg struct {
-			Data  []Group `json:"data"`
-			Links struct {
-				Next *Link `json:"next"`
-				Prev *Link `json:"prev"`
-			} `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next, prev = "", ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-		if pg.Links.Prev != nil {
-			prev = pg.Links.Prev.Href
-		}
-	}
+	walked, prev := walkPages[Group](t, calls.get, groups+"?limit=2&sort=-name&totalResults=true", nil)
 	if walked != 7 || prev == "" {
 		t.Errorf("walked %d groups (prev link %q), want 7 and a prev link", walked, prev)
 	}
@@ -190,7 +154,7 @@ func TestContractAccess(t *testing.T) {
 	call(http.MethodPost, assignments, http.StatusBadRequest, map[string]any{"type": "user", "assigneeId": u.ID, "roles": []string{}})
 	call(http.MethodPost, assignments, http.StatusBadRequest, map[string]any{"type": "group", "assigneeId": "62716f4b39b865ece543cd45", "roles": []string{"consumer"}})
 	call(http.MethodGet, assignments+"/"+as.ID, http.StatusOK, nil)
-	var list assignmentList
+	var list metaPage[Assignment]
 	call(http.MethodGet, assignments+"?limit=1", http.StatusOK, nil).decode(t, &list)
 	if list.Meta.Count != 2 || len(list.Data) != 1 || list.Links.Next == nil {
 		t.Errorf("assignment list: count %d, %d items, next %v", list.Meta.Count, len(list.Data), list.Links.Next)
@@ -216,9 +180,7 @@ func TestContractAccess(t *testing.T) {
 	}
 	call(http.MethodDelete, users+"/"+invited.ID, http.StatusNoContent, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }
 
 func containsAll(s string, subs ...string) bool {

@@ -109,11 +109,7 @@ var privateObjectTypes = []string{"sheet", "bookmark", "story"}
 
 var appPrivileges = []string{"read", "update", "delete", "reload", "import", "publish", "duplicate", "export", "exportdata", "change_owner", "change_space"}
 
-type appsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type appsAPI struct{ tenantAPI }
 
 // seedCounter makes synthetic contents differ between apps and versions within one process.
 var seedCounter atomic.Uint64
@@ -121,7 +117,7 @@ var seedCounter atomic.Uint64
 func newSeed() uint64 { return splitmix64(uint64(time.Now().UnixNano()) + seedCounter.Add(1)) }
 
 func (s *Server) registerAppsRoutes(h *host) {
-	api := &appsAPI{s: s, h: h, t: h.tenant}
+	api := &appsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("POST "+appsPath, api.create)
 	h.mux.HandleFunc("POST "+appsPath+"/import", api.importApp)
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}", api.get)
@@ -135,16 +131,12 @@ func (s *Server) registerAppsRoutes(h *host) {
 	h.mux.HandleFunc("PUT "+appsPath+"/{appId}/publish", api.republish)
 }
 
-func appError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, appErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func appNotFound(w http.ResponseWriter, id string) {
-	appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No app with id "+id+" is visible to the caller.")
+	appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No app with id "+id+" is visible to the caller.")
 }
 
 func appBadRequest(w http.ResponseWriter, detail string) {
-	appError(w, http.StatusBadRequest, codeAppBadRequest, appBadTitle, detail)
+	appErrors.write(w, http.StatusBadRequest, codeAppBadRequest, appBadTitle, detail)
 }
 
 func render(a AppAttributes) App {
@@ -273,7 +265,7 @@ func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord)
 	case errors.As(err, &in):
 		appBadRequest(w, in.detail)
 	case errors.As(err, &conflict):
-		appError(w, http.StatusConflict, codeAppConflict, appConflictTitle, conflict.detail)
+		appErrors.write(w, http.StatusConflict, codeAppConflict, appConflictTitle, conflict.detail)
 	case err != nil:
 		appBadRequest(w, err.Error())
 	default:
@@ -374,7 +366,7 @@ func (api *appsAPI) importApp(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	spaceID := q.Get("spaceId")
 	if _, ok := api.t.checkSpace(spaceID); !ok {
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "Space "+spaceID+" does not exist.")
+		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "Space "+spaceID+" does not exist.")
 		return
 	}
 	if mode := q.Get("mode"); mode != "" && mode != "NEW" {
@@ -386,7 +378,7 @@ func (api *appsAPI) importApp(w http.ResponseWriter, r *http.Request) {
 	if fileID := q.Get("fileId"); fileID != "" {
 		tc, ok := api.t.temp.get(fileID, time.Now(), false)
 		if !ok || !time.Now().Before(tc.expires) {
-			appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No temporary content with id "+fileID+".")
+			appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "No temporary content with id "+fileID+".")
 			return
 		}
 		data = tc.data
@@ -539,7 +531,7 @@ func (api *appsAPI) republish(w http.ResponseWriter, r *http.Request) {
 	// Checked outside the update, which holds the collection's lock; the update makes sure the origin did not
 	// change in between.
 	if _, ok := api.t.apps.get(origin, now, true); !ok && cur.attrs.PublishTime != "" {
-		appError(w, http.StatusConflict, codeAppConflict, appConflictTitle, fmt.Sprintf(
+		appErrors.write(w, http.StatusConflict, codeAppConflict, appConflictTitle, fmt.Sprintf(
 			"App %s is an orphan: the app it was published from (%s) was deleted, so it cannot be republished. Publish a new app instead.", target, origin))
 		return
 	}

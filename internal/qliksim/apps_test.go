@@ -52,13 +52,9 @@ func TestSynthReaderDeterministicAndSeekable(t *testing.T) {
 // TestContractApps drives the apps, temp-contents and items endpoints through the validating transport.
 func TestContractApps(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
-	call := calls.call
+	sim, home, c, calls := startContract(t, Options{}, "apps.json", "temp-contents.json", "items.json", "spaces.json")
+	token := calls.token
+	call, cc := calls.call, calls.cc
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]string{"name": "Work", "type": "shared"}).decode(t, &shared)
@@ -150,21 +146,7 @@ func TestContractApps(t *testing.T) {
 	}
 
 	// Walk every app one page at a time through the next links.
-	walked, next := 0, home.URL+"/api/v1/items?resourceType=app&limit=1"
-	for next != "" {
-		var pg struct {
-			Data  []Item `json:"data"`
-			Links struct {
-				Next *Link `json:"next"`
-			} `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[Item](t, calls.get, home.URL+"/api/v1/items?resourceType=app&limit=1", nil)
 	if want := len(sim.Apps(home.Hostname)); walked != want {
 		t.Errorf("walked %d items, the tenant holds %d apps", walked, want)
 	}
@@ -184,9 +166,7 @@ func TestContractApps(t *testing.T) {
 	if gone := cc.do(t.Context(), http.MethodGet, home.URL+loc, token, "", nil); gone.status != http.StatusGone {
 		t.Errorf("expired download: %d", gone.status)
 	}
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }
 
 func mustChecksum(t *testing.T, sim *Server, host, id string) string {

@@ -118,14 +118,10 @@ func newAutomationState() *automationState {
 	return &automationState{automations: newCollection[Automation](), runs: map[string][]*AutomationRun{}, behaviour: map[string]AutomationBehaviour{}}
 }
 
-type automationsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type automationsAPI struct{ tenantAPI }
 
 func (s *Server) registerAutomationRoutes(h *host) {
-	api := &automationsAPI{s: s, h: h, t: h.tenant}
+	api := &automationsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+automationsPath, api.list)
 	h.mux.HandleFunc("POST "+automationsPath, api.create)
 	h.mux.HandleFunc("GET "+automationsPath+"/{id}", api.get)
@@ -140,16 +136,12 @@ func (s *Server) registerAutomationRoutes(h *host) {
 	h.mux.HandleFunc("POST "+automationsPath+"/{id}/runs/{runId}/actions/stop", api.stopRun)
 }
 
-func automationError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, automationErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func automationBadRequest(w http.ResponseWriter, detail string) {
-	automationError(w, http.StatusBadRequest, codeAutomationBadRequest, "Bad Request", detail)
+	automationErrors.write(w, http.StatusBadRequest, codeAutomationBadRequest, "Bad Request", detail)
 }
 
 func automationNotFound(w http.ResponseWriter, id string) {
-	automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No automation with id "+id+".")
+	automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No automation with id "+id+".")
 }
 
 type automationBody struct {
@@ -384,27 +376,19 @@ func (api *automationsAPI) list(w http.ResponseWriter, r *http.Request) {
 	var items []stored[Automation]
 	for _, it := range api.t.workflows.autos.automations.list(time.Now(), false) {
 		a := api.t.withLastRun(it.Val)
-		if !lq.matches(func(name string) []string {
-			return []string{map[string]string{"name": a.Name, "runMode": a.RunMode, "lastRunStatus": a.LastRunStatus, "ownerId": a.OwnerID, "spaceId": a.SpaceID}[name]}
-		}) {
-			continue
+		if lq.matchesFields(automationFields(a)) {
+			items = append(items, stored[Automation]{ID: a.ID, Val: a, Seq: it.Seq})
 		}
-		items = append(items, stored[Automation]{ID: a.ID, Val: a, Seq: it.Seq})
 	}
-	key := func(s stored[Automation]) []string {
-		a := s.Val
-		k := map[string]string{"id": a.ID, "name": a.Name, "runMode": a.RunMode, "state": a.State, "createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt}[lq.sortField]
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, automationFields), storedValue[Automation]))
+}
+
+// automationFields are the values of an automation's filter and sort fields.
+func automationFields(a Automation) map[string]string {
+	return map[string]string{
+		"id": a.ID, "name": a.Name, "runMode": a.RunMode, "state": a.State, "lastRunStatus": a.LastRunStatus,
+		"ownerId": a.OwnerID, "spaceId": a.SpaceID, "createdAt": a.CreatedAt, "updatedAt": a.UpdatedAt,
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []Automation `json:"data"`
-		Links listLinks    `json:"links"`
-	}{Data: make([]Automation, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // createRun is POST /automations/{id}/runs with {"context":"api"}.
@@ -514,7 +498,7 @@ func (api *automationsAPI) getRun(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
+	automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
 }
 
 // stopRun is POST .../runs/{runId}/actions/stop: an active run becomes "must stop" and shortly after "stopped".
@@ -531,7 +515,7 @@ func (api *automationsAPI) stopRun(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case run == nil:
 		as.mu.Unlock()
-		automationError(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
+		automationErrors.write(w, http.StatusNotFound, codeAutomationNotFound, "Not Found", "No run "+runID+" of automation "+id+".")
 		return
 	case run.Status != AutomationRunQueued && run.Status != AutomationRunRunning && run.Status != AutomationRunMustStop:
 		status := run.Status

@@ -99,14 +99,10 @@ type brandState struct {
 	brands *collection[brandRecord]
 }
 
-type brandsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type brandsAPI struct{ tenantAPI }
 
 func (s *Server) registerBrandsRoutes(h *host) {
-	api := &brandsAPI{s: s, h: h, t: h.tenant}
+	api := &brandsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+brandsPath, api.list)
 	h.mux.HandleFunc("POST "+brandsPath, api.create)
 	h.mux.HandleFunc("GET "+brandsPath+"/active", api.active)
@@ -478,11 +474,6 @@ func (api *brandsAPI) deleteFile(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-type brandsList struct {
-	Data  []Brand   `json:"data"`
-	Links listLinks `json:"links"`
-}
-
 // list is GET /brands: limit 1 to 100 (default 5), sort by id, createdAt or updatedAt with an optional + or -
 // (default -id), pages by startingAfter and endingBefore, which name a brand id of the previous page.
 func (api *brandsAPI) list(w http.ResponseWriter, r *http.Request) {
@@ -564,7 +555,7 @@ func (api *brandsAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		return &Link{Href: api.h.url + brandsPath + "?" + v.Encode()}
 	}
-	resp := brandsList{Data: page, Links: listLinks{Self: *link("", "")}}
+	resp := listPage[Brand]{Data: page, Links: listLinks{Self: *link("", "")}}
 	if resp.Data == nil {
 		resp.Data = []Brand{}
 	}

@@ -131,12 +131,12 @@ func TestContractBrands(t *testing.T) {
 		t.Errorf("logo %+v", got.Files[0])
 	}
 	wantError(call(http.MethodGet, brands+"/nope", http.StatusNotFound, nil), "HTTP-404", "No brand")
-	var page brandsList
+	var page listPage[Brand]
 	call(http.MethodGet, brands+"?limit=1&sort=createdAt", http.StatusOK, nil).decode(t, &page)
 	if len(page.Data) != 1 || page.Data[0].ID != a.ID || page.Links.Next == nil {
 		t.Fatalf("first page %+v", page)
 	}
-	var page2 brandsList
+	var page2 listPage[Brand]
 	call(http.MethodGet, page.Links.Next.Href, http.StatusOK, nil).decode(t, &page2)
 	if len(page2.Data) != 1 || page2.Data[0].ID != b.ID || page2.Links.Next != nil || page2.Links.Prev == nil {
 		t.Fatalf("second page %+v", page2)

@@ -12,17 +12,8 @@ import (
 // and disable, change of space, runs that finish, fail and are stopped, delete and the error answers.
 func TestContractAutomations(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "workflows-automations.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
+	sim, home, c, calls := startContract(t, Options{}, "workflows-automations.json", "spaces.json")
+	call := calls.call
 	var space struct{ ID string }
 	call(http.MethodPost, home.URL+"/api/v1/spaces", http.StatusCreated, map[string]any{"name": "Ops", "type": "shared"}).decode(t, &space)
 	autos := home.URL + automationsPath
@@ -99,7 +90,5 @@ func TestContractAutomations(t *testing.T) {
 	call(http.MethodPost, autos, http.StatusBadRequest, map[string]any{"name": "x", "spaceId": "nope"})
 	call(http.MethodDelete, autos+"/"+a.ID, http.StatusNoContent, nil)
 	call(http.MethodGet, autos+"/"+a.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

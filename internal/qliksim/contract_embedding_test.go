@@ -109,12 +109,7 @@ func jwtIDPBody(issuer, kid, pemText string) map[string]any {
 
 func TestContractEmbedding(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	token := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	sim, home, c, calls := startContract(t, Options{}, "identity-providers.json", "web-integrations.json", "csp-origins.json")
 	call := calls.call
 	callInvalid := calls.callInvalid
 
@@ -135,19 +130,7 @@ func TestContractEmbedding(t *testing.T) {
 	callInvalid(http.MethodPost, idps, http.StatusBadRequest, map[string]any{"protocol": "jwtAuth", "provider": "external"})
 	call(http.MethodGet, idps+"/"+idp.ID, http.StatusOK, nil)
 	call(http.MethodGet, idps+"/62716f4b39b865ece543cd45", http.StatusNotFound, nil)
-	walked, next := 0, idps+"?limit=2"
-	for next != "" {
-		var pg struct {
-			Data  []IdentityProvider `json:"data"`
-			Links listLinks          `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[IdentityProvider](t, calls.get, idps+"?limit=2", nil)
 	if walked != 4 {
 		t.Errorf("walked %d identity providers, want 4 (the interactive one and 3 jwtAuth)", walked)
 	}
@@ -179,20 +162,7 @@ func TestContractEmbedding(t *testing.T) {
 	call(http.MethodPost, wis, http.StatusBadRequest, map[string]any{"name": "No scheme", "validOrigins": []string{"portal.example.com"}})
 	call(http.MethodGet, wis+"/"+wi.ID, http.StatusOK, nil)
 	call(http.MethodGet, wis+"/Nr8vTL2q0Zd4XW2uPzXmgA", http.StatusNotFound, nil)
-	walked, next = 0, wis+"?limit=2"
-	var lastPrev string
-	for next != "" {
-		var pg webIntegrationList
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-		if pg.Links.Prev != nil {
-			lastPrev = pg.Links.Prev.Href
-		}
-	}
+	walked, lastPrev := walkPages[WebIntegration](t, calls.get, wis+"?limit=2", nil)
 	if walked != 5 || lastPrev == "" {
 		t.Errorf("walked %d web integrations (want 5), last prev link %q", walked, lastPrev)
 	}
@@ -217,21 +187,12 @@ func TestContractEmbedding(t *testing.T) {
 	callInvalid(http.MethodPost, csp, http.StatusBadRequest, map[string]any{"name": "no origin"})
 	call(http.MethodGet, csp+"/"+entry.ID, http.StatusOK, nil)
 	call(http.MethodGet, csp+"/62716f4b39b865ece543cd45", http.StatusNotFound, nil)
-	var filtered cspList
+	var filtered listPage[CSPEntry]
 	call(http.MethodGet, csp+"?frameAncestors=true", http.StatusOK, nil).decode(t, &filtered)
 	if len(filtered.Data) != 1 || filtered.Data[0].ID != entry.ID {
 		t.Errorf("frameAncestors filter = %+v", filtered.Data)
 	}
-	walked, next = 0, csp+"?limit=2&sort=-origin"
-	for next != "" {
-		var pg cspList
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ = walkPages[CSPEntry](t, calls.get, csp+"?limit=2&sort=-origin", nil)
 	if walked != 3 {
 		t.Errorf("walked %d CSP entries, want 3", walked)
 	}
@@ -249,7 +210,5 @@ func TestContractEmbedding(t *testing.T) {
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNoContent, nil)
 	call(http.MethodDelete, csp+"/"+entry.ID, http.StatusNotFound, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }

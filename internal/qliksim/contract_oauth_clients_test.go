@@ -132,20 +132,12 @@ func TestContractOAuthClients(t *testing.T) {
 	for i := range 3 {
 		call(http.MethodPost, clients, admin, http.StatusCreated, map[string]any{"appType": "native", "clientName": fmt.Sprintf("Mobile %d", i)})
 	}
-	walked, next := 0, clients+"?limit=2&sort=-clientName&totalResults=true"
-	for next != "" {
-		var pg oauthClientList
-		call(http.MethodGet, next, admin, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	walked, _ := walkPages[OAuthClient](t, func(u string) *response { return call(http.MethodGet, u, admin, http.StatusOK, nil) },
+		clients+"?limit=2&sort=-clientName&totalResults=true", nil)
 	if walked != 5 {
 		t.Errorf("walked %d clients, want 5", walked)
 	}
-	var filtered oauthClientList
+	var filtered countedPage[OAuthClient]
 	call(http.MethodGet, clients+"?filter="+url.QueryEscape(`clientName eq "Vendor portal"`), admin, http.StatusOK, nil).decode(t, &filtered)
 	if len(filtered.Data) != 1 || filtered.Data[0].ClientID != id {
 		t.Errorf("filter by name: %+v", filtered.Data)

@@ -23,17 +23,8 @@ func oidcIDPBody(clientSecret string) map[string]any {
 // nothing, and the interactive IdP that cannot be deleted.
 func TestContractOIDCIdentityProvider(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	token := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "identity-providers.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
+	sim, home, c, calls := startContract(t, Options{}, "identity-providers.json")
+	call := calls.call
 	idps := home.URL + "/api/v1/identity-providers"
 	var idp IdentityProvider
 	created := call(http.MethodPost, idps, http.StatusCreated, oidcIDPBody("s3cret-value"))
@@ -60,8 +51,7 @@ func TestContractOIDCIdentityProvider(t *testing.T) {
 		t.Fatal("options is not an object")
 	}
 	badOpts["realm"] = "-bad realm"
-	sent++
-	cc.jsonCtx(invalidRequest(t.Context()), http.MethodPost, idps, token, http.StatusBadRequest, badRealm)
+	calls.callInvalid(http.MethodPost, idps, http.StatusBadRequest, badRealm)
 
 	got := call(http.MethodGet, idps+"/"+idp.ID, http.StatusOK, nil)
 	if strings.Contains(got.String(), "s3cret-value") || strings.Contains(got.String(), "clientSecret") {
@@ -100,7 +90,5 @@ func TestContractOIDCIdentityProvider(t *testing.T) {
 	call(http.MethodPost, idps, http.StatusCreated, api).decode(t, &m2m)
 	call(http.MethodDelete, idps+"/"+m2m.ID, http.StatusNoContent, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

@@ -51,13 +51,9 @@ func fixDataConnectionsLimitDefault(t *testing.T, doc *openapi3.T) {
 // transport, including every error answer the provider relies on.
 func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{ReloadDuration: 150 * time.Millisecond})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	calls := &countedCalls{t: t, cc: cc, token: key}
-	call := calls.call
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 150 * time.Millisecond}, "apps.json", "reloads.json", "data-connections.json", "spaces.json")
+	key := calls.token
+	call, cc := calls.call, calls.cc
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -202,26 +198,13 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 		b := map[string]any{"qName": fmt.Sprintf("db-%d", i), "qType": "t", "datasourceID": "postgres", "qConnectStatement": "CONNECT"}
 		call(http.MethodPost, dcs, http.StatusCreated, b)
 	}
-	walked := 0
-	next := dcs + "?limit=2"
-	for next != "" {
-		var pg struct {
-			Data  []DataConnection `json:"data"`
-			Meta  struct{ Count int }
-			Links struct {
-				Next *Link `json:"next"`
-			} `json:"links"`
-		}
-		call(http.MethodGet, next, http.StatusOK, nil).decode(t, &pg)
-		walked += len(pg.Data)
+	walked, _ := walkPages(t, calls.get, dcs+"?limit=2", func(_ listPage[DataConnection], r *response) {
+		var pg struct{ Meta struct{ Count int } }
+		r.decode(t, &pg)
 		if pg.Meta.Count != 4 {
 			t.Errorf("meta.count %d", pg.Meta.Count)
 		}
-		next = ""
-		if pg.Links.Next != nil {
-			next = pg.Links.Next.Href
-		}
-	}
+	})
 	if walked != 4 {
 		t.Errorf("walked %d connections, want 4", walked)
 	}
@@ -237,7 +220,5 @@ func TestContractScriptsReloadsDataConnections(t *testing.T) {
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNoContent, nil)
 	call(http.MethodDelete, dcs+"/"+created.QID, http.StatusNotFound, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }

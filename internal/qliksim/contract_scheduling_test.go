@@ -26,17 +26,8 @@ func reloadTaskBody(appID, rrule string, enabled bool) map[string]any {
 // runs that follow their reloads to SUCCEEDED and FAILED, the scheduler hook, delete and the error answers.
 func TestContractScheduling(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{ReloadDuration: 30 * time.Millisecond})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "scheduling-tasks.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 30 * time.Millisecond}, "scheduling-tasks.json")
+	call := calls.call
 	appID, err := sim.SeedApp(home.Hostname, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +107,5 @@ func TestContractScheduling(t *testing.T) {
 	call(http.MethodPatch, tasks+"/"+task.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/states", "value": []any{}}})
 	call(http.MethodDelete, tasks+"/"+task.ID, http.StatusNoContent, nil)
 	call(http.MethodGet, tasks+"/"+task.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

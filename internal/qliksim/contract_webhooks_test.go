@@ -49,22 +49,9 @@ func (rc *receiver) next(t *testing.T) receivedDelivery {
 func TestContractWebhooks(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t)
-	sim := StartT(t, Options{ReloadDuration: 50 * time.Millisecond, WebhookClient: rc.srv.Client()})
-	home := sim.Home()
-	key := sim.Credentials().APIKey
-	c := loadContract(t, []string{home.URL}, "webhooks.json", "reloads.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
-	bad := func(method, rawURL string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, key, status, body)
-	}
+	sim, home, c, calls := startContract(t, Options{ReloadDuration: 50 * time.Millisecond, WebhookClient: rc.srv.Client()}, "webhooks.json", "reloads.json")
+	call := calls.call
+	bad := calls.callInvalid
 	hooks := home.URL + webhooksPath
 	secret := strings.Repeat("s", 40)
 
@@ -174,9 +161,7 @@ func TestContractWebhooks(t *testing.T) {
 	call(http.MethodDelete, hooks+"/"+wh.ID, http.StatusNoContent, nil)
 	call(http.MethodGet, hooks+"/"+wh.ID, http.StatusNotFound, nil)
 	call(http.MethodDelete, hooks+"/"+wh.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 func mustJSON(t *testing.T, v any) []byte {

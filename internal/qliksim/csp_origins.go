@@ -14,25 +14,30 @@ import (
 // CSPEntry is the simulator's wire form of a Content Security Policy origin (csp-origins.json CSPEntry): an origin
 // and one flag per CSP directive it is added to.
 type CSPEntry struct {
-	ID             string `json:"id"`
-	Name           string `json:"name"`
-	Origin         string `json:"origin"`
-	Description    string `json:"description"`
-	ChildSrc       bool   `json:"childSrc"`
-	ConnectSrc     bool   `json:"connectSrc"`
-	ConnectSrcWSS  bool   `json:"connectSrcWSS"`
-	FontSrc        bool   `json:"fontSrc"`
-	FormAction     bool   `json:"formAction"`
-	FrameAncestors bool   `json:"frameAncestors"`
-	FrameSrc       bool   `json:"frameSrc"`
-	ImgSrc         bool   `json:"imgSrc"`
-	MediaSrc       bool   `json:"mediaSrc"`
-	ObjectSrc      bool   `json:"objectSrc"`
-	ScriptSrc      bool   `json:"scriptSrc"`
-	StyleSrc       bool   `json:"styleSrc"`
-	WorkerSrc      bool   `json:"workerSrc"`
-	CreatedDate    string `json:"createdDate"`
-	ModifiedDate   string `json:"modifiedDate"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Origin      string `json:"origin"`
+	Description string `json:"description"`
+	CSPDirectives
+	CreatedDate  string `json:"createdDate"`
+	ModifiedDate string `json:"modifiedDate"`
+}
+
+// CSPDirectives are the flags of a CSP entry, one per directive the origin is added to.
+type CSPDirectives struct {
+	ChildSrc       bool `json:"childSrc"`
+	ConnectSrc     bool `json:"connectSrc"`
+	ConnectSrcWSS  bool `json:"connectSrcWSS"`
+	FontSrc        bool `json:"fontSrc"`
+	FormAction     bool `json:"formAction"`
+	FrameAncestors bool `json:"frameAncestors"`
+	FrameSrc       bool `json:"frameSrc"`
+	ImgSrc         bool `json:"imgSrc"`
+	MediaSrc       bool `json:"mediaSrc"`
+	ObjectSrc      bool `json:"objectSrc"`
+	ScriptSrc      bool `json:"scriptSrc"`
+	StyleSrc       bool `json:"styleSrc"`
+	WorkerSrc      bool `json:"workerSrc"`
 }
 
 // cspDirectives maps each directive flag (and list filter) of csp-origins.json to its field.
@@ -69,14 +74,10 @@ var cspErrors = errorStyle{status: statusAbsent}
 // wildcard label) and an optional port or "*". Qlik's tutorial writes origins as host[:port] without a scheme.
 var cspOriginPattern = regexp.MustCompile(`^(?:(?:https?|wss?)://)?(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::(?:[0-9]{1,5}|\*))?$`)
 
-type cspAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type cspAPI struct{ tenantAPI }
 
 func (s *Server) registerCSPOriginRoutes(h *host) {
-	api := &cspAPI{s: s, h: h, t: h.tenant}
+	api := &cspAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/csp-origins", api.list)
 	h.mux.HandleFunc("POST /api/v1/csp-origins", api.create)
 	h.mux.HandleFunc("GET /api/v1/csp-origins/{id}", api.get)
@@ -84,36 +85,20 @@ func (s *Server) registerCSPOriginRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/csp-origins/{id}", api.delete)
 }
 
-func cspError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, cspErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func cspNotFound(w http.ResponseWriter, id string) {
-	cspError(w, http.StatusNotFound, codeCSPNotFound, "Not found", "No CSP origin with id "+id+".")
+	cspErrors.write(w, http.StatusNotFound, codeCSPNotFound, "Not found", "No CSP origin with id "+id+".")
 }
 
 func cspConflict(w http.ResponseWriter, origin string) {
-	cspError(w, http.StatusConflict, codeCSPConflict, "Conflict", "A CSP entry for origin "+strconv.Quote(origin)+" already exists.")
+	cspErrors.write(w, http.StatusConflict, codeCSPConflict, "Conflict", "A CSP entry for origin "+strconv.Quote(origin)+" already exists.")
 }
 
 // cspEntryContent is CSPEntryContent, the body of POST and PUT. Absent directives are false.
 type cspEntryContent struct {
-	Origin         *string `json:"origin"`
-	Name           *string `json:"name"`
-	Description    *string `json:"description"`
-	ChildSrc       bool    `json:"childSrc"`
-	ConnectSrc     bool    `json:"connectSrc"`
-	ConnectSrcWSS  bool    `json:"connectSrcWSS"`
-	FontSrc        bool    `json:"fontSrc"`
-	FormAction     bool    `json:"formAction"`
-	FrameAncestors bool    `json:"frameAncestors"`
-	FrameSrc       bool    `json:"frameSrc"`
-	ImgSrc         bool    `json:"imgSrc"`
-	MediaSrc       bool    `json:"mediaSrc"`
-	ObjectSrc      bool    `json:"objectSrc"`
-	ScriptSrc      bool    `json:"scriptSrc"`
-	StyleSrc       bool    `json:"styleSrc"`
-	WorkerSrc      bool    `json:"workerSrc"`
+	Origin      *string `json:"origin"`
+	Name        *string `json:"name"`
+	Description *string `json:"description"`
+	CSPDirectives
 }
 
 func validateCSPOrigin(origin string) error {
@@ -140,12 +125,7 @@ func parseCSPContent(r *http.Request) (CSPEntry, error) {
 	if err := validateCSPOrigin(*c.Origin); err != nil {
 		return CSPEntry{}, err
 	}
-	e := CSPEntry{
-		Origin: *c.Origin, ChildSrc: c.ChildSrc, ConnectSrc: c.ConnectSrc, ConnectSrcWSS: c.ConnectSrcWSS,
-		FontSrc: c.FontSrc, FormAction: c.FormAction, FrameAncestors: c.FrameAncestors, FrameSrc: c.FrameSrc,
-		ImgSrc: c.ImgSrc, MediaSrc: c.MediaSrc, ObjectSrc: c.ObjectSrc, ScriptSrc: c.ScriptSrc,
-		StyleSrc: c.StyleSrc, WorkerSrc: c.WorkerSrc,
-	}
+	e := CSPEntry{Origin: *c.Origin, CSPDirectives: c.CSPDirectives}
 	if c.Name != nil {
 		if utf8.RuneCountInString(*c.Name) > cspNameMaxLength {
 			return e, fmt.Errorf("name must be at most %d characters long", cspNameMaxLength)
@@ -169,7 +149,7 @@ func sameCSPOrigin(a, b CSPEntry) bool { return strings.EqualFold(a.Origin, b.Or
 func (api *cspAPI) create(w http.ResponseWriter, r *http.Request) {
 	e, err := parseCSPContent(r)
 	if err != nil {
-		cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
+		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
 		return
 	}
 	now := time.Now()
@@ -205,7 +185,7 @@ func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
 	}
 	e, err := parseCSPContent(r)
 	if err != nil {
-		cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
+		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
 		return
 	}
 	updated, err := api.t.cspOrigins.update(id, now, false, func(cur CSPEntry) (CSPEntry, error) {
@@ -229,11 +209,6 @@ func (api *cspAPI) delete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-type cspList struct {
-	Data  []CSPEntry `json:"data"`
-	Links listLinks  `json:"links"`
 }
 
 var cspSortKeys = map[string]func(stored[CSPEntry]) []string{
@@ -275,7 +250,9 @@ var cspListSpec = &listSpec{
 
 func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	bad := func(detail string) { cspError(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", detail) }
+	bad := func(detail string) {
+		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", detail)
+	}
 	lq, err := parseList(r, cspListSpec, api.s)
 	if err != nil {
 		bad(err.Error())
@@ -309,10 +286,5 @@ func (api *cspAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, cspSortKeys[lq.sortField])
-	resp := cspList{Data: make([]CSPEntry, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, cspSortKeys[lq.sortField], storedValue[CSPEntry]))
 }

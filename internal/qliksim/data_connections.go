@@ -57,14 +57,10 @@ type dataConnRecord struct {
 	secret   string
 }
 
-type dataConnsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type dataConnsAPI struct{ tenantAPI }
 
 func (s *Server) registerDataConnectionRoutes(h *host) {
-	api := &dataConnsAPI{s: s, h: h, t: h.tenant}
+	api := &dataConnsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("POST "+dataConnectionsPath, api.create)
 	h.mux.HandleFunc("GET "+dataConnectionsPath, api.list)
 	h.mux.HandleFunc("GET "+dataConnectionsPath+"/{qID}", api.get)
@@ -353,16 +349,6 @@ func (api *dataConnsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type dataConnList struct {
-	Data  []DataConnection `json:"data"`
-	Meta  dataConnMeta     `json:"meta"`
-	Links listLinks        `json:"links"`
-}
-
-type dataConnMeta struct {
-	Count int `json:"count"`
-}
-
 var dataConnSortKeys = map[string]func(DataConnection) string{
 	"_id":     func(c DataConnection) string { return c.QID },
 	"qName":   func(c DataConnection) string { return c.QName },
@@ -399,14 +385,8 @@ func (api *dataConnsAPI) list(w http.ResponseWriter, r *http.Request) {
 	}
 	sk := dataConnSortKeys[lq.sortField]
 	key := func(s stored[dataConnRecord]) []string { return []string{sk(s.Val.conn), s.ID} }
-	pg := pageOf(lq, items, key)
-	resp := dataConnList{Data: make([]DataConnection, 0, len(pg.items))}
-	resp.Meta.Count = len(items)
-	resp.Links = lq.links(api.h, r, pg.next, pg.prev)
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val.conn)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, key, func(it stored[dataConnRecord]) DataConnection { return it.Val.conn })
+	writeJSON(w, http.StatusOK, pg.withCount(len(items)))
 }
 
 func (rec dataConnRecord) info() DataConnectionInfo {

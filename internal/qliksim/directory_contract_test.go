@@ -13,17 +13,8 @@ import (
 // authentication settings through the validating transport.
 func TestContractDirectory(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "groups.json", "roles.json", "users.json", "licenses.json", "api-keys.json", "core-auth-settings.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	token := sim.Credentials().APIKey
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
+	sim, home, c, calls := startContract(t, Options{}, "groups.json", "roles.json", "users.json", "licenses.json", "api-keys.json", "core-auth-settings.json")
+	call := calls.call
 
 	// Custom roles: create, a taken name (400: roles.json declares no 409), rename, scopes, default roles refused.
 	roles := home.URL + "/api/v1/roles"
@@ -77,8 +68,7 @@ func TestContractDirectory(t *testing.T) {
 		t.Errorf("after partial PATCH: %+v", u)
 	}
 	call(http.MethodPatch, users+"/"+u.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/status", "value": "deleted"}})
-	sent++
-	cc.jsonCtx(invalidRequest(t.Context()), http.MethodPatch, users+"/"+u.ID, token, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/name", "value": 7}})
+	calls.callInvalid(http.MethodPatch, users+"/"+u.ID, http.StatusBadRequest, []map[string]any{{"op": "replace", "path": "/name", "value": 7}})
 	call(http.MethodPatch, users+"/62716f4b39b865ece543cd45", http.StatusNotFound, []map[string]any{{"op": "replace", "path": "/name", "value": "x"}})
 
 	// A role still assigned cannot be deleted, and the error says so; once unassigned it can.
@@ -182,9 +172,7 @@ func TestContractDirectory(t *testing.T) {
 	if !slices.Contains(specsServed(), "core-auth-settings.json") {
 		t.Error("core-auth-settings.json is not routed")
 	}
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 func specsServed() []string {

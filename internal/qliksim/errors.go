@@ -151,19 +151,19 @@ func errorBody(style errorStyle, status int, errs ...apiError) wireErrors {
 	return body
 }
 
-// inputAPIError is an error entry for err that names the offending input when err is an *inputError.
-func inputAPIError(code, title string, err error) apiError {
-	e := apiError{code: code, title: title, detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	return e
-}
-
 // writeError answers with an error body in the given style.
 func writeError(w http.ResponseWriter, status int, style errorStyle, errs ...apiError) {
 	writeJSON(w, status, errorBody(style, status, errs...))
+}
+
+// write answers with one error entry of code and title with detail, in this style.
+func (style errorStyle) write(w http.ResponseWriter, status int, code, title, detail string) {
+	writeError(w, status, style, apiError{code: code, title: title, detail: detail})
+}
+
+// writeAbout answers with the error entry of code and title about err (errorAbout), in this style.
+func (style errorStyle) writeAbout(w http.ResponseWriter, status int, code, title string, err error) {
+	writeError(w, status, style, errorAbout(code, title, err))
 }
 
 // writeJSON answers with v as JSON. A failed Write means the client has gone away; there is nobody left to tell,

@@ -83,16 +83,14 @@ func newArchiveState() *archiveState {
 }
 
 type archiveAPI struct {
-	s    *Server
-	h    *host
-	t    *tenantState
+	tenantAPI
 	kind archiveKind
 	col  *collection[archiveRecord]
 }
 
 func (s *Server) registerThemesAndExtensionsRoutes(h *host) {
 	for _, k := range []archiveKind{themesKind, extensionsKind} {
-		api := &archiveAPI{s: s, h: h, t: h.tenant, kind: k, col: h.tenant.archives.items[k.path]}
+		api := &archiveAPI{tenantAPI: s.apiOn(h), kind: k, col: h.tenant.archives.items[k.path]}
 		h.mux.HandleFunc("GET "+k.path, api.list)
 		h.mux.HandleFunc("POST "+k.path, api.create)
 		h.mux.HandleFunc("GET "+k.path+"/{id}", api.get)

@@ -96,7 +96,7 @@ func (s *Server) registerAccessRoutes(h *host) {
 	h.mux.HandleFunc("PATCH /api/v1/users/{userId}", u.patch)
 	h.mux.HandleFunc("DELETE /api/v1/users/{userId}", u.delete)
 
-	as := &assignmentsAPI{s: s, h: h, t: h.tenant}
+	as := &assignmentsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments", as.list)
 	h.mux.HandleFunc("POST /api/v1/spaces/{spaceId}/assignments", as.create)
 	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.get)
@@ -104,20 +104,16 @@ func (s *Server) registerAccessRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.delete)
 }
 
-func groupError(w http.ResponseWriter, status int, code, title string, err error) {
-	writeError(w, status, groupsErrors, errorAbout(code, title, err))
-}
-
 func groupBadRequest(w http.ResponseWriter, err error) {
-	groupError(w, http.StatusBadRequest, codeGroupBadRequest, "Invalid request", err)
+	groupsErrors.writeAbout(w, http.StatusBadRequest, codeGroupBadRequest, "Invalid request", err)
 }
 
 func groupNotFound(w http.ResponseWriter, id string) {
-	groupError(w, http.StatusNotFound, codeGroupNotFound, "Not found", errors.New("Group ID not found or invalid format: "+id+"."))
+	groupsErrors.writeAbout(w, http.StatusNotFound, codeGroupNotFound, "Not found", errors.New("Group ID not found or invalid format: "+id+"."))
 }
 
 func groupConflict(w http.ResponseWriter, name string) {
-	groupError(w, http.StatusConflict, codeGroupConflict, "Conflict",
+	groupsErrors.writeAbout(w, http.StatusConflict, codeGroupConflict, "Conflict",
 		errors.New("Name conflict: a group named "+strconv.Quote(name)+" already exists."))
 }
 
@@ -318,7 +314,7 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrConflict):
 		groupConflict(w, attempted)
 	case err != nil:
-		groupError(w, http.StatusInternalServerError, "GROUPS-Internal", "Internal error", err)
+		groupsErrors.writeAbout(w, http.StatusInternalServerError, "GROUPS-Internal", "Internal error", err)
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
@@ -354,12 +350,6 @@ func (s *Server) removeGroup(t *tenantState, id string, includeHidden bool) erro
 		}
 	}
 	return nil
-}
-
-type groupList struct {
-	Data         []Group   `json:"data"`
-	Links        listLinks `json:"links"`
-	TotalResults *int      `json:"totalResults,omitempty"`
 }
 
 var groupSortKeys = map[string]func(groupRecord) []string{
@@ -410,16 +400,8 @@ func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, spec *l
 			items = append(items, it.Val)
 		}
 	}
-	pg := pageOf(lq, items, groupSortKeys[lq.sortField])
-	resp := groupList{Data: make([]Group, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, g := range pg.items {
-		resp.Data = append(resp.Data, api.render(g.Group))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, groupSortKeys[lq.sortField], func(g groupRecord) Group { return api.render(g.Group) })
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 func (api *groupsAPI) list(w http.ResponseWriter, r *http.Request) {

@@ -157,6 +157,35 @@ type countedCalls struct {
 	sent  int
 }
 
+// startContract starts a simulator with opts whose home tenant's API answers are validated against the specs in
+// files; calls sends them with the API key.
+func startContract(t *testing.T, opts Options, files ...string) (*Server, *Tenant, *contract, *countedCalls) {
+	t.Helper()
+	sim := StartT(t, opts)
+	home := sim.Home()
+	c := loadContract(t, []string{home.URL}, files...)
+	return sim, home, c, newCountedCalls(t, c, sim.Credentials().APIKey)
+}
+
+// newCountedCalls sends calls with token through the validating transport of c.
+func newCountedCalls(t *testing.T, c *contract, token string) *countedCalls {
+	return &countedCalls{t: t, cc: &contractClient{t: t, hc: &http.Client{Transport: c}}, token: token}
+}
+
+// allValidated fails the test unless c validated every call sent.
+func (k *countedCalls) allValidated(c *contract) {
+	k.t.Helper()
+	if c.checked != k.sent {
+		k.t.Errorf("validated %d exchanges, sent %d", c.checked, k.sent)
+	}
+}
+
+// get sends a GET and expects 200.
+func (k *countedCalls) get(rawURL string) *response {
+	k.t.Helper()
+	return k.call(http.MethodGet, rawURL, http.StatusOK, nil)
+}
+
 // call sends a valid request and expects status.
 func (k *countedCalls) call(method, rawURL string, status int, body any) *response {
 	k.t.Helper()
@@ -169,4 +198,28 @@ func (k *countedCalls) callInvalid(method, rawURL string, status int, body any) 
 	k.t.Helper()
 	k.sent++
 	k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, k.token, status, body)
+}
+
+// walkPages fetches the pages of a list with get, from first through its next links, and hands each page (and the
+// raw answer, for what else a test reads in it) to see, which may be nil. It returns how many objects the pages
+// held and the prev link of the last page.
+func walkPages[T any](t *testing.T, get func(rawURL string) *response, first string, see func(pg listPage[T], r *response)) (walked int, lastPrev string) {
+	t.Helper()
+	for next := first; next != ""; {
+		r := get(next)
+		var pg listPage[T]
+		r.decode(t, &pg)
+		walked += len(pg.Data)
+		if see != nil {
+			see(pg, r)
+		}
+		next, lastPrev = "", ""
+		if pg.Links.Next != nil {
+			next = pg.Links.Next.Href
+		}
+		if pg.Links.Prev != nil {
+			lastPrev = pg.Links.Prev.Href
+		}
+	}
+	return walked, lastPrev
 }

@@ -99,7 +99,7 @@ func itself[T any](_ *tenantState, v T) T { return v }
 // creation order. Meta is nil: it depends on the caller.
 func (s *Server) Spaces(hostname string) []Space {
 	return listHook(s, hostname, spacesOf, func(t *tenantState, rec spaceRecord) Space {
-		return (&spacesAPI{s: s, h: t.host, t: t}).withLinks(rec.space)
+		return (&spacesAPI{s.apiOn(t.host)}).withLinks(rec.space)
 	})
 }
 
@@ -144,7 +144,7 @@ func (s *Server) SetSpaceContent(hostname, id string, items int) error {
 func (s *Server) SpaceAssignments(hostname, spaceID string) []Assignment {
 	var out []Assignment
 	for _, as := range listHook(s, hostname, assignmentsOf, func(t *tenantState, as Assignment) Assignment {
-		return (&assignmentsAPI{s: s, h: t.host, t: t}).render(as)
+		return (&assignmentsAPI{s.apiOn(t.host)}).render(as)
 	}) {
 		if as.SpaceID == spaceID {
 			out = append(out, as)
@@ -401,16 +401,15 @@ func (s *Server) Scripts(hostname, appID string) ([]ScriptVersionInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, ok := st.forApp(t, appID, true)
+	var out []ScriptVersionInfo
+	ok := t.scripts.withApp(t, appID, true, func(as *appScripts) {
+		out = make([]ScriptVersionInfo, 0, len(as.versions))
+		for _, v := range as.versions {
+			out = append(out, ScriptVersionInfo{ID: v.id, Script: v.script, VersionMessage: v.message, ModifierID: v.modifierID})
+		}
+	})
 	if !ok {
 		return nil, ErrNotFound
-	}
-	out := make([]ScriptVersionInfo, 0, len(as.versions))
-	for _, v := range as.versions {
-		out = append(out, ScriptVersionInfo{ID: v.id, Script: v.script, VersionMessage: v.message, ModifierID: v.modifierID})
 	}
 	return out, nil
 }

@@ -71,14 +71,10 @@ const (
 // idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId.
 var idpErrors = errorStyle{status: statusNumber}
 
-type idpAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type idpAPI struct{ tenantAPI }
 
 func (s *Server) registerIdentityProviderRoutes(h *host) {
-	api := &idpAPI{s: s, h: h, t: h.tenant}
+	api := &idpAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/identity-providers", api.list)
 	h.mux.HandleFunc("POST /api/v1/identity-providers", api.create)
 	h.mux.HandleFunc("GET /api/v1/identity-providers/{id}", api.get)
@@ -86,16 +82,12 @@ func (s *Server) registerIdentityProviderRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/identity-providers/{id}", api.delete)
 }
 
-func idpError(w http.ResponseWriter, status int, code, title string, err error) {
-	writeError(w, status, idpErrors, errorAbout(code, title, err))
-}
-
 func idpBadRequest(w http.ResponseWriter, err error) {
-	idpError(w, http.StatusBadRequest, codeIDPBadRequest, "Bad Request", err)
+	idpErrors.writeAbout(w, http.StatusBadRequest, codeIDPBadRequest, "Bad Request", err)
 }
 
 func idpNotFound(w http.ResponseWriter, id string) {
-	idpError(w, http.StatusNotFound, codeIDPNotFound, "Not Found", &inputError{detail: "No identity provider with id " + id + "."})
+	idpErrors.writeAbout(w, http.StatusNotFound, codeIDPNotFound, "Not Found", &inputError{detail: "No identity provider with id " + id + "."})
 }
 
 // parsePublicKeyPEM decodes one PEM block holding an RSA or ECDSA public key (PKIX "PUBLIC KEY" or PKCS #1
@@ -129,13 +121,42 @@ func parsePublicKeyPEM(s string) (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("pem holds a %q block; a public key is required", block.Type)
 }
 
-type idpCreateRequest struct {
-	Protocol          *string  `json:"protocol"`
-	Provider          *string  `json:"provider"`
+// idpCreateCommon is what the create bodies of every protocol hold: a description, the tenants the identity
+// provider serves and its clock tolerance.
+type idpCreateCommon struct {
 	Description       *string  `json:"description"`
 	TenantIDs         []string `json:"tenantIds"`
 	ClockToleranceSec *int     `json:"clockToleranceSec"`
-	Options           *struct {
+}
+
+// apply checks the common fields and sets them on idp; without them the clock tolerance is 5 seconds and the
+// identity provider serves the tenant creating it.
+func (c idpCreateCommon) apply(idp *IdentityProvider, tenantID string) error {
+	idp.ClockToleranceSec = idpClockToleranceDef
+	if c.ClockToleranceSec != nil {
+		if *c.ClockToleranceSec < 0 || *c.ClockToleranceSec > idpClockToleranceMax {
+			return &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
+		}
+		idp.ClockToleranceSec = *c.ClockToleranceSec
+	}
+	if c.Description != nil {
+		if err := validateIDPDescription(*c.Description, "/description"); err != nil {
+			return err
+		}
+		idp.Description = *c.Description
+	}
+	idp.TenantIDs = []string{tenantID}
+	if len(c.TenantIDs) > 0 {
+		idp.TenantIDs = slices.Clone(c.TenantIDs)
+	}
+	return nil
+}
+
+type idpCreateRequest struct {
+	Protocol *string `json:"protocol"`
+	Provider *string `json:"provider"`
+	idpCreateCommon
+	Options *struct {
 		Issuer     *string `json:"issuer"`
 		StaticKeys []struct {
 			KID *string `json:"kid"`
@@ -178,22 +199,8 @@ func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
 	if _, err := parsePublicKeyPEM(*key.PEM); err != nil {
 		return idp, &inputError{detail: "options.staticKeys[0]." + err.Error() + ".", pointer: "/options/staticKeys/0/pem"}
 	}
-	idp.ClockToleranceSec = idpClockToleranceDef
-	if req.ClockToleranceSec != nil {
-		if *req.ClockToleranceSec < 0 || *req.ClockToleranceSec > idpClockToleranceMax {
-			return idp, &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
-		}
-		idp.ClockToleranceSec = *req.ClockToleranceSec
-	}
-	if req.Description != nil {
-		if err := validateIDPDescription(*req.Description, "/description"); err != nil {
-			return idp, err
-		}
-		idp.Description = *req.Description
-	}
-	idp.TenantIDs = []string{api.t.id}
-	if len(req.TenantIDs) > 0 {
-		idp.TenantIDs = slices.Clone(req.TenantIDs)
+	if err := req.apply(&idp, api.t.id); err != nil {
+		return idp, err
 	}
 	idp.Protocol, idp.Provider = "jwtAuth", "external"
 	idp.Options = JWTOptions{Issuer: *req.Options.Issuer, StaticKeys: []StaticKey{{KID: *key.KID, PEM: *key.PEM}}}
@@ -205,6 +212,24 @@ func (api *idpAPI) parseCreate(req idpCreateRequest) (IdentityProvider, error) {
 func sameJWTKey(a, b IdentityProvider) bool {
 	return a.Options.Issuer == b.Options.Issuer && len(a.Options.StaticKeys) == 1 && len(b.Options.StaticKeys) == 1 &&
 		a.Options.StaticKeys[0].KID == b.Options.StaticKeys[0].KID
+}
+
+// admit refuses a create body that did not parse (400, err) and a new identity provider whose tenantIds leave out
+// the tenant creating it (403), and otherwise gives it its id and dates; it reports whether the create goes on.
+func (api *idpAPI) admit(w http.ResponseWriter, idp *IdentityProvider, err error, now time.Time) bool {
+	if err != nil {
+		idpBadRequest(w, err)
+		return false
+	}
+	if !slices.Contains(idp.TenantIDs, api.t.id) {
+		idpErrors.writeAbout(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
+			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
+		return false
+	}
+	idp.ID = newObjectID()
+	idp.Created = formatTime(now)
+	idp.LastUpdated = idp.Created
+	return true
 }
 
 func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
@@ -227,25 +252,16 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	idp, err := api.parseCreate(req)
-	if err != nil {
-		idpBadRequest(w, err)
-		return
-	}
-	if !slices.Contains(idp.TenantIDs, api.t.id) {
-		idpError(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
-			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
-		return
-	}
 	now := time.Now()
-	idp.ID = newObjectID()
+	if !api.admit(w, &idp, err, now) {
+		return
+	}
 	idp.Active = true
-	idp.Created = formatTime(now)
-	idp.LastUpdated = idp.Created
 	err = api.t.idps.insert(idp.ID, idp, now.Add(api.s.opts.VisibilityDelay), func(existing IdentityProvider) bool {
 		return sameJWTKey(idp, existing)
 	})
 	if err != nil {
-		idpError(w, http.StatusConflict, codeIDPConflict, "Conflict",
+		idpErrors.writeAbout(w, http.StatusConflict, codeIDPConflict, "Conflict",
 			&inputError{detail: fmt.Sprintf("An identity provider for issuer %q with key id %q already exists.", idp.Options.Issuer, idp.Options.StaticKeys[0].KID)})
 		return
 	}
@@ -359,11 +375,6 @@ func (t *tenantState) seedInteractiveIdentityProvider() {
 	_ = t.idps.insert(idp.ID, idp, time.Time{}, nil) // a fresh collection with a fresh id cannot conflict
 }
 
-type idpList struct {
-	Data  []IdentityProvider `json:"data"`
-	Links listLinks          `json:"links"`
-}
-
 func idpSortKey(it stored[IdentityProvider]) []string {
 	return []string{fmt.Sprintf("%020d", it.Seq), it.ID}
 }
@@ -398,12 +409,7 @@ func (api *idpAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, idpSortKey)
-	resp := idpList{Data: make([]IdentityProvider, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, idpSortKey, storedValue[IdentityProvider]))
 }
 
 // JWTVerificationKey is what a JWT login needs from the identity provider that issued a token.

@@ -59,11 +59,9 @@ type oidcOptionsWire struct {
 }
 
 type oidcCreateRequest struct {
-	Provider              *string          `json:"provider"`
-	Interactive           *bool            `json:"interactive"`
-	Description           *string          `json:"description"`
-	TenantIDs             []string         `json:"tenantIds"`
-	ClockToleranceSec     *int             `json:"clockToleranceSec"`
+	Provider    *string `json:"provider"`
+	Interactive *bool   `json:"interactive"`
+	idpCreateCommon
 	SkipVerify            bool             `json:"skipVerify"`
 	PostLogoutRedirectURI *string          `json:"postLogoutRedirectUri"`
 	CreateNewUsersOnLogin *bool            `json:"createNewUsersOnLogin"`
@@ -139,7 +137,7 @@ func parseOIDCOptions(in *oidcOptionsWire, interactive bool, base string) (JWTOp
 }
 
 func oneInteractiveError(w http.ResponseWriter, existing IdentityProvider) {
-	idpError(w, http.StatusBadRequest, codeIDPOneOnly, "Bad Request", &inputError{
+	idpErrors.writeAbout(w, http.StatusBadRequest, codeIDPOneOnly, "Bad Request", &inputError{
 		detail: "Each tenant supports one interactive identity provider; " + existing.ID + " (" + existing.Provider +
 			") is active. Deactivate it first, or manage that one.",
 		pointer: "/interactive",
@@ -157,19 +155,10 @@ func (api *idpAPI) createOIDC(w http.ResponseWriter, body []byte) {
 		return
 	}
 	idp, err := api.parseOIDCCreate(req)
-	if err != nil {
-		idpBadRequest(w, err)
-		return
-	}
-	if !slices.Contains(idp.TenantIDs, api.t.id) {
-		idpError(w, http.StatusForbidden, codeIDPForbidden, "Forbidden",
-			&inputError{detail: "The tenant making the request is not one of tenantIds.", pointer: "/tenantIds"})
-		return
-	}
 	now := time.Now()
-	idp.ID = newObjectID()
-	idp.Created = formatTime(now)
-	idp.LastUpdated = idp.Created
+	if !api.admit(w, &idp, err, now) {
+		return
+	}
 	var existing IdentityProvider
 	err = api.t.idps.insert(idp.ID, idp, now.Add(api.s.opts.VisibilityDelay), func(o IdentityProvider) bool {
 		if idp.Interactive && idp.Active && o.Interactive && o.Active && o.Provider != "qlik" {
@@ -231,18 +220,8 @@ func (api *idpAPI) parseOIDCCreate(req oidcCreateRequest) (IdentityProvider, err
 	default:
 		return idp, &inputError{detail: "options or pendingOptions is required.", pointer: "/options"}
 	}
-	idp.ClockToleranceSec = idpClockToleranceDef
-	if req.ClockToleranceSec != nil {
-		if *req.ClockToleranceSec < 0 || *req.ClockToleranceSec > idpClockToleranceMax {
-			return idp, &inputError{detail: fmt.Sprintf("clockToleranceSec must be from 0 to %d.", idpClockToleranceMax), pointer: "/clockToleranceSec"}
-		}
-		idp.ClockToleranceSec = *req.ClockToleranceSec
-	}
-	if req.Description != nil {
-		if err := validateIDPDescription(*req.Description, "/description"); err != nil {
-			return idp, err
-		}
-		idp.Description = *req.Description
+	if err := req.apply(&idp, api.t.id); err != nil {
+		return idp, err
 	}
 	if req.PostLogoutRedirectURI != nil {
 		if err := checkLogoutURI(*req.PostLogoutRedirectURI, "/postLogoutRedirectUri"); err != nil {
@@ -255,10 +234,6 @@ func (api *idpAPI) parseOIDCCreate(req oidcCreateRequest) (IdentityProvider, err
 		create = *req.CreateNewUsersOnLogin
 	}
 	idp.CreateNewUsersOnLogin = &create
-	idp.TenantIDs = []string{api.t.id}
-	if len(req.TenantIDs) > 0 {
-		idp.TenantIDs = slices.Clone(req.TenantIDs)
-	}
 	return idp, nil
 }
 

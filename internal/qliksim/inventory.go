@@ -41,79 +41,8 @@ func (s *Server) Inventory() []TenantInventory {
 	for _, t := range tenants {
 		snap := t.snapshot()
 		inv := TenantInventory{TenantID: snap.ID, Name: snap.Name, Hostname: snap.Hostname, Status: snap.Status, Home: t == home}
-		add := func(kind, key, id string) {
-			inv.Objects = append(inv.Objects, InventoryObject{Kind: kind, Key: key, ID: id})
-		}
-		for _, sp := range s.Spaces(snap.Hostname) {
-			add("space", sp.Type+"/"+sp.Name, sp.ID)
-			for _, a := range s.SpaceAssignments(snap.Hostname, sp.ID) {
-				add("space_assignment", sp.ID+"/"+a.AssigneeID, a.ID)
-			}
-		}
-		for _, a := range s.Apps(snap.Hostname) {
-			add("app", a.Attributes.SpaceID+"/"+a.Attributes.Name, a.Attributes.ID)
-		}
-		for _, g := range s.Groups(snap.Hostname) {
-			add("group", g.Name, g.ID)
-		}
-		for _, p := range s.IdentityProviders(snap.Hostname) {
-			if p.Provider == "qlik" {
-				continue // the tenant's built-in Qlik Account login
-			}
-			if p.Protocol == "OIDC" {
-				add("identity_provider_OIDC", p.Options.DiscoveryURL+"/"+p.Options.ClientID, p.ID)
-				continue
-			}
-			kids := make([]string, 0, len(p.Options.StaticKeys))
-			for _, k := range p.Options.StaticKeys {
-				kids = append(kids, k.KID)
-			}
-			add("identity_provider_"+p.Protocol, p.Options.Issuer+"/"+strings.Join(kids, ","), p.ID)
-		}
-		for _, u := range t.access.users.list(time.Now(), true) {
-			if !u.Val.seeded {
-				add("user", u.Val.Subject, u.ID)
-			}
-		}
-		for _, r := range t.access.roleCatalogue() {
-			if r.Type == "custom" {
-				add("custom_role", r.Name, r.ID)
-			}
-		}
-		// OAuth client names are not unique in Qlik: two with one name show as a duplicate.
-		for _, c := range s.OAuthClients(snap.Hostname) {
-			add("oauth_client", c.ClientName, c.ClientID)
-		}
-		for _, w := range s.WebIntegrations(snap.Hostname) {
-			add("web_integration", w.Name, w.ID)
-		}
-		for _, c := range s.CSPOrigins(snap.Hostname) {
-			add("csp_origin", c.Origin, c.ID)
-		}
-		for _, b := range s.Brands(snap.Hostname) {
-			add("brand", b.Name, b.ID)
-		}
-		for _, x := range s.Themes(snap.Hostname) {
-			add("theme", x.QextFilename, x.ID)
-		}
-		for _, x := range s.Extensions(snap.Hostname) {
-			add("extension", x.QextFilename, x.ID)
-		}
-		// Webhooks have no unique name in Qlik; the name and the URL together identify one.
-		for _, w := range s.Webhooks(snap.Hostname) {
-			add("webhook", w.Name+"/"+w.URL, w.ID)
-		}
-		// An automation is named within its space.
-		for _, a := range s.Automations(snap.Hostname) {
-			add("automation", a.SpaceID+"/"+a.Name, a.ID)
-		}
-		// A reload schedule is named among the schedules of its app.
-		for _, task := range s.Tasks(snap.Hostname) {
-			add("reload_schedule", task.ResourceID+"/"+task.Name, task.ID)
-		}
-		// A connection's name is unique in its space.
-		for _, d := range s.DataConnections(snap.Hostname) {
-			add("data_connection", d.Space+"/"+d.QName, d.QID)
+		for _, kind := range inventoryKinds {
+			inv.Objects = append(inv.Objects, kind(s, t)...)
 		}
 		sort.Slice(inv.Objects, func(i, j int) bool {
 			a, b := inv.Objects[i], inv.Objects[j]
@@ -123,6 +52,95 @@ func (s *Server) Inventory() []TenantInventory {
 			return a.Key < b.Key
 		})
 		out = append(out, inv)
+	}
+	return out
+}
+
+// inventoryKind lists the objects of one kind that a tenant holds, hidden ones included.
+type inventoryKind func(s *Server, t *tenantState) []InventoryObject
+
+// inventoryOf is the inventoryKind of the objects list returns, each with the key and id that keyOf gives it.
+func inventoryOf[T any](kind string, list func(s *Server, hostname string) []T, keyOf func(T) (key, id string)) inventoryKind {
+	return func(s *Server, t *tenantState) []InventoryObject {
+		var out []InventoryObject
+		for _, v := range list(s, t.host.hostname) {
+			key, id := keyOf(v)
+			out = append(out, InventoryObject{Kind: kind, Key: key, ID: id})
+		}
+		return out
+	}
+}
+
+// inventoryKinds are the kinds Inventory lists, one entry per kind a configuration can create.
+var inventoryKinds = []inventoryKind{
+	inventoryOf("space", (*Server).Spaces, func(sp Space) (key, id string) { return sp.Type + "/" + sp.Name, sp.ID }),
+	func(s *Server, t *tenantState) []InventoryObject {
+		var out []InventoryObject
+		for _, sp := range s.Spaces(t.host.hostname) {
+			for _, a := range s.SpaceAssignments(t.host.hostname, sp.ID) {
+				out = append(out, InventoryObject{Kind: "space_assignment", Key: sp.ID + "/" + a.AssigneeID, ID: a.ID})
+			}
+		}
+		return out
+	},
+	inventoryOf("app", (*Server).Apps, func(a AppInfo) (key, id string) {
+		return a.Attributes.SpaceID + "/" + a.Attributes.Name, a.Attributes.ID
+	}),
+	inventoryOf("group", (*Server).Groups, func(g Group) (key, id string) { return g.Name, g.ID }),
+	identityProviderInventory,
+	func(_ *Server, t *tenantState) []InventoryObject {
+		var out []InventoryObject
+		for _, u := range t.access.users.list(time.Now(), true) {
+			if !u.Val.seeded { // not one the tenant starts with
+				out = append(out, InventoryObject{Kind: "user", Key: u.Val.Subject, ID: u.ID})
+			}
+		}
+		return out
+	},
+	func(_ *Server, t *tenantState) []InventoryObject {
+		var out []InventoryObject
+		for _, r := range t.access.roleCatalogue() {
+			if r.Type == "custom" {
+				out = append(out, InventoryObject{Kind: "custom_role", Key: r.Name, ID: r.ID})
+			}
+		}
+		return out
+	},
+	// OAuth client names are not unique in Qlik: two with one name show as a duplicate.
+	inventoryOf("oauth_client", (*Server).OAuthClients, func(c OAuthClient) (key, id string) { return c.ClientName, c.ClientID }),
+	inventoryOf("web_integration", (*Server).WebIntegrations, func(w WebIntegration) (key, id string) { return w.Name, w.ID }),
+	inventoryOf("csp_origin", (*Server).CSPOrigins, func(c CSPEntry) (key, id string) { return c.Origin, c.ID }),
+	inventoryOf("brand", (*Server).Brands, func(b Brand) (key, id string) { return b.Name, b.ID }),
+	inventoryOf("theme", (*Server).Themes, func(x Extension) (key, id string) { return x.QextFilename, x.ID }),
+	inventoryOf("extension", (*Server).Extensions, func(x Extension) (key, id string) { return x.QextFilename, x.ID }),
+	// Webhooks have no unique name in Qlik; the name and the URL together identify one.
+	inventoryOf("webhook", (*Server).Webhooks, func(w WebhookInfo) (key, id string) { return w.Name + "/" + w.URL, w.ID }),
+	// An automation is named within its space.
+	inventoryOf("automation", (*Server).Automations, func(a Automation) (key, id string) { return a.SpaceID + "/" + a.Name, a.ID }),
+	// A reload schedule is named among the schedules of its app.
+	inventoryOf("reload_schedule", (*Server).Tasks, func(task Task) (key, id string) { return task.ResourceID + "/" + task.Name, task.ID }),
+	// A connection's name is unique in its space.
+	inventoryOf("data_connection", (*Server).DataConnections, func(d DataConnectionInfo) (key, id string) {
+		return d.Space + "/" + d.QName, d.QID
+	}),
+}
+
+// identityProviderInventory lists the identity providers but the tenant's built-in Qlik Account login: an OIDC
+// one keyed by its discovery URL and client id, a JWT one by its issuer and key ids.
+func identityProviderInventory(s *Server, t *tenantState) []InventoryObject {
+	var out []InventoryObject
+	for _, p := range s.IdentityProviders(t.host.hostname) {
+		switch {
+		case p.Provider == "qlik":
+		case p.Protocol == "OIDC":
+			out = append(out, InventoryObject{Kind: "identity_provider_OIDC", Key: p.Options.DiscoveryURL + "/" + p.Options.ClientID, ID: p.ID})
+		default:
+			kids := make([]string, 0, len(p.Options.StaticKeys))
+			for _, k := range p.Options.StaticKeys {
+				kids = append(kids, k.KID)
+			}
+			out = append(out, InventoryObject{Kind: "identity_provider_" + p.Protocol, Key: p.Options.Issuer + "/" + strings.Join(kids, ","), ID: p.ID})
+		}
 	}
 	return out
 }

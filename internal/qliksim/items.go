@@ -52,11 +52,6 @@ type ItemMeta struct {
 	Collections []struct{} `json:"collections"`
 }
 
-type itemList struct {
-	Data  []Item    `json:"data"`
-	Links listLinks `json:"links"`
-}
-
 func (s *Server) registerItemsRoutes(h *host) {
 	h.mux.HandleFunc("GET "+itemsPath, func(w http.ResponseWriter, r *http.Request) { s.listItems(h, w, r) })
 }
@@ -84,7 +79,7 @@ func (s *Server) listItems(h *host, w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	if rt := q.Get("resourceType"); rt != "" && !strings.Contains(","+rt+",", ",app,") {
-		writeJSON(w, http.StatusOK, itemList{Data: []Item{}, Links: lq.links(h, r, nil, nil)})
+		writeJSON(w, http.StatusOK, listPage[Item]{Data: []Item{}, Links: lq.links(h, r, nil, nil)})
 		return
 	}
 	name, spaceID, resourceID := q.Get("name"), q.Get("spaceId"), q.Get("resourceId")
@@ -99,12 +94,7 @@ func (s *Server) listItems(h *host, w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	key := func(it stored[appRecord]) []string { return []string{fmt.Sprintf("%020d", it.Seq), it.ID} }
-	pg := pageOf(lq, matched, key)
-	resp := itemList{Data: make([]Item, 0, len(pg.items)), Links: lq.links(h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, t.appItem(h, it.Val))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, h, r, matched, key, func(it stored[appRecord]) Item { return t.appItem(h, it.Val) }))
 }
 
 func (t *tenantState) appItem(h *host, rec appRecord) Item {

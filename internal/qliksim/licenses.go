@@ -305,12 +305,7 @@ func (api *licensesAPI) listAssignments(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	api.l.mu.Unlock()
-	pg := pageOf(lq, items, licenseSortKeys[lq.sortField])
-	data := pg.items
-	if data == nil {
-		data = []LicenseAssignment{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "links": lq.links(api.h, r, pg.next, pg.prev)})
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, licenseSortKeys[lq.sortField], func(a LicenseAssignment) LicenseAssignment { return a }))
 }
 
 // registerDirectoryRoutes serves the licenses, API key configuration and authentication settings APIs.

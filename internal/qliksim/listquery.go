@@ -193,6 +193,69 @@ func pageOf[T any](lq listQuery, items []T, key func(T) []string) page[T] {
 	return paginate(items, key, lq.desc, lq.sortName, lq.cur, limit)
 }
 
+// listPage is the body of a list answer: one page of objects and the links of the pages beside it.
+type listPage[R any] struct {
+	Data  []R       `json:"data"`
+	Links listLinks `json:"links"`
+}
+
+// onePage sorts items by key in the query's order, cuts the page the query asks for and renders its objects, with
+// the links (on h) of the pages beside it.
+func onePage[T, R any](lq listQuery, h *host, r *http.Request, items []T, key func(T) []string, render func(T) R) listPage[R] {
+	pg := pageOf(lq, items, key)
+	out := listPage[R]{Data: make([]R, 0, len(pg.items)), Links: lq.links(h, r, pg.next, pg.prev)}
+	for _, it := range pg.items {
+		out.Data = append(out.Data, render(it))
+	}
+	return out
+}
+
+// byField is the sort key of a list whose objects give their field values with fields: the value of the sorted
+// field, then the creation sequence, which makes keys unique.
+func byField[T any](lq listQuery, fields func(T) map[string]string) func(stored[T]) []string {
+	return func(s stored[T]) []string { return []string{fields(s.Val)[lq.sortField], fmt.Sprintf("%020d", s.Seq)} }
+}
+
+// matchesFields reports whether an object whose field values are fields satisfies the filter (true without one).
+func (lq listQuery) matchesFields(fields map[string]string) bool {
+	return lq.matches(func(name string) []string { return []string{fields[name]} })
+}
+
+// storedValue renders a stored object as it is stored.
+func storedValue[T any](it stored[T]) T { return it.Val }
+
+// countedPage is the list answer of the identity APIs: a page with totalResults, the number of matches, when the
+// query asks for it (totalResults=true).
+type countedPage[R any] struct {
+	listPage[R]
+	TotalResults *int `json:"totalResults,omitempty"`
+}
+
+// counted adds the number of matches to a page when lq asks for it.
+func (p listPage[R]) counted(lq listQuery, matches int) countedPage[R] {
+	out := countedPage[R]{listPage: p}
+	if lq.totalResults {
+		out.TotalResults = &matches
+	}
+	return out
+}
+
+// metaPage is the list answer of spaces, space assignments and data connections: a page with meta.count, the
+// number of matches.
+type metaPage[R any] struct {
+	listPage[R]
+	Meta listMeta `json:"meta"`
+}
+
+type listMeta struct {
+	Count int `json:"count"`
+}
+
+// withCount adds meta.count to a page.
+func (p listPage[R]) withCount(matches int) metaPage[R] {
+	return metaPage[R]{listPage: p, Meta: listMeta{Count: matches}}
+}
+
 // links builds the links object of a list response: absolute hrefs on the host that served the request, with
 // every query parameter of the request kept except the cursors.
 func (lq listQuery) links(h *host, r *http.Request, next, prev *cursor) listLinks {

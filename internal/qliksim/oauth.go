@@ -50,10 +50,6 @@ type tokenResponse struct {
 	ExpiresIn   int64  `json:"expires_in"`
 }
 
-func oauthError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, oauthErrors, apiError{code: code, title: title, detail: detail})
-}
-
 // readFormOrJSON reads a body that oauth.json allows as JSON or form-urlencoded, into string fields. A missing
 // Content-Type is sniffed, because curl users forget it.
 func readFormOrJSON(r *http.Request) (map[string]string, error) {
@@ -148,13 +144,13 @@ func (s *Server) peekTokenCaller(h *host, r *http.Request) *caller {
 func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 	fields, err := readFormOrJSON(r)
 	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
 		return
 	}
 	grant := fields["grant_type"]
 	switch {
 	case grant == "":
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", "grant_type is required.")
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", "grant_type is required.")
 		return
 	case h.tenant != nil:
 		if rec, ok := s.tenantOAuthClient(h, tokenClientID(r, fields)); ok {
@@ -163,7 +159,7 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if grant == grantUserImpersonation && s.regionOfClient(tokenClientID(r, fields)) == "" {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
+		oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
 			"Client authentication failed: no OAuth client of this tenant (or published in its region) has this id.")
 		return
 	}
@@ -172,26 +168,26 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 		if slices.Contains(knownGrants, grant) {
 			detail = "grant_type " + grant + " is not available to this client: the region-level client has client_credentials only; user impersonation needs a web OAuth client of the tenant (/api/v1/oauth-clients)."
 		}
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type.", detail)
+		oauthErrors.write(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type.", detail)
 		return
 	}
 	id, secret, err := tokenClient(r, fields)
 	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
 		return
 	}
 	if id == "" || secret == "" {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "client_id and client_secret are required.")
+		oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "client_id and client_secret are required.")
 		return
 	}
 	region := s.clientRegion(id, secret)
 	if region == nil {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "Client authentication failed.")
+		oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "Client authentication failed.")
 		return
 	}
 	if region != h.region {
 		// A region-level client reaches only the tenants (and the register host) of its own region.
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
+		oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.",
 			"The OAuth client belongs to region "+region.code+"; this host is in region "+h.region.code+
 				". A region-level OAuth client reaches only the tenants of its own region.")
 		return
@@ -201,7 +197,7 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 	if requested := strings.Fields(fields["scope"]); len(requested) > 0 {
 		for _, sc := range requested {
 			if !slices.Contains(s.scopes, sc) {
-				oauthError(w, http.StatusBadRequest, "invalid_scope", "Invalid scope.",
+				oauthErrors.write(w, http.StatusBadRequest, "invalid_scope", "Invalid scope.",
 					"Scope "+sc+" is not assigned to the OAuth client.")
 				return
 			}
@@ -225,16 +221,16 @@ func (s *Server) handleToken(h *host, w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleRevoke(h *host, w http.ResponseWriter, r *http.Request) {
 	fields, err := readFormOrJSON(r)
 	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request.", err.Error())
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request.", err.Error())
 		return
 	}
 	tok := fields["token"]
 	if tok == "" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request.", "token is required.")
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request.", "token is required.")
 		return
 	}
 	if hint := fields["token_type_hint"]; hint != "" && hint != "access_token" && hint != "refresh_token" {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request.", "token_type_hint must be access_token or refresh_token.")
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request.", "token_type_hint must be access_token or refresh_token.")
 		return
 	}
 	h.tokens.revoke(tok)

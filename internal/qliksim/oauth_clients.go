@@ -105,15 +105,11 @@ var (
 // ErrorResponse has no traceId.
 var oauthClientErrors = errorStyle{status: statusAbsent}
 
-type oauthClientsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type oauthClientsAPI struct{ tenantAPI }
 
 func (s *Server) registerOAuthClientRoutes(h *host) {
 	h.tenant.oauthClients = newCollection[oauthClientRecord]()
-	api := &oauthClientsAPI{s: s, h: h, t: h.tenant}
+	api := &oauthClientsAPI{s.apiOn(h)}
 	const base = "/api/v1/oauth-clients"
 	h.mux.HandleFunc("GET "+base, api.list)
 	h.mux.HandleFunc("POST "+base, api.create)
@@ -395,12 +391,6 @@ func (api *oauthClientsAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 }
 
-type oauthClientList struct {
-	Data         []OAuthClient `json:"data"`
-	Links        listLinks     `json:"links"`
-	TotalResults *int          `json:"totalResults,omitempty"`
-}
-
 var oauthClientSortKeys = map[string]func(oauthClientRecord) []string{
 	"clientId":   func(c oauthClientRecord) []string { return []string{c.ClientID} },
 	"clientName": func(c oauthClientRecord) []string { return []string{c.ClientName, c.ClientID} },
@@ -439,16 +429,8 @@ func (api *oauthClientsAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, c)
 		}
 	}
-	pg := pageOf(lq, items, oauthClientSortKeys[lq.sortField])
-	resp := oauthClientList{Data: make([]OAuthClient, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, c := range pg.items {
-		resp.Data = append(resp.Data, renderOAuthClient(c))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, oauthClientSortKeys[lq.sortField], renderOAuthClient)
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 // oauthClientPatchPaths are OAuthClientUpdate's paths; all but /publicKeys take a string or an array of strings.

@@ -27,25 +27,25 @@ func (s *Server) tenantClientToken(h *host, w http.ResponseWriter, r *http.Reque
 	now := time.Now()
 	_, secret, err := tokenClient(r, fields)
 	if err != nil {
-		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
+		oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.", err.Error())
 		return
 	}
 	if assertion := fields["client_assertion"]; assertion != "" {
 		if fields["client_assertion_type"] != clientAssertionType || secret != "" {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.",
+			oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.",
 				"A client assertion needs client_assertion_type "+clientAssertionType+" and no client_secret.")
 			return
 		}
 		if err := rec.verifyClientAssertion(h, assertion, now); err != nil {
-			oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "client_assertion: "+err.Error()+".")
+			oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "client_assertion: "+err.Error()+".")
 			return
 		}
 	} else if !rec.secretMatches(secret) {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "Client authentication failed.")
+		oauthErrors.write(w, http.StatusUnauthorized, "invalid_client", "Invalid client credentials.", "Client authentication failed.")
 		return
 	}
 	if !slices.Contains(rec.AllowedGrantTypes, grant) {
-		oauthError(w, http.StatusBadRequest, "unauthorized_client", "Grant type not allowed.",
+		oauthErrors.write(w, http.StatusBadRequest, "unauthorized_client", "Grant type not allowed.",
 			"grant_type "+grant+" is not among the OAuth client's allowedGrantTypes.")
 		return
 	}
@@ -53,7 +53,7 @@ func (s *Server) tenantClientToken(h *host, w http.ResponseWriter, r *http.Reque
 	if requested := strings.Fields(fields["scope"]); len(requested) > 0 {
 		for _, sc := range requested {
 			if !slices.Contains(rec.AllowedScopes, sc) {
-				oauthError(w, http.StatusBadRequest, "invalid_scope", "Invalid scope.", "Scope "+sc+" is not assigned to the OAuth client.")
+				oauthErrors.write(w, http.StatusBadRequest, "invalid_scope", "Invalid scope.", "Scope "+sc+" is not assigned to the OAuth client.")
 				return
 			}
 		}
@@ -65,14 +65,14 @@ func (s *Server) tenantClientToken(h *host, w http.ResponseWriter, r *http.Reque
 	case grantClientCredentials:
 		bot, err := s.signIn(t, "qlikbot\\"+rec.ClientID, "OAuth client "+rec.ClientName, "", nil)
 		if err != nil {
-			oauthError(w, http.StatusInternalServerError, "server_error", "Internal error.", err.Error())
+			oauthErrors.write(w, http.StatusInternalServerError, "server_error", "Internal error.", err.Error())
 			return
 		}
 		who.userID = bot.ID
 	case grantUserImpersonation:
 		field, value := fields["user_lookup[field]"], fields["user_lookup[value]"]
 		if (field != "subject" && field != "userId") || value == "" {
-			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.",
+			oauthErrors.write(w, http.StatusBadRequest, "invalid_request", "Invalid request parameters.",
 				`user_lookup is required: {"field": "subject" or "userId", "value": ...}.`)
 			return
 		}
@@ -87,11 +87,11 @@ func (s *Server) tenantClientToken(h *host, w http.ResponseWriter, r *http.Reque
 		switch {
 		case user == nil:
 			// Qlik documents no answer for an unknown user; the simulator refuses it like an invalid grant.
-			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid grant.",
+			oauthErrors.write(w, http.StatusBadRequest, "invalid_grant", "Invalid grant.",
 				"No user with "+field+" "+value+" exists in the tenant; impersonation requires that the user already exists.")
 			return
 		case user.Status == "disabled" || user.Status == "deleted":
-			oauthError(w, http.StatusForbidden, "access_denied", "Forbidden.", "The user "+value+" is "+user.Status+".")
+			oauthErrors.write(w, http.StatusForbidden, "access_denied", "Forbidden.", "The user "+value+" is "+user.Status+".")
 			return
 		}
 		who.userID = user.ID

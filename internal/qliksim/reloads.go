@@ -133,14 +133,10 @@ func newReloadStore() *reloadStore {
 	return &reloadStore{items: map[string]*reloadState{}, behaviour: map[string]ReloadBehaviour{}}
 }
 
-type reloadsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type reloadsAPI struct{ tenantAPI }
 
 func (s *Server) registerReloadsRoutes(h *host) {
-	api := &reloadsAPI{s: s, h: h, t: h.tenant}
+	api := &reloadsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("POST "+reloadsPath, api.create)
 	h.mux.HandleFunc("GET "+reloadsPath, api.list)
 	h.mux.HandleFunc("GET "+reloadsPath+"/{reloadId}", api.get)
@@ -149,12 +145,8 @@ func (s *Server) registerReloadsRoutes(h *host) {
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}/reloads/logs/{reloadId}", api.logText)
 }
 
-func reloadError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, reloadErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func reloadBadRequest(w http.ResponseWriter, detail string) {
-	reloadError(w, http.StatusBadRequest, codeReloadBadRequest, "Bad Request", detail)
+	reloadErrors.write(w, http.StatusBadRequest, codeReloadBadRequest, "Bad Request", detail)
 }
 
 type reloadRequest struct {
@@ -207,7 +199,7 @@ func (api *reloadsAPI) create(w http.ResponseWriter, r *http.Request) {
 	if pending != "" {
 		// reloads.json: 429 "a pending reload request already exists for this app". Unlike the rate limiter's
 		// 429 it carries no retry-after: the wait depends on the running reload, not on a clock.
-		reloadError(w, http.StatusTooManyRequests, codeReloadPending, "Reload already pending",
+		reloadErrors.write(w, http.StatusTooManyRequests, codeReloadPending, "Reload already pending",
 			"A pending reload request ("+pending+") already exists for app "+body.AppID+".")
 		return
 	}
@@ -349,7 +341,7 @@ func (api *reloadsAPI) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("reloadId")
 	info, ok := api.t.reload(id)
 	if !ok {
-		reloadError(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
+		reloadErrors.write(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
 		return
 	}
 	writeJSON(w, http.StatusOK, info.Reload)
@@ -360,11 +352,6 @@ var reloadSortKeys = map[string]func(Reload) string{
 	"status":       func(r Reload) string { return r.Status },
 	"startTime":    func(r Reload) string { return r.StartTime },
 	"endTime":      func(r Reload) string { return r.EndTime },
-}
-
-type reloadList struct {
-	Data  []Reload  `json:"data"`
-	Links listLinks `json:"links"`
 }
 
 // reloadListSpec is the list query of GET /reloads (reloads.json GET /api/v1/reloads: limit 1-100, default 10, newest
@@ -426,16 +413,13 @@ func (api *reloadsAPI) list(w http.ResponseWriter, r *http.Request) {
 	rs.mu.Unlock()
 	sk := reloadSortKeys[lq.sortField]
 	key := func(s stored[Reload]) []string { return []string{sk(s.Val), fmt.Sprintf("%020d", s.Seq)} }
-	pg := pageOf(lq, snapshot, key)
-	resp := reloadList{Data: make([]Reload, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, snapshot, key, func(it stored[Reload]) Reload {
 		rl := it.Val
 		if !withLog {
 			rl.Log = ""
 		}
-		resp.Data = append(resp.Data, rl)
-	}
-	writeJSON(w, http.StatusOK, resp)
+		return rl
+	}))
 }
 
 // cancel is POST /reloads/{id}/actions/cancel: an active reload answers 202 CANCELING and ends CANCELED shortly
@@ -448,13 +432,13 @@ func (api *reloadsAPI) cancel(w http.ResponseWriter, r *http.Request) {
 	st, ok := rs.items[id]
 	if !ok {
 		rs.mu.Unlock()
-		reloadError(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
+		reloadErrors.write(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
 		return
 	}
 	if !st.active() {
 		status := st.r.Status
 		rs.mu.Unlock()
-		reloadError(w, http.StatusConflict, codeReloadNotActive, "Reload is not in a cancellable state",
+		reloadErrors.write(w, http.StatusConflict, codeReloadNotActive, "Reload is not in a cancellable state",
 			"Reload "+id+" has ended with status "+status+".")
 		return
 	}
@@ -526,7 +510,7 @@ func (api *reloadsAPI) logText(w http.ResponseWriter, r *http.Request) {
 	appID, id := r.PathValue("appId"), r.PathValue("reloadId")
 	info, ok := api.t.reload(id)
 	if !ok || info.AppID != appID || info.DetailedLog == "" {
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no finished reload "+id+".")
+		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no finished reload "+id+".")
 		return
 	}
 	// apps.json declares application/octet-stream; the text is UTF-8.

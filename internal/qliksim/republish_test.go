@@ -11,12 +11,7 @@ import (
 // an orphaned published app cannot be republished, and deleting the published app deletes its users' content.
 func TestContractRepublish(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := loadContract(t, []string{home.URL}, "apps.json", "spaces.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	token := sim.Credentials().APIKey
-	calls := &countedCalls{t: t, cc: cc, token: token}
+	sim, home, c, calls := startContract(t, Options{}, "apps.json", "spaces.json")
 	call := calls.call
 	apps := home.URL + "/api/v1/apps"
 	var shared, managed Space

@@ -189,12 +189,6 @@ func (api *rolesAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, api.withLinks(*role))
 }
 
-type roleList struct {
-	Data         []Role    `json:"data"`
-	Links        listLinks `json:"links"`
-	TotalResults *int      `json:"totalResults,omitempty"`
-}
-
 // roleSortKeys are the sort fields GET /roles accepts; each key ends in the id so keys are unique.
 var roleSortKeys = map[string]func(Role) []string{
 	"name":      func(r Role) []string { return []string{r.Name, r.ID} },
@@ -226,17 +220,8 @@ func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, role)
 		}
 	}
-	key := roleSortKeys[lq.sortField]
-	pg := pageOf(lq, items, key)
-	resp := roleList{Data: make([]Role, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, role := range pg.items {
-		resp.Data = append(resp.Data, api.withLinks(role))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, roleSortKeys[lq.sortField], api.withLinks)
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 func roleSortKeysNames() []string {
@@ -265,7 +250,7 @@ type roleCreateRequest struct {
 }
 
 func rolesBadRequest(w http.ResponseWriter, err error) {
-	writeError(w, http.StatusBadRequest, rolesErrors, inputAPIError(codeRoleBadRequest, "Bad Request", err))
+	writeError(w, http.StatusBadRequest, rolesErrors, errorAbout(codeRoleBadRequest, "Bad Request", err))
 }
 
 func rolesNotFound(w http.ResponseWriter, id string) {

@@ -167,14 +167,10 @@ func newSchedulingState() *schedulingState {
 	return &schedulingState{tasks: newCollection[Task](), runs: map[string][]*TaskRun{}}
 }
 
-type tasksAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type tasksAPI struct{ tenantAPI }
 
 func (s *Server) registerSchedulingRoutes(h *host) {
-	api := &tasksAPI{s: s, h: h, t: h.tenant}
+	api := &tasksAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET "+tasksPath, api.list)
 	h.mux.HandleFunc("POST "+tasksPath, api.create)
 	h.mux.HandleFunc("GET "+tasksPath+"/{id}", api.get)
@@ -518,44 +514,20 @@ func (api *tasksAPI) list(w http.ResponseWriter, r *http.Request) {
 	var items []stored[Task]
 	for _, it := range api.t.workflows.sched.tasks.list(time.Now(), false) {
 		t := it.Val
-		if resourceID != "" && t.ResourceID != resourceID {
-			continue
+		if (resourceID == "" || t.ResourceID == resourceID) && lq.matchesFields(taskFields(t)) {
+			items = append(items, it)
 		}
-		if !lq.matches(func(name string) []string {
-			switch name {
-			case "name":
-				return []string{t.Name}
-			case "enabled":
-				return []string{strconv.FormatBool(t.Enabled)}
-			case "resourceId":
-				return []string{t.ResourceID}
-			case "ownerId":
-				return []string{t.Metadata.OwnerID}
-			default:
-				return []string{t.Metadata.SpaceID}
-			}
-		}) {
-			continue
-		}
-		items = append(items, it)
 	}
-	key := func(s stored[Task]) []string {
-		m := s.Val.Metadata
-		k := map[string]string{
-			"createdAt": m.CreatedAt, "enabled": strconv.FormatBool(s.Val.Enabled), "name": s.Val.Name, "ownerId": m.OwnerID,
-			"resourceId": s.Val.ResourceID, "spaceId": m.SpaceID, "updatedAt": m.UpdatedAt,
-		}[lq.sortField]
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, taskFields), storedValue[Task]))
+}
+
+// taskFields are the values of a task's filter and sort fields.
+func taskFields(t Task) map[string]string {
+	m := t.Metadata
+	return map[string]string{
+		"name": t.Name, "enabled": strconv.FormatBool(t.Enabled), "resourceId": t.ResourceID, "ownerId": m.OwnerID,
+		"spaceId": m.SpaceID, "createdAt": m.CreatedAt, "updatedAt": m.UpdatedAt,
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []Task    `json:"data"`
-		Links listLinks `json:"links"`
-	}{Data: make([]Task, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // start is POST /tasks/{id}/actions/start: a run now, whatever the schedule and the enabled state.
@@ -651,19 +623,10 @@ func (api *tasksAPI) runs(w http.ResponseWriter, r *http.Request) {
 	for _, run := range api.t.taskRuns(id) {
 		items = append(items, stored[TaskRun]{ID: run.ID, Val: run, Seq: run.seq})
 	}
-	key := func(s stored[TaskRun]) []string {
-		k := map[string]string{"startedAt": s.Val.StartedAt, "endedAt": s.Val.EndedAt, "status": s.Val.Status, "taskId": s.Val.TaskID, "actionId": s.Val.ActionID}[lq.sortField]
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	fields := func(run TaskRun) map[string]string {
+		return map[string]string{"startedAt": run.StartedAt, "endedAt": run.EndedAt, "status": run.Status, "taskId": run.TaskID, "actionId": run.ActionID}
 	}
-	pg := pageOf(lq, items, key)
-	out := struct {
-		Data  []TaskRun `json:"data"`
-		Links listLinks `json:"links"`
-	}{Data: make([]TaskRun, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		out.Data = append(out.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, fields), storedValue[TaskRun]))
 }
 
 func (api *tasksAPI) lastRun(w http.ResponseWriter, r *http.Request) {

@@ -105,6 +105,18 @@ func (st *scriptStore) forApp(t *tenantState, appID string, includeHidden bool) 
 	return as, true
 }
 
+// withApp runs fn on the versions of an app under the store's lock; it reports false, without running fn, when
+// the app does not exist.
+func (st *scriptStore) withApp(t *tenantState, appID string, includeHidden bool, fn func(as *appScripts)) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	as, ok := st.forApp(t, appID, includeHidden)
+	if ok {
+		fn(as)
+	}
+	return ok
+}
+
 func (as *appScripts) current() scriptVersion { return as.versions[len(as.versions)-1] }
 
 // find returns the index of a version; "current" names the current one.
@@ -122,28 +134,19 @@ func (as *appScripts) find(id string) int {
 
 // addVersion stores a new current version and returns it.
 func (t *tenantState) addScriptVersion(appID, script, message, modifier string, includeHidden bool) (scriptVersion, bool) {
-	st := t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, ok := st.forApp(t, appID, includeHidden)
-	if !ok {
-		return scriptVersion{}, false
-	}
-	v := scriptVersion{id: newObjectID(), script: script, message: message, modifierID: modifier, modified: time.Now()}
-	as.versions = append(as.versions, v)
-	return v, true
+	var v scriptVersion
+	ok := t.scripts.withApp(t, appID, includeHidden, func(as *appScripts) {
+		v = scriptVersion{id: newObjectID(), script: script, message: message, modifierID: modifier, modified: time.Now()}
+		as.versions = append(as.versions, v)
+	})
+	return v, ok
 }
 
 // currentScript returns the app's current script version.
 func (t *tenantState) currentScript(appID string) (scriptVersion, bool) {
-	st := t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, ok := st.forApp(t, appID, true)
-	if !ok {
-		return scriptVersion{}, false
-	}
-	return as.current(), true
+	var v scriptVersion
+	ok := t.scripts.withApp(t, appID, true, func(as *appScripts) { v = as.current() })
+	return v, ok
 }
 
 func (api *scriptsAPI) list(w http.ResponseWriter, r *http.Request) {
@@ -157,11 +160,8 @@ func (api *scriptsAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	st := api.t.scripts
-	st.mu.Lock()
-	as, ok := st.forApp(api.t, appID, false)
 	var out []ScriptMeta
-	if ok {
+	ok := api.t.scripts.withApp(api.t, appID, false, func(as *appScripts) {
 		// Newest first, as the script editor's version history shows them.
 		for i := len(as.versions) - 1; i >= 0 && (limit < 0 || len(out) < limit); i-- {
 			v := as.versions[i]
@@ -170,8 +170,7 @@ func (api *scriptsAPI) list(w http.ResponseWriter, r *http.Request) {
 				ModifiedTime: formatTime(v.modified), VersionMessage: v.message,
 			})
 		}
-	}
-	st.mu.Unlock()
+	})
 	if !ok {
 		appNotFound(w, appID)
 		return
@@ -202,23 +201,8 @@ func (api *scriptsAPI) create(w http.ResponseWriter, r *http.Request) {
 
 func (api *scriptsAPI) get(w http.ResponseWriter, r *http.Request) {
 	appID, id := r.PathValue("appId"), r.PathValue("id")
-	st := api.t.scripts
-	st.mu.Lock()
-	as, ok := st.forApp(api.t, appID, false)
 	var v scriptVersion
-	found := false
-	if ok {
-		if i := as.find(id); i >= 0 {
-			v, found = as.versions[i], true
-		}
-	}
-	st.mu.Unlock()
-	switch {
-	case !ok:
-		appNotFound(w, appID)
-	case !found:
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
-	default:
+	if api.withVersion(w, appID, id, func(as *appScripts, i int) { v = as.versions[i] }) {
 		writeJSON(w, http.StatusOK, scriptVersionWire{Script: v.script, VersionMessage: v.message})
 	}
 }
@@ -248,55 +232,48 @@ func (api *scriptsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st := api.t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, i, ok := api.version(w, appID, id)
-	if !ok {
-		return
-	}
-	for _, op := range ops {
-		if op.Op == "remove" {
-			as.versions[i].message = ""
-		} else {
-			as.versions[i].message = *op.Value
+	api.withVersion(w, appID, id, func(as *appScripts, i int) {
+		for _, op := range ops {
+			if op.Op == "remove" {
+				as.versions[i].message = ""
+			} else {
+				as.versions[i].message = *op.Value
+			}
 		}
-	}
-	writeEmptyOK(w)
+		writeEmptyOK(w)
+	})
 }
 
 func (api *scriptsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	appID, id := r.PathValue("appId"), r.PathValue("id")
-	st := api.t.scripts
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	as, i, ok := api.version(w, appID, id)
-	if !ok {
-		return
-	}
-	if i == len(as.versions)-1 {
-		// apps.json: "Fails if the supplied id is the current version."
-		appBadRequest(w, "Script version "+id+" is the current version of app "+appID+" and cannot be deleted.")
-		return
-	}
-	as.versions = append(as.versions[:i], as.versions[i+1:]...)
-	writeEmptyOK(w)
+	api.withVersion(w, appID, id, func(as *appScripts, i int) {
+		if i == len(as.versions)-1 {
+			// apps.json: "Fails if the supplied id is the current version."
+			appBadRequest(w, "Script version "+id+" is the current version of app "+appID+" and cannot be deleted.")
+			return
+		}
+		as.versions = append(as.versions[:i], as.versions[i+1:]...)
+		writeEmptyOK(w)
+	})
 }
 
-// version finds script version id of app appID and its index; the caller holds the script store's lock. When the
-// app or the version does not exist it answers 404 and returns false.
-func (api *scriptsAPI) version(w http.ResponseWriter, appID, id string) (*appScripts, int, bool) {
-	as, ok := api.t.scripts.forApp(api.t, appID, false)
-	if !ok {
+// withVersion runs fn, under the script store's lock, on the versions of app appID and the index of version id in
+// them. When the app or the version does not exist it answers 404 instead and reports false.
+func (api *scriptsAPI) withVersion(w http.ResponseWriter, appID, id string, fn func(as *appScripts, i int)) bool {
+	found := false
+	ok := api.t.scripts.withApp(api.t, appID, false, func(as *appScripts) {
+		if i := as.find(id); i >= 0 {
+			found = true
+			fn(as, i)
+		}
+	})
+	switch {
+	case !ok:
 		appNotFound(w, appID)
-		return nil, -1, false
+	case !found:
+		appErrors.write(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
 	}
-	i := as.find(id)
-	if i < 0 {
-		appError(w, http.StatusNotFound, codeAppNotFound, appNotFoundTitle, "App "+appID+" has no script version "+id+".")
-		return nil, -1, false
-	}
-	return as, i, true
+	return ok && found
 }
 
 // writeEmptyOK answers 200 with the JSON media type apps.json declares and no body, as the scripts endpoints do.

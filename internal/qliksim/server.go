@@ -200,6 +200,17 @@ type tenantState struct {
 	archives        *archiveState
 }
 
+// tenantAPI is what the handlers of an API area on a tenant host work with: the simulator, the host that serves
+// the request and its tenant.
+type tenantAPI struct {
+	s *Server
+	h *host
+	t *tenantState
+}
+
+// apiOn is the tenantAPI of the tenant host h.
+func (s *Server) apiOn(h *host) tenantAPI { return tenantAPI{s: s, h: h, t: h.tenant} }
+
 func (t *tenantState) snapshot() *Tenant {
 	t.infoMu.Lock()
 	defer t.infoMu.Unlock()
@@ -510,30 +521,42 @@ func (s *Server) addTenant(spec tenantSpec) (*tenantState, error) {
 	}
 	t.host = h
 	h.region = region
-	s.registerOAuthRoutes(h)
-	s.registerTenantsRoutes(h)
-	s.registerSpacesRoutes(h)
-	s.registerAppsRoutes(h)
-	s.registerTempContentsRoutes(h)
-	s.registerItemsRoutes(h)
-	s.registerAccessRoutes(h)
-	s.registerDirectoryRoutes(h)
-	s.registerIdentityProviderRoutes(h)
-	s.registerWebIntegrationRoutes(h)
-	s.registerCSPOriginRoutes(h)
-	s.registerLoginRoutes(h)
-	s.registerScriptsRoutes(h)
-	s.registerReloadsRoutes(h)
-	s.registerDataConnectionRoutes(h)
-	s.registerOAuthClientRoutes(h)
-	s.registerWorkflowRoutes(h)
-	s.registerBrandsRoutes(h)
-	s.registerThemesAndExtensionsRoutes(h)
+	for _, register := range tenantAreas() {
+		register(s, h)
+	}
 	if err := s.serveHost(h); err != nil {
 		_ = h.ln.Close()
 		return nil, err
 	}
 	return t, nil
+}
+
+// tenantAreas are the API areas every tenant host serves, each as the function that registers its routes (and
+// sets up any tenant state it keeps apart). A new area is one more entry here, one in inventoryKinds when a
+// configuration can create its objects, and its hooks in a section of hooks.go. (A function, not a variable:
+// tenant creation is itself one of the routes.)
+func tenantAreas() []func(*Server, *host) {
+	return []func(*Server, *host){
+		(*Server).registerOAuthRoutes,
+		(*Server).registerTenantsRoutes,
+		(*Server).registerSpacesRoutes,
+		(*Server).registerAppsRoutes,
+		(*Server).registerTempContentsRoutes,
+		(*Server).registerItemsRoutes,
+		(*Server).registerAccessRoutes,
+		(*Server).registerDirectoryRoutes,
+		(*Server).registerIdentityProviderRoutes,
+		(*Server).registerWebIntegrationRoutes,
+		(*Server).registerCSPOriginRoutes,
+		(*Server).registerLoginRoutes,
+		(*Server).registerScriptsRoutes,
+		(*Server).registerReloadsRoutes,
+		(*Server).registerDataConnectionRoutes,
+		(*Server).registerOAuthClientRoutes,
+		(*Server).registerWorkflowRoutes,
+		(*Server).registerBrandsRoutes,
+		(*Server).registerThemesAndExtensionsRoutes,
+	}
 }
 
 // Close stops every listener, drops open connections and waits for all request goroutines to finish. It is safe

@@ -38,11 +38,7 @@ const (
 
 var assignmentTypes = []string{"user", "group", "bot"}
 
-type assignmentsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type assignmentsAPI struct{ tenantAPI }
 
 func (api *assignmentsAPI) render(as Assignment) Assignment {
 	space := api.h.url + "/api/v1/spaces/" + as.SpaceID
@@ -142,7 +138,7 @@ func (api *assignmentsAPI) create(w http.ResponseWriter, r *http.Request) {
 		return o.SpaceID == as.SpaceID && o.AssigneeID == as.AssigneeID
 	})
 	if err != nil {
-		spaceError(w, http.StatusConflict, codeAssignmentConflict, assignmentConflictTitle,
+		spacesErrors.write(w, http.StatusConflict, codeAssignmentConflict, assignmentConflictTitle,
 			"The "+as.Type+" "+as.AssigneeID+" already has an assignment in space "+sp.ID+".")
 		return
 	}
@@ -154,7 +150,7 @@ func (api *assignmentsAPI) assignment(w http.ResponseWriter, r *http.Request) (A
 	spaceID, id := r.PathValue("spaceId"), r.PathValue("assignmentId")
 	as, ok := api.t.access.assignments.get(id, time.Now(), false)
 	if !ok || as.SpaceID != spaceID {
-		spaceError(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found",
+		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found",
 			"No assignment with id "+id+" in space "+spaceID+".")
 		return Assignment{}, false
 	}
@@ -199,7 +195,7 @@ func (api *assignmentsAPI) put(w http.ResponseWriter, r *http.Request) {
 		return as, nil
 	}, nil)
 	if err != nil {
-		spaceError(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
 		return
 	}
 	writeJSON(w, http.StatusOK, api.render(updated))
@@ -214,16 +210,10 @@ func (api *assignmentsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := api.t.access.assignments.remove(cur.ID, time.Now(), false, nil); err != nil {
-		spaceError(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
-}
-
-type assignmentList struct {
-	Data  []Assignment  `json:"data"`
-	Links listLinks     `json:"links"`
-	Meta  spaceListMeta `json:"meta"`
 }
 
 func assignmentKey(as stored[Assignment]) []string {
@@ -265,12 +255,8 @@ func (api *assignmentsAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq, items, assignmentKey)
-	resp := assignmentList{Data: make([]Assignment, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev), Meta: spaceListMeta{Count: len(items)}}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, api.render(it.Val))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, assignmentKey, func(it stored[Assignment]) Assignment { return api.render(it.Val) })
+	writeJSON(w, http.StatusOK, pg.withCount(len(items)))
 }
 
 // removeSpaceAssignments drops the assignments of a deleted space.

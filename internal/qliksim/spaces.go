@@ -84,14 +84,10 @@ const (
 	spaceBadRequestTitle = "Bad request"
 )
 
-type spacesAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type spacesAPI struct{ tenantAPI }
 
 func (s *Server) registerSpacesRoutes(h *host) {
-	api := &spacesAPI{s: s, h: h, t: h.tenant}
+	api := &spacesAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
 	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
 	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
@@ -101,16 +97,12 @@ func (s *Server) registerSpacesRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}", api.delete)
 }
 
-func spaceError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, spacesErrors, apiError{code: code, title: title, detail: detail})
-}
-
 func spaceNotFound(w http.ResponseWriter, id string) {
-	spaceError(w, http.StatusNotFound, codeSpaceNotFound, spaceNotFoundTitle, "No space with id "+id+" is visible to the caller.")
+	spacesErrors.write(w, http.StatusNotFound, codeSpaceNotFound, spaceNotFoundTitle, "No space with id "+id+" is visible to the caller.")
 }
 
 func spaceConflict(w http.ResponseWriter, name string) {
-	spaceError(w, http.StatusConflict, codeSpaceConflict, spaceConflictTitle, "A space named "+strconv.Quote(name)+" already exists.")
+	spacesErrors.write(w, http.StatusConflict, codeSpaceConflict, spaceConflictTitle, "A space named "+strconv.Quote(name)+" already exists.")
 }
 
 func spaceBadRequest(w http.ResponseWriter, err error) {
@@ -255,7 +247,7 @@ func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func
 	case errors.As(err, &in):
 		spaceBadRequest(w, err)
 	case err != nil:
-		spaceError(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
+		spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
 	default:
 		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
@@ -392,7 +384,7 @@ func (api *spacesAPI) delete(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrNotFound):
 		spaceNotFound(w, id)
 	case errors.Is(err, errSpaceNotEmpty):
-		spaceError(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
+		spacesErrors.write(w, http.StatusPreconditionFailed, codeSpaceNotEmpty, spaceNotEmptyTitle,
 			fmt.Sprintf("The space still holds %d item(s); delete or move them first.", items))
 	default:
 		api.t.removeSpaceAssignments(id)
@@ -407,16 +399,6 @@ type spaceTypesResponse struct {
 
 func (api *spacesAPI) types(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, spaceTypesResponse{Data: slices.Clone(spaceTypes)})
-}
-
-type spaceList struct {
-	Data  []Space       `json:"data"`
-	Links listLinks     `json:"links"`
-	Meta  spaceListMeta `json:"meta"`
-}
-
-type spaceListMeta struct {
-	Count int `json:"count"`
 }
 
 // spaceSortKeys are the sort fields GET /spaces supports, each with a key that ends in the id so keys are unique.
@@ -519,14 +501,8 @@ func (api *spacesAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it)
 		}
 	}
-	pg := pageOf(lq.listQuery, items, spaceSortKeys[lq.sortField])
-	resp := spaceList{
-		Data:  make([]Space, 0, len(pg.items)),
-		Links: lq.links(api.h, r, pg.next, pg.prev),
-		Meta:  spaceListMeta{Count: len(items)},
-	}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, api.render(it.Val.space, c))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq.listQuery, api.h, r, items, spaceSortKeys[lq.sortField], func(it stored[spaceRecord]) Space {
+		return api.render(it.Val.space, c)
+	})
+	writeJSON(w, http.StatusOK, pg.withCount(len(items)))
 }

@@ -242,20 +242,12 @@ func (s *Server) removeSpool() {
 	}
 }
 
-type tempContentsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type tempContentsAPI struct{ tenantAPI }
 
 func (s *Server) registerTempContentsRoutes(h *host) {
-	api := &tempContentsAPI{s: s, h: h, t: h.tenant}
+	api := &tempContentsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("POST "+tempContentsPath, api.upload)
 	h.mux.HandleFunc("GET "+tempContentsPath+"/{id}", api.download)
-}
-
-func tempContentError(w http.ResponseWriter, status int, code, title, detail string) {
-	writeError(w, status, tempContentErrors, apiError{code: code, title: title, detail: detail})
 }
 
 // store adds a temporary file and returns its path, the value of the Location header.
@@ -273,7 +265,7 @@ func (api *tempContentsAPI) upload(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("ttl"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > tempContentMaxTTL {
-			tempContentError(w, http.StatusBadRequest, codeTempContentBad, "Invalid TTL",
+			tempContentErrors.write(w, http.StatusBadRequest, codeTempContentBad, "Invalid TTL",
 				fmt.Sprintf("ttl must be a whole number of seconds from 1 to %d.", tempContentMaxTTL))
 			return
 		}
@@ -281,7 +273,7 @@ func (api *tempContentsAPI) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	name := q.Get("filename")
 	if strings.ContainsAny(name, "/\\") {
-		tempContentError(w, http.StatusBadRequest, codeTempContentBad, "Invalid filename", "filename must not contain a path.")
+		tempContentErrors.write(w, http.StatusBadRequest, codeTempContentBad, "Invalid filename", "filename must not contain a path.")
 		return
 	}
 	data, err := api.s.spool(r.Body)
@@ -300,16 +292,16 @@ func (api *tempContentsAPI) download(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	tc, ok := api.t.temp.get(id, time.Now(), false)
 	if !ok {
-		tempContentError(w, http.StatusNotFound, codeTempContentMissing, "Not found", "No temporary content with id "+id+".")
+		tempContentErrors.write(w, http.StatusNotFound, codeTempContentMissing, "Not found", "No temporary content with id "+id+".")
 		return
 	}
 	if !time.Now().Before(tc.expires) {
-		tempContentError(w, http.StatusGone, codeTempContentGone, "Gone", "Temporary content "+id+" has expired.")
+		tempContentErrors.write(w, http.StatusGone, codeTempContentGone, "Gone", "Temporary content "+id+" has expired.")
 		return
 	}
 	rd, err := tc.data.open()
 	if err != nil {
-		tempContentError(w, http.StatusInternalServerError, "TEMPCONTENTS-500", "Internal error", err.Error())
+		tempContentErrors.write(w, http.StatusInternalServerError, "TEMPCONTENTS-500", "Internal error", err.Error())
 		return
 	}
 	defer rd.Close()

@@ -149,7 +149,7 @@ func jsonPatchOps(r *http.Request) ([]replaceOp, error) {
 
 func (api *settingsAPI) patchAPIKeys(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
-		writeError(w, http.StatusBadRequest, apiKeysErrors, inputAPIError("API-KEYS-400", "Invalid request", err))
+		writeError(w, http.StatusBadRequest, apiKeysErrors, errorAbout("API-KEYS-400", "Invalid request", err))
 	}
 	if id := r.PathValue("tenantId"); id != api.h.tenant.id {
 		api.apiKeysNotFound(w, id)
@@ -214,7 +214,7 @@ func (api *settingsAPI) getAuth(w http.ResponseWriter, _ *http.Request) {
 
 func (api *settingsAPI) patchAuth(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
-		writeError(w, http.StatusBadRequest, authSettingsErrors, inputAPIError("AUTH-SETTINGS-400", "Bad Request", err))
+		writeError(w, http.StatusBadRequest, authSettingsErrors, errorAbout("AUTH-SETTINGS-400", "Bad Request", err))
 	}
 	ops, err := jsonPatchOps(r)
 	if err != nil {

@@ -73,15 +73,6 @@ type usersAPI struct {
 	a *accessState
 }
 
-func userError(w http.ResponseWriter, status int, code, title string, err error) {
-	e := apiError{code: code, title: title, detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, status, usersErrors, e)
-}
-
 // render resolves the user's groups (dropping ids of groups deleted meanwhile) for the wire.
 func (a *accessState) renderUser(h *host, rec userRecord) User {
 	u := rec.User
@@ -101,7 +92,7 @@ func (api *usersAPI) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("userId")
 	rec, ok := api.a.users.get(id, time.Now(), false)
 	if !ok {
-		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 		return
 	}
 	writeJSON(w, http.StatusOK, api.a.renderUser(api.h, rec))
@@ -119,20 +110,20 @@ type userCreateRequest struct {
 func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req userCreateRequest
 	if err := decodeJSON(r, &req); err != nil {
-		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
 		return
 	}
 	if req.Subject == nil || strings.TrimSpace(*req.Subject) == "" {
-		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: "subject is required.", pointer: "/subject"})
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: "subject is required.", pointer: "/subject"})
 		return
 	}
 	if req.Status != nil && *req.Status != "invited" {
-		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: `status must be "invited".`, pointer: "/status"})
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", &inputError{detail: `status must be "invited".`, pointer: "/status"})
 		return
 	}
 	roles, err := api.a.resolveRoles(req.AssignedRoles, "/assignedRoles")
 	if err != nil {
-		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
 		return
 	}
 	now := time.Now()
@@ -148,7 +139,7 @@ func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 	}
 	rec := userRecord{User: u, roles: roles}
 	if err := api.a.users.insert(u.ID, rec, now.Add(api.s.opts.VisibilityDelay), func(o userRecord) bool { return o.Subject == u.Subject }); err != nil {
-		userError(w, http.StatusConflict, codeUserConflict, "User conflict", errors.New("A user with subject "+strconv.Quote(u.Subject)+" already exists."))
+		usersErrors.writeAbout(w, http.StatusConflict, codeUserConflict, "User conflict", errors.New("A user with subject "+strconv.Quote(u.Subject)+" already exists."))
 		return
 	}
 	api.h.tenant.addUserID(u.ID)
@@ -158,7 +149,7 @@ func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 func (api *usersAPI) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("userId")
 	if err := api.s.removeUser(api.h.tenant, id, false); err != nil {
-		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 		return
 	}
 	// users.json declares this 204 with an application/json content type (and no body).
@@ -187,12 +178,6 @@ func (s *Server) removeUser(t *tenantState, id string, includeHidden bool) error
 	return nil
 }
 
-type userList struct {
-	Data         []User    `json:"data"`
-	Links        listLinks `json:"links"`
-	TotalResults *int      `json:"totalResults,omitempty"`
-}
-
 var userSortKeys = map[string]func(userRecord) []string{
 	"name":      func(u userRecord) []string { return []string{u.Name, u.ID} },
 	"id":        func(u userRecord) []string { return []string{u.ID} },
@@ -205,7 +190,9 @@ var userListSpec = identityList([]string{"id", "subject", "name", "email", "stat
 	"createdAt", "id", "name", "status", "subject")
 
 func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
-	bad := func(err error) { userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err) }
+	bad := func(err error) {
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+	}
 	lq, err := parseList(r, userListSpec, api.a)
 	if err != nil {
 		bad(err)
@@ -218,16 +205,8 @@ func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
 			items = append(items, it.Val)
 		}
 	}
-	pg := pageOf(lq, items, userSortKeys[lq.sortField])
-	resp := userList{Data: make([]User, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, u := range pg.items {
-		resp.Data = append(resp.Data, api.a.renderUser(api.h, u))
-	}
-	if lq.totalResults {
-		n := len(items)
-		resp.TotalResults = &n
-	}
-	writeJSON(w, http.StatusOK, resp)
+	pg := onePage(lq, api.h, r, items, userSortKeys[lq.sortField], func(u userRecord) User { return api.a.renderUser(api.h, u) })
+	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
 func userFields(u User) func(string) []string {

@@ -224,12 +224,12 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("userId")
 	now := time.Now()
 	if _, ok := api.a.users.get(id, now, false); !ok {
-		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 		return
 	}
 	ops, err := parseUserPatch(r)
 	if err != nil {
-		userError(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
+		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
 		return
 	}
 	var failed []apiError
@@ -250,9 +250,9 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}, nil)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		userError(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 	case err != nil:
-		userError(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
+		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):
 		writeError(w, http.StatusBadRequest, usersErrors, failed...)
 	case len(failed) > 0:

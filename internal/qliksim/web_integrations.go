@@ -46,14 +46,10 @@ const (
 // webIntegrationErrors: web-integrations.json's Error has a string status, and the body a traceId.
 var webIntegrationErrors = errorStyle{status: statusString, traceID: true}
 
-type webIntegrationsAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type webIntegrationsAPI struct{ tenantAPI }
 
 func (s *Server) registerWebIntegrationRoutes(h *host) {
-	api := &webIntegrationsAPI{s: s, h: h, t: h.tenant}
+	api := &webIntegrationsAPI{s.apiOn(h)}
 	h.mux.HandleFunc("GET /api/v1/web-integrations", api.list)
 	h.mux.HandleFunc("POST /api/v1/web-integrations", api.create)
 	h.mux.HandleFunc("GET /api/v1/web-integrations/{id}", api.get)
@@ -61,16 +57,12 @@ func (s *Server) registerWebIntegrationRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/web-integrations/{id}", api.delete)
 }
 
-func webIntegrationError(w http.ResponseWriter, status int, code, title string, err error) {
-	writeError(w, status, webIntegrationErrors, errorAbout(code, title, err))
-}
-
 func webIntegrationNotFound(w http.ResponseWriter) {
-	webIntegrationError(w, http.StatusNotFound, codeWebIntegrationNotFound, "Not found", nil)
+	webIntegrationErrors.writeAbout(w, http.StatusNotFound, codeWebIntegrationNotFound, "Not found", nil)
 }
 
 func webIntegrationInvalid(w http.ResponseWriter, err error) {
-	webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationInvalid, "Invalid property value", err)
+	webIntegrationErrors.writeAbout(w, http.StatusBadRequest, codeWebIntegrationInvalid, "Invalid property value", err)
 }
 
 // normalizeOrigin checks that s is an origin (http or https scheme, a host, an optional port, nothing else) and
@@ -133,14 +125,14 @@ type webIntegrationCreateRequest struct {
 }
 
 func (api *webIntegrationsAPI) conflict(w http.ResponseWriter, name string) {
-	webIntegrationError(w, http.StatusConflict, codeWebIntegrationConflict, "Conflict",
+	webIntegrationErrors.writeAbout(w, http.StatusConflict, codeWebIntegrationConflict, "Conflict",
 		&inputError{detail: fmt.Sprintf("A web integration named %q already exists.", name), pointer: "/name"})
 }
 
 func (api *webIntegrationsAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req webIntegrationCreateRequest
 	if err := decodeJSON(r, &req); err != nil {
-		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", err)
+		webIntegrationErrors.writeAbout(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", err)
 		return
 	}
 	if req.Name == nil || strings.TrimSpace(*req.Name) == "" {
@@ -260,7 +252,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	var in *inputError
 	switch {
 	case errors.As(err, &in) && (in.pointer == "" || strings.HasSuffix(in.pointer, "/op") || strings.HasSuffix(in.pointer, "/path")):
-		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationPatch, "Invalid patch", err)
+		webIntegrationErrors.writeAbout(w, http.StatusBadRequest, codeWebIntegrationPatch, "Invalid patch", err)
 		return
 	case err != nil:
 		webIntegrationInvalid(w, err)
@@ -294,11 +286,6 @@ func (api *webIntegrationsAPI) delete(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-type webIntegrationList struct {
-	Data  []WebIntegration `json:"data"`
-	Links listLinks        `json:"links"`
-}
-
 // webIntegrationListSpec is the list query of GET /web-integrations (web-integrations.json getWebIntegrations:
 // limit 0-100, default 10; sort by name). Its pages are named by object ids, not cursors (list, below).
 var webIntegrationListSpec = &listSpec{
@@ -313,11 +300,11 @@ var webIntegrationListSpec = &listSpec{
 func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	bad := func(detail, param string) {
-		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", &inputError{detail: detail, parameter: param})
+		webIntegrationErrors.writeAbout(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", &inputError{detail: detail, parameter: param})
 	}
 	lq, err := parseList(r, webIntegrationListSpec, api.s)
 	if err != nil {
-		webIntegrationError(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", err)
+		webIntegrationErrors.writeAbout(w, http.StatusBadRequest, codeWebIntegrationBody, "Bad Request", err)
 		return
 	}
 	limit, desc := lq.limit, lq.desc
@@ -363,7 +350,7 @@ func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 		start, end = max(0, i-limit), i
 	}
 	page := items[start:end]
-	resp := webIntegrationList{Data: page, Links: listLinks{Self: Link{Href: api.h.url + r.URL.RequestURI()}}}
+	resp := listPage[WebIntegration]{Data: page, Links: listLinks{Self: Link{Href: api.h.url + r.URL.RequestURI()}}}
 	link := func(param, id string) *Link {
 		lq := r.URL.Query()
 		lq.Del("startingAfter")

@@ -157,17 +157,13 @@ func newWorkflowState() *workflowState {
 	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState(), autos: newAutomationState()}
 }
 
-type webhooksAPI struct {
-	s *Server
-	h *host
-	t *tenantState
-}
+type webhooksAPI struct{ tenantAPI }
 
 // registerWorkflowRoutes registers the webhooks, scheduling tasks and automations APIs.
 func (s *Server) registerWorkflowRoutes(h *host) {
 	s.registerSchedulingRoutes(h)
 	s.registerAutomationRoutes(h)
-	api := &webhooksAPI{s: s, h: h, t: h.tenant}
+	api := &webhooksAPI{s.apiOn(h)}
 	h.tenant.workflows.server = s
 	h.mux.HandleFunc("GET "+webhooksPath, api.list)
 	h.mux.HandleFunc("POST "+webhooksPath, api.create)
@@ -182,12 +178,7 @@ func (s *Server) registerWorkflowRoutes(h *host) {
 }
 
 func webhookBadRequest(w http.ResponseWriter, err error) {
-	e := apiError{code: codeWebhookBadRequest, title: "Bad Request", detail: err.Error()}
-	var in *inputError
-	if errors.As(err, &in) {
-		e.pointer, e.parameter = in.pointer, in.parameter
-	}
-	writeError(w, http.StatusBadRequest, webhookErrors, e)
+	webhookErrors.writeAbout(w, http.StatusBadRequest, codeWebhookBadRequest, "Bad Request", err)
 }
 
 func webhookNotFound(w http.ResponseWriter, id string) {
@@ -375,15 +366,24 @@ func onlyEqNe(f filterExpr) error {
 	return nil
 }
 
-func (api *webhooksAPI) create(w http.ResponseWriter, r *http.Request) {
+// readWebhook reads and checks the body of POST and PUT; it reports false when it answered 400.
+func readWebhook(w http.ResponseWriter, r *http.Request) (webhookRecord, bool) {
 	var body webhookBody
 	if err := decodeJSON(r, &body); err != nil {
 		webhookBadRequest(w, err)
-		return
+		return webhookRecord{}, false
 	}
 	rec, err := body.record()
 	if err != nil {
 		webhookBadRequest(w, err)
+		return webhookRecord{}, false
+	}
+	return rec, true
+}
+
+func (api *webhooksAPI) create(w http.ResponseWriter, r *http.Request) {
+	rec, ok := readWebhook(w, r)
+	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
@@ -427,14 +427,8 @@ func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
 		webhookNotFound(w, id)
 		return
 	}
-	var body webhookBody
-	if err := decodeJSON(r, &body); err != nil {
-		webhookBadRequest(w, err)
-		return
-	}
-	rec, err := body.record()
-	if err != nil {
-		webhookBadRequest(w, err)
+	rec, ok := readWebhook(w, r)
+	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
@@ -634,11 +628,6 @@ var webhookListSpec = &listSpec{
 	},
 }
 
-type webhookList struct {
-	Data  []Webhook `json:"data"`
-	Links listLinks `json:"links"`
-}
-
 // list is GET /webhooks; name and url filter by a case-insensitive substring ("wildcard and case insensitive").
 func (api *webhooksAPI) list(w http.ResponseWriter, r *http.Request) {
 	lq, err := parseList(r, webhookListSpec, api.s)
@@ -666,26 +655,10 @@ func (api *webhooksAPI) list(w http.ResponseWriter, r *http.Request) {
 		}
 		items = append(items, stored[Webhook]{ID: it.ID, Val: wh, Seq: it.Seq})
 	}
-	key := func(s stored[Webhook]) []string {
-		var k string
-		switch lq.sortField {
-		case "name":
-			k = s.Val.Name
-		case "url":
-			k = s.Val.URL
-		case "updatedAt":
-			k = s.Val.UpdatedAt
-		default:
-			k = s.Val.CreatedAt
-		}
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	fields := func(wh Webhook) map[string]string {
+		return map[string]string{"name": wh.Name, "url": wh.URL, "createdAt": wh.CreatedAt, "updatedAt": wh.UpdatedAt}
 	}
-	pg := pageOf(lq, items, key)
-	resp := webhookList{Data: make([]Webhook, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, fields), storedValue[Webhook]))
 }
 
 // deliveryListSpec is the list query of GET /webhooks/{id}/deliveries (limit 1-100, default 20; sort by status
@@ -699,11 +672,6 @@ var deliveryListSpec = &listSpec{
 		}
 		return nil
 	},
-}
-
-type deliveryList struct {
-	Data  []WebhookDelivery `json:"data"`
-	Links listLinks         `json:"links"`
 }
 
 func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
@@ -728,19 +696,10 @@ func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
 		items = append(items, stored[WebhookDelivery]{ID: e.d.ID, Val: e.d, Seq: e.seq})
 	}
 	ws.mu.Unlock()
-	key := func(s stored[WebhookDelivery]) []string {
-		k := s.Val.TriggeredAt
-		if lq.sortField == "status" {
-			k = s.Val.Status
-		}
-		return []string{k, fmt.Sprintf("%020d", s.Seq)}
+	fields := func(d WebhookDelivery) map[string]string {
+		return map[string]string{"status": d.Status, "triggeredAt": d.TriggeredAt}
 	}
-	pg := pageOf(lq, items, key)
-	resp := deliveryList{Data: make([]WebhookDelivery, 0, len(pg.items)), Links: lq.links(api.h, r, pg.next, pg.prev)}
-	for _, it := range pg.items {
-		resp.Data = append(resp.Data, it.Val)
-	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, onePage(lq, api.h, r, items, byField(lq, fields), storedValue[WebhookDelivery]))
 }
 
 func (ws *workflowState) delivery(webhookID, id string) (WebhookDelivery, bool) {
