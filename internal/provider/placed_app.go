@@ -55,8 +55,19 @@ type placedAppResource[M objectModel, P placedAppModel[M]] struct {
 	resourceBase
 	// what names the app in messages ("app copy").
 	what string
-	// Default timeouts, when the configuration sets none.
-	updateTimeout, deleteTimeout time.Duration
+	// createTimeout is the default wait of Create, which moves the whole app.
+	createTimeout time.Duration
+}
+
+// Default timeouts of an update (a rename or a move) and a delete of a placed app.
+const (
+	placedAppUpdateTimeout = 10 * time.Minute
+	placedAppDeleteTimeout = 10 * time.Minute
+)
+
+// newPlacedAppResource is the placedAppResource of the resource type qlik_<name>.
+func newPlacedAppResource[M objectModel, P placedAppModel[M]](name, what string, createTimeout time.Duration) placedAppResource[M, P] {
+	return placedAppResource[M, P]{resourceBase: resourceBase{name: name}, what: what, createTimeout: createTimeout}
 }
 
 func (r *placedAppResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -69,7 +80,7 @@ func (r *placedAppResource[M, P]) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	plan, state := P(&planned).placed(), P(&prior).placed()
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Update, r.updateTimeout, &resp.Diagnostics)
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Update, placedAppUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -92,7 +103,7 @@ func (r *placedAppResource[M, P]) Delete(ctx context.Context, req resource.Delet
 	if !ok {
 		return
 	}
-	ctx, cancel := timeoutContext(ctx, P(&prior).placed().Timeouts.Delete, r.deleteTimeout, &resp.Diagnostics)
+	ctx, cancel := timeoutContext(ctx, P(&prior).placed().Timeouts.Delete, placedAppDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	if !resp.Diagnostics.HasError() {
 		reportDelete(&resp.Diagnostics, r.what, c.DeleteApp(ctx, prior.objectID()))

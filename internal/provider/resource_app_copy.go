@@ -22,19 +22,10 @@ import (
 
 var _ kitResource = (*appCopyResource)(nil)
 
-// Default timeouts of an app copy: a cross-tenant copy of a large app moves hundreds of MB twice.
-const (
-	appCopyCreateTimeout = 60 * time.Minute
-	appCopyUpdateTimeout = 10 * time.Minute
-	appCopyDeleteTimeout = 10 * time.Minute
-)
-
-// NewAppCopyResource is the qlik_app_copy constructor.
+// NewAppCopyResource is the qlik_app_copy constructor. A copy waits up to an hour by default: a cross-tenant copy
+// of a large app moves hundreds of MB twice.
 func NewAppCopyResource() resource.Resource {
-	return &appCopyResource{placedAppResource[appCopyResourceModel, *appCopyResourceModel]{
-		resourceBase: resourceBase{name: "app_copy"}, what: "app copy",
-		updateTimeout: appCopyUpdateTimeout, deleteTimeout: appCopyDeleteTimeout,
-	}}
+	return &appCopyResource{newPlacedAppResource[appCopyResourceModel]("app_copy", "app copy", 60*time.Minute)}
 }
 
 // appCopyResource is a placedAppResource: Read, Update, Delete and ImportState are that of every app put in a
@@ -136,7 +127,7 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	if !ok {
 		return
 	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, appCopyCreateTimeout, &resp.Diagnostics)
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
 	defer cancel()
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {

@@ -19,19 +19,10 @@ import (
 
 var _ kitResource = (*appImportResource)(nil)
 
-// Default timeouts of an app import: the upload of a large app file dominates.
-const (
-	appImportCreateTimeout = 60 * time.Minute
-	appImportUpdateTimeout = 10 * time.Minute
-	appImportDeleteTimeout = 10 * time.Minute
-)
-
-// NewAppImportResource is the qlik_app_import constructor.
+// NewAppImportResource is the qlik_app_import constructor. An import waits up to an hour by default: the upload of
+// a large app file dominates.
 func NewAppImportResource() resource.Resource {
-	return &appImportResource{placedAppResource[appImportResourceModel, *appImportResourceModel]{
-		resourceBase: resourceBase{name: "app_import"}, what: "imported app",
-		updateTimeout: appImportUpdateTimeout, deleteTimeout: appImportDeleteTimeout,
-	}}
+	return &appImportResource{newPlacedAppResource[appImportResourceModel]("app_import", "imported app", 60*time.Minute)}
 }
 
 // appImportResource is a placedAppResource: Read, Update, Delete and ImportState are that of every app put in a
@@ -66,13 +57,9 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the imported app."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"source": schema.StringAttribute{
-				MarkdownDescription: "Path of the app file (`.qvf`) on the machine that runs Terraform, for " +
-					"example `\"${path.module}/apps/sales.qvf\"`. The file must exist at plan. Moving or renaming " +
-					"the file without changing its content is not a change.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"source": fileAttribute("Path of the app file (`.qvf`) on the machine that runs Terraform, for " +
+				"example `\"${path.module}/apps/sales.qvf\"`. The file must exist at plan. Moving or renaming " +
+				"the file without changing its content is not a change."),
 			"source_sha256": fileHashAttribute("SHA-256 (hex) of the file's content, computed at plan. A new " +
 				"value replaces the app with a new import. After `terraform import` it is unknown until the " +
 				"next apply records it without importing again."),
@@ -115,7 +102,7 @@ func (r *appImportResource) Create(ctx context.Context, req resource.CreateReque
 	if !ok {
 		return
 	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, appImportCreateTimeout, &resp.Diagnostics)
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
