@@ -50,6 +50,10 @@ type runSteps[R any] struct {
 	wait  func(context.Context, *R) (*R, error)
 	// record maps a report of the run into the model.
 	record func(*R)
+	// finish completes the model from the ended run (a reload's log tail) and judges the run: failure is the
+	// summary of the error of a run that did not succeed ("Reload FAILED") and detail its detail; "" for a run
+	// that succeeded.
+	finish func(done *R) (failure, detail string)
 	// startFailed and waitFailed are the summaries of the errors when the run cannot be started ("Unable to queue
 	// reload") and when the wait ends early ("Reload did not finish").
 	startFailed, waitFailed string
@@ -58,20 +62,19 @@ type runSteps[R any] struct {
 	interrupted, timedOut, notFound string
 }
 
-// runAndWait is the heart of a run record's Create: it starts the run within waitCtx (ctx bounded by the create
-// timeout) and records it in the state before the wait, so that an interrupted or failed apply leaves it in
-// state, tainted, and the next apply replaces it with a new run instead of losing track of this one. It returns
-// the ended run, recorded in m but not yet stored, for the resource to store and judge; nil when the run could
-// not be started or the wait ended early, after storing what is known and adding the error.
-func runAndWait[R any](ctx, waitCtx context.Context, resp *resource.CreateResponse, m any, steps runSteps[R]) *R {
+// runAndWait is the rest of a run record's Create once the plan is read into m: it starts the run within waitCtx
+// (ctx bounded by the create timeout) and records it in the state before the wait, so that an interrupted or
+// failed apply leaves it in state, tainted, and the next apply replaces it with a new run instead of losing track
+// of this one. After the wait it stores the ended run, and a run that did not succeed fails the apply.
+func runAndWait[R any](ctx, waitCtx context.Context, resp *resource.CreateResponse, m any, steps runSteps[R]) {
 	run, err := steps.start(waitCtx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, steps.startFailed, err, steps.hint(ctx, err))
-		return nil
+		return
 	}
 	steps.record(run)
 	if resp.Diagnostics.Append(resp.State.Set(ctx, m)...); resp.Diagnostics.HasError() {
-		return nil
+		return
 	}
 	done, err := steps.wait(waitCtx, run)
 	if done != nil {
@@ -80,9 +83,13 @@ func runAndWait[R any](ctx, waitCtx context.Context, resp *resource.CreateRespon
 	if err != nil {
 		resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 		addAPIError(&resp.Diagnostics, steps.waitFailed, err, steps.hint(ctx, err))
-		return nil
+		return
 	}
-	return done
+	failure, detail := steps.finish(done)
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+	if failure != "" {
+		resp.Diagnostics.AddError(failure, detail)
+	}
 }
 
 // hint explains the ways a run ends early; parent is the Create's context, without the create timeout.

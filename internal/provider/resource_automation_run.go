@@ -84,29 +84,28 @@ func (r *automationRunResource) Create(ctx context.Context, req resource.CreateR
 	}
 
 	id := plan.AutomationID.ValueString()
-	done := runAndWait(ctx, waitCtx, resp, &plan, runSteps[qlik.AutomationRun]{
+	runAndWait(ctx, waitCtx, resp, &plan, runSteps[qlik.AutomationRun]{
 		start: func(ctx context.Context) (*qlik.AutomationRun, error) { return c.RunAutomation(ctx, id) },
 		wait: func(ctx context.Context, run *qlik.AutomationRun) (*qlik.AutomationRun, error) {
 			return c.WaitForAutomationRun(ctx, id, run.ID)
 		},
-		record:      plan.fromAPI,
+		record: plan.fromAPI,
+		finish: func(done *qlik.AutomationRun) (string, string) {
+			if done.Succeeded() {
+				return "", ""
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "Run %s of automation %s ended with status %q.\n", done.ID, id, done.Status)
+			writeField(&b, "Errors", done.ErrorText())
+			b.WriteString("\nThe run stays in state as tainted; fix the cause and apply again to run the automation again.")
+			return "Automation run " + done.Status, b.String()
+		},
 		startFailed: "Unable to run automation",
 		waitFailed:  "Automation run did not finish",
 		interrupted: "The apply was interrupted; the run was stopped in Qlik Cloud. The next apply runs the automation again.",
 		timedOut:    "The run did not end within the create timeout and was stopped: raise timeouts.create for long automations.",
 		notFound:    "Check automation_id: the automation does not exist in this tenant.",
 	})
-	if done == nil {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if !done.Succeeded() {
-		var b strings.Builder
-		fmt.Fprintf(&b, "Run %s of automation %s ended with status %q.\n", done.ID, id, done.Status)
-		writeField(&b, "Errors", done.ErrorText())
-		b.WriteString("\nThe run stays in state as tainted; fix the cause and apply again to run the automation again.")
-		resp.Diagnostics.AddError("Automation run "+done.Status, b.String())
-	}
 }
 
 // Read refreshes the status of the recorded run (readRun).

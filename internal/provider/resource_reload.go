@@ -121,25 +121,24 @@ func (r *reloadResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
-	done := runAndWait(ctx, waitCtx, resp, &plan, runSteps[qlik.Reload]{
+	runAndWait(ctx, waitCtx, resp, &plan, runSteps[qlik.Reload]{
 		start: func(ctx context.Context) (*qlik.Reload, error) {
 			return c.CreateReload(ctx, qlik.ReloadRequest{AppID: plan.AppID.ValueString(), Partial: plan.Partial.ValueBool(), Variables: vars})
 		},
-		wait:        func(ctx context.Context, rl *qlik.Reload) (*qlik.Reload, error) { return c.WaitForReload(ctx, rl.ID) },
-		record:      plan.fromAPI,
+		wait:   func(ctx context.Context, rl *qlik.Reload) (*qlik.Reload, error) { return c.WaitForReload(ctx, rl.ID) },
+		record: plan.fromAPI,
+		finish: func(done *qlik.Reload) (string, string) {
+			plan.LogTail = types.StringValue(r.logTail(ctx, c, done))
+			if done.Status == qlik.ReloadSucceeded {
+				return "", ""
+			}
+			return "Reload " + done.Status, reloadFailureDetail(done, plan.LogTail.ValueString())
+		},
 		startFailed: "Unable to queue reload",
 		waitFailed:  "Reload did not finish",
 		interrupted: "The apply was interrupted; the reload was cancelled in Qlik Cloud. The next apply runs a new reload.",
 		timedOut:    "The reload did not end within the create timeout and was cancelled: raise timeouts.create for long reloads.",
 	})
-	if done == nil {
-		return
-	}
-	plan.LogTail = types.StringValue(r.logTail(ctx, c, done))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if done.Status != qlik.ReloadSucceeded {
-		resp.Diagnostics.AddError("Reload "+done.Status, reloadFailureDetail(done, plan.LogTail.ValueString()))
-	}
 }
 
 // logTail returns the last lines of the reload's detailed log, or of its summary when the log cannot be read.
