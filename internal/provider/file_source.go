@@ -2,16 +2,17 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -22,9 +23,39 @@ import (
 // changed file shows in the plan as a change of its hash (an update or a replacement) and an unchanged file,
 // moved or renamed, shows as no change at all. The user writes no hash, and a stale one cannot be committed.
 
+// fileAttribute is the path of a file on local disk that the resource uploads, checked and hashed at plan
+// (planFileHash).
+func fileAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// optionalFileAttribute is a fileAttribute that the configuration may leave out.
+func optionalFileAttribute(description string) schema.StringAttribute {
+	a := fileAttribute(description)
+	a.Required, a.Optional = false, true
+	return a
+}
+
 // fileHashAttribute is the computed SHA-256 of a file attribute, set at plan (planFileHash).
 func fileHashAttribute(description string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// changedInQlik is the hash Read puts in state for a file that Qlik holds but that is not the one this resource
+// uploaded (Qlik's eTag or update time differs from the one recorded at upload, or nothing was recorded, after an
+// import): the plan then shows the file's hash changing and the apply uploads the configured file again, or
+// deletes the file when none is configured.
+const changedInQlik = "changed outside Terraform"
+
+// uploadedHashAttribute is the hash of a file that Qlik may hold in another version than the one uploaded (a logo
+// replaced in the management console): the file's SHA-256, or changedInQlik. what names the file ("logo").
+func uploadedHashAttribute(what string) schema.StringAttribute {
+	return fileHashAttribute("SHA-256 (hex) of the " + what + ", computed at plan; `" + changedInQlik + "` when the " +
+		what + " in Qlik is not the one uploaded.")
 }
 
 // fileCheck checks a file at plan: its size and type (head holds its first bytes) against Qlik's limits. It
@@ -119,35 +150,22 @@ func readHead(p string, n int) ([]byte, error) {
 	return head[:k], nil
 }
 
-// fileAsPlanned checks, at apply, that the file at p still has the SHA-256 the plan computed, so that what is
-// uploaded is what the plan showed, and returns it as the value to store (the plan's hash is unknown when the path
-// was).
-func fileAsPlanned(p string, planned types.String) (types.String, error) {
+// fileAsPlanned checks, at apply, that the file that the attribute attr names (file) still has the SHA-256 the
+// plan computed (*hash), so that what is uploaded is what the plan showed, and stores it in *hash (the plan's hash
+// is unknown when the path was). A file that changed or cannot be read is an error on attr, under summary
+// ("Unable to create brand"); ok is false then.
+func fileAsPlanned(file types.String, hash *types.String, attr, summary string, diags *diag.Diagnostics) (ok bool) {
+	p, planned := file.ValueString(), *hash
 	sum, _, err := qlik.FileSHA256(p)
-	if err != nil {
-		return planned, fmt.Errorf("cannot read %s: %w", p, err)
+	switch {
+	case err != nil:
+		diags.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("cannot read %s: %v", p, err))
+	case !planned.IsUnknown() && sum != planned.ValueString():
+		diags.AddAttributeError(path.Root(attr), summary, fmt.Sprintf("%s has SHA-256 %s, but the plan was made with %s: "+
+			"the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString()))
+	default:
+		*hash = types.StringValue(sum)
+		return true
 	}
-	if !planned.IsUnknown() && sum != planned.ValueString() {
-		return planned, fmt.Errorf("%s has SHA-256 %s, but the plan was made with %s: the file changed between plan and apply. Run terraform plan again", p, sum, planned.ValueString())
-	}
-	return types.StringValue(sum), nil
-}
-
-// setPrivateJSON records v under key in a resource's private state.
-func setPrivateJSON(ctx context.Context, p privateWriter, key string, v any, diags *diag.Diagnostics) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		diags.AddError("Unable to record "+key+" in private state", err.Error())
-		return
-	}
-	diags.Append(p.SetKey(ctx, key, raw)...)
-}
-
-// privateJSON reads what setPrivateJSON recorded under key; the zero value when nothing was (an import).
-func privateJSON[T any](ctx context.Context, p privateReader, key string) T {
-	var v T
-	if raw, d := p.GetKey(ctx, key); !d.HasError() && len(raw) > 0 {
-		_ = json.Unmarshal(raw, &v)
-	}
-	return v
+	return false
 }

@@ -22,25 +22,24 @@ import (
 
 var _ kitResource = (*appCopyResource)(nil)
 
-// Default timeouts of an app copy: a cross-tenant copy of a large app moves hundreds of MB twice.
-const (
-	appCopyCreateTimeout = 60 * time.Minute
-	appCopyUpdateTimeout = 10 * time.Minute
-	appCopyDeleteTimeout = 10 * time.Minute
-)
+// NewAppCopyResource is the qlik_app_copy constructor. A copy waits up to an hour by default: a cross-tenant copy
+// of a large app moves hundreds of MB twice.
+func NewAppCopyResource() resource.Resource {
+	return &appCopyResource{newPlacedAppResource[appCopyResourceModel]("app_copy", "app copy", 60*time.Minute)}
+}
 
-// NewAppCopyResource is the qlik_app_copy constructor.
-func NewAppCopyResource() resource.Resource { return &appCopyResource{resourceBase{name: "app_copy"}} }
-
-type appCopyResource struct{ resourceBase }
+// appCopyResource is a placedAppResource: Read, Update, Delete and ImportState are that of every app put in a
+// space.
+type appCopyResource struct {
+	placedAppResource[appCopyResourceModel, *appCopyResourceModel]
+}
 
 type appCopyResourceModel struct {
-	tenantObject
+	tenantScoped
 	SourceAppID          types.String `tfsdk:"source_app_id"`
 	SourceTenantHostname types.String `tfsdk:"source_tenant_hostname"`
 	SourceVersion        types.String `tfsdk:"source_version"`
 	placedApp
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -128,19 +127,17 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, appCopyCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
+	defer cancel()
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
-	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
+	spaceID := plan.SpaceID.ValueString()
 	copied, err := dst.CopyAppOnce(ctx, qlik.AppCopyRequest{
 		Source: src, SourceAppID: plan.SourceAppID.ValueString(), SourceVersion: plan.SourceVersion.ValueString(),
-		Name: name, Description: desc, SpaceID: spaceID,
+		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), SpaceID: spaceID,
 	})
 	if errors.Is(err, qlik.ErrNoTargetSpace) {
 		addAttributeAPIError(&resp.Diagnostics, path.Root("space_id"), "Unable to copy app", err,
@@ -151,27 +148,9 @@ func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest
 		addAPIError(&resp.Diagnostics, "Unable to copy app", err, copyHint(err))
 		return
 	}
-	app, err := dst.UpdateApp(ctx, copied.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
-	if err != nil {
-		// The copy is complete; only its final name is missing. An error here would leave it tainted, and the
-		// next apply would delete it and copy the whole app again. It is kept in state under the planned name
-		// instead, with a warning: the next refresh reads the marker name, so the next plan shows the rename as
-		// an update (Ctrl-C during the rename ends here too).
-		want := plan
-		want.fromAPI(copied)
-		want.Name = plan.Name
-		if !plan.Description.IsUnknown() {
-			want.Description = plan.Description
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &want)...)
-		resp.Diagnostics.AddWarning("App copied, but naming the copy failed", apiErrorDetail(err, fmt.Sprintf(
-			"The copy %s is complete and kept in the state; it is still named %q in Qlik. The next plan shows the "+
-				"rename to %q as an update, and the next apply renames it without copying the app again.",
-			copied.Attributes.ID, copied.Attributes.Name, name)))
-		return
-	}
-	plan.fromAPI(app)
-	saveCreated(ctx, resp, &plan)
+	r.saveNamed(ctx, dst, resp, plan, unnamedApp{
+		app: copied, warning: "App copied, but naming the copy failed", noun: "copy", redo: "copying the app again",
+	})
 }
 
 func copyHint(err error) string {
@@ -191,52 +170,6 @@ func sourceClient(c *qlik.Client, hostname types.String, diags *diag.Diagnostics
 		return nil
 	}
 	return hostClient(c, hostname.ValueString(), path.Root("source_tenant_hostname"), diags)
-}
-
-func (r *appCopyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, r.client, req, resp, "app copy", (*qlik.Client).GetApp, (*appCopyResourceModel).fromAPI)
-}
-
-func (r *appCopyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[appCopyResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, appCopyUpdateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	place := qlik.AppPlacement{SpaceID: ifChanged(plan.SpaceID, state.SpaceID)}
-	if !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
-		place.Name, place.Description = plan.Name.ValueStringPointer(), plan.Description.ValueStringPointer()
-	}
-	app, err := c.PlaceApp(ctx, state.ID.ValueString(), place)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update app copy", err, "")
-		return
-	}
-	plan.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *appCopyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[appCopyResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	deleteApp(ctx, c, state.ID.ValueString(), state.Timeouts, appCopyDeleteTimeout, "app copy", &resp.Diagnostics)
-}
-
-func (r *appCopyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "app_id")
-}
-
-func (m *appCopyResourceModel) fromAPI(a *qlik.App) {
-	m.ID = types.StringValue(a.Attributes.ID)
-	m.placedApp.fromAPI(a)
 }
 
 var _ resource.ResourceWithModifyPlan = (*appCopyResource)(nil)

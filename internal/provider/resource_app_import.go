@@ -19,26 +19,24 @@ import (
 
 var _ kitResource = (*appImportResource)(nil)
 
-// Default timeouts of an app import: the upload of a large app file dominates.
-const (
-	appImportCreateTimeout = 60 * time.Minute
-	appImportUpdateTimeout = 10 * time.Minute
-	appImportDeleteTimeout = 10 * time.Minute
-)
-
-// NewAppImportResource is the qlik_app_import constructor.
+// NewAppImportResource is the qlik_app_import constructor. An import waits up to an hour by default: the upload of
+// a large app file dominates.
 func NewAppImportResource() resource.Resource {
-	return &appImportResource{resourceBase{name: "app_import"}}
+	return &appImportResource{newPlacedAppResource[appImportResourceModel]("app_import", "imported app", 60*time.Minute)}
 }
 
-type appImportResource struct{ resourceBase }
+// appImportResource is a placedAppResource: Read, Update, Delete and ImportState are that of every app put in a
+// space. A changed file replaces the app (ModifyPlan), so what reaches Update is a rename, a move, a new path to
+// the same content, or the first apply after an import, which records the planned hash.
+type appImportResource struct {
+	placedAppResource[appImportResourceModel, *appImportResourceModel]
+}
 
 type appImportResourceModel struct {
-	tenantObject
+	tenantScoped
 	Source       types.String `tfsdk:"source"`
 	SourceSHA256 types.String `tfsdk:"source_sha256"`
 	placedApp
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -59,13 +57,9 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the imported app."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"source": schema.StringAttribute{
-				MarkdownDescription: "Path of the app file (`.qvf`) on the machine that runs Terraform, for " +
-					"example `\"${path.module}/apps/sales.qvf\"`. The file must exist at plan. Moving or renaming " +
-					"the file without changing its content is not a change.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"source": fileAttribute("Path of the app file (`.qvf`) on the machine that runs Terraform, for " +
+				"example `\"${path.module}/apps/sales.qvf\"`. The file must exist at plan. Moving or renaming " +
+				"the file without changing its content is not a change."),
 			"source_sha256": fileHashAttribute("SHA-256 (hex) of the file's content, computed at plan. A new " +
 				"value replaces the app with a new import. After `terraform import` it is unknown until the " +
 				"next apply records it without importing again."),
@@ -108,16 +102,15 @@ func (r *appImportResource) Create(ctx context.Context, req resource.CreateReque
 	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, appImportCreateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
-	name, desc, spaceID := plan.Name.ValueString(), plan.Description.ValueString(), plan.SpaceID.ValueString()
+	spaceID := plan.SpaceID.ValueString()
 	imported, info, err := c.ImportAppOnce(ctx, qlik.AppImportRequest{
-		Path: plan.Source.ValueString(), SHA256: plan.SourceSHA256.ValueString(), Name: name, SpaceID: spaceID,
+		Path: plan.Source.ValueString(), SHA256: plan.SourceSHA256.ValueString(), Name: plan.Name.ValueString(), SpaceID: spaceID,
 	})
 	switch {
 	case errors.Is(err, qlik.ErrNoTargetSpace):
@@ -133,23 +126,9 @@ func (r *appImportResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	plan.SourceSHA256 = types.StringValue(info.SHA256)
-	app, err := c.UpdateApp(ctx, imported.Attributes.ID, qlik.AppUpdateRequest{Name: &name, Description: &desc})
-	if err != nil {
-		// The import is complete; only its final name is missing. It is kept under the planned name with a
-		// warning, as qlik_app_copy does: the next refresh reads the marker name, and the next apply renames it
-		// instead of deleting a tainted app and importing the file again.
-		want := plan
-		want.fromAPI(imported)
-		want.Name, want.Description = plan.Name, plan.Description
-		saveCreated(ctx, resp, &want)
-		resp.Diagnostics.AddWarning("App imported, but naming it failed", apiErrorDetail(err, fmt.Sprintf(
-			"The app %s is complete and kept in the state; it is still named %q in Qlik. The next plan shows the "+
-				"rename to %q as an update, and the next apply renames it without importing the file again.",
-			imported.Attributes.ID, imported.Attributes.Name, name)))
-		return
-	}
-	plan.fromAPI(app)
-	saveCreated(ctx, resp, &plan)
+	r.saveNamed(ctx, c, resp, plan, unnamedApp{
+		app: imported, warning: "App imported, but naming it failed", noun: "app", redo: "importing the file again",
+	})
 }
 
 func importHint(err error) string {
@@ -158,51 +137,4 @@ func importHint(err error) string {
 			"apply again. An import that Qlik already accepted is adopted then, not made twice."
 	}
 	return ""
-}
-
-func (r *appImportResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	readObject(ctx, r.client, req, resp, "imported app", (*qlik.Client).GetApp, (*appImportResourceModel).fromAPI)
-}
-
-func (r *appImportResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[appImportResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	timeout, diags := plan.Timeouts.Update(ctx, appImportUpdateTimeout)
-	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-
-	// A changed file replaces the app; what reaches Update is a rename, a move, a new path to the same content,
-	// or the first apply after an import, which records the planned hash.
-	app, err := c.PlaceApp(ctx, state.ID.ValueString(), qlik.AppPlacement{
-		SpaceID: ifChanged(plan.SpaceID, state.SpaceID), Name: ifChanged(plan.Name, state.Name),
-		Description: ifChanged(plan.Description, state.Description),
-	})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update imported app", err, "")
-		return
-	}
-	plan.fromAPI(app)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *appImportResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[appImportResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	deleteApp(ctx, c, state.ID.ValueString(), state.Timeouts, appImportDeleteTimeout, "imported app", &resp.Diagnostics)
-}
-
-func (r *appImportResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "app_id")
-}
-
-func (m *appImportResourceModel) fromAPI(a *qlik.App) {
-	m.ID = types.StringValue(a.Attributes.ID)
-	m.placedApp.fromAPI(a)
 }

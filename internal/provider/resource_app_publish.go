@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -99,28 +98,23 @@ func (r *appPublishResource) Create(ctx context.Context, req resource.CreateRequ
 	saveCreated(ctx, resp, &plan)
 }
 
+// Read maps the published app. While the origin is the one recorded at this resource's last (re)publish, nobody
+// else republished onto the app: app_id stays what was published, whichever origin Qlik reports for it. A new
+// origin is someone else's republish: app_id shows it, and the record follows so that Update knows what the app
+// was published from.
 func (r *appPublishResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[appPublishResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	app, err := c.GetApp(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "published app", state.ID.ValueString(), resp) {
-		return
-	}
-	published := state.AppID
-	state.fromAPI(app)
-	// While the origin is the one recorded at this resource's last (re)publish, nobody else republished onto the
-	// app: app_id stays what was published, whichever origin Qlik reports for it. A new origin is someone else's
-	// republish: app_id shows it, and the record follows so that Update knows what the app was published from.
-	switch seen := recordedOrigin(ctx, req.Private, &resp.Diagnostics); {
-	case seen == "":
-	case seen == app.Attributes.OriginAppID && !published.IsNull():
-		state.AppID = published
-	default:
-		recordOrigin(ctx, resp.Private, app.Attributes.OriginAppID, &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	seen := privateJSON[string](ctx, req.Private, publishedOriginKey)
+	readObject(ctx, r.client, req, resp, "published app", (*qlik.Client).GetApp, func(m *appPublishResourceModel, app *qlik.App) {
+		published := m.AppID
+		m.fromAPI(app)
+		switch {
+		case seen == "":
+		case seen == app.Attributes.OriginAppID && !published.IsNull():
+			m.AppID = published
+		default:
+			setPrivateJSON(ctx, resp.Private, publishedOriginKey, app.Attributes.OriginAppID, &resp.Diagnostics)
+		}
+	})
 }
 
 // Update republishes the app onto the published app, which keeps its id: everything but space and tenant updates
@@ -133,7 +127,7 @@ func (r *appPublishResource) Update(ctx context.Context, req resource.UpdateRequ
 	if !ok {
 		return
 	}
-	origin := recordedOrigin(ctx, req.Private, &resp.Diagnostics)
+	origin := privateJSON[string](ctx, req.Private, publishedOriginKey)
 	if origin == "" {
 		origin = state.AppID.ValueString()
 	}
@@ -169,7 +163,7 @@ func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequ
 	deleteObject[appPublishResourceModel](ctx, r.client, req, resp, "published app", (*qlik.Client).DeleteApp)
 }
 
-// publishedOriginKey is the private-state key holding, as a JSON string, the originAppId Qlik reported right after
+// publishedOriginKey is the private-state key holding (setPrivateJSON) the originAppId Qlik reported right after
 // this resource's last publish or republish, or the one Read found when someone else republished since. Qlik does
 // not document whether a republish from another app makes that app the published app's origin or keeps the one
 // originally published; with the record Read tells "still as we left it" from "republished from elsewhere since",
@@ -182,27 +176,7 @@ func (m *appPublishResourceModel) settle(ctx context.Context, a *qlik.App, p pri
 	configured := m.AppID
 	m.fromAPI(a)
 	m.AppID = configured
-	recordOrigin(ctx, p, a.Attributes.OriginAppID, diags)
-}
-
-func recordOrigin(ctx context.Context, p privateWriter, origin string, diags *diag.Diagnostics) {
-	b, err := json.Marshal(origin)
-	if err != nil {
-		diags.AddError("Unable to record the published app's origin", err.Error())
-		return
-	}
-	diags.Append(p.SetKey(ctx, publishedOriginKey, b)...)
-}
-
-// recordedOrigin returns the origin recorded by settle, or "" (an import, or state from an earlier version).
-func recordedOrigin(ctx context.Context, p privateReader, diags *diag.Diagnostics) string {
-	raw, d := p.GetKey(ctx, publishedOriginKey)
-	diags.Append(d...)
-	var origin string
-	if len(raw) > 0 && json.Unmarshal(raw, &origin) != nil {
-		return ""
-	}
-	return origin
+	setPrivateJSON(ctx, p, publishedOriginKey, a.Attributes.OriginAppID, diags)
 }
 
 func (r *appPublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

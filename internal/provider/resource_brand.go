@@ -47,12 +47,6 @@ var brandFiles = []struct {
 	{qlik.BrandFavIcon, "favicon", func(m *brandResourceModel) *types.String { return &m.Favicon }, func(m *brandResourceModel) *types.String { return &m.FaviconSHA256 }},
 }
 
-// changedInQlik is the hash Read puts in state for a file that Qlik holds but that is not the one this resource
-// uploaded (its eTag differs from the recorded one, or nothing was recorded, after an import): the plan then
-// shows the file's hash changing and the apply uploads the configured file again, or deletes the file when none is
-// configured.
-const changedInQlik = "changed outside Terraform"
-
 func (r *brandResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A brand of a tenant: its name, a logo and a favicon, shown instead of Qlik's in the " +
@@ -77,22 +71,12 @@ func (r *brandResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"description": emptyByDefault("Description of the brand. Defaults to an empty string. Updates in place."),
-			"logo": schema.StringAttribute{
-				MarkdownDescription: "Path of the logo: a PNG or JPEG file of at most 300 KB, for example " +
-					"`\"${path.module}/branding/logo.png\"`. Omit it for Qlik's logo. Changes update in place.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"logo_sha256": fileHashAttribute("SHA-256 (hex) of the logo, computed at plan; `" + changedInQlik +
-				"` when the logo in Qlik is not the one uploaded."),
-			"favicon": schema.StringAttribute{
-				MarkdownDescription: "Path of the favicon: an ICO file of at most 100 KB. Omit it for Qlik's " +
-					"favicon. Changes update in place.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"favicon_sha256": fileHashAttribute("SHA-256 (hex) of the favicon, computed at plan; `" + changedInQlik +
-				"` when the favicon in Qlik is not the one uploaded."),
+			"logo": optionalFileAttribute("Path of the logo: a PNG or JPEG file of at most 300 KB, for example " +
+				"`\"${path.module}/branding/logo.png\"`. Omit it for Qlik's logo. Changes update in place."),
+			"logo_sha256": uploadedHashAttribute("logo"),
+			"favicon": optionalFileAttribute("Path of the favicon: an ICO file of at most 100 KB. Omit it for Qlik's " +
+				"favicon. Changes update in place."),
+			"favicon_sha256": uploadedHashAttribute("favicon"),
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the brand is the tenant's active brand. Defaults to `false`. " +
 					"Activating it deactivates the tenant's other brand. At most one `qlik_brand` per tenant may " +
@@ -148,12 +132,9 @@ func (r *brandResource) Create(ctx context.Context, req resource.CreateRequest, 
 	files := map[string]string{}
 	for _, f := range brandFiles {
 		if p := f.path(&plan); !p.IsNull() {
-			sum, err := fileAsPlanned(p.ValueString(), *f.hash(&plan))
-			if err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Unable to create brand", err.Error())
+			if !fileAsPlanned(*p, f.hash(&plan), f.attr, "Unable to create brand", &resp.Diagnostics) {
 				return
 			}
-			*f.hash(&plan) = sum
 			files[f.id] = p.ValueString()
 		}
 	}
@@ -163,46 +144,36 @@ func (r *brandResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	if plan.Active.ValueBool() {
-		activated, err := c.SetBrandActive(ctx, b.ID, true)
-		if err != nil {
+		if activated, err := c.SetBrandActive(ctx, b.ID, true); err == nil {
+			b = activated
+		} else {
 			// The brand exists; only its activation failed. It is kept in state as inactive, with a warning, so
 			// the next plan shows the activation as an update instead of replacing a tainted brand.
-			plan.fromAPI(b)
-			saveCreated(ctx, resp, &plan)
-			recordBrandETags(ctx, resp.Private, b, &resp.Diagnostics)
 			resp.Diagnostics.AddWarning("Brand created, but activating it failed", apiErrorDetail(err, fmt.Sprintf(
 				"Brand %s is created and kept in the state as inactive. The next plan shows its activation as an "+
 					"update, and the next apply activates it.", b.ID)))
-			return
 		}
-		b = activated
 	}
 	plan.fromAPI(b)
 	saveCreated(ctx, resp, &plan)
 	recordBrandETags(ctx, resp.Private, b, &resp.Diagnostics)
 }
 
+// Read maps the brand and checks its files against the eTags recorded at upload: a file Qlik no longer holds has
+// a null hash, and one it holds in another version the hash changedInQlik.
 func (r *brandResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[brandResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	b, err := c.GetBrand(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "brand", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(b)
 	recorded := privateJSON[map[string]string](ctx, req.Private, brandETagsKey)
-	for _, f := range brandFiles {
-		h := f.hash(&state)
-		switch inQlik := b.File(f.id); {
-		case inQlik == nil:
-			*h = types.StringNull()
-		case inQlik.ETag != recorded[f.id]:
-			*h = types.StringValue(changedInQlik)
+	readObject(ctx, r.client, req, resp, "brand", (*qlik.Client).GetBrand, func(m *brandResourceModel, b *qlik.Brand) {
+		m.fromAPI(b)
+		for _, f := range brandFiles {
+			switch inQlik := b.File(f.id); {
+			case inQlik == nil:
+				*f.hash(m) = types.StringNull()
+			case inQlik.ETag != recorded[f.id]:
+				*f.hash(m) = types.StringValue(changedInQlik)
+			}
 		}
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	})
 }
 
 func (r *brandResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -227,12 +198,9 @@ func (r *brandResource) Update(ctx context.Context, req resource.UpdateRequest, 
 			err = c.DeleteBrandFile(ctx, id, f.id)
 		case p.IsNull():
 		default:
-			sum, cerr := fileAsPlanned(p.ValueString(), *planned)
-			if cerr != nil {
-				resp.Diagnostics.AddAttributeError(path.Root(f.attr), "Unable to update brand", cerr.Error())
+			if !fileAsPlanned(*p, planned, f.attr, "Unable to update brand", &resp.Diagnostics) {
 				return
 			}
-			*planned = sum
 			_, err = c.SetBrandFile(ctx, id, f.id, p.ValueString(), inQlik)
 		}
 		if err != nil {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -65,21 +63,16 @@ func (r *archiveResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute(fmt.Sprintf("Id of the %s.", noun)),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"file": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Path of the %s's zip archive, for example "+
-					"`\"${path.module}/%ss/acme.zip\"`. It must exist at plan. A changed archive updates the %s in "+
-					"place; a moved one with the same content is no change.", noun, noun, noun),
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"file_sha256": fileHashAttribute("SHA-256 (hex) of the archive, computed at plan; `" + changedInQlik +
-				"` when the archive in Qlik is not the one uploaded."),
-			"name":       computedFromArchive("Display name, from the `.qext` file."),
-			"qext_name":  computedFromArchive("Name of the `.qext` file without its extension: the unique name in the tenant."),
-			"type":       computedFromArchive("Type, from the `.qext` file."),
-			"version":    computedFromArchive("Version, from the `.qext` file (empty when it has none)."),
-			"created_at": createdAtAttribute(),
-			"updated_at": schema.StringAttribute{MarkdownDescription: "Time of the last upload (RFC 3339).", Computed: true},
+			"file": fileAttribute(fmt.Sprintf("Path of the %s's zip archive, for example "+
+				"`\"${path.module}/%ss/acme.zip\"`. It must exist at plan. A changed archive updates the %s in "+
+				"place; a moved one with the same content is no change.", noun, noun, noun)),
+			"file_sha256": uploadedHashAttribute("archive"),
+			"name":        computedFromArchive("Display name, from the `.qext` file."),
+			"qext_name":   computedFromArchive("Name of the `.qext` file without its extension: the unique name in the tenant."),
+			"type":        computedFromArchive("Type, from the `.qext` file."),
+			"version":     computedFromArchive("Version, from the `.qext` file (empty when it has none)."),
+			"created_at":  createdAtAttribute(),
+			"updated_at":  schema.StringAttribute{MarkdownDescription: "Time of the last upload (RFC 3339).", Computed: true},
 		},
 	}
 }
@@ -134,12 +127,9 @@ func (r *archiveResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	summary := "Unable to create " + r.kind.Noun
-	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
+	if !fileAsPlanned(plan.File, &plan.FileSHA256, "file", summary, &resp.Diagnostics) {
 		return
 	}
-	plan.FileSHA256 = sum
 	x, err := c.CreateExtension(ctx, r.kind, plan.File.ValueString())
 	if err != nil {
 		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(
@@ -179,12 +169,9 @@ func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	summary := "Unable to update " + r.kind.Noun
-	sum, err := fileAsPlanned(plan.File.ValueString(), plan.FileSHA256)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("file"), summary, err.Error())
+	if !fileAsPlanned(plan.File, &plan.FileSHA256, "file", summary, &resp.Diagnostics) {
 		return
 	}
-	plan.FileSHA256 = sum
 	x, err := c.UpdateExtension(ctx, r.kind, state.ID.ValueString(), plan.File.ValueString())
 	if err != nil {
 		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -36,9 +34,14 @@ const (
 )
 
 // NewReloadResource is the qlik_reload constructor.
-func NewReloadResource() resource.Resource { return &reloadResource{resourceBase{name: "reload"}} }
+func NewReloadResource() resource.Resource {
+	return &reloadResource{runRecord[reloadResourceModel]{resourceBase{name: "reload"}}}
+}
 
-type reloadResource struct{ resourceBase }
+// reloadResource is a run record (runRecord): Update and Delete are that of every record of a run.
+type reloadResource struct {
+	runRecord[reloadResourceModel]
+}
 
 type reloadResourceModel struct {
 	tenantObject
@@ -54,7 +57,6 @@ type reloadResourceModel struct {
 }
 
 func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reloads an app and waits for the reload to end. The resource is a record of one " +
 			"reload run: every argument replaces it, and a replace runs a new reload. Put what should trigger a " +
@@ -91,21 +93,12 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(256)),
 				},
 			},
-			"triggers": schema.MapAttribute{
-				MarkdownDescription: "Arbitrary values that run a new reload when they change (replace), for " +
-					"example `{ script = qlik_load_script.x.script_sha256 }`.",
-				ElementType:   types.StringType,
-				Optional:      true,
-				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
-			},
+			"triggers": triggersAttribute("Arbitrary values that run a new reload when they change (replace), for " +
+				"example `{ script = qlik_load_script.x.script_sha256 }`."),
 			"reload_id": computedKept("Id of the reload in Qlik (`GET /api/v1/reloads/{id}`)."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the reload: `SUCCEEDED` after a successful apply; `FAILED`, " +
-					"`CANCELED` or `EXCEEDED_LIMIT` on a tainted record; `QUEUED` or `RELOADING` when the wait " +
-					"was interrupted.",
-				Computed:      true,
-				PlanModifiers: keep,
-			},
+			"status": computedKept("Status of the reload: `SUCCEEDED` after a successful apply; `FAILED`, " +
+				"`CANCELED` or `EXCEEDED_LIMIT` on a tainted record; `QUEUED` or `RELOADING` when the wait " +
+				"was interrupted."),
 			"duration": computedKept("How long the reload ran, from start to end, as a duration such as `1m2.5s`."),
 			"log_tail": computedKept("The last lines of the reload's log."),
 		},
@@ -120,46 +113,32 @@ func (r *reloadResource) Create(ctx context.Context, req resource.CreateRequest,
 	if !ok {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, reloadCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	waitCtx, cancel := timeoutContext(ctx, plan.Timeouts.Create, reloadCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	vars := map[string]string{}
 	resp.Diagnostics.Append(plan.Variables.ElementsAs(ctx, &vars, false)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	waitCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
-	appID := plan.AppID.ValueString()
-	rl, err := c.CreateReload(waitCtx, qlik.ReloadRequest{AppID: appID, Partial: plan.Partial.ValueBool(), Variables: vars})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to queue reload", err, reloadHint(err, ctx))
-		return
-	}
-	// Record the reload before the wait: an interrupted or failed apply leaves it in state (tainted), so the next
-	// apply replaces it with a new run instead of losing track of this one.
-	plan.fromAPI(rl)
-	plan.LogTail = types.StringValue("")
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	done, err := c.WaitForReload(waitCtx, rl.ID)
-	if done != nil {
-		plan.fromAPI(done)
-	}
-	if err != nil {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		addAPIError(&resp.Diagnostics, "Reload did not finish", err, reloadHint(err, ctx))
-		return
-	}
-	plan.LogTail = types.StringValue(r.logTail(ctx, c, done))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	if done.Status != qlik.ReloadSucceeded {
-		resp.Diagnostics.AddError("Reload "+done.Status,
-			reloadFailureDetail(done, plan.LogTail.ValueString()))
-	}
+	runAndWait(ctx, waitCtx, resp, &plan, runSteps[qlik.Reload]{
+		start: func(ctx context.Context) (*qlik.Reload, error) {
+			return c.CreateReload(ctx, qlik.ReloadRequest{AppID: plan.AppID.ValueString(), Partial: plan.Partial.ValueBool(), Variables: vars})
+		},
+		wait:   func(ctx context.Context, rl *qlik.Reload) (*qlik.Reload, error) { return c.WaitForReload(ctx, rl.ID) },
+		record: plan.fromAPI,
+		finish: func(done *qlik.Reload) (string, string) {
+			plan.LogTail = types.StringValue(r.logTail(ctx, c, done))
+			if done.Status == qlik.ReloadSucceeded {
+				return "", ""
+			}
+			return "Reload " + done.Status, reloadFailureDetail(done, plan.LogTail.ValueString())
+		},
+		startFailed: "Unable to queue reload",
+		waitFailed:  "Reload did not finish",
+		interrupted: "The apply was interrupted; the reload was cancelled in Qlik Cloud. The next apply runs a new reload.",
+		timedOut:    "The reload did not end within the create timeout and was cancelled: raise timeouts.create for long reloads.",
+	})
 }
 
 // logTail returns the last lines of the reload's detailed log, or of its summary when the log cannot be read.
@@ -194,45 +173,12 @@ func reloadFailureDetail(rl *qlik.Reload, tail string) string {
 	return b.String()
 }
 
-// reloadHint explains the ways a wait ends early.
-func reloadHint(err error, parent context.Context) string {
-	switch {
-	case parent.Err() != nil:
-		return "The apply was interrupted; the reload was cancelled in Qlik Cloud. The next apply runs a new reload."
-	case errors.Is(err, context.DeadlineExceeded):
-		return "The reload did not end within the create timeout and was cancelled: raise timeouts.create for long reloads."
-	}
-	return ""
-}
-
-// Read refreshes the status of the recorded reload and never starts one. A reload Qlik no longer lists keeps its
-// recorded result: the run happened, and forgetting it would plan a new reload for no reason.
+// Read refreshes the status of the recorded reload (readRun).
 func (r *reloadResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[reloadResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	rl, err := c.GetReload(ctx, state.ReloadID.ValueString())
-	if errors.Is(err, qlik.ErrNotFound) {
-		tflog.Debug(ctx, "reload no longer in Qlik's history; keeping its recorded result", map[string]any{"reload_id": state.ReloadID.ValueString()})
-		return
-	}
-	if readFailed(&resp.Diagnostics, err, "Unable to read reload", "reload", state.ReloadID.ValueString()) {
-		return
-	}
-	state.fromAPI(rl)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readRun(ctx, r.client, req, resp, "reload", func(ctx context.Context, c *qlik.Client, m *reloadResourceModel) (*qlik.Reload, error) {
+		return c.GetReload(ctx, m.ReloadID.ValueString())
+	}, (*reloadResourceModel).fromAPI)
 }
-
-// Update only runs for a change of timeouts, since every argument replaces the resource.
-func (r *reloadResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan reloadResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-// Delete forgets the record; the reload's effect on the app's data stays.
-func (r *reloadResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // ImportState refuses: a reload is one run, recorded by the apply that queued it. Its partial, variables and
 // triggers cannot be read back from Qlik, so an imported reload would plan a new run at once anyway.

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -207,7 +208,7 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 
 func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "secret_wo", &resp.Diagnostics)
-	encrypted := writeOnlyMap(ctx, req, "encrypted_headers_wo", &resp.Diagnostics)
+	encrypted := writeOnlyMap(ctx, req.Config, "encrypted_headers_wo", &resp.Diagnostics)
 	plan, c, ok := createIn[webhookResourceModel](ctx, r.client, req, resp)
 	if !ok {
 		return
@@ -242,8 +243,7 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "secret_wo", &resp.Diagnostics)
-	var encryptedCfg types.Map
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("encrypted_headers_wo"), &encryptedCfg)...)
+	encrypted := writeOnlyMap(ctx, req.Config, "encrypted_headers_wo", &resp.Diagnostics)
 	plan, state, c, ok := updateIn[webhookResourceModel](ctx, r.client, req, resp)
 	if !ok {
 		return
@@ -252,25 +252,12 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		Name:        ifChanged(plan.Name, state.Name),
 		Description: ifChanged(plan.Description, state.Description),
 		URL:         ifChanged(plan.URL, state.URL),
-	}
-	if !plan.EventTypes.Equal(state.EventTypes) {
-		ets := setStrings(ctx, plan.EventTypes, &resp.Diagnostics)
-		u.EventTypes = &ets
-	}
-	if !plan.Enabled.Equal(state.Enabled) {
-		u.Enabled = plan.Enabled.ValueBoolPointer()
-	}
-	if !plan.Headers.Equal(state.Headers) {
-		h := stringMap(ctx, plan.Headers, &resp.Diagnostics)
-		u.Headers = &h
-	}
-	if !plan.SecretWOVersion.Equal(state.SecretWOVersion) {
-		s := secret.ValueString() // "" (no secret configured) removes it
-		u.Secret = &s
-	}
-	if !plan.EncryptedHeadersWOVersion.Equal(state.EncryptedHeadersWOVersion) {
-		h := stringMap(ctx, encryptedCfg, &resp.Diagnostics)
-		u.EncryptedHeaders = &h
+		EventTypes:  ifChangedAs(plan.EventTypes, state.EventTypes, setStrings(ctx, plan.EventTypes, &resp.Diagnostics)),
+		Enabled:     ifChangedAs(plan.Enabled, state.Enabled, plan.Enabled.ValueBool()),
+		Headers:     ifChangedAs(plan.Headers, state.Headers, stringMap(ctx, plan.Headers, &resp.Diagnostics)),
+		// A write-only value is sent when its version changes; "" or nil (none configured) removes it.
+		Secret:           ifChangedAs(plan.SecretWOVersion, state.SecretWOVersion, secret.ValueString()),
+		EncryptedHeaders: ifChangedAs(plan.EncryptedHeadersWOVersion, state.EncryptedHeadersWOVersion, encrypted),
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -318,10 +305,10 @@ func (m *webhookResourceModel) fromAPI(wh *qlik.Webhook) {
 	m.UpdatedAt = types.StringValue(wh.UpdatedAt)
 }
 
-// writeOnlyMap reads a write-only map of strings from a create's configuration; nil when it is not set.
-func writeOnlyMap(ctx context.Context, req resource.CreateRequest, name string, diags *diag.Diagnostics) map[string]string {
+// writeOnlyMap is writeOnlyValue for a write-only map of strings; nil when it is not set.
+func writeOnlyMap(ctx context.Context, config tfsdk.Config, name string, diags *diag.Diagnostics) map[string]string {
 	var v types.Map
-	diags.Append(req.Config.GetAttribute(ctx, path.Root(name), &v)...)
+	diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 	return stringMap(ctx, v, diags)
 }
 
