@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -148,6 +149,17 @@ func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags
 	return v
 }
 
+// planIn starts the ModifyPlan of a resource with more to check at plan: it fails the plan for a known
+// tenant_hostname the provider would not send credentials to (as resourceBase.ModifyPlan does), then reads the
+// planned model. ok is false for a destroy, or when the host check failed or the plan could not be read.
+func planIn[M any](ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan M, ok bool) {
+	if checkHostsAtPlan(ctx, client, req.Plan, &resp.Diagnostics); req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return plan, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	return plan, !resp.Diagnostics.HasError()
+}
+
 // changeIn reads the plan and the state in a ModifyPlan that changes an existing object (an update or a
 // replacement). ok is false for a create or a destroy, or when either could not be read.
 func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan, state M, ok bool) {
@@ -159,9 +171,33 @@ func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *
 	return plan, state, !resp.Diagnostics.HasError()
 }
 
+// replaceIn starts the plan-time check of a change that replaces an existing object because attribute changes
+// (a space's type): the planned and prior models and the client of the object's tenant, after the host check of
+// resourceBase.ModifyPlan. ok is false unless the plan changes a known value of attribute of an object that stays
+// in its tenant, or when the provider is not configured.
+func replaceIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	attribute string,
+) (plan, state M, c *qlik.Client, ok bool) {
+	if checkHostsAtPlan(ctx, client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return plan, state, nil, false
+	}
+	if plan, state, ok = changeIn[M](ctx, req, resp); !ok || client == nil || !plan.tenantHostname().Equal(state.tenantHostname()) {
+		return plan, state, nil, false
+	}
+	var planned, prior attr.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attribute), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attribute), &prior)...)
+	if resp.Diagnostics.HasError() || planned == nil || planned.IsUnknown() || planned.Equal(prior) {
+		return plan, state, nil, false
+	}
+	c, err := client.ForTenant(state.tenantHostname().ValueString())
+	return plan, state, c, err == nil
+}
+
 // readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
 // ((*qlik.Client).GetSpace) and set the model's mapping ((*spaceResourceModel).fromAPI). A 404 removes the
-// resource from state (readFound); what names the object in messages ("space").
+// resource from state (readFound); what names the object in messages ("space"). A set that refuses the object
+// (a default role where a custom one is managed) adds an error to resp.Diagnostics, and the state stays as it was.
 func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.ReadRequest, resp *resource.ReadResponse,
 	what string, get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
 ) {
@@ -173,8 +209,9 @@ func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, 
 	if !readFound(ctx, err, what, state.objectID(), resp) {
 		return
 	}
-	set(&state, obj)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if set(&state, obj); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
 }
 
 // deleteObject is the whole Delete of a resource whose object is deleted by its id: del is the client's Delete
@@ -186,6 +223,101 @@ func deleteObject[M objectModel](ctx context.Context, client *qlik.Client, req r
 	if ok {
 		reportDelete(&resp.Diagnostics, what, del(c, ctx, state.objectID()))
 	}
+}
+
+// writeFailed reports the error of a create or update call under summary ("Unable to create space"), pointing
+// at the attribute to change where it can (addCSPOriginWriteError); conflictOn makes one from addWriteError.
+type writeFailed func(diags *diag.Diagnostics, summary string, err error)
+
+// conflictOn is the writeFailed of a resource whose only write error of its own is a 409: a value of attribute
+// that must be unique is taken, and hint is the next step (addWriteError).
+func conflictOn(attribute, hint string) writeFailed {
+	return func(diags *diag.Diagnostics, summary string, err error) {
+		addWriteError(diags, summary, err, attribute, hint)
+	}
+}
+
+// createObject is the whole Create of a resource whose object is made by one call: create sends the planned
+// model to Qlik (a request it cannot build is reported in resp.Diagnostics instead, and the Create stops), failed
+// reports its error as "Unable to create <what>", set maps the answer into the model, and saveCreated stores it.
+func createObject[M tenantScopedModel, T any](ctx context.Context, client *qlik.Client, req resource.CreateRequest, resp *resource.CreateResponse,
+	what string, failed writeFailed, create func(c *qlik.Client, plan M) (*T, error), set func(*M, *T),
+) {
+	plan, c, ok := createIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := create(c, plan)
+	if writeStopped(&resp.Diagnostics, err, "Unable to create "+what, failed) {
+		return
+	}
+	set(&plan, obj)
+	saveCreated(ctx, resp, &plan)
+}
+
+// updateObject is the whole Update of a resource whose update call answers with the object: update sends the
+// change from state to plan (a request it cannot build is reported in resp.Diagnostics instead, and the Update
+// stops), failed reports its error as "Unable to update <what>", and set maps the answer into the stored model.
+func updateObject[M tenantScopedModel, T any](ctx context.Context, client *qlik.Client, req resource.UpdateRequest, resp *resource.UpdateResponse,
+	what string, failed writeFailed, update func(c *qlik.Client, plan, state M) (*T, error), set func(*M, *T),
+) {
+	plan, state, c, ok := updateIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := update(c, plan, state)
+	if writeStopped(&resp.Diagnostics, err, "Unable to update "+what, failed) {
+		return
+	}
+	set(&plan, obj)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// updateThenRead is updateObject for an update call that answers without the object: get reads it back by its
+// id, and an error of that read is "Unable to read <what>".
+func updateThenRead[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.UpdateRequest, resp *resource.UpdateResponse,
+	what string, failed writeFailed, update func(c *qlik.Client, plan, state M) error,
+	get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
+) {
+	updateObject(ctx, client, req, resp, what, failed, func(c *qlik.Client, plan, state M) (*T, error) {
+		if err := update(c, plan, state); err != nil || resp.Diagnostics.HasError() {
+			return nil, err
+		}
+		obj, err := get(c, ctx, state.objectID())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		}
+		return obj, nil
+	}, set)
+}
+
+// writeStopped reports whether a create or update ends after its call: with the call's error (through failed),
+// or with the errors its request added to diags before any call.
+func writeStopped(diags *diag.Diagnostics, err error, summary string, failed writeFailed) bool {
+	if err != nil {
+		failed(diags, summary, err)
+	}
+	return diags.HasError()
+}
+
+// deleteRefused is deleteObject for an object whose delete Qlik may refuse for a reason the user can act on (a
+// space that holds content): refusal names that case for an error of del, as the error's summary and the next
+// step, or returns an empty summary to report the error as deleteObject does.
+func deleteRefused[M objectModel](ctx context.Context, client *qlik.Client, req resource.DeleteRequest, resp *resource.DeleteResponse,
+	what string, del func(*qlik.Client, context.Context, string) error, refusal func(state M, err error) (summary, hint string),
+) {
+	state, c, ok := deleteIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	err := del(c, ctx, state.objectID())
+	if err != nil {
+		if summary, hint := refusal(state, err); summary != "" {
+			addAPIError(&resp.Diagnostics, summary, err, hint)
+			return
+		}
+	}
+	reportDelete(&resp.Diagnostics, what, err)
 }
 
 // saveCreated ends a Create: it stores the model and records when the object was created (recordCreated), which
