@@ -209,12 +209,8 @@ func pathNames(ps []path.Path) []string {
 
 // ModifyPlan checks the host, and that an interactive identity provider gets the client id and secret it needs.
 func (r *oidcIdentityProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan oidcIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.Interactive.ValueBool() {
+	plan, ok := planIn[oidcIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok || !plan.Interactive.ValueBool() {
 		return
 	}
 	if plan.ClientID.IsNull() {

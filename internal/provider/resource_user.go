@@ -138,15 +138,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 
 // ModifyPlan refuses untrusted hosts, two users of one subject in this run and unknown roles.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
-		return
+	if plan, ok := planIn[userModel](ctx, r.client, req, resp); ok {
+		planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Subject, "qlik_user", "user", "subject", plan.Roles)
 	}
-	var plan userModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Subject, "qlik_user", "user", "subject", plan.Roles)
 }
 
 // read refreshes m from the user and its license assignment.
@@ -202,8 +196,8 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !ok {
 		return
 	}
-	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+	roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.CreateUser(ctx, qlik.UserCreateRequest{
@@ -276,8 +270,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		upd.Name = &n
 	}
 	if !plan.Roles.Equal(state.Roles) {
-		roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+		roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+		if !ok {
 			return
 		}
 		upd.Roles = &roles

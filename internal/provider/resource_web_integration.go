@@ -75,21 +75,14 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 func (r *webIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wi, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: plan.Name.ValueString(), ValidOrigins: origins})
-	if err != nil {
-		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to create web integration", err)
-		return
-	}
-	plan.fromAPI(wi)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "web integration", addWebIntegrationWriteError,
+		func(c *qlik.Client, plan webIntegrationResourceModel) (*qlik.WebIntegration, error) {
+			origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil, nil
+			}
+			return c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: plan.Name.ValueString(), ValidOrigins: origins})
+		}, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -97,25 +90,18 @@ func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *webIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	update := qlik.WebIntegrationUpdateRequest{Name: ifChanged(plan.Name, state.Name)}
-	if !plan.ValidOrigins.Equal(state.ValidOrigins) {
-		origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		update.ValidOrigins = &origins
-	}
-	wi, err := c.UpdateWebIntegration(ctx, state.ID.ValueString(), update)
-	if err != nil {
-		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to update web integration", err)
-		return
-	}
-	plan.fromAPI(wi)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "web integration", addWebIntegrationWriteError,
+		func(c *qlik.Client, plan, state webIntegrationResourceModel) (*qlik.WebIntegration, error) {
+			update := qlik.WebIntegrationUpdateRequest{Name: ifChanged(plan.Name, state.Name)}
+			if !plan.ValidOrigins.Equal(state.ValidOrigins) {
+				origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
+				if resp.Diagnostics.HasError() {
+					return nil, nil
+				}
+				update.ValidOrigins = &origins
+			}
+			return c.UpdateWebIntegration(ctx, state.ID.ValueString(), update)
+		}, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
