@@ -86,7 +86,7 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"created": createdAtAttribute(),
+			"created":      createdAtAttribute(),
 			"last_updated": updatedAtAttribute("description"),
 		},
 	}
