@@ -8,21 +8,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
-
-var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
-
-// NewUsersDataSource is the qlik_users data source constructor.
-func NewUsersDataSource() datasource.DataSource {
-	return &usersDataSource{dataSourceBase{name: "users"}}
-}
-
-type usersDataSource struct{ dataSourceBase }
 
 type usersDataSourceModel struct {
 	tenantScoped
@@ -41,8 +33,9 @@ type userListEntry struct {
 	Groups  types.Set    `tfsdk:"groups"`
 }
 
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+// NewUsersDataSource is the qlik_users data source constructor.
+func NewUsersDataSource() datasource.DataSource {
+	return newLookup("users", schema.Schema{
 		MarkdownDescription: "Lists the users of a tenant, all of them or those a filter selects, for example to " +
 			"find the administrators (`assignedRoles.name eq \"TenantAdmin\"`) or the users from one email domain.",
 		Attributes: map[string]schema.Attribute{
@@ -63,24 +56,20 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "The users, in Qlik's order (by name).",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":      schema.StringAttribute{MarkdownDescription: "User id.", Computed: true},
-					"subject": schema.StringAttribute{MarkdownDescription: "Subject from the identity provider.", Computed: true},
-					"name":    schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
-					"email":   schema.StringAttribute{MarkdownDescription: "Email address.", Computed: true},
-					"status":  schema.StringAttribute{MarkdownDescription: "`active`, `invited`, `disabled`, ...", Computed: true},
+					"id":      computedString("User id."),
+					"subject": computedString("Subject from the identity provider."),
+					"name":    computedString("Display name."),
+					"email":   computedString("Email address."),
+					"status":  computedString("`active`, `invited`, `disabled`, ..."),
 					"roles":   schema.SetAttribute{MarkdownDescription: "Names of the user's own tenant roles.", Computed: true, ElementType: types.StringType},
 					"groups":  schema.SetAttribute{MarkdownDescription: "Names of the user's groups.", Computed: true, ElementType: types.StringType},
 				}},
 			},
 		},
-	}
+	}, readUsers)
 }
 
-func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[usersDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+func readUsers(ctx context.Context, c *qlik.Client, m *usersDataSourceModel, diags *diag.Diagnostics) {
 	var parts []string
 	if f := m.Filter.ValueString(); f != "" {
 		parts = append(parts, "("+f+")")
@@ -90,7 +79,6 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	users, err := c.ListUsers(ctx, strings.Join(parts, " and "))
 	if err != nil {
-		diags := &resp.Diagnostics
 		if !m.Filter.IsNull() && errors.Is(err, qlik.ErrBadRequest) {
 			addAttributeAPIError(diags, path.Root("filter"), "Unable to list users", err, "Qlik refused the filter; check its syntax and field names.")
 			return
@@ -110,5 +98,4 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			Roles: stringSetValue(u.RoleNames()), Groups: stringSetValue(groups),
 		})
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -17,9 +18,11 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only), and
-// each CRUD method starts with createIn, readIn, updateIn or deleteIn, which read the model and resolve the client
-// of its tenant; readObject and deleteObject are the whole Read and Delete of an object handled by its id. The
+// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
+// createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
+// methods of an object handled by one API call each; a resource that does more starts each method with createIn,
+// readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with
+// more to check starts with planIn or replaceIn. A tenant-scoped data source is a lookup (newLookup). The
 // attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
@@ -56,6 +59,36 @@ func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// lookup is a tenant-scoped data source on the kit: its schema and its read, which fills the configured model
+// from the tenant through c. The kit reads the configuration, resolves the client of its tenant and stores the
+// model unless read added an error.
+type lookup[M tenantScopedModel] struct {
+	dataSourceBase
+	schema dsschema.Schema
+	read   func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics)
+}
+
+var _ datasource.DataSourceWithConfigure = (*lookup[spaceDataSourceModel])(nil)
+
+// newLookup returns the data source name ("space" for qlik_space) with its schema and read.
+func newLookup[M tenantScopedModel](name string, s dsschema.Schema, read func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics)) datasource.DataSource {
+	return &lookup[M]{dataSourceBase: dataSourceBase{name: name}, schema: s, read: read}
+}
+
+func (d *lookup[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = d.schema
+}
+
+func (d *lookup[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	m, c, ok := configIn[M](ctx, d.client, req, resp)
+	if !ok {
+		return
+	}
+	if d.read(ctx, c, &m, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
 }
 
 // tenantScoped is embedded in the model of every tenant-scoped resource and data source: the tenant_hostname

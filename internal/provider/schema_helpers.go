@@ -101,6 +101,11 @@ func updatedAtAttribute(watched ...string) schema.StringAttribute {
 	return a
 }
 
+// computedString is a data source attribute that the data source reads from Qlik.
+func computedString(description string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
 // spaceNamePattern is Qlik's own rule for space names (spaces.json, SpaceCreate.name).
 var spaceNamePattern = regexp.MustCompile(`^[^"*?<>/|\\:]+$`)
 
