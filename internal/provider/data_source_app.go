@@ -15,6 +15,13 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
+var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
+
+// NewAppDataSource is the qlik_app data source constructor.
+func NewAppDataSource() datasource.DataSource { return &appDataSource{dataSourceBase{name: "app"}} }
+
+type appDataSource struct{ dataSourceBase }
+
 type appDataSourceModel struct {
 	ID types.String `tfsdk:"id"`
 	tenantScoped
@@ -28,9 +35,8 @@ type appDataSourceModel struct {
 	OriginAppID  types.String `tfsdk:"origin_app_id"`
 }
 
-// NewAppDataSource is the qlik_app data source constructor.
-func NewAppDataSource() datasource.DataSource {
-	return newLookup("app", schema.Schema{
+func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one app by id, or by exact name (optionally within one space), so a " +
 			"configuration can refer to a template app by name. Fails when no app matches, or when several " +
 			"apps share the name (give `space_id` to choose).",
@@ -66,7 +72,11 @@ func NewAppDataSource() datasource.DataSource {
 				Computed:            true,
 			},
 		},
-	}, readAppLookup)
+	}
+}
+
+func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	lookup(ctx, d.client, req, resp, readAppLookup)
 }
 
 func readAppLookup(ctx context.Context, c *qlik.Client, cfg *appDataSourceModel, diags *diag.Diagnostics) {

@@ -12,6 +12,15 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
+var _ datasource.DataSourceWithConfigure = (*rolesDataSource)(nil)
+
+// NewRolesDataSource is the qlik_roles data source constructor.
+func NewRolesDataSource() datasource.DataSource {
+	return &rolesDataSource{dataSourceBase{name: "roles"}}
+}
+
+type rolesDataSource struct{ dataSourceBase }
+
 type rolesDataSourceModel struct {
 	tenantScoped
 	Names types.List  `tfsdk:"names"`
@@ -26,9 +35,8 @@ type roleModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-// NewRolesDataSource is the qlik_roles data source constructor.
-func NewRolesDataSource() datasource.DataSource {
-	return newLookup("roles", schema.Schema{
+func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "The tenant's role catalogue: the default roles every tenant has (such as `TenantAdmin` " +
 			"or `EmbeddedAnalyticsUser`) and any custom roles, sorted by name. These are the names " +
 			"`qlik_role_mapping` accepts in `roles`.",
@@ -53,7 +61,11 @@ func NewRolesDataSource() datasource.DataSource {
 				},
 			},
 		},
-	}, readRoles)
+	}
+}
+
+func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	lookup(ctx, d.client, req, resp, readRoles)
 }
 
 func readRoles(ctx context.Context, c *qlik.Client, m *rolesDataSourceModel, diags *diag.Diagnostics) {

@@ -15,6 +15,15 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
+var _ datasource.DataSourceWithConfigure = (*spaceDataSource)(nil)
+
+// NewSpaceDataSource is the qlik_space data source constructor.
+func NewSpaceDataSource() datasource.DataSource {
+	return &spaceDataSource{dataSourceBase{name: "space"}}
+}
+
+type spaceDataSource struct{ dataSourceBase }
+
 // spaceDataSourceModel has its own schema (id and name are both optional lookup keys) over the same
 // API fields as the resource.
 type spaceDataSourceModel struct {
@@ -22,9 +31,8 @@ type spaceDataSourceModel struct {
 	spaceFields
 }
 
-// NewSpaceDataSource is the qlik_space data source constructor.
-func NewSpaceDataSource() datasource.DataSource {
-	return newLookup("space", schema.Schema{
+func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one space by id, or by exact name (optionally narrowed by type). " +
 			"Fails when no space matches.",
 		Attributes: spaceComputedAttributes(map[string]schema.Attribute{
@@ -43,7 +51,11 @@ func NewSpaceDataSource() datasource.DataSource {
 				Validators:          []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
 			},
 		}),
-	}, readSpaceLookup)
+	}
+}
+
+func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	lookup(ctx, d.client, req, resp, readSpaceLookup)
 }
 
 // spaceComputedAttributes are the attributes of a space that qlik_space and qlik_spaces only read, with the

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -22,7 +21,7 @@ import (
 // createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
 // methods of an object handled by one API call each; a resource that does more starts each method with createIn,
 // readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with
-// more to check starts with planIn or replaceIn. A tenant-scoped data source is a lookup (newLookup). The
+// more to check starts with planIn or replaceIn. A tenant-scoped data source's Read is lookup. The
 // attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
@@ -41,8 +40,8 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan fails the plan when a known tenant_hostname is one the provider would not send credentials to. A
-// resource with more to check at plan defines its own ModifyPlan and calls this one first; a resource without
-// tenant_hostname (qlik_tenant) must define its own.
+// resource with more to check at plan defines its own ModifyPlan, starting with planIn or replaceIn, which make
+// this check first; a resource without tenant_hostname (qlik_tenant) must define its own.
 func (b *resourceBase) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkHostsAtPlan(ctx, b.client, req.Plan, &resp.Diagnostics)
 }
@@ -59,36 +58,6 @@ func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
-}
-
-// lookup is a tenant-scoped data source on the kit: its schema and its read, which fills the configured model
-// from the tenant through c. The kit reads the configuration, resolves the client of its tenant and stores the
-// model unless read added an error.
-type lookup[M tenantScopedModel] struct {
-	dataSourceBase
-	schema dsschema.Schema
-	read   func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics)
-}
-
-var _ datasource.DataSourceWithConfigure = (*lookup[spaceDataSourceModel])(nil)
-
-// newLookup returns the data source name ("space" for qlik_space) with its schema and read.
-func newLookup[M tenantScopedModel](name string, s dsschema.Schema, read func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics)) datasource.DataSource {
-	return &lookup[M]{dataSourceBase: dataSourceBase{name: name}, schema: s, read: read}
-}
-
-func (d *lookup[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = d.schema
-}
-
-func (d *lookup[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[M](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
-	if d.read(ctx, c, &m, &resp.Diagnostics); !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	}
 }
 
 // tenantScoped is embedded in the model of every tenant-scoped resource and data source: the tenant_hostname
@@ -172,6 +141,20 @@ func configIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	c, ok = clientOf(client, config, &resp.Diagnostics)
 	return config, c, ok
+}
+
+// lookup is the whole Read of a tenant-scoped data source: it reads the configuration, resolves the client of
+// its tenant, lets read fill the model from the tenant, and stores the model unless read added an error.
+func lookup[M tenantScopedModel](ctx context.Context, client *qlik.Client, req datasource.ReadRequest, resp *datasource.ReadResponse,
+	read func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics),
+) {
+	m, c, ok := configIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	if read(ctx, c, &m, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
 }
 
 // writeOnlyValue returns the configured value of a write-only attribute (such as password_wo): Terraform never
@@ -259,15 +242,40 @@ func deleteObject[M objectModel](ctx context.Context, client *qlik.Client, req r
 }
 
 // writeFailed reports the error of a create or update call under summary ("Unable to create space"), pointing
-// at the attribute to change where it can (addCSPOriginWriteError); conflictOn makes one from addWriteError.
+// at the attribute to change where it can. conflictOn and writeErrors make one.
 type writeFailed func(diags *diag.Diagnostics, summary string, err error)
 
-// conflictOn is the writeFailed of a resource whose only write error of its own is a 409: a value of attribute
-// that must be unique is taken, and hint is the next step (addWriteError).
-func conflictOn(attribute, hint string) writeFailed {
+// errorOn is a rule of writeErrors: an error that matches is reported against attribute, with hint as the next
+// step ("" for Qlik's words alone).
+type errorOn struct {
+	match     func(error) bool
+	attribute string
+	hint      string
+}
+
+// writeErrors is the writeFailed that reports an error against the attribute of the first rule it matches, and
+// through addAPIError when it matches none.
+func writeErrors(rules ...errorOn) writeFailed {
 	return func(diags *diag.Diagnostics, summary string, err error) {
-		addWriteError(diags, summary, err, attribute, hint)
+		for _, r := range rules {
+			if r.match(err) {
+				addAttributeAPIError(diags, path.Root(r.attribute), summary, err, r.hint)
+				return
+			}
+		}
+		addAPIError(diags, summary, err, "")
 	}
+}
+
+// is matches the errors that errors.Is finds target in (qlik.ErrConflict).
+func is(target error) func(error) bool {
+	return func(err error) bool { return errors.Is(err, target) }
+}
+
+// conflictOn is the writeFailed of a resource whose only write error of its own is a 409: a value of attribute
+// that must be unique is taken, and hint is the next step (as addWriteError reports it).
+func conflictOn(attribute, hint string) writeFailed {
+	return writeErrors(errorOn{is(qlik.ErrConflict), attribute, hint})
 }
 
 // createObject is the whole Create of a resource whose object is made by one call: create sends the planned

@@ -84,7 +84,7 @@ func directiveList() string {
 }
 
 func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, r.client, req, resp, "CSP origin", addCSPOriginWriteError,
+	createObject(ctx, r.client, req, resp, "CSP origin", cspOriginWriteError,
 		func(c *qlik.Client, plan cspOriginResourceModel) (*qlik.CSPOrigin, error) {
 			body := plan.toRequest(ctx, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -100,7 +100,7 @@ func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 // Update sends the whole entry: PUT /csp-origins/{id} is a full replace.
 func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, r.client, req, resp, "CSP origin", addCSPOriginWriteError,
+	updateObject(ctx, r.client, req, resp, "CSP origin", cspOriginWriteError,
 		func(c *qlik.Client, plan, state cspOriginResourceModel) (*qlik.CSPOrigin, error) {
 			body := plan.toRequest(ctx, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -118,17 +118,17 @@ func (r *cspOriginResource) ImportState(ctx context.Context, req resource.Import
 	importTenantScopedID(ctx, r.client, req, resp, "csp_origin_id")
 }
 
-// addCSPOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
-func addCSPOriginWriteError(diags *diag.Diagnostics, summary string, err error) {
-	var apiErr *qlik.APIError
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("origin"), summary, err,
-			"The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import.")
-	case errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), "origin"):
-		addAttributeAPIError(diags, path.Root("origin"), summary, err, "")
-	default:
-		addAPIError(diags, summary, err, "")
+// cspOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
+var cspOriginWriteError = writeErrors(
+	errorOn{is(qlik.ErrConflict), "origin", "The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import."},
+	errorOn{badRequestAbout("origin"), "origin", ""},
+)
+
+// badRequestAbout matches a 400 whose detail names what.
+func badRequestAbout(what string) func(error) bool {
+	return func(err error) bool {
+		var apiErr *qlik.APIError
+		return errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), what)
 	}
 }
 

@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -45,19 +43,9 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
 			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
-			"roles": schema.SetAttribute{
-				MarkdownDescription: "Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
-					"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
-					"at most 100. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(stringSetValue(nil)),
-				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-					setvalidator.SizeAtMost(100),
-				},
-			},
+			"roles": tenantRolesAttribute("Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
+				"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
+				"at most 100. Updates in place."),
 		},
 	}
 }

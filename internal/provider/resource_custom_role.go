@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -52,15 +51,10 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
 			"description": emptyByDefault("What the role is for. Defaults to an empty string. Updates in place."),
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: "Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). " +
-					"Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(stringSetValue(nil)),
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-			},
+			"scopes": emptySetByDefault("Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). "+
+				"Defaults to none. Updates in place.",
+				setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+			),
 		},
 	}
 }
@@ -90,7 +84,7 @@ func (m *customRoleModel) fromAPI(r *qlik.CustomRole) {
 }
 
 func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, r.client, req, resp, "custom role", addRoleWriteError,
+	createObject(ctx, r.client, req, resp, "custom role", roleWriteError,
 		func(c *qlik.Client, plan customRoleModel) (*qlik.CustomRole, error) {
 			body := plan.request(ctx, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -114,7 +108,7 @@ func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateThenRead(ctx, r.client, req, resp, "custom role", addRoleWriteError,
+	updateThenRead(ctx, r.client, req, resp, "custom role", roleWriteError,
 		func(c *qlik.Client, plan, state customRoleModel) error {
 			body := plan.request(ctx, &resp.Diagnostics)
 			if resp.Diagnostics.HasError() {
@@ -140,12 +134,10 @@ func (r *customRoleResource) ImportState(ctx context.Context, req resource.Impor
 	importTenantScopedID(ctx, r.client, req, resp, "role_id")
 }
 
-// addRoleWriteError shows a taken name against the name attribute.
-func addRoleWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrBadRequest) && strings.Contains(err.Error(), "unique") || errors.Is(err, qlik.ErrNotCreatedByUs) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Role names are unique in a tenant, default roles included, regardless of case: choose another name, or import the existing custom role.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// roleWriteError shows a taken name against the name attribute.
+var roleWriteError = writeErrors(errorOn{
+	func(err error) bool {
+		return errors.Is(err, qlik.ErrBadRequest) && strings.Contains(err.Error(), "unique") || errors.Is(err, qlik.ErrNotCreatedByUs)
+	},
+	"name", "Role names are unique in a tenant, default roles included, regardless of case: choose another name, or import the existing custom role.",
+})

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -144,7 +143,7 @@ func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) ([]str
 }
 
 func (r *spaceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	createObject(ctx, r.client, req, resp, "space assignment", addAssignmentWriteError,
+	createObject(ctx, r.client, req, resp, "space assignment", assignmentWriteError,
 		func(c *qlik.Client, plan spaceAssignmentModel) (*qlik.SpaceAssignment, error) {
 			roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
 			if !ok {
@@ -171,7 +170,7 @@ func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *spaceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	updateObject(ctx, r.client, req, resp, "space assignment", addAssignmentWriteError,
+	updateObject(ctx, r.client, req, resp, "space assignment", assignmentWriteError,
 		func(c *qlik.Client, plan, state spaceAssignmentModel) (*qlik.SpaceAssignment, error) {
 			roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
 			if !ok {
@@ -193,19 +192,12 @@ func (r *spaceAssignmentResource) ImportState(ctx context.Context, req resource.
 	importTenantScopedID(ctx, r.client, req, resp, "space_id", "assignment_id")
 }
 
-// addAssignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.
-func addAssignmentWriteError(diags *diag.Diagnostics, summary string, err error) {
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("assignee_id"), summary, err,
-			"Qlik allows one assignment per space and assignee, and this one already has one: import it with "+
-				"terraform import (id <space_id>/<assignment_id>), or change its roles there.")
-	case errors.Is(err, qlik.ErrNotFound):
-		addAttributeAPIError(diags, path.Root("space_id"), summary, err, "The space does not exist or the provider's credentials cannot see it.")
-	default:
-		addAPIError(diags, summary, err, "")
-	}
-}
+// assignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.
+var assignmentWriteError = writeErrors(
+	errorOn{is(qlik.ErrConflict), "assignee_id", "Qlik allows one assignment per space and assignee, and this one already has one: " +
+		"import it with terraform import (id <space_id>/<assignment_id>), or change its roles there."},
+	errorOn{is(qlik.ErrNotFound), "space_id", "The space does not exist or the provider's credentials cannot see it."},
+)
 
 func (m *spaceAssignmentModel) fromAPI(a *qlik.SpaceAssignment) {
 	m.ID = types.StringValue(a.ID)
