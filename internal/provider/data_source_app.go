@@ -7,9 +7,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
@@ -56,10 +59,10 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 					stringvalidator.ConflictsWith(path.MatchRoot("id")),
 				},
 			},
-			"description":   schema.StringAttribute{MarkdownDescription: "App description.", Computed: true},
-			"owner_id":      schema.StringAttribute{MarkdownDescription: "User id of the app owner.", Computed: true},
-			"created_date":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
-			"modified_date": schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true},
+			"description":   computedString("App description."),
+			"owner_id":      computedString("User id of the app owner."),
+			"created_date":  computedString("Creation time (RFC 3339)."),
+			"modified_date": computedString("Time of the last change (RFC 3339)."),
 			"publish_time": schema.StringAttribute{
 				MarkdownDescription: "Time the app was published; empty unless this is a published app.",
 				Computed:            true,
@@ -73,16 +76,16 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 }
 
 func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	cfg, c, ok := configIn[appDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readAppLookup)
+}
+
+func readAppLookup(ctx context.Context, c *qlik.Client, cfg *appDataSourceModel, diags *diag.Diagnostics) {
 	id := cfg.ID.ValueString()
 	if id == "" {
 		name, space := cfg.Name.ValueString(), cfg.SpaceID.ValueString()
 		items, err := c.FindApps(ctx, name, space)
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Unable to find app", err, "")
+			addAPIError(diags, "Unable to find app", err, "")
 			return
 		}
 		where := "in the tenant"
@@ -91,19 +94,19 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		}
 		switch len(items) {
 		case 0:
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "App not found", fmt.Sprintf("No app named %q %s on %s.", name, where, c.Hostname()))
+			diags.AddAttributeError(path.Root("name"), "App not found", fmt.Sprintf("No app named %q %s on %s.", name, where, c.Hostname()))
 			return
 		case 1:
 			id = items[0].ResourceID
 		default:
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "App name is ambiguous",
+			diags.AddAttributeError(path.Root("name"), "App name is ambiguous",
 				fmt.Sprintf("%d apps are named %q %s on %s; set space_id, or use id.", len(items), name, where, c.Hostname()))
 			return
 		}
 	}
 	app, err := c.GetApp(ctx, id)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read app", err, "")
+		addAPIError(diags, "Unable to read app", err, "")
 		return
 	}
 	at := app.Attributes
@@ -116,5 +119,4 @@ func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	cfg.ModifiedDate = types.StringValue(at.ModifiedDate)
 	cfg.PublishTime = types.StringValue(at.PublishTime)
 	cfg.OriginAppID = types.StringValue(at.OriginAppID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }

@@ -6,8 +6,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*groupDataSource)(nil)
@@ -43,25 +46,25 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
-			"id":              schema.StringAttribute{MarkdownDescription: "Group id.", Computed: true},
-			"description":     schema.StringAttribute{MarkdownDescription: "Description (custom groups).", Computed: true},
-			"status":          schema.StringAttribute{MarkdownDescription: "`active` or `disabled`.", Computed: true},
-			"provider_type":   schema.StringAttribute{MarkdownDescription: "`idp` (from the identity provider) or `custom`.", Computed: true},
+			"id":              computedString("Group id."),
+			"description":     computedString("Description (custom groups)."),
+			"status":          computedString("`active` or `disabled`."),
+			"provider_type":   computedString("`idp` (from the identity provider) or `custom`."),
 			"roles":           schema.SetAttribute{MarkdownDescription: "Names of the group's tenant roles.", Computed: true, ElementType: types.StringType},
-			"tenant_id":       schema.StringAttribute{MarkdownDescription: "Tenant id.", Computed: true},
-			"created_at":      schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
-			"last_updated_at": schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true},
+			"tenant_id":       computedString("Tenant id."),
+			"created_at":      computedString("Creation time (RFC 3339)."),
+			"last_updated_at": computedString("Time of the last change (RFC 3339)."),
 		},
 	}
 }
 
 func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[groupDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readGroupLookup)
+}
+
+func readGroupLookup(ctx context.Context, c *qlik.Client, m *groupDataSourceModel, diags *diag.Diagnostics) {
 	g, err := c.FindGroupByName(ctx, m.Name.ValueString())
-	if !lookupFound(&resp.Diagnostics, err, "group", "Group not found", "No group is named "+m.Name.String()+" in tenant "+c.Hostname()+
+	if !lookupFound(diags, err, "group", "Group not found", "No group is named "+m.Name.String()+" in tenant "+c.Hostname()+
 		". Names are case-sensitive; a group from the identity provider exists once someone from it has signed in, "+
 		"or once a qlik_role_mapping created it.") {
 		return
@@ -74,5 +77,4 @@ func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	m.TenantID = types.StringValue(g.TenantID)
 	m.CreatedAt = types.StringValue(g.CreatedAt)
 	m.LastUpdatedAt = types.StringValue(g.LastUpdatedAt)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -6,7 +6,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
 var _ datasource.DataSourceWithConfigure = (*rolesDataSource)(nil)
@@ -49,11 +52,11 @@ func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":          schema.StringAttribute{MarkdownDescription: "Role id (differs per tenant).", Computed: true},
-						"name":        schema.StringAttribute{MarkdownDescription: "Role name, unique in the tenant.", Computed: true},
-						"type":        schema.StringAttribute{MarkdownDescription: "`default` (built in, cannot be changed) or `custom`.", Computed: true},
-						"level":       schema.StringAttribute{MarkdownDescription: "`admin` or `user`.", Computed: true},
-						"description": schema.StringAttribute{MarkdownDescription: "Description.", Computed: true},
+						"id":          computedString("Role id (differs per tenant)."),
+						"name":        computedString("Role name, unique in the tenant."),
+						"type":        computedString("`default` (built in, cannot be changed) or `custom`."),
+						"level":       computedString("`admin` or `user`."),
+						"description": computedString("Description."),
 					},
 				},
 			},
@@ -62,13 +65,13 @@ func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[rolesDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readRoles)
+}
+
+func readRoles(ctx context.Context, c *qlik.Client, m *rolesDataSourceModel, diags *diag.Diagnostics) {
 	roles, err := c.ListRoles(ctx)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to list roles", err, "")
+		addAPIError(diags, "Unable to list roles", err, "")
 		return
 	}
 	sort.Slice(roles, func(i, j int) bool { return roles[i].Name < roles[j].Name })
@@ -81,8 +84,7 @@ func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			Level: types.StringValue(r.Level), Description: types.StringValue(r.Description),
 		})
 	}
-	list, diags := types.ListValueFrom(ctx, types.StringType, names)
-	resp.Diagnostics.Append(diags...)
+	list, d := types.ListValueFrom(ctx, types.StringType, names)
+	diags.Append(d...)
 	m.Names = list
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -34,7 +35,7 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Looks up one space by id, or by exact name (optionally narrowed by type). " +
 			"Fails when no space matches.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: spaceComputedAttributes(map[string]schema.Attribute{
 			"id":              lookupIDAttribute("Space id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name": schema.StringAttribute{
@@ -49,22 +50,30 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
 			},
-			"description": schema.StringAttribute{MarkdownDescription: "Description.", Computed: true},
-			"owner_id":    schema.StringAttribute{MarkdownDescription: "User id of the owner.", Computed: true},
-			"tenant_id":   schema.StringAttribute{MarkdownDescription: "Tenant id.", Computed: true},
-			"created_at":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
-			"created_by":  schema.StringAttribute{MarkdownDescription: "User id of the creator.", Computed: true},
-			"updated_at":  schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true},
-		},
+		}),
 	}
 }
 
 func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[spaceDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readSpaceLookup)
+}
 
+// spaceComputedAttributes are the attributes of a space that qlik_space and qlik_spaces only read, with the
+// data source's own.
+func spaceComputedAttributes(own map[string]schema.Attribute) map[string]schema.Attribute {
+	attrs := map[string]schema.Attribute{
+		"description": computedString("Description."),
+		"owner_id":    computedString("User id of the owner."),
+		"tenant_id":   computedString("Tenant id."),
+		"created_at":  computedString("Creation time (RFC 3339)."),
+		"created_by":  computedString("User id of the creator."),
+		"updated_at":  computedString("Time of the last change (RFC 3339)."),
+	}
+	maps.Copy(attrs, own)
+	return attrs
+}
+
+func readSpaceLookup(ctx context.Context, c *qlik.Client, m *spaceDataSourceModel, diags *diag.Diagnostics) {
 	var (
 		space *qlik.Space
 		err   error
@@ -74,13 +83,11 @@ func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	} else {
 		space, err = c.FindSpaceByName(ctx, m.Name.ValueString(), m.Type.ValueString())
 	}
-	if !lookupFound(&resp.Diagnostics, err, "space", "Space not found", "No space matches "+m.describeLookup()+" in tenant "+c.Hostname()+
+	if !lookupFound(diags, err, "space", "Space not found", "No space matches "+m.describeLookup()+" in tenant "+c.Hostname()+
 		". Check the spelling (names are case-sensitive) and that the provider's credentials can see the space.") {
 		return
 	}
-
 	m.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 func (m spaceDataSourceModel) describeLookup() string {

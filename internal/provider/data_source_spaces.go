@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -53,17 +54,11 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				MarkdownDescription: "The matching spaces.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id":          schema.StringAttribute{MarkdownDescription: "Space id.", Computed: true},
-						"name":        schema.StringAttribute{MarkdownDescription: "Space name.", Computed: true},
-						"type":        schema.StringAttribute{MarkdownDescription: "Space type.", Computed: true},
-						"description": schema.StringAttribute{MarkdownDescription: "Description.", Computed: true},
-						"owner_id":    schema.StringAttribute{MarkdownDescription: "User id of the owner.", Computed: true},
-						"tenant_id":   schema.StringAttribute{MarkdownDescription: "Tenant id.", Computed: true},
-						"created_at":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
-						"created_by":  schema.StringAttribute{MarkdownDescription: "User id of the creator.", Computed: true},
-						"updated_at":  schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true},
-					},
+					Attributes: spaceComputedAttributes(map[string]schema.Attribute{
+						"id":   computedString("Space id."),
+						"name": computedString("Space name."),
+						"type": computedString("Space type."),
+					}),
 				},
 			},
 		},
@@ -71,24 +66,23 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 }
 
 func (d *spacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[spacesDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readSpaces)
+}
+
+func readSpaces(ctx context.Context, c *qlik.Client, m *spacesDataSourceModel, diags *diag.Diagnostics) {
 	var spaceTypes []string
-	resp.Diagnostics.Append(m.Types.ElementsAs(ctx, &spaceTypes, false)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(m.Types.ElementsAs(ctx, &spaceTypes, false)...)
+	if diags.HasError() {
 		return
 	}
 
 	spaces, err := c.ListSpaces(ctx, qlik.ListSpacesOptions{Name: m.Name.ValueString(), Types: spaceTypes})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to list spaces", err, "")
+		addAPIError(diags, "Unable to list spaces", err, "")
 		return
 	}
 	m.Spaces = make([]spaceFields, len(spaces))
 	for i := range spaces {
 		m.Spaces[i].fromAPI(&spaces[i])
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -41,9 +41,6 @@ type tenantDataSourceModel struct {
 }
 
 func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	computed := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
-	}
 	flag := func(description string) schema.BoolAttribute {
 		return schema.BoolAttribute{MarkdownDescription: description, Computed: true}
 	}
@@ -59,18 +56,18 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"name":           computed("Display name."),
-			"hostname":       computed("The tenant's own hostname (`hostnames[0]`)."),
-			"alias_hostname": computed("Alias hostname (`hostnames[1]`), or null."),
+			"name":           computedString("Display name."),
+			"hostname":       computedString("The tenant's own hostname (`hostnames[0]`)."),
+			"alias_hostname": computedString("Alias hostname (`hostnames[1]`), or null."),
 			"hostnames": schema.ListAttribute{
 				MarkdownDescription: "Every hostname of the tenant, its own first.",
 				ElementType:         types.StringType,
 				Computed:            true,
 			},
-			"status":     computed("Status: `active`, `disabled` (deactivated, waiting for purge), `deleted` or `user-access-disabled`."),
-			"region":     computed("Region code, e.g. `eu`."),
-			"datacenter": computed("Datacenter, e.g. `eu-west-1`."),
-			"created":    computed("Creation time."),
+			"status":     computedString("Status: `active`, `disabled` (deactivated, waiting for purge), `deleted` or `user-access-disabled`."),
+			"region":     computedString("Region code, e.g. `eu`."),
+			"datacenter": computedString("Datacenter, e.g. `eu-west-1`."),
+			"created":    computedString("Creation time."),
 			"auto_assign_create_shared_spaces_role_to_professionals":              flag("Whether professional users get the role to create shared spaces automatically."),
 			"auto_assign_private_analytics_content_creator_role_to_professionals": flag("Whether professional users get the private analytics content creator role automatically."),
 			"auto_assign_data_services_contributor_role_to_professionals":         flag("Whether professional users get the data services contributor role automatically."),

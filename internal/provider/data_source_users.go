@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -63,11 +64,11 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				MarkdownDescription: "The users, in Qlik's order (by name).",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":      schema.StringAttribute{MarkdownDescription: "User id.", Computed: true},
-					"subject": schema.StringAttribute{MarkdownDescription: "Subject from the identity provider.", Computed: true},
-					"name":    schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
-					"email":   schema.StringAttribute{MarkdownDescription: "Email address.", Computed: true},
-					"status":  schema.StringAttribute{MarkdownDescription: "`active`, `invited`, `disabled`, ...", Computed: true},
+					"id":      computedString("User id."),
+					"subject": computedString("Subject from the identity provider."),
+					"name":    computedString("Display name."),
+					"email":   computedString("Email address."),
+					"status":  computedString("`active`, `invited`, `disabled`, ..."),
 					"roles":   schema.SetAttribute{MarkdownDescription: "Names of the user's own tenant roles.", Computed: true, ElementType: types.StringType},
 					"groups":  schema.SetAttribute{MarkdownDescription: "Names of the user's groups.", Computed: true, ElementType: types.StringType},
 				}},
@@ -77,10 +78,10 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 }
 
 func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	m, c, ok := configIn[usersDataSourceModel](ctx, d.client, req, resp)
-	if !ok {
-		return
-	}
+	lookup(ctx, d.client, req, resp, readUsers)
+}
+
+func readUsers(ctx context.Context, c *qlik.Client, m *usersDataSourceModel, diags *diag.Diagnostics) {
 	var parts []string
 	if f := m.Filter.ValueString(); f != "" {
 		parts = append(parts, "("+f+")")
@@ -90,7 +91,6 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	users, err := c.ListUsers(ctx, strings.Join(parts, " and "))
 	if err != nil {
-		diags := &resp.Diagnostics
 		if !m.Filter.IsNull() && errors.Is(err, qlik.ErrBadRequest) {
 			addAttributeAPIError(diags, path.Root("filter"), "Unable to list users", err, "Qlik refused the filter; check its syntax and field names.")
 			return
@@ -110,5 +110,4 @@ func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			Roles: stringSetValue(u.RoleNames()), Groups: stringSetValue(groups),
 		})
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

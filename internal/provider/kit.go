@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,9 +17,11 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only), and
-// each CRUD method starts with createIn, readIn, updateIn or deleteIn, which read the model and resolve the client
-// of its tenant; readObject and deleteObject are the whole Read and Delete of an object handled by its id. The
+// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
+// createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
+// methods of an object handled by one API call each; a resource that does more starts each method with createIn,
+// readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with
+// more to check starts with planIn or replaceIn. A tenant-scoped data source's Read is lookup. The
 // attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
@@ -37,8 +40,8 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 }
 
 // ModifyPlan fails the plan when a known tenant_hostname is one the provider would not send credentials to. A
-// resource with more to check at plan defines its own ModifyPlan and calls this one first; a resource without
-// tenant_hostname (qlik_tenant) must define its own.
+// resource with more to check at plan defines its own ModifyPlan, starting with planIn or replaceIn, which make
+// this check first; a resource without tenant_hostname (qlik_tenant) must define its own.
 func (b *resourceBase) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkHostsAtPlan(ctx, b.client, req.Plan, &resp.Diagnostics)
 }
@@ -140,12 +143,37 @@ func configIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req
 	return config, c, ok
 }
 
+// lookup is the whole Read of a tenant-scoped data source: it reads the configuration, resolves the client of
+// its tenant, lets read fill the model from the tenant, and stores the model unless read added an error.
+func lookup[M tenantScopedModel](ctx context.Context, client *qlik.Client, req datasource.ReadRequest, resp *datasource.ReadResponse,
+	read func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics),
+) {
+	m, c, ok := configIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	if read(ctx, c, &m, &resp.Diagnostics); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	}
+}
+
 // writeOnlyValue returns the configured value of a write-only attribute (such as password_wo): Terraform never
 // puts it in the plan or the state, so Create and Update read it from the configuration.
 func writeOnlyValue(ctx context.Context, config tfsdk.Config, name string, diags *diag.Diagnostics) types.String {
 	var v types.String
 	diags.Append(config.GetAttribute(ctx, path.Root(name), &v)...)
 	return v
+}
+
+// planIn starts the ModifyPlan of a resource with more to check at plan: it fails the plan for a known
+// tenant_hostname the provider would not send credentials to (as resourceBase.ModifyPlan does), then reads the
+// planned model. ok is false for a destroy, or when the host check failed or the plan could not be read.
+func planIn[M any](ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) (plan M, ok bool) {
+	if checkHostsAtPlan(ctx, client, req.Plan, &resp.Diagnostics); req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return plan, false
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	return plan, !resp.Diagnostics.HasError()
 }
 
 // changeIn reads the plan and the state in a ModifyPlan that changes an existing object (an update or a
@@ -159,9 +187,33 @@ func changeIn[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *
 	return plan, state, !resp.Diagnostics.HasError()
 }
 
+// replaceIn starts the plan-time check of a change that replaces an existing object because attribute changes
+// (a space's type): the planned and prior models and the client of the object's tenant, after the host check of
+// resourceBase.ModifyPlan. ok is false unless the plan changes a known value of attribute of an object that stays
+// in its tenant, or when the provider is not configured.
+func replaceIn[M tenantScopedModel](ctx context.Context, client *qlik.Client, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
+	attribute string,
+) (plan, state M, c *qlik.Client, ok bool) {
+	if checkHostsAtPlan(ctx, client, req.Plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return plan, state, nil, false
+	}
+	if plan, state, ok = changeIn[M](ctx, req, resp); !ok || client == nil || !plan.tenantHostname().Equal(state.tenantHostname()) {
+		return plan, state, nil, false
+	}
+	var planned, prior attr.Value
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attribute), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attribute), &prior)...)
+	if resp.Diagnostics.HasError() || planned == nil || planned.IsUnknown() || planned.Equal(prior) {
+		return plan, state, nil, false
+	}
+	c, err := client.ForTenant(state.tenantHostname().ValueString())
+	return plan, state, c, err == nil
+}
+
 // readObject is the whole Read of a resource whose object is fetched by its id: get is the client's Get method
 // ((*qlik.Client).GetSpace) and set the model's mapping ((*spaceResourceModel).fromAPI). A 404 removes the
-// resource from state (readFound); what names the object in messages ("space").
+// resource from state (readFound); what names the object in messages ("space"). A set that refuses the object
+// (a default role where a custom one is managed) adds an error to resp.Diagnostics, and the state stays as it was.
 func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.ReadRequest, resp *resource.ReadResponse,
 	what string, get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
 ) {
@@ -173,8 +225,9 @@ func readObject[M objectModel, T any](ctx context.Context, client *qlik.Client, 
 	if !readFound(ctx, err, what, state.objectID(), resp) {
 		return
 	}
-	set(&state, obj)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	if set(&state, obj); !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	}
 }
 
 // deleteObject is the whole Delete of a resource whose object is deleted by its id: del is the client's Delete
@@ -186,6 +239,126 @@ func deleteObject[M objectModel](ctx context.Context, client *qlik.Client, req r
 	if ok {
 		reportDelete(&resp.Diagnostics, what, del(c, ctx, state.objectID()))
 	}
+}
+
+// writeFailed reports the error of a create or update call under summary ("Unable to create space"), pointing
+// at the attribute to change where it can. conflictOn and writeErrors make one.
+type writeFailed func(diags *diag.Diagnostics, summary string, err error)
+
+// errorOn is a rule of writeErrors: an error that matches is reported against attribute, with hint as the next
+// step ("" for Qlik's words alone).
+type errorOn struct {
+	match     func(error) bool
+	attribute string
+	hint      string
+}
+
+// writeErrors is the writeFailed that reports an error against the attribute of the first rule it matches, and
+// through addAPIError when it matches none.
+func writeErrors(rules ...errorOn) writeFailed {
+	return func(diags *diag.Diagnostics, summary string, err error) {
+		for _, r := range rules {
+			if r.match(err) {
+				addAttributeAPIError(diags, path.Root(r.attribute), summary, err, r.hint)
+				return
+			}
+		}
+		addAPIError(diags, summary, err, "")
+	}
+}
+
+// is matches the errors that errors.Is finds target in (qlik.ErrConflict).
+func is(target error) func(error) bool {
+	return func(err error) bool { return errors.Is(err, target) }
+}
+
+// conflictOn is the writeFailed of a resource whose only write error of its own is a 409: a value of attribute
+// that must be unique is taken, and hint is the next step (as addWriteError reports it).
+func conflictOn(attribute, hint string) writeFailed {
+	return writeErrors(errorOn{is(qlik.ErrConflict), attribute, hint})
+}
+
+// createObject is the whole Create of a resource whose object is made by one call: create sends the planned
+// model to Qlik (a request it cannot build is reported in resp.Diagnostics instead, and the Create stops), failed
+// reports its error as "Unable to create <what>", set maps the answer into the model, and saveCreated stores it.
+func createObject[M tenantScopedModel, T any](ctx context.Context, client *qlik.Client, req resource.CreateRequest, resp *resource.CreateResponse,
+	what string, failed writeFailed, create func(c *qlik.Client, plan M) (*T, error), set func(*M, *T),
+) {
+	plan, c, ok := createIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := create(c, plan)
+	if writeStopped(&resp.Diagnostics, err, "Unable to create "+what, failed) {
+		return
+	}
+	set(&plan, obj)
+	saveCreated(ctx, resp, &plan)
+}
+
+// updateObject is the whole Update of a resource whose update call answers with the object: update sends the
+// change from state to plan (a request it cannot build is reported in resp.Diagnostics instead, and the Update
+// stops), failed reports its error as "Unable to update <what>", and set maps the answer into the stored model.
+func updateObject[M tenantScopedModel, T any](ctx context.Context, client *qlik.Client, req resource.UpdateRequest, resp *resource.UpdateResponse,
+	what string, failed writeFailed, update func(c *qlik.Client, plan, state M) (*T, error), set func(*M, *T),
+) {
+	plan, state, c, ok := updateIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	obj, err := update(c, plan, state)
+	if writeStopped(&resp.Diagnostics, err, "Unable to update "+what, failed) {
+		return
+	}
+	set(&plan, obj)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// updateThenRead is updateObject for an update call that answers without the object: get reads it back by its
+// id, and an error of that read is "Unable to read <what>".
+func updateThenRead[M objectModel, T any](ctx context.Context, client *qlik.Client, req resource.UpdateRequest, resp *resource.UpdateResponse,
+	what string, failed writeFailed, update func(c *qlik.Client, plan, state M) error,
+	get func(*qlik.Client, context.Context, string) (*T, error), set func(*M, *T),
+) {
+	updateObject(ctx, client, req, resp, what, failed, func(c *qlik.Client, plan, state M) (*T, error) {
+		if err := update(c, plan, state); err != nil || resp.Diagnostics.HasError() {
+			return nil, err
+		}
+		obj, err := get(c, ctx, state.objectID())
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Unable to read "+what, err, "")
+		}
+		return obj, nil
+	}, set)
+}
+
+// writeStopped reports whether a create or update ends after its call: with the call's error (through failed),
+// or with the errors its request added to diags before any call.
+func writeStopped(diags *diag.Diagnostics, err error, summary string, failed writeFailed) bool {
+	if err != nil {
+		failed(diags, summary, err)
+	}
+	return diags.HasError()
+}
+
+// deleteRefused is deleteObject for an object whose delete Qlik may refuse for a reason the user can act on (a
+// space that holds content): refusal names that case for an error of del, as the error's summary and the next
+// step, or returns an empty summary to report the error as deleteObject does.
+func deleteRefused[M objectModel](ctx context.Context, client *qlik.Client, req resource.DeleteRequest, resp *resource.DeleteResponse,
+	what string, del func(*qlik.Client, context.Context, string) error, refusal func(state M, err error) (summary, hint string),
+) {
+	state, c, ok := deleteIn[M](ctx, client, req, resp)
+	if !ok {
+		return
+	}
+	err := del(c, ctx, state.objectID())
+	if err != nil {
+		if summary, hint := refusal(state, err); summary != "" {
+			addAPIError(&resp.Diagnostics, summary, err, hint)
+			return
+		}
+	}
+	reportDelete(&resp.Diagnostics, what, err)
 }
 
 // saveCreated ends a Create: it stores the model and records when the object was created (recordCreated), which

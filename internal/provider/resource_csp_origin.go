@@ -84,53 +84,30 @@ func directiveList() string {
 }
 
 func (r *cspOriginResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[cspOriginResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	body := plan.toRequest(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	e, err := c.CreateCSPOrigin(ctx, body)
-	if err != nil {
-		addCSPOriginWriteError(&resp.Diagnostics, "Unable to create CSP origin", err)
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "CSP origin", cspOriginWriteError,
+		func(c *qlik.Client, plan cspOriginResourceModel) (*qlik.CSPOrigin, error) {
+			body := plan.toRequest(ctx, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil, nil
+			}
+			return c.CreateCSPOrigin(ctx, body)
+		}, cspOriginMapping(&resp.Diagnostics))
 }
 
 func (r *cspOriginResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[cspOriginResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	e, err := c.GetCSPOrigin(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "CSP origin", state.ID.ValueString(), resp) {
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(ctx, e)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "CSP origin", (*qlik.Client).GetCSPOrigin, cspOriginMapping(&resp.Diagnostics))
 }
 
 // Update sends the whole entry: PUT /csp-origins/{id} is a full replace.
 func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[cspOriginResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	body := plan.toRequest(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	e, err := c.ReplaceCSPOrigin(ctx, state.ID.ValueString(), body)
-	if err != nil {
-		addCSPOriginWriteError(&resp.Diagnostics, "Unable to update CSP origin", err)
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(ctx, e)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "CSP origin", cspOriginWriteError,
+		func(c *qlik.Client, plan, state cspOriginResourceModel) (*qlik.CSPOrigin, error) {
+			body := plan.toRequest(ctx, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil, nil
+			}
+			return c.ReplaceCSPOrigin(ctx, state.ID.ValueString(), body)
+		}, cspOriginMapping(&resp.Diagnostics))
 }
 
 func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -141,17 +118,17 @@ func (r *cspOriginResource) ImportState(ctx context.Context, req resource.Import
 	importTenantScopedID(ctx, r.client, req, resp, "csp_origin_id")
 }
 
-// addCSPOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
-func addCSPOriginWriteError(diags *diag.Diagnostics, summary string, err error) {
-	var apiErr *qlik.APIError
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("origin"), summary, err,
-			"The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import.")
-	case errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), "origin"):
-		addAttributeAPIError(diags, path.Root("origin"), summary, err, "")
-	default:
-		addAPIError(diags, summary, err, "")
+// cspOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.
+var cspOriginWriteError = writeErrors(
+	errorOn{is(qlik.ErrConflict), "origin", "The tenant's policy has an entry for this origin already: add the directives to that entry, or import it with terraform import."},
+	errorOn{badRequestAbout("origin"), "origin", ""},
+)
+
+// badRequestAbout matches a 400 whose detail names what.
+func badRequestAbout(what string) func(error) bool {
+	return func(err error) bool {
+		var apiErr *qlik.APIError
+		return errors.Is(err, qlik.ErrBadRequest) && errors.As(err, &apiErr) && strings.Contains(strings.ToLower(apiErr.Detail), what)
 	}
 }
 
@@ -168,25 +145,21 @@ func (m cspOriginResourceModel) toRequest(ctx context.Context, diags *diag.Diagn
 	}
 }
 
-func (m *cspOriginResourceModel) fromAPI(ctx context.Context, e *qlik.CSPOrigin) diag.Diagnostics {
-	m.ID = types.StringValue(e.ID)
-	m.Name = types.StringValue(e.Name)
-	m.Origin = types.StringValue(e.Origin)
-	m.Description = types.StringValue(e.Description)
-	m.CreatedDate = types.StringValue(e.CreatedDate)
-	m.ModifiedDate = types.StringValue(e.ModifiedDate)
-	directives := e.Directives()
-	if directives == nil {
-		directives = []string{}
+// cspOriginMapping is the model mapping of a CSP entry, which warns in diags about an entry that enables no
+// directive.
+func cspOriginMapping(diags *diag.Diagnostics) func(*cspOriginResourceModel, *qlik.CSPOrigin) {
+	return func(m *cspOriginResourceModel, e *qlik.CSPOrigin) {
+		m.ID = types.StringValue(e.ID)
+		m.Name = types.StringValue(e.Name)
+		m.Origin = types.StringValue(e.Origin)
+		m.Description = types.StringValue(e.Description)
+		m.CreatedDate = types.StringValue(e.CreatedDate)
+		m.ModifiedDate = types.StringValue(e.ModifiedDate)
+		directives := e.Directives()
+		m.Directives = stringSetValue(directives)
+		if len(directives) == 0 {
+			diags.AddWarning("CSP origin has no directives",
+				fmt.Sprintf("The CSP entry %s for %s enables no directive, so it has no effect; the next plan adds the configured ones.", e.ID, e.Origin))
+		}
 	}
-	set, diags := types.SetValueFrom(ctx, types.StringType, directives)
-	if diags.HasError() {
-		return diags
-	}
-	m.Directives = set
-	if len(directives) == 0 {
-		diags.AddWarning("CSP origin has no directives",
-			fmt.Sprintf("The CSP entry %s for %s enables no directive, so it has no effect; the next plan adds the configured ones.", e.ID, e.Origin))
-	}
-	return diags
 }

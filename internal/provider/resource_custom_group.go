@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -45,34 +43,18 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
 			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
-			"roles": schema.SetAttribute{
-				MarkdownDescription: "Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
-					"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
-					"at most 100. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(stringSetValue(nil)),
-				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-					setvalidator.SizeAtMost(100),
-				},
-			},
+			"roles": tenantRolesAttribute("Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
+				"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
+				"at most 100. Updates in place."),
 		},
 	}
 }
 
 // ModifyPlan refuses untrusted hosts, a second group of one name in this run and unknown roles.
 func (r *customGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
-		return
+	if plan, ok := planIn[customGroupModel](ctx, r.client, req, resp); ok {
+		planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", "name", plan.Roles)
 	}
-	var plan customGroupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", "name", plan.Roles)
 }
 
 func (m *customGroupModel) fromAPI(g *qlik.Group) {
@@ -83,64 +65,40 @@ func (m *customGroupModel) fromAPI(g *qlik.Group) {
 }
 
 func (r *customGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[customGroupModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
-		return
-	}
-	g, err := c.CreateGroup(ctx, qlik.GroupCreateRequest{
-		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), ProviderType: qlik.GroupProviderCustom, Roles: roles,
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to create custom group", err, "name", groupNameTaken)
-		return
-	}
-	plan.fromAPI(g)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "custom group", conflictOn("name", groupNameTaken),
+		func(c *qlik.Client, plan customGroupModel) (*qlik.Group, error) {
+			roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+			if !ok {
+				return nil, nil
+			}
+			return c.CreateGroup(ctx, qlik.GroupCreateRequest{
+				Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), ProviderType: qlik.GroupProviderCustom, Roles: roles,
+			})
+		}, (*customGroupModel).fromAPI)
 }
 
+// Read refuses a group from the identity provider: qlik_role_mapping manages those.
 func (r *customGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[customGroupModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	g, err := c.GetGroup(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "custom group", state.ID.ValueString(), resp) {
-		return
-	}
-	if g.ProviderType != qlik.GroupProviderCustom {
-		resp.Diagnostics.AddError("Not a custom group",
-			"Group "+g.ID+" ("+g.Name+") comes from the identity provider (provider type "+g.ProviderType+"); "+
-				"qlik_custom_group manages custom groups only. Manage its roles with qlik_role_mapping.")
-		return
-	}
-	state.fromAPI(g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "custom group", (*qlik.Client).GetGroup, func(m *customGroupModel, g *qlik.Group) {
+		if g.ProviderType != qlik.GroupProviderCustom {
+			resp.Diagnostics.AddError("Not a custom group",
+				"Group "+g.ID+" ("+g.Name+") comes from the identity provider (provider type "+g.ProviderType+"); "+
+					"qlik_custom_group manages custom groups only. Manage its roles with qlik_role_mapping.")
+			return
+		}
+		m.fromAPI(g)
+	})
 }
 
 func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[customGroupModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
-		return
-	}
-	if err := c.UpdateCustomGroup(ctx, state.ID.ValueString(), plan.Name.ValueString(), plan.Description.ValueString(), roles); err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to update custom group", err, "name", groupNameTaken)
-		return
-	}
-	g, err := c.GetGroup(ctx, state.ID.ValueString())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read custom group", err, "")
-		return
-	}
-	plan.fromAPI(g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateThenRead(ctx, r.client, req, resp, "custom group", conflictOn("name", groupNameTaken),
+		func(c *qlik.Client, plan, state customGroupModel) error {
+			roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+			if !ok {
+				return nil
+			}
+			return c.UpdateCustomGroup(ctx, state.ID.ValueString(), plan.Name.ValueString(), plan.Description.ValueString(), roles)
+		}, (*qlik.Client).GetGroup, (*customGroupModel).fromAPI)
 }
 
 func (r *customGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

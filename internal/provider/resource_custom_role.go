@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -52,15 +51,10 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 			},
 			"description": emptyByDefault("What the role is for. Defaults to an empty string. Updates in place."),
-			"scopes": schema.SetAttribute{
-				MarkdownDescription: "Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). " +
-					"Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(stringSetValue(nil)),
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-			},
+			"scopes": emptySetByDefault("Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). "+
+				"Defaults to none. Updates in place.",
+				setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+			),
 		},
 	}
 }
@@ -68,12 +62,8 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 // ModifyPlan refuses untrusted hosts and a second role of one name in this run, and notes the name so that users
 // and groups planned in this run may hold the role before it exists.
 func (r *customRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	var plan customRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.TenantHostname.IsUnknown() || plan.Name.IsUnknown() {
+	plan, ok := planIn[customRoleModel](ctx, r.client, req, resp)
+	if !ok || r.client == nil || plan.TenantHostname.IsUnknown() || plan.Name.IsUnknown() {
 		return
 	}
 	claimInTenant(r.client, req, plan.TenantHostname, plan.Name, "qlik_custom_role", "role", path.Root("name"), &resp.Diagnostics)
@@ -94,92 +84,60 @@ func (m *customRoleModel) fromAPI(r *qlik.CustomRole) {
 }
 
 func (r *customRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[customRoleModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	body := plan.request(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	role, err := c.CreateCustomRole(ctx, body)
-	if err != nil {
-		addRoleWriteError(&resp.Diagnostics, "Unable to create custom role", err)
-		return
-	}
-	plan.fromAPI(role)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "custom role", roleWriteError,
+		func(c *qlik.Client, plan customRoleModel) (*qlik.CustomRole, error) {
+			body := plan.request(ctx, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil, nil
+			}
+			return c.CreateCustomRole(ctx, body)
+		}, (*customRoleModel).fromAPI)
 }
 
+// Read refuses a default role: only custom roles can be changed or deleted.
 func (r *customRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[customRoleModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	role, err := c.GetCustomRole(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "custom role", state.ID.ValueString(), resp) {
-		return
-	}
-	if role.Type != "custom" {
-		resp.Diagnostics.AddError("Not a custom role",
-			"Role "+role.ID+" ("+role.Name+") is one of Qlik's default roles, which cannot be changed or deleted; "+
-				"qlik_custom_role manages custom roles only. Refer to default roles by name in roles attributes instead.")
-		return
-	}
-	state.fromAPI(role)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "custom role", (*qlik.Client).GetCustomRole, func(m *customRoleModel, role *qlik.CustomRole) {
+		if role.Type != "custom" {
+			resp.Diagnostics.AddError("Not a custom role",
+				"Role "+role.ID+" ("+role.Name+") is one of Qlik's default roles, which cannot be changed or deleted; "+
+					"qlik_custom_role manages custom roles only. Refer to default roles by name in roles attributes instead.")
+			return
+		}
+		m.fromAPI(role)
+	})
 }
 
 func (r *customRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[customRoleModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	body := plan.request(ctx, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.UpdateCustomRole(ctx, state.ID.ValueString(), body); err != nil {
-		addRoleWriteError(&resp.Diagnostics, "Unable to update custom role", err)
-		return
-	}
-	role, err := c.GetCustomRole(ctx, state.ID.ValueString())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read custom role", err, "")
-		return
-	}
-	plan.fromAPI(role)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateThenRead(ctx, r.client, req, resp, "custom role", roleWriteError,
+		func(c *qlik.Client, plan, state customRoleModel) error {
+			body := plan.request(ctx, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil
+			}
+			return c.UpdateCustomRole(ctx, state.ID.ValueString(), body)
+		}, (*qlik.Client).GetCustomRole, (*customRoleModel).fromAPI)
 }
 
+// Delete explains Qlik's refusal to delete a role that users or groups still hold.
 func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[customRoleModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	err := c.DeleteCustomRole(ctx, state.ID.ValueString())
-	switch {
-	case err == nil || errors.Is(err, qlik.ErrNotFound):
-	case errors.Is(err, qlik.ErrBadRequest) && strings.Contains(strings.ToLower(err.Error()), "unassigned"):
-		addAPIError(&resp.Diagnostics, "Custom role is still assigned", err,
-			"Qlik deletes a custom role only when no user or group holds it. Take the role "+state.Name.ValueString()+
-				" away from the users and groups Qlik names above (in their Terraform resources, or in the management "+
-				"console for users and groups Terraform does not manage), then destroy it again.")
-	default:
-		addAPIError(&resp.Diagnostics, "Unable to delete custom role", err, "")
-	}
+	deleteRefused(ctx, r.client, req, resp, "custom role", (*qlik.Client).DeleteCustomRole, func(state customRoleModel, err error) (string, string) {
+		if !errors.Is(err, qlik.ErrBadRequest) || !strings.Contains(strings.ToLower(err.Error()), "unassigned") {
+			return "", ""
+		}
+		return "Custom role is still assigned", "Qlik deletes a custom role only when no user or group holds it. Take the role " +
+			state.Name.ValueString() + " away from the users and groups Qlik names above (in their Terraform resources, or " +
+			"in the management console for users and groups Terraform does not manage), then destroy it again."
+	})
 }
 
 func (r *customRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importTenantScopedID(ctx, r.client, req, resp, "role_id")
 }
 
-// addRoleWriteError shows a taken name against the name attribute.
-func addRoleWriteError(diags *diag.Diagnostics, summary string, err error) {
-	if errors.Is(err, qlik.ErrBadRequest) && strings.Contains(err.Error(), "unique") || errors.Is(err, qlik.ErrNotCreatedByUs) {
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Role names are unique in a tenant, default roles included, regardless of case: choose another name, or import the existing custom role.")
-		return
-	}
-	addAPIError(diags, summary, err, "")
-}
+// roleWriteError shows a taken name against the name attribute.
+var roleWriteError = writeErrors(errorOn{
+	func(err error) bool {
+		return errors.Is(err, qlik.ErrBadRequest) && strings.Contains(err.Error(), "unique") || errors.Is(err, qlik.ErrNotCreatedByUs)
+	},
+	"name", "Role names are unique in a tenant, default roles included, regardless of case: choose another name, or import the existing custom role.",
+})

@@ -99,25 +99,18 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 
 func (r *dataConnectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	password := writeOnlyValue(ctx, req.Config, "password_wo", &resp.Diagnostics)
-	plan, c, ok := createIn[dataConnectionResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	dc, err := c.CreateDataConnection(ctx, qlik.DataConnectionCreateRequest{
-		Name:             plan.Name.ValueString(),
-		Type:             plan.Connector.ValueString(),
-		DatasourceID:     plan.Type.ValueString(),
-		ConnectStatement: plan.ConnectionString.ValueString(),
-		SpaceID:          plan.SpaceID.ValueString(),
-		Username:         plan.Username.ValueStringPointer(),
-		Password:         password.ValueStringPointer(),
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to create data connection", err, "name", dataConnectionNameTaken)
-		return
-	}
-	plan.fromAPI(dc)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "data connection", conflictOn("name", dataConnectionNameTaken),
+		func(c *qlik.Client, plan dataConnectionResourceModel) (*qlik.DataConnection, error) {
+			return c.CreateDataConnection(ctx, qlik.DataConnectionCreateRequest{
+				Name:             plan.Name.ValueString(),
+				Type:             plan.Connector.ValueString(),
+				DatasourceID:     plan.Type.ValueString(),
+				ConnectStatement: plan.ConnectionString.ValueString(),
+				SpaceID:          plan.SpaceID.ValueString(),
+				Username:         plan.Username.ValueStringPointer(),
+				Password:         password.ValueStringPointer(),
+			})
+		}, (*dataConnectionResourceModel).fromAPI)
 }
 
 func (r *dataConnectionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -126,36 +119,24 @@ func (r *dataConnectionResource) Read(ctx context.Context, req resource.ReadRequ
 
 func (r *dataConnectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	password := writeOnlyValue(ctx, req.Config, "password_wo", &resp.Diagnostics)
-	plan, state, c, ok := updateIn[dataConnectionResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	u := qlik.DataConnectionUpdate{
-		Name:             ifChanged(plan.Name, state.Name),
-		ConnectStatement: ifChanged(plan.ConnectionString, state.ConnectionString),
-	}
-	if !plan.Username.Equal(state.Username) {
-		empty := ""
-		u.Username = &empty
-		if !plan.Username.IsNull() {
-			u.Username = plan.Username.ValueStringPointer()
-		}
-	}
-	if !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) && !password.IsNull() {
-		u.Password = password.ValueStringPointer()
-	}
-	id := state.ID.ValueString()
-	if err := c.UpdateDataConnection(ctx, id, u); err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to update data connection", err, "name", dataConnectionNameTaken)
-		return
-	}
-	dc, err := c.GetDataConnection(ctx, id)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read data connection", err, "")
-		return
-	}
-	plan.fromAPI(dc)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateThenRead(ctx, r.client, req, resp, "data connection", conflictOn("name", dataConnectionNameTaken),
+		func(c *qlik.Client, plan, state dataConnectionResourceModel) error {
+			u := qlik.DataConnectionUpdate{
+				Name:             ifChanged(plan.Name, state.Name),
+				ConnectStatement: ifChanged(plan.ConnectionString, state.ConnectionString),
+			}
+			if !plan.Username.Equal(state.Username) {
+				empty := ""
+				u.Username = &empty
+				if !plan.Username.IsNull() {
+					u.Username = plan.Username.ValueStringPointer()
+				}
+			}
+			if !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) && !password.IsNull() {
+				u.Password = password.ValueStringPointer()
+			}
+			return c.UpdateDataConnection(ctx, state.ID.ValueString(), u)
+		}, (*qlik.Client).GetDataConnection, (*dataConnectionResourceModel).fromAPI)
 }
 
 func (r *dataConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -86,69 +86,42 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"created": createdAtAttribute(),
-			"last_updated": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change (RFC 3339).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("description")}}},
-			},
+			"created":      createdAtAttribute(),
+			"last_updated": updatedAtAttribute("description"),
 		},
 	}
 }
 
 func (r *jwtIdentityProviderResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	// Qlik gets the key in one canonical layout, whatever the configuration's line breaks.
-	pemText, err := validators.CanonicalPublicKeyPEM(plan.PublicKeyPEM.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("public_key_pem"), "Invalid public key", err.Error())
-		return
-	}
-	tolerance := int(plan.ClockToleranceSec.ValueInt64())
-	idp, err := c.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{
-		Issuer:            plan.Issuer.ValueString(),
-		KeyID:             plan.KeyID.ValueString(),
-		PublicKey:         pemText,
-		Description:       plan.Description.ValueString(),
-		ClockToleranceSec: &tolerance,
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to create JWT identity provider", err, "key_id", identityProviderKeyTaken)
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(idp)...)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "JWT identity provider", conflictOn("key_id", identityProviderKeyTaken),
+		func(c *qlik.Client, plan jwtIdentityProviderResourceModel) (*qlik.IdentityProvider, error) {
+			// Qlik gets the key in one canonical layout, whatever the configuration's line breaks.
+			pemText, err := validators.CanonicalPublicKeyPEM(plan.PublicKeyPEM.ValueString())
+			if err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("public_key_pem"), "Invalid public key", err.Error())
+				return nil, nil
+			}
+			tolerance := int(plan.ClockToleranceSec.ValueInt64())
+			return c.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{
+				Issuer:            plan.Issuer.ValueString(),
+				KeyID:             plan.KeyID.ValueString(),
+				PublicKey:         pemText,
+				Description:       plan.Description.ValueString(),
+				ClockToleranceSec: &tolerance,
+			})
+		}, jwtIdentityProviderMapping(&resp.Diagnostics))
 }
 
 func (r *jwtIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "JWT identity provider", state.ID.ValueString(), resp) {
-		return
-	}
-	resp.Diagnostics.Append(state.fromAPI(idp)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "JWT identity provider", (*qlik.Client).GetIdentityProvider, jwtIdentityProviderMapping(&resp.Diagnostics))
 }
 
+// Update changes the description: every other attribute requires replacement.
 func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[jwtIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	// Every other attribute requires replacement, so only the description can differ here.
-	idp, err := c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to update JWT identity provider", err, "key_id", identityProviderKeyTaken)
-		return
-	}
-	resp.Diagnostics.Append(plan.fromAPI(idp)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "JWT identity provider", conflictOn("key_id", identityProviderKeyTaken),
+		func(c *qlik.Client, plan, state jwtIdentityProviderResourceModel) (*qlik.IdentityProvider, error) {
+			return c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
+		}, jwtIdentityProviderMapping(&resp.Diagnostics))
 }
 
 func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -163,26 +136,27 @@ func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resou
 // exists), reported against key_id.
 const identityProviderKeyTaken = "An identity provider with this issuer and key id exists already: choose another key id, or import the existing one with terraform import."
 
-// fromAPI copies the identity provider into the model. The public key keeps the model's text when it holds the
-// same key, so Qlik's layout of the PEM never shows as a change.
-func (m *jwtIdentityProviderResourceModel) fromAPI(idp *qlik.IdentityProvider) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if idp.Protocol != qlik.IdentityProviderProtocolJWT {
-		diags.AddError("Not a JWT identity provider",
-			fmt.Sprintf("Identity provider %s uses the %s protocol; qlik_identity_provider_jwt manages jwtAuth identity providers only.", idp.ID, idp.Protocol))
-		return diags
+// jwtIdentityProviderMapping is the model mapping of a JWT identity provider; another protocol is an error in
+// diags. The public key keeps the model's text when it holds the same key, so Qlik's layout of the PEM never
+// shows as a change.
+func jwtIdentityProviderMapping(diags *diag.Diagnostics) func(*jwtIdentityProviderResourceModel, *qlik.IdentityProvider) {
+	return func(m *jwtIdentityProviderResourceModel, idp *qlik.IdentityProvider) {
+		if idp.Protocol != qlik.IdentityProviderProtocolJWT {
+			diags.AddError("Not a JWT identity provider",
+				fmt.Sprintf("Identity provider %s uses the %s protocol; qlik_identity_provider_jwt manages jwtAuth identity providers only.", idp.ID, idp.Protocol))
+			return
+		}
+		m.ID = types.StringValue(idp.ID)
+		m.Issuer = types.StringValue(idp.Options.Issuer)
+		m.KeyID = types.StringValue(idp.KeyID())
+		remote := newPublicKeyPEMValue(idp.PublicKey())
+		if same, _ := m.PublicKeyPEM.StringSemanticEquals(context.Background(), remote); !same || m.PublicKeyPEM.IsNull() || m.PublicKeyPEM.IsUnknown() {
+			m.PublicKeyPEM = remote
+		}
+		m.Description = types.StringValue(idp.Description)
+		m.ClockToleranceSec = types.Int64Value(int64(idp.ClockToleranceSec))
+		m.Active = types.BoolValue(idp.Active)
+		m.Created = types.StringValue(idp.Created)
+		m.LastUpdated = types.StringValue(idp.LastUpdated)
 	}
-	m.ID = types.StringValue(idp.ID)
-	m.Issuer = types.StringValue(idp.Options.Issuer)
-	m.KeyID = types.StringValue(idp.KeyID())
-	remote := newPublicKeyPEMValue(idp.PublicKey())
-	if same, _ := m.PublicKeyPEM.StringSemanticEquals(context.Background(), remote); !same || m.PublicKeyPEM.IsNull() || m.PublicKeyPEM.IsUnknown() {
-		m.PublicKeyPEM = remote
-	}
-	m.Description = types.StringValue(idp.Description)
-	m.ClockToleranceSec = types.Int64Value(int64(idp.ClockToleranceSec))
-	m.Active = types.BoolValue(idp.Active)
-	m.Created = types.StringValue(idp.Created)
-	m.LastUpdated = types.StringValue(idp.LastUpdated)
-	return diags
 }

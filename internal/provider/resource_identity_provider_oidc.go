@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -99,13 +98,8 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 				Default:       booldefault.StaticBool(true),
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description, at most 128 characters. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(128)},
-			},
+			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. Updates in place.",
+				stringvalidator.LengthAtMost(128)),
 			"discovery_url": schema.StringAttribute{
 				MarkdownDescription: "The identity provider's OpenID configuration endpoint, " +
 					"`https://<domain>/.well-known/openid-configuration`. Updates in place.",
@@ -131,23 +125,12 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 					"increment it) to send the current `client_secret_wo`; the update happens in place.",
 				Optional: true,
 			},
-			"realm": schema.StringAttribute{
-				MarkdownDescription: "Realm identifier, which distinguishes identity providers in user subjects; " +
-					"letters, digits, `.`, `-` and `_`, at most 254 characters. Defaults to none. Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.Any(stringvalidator.LengthAtMost(0), stringvalidator.All(
-					stringvalidator.LengthAtMost(254), stringvalidator.RegexMatches(oidcRealmPattern, "must start with a letter or digit and hold only letters, digits, ., - and _")))},
-			},
-			"scope": schema.StringAttribute{
-				MarkdownDescription: "Scopes sent to the identity provider, space-delimited (Qlik picks a default per " +
-					"provider when empty). At most 254 characters. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(""),
-				Validators: []validator.String{stringvalidator.LengthAtMost(254)},
-			},
+			"realm": emptyByDefault("Realm identifier, which distinguishes identity providers in user subjects; "+
+				"letters, digits, `.`, `-` and `_`, at most 254 characters. Defaults to none. Updates in place.",
+				stringvalidator.Any(stringvalidator.LengthAtMost(0), stringvalidator.All(
+					stringvalidator.LengthAtMost(254), stringvalidator.RegexMatches(oidcRealmPattern, "must start with a letter or digit and hold only letters, digits, ., - and _")))),
+			"scope": emptyByDefault("Scopes sent to the identity provider, space-delimited (Qlik picks a default per "+
+				"provider when empty). At most 254 characters. Updates in place.", stringvalidator.LengthAtMost(254)),
 			"claims_mapping": schema.MapAttribute{
 				MarkdownDescription: "Where Qlik finds each user attribute in the identity provider's claims: a map " +
 					"from `" + strings.Join(qlik.OIDCClaims, "`, `") + "` to lists of JSON pointers (`[\"/sub\"]`), the " +
@@ -159,13 +142,8 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 					mapvalidator.KeysAre(stringvalidator.OneOf(qlik.OIDCClaims...)),
 				},
 			},
-			"post_logout_redirect_uri": schema.StringAttribute{
-				MarkdownDescription: "Where users land after signing out. Defaults to none. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.Any(stringvalidator.LengthAtMost(0), validators.RedirectURI())},
-			},
+			"post_logout_redirect_uri": emptyByDefault("Where users land after signing out. Defaults to none. Updates in place.",
+				stringvalidator.Any(stringvalidator.LengthAtMost(0), validators.RedirectURI())),
 			"clock_tolerance_sec": schema.Int64Attribute{
 				MarkdownDescription: "Allowed clock skew, in seconds, between the identity provider and Qlik: 0 to " +
 					"7200, default 5. Updates in place.",
@@ -209,12 +187,8 @@ func pathNames(ps []path.Path) []string {
 
 // ModifyPlan checks the host, and that an interactive identity provider gets the client id and secret it needs.
 func (r *oidcIdentityProviderResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan oidcIdentityProviderResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !plan.Interactive.ValueBool() {
+	plan, ok := planIn[oidcIdentityProviderResourceModel](ctx, r.client, req, resp)
+	if !ok || !plan.Interactive.ValueBool() {
 		return
 	}
 	if plan.ClientID.IsNull() {
@@ -258,59 +232,39 @@ func (r *oidcIdentityProviderResource) Create(ctx context.Context, req resource.
 }
 
 func (r *oidcIdentityProviderResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[oidcIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "OIDC identity provider", state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(ctx, idp, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "OIDC identity provider", (*qlik.Client).GetIdentityProvider, oidcMapping(ctx, &resp.Diagnostics))
 }
 
 func (r *oidcIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "client_secret_wo", &resp.Diagnostics)
-	plan, state, c, ok := updateIn[oidcIdentityProviderResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	u := qlik.OIDCIdentityProviderUpdate{
-		Description:           ifChanged(plan.Description, state.Description),
-		PostLogoutRedirectURI: ifChanged(plan.PostLogoutRedirectURI, state.PostLogoutRedirectURI),
-	}
-	if !plan.ClockToleranceSec.Equal(state.ClockToleranceSec) {
-		v := int(plan.ClockToleranceSec.ValueInt64())
-		u.ClockToleranceSec = &v
-	}
-	newSecret := !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) && !secret.IsNull()
-	if newSecret || !plan.DiscoveryURL.Equal(state.DiscoveryURL) || !plan.ClientID.Equal(state.ClientID) ||
-		!plan.Realm.Equal(state.Realm) || !plan.Scope.Equal(state.Scope) || !plan.ClaimsMapping.Equal(state.ClaimsMapping) {
-		opts := plan.options(ctx, &resp.Diagnostics)
-		if newSecret {
-			opts.ClientSecret = secret.ValueString()
-		}
-		u.Options = &opts
-	}
-	if !state.Active.ValueBool() {
-		on := true
-		u.Active = &on
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := c.UpdateOIDCIdentityProvider(ctx, state.ID.ValueString(), u); err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update OIDC identity provider", err, "")
-		return
-	}
-	idp, err := c.GetIdentityProvider(ctx, state.ID.ValueString())
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read OIDC identity provider", err, "")
-		return
-	}
-	plan.fromAPI(ctx, idp, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateThenRead(ctx, r.client, req, resp, "OIDC identity provider", writeErrors(),
+		func(c *qlik.Client, plan, state oidcIdentityProviderResourceModel) error {
+			u := qlik.OIDCIdentityProviderUpdate{
+				Description:           ifChanged(plan.Description, state.Description),
+				PostLogoutRedirectURI: ifChanged(plan.PostLogoutRedirectURI, state.PostLogoutRedirectURI),
+			}
+			if !plan.ClockToleranceSec.Equal(state.ClockToleranceSec) {
+				v := int(plan.ClockToleranceSec.ValueInt64())
+				u.ClockToleranceSec = &v
+			}
+			newSecret := !plan.ClientSecretWOVersion.Equal(state.ClientSecretWOVersion) && !secret.IsNull()
+			if newSecret || !plan.DiscoveryURL.Equal(state.DiscoveryURL) || !plan.ClientID.Equal(state.ClientID) ||
+				!plan.Realm.Equal(state.Realm) || !plan.Scope.Equal(state.Scope) || !plan.ClaimsMapping.Equal(state.ClaimsMapping) {
+				opts := plan.options(ctx, &resp.Diagnostics)
+				if newSecret {
+					opts.ClientSecret = secret.ValueString()
+				}
+				u.Options = &opts
+			}
+			if !state.Active.ValueBool() {
+				on := true
+				u.Active = &on
+			}
+			if resp.Diagnostics.HasError() {
+				return nil
+			}
+			return c.UpdateOIDCIdentityProvider(ctx, state.ID.ValueString(), u)
+		}, (*qlik.Client).GetIdentityProvider, oidcMapping(ctx, &resp.Diagnostics))
 }
 
 // Delete deletes the identity provider, or deactivates the interactive one that Qlik refuses to delete (see
@@ -351,6 +305,11 @@ func (m *oidcIdentityProviderResourceModel) options(ctx context.Context, diags *
 		DiscoveryURL: m.DiscoveryURL.ValueString(), ClientID: m.ClientID.ValueString(),
 		Realm: m.Realm.ValueString(), Scope: m.Scope.ValueString(), ClaimsMapping: claims,
 	}
+}
+
+// oidcMapping is fromAPI as the kit's readObject and updateThenRead take it, reporting to diags.
+func oidcMapping(ctx context.Context, diags *diag.Diagnostics) func(*oidcIdentityProviderResourceModel, *qlik.IdentityProvider) {
+	return func(m *oidcIdentityProviderResourceModel, idp *qlik.IdentityProvider) { m.fromAPI(ctx, idp, diags) }
 }
 
 func (m *oidcIdentityProviderResourceModel) fromAPI(ctx context.Context, idp *qlik.IdentityProvider, diags *diag.Diagnostics) {

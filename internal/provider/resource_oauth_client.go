@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -89,7 +88,6 @@ const oauthClientSecretDoc = "**The client secret.** Qlik shows a client secret 
 	"application signs its token requests with its private key, which never leaves it."
 
 func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	emptySet := setdefault.StaticValue(types.SetValueMust(types.StringType, nil))
 	secretWatch := []path.Path{path.Root("client_secret_version"), path.Root("allowed_auth_methods")}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An OAuth client of a Qlik Cloud tenant: the credentials of an application that calls " +
@@ -112,57 +110,28 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, qlik.OAuthClientNameMaxLength)},
 			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description, at most 4096 characters. Defaults to an empty string. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(qlik.OAuthClientDescMaxLength)},
-			},
-			"allowed_grant_types": schema.SetAttribute{
-				MarkdownDescription: "Grant types of a `web` client: `client_credentials` (the application acts as " +
-					"itself) and `urn:qlik:oauth:user-impersonation` (the application gets tokens for existing users " +
-					"of the tenant, the way qlik-embed logs users in without a login page). Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     emptySet,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(oauthGrantTypes...))},
-			},
-			"allowed_scopes": schema.SetAttribute{
-				MarkdownDescription: "Scopes the client may ask for, such as `user_default` or `admin_classic` " +
-					"(https://qlik.dev/authenticate/oauth/scopes/). Tokens carry these scopes, or the subset a token " +
-					"request asks for. Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     emptySet,
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.OAuthScope())},
-			},
-			"redirect_uris": schema.SetAttribute{
-				MarkdownDescription: "Redirect URIs for the login flow, at most 5, each an absolute http(s) URL of at " +
-					"most 256 characters. Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     emptySet,
-				Validators: []validator.Set{
-					setvalidator.SizeAtMost(qlik.OAuthClientURIsMax),
-					setvalidator.ValueStringsAre(validators.RedirectURI()),
-				},
-			},
-			"allowed_origins": schema.SetAttribute{
-				MarkdownDescription: "Web origins allowed to use an `spa` client, at most 5, each `https://host[:port]` " +
-					"written as Qlik stores it (lower case, no default port, no trailing slash). Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     emptySet,
-				Validators: []validator.Set{
-					setvalidator.SizeAtMost(qlik.OAuthClientURIsMax),
-					setvalidator.ValueStringsAre(validators.Origin(), stringvalidator.LengthAtMost(qlik.OAuthClientURIMaxLength)),
-				},
-			},
+			"description": emptyByDefault("Description, at most 4096 characters. Defaults to an empty string. Updates in place.",
+				stringvalidator.LengthAtMost(qlik.OAuthClientDescMaxLength)),
+			"allowed_grant_types": emptySetByDefault("Grant types of a `web` client: `client_credentials` (the application acts as "+
+				"itself) and `urn:qlik:oauth:user-impersonation` (the application gets tokens for existing users "+
+				"of the tenant, the way qlik-embed logs users in without a login page). Defaults to none. Updates in place.",
+				setvalidator.ValueStringsAre(stringvalidator.OneOf(oauthGrantTypes...)),
+			),
+			"allowed_scopes": emptySetByDefault("Scopes the client may ask for, such as `user_default` or `admin_classic` "+
+				"(https://qlik.dev/authenticate/oauth/scopes/). Tokens carry these scopes, or the subset a token "+
+				"request asks for. Defaults to none. Updates in place.",
+				setvalidator.ValueStringsAre(validators.OAuthScope()),
+			),
+			"redirect_uris": emptySetByDefault("Redirect URIs for the login flow, at most 5, each an absolute http(s) URL of at "+
+				"most 256 characters. Defaults to none. Updates in place.",
+				setvalidator.SizeAtMost(qlik.OAuthClientURIsMax),
+				setvalidator.ValueStringsAre(validators.RedirectURI()),
+			),
+			"allowed_origins": emptySetByDefault("Web origins allowed to use an `spa` client, at most 5, each `https://host[:port]` "+
+				"written as Qlik stores it (lower case, no default port, no trailing slash). Defaults to none. Updates in place.",
+				setvalidator.SizeAtMost(qlik.OAuthClientURIsMax),
+				setvalidator.ValueStringsAre(validators.Origin(), stringvalidator.LengthAtMost(qlik.OAuthClientURIMaxLength)),
+			),
 			"allowed_auth_methods": schema.SetAttribute{
 				MarkdownDescription: "How a `web` client authenticates: `client_secret`, `private_key_jwt` (a JWT " +
 					"signed with a private key whose public key is in `public_keys`: no secret exists), or both. Qlik's " +
@@ -624,21 +593,4 @@ func publicKeysFromAPI(ctx context.Context, prior types.List, keys []qlik.JWK, d
 	l, d := types.ListValueFrom(ctx, oauthPublicKeyType, out)
 	diags.Append(d...)
 	return l
-}
-
-// PlanModifySet keeps a computed set from state unless a watched attribute changes (allowed_auth_methods, which
-// Qlik fills for a web client, follows app_type).
-func (m useStateUnlessChanged) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
-	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	for _, p := range m.watched {
-		var planned, prior attr.Value
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		if resp.Diagnostics.HasError() || planned == nil || prior == nil || !planned.Equal(prior) {
-			return
-		}
-	}
-	resp.PlanValue = req.StateValue
 }

@@ -70,22 +70,14 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	}
 }
 
-// ModifyPlan checks the tenant host, then refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
-// Qlik refuses to delete a space that is not empty (412) — but only after Terraform has destroyed the objects
-// that depend on the space, such as its data connections. Items this configuration manages in the space (an app
-// copy) count too: the provider cannot see at this point that they would be destroyed first, so the user removes
-// or moves them in a first apply.
+// ModifyPlan refuses, at plan, a type change of a space that holds items. A type change replaces the space, and
+// Qlik refuses to delete a space that is not empty (412), but only after Terraform has destroyed the objects that
+// depend on the space, such as its data connections. Items this configuration manages in the space (an app copy)
+// count too: the provider cannot see at this point that they would be destroyed first, so the user removes or
+// moves them in a first apply.
 func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// A known tenant host the provider would not send credentials to fails the plan first.
-	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
-		return
-	}
-	plan, state, ok := changeIn[spaceResourceModel](ctx, req, resp)
-	if !ok || r.client == nil || plan.Type.IsUnknown() || plan.Type.Equal(state.Type) || !plan.TenantHostname.Equal(state.TenantHostname) {
-		return
-	}
-	c, err := r.client.ForTenant(state.TenantHostname.ValueString())
-	if err != nil {
+	plan, state, c, ok := replaceIn[spaceResourceModel](ctx, r.client, req, resp, "type")
+	if !ok {
 		return
 	}
 	items, err := c.SpaceItems(ctx, state.ID.ValueString(), 5)
@@ -109,21 +101,12 @@ func (r *spaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func (r *spaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[spaceResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{
-		Name:        plan.Name.ValueString(),
-		Type:        plan.Type.ValueString(),
-		Description: plan.Description.ValueString(),
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to create space", err, "name", spaceNameTaken)
-		return
-	}
-	plan.fromAPI(space)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "space", conflictOn("name", spaceNameTaken),
+		func(c *qlik.Client, plan spaceResourceModel) (*qlik.Space, error) {
+			return c.CreateSpace(ctx, qlik.SpaceCreateRequest{
+				Name: plan.Name.ValueString(), Type: plan.Type.ValueString(), Description: plan.Description.ValueString(),
+			})
+		}, (*spaceResourceModel).fromAPI)
 }
 
 func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -131,35 +114,23 @@ func (r *spaceResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *spaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[spaceResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	space, err := c.UpdateSpace(ctx, state.ID.ValueString(), qlik.SpaceUpdateRequest{
-		Name:        ifChanged(plan.Name, state.Name),
-		Description: ifChanged(plan.Description, state.Description),
-	})
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to update space", err, "name", spaceNameTaken)
-		return
-	}
-	plan.fromAPI(space)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "space", conflictOn("name", spaceNameTaken),
+		func(c *qlik.Client, plan, state spaceResourceModel) (*qlik.Space, error) {
+			return c.UpdateSpace(ctx, state.ID.ValueString(), qlik.SpaceUpdateRequest{
+				Name: ifChanged(plan.Name, state.Name), Description: ifChanged(plan.Description, state.Description),
+			})
+		}, (*spaceResourceModel).fromAPI)
 }
 
+// Delete explains Qlik's 412 for a space that still holds content.
 func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[spaceResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	err := c.DeleteSpace(ctx, state.ID.ValueString())
-	if errors.Is(err, qlik.ErrPreconditionFailed) {
-		addAPIError(&resp.Diagnostics, "Unable to delete space", err,
-			"The space still holds content (apps, data files or other items). Qlik deletes only empty spaces: "+
-				"move or delete its content first, then run terraform destroy or apply again.")
-		return
-	}
-	reportDelete(&resp.Diagnostics, "space", err)
+	deleteRefused(ctx, r.client, req, resp, "space", (*qlik.Client).DeleteSpace, func(_ spaceResourceModel, err error) (string, string) {
+		if !errors.Is(err, qlik.ErrPreconditionFailed) {
+			return "", ""
+		}
+		return "Unable to delete space", "The space still holds content (apps, data files or other items). Qlik deletes " +
+			"only empty spaces: move or delete its content first, then run terraform destroy or apply again."
+	})
 }
 
 func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,15 +82,8 @@ func (r *spaceAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 // ModifyPlan checks the roles against the space's type when they change and the space already exists. It costs
 // one GET, and only for plans that create the assignment or change its roles.
 func (r *spaceAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return
-	}
-	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
-		return
-	}
-	var plan spaceAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Roles.IsUnknown() || plan.SpaceID.IsUnknown() || plan.TenantHostname.IsUnknown() {
+	plan, ok := planIn[spaceAssignmentModel](ctx, r.client, req, resp)
+	if !ok || r.client == nil || plan.Roles.IsUnknown() || plan.SpaceID.IsUnknown() || plan.TenantHostname.IsUnknown() {
 		return
 	}
 	if !req.State.Raw.IsNull() {
@@ -151,23 +143,16 @@ func stringSet(ctx context.Context, s types.Set, diags *diag.Diagnostics) ([]str
 }
 
 func (r *spaceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[spaceAssignmentModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	a, err := c.CreateSpaceAssignment(ctx, plan.SpaceID.ValueString(), qlik.SpaceAssignmentCreateRequest{
-		Type: plan.AssigneeType.ValueString(), AssigneeID: plan.AssigneeID.ValueString(), Roles: roles,
-	})
-	if err != nil {
-		addAssignmentWriteError(&resp.Diagnostics, "Unable to create space assignment", err)
-		return
-	}
-	plan.fromAPI(a)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "space assignment", assignmentWriteError,
+		func(c *qlik.Client, plan spaceAssignmentModel) (*qlik.SpaceAssignment, error) {
+			roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+			if !ok {
+				return nil, nil
+			}
+			return c.CreateSpaceAssignment(ctx, plan.SpaceID.ValueString(), qlik.SpaceAssignmentCreateRequest{
+				Type: plan.AssigneeType.ValueString(), AssigneeID: plan.AssigneeID.ValueString(), Roles: roles,
+			})
+		}, (*spaceAssignmentModel).fromAPI)
 }
 
 func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -185,21 +170,14 @@ func (r *spaceAssignmentResource) Read(ctx context.Context, req resource.ReadReq
 }
 
 func (r *spaceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[spaceAssignmentModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	a, err := c.UpdateSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString(), roles)
-	if err != nil {
-		addAssignmentWriteError(&resp.Diagnostics, "Unable to update space assignment", err)
-		return
-	}
-	plan.fromAPI(a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "space assignment", assignmentWriteError,
+		func(c *qlik.Client, plan, state spaceAssignmentModel) (*qlik.SpaceAssignment, error) {
+			roles, ok := stringSet(ctx, plan.Roles, &resp.Diagnostics)
+			if !ok {
+				return nil, nil
+			}
+			return c.UpdateSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString(), roles)
+		}, (*spaceAssignmentModel).fromAPI)
 }
 
 func (r *spaceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -214,19 +192,12 @@ func (r *spaceAssignmentResource) ImportState(ctx context.Context, req resource.
 	importTenantScopedID(ctx, r.client, req, resp, "space_id", "assignment_id")
 }
 
-// addAssignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.
-func addAssignmentWriteError(diags *diag.Diagnostics, summary string, err error) {
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("assignee_id"), summary, err,
-			"Qlik allows one assignment per space and assignee, and this one already has one: import it with "+
-				"terraform import (id <space_id>/<assignment_id>), or change its roles there.")
-	case errors.Is(err, qlik.ErrNotFound):
-		addAttributeAPIError(diags, path.Root("space_id"), summary, err, "The space does not exist or the provider's credentials cannot see it.")
-	default:
-		addAPIError(diags, summary, err, "")
-	}
-}
+// assignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.
+var assignmentWriteError = writeErrors(
+	errorOn{is(qlik.ErrConflict), "assignee_id", "Qlik allows one assignment per space and assignee, and this one already has one: " +
+		"import it with terraform import (id <space_id>/<assignment_id>), or change its roles there."},
+	errorOn{is(qlik.ErrNotFound), "space_id", "The space does not exist or the provider's credentials cannot see it."},
+)
 
 func (m *spaceAssignmentModel) fromAPI(a *qlik.SpaceAssignment) {
 	m.ID = types.StringValue(a.ID)

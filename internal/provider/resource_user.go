@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -92,19 +90,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				},
 				Validators: []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address such as ann@example.com")},
 			},
-			"roles": schema.SetAttribute{
-				MarkdownDescription: "The user's own tenant roles, by name (default or custom; case-sensitive). Roles the " +
-					"user holds through groups are not listed here. This is the complete list: roles added elsewhere " +
-					"show as drift. Unknown names fail at plan. Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(stringSetValue(nil)),
-				Validators: []validator.Set{
-					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
-					setvalidator.SizeAtMost(100),
-				},
-			},
+			"roles": tenantRolesAttribute("The user's own tenant roles, by name (default or custom; case-sensitive). Roles the " +
+				"user holds through groups are not listed here. This is the complete list: roles added elsewhere " +
+				"show as drift. Unknown names fail at plan. Defaults to none. Updates in place."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`active` (the default) or `disabled` (the user cannot sign in; its content stays). " +
 					"Updates in place.",
@@ -138,15 +126,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 
 // ModifyPlan refuses untrusted hosts, two users of one subject in this run and unknown roles.
 func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.client == nil || resp.Diagnostics.HasError() {
-		return
+	if plan, ok := planIn[userModel](ctx, r.client, req, resp); ok {
+		planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Subject, "qlik_user", "user", "subject", plan.Roles)
 	}
-	var plan userModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Subject, "qlik_user", "user", "subject", plan.Roles)
 }
 
 // read refreshes m from the user and its license assignment.
@@ -202,8 +184,8 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	if !ok {
 		return
 	}
-	roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+	roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.CreateUser(ctx, qlik.UserCreateRequest{
@@ -276,8 +258,8 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		upd.Name = &n
 	}
 	if !plan.Roles.Equal(state.Roles) {
-		roles := setStrings(ctx, plan.Roles, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() || !checkRolesAtApply(ctx, c, roles, &resp.Diagnostics) {
+		roles, ok := rolesToApply(ctx, c, plan.Roles, &resp.Diagnostics)
+		if !ok {
 			return
 		}
 		upd.Roles = &roles

@@ -8,10 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -54,18 +52,13 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"valid_origins": schema.SetAttribute{
-				MarkdownDescription: "Origins allowed to use the integration, each `http://` or `https://`, a host " +
-					"and an optional port, with no path: `https://portal.example.com`, `http://localhost:3000`. " +
-					"Write them the way Qlik stores them (host in lower case, no default port such as `:443`, no " +
-					"trailing slash); the plan rejects other spellings and names the expected one. Order does not " +
-					"matter. Defaults to none. Updates in place.",
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true,
-				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
-				Validators:  []validator.Set{setvalidator.ValueStringsAre(validators.Origin())},
-			},
+			"valid_origins": emptySetByDefault("Origins allowed to use the integration, each `http://` or `https://`, a host "+
+				"and an optional port, with no path: `https://portal.example.com`, `http://localhost:3000`. "+
+				"Write them the way Qlik stores them (host in lower case, no default port such as `:443`, no "+
+				"trailing slash); the plan rejects other spellings and names the expected one. Order does not "+
+				"matter. Defaults to none. Updates in place.",
+				setvalidator.ValueStringsAre(validators.Origin()),
+			),
 			"tenant_id":    computedKept("Id of the tenant that holds the web integration."),
 			"created":      createdAtAttribute(),
 			"created_by":   createdByAttribute(),
@@ -75,21 +68,14 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 }
 
 func (r *webIntegrationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wi, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: plan.Name.ValueString(), ValidOrigins: origins})
-	if err != nil {
-		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to create web integration", err)
-		return
-	}
-	plan.fromAPI(wi)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "web integration", webIntegrationWriteError,
+		func(c *qlik.Client, plan webIntegrationResourceModel) (*qlik.WebIntegration, error) {
+			origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
+			if resp.Diagnostics.HasError() {
+				return nil, nil
+			}
+			return c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: plan.Name.ValueString(), ValidOrigins: origins})
+		}, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -97,25 +83,18 @@ func (r *webIntegrationResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *webIntegrationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[webIntegrationResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	update := qlik.WebIntegrationUpdateRequest{Name: ifChanged(plan.Name, state.Name)}
-	if !plan.ValidOrigins.Equal(state.ValidOrigins) {
-		origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		update.ValidOrigins = &origins
-	}
-	wi, err := c.UpdateWebIntegration(ctx, state.ID.ValueString(), update)
-	if err != nil {
-		addWebIntegrationWriteError(&resp.Diagnostics, "Unable to update web integration", err)
-		return
-	}
-	plan.fromAPI(wi)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "web integration", webIntegrationWriteError,
+		func(c *qlik.Client, plan, state webIntegrationResourceModel) (*qlik.WebIntegration, error) {
+			update := qlik.WebIntegrationUpdateRequest{Name: ifChanged(plan.Name, state.Name)}
+			if !plan.ValidOrigins.Equal(state.ValidOrigins) {
+				origins := setStrings(ctx, plan.ValidOrigins, &resp.Diagnostics)
+				if resp.Diagnostics.HasError() {
+					return nil, nil
+				}
+				update.ValidOrigins = &origins
+			}
+			return c.UpdateWebIntegration(ctx, state.ID.ValueString(), update)
+		}, (*webIntegrationResourceModel).fromAPI)
 }
 
 func (r *webIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -126,19 +105,14 @@ func (r *webIntegrationResource) ImportState(ctx context.Context, req resource.I
 	importTenantScopedID(ctx, r.client, req, resp, "web_integration_id")
 }
 
-// addWebIntegrationWriteError points a name conflict at name and an origin Qlik refused at valid_origins.
-func addWebIntegrationWriteError(diags *diag.Diagnostics, summary string, err error) {
-	var apiErr *qlik.APIError
-	switch {
-	case errors.Is(err, qlik.ErrConflict):
-		addAttributeAPIError(diags, path.Root("name"), summary, err,
-			"Another web integration has this name: choose another name, or import the existing one with terraform import.")
-	case errors.As(err, &apiErr) && apiErr.Code == "WEBINTEGRATIONS-6":
-		addAttributeAPIError(diags, path.Root("valid_origins"), summary, err, "")
-	default:
-		addAPIError(diags, summary, err, "")
-	}
-}
+// webIntegrationWriteError points a name conflict at name and an origin Qlik refused at valid_origins.
+var webIntegrationWriteError = writeErrors(
+	errorOn{is(qlik.ErrConflict), "name", "Another web integration has this name: choose another name, or import the existing one with terraform import."},
+	errorOn{func(err error) bool {
+		var apiErr *qlik.APIError
+		return errors.As(err, &apiErr) && apiErr.Code == "WEBINTEGRATIONS-6"
+	}, "valid_origins", ""},
+)
 
 func (m *webIntegrationResourceModel) fromAPI(wi *qlik.WebIntegration) {
 	m.ID = types.StringValue(wi.ID)

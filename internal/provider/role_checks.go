@@ -94,3 +94,11 @@ func planRolesHolder(
 	}
 	checkRolesAtPlan(ctx, client, host, roles, prior, path.Root("roles"), &resp.Diagnostics)
 }
+
+// rolesToApply returns the planned tenant roles of a user or custom group for a create or update, after checking
+// them against a fresh catalogue (checkRolesAtApply). ok is false when the set cannot be read or names a role the
+// tenant does not have; diags say which.
+func rolesToApply(ctx context.Context, c *qlik.Client, planned types.Set, diags *diag.Diagnostics) (roles []string, ok bool) {
+	roles = setStrings(ctx, planned, diags)
+	return roles, !diags.HasError() && checkRolesAtApply(ctx, c, roles, diags)
+}

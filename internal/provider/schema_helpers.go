@@ -5,15 +5,20 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -68,6 +73,25 @@ func emptyByDefault(description string, validators ...validator.String) schema.S
 	}
 }
 
+// emptySetByDefault is an optional set of strings that is empty when it is not set (roles, origins): the plan
+// shows an empty set rather than null, so leaving it out of the configuration means none.
+func emptySetByDefault(description string, validators ...validator.Set) schema.SetAttribute {
+	return schema.SetAttribute{
+		MarkdownDescription: description,
+		ElementType:         types.StringType,
+		Optional:            true,
+		Computed:            true,
+		Default:             setdefault.StaticValue(stringSetValue(nil)),
+		Validators:          validators,
+	}
+}
+
+// tenantRolesAttribute is the roles of a user or a custom group: the complete list of its own tenant roles, by
+// name, at most 100, checked against the tenant's catalogue at plan (planRolesHolder).
+func tenantRolesAttribute(description string) schema.SetAttribute {
+	return emptySetByDefault(description, setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)), setvalidator.SizeAtMost(100))
+}
+
 // idAttribute is a resource's id: computed by Qlik at create and kept in plans after that.
 func idAttribute(description string) schema.StringAttribute { return computedKept(description) }
 
@@ -101,6 +125,11 @@ func updatedAtAttribute(watched ...string) schema.StringAttribute {
 	return a
 }
 
+// computedString is a data source attribute that the data source reads from Qlik.
+func computedString(description string) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
 // spaceNamePattern is Qlik's own rule for space names (spaces.json, SpaceCreate.name).
 var spaceNamePattern = regexp.MustCompile(`^[^"*?<>/|\\:]+$`)
 
@@ -127,15 +156,34 @@ func (m useStateUnlessChanged) PlanModifyString(ctx context.Context, req planmod
 	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
 		return
 	}
+	if m.unchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// PlanModifySet keeps a computed set from state unless a watched attribute changes (allowed_auth_methods, which
+// Qlik fills for a web client, follows app_type).
+func (m useStateUnlessChanged) PlanModifySet(ctx context.Context, req planmodifier.SetRequest, resp *planmodifier.SetResponse) {
+	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if m.unchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// unchanged reports whether every watched attribute has the same value, or one that means the same, in the plan
+// as in the state.
+func (m useStateUnlessChanged) unchanged(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) bool {
 	for _, p := range m.watched {
 		var planned, prior attr.Value
-		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, p, &planned)...)
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, p, &prior)...)
-		if resp.Diagnostics.HasError() || planned == nil || prior == nil || (!planned.Equal(prior) && !semanticallyEqual(ctx, planned, prior)) {
-			return
+		diags.Append(plan.GetAttribute(ctx, p, &planned)...)
+		diags.Append(state.GetAttribute(ctx, p, &prior)...)
+		if diags.HasError() || planned == nil || prior == nil || (!planned.Equal(prior) && !semanticallyEqual(ctx, planned, prior)) {
+			return false
 		}
 	}
-	resp.PlanValue = req.StateValue
+	return true
 }
 
 // semanticallyEqual reports whether two values of a semantic string type (a workspace reformatted) mean the same.

@@ -173,12 +173,7 @@ func (r *tenantSettingResource[M, PM]) ImportState(ctx context.Context, req reso
 
 // ModifyPlan refuses untrusted hosts and runs the setting's own checks.
 func (r *tenantSettingResource[M, PM]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.resourceBase.ModifyPlan(ctx, req, resp); req.Plan.Raw.IsNull() || r.spec.validate == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	plan := PM(new(M))
-	resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
-	if !resp.Diagnostics.HasError() {
-		r.spec.validate(ctx, r.client, req, plan, &resp.Diagnostics)
+	if plan, ok := planIn[M](ctx, r.client, req, resp); ok && r.spec.validate != nil {
+		r.spec.validate(ctx, r.client, req, &plan, &resp.Diagnostics)
 	}
 }
