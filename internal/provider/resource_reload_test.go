@@ -166,8 +166,8 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 	home := e.sim.Home()
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	// Long enough that Terraform's plan and apply reach the POST while it still runs, even on a loaded machine
-	// running the whole suite in parallel (700 ms was not).
-	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 3*time.Second, false, nil); err != nil {
+	// running the whole suite in parallel (700 ms was not, and 3 s was not always either).
+	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 8*time.Second, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	var pendingID string

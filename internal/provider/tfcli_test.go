@@ -198,11 +198,27 @@ func (c *tfCLI) console(expr string, vars ...string) string {
 	cmd.Dir = c.dir
 	cmd.Env = c.env
 	cmd.Stdin = strings.NewReader(expr + "\n")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		c.t.Fatalf("terraform console %s: %v\n%s", expr, err, out)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		c.t.Fatalf("terraform console %s: %v\n%s%s", expr, err, stdout.Bytes(), stderr.Bytes())
 	}
-	return string(out)
+	return withoutLockNotices(stdout.String())
+}
+
+// withoutLockNotices drops the lines Terraform prints while it waits for the state lock ("Acquiring state
+// lock. This may take a few moments...", shown when taking the lock takes longer than a moment, as on a
+// loaded machine), so that a console answer holds only the value asked for.
+func withoutLockNotices(out string) string {
+	lines := strings.SplitAfter(out, "\n")
+	kept := lines[:0]
+	for _, line := range lines {
+		if strings.HasPrefix(line, "Acquiring state lock.") || strings.HasPrefix(line, "Releasing state lock.") {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "")
 }
 
 // plannedChanges saves a plan, reads it back with `terraform show -json` and returns the resources it would
@@ -278,4 +294,14 @@ func (c *tfCLI) lockedProvider() (string, []string) {
 		hashes = append(hashes, string(m[1]))
 	}
 	return version, hashes
+}
+
+func TestWithoutLockNotices(t *testing.T) {
+	out := "Acquiring state lock. This may take a few moments...\n6432\nReleasing state lock. This may take a few moments...\n"
+	if got := withoutLockNotices(out); got != "6432\n" {
+		t.Fatalf("console answer = %q, want %q", got, "6432\n")
+	}
+	if got := withoutLockNotices("\"a\\nb\"\n"); got != "\"a\\nb\"\n" {
+		t.Fatalf("an answer without notices changed: %q", got)
+	}
 }
