@@ -54,7 +54,8 @@ func decoyOf[R, T any](kind string, create func(*qlik.Client, context.Context, R
 func portalOrigin(key string) string { return key + ".portal.example.com" }
 
 // decoyKinds are the resources of Kinds whose natural key Qlik keeps unique and whose create recovers by that key:
-// both spaces, the web integration, the CSP origin, the JWT identity provider and the custom role. Groups are left
+// both spaces, the web integration, the CSP origin, the JWT identity provider, the custom role and the
+// administrator user (users carry no creator either: the proof is the creation time). Groups are left
 // out on purpose: qlik_role_mapping is documented to manage an existing group of its name (giving back only the
 // roles it granted).
 var decoyKinds = []decoyKind{
@@ -91,6 +92,13 @@ var decoyKinds = []decoyKind{
 			return qlik.CustomRoleRequest{Name: "Portal viewer", Description: "Reads the portal's apps.", AssignedScopes: []string{"apps:read"}}
 		},
 		func(r *qlik.CustomRole) (string, string) { return r.ID, r.Name }, (*qlik.Client).DeleteCustomRole),
+	decoyOf("user", (*qlik.Client).CreateUser,
+		func(key, name string) qlik.UserCreateRequest {
+			return qlik.UserCreateRequest{
+				Subject: "portal|admin-" + key, Name: name + " administrator", Email: "admin@" + key + ".example.com", Roles: []string{"TenantAdmin"},
+			}
+		},
+		func(u *qlik.User) (string, string) { return u.ID, u.Subject }, (*qlik.Client).DeleteUser),
 }
 
 // plantDecoys makes, in every customer tenant, the decoy of each of decoyKinds.

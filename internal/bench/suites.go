@@ -37,7 +37,8 @@ func (r SuiteResult) Passed() bool { return len(r.Problems) == 0 }
 // declared objects.
 //
 // Before that, every customer tenant holds objects made outside the configuration with the natural keys (and
-// fields) of the declared spaces, web integration, CSP origin, JWT identity provider and custom role (decoyKinds).
+// fields) of the declared spaces, web integration, CSP origin, JWT identity provider, custom role and administrator
+// user (decoyKinds).
 // The first apply under faults must fail on them without adopting, changing or deleting any; once their owner
 // removes them, the second apply must converge.
 //
