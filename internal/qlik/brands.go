@@ -176,10 +176,7 @@ func (c *Client) UpdateBrand(ctx context.Context, id string, req BrandUpdateRequ
 	var p jsonPatch
 	replaceIfSet(&p, "/name", req.Name)
 	replaceIfSet(&p, "/description", req.Description)
-	if err := patchObject(ctx, c, "brand", id, brandPath, p, nil); err != nil {
-		return nil, err
-	}
-	return c.GetBrand(ctx, id)
+	return patchThenGet[Brand](ctx, c, "brand", id, brandPath, p)
 }
 
 // DeleteBrand calls DELETE /api/v1/brands/{brand-id} (204). Deleting the active brand returns the tenant to Qlik's

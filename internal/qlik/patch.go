@@ -61,3 +61,12 @@ func patchObject(ctx context.Context, c *Client, kind, id string, path func(stri
 	_, err := c.do(ctx, &request{method: http.MethodPatch, path: path(id), body: p, out: out})
 	return err
 }
+
+// patchThenGet is patchObject for a PATCH that answers without the object (204): it returns the object as read
+// afterwards, also when the patch is empty.
+func patchThenGet[T any](ctx context.Context, c *Client, kind, id string, path func(string) string, p jsonPatch) (*T, error) {
+	if err := patchObject(ctx, c, kind, id, path, p, nil); err != nil {
+		return nil, err
+	}
+	return getObject[T](ctx, c, kind, id, path)
+}

@@ -71,10 +71,7 @@ func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebInt
 	var p jsonPatch
 	replaceIfSet(&p, "/name", req.Name)
 	replaceListIfSet(&p, "/validOrigins", req.ValidOrigins)
-	if err := patchObject(ctx, c, "web integration", id, webIntegrationPath, p, nil); err != nil {
-		return nil, err
-	}
-	return c.GetWebIntegration(ctx, id)
+	return patchThenGet[WebIntegration](ctx, c, "web integration", id, webIntegrationPath, p)
 }
 
 // DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.

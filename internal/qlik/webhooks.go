@@ -135,10 +135,7 @@ func (c *Client) UpdateWebhook(ctx context.Context, id string, u WebhookUpdate) 
 	}
 	// enabled last, so that a webhook turned on already has its new URL, events and secret.
 	replaceIfSet(&p, "/enabled", u.Enabled)
-	if err := patchObject(ctx, c, "webhook", id, webhookPath, p, nil); err != nil {
-		return nil, err
-	}
-	return c.GetWebhook(ctx, id)
+	return patchThenGet[Webhook](ctx, c, "webhook", id, webhookPath, p)
 }
 
 // DeleteWebhook calls DELETE /api/v1/webhooks/{id}.
