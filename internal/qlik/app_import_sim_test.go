@@ -45,8 +45,7 @@ func writeQVF(t testing.TB, size int64, seed byte) (string, string) {
 // of importing again, imports a changed file as a new app, and refuses a file whose hash differs from the planned
 // one or a space that does not exist before uploading anything.
 func TestSim_ImportAppOnce(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := context.Background()
 	home := sim.Home().Hostname
 	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
@@ -115,8 +114,7 @@ func TestSim_ImportAppOnceFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim := qliksim.StartT(t, qliksim.Options{})
-			c := simClient(t, sim, true)
+			sim, c := startSim(t)
 			home := sim.Home().Hostname
 			space, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
 			if err != nil {

@@ -16,8 +16,7 @@ import (
 )
 
 func TestSim_AppLifecycle(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 	work, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: "shared"})
