@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -64,6 +65,14 @@ func claim(c *qlik.Client, key, claimant string, creating bool) bool {
 		e.creates++
 	}
 	return true
+}
+
+// claimPlanned is claimInTenant for the planned value of the attribute key (a string), in the planned tenant.
+func claimPlanned(ctx context.Context, c *qlik.Client, req resource.ModifyPlanRequest, key, resourceType, kind string, diags *diag.Diagnostics) {
+	var host, object types.String
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root(key), &object)...)
+	claimInTenant(c, req, host, object, resourceType, kind, path.Root(key), diags)
 }
 
 // claimInTenant claims object (of the given kind, e.g. "group") in the tenant named by hostname for a resource of

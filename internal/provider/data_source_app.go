@@ -23,16 +23,10 @@ func NewAppDataSource() datasource.DataSource { return &appDataSource{dataSource
 type appDataSource struct{ dataSourceBase }
 
 type appDataSourceModel struct {
-	ID types.String `tfsdk:"id"`
 	tenantScoped
-	Name         types.String `tfsdk:"name"`
-	SpaceID      types.String `tfsdk:"space_id"`
-	Description  types.String `tfsdk:"description"`
-	OwnerID      types.String `tfsdk:"owner_id"`
-	CreatedDate  types.String `tfsdk:"created_date"`
-	ModifiedDate types.String `tfsdk:"modified_date"`
-	PublishTime  types.String `tfsdk:"publish_time"`
-	OriginAppID  types.String `tfsdk:"origin_app_id"`
+	appFields
+	PublishTime types.String `tfsdk:"publish_time"`
+	OriginAppID types.String `tfsdk:"origin_app_id"`
 }
 
 func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -63,14 +57,8 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"owner_id":      computedString("User id of the app owner."),
 			"created_date":  computedString("Creation time (RFC 3339)."),
 			"modified_date": computedString("Time of the last change (RFC 3339)."),
-			"publish_time": schema.StringAttribute{
-				MarkdownDescription: "Time the app was published; empty unless this is a published app.",
-				Computed:            true,
-			},
-			"origin_app_id": schema.StringAttribute{
-				MarkdownDescription: "For a published app, the id of the app it was published from.",
-				Computed:            true,
-			},
+			"publish_time":  computedString("Time the app was published; empty unless this is a published app."),
+			"origin_app_id": computedString("For a published app, the id of the app it was published from."),
 		},
 	}
 }
@@ -109,14 +97,7 @@ func readAppLookup(ctx context.Context, c *qlik.Client, cfg *appDataSourceModel,
 		addAPIError(diags, "Unable to read app", err, "")
 		return
 	}
-	at := app.Attributes
-	cfg.ID = types.StringValue(at.ID)
-	cfg.Name = types.StringValue(at.Name)
-	cfg.SpaceID = types.StringValue(at.SpaceID)
-	cfg.Description = types.StringValue(at.Description)
-	cfg.OwnerID = types.StringValue(at.OwnerID)
-	cfg.CreatedDate = types.StringValue(at.CreatedDate)
-	cfg.ModifiedDate = types.StringValue(at.ModifiedDate)
-	cfg.PublishTime = types.StringValue(at.PublishTime)
-	cfg.OriginAppID = types.StringValue(at.OriginAppID)
+	cfg.fromAPI(app)
+	cfg.PublishTime = types.StringValue(app.Attributes.PublishTime)
+	cfg.OriginAppID = types.StringValue(app.Attributes.OriginAppID)
 }

@@ -21,15 +21,12 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, hint string
 	diags.AddError(summary, apiErrorDetail(err, hint))
 }
 
-// addWriteError reports a failed create or update. A 409 means a value that must be unique is taken: it is
-// reported against that attribute (conflictAttr) with conflictHint, the next step for the user; anything else
-// goes through addAPIError.
+// addWriteError reports a failed create or update of a resource that does not end in createObject or
+// updateObject, as conflictOn(conflictAttr, conflictHint) does: a 409 means a value that must be unique is taken,
+// and is reported against that attribute with conflictHint, the next step for the user; anything else goes
+// through addAPIError.
 func addWriteError(diags *diag.Diagnostics, summary string, err error, conflictAttr, conflictHint string) {
-	if errors.Is(err, qlik.ErrConflict) {
-		addAttributeAPIError(diags, path.Root(conflictAttr), summary, err, conflictHint)
-		return
-	}
-	addAPIError(diags, summary, err, "")
+	conflictOn(conflictAttr, conflictHint)(diags, summary, err)
 }
 
 // addAttributeAPIError is addAPIError for failures caused by a single attribute, such as a name conflict.

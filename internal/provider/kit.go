@@ -267,13 +267,17 @@ func writeErrors(rules ...errorOn) writeFailed {
 	}
 }
 
+// asAPIErrors is the writeFailed of a resource with no write error of its own: every error goes through
+// addAPIError.
+var asAPIErrors = writeErrors()
+
 // is matches the errors that errors.Is finds target in (qlik.ErrConflict).
 func is(target error) func(error) bool {
 	return func(err error) bool { return errors.Is(err, target) }
 }
 
 // conflictOn is the writeFailed of a resource whose only write error of its own is a 409: a value of attribute
-// that must be unique is taken, and hint is the next step (as addWriteError reports it).
+// that must be unique is taken, and hint is the next step.
 func conflictOn(attribute, hint string) writeFailed {
 	return writeErrors(errorOn{is(qlik.ErrConflict), attribute, hint})
 }

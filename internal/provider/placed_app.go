@@ -12,25 +12,31 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
+// appFields are the attributes of an app that Qlik reports, with its id: shared by the resources that put an app
+// in a space (placedApp) and the qlik_app data source.
+type appFields struct {
+	ID           types.String `tfsdk:"id"`
+	Name         types.String `tfsdk:"name"`
+	Description  types.String `tfsdk:"description"`
+	SpaceID      types.String `tfsdk:"space_id"`
+	OwnerID      types.String `tfsdk:"owner_id"`
+	CreatedDate  types.String `tfsdk:"created_date"`
+	ModifiedDate types.String `tfsdk:"modified_date"`
+}
+
 // placedApp is what qlik_app_copy and qlik_app_import share of an app they put in a space: its id, the name,
 // description and space the configuration sets (changed in place through Client.PlaceApp), what Qlik reports of
 // the app, and the timeouts. A model embeds tenantScoped and placedApp, with its source attributes between them.
 type placedApp struct {
-	ID           types.String   `tfsdk:"id"`
-	Name         types.String   `tfsdk:"name"`
-	Description  types.String   `tfsdk:"description"`
-	SpaceID      types.String   `tfsdk:"space_id"`
-	OwnerID      types.String   `tfsdk:"owner_id"`
-	CreatedDate  types.String   `tfsdk:"created_date"`
-	ModifiedDate types.String   `tfsdk:"modified_date"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	appFields
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m placedApp) objectID() string { return m.ID.ValueString() }
 
 func (m *placedApp) placed() *placedApp { return m }
 
-func (m *placedApp) fromAPI(a *qlik.App) {
+func (m *appFields) fromAPI(a *qlik.App) {
 	at := a.Attributes
 	m.ID = types.StringValue(at.ID)
 	m.Name = types.StringValue(at.Name)

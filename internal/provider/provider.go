@@ -378,27 +378,30 @@ type settings struct {
 	diags diag.Diagnostics
 }
 
-func (p *qlikProvider) resolve(ctx context.Context, m providerModel) settings {
-	pick := func(attr, env string, v types.String) setting {
-		if !v.IsNull() && !v.IsUnknown() {
-			return setting{attr: attr, env: env, value: v.ValueString()}
-		}
-		if e := p.getenv(env); e != "" {
-			return setting{attr: attr, env: env, value: e, fromEnv: true}
-		}
-		return setting{attr: attr, env: env}
+// pick resolves the provider value of attribute attr: the configured v, else the environment variable env, else
+// unset.
+func (p *qlikProvider) pick(attr, env string, v types.String) setting {
+	if !v.IsNull() && !v.IsUnknown() {
+		return setting{attr: attr, env: env, value: v.ValueString()}
 	}
+	if e := p.getenv(env); e != "" {
+		return setting{attr: attr, env: env, value: e, fromEnv: true}
+	}
+	return setting{attr: attr, env: env}
+}
+
+func (p *qlikProvider) resolve(ctx context.Context, m providerModel) settings {
 	s := settings{
-		tenantURL:       pick("tenant_url", envTenantURL, m.TenantURL),
-		apiKey:          pick("api_key", envAPIKey, m.APIKey),
-		clientID:        pick("client_id", envClientID, m.ClientID),
-		clientSecret:    pick("client_secret", envClientSecret, m.ClientSecret),
-		registrationURL: pick("registration_url", envRegistrationURL, m.RegistrationURL),
-		retryMaxWait:    pick("retry_max_wait", envRetryMaxWait, m.RetryMaxWait),
-		requestTimeout:  pick("request_timeout", envRequestTimeout, m.RequestTimeout),
+		tenantURL:       p.pick("tenant_url", envTenantURL, m.TenantURL),
+		apiKey:          p.pick("api_key", envAPIKey, m.APIKey),
+		clientID:        p.pick("client_id", envClientID, m.ClientID),
+		clientSecret:    p.pick("client_secret", envClientSecret, m.ClientSecret),
+		registrationURL: p.pick("registration_url", envRegistrationURL, m.RegistrationURL),
+		retryMaxWait:    p.pick("retry_max_wait", envRetryMaxWait, m.RetryMaxWait),
+		requestTimeout:  p.pick("request_timeout", envRequestTimeout, m.RequestTimeout),
 		maxRetries:      m.MaxRetries,
-		maxRetriesEnv:   pick("max_retries", envMaxRetries, types.StringNull()),
-		region:          pick("region", envRegion, m.Region),
+		maxRetriesEnv:   p.pick("max_retries", envMaxRetries, types.StringNull()),
+		region:          p.pick("region", envRegion, m.Region),
 	}
 	s.regions, s.diags = p.resolveRegions(ctx, m.Regions)
 	s.trustedHosts, s.trustedFromEnv = p.resolveTrustedHosts(ctx, m.TrustedHosts, &s.diags)

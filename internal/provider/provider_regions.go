@@ -58,16 +58,7 @@ func (p *qlikProvider) resolveRegions(ctx context.Context, m types.Map) (map[str
 	out := map[string]regionSetting{}
 	for _, code := range qlik.Regions() {
 		b, inBlock := block[code]
-		pick := func(field, env string, v types.String) setting {
-			attr := "regions." + code + "." + field
-			if !v.IsNull() && !v.IsUnknown() {
-				return setting{attr: attr, env: env, value: v.ValueString()}
-			}
-			if e := p.getenv(env); e != "" {
-				return setting{attr: attr, env: env, value: e, fromEnv: true}
-			}
-			return setting{attr: attr, env: env}
-		}
+		pick := func(field, env string, v types.String) setting { return p.pick("regions."+code+"."+field, env, v) }
 		r := regionSetting{
 			code:            code,
 			inBlock:         inBlock,

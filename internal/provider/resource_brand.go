@@ -125,38 +125,34 @@ func (r *brandResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 }
 
 func (r *brandResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[brandResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	files := map[string]string{}
-	for _, f := range brandFiles {
-		if p := f.path(&plan); !p.IsNull() {
-			if !fileAsPlanned(*p, f.hash(&plan), f.attr, "Unable to create brand", &resp.Diagnostics) {
-				return
+	createObject(ctx, r.client, req, resp, "brand", asAPIErrors, func(c *qlik.Client, plan brandResourceModel) (*qlik.Brand, error) {
+		files := map[string]string{}
+		for _, f := range brandFiles {
+			if p := f.path(&plan); !p.IsNull() {
+				if !fileAsPlanned(*p, f.hash(&plan), f.attr, "Unable to create brand", &resp.Diagnostics) {
+					return nil, nil
+				}
+				files[f.id] = p.ValueString()
 			}
-			files[f.id] = p.ValueString()
 		}
-	}
-	b, err := c.CreateBrand(ctx, qlik.BrandCreateRequest{Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), Files: files})
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create brand", err, "")
-		return
-	}
-	if plan.Active.ValueBool() {
-		if activated, err := c.SetBrandActive(ctx, b.ID, true); err == nil {
-			b = activated
-		} else {
-			// The brand exists; only its activation failed. It is kept in state as inactive, with a warning, so
-			// the next plan shows the activation as an update instead of replacing a tainted brand.
-			resp.Diagnostics.AddWarning("Brand created, but activating it failed", apiErrorDetail(err, fmt.Sprintf(
-				"Brand %s is created and kept in the state as inactive. The next plan shows its activation as an "+
-					"update, and the next apply activates it.", b.ID)))
+		b, err := c.CreateBrand(ctx, qlik.BrandCreateRequest{Name: plan.Name.ValueString(), Description: plan.Description.ValueString(), Files: files})
+		if err != nil || !plan.Active.ValueBool() {
+			return b, err
 		}
-	}
-	plan.fromAPI(b)
-	saveCreated(ctx, resp, &plan)
-	recordBrandETags(ctx, resp.Private, b, &resp.Diagnostics)
+		activated, err := c.SetBrandActive(ctx, b.ID, true)
+		if err == nil {
+			return activated, nil
+		}
+		// The brand exists; only its activation failed. It is kept in state as inactive, with a warning, so the
+		// next plan shows the activation as an update instead of replacing a tainted brand.
+		resp.Diagnostics.AddWarning("Brand created, but activating it failed", apiErrorDetail(err, fmt.Sprintf(
+			"Brand %s is created and kept in the state as inactive. The next plan shows its activation as an "+
+				"update, and the next apply activates it.", b.ID)))
+		return b, nil
+	}, func(m *brandResourceModel, b *qlik.Brand) {
+		m.fromAPI(b)
+		recordBrandETags(ctx, resp.Private, b, &resp.Diagnostics)
+	})
 }
 
 // Read maps the brand and checks its files against the eTags recorded at upload: a file Qlik no longer holds has

@@ -122,40 +122,28 @@ func (r *archiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 func (r *archiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[archiveResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
 	summary := "Unable to create " + r.kind.Noun
-	if !fileAsPlanned(plan.File, &plan.FileSHA256, "file", summary, &resp.Diagnostics) {
-		return
-	}
-	x, err := c.CreateExtension(ctx, r.kind, plan.File.ValueString())
-	if err != nil {
-		addWriteError(&resp.Diagnostics, summary, err, "file", fmt.Sprintf(
-			"A %[1]s with this .qext name exists in the tenant already (Qlik keeps the name unique): import it "+
-				"with terraform import, or rename the archive's .qext file.", r.kind.Noun))
-		return
-	}
-	plan.fromAPI(x)
-	saveCreated(ctx, resp, &plan)
-	setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
+	taken := conflictOn("file", fmt.Sprintf(
+		"A %[1]s with this .qext name exists in the tenant already (Qlik keeps the name unique): import it "+
+			"with terraform import, or rename the archive's .qext file.", r.kind.Noun))
+	createObject(ctx, r.client, req, resp, r.kind.Noun, taken, func(c *qlik.Client, plan archiveResourceModel) (*qlik.Extension, error) {
+		if !fileAsPlanned(plan.File, &plan.FileSHA256, "file", summary, &resp.Diagnostics) {
+			return nil, nil
+		}
+		return c.CreateExtension(ctx, r.kind, plan.File.ValueString())
+	}, func(m *archiveResourceModel, x *qlik.Extension) {
+		m.fromAPI(x)
+		setPrivateJSON(ctx, resp.Private, uploadTimeKey, x.UpdateAt, &resp.Diagnostics)
+	})
 }
 
 func (r *archiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[archiveResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	x, err := c.GetExtension(ctx, r.kind, state.ID.ValueString())
-	if !readFound(ctx, err, r.kind.Noun, state.ID.ValueString(), resp) {
-		return
-	}
-	state.fromAPI(x)
-	if x.UpdateAt != privateJSON[string](ctx, req.Private, uploadTimeKey) {
-		state.FileSHA256 = types.StringValue(changedInQlik)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	uploaded := privateJSON[string](ctx, req.Private, uploadTimeKey)
+	readObject(ctx, r.client, req, resp, r.kind.Noun, r.get, func(m *archiveResourceModel, x *qlik.Extension) {
+		if m.fromAPI(x); x.UpdateAt != uploaded {
+			m.FileSHA256 = types.StringValue(changedInQlik)
+		}
+	})
 }
 
 func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -184,10 +172,14 @@ func (r *archiveResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *archiveResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	state, c, ok := deleteIn[archiveResourceModel](ctx, r.client, req, resp)
-	if ok {
-		reportDelete(&resp.Diagnostics, r.kind.Noun, c.DeleteExtension(ctx, r.kind, state.ID.ValueString()))
-	}
+	deleteObject[archiveResourceModel](ctx, r.client, req, resp, r.kind.Noun, func(c *qlik.Client, ctx context.Context, id string) error {
+		return c.DeleteExtension(ctx, r.kind, id)
+	})
+}
+
+// get is the client's Get method for this kind of archive.
+func (r *archiveResource) get(c *qlik.Client, ctx context.Context, id string) (*qlik.Extension, error) {
+	return c.GetExtension(ctx, r.kind, id)
 }
 
 func (r *archiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

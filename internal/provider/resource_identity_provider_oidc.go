@@ -237,7 +237,7 @@ func (r *oidcIdentityProviderResource) Read(ctx context.Context, req resource.Re
 
 func (r *oidcIdentityProviderResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "client_secret_wo", &resp.Diagnostics)
-	updateThenRead(ctx, r.client, req, resp, "OIDC identity provider", writeErrors(),
+	updateThenRead(ctx, r.client, req, resp, "OIDC identity provider", asAPIErrors,
 		func(c *qlik.Client, plan, state oidcIdentityProviderResourceModel) error {
 			u := qlik.OIDCIdentityProviderUpdate{
 				Description:           ifChanged(plan.Description, state.Description),

@@ -81,10 +81,7 @@ func (r *loadScriptResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
-	var host, app types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("app_id"), &app)...)
-	claimInTenant(r.client, req, host, app, "qlik_load_script", "the script of app", path.Root("app_id"), &resp.Diagnostics)
+	claimPlanned(ctx, r.client, req, "app_id", "qlik_load_script", "the script of app", &resp.Diagnostics)
 	var script loadScriptValue
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("script"), &script)...)
 	if resp.Diagnostics.HasError() || script.IsUnknown() || script.IsNull() {

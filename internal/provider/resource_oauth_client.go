@@ -373,23 +373,16 @@ func (r *oauthClientResource) refresh(ctx context.Context, c *qlik.Client, m *oa
 }
 
 func (r *oauthClientResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	state, c, ok := readIn[oauthClientResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	o, err := c.GetOAuthClient(ctx, state.ID.ValueString())
-	if !readFound(ctx, err, "OAuth client", state.ID.ValueString(), resp) {
-		return
-	}
-	hint := state.ClientSecretHint.ValueString()
-	state.fromAPI(ctx, o, &resp.Diagnostics)
-	if hint != "" && !state.ClientSecret.IsNull() && !slices.ContainsFunc(o.ClientSecrets, func(h qlik.OAuthSecretHint) bool { return h.Hint == hint }) {
-		resp.Diagnostics.AddWarning("OAuth client secret deleted outside Terraform",
-			fmt.Sprintf("The secret of OAuth client %s whose hint is %s was deleted in Qlik, so client_secret in state no longer works. "+
-				"Change client_secret_version to make a new one.", o.ClientID, hint))
-		state.ClientSecret = types.StringNull()
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	readObject(ctx, r.client, req, resp, "OAuth client", (*qlik.Client).GetOAuthClient, func(m *oauthClientResourceModel, o *qlik.OAuthClient) {
+		hint := m.ClientSecretHint.ValueString()
+		m.fromAPI(ctx, o, &resp.Diagnostics)
+		if hint != "" && !m.ClientSecret.IsNull() && !slices.ContainsFunc(o.ClientSecrets, func(h qlik.OAuthSecretHint) bool { return h.Hint == hint }) {
+			resp.Diagnostics.AddWarning("OAuth client secret deleted outside Terraform",
+				fmt.Sprintf("The secret of OAuth client %s whose hint is %s was deleted in Qlik, so client_secret in state no longer works. "+
+					"Change client_secret_version to make a new one.", o.ClientID, hint))
+			m.ClientSecret = types.StringNull()
+		}
+	})
 }
 
 func (r *oauthClientResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

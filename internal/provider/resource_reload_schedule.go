@@ -133,17 +133,10 @@ func (r *reloadScheduleResource) ValidateConfig(ctx context.Context, req resourc
 }
 
 func (r *reloadScheduleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[reloadScheduleResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	s, err := c.CreateReloadSchedule(ctx, plan.request())
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to create reload schedule", err, "name", reloadScheduleNameTaken)
-		return
-	}
-	plan.fromAPI(s)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "reload schedule", conflictOn("name", reloadScheduleNameTaken),
+		func(c *qlik.Client, plan reloadScheduleResourceModel) (*qlik.ReloadSchedule, error) {
+			return c.CreateReloadSchedule(ctx, plan.request())
+		}, (*reloadScheduleResourceModel).fromAPI)
 }
 
 func (r *reloadScheduleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -151,17 +144,10 @@ func (r *reloadScheduleResource) Read(ctx context.Context, req resource.ReadRequ
 }
 
 func (r *reloadScheduleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	plan, state, c, ok := updateIn[reloadScheduleResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	s, err := c.UpdateReloadSchedule(ctx, state.ID.ValueString(), plan.request())
-	if err != nil {
-		addWriteError(&resp.Diagnostics, "Unable to update reload schedule", err, "name", reloadScheduleNameTaken)
-		return
-	}
-	plan.fromAPI(s)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "reload schedule", conflictOn("name", reloadScheduleNameTaken),
+		func(c *qlik.Client, plan, state reloadScheduleResourceModel) (*qlik.ReloadSchedule, error) {
+			return c.UpdateReloadSchedule(ctx, state.ID.ValueString(), plan.request())
+		}, (*reloadScheduleResourceModel).fromAPI)
 }
 
 func (r *reloadScheduleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

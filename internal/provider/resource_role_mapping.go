@@ -162,10 +162,7 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if r.resourceBase.ModifyPlan(ctx, req, resp); resp.Diagnostics.HasError() {
 		return
 	}
-	var host, group types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("tenant_hostname"), &host)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("group_name"), &group)...)
-	claimInTenant(r.client, req, host, group, "qlik_role_mapping", "group", path.Root("group_name"), &resp.Diagnostics)
+	claimPlanned(ctx, r.client, req, "group_name", "qlik_role_mapping", "group", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || spaceRolesUnknown(ctx, req.Plan.GetAttribute, &resp.Diagnostics) {
 		return
 	}

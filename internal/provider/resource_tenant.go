@@ -321,13 +321,11 @@ func (r *tenantResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTenantCreateTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, defaultTenantCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	created, err := reg.CreateTenant(ctx, qlik.TenantCreateRequest{
 		LicenseKey: licenseKey.ValueString(),

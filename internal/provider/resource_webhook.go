@@ -209,32 +209,24 @@ func (r *webhookResource) ValidateConfig(ctx context.Context, req resource.Valid
 func (r *webhookResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "secret_wo", &resp.Diagnostics)
 	encrypted := writeOnlyMap(ctx, req.Config, "encrypted_headers_wo", &resp.Diagnostics)
-	plan, c, ok := createIn[webhookResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	body := qlik.WebhookCreateRequest{
-		Name:             plan.Name.ValueString(),
-		Description:      plan.Description.ValueString(),
-		URL:              plan.URL.ValueString(),
-		EventTypes:       setStrings(ctx, plan.EventTypes, &resp.Diagnostics),
-		Level:            plan.Level.ValueString(),
-		Filter:           plan.Filter.ValueString(),
-		Enabled:          plan.Enabled.ValueBool(),
-		Headers:          stringMap(ctx, plan.Headers, &resp.Diagnostics),
-		Secret:           secret.ValueString(),
-		EncryptedHeaders: encrypted,
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wh, err := c.CreateWebhook(ctx, body)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to create webhook", err, "")
-		return
-	}
-	plan.fromAPI(wh)
-	saveCreated(ctx, resp, &plan)
+	createObject(ctx, r.client, req, resp, "webhook", asAPIErrors, func(c *qlik.Client, plan webhookResourceModel) (*qlik.Webhook, error) {
+		body := qlik.WebhookCreateRequest{
+			Name:             plan.Name.ValueString(),
+			Description:      plan.Description.ValueString(),
+			URL:              plan.URL.ValueString(),
+			EventTypes:       setStrings(ctx, plan.EventTypes, &resp.Diagnostics),
+			Level:            plan.Level.ValueString(),
+			Filter:           plan.Filter.ValueString(),
+			Enabled:          plan.Enabled.ValueBool(),
+			Headers:          stringMap(ctx, plan.Headers, &resp.Diagnostics),
+			Secret:           secret.ValueString(),
+			EncryptedHeaders: encrypted,
+		}
+		if resp.Diagnostics.HasError() {
+			return nil, nil
+		}
+		return c.CreateWebhook(ctx, body)
+	}, (*webhookResourceModel).fromAPI)
 }
 
 func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -244,31 +236,23 @@ func (r *webhookResource) Read(ctx context.Context, req resource.ReadRequest, re
 func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	secret := writeOnlyValue(ctx, req.Config, "secret_wo", &resp.Diagnostics)
 	encrypted := writeOnlyMap(ctx, req.Config, "encrypted_headers_wo", &resp.Diagnostics)
-	plan, state, c, ok := updateIn[webhookResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	u := qlik.WebhookUpdate{
-		Name:        ifChanged(plan.Name, state.Name),
-		Description: ifChanged(plan.Description, state.Description),
-		URL:         ifChanged(plan.URL, state.URL),
-		EventTypes:  ifChangedAs(plan.EventTypes, state.EventTypes, setStrings(ctx, plan.EventTypes, &resp.Diagnostics)),
-		Enabled:     ifChangedAs(plan.Enabled, state.Enabled, plan.Enabled.ValueBool()),
-		Headers:     ifChangedAs(plan.Headers, state.Headers, stringMap(ctx, plan.Headers, &resp.Diagnostics)),
-		// A write-only value is sent when its version changes; "" or nil (none configured) removes it.
-		Secret:           ifChangedAs(plan.SecretWOVersion, state.SecretWOVersion, secret.ValueString()),
-		EncryptedHeaders: ifChangedAs(plan.EncryptedHeadersWOVersion, state.EncryptedHeadersWOVersion, encrypted),
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	wh, err := c.UpdateWebhook(ctx, state.ID.ValueString(), u)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update webhook", err, "")
-		return
-	}
-	plan.fromAPI(wh)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateObject(ctx, r.client, req, resp, "webhook", asAPIErrors, func(c *qlik.Client, plan, state webhookResourceModel) (*qlik.Webhook, error) {
+		u := qlik.WebhookUpdate{
+			Name:        ifChanged(plan.Name, state.Name),
+			Description: ifChanged(plan.Description, state.Description),
+			URL:         ifChanged(plan.URL, state.URL),
+			EventTypes:  ifChangedAs(plan.EventTypes, state.EventTypes, setStrings(ctx, plan.EventTypes, &resp.Diagnostics)),
+			Enabled:     ifChangedAs(plan.Enabled, state.Enabled, plan.Enabled.ValueBool()),
+			Headers:     ifChangedAs(plan.Headers, state.Headers, stringMap(ctx, plan.Headers, &resp.Diagnostics)),
+			// A write-only value is sent when its version changes; "" or nil (none configured) removes it.
+			Secret:           ifChangedAs(plan.SecretWOVersion, state.SecretWOVersion, secret.ValueString()),
+			EncryptedHeaders: ifChangedAs(plan.EncryptedHeadersWOVersion, state.EncryptedHeadersWOVersion, encrypted),
+		}
+		if resp.Diagnostics.HasError() {
+			return nil, nil
+		}
+		return c.UpdateWebhook(ctx, state.ID.ValueString(), u)
+	}, (*webhookResourceModel).fromAPI)
 }
 
 func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

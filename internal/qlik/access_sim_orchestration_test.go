@@ -25,8 +25,7 @@ func simGroupRoles(t *testing.T, sim *qliksim.Server, name string) []string {
 }
 
 func TestSim_FindOrCreateGroupAndGiveBackRoles(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 
@@ -78,8 +77,7 @@ func TestSim_FindOrCreateGroupAndGiveBackRoles(t *testing.T) {
 }
 
 func TestSim_ReconcileSpaceRoles(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 	var spaces []string

@@ -12,8 +12,7 @@ import (
 )
 
 func TestSim_GroupsAndRoles(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 

@@ -45,8 +45,7 @@ func writeQVF(t testing.TB, size int64, seed byte) (string, string) {
 // of importing again, imports a changed file as a new app, and refuses a file whose hash differs from the planned
 // one or a space that does not exist before uploading anything.
 func TestSim_ImportAppOnce(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := context.Background()
 	home := sim.Home().Hostname
 	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
@@ -115,8 +114,7 @@ func TestSim_ImportAppOnceFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim := qliksim.StartT(t, qliksim.Options{})
-			c := simClient(t, sim, true)
+			sim, c := startSim(t)
 			home := sim.Home().Hostname
 			space, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
 			if err != nil {
@@ -167,25 +165,8 @@ func importLarge(t testing.TB, size int64) uint64 {
 	return grew
 }
 
-// TestSim_ImportAppLargeFlatMemory imports a 256 MiB file (64 MiB with -short) and checks that the heap does not
-// grow with the file.
-func TestSim_ImportAppLargeFlatMemory(t *testing.T) {
-	size := int64(256 << 20)
-	if testing.Short() {
-		size = 64 << 20
-	}
-	grew := importLarge(t, size)
-	t.Logf("imported %d MiB; peak heap growth %.1f MiB", size>>20, float64(grew)/(1<<20))
-	if grew > 64<<20 {
-		t.Errorf("peak heap grew by %.1f MiB while importing %d MiB; the import is buffering", float64(grew)/(1<<20), size>>20)
-	}
-}
+// TestSim_ImportAppLargeFlatMemory imports a large file and checks that the heap does not grow with it.
+func TestSim_ImportAppLargeFlatMemory(t *testing.T) { checkFlatMemory(t, "import", importLarge) }
 
 // BenchmarkImportApp1GiB reports the peak heap growth of importing a 1 GiB app file (make bench).
-func BenchmarkImportApp1GiB(b *testing.B) {
-	for b.Loop() {
-		grew := importLarge(b, 1<<30)
-		b.ReportMetric(float64(grew)/(1<<20), "peak-heap-MiB")
-	}
-	b.SetBytes(1 << 30)
-}
+func BenchmarkImportApp1GiB(b *testing.B) { benchmarkPeakHeap(b, importLarge) }

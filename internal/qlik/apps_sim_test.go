@@ -16,8 +16,7 @@ import (
 )
 
 func TestSim_AppLifecycle(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 	work, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: "shared"})
@@ -207,24 +206,32 @@ func transferLarge(t testing.TB, size int64) uint64 {
 	return grew
 }
 
-// TestSim_TransferAppLargeFlatMemory copies a 256 MiB app (64 MiB with -short) between two tenants and checks
-// that the heap does not grow with the file: the bound is generous, far below the file size.
-func TestSim_TransferAppLargeFlatMemory(t *testing.T) {
+// TestSim_TransferAppLargeFlatMemory copies a large app between two tenants and checks that the heap does not
+// grow with the file.
+func TestSim_TransferAppLargeFlatMemory(t *testing.T) { checkFlatMemory(t, "transfer", transferLarge) }
+
+// BenchmarkTransferApp1GiB reports the peak heap growth of a 1 GiB cross-tenant copy (make bench).
+func BenchmarkTransferApp1GiB(b *testing.B) { benchmarkPeakHeap(b, transferLarge) }
+
+// checkFlatMemory moves a 256 MiB file (64 MiB with -short) with move, which returns the peak heap growth of the
+// move, and fails when the heap grew by more than 64 MiB: the bound is generous, far below the file size. what
+// names the move in messages ("import").
+func checkFlatMemory(t *testing.T, what string, move func(testing.TB, int64) uint64) {
 	size := int64(256 << 20)
 	if testing.Short() {
 		size = 64 << 20
 	}
-	grew := transferLarge(t, size)
-	t.Logf("copied %d MiB across tenants; peak heap growth %.1f MiB", size>>20, float64(grew)/(1<<20))
+	grew := move(t, size)
+	t.Logf("%s of %d MiB; peak heap growth %.1f MiB", what, size>>20, float64(grew)/(1<<20))
 	if grew > 64<<20 {
-		t.Errorf("peak heap grew by %.1f MiB while copying %d MiB; the transfer is buffering", float64(grew)/(1<<20), size>>20)
+		t.Errorf("peak heap grew by %.1f MiB during the %s of %d MiB; the %s is buffering", float64(grew)/(1<<20), what, size>>20, what)
 	}
 }
 
-// BenchmarkTransferApp1GiB reports the peak heap growth of a 1 GiB cross-tenant copy (make bench).
-func BenchmarkTransferApp1GiB(b *testing.B) {
+// benchmarkPeakHeap reports the peak heap growth of moving a 1 GiB file with move.
+func benchmarkPeakHeap(b *testing.B, move func(testing.TB, int64) uint64) {
 	for b.Loop() {
-		grew := transferLarge(b, 1<<30)
+		grew := move(b, 1<<30)
 		b.ReportMetric(float64(grew)/(1<<20), "peak-heap-MiB")
 	}
 	b.SetBytes(1 << 30)

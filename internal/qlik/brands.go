@@ -170,31 +170,13 @@ func (c *Client) FindBrand(ctx context.Context, name string) (*Brand, error) {
 		func(n int) error { return fmt.Errorf("qlik: %d brands are named %q on %s", n, name, c.ep.host) })
 }
 
-type brandPatch struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value string `json:"value"`
-}
-
 // UpdateBrand calls PATCH /api/v1/brands/{brand-id} (204) with a replace per field to change, then reads the
 // brand. With nothing to change it only reads it.
 func (c *Client) UpdateBrand(ctx context.Context, id string, req BrandUpdateRequest) (*Brand, error) {
-	if err := checkID("brand", id); err != nil {
-		return nil, err
-	}
-	var ops []brandPatch
-	if req.Name != nil {
-		ops = append(ops, brandPatch{Op: "replace", Path: "/name", Value: *req.Name})
-	}
-	if req.Description != nil {
-		ops = append(ops, brandPatch{Op: "replace", Path: "/description", Value: *req.Description})
-	}
-	if len(ops) > 0 {
-		if _, err := c.do(ctx, &request{method: http.MethodPatch, path: brandPath(id), body: ops}); err != nil {
-			return nil, err
-		}
-	}
-	return c.GetBrand(ctx, id)
+	var p jsonPatch
+	replaceIfSet(&p, "/name", req.Name)
+	replaceIfSet(&p, "/description", req.Description)
+	return patchThenGet[Brand](ctx, c, "brand", id, brandPath, p)
 }
 
 // DeleteBrand calls DELETE /api/v1/brands/{brand-id} (204). Deleting the active brand returns the tenant to Qlik's

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // writeBrandFile writes a file whose first bytes are head, padded to size, and returns its path.
@@ -34,8 +33,7 @@ var (
 // TestSim_Brands creates a brand with a logo and a favicon, renames it, replaces and removes files, activates it and
 // another brand (one active per tenant), and deletes it.
 func TestSim_Brands(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 	logo := writeBrandFile(t, "logo.png", pngHead, 4096)
@@ -110,8 +108,7 @@ func TestSim_BrandCreateFaults(t *testing.T) {
 	for _, tc := range createFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim := qliksim.StartT(t, qliksim.Options{})
-			c := simClient(t, sim, true)
+			sim, c := startSim(t)
 			home := sim.Home().Hostname
 			logo := writeBrandFile(t, "logo.png", pngHead, 2048)
 			sim.FailRoute(home, http.MethodPost, "/api/v1/brands", 1, tc.fault)

@@ -110,12 +110,6 @@ func (c *Client) GetDataConnection(ctx context.Context, id string) (*DataConnect
 	return getObject[DataConnection](ctx, c, "data connection", id, dataConnectionPath)
 }
 
-type dataConnectionPatchOp struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value string `json:"value"`
-}
-
 // UpdateDataConnection calls PATCH /api/v1/data-connections/{qID} (204) with a replace for every field set.
 func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConnectionUpdate) error {
 	if err := checkID("data connection", id); err != nil {
@@ -124,20 +118,12 @@ func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConn
 	if u.Password != nil {
 		c.core.redact.add(*u.Password)
 	}
-	var ops []dataConnectionPatchOp
-	for _, f := range []struct {
-		path string
-		v    *string
-	}{{"/qName", u.Name}, {"/qConnectStatement", u.ConnectStatement}, {"/qUsername", u.Username}, {"/qPassword", u.Password}} {
-		if f.v != nil {
-			ops = append(ops, dataConnectionPatchOp{Op: "replace", Path: f.path, Value: *f.v})
-		}
-	}
-	if len(ops) == 0 {
-		return nil
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: dataConnectionPath(id), body: ops})
-	return err
+	var p jsonPatch
+	replaceIfSet(&p, "/qName", u.Name)
+	replaceIfSet(&p, "/qConnectStatement", u.ConnectStatement)
+	replaceIfSet(&p, "/qUsername", u.Username)
+	replaceIfSet(&p, "/qPassword", u.Password)
+	return patchObject(ctx, c, "data connection", id, dataConnectionPath, p, nil)
 }
 
 // DeleteDataConnection calls DELETE /api/v1/data-connections/{qID} (204).

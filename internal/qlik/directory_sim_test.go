@@ -11,8 +11,7 @@ import (
 )
 
 func TestSim_UsersLicensesRoles(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 

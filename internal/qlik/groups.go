@@ -109,27 +109,15 @@ func (c *Client) GetGroup(ctx context.Context, id string) (*Group, error) {
 // assignment is replace-only, so roles is the complete list. The path carries the leading slash of every
 // documented example.
 func (c *Client) SetGroupRoles(ctx context.Context, id string, roles []string) error {
-	if err := checkID("group", id); err != nil {
-		return err
-	}
-	ops := []patchOp{{Op: "replace", Path: "/assignedRoles", Value: roleNames(roles)}}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: groupPath(id), body: ops})
-	return err
+	return patchObject(ctx, c, "group", id, groupPath, jsonPatch{replaceOp("/assignedRoles", roleNames(roles))}, nil)
 }
 
 // UpdateCustomGroup calls PATCH /api/v1/groups/{groupId} replacing name, description and the complete list of
 // roles. Qlik lets only custom groups change name and description.
 func (c *Client) UpdateCustomGroup(ctx context.Context, id, name, description string, roles []string) error {
-	if err := checkID("group", id); err != nil {
-		return err
-	}
-	ops := []patchOp{
-		{Op: "replace", Path: "/name", Value: name},
-		{Op: "replace", Path: "/description", Value: description},
-		{Op: "replace", Path: "/assignedRoles", Value: roleNames(roles)},
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: groupPath(id), body: ops})
-	return err
+	return patchObject(ctx, c, "group", id, groupPath, jsonPatch{
+		replaceOp("/name", name), replaceOp("/description", description), replaceOp("/assignedRoles", roleNames(roles)),
+	}, nil)
 }
 
 // DeleteGroup calls DELETE /api/v1/groups/{groupId}.

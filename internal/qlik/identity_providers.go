@@ -130,14 +130,7 @@ func (c *Client) GetIdentityProvider(ctx context.Context, id string) (*IdentityP
 // /description, the only change Qlik accepts for a jwtAuth identity provider, and returns the provider as
 // read afterwards (the PATCH answers 204 without a body).
 func (c *Client) UpdateIdentityProviderDescription(ctx context.Context, id, description string) (*IdentityProvider, error) {
-	if err := checkID("identity provider", id); err != nil {
-		return nil, err
-	}
-	ops := []patchOp{{Op: "replace", Path: "/description", Value: description}}
-	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: identityProviderPath(id), body: ops}); err != nil {
-		return nil, err
-	}
-	return c.GetIdentityProvider(ctx, id)
+	return patchThenGet[IdentityProvider](ctx, c, "identity provider", id, identityProviderPath, jsonPatch{replaceOp("/description", description)})
 }
 
 // DeleteIdentityProvider calls DELETE /api/v1/identity-providers/{id}. Qlik refuses (400) to delete the

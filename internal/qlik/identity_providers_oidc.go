@@ -130,29 +130,14 @@ type OIDCIdentityProviderUpdate struct {
 // UpdateOIDCIdentityProvider calls PATCH /api/v1/identity-providers/{id} with one replace per change; Qlik
 // applies all or none of them ("Partial failure is treated as complete failure").
 func (c *Client) UpdateOIDCIdentityProvider(ctx context.Context, id string, u OIDCIdentityProviderUpdate) error {
-	if err := checkID("identity provider", id); err != nil {
-		return err
-	}
-	var ops []patchOp
-	if u.Description != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/description", Value: *u.Description})
-	}
-	if u.ClockToleranceSec != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/clockToleranceSec", Value: *u.ClockToleranceSec})
-	}
-	if u.PostLogoutRedirectURI != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/postLogoutRedirectUri", Value: *u.PostLogoutRedirectURI})
-	}
 	if u.Options != nil {
 		c.core.redact.add(u.Options.ClientSecret)
-		ops = append(ops, patchOp{Op: "replace", Path: "/options", Value: *u.Options})
 	}
-	if u.Active != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/active", Value: *u.Active})
-	}
-	if len(ops) == 0 {
-		return nil
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: identityProviderPath(id), body: ops})
-	return err
+	var p jsonPatch
+	replaceIfSet(&p, "/description", u.Description)
+	replaceIfSet(&p, "/clockToleranceSec", u.ClockToleranceSec)
+	replaceIfSet(&p, "/postLogoutRedirectUri", u.PostLogoutRedirectURI)
+	replaceIfSet(&p, "/options", u.Options)
+	replaceIfSet(&p, "/active", u.Active)
+	return patchObject(ctx, c, "identity provider", id, identityProviderPath, p, nil)
 }

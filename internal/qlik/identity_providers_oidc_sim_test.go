@@ -25,8 +25,7 @@ func oidcSettings(secret string) qlik.OIDCIdentityProviderSettings {
 // answer, changed all at once with the stored secret kept unless a new one is sent, and deactivated.
 func TestSim_OIDCIdentityProvider(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
 	sim.FailRoute(home, http.MethodPost, "/api/v1/identity-providers", 1, qliksim.RouteFault{})

@@ -264,65 +264,32 @@ type OAuthClientUpdate struct {
 // 202 with a new client secret when the change made one (client_secret added to the auth methods); that secret
 // is returned, and "" otherwise.
 func (c *Client) UpdateOAuthClient(ctx context.Context, id string, u OAuthClientUpdate) (string, error) {
-	if err := checkID("OAuth client", id); err != nil {
-		return "", err
-	}
-	var ops []patchOp
-	str := func(p string, v *string) {
-		if v != nil {
-			ops = append(ops, patchOp{Op: "replace", Path: p, Value: *v})
-		}
-	}
-	list := func(p string, v *[]string) {
-		if v != nil {
-			ops = append(ops, patchOp{Op: "replace", Path: p, Value: nonNil(*v)})
-		}
-	}
-	str("/clientName", u.ClientName)
-	str("/description", u.Description)
-	list("/allowedGrantTypes", u.AllowedGrantTypes)
-	list("/allowedScopes", u.AllowedScopes)
-	list("/redirectUris", u.RedirectURIs)
-	list("/allowedOrigins", u.AllowedOrigins)
-	// Keys before auth methods: adding private_key_jwt needs the keys in place.
-	if u.PublicKeys != nil {
-		keys := *u.PublicKeys
-		if keys == nil {
-			keys = []JWK{}
-		}
-		// The field's own type, an array of JWK objects; the spec's string-or-strings value cannot carry one.
-		ops = append(ops, patchOp{Op: "replace", Path: "/publicKeys", Value: keys})
-	}
-	list("/allowedAuthMethods", u.AllowedAuthMethods)
-	if len(ops) == 0 {
-		return "", nil
-	}
+	var p jsonPatch
+	replaceIfSet(&p, "/clientName", u.ClientName)
+	replaceIfSet(&p, "/description", u.Description)
+	replaceListIfSet(&p, "/allowedGrantTypes", u.AllowedGrantTypes)
+	replaceListIfSet(&p, "/allowedScopes", u.AllowedScopes)
+	replaceListIfSet(&p, "/redirectUris", u.RedirectURIs)
+	replaceListIfSet(&p, "/allowedOrigins", u.AllowedOrigins)
+	// Keys before auth methods: adding private_key_jwt needs the keys in place. They are sent as the field's own
+	// type, an array of JWK objects; the spec's string-or-strings value cannot carry one.
+	replaceListIfSet(&p, "/publicKeys", u.PublicKeys)
+	replaceListIfSet(&p, "/allowedAuthMethods", u.AllowedAuthMethods)
 	var out struct {
 		ClientSecret string `json:"clientSecret"`
 	}
-	if _, err := c.do(ctx, &request{method: http.MethodPatch, path: oauthClientPath(id), body: ops, out: &out}); err != nil {
+	if err := patchObject(ctx, c, "OAuth client", id, oauthClientPath, p, &out); err != nil {
 		return "", err
 	}
 	c.core.redact.add(out.ClientSecret)
 	return out.ClientSecret, nil
 }
 
-func nonNil(v []string) []string {
-	if v == nil {
-		return []string{}
-	}
-	return v
-}
-
 // SetOAuthClientConsent calls PATCH /api/v1/oauth-clients/{id}/connection-configs/me with the consent method
 // (required or trusted).
 func (c *Client) SetOAuthClientConsent(ctx context.Context, id, method string) error {
-	if err := checkID("OAuth client", id); err != nil {
-		return err
-	}
-	ops := []patchOp{{Op: "replace", Path: "/consentMethod", Value: method}}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: oauthClientPath(id) + "/connection-configs/me", body: ops})
-	return err
+	return patchObject(ctx, c, "OAuth client", id, func(id string) string { return oauthClientPath(id) + "/connection-configs/me" },
+		jsonPatch{replaceOp("/consentMethod", method)}, nil)
 }
 
 // PublishOAuthClient calls POST /api/v1/oauth-clients/{id}/actions/publish, which makes the client available to

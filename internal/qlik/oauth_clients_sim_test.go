@@ -35,8 +35,7 @@ func impersonationStatus(t *testing.T, tenantURL, clientID, secret string) int {
 
 func TestSim_OAuthClientLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	home := sim.Home()
 	if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
@@ -137,8 +136,7 @@ func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim := qliksim.StartT(t, qliksim.Options{})
-			c := simClient(t, sim, true)
+			sim, c := startSim(t)
 			home := sim.Home()
 			if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 				t.Fatal(err)

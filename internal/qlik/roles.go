@@ -119,18 +119,9 @@ func (c *Client) FindCustomRoleByName(ctx context.Context, name string) (*Custom
 
 // UpdateCustomRole calls PATCH /api/v1/roles/{id} replacing name, description and scopes.
 func (c *Client) UpdateCustomRole(ctx context.Context, id string, req CustomRoleRequest) error {
-	if err := checkID("role", id); err != nil {
-		return err
-	}
-	if req.AssignedScopes == nil {
-		req.AssignedScopes = []string{}
-	}
-	ops := []patchOp{
-		{Op: "replace", Path: "/name", Value: req.Name},
-		{Op: "replace", Path: "/description", Value: req.Description},
-		{Op: "replace", Path: "/assignedScopes", Value: req.AssignedScopes},
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: rolePath(id), body: ops})
+	err := patchObject(ctx, c, "role", id, rolePath, jsonPatch{
+		replaceOp("/name", req.Name), replaceOp("/description", req.Description), replaceOp("/assignedScopes", orEmpty(req.AssignedScopes)),
+	}, nil)
 	if err == nil {
 		c.forgetCachedRoles()
 	}

@@ -30,8 +30,7 @@ func rsaPublicKeyPEM(t *testing.T) string {
 
 func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	_, c := startSim(t)
 	ctx := t.Context()
 	pemText := rsaPublicKeyPEM(t)
 
@@ -90,8 +89,7 @@ func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 
 func TestSim_WebIntegrationLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 
 	wi, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: "Portal", ValidOrigins: []string{"https://portal.example.com"}})
@@ -149,8 +147,7 @@ func TestSim_WebIntegrationLifecycle(t *testing.T) {
 
 func TestSim_CSPOriginLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	_, c := startSim(t)
 	ctx := t.Context()
 
 	flags, err := qlik.CSPDirectiveFlagsFrom([]string{"frame-ancestors", "img-src"})

@@ -13,6 +13,13 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
+// startSim starts a simulator for t and returns it with a client of its home tenant that signs in with OAuth.
+func startSim(t *testing.T) (*qliksim.Server, *qlik.Client) {
+	t.Helper()
+	sim := qliksim.StartT(t, qliksim.Options{})
+	return sim, simClient(t, sim, true)
+}
+
 func simClient(t *testing.T, sim *qliksim.Server, oauth bool) *qlik.Client {
 	t.Helper()
 	creds := sim.Credentials()
@@ -231,8 +238,7 @@ func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 // The platform-operations flow against the simulator: create on the register host, act inside the new tenant
 // with a token minted there, patch, deactivate and reactivate with the confirm header.
 func TestSim_TenantLifecycle(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	reg, err := c.Registration()
 	if err != nil {
@@ -360,8 +366,7 @@ func TestSim_RegionsRouteByTenant(t *testing.T) {
 // TestSim_PatchTenantAnswersWhatQlikHolds: the tenant PatchTenant builds from the create's answer equals what a
 // read returns afterwards, and it makes no read itself.
 func TestSim_PatchTenantAnswersWhatQlikHolds(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, true)
+	sim, c := startSim(t)
 	ctx := t.Context()
 	reg, err := c.Registration()
 	if err != nil {

@@ -65,12 +65,6 @@ type ListSpacesOptions struct {
 	Limit int
 }
 
-type patchOp struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value any    `json:"value"`
-}
-
 func spacePath(id string) string { return spacesPath + "/" + url.PathEscape(id) }
 
 func checkID(kind, id string) error {
@@ -106,20 +100,17 @@ func (c *Client) GetSpace(ctx context.Context, id string) (*Space, error) {
 // for the fields set in req, and returns the updated space. With nothing to
 // change it reads the space instead of sending an empty patch.
 func (c *Client) UpdateSpace(ctx context.Context, id string, req SpaceUpdateRequest) (*Space, error) {
-	if err := checkID("space", id); err != nil {
-		return nil, err
-	}
-	var ops []patchOp
-	if req.Name != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: *req.Name})
-	}
-	if req.Description != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/description", Value: *req.Description})
-	}
-	if len(ops) == 0 {
+	var p jsonPatch
+	replaceIfSet(&p, "/name", req.Name)
+	replaceIfSet(&p, "/description", req.Description)
+	if len(p) == 0 {
 		return c.GetSpace(ctx, id)
 	}
-	return doJSON[Space](ctx, c, &request{method: http.MethodPatch, path: spacePath(id), body: ops})
+	var s Space
+	if err := patchObject(ctx, c, "space", id, spacePath, p, &s); err != nil {
+		return nil, err
+	}
+	return &s, nil
 }
 
 // DeleteSpace calls DELETE /api/v1/spaces/{spaceId}. A 412 means the space

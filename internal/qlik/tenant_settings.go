@@ -38,14 +38,11 @@ func (c *Client) GetGroupSettings(ctx context.Context) (*GroupSettings, error) {
 // latter is deprecated; Qlik's own Platform Operations connector toggles both), and everyoneRoles, when non-nil,
 // replaces the Everyone group's roles.
 func (c *Client) SetGroupSettings(ctx context.Context, autoCreate bool, everyoneRoles []string) error {
-	ops := []patchOp{
-		{Op: "replace", Path: "/autoCreateGroups", Value: autoCreate},
-		{Op: "replace", Path: "/syncIdpGroups", Value: autoCreate},
-	}
+	p := jsonPatch{replaceOp("/autoCreateGroups", autoCreate), replaceOp("/syncIdpGroups", autoCreate)}
 	if everyoneRoles != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/systemGroups/" + EveryoneGroupID + "/assignedRoles", Value: roleNames(everyoneRoles)})
+		p.replace("/systemGroups/"+EveryoneGroupID+"/assignedRoles", roleNames(everyoneRoles))
 	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: groupsPath + "/settings", body: ops})
+	_, err := c.do(ctx, &request{method: http.MethodPatch, path: groupsPath + "/settings", body: p})
 	return err
 }
 
@@ -66,15 +63,9 @@ func (c *Client) GetAPIKeysConfig(ctx context.Context, tenantID string) (*APIKey
 
 // SetAPIKeysConfig calls PATCH /api/v1/api-keys/configs/{tenantId} replacing both values.
 func (c *Client) SetAPIKeysConfig(ctx context.Context, tenantID string, s APIKeysConfig) error {
-	if err := checkID("tenant", tenantID); err != nil {
-		return err
-	}
-	ops := []patchOp{
-		{Op: "replace", Path: "/max_keys_per_user", Value: s.MaxKeysPerUser},
-		{Op: "replace", Path: "/max_api_key_expiry", Value: s.MaxAPIKeyExpiry},
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: apiKeysConfigPath(tenantID), body: ops})
-	return err
+	return patchObject(ctx, c, "tenant", tenantID, apiKeysConfigPath, jsonPatch{
+		replaceOp("/max_keys_per_user", s.MaxKeysPerUser), replaceOp("/max_api_key_expiry", s.MaxAPIKeyExpiry),
+	}, nil)
 }
 
 const authSettingsPath = "/api/core/auth-settings"
@@ -95,11 +86,10 @@ func (c *Client) GetAuthSettings(ctx context.Context) (*AuthSettings, error) {
 // SetAuthSettings calls PATCH /api/core/auth-settings replacing both timeouts, and returns the settings Qlik
 // answers with.
 func (c *Client) SetAuthSettings(ctx context.Context, inactivityMinutes, lifespanMinutes int64) (*AuthSettings, error) {
-	ops := []patchOp{
-		{Op: "replace", Path: "/userSessionInactivityTimeoutMinutes", Value: inactivityMinutes},
-		{Op: "replace", Path: "/maxUserSessionLifespanMinutes", Value: lifespanMinutes},
+	p := jsonPatch{
+		replaceOp("/userSessionInactivityTimeoutMinutes", inactivityMinutes), replaceOp("/maxUserSessionLifespanMinutes", lifespanMinutes),
 	}
-	return doJSON[AuthSettings](ctx, c, &request{method: http.MethodPatch, path: authSettingsPath, body: ops})
+	return doJSON[AuthSettings](ctx, c, &request{method: http.MethodPatch, path: authSettingsPath, body: p})
 }
 
 // CurrentTenantID returns the id of the view's tenant (GET /api/v1/tenants/me), cached per host for the life of

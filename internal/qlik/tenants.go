@@ -195,31 +195,14 @@ func (c *Client) PatchTenant(ctx context.Context, current *Tenant, req TenantUpd
 
 // patchTenant sends the PATCH of req, if it changes anything.
 func (c *Client) patchTenant(ctx context.Context, id string, req TenantUpdateRequest) error {
-	var ops []patchOp
-	add := func(path string, v any) { ops = append(ops, patchOp{Op: "replace", Path: path, Value: v}) }
-	if req.Name != nil {
-		add("/name", *req.Name)
-	}
-	if req.Alias != nil {
-		add("/hostnames/1", *req.Alias)
-	}
-	if req.AutoAssignCreateSharedSpaces != nil {
-		add("/autoAssignCreateSharedSpacesRoleToProfessionals", *req.AutoAssignCreateSharedSpaces)
-	}
-	if req.AutoAssignPrivateAnalyticsCreator != nil {
-		add("/autoAssignPrivateAnalyticsContentCreatorRoleToProfessionals", *req.AutoAssignPrivateAnalyticsCreator)
-	}
-	if req.AutoAssignDataServicesContributor != nil {
-		add("/autoAssignDataServicesContributorRoleToProfessionals", *req.AutoAssignDataServicesContributor)
-	}
-	if req.EnableAppOpeningFeedback != nil {
-		add("/enableAppOpeningFeedback", *req.EnableAppOpeningFeedback)
-	}
-	if len(ops) == 0 {
-		return nil
-	}
-	_, err := c.do(ctx, &request{method: http.MethodPatch, path: tenantPath(id), body: ops})
-	return err
+	var p jsonPatch
+	replaceIfSet(&p, "/name", req.Name)
+	replaceIfSet(&p, "/hostnames/1", req.Alias)
+	replaceIfSet(&p, "/autoAssignCreateSharedSpacesRoleToProfessionals", req.AutoAssignCreateSharedSpaces)
+	replaceIfSet(&p, "/autoAssignPrivateAnalyticsContentCreatorRoleToProfessionals", req.AutoAssignPrivateAnalyticsCreator)
+	replaceIfSet(&p, "/autoAssignDataServicesContributorRoleToProfessionals", req.AutoAssignDataServicesContributor)
+	replaceIfSet(&p, "/enableAppOpeningFeedback", req.EnableAppOpeningFeedback)
+	return patchObject(ctx, c, "tenant", id, tenantPath, p, nil)
 }
 
 // DeactivateTenant calls POST /api/v1/tenants/{tenantId}/actions/deactivate

@@ -123,22 +123,22 @@ func (c *Client) UpdateUser(ctx context.Context, id string, upd UserUpdate) erro
 	if err := checkID("user", id); err != nil {
 		return err
 	}
-	var ops []patchOp
+	var p jsonPatch
 	var names []string
 	if upd.Name != nil {
-		ops, names = append(ops, patchOp{Op: "replace", Path: "/name", Value: *upd.Name}), append(names, "name")
+		p, names = append(p, replaceOp("/name", *upd.Name)), append(names, "name")
 	}
 	if upd.Roles != nil {
-		ops, names = append(ops, patchOp{Op: "replace", Path: "/assignedRoles", Value: roleNames(*upd.Roles)}), append(names, "roles")
+		p, names = append(p, replaceOp("/assignedRoles", roleNames(*upd.Roles))), append(names, "roles")
 	}
 	if upd.Status != nil {
-		ops, names = append(ops, patchOp{Op: "replace", Path: "/status", Value: *upd.Status}), append(names, "status")
+		p, names = append(p, replaceOp("/status", *upd.Status)), append(names, "status")
 	}
-	if len(ops) == 0 {
+	if len(p) == 0 {
 		return nil
 	}
 	var partial wireItemErrors
-	resp, err := c.do(ctx, &request{method: http.MethodPatch, path: userPath(id), body: ops, out: &partial})
+	resp, err := c.do(ctx, &request{method: http.MethodPatch, path: userPath(id), body: p, out: &partial})
 	if err != nil {
 		return err
 	}

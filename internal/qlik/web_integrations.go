@@ -68,26 +68,10 @@ func (c *Client) GetWebIntegration(ctx context.Context, id string) (*WebIntegrat
 // /validOrigins is sent as an array, the type of the field; web-integrations.json types every patch value as a
 // string (schema WebIntegrationPatch); the simulator accepts both (DESIGN.md, "Undocumented uniqueness").
 func (c *Client) UpdateWebIntegration(ctx context.Context, id string, req WebIntegrationUpdateRequest) (*WebIntegration, error) {
-	if err := checkID("web integration", id); err != nil {
-		return nil, err
-	}
-	var ops []patchOp
-	if req.Name != nil {
-		ops = append(ops, patchOp{Op: "replace", Path: "/name", Value: *req.Name})
-	}
-	if req.ValidOrigins != nil {
-		origins := *req.ValidOrigins
-		if origins == nil {
-			origins = []string{}
-		}
-		ops = append(ops, patchOp{Op: "replace", Path: "/validOrigins", Value: origins})
-	}
-	if len(ops) > 0 {
-		if _, err := c.do(ctx, &request{method: http.MethodPatch, path: webIntegrationPath(id), body: ops}); err != nil {
-			return nil, err
-		}
-	}
-	return c.GetWebIntegration(ctx, id)
+	var p jsonPatch
+	replaceIfSet(&p, "/name", req.Name)
+	replaceListIfSet(&p, "/validOrigins", req.ValidOrigins)
+	return patchThenGet[WebIntegration](ctx, c, "web integration", id, webIntegrationPath, p)
 }
 
 // DeleteWebIntegration calls DELETE /api/v1/web-integrations/{id}.

@@ -105,60 +105,37 @@ func (c *Client) GetWebhook(ctx context.Context, id string) (*Webhook, error) {
 // UpdateWebhook calls PATCH /api/v1/webhooks/{id} (204) with one replace operation per field set in u (remove for
 // an empty secret or encrypted headers), then reads the webhook back.
 func (c *Client) UpdateWebhook(ctx context.Context, id string, u WebhookUpdate) (*Webhook, error) {
-	if err := checkID("webhook", id); err != nil {
-		return nil, err
-	}
-	var ops []patchOp
-	replace := func(path string, v any) { ops = append(ops, patchOp{Op: "replace", Path: path, Value: v}) }
-	if u.Name != nil {
-		replace("/name", *u.Name)
-	}
-	if u.Description != nil {
-		replace("/description", *u.Description)
-	}
-	if u.URL != nil {
-		replace("/url", *u.URL)
-	}
-	if u.EventTypes != nil {
-		ets := *u.EventTypes
-		if ets == nil {
-			ets = []string{}
-		}
-		replace("/eventTypes", ets)
-	}
+	var p jsonPatch
+	replaceIfSet(&p, "/name", u.Name)
+	replaceIfSet(&p, "/description", u.Description)
+	replaceIfSet(&p, "/url", u.URL)
+	replaceListIfSet(&p, "/eventTypes", u.EventTypes)
 	if u.Headers != nil {
 		h := *u.Headers
 		if h == nil {
 			h = map[string]string{}
 		}
-		replace("/headers", h)
+		p.replace("/headers", h)
 	}
 	if u.Secret != nil {
 		c.maskWebhookSecrets(*u.Secret, nil)
 		if *u.Secret == "" {
-			ops = append(ops, patchOp{Op: "remove", Path: "/secret"})
+			p.remove("/secret")
 		} else {
-			replace("/secret", *u.Secret)
+			p.replace("/secret", *u.Secret)
 		}
 	}
 	if u.EncryptedHeaders != nil {
 		c.maskWebhookSecrets("", *u.EncryptedHeaders)
 		if len(*u.EncryptedHeaders) == 0 {
-			ops = append(ops, patchOp{Op: "remove", Path: "/encryptedHeaders"})
+			p.remove("/encryptedHeaders")
 		} else {
-			replace("/encryptedHeaders", *u.EncryptedHeaders)
+			p.replace("/encryptedHeaders", *u.EncryptedHeaders)
 		}
 	}
 	// enabled last, so that a webhook turned on already has its new URL, events and secret.
-	if u.Enabled != nil {
-		replace("/enabled", *u.Enabled)
-	}
-	if len(ops) > 0 {
-		if _, err := c.do(ctx, &request{method: http.MethodPatch, path: webhookPath(id), body: ops}); err != nil {
-			return nil, err
-		}
-	}
-	return c.GetWebhook(ctx, id)
+	replaceIfSet(&p, "/enabled", u.Enabled)
+	return patchThenGet[Webhook](ctx, c, "webhook", id, webhookPath, p)
 }
 
 // DeleteWebhook calls DELETE /api/v1/webhooks/{id}.
