@@ -99,7 +99,7 @@ func itself[T any](_ *tenantState, v T) T { return v }
 // creation order. Meta is nil: it depends on the caller.
 func (s *Server) Spaces(hostname string) []Space {
 	return listHook(s, hostname, spacesOf, func(t *tenantState, rec spaceRecord) Space {
-		return (&spacesAPI{s.apiOn(t.host)}).withLinks(rec.space)
+		return (&spacesAPI{tenantAPI: s.apiOn(t.host)}).withLinks(rec.space)
 	})
 }
 
@@ -144,7 +144,7 @@ func (s *Server) SetSpaceContent(hostname, id string, items int) error {
 func (s *Server) SpaceAssignments(hostname, spaceID string) []Assignment {
 	var out []Assignment
 	for _, as := range listHook(s, hostname, assignmentsOf, func(t *tenantState, as Assignment) Assignment {
-		return (&assignmentsAPI{s.apiOn(t.host)}).render(as)
+		return (&assignmentsAPI{tenantAPI: s.apiOn(t.host)}).render(as)
 	}) {
 		if as.SpaceID == spaceID {
 			out = append(out, as)
@@ -1121,11 +1121,7 @@ func (s *Server) EditWebhook(hostname, id string, fn func(*Webhook)) error {
 
 // DeleteWebhook deletes a webhook out of band, with its deliveries.
 func (s *Server) DeleteWebhook(hostname, id string) error {
-	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) {
-		t.workflows.mu.Lock()
-		delete(t.workflows.deliveries, id)
-		t.workflows.mu.Unlock()
-	})
+	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) { t.workflows.dropDeliveries(id) })
 }
 
 // WebhookDeliveries returns the deliveries of a webhook, oldest first.
@@ -1172,11 +1168,7 @@ func (s *Server) EditTask(hostname, id string, fn func(*Task)) error {
 
 // DeleteTask deletes a task out of band, with its runs.
 func (s *Server) DeleteTask(hostname, id string) error {
-	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) {
-		t.workflows.sched.mu.Lock()
-		delete(t.workflows.sched.runs, id)
-		t.workflows.sched.mu.Unlock()
-	})
+	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) { t.workflows.sched.dropRuns(id) })
 }
 
 // FireTask is the scheduler reaching a task's next occurrence: an enabled task runs (triggeredBy "schedule"), a

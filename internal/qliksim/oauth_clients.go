@@ -105,11 +105,14 @@ var (
 // ErrorResponse has no traceId.
 var oauthClientErrors = errorStyle{status: statusAbsent}
 
-type oauthClientsAPI struct{ tenantAPI }
+type oauthClientsAPI struct {
+	tenantAPI
+	clients byID[oauthClientRecord]
+}
 
 func (s *Server) registerOAuthClientRoutes(h *host) {
 	h.tenant.oauthClients = newCollection[oauthClientRecord]()
-	api := &oauthClientsAPI{s.apiOn(h)}
+	api := &oauthClientsAPI{s.apiOn(h), byID[oauthClientRecord]{h.tenant.oauthClients, "id", oauthClientNotFound}}
 	const base = "/api/v1/oauth-clients"
 	h.mux.HandleFunc("GET "+base, api.list)
 	h.mux.HandleFunc("POST "+base, api.create)
@@ -382,13 +385,9 @@ func (api *oauthClientsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *oauthClientsAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.oauthClients.get(id, time.Now(), false)
-	if !ok {
-		oauthClientNotFound(w, id)
-		return
+	if _, rec, ok := api.clients.find(w, r); ok {
+		writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 	}
-	writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 }
 
 var oauthClientSortKeys = map[string]func(oauthClientRecord) []string{
@@ -584,18 +583,14 @@ func (api *oauthClientsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		if got != "" {
 			detail = "The " + confirmDeleteHeader + " header " + strconv.Quote(got) + " does not match the OAuth client id " + id + "."
 		}
-		if _, ok := api.t.oauthClients.get(id, time.Now(), false); !ok {
-			oauthClientNotFound(w, id)
-			return
+		if _, _, ok := api.clients.find(w, r); ok {
+			oauthClientBadRequest(w, errors.New(detail))
 		}
-		oauthClientBadRequest(w, errors.New(detail))
 		return
 	}
-	if err := api.t.oauthClients.remove(id, time.Now(), false, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+	if _, ok := api.clients.remove(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // publish makes the client usable in every tenant of the region. Qlik documents no unpublish, and no answer to a
@@ -690,13 +685,9 @@ type connectionConfigWire struct {
 }
 
 func (api *oauthClientsAPI) getConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.oauthClients.get(id, time.Now(), false)
-	if !ok {
-		oauthClientNotFound(w, id)
-		return
+	if _, rec, ok := api.clients.find(w, r); ok {
+		writeJSON(w, http.StatusOK, connectionConfigWire{Status: "active", ConsentMethod: rec.ConnectionConfig.ConsentMethod})
 	}
-	writeJSON(w, http.StatusOK, connectionConfigWire{Status: "active", ConsentMethod: rec.ConnectionConfig.ConsentMethod})
 }
 
 func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http.Request) {

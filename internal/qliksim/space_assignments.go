@@ -38,7 +38,10 @@ const (
 
 var assignmentTypes = []string{"user", "group", "bot"}
 
-type assignmentsAPI struct{ tenantAPI }
+type assignmentsAPI struct {
+	tenantAPI
+	spaces byID[spaceRecord]
+}
 
 func (api *assignmentsAPI) render(as Assignment) Assignment {
 	space := api.h.url + "/api/v1/spaces/" + as.SpaceID
@@ -48,13 +51,8 @@ func (api *assignmentsAPI) render(as Assignment) Assignment {
 
 // space returns the visible space of the request, or answers 404.
 func (api *assignmentsAPI) space(w http.ResponseWriter, r *http.Request) (Space, bool) {
-	id := r.PathValue("spaceId")
-	rec, ok := api.t.spaces.get(id, time.Now(), false)
-	if !ok {
-		spaceNotFound(w, id)
-		return Space{}, false
-	}
-	return rec.space, true
+	_, rec, ok := api.spaces.find(w, r)
+	return rec.space, ok
 }
 
 // validateSpaceRoles applies the space type's assignable roles (§4.4); roles are case-sensitive and must not be

@@ -84,10 +84,13 @@ const (
 	spaceBadRequestTitle = "Bad request"
 )
 
-type spacesAPI struct{ tenantAPI }
+type spacesAPI struct {
+	tenantAPI
+	spaces byID[spaceRecord]
+}
 
 func (s *Server) registerSpacesRoutes(h *host) {
-	api := &spacesAPI{s.apiOn(h)}
+	api := &spacesAPI{s.apiOn(h), byID[spaceRecord]{h.tenant.spaces, "spaceId", spaceNotFound}}
 	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
 	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
 	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
@@ -213,13 +216,9 @@ func (api *spacesAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("spaceId")
-	rec, ok := api.t.spaces.get(id, time.Now(), false)
-	if !ok {
-		spaceNotFound(w, id)
-		return
+	if _, rec, ok := api.spaces.find(w, r); ok {
+		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
-	writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 }
 
 // update applies change to a visible space and answers 200 with the result, mapping store errors to Qlik's

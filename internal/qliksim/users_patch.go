@@ -221,12 +221,11 @@ func (a *accessState) applyUserOp(rec *userRecord, op userPatchOp, now time.Time
 }
 
 func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("userId")
-	now := time.Now()
-	if _, ok := api.a.users.get(id, now, false); !ok {
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+	id, _, ok := api.users.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	ops, err := parseUserPatch(r)
 	if err != nil {
 		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
@@ -250,7 +249,7 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}, nil)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		userNotFound(w, id)
 	case err != nil:
 		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):
