@@ -429,18 +429,8 @@ func TestContract(t *testing.T) {
 	home := sim.Home()
 	creds := sim.Credentials()
 	c := loadContract(t, []string{home.URL, sim.RegistrationURL()}, "spaces.json", "oauth.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL, token string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
-	callInvalid := func(method, rawURL, token string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, token, status, body)
-	}
+	calls := newCountedCalls(t, c, "")
+	call, callInvalid := calls.callWith, calls.callInvalidWith
 
 	// Tokens: JSON and form bodies, on a tenant and on the register host; bad secret; a grant the simulator
 	// does not implement.
@@ -449,8 +439,8 @@ func TestContract(t *testing.T) {
 	call(http.MethodPost, home.URL+"/oauth/token", "", http.StatusOK, tokenBody).decode(t, &tok)
 	call(http.MethodPost, sim.RegistrationURL()+"/oauth/token", "", http.StatusOK, tokenBody)
 	form := url.Values{"client_id": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "grant_type": {"client_credentials"}, "scope": {"admin_classic"}}
-	sent++
-	if r := cc.do(t.Context(), http.MethodPost, home.URL+"/oauth/token", "", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status != http.StatusOK {
+	calls.sent++
+	if r := calls.cc.do(t.Context(), http.MethodPost, home.URL+"/oauth/token", "", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status != http.StatusOK {
 		t.Fatalf("form token: %d %s", r.status, r.body)
 	}
 	call(http.MethodPost, home.URL+"/oauth/token", "", http.StatusUnauthorized,
@@ -520,9 +510,7 @@ func TestContract(t *testing.T) {
 	call(http.MethodGet, spaces+"/"+one.ID, token, http.StatusNotFound, nil)
 	call(http.MethodDelete, spaces+"/"+one.ID, token, http.StatusNotFound, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 // spaceListWire is the list response as a client decodes it.

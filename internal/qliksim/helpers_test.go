@@ -2,6 +2,7 @@ package qliksim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -148,8 +149,9 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	return sp
 }
 
-// countedCalls sends a contract test's JSON calls with one token through cc, the validating transport, and counts
-// them in sent, which the test compares at the end with the exchanges the contract checked.
+// countedCalls sends a contract test's JSON calls through cc, the validating transport, with its token (or, by
+// callWith, the one given), and counts them in sent, which the test compares at the end with the exchanges the
+// contract checked.
 type countedCalls struct {
 	t     *testing.T
 	cc    *contractClient
@@ -189,15 +191,40 @@ func (k *countedCalls) get(rawURL string) *response {
 // call sends a valid request and expects status.
 func (k *countedCalls) call(method, rawURL string, status int, body any) *response {
 	k.t.Helper()
-	k.sent++
-	return k.cc.json(method, rawURL, k.token, status, body)
+	return k.callWith(method, rawURL, k.token, status, body)
 }
 
 // callInvalid sends a request the contract must find invalid and expects status.
 func (k *countedCalls) callInvalid(method, rawURL string, status int, body any) {
 	k.t.Helper()
+	k.callInvalidWith(method, rawURL, k.token, status, body)
+}
+
+// callWith sends a valid request with token (none when empty) and expects status.
+func (k *countedCalls) callWith(method, rawURL, token string, status int, body any) *response {
+	k.t.Helper()
 	k.sent++
-	k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, k.token, status, body)
+	return k.cc.json(method, rawURL, token, status, body)
+}
+
+// callInvalidWith sends a request the contract must find invalid with token and expects status.
+func (k *countedCalls) callInvalidWith(method, rawURL, token string, status int, body any) *response {
+	k.t.Helper()
+	k.sent++
+	return k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, token, status, body)
+}
+
+// form sends parts as a multipart body with the calls' token (ctx: invalidRequest's for a body the contract must
+// find invalid) and expects status.
+func (k *countedCalls) form(ctx context.Context, method, rawURL string, status int, parts ...formPart) *response {
+	k.t.Helper()
+	k.sent++
+	ct, body := multipartBody(k.t, parts...)
+	r := k.cc.do(ctx, method, rawURL, k.token, ct, body)
+	if r.status != status {
+		k.t.Fatalf("%s %s: status %d, want %d: %s", method, rawURL, r.status, status, r.body)
+	}
+	return r
 }
 
 // walkPages fetches the pages of a list with get, from first through its next links, and hands each page (and the
