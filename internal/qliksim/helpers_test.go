@@ -149,6 +149,14 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	return sp
 }
 
+// startHome starts a simulator with opts and returns it with its home tenant, a test client and the home tenant's
+// API key.
+func startHome(t *testing.T, opts Options) (*Server, *Tenant, *testClient, string) {
+	t.Helper()
+	sim := StartT(t, opts)
+	return sim, sim.Home(), newTestClient(t), sim.Credentials().APIKey
+}
+
 // countedCalls sends a contract test's JSON calls through cc, the validating transport, with its token (or, by
 // callWith, the one given), and counts them in sent, which the test compares at the end with the exchanges the
 // contract checked.
