@@ -90,6 +90,15 @@ func deleteHook[T any](s *Server, hostname, id string, kind func(*tenantState) *
 	return nil
 }
 
+// outOfBandUser is who a hook acts as when it makes something in a tenant: its admin user, or on a tenant without
+// one (only the home tenant has an API key's admin) the OAuth client's bot user.
+func (t *tenantState) outOfBandUser() string {
+	if t.adminUserID != "" {
+		return t.adminUserID
+	}
+	return t.botUserID
+}
+
 // itself shows an object as it is stored.
 func itself[T any](_ *tenantState, v T) T { return v }
 
@@ -295,11 +304,7 @@ func (s *Server) SeedApp(hostname, name, spaceID string, size int64) (string, er
 	if _, ok := t.checkSpace(spaceID); !ok {
 		return "", fmt.Errorf("qliksim: SeedApp: space %q: %w", spaceID, ErrNotFound)
 	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	a := t.addApp(0, name, "", spaceID, owner, content{size: max(size, 0), seed: newSeed()}, nil)
+	a := t.addApp(0, name, "", spaceID, t.outOfBandUser(), content{size: max(size, 0), seed: newSeed()}, nil)
 	return a.ID, nil
 }
 
@@ -384,11 +389,7 @@ func (s *Server) EditScript(hostname, appID, script string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	v, ok := t.addScriptVersion(appID, script, "Edited in the script editor", owner, true)
+	v, ok := t.addScriptVersion(appID, script, "Edited in the script editor", t.outOfBandUser(), true)
 	if !ok {
 		return "", ErrNotFound
 	}
@@ -780,12 +781,7 @@ func (s *Server) DeleteRole(hostname, id string) error {
 // EditUser changes a user out of band, as an edit in the management console would. fn may change Name, Email,
 // Status and the user's own roles, given as role names in roles (nil keeps them).
 func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.access.users.update(id, now, true, func(cur userRecord) (userRecord, error) {
+	return editHook(s, hostname, id, usersOf, func(t *tenantState, cur userRecord, now time.Time) (userRecord, error) {
 		edited := cur.User
 		var roles []string
 		fn(&edited, &roles)
@@ -800,7 +796,6 @@ func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)
 		cur.LastUpdatedAt = formatTime(now)
 		return cur, nil
 	}, nil)
-	return err
 }
 
 // DeleteUser deletes a user out of band, with its space assignments and its license assignment.
