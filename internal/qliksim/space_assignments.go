@@ -143,13 +143,16 @@ func (api *assignmentsAPI) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, api.render(as))
 }
 
+func assignmentNotFound(w http.ResponseWriter, detail string) {
+	spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", detail)
+}
+
 // assignment returns the visible assignment of the request in its space, or answers 404.
 func (api *assignmentsAPI) assignment(w http.ResponseWriter, r *http.Request) (Assignment, bool) {
 	spaceID, id := r.PathValue("spaceId"), r.PathValue("assignmentId")
 	as, ok := api.t.access.assignments.get(id, time.Now(), false)
 	if !ok || as.SpaceID != spaceID {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found",
-			"No assignment with id "+id+" in space "+spaceID+".")
+		assignmentNotFound(w, "No assignment with id "+id+" in space "+spaceID+".")
 		return Assignment{}, false
 	}
 	return as, true
@@ -193,7 +196,7 @@ func (api *assignmentsAPI) put(w http.ResponseWriter, r *http.Request) {
 		return as, nil
 	}, nil)
 	if err != nil {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		assignmentNotFound(w, "No assignment with id "+cur.ID+".")
 		return
 	}
 	writeJSON(w, http.StatusOK, api.render(updated))
@@ -208,7 +211,7 @@ func (api *assignmentsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := api.t.access.assignments.remove(cur.ID, time.Now(), false, nil); err != nil {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		assignmentNotFound(w, "No assignment with id "+cur.ID+".")
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
