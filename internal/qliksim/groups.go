@@ -222,12 +222,9 @@ type groupPatchOp struct {
 // parseGroupPatch validates a whole GroupPatch document before anything changes. groups.json lists the paths
 // without a leading slash while every qlik.dev example sends one; both are accepted.
 func (api *groupsAPI) parseGroupPatch(r *http.Request, provider string) ([]groupPatchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]groupPatchOp, 0, len(raw))
 	for i, m := range raw {

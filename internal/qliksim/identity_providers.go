@@ -279,16 +279,9 @@ func (api *idpAPI) get(w http.ResponseWriter, r *http.Request) {
 
 // parseIDPPatch accepts only what PatchJWTAuthPayload allows: replace /description with a string.
 func parseIDPPatch(r *http.Request) (string, error) {
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		return "", err
-	}
-	if len(ops) == 0 {
-		return "", &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	var desc string
 	for i, op := range ops {

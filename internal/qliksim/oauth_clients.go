@@ -442,11 +442,7 @@ var oauthClientPatchPaths = []string{
 // string (one element) or an array of strings; add appends, replace sets, remove clears. /publicKeys takes the
 // field's own type, an array of JWK objects (the spec's string-or-array-of-strings cannot carry a JWK).
 func applyOAuthClientPatch(c *OAuthClient, body []byte) error {
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
+	var ops []rawPatchOp
 	if err := json.Unmarshal(body, &ops); err != nil {
 		return &inputError{detail: "The body must be an array of JSON Patch operations."}
 	}
@@ -692,17 +688,14 @@ func (api *oauthClientsAPI) getConnectionConfig(w http.ResponseWriter, r *http.R
 
 func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	var ops []struct {
+	type consentOp struct {
 		Op    string `json:"op"`
 		Path  string `json:"path"`
 		Value string `json:"value"`
 	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[consentOp](r)
+	if err != nil {
 		oauthClientBadRequest(w, err)
-		return
-	}
-	if len(ops) == 0 {
-		oauthClientBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
 		return
 	}
 	consent := ""

@@ -356,12 +356,9 @@ type rolePatchOp struct {
 }
 
 func parseRolePatch(r *http.Request) ([]rolePatchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]rolePatchOp, 0, len(raw))
 	for i, m := range raw {

@@ -262,12 +262,9 @@ type patchOp struct {
 // parsePatch checks a SpacePatch document. It is validated up front so that an invalid operation anywhere
 // rejects the whole document, as JSON Patch requires.
 func (api *spacesAPI) parsePatch(r *http.Request) ([]patchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]patchOp, 0, len(raw))
 	for i, m := range raw {

@@ -42,12 +42,9 @@ var userPatchPaths = []string{"/name", "/roles", "/assignedRoles", "/inviteExpir
 const inviteValidity = 7 * 24 * time.Hour
 
 func parseUserPatch(r *http.Request) ([]userPatchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]userPatchOp, 0, len(raw))
 	for i, m := range raw {

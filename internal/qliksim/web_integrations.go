@@ -191,16 +191,9 @@ type webIntegrationChange struct {
 // sends, and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
 func parseWebIntegrationPatch(r *http.Request) (webIntegrationChange, error) {
 	var ch webIntegrationChange
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		return ch, err
-	}
-	if len(ops) == 0 {
-		return ch, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	for i, op := range ops {
 		at := "/" + strconv.Itoa(i)

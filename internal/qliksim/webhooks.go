@@ -445,14 +445,8 @@ func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, updated.Webhook)
 }
 
-type webhookPatchOp struct {
-	Op    *string         `json:"op"`
-	Path  *string         `json:"path"`
-	Value json.RawMessage `json:"value"`
-}
-
 // applyWebhookPatch applies one operation of a PATCH document (WebhookPatch) to rec.
-func applyWebhookPatch(rec *webhookRecord, i int, op webhookPatchOp) error {
+func applyWebhookPatch(rec *webhookRecord, i int, op rawPatchOp) error {
 	at := "/" + strconv.Itoa(i)
 	if op.Op == nil || (*op.Op != "add" && *op.Op != "remove" && *op.Op != "replace") {
 		return &inputError{detail: "op must be add, remove or replace.", pointer: at + "/op"}
@@ -545,17 +539,13 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := time.Now()
-	var ops []webhookPatchOp
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		webhookBadRequest(w, err)
 		return
 	}
-	if len(ops) == 0 {
-		webhookBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
-		return
-	}
 	user := callerFrom(r.Context()).userID
-	_, err := api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	_, err = api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
 		next := cur
 		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
 		for i, op := range ops {
