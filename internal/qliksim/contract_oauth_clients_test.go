@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -34,24 +33,11 @@ func testJWK(t testing.TB, kid string) (*rsa.PrivateKey, JWK) {
 // deleteWithHeader sends a DELETE through the contract transport with one extra header.
 func (cc *contractClient) deleteWithHeader(ctx context.Context, rawURL, token, name, value string) *response {
 	cc.t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	header := http.Header{}
 	if name != "" {
-		req.Header.Set(name, value)
+		header.Set(name, value)
 	}
-	resp, err := cc.hc.Do(req)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}
+	return cc.doWith(ctx, http.MethodDelete, rawURL, token, "", nil, header)
 }
 
 // TestContractOAuthClients drives the OAuth clients API and the tokens of tenant clients (client credentials,

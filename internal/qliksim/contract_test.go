@@ -374,30 +374,28 @@ type contractClient struct {
 
 func (cc *contractClient) do(ctx context.Context, method, rawURL, token, contentType string, body []byte) *response {
 	cc.t.Helper()
+	return cc.doWith(ctx, method, rawURL, token, contentType, body, nil)
+}
+
+// doWith is do with further request headers.
+func (cc *contractClient) doWith(ctx context.Context, method, rawURL, token, contentType string, body []byte, header http.Header) *response {
+	cc.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
-	if err != nil {
-		cc.t.Fatalf("new request: %v", err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := cc.hc.Do(req)
+	r, err := roundTrip(cc.hc, newRequest(ctx, cc.t, method, rawURL, token, contentType, rd, header))
 	if err != nil {
 		cc.t.Fatalf("%s %s: %v", method, rawURL, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		cc.t.Fatalf("read: %v", err)
-	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data}
+	return r
+}
+
+// confirmed POSTs the JSON body with the qlik-confirm-hostname header that deactivating and reactivating a tenant
+// require.
+func (cc *contractClient) confirmed(ctx context.Context, rawURL, token, hostname string, body []byte) *response {
+	cc.t.Helper()
+	return cc.doWith(ctx, http.MethodPost, rawURL, token, "application/json", body, http.Header{"Qlik-Confirm-Hostname": {hostname}})
 }
 
 func (cc *contractClient) json(method, rawURL, token string, status int, body any) *response {

@@ -81,9 +81,19 @@ func (c *testClient) send(method, rawURL, token string, body any) (*response, er
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
 	}
-	req, err := http.NewRequestWithContext(c.t.Context(), method, rawURL, rd)
+	return roundTrip(c.hc, newRequest(c.t.Context(), c.t, method, rawURL, token, contentType, rd, nil))
+}
+
+// newRequest builds a request with its body of contentType, the bearer token (each left out when empty) and the
+// further headers in header; a request that cannot be built fails the test.
+func newRequest(ctx context.Context, t testing.TB, method, rawURL, token, contentType string, body io.Reader, header http.Header) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
-		c.t.Fatalf("new request: %v", err)
+		t.Fatalf("new request: %v", err)
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -91,7 +101,12 @@ func (c *testClient) send(method, rawURL, token string, body any) (*response, er
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.hc.Do(req)
+	return req
+}
+
+// roundTrip sends req through hc and reads the whole answer; an error is the transport's.
+func roundTrip(hc *http.Client, req *http.Request) (*response, error) {
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
 	}
