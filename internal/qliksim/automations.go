@@ -306,21 +306,16 @@ func (api *automationsAPI) delete(w http.ResponseWriter, r *http.Request) {
 
 func (api *automationsAPI) setState(state string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		now := time.Now()
-		if _, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
+		if _, ok := api.automations.set(w, r, func(cur Automation, now time.Time) Automation {
 			cur.State, cur.UpdatedAt = state, formatTime(now)
-			return cur, nil
-		}, nil); err != nil {
-			automationNotFound(w, id)
-			return
+			return cur
+		}); ok {
+			w.WriteHeader(http.StatusNoContent)
 		}
-		w.WriteHeader(http.StatusNoContent)
 	}
 }
 
 func (api *automationsAPI) changeSpace(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	var b struct {
 		SpaceID *string `json:"spaceId"`
 	}
@@ -334,15 +329,12 @@ func (api *automationsAPI) changeSpace(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := time.Now()
-	if _, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
+	if _, ok := api.automations.set(w, r, func(cur Automation, now time.Time) Automation {
 		cur.SpaceID, cur.UpdatedAt = *b.SpaceID, formatTime(now)
-		return cur, nil
-	}, nil); err != nil {
-		automationNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 var automationListSpec = &listSpec{

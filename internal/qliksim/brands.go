@@ -240,7 +240,6 @@ type brandPatch struct {
 }
 
 func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	var ops []brandPatch
 	if err := decodeJSON(r, &ops); err != nil {
 		brandBadRequest(w, err.Error())
@@ -262,9 +261,8 @@ func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := time.Now()
 	user := callerFrom(r.Context()).userID
-	_, err := api.t.brands.brands.update(id, now, false, func(cur brandRecord) (brandRecord, error) {
+	if _, ok := api.brands.set(w, r, func(cur brandRecord, now time.Time) brandRecord {
 		for _, op := range ops {
 			v := ""
 			if op.Value != nil && op.Op != "remove" {
@@ -277,13 +275,10 @@ func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		cur.brand.UpdatedAt, cur.brand.UpdatedBy = formatTime(now), user
-		return cur, nil
-	}, nil)
-	if err != nil {
-		unknownBrand(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (api *brandsAPI) delete(w http.ResponseWriter, r *http.Request) {

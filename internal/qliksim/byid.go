@@ -23,6 +23,19 @@ func (b byID[T]) find(w http.ResponseWriter, r *http.Request) (id string, v T, o
 	return id, v, ok
 }
 
+// set replaces the object the path names with change's result as of now, and returns it; when the API does not
+// serve the object, it answers the area's 404 instead and ok is false. change cannot fail: checks come before.
+func (b byID[T]) set(w http.ResponseWriter, r *http.Request, change func(cur T, now time.Time) T) (v T, ok bool) {
+	id := r.PathValue(b.param)
+	now := time.Now()
+	v, err := b.col.update(id, now, false, func(cur T) (T, error) { return change(cur, now), nil }, nil)
+	if err != nil {
+		b.notFound(w, id)
+		return v, false
+	}
+	return v, true
+}
+
 // remove deletes the object the path names and returns its id; when the API does not serve it, it answers the
 // area's 404 instead and ok is false. The caller writes the answer to a delete that succeeded.
 func (b byID[T]) remove(w http.ResponseWriter, r *http.Request) (id string, ok bool) {

@@ -592,20 +592,15 @@ func (api *oauthClientsAPI) delete(w http.ResponseWriter, r *http.Request) {
 // publish makes the client usable in every tenant of the region. Qlik documents no unpublish, and no answer to a
 // second publish; the simulator answers it like the first, with the original time [simulator's assumption].
 func (api *oauthClientsAPI) publish(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	rec, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if rec, ok := api.clients.set(w, r, func(cur oauthClientRecord, now time.Time) oauthClientRecord {
 		if cur.PublishedAt == "" {
 			cur.PublishedAt = formatTime(now)
 			cur.UpdatedAt = cur.PublishedAt
 		}
-		return cur, nil
-	}, nil)
-	if err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		writeJSON(w, http.StatusCreated, map[string]string{"publishedAt": rec.PublishedAt})
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"publishedAt": rec.PublishedAt})
 }
 
 type oauthClientSecretCreated struct {
@@ -687,7 +682,6 @@ func (api *oauthClientsAPI) getConnectionConfig(w http.ResponseWriter, r *http.R
 }
 
 func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	type consentOp struct {
 		Op    string `json:"op"`
 		Path  string `json:"path"`
@@ -706,29 +700,23 @@ func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http
 		}
 		consent = op.Value
 	}
-	now := time.Now()
-	if _, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if _, ok := api.clients.set(w, r, func(cur oauthClientRecord, now time.Time) oauthClientRecord {
 		cur.ConnectionConfig.ConsentMethod = consent
 		cur.UpdatedAt = formatTime(now)
-		return cur, nil
-	}, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // deleteConnectionConfig resets the consent method to its default, required [simulator's assumption].
 func (api *oauthClientsAPI) deleteConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, err := api.t.oauthClients.update(id, time.Now(), false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if _, ok := api.clients.set(w, r, func(cur oauthClientRecord, _ time.Time) oauthClientRecord {
 		cur.ConnectionConfig.ConsentMethod = "required"
-		return cur, nil
-	}, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // tenantOAuthClient finds an OAuth client by id for a token request on h: one created in h's tenant, or a
