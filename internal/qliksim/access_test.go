@@ -60,7 +60,7 @@ func TestSignInFindsOrCreatesUserAndReplacesGroups(t *testing.T) {
 
 func TestGroupAndAssignmentHooks(t *testing.T) {
 	t.Parallel()
-	sim, home, c, key := startHome(t, Options{})
+	sim, home, c, key := startHome(t)
 	var g Group
 	c.expect(http.StatusCreated, http.MethodPost, home.URL+"/api/v1/groups", key, map[string]any{"name": "Ops"}).decode(t, &g)
 	var sp Space

@@ -164,11 +164,11 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	return sp
 }
 
-// startHome starts a simulator with opts and returns it with its home tenant, a test client and the home tenant's
-// API key.
-func startHome(t *testing.T, opts Options) (*Server, *Tenant, *testClient, string) {
+// startHome starts a simulator with the default options and returns it with its home tenant, a test client and
+// the home tenant's API key.
+func startHome(t *testing.T) (*Server, *Tenant, *testClient, string) {
 	t.Helper()
-	sim := StartT(t, opts)
+	sim := StartT(t, Options{})
 	return sim, sim.Home(), newTestClient(t), sim.Credentials().APIKey
 }
 

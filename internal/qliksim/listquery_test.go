@@ -14,7 +14,7 @@ import (
 // API's own error code and the detail, and the parameter where the API's error names one.
 func TestListQueryErrors(t *testing.T) {
 	t.Parallel()
-	_, home, c, key := startHome(t, Options{})
+	_, home, c, key := startHome(t)
 	sp := c.createSpace(home.URL, key, "Assignments", "shared")
 
 	type want struct{ detail, param string }
@@ -103,7 +103,7 @@ func TestListQueryErrors(t *testing.T) {
 // query's other parameters, and checks that the pages hold every object once, in the same order both ways.
 func TestListQueryWalks(t *testing.T) {
 	t.Parallel()
-	sim, home, c, key := startHome(t, Options{})
+	sim, home, c, key := startHome(t)
 	sp := c.createSpace(home.URL, key, "Walk", "shared")
 	for i := range 5 {
 		c.expect(http.StatusCreated, http.MethodPost, home.URL+"/api/v1/groups", key, map[string]string{"name": fmt.Sprintf("g%d", i)})
