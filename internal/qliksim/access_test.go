@@ -60,10 +60,7 @@ func TestSignInFindsOrCreatesUserAndReplacesGroups(t *testing.T) {
 
 func TestGroupAndAssignmentHooks(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	c := newTestClient(t)
-	key := sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	var g Group
 	c.expect(http.StatusCreated, http.MethodPost, home.URL+"/api/v1/groups", key, map[string]any{"name": "Ops"}).decode(t, &g)
 	var sp Space

@@ -109,7 +109,10 @@ var privateObjectTypes = []string{"sheet", "bookmark", "story"}
 
 var appPrivileges = []string{"read", "update", "delete", "reload", "import", "publish", "duplicate", "export", "exportdata", "change_owner", "change_space"}
 
-type appsAPI struct{ tenantAPI }
+type appsAPI struct {
+	tenantAPI
+	apps byID[appRecord]
+}
 
 // seedCounter makes synthetic contents differ between apps and versions within one process.
 var seedCounter atomic.Uint64
@@ -117,7 +120,7 @@ var seedCounter atomic.Uint64
 func newSeed() uint64 { return splitmix64(uint64(time.Now().UnixNano()) + seedCounter.Add(1)) }
 
 func (s *Server) registerAppsRoutes(h *host) {
-	api := &appsAPI{s.apiOn(h)}
+	api := &appsAPI{s.apiOn(h), byID[appRecord]{h.tenant.apps, "appId", appNotFound}}
 	h.mux.HandleFunc("POST "+appsPath, api.create)
 	h.mux.HandleFunc("POST "+appsPath+"/import", api.importApp)
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}", api.get)
@@ -238,13 +241,9 @@ func (api *appsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *appsAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("appId")
-	rec, ok := api.t.apps.get(id, time.Now(), false)
-	if !ok {
-		appNotFound(w, id)
-		return
+	if _, rec, ok := api.apps.find(w, r); ok {
+		writeJSON(w, http.StatusOK, render(rec.attrs))
 	}
-	writeJSON(w, http.StatusOK, render(rec.attrs))
 }
 
 // change applies fn to a visible app and answers 200 with the result.
@@ -296,28 +295,21 @@ func (api *appsAPI) update(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *appsAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("appId")
-	if err := api.t.apps.remove(id, time.Now(), false, nil); err != nil {
-		appNotFound(w, id)
-		return
+	if _, ok := api.apps.remove(w, r); ok {
+		// apps.json: 200 with an empty JSON body.
+		writeJSON(w, http.StatusOK, struct{}{})
 	}
-	// apps.json: 200 with an empty JSON body.
-	writeJSON(w, http.StatusOK, struct{}{})
 }
 
 // sourceApp reads the request of an operation that makes an app from the one the path's {appId} names (copy,
 // publish): the request body into body, and the app. A body that does not decode is a 400 and an unknown app a
 // 404; both answer the request and return false.
 func (api *appsAPI) sourceApp(w http.ResponseWriter, r *http.Request, body any) (appRecord, bool) {
-	id := r.PathValue("appId")
 	if err := decodeJSON(r, body); err != nil {
 		appBadRequest(w, err.Error())
 		return appRecord{}, false
 	}
-	src, ok := api.t.apps.get(id, time.Now(), false)
-	if !ok {
-		appNotFound(w, id)
-	}
+	_, src, ok := api.apps.find(w, r)
 	return src, ok
 }
 
@@ -350,10 +342,8 @@ func (api *appsAPI) copyApp(w http.ResponseWriter, r *http.Request) {
 
 // export is POST /apps/{appId}/export: 201 and a Location on this host where the QVF can be downloaded.
 func (api *appsAPI) export(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("appId")
-	rec, ok := api.t.apps.get(id, time.Now(), false)
+	_, rec, ok := api.apps.find(w, r)
 	if !ok {
-		appNotFound(w, id)
 		return
 	}
 	loc := api.t.storeTempContent(rec.attrs.Name+".qvf", rec.data, tempContentDefaultTTL*time.Second, callerFrom(r.Context()).userID)

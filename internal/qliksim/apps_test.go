@@ -182,10 +182,7 @@ func mustChecksum(t *testing.T, sim *Server, host, id string) string {
 // cut download and a reset import behave as documented.
 func TestAppsSeedAndRouteFaults(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	cl := newTestClient(t)
-	token := sim.Credentials().APIKey
+	sim, home, cl, token := startHome(t)
 	id, err := sim.SeedApp(home.Hostname, "Template", "", 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -234,10 +231,7 @@ func TestAppsSeedAndRouteFaults(t *testing.T) {
 // file of an imported app stays.
 func TestSpoolCollectsUnreferencedFiles(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	cl := newTestClient(t)
-	token := sim.Credentials().APIKey
+	sim, home, cl, token := startHome(t)
 	upload := func() string {
 		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, home.URL+"/api/v1/temp-contents?filename=a.qvf", bytes.NewReader(make([]byte, 1000)))
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -286,10 +280,7 @@ func TestSpoolCollectsUnreferencedFiles(t *testing.T) {
 // content.
 func TestSpoolKeepsConcurrentUploads(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	cl := newTestClient(t)
-	token := sim.Credentials().APIKey
+	sim, home, cl, token := startHome(t)
 	const n = 24
 	ids := make([]string, n)
 	var wg sync.WaitGroup

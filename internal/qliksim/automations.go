@@ -118,10 +118,13 @@ func newAutomationState() *automationState {
 	return &automationState{automations: newCollection[Automation](), runs: map[string][]*AutomationRun{}, behaviour: map[string]AutomationBehaviour{}}
 }
 
-type automationsAPI struct{ tenantAPI }
+type automationsAPI struct {
+	tenantAPI
+	automations byID[Automation]
+}
 
 func (s *Server) registerAutomationRoutes(h *host) {
-	api := &automationsAPI{s.apiOn(h)}
+	api := &automationsAPI{s.apiOn(h), byID[Automation]{h.tenant.workflows.autos.automations, "id", automationNotFound}}
 	h.mux.HandleFunc("GET "+automationsPath, api.list)
 	h.mux.HandleFunc("POST "+automationsPath, api.create)
 	h.mux.HandleFunc("GET "+automationsPath+"/{id}", api.get)
@@ -246,13 +249,9 @@ func (api *automationsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *automationsAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	a, ok := api.t.workflows.autos.automations.get(id, time.Now(), false)
-	if !ok {
-		automationNotFound(w, id)
-		return
+	if _, a, ok := api.automations.find(w, r); ok {
+		writeJSON(w, http.StatusOK, api.t.withLastRun(a))
 	}
-	writeJSON(w, http.StatusOK, api.t.withLastRun(a))
 }
 
 // withLastRun fills in lastRunStatus and lastRunAt from the runs.
@@ -270,12 +269,11 @@ func (t *tenantState) withLastRun(a Automation) Automation {
 
 // put is PUT /automations/{id}: name, description, workspace, schedules and maxConcurrentRuns are replaced.
 func (api *automationsAPI) put(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	if _, ok := api.t.workflows.autos.automations.get(id, now, false); !ok {
-		automationNotFound(w, id)
+	id, _, ok := api.automations.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	var b automationBody
 	if err := decodeJSON(r, &b); err != nil {
 		automationBadRequest(w, err.Error())
@@ -301,31 +299,23 @@ func (api *automationsAPI) put(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *automationsAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := api.t.workflows.autos.automations.remove(id, time.Now(), false, nil); err != nil {
-		automationNotFound(w, id)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (api *automationsAPI) setState(state string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		id := r.PathValue("id")
-		now := time.Now()
-		if _, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
-			cur.State, cur.UpdatedAt = state, formatTime(now)
-			return cur, nil
-		}, nil); err != nil {
-			automationNotFound(w, id)
-			return
-		}
+	if _, ok := api.automations.remove(w, r); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
 
+func (api *automationsAPI) setState(state string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := api.automations.set(w, r, func(cur Automation, now time.Time) Automation {
+			cur.State, cur.UpdatedAt = state, formatTime(now)
+			return cur
+		}); ok {
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}
+}
+
 func (api *automationsAPI) changeSpace(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	var b struct {
 		SpaceID *string `json:"spaceId"`
 	}
@@ -339,15 +329,12 @@ func (api *automationsAPI) changeSpace(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := time.Now()
-	if _, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
+	if _, ok := api.automations.set(w, r, func(cur Automation, now time.Time) Automation {
 		cur.SpaceID, cur.UpdatedAt = *b.SpaceID, formatTime(now)
-		return cur, nil
-	}, nil); err != nil {
-		automationNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 var automationListSpec = &listSpec{
@@ -480,9 +467,8 @@ func (t *tenantState) automationRuns(id string) []AutomationRun {
 }
 
 func (api *automationsAPI) runs(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, ok := api.t.workflows.autos.automations.get(id, time.Now(), false); !ok {
-		automationNotFound(w, id)
+	id, _, ok := api.automations.find(w, r)
+	if !ok {
 		return
 	}
 	runs := api.t.automationRuns(id)

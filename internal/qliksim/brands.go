@@ -99,10 +99,13 @@ type brandState struct {
 	brands *collection[brandRecord]
 }
 
-type brandsAPI struct{ tenantAPI }
+type brandsAPI struct {
+	tenantAPI
+	brands byID[brandRecord]
+}
 
 func (s *Server) registerBrandsRoutes(h *host) {
-	api := &brandsAPI{s.apiOn(h)}
+	api := &brandsAPI{s.apiOn(h), byID[brandRecord]{h.tenant.brands.brands, "id", unknownBrand}}
 	h.mux.HandleFunc("GET "+brandsPath, api.list)
 	h.mux.HandleFunc("POST "+brandsPath, api.create)
 	h.mux.HandleFunc("GET "+brandsPath+"/active", api.active)
@@ -124,6 +127,8 @@ func brandBadRequest(w http.ResponseWriter, detail string) {
 func brandNotFound(w http.ResponseWriter, detail string) {
 	writeError(w, http.StatusNotFound, brandErrors, apiError{code: "HTTP-404", title: "Not found", detail: detail})
 }
+
+func unknownBrand(w http.ResponseWriter, id string) { brandNotFound(w, "No brand with id "+id+".") }
 
 // checkBrandFile checks one uploaded file against Qlik's limits and returns its content type.
 func checkBrandFile(fileID string, data []byte) (string, error) {
@@ -223,13 +228,9 @@ func (api *brandsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *brandsAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.brands.brands.get(id, time.Now(), false)
-	if !ok {
-		brandNotFound(w, "No brand with id "+id+".")
-		return
+	if _, rec, ok := api.brands.find(w, r); ok {
+		writeJSON(w, http.StatusOK, rec.render())
 	}
-	writeJSON(w, http.StatusOK, rec.render())
 }
 
 type brandPatch struct {
@@ -239,7 +240,6 @@ type brandPatch struct {
 }
 
 func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	var ops []brandPatch
 	if err := decodeJSON(r, &ops); err != nil {
 		brandBadRequest(w, err.Error())
@@ -261,9 +261,8 @@ func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	now := time.Now()
 	user := callerFrom(r.Context()).userID
-	_, err := api.t.brands.brands.update(id, now, false, func(cur brandRecord) (brandRecord, error) {
+	if _, ok := api.brands.set(w, r, func(cur brandRecord, now time.Time) brandRecord {
 		for _, op := range ops {
 			v := ""
 			if op.Value != nil && op.Op != "remove" {
@@ -276,22 +275,16 @@ func (api *brandsAPI) patch(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		cur.brand.UpdatedAt, cur.brand.UpdatedBy = formatTime(now), user
-		return cur, nil
-	}, nil)
-	if err != nil {
-		brandNotFound(w, "No brand with id "+id+".")
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (api *brandsAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := api.t.brands.brands.remove(id, time.Now(), false, nil); err != nil {
-		brandNotFound(w, "No brand with id "+id+".")
-		return
+	if _, ok := api.brands.remove(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // setActive makes the brand id active (deactivating any other) or inactive; it returns false when there is no such
@@ -336,7 +329,7 @@ func (api *brandsAPI) switchActive(w http.ResponseWriter, r *http.Request, activ
 	id := r.PathValue("id")
 	b, ok := api.t.brands.setActive(id, active, time.Now(), false, callerFrom(r.Context()).userID)
 	if !ok {
-		brandNotFound(w, "No brand with id "+id+".")
+		unknownBrand(w, id)
 		return
 	}
 	writeJSON(w, http.StatusOK, b)
@@ -357,17 +350,13 @@ func (api *brandsAPI) active(w http.ResponseWriter, _ *http.Request) {
 
 // fileRequest reads the brand and file id of a file route; ok is false when an answer was written.
 func (api *brandsAPI) fileRequest(w http.ResponseWriter, r *http.Request) (string, string, brandRecord, bool) {
-	id, fileID := r.PathValue("id"), r.PathValue("fileId")
+	fileID := r.PathValue("fileId")
 	if !slices.Contains(brandFileIDs, fileID) {
 		brandBadRequest(w, "The brand file id must be one of logo, favIcon, styles.")
 		return "", "", brandRecord{}, false
 	}
-	rec, ok := api.t.brands.brands.get(id, time.Now(), false)
-	if !ok {
-		brandNotFound(w, "No brand with id "+id+".")
-		return "", "", brandRecord{}, false
-	}
-	return id, fileID, rec, true
+	id, rec, ok := api.brands.find(w, r)
+	return id, fileID, rec, ok
 }
 
 func (api *brandsAPI) getFile(w http.ResponseWriter, r *http.Request) {
@@ -434,7 +423,7 @@ func (api *brandsAPI) writeFile(w http.ResponseWriter, r *http.Request, replace 
 	case present:
 		brandBadRequest(w, "The brand has a "+fileID+" file already; update it with PUT.")
 	case err != nil:
-		brandNotFound(w, "No brand with id "+id+".")
+		unknownBrand(w, id)
 	case replace:
 		writeJSON(w, http.StatusOK, brandFileOf(id, fileID, f))
 	default:
@@ -468,7 +457,7 @@ func (api *brandsAPI) deleteFile(w http.ResponseWriter, r *http.Request) {
 	case missing:
 		brandNotFound(w, "The brand has no "+fileID+" file.")
 	case err != nil:
-		brandNotFound(w, "No brand with id "+id+".")
+		unknownBrand(w, id)
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}

@@ -2,7 +2,6 @@ package qliksim
 
 import (
 	"bytes"
-	"context"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -67,25 +66,11 @@ func TestContractBrands(t *testing.T) {
 	key := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL}, "brands.json")
 	cc := &contractClient{t: t, hc: &http.Client{Transport: c, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	sent := 0
-	call := func(method, rawURL string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, body)
-	}
-	formCtx := func(ctx context.Context, method, rawURL string, status int, parts ...formPart) *response {
-		t.Helper()
-		sent++
-		ct, body := multipartBody(t, parts...)
-		r := cc.do(ctx, method, rawURL, key, ct, body)
-		if r.status != status {
-			t.Fatalf("%s %s: status %d, want %d: %s", method, rawURL, r.status, status, r.body)
-		}
-		return r
-	}
+	calls := &countedCalls{t: t, cc: cc, token: key}
+	call := calls.call
 	form := func(method, rawURL string, status int, parts ...formPart) *response {
 		t.Helper()
-		return formCtx(t.Context(), method, rawURL, status, parts...)
+		return calls.form(t.Context(), method, rawURL, status, parts...)
 	}
 	wantError := func(r *response, code, detail string) {
 		t.Helper()
@@ -122,7 +107,7 @@ func TestContractBrands(t *testing.T) {
 		formPart{name: "logo", file: pad([]byte("GIF89a"), 64), contentType: "image/png"}), "HTTP-400", "JPG or PNG")
 	wantError(form(http.MethodPost, brands, http.StatusBadRequest, formPart{name: "name", value: "Icon"},
 		formPart{name: "favIcon", file: testPNG(64), contentType: "image/x-icon"}), "HTTP-400", "ICO")
-	wantError(formCtx(invalidRequest(t.Context()), http.MethodPost, brands, http.StatusBadRequest, formPart{name: "description", value: "no name"}), "HTTP-400", "name is required")
+	wantError(calls.form(invalidRequest(t.Context()), http.MethodPost, brands, http.StatusBadRequest, formPart{name: "description", value: "no name"}), "HTTP-400", "name is required")
 
 	// Reads and the list: newest first by default, pages of limit with startingAfter.
 	var got Brand
@@ -141,11 +126,10 @@ func TestContractBrands(t *testing.T) {
 	if len(page2.Data) != 1 || page2.Data[0].ID != b.ID || page2.Links.Next != nil || page2.Links.Prev == nil {
 		t.Fatalf("second page %+v", page2)
 	}
-	sent++
-	cc.jsonCtx(invalidRequest(t.Context()), http.MethodGet, brands+"?limit=0", key, http.StatusBadRequest, nil)
+	calls.callInvalid(http.MethodGet, brands+"?limit=0", http.StatusBadRequest, nil)
 
 	// PATCH name and description: 204.
-	sent++
+	calls.sent++
 	if r := cc.do(t.Context(), http.MethodPatch, brands+"/"+b.ID, key, "application/json",
 		[]byte(`[{"op":"replace","path":"/name","value":"Globex Corp"},{"op":"add","path":"/description","value":"New"}]`)); r.status != http.StatusNoContent {
 		t.Fatalf("patch: %d %s", r.status, r.body)
@@ -171,7 +155,7 @@ func TestContractBrands(t *testing.T) {
 	if r := call(http.MethodGet, brands+"/"+b.ID+"/files/logo", http.StatusOK, nil); !bytes.Equal(r.body, testPNG(900)) {
 		t.Error("the downloaded logo differs from the upload")
 	}
-	sent++
+	calls.sent++
 	if r := cc.do(t.Context(), http.MethodDelete, brands+"/"+b.ID+"/files/logo", key, "", nil); r.status != http.StatusNoContent {
 		t.Fatalf("delete file: %d %s", r.status, r.body)
 	}
@@ -201,14 +185,12 @@ func TestContractBrands(t *testing.T) {
 	// Deleting the active brand returns the tenant to Qlik's default.
 	call(http.MethodPost, brands+"/"+a.ID+"/actions/activate", http.StatusOK, nil)
 	for _, id := range []string{a.ID, b.ID} {
-		sent++
+		calls.sent++
 		if r := cc.do(t.Context(), http.MethodDelete, brands+"/"+id, key, "", nil); r.status != http.StatusNoContent {
 			t.Fatalf("delete: %d %s", r.status, r.body)
 		}
 	}
 	call(http.MethodGet, brands+"/active", http.StatusOK, nil)
 	call(http.MethodDelete, brands+"/"+a.ID, http.StatusNotFound, nil)
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

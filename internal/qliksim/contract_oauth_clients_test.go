@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -34,24 +33,11 @@ func testJWK(t testing.TB, kid string) (*rsa.PrivateKey, JWK) {
 // deleteWithHeader sends a DELETE through the contract transport with one extra header.
 func (cc *contractClient) deleteWithHeader(ctx context.Context, rawURL, token, name, value string) *response {
 	cc.t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, rawURL, nil)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	header := http.Header{}
 	if name != "" {
-		req.Header.Set(name, value)
+		header.Set(name, value)
 	}
-	resp, err := cc.hc.Do(req)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		cc.t.Fatal(err)
-	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}
+	return cc.doWith(ctx, http.MethodDelete, rawURL, token, "", nil, header)
 }
 
 // TestContractOAuthClients drives the OAuth clients API and the tokens of tenant clients (client credentials,
@@ -66,18 +52,8 @@ func TestContractOAuthClients(t *testing.T) {
 	}
 	admin := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL, other.URL}, "oauth-clients.json", "oauth.json", "users.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL, token string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
-	callInvalid := func(method, rawURL, token string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, token, status, body)
-	}
+	calls := newCountedCalls(t, c, "")
+	call, callInvalid, cc := calls.callWith, calls.callInvalidWith, calls.cc
 
 	clients := home.URL + "/api/v1/oauth-clients"
 	web := map[string]any{
@@ -197,7 +173,7 @@ func TestContractOAuthClients(t *testing.T) {
 		t.Errorf("granted scope %q", tok.Scope)
 	}
 	// GET /users/me answers 301 to the caller's record, which the client follows: two validated exchanges.
-	sent++
+	calls.sent++
 	var me User
 	call(http.MethodGet, home.URL+"/api/v1/users/me", tok.AccessToken, http.StatusOK, nil).decode(t, &me)
 	if me.ID != user.ID || me.Subject != "auth0|alice" {
@@ -209,7 +185,7 @@ func TestContractOAuthClients(t *testing.T) {
 	wrongScope["scope"] = "tenants:create"
 	call(http.MethodPost, tokens, "", http.StatusBadRequest, wrongScope)
 	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {created.ClientSecret}}
-	sent++
+	calls.sent++
 	if r := cc.do(t.Context(), http.MethodPost, tokens, "", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status != http.StatusOK {
 		t.Errorf("client credentials of a tenant client: %d %s", r.status, r.body)
 	}
@@ -245,27 +221,25 @@ func TestContractOAuthClients(t *testing.T) {
 	})
 
 	// DELETE needs qlik-confirm-delete naming the client.
-	sent++
+	calls.sent++
 	if r := cc.deleteWithHeader(invalidRequest(t.Context()), clients+"/"+id, admin, "", ""); r.status != http.StatusBadRequest {
 		c.t.Errorf("DELETE without the confirmation header: %d", r.status)
 	}
-	sent++
+	calls.sent++
 	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", spa.ClientID); r.status != http.StatusBadRequest {
 		c.t.Errorf("DELETE confirming another id: %d", r.status)
 	}
-	sent++
+	calls.sent++
 	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNoContent {
 		c.t.Errorf("DELETE: %d %s", r.status, r.body)
 	}
-	sent++
+	calls.sent++
 	if r := cc.deleteWithHeader(t.Context(), clients+"/"+id, admin, "qlik-confirm-delete", id); r.status != http.StatusNotFound {
 		c.t.Errorf("second DELETE: %d", r.status)
 	}
 	call(http.MethodPost, tokens, "", http.StatusUnauthorized, imp("auth0|alice", created.ClientSecret))
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 // fixOAuthClientsOneOfs turns the oneOf of the admin and the plain read (and list) answers of oauth-clients.json

@@ -374,30 +374,28 @@ type contractClient struct {
 
 func (cc *contractClient) do(ctx context.Context, method, rawURL, token, contentType string, body []byte) *response {
 	cc.t.Helper()
+	return cc.doWith(ctx, method, rawURL, token, contentType, body, nil)
+}
+
+// doWith is do with further request headers.
+func (cc *contractClient) doWith(ctx context.Context, method, rawURL, token, contentType string, body []byte, header http.Header) *response {
+	cc.t.Helper()
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, rd)
-	if err != nil {
-		cc.t.Fatalf("new request: %v", err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := cc.hc.Do(req)
+	r, err := roundTrip(cc.hc, newRequest(ctx, cc.t, method, rawURL, token, contentType, rd, header))
 	if err != nil {
 		cc.t.Fatalf("%s %s: %v", method, rawURL, err)
 	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		cc.t.Fatalf("read: %v", err)
-	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: data}
+	return r
+}
+
+// confirmed POSTs the JSON body with the qlik-confirm-hostname header that deactivating and reactivating a tenant
+// require.
+func (cc *contractClient) confirmed(ctx context.Context, rawURL, token, hostname string, body []byte) *response {
+	cc.t.Helper()
+	return cc.doWith(ctx, http.MethodPost, rawURL, token, "application/json", body, http.Header{"Qlik-Confirm-Hostname": {hostname}})
 }
 
 func (cc *contractClient) json(method, rawURL, token string, status int, body any) *response {
@@ -429,18 +427,8 @@ func TestContract(t *testing.T) {
 	home := sim.Home()
 	creds := sim.Credentials()
 	c := loadContract(t, []string{home.URL, sim.RegistrationURL()}, "spaces.json", "oauth.json")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
-	call := func(method, rawURL, token string, status int, body any) *response {
-		t.Helper()
-		sent++
-		return cc.json(method, rawURL, token, status, body)
-	}
-	callInvalid := func(method, rawURL, token string, status int, body any) {
-		t.Helper()
-		sent++
-		cc.jsonCtx(invalidRequest(t.Context()), method, rawURL, token, status, body)
-	}
+	calls := newCountedCalls(t, c, "")
+	call, callInvalid := calls.callWith, calls.callInvalidWith
 
 	// Tokens: JSON and form bodies, on a tenant and on the register host; bad secret; a grant the simulator
 	// does not implement.
@@ -449,8 +437,8 @@ func TestContract(t *testing.T) {
 	call(http.MethodPost, home.URL+"/oauth/token", "", http.StatusOK, tokenBody).decode(t, &tok)
 	call(http.MethodPost, sim.RegistrationURL()+"/oauth/token", "", http.StatusOK, tokenBody)
 	form := url.Values{"client_id": {creds.ClientID}, "client_secret": {creds.ClientSecret}, "grant_type": {"client_credentials"}, "scope": {"admin_classic"}}
-	sent++
-	if r := cc.do(t.Context(), http.MethodPost, home.URL+"/oauth/token", "", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status != http.StatusOK {
+	calls.sent++
+	if r := calls.cc.do(t.Context(), http.MethodPost, home.URL+"/oauth/token", "", "application/x-www-form-urlencoded", []byte(form.Encode())); r.status != http.StatusOK {
 		t.Fatalf("form token: %d %s", r.status, r.body)
 	}
 	call(http.MethodPost, home.URL+"/oauth/token", "", http.StatusUnauthorized,
@@ -520,9 +508,7 @@ func TestContract(t *testing.T) {
 	call(http.MethodGet, spaces+"/"+one.ID, token, http.StatusNotFound, nil)
 	call(http.MethodDelete, spaces+"/"+one.ID, token, http.StatusNotFound, nil)
 
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }
 
 // spaceListWire is the list response as a client decodes it.

@@ -74,10 +74,13 @@ var cspErrors = errorStyle{status: statusAbsent}
 // wildcard label) and an optional port or "*". Qlik's tutorial writes origins as host[:port] without a scheme.
 var cspOriginPattern = regexp.MustCompile(`^(?:(?:https?|wss?)://)?(?:\*\.)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::(?:[0-9]{1,5}|\*))?$`)
 
-type cspAPI struct{ tenantAPI }
+type cspAPI struct {
+	tenantAPI
+	origins byID[CSPEntry]
+}
 
 func (s *Server) registerCSPOriginRoutes(h *host) {
-	api := &cspAPI{s.apiOn(h)}
+	api := &cspAPI{s.apiOn(h), byID[CSPEntry]{h.tenant.cspOrigins, "id", cspNotFound}}
 	h.mux.HandleFunc("GET /api/v1/csp-origins", api.list)
 	h.mux.HandleFunc("POST /api/v1/csp-origins", api.create)
 	h.mux.HandleFunc("GET /api/v1/csp-origins/{id}", api.get)
@@ -166,23 +169,18 @@ func (api *cspAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *cspAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	e, ok := api.t.cspOrigins.get(id, time.Now(), false)
-	if !ok {
-		cspNotFound(w, id)
-		return
+	if _, e, ok := api.origins.find(w, r); ok {
+		writeJSON(w, http.StatusOK, e)
 	}
-	writeJSON(w, http.StatusOK, e)
 }
 
 // put replaces the whole entry: a directive left out of the body is turned off, as for a full replace.
 func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	if _, ok := api.t.cspOrigins.get(id, now, false); !ok {
-		cspNotFound(w, id)
+	id, _, ok := api.origins.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	e, err := parseCSPContent(r)
 	if err != nil {
 		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
@@ -203,12 +201,9 @@ func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *cspAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := api.t.cspOrigins.remove(id, time.Now(), false, nil); err != nil {
-		cspNotFound(w, id)
-		return
+	if _, ok := api.origins.remove(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 var cspSortKeys = map[string]func(stored[CSPEntry]) []string{

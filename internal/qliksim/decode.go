@@ -49,6 +49,27 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
+// rawPatchOp is one operation of a JSON Patch document as it arrives: a member may be missing (nil) or of any JSON
+// type, for the API's own checks.
+type rawPatchOp struct {
+	Op    *string         `json:"op"`
+	Path  *string         `json:"path"`
+	Value json.RawMessage `json:"value"`
+}
+
+// decodePatch reads a JSON Patch document into one T per operation. A body that does not decode, or that holds no
+// operation, is an *inputError.
+func decodePatch[T any](r *http.Request) ([]T, error) {
+	var ops []T
+	if err := decodeJSON(r, &ops); err != nil {
+		return nil, err
+	}
+	if len(ops) == 0 {
+		return nil, &inputError{detail: "The patch document must hold at least one operation."}
+	}
+	return ops, nil
+}
+
 // jsonTypeName names a Go kind the way an API user thinks of JSON types.
 func jsonTypeName(kind string) string {
 	switch kind {

@@ -23,10 +23,7 @@ type errorShape struct {
 
 func TestEmbedding_ErrorShapes(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	tc := newTestClient(t)
-	key := sim.Credentials().APIKey
+	_, home, tc, key := startHome(t)
 	for _, c := range []struct {
 		path, code, status string
 		trace              bool
@@ -45,10 +42,7 @@ func TestEmbedding_ErrorShapes(t *testing.T) {
 
 func TestIdentityProviders_PatchOnlyDescriptionAndVerificationKey(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	tc := newTestClient(t)
-	key := sim.Credentials().APIKey
+	sim, home, tc, key := startHome(t)
 	url := home.URL + "/api/v1/identity-providers"
 	pemText := testPublicKeyPEM(t, "rsa")
 	var idp IdentityProvider
@@ -145,10 +139,7 @@ func TestIdentityProviders_InteractiveCannotBeDeleted(t *testing.T) {
 
 func TestWebIntegrations_OriginsAndPatch(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	tc := newTestClient(t)
-	key := sim.Credentials().APIKey
+	sim, home, tc, key := startHome(t)
 	url := home.URL + "/api/v1/web-integrations"
 	var wi WebIntegration
 	tc.expect(http.StatusCreated, http.MethodPost, url, key, map[string]any{
@@ -193,10 +184,7 @@ func TestWebIntegrations_OriginsAndPatch(t *testing.T) {
 
 func TestCSPOrigins_PutReplacesAndHooks(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	home := sim.Home()
-	tc := newTestClient(t)
-	key := sim.Credentials().APIKey
+	sim, home, tc, key := startHome(t)
 	url := home.URL + "/api/v1/csp-origins"
 	var e CSPEntry
 	tc.expect(http.StatusCreated, http.MethodPost, url, key, map[string]any{"name": "Portal", "origin": "portal.example.com", "description": "d", "frameAncestors": true, "imgSrc": true}).decode(t, &e)

@@ -62,22 +62,14 @@ func TestContractThemesAndExtensions(t *testing.T) {
 	c := loadContract(t, []string{home.URL}, "themes.json", "extensions.json")
 	fixArchiveDates(t, c, "themes.json", "theme")
 	fixArchiveDates(t, c, "extensions.json", "extension")
-	cc := &contractClient{t: t, hc: &http.Client{Transport: c}}
-	sent := 0
+	calls := newCountedCalls(t, c, key)
 	call := func(method, rawURL string, status int) *response {
 		t.Helper()
-		sent++
-		return cc.json(method, rawURL, key, status, nil)
+		return calls.call(method, rawURL, status, nil)
 	}
 	upload := func(method, rawURL string, status int, archive []byte) *response {
 		t.Helper()
-		sent++
-		ct, body := multipartBody(t, formPart{name: "file", file: archive, contentType: "application/zip"})
-		r := cc.do(t.Context(), method, rawURL, key, ct, body)
-		if r.status != status {
-			t.Fatalf("%s %s: status %d, want %d: %s", method, rawURL, r.status, status, r.body)
-		}
-		return r
+		return calls.form(t.Context(), method, rawURL, status, formPart{name: "file", file: archive, contentType: "application/zip"})
 	}
 	wantMessage := func(r *response, code, message string) {
 		t.Helper()
@@ -148,7 +140,5 @@ func TestContractThemesAndExtensions(t *testing.T) {
 		// The name is free again after the delete.
 		upload(http.MethodPost, base, http.StatusCreated, v1)
 	}
-	if c.checked != sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, sent)
-	}
+	calls.allValidated(c)
 }

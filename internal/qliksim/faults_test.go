@@ -153,9 +153,7 @@ func TestResetAfterCommit(t *testing.T) {
 
 func TestFailNext(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home, key := sim.Home(), sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	list := home.URL + "/api/v1/spaces"
 
 	sim.FailNext(2, http.StatusInternalServerError)

@@ -2,6 +2,7 @@ package qliksim
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -80,9 +81,19 @@ func (c *testClient) send(method, rawURL, token string, body any) (*response, er
 		}
 		rd, contentType = bytes.NewReader(buf), "application/json"
 	}
-	req, err := http.NewRequestWithContext(c.t.Context(), method, rawURL, rd)
+	return roundTrip(c.hc, newRequest(c.t.Context(), c.t, method, rawURL, token, contentType, rd, nil))
+}
+
+// newRequest builds a request with its body of contentType, the bearer token (each left out when empty) and the
+// further headers in header; a request that cannot be built fails the test.
+func newRequest(ctx context.Context, t testing.TB, method, rawURL, token, contentType string, body io.Reader, header http.Header) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
-		c.t.Fatalf("new request: %v", err)
+		t.Fatalf("new request: %v", err)
+	}
+	for name, values := range header {
+		req.Header[name] = values
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -90,7 +101,12 @@ func (c *testClient) send(method, rawURL, token string, body any) (*response, er
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.hc.Do(req)
+	return req
+}
+
+// roundTrip sends req through hc and reads the whole answer; an error is the transport's.
+func roundTrip(hc *http.Client, req *http.Request) (*response, error) {
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +164,17 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	return sp
 }
 
-// countedCalls sends a contract test's JSON calls with one token through cc, the validating transport, and counts
-// them in sent, which the test compares at the end with the exchanges the contract checked.
+// startHome starts a simulator with the default options and returns it with its home tenant, a test client and
+// the home tenant's API key.
+func startHome(t *testing.T) (*Server, *Tenant, *testClient, string) {
+	t.Helper()
+	sim := StartT(t, Options{})
+	return sim, sim.Home(), newTestClient(t), sim.Credentials().APIKey
+}
+
+// countedCalls sends a contract test's JSON calls through cc, the validating transport, with its token (or, by
+// callWith, the one given), and counts them in sent, which the test compares at the end with the exchanges the
+// contract checked.
 type countedCalls struct {
 	t     *testing.T
 	cc    *contractClient
@@ -189,15 +214,40 @@ func (k *countedCalls) get(rawURL string) *response {
 // call sends a valid request and expects status.
 func (k *countedCalls) call(method, rawURL string, status int, body any) *response {
 	k.t.Helper()
-	k.sent++
-	return k.cc.json(method, rawURL, k.token, status, body)
+	return k.callWith(method, rawURL, k.token, status, body)
 }
 
 // callInvalid sends a request the contract must find invalid and expects status.
 func (k *countedCalls) callInvalid(method, rawURL string, status int, body any) {
 	k.t.Helper()
+	k.callInvalidWith(method, rawURL, k.token, status, body)
+}
+
+// callWith sends a valid request with token (none when empty) and expects status.
+func (k *countedCalls) callWith(method, rawURL, token string, status int, body any) *response {
+	k.t.Helper()
 	k.sent++
-	k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, k.token, status, body)
+	return k.cc.json(method, rawURL, token, status, body)
+}
+
+// callInvalidWith sends a request the contract must find invalid with token and expects status.
+func (k *countedCalls) callInvalidWith(method, rawURL, token string, status int, body any) *response {
+	k.t.Helper()
+	k.sent++
+	return k.cc.jsonCtx(invalidRequest(k.t.Context()), method, rawURL, token, status, body)
+}
+
+// form sends parts as a multipart body with the calls' token (ctx: invalidRequest's for a body the contract must
+// find invalid) and expects status.
+func (k *countedCalls) form(ctx context.Context, method, rawURL string, status int, parts ...formPart) *response {
+	k.t.Helper()
+	k.sent++
+	ct, body := multipartBody(k.t, parts...)
+	r := k.cc.do(ctx, method, rawURL, k.token, ct, body)
+	if r.status != status {
+		k.t.Fatalf("%s %s: status %d, want %d: %s", method, rawURL, r.status, status, r.body)
+	}
+	return r
 }
 
 // walkPages fetches the pages of a list with get, from first through its next links, and hands each page (and the

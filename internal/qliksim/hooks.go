@@ -90,6 +90,15 @@ func deleteHook[T any](s *Server, hostname, id string, kind func(*tenantState) *
 	return nil
 }
 
+// outOfBandUser is who a hook acts as when it makes something in a tenant: its admin user, or on a tenant without
+// one (only the home tenant has an API key's admin) the OAuth client's bot user.
+func (t *tenantState) outOfBandUser() string {
+	if t.adminUserID != "" {
+		return t.adminUserID
+	}
+	return t.botUserID
+}
+
 // itself shows an object as it is stored.
 func itself[T any](_ *tenantState, v T) T { return v }
 
@@ -99,7 +108,7 @@ func itself[T any](_ *tenantState, v T) T { return v }
 // creation order. Meta is nil: it depends on the caller.
 func (s *Server) Spaces(hostname string) []Space {
 	return listHook(s, hostname, spacesOf, func(t *tenantState, rec spaceRecord) Space {
-		return (&spacesAPI{s.apiOn(t.host)}).withLinks(rec.space)
+		return (&spacesAPI{tenantAPI: s.apiOn(t.host)}).withLinks(rec.space)
 	})
 }
 
@@ -144,7 +153,7 @@ func (s *Server) SetSpaceContent(hostname, id string, items int) error {
 func (s *Server) SpaceAssignments(hostname, spaceID string) []Assignment {
 	var out []Assignment
 	for _, as := range listHook(s, hostname, assignmentsOf, func(t *tenantState, as Assignment) Assignment {
-		return (&assignmentsAPI{s.apiOn(t.host)}).render(as)
+		return (&assignmentsAPI{tenantAPI: s.apiOn(t.host)}).render(as)
 	}) {
 		if as.SpaceID == spaceID {
 			out = append(out, as)
@@ -295,11 +304,7 @@ func (s *Server) SeedApp(hostname, name, spaceID string, size int64) (string, er
 	if _, ok := t.checkSpace(spaceID); !ok {
 		return "", fmt.Errorf("qliksim: SeedApp: space %q: %w", spaceID, ErrNotFound)
 	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	a := t.addApp(0, name, "", spaceID, owner, content{size: max(size, 0), seed: newSeed()}, nil)
+	a := t.addApp(0, name, "", spaceID, t.outOfBandUser(), content{size: max(size, 0), seed: newSeed()}, nil)
 	return a.ID, nil
 }
 
@@ -384,11 +389,7 @@ func (s *Server) EditScript(hostname, appID, script string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	owner := t.adminUserID
-	if owner == "" {
-		owner = t.botUserID
-	}
-	v, ok := t.addScriptVersion(appID, script, "Edited in the script editor", owner, true)
+	v, ok := t.addScriptVersion(appID, script, "Edited in the script editor", t.outOfBandUser(), true)
 	if !ok {
 		return "", ErrNotFound
 	}
@@ -780,12 +781,7 @@ func (s *Server) DeleteRole(hostname, id string) error {
 // EditUser changes a user out of band, as an edit in the management console would. fn may change Name, Email,
 // Status and the user's own roles, given as role names in roles (nil keeps them).
 func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)) error {
-	t, err := s.tenantByHostname(hostname)
-	if err != nil {
-		return err
-	}
-	now := time.Now()
-	_, err = t.access.users.update(id, now, true, func(cur userRecord) (userRecord, error) {
+	return editHook(s, hostname, id, usersOf, func(t *tenantState, cur userRecord, now time.Time) (userRecord, error) {
 		edited := cur.User
 		var roles []string
 		fn(&edited, &roles)
@@ -800,7 +796,6 @@ func (s *Server) EditUser(hostname, id string, fn func(u *User, roles *[]string)
 		cur.LastUpdatedAt = formatTime(now)
 		return cur, nil
 	}, nil)
-	return err
 }
 
 // DeleteUser deletes a user out of band, with its space assignments and its license assignment.
@@ -1121,11 +1116,7 @@ func (s *Server) EditWebhook(hostname, id string, fn func(*Webhook)) error {
 
 // DeleteWebhook deletes a webhook out of band, with its deliveries.
 func (s *Server) DeleteWebhook(hostname, id string) error {
-	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) {
-		t.workflows.mu.Lock()
-		delete(t.workflows.deliveries, id)
-		t.workflows.mu.Unlock()
-	})
+	return deleteHook(s, hostname, id, webhooksOf, func(t *tenantState) { t.workflows.dropDeliveries(id) })
 }
 
 // WebhookDeliveries returns the deliveries of a webhook, oldest first.
@@ -1172,11 +1163,7 @@ func (s *Server) EditTask(hostname, id string, fn func(*Task)) error {
 
 // DeleteTask deletes a task out of band, with its runs.
 func (s *Server) DeleteTask(hostname, id string) error {
-	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) {
-		t.workflows.sched.mu.Lock()
-		delete(t.workflows.sched.runs, id)
-		t.workflows.sched.mu.Unlock()
-	})
+	return deleteHook(s, hostname, id, tasksOf, func(t *tenantState) { t.workflows.sched.dropRuns(id) })
 }
 
 // FireTask is the scheduler reaching a task's next occurrence: an enabled task runs (triggeredBy "schedule"), a

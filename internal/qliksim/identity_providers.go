@@ -71,10 +71,13 @@ const (
 // idpErrors: identity-providers.json's Error has a numeric status, and the body has no traceId.
 var idpErrors = errorStyle{status: statusNumber}
 
-type idpAPI struct{ tenantAPI }
+type idpAPI struct {
+	tenantAPI
+	idps byID[IdentityProvider]
+}
 
 func (s *Server) registerIdentityProviderRoutes(h *host) {
-	api := &idpAPI{s.apiOn(h)}
+	api := &idpAPI{s.apiOn(h), byID[IdentityProvider]{h.tenant.idps, "id", idpNotFound}}
 	h.mux.HandleFunc("GET /api/v1/identity-providers", api.list)
 	h.mux.HandleFunc("POST /api/v1/identity-providers", api.create)
 	h.mux.HandleFunc("GET /api/v1/identity-providers/{id}", api.get)
@@ -269,27 +272,16 @@ func (api *idpAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *idpAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	idp, ok := api.t.idps.get(id, time.Now(), false)
-	if !ok {
-		idpNotFound(w, id)
-		return
+	if _, idp, ok := api.idps.find(w, r); ok {
+		writeJSON(w, http.StatusOK, idp)
 	}
-	writeJSON(w, http.StatusOK, idp)
 }
 
 // parseIDPPatch accepts only what PatchJWTAuthPayload allows: replace /description with a string.
 func parseIDPPatch(r *http.Request) (string, error) {
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		return "", err
-	}
-	if len(ops) == 0 {
-		return "", &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	var desc string
 	for i, op := range ops {
@@ -315,13 +307,11 @@ func parseIDPPatch(r *http.Request) (string, error) {
 }
 
 func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	cur, ok := api.t.idps.get(id, now, false)
+	id, cur, ok := api.idps.find(w, r)
 	if !ok {
-		idpNotFound(w, id)
 		return
 	}
+	now := time.Now()
 	if cur.Protocol == "OIDC" {
 		api.patchOIDC(w, r, id, now)
 		return

@@ -252,21 +252,13 @@ func checkLogoutURI(v, pointer string) error {
 // /postLogoutRedirectUri, /options (the whole connection, secret included) and /options/realm, discoveryUrl and
 // claimsMapping; the pending-options workflow needs the interactive test, which it does not run.
 func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string, now time.Time) {
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		idpBadRequest(w, err)
 		return
 	}
-	if len(ops) == 0 {
-		idpBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
-		return
-	}
 	var existing IdentityProvider
-	_, err := api.t.idps.update(id, now, false, func(cur IdentityProvider) (IdentityProvider, error) {
+	_, err = api.t.idps.update(id, now, false, func(cur IdentityProvider) (IdentityProvider, error) {
 		next := cur
 		for i, op := range ops {
 			at := "/" + strconv.Itoa(i)

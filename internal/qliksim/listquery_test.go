@@ -14,10 +14,7 @@ import (
 // API's own error code and the detail, and the parameter where the API's error names one.
 func TestListQueryErrors(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	_, home, c, key := startHome(t)
 	sp := c.createSpace(home.URL, key, "Assignments", "shared")
 
 	type want struct{ detail, param string }
@@ -106,10 +103,7 @@ func TestListQueryErrors(t *testing.T) {
 // query's other parameters, and checks that the pages hold every object once, in the same order both ways.
 func TestListQueryWalks(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	sp := c.createSpace(home.URL, key, "Walk", "shared")
 	for i := range 5 {
 		c.expect(http.StatusCreated, http.MethodPost, home.URL+"/api/v1/groups", key, map[string]string{"name": fmt.Sprintf("g%d", i)})

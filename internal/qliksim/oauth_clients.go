@@ -105,11 +105,14 @@ var (
 // ErrorResponse has no traceId.
 var oauthClientErrors = errorStyle{status: statusAbsent}
 
-type oauthClientsAPI struct{ tenantAPI }
+type oauthClientsAPI struct {
+	tenantAPI
+	clients byID[oauthClientRecord]
+}
 
 func (s *Server) registerOAuthClientRoutes(h *host) {
 	h.tenant.oauthClients = newCollection[oauthClientRecord]()
-	api := &oauthClientsAPI{s.apiOn(h)}
+	api := &oauthClientsAPI{s.apiOn(h), byID[oauthClientRecord]{h.tenant.oauthClients, "id", oauthClientNotFound}}
 	const base = "/api/v1/oauth-clients"
 	h.mux.HandleFunc("GET "+base, api.list)
 	h.mux.HandleFunc("POST "+base, api.create)
@@ -382,13 +385,9 @@ func (api *oauthClientsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *oauthClientsAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.oauthClients.get(id, time.Now(), false)
-	if !ok {
-		oauthClientNotFound(w, id)
-		return
+	if _, rec, ok := api.clients.find(w, r); ok {
+		writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 	}
-	writeJSON(w, http.StatusOK, renderOAuthClient(rec))
 }
 
 var oauthClientSortKeys = map[string]func(oauthClientRecord) []string{
@@ -443,11 +442,7 @@ var oauthClientPatchPaths = []string{
 // string (one element) or an array of strings; add appends, replace sets, remove clears. /publicKeys takes the
 // field's own type, an array of JWK objects (the spec's string-or-array-of-strings cannot carry a JWK).
 func applyOAuthClientPatch(c *OAuthClient, body []byte) error {
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
+	var ops []rawPatchOp
 	if err := json.Unmarshal(body, &ops); err != nil {
 		return &inputError{detail: "The body must be an array of JSON Patch operations."}
 	}
@@ -584,37 +579,28 @@ func (api *oauthClientsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		if got != "" {
 			detail = "The " + confirmDeleteHeader + " header " + strconv.Quote(got) + " does not match the OAuth client id " + id + "."
 		}
-		if _, ok := api.t.oauthClients.get(id, time.Now(), false); !ok {
-			oauthClientNotFound(w, id)
-			return
+		if _, _, ok := api.clients.find(w, r); ok {
+			oauthClientBadRequest(w, errors.New(detail))
 		}
-		oauthClientBadRequest(w, errors.New(detail))
 		return
 	}
-	if err := api.t.oauthClients.remove(id, time.Now(), false, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+	if _, ok := api.clients.remove(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // publish makes the client usable in every tenant of the region. Qlik documents no unpublish, and no answer to a
 // second publish; the simulator answers it like the first, with the original time [simulator's assumption].
 func (api *oauthClientsAPI) publish(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	rec, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if rec, ok := api.clients.set(w, r, func(cur oauthClientRecord, now time.Time) oauthClientRecord {
 		if cur.PublishedAt == "" {
 			cur.PublishedAt = formatTime(now)
 			cur.UpdatedAt = cur.PublishedAt
 		}
-		return cur, nil
-	}, nil)
-	if err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		writeJSON(w, http.StatusCreated, map[string]string{"publishedAt": rec.PublishedAt})
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"publishedAt": rec.PublishedAt})
 }
 
 type oauthClientSecretCreated struct {
@@ -690,28 +676,20 @@ type connectionConfigWire struct {
 }
 
 func (api *oauthClientsAPI) getConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.oauthClients.get(id, time.Now(), false)
-	if !ok {
-		oauthClientNotFound(w, id)
-		return
+	if _, rec, ok := api.clients.find(w, r); ok {
+		writeJSON(w, http.StatusOK, connectionConfigWire{Status: "active", ConsentMethod: rec.ConnectionConfig.ConsentMethod})
 	}
-	writeJSON(w, http.StatusOK, connectionConfigWire{Status: "active", ConsentMethod: rec.ConnectionConfig.ConsentMethod})
 }
 
 func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	var ops []struct {
+	type consentOp struct {
 		Op    string `json:"op"`
 		Path  string `json:"path"`
 		Value string `json:"value"`
 	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[consentOp](r)
+	if err != nil {
 		oauthClientBadRequest(w, err)
-		return
-	}
-	if len(ops) == 0 {
-		oauthClientBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
 		return
 	}
 	consent := ""
@@ -722,29 +700,23 @@ func (api *oauthClientsAPI) patchConnectionConfig(w http.ResponseWriter, r *http
 		}
 		consent = op.Value
 	}
-	now := time.Now()
-	if _, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if _, ok := api.clients.set(w, r, func(cur oauthClientRecord, now time.Time) oauthClientRecord {
 		cur.ConnectionConfig.ConsentMethod = consent
 		cur.UpdatedAt = formatTime(now)
-		return cur, nil
-	}, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // deleteConnectionConfig resets the consent method to its default, required [simulator's assumption].
 func (api *oauthClientsAPI) deleteConnectionConfig(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, err := api.t.oauthClients.update(id, time.Now(), false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	if _, ok := api.clients.set(w, r, func(cur oauthClientRecord, _ time.Time) oauthClientRecord {
 		cur.ConnectionConfig.ConsentMethod = "required"
-		return cur, nil
-	}, nil); err != nil {
-		oauthClientNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // tenantOAuthClient finds an OAuth client by id for a token request on h: one created in h's tenant, or a

@@ -108,20 +108,9 @@ func TestContractRegions(t *testing.T) {
 	// Another region's register host does not know the tenant.
 	deReg := accessToken(t, c.regionToken(de, de.RegistrationURL, http.StatusOK))
 	cc.json(http.MethodGet, tenants(de)+"/"+named.ID, deReg, http.StatusNotFound, nil)
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, tenants(de)+"/"+named.ID+"/actions/deactivate", strings.NewReader(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+deReg)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("qlik-confirm-hostname", named.Hostnames[0])
-	resp, err := cc.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound || sim.Tenant(named.Hostnames[0]).Status != "active" {
-		t.Errorf("deactivate on another region's register host: %d, tenant %+v", resp.StatusCode, sim.Tenant(named.Hostnames[0]))
+	resp := cc.confirmed(t.Context(), tenants(de)+"/"+named.ID+"/actions/deactivate", deReg, named.Hostnames[0], []byte(`{}`))
+	if resp.status != http.StatusNotFound || sim.Tenant(named.Hostnames[0]).Status != "active" {
+		t.Errorf("deactivate on another region's register host: %d, tenant %+v", resp.status, sim.Tenant(named.Hostnames[0]))
 	}
 	cc.json(http.MethodGet, tenants(us)+"/"+named.ID, usReg, http.StatusOK, nil)
 

@@ -145,6 +145,10 @@ func (s *Server) registerReloadsRoutes(h *host) {
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}/reloads/logs/{reloadId}", api.logText)
 }
 
+func reloadNotFound(w http.ResponseWriter, id string) {
+	reloadErrors.write(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
+}
+
 func reloadBadRequest(w http.ResponseWriter, detail string) {
 	reloadErrors.write(w, http.StatusBadRequest, codeReloadBadRequest, "Bad Request", detail)
 }
@@ -341,7 +345,7 @@ func (api *reloadsAPI) get(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("reloadId")
 	info, ok := api.t.reload(id)
 	if !ok {
-		reloadErrors.write(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
+		reloadNotFound(w, id)
 		return
 	}
 	writeJSON(w, http.StatusOK, info.Reload)
@@ -432,7 +436,7 @@ func (api *reloadsAPI) cancel(w http.ResponseWriter, r *http.Request) {
 	st, ok := rs.items[id]
 	if !ok {
 		rs.mu.Unlock()
-		reloadErrors.write(w, http.StatusNotFound, codeReloadNotFound, "Not Found", "No reload with id "+id+".")
+		reloadNotFound(w, id)
 		return
 	}
 	if !st.active() {

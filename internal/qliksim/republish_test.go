@@ -117,9 +117,7 @@ func TestContractRepublish(t *testing.T) {
 	}
 	call(http.MethodGet, apps+"/"+pubID, http.StatusNotFound, nil)
 
-	if c.checked != calls.sent {
-		t.Errorf("validated %d exchanges, sent %d", c.checked, calls.sent)
-	}
+	calls.allValidated(c)
 }
 
 // TestPrivateObjectsNotCarried checks that private content stays in its app: a copy, an export and a publish of

@@ -179,14 +179,20 @@ func (api *rolesAPI) withLinks(r Role) Role {
 	return r
 }
 
-func (api *rolesAPI) get(w http.ResponseWriter, r *http.Request) {
+// find returns the id the path names and its role; when there is no such role it answers 404 and the role is nil.
+func (api *rolesAPI) find(w http.ResponseWriter, r *http.Request) (string, *Role) {
 	id := r.PathValue("id")
 	role := api.a.roleBy(func(x Role) bool { return x.ID == id })
 	if role == nil {
-		writeError(w, http.StatusNotFound, rolesErrors, apiError{code: codeRoleNotFound, title: "Not Found", detail: "No role with id " + id + "."})
-		return
+		rolesNotFound(w, id)
 	}
-	writeJSON(w, http.StatusOK, api.withLinks(*role))
+	return id, role
+}
+
+func (api *rolesAPI) get(w http.ResponseWriter, r *http.Request) {
+	if _, role := api.find(w, r); role != nil {
+		writeJSON(w, http.StatusOK, api.withLinks(*role))
+	}
 }
 
 // roleSortKeys are the sort fields GET /roles accepts; each key ends in the id so keys are unique.
@@ -350,12 +356,9 @@ type rolePatchOp struct {
 }
 
 func parseRolePatch(r *http.Request) ([]rolePatchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]rolePatchOp, 0, len(raw))
 	for i, m := range raw {
@@ -404,9 +407,8 @@ func parseRolePatch(r *http.Request) ([]rolePatchOp, error) {
 }
 
 func (api *rolesAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if api.a.roleBy(func(x Role) bool { return x.ID == id }) == nil {
-		rolesNotFound(w, id)
+	id, found := api.find(w, r)
+	if found == nil {
 		return
 	}
 	ops, err := parseRolePatch(r)
@@ -480,10 +482,8 @@ func (a *accessState) roleHolders(id string) []string {
 }
 
 func (api *rolesAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	role := api.a.roleBy(func(x Role) bool { return x.ID == id })
+	id, role := api.find(w, r)
 	if role == nil {
-		rolesNotFound(w, id)
 		return
 	}
 	if role.Type != "custom" {

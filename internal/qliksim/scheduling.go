@@ -167,10 +167,13 @@ func newSchedulingState() *schedulingState {
 	return &schedulingState{tasks: newCollection[Task](), runs: map[string][]*TaskRun{}}
 }
 
-type tasksAPI struct{ tenantAPI }
+type tasksAPI struct {
+	tenantAPI
+	tasks byID[Task]
+}
 
 func (s *Server) registerSchedulingRoutes(h *host) {
-	api := &tasksAPI{s.apiOn(h)}
+	api := &tasksAPI{s.apiOn(h), byID[Task]{h.tenant.workflows.sched.tasks, "id", taskNotFound}}
 	h.mux.HandleFunc("GET "+tasksPath, api.list)
 	h.mux.HandleFunc("POST "+tasksPath, api.create)
 	h.mux.HandleFunc("GET "+tasksPath+"/{id}", api.get)
@@ -354,18 +357,14 @@ func (api *tasksAPI) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, task)
 }
 
-func (api *tasksAPI) notFound(w http.ResponseWriter, id string) {
+func taskNotFound(w http.ResponseWriter, id string) {
 	taskError(w, http.StatusNotFound, "Not Found", "No task with id "+id+".")
 }
 
 func (api *tasksAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	task, ok := api.t.workflows.sched.tasks.get(id, time.Now(), false)
-	if !ok {
-		api.notFound(w, id)
-		return
+	if _, task, ok := api.tasks.find(w, r); ok {
+		writeJSON(w, http.StatusOK, task)
 	}
-	writeJSON(w, http.StatusOK, task)
 }
 
 // store replaces a task with next after checking it, keeping what the service owns; the caller becomes the owner
@@ -395,7 +394,7 @@ func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, ne
 	case checkErr != nil:
 		taskError(w, status, http.StatusText(status), checkErr.Error())
 	case errors.Is(err, ErrNotFound):
-		api.notFound(w, id)
+		taskNotFound(w, id)
 	default:
 		writeJSON(w, http.StatusOK, updated)
 	}
@@ -403,9 +402,8 @@ func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, ne
 
 // put is PUT /tasks/{id}: the body replaces the definition; omitted fields take their defaults.
 func (api *tasksAPI) put(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, ok := api.t.workflows.sched.tasks.get(id, time.Now(), false); !ok {
-		api.notFound(w, id)
+	id, _, ok := api.tasks.find(w, r)
+	if !ok {
 		return
 	}
 	task, ok := api.decode(w, r)
@@ -418,9 +416,8 @@ func (api *tasksAPI) put(w http.ResponseWriter, r *http.Request) {
 // patch is PATCH /tasks/{id}: JSON Patch replace operations on /enabled, /name, /description and
 // /start/schedule/<field>; 200 with the task.
 func (api *tasksAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, ok := api.t.workflows.sched.tasks.get(id, time.Now(), false); !ok {
-		api.notFound(w, id)
+	id, cur, ok := api.tasks.find(w, r)
+	if !ok {
 		return
 	}
 	var ops []struct {
@@ -460,7 +457,6 @@ func (api *tasksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		return nil
 	}
-	cur, _ := api.t.workflows.sched.tasks.get(id, time.Now(), false)
 	trial := cloneTask(cur)
 	if err := apply(&trial); err != nil {
 		taskError(w, http.StatusBadRequest, "Bad Request", err.Error())
@@ -484,16 +480,17 @@ func cloneTask(cur Task) Task {
 }
 
 func (api *tasksAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := api.t.workflows.sched.tasks.remove(id, time.Now(), false, nil); err != nil {
-		api.notFound(w, id)
-		return
+	if id, ok := api.tasks.remove(w, r); ok {
+		api.t.workflows.sched.dropRuns(id)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	ss := api.t.workflows.sched
+}
+
+// dropRuns forgets the runs of a deleted task.
+func (ss *schedulingState) dropRuns(taskID string) {
 	ss.mu.Lock()
-	delete(ss.runs, id)
+	delete(ss.runs, taskID)
 	ss.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // taskListSpec is the list query of GET /tasks (limit 1-100, default 20; page cursors; sort default -updatedAt).
@@ -539,7 +536,7 @@ func (api *tasksAPI) start(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := api.s.runTask(api.t, id, source, callerFrom(r.Context()).userID); err != nil {
 		if errors.Is(err, ErrNotFound) {
-			api.notFound(w, id)
+			taskNotFound(w, id)
 			return
 		}
 		taskError(w, http.StatusBadRequest, "Bad Request", err.Error())
@@ -609,9 +606,8 @@ var taskRunListSpec = &listSpec{
 }
 
 func (api *tasksAPI) runs(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, ok := api.t.workflows.sched.tasks.get(id, time.Now(), false); !ok {
-		api.notFound(w, id)
+	id, _, ok := api.tasks.find(w, r)
+	if !ok {
 		return
 	}
 	lq, err := parseList(r, taskRunListSpec, api.s)

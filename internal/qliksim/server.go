@@ -201,7 +201,8 @@ type tenantState struct {
 }
 
 // tenantAPI is what the handlers of an API area on a tenant host work with: the simulator, the host that serves
-// the request and its tenant.
+// the request and its tenant. An area whose objects live in a collection adds a byID (byid.go) for the handlers
+// that find, change or delete the object their path names.
 type tenantAPI struct {
 	s *Server
 	h *host

@@ -38,7 +38,10 @@ const (
 
 var assignmentTypes = []string{"user", "group", "bot"}
 
-type assignmentsAPI struct{ tenantAPI }
+type assignmentsAPI struct {
+	tenantAPI
+	spaces byID[spaceRecord]
+}
 
 func (api *assignmentsAPI) render(as Assignment) Assignment {
 	space := api.h.url + "/api/v1/spaces/" + as.SpaceID
@@ -48,13 +51,8 @@ func (api *assignmentsAPI) render(as Assignment) Assignment {
 
 // space returns the visible space of the request, or answers 404.
 func (api *assignmentsAPI) space(w http.ResponseWriter, r *http.Request) (Space, bool) {
-	id := r.PathValue("spaceId")
-	rec, ok := api.t.spaces.get(id, time.Now(), false)
-	if !ok {
-		spaceNotFound(w, id)
-		return Space{}, false
-	}
-	return rec.space, true
+	_, rec, ok := api.spaces.find(w, r)
+	return rec.space, ok
 }
 
 // validateSpaceRoles applies the space type's assignable roles (§4.4); roles are case-sensitive and must not be
@@ -145,13 +143,16 @@ func (api *assignmentsAPI) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, api.render(as))
 }
 
+func assignmentNotFound(w http.ResponseWriter, detail string) {
+	spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", detail)
+}
+
 // assignment returns the visible assignment of the request in its space, or answers 404.
 func (api *assignmentsAPI) assignment(w http.ResponseWriter, r *http.Request) (Assignment, bool) {
 	spaceID, id := r.PathValue("spaceId"), r.PathValue("assignmentId")
 	as, ok := api.t.access.assignments.get(id, time.Now(), false)
 	if !ok || as.SpaceID != spaceID {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found",
-			"No assignment with id "+id+" in space "+spaceID+".")
+		assignmentNotFound(w, "No assignment with id "+id+" in space "+spaceID+".")
 		return Assignment{}, false
 	}
 	return as, true
@@ -195,7 +196,7 @@ func (api *assignmentsAPI) put(w http.ResponseWriter, r *http.Request) {
 		return as, nil
 	}, nil)
 	if err != nil {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		assignmentNotFound(w, "No assignment with id "+cur.ID+".")
 		return
 	}
 	writeJSON(w, http.StatusOK, api.render(updated))
@@ -210,7 +211,7 @@ func (api *assignmentsAPI) delete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := api.t.access.assignments.remove(cur.ID, time.Now(), false, nil); err != nil {
-		spacesErrors.write(w, http.StatusNotFound, codeAssignmentNotFound, "Assignment not found", "No assignment with id "+cur.ID+".")
+		assignmentNotFound(w, "No assignment with id "+cur.ID+".")
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

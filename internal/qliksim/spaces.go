@@ -84,10 +84,13 @@ const (
 	spaceBadRequestTitle = "Bad request"
 )
 
-type spacesAPI struct{ tenantAPI }
+type spacesAPI struct {
+	tenantAPI
+	spaces byID[spaceRecord]
+}
 
 func (s *Server) registerSpacesRoutes(h *host) {
-	api := &spacesAPI{s.apiOn(h)}
+	api := &spacesAPI{s.apiOn(h), byID[spaceRecord]{h.tenant.spaces, "spaceId", spaceNotFound}}
 	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
 	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
 	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
@@ -213,13 +216,9 @@ func (api *spacesAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("spaceId")
-	rec, ok := api.t.spaces.get(id, time.Now(), false)
-	if !ok {
-		spaceNotFound(w, id)
-		return
+	if _, rec, ok := api.spaces.find(w, r); ok {
+		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
-	writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 }
 
 // update applies change to a visible space and answers 200 with the result, mapping store errors to Qlik's
@@ -263,12 +262,9 @@ type patchOp struct {
 // parsePatch checks a SpacePatch document. It is validated up front so that an invalid operation anywhere
 // rejects the whole document, as JSON Patch requires.
 func (api *spacesAPI) parsePatch(r *http.Request) ([]patchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]patchOp, 0, len(raw))
 	for i, m := range raw {

@@ -117,10 +117,7 @@ func TestCreateSpaceValidation(t *testing.T) {
 
 func TestSpaceLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	_, home, c, key := startHome(t)
 	base := home.URL + "/api/v1/spaces"
 
 	r := c.expect(http.StatusCreated, http.MethodPost, base, key, `{"name":"Finance","type":"managed","description":"d","unknown":true}`)
@@ -314,10 +311,7 @@ func ids(pages ...spaceListWire) []string {
 
 func TestSpacesPagination(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	key := sim.Credentials().APIKey
-	home := sim.Home()
+	_, home, c, key := startHome(t)
 	created := map[string]Space{}
 	for i := range 25 {
 		// Names are created out of order so that name order differs from creation order.
@@ -470,10 +464,7 @@ func TestSpacesListQueryErrors(t *testing.T) {
 
 func TestSpacesListFilters(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	tok := c.mintToken(sim, home.URL)
 	c.createSpace(home.URL, key, "finance", "shared")
 	c.createSpace(home.URL, key, "Final", "managed")
@@ -553,10 +544,7 @@ func TestVisibilityDelay(t *testing.T) {
 
 func TestDeleteNonEmptySpace(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	sp := c.createSpace(home.URL, key, "Full", "managed")
 	if err := sim.SetSpaceContent(home.Hostname, sp.ID, 2); err != nil {
 		t.Fatal(err)
@@ -576,10 +564,7 @@ func TestDeleteNonEmptySpace(t *testing.T) {
 
 func TestOutOfBandHooks(t *testing.T) {
 	t.Parallel()
-	sim := StartT(t, Options{})
-	c := newTestClient(t)
-	home := sim.Home()
-	key := sim.Credentials().APIKey
+	sim, home, c, key := startHome(t)
 	a := c.createSpace(home.URL, key, "A", "shared")
 	b := c.createSpace(home.URL, key, "B", "shared")
 	url := home.URL + "/api/v1/spaces/" + a.ID

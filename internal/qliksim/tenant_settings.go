@@ -129,12 +129,9 @@ type replaceOp struct {
 
 // jsonPatchOps decodes a JSON Patch array whose operations must all be replace.
 func jsonPatchOps(r *http.Request) ([]replaceOp, error) {
-	var ops []replaceOp
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[replaceOp](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(ops) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	for i, op := range ops {
 		if op.Op != "replace" {

@@ -352,12 +352,9 @@ type patchInvalid struct {
 }
 
 func (api *tenantsAPI) parsePatch(r *http.Request) ([]tenantPatchOp, *patchInvalid) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, &patchInvalid{title: "Invalid PATCH request", detail: err.Error()}
-	}
-	if len(raw) == 0 {
-		return nil, &patchInvalid{title: "Invalid PATCH request", detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]tenantPatchOp, 0, len(raw))
 	for i, m := range raw {

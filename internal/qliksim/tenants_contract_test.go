@@ -158,40 +158,18 @@ func TestContractTenants(t *testing.T) {
 	withHeader := func(cc *contractClient, url, confirm string, status int, body string) *response {
 		t.Helper()
 		sent++
-		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, bytes.NewReader([]byte(body)))
-		if err != nil {
-			t.Fatal(err)
+		r := cc.confirmed(t.Context(), url, regToken, confirm, []byte(body))
+		if r.status != status {
+			t.Fatalf("POST %s: %d, want %d: %s", url, r.status, status, r.body)
 		}
-		req.Header.Set("Authorization", "Bearer "+regToken)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("qlik-confirm-hostname", confirm)
-		resp, err := cc.hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var buf bytes.Buffer
-		_, _ = buf.ReadFrom(resp.Body)
-		if resp.StatusCode != status {
-			t.Fatalf("POST %s: %d, want %d: %s", url, resp.StatusCode, status, buf.String())
-		}
-		return &response{status: resp.StatusCode, header: resp.Header, body: buf.Bytes()}
+		return r
 	}
 	withHeader(cc2, deactivate, sim.Home().Hostname, http.StatusPreconditionFailed, `{}`)
 	// purgeAfterDays out of range is refused by the spec and by the simulator.
 	sent++
 	bad, _ := json.Marshal(map[string]int{"purgeAfterDays": 5})
-	req, _ := http.NewRequestWithContext(invalidRequest(t.Context()), http.MethodPost, deactivate, bytes.NewReader(bad))
-	req.Header.Set("Authorization", "Bearer "+regToken)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("qlik-confirm-hostname", created.Hostnames[0])
-	resp, err := cc2.hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("purgeAfterDays 5: %d", resp.StatusCode)
+	if r := cc2.confirmed(invalidRequest(t.Context()), deactivate, regToken, created.Hostnames[0], bad); r.status != http.StatusBadRequest {
+		t.Errorf("purgeAfterDays 5: %d", r.status)
 	}
 
 	var deact struct {

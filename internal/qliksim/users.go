@@ -68,9 +68,14 @@ const (
 var signInMu sync.Mutex
 
 type usersAPI struct {
-	s *Server
-	h *host
-	a *accessState
+	s     *Server
+	h     *host
+	a     *accessState
+	users byID[userRecord]
+}
+
+func userNotFound(w http.ResponseWriter, id string) {
+	usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
 }
 
 // render resolves the user's groups (dropping ids of groups deleted meanwhile) for the wire.
@@ -89,13 +94,9 @@ func (a *accessState) renderUser(h *host, rec userRecord) User {
 }
 
 func (api *usersAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("userId")
-	rec, ok := api.a.users.get(id, time.Now(), false)
-	if !ok {
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
-		return
+	if _, rec, ok := api.users.find(w, r); ok {
+		writeJSON(w, http.StatusOK, api.a.renderUser(api.h, rec))
 	}
-	writeJSON(w, http.StatusOK, api.a.renderUser(api.h, rec))
 }
 
 type userCreateRequest struct {
@@ -149,7 +150,7 @@ func (api *usersAPI) create(w http.ResponseWriter, r *http.Request) {
 func (api *usersAPI) delete(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("userId")
 	if err := api.s.removeUser(api.h.tenant, id, false); err != nil {
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		userNotFound(w, id)
 		return
 	}
 	// users.json declares this 204 with an application/json content type (and no body).

@@ -42,12 +42,9 @@ var userPatchPaths = []string{"/name", "/roles", "/assignedRoles", "/inviteExpir
 const inviteValidity = 7 * 24 * time.Hour
 
 func parseUserPatch(r *http.Request) ([]userPatchOp, error) {
-	var raw []map[string]json.RawMessage
-	if err := decodeJSON(r, &raw); err != nil {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
 		return nil, err
-	}
-	if len(raw) == 0 {
-		return nil, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	ops := make([]userPatchOp, 0, len(raw))
 	for i, m := range raw {
@@ -221,12 +218,11 @@ func (a *accessState) applyUserOp(rec *userRecord, op userPatchOp, now time.Time
 }
 
 func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("userId")
-	now := time.Now()
-	if _, ok := api.a.users.get(id, now, false); !ok {
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+	id, _, ok := api.users.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	ops, err := parseUserPatch(r)
 	if err != nil {
 		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
@@ -250,7 +246,7 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}, nil)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		usersErrors.writeAbout(w, http.StatusNotFound, codeUserNotFound, "Not found", errors.New("No user with id "+id+"."))
+		userNotFound(w, id)
 	case err != nil:
 		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):

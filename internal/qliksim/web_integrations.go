@@ -46,10 +46,13 @@ const (
 // webIntegrationErrors: web-integrations.json's Error has a string status, and the body a traceId.
 var webIntegrationErrors = errorStyle{status: statusString, traceID: true}
 
-type webIntegrationsAPI struct{ tenantAPI }
+type webIntegrationsAPI struct {
+	tenantAPI
+	integrations byID[WebIntegration]
+}
 
 func (s *Server) registerWebIntegrationRoutes(h *host) {
-	api := &webIntegrationsAPI{s.apiOn(h)}
+	api := &webIntegrationsAPI{s.apiOn(h), byID[WebIntegration]{h.tenant.webIntegrations, "id", webIntegrationNotFound}}
 	h.mux.HandleFunc("GET /api/v1/web-integrations", api.list)
 	h.mux.HandleFunc("POST /api/v1/web-integrations", api.create)
 	h.mux.HandleFunc("GET /api/v1/web-integrations/{id}", api.get)
@@ -57,7 +60,8 @@ func (s *Server) registerWebIntegrationRoutes(h *host) {
 	h.mux.HandleFunc("DELETE /api/v1/web-integrations/{id}", api.delete)
 }
 
-func webIntegrationNotFound(w http.ResponseWriter) {
+// webIntegrationNotFound answers 404 for any id: Qlik's answer names none.
+func webIntegrationNotFound(w http.ResponseWriter, _ string) {
 	webIntegrationErrors.writeAbout(w, http.StatusNotFound, codeWebIntegrationNotFound, "Not found", nil)
 }
 
@@ -169,12 +173,9 @@ func (api *webIntegrationsAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *webIntegrationsAPI) get(w http.ResponseWriter, r *http.Request) {
-	wi, ok := api.t.webIntegrations.get(r.PathValue("id"), time.Now(), false)
-	if !ok {
-		webIntegrationNotFound(w)
-		return
+	if _, wi, ok := api.integrations.find(w, r); ok {
+		writeJSON(w, http.StatusOK, wi)
 	}
-	writeJSON(w, http.StatusOK, wi)
 }
 
 // webIntegrationChange is a parsed PATCH document.
@@ -190,16 +191,9 @@ type webIntegrationChange struct {
 // sends, and also a single string, taken as a one-origin list, so a client that follows the schema literally works too.
 func parseWebIntegrationPatch(r *http.Request) (webIntegrationChange, error) {
 	var ch webIntegrationChange
-	var ops []struct {
-		Op    *string         `json:"op"`
-		Path  *string         `json:"path"`
-		Value json.RawMessage `json:"value"`
-	}
-	if err := decodeJSON(r, &ops); err != nil {
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		return ch, err
-	}
-	if len(ops) == 0 {
-		return ch, &inputError{detail: "The patch document must hold at least one operation."}
 	}
 	for i, op := range ops {
 		at := "/" + strconv.Itoa(i)
@@ -242,12 +236,11 @@ func parseWebIntegrationPatch(r *http.Request) (webIntegrationChange, error) {
 }
 
 func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	if _, ok := api.t.webIntegrations.get(id, now, false); !ok {
-		webIntegrationNotFound(w)
+	id, _, ok := api.integrations.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	ch, err := parseWebIntegrationPatch(r)
 	var in *inputError
 	switch {
@@ -270,7 +263,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name })
 	switch {
 	case errors.Is(err, ErrNotFound):
-		webIntegrationNotFound(w)
+		webIntegrationNotFound(w, id)
 	case errors.Is(err, ErrConflict):
 		api.conflict(w, *ch.name)
 	default:
@@ -279,11 +272,9 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *webIntegrationsAPI) delete(w http.ResponseWriter, r *http.Request) {
-	if err := api.t.webIntegrations.remove(r.PathValue("id"), time.Now(), false, nil); err != nil {
-		webIntegrationNotFound(w)
-		return
+	if _, ok := api.integrations.remove(w, r); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // webIntegrationListSpec is the list query of GET /web-integrations (web-integrations.json getWebIntegrations:

@@ -157,13 +157,16 @@ func newWorkflowState() *workflowState {
 	return &workflowState{webhooks: newCollection[webhookRecord](), deliveries: map[string][]deliveryEntry{}, sched: newSchedulingState(), autos: newAutomationState()}
 }
 
-type webhooksAPI struct{ tenantAPI }
+type webhooksAPI struct {
+	tenantAPI
+	webhooks byID[webhookRecord]
+}
 
 // registerWorkflowRoutes registers the webhooks, scheduling tasks and automations APIs.
 func (s *Server) registerWorkflowRoutes(h *host) {
 	s.registerSchedulingRoutes(h)
 	s.registerAutomationRoutes(h)
-	api := &webhooksAPI{s.apiOn(h)}
+	api := &webhooksAPI{s.apiOn(h), byID[webhookRecord]{h.tenant.workflows.webhooks, "id", webhookNotFound}}
 	h.tenant.workflows.server = s
 	h.mux.HandleFunc("GET "+webhooksPath, api.list)
 	h.mux.HandleFunc("POST "+webhooksPath, api.create)
@@ -409,24 +412,19 @@ func (api *webhooksAPI) create(w http.ResponseWriter, r *http.Request) {
 }
 
 func (api *webhooksAPI) get(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	rec, ok := api.t.workflows.webhooks.get(id, time.Now(), false)
-	if !ok {
-		webhookNotFound(w, id)
-		return
+	if _, rec, ok := api.webhooks.find(w, r); ok {
+		writeJSON(w, http.StatusOK, rec.Webhook)
 	}
-	writeJSON(w, http.StatusOK, rec.Webhook)
 }
 
 // put is PUT /webhooks/{id}: the body replaces the webhook, and what it omits is cleared (the secret and the
 // encrypted headers too).
 func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	if _, ok := api.t.workflows.webhooks.get(id, now, false); !ok {
-		webhookNotFound(w, id)
+	id, _, ok := api.webhooks.find(w, r)
+	if !ok {
 		return
 	}
+	now := time.Now()
 	rec, ok := readWebhook(w, r)
 	if !ok {
 		return
@@ -447,14 +445,8 @@ func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, updated.Webhook)
 }
 
-type webhookPatchOp struct {
-	Op    *string         `json:"op"`
-	Path  *string         `json:"path"`
-	Value json.RawMessage `json:"value"`
-}
-
 // applyWebhookPatch applies one operation of a PATCH document (WebhookPatch) to rec.
-func applyWebhookPatch(rec *webhookRecord, i int, op webhookPatchOp) error {
+func applyWebhookPatch(rec *webhookRecord, i int, op rawPatchOp) error {
 	at := "/" + strconv.Itoa(i)
 	if op.Op == nil || (*op.Op != "add" && *op.Op != "remove" && *op.Op != "replace") {
 		return &inputError{detail: "op must be add, remove or replace.", pointer: at + "/op"}
@@ -542,23 +534,18 @@ func applyWebhookPatch(rec *webhookRecord, i int, op webhookPatchOp) error {
 
 // patch is PATCH /webhooks/{id}: 204, changing only the paths the document names.
 func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
-	if _, ok := api.t.workflows.webhooks.get(id, now, false); !ok {
-		webhookNotFound(w, id)
+	id, _, ok := api.webhooks.find(w, r)
+	if !ok {
 		return
 	}
-	var ops []webhookPatchOp
-	if err := decodeJSON(r, &ops); err != nil {
+	now := time.Now()
+	ops, err := decodePatch[rawPatchOp](r)
+	if err != nil {
 		webhookBadRequest(w, err)
 		return
 	}
-	if len(ops) == 0 {
-		webhookBadRequest(w, &inputError{detail: "The patch document must hold at least one operation."})
-		return
-	}
 	user := callerFrom(r.Context()).userID
-	_, err := api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	_, err = api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
 		next := cur
 		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
 		for i, op := range ops {
@@ -594,16 +581,17 @@ func cloneMap(m map[string]string) map[string]string {
 }
 
 func (api *webhooksAPI) delete(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if err := api.t.workflows.webhooks.remove(id, time.Now(), false, nil); err != nil {
-		webhookNotFound(w, id)
-		return
+	if id, ok := api.webhooks.remove(w, r); ok {
+		api.t.workflows.dropDeliveries(id)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	ws := api.t.workflows
+}
+
+// dropDeliveries forgets the deliveries of a deleted webhook.
+func (ws *workflowState) dropDeliveries(webhookID string) {
 	ws.mu.Lock()
-	delete(ws.deliveries, id)
+	delete(ws.deliveries, webhookID)
 	ws.mu.Unlock()
-	w.WriteHeader(http.StatusNoContent)
 }
 
 func (api *webhooksAPI) eventTypes(w http.ResponseWriter, _ *http.Request) {
@@ -675,9 +663,8 @@ var deliveryListSpec = &listSpec{
 }
 
 func (api *webhooksAPI) deliveries(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	if _, ok := api.t.workflows.webhooks.get(id, time.Now(), false); !ok {
-		webhookNotFound(w, id)
+	id, _, ok := api.webhooks.find(w, r)
+	if !ok {
 		return
 	}
 	lq, err := parseList(r, deliveryListSpec, api.s)

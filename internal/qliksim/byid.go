@@ -1,0 +1,48 @@
+package qliksim
+
+import (
+	"net/http"
+	"time"
+)
+
+// byID is how an API area finds the object a request's path names: the collection, the path parameter that holds
+// the id, and the area's 404 answer for an id it does not serve.
+type byID[T any] struct {
+	col      *collection[T]
+	param    string
+	notFound func(w http.ResponseWriter, id string)
+}
+
+// find returns the id the path names and its object when the API serves it (created and visible); otherwise it
+// answers the area's 404 and ok is false.
+func (b byID[T]) find(w http.ResponseWriter, r *http.Request) (id string, v T, ok bool) {
+	id = r.PathValue(b.param)
+	if v, ok = b.col.get(id, time.Now(), false); !ok {
+		b.notFound(w, id)
+	}
+	return id, v, ok
+}
+
+// set replaces the object the path names with change's result as of now, and returns it; when the API does not
+// serve the object, it answers the area's 404 instead and ok is false. change cannot fail: checks come before.
+func (b byID[T]) set(w http.ResponseWriter, r *http.Request, change func(cur T, now time.Time) T) (v T, ok bool) {
+	id := r.PathValue(b.param)
+	now := time.Now()
+	v, err := b.col.update(id, now, false, func(cur T) (T, error) { return change(cur, now), nil }, nil)
+	if err != nil {
+		b.notFound(w, id)
+		return v, false
+	}
+	return v, true
+}
+
+// remove deletes the object the path names and returns its id; when the API does not serve it, it answers the
+// area's 404 instead and ok is false. The caller writes the answer to a delete that succeeded.
+func (b byID[T]) remove(w http.ResponseWriter, r *http.Request) (id string, ok bool) {
+	id = r.PathValue(b.param)
+	if err := b.col.remove(id, time.Now(), false, nil); err != nil {
+		b.notFound(w, id)
+		return id, false
+	}
+	return id, true
+}
