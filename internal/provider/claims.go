@@ -79,14 +79,8 @@ func claimPlanned(ctx context.Context, c *qlik.Client, req resource.ModifyPlanRe
 // type resourceType at plan time. A second claim in this run is an error against attr. Unknown values are not
 // claimed: the apply walk plans again with them known.
 func claimInTenant(c *qlik.Client, req resource.ModifyPlanRequest, hostname, object types.String, resourceType, kind string, attr path.Path, diags *diag.Diagnostics) {
-	if c == nil || hostname.IsUnknown() || object.IsUnknown() || object.IsNull() {
-		return
-	}
-	host := hostname.ValueString()
-	if v, err := c.ForTenant(host); err == nil {
-		host = v.Hostname()
-	}
-	if claim(c, resourceType+"\x00"+host+"\x00"+object.ValueString(), req.Config.Raw.String(), req.State.Raw.IsNull()) {
+	host, ok := claimIn(c, req, hostname, object, resourceType)
+	if ok {
 		return
 	}
 	diags.AddAttributeError(attr, "Two "+resourceType+" resources manage one "+kind, fmt.Sprintf(
@@ -94,4 +88,34 @@ func claimInTenant(c *qlik.Client, req resource.ModifyPlanRequest, hostname, obj
 			"every apply; keep one of them (merge their settings into it). The provider compares the resources of "+
 			"one Terraform run only: another configuration or workspace managing the same %s cannot be detected.",
 		resourceType, kind, object.ValueString(), host, kind))
+}
+
+// claimIn claims object in the tenant named by hostname among the claims of scope (a resource type, or what
+// several resource types manage) and reports false, with the tenant's hostname, when another instance of this
+// run holds it. Unknown and null values are not claimed.
+func claimIn(c *qlik.Client, req resource.ModifyPlanRequest, hostname, object types.String, scope string) (host string, ok bool) {
+	if c == nil || hostname.IsUnknown() || object.IsUnknown() || object.IsNull() {
+		return "", true
+	}
+	host = hostname.ValueString()
+	if v, err := c.ForTenant(host); err == nil {
+		host = v.Hostname()
+	}
+	return host, claim(c, scope+"\x00"+host+"\x00"+object.ValueString(), req.Config.Raw.String(), req.State.Raw.IsNull())
+}
+
+// claimGroupRoles claims the tenant roles of the group named name, which a qlik_custom_group always sets (its
+// roles are the group's complete list) and a qlik_role_mapping sets when it lists roles: one of each on one group
+// would undo each other's roles on every apply. A role mapping without roles (space roles only) may manage the
+// spaces of a custom group.
+func claimGroupRoles(c *qlik.Client, req resource.ModifyPlanRequest, hostname, name types.String, attr path.Path, diags *diag.Diagnostics) {
+	host, ok := claimIn(c, req, hostname, name, "tenant roles of group")
+	if ok {
+		return
+	}
+	diags.AddAttributeError(attr, "Two resources set the tenant roles of one group", fmt.Sprintf(
+		"A qlik_custom_group and a qlik_role_mapping with roles in this configuration both set the tenant roles of "+
+			"group %q in tenant %s; each would undo the other's roles on every apply. Keep the roles in the "+
+			"qlik_custom_group and remove roles from the qlik_role_mapping (its space_roles can stay).",
+		name.ValueString(), host))
 }

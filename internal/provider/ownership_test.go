@@ -84,6 +84,70 @@ resource "qlik_tenant" "b" {
 	}
 }
 
+// TestAccOwnership_customGroupAndRoleMapping: a qlik_custom_group sets its group's complete role list, so a
+// qlik_role_mapping that also sets roles on that group is refused at plan, before any write; a role mapping that
+// only manages the custom group's spaces is not.
+func TestAccOwnership_customGroupAndRoleMapping(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, qliksim.Options{})
+	home := e.sim.Home()
+	group := e.oauthProvider() + `
+resource "qlik_custom_group" "portal" {
+  name  = "acme-portal"
+  roles = ["AnalyticsAdmin"]
+}
+
+resource "qlik_space" "s" {
+  name = "Acme apps"
+  type = "managed"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: e.factories(),
+		Steps: []resource.TestStep{
+			{
+				Config: group + `
+resource "qlik_role_mapping" "portal" {
+  group_name = qlik_custom_group.portal.name
+  roles      = ["DataAdmin"]
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Two resources set the tenant roles of one group.*group "acme-portal"`),
+			},
+			{
+				PreConfig: func() {
+					if n := e.writesTo(home.Hostname); n != 0 {
+						t.Errorf("%d writes in the tenant after the refused plan, want none", n)
+					}
+				},
+				Config: group + `
+resource "qlik_role_mapping" "portal" {
+  group_name = qlik_custom_group.portal.name
+
+  space_roles {
+    space_id = qlik_space.s.id
+    roles    = ["consumer"]
+  }
+}
+`,
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttrPair("qlik_role_mapping.portal", "group_id", "qlik_custom_group.portal", "id"),
+					resource.TestCheckResourceAttr("qlik_role_mapping.portal", "group_created", "false"),
+					func(*terraform.State) error {
+						groups := e.sim.Groups(home.Hostname)
+						if len(groups) != 1 || groups[0].ProviderType != "custom" || len(groups[0].AssignedRoles) != 1 ||
+							groups[0].AssignedRoles[0].Name != "AnalyticsAdmin" {
+							return fmt.Errorf("groups %+v, want the one custom group with AnalyticsAdmin only", groups)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
+
 // TestAccTenant_configurationFailureKeepsTenant: the alias is taken by a tenant outside the configuration, which
 // only the PATCH after the create can find out (Qlik has no lookup by hostname). The new tenant stays in state
 // untainted, the apply warns, and later applies retry the alias on the same tenant: no tenant is deactivated

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -32,7 +33,8 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A custom group of a tenant (Qlik's provider type `custom`): a group made in Qlik rather " +
 			"than sent by the identity provider, with tenant roles its members hold. Groups that arrive in a user's " +
-			"`groups` claim are managed with `qlik_role_mapping` instead.\n\n" +
+			"`groups` claim are managed with `qlik_role_mapping` instead; a `qlik_role_mapping` of a custom group may " +
+			"manage its `space_roles` but not its `roles` (that fails at plan).\n\n" +
 			"Deleting the group removes it from its members and deletes its space assignments.",
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Group id."),
@@ -50,10 +52,14 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
-// ModifyPlan refuses untrusted hosts, a second group of one name in this run and unknown roles.
+// ModifyPlan refuses untrusted hosts, a second group of one name in this run, a role mapping that sets the same
+// group's roles and unknown roles.
 func (r *customGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if plan, ok := planIn[customGroupModel](ctx, r.client, req, resp); ok {
 		planRolesHolder(ctx, r.client, req, resp, plan.TenantHostname, plan.Name, "qlik_custom_group", "group", "name", plan.Roles)
+		if !resp.Diagnostics.HasError() {
+			claimGroupRoles(r.client, req, plan.TenantHostname, plan.Name, path.Root("name"), &resp.Diagnostics)
+		}
 	}
 }
 

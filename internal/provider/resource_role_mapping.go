@@ -66,7 +66,9 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"group itself is deleted only when this mapping created it (`group_created`); a group that existed " +
 			"before keeps its members and any roles the mapping did not list.\n\n" +
 			"One mapping per group: two `qlik_role_mapping` of one group in a configuration fail at plan " +
-			"(another configuration managing the same group cannot be detected).",
+			"(another configuration managing the same group cannot be detected). A `qlik_custom_group` sets its " +
+			"group's complete role list, so a mapping of that group must leave `roles` out and manage only its " +
+			"`space_roles`; with `roles` it fails at plan.",
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the group (the same as `group_id`)."),
 			"tenant_hostname": tenantHostnameAttribute(),
@@ -168,7 +170,15 @@ func (r *roleMappingResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	var plan roleMappingModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.TenantHostname.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Roles.IsNull() {
+		if claimGroupRoles(r.client, req, plan.TenantHostname, plan.GroupName, path.Root("roles"), &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if plan.TenantHostname.IsUnknown() {
 		return
 	}
 	var state *roleMappingModel
