@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -57,11 +55,11 @@ data "qlik_app" "by_name_in_space" {
 				// Last, so the post-test destroy runs on a valid configuration.
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Sales template")),
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("space_id"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.AdminUserID)),
-					statecheck.ExpectKnownValue("data.qlik_app.by_name", tfjsonpath.New("id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("data.qlik_app.by_name_in_space", tfjsonpath.New("id"), knownvalue.StringExact(inSpace)),
+					hasString("data.qlik_app.by_id", "name", "Sales template"),
+					hasString("data.qlik_app.by_id", "space_id", ""),
+					hasString("data.qlik_app.by_id", "owner_id", home.AdminUserID),
+					isSet("data.qlik_app.by_name", "id"),
+					hasString("data.qlik_app.by_name_in_space", "id", inSpace),
 				},
 			},
 		},

@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -31,10 +29,10 @@ data "qlik_group" "data" {
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("id"), knownvalue.StringExact(group.ID)),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("provider_type"), knownvalue.StringExact("idp")),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("DataAdmin")})),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
+					hasString("data.qlik_group.data", "id", group.ID),
+					hasString("data.qlik_group.data", "provider_type", "idp"),
+					hasStrings("data.qlik_group.data", "roles", "DataAdmin"),
+					hasString("data.qlik_group.data", "tenant_id", home.ID),
 				},
 			},
 			{

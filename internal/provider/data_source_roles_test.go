@@ -29,8 +29,8 @@ data "qlik_roles" "all" {}
 `,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("names").AtSliceIndex(0), knownvalue.StringExact("AnalyticsAdmin")),
-				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
-				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListPartial(map[int]knownvalue.Check{
+				hasValue("data.qlik_roles.all", "roles", knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
+				hasValue("data.qlik_roles.all", "roles", knownvalue.ListPartial(map[int]knownvalue.Check{
 					15: knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":          knownvalue.StringExact(admin.ID),
 						"name":        knownvalue.StringExact("TenantAdmin"),

@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -45,12 +43,12 @@ data "qlik_space" "by_id" {
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.CompareValuePairs("data.qlik_space.by_name", tfjsonpath.New("id"), "qlik_space.shared", tfjsonpath.New("id"), compareEqual),
-				statecheck.ExpectKnownValue("data.qlik_space.by_name", tfjsonpath.New("description"), knownvalue.StringExact("shared one")),
-				statecheck.ExpectKnownValue("data.qlik_space.by_name", tfjsonpath.New("type"), knownvalue.StringExact("shared")),
-				statecheck.CompareValuePairs("data.qlik_space.by_name_and_type", tfjsonpath.New("id"), "qlik_space.other", tfjsonpath.New("id"), compareEqual),
-				statecheck.ExpectKnownValue("data.qlik_space.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Reports archive")),
-				statecheck.CompareValuePairs("data.qlik_space.by_id", tfjsonpath.New("owner_id"), "qlik_space.other", tfjsonpath.New("owner_id"), compareEqual),
+				sameValue("data.qlik_space.by_name", "id", "qlik_space.shared", "id"),
+				hasString("data.qlik_space.by_name", "description", "shared one"),
+				hasString("data.qlik_space.by_name", "type", "shared"),
+				sameValue("data.qlik_space.by_name_and_type", "id", "qlik_space.other", "id"),
+				hasString("data.qlik_space.by_id", "name", "Reports archive"),
+				sameValue("data.qlik_space.by_id", "owner_id", "qlik_space.other", "owner_id"),
 			},
 		}},
 	})

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -18,12 +17,12 @@ func TestAccTenantDataSource_home(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{HomeTenantName: "acme-home", Datacenter: "eu-west-2"})
 	home := e.sim.Home()
 	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("id"), knownvalue.StringExact(home.ID)),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("name"), knownvalue.StringExact("acme-home")),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostname"), knownvalue.StringExact(home.Hostname)),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostnames"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(home.Hostname)})),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("region"), knownvalue.StringExact("uk")),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+		hasString("data.qlik_tenant.home", "id", home.ID),
+		hasString("data.qlik_tenant.home", "name", "acme-home"),
+		hasString("data.qlik_tenant.home", "hostname", home.Hostname),
+		hasValue("data.qlik_tenant.home", "hostnames", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(home.Hostname)})),
+		hasString("data.qlik_tenant.home", "region", "uk"),
+		hasString("data.qlik_tenant.home", "status", "active"),
 	}
 	cfg := `
 data "qlik_tenant" "home" {}
@@ -58,10 +57,10 @@ data "qlik_tenant" "x" {
 }
 `, other.ID),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("name"), knownvalue.StringExact("customer-x")),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("hostname"), knownvalue.StringExact(other.Hostname)),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("alias_hostname"), knownvalue.Null()),
+					hasString("data.qlik_tenant.x", "name", "customer-x"),
+					hasString("data.qlik_tenant.x", "hostname", other.Hostname),
+					hasString("data.qlik_tenant.x", "status", "disabled"),
+					isNull("data.qlik_tenant.x", "alias_hostname"),
 				},
 			},
 		},

@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -81,7 +79,7 @@ func TestAccEmbedding_otherTenant(t *testing.T) {
 			{
 				Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_web_integration.portal[0]", tfjsonpath.New("tenant_id"), knownvalue.StringExact(customer.ID)),
+					hasString("qlik_web_integration.portal[0]", "tenant_id", customer.ID),
 				},
 				Check: func(*terraform.State) error {
 					home := e.sim.Home().Hostname

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -73,7 +72,7 @@ func TestAccProvider_environment(t *testing.T) {
 	home := e.sim.Home()
 
 	check := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.qlik_spaces.probe", tfjsonpath.New("spaces"), knownvalue.ListSizeExact(0)),
+		hasValue("data.qlik_spaces.probe", "spaces", knownvalue.ListSizeExact(0)),
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: envFactories(map[string]string{

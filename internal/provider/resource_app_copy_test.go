@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -89,11 +88,11 @@ func TestAccAppCopy_basic(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    cfg.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer A sales")),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("created_date"), knownvalue.NotNull()),
-					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_copy.test", "name", "Sales"),
+					hasString("qlik_app_copy.test", "description", "Customer A sales"),
+					hasString("qlik_app_copy.test", "owner_id", home.BotUserID),
+					isSet("qlik_app_copy.test", "created_date"),
+					sameValue("qlik_app_copy.test", "space_id", "qlik_space.a", "id"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -146,8 +145,8 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				Config:           base.hcl(e.oauthProvider()),
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(target.Hostname)),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(target.BotUserID)),
+					hasString("qlik_app_copy.test", "tenant_hostname", target.Hostname),
+					hasString("qlik_app_copy.test", "owner_id", target.BotUserID),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &first),
@@ -188,7 +187,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				Config:           moved.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
+					sameValue("qlik_app_copy.test", "space_id", "qlik_space.b", "id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_copy.test", &id, &first),
@@ -243,7 +242,7 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 				},
 				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Finance")),
+					plannedValue("qlik_app_copy.test", "name", knownvalue.StringExact("Finance")),
 				}},
 				e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
 			driftStep(t, config,

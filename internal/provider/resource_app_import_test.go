@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -98,15 +97,15 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    base.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("description"), knownvalue.StringExact("From version control")),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1)),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.CompareValuePairs("qlik_app_import.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_import.test", "name", "Sales"),
+					hasString("qlik_app_import.test", "description", "From version control"),
+					hasString("qlik_app_import.test", "source_sha256", sum1),
+					hasString("qlik_app_import.test", "owner_id", home.BotUserID),
+					sameValue("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
 				},
 				// The hash is known at plan, so what depends on it (a reload's triggers) plans exactly.
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionCreate,
-					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1))),
+					plannedValue("qlik_app_import.test", "source_sha256", knownvalue.StringExact(sum1))),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_import.test", &first),
 					captureID("qlik_app_import.test", &id),
@@ -127,8 +126,8 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				Config:           renamed.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.CompareValuePairs("qlik_app_import.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_import.test", "description", ""),
+					sameValue("qlik_app_import.test", "space_id", "qlik_space.b", "id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &first),
@@ -165,7 +164,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    newContent.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionDestroyBeforeCreate,
-					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum2))),
+					plannedValue("qlik_app_import.test", "source_sha256", knownvalue.StringExact(sum2))),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					replacedID("qlik_app_import.test", &id, &first),
 					e.expectOneImport("Sales (EMEA)", sum2, &id),

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -79,9 +78,9 @@ func TestAccAppPublish_basic(t *testing.T) {
 			{
 				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(tpl)),
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("publish_time"), knownvalue.NotNull()),
+					hasString("qlik_app_publish.test", "app_id", tpl),
+					hasString("qlik_app_publish.test", "name", "Sales"),
+					isSet("qlik_app_publish.test", "publish_time"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -130,7 +129,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					hasString("qlik_app_publish.test", "app_id", other),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 1),
@@ -157,7 +156,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				},
 				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					plannedValue("qlik_app_publish.test", "app_id", knownvalue.StringExact(other)),
 				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), sameContent(e, home.Hostname, &id, other),
@@ -292,7 +291,7 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					hasString("qlik_app_publish.test", "app_id", other),
 				},
 				Check: sameContent(e, home, &id, other),
 			},

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -60,7 +59,7 @@ func TestAccAutomation_basic(t *testing.T) {
 			{
 				Config: first.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_automation.test", tfjsonpath.New("run_mode"), knownvalue.StringExact("triggered")),
+					hasString("qlik_automation.test", "run_mode", "triggered"),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
@@ -160,7 +159,7 @@ func TestAccAutomationRun(t *testing.T) {
 			{
 				Config: automationRunConfig(e.oauthProvider(), "1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_automation_run.sync", tfjsonpath.New("status"), knownvalue.StringExact("finished")),
+					hasString("qlik_automation_run.sync", "status", "finished"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(*terraform.State) error {

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -111,10 +110,10 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    base.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme")),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("logo_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("created_by"), knownvalue.StringExact(e.sim.Home().BotUserID)),
+					hasString("qlik_brand.test", "name", "Acme"),
+					hasBool("qlik_brand.test", "active", true),
+					matches("qlik_brand.test", "logo_sha256", `^[0-9a-f]{64}$`),
+					hasString("qlik_brand.test", "created_by", e.sim.Home().BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_brand.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -140,8 +139,8 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Config:           changed.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("favicon_sha256"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
+					isNull("qlik_brand.test", "favicon_sha256"),
+					hasString("qlik_brand.test", "description", ""),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_brand.test", "id", &first),
@@ -200,7 +199,7 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 					return e.sim.ActivateBrand(home, stranger, true)
 				},
 				planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true))),
+					plannedValue("qlik_brand.test", "active", knownvalue.Bool(true))),
 				resource.ComposeAggregateTestCheckFunc(
 					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
 					func(*terraform.State) error {

@@ -7,11 +7,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -40,11 +38,9 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("origin"), knownvalue.StringExact("portal.example.com")),
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("directives"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("frame-ancestors"), knownvalue.StringExact("connect-src-wss"),
-					})),
+					hasString("qlik_csp_origin.test", "origin", "portal.example.com"),
+					hasString("qlik_csp_origin.test", "description", ""),
+					hasStrings("qlik_csp_origin.test", "directives", "frame-ancestors", "connect-src-wss"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(

@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -50,10 +48,10 @@ func TestAccDataConnection_basic(t *testing.T) {
 			{
 				Config: c.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("type"), knownvalue.StringExact("postgres")),
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.CompareValuePairs("qlik_data_connection.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_data_connection.test", "type", "postgres"),
+					isNull("qlik_data_connection.test", "password_wo"),
+					hasString("qlik_data_connection.test", "owner_id", home.BotUserID),
+					sameValue("qlik_data_connection.test", "space_id", "qlik_space.a", "id"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(

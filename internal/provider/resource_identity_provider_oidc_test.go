@@ -8,11 +8,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -72,10 +70,10 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 			{
 				Config: testAccOIDCConfig(e.oauthProvider(), ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("interactive"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
+					hasBool("qlik_identity_provider_oidc.test", "active", true),
+					hasBool("qlik_identity_provider_oidc.test", "interactive", true),
+					isNull("qlik_identity_provider_oidc.test", "client_secret_wo"),
+					hasInt("qlik_identity_provider_oidc.test", "clock_tolerance_sec", 5),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -67,16 +66,15 @@ func TestAccLoadScript_basic(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    testAccLoadScriptConfig(e.oauthProvider(), app, script, "customer a"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("id"), knownvalue.StringExact(app)),
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script"), knownvalue.StringExact(script)),
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"),
-						knownvalue.StringExact(sha256Hex("LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';"))),
+					hasString("qlik_load_script.test", "id", app),
+					hasString("qlik_load_script.test", "script", script),
+					hasString("qlik_load_script.test", "script_sha256", sha256Hex("LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';")),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionCreate),
 						// Known at plan time, so a reload trigger can use it.
-						plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.NotNull()),
+						plannedValue("qlik_load_script.test", "script_sha256", knownvalue.NotNull()),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -106,7 +104,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 			{
 				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
 				ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.StringExact(sha256Hex(v2))),
+					plannedValue("qlik_load_script.test", "script_sha256", knownvalue.StringExact(sha256Hex(v2))),
 				),
 				Check: e.expectCurrentScript(home.Hostname, app, v2),
 			},

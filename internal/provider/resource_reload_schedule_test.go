@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -55,8 +53,8 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 			{
 				Config: nightly.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.ExpectKnownValue("qlik_reload_schedule.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
+					hasString("qlik_reload_schedule.test", "owner_id", home.BotUserID),
+					hasBool("qlik_reload_schedule.test", "partial", false),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(

@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -69,11 +67,11 @@ func TestAccReload_basic(t *testing.T) {
 			{
 				Config: testAccReloadConfig(e.oauthProvider(), app, v1),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("log_tail"), knownvalue.StringRegexp(regexp.MustCompile(`Finished successfully`))),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("duration"), knownvalue.StringRegexp(regexp.MustCompile(`ms$|s$`))),
-					statecheck.CompareValuePairs("qlik_reload.test", tfjsonpath.New("id"), "qlik_reload.test", tfjsonpath.New("reload_id"), compareEqual),
+					hasString("qlik_reload.test", "status", "SUCCEEDED"),
+					hasBool("qlik_reload.test", "partial", false),
+					matches("qlik_reload.test", "log_tail", `Finished successfully`),
+					matches("qlik_reload.test", "duration", `ms$|s$`),
+					sameValue("qlik_reload.test", "id", "qlik_reload.test", "reload_id"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -109,7 +107,7 @@ func TestAccReload_basic(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
+					hasString("qlik_reload.test", "status", "SUCCEEDED"),
 				},
 			},
 			{
@@ -146,7 +144,7 @@ func TestAccReload_failedShowsLogTail(t *testing.T) {
 				Config:           testAccReloadConfig(e.oauthProvider(), app, script),
 				ConfigPlanChecks: planAction("qlik_reload.test", plancheck.ResourceActionReplace),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
+					hasString("qlik_reload.test", "status", "SUCCEEDED"),
 				},
 				Check: func(*terraform.State) error {
 					rs := e.sim.Reloads(home.Hostname)
@@ -191,7 +189,7 @@ resource "qlik_reload" "test" {
 }
 `, app),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
+					hasString("qlik_reload.test", "status", "SUCCEEDED"),
 				},
 				Check: func(*terraform.State) error {
 					pending, _ := e.sim.ReloadByID(home.Hostname, pendingID)

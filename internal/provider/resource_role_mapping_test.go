@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -75,10 +73,9 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 					spaceRoles{"published", []string{"consumer"}}),
 				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("SharedSpaceCreator"), knownvalue.StringExact("EmbeddedAnalyticsUser")})),
-					statecheck.CompareValuePairs("qlik_role_mapping.test", tfjsonpath.New("id"), "qlik_role_mapping.test", tfjsonpath.New("group_id"), compareEqual),
+					hasBool("qlik_role_mapping.test", "group_created", true),
+					hasStrings("qlik_role_mapping.test", "roles", "SharedSpaceCreator", "EmbeddedAnalyticsUser"),
+					sameValue("qlik_role_mapping.test", "id", "qlik_role_mapping.test", "group_id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_role_mapping.test", &groupID),
@@ -220,8 +217,8 @@ func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Finance", []string{"Steward", "SharedSpaceCreator"},
 					spaceRoles{"sandbox", []string{"consumer"}}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("id"), knownvalue.StringExact(group.ID)),
+					hasBool("qlik_role_mapping.test", "group_created", false),
+					hasString("qlik_role_mapping.test", "id", group.ID),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -295,7 +292,7 @@ func TestAccRoleMapping_drift(t *testing.T) {
 				Config:           config,
 				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+					hasBool("qlik_role_mapping.test", "group_created", true),
 				},
 				Check: func(*terraform.State) error {
 					g, ok := e.sim.GroupByName(home.Hostname, "Ops")
@@ -480,7 +477,7 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 				// Only space roles: the tenant roles set by hand stay, and are not drift.
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"), knownvalue.Null()),
+					isNull("qlik_role_mapping.test", "roles"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(*terraform.State) error {
@@ -616,7 +613,7 @@ resource "qlik_role_mapping" "test" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+					hasBool("qlik_role_mapping.test", "group_created", true),
 				},
 			},
 			{
@@ -625,7 +622,7 @@ resource "qlik_role_mapping" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+					hasBool("qlik_role_mapping.test", "group_created", true),
 				},
 			},
 		},

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -39,14 +38,14 @@ func TestAccSpace_basic(t *testing.T) {
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales analytics")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("type"), knownvalue.StringExact("shared")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Work in progress")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_hostname"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("owner_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("created_at"), knownvalue.NotNull()),
+					hasString("qlik_space.test", "name", "Sales analytics"),
+					hasString("qlik_space.test", "type", "shared"),
+					hasString("qlik_space.test", "description", "Work in progress"),
+					hasString("qlik_space.test", "tenant_id", home.ID),
+					isNull("qlik_space.test", "tenant_hostname"),
+					matches("qlik_space.test", "id", `^[0-9a-f]{24}$`),
+					isSet("qlik_space.test", "owner_id"),
+					isSet("qlik_space.test", "created_at"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -91,10 +90,10 @@ func TestAccSpace_update(t *testing.T) {
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", "Locked layouts"),
 				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.NotNull())),
+					plannedValue("qlik_space.test", "id", knownvalue.NotNull())),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Published")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Locked layouts")),
+					hasString("qlik_space.test", "name", "Published"),
+					hasString("qlik_space.test", "description", "Locked layouts"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_space.test", "id", &id),
@@ -115,7 +114,7 @@ func TestAccSpace_update(t *testing.T) {
 				Config:           testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
 				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
+					hasString("qlik_space.test", "description", ""),
 				},
 			},
 		},
@@ -268,8 +267,8 @@ resource "qlik_space" "test" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_id"), knownvalue.StringExact(customer.ID)),
-					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(customer.Hostname)),
+					hasString("qlik_space.test[0]", "tenant_id", customer.ID),
+					hasString("qlik_space.test[0]", "tenant_hostname", customer.Hostname),
 				},
 				Check: func(*terraform.State) error {
 					if n := len(e.sim.Spaces(customer.Hostname)); n != 3 {

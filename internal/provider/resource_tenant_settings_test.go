@@ -7,11 +7,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -65,8 +63,8 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("qlik_license_settings.s", tfjsonpath.New("id"), knownvalue.StringExact(home.Hostname)),
-			statecheck.ExpectKnownValue("qlik_group_settings.s", tfjsonpath.New("everyone_roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("EmbeddedAnalyticsUser")})),
+			hasString("qlik_license_settings.s", "id", home.Hostname),
+			hasStrings("qlik_group_settings.s", "everyone_roles", "EmbeddedAnalyticsUser"),
 		},
 		Check: e.settingsIs(home.Hostname, func(v qliksim.TenantSettingsValues) bool {
 			return v.AutoAssignProfessional && v.AutoAssignAnalyzer && !v.AutoCreateGroups && fmt.Sprint(v.EveryoneRoles) == "[EmbeddedAnalyticsUser]" &&

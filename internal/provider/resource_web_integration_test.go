@@ -8,11 +8,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -46,12 +44,10 @@ func TestAccWebIntegration_basic(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("name"), knownvalue.StringExact("Customer portal")),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("valid_origins"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("https://portal.example.com"), knownvalue.StringExact("http://localhost:3000"),
-					})),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+					hasString("qlik_web_integration.test", "name", "Customer portal"),
+					hasStrings("qlik_web_integration.test", "valid_origins", "https://portal.example.com", "http://localhost:3000"),
+					hasString("qlik_web_integration.test", "tenant_id", home.ID),
+					hasString("qlik_web_integration.test", "created_by", home.BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(

@@ -15,11 +15,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -65,11 +63,11 @@ func TestAccWebhook_basic(t *testing.T) {
 			{
 				Config: c.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("encrypted_headers_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_added"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("level"), knownvalue.StringExact("tenant")),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+					isNull("qlik_webhook.test", "secret_wo"),
+					isNull("qlik_webhook.test", "encrypted_headers_wo"),
+					hasBool("qlik_webhook.test", "secret_added", true),
+					hasString("qlik_webhook.test", "level", "tenant"),
+					hasString("qlik_webhook.test", "created_by", home.BotUserID),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
