@@ -13,11 +13,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -87,13 +85,13 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("issuer"), knownvalue.StringExact("https://portal.example.com")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("key_id"), knownvalue.StringExact("portal-2026")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("public_key_pem"), knownvalue.StringExact(key.pkix)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer portal")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+					hasString("qlik_identity_provider_jwt.test", "issuer", "https://portal.example.com"),
+					hasString("qlik_identity_provider_jwt.test", "key_id", "portal-2026"),
+					hasString("qlik_identity_provider_jwt.test", "public_key_pem", key.pkix),
+					hasString("qlik_identity_provider_jwt.test", "description", "Customer portal"),
+					hasInt("qlik_identity_provider_jwt.test", "clock_tolerance_sec", 5),
+					hasBool("qlik_identity_provider_jwt.test", "active", true),
+					matches("qlik_identity_provider_jwt.test", "id", `^[0-9a-f]{24}$`),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -169,10 +167,10 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 				Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
 				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &third),
+					replacedID("qlik_identity_provider_jwt.test", &third, &second),
 					func(*terraform.State) error {
-						if _, ok := e.idpByID(home.Hostname, second); ok || third == second {
-							return fmt.Errorf("old identity provider %s survived or was kept (new %s)", second, third)
+						if _, ok := e.idpByID(home.Hostname, second); ok {
+							return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
 						}
 						if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
 							return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
@@ -194,7 +192,7 @@ resource "qlik_identity_provider_jwt" "test" {
 `, ecKey),
 				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(30)),
+					hasInt("qlik_identity_provider_jwt.test", "clock_tolerance_sec", 30),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_identity_provider_jwt.test", &fourth),

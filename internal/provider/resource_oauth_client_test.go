@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -108,11 +107,11 @@ func TestAccOAuthClient_basic(t *testing.T) {
 			{
 				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("app_type"), knownvalue.StringExact("web")),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("client_secret")})),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("consent_method"), knownvalue.StringExact("trusted")),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("published"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
+					hasString("qlik_oauth_client.test", "app_type", "web"),
+					hasStrings("qlik_oauth_client.test", "allowed_auth_methods", "client_secret"),
+					hasString("qlik_oauth_client.test", "consent_method", "trusted"),
+					hasBool("qlik_oauth_client.test", "published", false),
+					hasString("qlik_oauth_client.test", "owner_id", home.BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -195,7 +194,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				// Rotation: a new secret, the old one deleted; the client keeps its id.
 				Config: testAccOAuthClientConfig(e.oauthProvider(), updated+"\n  client_secret_version = 2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate), plancheck.ExpectUnknownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"))},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate), plannedUnknown("qlik_oauth_client.test", "client_secret")},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: func(s *terraform.State) error {
@@ -217,10 +216,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				// Qlik has no unpublish and cannot change the app type: both replace.
 				Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
 				ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &replaced), func(*terraform.State) error {
-					if replaced == id {
-						return fmt.Errorf("unpublishing kept client %s", id)
-					}
+				Check: resource.ComposeAggregateTestCheckFunc(replacedID("qlik_oauth_client.test", &replaced, &id), func(*terraform.State) error {
 					if _, ok := e.oauthClientByID(home.Hostname, id); ok {
 						return fmt.Errorf("the published client %s was not deleted", id)
 					}
@@ -233,8 +229,8 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
   allowed_origins = ["https://app.example.com"]`),
 				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetSizeExact(0)),
+					isNull("qlik_oauth_client.test", "client_secret"),
+					hasValue("qlik_oauth_client.test", "allowed_auth_methods", knownvalue.SetSizeExact(0)),
 				},
 			},
 		},
@@ -394,8 +390,8 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 			{
 				Config: testAccOAuthClientConfig(e.oauthProvider(), body),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret_hint"), knownvalue.StringExact("")),
+					isNull("qlik_oauth_client.test", "client_secret"),
+					hasString("qlik_oauth_client.test", "client_secret_hint", ""),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(s *terraform.State) error {

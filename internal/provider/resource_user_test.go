@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -71,9 +70,9 @@ func TestAccUser_basic(t *testing.T) {
 				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
 				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("professional")),
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("deletion_mode"), knownvalue.StringExact("delete")),
+					hasString("qlik_user.ann", "status", "active"),
+					hasString("qlik_user.ann", "license_type", "professional"),
+					hasString("qlik_user.ann", "deletion_mode", "delete"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_user.ann", &id),
@@ -115,7 +114,7 @@ resource "qlik_user" "ann" {
 `,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("analyzer")),
+					hasString("qlik_user.ann", "license_type", "analyzer"),
 				},
 			},
 		},
@@ -157,7 +156,7 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 				},
 				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					plannedValue("qlik_user.ann", "status", knownvalue.StringExact("active")),
 				}},
 				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
 			// A user deleted outside Terraform is created again.
@@ -170,11 +169,11 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
 				ConfigPlanChecks: planAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_user.ann", &replaced),
+					replacedID("qlik_user.ann", &replaced, &id),
 					e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
 					func(*terraform.State) error {
-						if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok || replaced == id {
-							return fmt.Errorf("replace kept the old user (id %s -> %s)", id, replaced)
+						if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
+							return fmt.Errorf("replace kept the old user %s", id)
 						}
 						return nil
 					},
@@ -376,7 +375,7 @@ data "qlik_users" "all" {
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_users.stewards", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
+					hasValue("data.qlik_users.stewards", "users", knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
 							"subject": knownvalue.StringExact("auth0|ann"), "email": knownvalue.StringExact("ann@example.com"),
 							"status": knownvalue.StringExact("active"), "roles": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Steward")}),
