@@ -19,30 +19,27 @@ func TestAccGroupDataSource(t *testing.T) {
 	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"DataAdmin"} }); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 data "qlik_group" "data" {
   name = "Data Team"
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					hasString("data.qlik_group.data", "id", group.ID),
-					hasString("data.qlik_group.data", "provider_type", "idp"),
-					hasStrings("data.qlik_group.data", "roles", "DataAdmin"),
-					hasString("data.qlik_group.data", "tenant_id", home.ID),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("data.qlik_group.data", "id", group.ID),
+				hasString("data.qlik_group.data", "provider_type", "idp"),
+				hasStrings("data.qlik_group.data", "roles", "DataAdmin"),
+				hasString("data.qlik_group.data", "tenant_id", home.ID),
 			},
-			{
-				Config: e.oauthProvider() + `
+		},
+		{
+			Config: e.oauthProvider() + `
 data "qlik_group" "data" {
   name = "data team"
 }
 `,
-				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Group not found.*No group is named "data team" in tenant\s+%s`, regexp.QuoteMeta(home.Hostname))),
-			},
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Group not found.*No group is named "data team" in tenant\s+%s`, regexp.QuoteMeta(home.Hostname))),
 		},
 	})
 }

@@ -27,12 +27,9 @@ func TestAccTenantDataSource_home(t *testing.T) {
 	cfg := `
 data "qlik_tenant" "home" {}
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: e.apiKeyProvider() + cfg, ConfigStateChecks: checks},
-			{Config: e.oauthProvider() + cfg, ConfigStateChecks: checks},
-		},
+	e.test(t, []resource.TestStep{
+		{Config: e.apiKeyProvider() + cfg, ConfigStateChecks: checks},
+		{Config: e.oauthProvider() + cfg, ConfigStateChecks: checks},
 	})
 	if n := e.sim.AuditCount("GET", "/api/v1/tenants/me", home.Hostname); n == 0 {
 		t.Error("the home tenant was not read through /api/v1/tenants/me")
@@ -47,21 +44,18 @@ func TestAccTenantDataSource_byID(t *testing.T) {
 	if err := e.sim.DeactivateTenant(other.ID, 20); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.tenantProvider() + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.tenantProvider() + fmt.Sprintf(`
 data "qlik_tenant" "x" {
   id = %q
 }
 `, other.ID),
-				ConfigStateChecks: []statecheck.StateCheck{
-					hasString("data.qlik_tenant.x", "name", "customer-x"),
-					hasString("data.qlik_tenant.x", "hostname", other.Hostname),
-					hasString("data.qlik_tenant.x", "status", "disabled"),
-					isNull("data.qlik_tenant.x", "alias_hostname"),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("data.qlik_tenant.x", "name", "customer-x"),
+				hasString("data.qlik_tenant.x", "hostname", other.Hostname),
+				hasString("data.qlik_tenant.x", "status", "disabled"),
+				isNull("data.qlik_tenant.x", "alias_hostname"),
 			},
 		},
 	})

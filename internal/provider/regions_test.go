@@ -89,9 +89,8 @@ data "qlik_tenant" "initech" {
 		stateChecks = append(stateChecks,
 			hasString("qlik_tenant."+key, "region", region))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			for _, tn := range e.sim.Tenants()[1:] {
 				if tn.Status != "disabled" {
@@ -152,9 +151,8 @@ data "qlik_tenant" "initech" {
 func TestAccRegions_missingRegionFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config:      regionsEstateConfig(e.regionsProvider("de"), e.sim.LicenseKey()),
@@ -249,7 +247,7 @@ func TestAccRegions_invalidConfiguration(t *testing.T) {
 			ExpectError: regexp.MustCompile(tc.want),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 
 	// The same checks hold for settings from the environment.
 	for _, tc := range []struct {

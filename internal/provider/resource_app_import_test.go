@@ -89,9 +89,8 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 	newContent := renamed
 	newContent.source = v2
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -184,30 +183,27 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 	cfg := appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider())
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID("qlik_app_import.test", &id)},
-			driftStep(t, cfg,
-				func() error {
-					defer e.sim.ResetAudit()
-					return e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" })
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: captureID("qlik_app_import.test", &id)},
+		driftStep(t, cfg,
+			func() error {
+				defer e.sim.ResetAudit()
+				return e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" })
+			},
+			planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
+			resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &id),
+				e.expectOneImport("Sales", sum, &id),
+				func(*terraform.State) error {
+					if e.uploads() != 0 {
+						return fmt.Errorf("drift in the name uploaded the file %d times", e.uploads())
+					}
+					return nil
 				},
-				planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
-				resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &id),
-					e.expectOneImport("Sales", sum, &id),
-					func(*terraform.State) error {
-						if e.uploads() != 0 {
-							return fmt.Errorf("drift in the name uploaded the file %d times", e.uploads())
-						}
-						return nil
-					},
-				)),
-			recreateStep(t, cfg, "qlik_app_import.test",
-				func() error { return e.sim.DeleteApp(home, id) },
-				func() int { return len(e.sim.Apps(home)) }),
-		},
+			)),
+		recreateStep(t, cfg, "qlik_app_import.test",
+			func() error { return e.sim.DeleteApp(home, id) },
+			func() int { return len(e.sim.Apps(home)) }),
 	})
 }
 
@@ -260,23 +256,20 @@ func TestAccAppImport_adopt(t *testing.T) {
 	cfg := appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()) +
 		fmt.Sprintf("\nimport {\n  to = qlik_app_import.test\n  id = %q\n}\n", id)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig:        e.sim.ResetAudit,
-			Config:           cfg,
-			ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("qlik_app_import.test", "id", id),
-				resource.TestCheckResourceAttr("qlik_app_import.test", "source_sha256", sum),
-				resource.TestCheckResourceAttrPair("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
-				func(*terraform.State) error {
-					if n := e.uploads() + e.imports(); n != 0 {
-						return fmt.Errorf("adopting the app made %d upload or import calls", n)
-					}
-					return nil
-				},
-			),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		PreConfig:        e.sim.ResetAudit,
+		Config:           cfg,
+		ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("qlik_app_import.test", "id", id),
+			resource.TestCheckResourceAttr("qlik_app_import.test", "source_sha256", sum),
+			resource.TestCheckResourceAttrPair("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
+			func(*terraform.State) error {
+				if n := e.uploads() + e.imports(); n != 0 {
+					return fmt.Errorf("adopting the app made %d upload or import calls", n)
+				}
+				return nil
+			},
+		),
+	}})
 }

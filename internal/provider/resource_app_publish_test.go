@@ -66,8 +66,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(e.sim.Apps(home.Hostname)); n != 2 {
 				return fmt.Errorf("tenant holds %d apps after destroy, want only the two sources", n)
@@ -225,31 +224,28 @@ func TestAccAppPublish_orphan(t *testing.T) {
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	next := e.seedApp(home, "Sales", "", 4096)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
-				Check:  captureID("qlik_app_publish.test", &id),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
+			Check:  captureID("qlik_app_publish.test", &id),
+		},
+		{
+			PreConfig: func() {
+				if _, err := e.sim.SeedPrivateObject(home, id, qliksim.PrivateObject{Type: "bookmark", OwnerID: "user-ann"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.sim.DeleteApp(home, tpl); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if _, err := e.sim.SeedPrivateObject(home, id, qliksim.PrivateObject{Type: "bookmark", OwnerID: "user-ann"}); err != nil {
-						t.Fatal(err)
-					}
-					if err := e.sim.DeleteApp(home, tpl); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      testAccAppPublishConfig(e.oauthProvider(), next, "managed", "1"),
-				ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan.*create_before_destroy.*-replace`),
-			},
-			{
-				// Nothing was lost by the refused republish.
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check:              keptPrivate(e, home, &id, 1),
-			},
+			Config:      testAccAppPublishConfig(e.oauthProvider(), next, "managed", "1"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan.*create_before_destroy.*-replace`),
+		},
+		{
+			// Nothing was lost by the refused republish.
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check:              keptPrivate(e, home, &id, 1),
 		},
 	})
 }
@@ -258,13 +254,10 @@ func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	tpl := e.seedApp(e.sim.Home().Hostname, "Sales", "", 4096)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
-			ExpectError: regexp.MustCompile(`(?s)Unable to publish app.*HTTP 400.*managed spaces only`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
+		ExpectError: regexp.MustCompile(`(?s)Unable to publish app.*HTTP 400.*managed spaces only`),
+	}})
 }
 
 // TestAccAppPublish_republishKeepsOrigin: on a Qlik that keeps the first app as the origin after a republish from
@@ -277,24 +270,21 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	other := e.seedApp(home, "Sales", "", 8192)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
-			{
-				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check:            sameContent(e, home, &id, other),
+	e.test(t, []resource.TestStep{
+		{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
+		{
+			Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check:            sameContent(e, home, &id, other),
+		},
+		{
+			PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },
+			Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+			ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_app_publish.test", "app_id", other),
 			},
-			{
-				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },
-				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					hasString("qlik_app_publish.test", "app_id", other),
-				},
-				Check: sameContent(e, home, &id, other),
-			},
+			Check: sameContent(e, home, &id, other),
 		},
 	})
 }

@@ -102,9 +102,8 @@ func TestAccBrand_lifecycle(t *testing.T) {
 	moved := changed
 	moved.tenant = other.Hostname
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("brands", func() int { return len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("brands", func() int { return len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -177,44 +176,41 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 	cfg := brandConfig{name: "Acme", logo: logo, active: true}.hcl(e.oauthProvider())
 	var id, stranger string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID("qlik_brand.test", &id)},
-			driftStep(t, cfg,
-				func() error {
-					console := bytes.Repeat([]byte{7}, 600)
-					copy(console, pngSignature)
-					if err := e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
-						b.Name = "Renamed in the console"
-						files["logo"] = console
-					}); err != nil {
-						return err
-					}
-					b, err := e.apiClient(t).CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
-					if err != nil {
-						return err
-					}
-					stranger = b.ID
-					return e.sim.ActivateBrand(home, stranger, true)
-				},
-				planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
-					plannedValue("qlik_brand.test", "active", knownvalue.Bool(true))),
-				resource.ComposeAggregateTestCheckFunc(
-					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
-					func(*terraform.State) error {
-						for _, b := range e.sim.Brands(home) {
-							if b.ID == stranger && b.Active {
-								return fmt.Errorf("the other brand stayed active")
-							}
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: captureID("qlik_brand.test", &id)},
+		driftStep(t, cfg,
+			func() error {
+				console := bytes.Repeat([]byte{7}, 600)
+				copy(console, pngSignature)
+				if err := e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
+					b.Name = "Renamed in the console"
+					files["logo"] = console
+				}); err != nil {
+					return err
+				}
+				b, err := e.apiClient(t).CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
+				if err != nil {
+					return err
+				}
+				stranger = b.ID
+				return e.sim.ActivateBrand(home, stranger, true)
+			},
+			planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
+				plannedValue("qlik_brand.test", "active", knownvalue.Bool(true))),
+			resource.ComposeAggregateTestCheckFunc(
+				e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
+				func(*terraform.State) error {
+					for _, b := range e.sim.Brands(home) {
+						if b.ID == stranger && b.Active {
+							return fmt.Errorf("the other brand stayed active")
 						}
-						return nil
-					},
-				)),
-			recreateStep(t, cfg, "qlik_brand.test",
-				func() error { return e.sim.DeleteBrand(home, id) },
-				func() int { return len(e.sim.Brands(home)) - 1 }),
-		},
+					}
+					return nil
+				},
+			)),
+		recreateStep(t, cfg, "qlik_brand.test",
+			func() error { return e.sim.DeleteBrand(home, id) },
+			func() int { return len(e.sim.Brands(home)) - 1 }),
 	})
 }
 

@@ -41,9 +41,8 @@ func TestAccDataConnection_basic(t *testing.T) {
 	eu := dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
 	// Another data source type replaces the connection.
 	sqlServer := dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -121,11 +120,9 @@ resource "qlik_data_connection" "two" {
   depends_on        = [qlik_data_connection.one]
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_data_connection" "bad" {
   name              = "orders"
   type              = "postgres"
@@ -134,13 +131,12 @@ resource "qlik_data_connection" "bad" {
   password_wo       = "x"
 }
 `,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`password_wo_version`),
-			},
-			{
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create data connection.*HTTP 409.*already has this name`),
-			},
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`password_wo_version`),
+		},
+		{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to create data connection.*HTTP 409.*already has this name`),
 		},
 	})
 }

@@ -80,8 +80,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 	moved := filepath.Join(dir, "moved-theme.zip")
 	var themeID, extID, firstTheme, firstExt string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("themes and extensions", func() int {
 			return len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) + len(e.sim.Themes(other.Hostname)) + len(e.sim.Extensions(other.Hostname))
 		}),
@@ -167,24 +166,21 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
 	cfg := archiveConfig(e.oauthProvider(), "", theme, ext)
 	var themeID, extID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
-			driftStep(t, cfg,
-				func() error {
-					return e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"}))
-				},
-				planThenEmpty("qlik_extension.test", plancheck.ResourceActionUpdate),
-				resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
-					resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
-					e.archiveIs(home, false, &extID, ext),
-				)),
-			recreateStep(t, cfg, "qlik_theme.test",
-				func() error { return e.sim.DeleteTheme(home, themeID) },
-				func() int { return len(e.sim.Themes(home)) }),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
+		driftStep(t, cfg,
+			func() error {
+				return e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"}))
+			},
+			planThenEmpty("qlik_extension.test", plancheck.ResourceActionUpdate),
+			resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
+				resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
+				e.archiveIs(home, false, &extID, ext),
+			)),
+		recreateStep(t, cfg, "qlik_theme.test",
+			func() error { return e.sim.DeleteTheme(home, themeID) },
+			func() int { return len(e.sim.Themes(home)) }),
 	})
 }
 
@@ -258,25 +254,22 @@ resource "qlik_app_import" "test" {
   space_id = qlik_space.apps.id
 }
 `, theme, logo, qvf)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plannedUnknown("qlik_theme.test", "file_sha256"),
-					plannedUnknown("qlik_theme.test", "qext_name"),
-					plannedUnknown("qlik_brand.test", "logo_sha256"),
-					plannedUnknown("qlik_app_import.test", "source_sha256"),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	e.test(t, []resource.TestStep{{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plannedUnknown("qlik_theme.test", "file_sha256"),
+				plannedUnknown("qlik_theme.test", "qext_name"),
+				plannedUnknown("qlik_brand.test", "logo_sha256"),
+				plannedUnknown("qlik_app_import.test", "source_sha256"),
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				hasString("qlik_theme.test", "qext_name", "acme-theme"),
-				matches("qlik_theme.test", "file_sha256", `^[0-9a-f]{64}$`),
-				matches("qlik_brand.test", "logo_sha256", `^[0-9a-f]{64}$`),
-				hasString("qlik_app_import.test", "source_sha256", sum),
-			},
-		}},
-	})
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			hasString("qlik_theme.test", "qext_name", "acme-theme"),
+			matches("qlik_theme.test", "file_sha256", `^[0-9a-f]{64}$`),
+			matches("qlik_brand.test", "logo_sha256", `^[0-9a-f]{64}$`),
+			hasString("qlik_app_import.test", "source_sha256", sum),
+		},
+	}})
 }

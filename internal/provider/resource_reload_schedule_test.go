@@ -46,9 +46,8 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	weekly := scheduleConfig{appID: app, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	otherApp := scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("tasks", func() int { return len(e.sim.Tasks(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("tasks", func() int { return len(e.sim.Tasks(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: nightly.hcl(e.oauthProvider()),

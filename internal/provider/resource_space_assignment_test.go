@@ -36,8 +36,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 	user, group := e.identityUser(home.Hostname, "idp|viewer", "Viewers")
 	var id, spaceID, replaced string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.assignmentByID(home.Hostname, spaceID, replaced); ok {
 				return fmt.Errorf("assignment %s still exists after destroy", replaced)
@@ -120,31 +119,28 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "producer")
 	var id, spaceID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
-			// Someone changes the roles in the hub: the plan puts them back in place.
-			driftStep(t, config,
-				func() error { return e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}) },
-				planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
-				func(*terraform.State) error {
-					if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
-						return fmt.Errorf("drift not corrected: %+v", a)
-					}
-					return nil
-				}),
-			// Someone removes the assignment: the plan creates it again.
-			recreateStep(t, config, "qlik_space_assignment.test",
-				func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
-				func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
-				func(*terraform.State) error {
-					if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
-						return fmt.Errorf("space holds %+v after re-create", all)
-					}
-					return nil
-				}),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
+		// Someone changes the roles in the hub: the plan puts them back in place.
+		driftStep(t, config,
+			func() error { return e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}) },
+			planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
+					return fmt.Errorf("drift not corrected: %+v", a)
+				}
+				return nil
+			}),
+		// Someone removes the assignment: the plan creates it again.
+		recreateStep(t, config, "qlik_space_assignment.test",
+			func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
+			func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
+			func(*terraform.State) error {
+				if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
+					return fmt.Errorf("space holds %+v after re-create", all)
+				}
+				return nil
+			}),
 	})
 }
 
@@ -159,28 +155,25 @@ resource "qlik_space" "s" {
   type = "managed"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "owner"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"consumer"`),
-			},
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)roles set must contain at least 1 elements`),
-			},
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "robot", group.ID, "consumer"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)assignee_type value must be one of: \["user" "group"\]`),
-			},
-			{Config: spaceOnly},
-			{
-				// The space exists now, so its type is known at plan time: a managed space has no producer.
-				Config:      testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "producer", "consumer"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*managed space and does not accept\s+"producer".*Roles it accepts: basicconsumer, consumer, contributor`),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "owner"), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"consumer"`),
+		},
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)roles set must contain at least 1 elements`),
+		},
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "robot", group.ID, "consumer"), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)assignee_type value must be one of: \["user" "group"\]`),
+		},
+		{Config: spaceOnly},
+		{
+			// The space exists now, so its type is known at plan time: a managed space has no producer.
+			Config:      testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "producer", "consumer"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*managed space and does not accept\s+"producer".*Roles it accepts: basicconsumer, consumer, contributor`),
 		},
 	})
 	if n := e.sim.AuditCount("", "/api/v1/spaces/{spaceId}/assignments", home.Hostname); n != 0 {
@@ -195,12 +188,10 @@ func TestAccSpaceAssignment_conflict(t *testing.T) {
 	_, group := e.identityUser(home.Hostname, "idp|c", "Controllers")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "consumer")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + fmt.Sprintf(`
 resource "qlik_space_assignment" "again" {
   space_id      = qlik_space.s.id
   assignee_type = "group"
@@ -208,8 +199,7 @@ resource "qlik_space_assignment" "again" {
   roles         = ["producer"]
 }
 `, group.ID),
-				ExpectError: regexp.MustCompile("(?s)Unable to create space assignment.*HTTP 409.*Code: AssignmentConflict.*Title: Assignment already exists.\\s+`assigneeId` must\\s+be unique.*Request ID: \\S+.*one assignment per space and assignee"),
-			},
+			ExpectError: regexp.MustCompile("(?s)Unable to create space assignment.*HTTP 409.*Code: AssignmentConflict.*Title: Assignment already exists.\\s+`assigneeId` must\\s+be unique.*Request ID: \\S+.*one assignment per space and assignee"),
 		},
 	})
 }

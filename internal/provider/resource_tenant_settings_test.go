@@ -118,8 +118,7 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 			),
 		},
 	)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		// Destroy changes nothing: both tenants keep their settings.
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			e.settingsIs(home.Hostname, isSecond),
@@ -184,8 +183,7 @@ resource "qlik_auth_settings" "s" {
   max_session_lifespan_minutes       = 480
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

@@ -40,9 +40,8 @@ func TestAccTenant_basic(t *testing.T) {
 	key := e.sim.LicenseKey()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			if s := e.tenantStatus(id); s != "disabled" {
 				return fmt.Errorf("tenant %s has status %q after destroy, want disabled", id, s)
@@ -105,9 +104,8 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 	regHost := strings.TrimPrefix(e.sim.RegistrationURL(), "http://")
 	writes := 0
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme"`, `deletion_protection = false`),
@@ -171,9 +169,8 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 	key := e.sim.LicenseKey()
 	var first, second string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-west-1"`, `deletion_protection = false`),
@@ -231,9 +228,8 @@ resource "qlik_space" "inside" {
 		}
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			if s := e.tenantStatus(id); s != "disabled" {
 				return fmt.Errorf("status %q after destroy with the guard off, want disabled", s)
@@ -280,9 +276,8 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 	cfg := testAccTenantConfig(e.tenantProvider(), key, `name = "Globex"`, `deletion_protection = false`)
 	var id, recreated string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{
@@ -331,9 +326,8 @@ resource "qlik_tenant" "test" {
   datacenter = "eu-west-1"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: noKey, ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*Code: TENANTS-21.*Request ID: \w+`)},
 			{Config: testAccTenantConfig(p, e.sim.InvalidLicenseKey()), ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*HTTP 403.*Code: TENANTS-23`)},
@@ -358,9 +352,8 @@ provider "qlik" {
   registration_url = %[3]q
 }
 `, e.sim.Home().URL, e.sim.Credentials().APIKey, e.sim.RegistrationURL())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: testAccTenantConfig(p, key, `datacenter = "mars-north-1"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)datacenter.*value must be one of`)},
 			{Config: testAccTenantConfig(p, key, `purge_after_days = 5`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)purge_after_days.*between 10 and 90`)},
@@ -379,9 +372,8 @@ provider "qlik" {
 func TestAccTenant_createTimeout(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{Latency: 1500 * time.Millisecond})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.tenantProvider(), e.sim.LicenseKey(), `timeouts {
@@ -411,9 +403,8 @@ resource "qlik_space" "inside" {
 }
 `
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{

@@ -37,9 +37,8 @@ func TestAccWebIntegration_basic(t *testing.T) {
 	var id string
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "https://portal.example.com", "http://localhost:3000")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -78,67 +77,64 @@ func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
 	home := e.sim.Home()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com"),
-				Check:  captureID("qlik_web_integration.test", &id),
-			},
-			{
-				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
-				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_web_integration.test", "id", &id),
-					func(*terraform.State) error {
-						w, _ := e.webIntegrationByID(home.Hostname, id)
-						if w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
-							return fmt.Errorf("in-place update: simulator holds %+v", w)
-						}
-						if n := e.sim.AuditCount("PATCH", "/api/v1/web-integrations/{id}", home.Hostname); n != 1 {
-							return fmt.Errorf("%d PATCH calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Removing every origin clears the list in place.
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com"),
+			Check:  captureID("qlik_web_integration.test", &id),
+		},
+		{
+			Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
+			ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_web_integration.test", "id", &id),
+				func(*terraform.State) error {
+					w, _ := e.webIntegrationByID(home.Hostname, id)
+					if w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
+						return fmt.Errorf("in-place update: simulator holds %+v", w)
+					}
+					if n := e.sim.AuditCount("PATCH", "/api/v1/web-integrations/{id}", home.Hostname); n != 1 {
+						return fmt.Errorf("%d PATCH calls, want 1", n)
+					}
+					return nil
+				},
+			),
+		},
+		{
+			// Removing every origin clears the list in place.
+			Config: e.oauthProvider() + `
 resource "qlik_web_integration" "test" {
   name = "Portal (EU)"
 }
 `,
-				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
-						return fmt.Errorf("origins not cleared: %+v", w)
-					}
-					return nil
-				},
+			ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
+					return fmt.Errorf("origins not cleared: %+v", w)
+				}
+				return nil
 			},
-			{
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-			},
-			// Someone adds an origin and renames the integration in the console: the plan puts both back.
-			driftStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-				func() error {
-					return e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
-						w.Name = "renamed by hand"
-						w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
-					})
-				},
-				planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				func(*terraform.State) error {
-					w, _ := e.webIntegrationByID(home.Hostname, id)
-					if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
-						return fmt.Errorf("drift not corrected: %+v", w)
-					}
-					return nil
-				}),
-			recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
-				func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 		},
+		{
+			Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+		},
+		// Someone adds an origin and renames the integration in the console: the plan puts both back.
+		driftStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+			func() error {
+				return e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
+					w.Name = "renamed by hand"
+					w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
+				})
+			},
+			planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				w, _ := e.webIntegrationByID(home.Hostname, id)
+				if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
+					return fmt.Errorf("drift not corrected: %+v", w)
+				}
+				return nil
+			}),
+		recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
+			func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 	})
 }
 
@@ -165,18 +161,15 @@ func TestAccWebIntegration_conflict(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + `
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + `
 resource "qlik_web_integration" "copy" {
   name = "Portal"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+409.*Code: WEBINTEGRATIONS-CONFLICT.*Detail: A web integration named "Portal" already exists.*Request ID: [0-9a-f]+.*choose another\s+name`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+409.*Code: WEBINTEGRATIONS-CONFLICT.*Detail: A web integration named "Portal" already exists.*Request ID: [0-9a-f]+.*choose another\s+name`),
 		},
 	})
 }
@@ -186,11 +179,8 @@ resource "qlik_web_integration" "copy" {
 func TestAccWebIntegration_qlikRejects(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
+	}})
 }

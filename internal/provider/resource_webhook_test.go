@@ -56,9 +56,8 @@ func TestAccWebhook_basic(t *testing.T) {
 	c := webhookConfig{name: "alerts", url: "https://alerts.example.com/qlik", filter: `data.status eq "error"`, secret: secret1, version: 1, enabled: true}
 	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -177,13 +176,10 @@ func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
 	cfg := testConfig(e.oauthProvider(), "TestAccWebhook_alerting", tfVars{
 		"tenant": customer.Hostname, "receiver": receiver.URL + "/qlik/alerts", "secret": secret, "app_id": app,
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*Table not found`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      cfg,
+		ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*Table not found`),
+	}})
 	var d delivery
 	select {
 	case d = <-got:

@@ -158,7 +158,7 @@ func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, c
 		}
 		steps = append(append(steps, next), then[1:]...)
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 	if len(then) == 0 {
 		noWrites()
 	}
