@@ -119,12 +119,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 					captureID("qlik_brand.test", &id),
 					captureID("qlik_brand.test", &first),
 					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo, "favIcon": icon}),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/brands", home); n != 1 {
-							return fmt.Errorf("%d brand creates, want 1", n)
-						}
-						return nil
-					},
+					e.calls(http.MethodPost, "/api/v1/brands", home, 1),
 				),
 			},
 			importStep("qlik_brand.test", brandImportIgnore...),
@@ -144,12 +139,8 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_brand.test", "id", &first),
 					e.brandIs(home, &id, "Acme Corp", false, map[string]string{"logo": logo, "favIcon": ""}),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/brands/{id}/files/{fileId}", home); n != 1 {
-							return fmt.Errorf("%d logo uploads, want 1", n)
-						}
-						return nil
-					},
+					// One logo upload.
+					e.calls(http.MethodPut, "/api/v1/brands/{id}/files/{fileId}", home, 1),
 				),
 			},
 			{

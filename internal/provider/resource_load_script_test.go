@@ -79,12 +79,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.expectCurrentScript(home.Hostname, app, script),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/scripts", home.Hostname); n != 1 {
-							return fmt.Errorf("%d script writes, want 1", n)
-						}
-						return nil
-					},
+					e.calls(http.MethodPost, "/api/v1/apps/{appId}/scripts", home.Hostname, 1),
 				),
 			},
 			{

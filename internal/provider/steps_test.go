@@ -210,6 +210,17 @@ func replacedID(address string, id, before *string) resource.TestCheckFunc {
 	})
 }
 
+// calls checks that the simulator answered want calls of method on route (the route pattern, as in the API's paths)
+// at hostname; an empty method, route or hostname matches any.
+func (e *testEnv) calls(method, route, hostname string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := e.sim.AuditCount(method, route, hostname); n != want {
+			return fmt.Errorf("%d calls of %s %s on %q, want %d", n, method, route, hostname, want)
+		}
+		return nil
+	}
+}
+
 // theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
 func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
