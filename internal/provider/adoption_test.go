@@ -51,9 +51,8 @@ resource "qlik_web_integration" "portal" {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             untouched,
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: untouched,
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

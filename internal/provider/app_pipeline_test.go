@@ -49,31 +49,28 @@ func TestAccAppPipeline_chain(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:           testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.sales", &copyID),
-					captureID("qlik_reload.sales", &reloadID),
-					captureID("qlik_app_publish.sales", &publishedID),
-					chainRan(v1),
-				),
-			},
-			{
-				Config: testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v2),
-				ConfigPlanChecks: planThenEmpty("qlik_app_copy.sales", plancheck.ResourceActionNoop,
-					plancheck.ExpectResourceAction("qlik_load_script.sales", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionReplace),
-					plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
-				),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_reload.sales", &reloadID),
-					chainRan(v2),
-				),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config:           testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v1),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_app_copy.sales", &copyID),
+				captureID("qlik_reload.sales", &reloadID),
+				captureID("qlik_app_publish.sales", &publishedID),
+				chainRan(v1),
+			),
+		},
+		{
+			Config: testAccPipelineConfig(e.oauthProvider(), customer.Hostname, tpl, v2),
+			ConfigPlanChecks: planThenEmpty("qlik_app_copy.sales", plancheck.ResourceActionNoop,
+				plancheck.ExpectResourceAction("qlik_load_script.sales", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("qlik_reload.sales", plancheck.ResourceActionReplace),
+				plancheck.ExpectResourceAction("qlik_app_publish.sales", plancheck.ResourceActionUpdate),
+			),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_reload.sales", &reloadID),
+				chainRan(v2),
+			),
 		},
 	})
 }

@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -34,35 +32,32 @@ data "qlik_app" "by_name_in_space" {
   space_id = "` + templates.ID + `"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      e.oauthProvider() + `data "qlik_app" "x" { name = "Sales template" }`,
-				ExpectError: regexp.MustCompile(`(?s)App name is ambiguous.*2 apps are named "Sales template".*set\s+space_id`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_app" "x" { name = "sales template" }`,
-				ExpectError: regexp.MustCompile(`(?s)App not found.*No app named "sales template"`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_app" "x" { id = "00000000-0000-0000-0000-000000000000" }`,
-				ExpectError: regexp.MustCompile(`(?s)Unable to read app.*HTTP 404`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_app" "x" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
-			},
-			{
-				// Last, so the post-test destroy runs on a valid configuration.
-				Config: cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Sales template")),
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("space_id"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue("data.qlik_app.by_id", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.AdminUserID)),
-					statecheck.ExpectKnownValue("data.qlik_app.by_name", tfjsonpath.New("id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("data.qlik_app.by_name_in_space", tfjsonpath.New("id"), knownvalue.StringExact(inSpace)),
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config:      e.oauthProvider() + `data "qlik_app" "x" { name = "Sales template" }`,
+			ExpectError: regexp.MustCompile(`(?s)App name is ambiguous.*2 apps are named "Sales template".*set\s+space_id`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_app" "x" { name = "sales template" }`,
+			ExpectError: regexp.MustCompile(`(?s)App not found.*No app named "sales template"`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_app" "x" { id = "00000000-0000-0000-0000-000000000000" }`,
+			ExpectError: regexp.MustCompile(`(?s)Unable to read app.*HTTP 404`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_app" "x" {}`,
+			ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+		},
+		{
+			// Last, so the post-test destroy runs on a valid configuration.
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("data.qlik_app.by_id", "name", "Sales template"),
+				hasString("data.qlik_app.by_id", "space_id", ""),
+				hasString("data.qlik_app.by_id", "owner_id", home.AdminUserID),
+				isSet("data.qlik_app.by_name", "id"),
+				hasString("data.qlik_app.by_name_in_space", "id", inSpace),
 			},
 		},
 	})

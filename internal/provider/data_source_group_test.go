@@ -6,9 +6,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -21,30 +19,27 @@ func TestAccGroupDataSource(t *testing.T) {
 	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"DataAdmin"} }); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 data "qlik_group" "data" {
   name = "Data Team"
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("id"), knownvalue.StringExact(group.ID)),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("provider_type"), knownvalue.StringExact("idp")),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("DataAdmin")})),
-					statecheck.ExpectKnownValue("data.qlik_group.data", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("data.qlik_group.data", "id", group.ID),
+				hasString("data.qlik_group.data", "provider_type", "idp"),
+				hasStrings("data.qlik_group.data", "roles", "DataAdmin"),
+				hasString("data.qlik_group.data", "tenant_id", home.ID),
 			},
-			{
-				Config: e.oauthProvider() + `
+		},
+		{
+			Config: e.oauthProvider() + `
 data "qlik_group" "data" {
   name = "data team"
 }
 `,
-				ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Group not found.*No group is named "data team" in tenant\s+%s`, regexp.QuoteMeta(home.Hostname))),
-			},
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Group not found.*No group is named "data team" in tenant\s+%s`, regexp.QuoteMeta(home.Hostname))),
 		},
 	})
 }

@@ -21,25 +21,22 @@ func TestAccRolesDataSource(t *testing.T) {
 			admin = r
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{{
+		Config: e.oauthProvider() + `
 data "qlik_roles" "all" {}
 `,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("names").AtSliceIndex(0), knownvalue.StringExact("AnalyticsAdmin")),
-				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
-				statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("roles"), knownvalue.ListPartial(map[int]knownvalue.Check{
-					15: knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"id":          knownvalue.StringExact(admin.ID),
-						"name":        knownvalue.StringExact("TenantAdmin"),
-						"type":        knownvalue.StringExact("default"),
-						"level":       knownvalue.StringExact("admin"),
-						"description": knownvalue.StringExact(admin.Description),
-					}),
-				})),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.qlik_roles.all", tfjsonpath.New("names").AtSliceIndex(0), knownvalue.StringExact("AnalyticsAdmin")),
+			hasValue("data.qlik_roles.all", "roles", knownvalue.ListSizeExact(len(e.sim.Roles(home.Hostname)))),
+			hasValue("data.qlik_roles.all", "roles", knownvalue.ListPartial(map[int]knownvalue.Check{
+				15: knownvalue.ObjectExact(map[string]knownvalue.Check{
+					"id":          knownvalue.StringExact(admin.ID),
+					"name":        knownvalue.StringExact("TenantAdmin"),
+					"type":        knownvalue.StringExact("default"),
+					"level":       knownvalue.StringExact("admin"),
+					"description": knownvalue.StringExact(admin.Description),
+				}),
+			})),
+		},
+	}})
 }

@@ -5,9 +5,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -40,44 +38,38 @@ data "qlik_space" "by_id" {
   id = qlik_space.other.id
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.CompareValuePairs("data.qlik_space.by_name", tfjsonpath.New("id"), "qlik_space.shared", tfjsonpath.New("id"), compareEqual),
-				statecheck.ExpectKnownValue("data.qlik_space.by_name", tfjsonpath.New("description"), knownvalue.StringExact("shared one")),
-				statecheck.ExpectKnownValue("data.qlik_space.by_name", tfjsonpath.New("type"), knownvalue.StringExact("shared")),
-				statecheck.CompareValuePairs("data.qlik_space.by_name_and_type", tfjsonpath.New("id"), "qlik_space.other", tfjsonpath.New("id"), compareEqual),
-				statecheck.ExpectKnownValue("data.qlik_space.by_id", tfjsonpath.New("name"), knownvalue.StringExact("Reports archive")),
-				statecheck.CompareValuePairs("data.qlik_space.by_id", tfjsonpath.New("owner_id"), "qlik_space.other", tfjsonpath.New("owner_id"), compareEqual),
-			},
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			sameValue("data.qlik_space.by_name", "id", "qlik_space.shared", "id"),
+			hasString("data.qlik_space.by_name", "description", "shared one"),
+			hasString("data.qlik_space.by_name", "type", "shared"),
+			sameValue("data.qlik_space.by_name_and_type", "id", "qlik_space.other", "id"),
+			hasString("data.qlik_space.by_id", "name", "Reports archive"),
+			sameValue("data.qlik_space.by_id", "owner_id", "qlik_space.other", "owner_id"),
+		},
+	}})
 }
 
 func TestAccSpaceDataSource_errors(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      e.oauthProvider() + `data "qlik_space" "x" { name = "Does not exist" }`,
-				ExpectError: regexp.MustCompile(`(?s)Space not found.*name "Does not exist"`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_space" "x" { id = "000000000000000000000000" }`,
-				ExpectError: regexp.MustCompile(`(?s)Space not found.*id "000000000000000000000000"`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_space" "x" {}`,
-				ExpectError: regexp.MustCompile(`(?s)No attribute specified when one \(and only one\) of \[id,name\] is\s+required`),
-			},
-			{
-				Config:      e.oauthProvider() + `data "qlik_space" "x" { type = "personal" }`,
-				ExpectError: regexp.MustCompile(`(?s)value must be one of`),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config:      e.oauthProvider() + `data "qlik_space" "x" { name = "Does not exist" }`,
+			ExpectError: regexp.MustCompile(`(?s)Space not found.*name "Does not exist"`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_space" "x" { id = "000000000000000000000000" }`,
+			ExpectError: regexp.MustCompile(`(?s)Space not found.*id "000000000000000000000000"`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_space" "x" {}`,
+			ExpectError: regexp.MustCompile(`(?s)No attribute specified when one \(and only one\) of \[id,name\] is\s+required`),
+		},
+		{
+			Config:      e.oauthProvider() + `data "qlik_space" "x" { type = "personal" }`,
+			ExpectError: regexp.MustCompile(`(?s)value must be one of`),
 		},
 	})
 }

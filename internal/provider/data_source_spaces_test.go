@@ -38,18 +38,15 @@ data "qlik_spaces" "all" {
   depends_on = [qlik_space.sales, qlik_space.hr]
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: config,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.qlik_spaces.sales_managed", tfjsonpath.New("spaces"), knownvalue.ListSizeExact(20)),
-				statecheck.ExpectKnownValue("data.qlik_spaces.sales_managed", tfjsonpath.New("spaces").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("Sales 00")),
-				statecheck.ExpectKnownValue("data.qlik_spaces.sales_managed", tfjsonpath.New("spaces").AtSliceIndex(19).AtMapKey("name"), knownvalue.StringExact("Sales 19")),
-				statecheck.ExpectKnownValue("data.qlik_spaces.all", tfjsonpath.New("spaces"), knownvalue.ListSizeExact(24)),
-			},
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config: config,
+		ConfigStateChecks: []statecheck.StateCheck{
+			hasValue("data.qlik_spaces.sales_managed", "spaces", knownvalue.ListSizeExact(20)),
+			statecheck.ExpectKnownValue("data.qlik_spaces.sales_managed", tfjsonpath.New("spaces").AtSliceIndex(0).AtMapKey("name"), knownvalue.StringExact("Sales 00")),
+			statecheck.ExpectKnownValue("data.qlik_spaces.sales_managed", tfjsonpath.New("spaces").AtSliceIndex(19).AtMapKey("name"), knownvalue.StringExact("Sales 19")),
+			hasValue("data.qlik_spaces.all", "spaces", knownvalue.ListSizeExact(24)),
+		},
+	}})
 	if n := e.sim.AuditCount("GET", "/api/v1/spaces", e.sim.Home().Hostname); n < 3 {
 		t.Errorf("listing 24 spaces made %d list calls; the data source must follow every page", n)
 	}

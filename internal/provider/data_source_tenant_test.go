@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -18,22 +17,19 @@ func TestAccTenantDataSource_home(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{HomeTenantName: "acme-home", Datacenter: "eu-west-2"})
 	home := e.sim.Home()
 	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("id"), knownvalue.StringExact(home.ID)),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("name"), knownvalue.StringExact("acme-home")),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostname"), knownvalue.StringExact(home.Hostname)),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("hostnames"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(home.Hostname)})),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("region"), knownvalue.StringExact("uk")),
-		statecheck.ExpectKnownValue("data.qlik_tenant.home", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+		hasString("data.qlik_tenant.home", "id", home.ID),
+		hasString("data.qlik_tenant.home", "name", "acme-home"),
+		hasString("data.qlik_tenant.home", "hostname", home.Hostname),
+		hasValue("data.qlik_tenant.home", "hostnames", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(home.Hostname)})),
+		hasString("data.qlik_tenant.home", "region", "uk"),
+		hasString("data.qlik_tenant.home", "status", "active"),
 	}
 	cfg := `
 data "qlik_tenant" "home" {}
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: e.apiKeyProvider() + cfg, ConfigStateChecks: checks},
-			{Config: e.oauthProvider() + cfg, ConfigStateChecks: checks},
-		},
+	e.test(t, []resource.TestStep{
+		{Config: e.apiKeyProvider() + cfg, ConfigStateChecks: checks},
+		{Config: e.oauthProvider() + cfg, ConfigStateChecks: checks},
 	})
 	if n := e.sim.AuditCount("GET", "/api/v1/tenants/me", home.Hostname); n == 0 {
 		t.Error("the home tenant was not read through /api/v1/tenants/me")
@@ -48,21 +44,18 @@ func TestAccTenantDataSource_byID(t *testing.T) {
 	if err := e.sim.DeactivateTenant(other.ID, 20); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.tenantProvider() + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.tenantProvider() + fmt.Sprintf(`
 data "qlik_tenant" "x" {
   id = %q
 }
 `, other.ID),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("name"), knownvalue.StringExact("customer-x")),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("hostname"), knownvalue.StringExact(other.Hostname)),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
-					statecheck.ExpectKnownValue("data.qlik_tenant.x", tfjsonpath.New("alias_hostname"), knownvalue.Null()),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("data.qlik_tenant.x", "name", "customer-x"),
+				hasString("data.qlik_tenant.x", "hostname", other.Hostname),
+				hasString("data.qlik_tenant.x", "status", "disabled"),
+				isNull("data.qlik_tenant.x", "alias_hostname"),
 			},
 		},
 	})

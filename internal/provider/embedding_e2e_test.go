@@ -103,63 +103,60 @@ output "sales_overview_url" {
 }
 `, e.sim.LicenseKey(), templateID, e2eIssuer, e2eKeyID, publicPEM)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:           config,
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: func(s *terraform.State) error {
-				root := s.RootModule()
-				host := root.Resources["qlik_tenant.acme"].Primary.Attributes["hostname"]
-				appID := root.Resources["qlik_app_copy.sales"].Primary.ID
-				spaceID := root.Resources["qlik_space.analytics"].Primary.ID
-				tenant := e.sim.Tenant(host)
-				if tenant == nil {
-					return fmt.Errorf("no simulator tenant on %q", host)
-				}
+	e.test(t, []resource.TestStep{{
+		Config:           config,
+		ConfigPlanChecks: emptyPlanAfterApply(),
+		Check: func(s *terraform.State) error {
+			root := s.RootModule()
+			host := root.Resources["qlik_tenant.acme"].Primary.Attributes["hostname"]
+			appID := root.Resources["qlik_app_copy.sales"].Primary.ID
+			spaceID := root.Resources["qlik_space.analytics"].Primary.ID
+			tenant := e.sim.Tenant(host)
+			if tenant == nil {
+				return fmt.Errorf("no simulator tenant on %q", host)
+			}
 
-				// The iframe link opens the copied app on the customer's own host.
-				want := fmt.Sprintf("http://%s/single/?appid=%s&sheet=overview", host, appID)
-				if got := root.Outputs["sales_overview_url"].Value; got != want {
-					return fmt.Errorf("sales_overview_url = %v, want %s", got, want)
-				}
-				if a, ok := e.sim.App(host, appID); !ok || a.Attributes.SpaceID != spaceID {
-					return fmt.Errorf("app %s in %s: %+v (found=%v)", appID, host, a.Attributes, ok)
-				}
+			// The iframe link opens the copied app on the customer's own host.
+			want := fmt.Sprintf("http://%s/single/?appid=%s&sheet=overview", host, appID)
+			if got := root.Outputs["sales_overview_url"].Value; got != want {
+				return fmt.Errorf("sales_overview_url = %v, want %s", got, want)
+			}
+			if a, ok := e.sim.App(host, appID); !ok || a.Attributes.SpaceID != spaceID {
+				return fmt.Errorf("app %s in %s: %+v (found=%v)", appID, host, a.Attributes, ok)
+			}
 
-				// The portal signs a token for one of its users, naming the customer's group.
-				token, err := qliksim.SignJWT("RS256", key, e2eKeyID,
-					qliksim.LoginClaims(e2eIssuer, "acme|jane", "Jane Doe", "jane@acme.example", "acme-analysts"))
-				if err != nil {
-					return err
+			// The portal signs a token for one of its users, naming the customer's group.
+			token, err := qliksim.SignJWT("RS256", key, e2eKeyID,
+				qliksim.LoginClaims(e2eIssuer, "acme|jane", "Jane Doe", "jane@acme.example", "acme-analysts"))
+			if err != nil {
+				return err
+			}
+			me, err := jwtLogin(t, tenant.URL, token)
+			if err != nil {
+				return err
+			}
+			if me.Subject != "acme|jane" || !slices.Contains(me.groupRoles("acme-analysts"), "EmbeddedAnalyticsUser") {
+				return fmt.Errorf("signed-in user %+v lacks the mapped tenant role", me)
+			}
+			_, roles, err := e.sim.UserAccess(host, me.ID)
+			if err != nil {
+				return fmt.Errorf("access of %s: %w", me.ID, err)
+			}
+			if !slices.Contains(roles, "EmbeddedAnalyticsUser") {
+				return fmt.Errorf("effective roles %v, want EmbeddedAnalyticsUser", roles)
+			}
+			group, ok := e.sim.GroupByName(host, "acme-analysts")
+			if !ok {
+				return fmt.Errorf("group acme-analysts missing after login")
+			}
+			for _, a := range e.sim.SpaceAssignments(host, spaceID) {
+				if a.AssigneeID == group.ID && slices.Equal(a.Roles, []string{"consumer"}) {
+					return nil
 				}
-				me, err := jwtLogin(t, tenant.URL, token)
-				if err != nil {
-					return err
-				}
-				if me.Subject != "acme|jane" || !slices.Contains(me.groupRoles("acme-analysts"), "EmbeddedAnalyticsUser") {
-					return fmt.Errorf("signed-in user %+v lacks the mapped tenant role", me)
-				}
-				_, roles, err := e.sim.UserAccess(host, me.ID)
-				if err != nil {
-					return fmt.Errorf("access of %s: %w", me.ID, err)
-				}
-				if !slices.Contains(roles, "EmbeddedAnalyticsUser") {
-					return fmt.Errorf("effective roles %v, want EmbeddedAnalyticsUser", roles)
-				}
-				group, ok := e.sim.GroupByName(host, "acme-analysts")
-				if !ok {
-					return fmt.Errorf("group acme-analysts missing after login")
-				}
-				for _, a := range e.sim.SpaceAssignments(host, spaceID) {
-					if a.AssigneeID == group.ID && slices.Equal(a.Roles, []string{"consumer"}) {
-						return nil
-					}
-				}
-				return fmt.Errorf("the signed-in user's group has no consumer assignment in space %s", spaceID)
-			},
-		}},
-	})
+			}
+			return fmt.Errorf("the signed-in user's group has no consumer assignment in space %s", spaceID)
+		},
+	}})
 }
 
 // sessionUser is the part of the users API's User that the login check reads.

@@ -6,11 +6,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -33,8 +31,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 	})
 	home := e.sim.Home().Hostname
 	key := newTestKey(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("objects", func() int {
 			return len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home))
 		}),
@@ -75,29 +72,26 @@ func TestAccEmbedding_otherTenant(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	customer := e.addTenant("customer-a")
 	key := newTestKey(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_web_integration.portal[0]", tfjsonpath.New("tenant_id"), knownvalue.StringExact(customer.ID)),
-				},
-				Check: func(*terraform.State) error {
-					home := e.sim.Home().Hostname
-					if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
-						return fmt.Errorf("the customer tenant lacks an object")
-					}
-					if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
-						return fmt.Errorf("%d objects landed in the home tenant", n)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_web_integration.portal[0]", "tenant_id", customer.ID),
 			},
-			importFromTenant("qlik_identity_provider_jwt.portal[0]", "qlik_identity_provider_jwt.portal.0", customer.Hostname),
-			importFromTenant("qlik_web_integration.portal[0]", "qlik_web_integration.portal.0", customer.Hostname),
-			importFromTenant("qlik_csp_origin.portal[0]", "qlik_csp_origin.portal.0", customer.Hostname),
+			Check: func(*terraform.State) error {
+				home := e.sim.Home().Hostname
+				if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
+					return fmt.Errorf("the customer tenant lacks an object")
+				}
+				if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
+					return fmt.Errorf("%d objects landed in the home tenant", n)
+				}
+				return nil
+			},
 		},
+		importFromTenant("qlik_identity_provider_jwt.portal[0]", "qlik_identity_provider_jwt.portal.0", customer.Hostname),
+		importFromTenant("qlik_web_integration.portal[0]", "qlik_web_integration.portal.0", customer.Hostname),
+		importFromTenant("qlik_csp_origin.portal[0]", "qlik_csp_origin.portal.0", customer.Hostname),
 	})
 }
 
@@ -125,25 +119,22 @@ func TestAccEmbedding_moveTenantReplaces(t *testing.T) {
 	for _, a := range addresses {
 		replace = append(replace, plancheck.ExpectResourceAction(a, plancheck.ResourceActionDestroyBeforeCreate))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 1)},
-			{
-				Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             replace,
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
-						return fmt.Errorf("%d objects left in the home tenant", n)
-					}
-					if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
-						return fmt.Errorf("the customer tenant lacks an object")
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{Config: testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 1)},
+		{
+			Config: testAccEmbeddingConfig(e.oauthProvider(), customer.Hostname, key.pkix, 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             replace,
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: func(*terraform.State) error {
+				if n := len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home)); n != 0 {
+					return fmt.Errorf("%d objects left in the home tenant", n)
+				}
+				if len(e.jwtIdPs(customer.Hostname)) != 1 || len(e.sim.WebIntegrations(customer.Hostname)) != 1 || len(e.sim.CSPOrigins(customer.Hostname)) != 1 {
+					return fmt.Errorf("the customer tenant lacks an object")
+				}
+				return nil
 			},
 		},
 	})

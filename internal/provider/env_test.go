@@ -68,6 +68,19 @@ func (e *testEnv) factories() map[string]func() (tfprotov6.ProviderServer, error
 	}
 }
 
+// test runs steps with the provider served by e's factories.
+func (e *testEnv) test(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	e.testCase(t, resource.TestCase{Steps: steps})
+}
+
+// testCase runs tc with the provider served by e's factories.
+func (e *testEnv) testCase(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	tc.ProtoV6ProviderFactories = e.factories()
+	resource.Test(t, tc)
+}
+
 // oauthProvider is a provider block with the simulator's OAuth client, which reaches every tenant of its region,
 // and the simulator's addresses as trusted hosts.
 func (e *testEnv) oauthProvider() string { return e.oauthProviderWith() }

@@ -24,9 +24,8 @@ func TestAccOwnership_twoResourcesOneObject(t *testing.T) {
 	home := e.sim.Home()
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	key := e.sim.LicenseKey()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: e.oauthProvider() + `
@@ -187,9 +186,8 @@ func TestAccTenant_configurationFailureKeepsTenant(t *testing.T) {
 			}
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config:             cfg,

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -53,7 +52,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			ExpectError: regexp.MustCompile(tc.want),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 	if n := len(e.sim.Audit()); n != 0 {
 		t.Errorf("invalid provider configurations made %d API calls; they must fail first", n)
 	}
@@ -73,7 +72,7 @@ func TestAccProvider_environment(t *testing.T) {
 	home := e.sim.Home()
 
 	check := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.qlik_spaces.probe", tfjsonpath.New("spaces"), knownvalue.ListSizeExact(0)),
+		hasValue("data.qlik_spaces.probe", "spaces", knownvalue.ListSizeExact(0)),
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: envFactories(map[string]string{
@@ -150,17 +149,14 @@ func TestAccProvider_environment(t *testing.T) {
 func TestAccProvider_rejectedCredentials(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`provider "qlik" {
+	e.test(t, []resource.TestStep{{
+		Config: fmt.Sprintf(`provider "qlik" {
   tenant_url    = %q
   client_id     = %q
   client_secret = "not-the-secret"
 }`, e.sim.Home().URL, e.sim.Credentials().ClientID) + probe,
-			ExpectError: regexp.MustCompile(`(?s)Unable to list spaces.*401`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)Unable to list spaces.*401`),
+	}})
 }
 
 // closedPort returns a loopback address where nothing listens.
@@ -182,24 +178,21 @@ func TestAccProvider_unreachableHosts(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	c := e.sim.Credentials()
 	dead := closedPort(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: fmt.Sprintf(`provider "qlik" {
+	e.test(t, []resource.TestStep{
+		{
+			Config: fmt.Sprintf(`provider "qlik" {
   tenant_url = "http://%s"
   api_key    = %q
 }`, dead, c.APIKey) + probe,
-				ExpectError: regexp.MustCompile(`(?s)connection refused; not\s+retried.*refuses\s+connections.\s+Check\s+tenant_url`),
-			},
-			{
-				Config: e.oauthProvider() + fmt.Sprintf(`
+			ExpectError: regexp.MustCompile(`(?s)connection refused; not\s+retried.*refuses\s+connections.\s+Check\s+tenant_url`),
+		},
+		{
+			Config: e.oauthProvider() + fmt.Sprintf(`
 data "qlik_spaces" "elsewhere" {
   tenant_hostname = %q
 }
 `, dead),
-				ExpectError: regexp.MustCompile(`(?s)refuses\s+connections.\s+Check\s+tenant_hostname`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)refuses\s+connections.\s+Check\s+tenant_hostname`),
 		},
 	})
 }

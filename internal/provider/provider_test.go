@@ -3,8 +3,6 @@ package provider_test
 import (
 	"os"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/compare"
 )
 
 // providerNamespace is the namespace of the provider's registry address; configurations name it in required_providers, as the
@@ -31,6 +29,3 @@ func TestMain(m *testing.M) {
 	removeBuiltProvider()
 	os.Exit(code)
 }
-
-// compareEqual is the value comparer of statecheck.CompareValuePairs for equal values.
-var compareEqual = compare.ValuesSame()

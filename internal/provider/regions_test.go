@@ -12,10 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -84,16 +82,15 @@ data "qlik_tenant" "initech" {
 }
 `
 	stateChecks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.qlik_tenant.initech", tfjsonpath.New("region"), knownvalue.StringExact("de")),
-		statecheck.ExpectKnownValue("data.qlik_tenant.initech", tfjsonpath.New("datacenter"), knownvalue.StringExact("eu-central-1")),
+		hasString("data.qlik_tenant.initech", "region", "de"),
+		hasString("data.qlik_tenant.initech", "datacenter", "eu-central-1"),
 	}
 	for key, region := range regionOf {
 		stateChecks = append(stateChecks,
-			statecheck.ExpectKnownValue("qlik_tenant."+key, tfjsonpath.New("region"), knownvalue.StringExact(region)))
+			hasString("qlik_tenant."+key, "region", region))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			for _, tn := range e.sim.Tenants()[1:] {
 				if tn.Status != "disabled" {
@@ -154,9 +151,8 @@ data "qlik_tenant" "initech" {
 func TestAccRegions_missingRegionFailsAtPlan(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config:      regionsEstateConfig(e.regionsProvider("de"), e.sim.LicenseKey()),
@@ -213,8 +209,8 @@ func TestAccRegions_environment(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: regionsEstateConfig(requiredProviders+"provider \"qlik\" {}\n", e.sim.LicenseKey()),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("qlik_tenant.globex", tfjsonpath.New("region"), knownvalue.StringExact("us")),
-				statecheck.ExpectKnownValue("qlik_tenant.initech", tfjsonpath.New("region"), knownvalue.StringExact("de")),
+				hasString("qlik_tenant.globex", "region", "us"),
+				hasString("qlik_tenant.initech", "region", "de"),
 			},
 		}},
 	})
@@ -251,7 +247,7 @@ func TestAccRegions_invalidConfiguration(t *testing.T) {
 			ExpectError: regexp.MustCompile(tc.want),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 
 	// The same checks hold for settings from the environment.
 	for _, tc := range []struct {

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -73,8 +72,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 	var id string
 	cfg := appCopyConfig{source: tpl, name: "Sales", description: "Customer A sales", space: "a"}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.sim.App(home.Hostname, id); ok {
 				return fmt.Errorf("app copy %s still exists after destroy", id)
@@ -89,26 +87,19 @@ func TestAccAppCopy_basic(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    cfg.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer A sales")),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("created_date"), knownvalue.NotNull()),
-					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_copy.test", "name", "Sales"),
+					hasString("qlik_app_copy.test", "description", "Customer A sales"),
+					hasString("qlik_app_copy.test", "owner_id", home.BotUserID),
+					isSet("qlik_app_copy.test", "created_date"),
+					sameValue("qlik_app_copy.test", "space_id", "qlik_space.a", "id"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &id),
 					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Sales", &id),
-					func(*terraform.State) error {
-						// Within one tenant Qlik copies the app itself: no export, no import.
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/copy", home.Hostname); n != 1 {
-							return fmt.Errorf("%d copy calls, want 1", n)
-						}
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 0 {
-							return fmt.Errorf("%d exports for a copy within one tenant", n)
-						}
-						return nil
-					},
+					// Within one tenant Qlik copies the app itself: no export, no import.
+					e.calls(http.MethodPost, "/api/v1/apps/{appId}/copy", home.Hostname, 1),
+					e.calls(http.MethodPost, "/api/v1/apps/{appId}/export", "", 0),
 				),
 			},
 			importStep("qlik_app_copy.test", appCopyImportIgnore...),
@@ -137,17 +128,16 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	newSource := bumped
 	newSource.source = tpl2
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("apps in the target", func() int { return len(e.sim.Apps(target.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("apps in the target", func() int { return len(e.sim.Apps(target.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:        e.sim.ResetAudit,
 				Config:           base.hcl(e.oauthProvider()),
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(target.Hostname)),
-					statecheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(target.BotUserID)),
+					hasString("qlik_app_copy.test", "tenant_hostname", target.Hostname),
+					hasString("qlik_app_copy.test", "owner_id", target.BotUserID),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_copy.test", &first),
@@ -188,7 +178,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				Config:           moved.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.CompareValuePairs("qlik_app_copy.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
+					sameValue("qlik_app_copy.test", "space_id", "qlik_space.b", "id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_copy.test", &id, &first),
@@ -232,28 +222,25 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 	var id string
 	config := appCopyConfig{source: tpl, name: "Finance", space: "a"}.hcl(e.oauthProvider())
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_app_copy.test", &id)},
-			// A rename in the Qlik UI shows as an in-place update that restores the configured name.
-			driftStep(t, config,
-				func() error {
-					return e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" })
-				},
-				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("qlik_app_copy.test", tfjsonpath.New("name"), knownvalue.StringExact("Finance")),
-				}},
-				e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
-			driftStep(t, config,
-				func() error { return e.sim.DeleteApp(home.Hostname, id) },
-				planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
-				resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
-					e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
-				)),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_app_copy.test", &id)},
+		// A rename in the Qlik UI shows as an in-place update that restores the configured name.
+		driftStep(t, config,
+			func() error {
+				return e.sim.EditApp(home.Hostname, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the UI", "edited" })
+			},
+			resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("qlik_app_copy.test", plancheck.ResourceActionUpdate),
+				plannedValue("qlik_app_copy.test", "name", knownvalue.StringExact("Finance")),
+			}},
+			e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
+		driftStep(t, config,
+			func() error { return e.sim.DeleteApp(home.Hostname, id) },
+			planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
+			resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_app_copy.test", &id),
+				e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id),
+			)),
 	})
 }
 
@@ -284,18 +271,15 @@ func TestAccAppCopy_faults(t *testing.T) {
 				host = target.Hostname
 			}
 			var id string
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: e.factories(),
-				Steps: []resource.TestStep{{
-					PreConfig:        func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
-					Config:           appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
-					ConfigPlanChecks: emptyPlanAfterApply(),
-					Check: resource.ComposeAggregateTestCheckFunc(
-						captureID("qlik_app_copy.test", &id),
-						e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
-					),
-				}},
-			})
+			e.test(t, []resource.TestStep{{
+				PreConfig:        func() { e.sim.FailRoute(host, c.method, c.route, 1, c.fault) },
+				Config:           appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()),
+				ConfigPlanChecks: emptyPlanAfterApply(),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					captureID("qlik_app_copy.test", &id),
+					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
+				),
+			}})
 		})
 	}
 }
@@ -310,36 +294,33 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	var first, id string
 	config := appCopyConfig{target: target.Hostname, source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				// The rename after the copy fails (as when Ctrl-C lands on it): the complete copy is kept, untainted.
-				PreConfig: func() {
-					e.sim.FailRoute(target.Hostname, http.MethodPut, "/api/v1/apps/{appId}", 1, qliksim.RouteFault{Status: http.StatusForbidden})
+	e.test(t, []resource.TestStep{
+		{
+			// The rename after the copy fails (as when Ctrl-C lands on it): the complete copy is kept, untainted.
+			PreConfig: func() {
+				e.sim.FailRoute(target.Hostname, http.MethodPut, "/api/v1/apps/{appId}", 1, qliksim.RouteFault{Status: http.StatusForbidden})
+			},
+			Config:             config,
+			ExpectNonEmptyPlan: true,
+			Check:              captureID("qlik_app_copy.test", &first),
+		},
+		{
+			// The next apply only renames it: no second export, no second copy (it used to replace the copy).
+			Config:           config,
+			ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_app_copy.test", &id),
+				e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
+				func(*terraform.State) error {
+					if id != first {
+						return fmt.Errorf("the copy was replaced (%s, then %s)", first, id)
+					}
+					if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 1 {
+						return fmt.Errorf("%d exports, want 1", n)
+					}
+					return nil
 				},
-				Config:             config,
-				ExpectNonEmptyPlan: true,
-				Check:              captureID("qlik_app_copy.test", &first),
-			},
-			{
-				// The next apply only renames it: no second export, no second copy (it used to replace the copy).
-				Config:           config,
-				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
-					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales", &id),
-					func(*terraform.State) error {
-						if id != first {
-							return fmt.Errorf("the copy was replaced (%s, then %s)", first, id)
-						}
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 1 {
-							return fmt.Errorf("%d exports, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
+			),
 		},
 	})
 }
@@ -352,13 +333,10 @@ func TestAccAppCopy_missingTargetSpace(t *testing.T) {
 	home := e.sim.Home()
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      e.appCopyIntoSpace(target.Hostname, tpl, "0123456789abcdef01234567", nil),
-			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*Space 0123456789abcdef01234567 does not exist`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      e.appCopyIntoSpace(target.Hostname, tpl, "0123456789abcdef01234567", nil),
+		ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*Space 0123456789abcdef01234567 does not exist`),
+	}})
 	for _, a := range e.sim.Audit() {
 		if a.Method != http.MethodGet && a.Route != "/oauth/token" {
 			t.Errorf("%s %s on %s: nothing may be exported or uploaded", a.Method, a.Path, a.Host)
@@ -380,31 +358,28 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 	// A second unfinished copy, as a retry that ran before Qlik listed the first would leave.
 	surplus := e.seedApp(target.Hostname, marker, space.ID, 1<<20)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig: e.sim.ResetAudit,
-			Config:    e.appCopyIntoSpace(target.Hostname, tpl, space.ID, nil),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				captureID("qlik_app_copy.test", &id),
-				func(*terraform.State) error {
-					if id != planted {
-						return fmt.Errorf("state holds %s, want the planted copy %s", id, planted)
-					}
-					if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 0 {
-						return fmt.Errorf("%d exports: the interrupted copy was not adopted", n)
-					}
-					if apps := e.sim.Apps(target.Hostname); len(apps) != 1 || apps[0].Attributes.Name != "Sales" {
-						return fmt.Errorf("target holds %+v, want one app named Sales", apps)
-					}
-					if _, ok := e.sim.App(target.Hostname, surplus); ok {
-						return fmt.Errorf("the surplus unfinished copy %s was kept", surplus)
-					}
-					return nil
-				},
-			),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		PreConfig: e.sim.ResetAudit,
+		Config:    e.appCopyIntoSpace(target.Hostname, tpl, space.ID, nil),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			captureID("qlik_app_copy.test", &id),
+			func(*terraform.State) error {
+				if id != planted {
+					return fmt.Errorf("state holds %s, want the planted copy %s", id, planted)
+				}
+				if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/export", ""); n != 0 {
+					return fmt.Errorf("%d exports: the interrupted copy was not adopted", n)
+				}
+				if apps := e.sim.Apps(target.Hostname); len(apps) != 1 || apps[0].Attributes.Name != "Sales" {
+					return fmt.Errorf("target holds %+v, want one app named Sales", apps)
+				}
+				if _, ok := e.sim.App(target.Hostname, surplus); ok {
+					return fmt.Errorf("the surplus unfinished copy %s was kept", surplus)
+				}
+				return nil
+			},
+		),
+	}})
 }
 
 func TestAccAppCopy_validation(t *testing.T) {
@@ -436,7 +411,7 @@ func TestAccAppCopy_validation(t *testing.T) {
 			ExpectError: c.want,
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 }
 
 // TestAccAppCopy_spaceNotEmpty deletes the space that still holds the copy: Qlik refuses with 412, and the error
@@ -455,20 +430,17 @@ removed {
   }
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: appCopyConfig{source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()), Check: captureID("qlik_app_copy.test", &id)},
-			{
-				// Terraform forgets the copy without deleting it and destroys the spaces: the one holding the
-				// copy is refused.
-				Config:      forget,
-				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
-			},
-			{
-				PreConfig: func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
-				Config:    e.oauthProvider(),
-			},
+	e.test(t, []resource.TestStep{
+		{Config: appCopyConfig{source: tpl, name: "Sales", space: "a"}.hcl(e.oauthProvider()), Check: captureID("qlik_app_copy.test", &id)},
+		{
+			// Terraform forgets the copy without deleting it and destroys the spaces: the one holding the
+			// copy is refused.
+			Config:      forget,
+			ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
+		},
+		{
+			PreConfig: func() { must(t, e.sim.DeleteApp(home.Hostname, id)) },
+			Config:    e.oauthProvider(),
 		},
 	})
 }
@@ -531,14 +503,11 @@ func TestAccAppCopy_createTimeout(t *testing.T) {
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	space := e.createSpaceIn(t, target.Hostname, "Customer", "shared")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig:   func() { e.sim.SetLatency(400 * time.Millisecond) },
-			Config:      e.appCopyIntoSpace(target.Hostname, tpl, space.ID, "1s"),
-			ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*context\s+deadline\s+exceeded.*raise\s+timeouts.create`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		PreConfig:   func() { e.sim.SetLatency(400 * time.Millisecond) },
+		Config:      e.appCopyIntoSpace(target.Hostname, tpl, space.ID, "1s"),
+		ExpectError: regexp.MustCompile(`(?s)Unable to copy app.*context\s+deadline\s+exceeded.*raise\s+timeouts.create`),
+	}})
 	if apps := e.sim.Apps(target.Hostname); len(apps) != 0 {
 		t.Errorf("target holds %d apps after a timed-out copy", len(apps))
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -90,23 +89,22 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 	newContent := renamed
 	newContent.source = v2
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
 				Config:    base.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("description"), knownvalue.StringExact("From version control")),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1)),
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.CompareValuePairs("qlik_app_import.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_import.test", "name", "Sales"),
+					hasString("qlik_app_import.test", "description", "From version control"),
+					hasString("qlik_app_import.test", "source_sha256", sum1),
+					hasString("qlik_app_import.test", "owner_id", home.BotUserID),
+					sameValue("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
 				},
 				// The hash is known at plan, so what depends on it (a reload's triggers) plans exactly.
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionCreate,
-					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum1))),
+					plannedValue("qlik_app_import.test", "source_sha256", knownvalue.StringExact(sum1))),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_app_import.test", &first),
 					captureID("qlik_app_import.test", &id),
@@ -127,8 +125,8 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				Config:           renamed.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.CompareValuePairs("qlik_app_import.test", tfjsonpath.New("space_id"), "qlik_space.b", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_app_import.test", "description", ""),
+					sameValue("qlik_app_import.test", "space_id", "qlik_space.b", "id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &first),
@@ -165,7 +163,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    newContent.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionDestroyBeforeCreate,
-					plancheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum2))),
+					plannedValue("qlik_app_import.test", "source_sha256", knownvalue.StringExact(sum2))),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					replacedID("qlik_app_import.test", &id, &first),
 					e.expectOneImport("Sales (EMEA)", sum2, &id),
@@ -185,30 +183,27 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 	cfg := appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider())
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID("qlik_app_import.test", &id)},
-			driftStep(t, cfg,
-				func() error {
-					defer e.sim.ResetAudit()
-					return e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" })
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: captureID("qlik_app_import.test", &id)},
+		driftStep(t, cfg,
+			func() error {
+				defer e.sim.ResetAudit()
+				return e.sim.EditApp(home, id, func(a *qliksim.AppAttributes) { a.Name, a.Description = "Renamed in the hub", "edited" })
+			},
+			planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
+			resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &id),
+				e.expectOneImport("Sales", sum, &id),
+				func(*terraform.State) error {
+					if e.uploads() != 0 {
+						return fmt.Errorf("drift in the name uploaded the file %d times", e.uploads())
+					}
+					return nil
 				},
-				planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
-				resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_app_import.test", "id", &id),
-					e.expectOneImport("Sales", sum, &id),
-					func(*terraform.State) error {
-						if e.uploads() != 0 {
-							return fmt.Errorf("drift in the name uploaded the file %d times", e.uploads())
-						}
-						return nil
-					},
-				)),
-			recreateStep(t, cfg, "qlik_app_import.test",
-				func() error { return e.sim.DeleteApp(home, id) },
-				func() int { return len(e.sim.Apps(home)) }),
-		},
+			)),
+		recreateStep(t, cfg, "qlik_app_import.test",
+			func() error { return e.sim.DeleteApp(home, id) },
+			func() int { return len(e.sim.Apps(home)) }),
 	})
 }
 
@@ -261,23 +256,20 @@ func TestAccAppImport_adopt(t *testing.T) {
 	cfg := appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider()) +
 		fmt.Sprintf("\nimport {\n  to = qlik_app_import.test\n  id = %q\n}\n", id)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			PreConfig:        e.sim.ResetAudit,
-			Config:           cfg,
-			ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttr("qlik_app_import.test", "id", id),
-				resource.TestCheckResourceAttr("qlik_app_import.test", "source_sha256", sum),
-				resource.TestCheckResourceAttrPair("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
-				func(*terraform.State) error {
-					if n := e.uploads() + e.imports(); n != 0 {
-						return fmt.Errorf("adopting the app made %d upload or import calls", n)
-					}
-					return nil
-				},
-			),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		PreConfig:        e.sim.ResetAudit,
+		Config:           cfg,
+		ConfigPlanChecks: planThenEmpty("qlik_app_import.test", plancheck.ResourceActionUpdate),
+		Check: resource.ComposeAggregateTestCheckFunc(
+			resource.TestCheckResourceAttr("qlik_app_import.test", "id", id),
+			resource.TestCheckResourceAttr("qlik_app_import.test", "source_sha256", sum),
+			resource.TestCheckResourceAttrPair("qlik_app_import.test", "space_id", "qlik_space.a", "id"),
+			func(*terraform.State) error {
+				if n := e.uploads() + e.imports(); n != 0 {
+					return fmt.Errorf("adopting the app made %d upload or import calls", n)
+				}
+				return nil
+			},
+		),
+	}})
 }

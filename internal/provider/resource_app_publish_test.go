@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -67,8 +66,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(e.sim.Apps(home.Hostname)); n != 2 {
 				return fmt.Errorf("tenant holds %d apps after destroy, want only the two sources", n)
@@ -79,9 +77,9 @@ func TestAccAppPublish_basic(t *testing.T) {
 			{
 				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(tpl)),
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales")),
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("publish_time"), knownvalue.NotNull()),
+					hasString("qlik_app_publish.test", "app_id", tpl),
+					hasString("qlik_app_publish.test", "name", "Sales"),
+					isSet("qlik_app_publish.test", "publish_time"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -110,12 +108,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 						}
 						return nil
 					}),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname); n != 1 {
-							return fmt.Errorf("%d republish calls, want 1", n)
-						}
-						return nil
-					},
+					e.calls(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname, 1),
 				),
 			},
 			{
@@ -130,15 +123,13 @@ func TestAccAppPublish_basic(t *testing.T) {
 				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					hasString("qlik_app_publish.test", "app_id", other),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), keptPrivate(e, home.Hostname, &id, 1),
 					sameContent(e, home.Hostname, &id, other),
+					e.calls(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname, 1),
 					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/apps/{appId}/publish", home.Hostname); n != 1 {
-							return fmt.Errorf("%d republish calls, want 1", n)
-						}
 						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/publish", home.Hostname) +
 							e.sim.AuditCount(http.MethodDelete, "/api/v1/apps/{appId}", home.Hostname); n != 0 {
 							return fmt.Errorf("%d publish or delete calls, want none", n)
@@ -157,7 +148,7 @@ func TestAccAppPublish_basic(t *testing.T) {
 				},
 				Config: testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
 				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
+					plannedValue("qlik_app_publish.test", "app_id", knownvalue.StringExact(other)),
 				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					keptID("qlik_app_publish.test", &id, &first), publishedFrom(other), sameContent(e, home.Hostname, &id, other),
@@ -226,31 +217,28 @@ func TestAccAppPublish_orphan(t *testing.T) {
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	next := e.seedApp(home, "Sales", "", 4096)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
-				Check:  captureID("qlik_app_publish.test", &id),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"),
+			Check:  captureID("qlik_app_publish.test", &id),
+		},
+		{
+			PreConfig: func() {
+				if _, err := e.sim.SeedPrivateObject(home, id, qliksim.PrivateObject{Type: "bookmark", OwnerID: "user-ann"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.sim.DeleteApp(home, tpl); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if _, err := e.sim.SeedPrivateObject(home, id, qliksim.PrivateObject{Type: "bookmark", OwnerID: "user-ann"}); err != nil {
-						t.Fatal(err)
-					}
-					if err := e.sim.DeleteApp(home, tpl); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      testAccAppPublishConfig(e.oauthProvider(), next, "managed", "1"),
-				ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan.*create_before_destroy.*-replace`),
-			},
-			{
-				// Nothing was lost by the refused republish.
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check:              keptPrivate(e, home, &id, 1),
-			},
+			Config:      testAccAppPublishConfig(e.oauthProvider(), next, "managed", "1"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to republish app.*HTTP 409.*orphan.*create_before_destroy.*-replace`),
+		},
+		{
+			// Nothing was lost by the refused republish.
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check:              keptPrivate(e, home, &id, 1),
 		},
 	})
 }
@@ -259,13 +247,10 @@ func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	tpl := e.seedApp(e.sim.Home().Hostname, "Sales", "", 4096)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
-			ExpectError: regexp.MustCompile(`(?s)Unable to publish app.*HTTP 400.*managed spaces only`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
+		ExpectError: regexp.MustCompile(`(?s)Unable to publish app.*HTTP 400.*managed spaces only`),
+	}})
 }
 
 // TestAccAppPublish_republishKeepsOrigin: on a Qlik that keeps the first app as the origin after a republish from
@@ -278,24 +263,21 @@ func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	other := e.seedApp(home, "Sales", "", 8192)
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
-			{
-				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check:            sameContent(e, home, &id, other),
+	e.test(t, []resource.TestStep{
+		{Config: testAccAppPublishConfig(e.oauthProvider(), tpl, "managed", "1"), Check: captureID("qlik_app_publish.test", &id)},
+		{
+			Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "1"),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check:            sameContent(e, home, &id, other),
+		},
+		{
+			PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },
+			Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
+			ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_app_publish.test", "app_id", other),
 			},
-			{
-				PreConfig:        func() { must(t, e.sim.ReplaceAppContent(home, other, 16384)) },
-				Config:           testAccAppPublishConfig(e.oauthProvider(), other, "managed", "2"),
-				ConfigPlanChecks: planThenEmpty("qlik_app_publish.test", plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_app_publish.test", tfjsonpath.New("app_id"), knownvalue.StringExact(other)),
-				},
-				Check: sameContent(e, home, &id, other),
-			},
+			Check: sameContent(e, home, &id, other),
 		},
 	})
 }

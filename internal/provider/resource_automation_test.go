@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -53,14 +52,13 @@ func TestAccAutomation_basic(t *testing.T) {
 	}
 	nightly := automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider())
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: first.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_automation.test", tfjsonpath.New("run_mode"), knownvalue.StringExact("triggered")),
+					hasString("qlik_automation.test", "run_mode", "triggered"),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
@@ -154,73 +152,70 @@ func TestAccAutomationRun(t *testing.T) {
 	home := e.sim.Home()
 	automationID := func() string { return e.sim.Automations(home.Hostname)[0].ID }
 	runs := func() []qliksim.AutomationRun { return e.sim.AutomationRuns(home.Hostname, automationID()) }
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: automationRunConfig(e.oauthProvider(), "1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_automation_run.sync", tfjsonpath.New("status"), knownvalue.StringExact("finished")),
-				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: func(*terraform.State) error {
-					if rs := runs(); len(rs) != 1 || rs[0].Status != qliksim.AutomationRunFinished {
-						return fmt.Errorf("runs %+v, want one finished", rs)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config: automationRunConfig(e.oauthProvider(), "1"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_automation_run.sync", "status", "finished"),
 			},
-			{
-				PreConfig: func() {
-					must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), 20*time.Millisecond, true, "The CRM answered 401 Unauthorized"))
-				},
-				Config:      automationRunConfig(e.oauthProvider(), "2"),
-				ExpectError: regexp.MustCompile(`(?s)Automation run failed.*The CRM answered 401\s+Unauthorized.*tainted`),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: func(*terraform.State) error {
+				if rs := runs(); len(rs) != 1 || rs[0].Status != qliksim.AutomationRunFinished {
+					return fmt.Errorf("runs %+v, want one finished", rs)
+				}
+				return nil
 			},
-			{
-				// The failed run is tainted: once fixed, the next apply runs the automation again.
-				PreConfig: func() {
-					must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), 20*time.Millisecond, false, ""))
-				},
-				Config:           automationRunConfig(e.oauthProvider(), "2"),
-				ConfigPlanChecks: planThenEmpty("qlik_automation_run.sync", plancheck.ResourceActionReplace),
-				Check: func(*terraform.State) error {
+		},
+		{
+			PreConfig: func() {
+				must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), 20*time.Millisecond, true, "The CRM answered 401 Unauthorized"))
+			},
+			Config:      automationRunConfig(e.oauthProvider(), "2"),
+			ExpectError: regexp.MustCompile(`(?s)Automation run failed.*The CRM answered 401\s+Unauthorized.*tainted`),
+		},
+		{
+			// The failed run is tainted: once fixed, the next apply runs the automation again.
+			PreConfig: func() {
+				must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), 20*time.Millisecond, false, ""))
+			},
+			Config:           automationRunConfig(e.oauthProvider(), "2"),
+			ConfigPlanChecks: planThenEmpty("qlik_automation_run.sync", plancheck.ResourceActionReplace),
+			Check: func(*terraform.State) error {
+				rs := runs()
+				if len(rs) != 3 || rs[1].Status != qliksim.AutomationRunFailed || rs[2].Status != qliksim.AutomationRunFinished {
+					return fmt.Errorf("runs %+v, want finished, failed, finished", rs)
+				}
+				return nil
+			},
+		},
+		{
+			// A run longer than the create timeout is stopped in Qlik.
+			PreConfig: func() {
+				must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), time.Hour, false, ""))
+			},
+			Config:      strings.Replace(automationRunConfig(e.oauthProvider(), "3"), `create = "20s"`, `create = "2s"`, 1),
+			ExpectError: regexp.MustCompile(`(?s)Automation run did not finish.*create timeout and was stopped`),
+			Check:       func(*terraform.State) error { return nil },
+		},
+		{
+			PreConfig: func() {
+				deadline := time.Now().Add(5 * time.Second)
+				for {
 					rs := runs()
-					if len(rs) != 3 || rs[1].Status != qliksim.AutomationRunFailed || rs[2].Status != qliksim.AutomationRunFinished {
-						return fmt.Errorf("runs %+v, want finished, failed, finished", rs)
+					if rs[len(rs)-1].Status == qliksim.AutomationRunStopped {
+						return
 					}
-					return nil
-				},
-			},
-			{
-				// A run longer than the create timeout is stopped in Qlik.
-				PreConfig: func() {
-					must(t, e.sim.SetAutomationBehaviour(home.Hostname, automationID(), time.Hour, false, ""))
-				},
-				Config:      strings.Replace(automationRunConfig(e.oauthProvider(), "3"), `create = "20s"`, `create = "2s"`, 1),
-				ExpectError: regexp.MustCompile(`(?s)Automation run did not finish.*create timeout and was stopped`),
-				Check:       func(*terraform.State) error { return nil },
-			},
-			{
-				PreConfig: func() {
-					deadline := time.Now().Add(5 * time.Second)
-					for {
-						rs := runs()
-						if rs[len(rs)-1].Status == qliksim.AutomationRunStopped {
-							return
-						}
-						if time.Now().After(deadline) {
-							t.Fatalf("the timed-out run was not stopped: %+v", rs[len(rs)-1])
-						}
-						time.Sleep(20 * time.Millisecond)
+					if time.Now().After(deadline) {
+						t.Fatalf("the timed-out run was not stopped: %+v", rs[len(rs)-1])
 					}
-				},
-				Config:        automationRunConfig(e.oauthProvider(), "3"),
-				ResourceName:  "qlik_automation_run.sync",
-				ImportState:   true,
-				ImportStateId: "some-run",
-				ExpectError:   regexp.MustCompile(`cannot be imported`),
+					time.Sleep(20 * time.Millisecond)
+				}
 			},
+			Config:        automationRunConfig(e.oauthProvider(), "3"),
+			ResourceName:  "qlik_automation_run.sync",
+			ImportState:   true,
+			ImportStateId: "some-run",
+			ExpectError:   regexp.MustCompile(`cannot be imported`),
 		},
 	})
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -103,30 +102,24 @@ func TestAccBrand_lifecycle(t *testing.T) {
 	moved := changed
 	moved.tenant = other.Hostname
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("brands", func() int { return len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("brands", func() int { return len(e.sim.Brands(home)) + len(e.sim.Brands(other.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
 				Config:    base.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme")),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("logo_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("created_by"), knownvalue.StringExact(e.sim.Home().BotUserID)),
+					hasString("qlik_brand.test", "name", "Acme"),
+					hasBool("qlik_brand.test", "active", true),
+					matches("qlik_brand.test", "logo_sha256", `^[0-9a-f]{64}$`),
+					hasString("qlik_brand.test", "created_by", e.sim.Home().BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_brand.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_brand.test", &id),
 					captureID("qlik_brand.test", &first),
 					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo, "favIcon": icon}),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/brands", home); n != 1 {
-							return fmt.Errorf("%d brand creates, want 1", n)
-						}
-						return nil
-					},
+					e.calls(http.MethodPost, "/api/v1/brands", home, 1),
 				),
 			},
 			importStep("qlik_brand.test", brandImportIgnore...),
@@ -140,18 +133,14 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Config:           changed.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("favicon_sha256"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
+					isNull("qlik_brand.test", "favicon_sha256"),
+					hasString("qlik_brand.test", "description", ""),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_brand.test", "id", &first),
 					e.brandIs(home, &id, "Acme Corp", false, map[string]string{"logo": logo, "favIcon": ""}),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPut, "/api/v1/brands/{id}/files/{fileId}", home); n != 1 {
-							return fmt.Errorf("%d logo uploads, want 1", n)
-						}
-						return nil
-					},
+					// One logo upload.
+					e.calls(http.MethodPut, "/api/v1/brands/{id}/files/{fileId}", home, 1),
 				),
 			},
 			{
@@ -178,44 +167,41 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 	cfg := brandConfig{name: "Acme", logo: logo, active: true}.hcl(e.oauthProvider())
 	var id, stranger string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: captureID("qlik_brand.test", &id)},
-			driftStep(t, cfg,
-				func() error {
-					console := bytes.Repeat([]byte{7}, 600)
-					copy(console, pngSignature)
-					if err := e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
-						b.Name = "Renamed in the console"
-						files["logo"] = console
-					}); err != nil {
-						return err
-					}
-					b, err := e.apiClient(t).CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
-					if err != nil {
-						return err
-					}
-					stranger = b.ID
-					return e.sim.ActivateBrand(home, stranger, true)
-				},
-				planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("active"), knownvalue.Bool(true))),
-				resource.ComposeAggregateTestCheckFunc(
-					e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
-					func(*terraform.State) error {
-						for _, b := range e.sim.Brands(home) {
-							if b.ID == stranger && b.Active {
-								return fmt.Errorf("the other brand stayed active")
-							}
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: captureID("qlik_brand.test", &id)},
+		driftStep(t, cfg,
+			func() error {
+				console := bytes.Repeat([]byte{7}, 600)
+				copy(console, pngSignature)
+				if err := e.sim.EditBrand(home, id, func(b *qliksim.Brand, files map[string][]byte) {
+					b.Name = "Renamed in the console"
+					files["logo"] = console
+				}); err != nil {
+					return err
+				}
+				b, err := e.apiClient(t).CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Someone else's"})
+				if err != nil {
+					return err
+				}
+				stranger = b.ID
+				return e.sim.ActivateBrand(home, stranger, true)
+			},
+			planThenEmpty("qlik_brand.test", plancheck.ResourceActionUpdate,
+				plannedValue("qlik_brand.test", "active", knownvalue.Bool(true))),
+			resource.ComposeAggregateTestCheckFunc(
+				e.brandIs(home, &id, "Acme", true, map[string]string{"logo": logo}),
+				func(*terraform.State) error {
+					for _, b := range e.sim.Brands(home) {
+						if b.ID == stranger && b.Active {
+							return fmt.Errorf("the other brand stayed active")
 						}
-						return nil
-					},
-				)),
-			recreateStep(t, cfg, "qlik_brand.test",
-				func() error { return e.sim.DeleteBrand(home, id) },
-				func() int { return len(e.sim.Brands(home)) - 1 }),
-		},
+					}
+					return nil
+				},
+			)),
+		recreateStep(t, cfg, "qlik_brand.test",
+			func() error { return e.sim.DeleteBrand(home, id) },
+			func() int { return len(e.sim.Brands(home)) - 1 }),
 	})
 }
 

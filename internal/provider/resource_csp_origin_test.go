@@ -7,11 +7,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -33,18 +31,15 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 	var id string
 	config := testAccCSPOriginConfig(e.oauthProvider(), "Customer portal", "portal.example.com", "frame-ancestors", "connect-src-wss")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             goneAfterDestroy("CSP origin", home.Hostname, &id, e.cspOriginByID),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: goneAfterDestroy("CSP origin", home.Hostname, &id, e.cspOriginByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("origin"), knownvalue.StringExact("portal.example.com")),
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue("qlik_csp_origin.test", tfjsonpath.New("directives"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("frame-ancestors"), knownvalue.StringExact("connect-src-wss"),
-					})),
+					hasString("qlik_csp_origin.test", "origin", "portal.example.com"),
+					hasString("qlik_csp_origin.test", "description", ""),
+					hasStrings("qlik_csp_origin.test", "directives", "frame-ancestors", "connect-src-wss"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -76,50 +71,45 @@ resource "qlik_csp_origin" "test" {
   directives  = ["frame-ancestors", "img-src", "script-src"]
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors"),
-				Check:  captureID("qlik_csp_origin.test", &id),
-			},
-			{
-				// Everything changes in place with one PUT, and the name falls back to empty.
-				Config:           final,
-				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_csp_origin.test", "id", &id),
-					func(*terraform.State) error {
-						c, _ := e.cspOriginByID(home.Hostname, id)
-						if c.Name != "" || c.Origin != "https://portal.example.com:8443" || c.Description != "Iframes and images of the customer portal" ||
-							!c.FrameAncestors || !c.ImgSrc || !c.ScriptSrc || c.ConnectSrc {
-							return fmt.Errorf("in-place update: simulator holds %+v", c)
-						}
-						if n := e.sim.AuditCount("PUT", "/api/v1/csp-origins/{id}", home.Hostname); n != 1 {
-							return fmt.Errorf("%d PUT calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			// A directive switched on and another off in the console shows as drift and is put back.
-			driftStep(t, final,
-				func() error {
-					return e.sim.EditCSPOrigin(home.Hostname, id, func(c *qliksim.CSPEntry) {
-						c.ScriptSrc = false
-						c.ObjectSrc = true
-					})
-				},
-				planAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors"),
+			Check:  captureID("qlik_csp_origin.test", &id),
+		},
+		{
+			// Everything changes in place with one PUT, and the name falls back to empty.
+			Config:           final,
+			ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_csp_origin.test", "id", &id),
 				func(*terraform.State) error {
-					if c, _ := e.cspOriginByID(home.Hostname, id); !c.ScriptSrc || c.ObjectSrc {
-						return fmt.Errorf("drift not corrected: %+v", c)
+					c, _ := e.cspOriginByID(home.Hostname, id)
+					if c.Name != "" || c.Origin != "https://portal.example.com:8443" || c.Description != "Iframes and images of the customer portal" ||
+						!c.FrameAncestors || !c.ImgSrc || !c.ScriptSrc || c.ConnectSrc {
+						return fmt.Errorf("in-place update: simulator holds %+v", c)
 					}
 					return nil
-				}),
-			recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
-				func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
+				},
+				e.calls("PUT", "/api/v1/csp-origins/{id}", home.Hostname, 1),
+			),
 		},
+		// A directive switched on and another off in the console shows as drift and is put back.
+		driftStep(t, final,
+			func() error {
+				return e.sim.EditCSPOrigin(home.Hostname, id, func(c *qliksim.CSPEntry) {
+					c.ScriptSrc = false
+					c.ObjectSrc = true
+				})
+			},
+			planAction("qlik_csp_origin.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				if c, _ := e.cspOriginByID(home.Hostname, id); !c.ScriptSrc || c.ObjectSrc {
+					return fmt.Errorf("drift not corrected: %+v", c)
+				}
+				return nil
+			}),
+		recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
+			func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
 	})
 }
 
@@ -142,19 +132,16 @@ func TestAccCSPOrigin_conflict(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	config := testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + `
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + `
 resource "qlik_csp_origin" "copy" {
   origin     = "Portal.Example.com"
   directives = ["img-src"]
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create CSP origin.*HTTP\s+409.*Code: CSP-ORIGINS-409.*Title: Conflict.*already exists.*add the directives\s+to that entry`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to create CSP origin.*HTTP\s+409.*Code: CSP-ORIGINS-409.*Title: Conflict.*already exists.*add the directives\s+to that entry`),
 		},
 	})
 }

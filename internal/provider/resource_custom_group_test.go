@@ -67,8 +67,7 @@ func (e *testEnv) testCustomObjectLifecycle(t *testing.T, o customObject, first,
 		return o.is(home, id, final.name, final.description, final.items...)
 	}
 	var id, movedID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if o.exists(other.Hostname, movedID, final.name) {
 				return fmt.Errorf("%s %s still exists", o.address, movedID)

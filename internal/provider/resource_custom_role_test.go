@@ -70,11 +70,9 @@ func TestAccCustomRole_assigned(t *testing.T) {
 	home := e.sim.Home()
 	roleOnly := testAccCustomRoleConfig(e.oauthProvider(), "", "Portal viewer", "", []string{"apps:read"})
 	var roleID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: roleOnly + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: roleOnly + `
 resource "qlik_custom_group" "portal" {
   name  = "Portal users"
   roles = [qlik_custom_role.viewer.name]
@@ -84,43 +82,42 @@ resource "qlik_user" "ann" {
   roles   = [qlik_custom_role.viewer.name, "Steward"]
 }
 `,
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_custom_role.viewer", &roleID),
-					e.userIs(home.Hostname, "auth0|ann", "active", "", "Portal viewer", "Steward"),
-				),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_custom_role.viewer", &roleID),
+				e.userIs(home.Hostname, "auth0|ann", "active", "", "Portal viewer", "Steward"),
+			),
+		},
+		{
+			// The user and group of the configuration go first; a user outside it still holds the role.
+			PreConfig: func() {
+				u, err := e.sim.AddUser(home.Hostname, "auth0|outsider")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.sim.EditUser(home.Hostname, u.ID, func(_ *qliksim.User, roles *[]string) { *roles = []string{"Portal viewer"} }); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// The user and group of the configuration go first; a user outside it still holds the role.
-				PreConfig: func() {
-					u, err := e.sim.AddUser(home.Hostname, "auth0|outsider")
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := e.sim.EditUser(home.Hostname, u.ID, func(_ *qliksim.User, roles *[]string) { *roles = []string{"Portal viewer"} }); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      e.oauthProvider(),
-				ExpectError: regexp.MustCompile(`(?s)Custom role is still assigned.*HTTP\s+400.*Code: IDENTITIES-10400.*unassigned from all users and\s+groups.*user\s+auth0\|outsider.*Request ID: [0-9a-f]{32}.*Take the role\s+Portal\s+viewer\s+away`),
+			Config:      e.oauthProvider(),
+			ExpectError: regexp.MustCompile(`(?s)Custom role is still assigned.*HTTP\s+400.*Code: IDENTITIES-10400.*unassigned from all users and\s+groups.*user\s+auth0\|outsider.*Request ID: [0-9a-f]{32}.*Take the role\s+Portal\s+viewer\s+away`),
+		},
+		{
+			PreConfig: func() {
+				u, _ := e.userBySubject(home.Hostname, "auth0|outsider")
+				if err := e.sim.EditUser(home.Hostname, u.ID, func(_ *qliksim.User, roles *[]string) { *roles = []string{} }); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					u, _ := e.userBySubject(home.Hostname, "auth0|outsider")
-					if err := e.sim.EditUser(home.Hostname, u.ID, func(_ *qliksim.User, roles *[]string) { *roles = []string{} }); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config: e.oauthProvider(),
-				Check: func(*terraform.State) error {
-					if _, ok := e.roleByID(home.Hostname, roleID); ok {
-						return fmt.Errorf("role still exists")
-					}
-					if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
-						return fmt.Errorf("user still exists")
-					}
-					return nil
-				},
+			Config: e.oauthProvider(),
+			Check: func(*terraform.State) error {
+				if _, ok := e.roleByID(home.Hostname, roleID); ok {
+					return fmt.Errorf("role still exists")
+				}
+				if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
+					return fmt.Errorf("user still exists")
+				}
+				return nil
 			},
 		},
 	})

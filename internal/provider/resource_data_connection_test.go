@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -43,17 +41,16 @@ func TestAccDataConnection_basic(t *testing.T) {
 	eu := dataConnConfig{name: "orders-eu", typ: "postgres", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
 	// Another data source type replaces the connection.
 	sqlServer := dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("type"), knownvalue.StringExact("postgres")),
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_data_connection.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.CompareValuePairs("qlik_data_connection.test", tfjsonpath.New("space_id"), "qlik_space.a", tfjsonpath.New("id"), compareEqual),
+					hasString("qlik_data_connection.test", "type", "postgres"),
+					isNull("qlik_data_connection.test", "password_wo"),
+					hasString("qlik_data_connection.test", "owner_id", home.BotUserID),
+					sameValue("qlik_data_connection.test", "space_id", "qlik_space.a", "id"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -123,11 +120,9 @@ resource "qlik_data_connection" "two" {
   depends_on        = [qlik_data_connection.one]
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_data_connection" "bad" {
   name              = "orders"
   type              = "postgres"
@@ -136,13 +131,12 @@ resource "qlik_data_connection" "bad" {
   password_wo       = "x"
 }
 `,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`password_wo_version`),
-			},
-			{
-				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create data connection.*HTTP 409.*already has this name`),
-			},
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`password_wo_version`),
+		},
+		{
+			Config:      cfg,
+			ExpectError: regexp.MustCompile(`(?s)Unable to create data connection.*HTTP 409.*already has this name`),
 		},
 	})
 }

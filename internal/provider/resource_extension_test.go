@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -81,8 +80,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 	moved := filepath.Join(dir, "moved-theme.zip")
 	var themeID, extID, firstTheme, firstExt string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("themes and extensions", func() int {
 			return len(e.sim.Themes(home)) + len(e.sim.Extensions(home)) + len(e.sim.Themes(other.Hostname)) + len(e.sim.Extensions(other.Hostname))
 		}),
@@ -90,12 +88,12 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 			{
 				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
 				ConfigPlanChecks: planThenEmpty("qlik_theme.test", plancheck.ResourceActionCreate,
-					plancheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
-					plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("version"), knownvalue.StringExact("3.1.0")),
+					plannedValue("qlik_theme.test", "qext_name", knownvalue.StringExact("acme-theme")),
+					plannedValue("qlik_extension.test", "version", knownvalue.StringExact("3.1.0")),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme theme")),
-					statecheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("type"), knownvalue.StringExact("visualization")),
+					hasString("qlik_theme.test", "name", "Acme theme"),
+					hasString("qlik_extension.test", "type", "visualization"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_theme.test", &themeID), captureID("qlik_theme.test", &firstTheme),
@@ -115,7 +113,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 				Config: archiveConfig(e.oauthProvider(), "", theme, ext),
 				ConfigPlanChecks: planThenEmpty("qlik_theme.test", plancheck.ResourceActionUpdate,
 					plancheck.ExpectResourceAction("qlik_extension.test", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("qlik_extension.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme chart (new)")),
+					plannedValue("qlik_extension.test", "name", knownvalue.StringExact("Acme chart (new)")),
 				),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					resource.TestCheckResourceAttrPtr("qlik_theme.test", "id", &firstTheme),
@@ -168,24 +166,21 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
 	cfg := archiveConfig(e.oauthProvider(), "", theme, ext)
 	var themeID, extID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
-			driftStep(t, cfg,
-				func() error {
-					return e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"}))
-				},
-				planThenEmpty("qlik_extension.test", plancheck.ResourceActionUpdate),
-				resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
-					resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
-					e.archiveIs(home, false, &extID, ext),
-				)),
-			recreateStep(t, cfg, "qlik_theme.test",
-				func() error { return e.sim.DeleteTheme(home, themeID) },
-				func() int { return len(e.sim.Themes(home)) }),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: cfg, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_theme.test", &themeID), captureID("qlik_extension.test", &extID))},
+		driftStep(t, cfg,
+			func() error {
+				return e.sim.ReplaceExtensionArchive(home, extID, qextArchive(t, "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization", "version": "9.9.9"}))
+			},
+			planThenEmpty("qlik_extension.test", plancheck.ResourceActionUpdate),
+			resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_extension.test", "id", &extID),
+				resource.TestCheckResourceAttr("qlik_extension.test", "version", ""),
+				e.archiveIs(home, false, &extID, ext),
+			)),
+		recreateStep(t, cfg, "qlik_theme.test",
+			func() error { return e.sim.DeleteTheme(home, themeID) },
+			func() int { return len(e.sim.Themes(home)) }),
 	})
 }
 
@@ -259,25 +254,22 @@ resource "qlik_app_import" "test" {
   space_id = qlik_space.apps.id
 }
 `, theme, logo, qvf)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: cfg,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("file_sha256")),
-					plancheck.ExpectUnknownValue("qlik_theme.test", tfjsonpath.New("qext_name")),
-					plancheck.ExpectUnknownValue("qlik_brand.test", tfjsonpath.New("logo_sha256")),
-					plancheck.ExpectUnknownValue("qlik_app_import.test", tfjsonpath.New("source_sha256")),
-				},
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	e.test(t, []resource.TestStep{{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plannedUnknown("qlik_theme.test", "file_sha256"),
+				plannedUnknown("qlik_theme.test", "qext_name"),
+				plannedUnknown("qlik_brand.test", "logo_sha256"),
+				plannedUnknown("qlik_app_import.test", "source_sha256"),
 			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("qext_name"), knownvalue.StringExact("acme-theme")),
-				statecheck.ExpectKnownValue("qlik_theme.test", tfjsonpath.New("file_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
-				statecheck.ExpectKnownValue("qlik_brand.test", tfjsonpath.New("logo_sha256"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`))),
-				statecheck.ExpectKnownValue("qlik_app_import.test", tfjsonpath.New("source_sha256"), knownvalue.StringExact(sum)),
-			},
-		}},
-	})
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			hasString("qlik_theme.test", "qext_name", "acme-theme"),
+			matches("qlik_theme.test", "file_sha256", `^[0-9a-f]{64}$`),
+			matches("qlik_brand.test", "logo_sha256", `^[0-9a-f]{64}$`),
+			hasString("qlik_app_import.test", "source_sha256", sum),
+		},
+	}})
 }

@@ -13,11 +13,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -80,20 +78,19 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026", key.pkix, "Customer portal")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             goneAfterDestroy("identity provider", home.Hostname, &id, e.idpByID),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: goneAfterDestroy("identity provider", home.Hostname, &id, e.idpByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("issuer"), knownvalue.StringExact("https://portal.example.com")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("key_id"), knownvalue.StringExact("portal-2026")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("public_key_pem"), knownvalue.StringExact(key.pkix)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("description"), knownvalue.StringExact("Customer portal")),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+					hasString("qlik_identity_provider_jwt.test", "issuer", "https://portal.example.com"),
+					hasString("qlik_identity_provider_jwt.test", "key_id", "portal-2026"),
+					hasString("qlik_identity_provider_jwt.test", "public_key_pem", key.pkix),
+					hasString("qlik_identity_provider_jwt.test", "description", "Customer portal"),
+					hasInt("qlik_identity_provider_jwt.test", "clock_tolerance_sec", 5),
+					hasBool("qlik_identity_provider_jwt.test", "active", true),
+					matches("qlik_identity_provider_jwt.test", "id", `^[0-9a-f]{24}$`),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -140,50 +137,46 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 	ecKey := testECPublicKeyPEM(t)
 	var first, second, third, fourth string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, ""),
-				Check:  captureID("qlik_identity_provider_jwt.test", &first),
-			},
-			{
-				Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Rotated in 2027"),
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &second),
-					func(*terraform.State) error {
-						p, _ := e.idpByID(home.Hostname, second)
-						if first != second || p.Description != "Rotated in 2027" {
-							return fmt.Errorf("description update: id %s -> %s, simulator holds %+v", first, second, p)
-						}
-						if n := e.sim.AuditCount("PATCH", "/api/v1/identity-providers/{id}", home.Hostname); n != 1 {
-							return fmt.Errorf("%d PATCH calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
-				Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
-				ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &third),
-					func(*terraform.State) error {
-						if _, ok := e.idpByID(home.Hostname, second); ok || third == second {
-							return fmt.Errorf("old identity provider %s survived or was kept (new %s)", second, third)
-						}
-						if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
-							return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// So do a new key id, issuer or clock tolerance; an ECDSA key is accepted too.
-				Config: e.oauthProvider() + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, ""),
+			Check:  captureID("qlik_identity_provider_jwt.test", &first),
+		},
+		{
+			Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Rotated in 2027"),
+			ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_identity_provider_jwt.test", &second),
+				func(*terraform.State) error {
+					p, _ := e.idpByID(home.Hostname, second)
+					if first != second || p.Description != "Rotated in 2027" {
+						return fmt.Errorf("description update: id %s -> %s, simulator holds %+v", first, second, p)
+					}
+					return nil
+				},
+				e.calls("PATCH", "/api/v1/identity-providers/{id}", home.Hostname, 1),
+			),
+		},
+		{
+			// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
+			Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
+			ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				replacedID("qlik_identity_provider_jwt.test", &third, &second),
+				func(*terraform.State) error {
+					if _, ok := e.idpByID(home.Hostname, second); ok {
+						return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
+					}
+					if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
+						return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
+					}
+					return nil
+				},
+			),
+		},
+		{
+			// So do a new key id, issuer or clock tolerance; an ECDSA key is accepted too.
+			Config: e.oauthProvider() + fmt.Sprintf(`
 resource "qlik_identity_provider_jwt" "test" {
   issuer              = "https://portal.example.org"
   key_id              = "k2"
@@ -192,21 +185,20 @@ resource "qlik_identity_provider_jwt" "test" {
   clock_tolerance_sec = 30
 }
 `, ecKey),
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_jwt.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(30)),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &fourth),
-					func(*terraform.State) error {
-						all := e.jwtIdPs(home.Hostname)
-						if len(all) != 1 || all[0].ID != fourth || all[0].ClockToleranceSec != 30 || all[0].Options.Issuer != "https://portal.example.org" {
-							return fmt.Errorf("simulator holds %+v, want only the new identity provider", all)
-						}
-						return nil
-					},
-				),
+			ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasInt("qlik_identity_provider_jwt.test", "clock_tolerance_sec", 30),
 			},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_identity_provider_jwt.test", &fourth),
+				func(*terraform.State) error {
+					all := e.jwtIdPs(home.Hostname)
+					if len(all) != 1 || all[0].ID != fourth || all[0].ClockToleranceSec != 30 || all[0].Options.Issuer != "https://portal.example.org" {
+						return fmt.Errorf("simulator holds %+v, want only the new identity provider", all)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -219,40 +211,37 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Owned by Terraform")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_identity_provider_jwt.test", &id)},
-			// A description edited in the console is put back in place.
-			driftStep(t, config,
-				func() error {
-					return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" })
-				},
-				planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_identity_provider_jwt.test", &id)},
+		// A description edited in the console is put back in place.
+		driftStep(t, config,
+			func() error {
+				return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Description = "edited by hand" })
+			},
+			planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				if p, _ := e.idpByID(home.Hostname, id); p.Description != "Owned by Terraform" {
+					return fmt.Errorf("drift not corrected: %+v", p)
+				}
+				return nil
+			}),
+		// A key swapped out of band is drift that only a replacement can undo.
+		driftStep(t, config,
+			func() error {
+				return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix })
+			},
+			planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
+			resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_identity_provider_jwt.test", &id),
 				func(*terraform.State) error {
-					if p, _ := e.idpByID(home.Hostname, id); p.Description != "Owned by Terraform" {
-						return fmt.Errorf("drift not corrected: %+v", p)
+					if p, _ := e.idpByID(home.Hostname, id); p.Options.StaticKeys[0].PEM != key.pkix {
+						return fmt.Errorf("key not restored: %+v", p)
 					}
 					return nil
-				}),
-			// A key swapped out of band is drift that only a replacement can undo.
-			driftStep(t, config,
-				func() error {
-					return e.sim.EditIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) { p.Options.StaticKeys[0].PEM = intruder.pkix })
 				},
-				planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-				resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &id),
-					func(*terraform.State) error {
-						if p, _ := e.idpByID(home.Hostname, id); p.Options.StaticKeys[0].PEM != key.pkix {
-							return fmt.Errorf("key not restored: %+v", p)
-						}
-						return nil
-					},
-				)),
-			recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
-				func() int { return len(e.jwtIdPs(home.Hostname)) }),
-		},
+			)),
+		recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
+			func() int { return len(e.jwtIdPs(home.Hostname)) }),
 	})
 }
 
@@ -292,20 +281,17 @@ func TestAccIdentityProviderJWT_conflict(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	key := newTestKey(t)
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + fmt.Sprintf(`
 resource "qlik_identity_provider_jwt" "copy" {
   issuer         = "https://portal.example.com"
   key_id         = "k1"
   public_key_pem = %q
 }
 `, key.pkix),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+409.*Code: IDENTITY-PROVIDERS-409.*Detail: An identity provider for issuer.*already exists.*import\s+the\s+existing`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+409.*Code: IDENTITY-PROVIDERS-409.*Detail: An identity provider for issuer.*already exists.*import\s+the\s+existing`),
 		},
 	})
 }
@@ -316,13 +302,10 @@ func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	key := newTestKey(t)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*Title: Bad Request.*Detail: options.issuer is required`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create JWT identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*Title: Bad Request.*Detail: options.issuer is required`),
+	}})
 	if n := len(e.jwtIdPs(e.sim.Home().Hostname)); n != 0 {
 		t.Errorf("%d identity providers created", n)
 	}
@@ -335,14 +318,11 @@ func TestAccIdentityProviderJWT_importInteractiveRefused(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	interactive := e.sim.IdentityProviders(home.Hostname)[0]
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),
-			ResourceName:  "qlik_identity_provider_jwt.test",
-			ImportState:   true,
-			ImportStateId: interactive.ID,
-			ExpectError:   regexp.MustCompile(`(?s)Not a JWT identity provider.*uses the OIDC protocol`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),
+		ResourceName:  "qlik_identity_provider_jwt.test",
+		ImportState:   true,
+		ImportStateId: interactive.ID,
+		ExpectError:   regexp.MustCompile(`(?s)Not a JWT identity provider.*uses the OIDC protocol`),
+	}})
 }

@@ -8,11 +8,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -55,8 +53,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			// Qlik cannot delete the interactive identity provider: destroy leaves it deactivated.
 			p, ok := e.anyIdPByID(home.Hostname, id)
@@ -72,10 +69,10 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 			{
 				Config: testAccOIDCConfig(e.oauthProvider(), ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("active"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("interactive"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("client_secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_identity_provider_oidc.test", tfjsonpath.New("clock_tolerance_sec"), knownvalue.Int64Exact(5)),
+					hasBool("qlik_identity_provider_oidc.test", "active", true),
+					hasBool("qlik_identity_provider_oidc.test", "interactive", true),
+					isNull("qlik_identity_provider_oidc.test", "client_secret_wo"),
+					hasInt("qlik_identity_provider_oidc.test", "clock_tolerance_sec", 5),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -111,78 +108,75 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
   post_logout_redirect_uri = "https://portal.example.com/bye"`), `description              = "Customer login"`, `description              = "Customer login (EU)"`, 1)
 	rotated := strings.Replace(changed, "client_secret_wo_version = 1", "client_secret_wo_version = 2", 1)
 	rotated = strings.Replace(rotated, `default   = "`+oidcSecret+`"`, `default   = "rotated-secret-81xQ"`, 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccOIDCConfig(e.oauthProvider(), ""), Check: captureID("qlik_identity_provider_oidc.test", &id)},
-			{
-				Config:           changed,
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
-					p, _ := e.anyIdPByID(home.Hostname, after)
-					s, _ := e.sim.OIDCClientSecret(home.Hostname, after)
-					switch {
-					case after != id:
-						return fmt.Errorf("update replaced the identity provider")
-					case p.Description != "Customer login (EU)" || p.Options.Scope != "openid profile email groups" || p.ClockToleranceSec != 30 || p.PostLogoutRedirectURI == "":
-						return fmt.Errorf("simulator holds %+v", p)
-					case s != oidcSecret:
-						return fmt.Errorf("an update without a new secret version changed the secret to %q", s)
-					}
-					return nil
-				}),
+	e.test(t, []resource.TestStep{
+		{Config: testAccOIDCConfig(e.oauthProvider(), ""), Check: captureID("qlik_identity_provider_oidc.test", &id)},
+		{
+			Config:           changed,
+			ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
+				p, _ := e.anyIdPByID(home.Hostname, after)
+				s, _ := e.sim.OIDCClientSecret(home.Hostname, after)
+				switch {
+				case after != id:
+					return fmt.Errorf("update replaced the identity provider")
+				case p.Description != "Customer login (EU)" || p.Options.Scope != "openid profile email groups" || p.ClockToleranceSec != 30 || p.PostLogoutRedirectURI == "":
+					return fmt.Errorf("simulator holds %+v", p)
+				case s != oidcSecret:
+					return fmt.Errorf("an update without a new secret version changed the secret to %q", s)
+				}
+				return nil
+			}),
+		},
+		{
+			Config: rotated,
+			Check: func(*terraform.State) error {
+				if s, _ := e.sim.OIDCClientSecret(home.Hostname, id); s != "rotated-secret-81xQ" {
+					return fmt.Errorf("secret after a version change: %q", s)
+				}
+				return nil
 			},
-			{
-				Config: rotated,
-				Check: func(*terraform.State) error {
-					if s, _ := e.sim.OIDCClientSecret(home.Hostname, id); s != "rotated-secret-81xQ" {
-						return fmt.Errorf("secret after a version change: %q", s)
-					}
-					return nil
-				},
+		},
+		{
+			// Deactivated and edited in the console: the apply reactivates it and restores the mapping.
+			PreConfig: func() {
+				if err := e.sim.EditOIDCIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) {
+					p.Active = false
+					p.Options.ClaimsMapping = map[string]any{"sub": []string{"/email"}}
+				}); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Deactivated and edited in the console: the apply reactivates it and restores the mapping.
-				PreConfig: func() {
-					if err := e.sim.EditOIDCIdentityProvider(home.Hostname, id, func(p *qliksim.IdentityProvider) {
-						p.Active = false
-						p.Options.ClaimsMapping = map[string]any{"sub": []string{"/email"}}
-					}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           rotated,
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if p, _ := e.anyIdPByID(home.Hostname, id); !p.Active || len(p.Options.ClaimsMapping) != 3 {
-						return fmt.Errorf("drift not repaired: %+v", p)
-					}
-					return nil
-				},
+			Config:           rotated,
+			ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if p, _ := e.anyIdPByID(home.Hostname, id); !p.Active || len(p.Options.ClaimsMapping) != 3 {
+					return fmt.Errorf("drift not repaired: %+v", p)
+				}
+				return nil
 			},
-			{
-				// A provider change replaces it: the old one is deactivated (Qlik keeps it), the new one active.
-				Config:           strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
-					old, _ := e.anyIdPByID(home.Hostname, id)
-					cur, _ := e.anyIdPByID(home.Hostname, after)
-					if after == id || old.Active || !cur.Active || cur.Provider != "generic" {
-						return fmt.Errorf("replace: old %+v, new %+v", old, cur)
-					}
-					return nil
-				}),
+		},
+		{
+			// A provider change replaces it: the old one is deactivated (Qlik keeps it), the new one active.
+			Config:           strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
+			ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_identity_provider_oidc.test", &after), func(*terraform.State) error {
+				old, _ := e.anyIdPByID(home.Hostname, id)
+				cur, _ := e.anyIdPByID(home.Hostname, after)
+				if after == id || old.Active || !cur.Active || cur.Provider != "generic" {
+					return fmt.Errorf("replace: old %+v, new %+v", old, cur)
+				}
+				return nil
+			}),
+		},
+		{
+			PreConfig: func() {
+				if err := e.sim.DeleteIdentityProvider(home.Hostname, after); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if err := e.sim.DeleteIdentityProvider(home.Hostname, after); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
+			Config:             strings.Replace(rotated, `provider_type            = "okta"`, `provider_type            = "generic"`, 1),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		},
 	})
 }
@@ -209,14 +203,11 @@ func TestAccIdentityProviderOIDC_oneInteractive(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	config := testAccOIDCConfig(e.oauthProvider(), "")
 	second := strings.Replace(strings.Replace(config, `"test"`, `"second"`, 1), "variable \"oidc_secret\"", "variable \"unused\"", 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config:      config + second[strings.Index(second, `resource "qlik_identity_provider_oidc"`):],
-				ExpectError: regexp.MustCompile(`(?s)Unable to create OIDC identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*one interactive identity provider.*import it`),
-			},
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config:      config + second[strings.Index(second, `resource "qlik_identity_provider_oidc"`):],
+			ExpectError: regexp.MustCompile(`(?s)Unable to create OIDC identity provider.*HTTP\s+400.*Code: IDENTITY-PROVIDERS-400.*one interactive identity provider.*import it`),
 		},
 	})
 	if n := len(e.sim.IdentityProviders(e.sim.Home().Hostname)); n != 2 {

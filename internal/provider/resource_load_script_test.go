@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -56,8 +55,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 	// Written the way the script editor and Windows templates write it: CRLF and a final newline.
 	script := "LIB CONNECT TO 'orders';\r\nLOAD * FROM orders WHERE customer = 'a';\r\n"
 	v2 := "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'b';"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			// Destroy leaves the script in the app.
 			return e.expectCurrentScript(home.Hostname, app, v2)(nil)
@@ -67,27 +65,21 @@ func TestAccLoadScript_basic(t *testing.T) {
 				PreConfig: e.sim.ResetAudit,
 				Config:    testAccLoadScriptConfig(e.oauthProvider(), app, script, "customer a"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("id"), knownvalue.StringExact(app)),
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script"), knownvalue.StringExact(script)),
-					statecheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"),
-						knownvalue.StringExact(sha256Hex("LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';"))),
+					hasString("qlik_load_script.test", "id", app),
+					hasString("qlik_load_script.test", "script", script),
+					hasString("qlik_load_script.test", "script_sha256", sha256Hex("LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'a';")),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("qlik_load_script.test", plancheck.ResourceActionCreate),
 						// Known at plan time, so a reload trigger can use it.
-						plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.NotNull()),
+						plannedValue("qlik_load_script.test", "script_sha256", knownvalue.NotNull()),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.expectCurrentScript(home.Hostname, app, script),
-					func(*terraform.State) error {
-						if n := e.sim.AuditCount(http.MethodPost, "/api/v1/apps/{appId}/scripts", home.Hostname); n != 1 {
-							return fmt.Errorf("%d script writes, want 1", n)
-						}
-						return nil
-					},
+					e.calls(http.MethodPost, "/api/v1/apps/{appId}/scripts", home.Hostname, 1),
 				),
 			},
 			{
@@ -106,7 +98,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 			{
 				Config: testAccLoadScriptConfig(e.oauthProvider(), app, v2, "customer b"),
 				ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_load_script.test", tfjsonpath.New("script_sha256"), knownvalue.StringExact(sha256Hex(v2))),
+					plannedValue("qlik_load_script.test", "script_sha256", knownvalue.StringExact(sha256Hex(v2))),
 				),
 				Check: e.expectCurrentScript(home.Hostname, app, v2),
 			},
@@ -132,25 +124,22 @@ func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
 	a1 := e.seedApp(home.Hostname, "Sales A", "", 1024)
 	a2 := e.seedApp(home.Hostname, "Sales B", "", 1024)
 	script := "LOAD * FROM orders;"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccLoadScriptConfig(e.oauthProvider(), a1, script, "")},
-			{
-				Config:           testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
-				ConfigPlanChecks: planAction("qlik_load_script.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.expectCurrentScript(home.Hostname, a2, script),
-					// The replaced resource leaves the first app's script alone.
-					e.expectCurrentScript(home.Hostname, a1, script),
-				),
-			},
-			{
-				PreConfig:          func() { must(t, e.sim.DeleteApp(home.Hostname, a2)) },
-				Config:             testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
+	e.test(t, []resource.TestStep{
+		{Config: testAccLoadScriptConfig(e.oauthProvider(), a1, script, "")},
+		{
+			Config:           testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
+			ConfigPlanChecks: planAction("qlik_load_script.test", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.expectCurrentScript(home.Hostname, a2, script),
+				// The replaced resource leaves the first app's script alone.
+				e.expectCurrentScript(home.Hostname, a1, script),
+			),
+		},
+		{
+			PreConfig:          func() { must(t, e.sim.DeleteApp(home.Hostname, a2)) },
+			Config:             testAccLoadScriptConfig(e.oauthProvider(), a2, script, ""),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		},
 	})
 }
@@ -158,32 +147,29 @@ func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
 func TestAccLoadScript_validation(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", " \r\n\t", ""),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Empty load script`),
-			},
-			{
-				// Over the 1 MiB body of a script version: refused at plan with the limit, before any request
-				// (it used to fail at apply on the body limit).
-				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", strings.Repeat("LOAD 1 AS x AUTOGENERATE 1;\n", 40000), ""),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Load script too large.*1160033 bytes.*at most 1048576 bytes \(1 MiB\)`),
-			},
-			{
-				Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", "LOAD 1;", ""),
-				ExpectError: regexp.MustCompile(`(?s)Unable to set load script.*HTTP 404.*app_id`),
-			},
-			{
-				ResourceName:  "qlik_load_script.test",
-				Config:        testAccLoadScriptConfig(e.oauthProvider(), "x", "LOAD 1;", ""),
-				ImportState:   true,
-				ImportStateId: "a/b/c",
-				ExpectError:   regexp.MustCompile(`Invalid import id`),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", " \r\n\t", ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Empty load script`),
+		},
+		{
+			// Over the 1 MiB body of a script version: refused at plan with the limit, before any request
+			// (it used to fail at apply on the body limit).
+			Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", strings.Repeat("LOAD 1 AS x AUTOGENERATE 1;\n", 40000), ""),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Load script too large.*1160033 bytes.*at most 1048576 bytes \(1 MiB\)`),
+		},
+		{
+			Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", "LOAD 1;", ""),
+			ExpectError: regexp.MustCompile(`(?s)Unable to set load script.*HTTP 404.*app_id`),
+		},
+		{
+			ResourceName:  "qlik_load_script.test",
+			Config:        testAccLoadScriptConfig(e.oauthProvider(), "x", "LOAD 1;", ""),
+			ImportState:   true,
+			ImportStateId: "a/b/c",
+			ExpectError:   regexp.MustCompile(`Invalid import id`),
 		},
 	})
 }

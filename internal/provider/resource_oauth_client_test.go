@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -96,8 +95,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.oauthClientByID(home.Hostname, id); ok {
 				return fmt.Errorf("OAuth client %s still exists after destroy", id)
@@ -108,11 +106,11 @@ func TestAccOAuthClient_basic(t *testing.T) {
 			{
 				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("app_type"), knownvalue.StringExact("web")),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("client_secret")})),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("consent_method"), knownvalue.StringExact("trusted")),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("published"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("owner_id"), knownvalue.StringExact(home.BotUserID)),
+					hasString("qlik_oauth_client.test", "app_type", "web"),
+					hasStrings("qlik_oauth_client.test", "allowed_auth_methods", "client_secret"),
+					hasString("qlik_oauth_client.test", "consent_method", "trusted"),
+					hasBool("qlik_oauth_client.test", "published", false),
+					hasString("qlik_oauth_client.test", "owner_id", home.BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -163,79 +161,73 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 	updated := strings.NewReplacer(`"Vendor portal"`, `"Vendor portal (EU)"`, `["user_default"]`, `["user_default", "admin_classic"]`,
 		`["https://portal.example.com/callback"]`, `["https://eu.portal.example.com/callback", "https://portal.example.com/callback"]`,
 		`"trusted"`, `"required"`).Replace(oauthWebBody) + "\n  published = true"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
-					firstSecret = attr(s, "client_secret")
-					return nil
-				}),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
+			Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
+				firstSecret = attr(s, "client_secret")
+				return nil
+			}),
+		},
+		{
+			Config:           testAccOAuthClientConfig(e.oauthProvider(), updated),
+			ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &after), func(s *terraform.State) error {
+				c, _ := e.oauthClientByID(home.Hostname, after)
+				switch {
+				case after != id:
+					return fmt.Errorf("update replaced the client: %s -> %s", id, after)
+				case c.ClientName != "Vendor portal (EU)" || len(c.RedirectURIs) != 2 || !slices.Contains(c.AllowedScopes, "admin_classic"):
+					return fmt.Errorf("simulator holds %+v", c)
+				case c.ConnectionConfig.ConsentMethod != "required" || c.PublishedAt == "":
+					return fmt.Errorf("consent %q, published at %q", c.ConnectionConfig.ConsentMethod, c.PublishedAt)
+				case attr(s, "client_secret") != firstSecret:
+					return fmt.Errorf("an update that does not touch the secret changed client_secret")
+				}
+				return nil
+			}),
+		},
+		{
+			// Rotation: a new secret, the old one deleted; the client keeps its id.
+			Config: testAccOAuthClientConfig(e.oauthProvider(), updated+"\n  client_secret_version = 2"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate), plannedUnknown("qlik_oauth_client.test", "client_secret")},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				Config:           testAccOAuthClientConfig(e.oauthProvider(), updated),
-				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &after), func(s *terraform.State) error {
-					c, _ := e.oauthClientByID(home.Hostname, after)
-					switch {
-					case after != id:
-						return fmt.Errorf("update replaced the client: %s -> %s", id, after)
-					case c.ClientName != "Vendor portal (EU)" || len(c.RedirectURIs) != 2 || !slices.Contains(c.AllowedScopes, "admin_classic"):
-						return fmt.Errorf("simulator holds %+v", c)
-					case c.ConnectionConfig.ConsentMethod != "required" || c.PublishedAt == "":
-						return fmt.Errorf("consent %q, published at %q", c.ConnectionConfig.ConsentMethod, c.PublishedAt)
-					case attr(s, "client_secret") != firstSecret:
-						return fmt.Errorf("an update that does not touch the secret changed client_secret")
-					}
-					return nil
-				}),
+			Check: func(s *terraform.State) error {
+				secret := attr(s, "client_secret")
+				c, _ := e.oauthClientByID(home.Hostname, id)
+				if secret == "" || secret == firstSecret || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
+					return fmt.Errorf("after rotation: %d secrets in Qlik, state secret changed %v", len(c.ClientSecrets), secret != firstSecret)
+				}
+				if a, _ := impersonate(t, home.URL, id, firstSecret, "auth0|alice"); a != http.StatusUnauthorized {
+					return fmt.Errorf("the old secret still works: %d", a)
+				}
+				if b, _ := impersonate(t, home.URL, id, secret, "auth0|alice"); b != http.StatusOK {
+					return fmt.Errorf("the new secret does not work: %d", b)
+				}
+				return nil
 			},
-			{
-				// Rotation: a new secret, the old one deleted; the client keeps its id.
-				Config: testAccOAuthClientConfig(e.oauthProvider(), updated+"\n  client_secret_version = 2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_oauth_client.test", plancheck.ResourceActionUpdate), plancheck.ExpectUnknownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"))},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: func(s *terraform.State) error {
-					secret := attr(s, "client_secret")
-					c, _ := e.oauthClientByID(home.Hostname, id)
-					if secret == "" || secret == firstSecret || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
-						return fmt.Errorf("after rotation: %d secrets in Qlik, state secret changed %v", len(c.ClientSecrets), secret != firstSecret)
-					}
-					if a, _ := impersonate(t, home.URL, id, firstSecret, "auth0|alice"); a != http.StatusUnauthorized {
-						return fmt.Errorf("the old secret still works: %d", a)
-					}
-					if b, _ := impersonate(t, home.URL, id, secret, "auth0|alice"); b != http.StatusOK {
-						return fmt.Errorf("the new secret does not work: %d", b)
-					}
-					return nil
-				},
-			},
-			{
-				// Qlik has no unpublish and cannot change the app type: both replace.
-				Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
-				ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &replaced), func(*terraform.State) error {
-					if replaced == id {
-						return fmt.Errorf("unpublishing kept client %s", id)
-					}
-					if _, ok := e.oauthClientByID(home.Hostname, id); ok {
-						return fmt.Errorf("the published client %s was not deleted", id)
-					}
-					return nil
-				}),
-			},
-			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
+		},
+		{
+			// Qlik has no unpublish and cannot change the app type: both replace.
+			Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
+			ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(replacedID("qlik_oauth_client.test", &replaced, &id), func(*terraform.State) error {
+				if _, ok := e.oauthClientByID(home.Hostname, id); ok {
+					return fmt.Errorf("the published client %s was not deleted", id)
+				}
+				return nil
+			}),
+		},
+		{
+			Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
   name     = "Analytics SPA"
   allowed_origins = ["https://app.example.com"]`),
-				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("allowed_auth_methods"), knownvalue.SetSizeExact(0)),
-				},
+			ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				isNull("qlik_oauth_client.test", "client_secret"),
+				hasValue("qlik_oauth_client.test", "allowed_auth_methods", knownvalue.SetSizeExact(0)),
 			},
 		},
 	})
@@ -247,58 +239,55 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 	home := e.sim.Home()
 	var id string
 	config := testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_oauth_client.test", &id)},
-			{
-				// Edited in the console: the plan puts the configured settings back in place.
-				PreConfig: func() {
-					if err := e.sim.EditOAuthClient(home.Hostname, id, func(c *qliksim.OAuthClient) {
-						c.ClientName, c.AllowedScopes = "renamed by hand", []string{"user_default", "admin_classic"}
-					}); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           config,
-				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if c, _ := e.oauthClientByID(home.Hostname, id); c.ClientName != "Vendor portal" || len(c.AllowedScopes) != 1 {
-						return fmt.Errorf("drift not repaired: %+v", c)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_oauth_client.test", &id)},
+		{
+			// Edited in the console: the plan puts the configured settings back in place.
+			PreConfig: func() {
+				if err := e.sim.EditOAuthClient(home.Hostname, id, func(c *qliksim.OAuthClient) {
+					c.ClientName, c.AllowedScopes = "renamed by hand", []string{"user_default", "admin_classic"}
+				}); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				// Its secret deleted by hand: the refresh drops client_secret (with a warning), and a version bump
-				// makes a new one that works.
-				PreConfig: func() {
-					if err := e.sim.DeleteOAuthClientSecrets(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: func(s *terraform.State) error {
-					secret := attr(s, "client_secret")
-					c, _ := e.oauthClientByID(home.Hostname, id)
-					if secret == "" || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
-						return fmt.Errorf("after the secret was deleted by hand: %d secrets, state secret set %v", len(c.ClientSecrets), secret != "")
-					}
-					return nil
-				},
+			Config:           config,
+			ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if c, _ := e.oauthClientByID(home.Hostname, id); c.ClientName != "Vendor portal" || len(c.AllowedScopes) != 1 {
+					return fmt.Errorf("drift not repaired: %+v", c)
+				}
+				return nil
 			},
-			{
-				// Deleted outside Terraform: the refresh drops it and the plan creates it again.
-				PreConfig: func() {
-					if err := e.sim.DeleteOAuthClient(home.Hostname, id); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:             testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
+		},
+		{
+			// Its secret deleted by hand: the refresh drops client_secret (with a warning), and a version bump
+			// makes a new one that works.
+			PreConfig: func() {
+				if err := e.sim.DeleteOAuthClientSecrets(home.Hostname, id); err != nil {
+					t.Fatal(err)
+				}
 			},
+			Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: func(s *terraform.State) error {
+				secret := attr(s, "client_secret")
+				c, _ := e.oauthClientByID(home.Hostname, id)
+				if secret == "" || len(c.ClientSecrets) != 1 || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) {
+					return fmt.Errorf("after the secret was deleted by hand: %d secrets, state secret set %v", len(c.ClientSecrets), secret != "")
+				}
+				return nil
+			},
+		},
+		{
+			// Deleted outside Terraform: the refresh drops it and the plan creates it again.
+			PreConfig: func() {
+				if err := e.sim.DeleteOAuthClient(home.Hostname, id); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:             testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
 		},
 	})
 }
@@ -354,13 +343,10 @@ func TestAccOAuthClient_qlikRefuses(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	e.sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{Status: http.StatusForbidden})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create OAuth client.*HTTP\s+403.*Code: HTTP-403.*Title: Forbidden.*Request ID: [0-9a-f]{32}`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create OAuth client.*HTTP\s+403.*Code: HTTP-403.*Title: Forbidden.*Request ID: [0-9a-f]{32}`),
+	}})
 	if n := len(e.sim.OAuthClients(home.Hostname)); n != 0 {
 		t.Errorf("%d OAuth clients made", n)
 	}
@@ -388,41 +374,38 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
   allowed_scopes       = ["user_default"]
   allowed_auth_methods = ["private_key_jwt"]
   public_keys          = [{ kid = "portal-2026", alg = "RS256", pem = %q }]`, pubPEM)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), body),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_oauth_client.test", tfjsonpath.New("client_secret_hint"), knownvalue.StringExact("")),
-				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: func(s *terraform.State) error {
-					id := attr(s, "id")
-					c, _ := e.oauthClientByID(home.Hostname, id)
-					if len(c.ClientSecrets) != 0 || len(c.PublicKeys) != 1 || c.PublicKeys[0].Kid != "portal-2026" {
-						return fmt.Errorf("simulator holds %+v", c)
-					}
-					assertion, err := qliksim.SignJWT("RS256", key, "portal-2026", map[string]any{
-						"iss": id, "sub": id, "aud": home.URL + "/oauth/token", "exp": time.Now().Add(time.Minute).Unix(),
-					})
-					if err != nil {
-						return err
-					}
-					status, tok := tokenRequest(t, home.URL, map[string]any{
-						"grant_type": "urn:qlik:oauth:user-impersonation", "client_id": id,
-						"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion": assertion,
-						"user_lookup": map[string]string{"field": "userId", "value": user.ID},
-					})
-					if status != http.StatusOK || tok == "" {
-						return fmt.Errorf("impersonation with a signed assertion: %d", status)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccOAuthClientConfig(e.oauthProvider(), body),
+			ConfigStateChecks: []statecheck.StateCheck{
+				isNull("qlik_oauth_client.test", "client_secret"),
+				hasString("qlik_oauth_client.test", "client_secret_hint", ""),
 			},
-			{ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true},
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: func(s *terraform.State) error {
+				id := attr(s, "id")
+				c, _ := e.oauthClientByID(home.Hostname, id)
+				if len(c.ClientSecrets) != 0 || len(c.PublicKeys) != 1 || c.PublicKeys[0].Kid != "portal-2026" {
+					return fmt.Errorf("simulator holds %+v", c)
+				}
+				assertion, err := qliksim.SignJWT("RS256", key, "portal-2026", map[string]any{
+					"iss": id, "sub": id, "aud": home.URL + "/oauth/token", "exp": time.Now().Add(time.Minute).Unix(),
+				})
+				if err != nil {
+					return err
+				}
+				status, tok := tokenRequest(t, home.URL, map[string]any{
+					"grant_type": "urn:qlik:oauth:user-impersonation", "client_id": id,
+					"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "client_assertion": assertion,
+					"user_lookup": map[string]string{"field": "userId", "value": user.ID},
+				})
+				if status != http.StatusOK || tok == "" {
+					return fmt.Errorf("impersonation with a signed assertion: %d", status)
+				}
+				return nil
+			},
 		},
+		{ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true},
 	})
 }
 
@@ -437,19 +420,17 @@ func TestAccOAuthClient_importedThenSecret(t *testing.T) {
 	}
 	var id, first string
 	config := testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
-					first = attr(s, "client_secret")
-					return nil
-				}),
-			},
-			{
-				// Terraform forgets the client; Qlik keeps it.
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: config,
+			Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_oauth_client.test", &id), func(s *terraform.State) error {
+				first = attr(s, "client_secret")
+				return nil
+			}),
+		},
+		{
+			// Terraform forgets the client; Qlik keeps it.
+			Config: e.oauthProvider() + `
 removed {
   from = qlik_oauth_client.test
   lifecycle {
@@ -457,33 +438,32 @@ removed {
   }
 }
 `,
+		},
+		{
+			Config: config, ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStatePersist: true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+			ImportStateCheck: func(states []*terraform.InstanceState) error {
+				if len(states) != 1 || states[0].Attributes["client_secret"] != "" {
+					return fmt.Errorf("imported state holds a client secret: %v", states)
+				}
+				return nil
 			},
-			{
-				Config: config, ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStatePersist: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
-				ImportStateCheck: func(states []*terraform.InstanceState) error {
-					if len(states) != 1 || states[0].Attributes["client_secret"] != "" {
-						return fmt.Errorf("imported state holds a client secret: %v", states)
+		},
+		{
+			Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
+			ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
+			Check: func(s *terraform.State) error {
+				secret := attr(s, "client_secret")
+				c, _ := e.oauthClientByID(home.Hostname, id)
+				if secret == "" || secret == first || len(c.ClientSecrets) != 2 {
+					return fmt.Errorf("after setting the version: %d secrets in Qlik, new secret set %v", len(c.ClientSecrets), secret != "" && secret != first)
+				}
+				for _, s := range []string{first, secret} {
+					if status, _ := impersonate(t, home.URL, id, s, "auth0|alice"); status != http.StatusOK {
+						return fmt.Errorf("a secret stopped working: %d", status)
 					}
-					return nil
-				},
-			},
-			{
-				Config:           testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody+"\n  client_secret_version = 1"),
-				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionUpdate),
-				Check: func(s *terraform.State) error {
-					secret := attr(s, "client_secret")
-					c, _ := e.oauthClientByID(home.Hostname, id)
-					if secret == "" || secret == first || len(c.ClientSecrets) != 2 {
-						return fmt.Errorf("after setting the version: %d secrets in Qlik, new secret set %v", len(c.ClientSecrets), secret != "" && secret != first)
-					}
-					for _, s := range []string{first, secret} {
-						if status, _ := impersonate(t, home.URL, id, s, "auth0|alice"); status != http.StatusOK {
-							return fmt.Errorf("a secret stopped working: %d", status)
-						}
-					}
-					return nil
-				},
+				}
+				return nil
 			},
 		},
 	})

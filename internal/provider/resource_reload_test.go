@@ -11,11 +11,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -63,62 +61,59 @@ func TestAccReload_basic(t *testing.T) {
 	v1 := "LOAD * FROM orders WHERE region = '$(customer)';"
 	v2 := "LOAD * FROM orders WHERE region = '$(customer)' AND year >= 2024;"
 	var first, second string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccReloadConfig(e.oauthProvider(), app, v1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("partial"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("log_tail"), knownvalue.StringRegexp(regexp.MustCompile(`Finished successfully`))),
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("duration"), knownvalue.StringRegexp(regexp.MustCompile(`ms$|s$`))),
-					statecheck.CompareValuePairs("qlik_reload.test", tfjsonpath.New("id"), "qlik_reload.test", tfjsonpath.New("reload_id"), compareEqual),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccReloadConfig(e.oauthProvider(), app, v1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_reload.test", "status", "SUCCEEDED"),
+				hasBool("qlik_reload.test", "partial", false),
+				matches("qlik_reload.test", "log_tail", `Finished successfully`),
+				matches("qlik_reload.test", "duration", `ms$|s$`),
+				sameValue("qlik_reload.test", "id", "qlik_reload.test", "reload_id"),
+			},
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_reload.test", &first),
+				e.reloadRan(home.Hostname, &first, v1),
+			),
+		},
+		{
+			// A new script changes script_sha256, which replaces the reload: the new run reads the new script.
+			Config: testAccReloadConfig(e.oauthProvider(), app, v2),
+			ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
+				plancheck.ExpectResourceAction("qlik_reload.test", plancheck.ResourceActionReplace),
+			),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_reload.test", &second),
+				e.reloadRan(home.Hostname, &second, v2),
+				func(*terraform.State) error {
+					if second == first {
+						return fmt.Errorf("no new reload ran")
+					}
+					if n := len(e.sim.Reloads(home.Hostname)); n != 2 {
+						return fmt.Errorf("%d reloads ran, want 2", n)
+					}
+					return nil
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_reload.test", &first),
-					e.reloadRan(home.Hostname, &first, v1),
-				),
+			),
+		},
+		{
+			// A reload that ages out of Qlik's history keeps its recorded result and plans nothing.
+			PreConfig: func() { must(t, e.sim.DeleteReload(home.Hostname, second)) },
+			Config:    testAccReloadConfig(e.oauthProvider(), app, v2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				// A new script changes script_sha256, which replaces the reload: the new run reads the new script.
-				Config: testAccReloadConfig(e.oauthProvider(), app, v2),
-				ConfigPlanChecks: planThenEmpty("qlik_load_script.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectResourceAction("qlik_reload.test", plancheck.ResourceActionReplace),
-				),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_reload.test", &second),
-					e.reloadRan(home.Hostname, &second, v2),
-					func(*terraform.State) error {
-						if second == first {
-							return fmt.Errorf("no new reload ran")
-						}
-						if n := len(e.sim.Reloads(home.Hostname)); n != 2 {
-							return fmt.Errorf("%d reloads ran, want 2", n)
-						}
-						return nil
-					},
-				),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_reload.test", "status", "SUCCEEDED"),
 			},
-			{
-				// A reload that ages out of Qlik's history keeps its recorded result and plans nothing.
-				PreConfig: func() { must(t, e.sim.DeleteReload(home.Hostname, second)) },
-				Config:    testAccReloadConfig(e.oauthProvider(), app, v2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
-				},
-			},
-			{
-				ResourceName:  "qlik_reload.test",
-				ImportState:   true,
-				ImportStateId: "5be59decca62aa00097268a4",
-				// Not the framework's generic "Resource Import Not Implemented": why, and what to do instead.
-				ExpectError: regexp.MustCompile(`(?s)qlik_reload cannot be imported.*records one run.*Remove the import and\s+apply`),
-			},
+		},
+		{
+			ResourceName:  "qlik_reload.test",
+			ImportState:   true,
+			ImportStateId: "5be59decca62aa00097268a4",
+			// Not the framework's generic "Resource Import Not Implemented": why, and what to do instead.
+			ExpectError: regexp.MustCompile(`(?s)qlik_reload cannot be imported.*records one run.*Remove the import and\s+apply`),
 		},
 	})
 }
@@ -133,28 +128,25 @@ func TestAccReload_failedShowsLogTail(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := "LOAD * FROM orders_2024;"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config:      testAccReloadConfig(e.oauthProvider(), app, script),
-				ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*EngineReloadError.*Last lines of the reload log:.*Table not found: orders_2024.*tainted`),
+	e.test(t, []resource.TestStep{
+		{
+			Config:      testAccReloadConfig(e.oauthProvider(), app, script),
+			ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*EngineReloadError.*Last lines of the reload log:.*Table not found: orders_2024.*tainted`),
+		},
+		{
+			// The failed run stays in state as tainted: once the cause is fixed, the next apply reloads again.
+			PreConfig:        func() { must(t, e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, false, nil)) },
+			Config:           testAccReloadConfig(e.oauthProvider(), app, script),
+			ConfigPlanChecks: planAction("qlik_reload.test", plancheck.ResourceActionReplace),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_reload.test", "status", "SUCCEEDED"),
 			},
-			{
-				// The failed run stays in state as tainted: once the cause is fixed, the next apply reloads again.
-				PreConfig:        func() { must(t, e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, false, nil)) },
-				Config:           testAccReloadConfig(e.oauthProvider(), app, script),
-				ConfigPlanChecks: planAction("qlik_reload.test", plancheck.ResourceActionReplace),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
-				},
-				Check: func(*terraform.State) error {
-					rs := e.sim.Reloads(home.Hostname)
-					if len(rs) != 2 || rs[0].Status != qliksim.ReloadFailed || rs[1].Status != qliksim.ReloadSucceeded {
-						return fmt.Errorf("reloads %+v, want one FAILED then one SUCCEEDED", rs)
-					}
-					return nil
-				},
+			Check: func(*terraform.State) error {
+				rs := e.sim.Reloads(home.Hostname)
+				if len(rs) != 2 || rs[0].Status != qliksim.ReloadFailed || rs[1].Status != qliksim.ReloadSucceeded {
+					return fmt.Errorf("reloads %+v, want one FAILED then one SUCCEEDED", rs)
+				}
+				return nil
 			},
 		},
 	})
@@ -171,56 +163,53 @@ func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pendingID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				// A reload started elsewhere (a schedule, the hub) is still running when Terraform queues its own.
-				PreConfig: func() {
-					c := e.apiClient(t)
-					r, err := c.CreateReload(t.Context(), qlik.ReloadRequest{AppID: app})
-					if err != nil {
-						t.Fatal(err)
-					}
-					pendingID = r.ID
-					e.sim.ResetAudit()
-				},
-				Config: e.oauthProvider() + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{
+			// A reload started elsewhere (a schedule, the hub) is still running when Terraform queues its own.
+			PreConfig: func() {
+				c := e.apiClient(t)
+				r, err := c.CreateReload(t.Context(), qlik.ReloadRequest{AppID: app})
+				if err != nil {
+					t.Fatal(err)
+				}
+				pendingID = r.ID
+				e.sim.ResetAudit()
+			},
+			Config: e.oauthProvider() + fmt.Sprintf(`
 resource "qlik_reload" "test" {
   app_id = %q
 }
 `, app),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_reload.test", tfjsonpath.New("status"), knownvalue.StringExact("SUCCEEDED")),
-				},
-				Check: func(*terraform.State) error {
-					pending, _ := e.sim.ReloadByID(home.Hostname, pendingID)
-					if pending.Status != qliksim.ReloadSucceeded {
-						return fmt.Errorf("the pending reload is %s: it must run to its end, not be cancelled", pending.Status)
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_reload.test", "status", "SUCCEEDED"),
+			},
+			Check: func(*terraform.State) error {
+				pending, _ := e.sim.ReloadByID(home.Hostname, pendingID)
+				if pending.Status != qliksim.ReloadSucceeded {
+					return fmt.Errorf("the pending reload is %s: it must run to its end, not be cancelled", pending.Status)
+				}
+				var refused int
+				var acceptedAt time.Time
+				for _, a := range e.sim.Audit() {
+					if a.Method != http.MethodPost || a.Route != "/api/v1/reloads" {
+						continue
 					}
-					var refused int
-					var acceptedAt time.Time
-					for _, a := range e.sim.Audit() {
-						if a.Method != http.MethodPost || a.Route != "/api/v1/reloads" {
-							continue
-						}
-						switch a.Status {
-						case http.StatusTooManyRequests:
-							refused++
-						case http.StatusCreated:
-							acceptedAt = a.Time
-						}
+					switch a.Status {
+					case http.StatusTooManyRequests:
+						refused++
+					case http.StatusCreated:
+						acceptedAt = a.Time
 					}
-					end, err := time.Parse(time.RFC3339, pending.EndTime)
-					if err != nil {
-						return err
-					}
-					if refused != 1 || acceptedAt.IsZero() || acceptedAt.Before(end) {
-						return fmt.Errorf("POST /reloads refused %d times, accepted at %s; want one refusal and the retry after the pending reload ended at %s",
-							refused, acceptedAt, end)
-					}
-					return nil
-				},
+				}
+				end, err := time.Parse(time.RFC3339, pending.EndTime)
+				if err != nil {
+					return err
+				}
+				if refused != 1 || acceptedAt.IsZero() || acceptedAt.Before(end) {
+					return fmt.Errorf("POST /reloads refused %d times, accepted at %s; want one refusal and the retry after the pending reload ended at %s",
+						refused, acceptedAt, end)
+				}
+				return nil
 			},
 		},
 	})
@@ -233,11 +222,9 @@ func TestAccReload_validation(t *testing.T) {
 	for i := range 21 {
 		vars = append(vars, fmt.Sprintf("v%d = \"x\"", i))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_reload" "test" {
   app_id    = "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21"
   variables = {
@@ -245,11 +232,11 @@ resource "qlik_reload" "test" {
   }
 }
 `,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)variables.*at most 20`),
-			},
-			{
-				Config: e.oauthProvider() + fmt.Sprintf(`
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)variables.*at most 20`),
+		},
+		{
+			Config: e.oauthProvider() + fmt.Sprintf(`
 resource "qlik_reload" "test" {
   app_id    = "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21"
   variables = {
@@ -257,17 +244,16 @@ resource "qlik_reload" "test" {
   }
 }
 `, strings.Repeat("x", 257)),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)variables.*256`),
-			},
-			{
-				Config: e.oauthProvider() + `
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)variables.*256`),
+		},
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_reload" "test" {
   app_id = "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to queue reload.*HTTP 400.*RELOADS-001`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to queue reload.*HTTP 400.*RELOADS-001`),
 		},
 	})
 }

@@ -8,11 +8,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -54,8 +52,7 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 	home := e.sim.Home()
 	var groupID, publishedID, sandboxID, memberID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.sim.GroupByName(home.Hostname, "Customer A Analysts"); ok {
 				return fmt.Errorf("the group the mapping created survives destroy")
@@ -75,10 +72,9 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 					spaceRoles{"published", []string{"consumer"}}),
 				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("SharedSpaceCreator"), knownvalue.StringExact("EmbeddedAnalyticsUser")})),
-					statecheck.CompareValuePairs("qlik_role_mapping.test", tfjsonpath.New("id"), "qlik_role_mapping.test", tfjsonpath.New("group_id"), compareEqual),
+					hasBool("qlik_role_mapping.test", "group_created", true),
+					hasStrings("qlik_role_mapping.test", "roles", "SharedSpaceCreator", "EmbeddedAnalyticsUser"),
+					sameValue("qlik_role_mapping.test", "id", "qlik_role_mapping.test", "group_id"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_role_mapping.test", &groupID),
@@ -205,8 +201,7 @@ func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
 		}
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			g, ok := e.sim.GroupByName(home.Hostname, "Finance")
 			if !ok || g.ID != group.ID {
@@ -220,8 +215,8 @@ func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Finance", []string{"Steward", "SharedSpaceCreator"},
 					spaceRoles{"sandbox", []string{"consumer"}}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("id"), knownvalue.StringExact(group.ID)),
+					hasBool("qlik_role_mapping.test", "group_created", false),
+					hasString("qlik_role_mapping.test", "id", group.ID),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -251,59 +246,56 @@ func TestAccRoleMapping_drift(t *testing.T) {
 	config := testAccRoleMappingConfig(e.oauthProvider(), "Ops", []string{"DataAdmin"}, spaceRoles{"sandbox", []string{"consumer"}})
 	var groupID, sandboxID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_role_mapping.test", &groupID), captureID("qlik_space.sandbox", &sandboxID))},
-			{
-				// Roles changed in the management console show as an update that puts them back.
-				PreConfig: func() {
-					must(t, e.sim.EditGroup(home.Hostname, groupID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"TenantAdmin"} }))
-				},
-				Config:           config,
-				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if g, _ := e.sim.GroupByName(home.Hostname, "Ops"); fmt.Sprint(g.RoleNames()) != "[DataAdmin]" {
-						return fmt.Errorf("roles after correcting drift: %v", g.RoleNames())
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_role_mapping.test", &groupID), captureID("qlik_space.sandbox", &sandboxID))},
+		{
+			// Roles changed in the management console show as an update that puts them back.
+			PreConfig: func() {
+				must(t, e.sim.EditGroup(home.Hostname, groupID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"TenantAdmin"} }))
 			},
-			{
-				// A space assignment removed by hand is re-created in place.
-				PreConfig: func() {
-					as := e.sim.SpaceAssignments(home.Hostname, sandboxID)
-					if len(as) != 1 {
-						t.Fatalf("sandbox holds %d assignments", len(as))
-					}
-					if err := e.sim.DeleteSpaceAssignment(home.Hostname, as[0].ID); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if as := e.sim.SpaceAssignments(home.Hostname, sandboxID); len(as) != 1 || as[0].AssigneeID != groupID {
-						return fmt.Errorf("sandbox assignments %+v", as)
-					}
-					return nil
-				},
+			Config:           config,
+			ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if g, _ := e.sim.GroupByName(home.Hostname, "Ops"); fmt.Sprint(g.RoleNames()) != "[DataAdmin]" {
+					return fmt.Errorf("roles after correcting drift: %v", g.RoleNames())
+				}
+				return nil
 			},
-			{
-				// The group deleted by hand: the mapping is created again, with a new group.
-				PreConfig:        func() { must(t, e.sim.DeleteGroup(home.Hostname, groupID)) },
-				Config:           config,
-				ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
-				},
-				Check: func(*terraform.State) error {
-					g, ok := e.sim.GroupByName(home.Hostname, "Ops")
-					if !ok || g.ID == groupID || len(e.sim.SpaceAssignments(home.Hostname, sandboxID)) != 1 {
-						return fmt.Errorf("re-created group %+v (found=%v)", g, ok)
-					}
-					return nil
-				},
+		},
+		{
+			// A space assignment removed by hand is re-created in place.
+			PreConfig: func() {
+				as := e.sim.SpaceAssignments(home.Hostname, sandboxID)
+				if len(as) != 1 {
+					t.Fatalf("sandbox holds %d assignments", len(as))
+				}
+				if err := e.sim.DeleteSpaceAssignment(home.Hostname, as[0].ID); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:           config,
+			ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if as := e.sim.SpaceAssignments(home.Hostname, sandboxID); len(as) != 1 || as[0].AssigneeID != groupID {
+					return fmt.Errorf("sandbox assignments %+v", as)
+				}
+				return nil
+			},
+		},
+		{
+			// The group deleted by hand: the mapping is created again, with a new group.
+			PreConfig:        func() { must(t, e.sim.DeleteGroup(home.Hostname, groupID)) },
+			Config:           config,
+			ConfigPlanChecks: planAction("qlik_role_mapping.test", plancheck.ResourceActionCreate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasBool("qlik_role_mapping.test", "group_created", true),
+			},
+			Check: func(*terraform.State) error {
+				g, ok := e.sim.GroupByName(home.Hostname, "Ops")
+				if !ok || g.ID == groupID || len(e.sim.SpaceAssignments(home.Hostname, sandboxID)) != 1 {
+					return fmt.Errorf("re-created group %+v (found=%v)", g, ok)
+				}
+				return nil
 			},
 		},
 	})
@@ -316,45 +308,42 @@ func TestAccRoleMapping_validation(t *testing.T) {
 	spaces := testAccRoleMappingConfig(e.oauthProvider(), "Unused", nil)
 	spaces = spaces[:strings.Index(spaces, "\nresource \"qlik_role_mapping\"")]
 	p := e.oauthProvider()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: spaces},
-			{
-				Config: testAccRoleMappingConfig(p, "Sales", []string{"SharedSpaceCreator", "Developer"}), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)Unknown role.*has no role named "Developer".*Valid roles: AnalyticsAdmin,.*TenantAdmin`),
-			},
-			{
-				// A second mapping in the same plan reuses the catalogue the first one read.
-				Config: testAccRoleMappingConfig(p, "Sales", []string{"tenantadmin"}) + `
+	e.test(t, []resource.TestStep{
+		{Config: spaces},
+		{
+			Config: testAccRoleMappingConfig(p, "Sales", []string{"SharedSpaceCreator", "Developer"}), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Unknown role.*has no role named "Developer".*Valid roles: AnalyticsAdmin,.*TenantAdmin`),
+		},
+		{
+			// A second mapping in the same plan reuses the catalogue the first one read.
+			Config: testAccRoleMappingConfig(p, "Sales", []string{"tenantadmin"}) + `
 resource "qlik_role_mapping" "other" {
   group_name = "Support"
   roles      = ["Steward"]
 }
 `, PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)"tenantadmin" is spelled "TenantAdmin"`),
-			},
-			{
-				Config: testAccRoleMappingConfig(p, "", []string{"Steward"}), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)group_name string length must be between 1 and 256`),
-			},
-			{
-				Config: testAccRoleMappingConfig(p, "   ", []string{"Steward"}), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)must not be blank`),
-			},
-			{
-				Config: testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"publisher"}}), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*shared space and does not accept\s+"publisher"`),
-			},
-			{
-				Config: testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"viewer"}}), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)value must be one of`),
-			},
-			{
-				Config:      testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"consumer"}}, spaceRoles{"sandbox", []string{"producer"}}),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Duplicate space`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)"tenantadmin" is spelled "TenantAdmin"`),
+		},
+		{
+			Config: testAccRoleMappingConfig(p, "", []string{"Steward"}), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)group_name string length must be between 1 and 256`),
+		},
+		{
+			Config: testAccRoleMappingConfig(p, "   ", []string{"Steward"}), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)must not be blank`),
+		},
+		{
+			Config: testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"publisher"}}), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*shared space and does not accept\s+"publisher"`),
+		},
+		{
+			Config: testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"viewer"}}), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)value must be one of`),
+		},
+		{
+			Config:      testAccRoleMappingConfig(p, "Sales", nil, spaceRoles{"sandbox", []string{"consumer"}}, spaceRoles{"sandbox", []string{"producer"}}),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Duplicate space`),
 		},
 	})
 	for _, route := range []string{"/api/v1/groups", "/api/v1/groups/{groupId}", "/api/v1/spaces/{spaceId}/assignments"} {
@@ -375,33 +364,30 @@ func TestAccRoleMapping_renameReplaces(t *testing.T) {
 	home := e.sim.Home()
 	var before, after, publishedID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccRoleMappingConfig(e.oauthProvider(), "acme-viewers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
-				Check:  resource.ComposeAggregateTestCheckFunc(captureID("qlik_role_mapping.test", &before), captureID("qlik_space.published", &publishedID)),
-			},
-			{
-				// Another group name is another group: the mapping is replaced, its old group (which it
-				// created) goes, and the space role moves to the new group.
-				Config:           testAccRoleMappingConfig(e.oauthProvider(), "acme-readers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
-				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_role_mapping.test", &after),
-					func(*terraform.State) error {
-						if _, ok := e.sim.GroupByName(home.Hostname, "acme-viewers"); ok {
-							return fmt.Errorf("the old group survives the replacement")
-						}
-						g, ok := e.sim.GroupByName(home.Hostname, "acme-readers")
-						as := e.sim.SpaceAssignments(home.Hostname, publishedID)
-						if !ok || g.ID != after || after == before || len(as) != 1 || as[0].AssigneeID != after {
-							return fmt.Errorf("new group %+v (found=%v), assignments %+v", g, ok, as)
-						}
-						return nil
-					},
-				),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccRoleMappingConfig(e.oauthProvider(), "acme-viewers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
+			Check:  resource.ComposeAggregateTestCheckFunc(captureID("qlik_role_mapping.test", &before), captureID("qlik_space.published", &publishedID)),
+		},
+		{
+			// Another group name is another group: the mapping is replaced, its old group (which it
+			// created) goes, and the space role moves to the new group.
+			Config:           testAccRoleMappingConfig(e.oauthProvider(), "acme-readers", []string{"EmbeddedAnalyticsUser"}, spaceRoles{"published", []string{"consumer"}}),
+			ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				captureID("qlik_role_mapping.test", &after),
+				func(*terraform.State) error {
+					if _, ok := e.sim.GroupByName(home.Hostname, "acme-viewers"); ok {
+						return fmt.Errorf("the old group survives the replacement")
+					}
+					g, ok := e.sim.GroupByName(home.Hostname, "acme-readers")
+					as := e.sim.SpaceAssignments(home.Hostname, publishedID)
+					if !ok || g.ID != after || after == before || len(as) != 1 || as[0].AssigneeID != after {
+						return fmt.Errorf("new group %+v (found=%v), assignments %+v", g, ok, as)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -432,9 +418,8 @@ resource "qlik_role_mapping" "test" {
 }
 `
 	var spaceID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("groups", func() int { return len(e.sim.Groups(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("groups", func() int { return len(e.sim.Groups(home.Hostname)) }),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),
@@ -467,8 +452,7 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 		g, _ := e.sim.GroupByName(home.Hostname, "Partners")
 		return fmt.Sprint(g.RoleNames())
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if got := rolesOf(); got != "[Steward]" {
 				return fmt.Errorf("roles after destroy = %s, want the hand-made [Steward]", got)
@@ -480,7 +464,7 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 				// Only space roles: the tenant roles set by hand stay, and are not drift.
 				Config: testAccRoleMappingConfig(e.oauthProvider(), "Partners", nil, spaceRoles{"sandbox", []string{"consumer"}}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("roles"), knownvalue.Null()),
+					isNull("qlik_role_mapping.test", "roles"),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: func(*terraform.State) error {
@@ -563,29 +547,26 @@ resource "qlik_role_mapping" "test" {
 }
 `, role)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config("consumer"),
-				Check: func(*terraform.State) error {
-					g, ok := e.sim.GroupByName(home, "acme-analysts")
-					spaces := e.sim.Spaces(home)
-					if !ok || len(spaces) != 1 {
-						return fmt.Errorf("group found=%v, %d spaces", ok, len(spaces))
-					}
-					as := e.sim.SpaceAssignments(home, spaces[0].ID)
-					if len(as) != 1 || as[0].AssigneeID != g.ID || fmt.Sprint(as[0].Roles) != "[consumer]" {
-						return fmt.Errorf("assignments %+v, want the group as consumer", as)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config: config("consumer"),
+			Check: func(*terraform.State) error {
+				g, ok := e.sim.GroupByName(home, "acme-analysts")
+				spaces := e.sim.Spaces(home)
+				if !ok || len(spaces) != 1 {
+					return fmt.Errorf("group found=%v, %d spaces", ok, len(spaces))
+				}
+				as := e.sim.SpaceAssignments(home, spaces[0].ID)
+				if len(as) != 1 || as[0].AssigneeID != g.ID || fmt.Sprint(as[0].Roles) != "[consumer]" {
+					return fmt.Errorf("assignments %+v, want the group as consumer", as)
+				}
+				return nil
 			},
-			{
-				// The space exists now, so its roles are checked at plan time again.
-				Config:      config("producer"),
-				ExpectError: regexp.MustCompile(`producer`),
-			},
+		},
+		{
+			// The space exists now, so its roles are checked at plan time again.
+			Config:      config("producer"),
+			ExpectError: regexp.MustCompile(`producer`),
 		},
 	})
 }
@@ -604,8 +585,7 @@ resource "qlik_role_mapping" "test" {
   roles      = ["AnalyticsAdmin"]
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if g, ok := e.sim.GroupByName(home.Hostname, "acme-quick"); ok {
 				return fmt.Errorf("group %s was left behind by destroy", g.ID)
@@ -616,7 +596,7 @@ resource "qlik_role_mapping" "test" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+					hasBool("qlik_role_mapping.test", "group_created", true),
 				},
 			},
 			{
@@ -625,7 +605,7 @@ resource "qlik_role_mapping" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_role_mapping.test", tfjsonpath.New("group_created"), knownvalue.Bool(true)),
+					hasBool("qlik_role_mapping.test", "group_created", true),
 				},
 			},
 		},

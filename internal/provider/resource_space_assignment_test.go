@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -38,8 +36,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 	user, group := e.identityUser(home.Hostname, "idp|viewer", "Viewers")
 	var id, spaceID, replaced string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.assignmentByID(home.Hostname, spaceID, replaced); ok {
 				return fmt.Errorf("assignment %s still exists after destroy", replaced)
@@ -51,11 +48,10 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
 				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("roles"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("consumer"), knownvalue.StringExact("publisher")})),
-					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("assignee_type"), knownvalue.StringExact("group")),
-					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
-					statecheck.ExpectKnownValue("qlik_space_assignment.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
+					hasStrings("qlik_space_assignment.test", "roles", "consumer", "publisher"),
+					hasString("qlik_space_assignment.test", "assignee_type", "group"),
+					hasString("qlik_space_assignment.test", "created_by", home.BotUserID),
+					matches("qlik_space_assignment.test", "id", `^[0-9a-f]{24}$`),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_space_assignment.test", &id),
@@ -85,27 +81,23 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 				// Roles change in place with one PUT.
 				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),
 				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					a, ok := e.assignmentByID(home.Hostname, spaceID, id)
-					if !ok || fmt.Sprint(a.Roles) != "[facilitator]" {
-						return fmt.Errorf("after update the simulator holds %+v (found=%v)", a, ok)
-					}
-					if n := e.sim.AuditCount("PUT", "/api/v1/spaces/{spaceId}/assignments/{assignmentId}", home.Hostname); n != 1 {
-						return fmt.Errorf("update made %d PUT calls, want 1", n)
-					}
-					return nil
-				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					func(*terraform.State) error {
+						if a, ok := e.assignmentByID(home.Hostname, spaceID, id); !ok || fmt.Sprint(a.Roles) != "[facilitator]" {
+							return fmt.Errorf("after update the simulator holds %+v (found=%v)", a, ok)
+						}
+						return nil
+					},
+					e.calls("PUT", "/api/v1/spaces/{spaceId}/assignments/{assignmentId}", home.Hostname, 1),
+				),
 			},
 			{
 				// Another assignee cannot be set on an assignment: replace.
 				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
 				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space_assignment.test", &replaced),
+					replacedID("qlik_space_assignment.test", &replaced, &id),
 					func(*terraform.State) error {
-						if replaced == id {
-							return fmt.Errorf("assignee change kept assignment %s", id)
-						}
 						all := e.sim.SpaceAssignments(home.Hostname, spaceID)
 						if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
 							return fmt.Errorf("space holds %+v, want only the user's assignment", all)
@@ -126,31 +118,28 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "producer")
 	var id, spaceID string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
-			// Someone changes the roles in the hub: the plan puts them back in place.
-			driftStep(t, config,
-				func() error { return e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}) },
-				planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
-				func(*terraform.State) error {
-					if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
-						return fmt.Errorf("drift not corrected: %+v", a)
-					}
-					return nil
-				}),
-			// Someone removes the assignment: the plan creates it again.
-			recreateStep(t, config, "qlik_space_assignment.test",
-				func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
-				func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
-				func(*terraform.State) error {
-					if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
-						return fmt.Errorf("space holds %+v after re-create", all)
-					}
-					return nil
-				}),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: resource.ComposeAggregateTestCheckFunc(captureID("qlik_space_assignment.test", &id), captureID("qlik_space.s", &spaceID))},
+		// Someone changes the roles in the hub: the plan puts them back in place.
+		driftStep(t, config,
+			func() error { return e.sim.EditSpaceAssignment(home.Hostname, id, []string{"consumer"}) },
+			planAction("qlik_space_assignment.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				if a, _ := e.assignmentByID(home.Hostname, spaceID, id); fmt.Sprint(a.Roles) != "[producer]" {
+					return fmt.Errorf("drift not corrected: %+v", a)
+				}
+				return nil
+			}),
+		// Someone removes the assignment: the plan creates it again.
+		recreateStep(t, config, "qlik_space_assignment.test",
+			func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
+			func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
+			func(*terraform.State) error {
+				if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
+					return fmt.Errorf("space holds %+v after re-create", all)
+				}
+				return nil
+			}),
 	})
 }
 
@@ -165,28 +154,25 @@ resource "qlik_space" "s" {
   type = "managed"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "owner"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"consumer"`),
-			},
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)roles set must contain at least 1 elements`),
-			},
-			{
-				Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "robot", group.ID, "consumer"), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)assignee_type value must be one of: \["user" "group"\]`),
-			},
-			{Config: spaceOnly},
-			{
-				// The space exists now, so its type is known at plan time: a managed space has no producer.
-				Config:      testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "producer", "consumer"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*managed space and does not accept\s+"producer".*Roles it accepts: basicconsumer, consumer, contributor`),
-			},
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "owner"), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)value must be one of:.*"consumer"`),
+		},
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)roles set must contain at least 1 elements`),
+		},
+		{
+			Config: testAccAssignmentConfig(e.oauthProvider(), "managed", "robot", group.ID, "consumer"), PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)assignee_type value must be one of: \["user" "group"\]`),
+		},
+		{Config: spaceOnly},
+		{
+			// The space exists now, so its type is known at plan time: a managed space has no producer.
+			Config:      testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "producer", "consumer"),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Role not assignable in this space.*managed space and does not accept\s+"producer".*Roles it accepts: basicconsumer, consumer, contributor`),
 		},
 	})
 	if n := e.sim.AuditCount("", "/api/v1/spaces/{spaceId}/assignments", home.Hostname); n != 0 {
@@ -201,12 +187,10 @@ func TestAccSpaceAssignment_conflict(t *testing.T) {
 	_, group := e.identityUser(home.Hostname, "idp|c", "Controllers")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "consumer")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + fmt.Sprintf(`
 resource "qlik_space_assignment" "again" {
   space_id      = qlik_space.s.id
   assignee_type = "group"
@@ -214,8 +198,7 @@ resource "qlik_space_assignment" "again" {
   roles         = ["producer"]
 }
 `, group.ID),
-				ExpectError: regexp.MustCompile("(?s)Unable to create space assignment.*HTTP 409.*Code: AssignmentConflict.*Title: Assignment already exists.\\s+`assigneeId` must\\s+be unique.*Request ID: \\S+.*one assignment per space and assignee"),
-			},
+			ExpectError: regexp.MustCompile("(?s)Unable to create space assignment.*HTTP 409.*Code: AssignmentConflict.*Title: Assignment already exists.\\s+`assigneeId` must\\s+be unique.*Request ID: \\S+.*one assignment per space and assignee"),
 		},
 	})
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -32,21 +31,20 @@ func TestAccSpace_basic(t *testing.T) {
 	home := e.sim.Home()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             goneAfterDestroy("space", home.Hostname, &id, e.spaceByID),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: goneAfterDestroy("space", home.Hostname, &id, e.spaceByID),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Sales analytics")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("type"), knownvalue.StringExact("shared")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Work in progress")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("tenant_hostname"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{24}$`))),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("owner_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("created_at"), knownvalue.NotNull()),
+					hasString("qlik_space.test", "name", "Sales analytics"),
+					hasString("qlik_space.test", "type", "shared"),
+					hasString("qlik_space.test", "description", "Work in progress"),
+					hasString("qlik_space.test", "tenant_id", home.ID),
+					isNull("qlik_space.test", "tenant_hostname"),
+					matches("qlik_space.test", "id", `^[0-9a-f]{24}$`),
+					isSet("qlik_space.test", "owner_id"),
+					isSet("qlik_space.test", "created_at"),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -81,42 +79,37 @@ func TestAccSpace_update(t *testing.T) {
 	home := e.sim.Home()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Staging", "managed", ""),
-				Check:  captureID("qlik_space.test", &id),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccSpaceConfig(e.oauthProvider(), "Staging", "managed", ""),
+			Check:  captureID("qlik_space.test", &id),
+		},
+		{
+			Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", "Locked layouts"),
+			ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionUpdate,
+				plannedValue("qlik_space.test", "id", knownvalue.NotNull())),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_space.test", "name", "Published"),
+				hasString("qlik_space.test", "description", "Locked layouts"),
 			},
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Published", "managed", "Locked layouts"),
-				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("id"), knownvalue.NotNull())),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("name"), knownvalue.StringExact("Published")),
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("Locked layouts")),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_space.test", "id", &id),
+				func(*terraform.State) error {
+					s, _ := e.spaceByID(home.Hostname, id)
+					if s.Name != "Published" || s.Description != "Locked layouts" {
+						return fmt.Errorf("simulator holds %+v after update", s)
+					}
+					return nil
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_space.test", "id", &id),
-					func(*terraform.State) error {
-						s, _ := e.spaceByID(home.Hostname, id)
-						if s.Name != "Published" || s.Description != "Locked layouts" {
-							return fmt.Errorf("simulator holds %+v after update", s)
-						}
-						if n := e.sim.AuditCount("PATCH", "/api/v1/spaces/{spaceId}", home.Hostname); n != 1 {
-							return fmt.Errorf("update made %d PATCH calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Clearing the description sends it back to the empty default, in place.
-				Config:           testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
-				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test", tfjsonpath.New("description"), knownvalue.StringExact("")),
-				},
+				e.calls("PATCH", "/api/v1/spaces/{spaceId}", home.Hostname, 1),
+			),
+		},
+		{
+			// Clearing the description sends it back to the empty default, in place.
+			Config:           testAccSpaceConfig(e.oauthProvider(), "Published", "managed", ""),
+			ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionUpdate),
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_space.test", "description", ""),
 			},
 		},
 	})
@@ -128,32 +121,29 @@ func TestAccSpace_replace(t *testing.T) {
 	home := e.sim.Home()
 	var before, after string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "shared", ""),
-				Check:  captureID("qlik_space.test", &before),
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "shared", ""),
+			Check:  captureID("qlik_space.test", &before),
+		},
+		{
+			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				// Destroy first: the new space reuses the name, which Qlik keeps unique.
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
 			},
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					// Destroy first: the new space reuses the name, which Qlik keeps unique.
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
+			Check: resource.ComposeAggregateTestCheckFunc(
+				replacedID("qlik_space.test", &after, &before),
+				func(*terraform.State) error {
+					if _, ok := e.spaceByID(home.Hostname, before); ok {
+						return fmt.Errorf("old space %s still exists", before)
+					}
+					if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
+						return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
+					}
+					return nil
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_space.test", &after, &before),
-					func(*terraform.State) error {
-						if _, ok := e.spaceByID(home.Hostname, before); ok {
-							return fmt.Errorf("old space %s still exists", before)
-						}
-						if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
-							return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
-						}
-						return nil
-					},
-				),
-			},
+			),
 		},
 	})
 }
@@ -165,13 +155,10 @@ func TestAccSpace_disappears(t *testing.T) {
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Finance", "shared", "")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_space.test", &id)},
-			recreateStep(t, config, "qlik_space.test", func() error { return e.sim.DeleteSpace(home.Hostname, id) },
-				func() int { return len(e.sim.Spaces(home.Hostname)) }),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_space.test", &id)},
+		recreateStep(t, config, "qlik_space.test", func() error { return e.sim.DeleteSpace(home.Hostname, id) },
+			func() int { return len(e.sim.Spaces(home.Hostname)) }),
 	})
 }
 
@@ -182,28 +169,25 @@ func TestAccSpace_drift(t *testing.T) {
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Operations", "shared", "Owned by Terraform")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_space.test", &id)},
-			// Someone renames the space and edits its description in the hub: the refresh sees it and the plan
-			// puts it back in place.
-			driftStep(t, config,
-				func() error {
-					return e.sim.EditSpace(home.Hostname, id, func(s *qliksim.Space) {
-						s.Name = "Operations (renamed in hub)"
-						s.Description = "edited by hand"
-					})
-				},
-				planAction("qlik_space.test", plancheck.ResourceActionUpdate),
-				func(*terraform.State) error {
-					s, _ := e.spaceByID(home.Hostname, id)
-					if s.Name != "Operations" || s.Description != "Owned by Terraform" {
-						return fmt.Errorf("drift not corrected: simulator holds %+v", s)
-					}
-					return nil
-				}),
-		},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_space.test", &id)},
+		// Someone renames the space and edits its description in the hub: the refresh sees it and the plan
+		// puts it back in place.
+		driftStep(t, config,
+			func() error {
+				return e.sim.EditSpace(home.Hostname, id, func(s *qliksim.Space) {
+					s.Name = "Operations (renamed in hub)"
+					s.Description = "edited by hand"
+				})
+			},
+			planAction("qlik_space.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				s, _ := e.spaceByID(home.Hostname, id)
+				if s.Name != "Operations" || s.Description != "Owned by Terraform" {
+					return fmt.Errorf("drift not corrected: simulator holds %+v", s)
+				}
+				return nil
+			}),
 	})
 }
 
@@ -231,19 +215,16 @@ func TestAccSpace_duplicateName(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "")},
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "") + `
+	e.test(t, []resource.TestStep{
+		{Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "")},
+		{
+			Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "") + `
 resource "qlik_space" "copy" {
   name = "Shared reports"
   type = "shared"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create space.*HTTP\s+409.*Code: \S+.*Title: Space already exists.*Request ID: \S+.*import the\s+existing space`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to create space.*HTTP\s+409.*Code: \S+.*Title: Space already exists.*Request ID: \S+.*import the\s+existing space`),
 		},
 	})
 }
@@ -262,31 +243,28 @@ resource "qlik_space" "test" {
 }
 `, customer.Hostname)
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_id"), knownvalue.StringExact(customer.ID)),
-					statecheck.ExpectKnownValue("qlik_space.test[0]", tfjsonpath.New("tenant_hostname"), knownvalue.StringExact(customer.Hostname)),
-				},
-				Check: func(*terraform.State) error {
-					if n := len(e.sim.Spaces(customer.Hostname)); n != 3 {
-						return fmt.Errorf("customer tenant holds %d spaces, want 3", n)
-					}
-					if n := len(e.sim.Spaces(home.Hostname)); n != 0 {
-						return fmt.Errorf("home tenant holds %d spaces, want 0", n)
-					}
-					// Three resources created concurrently share one token for the customer host.
-					if n := e.sim.AuditCount("POST", "/oauth/token", customer.Hostname); n != 1 {
-						return fmt.Errorf("%d tokens minted on %s, want 1", n, customer.Hostname)
-					}
-					return nil
-				},
+	e.test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasString("qlik_space.test[0]", "tenant_id", customer.ID),
+				hasString("qlik_space.test[0]", "tenant_hostname", customer.Hostname),
 			},
-			importFromTenant("qlik_space.test[1]", "qlik_space.test.1", customer.Hostname),
+			Check: func(*terraform.State) error {
+				if n := len(e.sim.Spaces(customer.Hostname)); n != 3 {
+					return fmt.Errorf("customer tenant holds %d spaces, want 3", n)
+				}
+				if n := len(e.sim.Spaces(home.Hostname)); n != 0 {
+					return fmt.Errorf("home tenant holds %d spaces, want 0", n)
+				}
+				// Three resources created concurrently share one token for the customer host.
+				if n := e.sim.AuditCount("POST", "/oauth/token", customer.Hostname); n != 1 {
+					return fmt.Errorf("%d tokens minted on %s, want 1", n, customer.Hostname)
+				}
+				return nil
+			},
 		},
+		importFromTenant("qlik_space.test[1]", "qlik_space.test.1", customer.Hostname),
 	})
 }
 
@@ -294,19 +272,16 @@ func TestAccSpace_apiKeyCannotReachOtherTenant(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	customer := e.addTenant("customer-b")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config: e.apiKeyProvider() + fmt.Sprintf(`
+	e.test(t, []resource.TestStep{{
+		Config: e.apiKeyProvider() + fmt.Sprintf(`
 resource "qlik_space" "test" {
   tenant_hostname = %[1]q
   name            = "Anything"
   type            = "shared"
 }
 `, customer.Hostname),
-			ExpectError: regexp.MustCompile(`(?s)Unable to reach tenant.*API key`),
-		}},
-	})
+		ExpectError: regexp.MustCompile(`(?s)Unable to reach tenant.*API key`),
+	}})
 	if n := e.writesTo(customer.Hostname); n != 0 {
 		t.Errorf("%d write calls reached %s with an API key", n, customer.Hostname)
 	}
@@ -319,21 +294,18 @@ func TestAccSpace_undeletable(t *testing.T) {
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Holds apps", "shared", "")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_space.test", &id)},
-			{
-				// A space with content cannot be destroyed; the error says why and what to do.
-				PreConfig:   func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 2)) },
-				Config:      config,
-				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
-			},
-			{
-				PreConfig: func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 0)) },
-				Config:    config,
-			},
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_space.test", &id)},
+		{
+			// A space with content cannot be destroyed; the error says why and what to do.
+			PreConfig:   func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 2)) },
+			Config:      config,
+			Destroy:     true,
+			ExpectError: regexp.MustCompile(`(?s)Unable to delete space.*HTTP\s+412.*still holds content`),
+		},
+		{
+			PreConfig: func() { must(t, e.sim.SetSpaceContent(home.Hostname, id, 0)) },
+			Config:    config,
 		},
 	})
 }
@@ -357,9 +329,8 @@ resource "qlik_space" "test" {
   type  = count.index % 2 == 0 ? "shared" : "managed"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("spaces", func() int { return len(e.sim.Spaces(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("spaces", func() int { return len(e.sim.Spaces(home.Hostname)) }),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),
@@ -408,39 +379,36 @@ resource "qlik_data_connection" "orders" {
 `, spaceType)
 	}
 	var spaceID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config("shared"), Check: captureID("qlik_space.test", &spaceID)},
-			{
-				PreConfig: func() {
-					if _, err := e.sim.SeedApp(home.Hostname, "Orders", spaceID, 1024); err != nil {
+	e.test(t, []resource.TestStep{
+		{Config: config("shared"), Check: captureID("qlik_space.test", &spaceID)},
+		{
+			PreConfig: func() {
+				if _, err := e.sim.SeedApp(home.Hostname, "Orders", spaceID, 1024); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:      config("managed"),
+			ExpectError: regexp.MustCompile(`(?s)Space type cannot change while the space holds items.*"Orders"`),
+		},
+		{
+			// Nothing was destroyed by the refused change. Empty again, the replacement goes through.
+			PreConfig: func() {
+				for _, a := range e.sim.Audit() {
+					if a.Method == "DELETE" {
+						t.Errorf("%s %s ran although the plan failed", a.Method, a.Path)
+					}
+				}
+				if n := len(e.sim.DataConnections(home.Hostname)); n != 1 {
+					t.Errorf("%d data connections after the refused change, want 1", n)
+				}
+				for _, a := range e.sim.Apps(home.Hostname) {
+					if err := e.sim.DeleteApp(home.Hostname, a.Attributes.ID); err != nil {
 						t.Fatal(err)
 					}
-				},
-				Config:      config("managed"),
-				ExpectError: regexp.MustCompile(`(?s)Space type cannot change while the space holds items.*"Orders"`),
+				}
 			},
-			{
-				// Nothing was destroyed by the refused change. Empty again, the replacement goes through.
-				PreConfig: func() {
-					for _, a := range e.sim.Audit() {
-						if a.Method == "DELETE" {
-							t.Errorf("%s %s ran although the plan failed", a.Method, a.Path)
-						}
-					}
-					if n := len(e.sim.DataConnections(home.Hostname)); n != 1 {
-						t.Errorf("%d data connections after the refused change, want 1", n)
-					}
-					for _, a := range e.sim.Apps(home.Hostname) {
-						if err := e.sim.DeleteApp(home.Hostname, a.Attributes.ID); err != nil {
-							t.Fatal(err)
-						}
-					}
-				},
-				Config:           config("managed"),
-				ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate),
-			},
+			Config:           config("managed"),
+			ConfigPlanChecks: planAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate),
 		},
 	})
 }

@@ -7,11 +7,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -65,8 +63,8 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 		},
 		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue("qlik_license_settings.s", tfjsonpath.New("id"), knownvalue.StringExact(home.Hostname)),
-			statecheck.ExpectKnownValue("qlik_group_settings.s", tfjsonpath.New("everyone_roles"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("EmbeddedAnalyticsUser")})),
+			hasString("qlik_license_settings.s", "id", home.Hostname),
+			hasStrings("qlik_group_settings.s", "everyone_roles", "EmbeddedAnalyticsUser"),
 		},
 		Check: e.settingsIs(home.Hostname, func(v qliksim.TenantSettingsValues) bool {
 			return v.AutoAssignProfessional && v.AutoAssignAnalyzer && !v.AutoCreateGroups && fmt.Sprint(v.EveryoneRoles) == "[EmbeddedAnalyticsUser]" &&
@@ -120,8 +118,7 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 			),
 		},
 	)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		// Destroy changes nothing: both tenants keep their settings.
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			e.settingsIs(home.Hostname, isSecond),
@@ -186,8 +183,7 @@ resource "qlik_auth_settings" "s" {
   max_session_lifespan_minutes       = 480
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {

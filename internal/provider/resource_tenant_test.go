@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
@@ -41,9 +40,8 @@ func TestAccTenant_basic(t *testing.T) {
 	key := e.sim.LicenseKey()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			if s := e.tenantStatus(id); s != "disabled" {
 				return fmt.Errorf("tenant %s has status %q after destroy, want disabled", id, s)
@@ -61,17 +59,17 @@ func TestAccTenant_basic(t *testing.T) {
 					`deletion_protection = false`, `purge_after_days = 14`),
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Corp")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("datacenter"), knownvalue.StringExact("us-east-1")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("region"), knownvalue.StringExact("us")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("hostname"), knownvalue.StringRegexp(regexp.MustCompile(`^127\.0\.0\.1:\d+$`))),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("alias_hostname"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("enable_app_opening_feedback"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("auto_assign_create_shared_spaces_role_to_professionals"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo_version"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("created"), knownvalue.NotNull()),
+					hasString("qlik_tenant.test", "name", "Acme Corp"),
+					hasString("qlik_tenant.test", "datacenter", "us-east-1"),
+					hasString("qlik_tenant.test", "region", "us"),
+					hasString("qlik_tenant.test", "status", "active"),
+					matches("qlik_tenant.test", "hostname", `^127\.0\.0\.1:\d+$`),
+					isNull("qlik_tenant.test", "alias_hostname"),
+					hasBool("qlik_tenant.test", "enable_app_opening_feedback", true),
+					hasBool("qlik_tenant.test", "auto_assign_create_shared_spaces_role_to_professionals", true),
+					isNull("qlik_tenant.test", "license_key_wo"),
+					hasInt("qlik_tenant.test", "license_key_wo_version", 1),
+					isSet("qlik_tenant.test", "created"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_tenant.test", &id),
@@ -106,9 +104,8 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 	regHost := strings.TrimPrefix(e.sim.RegistrationURL(), "http://")
 	writes := 0
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme"`, `deletion_protection = false`),
@@ -118,12 +115,12 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 				Config: testAccTenantConfig(e.tenantProvider(), key, `name = "Acme Analytics"`, `alias_hostname = "acme-analytics.example.com"`,
 					`auto_assign_data_services_contributor_role_to_professionals = false`, `deletion_protection = false`),
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("id"), knownvalue.NotNull()),
+					plannedValue("qlik_tenant.test", "id", knownvalue.NotNull()),
 				),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("name"), knownvalue.StringExact("Acme Analytics")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("alias_hostname"), knownvalue.StringExact("acme-analytics.example.com")),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("auto_assign_data_services_contributor_role_to_professionals"), knownvalue.Bool(false)),
+					hasString("qlik_tenant.test", "name", "Acme Analytics"),
+					hasString("qlik_tenant.test", "alias_hostname", "acme-analytics.example.com"),
+					hasBool("qlik_tenant.test", "auto_assign_data_services_contributor_role_to_professionals", false),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_tenant.test", &after),
@@ -151,7 +148,7 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 					"license_key_wo_version = 1", "license_key_wo_version = 2", 1),
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("license_key_wo_version"), knownvalue.Int64Exact(2)),
+					hasInt("qlik_tenant.test", "license_key_wo_version", 2),
 				},
 				Check: func(*terraform.State) error {
 					if n := e.writesTo(regHost); n != writes {
@@ -172,9 +169,8 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 	key := e.sim.LicenseKey()
 	var first, second string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-west-1"`, `deletion_protection = false`),
@@ -184,7 +180,7 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 				Config:           testAccTenantConfig(e.regionsProvider(), key, `datacenter = "eu-central-1"`, `deletion_protection = false`),
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionDestroyBeforeCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("region"), knownvalue.StringExact("de")),
+					hasString("qlik_tenant.test", "region", "de"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_tenant.test", &second),
@@ -232,9 +228,8 @@ resource "qlik_space" "inside" {
 		}
 	}
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		CheckDestroy: func(*terraform.State) error {
 			if s := e.tenantStatus(id); s != "disabled" {
 				return fmt.Errorf("status %q after destroy with the guard off, want disabled", s)
@@ -245,8 +240,8 @@ resource "qlik_space" "inside" {
 			{
 				Config: withSpace(),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("purge_after_days"), knownvalue.Int64Exact(30)),
+					hasBool("qlik_tenant.test", "deletion_protection", true),
+					hasInt("qlik_tenant.test", "purge_after_days", 30),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_tenant.test", &id),
@@ -281,9 +276,8 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 	cfg := testAccTenantConfig(e.tenantProvider(), key, `name = "Globex"`, `deletion_protection = false`)
 	var id, recreated string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{
@@ -295,7 +289,7 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 			{
 				Config: cfg,
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
-					plancheck.ExpectKnownValue("qlik_tenant.test", tfjsonpath.New("status"), knownvalue.StringExact("active")),
+					plannedValue("qlik_tenant.test", "status", knownvalue.StringExact("active")),
 				),
 				Check: func(*terraform.State) error {
 					if s := e.tenantStatus(id); s != "active" {
@@ -332,9 +326,8 @@ resource "qlik_tenant" "test" {
   datacenter = "eu-west-1"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: noKey, ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*Code: TENANTS-21.*Request ID: \w+`)},
 			{Config: testAccTenantConfig(p, e.sim.InvalidLicenseKey()), ExpectError: regexp.MustCompile(`(?s)Unable to create tenant.*HTTP 403.*Code: TENANTS-23`)},
@@ -359,9 +352,8 @@ provider "qlik" {
   registration_url = %[3]q
 }
 `, e.sim.Home().URL, e.sim.Credentials().APIKey, e.sim.RegistrationURL())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: testAccTenantConfig(p, key, `datacenter = "mars-north-1"`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)datacenter.*value must be one of`)},
 			{Config: testAccTenantConfig(p, key, `purge_after_days = 5`), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)purge_after_days.*between 10 and 90`)},
@@ -380,9 +372,8 @@ provider "qlik" {
 func TestAccTenant_createTimeout(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{Latency: 1500 * time.Millisecond})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccTenantConfig(e.tenantProvider(), e.sim.LicenseKey(), `timeouts {
@@ -412,9 +403,8 @@ resource "qlik_space" "inside" {
 }
 `
 	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		TerraformVersionChecks:   tenantSkipBelow(),
+	e.testCase(t, resource.TestCase{
+		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
 			{

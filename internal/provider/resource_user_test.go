@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -54,8 +53,7 @@ func TestAccUser_basic(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	var id, after string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
+	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
 				return fmt.Errorf("user still exists after destroy")
@@ -71,9 +69,9 @@ func TestAccUser_basic(t *testing.T) {
 				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
 				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("professional")),
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("deletion_mode"), knownvalue.StringExact("delete")),
+					hasString("qlik_user.ann", "status", "active"),
+					hasString("qlik_user.ann", "license_type", "professional"),
+					hasString("qlik_user.ann", "deletion_mode", "delete"),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_user.ann", &id),
@@ -92,14 +90,11 @@ func TestAccUser_basic(t *testing.T) {
 						if after != id {
 							return fmt.Errorf("id changed %s -> %s", id, after)
 						}
-						if n := e.sim.AuditCount("PATCH", "/api/v1/users/{userId}", home.Hostname); n != 2 {
-							return fmt.Errorf("%d user PATCH calls, want 2 (activation, update)", n)
-						}
-						if n := e.sim.AuditCount("POST", "/api/v1/licenses/assignments/actions/update", home.Hostname); n != 1 {
-							return fmt.Errorf("%d license updates, want 1", n)
-						}
 						return nil
 					},
+					// Two PATCH calls: the activation, then the update.
+					e.calls("PATCH", "/api/v1/users/{userId}", home.Hostname, 2),
+					e.calls("POST", "/api/v1/licenses/assignments/actions/update", home.Hostname, 1),
 				),
 			},
 			{
@@ -115,7 +110,7 @@ resource "qlik_user" "ann" {
 `,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("license_type"), knownvalue.StringExact("analyzer")),
+					hasString("qlik_user.ann", "license_type", "analyzer"),
 				},
 			},
 		},
@@ -133,53 +128,50 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 		u, _ := e.userBySubject(home.Hostname, "auth0|ann")
 		return u.ID
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config, Check: captureID("qlik_user.ann", &id)},
-			// Roles, status and a license changed in the console are drift, put back with one PATCH.
-			driftStep(t, config,
-				func() error {
-					if err := e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, roles *[]string) {
-						u.Status = "disabled"
-						*roles = []string{"TenantAdmin"}
-					}); err != nil {
-						return err
-					}
-					return e.sim.AssignLicense(home.Hostname, "auth0|ann", "analyzer")
-				},
-				planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
-				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
-			// An invited user (a console invitation, or one Qlik created but never activated) is activated.
-			driftStep(t, config,
-				func() error {
-					return e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, _ *[]string) { u.Status = "invited" })
-				},
-				resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue("qlik_user.ann", tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				}},
-				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
-			// A user deleted outside Terraform is created again.
-			driftStep(t, config,
-				func() error { return e.sim.DeleteUser(home.Hostname, ann()) },
-				planAction("qlik_user.ann", plancheck.ResourceActionCreate),
-				e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
-			{
-				// Another subject is another user: replaced.
-				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
-				ConfigPlanChecks: planAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_user.ann", &replaced),
-					e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
-					func(*terraform.State) error {
-						if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok || replaced == id {
-							return fmt.Errorf("replace kept the old user (id %s -> %s)", id, replaced)
-						}
-						return nil
-					},
-				),
+	e.test(t, []resource.TestStep{
+		{Config: config, Check: captureID("qlik_user.ann", &id)},
+		// Roles, status and a license changed in the console are drift, put back with one PATCH.
+		driftStep(t, config,
+			func() error {
+				if err := e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, roles *[]string) {
+					u.Status = "disabled"
+					*roles = []string{"TenantAdmin"}
+				}); err != nil {
+					return err
+				}
+				return e.sim.AssignLicense(home.Hostname, "auth0|ann", "analyzer")
 			},
+			planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
+			e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
+		// An invited user (a console invitation, or one Qlik created but never activated) is activated.
+		driftStep(t, config,
+			func() error {
+				return e.sim.EditUser(home.Hostname, ann(), func(u *qliksim.User, _ *[]string) { u.Status = "invited" })
+			},
+			resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("qlik_user.ann", plancheck.ResourceActionUpdate),
+				plannedValue("qlik_user.ann", "status", knownvalue.StringExact("active")),
+			}},
+			e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
+		// A user deleted outside Terraform is created again.
+		driftStep(t, config,
+			func() error { return e.sim.DeleteUser(home.Hostname, ann()) },
+			planAction("qlik_user.ann", plancheck.ResourceActionCreate),
+			e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
+		{
+			// Another subject is another user: replaced.
+			Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
+			ConfigPlanChecks: planAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				replacedID("qlik_user.ann", &replaced, &id),
+				e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
+				func(*terraform.State) error {
+					if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
+						return fmt.Errorf("replace kept the old user %s", id)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -192,11 +184,9 @@ func TestAccUser_deletionModes(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	var firstID string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_license_settings" "s" {
   auto_assign_professional = true
   auto_assign_analyzer     = false
@@ -212,36 +202,35 @@ resource "qlik_user" "gone" {
   license_type = "professional"
 }
 `,
-				Check: func(s *terraform.State) error {
-					firstID = s.RootModule().Resources["qlik_user.gone"].Primary.ID
-					return nil
-				},
+			Check: func(s *terraform.State) error {
+				firstID = s.RootModule().Resources["qlik_user.gone"].Primary.ID
+				return nil
 			},
-			{
-				Config: e.oauthProvider(),
-				Check: func(*terraform.State) error {
-					kept, ok := e.userBySubject(home.Hostname, "auth0|kept")
-					if !ok || kept.Status != "disabled" || len(kept.AssignedRoles) != 0 {
-						return fmt.Errorf("disabled user: %+v (found %v), want disabled without roles", kept, ok)
-					}
-					if _, ok := e.userBySubject(home.Hostname, "auth0|gone"); ok {
-						return fmt.Errorf("deleted user still exists")
-					}
-					if as := e.sim.LicenseAssignments(home.Hostname); len(as) != 0 {
-						return fmt.Errorf("licenses still assigned after both destroys: %v", as)
-					}
-					if _, err := e.sim.AddUser(home.Hostname, "auth0|kept"); err == nil {
-						return fmt.Errorf("a disabled user signed in")
-					}
-					back, err := e.sim.AddUser(home.Hostname, "auth0|gone")
-					if err != nil {
-						return err
-					}
-					if back.ID == firstID || e.sim.LicenseAssignments(home.Hostname)["auth0|gone"].Type != "professional" {
-						return fmt.Errorf("the deleted user came back as %s (was %s) with license %+v", back.ID, firstID, e.sim.LicenseAssignments(home.Hostname))
-					}
-					return nil
-				},
+		},
+		{
+			Config: e.oauthProvider(),
+			Check: func(*terraform.State) error {
+				kept, ok := e.userBySubject(home.Hostname, "auth0|kept")
+				if !ok || kept.Status != "disabled" || len(kept.AssignedRoles) != 0 {
+					return fmt.Errorf("disabled user: %+v (found %v), want disabled without roles", kept, ok)
+				}
+				if _, ok := e.userBySubject(home.Hostname, "auth0|gone"); ok {
+					return fmt.Errorf("deleted user still exists")
+				}
+				if as := e.sim.LicenseAssignments(home.Hostname); len(as) != 0 {
+					return fmt.Errorf("licenses still assigned after both destroys: %v", as)
+				}
+				if _, err := e.sim.AddUser(home.Hostname, "auth0|kept"); err == nil {
+					return fmt.Errorf("a disabled user signed in")
+				}
+				back, err := e.sim.AddUser(home.Hostname, "auth0|gone")
+				if err != nil {
+					return err
+				}
+				if back.ID == firstID || e.sim.LicenseAssignments(home.Hostname)["auth0|gone"].Type != "professional" {
+					return fmt.Errorf("the deleted user came back as %s (was %s) with license %+v", back.ID, firstID, e.sim.LicenseAssignments(home.Hostname))
+				}
+				return nil
 			},
 		},
 	})
@@ -258,63 +247,60 @@ func TestAccUser_qlikErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := e.oauthProvider()
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				// A subject in use is Qlik's 409 against subject, with its code and request id.
-				Config:      testAccUserConfig(p, "auth0|taken", "Taken", []string{}, "active", ""),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create user.*subject.*HTTP\s+409.*Code: USERS-Conflict.*Title: User conflict.*Request ID: [0-9a-f]{32}.*import it`),
-			},
-			{
-				// No professional license left: the license action's item error, with its code; the user exists.
-				Config:      testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "professional"),
-				ExpectError: regexp.MustCompile(`(?s)Unable to create user auth0\|ann.*license_type.*HTTP\s+207 and refused this item.*Item: auth0\|ann.*Status: 403.*Code: LICENSES-011.*No available\s+allotment.*No license of this type is left`),
-			},
-			{
-				// The tainted user is replaced by one with a license that is available; one user, no orphan.
-				Config: testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "analyzer"),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
-					func(*terraform.State) error {
-						n := 0
-						for _, u := range e.sim.Users(home.Hostname) {
-							if u.Subject == "auth0|ann" {
-								n++
-							}
+	e.test(t, []resource.TestStep{
+		{
+			// A subject in use is Qlik's 409 against subject, with its code and request id.
+			Config:      testAccUserConfig(p, "auth0|taken", "Taken", []string{}, "active", ""),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create user.*subject.*HTTP\s+409.*Code: USERS-Conflict.*Title: User conflict.*Request ID: [0-9a-f]{32}.*import it`),
+		},
+		{
+			// No professional license left: the license action's item error, with its code; the user exists.
+			Config:      testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "professional"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to create user auth0\|ann.*license_type.*HTTP\s+207 and refused this item.*Item: auth0\|ann.*Status: 403.*Code: LICENSES-011.*No available\s+allotment.*No license of this type is left`),
+		},
+		{
+			// The tainted user is replaced by one with a license that is available; one user, no orphan.
+			Config: testAccUserConfig(p, "auth0|ann", "Ann", []string{}, "active", "analyzer"),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
+				func(*terraform.State) error {
+					n := 0
+					for _, u := range e.sim.Users(home.Hostname) {
+						if u.Subject == "auth0|ann" {
+							n++
 						}
-						if n != 1 {
-							return fmt.Errorf("%d users with the subject, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Qlik's 207: the name changes, the roles do not, and each refused operation is an error with
-				// Qlik's code, title and request id; the state holds what Qlik has, so the next plan retries.
-				PreConfig: func() {
-					if err := e.sim.RefuseUserPatch(home.Hostname, "/assignedRoles", "Role assignment is locked by the identity provider.", 1); err != nil {
-						t.Fatal(err)
 					}
+					if n != 1 {
+						return fmt.Errorf("%d users with the subject, want 1", n)
+					}
+					return nil
 				},
-				Config:      testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
-				ExpectError: regexp.MustCompile(`(?s)Unable to update user auth0\|ann.*roles.*PATCH /api/v1/users/[0-9a-f]+ with\s+HTTP\s+207.*Item: roles.*Code: USERS-BadRequest.*Title: Operation not applied.*locked by the identity\s+provider.*Request ID: [0-9a-f]{32}`),
-				Check:       e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
+			),
+		},
+		{
+			// Qlik's 207: the name changes, the roles do not, and each refused operation is an error with
+			// Qlik's code, title and request id; the state holds what Qlik has, so the next plan retries.
+			PreConfig: func() {
+				if err := e.sim.RefuseUserPatch(home.Hostname, "/assignedRoles", "Role assignment is locked by the identity provider.", 1); err != nil {
+					t.Fatal(err)
+				}
 			},
-			{
-				Config:           testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
-				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					e.userIs(home.Hostname, "auth0|ann", "active", "analyzer", "Steward"),
-					func(*terraform.State) error {
-						if u, _ := e.userBySubject(home.Hostname, "auth0|ann"); u.Name != "Ann B." {
-							return fmt.Errorf("name %q", u.Name)
-						}
-						return nil
-					},
-				),
-			},
+			Config:      testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
+			ExpectError: regexp.MustCompile(`(?s)Unable to update user auth0\|ann.*roles.*PATCH /api/v1/users/[0-9a-f]+ with\s+HTTP\s+207.*Item: roles.*Code: USERS-BadRequest.*Title: Operation not applied.*locked by the identity\s+provider.*Request ID: [0-9a-f]{32}`),
+			Check:       e.userIs(home.Hostname, "auth0|ann", "active", "analyzer"),
+		},
+		{
+			Config:           testAccUserConfig(p, "auth0|ann", "Ann B.", []string{"Steward"}, "active", "analyzer"),
+			ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				e.userIs(home.Hostname, "auth0|ann", "active", "analyzer", "Steward"),
+				func(*terraform.State) error {
+					if u, _ := e.userBySubject(home.Hostname, "auth0|ann"); u.Name != "Ann B." {
+						return fmt.Errorf("name %q", u.Name)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
@@ -356,11 +342,9 @@ func TestAccUsersDataSource(t *testing.T) {
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|bob", "Sales"); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: e.oauthProvider() + `
 resource "qlik_user" "ann" {
   subject = "auth0|ann"
   email   = "ann@example.com"
@@ -375,35 +359,34 @@ data "qlik_users" "all" {
   depends_on = [qlik_user.ann]
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.qlik_users.stewards", tfjsonpath.New("users"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"subject": knownvalue.StringExact("auth0|ann"), "email": knownvalue.StringExact("ann@example.com"),
-							"status": knownvalue.StringExact("active"), "roles": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Steward")}),
-						}),
-					})),
-				},
-				Check: func(s *terraform.State) error {
-					all := s.RootModule().Resources["data.qlik_users.all"].Primary.Attributes
-					if all["users.#"] != fmt.Sprint(len(e.sim.Users(home.Hostname))) {
-						return fmt.Errorf("all users: %s, simulator holds %d", all["users.#"], len(e.sim.Users(home.Hostname)))
-					}
-					for k, v := range all {
-						if strings.HasSuffix(k, ".subject") && v == "auth0|bob" {
-							return nil
-						}
-					}
-					return fmt.Errorf("auth0|bob not listed")
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				hasValue("data.qlik_users.stewards", "users", knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"subject": knownvalue.StringExact("auth0|ann"), "email": knownvalue.StringExact("ann@example.com"),
+						"status": knownvalue.StringExact("active"), "roles": knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Steward")}),
+					}),
+				})),
 			},
-			{
-				Config: e.oauthProvider() + `
+			Check: func(s *terraform.State) error {
+				all := s.RootModule().Resources["data.qlik_users.all"].Primary.Attributes
+				if all["users.#"] != fmt.Sprint(len(e.sim.Users(home.Hostname))) {
+					return fmt.Errorf("all users: %s, simulator holds %d", all["users.#"], len(e.sim.Users(home.Hostname)))
+				}
+				for k, v := range all {
+					if strings.HasSuffix(k, ".subject") && v == "auth0|bob" {
+						return nil
+					}
+				}
+				return fmt.Errorf("auth0|bob not listed")
+			},
+		},
+		{
+			Config: e.oauthProvider() + `
 data "qlik_users" "bad" {
   filter = "subject eq auth0"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to list users.*HTTP\s+400.*Code: USERS-BadRequest.*Request ID: [0-9a-f]{32}.*Qlik refused the filter`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to list users.*HTTP\s+400.*Code: USERS-BadRequest.*Request ID: [0-9a-f]{32}.*Qlik refused the filter`),
 		},
 	})
 }
@@ -415,29 +398,26 @@ func TestAccUser_readBackFails(t *testing.T) {
 	e := newTestEnv(t, qliksim.Options{})
 	home := e.sim.Home()
 	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{}, "active", "")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500})
-				},
-				Config:      config,
-				ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
+	e.test(t, []resource.TestStep{
+		{
+			PreConfig: func() {
+				e.sim.FailRoute(home.Hostname, "GET", "/api/v1/users/{userId}", 1, qliksim.RouteFault{Status: 500})
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: func(*terraform.State) error {
-					var subjects []string
-					for _, u := range e.sim.Users(home.Hostname) {
-						subjects = append(subjects, u.Subject)
-					}
-					if n := slices.Index(subjects, "auth0|ann"); n < 0 || slices.Index(subjects[n+1:], "auth0|ann") >= 0 {
-						return fmt.Errorf("users %v, want auth0|ann once", subjects)
-					}
-					return nil
-				},
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Unable to read user.*HTTP\s+500`),
+		},
+		{
+			Config:           config,
+			ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
+			Check: func(*terraform.State) error {
+				var subjects []string
+				for _, u := range e.sim.Users(home.Hostname) {
+					subjects = append(subjects, u.Subject)
+				}
+				if n := slices.Index(subjects, "auth0|ann"); n < 0 || slices.Index(subjects[n+1:], "auth0|ann") >= 0 {
+					return fmt.Errorf("users %v, want auth0|ann once", subjects)
+				}
+				return nil
 			},
 		},
 	})

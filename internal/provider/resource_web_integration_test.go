@@ -8,11 +8,9 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -39,19 +37,16 @@ func TestAccWebIntegration_basic(t *testing.T) {
 	var id string
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "https://portal.example.com", "http://localhost:3000")
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("name"), knownvalue.StringExact("Customer portal")),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("valid_origins"), knownvalue.SetExact([]knownvalue.Check{
-						knownvalue.StringExact("https://portal.example.com"), knownvalue.StringExact("http://localhost:3000"),
-					})),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("tenant_id"), knownvalue.StringExact(home.ID)),
-					statecheck.ExpectKnownValue("qlik_web_integration.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+					hasString("qlik_web_integration.test", "name", "Customer portal"),
+					hasStrings("qlik_web_integration.test", "valid_origins", "https://portal.example.com", "http://localhost:3000"),
+					hasString("qlik_web_integration.test", "tenant_id", home.ID),
+					hasString("qlik_web_integration.test", "created_by", home.BotUserID),
 				},
 				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionCreate),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -82,67 +77,62 @@ func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
 	home := e.sim.Home()
 	var id string
 
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com"),
-				Check:  captureID("qlik_web_integration.test", &id),
-			},
-			{
-				Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
-				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPtr("qlik_web_integration.test", "id", &id),
-					func(*terraform.State) error {
-						w, _ := e.webIntegrationByID(home.Hostname, id)
-						if w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
-							return fmt.Errorf("in-place update: simulator holds %+v", w)
-						}
-						if n := e.sim.AuditCount("PATCH", "/api/v1/web-integrations/{id}", home.Hostname); n != 1 {
-							return fmt.Errorf("%d PATCH calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Removing every origin clears the list in place.
-				Config: e.oauthProvider() + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com"),
+			Check:  captureID("qlik_web_integration.test", &id),
+		},
+		{
+			Config:           testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com", "https://portal.example.com:8443"),
+			ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPtr("qlik_web_integration.test", "id", &id),
+				func(*terraform.State) error {
+					w, _ := e.webIntegrationByID(home.Hostname, id)
+					if w.Name != "Portal (EU)" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"https://eu.portal.example.com", "https://portal.example.com:8443"}) {
+						return fmt.Errorf("in-place update: simulator holds %+v", w)
+					}
+					return nil
+				},
+				e.calls("PATCH", "/api/v1/web-integrations/{id}", home.Hostname, 1),
+			),
+		},
+		{
+			// Removing every origin clears the list in place.
+			Config: e.oauthProvider() + `
 resource "qlik_web_integration" "test" {
   name = "Portal (EU)"
 }
 `,
-				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				Check: func(*terraform.State) error {
-					if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
-						return fmt.Errorf("origins not cleared: %+v", w)
-					}
-					return nil
-				},
+			ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			Check: func(*terraform.State) error {
+				if w, _ := e.webIntegrationByID(home.Hostname, id); len(w.ValidOrigins) != 0 {
+					return fmt.Errorf("origins not cleared: %+v", w)
+				}
+				return nil
 			},
-			{
-				Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-			},
-			// Someone adds an origin and renames the integration in the console: the plan puts both back.
-			driftStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
-				func() error {
-					return e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
-						w.Name = "renamed by hand"
-						w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
-					})
-				},
-				planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
-				func(*terraform.State) error {
-					w, _ := e.webIntegrationByID(home.Hostname, id)
-					if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
-						return fmt.Errorf("drift not corrected: %+v", w)
-					}
-					return nil
-				}),
-			recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
-				func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 		},
+		{
+			Config: testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+		},
+		// Someone adds an origin and renames the integration in the console: the plan puts both back.
+		driftStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"),
+			func() error {
+				return e.sim.EditWebIntegration(home.Hostname, id, func(w *qliksim.WebIntegration) {
+					w.Name = "renamed by hand"
+					w.ValidOrigins = append(w.ValidOrigins, "https://intruder.example.com")
+				})
+			},
+			planAction("qlik_web_integration.test", plancheck.ResourceActionUpdate),
+			func(*terraform.State) error {
+				w, _ := e.webIntegrationByID(home.Hostname, id)
+				if w.Name != "Portal (EU)" || !reflect.DeepEqual(w.ValidOrigins, []string{"https://eu.portal.example.com"}) {
+					return fmt.Errorf("drift not corrected: %+v", w)
+				}
+				return nil
+			}),
+		recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
+			func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
 	})
 }
 
@@ -169,18 +159,15 @@ func TestAccWebIntegration_conflict(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				Config: config + `
+	e.test(t, []resource.TestStep{
+		{Config: config},
+		{
+			Config: config + `
 resource "qlik_web_integration" "copy" {
   name = "Portal"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+409.*Code: WEBINTEGRATIONS-CONFLICT.*Detail: A web integration named "Portal" already exists.*Request ID: [0-9a-f]+.*choose another\s+name`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+409.*Code: WEBINTEGRATIONS-CONFLICT.*Detail: A web integration named "Portal" already exists.*Request ID: [0-9a-f]+.*choose another\s+name`),
 		},
 	})
 }
@@ -190,11 +177,8 @@ resource "qlik_web_integration" "copy" {
 func TestAccWebIntegration_qlikRejects(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, qliksim.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
-			ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
+		ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),
+	}})
 }

@@ -15,11 +15,9 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -58,18 +56,17 @@ func TestAccWebhook_basic(t *testing.T) {
 	c := webhookConfig{name: "alerts", url: "https://alerts.example.com/qlik", filter: `data.status eq "error"`, secret: secret1, version: 1, enabled: true}
 	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		CheckDestroy:             noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("encrypted_headers_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("secret_added"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("level"), knownvalue.StringExact("tenant")),
-					statecheck.ExpectKnownValue("qlik_webhook.test", tfjsonpath.New("created_by"), knownvalue.StringExact(home.BotUserID)),
+					isNull("qlik_webhook.test", "secret_wo"),
+					isNull("qlik_webhook.test", "encrypted_headers_wo"),
+					hasBool("qlik_webhook.test", "secret_added", true),
+					hasString("qlik_webhook.test", "level", "tenant"),
+					hasString("qlik_webhook.test", "created_by", home.BotUserID),
 				},
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -179,13 +176,10 @@ func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
 	cfg := testConfig(e.oauthProvider(), "TestAccWebhook_alerting", tfVars{
 		"tenant": customer.Hostname, "receiver": receiver.URL + "/qlik/alerts", "secret": secret, "app_id": app,
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{{
-			Config:      cfg,
-			ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*Table not found`),
-		}},
-	})
+	e.test(t, []resource.TestStep{{
+		Config:      cfg,
+		ExpectError: regexp.MustCompile(`(?s)Reload FAILED.*Table not found`),
+	}})
 	var d delivery
 	select {
 	case d = <-got:

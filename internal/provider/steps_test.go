@@ -6,9 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // Test steps and checks that many acceptance tests share: imports, what destroy leaves, plan checks and audit
@@ -154,7 +158,7 @@ func (e *testEnv) expectPlanErrorsWithoutWrites(t *testing.T, hostname string, c
 		}
 		steps = append(append(steps, next), then[1:]...)
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 	if len(then) == 0 {
 		noWrites()
 	}
@@ -206,6 +210,17 @@ func replacedID(address string, id, before *string) resource.TestCheckFunc {
 	})
 }
 
+// calls checks that the simulator answered want calls of method on route (the route pattern, as in the API's paths)
+// at hostname; an empty method, route or hostname matches any.
+func (e *testEnv) calls(method, route, hostname string, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := e.sim.AuditCount(method, route, hostname); n != want {
+			return fmt.Errorf("%d calls of %s %s on %q, want %d", n, method, route, hostname, want)
+		}
+		return nil
+	}
+}
+
 // theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
 func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
@@ -215,4 +230,66 @@ func theOnly[T any](kind string, list func() []T, match func(T) error) resource.
 		}
 		return match(all[0])
 	}
+}
+
+// State checks of one top-level attribute of the resource (or data source) at address, after a step. A check of a
+// nested value or an output uses statecheck directly.
+
+// hasValue checks that attribute attr of address holds a value that want accepts.
+func hasValue(address, attr string, want knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, tfjsonpath.New(attr), want)
+}
+
+// hasString checks that attribute attr of address is the string want.
+func hasString(address, attr, want string) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.StringExact(want))
+}
+
+// hasBool checks that attribute attr of address is the bool want.
+func hasBool(address, attr string, want bool) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.Bool(want))
+}
+
+// hasInt checks that attribute attr of address is the number want.
+func hasInt(address, attr string, want int64) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.Int64Exact(want))
+}
+
+// hasStrings checks that attribute attr of address is a set of exactly the strings want.
+func hasStrings(address, attr string, want ...string) statecheck.StateCheck {
+	elems := make([]knownvalue.Check, len(want))
+	for i, w := range want {
+		elems[i] = knownvalue.StringExact(w)
+	}
+	return hasValue(address, attr, knownvalue.SetExact(elems))
+}
+
+// matches checks that attribute attr of address is a string that matches the regular expression pattern.
+func matches(address, attr, pattern string) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.StringRegexp(regexp.MustCompile(pattern)))
+}
+
+// isNull checks that attribute attr of address is null.
+func isNull(address, attr string) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.Null())
+}
+
+// isSet checks that attribute attr of address is not null.
+func isSet(address, attr string) statecheck.StateCheck {
+	return hasValue(address, attr, knownvalue.NotNull())
+}
+
+// sameValue checks that attribute attr of address holds the same value as attribute otherAttr of other.
+func sameValue(address, attr, other, otherAttr string) statecheck.StateCheck {
+	return statecheck.CompareValuePairs(address, tfjsonpath.New(attr), other, tfjsonpath.New(otherAttr), compare.ValuesSame())
+}
+
+// plannedValue is a plan check: the plan gives attribute attr of address a value that want accepts.
+func plannedValue(address, attr string, want knownvalue.Check) plancheck.PlanCheck {
+	return plancheck.ExpectKnownValue(address, tfjsonpath.New(attr), want)
+}
+
+// plannedUnknown is a plan check: the value of attribute attr of address is known only after apply.
+func plannedUnknown(address, attr string) plancheck.PlanCheck {
+	return plancheck.ExpectUnknownValue(address, tfjsonpath.New(attr))
 }

@@ -101,7 +101,7 @@ func TestAccTrustedHosts_untrustedTenantHostname(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)Host not trusted with the provider's credentials.*` + regexp.QuoteMeta(host)),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 	if n, lines := rec.seen(); n != 0 {
 		t.Errorf("the untrusted listener got %d connections: %q", n, lines)
 	}
@@ -131,7 +131,7 @@ resource "qlik_space" "x" {
 			ExpectError:   regexp.MustCompile(`(?s)Host not trusted with the provider's credentials.*` + regexp.QuoteMeta(host)),
 		})
 	}
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: steps})
+	e.test(t, steps)
 	if n, lines := rec.seen(); n != 0 {
 		t.Errorf("the untrusted listener got %d connections: %q", n, lines)
 	}
@@ -155,7 +155,7 @@ data "qlik_spaces" "x" {
   tenant_hostname = %q
 }
 `, e.sim.Home().URL, c.ClientID, c.ClientSecret, other.Hostname, other.Hostname)
-	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: e.factories(), Steps: []resource.TestStep{{Config: cfg}}})
+	e.test(t, []resource.TestStep{{Config: cfg}})
 	if n := e.sim.AuditCount("POST", "/oauth/token", other.Hostname); n == 0 {
 		t.Error("the trusted host was not reached")
 	}
