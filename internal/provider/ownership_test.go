@@ -101,25 +101,23 @@ resource "qlik_space" "s" {
   type = "managed"
 }
 `
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: e.factories(),
-		Steps: []resource.TestStep{
-			{
-				Config: group + `
+	e.test(t, []resource.TestStep{
+		{
+			Config: group + `
 resource "qlik_role_mapping" "portal" {
   group_name = qlik_custom_group.portal.name
   roles      = ["DataAdmin"]
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Two resources set the tenant roles of one group.*group "acme-portal"`),
+			ExpectError: regexp.MustCompile(`(?s)Two resources set the tenant roles of one group.*group "acme-portal"`),
+		},
+		{
+			PreConfig: func() {
+				if n := e.writesTo(home.Hostname); n != 0 {
+					t.Errorf("%d writes in the tenant after the refused plan, want none", n)
+				}
 			},
-			{
-				PreConfig: func() {
-					if n := e.writesTo(home.Hostname); n != 0 {
-						t.Errorf("%d writes in the tenant after the refused plan, want none", n)
-					}
-				},
-				Config: group + `
+			Config: group + `
 resource "qlik_role_mapping" "portal" {
   group_name = qlik_custom_group.portal.name
 
@@ -129,20 +127,19 @@ resource "qlik_role_mapping" "portal" {
   }
 }
 `,
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					resource.TestCheckResourceAttrPair("qlik_role_mapping.portal", "group_id", "qlik_custom_group.portal", "id"),
-					resource.TestCheckResourceAttr("qlik_role_mapping.portal", "group_created", "false"),
-					func(*terraform.State) error {
-						groups := e.sim.Groups(home.Hostname)
-						if len(groups) != 1 || groups[0].ProviderType != "custom" || len(groups[0].AssignedRoles) != 1 ||
-							groups[0].AssignedRoles[0].Name != "AnalyticsAdmin" {
-							return fmt.Errorf("groups %+v, want the one custom group with AnalyticsAdmin only", groups)
-						}
-						return nil
-					},
-				),
-			},
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrPair("qlik_role_mapping.portal", "group_id", "qlik_custom_group.portal", "id"),
+				resource.TestCheckResourceAttr("qlik_role_mapping.portal", "group_created", "false"),
+				func(*terraform.State) error {
+					groups := e.sim.Groups(home.Hostname)
+					if len(groups) != 1 || groups[0].ProviderType != "custom" || len(groups[0].AssignedRoles) != 1 ||
+						groups[0].AssignedRoles[0].Name != "AnalyticsAdmin" {
+						return fmt.Errorf("groups %+v, want the one custom group with AnalyticsAdmin only", groups)
+					}
+					return nil
+				},
+			),
 		},
 	})
 }
