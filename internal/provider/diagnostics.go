@@ -112,12 +112,13 @@ func unreachableHint(host string, role qlik.HostRole) string {
 	return fmt.Sprintf("%s does not resolve or refuses connections. Check %s: a Qlik Cloud tenant is reached as <tenant>.<region>.qlikcloud.com, without a port.", host, attr)
 }
 
-// deactivatedHint explains a tenant host refusing the token request: the tenant is deactivated.
+// deactivatedHint explains a tenant host refusing the token request: the tenant is most likely deactivated.
 func deactivatedHint(host string) string {
 	return fmt.Sprintf("Tenant %s refuses the token request (403): it is most likely deactivated. A qlik_tenant that "+
 		"manages it plans its reactivation (status \"disabled\" -> \"active\"), and a plain terraform apply "+
 		"reactivates it before the objects inside it are changed. Otherwise reactivate it in the Qlik Cloud "+
-		"administration console within its purge period.", host)
+		"administration console within its purge period. If the tenant is active, Qlik's other reasons for this "+
+		"answer are a disabled user behind the OAuth client and a client that holds too many tokens.", host)
 }
 
 // readFound is the common tail of a Read: it reports whether the object was found. A 404 removes the

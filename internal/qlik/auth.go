@@ -182,6 +182,12 @@ func (c *core) mintToken(ctx context.Context, ep endpoint) (mintedToken, error) 
 	})
 	if err != nil {
 		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden {
+			// Valid credentials the host will not serve: Qlik documents a disabled user or too many tokens, and a
+			// deactivated tenant's host refuses every request this way (TenantRefusing).
+			return mintedToken{}, fmt.Errorf("qlik: %s refused an OAuth access token to client_id %q%s (403): %w",
+				ep.host, creds.clientID, regionNote(region), err)
+		}
 		if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != http.StatusTooManyRequests {
 			return mintedToken{}, fmt.Errorf("qlik: the OAuth client credentials (client_id %q%s) were rejected by %s; check client_id and client_secret and that the client may access this tenant (a region-level client reaches only its own region's tenants): %w",
 				creds.clientID, regionNote(region), ep.host, err)

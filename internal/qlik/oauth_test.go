@@ -38,8 +38,8 @@ type oauthTenant struct {
 	// expiresIn and expiresAt shape the token response.
 	expiresIn any
 	expiresAt string
-	// rejectToken answers the token endpoint with 401.
-	rejectToken bool
+	// rejectToken answers the token endpoint with 401, refuseToken with 403.
+	rejectToken, refuseToken bool
 	// apiHandler overrides the API answer.
 	apiHandler func(w http.ResponseWriter, r *http.Request)
 }
@@ -98,6 +98,10 @@ func (o *oauthTenant) token(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
+	}
+	if o.refuseToken {
+		writeQlikError(w, http.StatusForbidden, "OAUTH-3", "user is disabled or has reached the maximum number of tokens")
+		return
 	}
 	if o.rejectToken || body["client_secret"] != testClientSecret {
 		writeQlikError(w, http.StatusUnauthorized, "OAUTH-1", "invalid client credentials")
@@ -270,6 +274,25 @@ func TestOAuth_401WithFreshTokenIsNotRetried(t *testing.T) {
 	_, err = c.GetSpace(t.Context(), "s1")
 	if !errors.Is(err, ErrUnauthorized) || ten.tokenCalls.Load() != 2 || ten.apiCalls.Load() != 3 {
 		t.Errorf("err = %v, token requests = %d, api calls = %d; want 401, 2, 3", err, ten.tokenCalls.Load(), ten.apiCalls.Load())
+	}
+}
+
+// TestOAuth_RefusedTokenRequest: a 403 from the token endpoint is not reported as rejected credentials (Qlik
+// answers it to valid credentials of a disabled user, or on a deactivated tenant's host), and is not retried.
+func TestOAuth_RefusedTokenRequest(t *testing.T) {
+	ten := newOAuthTenant(t, "home")
+	ten.refuseToken = true
+	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	_, err := c.GetSpace(t.Context(), "s1")
+	host, refusing := TenantRefusing(err)
+	if !refusing || host == "" {
+		t.Fatalf("err = %v, want the token endpoint's 403, which TenantRefusing recognises", err)
+	}
+	if strings.Contains(err.Error(), "rejected") || !strings.Contains(err.Error(), "refused an OAuth access token") {
+		t.Errorf("message should say the host refused the token, not that the credentials were rejected: %v", err)
+	}
+	if ten.tokenCalls.Load() != 1 || ten.apiCalls.Load() != 0 {
+		t.Errorf("token requests = %d, api calls = %d; a refused token request is not retried", ten.tokenCalls.Load(), ten.apiCalls.Load())
 	}
 }
 
