@@ -112,9 +112,6 @@ func (c *Client) GetDataConnection(ctx context.Context, id string) (*DataConnect
 
 // UpdateDataConnection calls PATCH /api/v1/data-connections/{qID} (204) with a replace for every field set.
 func (c *Client) UpdateDataConnection(ctx context.Context, id string, u DataConnectionUpdate) error {
-	if err := checkID("data connection", id); err != nil {
-		return err
-	}
 	if u.Password != nil {
 		c.core.redact.add(*u.Password)
 	}
