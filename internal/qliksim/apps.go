@@ -121,11 +121,8 @@ func newSeed() uint64 { return splitmix64(uint64(time.Now().UnixNano()) + seedCo
 
 func (s *Server) registerAppsRoutes(h *host) {
 	api := &appsAPI{s.apiOn(h), byID[appRecord]{h.tenant.apps, "appId", appNotFound}}
-	h.mux.HandleFunc("POST "+appsPath, api.create)
+	h.handleObjects(appsPath, "appId", objectRoutes{create: api.create, get: api.get, put: api.update, delete: api.delete})
 	h.mux.HandleFunc("POST "+appsPath+"/import", api.importApp)
-	h.mux.HandleFunc("GET "+appsPath+"/{appId}", api.get)
-	h.mux.HandleFunc("PUT "+appsPath+"/{appId}", api.update)
-	h.mux.HandleFunc("DELETE "+appsPath+"/{appId}", api.delete)
 	h.mux.HandleFunc("POST "+appsPath+"/{appId}/copy", api.copyApp)
 	h.mux.HandleFunc("POST "+appsPath+"/{appId}/export", api.export)
 	h.mux.HandleFunc("PUT "+appsPath+"/{appId}/space", api.move)

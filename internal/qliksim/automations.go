@@ -125,11 +125,7 @@ type automationsAPI struct {
 
 func (s *Server) registerAutomationRoutes(h *host) {
 	api := &automationsAPI{s.apiOn(h), byID[Automation]{h.tenant.workflows.autos.automations, "id", automationNotFound}}
-	h.mux.HandleFunc("GET "+automationsPath, api.list)
-	h.mux.HandleFunc("POST "+automationsPath, api.create)
-	h.mux.HandleFunc("GET "+automationsPath+"/{id}", api.get)
-	h.mux.HandleFunc("PUT "+automationsPath+"/{id}", api.put)
-	h.mux.HandleFunc("DELETE "+automationsPath+"/{id}", api.delete)
+	h.handleObjects(automationsPath, "id", objectRoutes{list: api.list, create: api.create, get: api.get, put: api.put, delete: api.delete})
 	h.mux.HandleFunc("POST "+automationsPath+"/{id}/actions/enable", api.setState("available"))
 	h.mux.HandleFunc("POST "+automationsPath+"/{id}/actions/disable", api.setState("disabled"))
 	h.mux.HandleFunc("POST "+automationsPath+"/{id}/actions/change-space", api.changeSpace)

@@ -106,12 +106,8 @@ type brandsAPI struct {
 
 func (s *Server) registerBrandsRoutes(h *host) {
 	api := &brandsAPI{s.apiOn(h), byID[brandRecord]{h.tenant.brands.brands, "id", unknownBrand}}
-	h.mux.HandleFunc("GET "+brandsPath, api.list)
-	h.mux.HandleFunc("POST "+brandsPath, api.create)
+	h.handleObjects(brandsPath, "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 	h.mux.HandleFunc("GET "+brandsPath+"/active", api.active)
-	h.mux.HandleFunc("GET "+brandsPath+"/{id}", api.get)
-	h.mux.HandleFunc("PATCH "+brandsPath+"/{id}", api.patch)
-	h.mux.HandleFunc("DELETE "+brandsPath+"/{id}", api.delete)
 	h.mux.HandleFunc("POST "+brandsPath+"/{id}/actions/activate", api.activate)
 	h.mux.HandleFunc("POST "+brandsPath+"/{id}/actions/deactivate", api.deactivate)
 	h.mux.HandleFunc("GET "+brandsPath+"/{id}/files/{fileId}", api.getFile)

@@ -81,11 +81,7 @@ type cspAPI struct {
 
 func (s *Server) registerCSPOriginRoutes(h *host) {
 	api := &cspAPI{s.apiOn(h), byID[CSPEntry]{h.tenant.cspOrigins, "id", cspNotFound}}
-	h.mux.HandleFunc("GET /api/v1/csp-origins", api.list)
-	h.mux.HandleFunc("POST /api/v1/csp-origins", api.create)
-	h.mux.HandleFunc("GET /api/v1/csp-origins/{id}", api.get)
-	h.mux.HandleFunc("PUT /api/v1/csp-origins/{id}", api.put)
-	h.mux.HandleFunc("DELETE /api/v1/csp-origins/{id}", api.delete)
+	h.handleObjects("/api/v1/csp-origins", "id", objectRoutes{list: api.list, create: api.create, get: api.get, put: api.put, delete: api.delete})
 }
 
 func cspNotFound(w http.ResponseWriter, id string) {

@@ -61,12 +61,9 @@ type dataConnsAPI struct{ tenantAPI }
 
 func (s *Server) registerDataConnectionRoutes(h *host) {
 	api := &dataConnsAPI{s.apiOn(h)}
-	h.mux.HandleFunc("POST "+dataConnectionsPath, api.create)
-	h.mux.HandleFunc("GET "+dataConnectionsPath, api.list)
-	h.mux.HandleFunc("GET "+dataConnectionsPath+"/{qID}", api.get)
-	h.mux.HandleFunc("PUT "+dataConnectionsPath+"/{qID}", api.put)
-	h.mux.HandleFunc("PATCH "+dataConnectionsPath+"/{qID}", api.patch)
-	h.mux.HandleFunc("DELETE "+dataConnectionsPath+"/{qID}", api.delete)
+	h.handleObjects(dataConnectionsPath, "qID", objectRoutes{
+		list: api.list, create: api.create, get: api.get, patch: api.patch, put: api.put, delete: api.delete,
+	})
 }
 
 func dcError(w http.ResponseWriter, status int, detail string) {

@@ -91,11 +91,7 @@ type archiveAPI struct {
 func (s *Server) registerThemesAndExtensionsRoutes(h *host) {
 	for _, k := range []archiveKind{themesKind, extensionsKind} {
 		api := &archiveAPI{tenantAPI: s.apiOn(h), kind: k, col: h.tenant.archives.items[k.path]}
-		h.mux.HandleFunc("GET "+k.path, api.list)
-		h.mux.HandleFunc("POST "+k.path, api.create)
-		h.mux.HandleFunc("GET "+k.path+"/{id}", api.get)
-		h.mux.HandleFunc("PATCH "+k.path+"/{id}", api.patch)
-		h.mux.HandleFunc("DELETE "+k.path+"/{id}", api.delete)
+		h.handleObjects(k.path, "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 		h.mux.HandleFunc("GET "+k.path+"/{id}/file", api.download)
 		h.mux.HandleFunc("GET "+k.path+"/{id}/file/{filepath...}", api.downloadEntry)
 	}

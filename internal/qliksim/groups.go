@@ -74,35 +74,21 @@ type groupsAPI struct {
 func (s *Server) registerAccessRoutes(h *host) {
 	a := h.tenant.access
 	g := &groupsAPI{s: s, h: h, a: a, groups: byID[groupRecord]{a.groups, "groupId", groupNotFound}}
-	h.mux.HandleFunc("GET /api/v1/groups", g.list)
-	h.mux.HandleFunc("POST /api/v1/groups", g.create)
+	h.handleObjects("/api/v1/groups", "groupId", objectRoutes{list: g.list, create: g.create, get: g.get, patch: g.patch, delete: g.delete})
 	h.mux.HandleFunc("POST /api/v1/groups/actions/filter", g.filter)
 	h.mux.HandleFunc("GET /api/v1/groups/settings", g.getSettings)
 	h.mux.HandleFunc("PATCH /api/v1/groups/settings", g.patchSettings)
-	h.mux.HandleFunc("GET /api/v1/groups/{groupId}", g.get)
-	h.mux.HandleFunc("PATCH /api/v1/groups/{groupId}", g.patch)
-	h.mux.HandleFunc("DELETE /api/v1/groups/{groupId}", g.delete)
 
 	ro := &rolesAPI{s: s, h: h, a: a}
-	h.mux.HandleFunc("GET /api/v1/roles", ro.list)
-	h.mux.HandleFunc("GET /api/v1/roles/{id}", ro.get)
-	h.mux.HandleFunc("POST /api/v1/roles", ro.create)
-	h.mux.HandleFunc("PATCH /api/v1/roles/{id}", ro.patch)
-	h.mux.HandleFunc("DELETE /api/v1/roles/{id}", ro.delete)
+	h.handleObjects("/api/v1/roles", "id", objectRoutes{list: ro.list, create: ro.create, get: ro.get, patch: ro.patch, delete: ro.delete})
 
 	u := &usersAPI{s: s, h: h, a: a, users: byID[userRecord]{a.users, "userId", userNotFound}}
-	h.mux.HandleFunc("GET /api/v1/users", u.list)
-	h.mux.HandleFunc("POST /api/v1/users", u.create)
-	h.mux.HandleFunc("GET /api/v1/users/{userId}", u.get)
-	h.mux.HandleFunc("PATCH /api/v1/users/{userId}", u.patch)
-	h.mux.HandleFunc("DELETE /api/v1/users/{userId}", u.delete)
+	h.handleObjects("/api/v1/users", "userId", objectRoutes{list: u.list, create: u.create, get: u.get, patch: u.patch, delete: u.delete})
 
 	as := &assignmentsAPI{s.apiOn(h), byID[spaceRecord]{h.tenant.spaces, "spaceId", spaceNotFound}}
-	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments", as.list)
-	h.mux.HandleFunc("POST /api/v1/spaces/{spaceId}/assignments", as.create)
-	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.get)
-	h.mux.HandleFunc("PUT /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.put)
-	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}/assignments/{assignmentId}", as.delete)
+	h.handleObjects("/api/v1/spaces/{spaceId}/assignments", "assignmentId", objectRoutes{
+		list: as.list, create: as.create, get: as.get, put: as.put, delete: as.delete,
+	})
 }
 
 func groupBadRequest(w http.ResponseWriter, err error) {

@@ -78,11 +78,7 @@ type idpAPI struct {
 
 func (s *Server) registerIdentityProviderRoutes(h *host) {
 	api := &idpAPI{s.apiOn(h), byID[IdentityProvider]{h.tenant.idps, "id", idpNotFound}}
-	h.mux.HandleFunc("GET /api/v1/identity-providers", api.list)
-	h.mux.HandleFunc("POST /api/v1/identity-providers", api.create)
-	h.mux.HandleFunc("GET /api/v1/identity-providers/{id}", api.get)
-	h.mux.HandleFunc("PATCH /api/v1/identity-providers/{id}", api.patch)
-	h.mux.HandleFunc("DELETE /api/v1/identity-providers/{id}", api.delete)
+	h.handleObjects("/api/v1/identity-providers", "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 }
 
 func idpBadRequest(w http.ResponseWriter, err error) {

@@ -114,11 +114,7 @@ func (s *Server) registerOAuthClientRoutes(h *host) {
 	h.tenant.oauthClients = newCollection[oauthClientRecord]()
 	api := &oauthClientsAPI{s.apiOn(h), byID[oauthClientRecord]{h.tenant.oauthClients, "id", oauthClientNotFound}}
 	const base = "/api/v1/oauth-clients"
-	h.mux.HandleFunc("GET "+base, api.list)
-	h.mux.HandleFunc("POST "+base, api.create)
-	h.mux.HandleFunc("GET "+base+"/{id}", api.get)
-	h.mux.HandleFunc("PATCH "+base+"/{id}", api.patch)
-	h.mux.HandleFunc("DELETE "+base+"/{id}", api.delete)
+	h.handleObjects(base, "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 	h.mux.HandleFunc("POST "+base+"/{id}/actions/publish", api.publish)
 	h.mux.HandleFunc("POST "+base+"/{id}/client-secrets", api.createSecret)
 	h.mux.HandleFunc("DELETE "+base+"/{id}/client-secrets/{hint}", api.deleteSecret)

@@ -137,9 +137,7 @@ type reloadsAPI struct{ tenantAPI }
 
 func (s *Server) registerReloadsRoutes(h *host) {
 	api := &reloadsAPI{s.apiOn(h)}
-	h.mux.HandleFunc("POST "+reloadsPath, api.create)
-	h.mux.HandleFunc("GET "+reloadsPath, api.list)
-	h.mux.HandleFunc("GET "+reloadsPath+"/{reloadId}", api.get)
+	h.handleObjects(reloadsPath, "reloadId", objectRoutes{list: api.list, create: api.create, get: api.get})
 	h.mux.HandleFunc("POST "+reloadsPath+"/{reloadId}/actions/cancel", api.cancel)
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}/reloads/logs", api.logList)
 	h.mux.HandleFunc("GET "+appsPath+"/{appId}/reloads/logs/{reloadId}", api.logText)

@@ -174,12 +174,9 @@ type tasksAPI struct {
 
 func (s *Server) registerSchedulingRoutes(h *host) {
 	api := &tasksAPI{s.apiOn(h), byID[Task]{h.tenant.workflows.sched.tasks, "id", taskNotFound}}
-	h.mux.HandleFunc("GET "+tasksPath, api.list)
-	h.mux.HandleFunc("POST "+tasksPath, api.create)
-	h.mux.HandleFunc("GET "+tasksPath+"/{id}", api.get)
-	h.mux.HandleFunc("PUT "+tasksPath+"/{id}", api.put)
-	h.mux.HandleFunc("PATCH "+tasksPath+"/{id}", api.patch)
-	h.mux.HandleFunc("DELETE "+tasksPath+"/{id}", api.delete)
+	h.handleObjects(tasksPath, "id", objectRoutes{
+		list: api.list, create: api.create, get: api.get, patch: api.patch, put: api.put, delete: api.delete,
+	})
 	h.mux.HandleFunc("POST "+tasksPath+"/{id}/actions/start", api.start)
 	h.mux.HandleFunc("GET "+tasksPath+"/{id}/runs", api.runs)
 	h.mux.HandleFunc("GET "+tasksPath+"/{id}/runs/last", api.lastRun)

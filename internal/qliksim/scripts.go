@@ -80,11 +80,7 @@ type scriptsAPI struct {
 
 func (s *Server) registerScriptsRoutes(h *host) {
 	api := &scriptsAPI{s: s, t: h.tenant}
-	h.mux.HandleFunc("GET "+appsPath+"/{appId}/scripts", api.list)
-	h.mux.HandleFunc("POST "+appsPath+"/{appId}/scripts", api.create)
-	h.mux.HandleFunc("GET "+appsPath+"/{appId}/scripts/{id}", api.get)
-	h.mux.HandleFunc("PATCH "+appsPath+"/{appId}/scripts/{id}", api.patch)
-	h.mux.HandleFunc("DELETE "+appsPath+"/{appId}/scripts/{id}", api.delete)
+	h.handleObjects(appsPath+"/{appId}/scripts", "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 }
 
 // forApp returns the app's script history, creating the default version on first use; it reports false when

@@ -91,13 +91,10 @@ type spacesAPI struct {
 
 func (s *Server) registerSpacesRoutes(h *host) {
 	api := &spacesAPI{s.apiOn(h), byID[spaceRecord]{h.tenant.spaces, "spaceId", spaceNotFound}}
-	h.mux.HandleFunc("GET /api/v1/spaces", api.list)
-	h.mux.HandleFunc("POST /api/v1/spaces", api.create)
+	h.handleObjects("/api/v1/spaces", "spaceId", objectRoutes{
+		list: api.list, create: api.create, get: api.get, patch: api.patch, put: api.put, delete: api.delete,
+	})
 	h.mux.HandleFunc("GET /api/v1/spaces/types", api.types)
-	h.mux.HandleFunc("GET /api/v1/spaces/{spaceId}", api.get)
-	h.mux.HandleFunc("PATCH /api/v1/spaces/{spaceId}", api.patch)
-	h.mux.HandleFunc("PUT /api/v1/spaces/{spaceId}", api.put)
-	h.mux.HandleFunc("DELETE /api/v1/spaces/{spaceId}", api.delete)
 }
 
 func spaceNotFound(w http.ResponseWriter, id string) {

@@ -53,11 +53,7 @@ type webIntegrationsAPI struct {
 
 func (s *Server) registerWebIntegrationRoutes(h *host) {
 	api := &webIntegrationsAPI{s.apiOn(h), byID[WebIntegration]{h.tenant.webIntegrations, "id", webIntegrationNotFound}}
-	h.mux.HandleFunc("GET /api/v1/web-integrations", api.list)
-	h.mux.HandleFunc("POST /api/v1/web-integrations", api.create)
-	h.mux.HandleFunc("GET /api/v1/web-integrations/{id}", api.get)
-	h.mux.HandleFunc("PATCH /api/v1/web-integrations/{id}", api.patch)
-	h.mux.HandleFunc("DELETE /api/v1/web-integrations/{id}", api.delete)
+	h.handleObjects("/api/v1/web-integrations", "id", objectRoutes{list: api.list, create: api.create, get: api.get, patch: api.patch, delete: api.delete})
 }
 
 // webIntegrationNotFound answers 404 for any id: Qlik's answer names none.

@@ -168,13 +168,10 @@ func (s *Server) registerWorkflowRoutes(h *host) {
 	s.registerAutomationRoutes(h)
 	api := &webhooksAPI{s.apiOn(h), byID[webhookRecord]{h.tenant.workflows.webhooks, "id", webhookNotFound}}
 	h.tenant.workflows.server = s
-	h.mux.HandleFunc("GET "+webhooksPath, api.list)
-	h.mux.HandleFunc("POST "+webhooksPath, api.create)
+	h.handleObjects(webhooksPath, "id", objectRoutes{
+		list: api.list, create: api.create, get: api.get, patch: api.patch, put: api.put, delete: api.delete,
+	})
 	h.mux.HandleFunc("GET "+webhooksPath+"/event-types", api.eventTypes)
-	h.mux.HandleFunc("GET "+webhooksPath+"/{id}", api.get)
-	h.mux.HandleFunc("PATCH "+webhooksPath+"/{id}", api.patch)
-	h.mux.HandleFunc("PUT "+webhooksPath+"/{id}", api.put)
-	h.mux.HandleFunc("DELETE "+webhooksPath+"/{id}", api.delete)
 	h.mux.HandleFunc("GET "+webhooksPath+"/{id}/deliveries", api.deliveries)
 	h.mux.HandleFunc("GET "+webhooksPath+"/{id}/deliveries/{deliveryId}", api.delivery)
 	h.mux.HandleFunc("POST "+webhooksPath+"/{id}/deliveries/{deliveryId}/actions/resend", api.resend)
