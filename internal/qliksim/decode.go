@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -66,6 +67,24 @@ func decodePatch[T any](r *http.Request) ([]T, error) {
 	}
 	if len(ops) == 0 {
 		return nil, &inputError{detail: "The patch document must hold at least one operation."}
+	}
+	return ops, nil
+}
+
+// decodePatchOps reads a JSON Patch document whose operations parse reads from their members, given each one's
+// index and pointer (/0, /1, ...). The first error, the document's or an operation's, is returned.
+func decodePatchOps[T any](r *http.Request, parse func(i int, at string, m map[string]json.RawMessage) (T, error)) ([]T, error) {
+	raw, err := decodePatch[map[string]json.RawMessage](r)
+	if err != nil {
+		return nil, err
+	}
+	ops := make([]T, 0, len(raw))
+	for i, m := range raw {
+		op, err := parse(i, "/"+strconv.Itoa(i), m)
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
 	}
 	return ops, nil
 }

@@ -208,54 +208,47 @@ type groupPatchOp struct {
 // parseGroupPatch validates a whole GroupPatch document before anything changes. groups.json lists the paths
 // without a leading slash while every qlik.dev example sends one; both are accepted.
 func (api *groupsAPI) parseGroupPatch(r *http.Request, provider string) ([]groupPatchOp, error) {
-	raw, err := decodePatch[map[string]json.RawMessage](r)
-	if err != nil {
-		return nil, err
-	}
-	ops := make([]groupPatchOp, 0, len(raw))
-	for i, m := range raw {
-		at := "/" + strconv.Itoa(i)
+	return decodePatchOps(r, func(_ int, at string, m map[string]json.RawMessage) (groupPatchOp, error) {
 		var op, p string
 		if err := json.Unmarshal(m["op"], &op); err != nil || op != "replace" {
-			return nil, &inputError{detail: `op must be "replace".`, pointer: at + "/op"}
+			return groupPatchOp{}, &inputError{detail: `op must be "replace".`, pointer: at + "/op"}
 		}
 		if err := json.Unmarshal(m["path"], &p); err != nil {
-			return nil, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
+			return groupPatchOp{}, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
 		}
 		value, ok := m["value"]
 		if !ok {
-			return nil, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
+			return groupPatchOp{}, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
 		}
 		out := groupPatchOp{path: strings.TrimPrefix(p, "/")}
 		switch out.path {
 		case "assignedRoles":
 			var refs []roleRef
 			if err := json.Unmarshal(value, &refs); err != nil {
-				return nil, &inputError{detail: "value of assignedRoles must be an array of {id} or {name} role references.", pointer: at + "/value"}
+				return groupPatchOp{}, &inputError{detail: "value of assignedRoles must be an array of {id} or {name} role references.", pointer: at + "/value"}
 			}
 			roles, err := api.a.resolveRoles(refs, at+"/value")
 			if err != nil {
-				return nil, err
+				return groupPatchOp{}, err
 			}
 			out.roles = roles
 		case "name", "description":
 			if provider != "custom" {
-				return nil, &inputError{detail: out.path + " can be changed only on custom groups; this group comes from the identity provider.", pointer: at + "/path"}
+				return groupPatchOp{}, &inputError{detail: out.path + " can be changed only on custom groups; this group comes from the identity provider.", pointer: at + "/path"}
 			}
 			if err := json.Unmarshal(value, &out.text); err != nil {
-				return nil, &inputError{detail: "value of " + out.path + " must be a string.", pointer: at + "/value"}
+				return groupPatchOp{}, &inputError{detail: "value of " + out.path + " must be a string.", pointer: at + "/value"}
 			}
 			if out.path == "name" {
 				if err := validateGroupName(out.text, at+"/value"); err != nil {
-					return nil, err
+					return groupPatchOp{}, err
 				}
 			}
 		default:
-			return nil, &inputError{detail: "path " + strconv.Quote(p) + " cannot be patched; use assignedRoles, name or description.", pointer: at + "/path"}
+			return groupPatchOp{}, &inputError{detail: "path " + strconv.Quote(p) + " cannot be patched; use assignedRoles, name or description.", pointer: at + "/path"}
 		}
-		ops = append(ops, out)
-	}
-	return ops, nil
+		return out, nil
+	})
 }
 
 func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {

@@ -356,54 +356,47 @@ type rolePatchOp struct {
 }
 
 func parseRolePatch(r *http.Request) ([]rolePatchOp, error) {
-	raw, err := decodePatch[map[string]json.RawMessage](r)
-	if err != nil {
-		return nil, err
-	}
-	ops := make([]rolePatchOp, 0, len(raw))
-	for i, m := range raw {
-		at := "/" + strconv.Itoa(i)
+	return decodePatchOps(r, func(_ int, at string, m map[string]json.RawMessage) (rolePatchOp, error) {
 		var out rolePatchOp
 		if err := json.Unmarshal(m["op"], &out.op); err != nil || !slices.Contains([]string{"replace", "add", "remove-value"}, out.op) {
-			return nil, &inputError{detail: `op must be "replace", "add" or "remove-value".`, pointer: at + "/op"}
+			return rolePatchOp{}, &inputError{detail: `op must be "replace", "add" or "remove-value".`, pointer: at + "/op"}
 		}
 		if err := json.Unmarshal(m["path"], &out.path); err != nil {
-			return nil, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
+			return rolePatchOp{}, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
 		}
 		value, ok := m["value"]
 		if !ok {
-			return nil, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
+			return rolePatchOp{}, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
 		}
 		switch {
 		case out.op == "replace" && (out.path == "/name" || out.path == "/description"):
 			if err := json.Unmarshal(value, &out.text); err != nil {
-				return nil, &inputError{detail: "value of " + out.path + " must be a string.", pointer: at + "/value"}
+				return rolePatchOp{}, &inputError{detail: "value of " + out.path + " must be a string.", pointer: at + "/value"}
 			}
 			if out.path == "/name" {
 				if err := validateRoleName(out.text, at+"/value"); err != nil {
-					return nil, err
+					return rolePatchOp{}, err
 				}
 			}
 		case out.op == "replace" && out.path == "/assignedScopes":
 			var list []string
 			if err := json.Unmarshal(value, &list); err != nil {
-				return nil, &inputError{detail: "value of /assignedScopes must be an array of strings.", pointer: at + "/value"}
+				return rolePatchOp{}, &inputError{detail: "value of /assignedScopes must be an array of strings.", pointer: at + "/value"}
 			}
 			scopes, err := validateScopes(list, at+"/value")
 			if err != nil {
-				return nil, err
+				return rolePatchOp{}, err
 			}
 			out.list = scopes
 		case (out.op == "add" && out.path == "/assignedScopes/-") || (out.op == "remove-value" && out.path == "/assignedScopes"):
 			if err := json.Unmarshal(value, &out.text); err != nil || strings.TrimSpace(out.text) == "" {
-				return nil, &inputError{detail: "value of " + out.op + " on " + out.path + " must be a scope name.", pointer: at + "/value"}
+				return rolePatchOp{}, &inputError{detail: "value of " + out.op + " on " + out.path + " must be a scope name.", pointer: at + "/value"}
 			}
 		default:
-			return nil, &inputError{detail: "op " + strconv.Quote(out.op) + " is not supported on path " + strconv.Quote(out.path) + ".", pointer: at + "/path"}
+			return rolePatchOp{}, &inputError{detail: "op " + strconv.Quote(out.op) + " is not supported on path " + strconv.Quote(out.path) + ".", pointer: at + "/path"}
 		}
-		ops = append(ops, out)
-	}
-	return ops, nil
+		return out, nil
+	})
 }
 
 func (api *rolesAPI) patch(w http.ResponseWriter, r *http.Request) {

@@ -259,13 +259,7 @@ type patchOp struct {
 // parsePatch checks a SpacePatch document. It is validated up front so that an invalid operation anywhere
 // rejects the whole document, as JSON Patch requires.
 func (api *spacesAPI) parsePatch(r *http.Request) ([]patchOp, error) {
-	raw, err := decodePatch[map[string]json.RawMessage](r)
-	if err != nil {
-		return nil, err
-	}
-	ops := make([]patchOp, 0, len(raw))
-	for i, m := range raw {
-		at := "/" + strconv.Itoa(i)
+	return decodePatchOps(r, func(_ int, at string, m map[string]json.RawMessage) (patchOp, error) {
 		var op patchOp
 		for _, f := range []struct {
 			name string
@@ -273,31 +267,30 @@ func (api *spacesAPI) parsePatch(r *http.Request) ([]patchOp, error) {
 		}{{"op", &op.op}, {"path", &op.path}, {"value", &op.value}} {
 			v, ok := m[f.name]
 			if !ok || string(v) == "null" {
-				return nil, &inputError{detail: f.name + " is required in every operation.", pointer: at + "/" + f.name}
+				return patchOp{}, &inputError{detail: f.name + " is required in every operation.", pointer: at + "/" + f.name}
 			}
 			if err := json.Unmarshal(v, f.dst); err != nil {
-				return nil, &inputError{detail: f.name + " must be a string.", pointer: at + "/" + f.name}
+				return patchOp{}, &inputError{detail: f.name + " must be a string.", pointer: at + "/" + f.name}
 			}
 		}
 		if op.op != "replace" {
-			return nil, &inputError{detail: "op " + strconv.Quote(op.op) + " is not supported; only replace is.", pointer: at + "/op"}
+			return patchOp{}, &inputError{detail: "op " + strconv.Quote(op.op) + " is not supported; only replace is.", pointer: at + "/op"}
 		}
 		if !slices.Contains(patchPaths, op.path) {
-			return nil, &inputError{detail: "path " + strconv.Quote(op.path) + " cannot be patched; use /name, /ownerId or /description.", pointer: at + "/path"}
+			return patchOp{}, &inputError{detail: "path " + strconv.Quote(op.path) + " cannot be patched; use /name, /ownerId or /description.", pointer: at + "/path"}
 		}
 		switch op.path {
 		case "/name":
 			if err := validateSpaceName(op.value, at+"/value"); err != nil {
-				return nil, err
+				return patchOp{}, err
 			}
 		case "/ownerId":
 			if err := api.validateOwner(op.value, at+"/value"); err != nil {
-				return nil, err
+				return patchOp{}, err
 			}
 		}
-		ops = append(ops, op)
-	}
-	return ops, nil
+		return op, nil
+	})
 }
 
 func (api *spacesAPI) patch(w http.ResponseWriter, r *http.Request) {

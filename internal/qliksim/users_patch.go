@@ -42,16 +42,10 @@ var userPatchPaths = []string{"/name", "/roles", "/assignedRoles", "/inviteExpir
 const inviteValidity = 7 * 24 * time.Hour
 
 func parseUserPatch(r *http.Request) ([]userPatchOp, error) {
-	raw, err := decodePatch[map[string]json.RawMessage](r)
-	if err != nil {
-		return nil, err
-	}
-	ops := make([]userPatchOp, 0, len(raw))
-	for i, m := range raw {
-		at := "/" + strconv.Itoa(i)
+	return decodePatchOps(r, func(i int, at string, m map[string]json.RawMessage) (userPatchOp, error) {
 		out := userPatchOp{index: i}
 		if err := json.Unmarshal(m["op"], &out.op); err != nil {
-			return nil, &inputError{detail: "op is required in every operation.", pointer: at + "/op"}
+			return userPatchOp{}, &inputError{detail: "op is required in every operation.", pointer: at + "/op"}
 		}
 		switch out.op {
 		case "set":
@@ -60,27 +54,26 @@ func parseUserPatch(r *http.Request) ([]userPatchOp, error) {
 			out.op = "remove-value"
 		case "replace", "add", "remove-value", "renew":
 		default:
-			return nil, &inputError{detail: `op must be one of "replace", "add", "renew", "remove-value".`, pointer: at + "/op"}
+			return userPatchOp{}, &inputError{detail: `op must be one of "replace", "add", "renew", "remove-value".`, pointer: at + "/op"}
 		}
 		if err := json.Unmarshal(m["path"], &out.path); err != nil {
-			return nil, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
+			return userPatchOp{}, &inputError{detail: "path is required in every operation.", pointer: at + "/path"}
 		}
 		if out.op == "add" {
 			out.path = strings.TrimSuffix(out.path, "/-")
 		}
 		if !slices.Contains(userPatchPaths, out.path) {
-			return nil, &inputError{detail: "path " + strconv.Quote(out.path) + " cannot be patched; use one of " + strings.Join(userPatchPaths, ", ") + ".", pointer: at + "/path"}
+			return userPatchOp{}, &inputError{detail: "path " + strconv.Quote(out.path) + " cannot be patched; use one of " + strings.Join(userPatchPaths, ", ") + ".", pointer: at + "/path"}
 		}
 		value, ok := m["value"]
 		if !ok {
-			return nil, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
+			return userPatchOp{}, &inputError{detail: "value is required in every operation.", pointer: at + "/value"}
 		}
 		if err := out.decodeValue(value, at); err != nil {
-			return nil, err
+			return userPatchOp{}, err
 		}
-		ops = append(ops, out)
-	}
-	return ops, nil
+		return out, nil
+	})
 }
 
 // decodeValue checks the value's type for the operation and path.
