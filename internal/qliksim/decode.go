@@ -50,6 +50,19 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
+// decodeNamed reads a create request into req and checks its name, which the body must hold (name reads it from
+// req) and valid must accept at the pointer /name. Each mistake is an *inputError.
+func decodeNamed(r *http.Request, req any, name func() *string, valid func(name, pointer string) error) error {
+	if err := decodeJSON(r, req); err != nil {
+		return err
+	}
+	n := name()
+	if n == nil {
+		return &inputError{detail: "name is required.", pointer: "/name"}
+	}
+	return valid(*n, "/name")
+}
+
 // rawPatchOp is one operation of a JSON Patch document as it arrives: a member may be missing (nil) or of any JSON
 // type, for the API's own checks.
 type rawPatchOp struct {

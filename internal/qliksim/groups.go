@@ -144,15 +144,7 @@ func (a *accessState) insertGroup(g Group, visibleAt time.Time) error {
 
 func (api *groupsAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req groupCreateRequest
-	if err := decodeJSON(r, &req); err != nil {
-		groupBadRequest(w, err)
-		return
-	}
-	if req.Name == nil {
-		groupBadRequest(w, &inputError{detail: "name is required.", pointer: "/name"})
-		return
-	}
-	if err := validateGroupName(*req.Name, "/name"); err != nil {
+	if err := decodeNamed(r, &req, func() *string { return req.Name }, validateGroupName); err != nil {
 		groupBadRequest(w, err)
 		return
 	}

@@ -298,15 +298,7 @@ func (a *accessState) roleNameTaken(name, id string) bool {
 
 func (api *rolesAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req roleCreateRequest
-	if err := decodeJSON(r, &req); err != nil {
-		rolesBadRequest(w, err)
-		return
-	}
-	if req.Name == nil {
-		rolesBadRequest(w, &inputError{detail: "name is required.", pointer: "/name"})
-		return
-	}
-	if err := validateRoleName(*req.Name, "/name"); err != nil {
+	if err := decodeNamed(r, &req, func() *string { return req.Name }, validateRoleName); err != nil {
 		rolesBadRequest(w, err)
 		return
 	}

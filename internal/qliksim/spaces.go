@@ -166,15 +166,7 @@ type spaceCreateRequest struct {
 
 func (api *spacesAPI) create(w http.ResponseWriter, r *http.Request) {
 	var req spaceCreateRequest
-	if err := decodeJSON(r, &req); err != nil {
-		spaceBadRequest(w, err)
-		return
-	}
-	if req.Name == nil {
-		spaceBadRequest(w, &inputError{detail: "name is required.", pointer: "/name"})
-		return
-	}
-	if err := validateSpaceName(*req.Name, "/name"); err != nil {
+	if err := decodeNamed(r, &req, func() *string { return req.Name }, validateSpaceName); err != nil {
 		spaceBadRequest(w, err)
 		return
 	}
