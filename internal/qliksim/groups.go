@@ -324,23 +324,10 @@ var groupSortKeys = map[string]func(groupRecord) []string{
 
 var groupFilterFields = []string{"id", "name", "status", "providerType", "createdAt", "lastUpdatedAt"}
 
-func groupFields(g groupRecord) func(string) []string {
-	return func(name string) []string {
-		switch name {
-		case "id":
-			return []string{g.ID}
-		case "name":
-			return []string{g.Name}
-		case "status":
-			return []string{g.Status}
-		case "providerType":
-			return []string{g.ProviderType}
-		case "createdAt":
-			return []string{g.CreatedAt}
-		case "lastUpdatedAt":
-			return []string{g.LastUpdatedAt}
-		}
-		return nil
+func groupFields(g groupRecord) map[string]string {
+	return map[string]string{
+		"id": g.ID, "name": g.Name, "status": g.Status, "providerType": g.ProviderType,
+		"createdAt": g.CreatedAt, "lastUpdatedAt": g.LastUpdatedAt,
 	}
 }
 
@@ -359,7 +346,7 @@ func (api *groupsAPI) listGroups(w http.ResponseWriter, r *http.Request, spec *l
 	}
 	var items []groupRecord
 	for _, it := range api.a.groups.list(time.Now(), false) {
-		if lq.matches(groupFields(it.Val)) {
+		if lq.matchesFields(groupFields(it.Val)) {
 			items = append(items, it.Val)
 		}
 	}

@@ -210,33 +210,24 @@ func (api *usersAPI) list(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
 }
 
+// userFields gives a user's values of the filter fields of userListSpec; a user has many group ids and role names.
 func userFields(u User) func(string) []string {
+	one := map[string]string{"id": u.ID, "subject": u.Subject, "name": u.Name, "email": u.Email, "status": u.Status}
 	return func(name string) []string {
+		var out []string
 		switch name {
-		case "id":
-			return []string{u.ID}
-		case "subject":
-			return []string{u.Subject}
-		case "name":
-			return []string{u.Name}
-		case "email":
-			return []string{u.Email}
-		case "status":
-			return []string{u.Status}
 		case "assignedGroups.id":
-			var out []string
 			for _, g := range u.AssignedGroups {
 				out = append(out, g.ID)
 			}
-			return out
 		case "assignedRoles.name":
-			var out []string
 			for _, r := range u.AssignedRoles {
 				out = append(out, r.Name)
 			}
-			return out
+		default:
+			out = []string{one[name]}
 		}
-		return nil
+		return out
 	}
 }
 
