@@ -46,10 +46,7 @@ func TestContractOAuthClients(t *testing.T) {
 	t.Parallel()
 	sim := StartT(t, Options{})
 	home := sim.Home()
-	other, err := sim.AddTenant("other")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := addTenant(t, sim, "other")
 	admin := sim.Credentials().APIKey
 	c := loadContract(t, []string{home.URL, other.URL}, "oauth-clients.json", "oauth.json", "users.json")
 	calls := newCountedCalls(t, c, "")

@@ -114,10 +114,7 @@ func TestIdentityProviders_PatchOnlyDescriptionAndVerificationKey(t *testing.T) 
 func TestIdentityProviders_InteractiveCannotBeDeleted(t *testing.T) {
 	t.Parallel()
 	sim := StartT(t, Options{})
-	other, err := sim.AddTenant("customer")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := addTenant(t, sim, "customer")
 	tc := newTestClient(t)
 	for _, tenant := range []*Tenant{sim.Home(), other} {
 		all := sim.IdentityProviders(tenant.Hostname)

@@ -164,6 +164,16 @@ func (c *testClient) createSpace(baseURL, token, name, typ string) Space {
 	return sp
 }
 
+// addTenant adds a tenant named name (a generated name when empty) to sim, failing the test if it cannot.
+func addTenant(t testing.TB, sim *Server, name string) *Tenant {
+	t.Helper()
+	tn, err := sim.AddTenant(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn
+}
+
 // startHome starts a simulator with the default options and returns it with its home tenant, a test client and
 // the home tenant's API key.
 func startHome(t *testing.T) (*Server, *Tenant, *testClient, string) {

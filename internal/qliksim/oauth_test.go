@@ -105,10 +105,7 @@ func TestTokenRequests(t *testing.T) {
 func TestTokensAreBoundToHost(t *testing.T) {
 	t.Parallel()
 	sim := StartT(t, Options{})
-	other, err := sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := addTenant(t, sim, "customer-a")
 	c := newTestClient(t)
 	home := sim.Home()
 	homeTok := c.mintToken(sim, home.URL)

@@ -145,10 +145,7 @@ func TestRateLimitBlocksWholeTier(t *testing.T) {
 	sim.limiter.now = func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return now }
 	advance := func(d time.Duration) { clockMu.Lock(); now = now.Add(d); clockMu.Unlock() }
 
-	other, err := sim.AddTenant("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := addTenant(t, sim, "")
 	c := newTestClient(t)
 	home, key := sim.Home(), sim.Credentials().APIKey
 	spaces := home.URL + "/api/v1/spaces"

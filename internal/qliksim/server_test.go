@@ -34,14 +34,8 @@ func TestTopology(t *testing.T) {
 		t.Error("Tenant returned a tenant for a host that is not one")
 	}
 
-	a, err := sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := sim.AddTenant("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := addTenant(t, sim, "customer-a")
+	b := addTenant(t, sim, "")
 	if a.Hostname == home.Hostname || a.ID == home.ID || len(a.ID) != 32 || a.Name != "customer-a" || b.Name == "" {
 		t.Errorf("tenants %+v %+v", a, b)
 	}

@@ -84,10 +84,7 @@ func TestTenantDeactivateAndPurgeHooks(t *testing.T) {
 	t.Parallel()
 	sim := StartT(t, Options{})
 	c := newTestClient(t)
-	other, err := sim.AddTenant("customer-a")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := addTenant(t, sim, "customer-a")
 	tok := c.mintToken(sim, other.URL)
 	if err := sim.DeactivateTenant(other.ID, 5); err == nil {
 		t.Error("DeactivateTenant accepted 5 purge days")
