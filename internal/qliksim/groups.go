@@ -33,9 +33,12 @@ type groupLinks struct {
 }
 
 // RoleNames returns the names of the group's assigned roles.
-func (g Group) RoleNames() []string {
-	out := make([]string, 0, len(g.AssignedRoles))
-	for _, r := range g.AssignedRoles {
+func (g Group) RoleNames() []string { return roleNames(g.AssignedRoles) }
+
+// roleNames returns the names of assigned roles, in their order.
+func roleNames(roles []assignedRole) []string {
+	out := make([]string, 0, len(roles))
+	for _, r := range roles {
 		out = append(out, r.Name)
 	}
 	return out

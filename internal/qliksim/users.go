@@ -221,9 +221,7 @@ func userFields(u User) func(string) []string {
 				out = append(out, g.ID)
 			}
 		case "assignedRoles.name":
-			for _, r := range u.AssignedRoles {
-				out = append(out, r.Name)
-			}
+			out = roleNames(u.AssignedRoles)
 		default:
 			out = []string{one[name]}
 		}
