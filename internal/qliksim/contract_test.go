@@ -171,6 +171,25 @@ func fixAuthorizeScope(t *testing.T, doc *openapi3.T) {
 	t.Fatal("oauth.json: GET /oauth/authorize scope parameter is valid now; drop fixAuthorizeScope")
 }
 
+// stringErrorStatuses turns the numeric statuses in the example of a document's Errors schema into strings, as
+// the schema types them, and returns how many it changed; ok is false when the schema has no example object.
+func stringErrorStatuses(doc *openapi3.T) (changed int, ok bool) {
+	ex, ok := doc.Components.Schemas["Errors"].Value.Example.(map[string]any)
+	if !ok {
+		return 0, false
+	}
+	items, _ := ex["errors"].([]any)
+	for _, it := range items {
+		if m, ok := it.(map[string]any); ok {
+			if n, isNum := m["status"].(float64); isNum {
+				m["status"] = fmt.Sprint(n)
+				changed++
+			}
+		}
+	}
+	return changed, true
+}
+
 // specFor picks the spec that documents a path.
 func specFor(path string) string {
 	if strings.HasPrefix(path, "/oauth/") {

@@ -62,6 +62,23 @@ func (r *response) errorCodes(t testing.TB) []string {
 	return codes
 }
 
+// errorStatuses returns errors[].status of an error body as sent (a JSON number decodes as a float64), and the
+// body's traceId.
+func (r *response) errorStatuses(t testing.TB) (statuses []any, traceID string) {
+	t.Helper()
+	var body struct {
+		Errors []struct {
+			Status any `json:"status"`
+		} `json:"errors"`
+		TraceID string `json:"traceId"`
+	}
+	r.decode(t, &body)
+	for _, e := range body.Errors {
+		statuses = append(statuses, e.Status)
+	}
+	return statuses, body.TraceID
+}
+
 // send performs a request and returns the response or the transport error. body may be nil, a string (sent as
 // JSON), url.Values (sent as a form) or any value (marshalled to JSON).
 func (c *testClient) send(method, rawURL, token string, body any) (*response, error) {
