@@ -326,15 +326,27 @@ func (api *tenantsAPI) me(w http.ResponseWriter, r *http.Request) {
 	_, _ = fmt.Fprintf(w, "<a href=%q>Found</a>.\n", target)
 }
 
-// tenantPatchPaths are the paths TenantPatchSchema allows; the boolean ones take booleans.
-var tenantPatchPaths = map[string]bool{
-	"/name":        false,
-	"/hostnames/1": false,
-	"/autoAssignCreateSharedSpacesRoleToProfessionals":             true,
-	"/autoAssignPrivateAnalyticsContentCreatorRoleToProfessionals": true,
-	"/autoAssignDataServicesContributorRoleToProfessionals":        true,
-	"/enableAnalyticCreation":                                      true,
-	"/enableAppOpeningFeedback":                                    true,
+// tenantPatchField is the field of the tenant record that a path replaces: a string or a boolean.
+type tenantPatchField struct {
+	str  func(*tenantInfo) *string
+	flag func(*tenantInfo) *bool
+}
+
+// tenantPatchPaths are the paths TenantPatchSchema allows, with the field each replaces.
+var tenantPatchPaths = map[string]tenantPatchField{
+	"/name":        {str: func(i *tenantInfo) *string { return &i.name }},
+	"/hostnames/1": {str: func(i *tenantInfo) *string { return &i.alias }},
+	"/autoAssignCreateSharedSpacesRoleToProfessionals": {
+		flag: func(i *tenantInfo) *bool { return &i.autoAssignCreateSharedSpaces },
+	},
+	"/autoAssignPrivateAnalyticsContentCreatorRoleToProfessionals": {
+		flag: func(i *tenantInfo) *bool { return &i.autoAssignPrivateAnalytics },
+	},
+	"/autoAssignDataServicesContributorRoleToProfessionals": {
+		flag: func(i *tenantInfo) *bool { return &i.autoAssignDataServicesContributor },
+	},
+	"/enableAnalyticCreation":   {flag: func(i *tenantInfo) *bool { return &i.enableAnalyticCreation }},
+	"/enableAppOpeningFeedback": {flag: func(i *tenantInfo) *bool { return &i.enableAppOpeningFeedback }},
 }
 
 // aliasLabel is one DNS label; the first label of an alias is its subdomain, 3 to 63 characters.
@@ -366,7 +378,7 @@ func (api *tenantsAPI) parsePatch(r *http.Request) ([]tenantPatchOp, *patchInval
 		if json.Unmarshal(m["path"], &p) != nil {
 			return nil, &patchInvalid{title: "Invalid PATCH request", detail: "path is required and must be a string.", pointer: at + "/path"}
 		}
-		isBool, known := tenantPatchPaths[p]
+		field, known := tenantPatchPaths[p]
 		if !known {
 			return nil, &patchInvalid{title: "Invalid PATCH request", detail: "path " + strconv.Quote(p) + " cannot be patched.", pointer: at + "/path"}
 		}
@@ -375,7 +387,7 @@ func (api *tenantsAPI) parsePatch(r *http.Request) ([]tenantPatchOp, *patchInval
 		if !ok {
 			return nil, &patchInvalid{title: "Invalid PATCH request", detail: "value is required.", pointer: at + "/value"}
 		}
-		if isBool {
+		if field.flag != nil {
 			if json.Unmarshal(value, &o.flag) != nil {
 				return nil, &patchInvalid{title: "Invalid PATCH request", detail: p + " takes a boolean.", pointer: at + "/value"}
 			}
@@ -423,21 +435,10 @@ func (api *tenantsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	t.infoMu.Lock()
 	for _, o := range ops {
-		switch o.path {
-		case "/name":
-			t.info.name = o.str
-		case "/hostnames/1":
-			t.info.alias = o.str
-		case "/autoAssignCreateSharedSpacesRoleToProfessionals":
-			t.info.autoAssignCreateSharedSpaces = o.flag
-		case "/autoAssignPrivateAnalyticsContentCreatorRoleToProfessionals":
-			t.info.autoAssignPrivateAnalytics = o.flag
-		case "/autoAssignDataServicesContributorRoleToProfessionals":
-			t.info.autoAssignDataServicesContributor = o.flag
-		case "/enableAnalyticCreation":
-			t.info.enableAnalyticCreation = o.flag
-		case "/enableAppOpeningFeedback":
-			t.info.enableAppOpeningFeedback = o.flag
+		if field := tenantPatchPaths[o.path]; field.flag != nil {
+			*field.flag(&t.info) = o.flag
+		} else {
+			*field.str(&t.info) = o.str
 		}
 	}
 	t.info.lastUpdated = formatTime(time.Now())
