@@ -102,6 +102,21 @@ func decodePatchOps[T any](r *http.Request, parse func(i int, at string, m map[s
 	return ops, nil
 }
 
+// patchValue carries out an add, replace or remove of one value: *dst becomes the operation's value, decoded
+// afresh, or cleared for a remove. A value that does not decode as a T is refused with wrongType.
+func patchValue[T any](dst *T, op rawPatchOp, cleared T, wrongType error) error {
+	if *op.Op == "remove" {
+		*dst = cleared
+		return nil
+	}
+	var v T
+	if json.Unmarshal(op.Value, &v) != nil {
+		return wrongType
+	}
+	*dst = v
+	return nil
+}
+
 // jsonTypeName names a Go kind the way an API user thinks of JSON types.
 func jsonTypeName(kind string) string {
 	switch kind {

@@ -458,38 +458,8 @@ func applyWebhookPatch(rec *webhookRecord, i int, op rawPatchOp) error {
 	bad := func(want string) error {
 		return &inputError{detail: "value for " + *op.Path + " must be " + want + ".", pointer: at + "/value"}
 	}
-	str := func(dst *string) error {
-		if remove {
-			*dst = ""
-			return nil
-		}
-		if json.Unmarshal(op.Value, dst) != nil {
-			return bad("a string")
-		}
-		return nil
-	}
-	strMap := func(dst *map[string]string) error {
-		if remove {
-			*dst = nil
-			return nil
-		}
-		var m map[string]string
-		if json.Unmarshal(op.Value, &m) != nil {
-			return bad("an object of strings")
-		}
-		*dst = m
-		return nil
-	}
-	flag := func(dst *bool) error {
-		if remove {
-			*dst = false
-			return nil
-		}
-		if json.Unmarshal(op.Value, dst) != nil {
-			return bad("a boolean")
-		}
-		return nil
-	}
+	str := func(dst *string) error { return patchValue(dst, op, "", bad("a string")) }
+	strMap := func(dst *map[string]string) error { return patchValue(dst, op, nil, bad("an object of strings")) }
 	switch *op.Path {
 	case "/name":
 		return str(&rec.Name)
@@ -500,25 +470,16 @@ func applyWebhookPatch(rec *webhookRecord, i int, op rawPatchOp) error {
 	case "/secret":
 		return str(&rec.secret)
 	case "/eventTypes":
-		if remove {
-			rec.EventTypes = []string{}
-			return nil
-		}
-		var ets []string
-		if json.Unmarshal(op.Value, &ets) != nil {
-			return bad("an array of event types")
-		}
-		rec.EventTypes = ets
-		return nil
+		return patchValue(&rec.EventTypes, op, []string{}, bad("an array of event types"))
 	case "/headers":
 		return strMap(&rec.Headers)
 	case "/encryptedHeaders":
 		return strMap(&rec.encrypted)
 	case "/enabled":
-		return flag(&rec.Enabled)
+		return patchValue(&rec.Enabled, op, false, bad("a boolean"))
 	case "/enableCloudEventDelivery":
 		was := rec.EnableCloudEventDelivery
-		if err := flag(&rec.EnableCloudEventDelivery); err != nil {
+		if err := patchValue(&rec.EnableCloudEventDelivery, op, false, bad("a boolean")); err != nil {
 			return err
 		}
 		if was && !rec.EnableCloudEventDelivery {
