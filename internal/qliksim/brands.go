@@ -498,37 +498,15 @@ func (api *brandsAPI) list(w http.ResponseWriter, r *http.Request) {
 	for _, it := range items {
 		all = append(all, it.Val.render())
 	}
-	var start, end int
 	after, before := q.Get("startingAfter"), q.Get("endingBefore")
 	if after != "" && before != "" {
 		brandBadRequest(w, "Give startingAfter or endingBefore, not both.")
 		return
 	}
-	index := func(id string) int {
-		for i, b := range all {
-			if b.ID == id {
-				return i
-			}
-		}
-		return -1
-	}
-	switch {
-	case after != "":
-		i := index(after)
-		if i < 0 {
-			brandBadRequest(w, "startingAfter names no brand.")
-			return
-		}
-		start, end = i+1, min(i+1+limit, len(all))
-	case before != "":
-		i := index(before)
-		if i < 0 {
-			brandBadRequest(w, "endingBefore names no brand.")
-			return
-		}
-		start, end = max(0, i-limit), i
-	default:
-		end = min(limit, len(all))
+	start, end, unknown := idPage(all, func(b Brand) string { return b.ID }, limit, after, before)
+	if unknown != "" {
+		brandBadRequest(w, unknown+" names no brand.")
+		return
 	}
 	page := all[start:end]
 	link := func(set, id string) *Link {

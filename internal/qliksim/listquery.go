@@ -193,6 +193,30 @@ func pageOf[T any](lq listQuery, items []T, key func(T) []string) page[T] {
 	return paginate(items, key, lq.desc, lq.sortName, lq.cur, limit)
 }
 
+// idPage is where the page lies in a list paged by object ids (brands, web integrations): startingAfter, after,
+// names the last object of the previous page and endingBefore, before, the first of the next one; without either
+// the page is the list's first. items are in list order and id gives an item's id. The page is items[start:end];
+// unknown is the parameter whose id names no item, "" when there is none.
+func idPage[T any](items []T, id func(T) string, limit int, after, before string) (start, end int, unknown string) {
+	index := func(want string) int { return slices.IndexFunc(items, func(it T) bool { return id(it) == want }) }
+	switch {
+	case after != "":
+		i := index(after)
+		if i < 0 {
+			return 0, 0, "startingAfter"
+		}
+		return i + 1, min(i+1+limit, len(items)), ""
+	case before != "":
+		i := index(before)
+		if i < 0 {
+			return 0, 0, "endingBefore"
+		}
+		return max(0, i-limit), i, ""
+	default:
+		return 0, min(limit, len(items)), ""
+	}
+}
+
 // listPage is the body of a list answer: one page of objects and the links of the pages beside it.
 type listPage[R any] struct {
 	Data  []R       `json:"data"`

@@ -316,25 +316,10 @@ func (api *webIntegrationsAPI) list(w http.ResponseWriter, r *http.Request) {
 		items = append(items, it.Val)
 	}
 	sort.Slice(items, func(i, j int) bool { return less(items[i], items[j]) })
-	index := func(id string) int {
-		return slices.IndexFunc(items, func(wi WebIntegration) bool { return wi.ID == id })
-	}
-	start, end := 0, min(limit, len(items))
-	switch {
-	case after != "":
-		i := index(after)
-		if i < 0 {
-			bad("startingAfter names no web integration of this tenant.", "startingAfter")
-			return
-		}
-		start, end = i+1, min(i+1+limit, len(items))
-	case before != "":
-		i := index(before)
-		if i < 0 {
-			bad("endingBefore names no web integration of this tenant.", "endingBefore")
-			return
-		}
-		start, end = max(0, i-limit), i
+	start, end, unknown := idPage(items, func(wi WebIntegration) string { return wi.ID }, limit, after, before)
+	if unknown != "" {
+		bad(unknown+" names no web integration of this tenant.", unknown)
+		return
 	}
 	page := items[start:end]
 	resp := listPage[WebIntegration]{Data: page, Links: listLinks{Self: Link{Href: api.h.url + r.URL.RequestURI()}}}
