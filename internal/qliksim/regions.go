@@ -3,6 +3,7 @@ package qliksim
 import (
 	"crypto/subtle"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"strings"
@@ -52,12 +53,7 @@ func RegionDatacenter(region string) string {
 
 // RegionCodes returns the region codes of Qlik's documented datacenters, sorted.
 func RegionCodes() []string {
-	out := make([]string, 0, len(datacenterRegions))
-	for _, r := range datacenterRegions {
-		out = append(out, r)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return slices.Compact(slices.Sorted(maps.Values(datacenterRegions)))
 }
 
 // regionsOf validates Options.Regions and Options.Datacenter and returns the region codes in order, the home

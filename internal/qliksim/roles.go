@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -203,7 +204,7 @@ var roleSortKeys = map[string]func(Role) []string{
 	"createdAt": func(r Role) []string { return []string{r.CreatedAt, r.Name, r.ID} },
 }
 
-var roleListSpec = identityList([]string{"id", "name", "type", "level"}, roleSortKeysNames()...)
+var roleListSpec = identityList([]string{"id", "name", "type", "level"}, slices.Sorted(maps.Keys(roleSortKeys))...)
 
 func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 	bad := func(err error) {
@@ -228,15 +229,6 @@ func (api *rolesAPI) list(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := onePage(lq, api.h, r, items, roleSortKeys[lq.sortField], api.withLinks)
 	writeJSON(w, http.StatusOK, pg.counted(lq, len(items)))
-}
-
-func roleSortKeysNames() []string {
-	names := make([]string, 0, len(roleSortKeys))
-	for k := range roleSortKeys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // Custom roles (roles.json createRole, updateRoleById, deleteRoleById). roles.json documents: names are unique,

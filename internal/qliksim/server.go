@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -651,11 +652,7 @@ func (s *Server) Environment() []string {
 		"QLIK_REGION=" + home.code,
 	}
 	trusted := s.TrustedHosts()
-	hosts := make([]string, 0, len(trusted))
-	for h := range trusted {
-		hosts = append(hosts, h)
-	}
-	slices.Sort(hosts)
+	hosts := slices.Sorted(maps.Keys(trusted))
 	pairs := make([]string, 0, len(hosts))
 	for _, h := range hosts {
 		pairs = append(pairs, h+"="+trusted[h])

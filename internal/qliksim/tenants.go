@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
@@ -536,12 +537,7 @@ func (api *tenantsAPI) reactivate(w http.ResponseWriter, r *http.Request) {
 
 // Datacenters returns the datacenters POST /api/v1/tenants accepts, sorted.
 func Datacenters() []string {
-	out := make([]string, 0, len(datacenterRegions))
-	for dc := range datacenterRegions {
-		out = append(out, dc)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(datacenterRegions))
 }
 
 // LicenseKey returns a license key the register host accepts, good for Options.LicenseQuota live tenants.

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/format"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -89,11 +90,7 @@ func TestTierTableMatchesSpecs(t *testing.T) {
 
 func writeTierTable(t *testing.T, table map[string]tierEntry) {
 	t.Helper()
-	keys := make([]string, 0, len(table))
-	for k := range table {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(table))
 	names := map[Tier]string{
 		Tier1: "Tier1", Tier2: "Tier2", TierReloads: "TierReloads", TierGroupsFilter: "TierGroupsFilter",
 		TierUsersFilter: "TierUsersFilter", TierTempContents: "TierTempContents",

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -265,11 +266,7 @@ func (rec *webhookRecord) check() error {
 		return err
 	}
 	rec.SecretKeyAdded = rec.secret != ""
-	rec.EncryptedHeaders = nil
-	for k := range rec.encrypted {
-		rec.EncryptedHeaders = append(rec.EncryptedHeaders, k)
-	}
-	slices.Sort(rec.EncryptedHeaders)
+	rec.EncryptedHeaders = slices.Sorted(maps.Keys(rec.encrypted))
 	if len(rec.Headers) == 0 {
 		rec.Headers = nil
 	}
