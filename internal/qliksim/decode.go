@@ -84,8 +84,8 @@ func decodePatch[T any](r *http.Request) ([]T, error) {
 	return ops, nil
 }
 
-// decodePatchOps reads a JSON Patch document whose operations parse reads from their members, given each one's
-// index and pointer (/0, /1, ...). The first error, the document's or an operation's, is returned.
+// decodePatchOps reads a JSON Patch document into one T per operation: parse reads an operation from its members,
+// given its index and pointer (/0, /1, ...). The first error, the document's or an operation's, is returned.
 func decodePatchOps[T any](r *http.Request, parse func(i int, at string, m map[string]json.RawMessage) (T, error)) ([]T, error) {
 	raw, err := decodePatch[map[string]json.RawMessage](r)
 	if err != nil {
