@@ -102,7 +102,7 @@ type TransferInfo struct {
 	SHA256 string
 }
 
-func appPath(id string) string { return appsPath + "/" + url.PathEscape(id) }
+func appPath(id string) string { return itemPath(appsPath, id) }
 
 func strPtr(s string) *string { return &s }
 

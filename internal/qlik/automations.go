@@ -105,7 +105,7 @@ func (r *AutomationRun) ErrorText() string {
 	return strings.Join(parts, "; ")
 }
 
-func automationPath(id string) string { return automationsPath + "/" + url.PathEscape(id) }
+func automationPath(id string) string { return itemPath(automationsPath, id) }
 
 // keepSecret masks an automation's execution token in every later log line.
 func (c *Client) keepSecret(a *Automation) *Automation {
@@ -258,7 +258,7 @@ func (c *Client) GetAutomationRun(ctx context.Context, id, runID string) (*Autom
 	if err := checkID("automation", id); err != nil {
 		return nil, err
 	}
-	return getObject[AutomationRun](ctx, c, "automation run", runID, func(r string) string { return automationPath(id) + "/runs/" + url.PathEscape(r) })
+	return getObject[AutomationRun](ctx, c, "automation run", runID, func(r string) string { return itemPath(automationPath(id)+"/runs", r) })
 }
 
 // StopAutomationRun calls POST .../runs/{runId}/actions/stop (204).
@@ -266,7 +266,7 @@ func (c *Client) StopAutomationRun(ctx context.Context, id, runID string) error 
 	if err := checkID("automation run", runID); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &request{method: http.MethodPost, path: automationPath(id) + "/runs/" + url.PathEscape(runID) + "/actions/stop"})
+	_, err := c.do(ctx, &request{method: http.MethodPost, path: itemPath(automationPath(id)+"/runs", runID) + "/actions/stop"})
 	return err
 }
 

@@ -106,10 +106,10 @@ type BrandUpdateRequest struct {
 	Description *string
 }
 
-func brandPath(id string) string { return brandsPath + "/" + url.PathEscape(id) }
+func brandPath(id string) string { return itemPath(brandsPath, id) }
 
 func brandFilePath(id, fileID string) string {
-	return brandPath(id) + "/files/" + url.PathEscape(fileID)
+	return itemPath(brandPath(id)+"/files", fileID)
 }
 
 // CreateBrand calls POST /api/v1/brands (multipart/form-data, 201 Brand). A create whose outcome is unknown is

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -117,7 +115,7 @@ type CSPOriginRequest struct {
 	CSPDirectiveFlags
 }
 
-func cspOriginPath(id string) string { return cspOriginsPath + "/" + url.PathEscape(id) }
+func cspOriginPath(id string) string { return itemPath(cspOriginsPath, id) }
 
 // CreateCSPOrigin calls POST /api/v1/csp-origins. A create whose outcome is unknown is resolved by looking the
 // entry up by origin, so retries never create a second one.
@@ -164,8 +162,7 @@ type ListCSPOriginsOptions struct {
 
 // ListCSPOrigins calls GET /api/v1/csp-origins and follows links.next to return every page.
 func (c *Client) ListCSPOrigins(ctx context.Context, opts ListCSPOriginsOptions) ([]CSPOrigin, error) {
-	q := url.Values{}
-	q.Set("limit", strconv.Itoa(defaultCSPOriginsPageSize))
+	q := sizedQuery(defaultCSPOriginsPageSize)
 	if opts.Origin != "" {
 		q.Set("origin", opts.Origin)
 	}

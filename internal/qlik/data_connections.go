@@ -54,7 +54,7 @@ type dataConnectionCreateBody struct {
 	QPassword         *string `json:"qPassword,omitempty"`
 }
 
-func dataConnectionPath(id string) string { return dataConnectionsPath + "/" + url.PathEscape(id) }
+func dataConnectionPath(id string) string { return itemPath(dataConnectionsPath, id) }
 
 // CreateDataConnection calls POST /api/v1/data-connections (201). Names are unique within a space (409), so a
 // create with unknown outcome is resolved by looking the connection up by name and space.

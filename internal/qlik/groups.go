@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -44,9 +42,12 @@ type Group struct {
 }
 
 // RoleNames returns the names of the group's roles in Qlik's order.
-func (g *Group) RoleNames() []string {
-	out := make([]string, 0, len(g.AssignedRoles))
-	for _, r := range g.AssignedRoles {
+func (g *Group) RoleNames() []string { return namesOf(g.AssignedRoles) }
+
+// namesOf returns the names of roles in their order.
+func namesOf(roles []RoleRef) []string {
+	out := make([]string, 0, len(roles))
+	for _, r := range roles {
 		out = append(out, r.Name)
 	}
 	return out
@@ -81,7 +82,7 @@ type groupCreateBody struct {
 	AssignedRoles []roleName `json:"assignedRoles,omitempty"`
 }
 
-func groupPath(id string) string { return groupsPath + "/" + url.PathEscape(id) }
+func groupPath(id string) string { return itemPath(groupsPath, id) }
 
 // CreateGroup calls POST /api/v1/groups. Names are unique and case-sensitive; a create whose outcome is
 // unknown is resolved by looking the group up by name, so retries never make a second group.
@@ -134,7 +135,7 @@ func (c *Client) ListGroups(ctx context.Context, filter string) ([]Group, error)
 // listFiltered reads every page of one of the identity lists (groups, roles, users, license assignments), with
 // an optional filter in Qlik's SCIM-like syntax.
 func listFiltered[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}}
+	q := sizedQuery(identityPageSize)
 	if filter != "" {
 		q.Set("filter", filter)
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -90,7 +88,7 @@ func (p *IdentityProvider) PublicKey() string {
 	return p.Options.StaticKeys[0].PEM
 }
 
-func identityProviderPath(id string) string { return identityProvidersPath + "/" + url.PathEscape(id) }
+func identityProviderPath(id string) string { return itemPath(identityProvidersPath, id) }
 
 // CreateJWTIdentityProvider calls POST /api/v1/identity-providers with a jwtAuth payload. A create whose
 // outcome is unknown is resolved by looking the provider up by issuer and key id, so retries never create a
@@ -141,9 +139,7 @@ func (c *Client) DeleteIdentityProvider(ctx context.Context, id string) error {
 
 // ListIdentityProviders calls GET /api/v1/identity-providers and follows links.next to return every page.
 func (c *Client) ListIdentityProviders(ctx context.Context) ([]IdentityProvider, error) {
-	q := url.Values{}
-	q.Set("limit", strconv.Itoa(defaultIdentityProvidersPageSize))
-	return listAllByNextLink[IdentityProvider](ctx, c, identityProvidersPath, q)
+	return listAllByNextLink[IdentityProvider](ctx, c, identityProvidersPath, sizedQuery(defaultIdentityProvidersPageSize))
 }
 
 // FindJWTIdentityProvider returns the jwtAuth identity provider with the given issuer and key id, the natural

@@ -107,7 +107,7 @@ type oauthClientCreateBody struct {
 	ConnectionConfig   *OAuthClientConsent `json:"connectionConfig,omitempty"`
 }
 
-func oauthClientPath(id string) string { return oauthClientsPath + "/" + url.PathEscape(id) }
+func oauthClientPath(id string) string { return itemPath(oauthClientsPath, id) }
 
 // CreateOAuthClient calls POST /api/v1/oauth-clients. The answer carries the client secret, which Qlik never
 // shows again. Qlik accepts only the trusted consent method at create; required is its default, and any other
@@ -338,7 +338,7 @@ func (c *Client) DeleteOAuthClientSecret(ctx context.Context, id, hint string) e
 	if err := checkID("client secret hint", hint); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: oauthClientPath(id) + "/client-secrets/" + url.PathEscape(hint)})
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: itemPath(oauthClientPath(id)+"/client-secrets", hint)})
 	return err
 }
 

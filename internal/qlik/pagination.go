@@ -67,6 +67,9 @@ func (p *listPage[T]) endsList(limit int) bool {
 	return len(p.Data) < limit || (p.Links != nil && p.Links.Next == "")
 }
 
+// sizedQuery asks for pages of limit objects.
+func sizedQuery(limit int) url.Values { return url.Values{"limit": {strconv.Itoa(limit)}} }
+
 // pageQuery is query with the page size limit, for the lists that page by id or by number; what names the
 // lister in the error for a limit that is not positive.
 func pageQuery(what string, query url.Values, limit int) (url.Values, error) {

@@ -94,7 +94,7 @@ type wireTaskMeta struct {
 	DisabledCode string `json:"disabledCode"`
 }
 
-func taskPath(id string) string { return tasksPath + "/" + url.PathEscape(id) }
+func taskPath(id string) string { return itemPath(tasksPath, id) }
 
 // wire builds the task: one EVENT state whose app.reload action reloads the app, started by the schedule.
 func (r ReloadScheduleRequest) wire() wireTask {

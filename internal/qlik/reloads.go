@@ -111,7 +111,7 @@ func isPendingReloadResponse(method, path string, status int, header http.Header
 	return true
 }
 
-func reloadPath(id string) string { return reloadsPath + "/" + url.PathEscape(id) }
+func reloadPath(id string) string { return itemPath(reloadsPath, id) }
 
 // CreateReload calls POST /api/v1/reloads (201, status QUEUED). When Qlik answers that a reload of the app is
 // already pending, CreateReload waits for that reload to end (without cancelling it: it is not ours) and queues
@@ -273,7 +273,7 @@ func (c *Client) ReloadLog(ctx context.Context, appID, reloadID string) (string,
 	if err := checkID("reload", reloadID); err != nil {
 		return "", err
 	}
-	res, err := c.do(ctx, &request{method: http.MethodGet, path: appPath(appID) + "/reloads/logs/" + url.PathEscape(reloadID), raw: true})
+	res, err := c.do(ctx, &request{method: http.MethodGet, path: itemPath(appPath(appID)+"/reloads/logs", reloadID), raw: true})
 	if err != nil {
 		return "", err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"sync"
 )
 
@@ -82,7 +81,7 @@ type CustomRoleRequest struct {
 	AssignedScopes []string `json:"assignedScopes"`
 }
 
-func rolePath(id string) string { return rolesPath + "/" + url.PathEscape(id) }
+func rolePath(id string) string { return itemPath(rolesPath, id) }
 
 // CreateCustomRole calls POST /api/v1/roles. Role names are unique; a create whose outcome is unknown is resolved
 // by looking the role up by name. The new role joins the cached catalogue of this tenant.

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -65,14 +63,7 @@ type ListSpacesOptions struct {
 	Limit int
 }
 
-func spacePath(id string) string { return spacesPath + "/" + url.PathEscape(id) }
-
-func checkID(kind, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("%w (%s)", ErrInvalidID, kind)
-	}
-	return nil
-}
+func spacePath(id string) string { return itemPath(spacesPath, id) }
 
 // CreateSpace calls POST /api/v1/spaces. A create whose outcome is unknown
 // (5xx, broken connection) is resolved by looking the space up by name and
@@ -122,12 +113,11 @@ func (c *Client) DeleteSpace(ctx context.Context, id string) error {
 // ListSpaces calls GET /api/v1/spaces and follows links.next to return every
 // page.
 func (c *Client) ListSpaces(ctx context.Context, opts ListSpacesOptions) ([]Space, error) {
-	q := url.Values{}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = defaultSpacesPageSize
 	}
-	q.Set("limit", strconv.Itoa(limit))
+	q := sizedQuery(limit)
 	if opts.Name != "" {
 		q.Set("name", opts.Name)
 	}

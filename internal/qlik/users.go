@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 const usersPath = "/api/v1/users"
@@ -44,13 +43,7 @@ const (
 )
 
 // RoleNames returns the names of the user's own roles in Qlik's order.
-func (u *User) RoleNames() []string {
-	out := make([]string, 0, len(u.AssignedRoles))
-	for _, r := range u.AssignedRoles {
-		out = append(out, r.Name)
-	}
-	return out
-}
+func (u *User) RoleNames() []string { return namesOf(u.AssignedRoles) }
 
 // GetUser calls GET /api/v1/users/{userId}.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
@@ -78,7 +71,7 @@ type userCreateBody struct {
 	AssignedRoles []roleName `json:"assignedRoles,omitempty"`
 }
 
-func userPath(id string) string { return usersPath + "/" + url.PathEscape(id) }
+func userPath(id string) string { return itemPath(usersPath, id) }
 
 // CreateUser calls POST /api/v1/users, which creates the user with status invited (users.json createUser).
 // Subjects are unique (409 "User conflict"); a create whose outcome is unknown is resolved by looking the user

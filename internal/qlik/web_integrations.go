@@ -38,7 +38,7 @@ type WebIntegrationUpdateRequest struct {
 	ValidOrigins *[]string
 }
 
-func webIntegrationPath(id string) string { return webIntegrationsPath + "/" + url.PathEscape(id) }
+func webIntegrationPath(id string) string { return itemPath(webIntegrationsPath, id) }
 
 // CreateWebIntegration calls POST /api/v1/web-integrations. A create whose outcome is unknown is resolved by
 // looking the web integration up by name, so retries never create a second one.

@@ -62,7 +62,7 @@ type WebhookUpdate struct {
 	EncryptedHeaders *map[string]string
 }
 
-func webhookPath(id string) string { return webhooksPath + "/" + url.PathEscape(id) }
+func webhookPath(id string) string { return itemPath(webhooksPath, id) }
 
 func (c *Client) maskWebhookSecrets(secret string, encrypted map[string]string) {
 	c.core.redact.add(secret)
