@@ -128,9 +128,8 @@ func (r *AutomationRequest) normalise() {
 // automation of the same name in the same space that this request created.
 func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*Automation, error) {
 	req.normalise()
-	a, err := createWithRecovery(ctx, c, creation[Automation]{
+	a, err := createIn(ctx, c, automationsPath, req, creation[Automation]{
 		what:      fmt.Sprintf("automation %q", req.Name),
-		post:      &request{method: http.MethodPost, path: automationsPath, body: req},
 		namesakes: func(ctx context.Context) ([]Automation, error) { return c.automationsNamed(ctx, req.Name, req.SpaceID) },
 		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
 		// does not show the new object yet is read again before the create is tried again.
@@ -141,7 +140,6 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 				differs: differsIn(same("name", a.Name, req.Name), same("space", a.SpaceID, req.SpaceID)),
 			}
 		},
-		path: automationPath,
 	})
 	return c.keepSecret(a), err
 }

@@ -120,9 +120,8 @@ func cspOriginPath(id string) string { return itemPath(cspOriginsPath, id) }
 // CreateCSPOrigin calls POST /api/v1/csp-origins. A create whose outcome is unknown is resolved by looking the
 // entry up by origin, so retries never create a second one.
 func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CSPOrigin, error) {
-	return createWithRecovery(ctx, c, creation[CSPOrigin]{
+	return createIn(ctx, c, cspOriginsPath, req, creation[CSPOrigin]{
 		what: fmt.Sprintf("CSP origin %q", req.Origin),
-		post: &request{method: http.MethodPost, path: cspOriginsPath, body: req},
 		find: func(ctx context.Context) (*CSPOrigin, error) { return c.FindCSPOrigin(ctx, req.Origin) },
 		proof: func(e *CSPOrigin) provenance {
 			// csp-origins.json reports no creator: the creation date and the fields are the proof.
@@ -131,7 +130,6 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 				same("description", e.Description, req.Description),
 				same("set of directives", e.CSPDirectiveFlags, req.CSPDirectiveFlags))}
 		},
-		path: cspOriginPath,
 	})
 }
 

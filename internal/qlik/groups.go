@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -88,16 +87,14 @@ func groupPath(id string) string { return itemPath(groupsPath, id) }
 // unknown is resolved by looking the group up by name, so retries never make a second group.
 func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Group, error) {
 	body := groupCreateBody{Name: req.Name, Description: req.Description, ProviderType: req.ProviderType, AssignedRoles: roleNames(req.Roles)}
-	return createWithRecovery(ctx, c, creation[Group]{
+	return createIn(ctx, c, groupsPath, body, creation[Group]{
 		what: fmt.Sprintf("group %q", req.Name),
-		post: &request{method: http.MethodPost, path: groupsPath, body: body},
 		find: func(ctx context.Context) (*Group, error) { return c.FindGroupByName(ctx, req.Name) },
 		proof: func(g *Group) provenance {
 			return provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
 				same("name", g.Name, req.Name), same("description", g.Description, req.Description),
 				sameIfSent("provider type", g.ProviderType, req.ProviderType), sameItems("list of roles", g.RoleNames(), req.Roles))}
 		},
-		path: groupPath,
 	})
 }
 

@@ -112,6 +112,14 @@ func createWithRecovery[T any](ctx context.Context, c *Client, cr creation[T]) (
 	return v, nil
 }
 
+// createIn is createWithRecovery for the common create: a POST of body to the collection at path, whose objects
+// are at itemPath(path, id).
+func createIn[T any](ctx context.Context, c *Client, path string, body any, cr creation[T]) (*T, error) {
+	cr.post = &request{method: http.MethodPost, path: path, body: body}
+	cr.path = func(id string) string { return itemPath(path, id) }
+	return createWithRecovery(ctx, c, cr)
+}
+
 // runCreation is createWithRecovery without the note; adopted says whether the object was found by a lookup.
 func runCreation[T any](ctx context.Context, c *Client, cr creation[T]) (v *T, adopted bool, err error) {
 	core := c.core

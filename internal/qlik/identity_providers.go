@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -101,9 +100,8 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 		ClockToleranceSec: req.ClockToleranceSec,
 		Options:           JWTOptions{Issuer: req.Issuer, StaticKeys: []StaticKey{{KID: req.KeyID, PEM: req.PublicKey}}},
 	}
-	return createWithRecovery(ctx, c, creation[IdentityProvider]{
+	return createIn(ctx, c, identityProvidersPath, body, creation[IdentityProvider]{
 		what: fmt.Sprintf("JWT identity provider (issuer %q, key id %q)", req.Issuer, req.KeyID),
-		post: &request{method: http.MethodPost, path: identityProvidersPath, body: body},
 		find: func(ctx context.Context) (*IdentityProvider, error) {
 			return c.FindJWTIdentityProvider(ctx, req.Issuer, req.KeyID)
 		},
@@ -115,7 +113,6 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 				same("description", p.Description, req.Description),
 				check{"clock tolerance", req.ClockToleranceSec == nil || *req.ClockToleranceSec == p.ClockToleranceSec})}
 		},
-		path: identityProviderPath,
 	})
 }
 

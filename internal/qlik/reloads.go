@@ -122,14 +122,12 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 		return nil, err
 	}
 	for n := 0; ; n++ {
-		r, err := createWithRecovery(ctx, c, creation[Reload]{
+		r, err := createIn(ctx, c, reloadsPath, req, creation[Reload]{
 			what: "reload of app " + req.AppID,
-			post: &request{method: http.MethodPost, path: reloadsPath, body: req},
 			find: func(ctx context.Context) (*Reload, error) { return c.FindActiveReload(ctx, req.AppID) },
 			proof: func(r *Reload) provenance {
 				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn(same("app", r.AppID, req.AppID))}
 			},
-			path: reloadPath,
 		})
 		if err == nil {
 			return r, nil

@@ -3,7 +3,6 @@ package qlik
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 )
 
@@ -89,16 +88,14 @@ func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*
 	if req.AssignedScopes == nil {
 		req.AssignedScopes = []string{}
 	}
-	r, err := createWithRecovery(ctx, c, creation[CustomRole]{
+	r, err := createIn(ctx, c, rolesPath, req, creation[CustomRole]{
 		what: fmt.Sprintf("role %q", req.Name),
-		post: &request{method: http.MethodPost, path: rolesPath, body: req},
 		find: func(ctx context.Context) (*CustomRole, error) { return c.FindCustomRoleByName(ctx, req.Name) },
 		proof: func(r *CustomRole) provenance {
 			return provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
 				same("name", r.Name, req.Name), same("description", r.Description, req.Description),
 				sameItems("list of scopes", r.AssignedScopes, req.AssignedScopes))}
 		},
-		path: rolePath,
 	})
 	if err == nil {
 		c.forgetCachedRoles()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 )
 
@@ -69,16 +68,14 @@ func spacePath(id string) string { return itemPath(spacesPath, id) }
 // (5xx, broken connection) is resolved by looking the space up by name and
 // type, so retries never create a second space.
 func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Space, error) {
-	return createWithRecovery(ctx, c, creation[Space]{
+	return createIn(ctx, c, spacesPath, req, creation[Space]{
 		what: fmt.Sprintf("space %q", req.Name),
-		post: &request{method: http.MethodPost, path: spacesPath, body: req},
 		find: func(ctx context.Context) (*Space, error) { return c.FindSpaceByName(ctx, req.Name, req.Type) },
 		proof: func(s *Space) provenance {
 			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
 				same("name", s.Name, req.Name), same("type", s.Type, req.Type),
 				same("description", s.Description, req.Description))}
 		},
-		path: spacePath,
 	})
 }
 

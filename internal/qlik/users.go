@@ -78,16 +78,14 @@ func userPath(id string) string { return itemPath(usersPath, id) }
 // up by subject. Users carry no creator, so the proof is the creation time and every field sent.
 func (c *Client) CreateUser(ctx context.Context, req UserCreateRequest) (*User, error) {
 	body := userCreateBody{Subject: req.Subject, Name: req.Name, Email: req.Email, AssignedRoles: roleNames(req.Roles)}
-	return createWithRecovery(ctx, c, creation[User]{
+	return createIn(ctx, c, usersPath, body, creation[User]{
 		what: fmt.Sprintf("user %q", req.Subject),
-		post: &request{method: http.MethodPost, path: usersPath, body: body},
 		find: func(ctx context.Context) (*User, error) { return c.FindUserBySubject(ctx, req.Subject) },
 		proof: func(u *User) provenance {
 			return provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
 				same("subject", u.Subject, req.Subject), same("email", u.Email, req.Email),
 				sameIfSent("name", u.Name, req.Name), sameItems("list of roles", u.RoleNames(), req.Roles))}
 		},
-		path: userPath,
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 )
 
@@ -79,9 +78,8 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		req.EventTypes = []string{}
 	}
 	c.maskWebhookSecrets(req.Secret, req.EncryptedHeaders)
-	return createWithRecovery(ctx, c, creation[Webhook]{
+	return createIn(ctx, c, webhooksPath, req, creation[Webhook]{
 		what:      fmt.Sprintf("webhook %q", req.Name),
-		post:      &request{method: http.MethodPost, path: webhooksPath, body: req},
 		namesakes: func(ctx context.Context) ([]Webhook, error) { return c.webhooksNamed(ctx, req.Name, req.URL) },
 		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
 		// does not show the new object yet is read again before the create is tried again.
@@ -93,7 +91,6 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 					sameItems("event types", w.EventTypes, req.EventTypes)),
 			}
 		},
-		path: webhookPath,
 	})
 }
 
