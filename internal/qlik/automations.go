@@ -131,9 +131,6 @@ func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*
 	a, err := createIn(ctx, c, automationsPath, req, creation[Automation]{
 		what:      fmt.Sprintf("automation %q", req.Name),
 		namesakes: func(ctx context.Context) ([]Automation, error) { return c.automationsNamed(ctx, req.Name, req.SpaceID) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(a *Automation) provenance {
 			return provenance{
 				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,

@@ -164,9 +164,6 @@ func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleReq
 	w, err := createIn(ctx, c, tasksPath, req.wire(), creation[wireTask]{
 		what:      fmt.Sprintf("reload schedule %q", req.Name),
 		namesakes: func(ctx context.Context) ([]wireTask, error) { return c.tasksNamed(ctx, req.AppID, req.Name) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(w *wireTask) provenance {
 			p := provenance{id: w.ID}
 			if w.Metadata != nil {

@@ -81,9 +81,6 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 	return createIn(ctx, c, webhooksPath, req, creation[Webhook]{
 		what:      fmt.Sprintf("webhook %q", req.Name),
 		namesakes: func(ctx context.Context) ([]Webhook, error) { return c.webhooksNamed(ctx, req.Name, req.URL) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(w *Webhook) provenance {
 			return provenance{
 				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
