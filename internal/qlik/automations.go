@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -227,7 +226,7 @@ func (c *Client) RunAutomation(ctx context.Context, id string) (*AutomationRun, 
 // findRunSince returns the newest run of the automation created since start (by Qlik's clock), or a
 // *NotFoundError.
 func (c *Client) findRunSince(ctx context.Context, id string, start time.Time) (*AutomationRun, error) {
-	runs, err := listAllByNextLink[AutomationRun](ctx, c, automationPath(id)+"/runs", url.Values{"limit": {"100"}})
+	runs, err := listFiltered[AutomationRun](ctx, c, automationPath(id)+"/runs", "")
 	if err != nil {
 		return nil, err
 	}
@@ -290,8 +289,7 @@ func (c *Client) stopRunDetached(ctx context.Context, id, runID string) {
 
 // automationsNamed returns the automations named name in spaceID, their execution tokens masked in logs.
 func (c *Client) automationsNamed(ctx context.Context, name, spaceID string) ([]Automation, error) {
-	q := url.Values{"filter": {fmt.Sprintf("name eq %q", name)}, "limit": {"100"}}
-	all, err := listAllByNextLink[Automation](ctx, c, automationsPath, q)
+	all, err := listFiltered[Automation](ctx, c, automationsPath, fmt.Sprintf("name eq %q", name))
 	if err != nil {
 		return nil, err
 	}

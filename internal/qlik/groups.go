@@ -4,13 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 const groupsPath = "/api/v1/groups"
-
-// identityPageSize is the page size of the groups, roles and users lists (Qlik allows 1 to 100).
-const identityPageSize = 100
 
 // Group provider types.
 const (
@@ -127,37 +123,6 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 // `name eq "Sales"`) and returns every page.
 func (c *Client) ListGroups(ctx context.Context, filter string) ([]Group, error) {
 	return listFiltered[Group](ctx, c, groupsPath, filter)
-}
-
-// listFiltered reads every page of one of the identity lists (groups, roles, users, license assignments), with
-// an optional filter in Qlik's SCIM-like syntax.
-func listFiltered[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
-	q := sizedQuery(identityPageSize)
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	return listAllByNextLink[T](ctx, c, path, q)
-}
-
-// findFiltered returns the first object of the identity list at path, filtered on `key eq "value"`, that is
-// accepted by match (the filter narrows the list, match decides), or a *NotFoundError for what, a format with
-// the value as its one argument.
-func findFiltered[T any](ctx context.Context, c *Client, path, key, value string, match func(*T) bool, what string) (*T, error) {
-	all, err := listFiltered[T](ctx, c, path, key+" eq "+quoteFilterValue(value))
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if match(&all[i]) {
-			return &all[i], nil
-		}
-	}
-	return nil, c.notFound(what, value)
-}
-
-// quoteFilterValue quotes a value for a Qlik filter expression.
-func quoteFilterValue(v string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
 // FindGroupByName returns the group whose name equals name exactly (names are case-sensitive), or

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,12 +234,7 @@ func (c *Client) findNewestOAuthClient(ctx context.Context, name, owner string) 
 
 // ListOAuthClients calls GET /api/v1/oauth-clients with an optional RFC 7644 filter and follows links.next.
 func (c *Client) ListOAuthClients(ctx context.Context, filter string) ([]OAuthClient, error) {
-	q := url.Values{}
-	q.Set("limit", "100")
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	return listAllByNextLink[OAuthClient](ctx, c, oauthClientsPath, q)
+	return listFiltered[OAuthClient](ctx, c, oauthClientsPath, filter)
 }
 
 // GetOAuthClient calls GET /api/v1/oauth-clients/{id}.
