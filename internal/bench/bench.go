@@ -303,19 +303,9 @@ func measureSequential(ctx context.Context, bins Binaries, n int, o Options) (se
 		return out, err
 	}
 	defer sim.Stop()
-	template, err := sim.SeedApp(ctx, TemplateAppName, TemplateSize)
+	template, home, err := sim.seedTemplate(ctx, TemplateSize)
 	if err != nil {
 		return out, err
-	}
-	inv, err := sim.Inventory(ctx)
-	if err != nil {
-		return out, err
-	}
-	var home qliksim.TenantInventory
-	for _, t := range inv {
-		if t.Home {
-			home = t
-		}
 	}
 	if out.result, err = RunSequentialClient(ctx, sim.Settings, n, template); err != nil {
 		return out, err
@@ -323,7 +313,8 @@ func measureSequential(ctx context.Context, bins Binaries, n int, o Options) (se
 	if out.requests, _, err = sim.Stats(ctx); err != nil {
 		return out, err
 	}
-	if inv, err = sim.Inventory(ctx); err != nil {
+	inv, err := sim.Inventory(ctx)
+	if err != nil {
 		return out, err
 	}
 	out.problems = checkInventory(inv, home, n, ExpectedObjects(Kinds))

@@ -43,18 +43,11 @@ func NewEstate(ctx context.Context, bins Binaries, dir string, n int, kinds []Ki
 }
 
 func (e *Estate) init(ctx context.Context, bins Binaries, dir string, templateSize int64) error {
-	if _, err := e.Sim.SeedApp(ctx, TemplateAppName, templateSize); err != nil {
-		return err
-	}
-	inv, err := e.Sim.Inventory(ctx)
+	_, home, err := e.Sim.seedTemplate(ctx, templateSize)
 	if err != nil {
 		return err
 	}
-	for _, t := range inv {
-		if t.Home {
-			e.home = t
-		}
-	}
+	e.home = home
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}

@@ -236,6 +236,26 @@ func (s *Sim) Inventory(ctx context.Context) ([]qliksim.TenantInventory, error) 
 	return out, err
 }
 
+// seedTemplate seeds the template app of size bytes and returns its id and the home tenant as the inventory lists
+// it then: what the home tenant holds before an estate is built.
+func (s *Sim) seedTemplate(ctx context.Context, size int64) (string, qliksim.TenantInventory, error) {
+	var home qliksim.TenantInventory
+	template, err := s.SeedApp(ctx, TemplateAppName, size)
+	if err != nil {
+		return "", home, err
+	}
+	inv, err := s.Inventory(ctx)
+	if err != nil {
+		return "", home, err
+	}
+	for _, t := range inv {
+		if t.Home {
+			home = t
+		}
+	}
+	return template, home, nil
+}
+
 // Workspace is a terraform working directory that uses the built provider through dev_overrides.
 type Workspace struct {
 	Dir string

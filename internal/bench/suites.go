@@ -88,14 +88,11 @@ func RunFaultSuite(ctx context.Context, bins Binaries, dir string, n int, seed i
 	if err := e.removeDecoys(ctx, decoys); err != nil {
 		return res, err
 	}
-	apply, err := e.Apply(ctx, RunOptions{})
+	problems, err := e.applyAndVerify(ctx, "apply under faults")
 	if err != nil {
 		return res, err
 	}
-	if apply.ExitCode != 0 {
-		res.Problems = append(res.Problems, "apply under faults failed:\n"+excerpt(apply.Output))
-	}
-	res.Problems = append(res.Problems, e.verifyConverged(ctx)...)
+	res.Problems = append(res.Problems, problems...)
 	if audit, err := e.Sim.Audit(ctx, before); err == nil {
 		st := Stats(audit)
 		res.Injected = st.Injected
@@ -141,16 +138,27 @@ func RunInterruptSuite(ctx context.Context, bins Binaries, dir string, n int, se
 	case first.ExitCode == 0 && inState == res.Resources:
 		res.Problems = append(res.Problems, "the interrupted apply still completed every resource: the interrupt came too late to test anything")
 	}
-	second, err := e.Apply(ctx, RunOptions{})
+	problems, err := e.applyAndVerify(ctx, "apply after the interrupt")
 	if err != nil {
 		return res, err
 	}
-	if second.ExitCode != 0 {
-		res.Problems = append(res.Problems, "apply after the interrupt failed:\n"+excerpt(second.Output))
-	}
-	res.Problems = append(res.Problems, e.verifyConverged(ctx)...)
+	res.Problems = append(res.Problems, problems...)
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// applyAndVerify applies the estate once more and returns what is wrong: the apply failed (what names it), or
+// the estate has not converged (verifyConverged).
+func (e *Estate) applyAndVerify(ctx context.Context, what string) ([]string, error) {
+	apply, err := e.Apply(ctx, RunOptions{})
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	if apply.ExitCode != 0 {
+		problems = append(problems, what+" failed:\n"+excerpt(apply.Output))
+	}
+	return append(problems, e.verifyConverged(ctx)...), nil
 }
 
 // verifyConverged requires an empty plan, every resource in state and exactly the declared objects.

@@ -162,18 +162,9 @@ func RunWorkspaces(ctx context.Context, bins Binaries, dir string, k int, o SimO
 		return res, err
 	}
 	defer sim.Stop()
-	if _, err := sim.SeedApp(ctx, TemplateAppName, TemplateSize); err != nil {
-		return res, err
-	}
-	inv, err := sim.Inventory(ctx)
+	_, home, err := sim.seedTemplate(ctx, TemplateSize)
 	if err != nil {
 		return res, err
-	}
-	var home qliksim.TenantInventory
-	for _, t := range inv {
-		if t.Home {
-			home = t
-		}
 	}
 	src, err := customerModuleDir(ctx)
 	if err != nil {
@@ -247,7 +238,8 @@ func RunWorkspaces(ctx context.Context, bins Binaries, dir string, k int, o SimO
 	if _, res.RateLimited, err = sim.Stats(ctx); err != nil {
 		return res, err
 	}
-	if inv, err = sim.Inventory(ctx); err != nil {
+	inv, err := sim.Inventory(ctx)
+	if err != nil {
 		return res, err
 	}
 	res.Duplicates = countDuplicates(inv)

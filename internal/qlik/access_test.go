@@ -11,7 +11,7 @@ import (
 // FindOrCreateGroup finds it then, as not created by this call, and gives it the roles.
 func TestFindOrCreateGroup_raceWithFirstLogin(t *testing.T) {
 	var lists, posts, patches atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && r.URL.Path == groupsPath:
 			if lists.Add(1) == 1 {
@@ -30,7 +30,6 @@ func TestFindOrCreateGroup_raceWithFirstLogin(t *testing.T) {
 			w.WriteHeader(http.StatusTeapot)
 		}
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	g, created, err := c.FindOrCreateGroup(t.Context(), "Sales", []string{"TenantAdmin"})
 	if err != nil {
 		t.Fatal(err)
@@ -45,13 +44,12 @@ func TestFindOrCreateGroup_raceWithFirstLogin(t *testing.T) {
 
 // A lookup that fails is not taken for "no such group": nothing is created.
 func TestFindOrCreateGroup_lookupFailureCreatesNothing(t *testing.T) {
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
 			t.Errorf("created a group after a failed lookup")
 		}
 		writeQlikError(w, http.StatusForbidden, "HTTP-403", "Forbidden")
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	if _, _, err := c.FindOrCreateGroup(t.Context(), "Sales", nil); !errors.Is(err, ErrForbidden) {
 		t.Errorf("err = %v, want the lookup's 403", err)
 	}

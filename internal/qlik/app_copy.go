@@ -2,11 +2,8 @@ package qlik
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // ErrNoTargetSpace matches (errors.Is) the error of CopyAppOnce when the target space does not exist; nothing
@@ -33,8 +30,7 @@ type AppCopyRequest struct {
 // the copy (source tenant and app, version, target tenant, space, final name), so a later run of the same copy
 // finds an app left behind by an interrupted one, and two different copies never share it.
 func AppCopyMarker(srcHost, srcApp, version, dstHost, spaceID, name string) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{srcHost, srcApp, version, dstHost, spaceID, name}, "\x00")))
-	return fmt.Sprintf("%s [copying %s]", name, hex.EncodeToString(sum[:6]))
+	return markedName(name, "copying", srcHost, srcApp, version, dstHost, spaceID, name)
 }
 
 // CopyAppOnce copies the source app into the target space under its marker name, or adopts the marked copy an

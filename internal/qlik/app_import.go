@@ -33,8 +33,14 @@ type AppImportRequest struct {
 // target tenant, space and final name, so a later run of the same import finds an app left behind by an
 // interrupted one, and two different imports (another file, another space) never share it.
 func AppImportMarker(sha, dstHost, spaceID, name string) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{"import", sha, dstHost, spaceID, name}, "\x00")))
-	return fmt.Sprintf("%s [importing %s]", name, hex.EncodeToString(sum[:6]))
+	return markedName(name, "importing", "import", sha, dstHost, spaceID, name)
+}
+
+// markedName is name followed by "[doing hash]", the hash derived from key: the same key always makes the same
+// name, and different keys different ones.
+func markedName(name, doing string, key ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(key, "\x00")))
+	return fmt.Sprintf("%s [%s %s]", name, doing, hex.EncodeToString(sum[:6]))
 }
 
 // FileSHA256 returns the hex SHA-256 and the size of the file at path, read in small blocks (memory stays flat
@@ -45,8 +51,13 @@ func FileSHA256(path string) (string, int64, error) {
 		return "", 0, err
 	}
 	defer func() { _ = f.Close() }()
+	return readSHA256(f)
+}
+
+// readSHA256 returns the hex SHA-256 and the length of what r reads, read in small blocks.
+func readSHA256(r io.Reader) (string, int64, error) {
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, r)
 	if err != nil {
 		return "", n, err
 	}

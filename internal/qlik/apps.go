@@ -2,8 +2,6 @@ package qlik
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -102,7 +100,7 @@ type TransferInfo struct {
 	SHA256 string
 }
 
-func appPath(id string) string { return appsPath + "/" + url.PathEscape(id) }
+func appPath(id string) string { return itemPath(appsPath, id) }
 
 func strPtr(s string) *string { return &s }
 
@@ -469,11 +467,11 @@ func (c *Client) TransferApp(ctx context.Context, src *Client, srcAppID, release
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, nil, fmt.Errorf("qlik: spooled app: %w", err)
 	}
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	sum, _, err := readSHA256(f)
+	if err != nil {
 		return nil, nil, fmt.Errorf("qlik: spooled app: %w", err)
 	}
-	info := &TransferInfo{Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	info := &TransferInfo{Bytes: n, SHA256: sum}
 	c.core.log.debug(ctx, "qlik: exported app downloaded; uploading to the target tenant", map[string]any{
 		"source_host": src.ep.host, "target_host": c.ep.host, "bytes": n, "sha256": info.SHA256,
 	})

@@ -11,7 +11,7 @@ import (
 func TestRepublishAppBody(t *testing.T) {
 	t.Parallel()
 	var got []map[string]any
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPut || r.URL.Path != "/api/v1/apps/src-1/publish" {
 			t.Errorf("%s %s", r.Method, r.URL.Path)
 		}
@@ -22,7 +22,6 @@ func TestRepublishAppBody(t *testing.T) {
 		got = append(got, body)
 		writeJSON(w, http.StatusOK, map[string]any{"attributes": map[string]string{"id": "pub-1", "originAppId": "src-1"}})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	for _, another := range []bool{false, true} {
 		a, err := c.RepublishApp(t.Context(), "src-1", RepublishAppRequest{TargetID: "pub-1", AnotherSource: another})
 		if err != nil || a.Attributes.ID != "pub-1" {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -105,7 +104,7 @@ func (r *AutomationRun) ErrorText() string {
 	return strings.Join(parts, "; ")
 }
 
-func automationPath(id string) string { return automationsPath + "/" + url.PathEscape(id) }
+func automationPath(id string) string { return itemPath(automationsPath, id) }
 
 // keepSecret masks an automation's execution token in every later log line.
 func (c *Client) keepSecret(a *Automation) *Automation {
@@ -128,20 +127,15 @@ func (r *AutomationRequest) normalise() {
 // automation of the same name in the same space that this request created.
 func (c *Client) CreateAutomation(ctx context.Context, req AutomationRequest) (*Automation, error) {
 	req.normalise()
-	a, err := createWithRecovery(ctx, c, creation[Automation]{
+	a, err := createIn(ctx, c, automationsPath, req, creation[Automation]{
 		what:      fmt.Sprintf("automation %q", req.Name),
-		post:      &request{method: http.MethodPost, path: automationsPath, body: req},
 		namesakes: func(ctx context.Context) ([]Automation, error) { return c.automationsNamed(ctx, req.Name, req.SpaceID) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(a *Automation) provenance {
 			return provenance{
 				id: a.ID, created: a.CreatedAt, creator: a.OwnerID,
 				differs: differsIn(same("name", a.Name, req.Name), same("space", a.SpaceID, req.SpaceID)),
 			}
 		},
-		path: automationPath,
 	})
 	return c.keepSecret(a), err
 }
@@ -232,7 +226,7 @@ func (c *Client) RunAutomation(ctx context.Context, id string) (*AutomationRun, 
 // findRunSince returns the newest run of the automation created since start (by Qlik's clock), or a
 // *NotFoundError.
 func (c *Client) findRunSince(ctx context.Context, id string, start time.Time) (*AutomationRun, error) {
-	runs, err := listAllByNextLink[AutomationRun](ctx, c, automationPath(id)+"/runs", url.Values{"limit": {"100"}})
+	runs, err := listFiltered[AutomationRun](ctx, c, automationPath(id)+"/runs", "")
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +252,7 @@ func (c *Client) GetAutomationRun(ctx context.Context, id, runID string) (*Autom
 	if err := checkID("automation", id); err != nil {
 		return nil, err
 	}
-	return getObject[AutomationRun](ctx, c, "automation run", runID, func(r string) string { return automationPath(id) + "/runs/" + url.PathEscape(r) })
+	return getObject[AutomationRun](ctx, c, "automation run", runID, func(r string) string { return itemPath(automationPath(id)+"/runs", r) })
 }
 
 // StopAutomationRun calls POST .../runs/{runId}/actions/stop (204).
@@ -266,7 +260,7 @@ func (c *Client) StopAutomationRun(ctx context.Context, id, runID string) error 
 	if err := checkID("automation run", runID); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &request{method: http.MethodPost, path: automationPath(id) + "/runs/" + url.PathEscape(runID) + "/actions/stop"})
+	_, err := c.do(ctx, &request{method: http.MethodPost, path: itemPath(automationPath(id)+"/runs", runID) + "/actions/stop"})
 	return err
 }
 
@@ -295,8 +289,7 @@ func (c *Client) stopRunDetached(ctx context.Context, id, runID string) {
 
 // automationsNamed returns the automations named name in spaceID, their execution tokens masked in logs.
 func (c *Client) automationsNamed(ctx context.Context, name, spaceID string) ([]Automation, error) {
-	q := url.Values{"filter": {fmt.Sprintf("name eq %q", name)}, "limit": {"100"}}
-	all, err := listAllByNextLink[Automation](ctx, c, automationsPath, q)
+	all, err := listFiltered[Automation](ctx, c, automationsPath, fmt.Sprintf("name eq %q", name))
 	if err != nil {
 		return nil, err
 	}

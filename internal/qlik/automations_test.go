@@ -13,7 +13,7 @@ func TestRunAutomation_AdoptsARunStartedByAnAmbiguousPOST(t *testing.T) {
 	var mu sync.Mutex
 	posts := 0
 	runs := []map[string]any{{"id": "old", "status": "finished", "createdAt": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339Nano)}}
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch r.Method {
@@ -25,7 +25,6 @@ func TestRunAutomation_AdoptsARunStartedByAnAmbiguousPOST(t *testing.T) {
 			writeJSON(w, http.StatusOK, map[string]any{"data": runs})
 		}
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	run, err := c.RunAutomation(t.Context(), "a1")
 	mu.Lock()
 	defer mu.Unlock()

@@ -106,10 +106,10 @@ type BrandUpdateRequest struct {
 	Description *string
 }
 
-func brandPath(id string) string { return brandsPath + "/" + url.PathEscape(id) }
+func brandPath(id string) string { return itemPath(brandsPath, id) }
 
 func brandFilePath(id, fileID string) string {
-	return brandPath(id) + "/files/" + url.PathEscape(fileID)
+	return itemPath(brandPath(id)+"/files", fileID)
 }
 
 // CreateBrand calls POST /api/v1/brands (multipart/form-data, 201 Brand). A create whose outcome is unknown is
@@ -134,9 +134,6 @@ func (c *Client) CreateBrand(ctx context.Context, req BrandCreateRequest) (*Bran
 		post: form.request(http.MethodPost, brandsPath),
 		// Qlik keeps brand names unique nowhere (brands.json documents no 409).
 		namesakes: func(ctx context.Context) ([]Brand, error) { return c.brandsNamed(ctx, req.Name) },
-		// No 409 tells that an earlier attempt committed, and Qlik lists a new brand only after a moment: a list
-		// that does not show it yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(b *Brand) provenance {
 			return provenance{id: b.ID, created: b.CreatedAt, creator: b.CreatedBy, differs: differsIn(
 				same("name", b.Name, req.Name), same("description", b.Description, req.Description),

@@ -150,7 +150,7 @@ func TestForTenant(t *testing.T) {
 
 func TestRequestHeadersAndBody(t *testing.T) {
 	var calls atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		check := map[string]string{
 			"Authorization":    "Bearer " + testAPIKey,
@@ -180,7 +180,6 @@ func TestRequestHeadersAndBody(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, Space{ID: "s1"})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	s, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil || s.ID != "s1" {
 		t.Fatalf("CreateSpace = %+v, %v", s, err)

@@ -21,7 +21,7 @@ func faultOnFirst(f fault) func(int) fault {
 func TestCreate_CommittedThenConnectionReset_Adopts(t *testing.T) {
 	fs := newFakeSpaces(t)
 	fs.createFault = faultOnFirst(faultCommitThenHangUp)
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 
 	s, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil {
@@ -38,7 +38,7 @@ func TestCreate_CommittedThenConnectionReset_Adopts(t *testing.T) {
 func TestCreate_503BeforeProcessing_RetriedOnce(t *testing.T) {
 	fs := newFakeSpaces(t)
 	fs.createFault = faultOnFirst(fault503Before)
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 
 	s, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil || s.Name != "Sales" {
@@ -52,7 +52,7 @@ func TestCreate_503BeforeProcessing_RetriedOnce(t *testing.T) {
 func TestCreate_CommittedThen503_Adopts(t *testing.T) {
 	fs := newFakeSpaces(t)
 	fs.createFault = faultOnFirst(faultCommitThen503)
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 
 	if _, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestCreate_AmbiguousThenConflictWithDelayedVisibility_Adopts(t *testing.T) 
 func TestCreate_FirstAttemptConflictReturnedAsIs(t *testing.T) {
 	fs := newFakeSpaces(t)
 	fs.add("Sales", "shared")
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 
 	_, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if !errors.Is(err, ErrConflict) || !IsConflict(err) {
@@ -106,7 +106,7 @@ func TestCreate_FirstAttemptConflictReturnedAsIs(t *testing.T) {
 func TestCreate_429RetriedBlindly(t *testing.T) {
 	fs := newFakeSpaces(t)
 	fs.createFault = faultOnFirst(fault429)
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 
 	if _, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatal(err)
@@ -134,7 +134,7 @@ func TestCreate_RetryBudgetAnd500(t *testing.T) {
 	// A 500 that did commit is found by the lookup.
 	fs2 := newFakeSpaces(t)
 	fs2.createFault = faultOnFirst(faultCommitThen500)
-	c2 := newClient(t, fastConfig(newServer(t, fs2).URL))
+	c2 := fastClient(t, fs2)
 	if _, err := c2.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatalf("CreateSpace after committed 500: %v", err)
 	}
@@ -146,7 +146,7 @@ func TestCreate_RetryBudgetAnd500(t *testing.T) {
 	fs3 := newFakeSpaces(t)
 	fs3.createFault = func(int) fault { return faultCommitThen500 }
 	fs3.visibilityDelay = time.Hour // the lookup cannot see it
-	c3 := newClient(t, fastConfig(newServer(t, fs3).URL))
+	c3 := fastClient(t, fs3)
 	_, err = c3.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 500 || fs3.posts.Load() != 1 {
 		t.Errorf("err = %v, POSTs = %d; want the 500 after one POST", err, fs3.posts.Load())
@@ -249,7 +249,7 @@ func TestCreate_CancelledAfterCommit_Adopts(t *testing.T) {
 	fs := newFakeSpaces(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			fs.ServeHTTP(w, r)
 			return
@@ -264,7 +264,6 @@ func TestCreate_CancelledAfterCommit_Adopts(t *testing.T) {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	s, err := c.CreateSpace(ctx, SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil {
 		t.Fatalf("CreateSpace: %v", err)

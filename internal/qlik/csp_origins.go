@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -117,14 +115,13 @@ type CSPOriginRequest struct {
 	CSPDirectiveFlags
 }
 
-func cspOriginPath(id string) string { return cspOriginsPath + "/" + url.PathEscape(id) }
+func cspOriginPath(id string) string { return itemPath(cspOriginsPath, id) }
 
 // CreateCSPOrigin calls POST /api/v1/csp-origins. A create whose outcome is unknown is resolved by looking the
 // entry up by origin, so retries never create a second one.
 func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CSPOrigin, error) {
-	return createWithRecovery(ctx, c, creation[CSPOrigin]{
+	return createIn(ctx, c, cspOriginsPath, req, creation[CSPOrigin]{
 		what: fmt.Sprintf("CSP origin %q", req.Origin),
-		post: &request{method: http.MethodPost, path: cspOriginsPath, body: req},
 		find: func(ctx context.Context) (*CSPOrigin, error) { return c.FindCSPOrigin(ctx, req.Origin) },
 		proof: func(e *CSPOrigin) provenance {
 			// csp-origins.json reports no creator: the creation date and the fields are the proof.
@@ -133,7 +130,6 @@ func (c *Client) CreateCSPOrigin(ctx context.Context, req CSPOriginRequest) (*CS
 				same("description", e.Description, req.Description),
 				same("set of directives", e.CSPDirectiveFlags, req.CSPDirectiveFlags))}
 		},
-		path: cspOriginPath,
 	})
 }
 
@@ -164,8 +160,7 @@ type ListCSPOriginsOptions struct {
 
 // ListCSPOrigins calls GET /api/v1/csp-origins and follows links.next to return every page.
 func (c *Client) ListCSPOrigins(ctx context.Context, opts ListCSPOriginsOptions) ([]CSPOrigin, error) {
-	q := url.Values{}
-	q.Set("limit", strconv.Itoa(defaultCSPOriginsPageSize))
+	q := sizedQuery(defaultCSPOriginsPageSize)
 	if opts.Origin != "" {
 		q.Set("origin", opts.Origin)
 	}

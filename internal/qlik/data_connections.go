@@ -2,7 +2,6 @@ package qlik
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 )
@@ -54,7 +53,7 @@ type dataConnectionCreateBody struct {
 	QPassword         *string `json:"qPassword,omitempty"`
 }
 
-func dataConnectionPath(id string) string { return dataConnectionsPath + "/" + url.PathEscape(id) }
+func dataConnectionPath(id string) string { return itemPath(dataConnectionsPath, id) }
 
 // CreateDataConnection calls POST /api/v1/data-connections (201). Names are unique within a space (409), so a
 // create with unknown outcome is resolved by looking the connection up by name and space.
@@ -66,9 +65,8 @@ func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCre
 		QName: req.Name, QType: req.Type, DatasourceID: req.DatasourceID, QConnectStatement: req.ConnectStatement,
 		Space: req.SpaceID, QUsername: req.Username, QPassword: req.Password,
 	}
-	return createWithRecovery(ctx, c, creation[DataConnection]{
+	return createIn(ctx, c, dataConnectionsPath, body, creation[DataConnection]{
 		what: "data connection " + strconv.Quote(req.Name),
-		post: &request{method: http.MethodPost, path: dataConnectionsPath, body: body},
 		find: func(ctx context.Context) (*DataConnection, error) {
 			return c.FindDataConnection(ctx, req.Name, req.SpaceID)
 		},
@@ -77,7 +75,6 @@ func (c *Client) CreateDataConnection(ctx context.Context, req DataConnectionCre
 				same("name", dc.Name, req.Name), same("space", dc.SpaceID, req.SpaceID),
 				same("type", dc.Type, req.Type), same("connection string", dc.ConnectStatement, req.ConnectStatement))}
 		},
-		path: dataConnectionPath,
 	})
 }
 

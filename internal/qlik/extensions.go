@@ -11,7 +11,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -99,7 +98,7 @@ func ReadQext(kind ArchiveKind, p string) (Qext, error) {
 	return q, nil
 }
 
-func (k ArchiveKind) objectPath(id string) string { return k.path + "/" + url.PathEscape(id) }
+func (k ArchiveKind) objectPath(id string) string { return itemPath(k.path, id) }
 
 // CreateExtension uploads the archive at p as a new theme or extension (POST, multipart field file, 201). The
 // archive streams from disk. A create whose outcome is unknown is resolved by the archive's unique qext name.

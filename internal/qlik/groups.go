@@ -4,16 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 )
 
 const groupsPath = "/api/v1/groups"
-
-// identityPageSize is the page size of the groups, roles and users lists (Qlik allows 1 to 100).
-const identityPageSize = 100
 
 // Group provider types.
 const (
@@ -44,9 +37,12 @@ type Group struct {
 }
 
 // RoleNames returns the names of the group's roles in Qlik's order.
-func (g *Group) RoleNames() []string {
-	out := make([]string, 0, len(g.AssignedRoles))
-	for _, r := range g.AssignedRoles {
+func (g *Group) RoleNames() []string { return namesOf(g.AssignedRoles) }
+
+// namesOf returns the names of roles in their order.
+func namesOf(roles []RoleRef) []string {
+	out := make([]string, 0, len(roles))
+	for _, r := range roles {
 		out = append(out, r.Name)
 	}
 	return out
@@ -81,22 +77,20 @@ type groupCreateBody struct {
 	AssignedRoles []roleName `json:"assignedRoles,omitempty"`
 }
 
-func groupPath(id string) string { return groupsPath + "/" + url.PathEscape(id) }
+func groupPath(id string) string { return itemPath(groupsPath, id) }
 
 // CreateGroup calls POST /api/v1/groups. Names are unique and case-sensitive; a create whose outcome is
 // unknown is resolved by looking the group up by name, so retries never make a second group.
 func (c *Client) CreateGroup(ctx context.Context, req GroupCreateRequest) (*Group, error) {
 	body := groupCreateBody{Name: req.Name, Description: req.Description, ProviderType: req.ProviderType, AssignedRoles: roleNames(req.Roles)}
-	return createWithRecovery(ctx, c, creation[Group]{
+	return createIn(ctx, c, groupsPath, body, creation[Group]{
 		what: fmt.Sprintf("group %q", req.Name),
-		post: &request{method: http.MethodPost, path: groupsPath, body: body},
 		find: func(ctx context.Context) (*Group, error) { return c.FindGroupByName(ctx, req.Name) },
 		proof: func(g *Group) provenance {
 			return provenance{id: g.ID, created: g.CreatedAt, creator: g.CreatedBy, differs: differsIn(
 				same("name", g.Name, req.Name), same("description", g.Description, req.Description),
 				sameIfSent("provider type", g.ProviderType, req.ProviderType), sameItems("list of roles", g.RoleNames(), req.Roles))}
 		},
-		path: groupPath,
 	})
 }
 
@@ -129,37 +123,6 @@ func (c *Client) DeleteGroup(ctx context.Context, id string) error {
 // `name eq "Sales"`) and returns every page.
 func (c *Client) ListGroups(ctx context.Context, filter string) ([]Group, error) {
 	return listFiltered[Group](ctx, c, groupsPath, filter)
-}
-
-// listFiltered reads every page of one of the identity lists (groups, roles, users, license assignments), with
-// an optional filter in Qlik's SCIM-like syntax.
-func listFiltered[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
-	q := url.Values{"limit": {strconv.Itoa(identityPageSize)}}
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	return listAllByNextLink[T](ctx, c, path, q)
-}
-
-// findFiltered returns the first object of the identity list at path, filtered on `key eq "value"`, that is
-// accepted by match (the filter narrows the list, match decides), or a *NotFoundError for what, a format with
-// the value as its one argument.
-func findFiltered[T any](ctx context.Context, c *Client, path, key, value string, match func(*T) bool, what string) (*T, error) {
-	all, err := listFiltered[T](ctx, c, path, key+" eq "+quoteFilterValue(value))
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if match(&all[i]) {
-			return &all[i], nil
-		}
-	}
-	return nil, c.notFound(what, value)
-}
-
-// quoteFilterValue quotes a value for a Qlik filter expression.
-func quoteFilterValue(v string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
 // FindGroupByName returns the group whose name equals name exactly (names are case-sensitive), or

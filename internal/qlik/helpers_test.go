@@ -46,6 +46,12 @@ func newServer(t *testing.T, h http.Handler) *httptest.Server {
 	return srv
 }
 
+// fastClient is a client with fastConfig for a test server that answers with h.
+func fastClient(t *testing.T, h http.Handler) *Client {
+	t.Helper()
+	return newClient(t, fastConfig(newServer(t, h).URL))
+}
+
 func hostOf(srv *httptest.Server) string { return strings.TrimPrefix(srv.URL, "http://") }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -65,7 +65,8 @@ type creation[T any] struct {
 	// namesakes replaces find for kinds whose natural key Qlik does not keep unique (brands, webhooks,
 	// automations, reload schedules): it returns every object with the key, and the lookup takes the one this
 	// request made (proof) and passes over the others, so a namesake made by someone else neither blocks the
-	// create nor is adopted.
+	// create nor is adopted. As no 409 tells that an earlier attempt committed, a lookup of namesakes is always
+	// untilVisible: a list that does not show the new object yet is read again before the create is tried again.
 	namesakes func(context.Context) ([]T, error)
 	// proof says what a found object tells about where it came from (see proveOurs).
 	proof func(*T) provenance
@@ -110,6 +111,14 @@ func createWithRecovery[T any](ctx context.Context, c *Client, cr creation[T]) (
 		c.core.created.note(c.ep.host, cr.path(cr.proof(v).id), c.core.now())
 	}
 	return v, nil
+}
+
+// createIn is createWithRecovery for the common create: a POST of body to the collection at path, whose objects
+// are at itemPath(path, id).
+func createIn[T any](ctx context.Context, c *Client, path string, body any, cr creation[T]) (*T, error) {
+	cr.post = &request{method: http.MethodPost, path: path, body: body}
+	cr.path = func(id string) string { return itemPath(path, id) }
+	return createWithRecovery(ctx, c, cr)
 }
 
 // runCreation is createWithRecovery without the note; adopted says whether the object was found by a lookup.
@@ -229,7 +238,7 @@ func (cr creation[T]) lookup(c *Client, start time.Time) func(context.Context) (
 		}
 		return v, true, nil
 	}
-	if !cr.untilVisible {
+	if !cr.untilVisible && cr.namesakes == nil {
 		return once
 	}
 	return func(ctx context.Context) (*T, bool, error) { return lookupUntilVisible(ctx, c.core, once) }

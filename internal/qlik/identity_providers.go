@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -90,7 +87,7 @@ func (p *IdentityProvider) PublicKey() string {
 	return p.Options.StaticKeys[0].PEM
 }
 
-func identityProviderPath(id string) string { return identityProvidersPath + "/" + url.PathEscape(id) }
+func identityProviderPath(id string) string { return itemPath(identityProvidersPath, id) }
 
 // CreateJWTIdentityProvider calls POST /api/v1/identity-providers with a jwtAuth payload. A create whose
 // outcome is unknown is resolved by looking the provider up by issuer and key id, so retries never create a
@@ -103,9 +100,8 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 		ClockToleranceSec: req.ClockToleranceSec,
 		Options:           JWTOptions{Issuer: req.Issuer, StaticKeys: []StaticKey{{KID: req.KeyID, PEM: req.PublicKey}}},
 	}
-	return createWithRecovery(ctx, c, creation[IdentityProvider]{
+	return createIn(ctx, c, identityProvidersPath, body, creation[IdentityProvider]{
 		what: fmt.Sprintf("JWT identity provider (issuer %q, key id %q)", req.Issuer, req.KeyID),
-		post: &request{method: http.MethodPost, path: identityProvidersPath, body: body},
 		find: func(ctx context.Context) (*IdentityProvider, error) {
 			return c.FindJWTIdentityProvider(ctx, req.Issuer, req.KeyID)
 		},
@@ -117,7 +113,6 @@ func (c *Client) CreateJWTIdentityProvider(ctx context.Context, req JWTIdentityP
 				same("description", p.Description, req.Description),
 				check{"clock tolerance", req.ClockToleranceSec == nil || *req.ClockToleranceSec == p.ClockToleranceSec})}
 		},
-		path: identityProviderPath,
 	})
 }
 
@@ -141,9 +136,7 @@ func (c *Client) DeleteIdentityProvider(ctx context.Context, id string) error {
 
 // ListIdentityProviders calls GET /api/v1/identity-providers and follows links.next to return every page.
 func (c *Client) ListIdentityProviders(ctx context.Context) ([]IdentityProvider, error) {
-	q := url.Values{}
-	q.Set("limit", strconv.Itoa(defaultIdentityProvidersPageSize))
-	return listAllByNextLink[IdentityProvider](ctx, c, identityProvidersPath, q)
+	return listAllByNextLink[IdentityProvider](ctx, c, identityProvidersPath, sizedQuery(defaultIdentityProvidersPageSize))
 }
 
 // FindJWTIdentityProvider returns the jwtAuth identity provider with the given issuer and key id, the natural

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 )
 
@@ -64,9 +63,8 @@ func (c *Client) CreateOIDCIdentityProvider(ctx context.Context, s OIDCIdentityP
 		Description: s.Description, ClockToleranceSec: s.ClockToleranceSec, PostLogoutRedirectURI: s.PostLogoutRedirectURI,
 		CreateNewUsersOnLogin: s.CreateNewUsersOnLogin, Options: s.Options,
 	}
-	return createWithRecovery(ctx, c, creation[IdentityProvider]{
+	return createIn(ctx, c, identityProvidersPath, body, creation[IdentityProvider]{
 		what: fmt.Sprintf("OIDC identity provider (%s, client id %q)", s.Provider, s.Options.ClientID),
-		post: &request{method: http.MethodPost, path: identityProvidersPath, body: body},
 		find: func(ctx context.Context) (*IdentityProvider, error) {
 			return c.FindOIDCIdentityProvider(ctx, s.Provider, s.Options.DiscoveryURL, s.Options.ClientID)
 		},
@@ -79,7 +77,6 @@ func (c *Client) CreateOIDCIdentityProvider(ctx context.Context, s OIDCIdentityP
 				same("scope", p.Options.Scope, s.Options.Scope),
 			)}
 		},
-		path: identityProviderPath,
 		// A tenant has one interactive identity provider, and Qlik refuses a second with a 400: after an attempt
 		// with unknown outcome that refusal may be the answer to that attempt's own provider.
 		taken: func(err error) bool { return IsConflict(err) || (s.Interactive && errors.Is(err, ErrBadRequest)) },

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,7 +106,7 @@ type oauthClientCreateBody struct {
 	ConnectionConfig   *OAuthClientConsent `json:"connectionConfig,omitempty"`
 }
 
-func oauthClientPath(id string) string { return oauthClientsPath + "/" + url.PathEscape(id) }
+func oauthClientPath(id string) string { return itemPath(oauthClientsPath, id) }
 
 // CreateOAuthClient calls POST /api/v1/oauth-clients. The answer carries the client secret, which Qlik never
 // shows again. Qlik accepts only the trusted consent method at create; required is its default, and any other
@@ -235,12 +234,7 @@ func (c *Client) findNewestOAuthClient(ctx context.Context, name, owner string) 
 
 // ListOAuthClients calls GET /api/v1/oauth-clients with an optional RFC 7644 filter and follows links.next.
 func (c *Client) ListOAuthClients(ctx context.Context, filter string) ([]OAuthClient, error) {
-	q := url.Values{}
-	q.Set("limit", "100")
-	if filter != "" {
-		q.Set("filter", filter)
-	}
-	return listAllByNextLink[OAuthClient](ctx, c, oauthClientsPath, q)
+	return listFiltered[OAuthClient](ctx, c, oauthClientsPath, filter)
 }
 
 // GetOAuthClient calls GET /api/v1/oauth-clients/{id}.
@@ -338,7 +332,7 @@ func (c *Client) DeleteOAuthClientSecret(ctx context.Context, id, hint string) e
 	if err := checkID("client secret hint", hint); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &request{method: http.MethodDelete, path: oauthClientPath(id) + "/client-secrets/" + url.PathEscape(hint)})
+	_, err := c.do(ctx, &request{method: http.MethodDelete, path: itemPath(oauthClientPath(id)+"/client-secrets", hint)})
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // maxPages stops a list that never ends (a server bug or a cursor loop).
@@ -66,6 +67,9 @@ func getPage[T any](ctx context.Context, c *Client, path string, q url.Values) (
 func (p *listPage[T]) endsList(limit int) bool {
 	return len(p.Data) < limit || (p.Links != nil && p.Links.Next == "")
 }
+
+// sizedQuery asks for pages of limit objects.
+func sizedQuery(limit int) url.Values { return url.Values{"limit": {strconv.Itoa(limit)}} }
 
 // pageQuery is query with the page size limit, for the lists that page by id or by number; what names the
 // lister in the error for a limit that is not positive.
@@ -194,6 +198,40 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string(nil), vals...)
 	}
 	return out
+}
+
+// filteredPageSize is the page size of the lists that take a filter (Qlik allows 1 to 100).
+const filteredPageSize = 100
+
+// listFiltered reads every page of a list that takes an optional filter in Qlik's SCIM-like syntax (groups,
+// roles, users, license assignments, OAuth clients, automations).
+func listFiltered[T any](ctx context.Context, c *Client, path, filter string) ([]T, error) {
+	q := sizedQuery(filteredPageSize)
+	if filter != "" {
+		q.Set("filter", filter)
+	}
+	return listAllByNextLink[T](ctx, c, path, q)
+}
+
+// findFiltered returns the first object of the list at path, filtered on `key eq "value"`, that is
+// accepted by match (the filter narrows the list, match decides), or a *NotFoundError for what, a format with
+// the value as its one argument.
+func findFiltered[T any](ctx context.Context, c *Client, path, key, value string, match func(*T) bool, what string) (*T, error) {
+	all, err := listFiltered[T](ctx, c, path, key+" eq "+quoteFilterValue(value))
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if match(&all[i]) {
+			return &all[i], nil
+		}
+	}
+	return nil, c.notFound(what, value)
+}
+
+// quoteFilterValue quotes a value for a Qlik filter expression.
+func quoteFilterValue(v string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
 }
 
 // matching returns the objects of all that keep accepts, in their order.

@@ -86,12 +86,11 @@ func TestListAllByNextLink_RefusesOtherHost(t *testing.T) {
 		otherHits.Add(1)
 		writeJSON(w, 200, map[string]any{"data": items(0, 1)})
 	}))
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]any{"data": items(0, 2), "links": map[string]any{
 			"next": map[string]string{"href": other.URL + "/api/v1/things?next=x"},
 		}})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	_, err := listAllByNextLink[item](t.Context(), c, "/api/v1/things", nil)
 	if err == nil || !strings.Contains(err.Error(), "refusing to follow a pagination link") {
 		t.Fatalf("err = %v", err)
@@ -102,10 +101,9 @@ func TestListAllByNextLink_RefusesOtherHost(t *testing.T) {
 }
 
 func TestListAllByNextLink_Loop(t *testing.T) {
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, map[string]any{"data": items(0, 1), "links": map[string]any{"next": map[string]string{"href": "/api/v1/things?next=same"}}})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	if _, err := listAllByNextLink[item](t.Context(), c, "/api/v1/things", nil); err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Fatalf("err = %v, want a loop error", err)
 	}
@@ -114,7 +112,7 @@ func TestListAllByNextLink_Loop(t *testing.T) {
 func TestListAllStartingAfter(t *testing.T) {
 	all := items(0, 7)
 	var seen recorder
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		seen.add(q.Get("startingAfter"))
 		limit, _ := strconv.Atoi(q.Get("limit"))
@@ -129,7 +127,6 @@ func TestListAllStartingAfter(t *testing.T) {
 		end := min(start+limit, len(all))
 		writeJSON(w, 200, map[string]any{"data": all[start:end]})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	got, err := listAllStartingAfter(t.Context(), c, "/api/v1/web-integrations", nil, 3, func(i item) string { return i.ID })
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +139,7 @@ func TestListAllStartingAfter(t *testing.T) {
 func TestListAllByPage(t *testing.T) {
 	all := items(0, 5)
 	var pages recorder
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		pages.add(q.Get("page"))
 		page, _ := strconv.Atoi(q.Get("page"))
@@ -151,7 +148,6 @@ func TestListAllByPage(t *testing.T) {
 		end := min(start+limit, len(all))
 		writeJSON(w, 200, map[string]any{"data": all[start:end], "meta": map[string]int{"count": len(all)}})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	got, err := listAllByPage[item](t.Context(), c, "/api/v1/data-connections", nil, 2, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -164,13 +160,12 @@ func TestListAllByPage(t *testing.T) {
 func TestListAllByPage_ExactMultipleEndsOnEmptyPage(t *testing.T) {
 	all := items(0, 4)
 	var calls atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		start := min((page-1)*2, len(all))
 		writeJSON(w, 200, map[string]any{"data": all[start:min(start+2, len(all))]})
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	got, err := listAllByPage[item](t.Context(), c, "/api/v1/data-connections", nil, 2, 1)
 	if err != nil || len(got) != 4 || calls.Load() != 3 {
 		t.Errorf("got %d items, %d calls, err %v", len(got), calls.Load(), err)

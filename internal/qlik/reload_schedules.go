@@ -94,7 +94,7 @@ type wireTaskMeta struct {
 	DisabledCode string `json:"disabledCode"`
 }
 
-func taskPath(id string) string { return tasksPath + "/" + url.PathEscape(id) }
+func taskPath(id string) string { return itemPath(tasksPath, id) }
 
 // wire builds the task: one EVENT state whose app.reload action reloads the app, started by the schedule.
 func (r ReloadScheduleRequest) wire() wireTask {
@@ -161,13 +161,9 @@ func (c *Client) CreateReloadSchedule(ctx context.Context, req ReloadScheduleReq
 }
 
 func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleRequest) (*ReloadSchedule, error) {
-	w, err := createWithRecovery(ctx, c, creation[wireTask]{
+	w, err := createIn(ctx, c, tasksPath, req.wire(), creation[wireTask]{
 		what:      fmt.Sprintf("reload schedule %q", req.Name),
-		post:      &request{method: http.MethodPost, path: tasksPath, body: req.wire()},
 		namesakes: func(ctx context.Context) ([]wireTask, error) { return c.tasksNamed(ctx, req.AppID, req.Name) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(w *wireTask) provenance {
 			p := provenance{id: w.ID}
 			if w.Metadata != nil {
@@ -177,7 +173,6 @@ func (c *Client) createReloadSchedule(ctx context.Context, req ReloadScheduleReq
 			p.differs = differsIn(same("name", s.Name, req.Name), same("app", s.AppID, req.AppID), same("recurrence", s.Recurrence, req.Recurrence))
 			return p
 		},
-		path: taskPath,
 	})
 	if err != nil {
 		return nil, err

@@ -111,7 +111,7 @@ func isPendingReloadResponse(method, path string, status int, header http.Header
 	return true
 }
 
-func reloadPath(id string) string { return reloadsPath + "/" + url.PathEscape(id) }
+func reloadPath(id string) string { return itemPath(reloadsPath, id) }
 
 // CreateReload calls POST /api/v1/reloads (201, status QUEUED). When Qlik answers that a reload of the app is
 // already pending, CreateReload waits for that reload to end (without cancelling it: it is not ours) and queues
@@ -122,14 +122,12 @@ func (c *Client) CreateReload(ctx context.Context, req ReloadRequest) (*Reload, 
 		return nil, err
 	}
 	for n := 0; ; n++ {
-		r, err := createWithRecovery(ctx, c, creation[Reload]{
+		r, err := createIn(ctx, c, reloadsPath, req, creation[Reload]{
 			what: "reload of app " + req.AppID,
-			post: &request{method: http.MethodPost, path: reloadsPath, body: req},
 			find: func(ctx context.Context) (*Reload, error) { return c.FindActiveReload(ctx, req.AppID) },
 			proof: func(r *Reload) provenance {
 				return provenance{id: r.ID, created: r.CreationTime, creator: r.UserID, differs: differsIn(same("app", r.AppID, req.AppID))}
 			},
-			path: reloadPath,
 		})
 		if err == nil {
 			return r, nil
@@ -273,7 +271,7 @@ func (c *Client) ReloadLog(ctx context.Context, appID, reloadID string) (string,
 	if err := checkID("reload", reloadID); err != nil {
 		return "", err
 	}
-	res, err := c.do(ctx, &request{method: http.MethodGet, path: appPath(appID) + "/reloads/logs/" + url.PathEscape(reloadID), raw: true})
+	res, err := c.do(ctx, &request{method: http.MethodGet, path: itemPath(appPath(appID)+"/reloads/logs", reloadID), raw: true})
 	if err != nil {
 		return "", err
 	}

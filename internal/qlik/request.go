@@ -185,6 +185,18 @@ func doJSON[T any](ctx context.Context, c *Client, r *request) (*T, error) {
 	return out, nil
 }
 
+// itemPath is the path of the object with this id in the collection at path: the id is escaped, so it is always
+// one path segment.
+func itemPath(path, id string) string { return path + "/" + url.PathEscape(id) }
+
+// checkID refuses an empty id (ErrInvalidID) before a request is sent for the object of kind.
+func checkID(kind, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return fmt.Errorf("%w (%s)", ErrInvalidID, kind)
+	}
+	return nil
+}
+
 // getObject reads the object of kind with this id (GET path(id)); an empty id fails before any request.
 func getObject[T any](ctx context.Context, c *Client, kind, id string, path func(string) string) (*T, error) {
 	if err := checkID(kind, id); err != nil {

@@ -10,7 +10,7 @@ import (
 // returns what the hop answers.
 func TestRequest_sameHostRedirectKeepsCredential(t *testing.T) {
 	var withAuth atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "Bearer "+testAPIKey {
 			withAuth.Add(1)
 		}
@@ -23,7 +23,6 @@ func TestRequest_sameHostRedirectKeepsCredential(t *testing.T) {
 			w.WriteHeader(http.StatusNotFound)
 		}
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	var u User
 	if _, err := c.do(t.Context(), &request{method: http.MethodGet, path: "/api/v1/users/me", out: &u}); err != nil {
 		t.Fatal(err)

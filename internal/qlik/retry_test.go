@@ -25,6 +25,14 @@ func scripted(steps ...func(w http.ResponseWriter, r *http.Request)) (*atomic.In
 	})
 }
 
+// wantRequests fails t unless the server counted want requests in n.
+func wantRequests(t *testing.T, n *atomic.Int32, want int32) {
+	t.Helper()
+	if got := n.Load(); got != want {
+		t.Errorf("requests = %d, want %d", got, want)
+	}
+}
+
 func okSpace(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, Space{ID: "s1", Name: "Sales"})
 }
@@ -40,19 +48,17 @@ func status(code int, header ...string) func(w http.ResponseWriter, r *http.Requ
 
 func TestRetry_503ThenSuccess(t *testing.T) {
 	n, h := scripted(status(503), okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	s, err := c.GetSpace(t.Context(), "s1")
 	if err != nil || s.ID != "s1" {
 		t.Fatalf("GetSpace = %+v, %v", s, err)
 	}
-	if n.Load() != 2 {
-		t.Errorf("requests = %d, want 2", n.Load())
-	}
+	wantRequests(t, n, 2)
 }
 
 func TestRetry_429HonoursRetryAfter(t *testing.T) {
 	n, h := scripted(status(429, "Retry-After", "1"), okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	start := time.Now()
 	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
 		t.Fatal(err)
@@ -60,9 +66,7 @@ func TestRetry_429HonoursRetryAfter(t *testing.T) {
 	if elapsed := time.Since(start); elapsed < 900*time.Millisecond {
 		t.Errorf("returned after %s; Retry-After: 1 must be honoured", elapsed)
 	}
-	if n.Load() != 2 {
-		t.Errorf("requests = %d, want 2", n.Load())
-	}
+	wantRequests(t, n, 2)
 }
 
 // TestRetry_429NeverFailsWhileTimeRemains: rate limits are retried for as long as the deadline allows, not a
@@ -79,9 +83,7 @@ func TestRetry_429NeverFailsWhileTimeRemains(t *testing.T) {
 	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
 		t.Fatalf("a 429 failed the call while time remained: %v", err)
 	}
-	if n.Load() != 16 {
-		t.Errorf("requests = %d, want 16", n.Load())
-	}
+	wantRequests(t, n, 16)
 	if got := c.RateStats().RateLimited; got != 15 {
 		t.Errorf("RateStats().RateLimited = %d, want 15", got)
 	}
@@ -91,7 +93,7 @@ func TestRetry_429NeverFailsWhileTimeRemains(t *testing.T) {
 // rather than sleeping into the deadline.
 func TestRetry_429StopsAtTheDeadline(t *testing.T) {
 	n, h := scripted(status(429, "Retry-After", "30"), okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	start := time.Now()
@@ -103,21 +105,17 @@ func TestRetry_429StopsAtTheDeadline(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("returned after %s; a wait past the deadline must not be started", d)
 	}
-	if n.Load() != 1 {
-		t.Errorf("requests = %d, want 1", n.Load())
-	}
+	wantRequests(t, n, 1)
 }
 
 func TestRetry_400NotRetried(t *testing.T) {
 	n, h := scripted(status(400), okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	_, err := c.GetSpace(t.Context(), "s1")
 	if !errors.Is(err, ErrBadRequest) {
 		t.Fatalf("err = %v, want ErrBadRequest", err)
 	}
-	if n.Load() != 1 {
-		t.Errorf("requests = %d, want 1", n.Load())
-	}
+	wantRequests(t, n, 1)
 }
 
 func TestRetry_GiveUpReturnsLastAPIError(t *testing.T) {
@@ -137,13 +135,11 @@ func TestRetry_GiveUpReturnsLastAPIError(t *testing.T) {
 
 func TestRetry_ConnectionResetRetriedForGET(t *testing.T) {
 	n, h := scripted(func(w http.ResponseWriter, _ *http.Request) { hangUp(t, w) }, okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
 		t.Fatal(err)
 	}
-	if n.Load() != 2 {
-		t.Errorf("requests = %d, want 2", n.Load())
-	}
+	wantRequests(t, n, 2)
 }
 
 func TestRetry_PerAttemptTimeout(t *testing.T) {
@@ -161,9 +157,7 @@ func TestRetry_PerAttemptTimeout(t *testing.T) {
 	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
 		t.Fatal(err)
 	}
-	if n.Load() != 2 {
-		t.Errorf("requests = %d, want 2", n.Load())
-	}
+	wantRequests(t, n, 2)
 }
 
 func TestRetry_CancelDuringBackoffReturnsAtOnce(t *testing.T) {
@@ -208,23 +202,19 @@ func TestRetry_CancelDuringRateLimitWait(t *testing.T) {
 	if d := time.Since(start); d > 400*time.Millisecond {
 		t.Errorf("rate-limit wait ignored the context: %s", d)
 	}
-	if n.Load() != 1 {
-		t.Errorf("requests = %d, want 1", n.Load())
-	}
+	wantRequests(t, n, 1)
 }
 
 func TestRetry_POSTNotRetriedOn503(t *testing.T) {
 	// A create is not repeated by the request path after an ambiguous
 	// failure; createWithRecovery decides (tested in create_test.go).
 	n, h := scripted(status(503), okSpace)
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	_, err := c.do(t.Context(), &request{method: http.MethodPost, path: "/api/v1/things", body: map[string]string{"a": "b"}})
 	if !isAmbiguous(err) {
 		t.Fatalf("err = %v, want an ambiguous 503", err)
 	}
-	if n.Load() != 1 {
-		t.Errorf("requests = %d, want 1", n.Load())
-	}
+	wantRequests(t, n, 1)
 }
 
 // A refused connection is neither ambiguous nor worth retrying: it fails at once, saying which configured host
@@ -262,17 +252,15 @@ func TestRetry_DeleteAfterAmbiguousAttemptTreats404AsSuccess(t *testing.T) {
 	// The first DELETE is processed but its answer is lost (503 from a proxy);
 	// the retry finds the space gone.
 	n, h := scripted(status(503), status(404))
-	c := newClient(t, fastConfig(newServer(t, h).URL))
+	c := fastClient(t, h)
 	if err := c.DeleteSpace(t.Context(), "s1"); err != nil {
 		t.Fatalf("DeleteSpace = %v, want success", err)
 	}
-	if n.Load() != 2 {
-		t.Errorf("requests = %d, want 2", n.Load())
-	}
+	wantRequests(t, n, 2)
 
 	// A plain 404 is still an error.
 	_, h2 := scripted(status(404))
-	c2 := newClient(t, fastConfig(newServer(t, h2).URL))
+	c2 := fastClient(t, h2)
 	if err := c2.DeleteSpace(t.Context(), "s1"); !IsNotFound(err) {
 		t.Errorf("DeleteSpace = %v, want ErrNotFound", err)
 	}

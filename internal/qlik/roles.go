@@ -3,8 +3,6 @@ package qlik
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/url"
 	"sync"
 )
 
@@ -82,7 +80,7 @@ type CustomRoleRequest struct {
 	AssignedScopes []string `json:"assignedScopes"`
 }
 
-func rolePath(id string) string { return rolesPath + "/" + url.PathEscape(id) }
+func rolePath(id string) string { return itemPath(rolesPath, id) }
 
 // CreateCustomRole calls POST /api/v1/roles. Role names are unique; a create whose outcome is unknown is resolved
 // by looking the role up by name. The new role joins the cached catalogue of this tenant.
@@ -90,16 +88,14 @@ func (c *Client) CreateCustomRole(ctx context.Context, req CustomRoleRequest) (*
 	if req.AssignedScopes == nil {
 		req.AssignedScopes = []string{}
 	}
-	r, err := createWithRecovery(ctx, c, creation[CustomRole]{
+	r, err := createIn(ctx, c, rolesPath, req, creation[CustomRole]{
 		what: fmt.Sprintf("role %q", req.Name),
-		post: &request{method: http.MethodPost, path: rolesPath, body: req},
 		find: func(ctx context.Context) (*CustomRole, error) { return c.FindCustomRoleByName(ctx, req.Name) },
 		proof: func(r *CustomRole) provenance {
 			return provenance{id: r.ID, created: r.CreatedAt, creator: r.CreatedBy, differs: differsIn(
 				same("name", r.Name, req.Name), same("description", r.Description, req.Description),
 				sameItems("list of scopes", r.AssignedScopes, req.AssignedScopes))}
 		},
-		path: rolePath,
 	})
 	if err == nil {
 		c.forgetCachedRoles()

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 // Script is a version of an app's load script (apps.json ScriptVersion).
@@ -86,5 +85,5 @@ func (c *Client) GetScriptVersion(ctx context.Context, appID, id string) (*Scrip
 	if err := checkID("script version", id); err != nil {
 		return nil, err
 	}
-	return doJSON[Script](ctx, c, &request{method: http.MethodGet, path: scriptsPath(appID) + "/" + url.PathEscape(id)})
+	return doJSON[Script](ctx, c, &request{method: http.MethodGet, path: itemPath(scriptsPath(appID), id)})
 }

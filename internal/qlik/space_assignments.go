@@ -50,7 +50,7 @@ type SpaceAssignmentCreateRequest struct {
 func assignmentsPath(spaceID string) string { return spacePath(spaceID) + "/assignments" }
 
 func assignmentPath(spaceID, id string) string {
-	return assignmentsPath(spaceID) + "/" + url.PathEscape(id)
+	return itemPath(assignmentsPath(spaceID), id)
 }
 
 // CreateSpaceAssignment calls POST /api/v1/spaces/{spaceId}/assignments. Only one assignment may exist per

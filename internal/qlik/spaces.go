@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -65,29 +62,20 @@ type ListSpacesOptions struct {
 	Limit int
 }
 
-func spacePath(id string) string { return spacesPath + "/" + url.PathEscape(id) }
-
-func checkID(kind, id string) error {
-	if strings.TrimSpace(id) == "" {
-		return fmt.Errorf("%w (%s)", ErrInvalidID, kind)
-	}
-	return nil
-}
+func spacePath(id string) string { return itemPath(spacesPath, id) }
 
 // CreateSpace calls POST /api/v1/spaces. A create whose outcome is unknown
 // (5xx, broken connection) is resolved by looking the space up by name and
 // type, so retries never create a second space.
 func (c *Client) CreateSpace(ctx context.Context, req SpaceCreateRequest) (*Space, error) {
-	return createWithRecovery(ctx, c, creation[Space]{
+	return createIn(ctx, c, spacesPath, req, creation[Space]{
 		what: fmt.Sprintf("space %q", req.Name),
-		post: &request{method: http.MethodPost, path: spacesPath, body: req},
 		find: func(ctx context.Context) (*Space, error) { return c.FindSpaceByName(ctx, req.Name, req.Type) },
 		proof: func(s *Space) provenance {
 			return provenance{id: s.ID, created: s.CreatedAt, creator: s.CreatedBy, differs: differsIn(
 				same("name", s.Name, req.Name), same("type", s.Type, req.Type),
 				same("description", s.Description, req.Description))}
 		},
-		path: spacePath,
 	})
 }
 
@@ -122,12 +110,11 @@ func (c *Client) DeleteSpace(ctx context.Context, id string) error {
 // ListSpaces calls GET /api/v1/spaces and follows links.next to return every
 // page.
 func (c *Client) ListSpaces(ctx context.Context, opts ListSpacesOptions) ([]Space, error) {
-	q := url.Values{}
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = defaultSpacesPageSize
 	}
-	q.Set("limit", strconv.Itoa(limit))
+	q := sizedQuery(limit)
 	if opts.Name != "" {
 		q.Set("name", opts.Name)
 	}

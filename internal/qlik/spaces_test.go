@@ -13,7 +13,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestSpaces_CRUD(t *testing.T) {
 	fs := newFakeSpaces(t)
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 	ctx := t.Context()
 
 	created, err := c.CreateSpace(ctx, SpaceCreateRequest{Name: "Sales", Type: "managed", Description: "EMEA"})
@@ -56,8 +56,7 @@ func TestSpaces_CRUD(t *testing.T) {
 
 func TestSpaces_EmptyIDRejectedBeforeSending(t *testing.T) {
 	var calls atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
-	c := newClient(t, fastConfig(srv.URL))
+	c := fastClient(t, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
 	ctx := t.Context()
 	checks := map[string]error{}
 	_, checks["get"] = c.GetSpace(ctx, "")
@@ -85,7 +84,7 @@ func TestSpaces_ListAndFind(t *testing.T) {
 	fs.add("Sales", "data") // if names were unique per type only
 	fs.add("Sales EMEA", "managed")
 	fs.add("presales", "shared")
-	c := newClient(t, fastConfig(newServer(t, fs).URL))
+	c := fastClient(t, fs)
 	ctx := t.Context()
 
 	all, err := c.ListSpaces(ctx, ListSpacesOptions{Limit: 5})

@@ -19,7 +19,7 @@ func TestUploadTempContent_RetriesResendTheFileWithLength(t *testing.T) {
 		t.Fatal(err)
 	}
 	var calls atomic.Int32
-	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c := fastClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := calls.Add(1)
 		got, _ := io.ReadAll(r.Body)
 		if r.ContentLength != int64(len(file)) || len(r.TransferEncoding) != 0 {
@@ -38,7 +38,6 @@ func TestUploadTempContent_RetriesResendTheFileWithLength(t *testing.T) {
 		w.Header().Set("Location", "/api/v1/temp-contents/abc123")
 		w.WriteHeader(http.StatusCreated)
 	}))
-	c := newClient(t, fastConfig(srv.URL))
 	id, err := c.UploadTempContent(t.Context(), "app.qvf", path)
 	if err != nil || id != "abc123" || calls.Load() != 2 {
 		t.Fatalf("id %q, err %v, calls %d", id, err, calls.Load())

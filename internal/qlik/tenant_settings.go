@@ -22,11 +22,7 @@ type GroupSettings struct {
 
 // EveryoneRoles returns the role names of the Everyone group.
 func (s *GroupSettings) EveryoneRoles() []string {
-	out := []string{}
-	for _, r := range s.SystemGroups[EveryoneGroupID].AssignedRoles {
-		out = append(out, r.Name)
-	}
-	return out
+	return namesOf(s.SystemGroups[EveryoneGroupID].AssignedRoles)
 }
 
 // GetGroupSettings calls GET /api/v1/groups/settings.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 const tenantsPath = "/api/v1/tenants"
@@ -100,7 +99,7 @@ type TenantDeactivation struct {
 	EstimatedPurgeDate string `json:"estimatedPurgeDate"`
 }
 
-func tenantPath(id string) string { return tenantsPath + "/" + url.PathEscape(id) }
+func tenantPath(id string) string { return itemPath(tenantsPath, id) }
 
 // CreateTenant calls POST /api/v1/tenants. Call it on the register host view
 // of the tenant's region (RegistrationFor) with that region's OAuth client.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 const usersPath = "/api/v1/users"
@@ -44,13 +43,7 @@ const (
 )
 
 // RoleNames returns the names of the user's own roles in Qlik's order.
-func (u *User) RoleNames() []string {
-	out := make([]string, 0, len(u.AssignedRoles))
-	for _, r := range u.AssignedRoles {
-		out = append(out, r.Name)
-	}
-	return out
-}
+func (u *User) RoleNames() []string { return namesOf(u.AssignedRoles) }
 
 // GetUser calls GET /api/v1/users/{userId}.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
@@ -78,23 +71,21 @@ type userCreateBody struct {
 	AssignedRoles []roleName `json:"assignedRoles,omitempty"`
 }
 
-func userPath(id string) string { return usersPath + "/" + url.PathEscape(id) }
+func userPath(id string) string { return itemPath(usersPath, id) }
 
 // CreateUser calls POST /api/v1/users, which creates the user with status invited (users.json createUser).
 // Subjects are unique (409 "User conflict"); a create whose outcome is unknown is resolved by looking the user
 // up by subject. Users carry no creator, so the proof is the creation time and every field sent.
 func (c *Client) CreateUser(ctx context.Context, req UserCreateRequest) (*User, error) {
 	body := userCreateBody{Subject: req.Subject, Name: req.Name, Email: req.Email, AssignedRoles: roleNames(req.Roles)}
-	return createWithRecovery(ctx, c, creation[User]{
+	return createIn(ctx, c, usersPath, body, creation[User]{
 		what: fmt.Sprintf("user %q", req.Subject),
-		post: &request{method: http.MethodPost, path: usersPath, body: body},
 		find: func(ctx context.Context) (*User, error) { return c.FindUserBySubject(ctx, req.Subject) },
 		proof: func(u *User) provenance {
 			return provenance{id: u.ID, created: u.CreatedAt, differs: differsIn(
 				same("subject", u.Subject, req.Subject), same("email", u.Email, req.Email),
 				sameIfSent("name", u.Name, req.Name), sameItems("list of roles", u.RoleNames(), req.Roles))}
 		},
-		path: userPath,
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 )
 
@@ -38,7 +37,7 @@ type WebIntegrationUpdateRequest struct {
 	ValidOrigins *[]string
 }
 
-func webIntegrationPath(id string) string { return webIntegrationsPath + "/" + url.PathEscape(id) }
+func webIntegrationPath(id string) string { return itemPath(webIntegrationsPath, id) }
 
 // CreateWebIntegration calls POST /api/v1/web-integrations. A create whose outcome is unknown is resolved by
 // looking the web integration up by name, so retries never create a second one.
@@ -46,15 +45,13 @@ func (c *Client) CreateWebIntegration(ctx context.Context, req WebIntegrationCre
 	if req.ValidOrigins == nil {
 		req.ValidOrigins = []string{}
 	}
-	return createWithRecovery(ctx, c, creation[WebIntegration]{
+	return createIn(ctx, c, webIntegrationsPath, req, creation[WebIntegration]{
 		what: fmt.Sprintf("web integration %q", req.Name),
-		post: &request{method: http.MethodPost, path: webIntegrationsPath, body: req},
 		find: func(ctx context.Context) (*WebIntegration, error) { return c.FindWebIntegrationByName(ctx, req.Name) },
 		proof: func(w *WebIntegration) provenance {
 			return provenance{id: w.ID, created: w.Created, creator: w.CreatedBy, differs: differsIn(
 				same("name", w.Name, req.Name), sameItems("list of valid origins", w.ValidOrigins, req.ValidOrigins))}
 		},
-		path: webIntegrationPath,
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 )
 
@@ -62,7 +61,7 @@ type WebhookUpdate struct {
 	EncryptedHeaders *map[string]string
 }
 
-func webhookPath(id string) string { return webhooksPath + "/" + url.PathEscape(id) }
+func webhookPath(id string) string { return itemPath(webhooksPath, id) }
 
 func (c *Client) maskWebhookSecrets(secret string, encrypted map[string]string) {
 	c.core.redact.add(secret)
@@ -79,13 +78,9 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 		req.EventTypes = []string{}
 	}
 	c.maskWebhookSecrets(req.Secret, req.EncryptedHeaders)
-	return createWithRecovery(ctx, c, creation[Webhook]{
+	return createIn(ctx, c, webhooksPath, req, creation[Webhook]{
 		what:      fmt.Sprintf("webhook %q", req.Name),
-		post:      &request{method: http.MethodPost, path: webhooksPath, body: req},
 		namesakes: func(ctx context.Context) ([]Webhook, error) { return c.webhooksNamed(ctx, req.Name, req.URL) },
-		// Qlik keeps no name unique here, so no 409 tells that an earlier attempt committed: a list that
-		// does not show the new object yet is read again before the create is tried again.
-		untilVisible: true,
 		proof: func(w *Webhook) provenance {
 			return provenance{
 				id: w.ID, created: w.CreatedAt, creator: w.CreatedByUserID,
@@ -93,7 +88,6 @@ func (c *Client) CreateWebhook(ctx context.Context, req WebhookCreateRequest) (*
 					sameItems("event types", w.EventTypes, req.EventTypes)),
 			}
 		},
-		path: webhookPath,
 	})
 }
 
