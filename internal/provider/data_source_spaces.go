@@ -36,11 +36,7 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"pages, optionally filtered by name and type. Spaces are sorted by name.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_hostname": dataSourceTenantHostnameAttribute("list"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Keeps spaces whose name contains this text, ignoring case (Qlik's own search).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"name":            optionalArgument("Keeps spaces whose name contains this text, ignoring case (Qlik's own search).", stringvalidator.LengthAtLeast(1)),
 			"types": schema.ListAttribute{
 				MarkdownDescription: "Keeps spaces of these types (`shared`, `managed`, `data`).",
 				ElementType:         types.StringType,

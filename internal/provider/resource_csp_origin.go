@@ -48,14 +48,11 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"id":              idAttribute("CSP entry id."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"name":            emptyByDefault("Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.", stringvalidator.LengthAtMost(512)),
-			"origin": schema.StringAttribute{
-				MarkdownDescription: "The origin, as a CSP source: `host[:port]` such as `portal.example.com` or " +
-					"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a " +
-					"leading wildcard (`*.example.com`), without a path; at most 256 characters. One entry per " +
-					"origin: the provider finds an entry by origin after an interrupted create. Updates in place.",
-				Required:   true,
-				Validators: []validator.String{validators.CSPSource()},
-			},
+			"origin": requiredString("The origin, as a CSP source: `host[:port]` such as `portal.example.com` or "+
+				"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a "+
+				"leading wildcard (`*.example.com`), without a path; at most 256 characters. One entry per "+
+				"origin: the provider finds an entry by origin after an interrupted create. Updates in place.",
+				validators.CSPSource()),
 			"description": emptyByDefault("Why the origin is in the policy, at most 1024 characters. Defaults to an "+
 				"empty string. Updates in place.", stringvalidator.LengthAtMost(1024)),
 			"directives": schema.SetAttribute{

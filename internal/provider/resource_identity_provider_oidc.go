@@ -100,18 +100,12 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 			},
 			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. Updates in place.",
 				stringvalidator.LengthAtMost(128)),
-			"discovery_url": schema.StringAttribute{
-				MarkdownDescription: "The identity provider's OpenID configuration endpoint, " +
-					"`https://<domain>/.well-known/openid-configuration`. Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(httpsURL, "must be an https URL")},
-			},
-			"client_id": schema.StringAttribute{
-				MarkdownDescription: "Client id of the Qlik application registered at the identity provider. Required " +
-					"for an interactive identity provider. Updates in place.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"discovery_url": requiredString("The identity provider's OpenID configuration endpoint, "+
+				"`https://<domain>/.well-known/openid-configuration`. Updates in place.",
+				stringvalidator.RegexMatches(httpsURL, "must be an https URL")),
+			"client_id": optionalString("Client id of the Qlik application registered at the identity provider. Required "+
+				"for an interactive identity provider. Updates in place.",
+				stringvalidator.LengthAtLeast(1)),
 			"client_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "Client secret of that application. Write-only: sent on create, and on update " +
 					"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",

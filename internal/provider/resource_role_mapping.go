@@ -103,11 +103,7 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"removing a block updates in place.",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"space_id": schema.StringAttribute{
-							MarkdownDescription: "Id of the space.",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-						},
+						"space_id": requiredString("Id of the space.", stringvalidator.LengthAtLeast(1)),
 						"roles": schema.SetAttribute{
 							MarkdownDescription: spaceRolesDescription + " At least one.",
 							Required:            true,

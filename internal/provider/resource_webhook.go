@@ -70,18 +70,10 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Webhook id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the webhook, 1 to 512 characters. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 512)},
-			},
+			"name":            requiredString("Name of the webhook, 1 to 512 characters. Updates in place.", stringvalidator.LengthBetween(1, 512)),
 			"description": emptyByDefault("Why the webhook exists, up to 1024 characters. Updates in place.",
 				stringvalidator.LengthAtMost(1024)),
-			"url": schema.StringAttribute{
-				MarkdownDescription: "Where Qlik sends the events: an `https://` URL. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{validators.HTTPSURL()},
-			},
+			"url": requiredString("Where Qlik sends the events: an `https://` URL. Updates in place.", validators.HTTPSURL()),
 			"event_types": schema.SetAttribute{
 				MarkdownDescription: "Event types that trigger the webhook, such as `" + reloadFinishedEvent +
 					"` (a reload ended; `data.status` is `ok` or `error`). The tenant lists the others at " +

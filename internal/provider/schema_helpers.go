@@ -50,6 +50,26 @@ func dataSourceTenantHostnameAttribute(verb string) dsschema.StringAttribute {
 	}
 }
 
+// requiredString is a required string a resource can change in place.
+func requiredString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalString is an optional string a resource can change in place; null when it is not set.
+func optionalString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// requiredBool is a required boolean a resource can change in place.
+func requiredBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{MarkdownDescription: description, Required: true}
+}
+
+// requiredInt64 is a required whole number a resource can change in place.
+func requiredInt64(description string, validators ...validator.Int64) schema.Int64Attribute {
+	return schema.Int64Attribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
 // requiredReplace is a required string that Qlik cannot change on an existing object, so a change replaces it
 // (the description says so).
 func requiredReplace(description string, validators ...validator.String) schema.StringAttribute {
@@ -128,6 +148,21 @@ func updatedAtAttribute(watched ...string) schema.StringAttribute {
 // computedString is a data source attribute that the data source reads from Qlik.
 func computedString(description string) dsschema.StringAttribute {
 	return dsschema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// requiredArgument is a string a data source must be given to look something up (a name).
+func requiredArgument(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalArgument is a string a data source may be given to narrow what it reads (a filter).
+func optionalArgument(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// computedStringSet is a data source attribute that holds a set of strings the data source reads (role names).
+func computedStringSet(description string) dsschema.SetAttribute {
+	return dsschema.SetAttribute{MarkdownDescription: description, Computed: true, ElementType: types.StringType}
 }
 
 // spaceNamePattern is Qlik's own rule for space names (spaces.json, SpaceCreate.name).
