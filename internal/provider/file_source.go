@@ -37,7 +37,7 @@ func optionalFileAttribute(description string) schema.StringAttribute {
 
 // fileHashAttribute is the computed SHA-256 of a file attribute, set at plan (planFileHash).
 func fileHashAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+	return computedRead(description)
 }
 
 // changedInQlik is the hash Read puts in state for a file that Qlik holds but that is not the one this resource

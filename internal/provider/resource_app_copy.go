@@ -87,12 +87,9 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"space_id": requiredString("Id of the space in the target tenant that holds the copy, for example "+
 				"`qlik_space.customer.id`. Changing it moves the app in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"owner_id":     computedKept("User id of the copy's owner: the user behind the provider's credentials."),
-			"created_date": computedKept("Creation time of the copy (RFC 3339)."),
-			"modified_date": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change to the copy's attributes (RFC 3339).",
-				Computed:            true,
-			},
+			"owner_id":      computedKept("User id of the copy's owner: the user behind the provider's credentials."),
+			"created_date":  computedKept("Creation time of the copy (RFC 3339)."),
+			"modified_date": computedRead("Time of the last change to the copy's attributes (RFC 3339)."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),

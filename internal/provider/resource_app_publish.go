@@ -64,14 +64,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				ElementType: types.StringType,
 				Optional:    true,
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the published app, as Qlik took it from the source app.",
-				Computed:            true,
-			},
-			"publish_time": schema.StringAttribute{
-				MarkdownDescription: "Time of the last publish or republish (RFC 3339), also one made outside Terraform.",
-				Computed:            true,
-			},
+			"name":         computedRead("Name of the published app, as Qlik took it from the source app."),
+			"publish_time": computedRead("Time of the last publish or republish (RFC 3339), also one made outside Terraform."),
 		},
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -134,13 +133,8 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Default:    int64default.StaticInt64(1),
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the automation may run; a disabled automation refuses runs. Defaults to " +
-					"`true`. Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
+			"enabled": boolWithDefault("Whether the automation may run; a disabled automation refuses runs. Defaults to "+
+				"`true`. Updates in place.", true),
 			"run_mode": schema.StringAttribute{
 				MarkdownDescription: "How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
 				Computed:            true,

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -72,14 +71,9 @@ func (r *brandResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"favicon": optionalFileAttribute("Path of the favicon: an ICO file of at most 100 KB. Omit it for Qlik's " +
 				"favicon. Changes update in place."),
 			"favicon_sha256": uploadedHashAttribute("favicon"),
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the brand is the tenant's active brand. Defaults to `false`. " +
-					"Activating it deactivates the tenant's other brand. At most one `qlik_brand` per tenant may " +
-					"set it (checked at plan). Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
+			"active": boolWithDefault("Whether the brand is the tenant's active brand. Defaults to `false`. "+
+				"Activating it deactivates the tenant's other brand. At most one `qlik_brand` per tenant may "+
+				"set it (checked at plan). Updates in place.", false),
 			"created_at": createdAtAttribute(),
 			"created_by": createdByAttribute(),
 			"updated_at": updatedAtAttribute("name", "description", "active"),

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -55,17 +54,11 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				validators.CSPSource()),
 			"description": emptyByDefault("Why the origin is in the policy, at most 1024 characters. Defaults to an "+
 				"empty string. Updates in place.", stringvalidator.LengthAtMost(1024)),
-			"directives": schema.SetAttribute{
-				MarkdownDescription: "CSP directives the origin is added to, by their policy name: " +
-					directiveList() + ". `connect-src-wss` adds the origin to `connect-src` with the `wss://` " +
-					"scheme (websockets). Order does not matter. Updates in place.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...)),
-				},
-			},
+			"directives": requiredStringSet("CSP directives the origin is added to, by their policy name: "+
+				directiveList()+". `connect-src-wss` adds the origin to `connect-src` with the `wss://` "+
+				"scheme (websockets). Order does not matter. Updates in place.",
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...))),
 			"created_date":  createdAtAttribute(),
 			"modified_date": updatedAtAttribute("name", "origin", "description", "directives"),
 		},

@@ -69,19 +69,11 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"username": optionalString("User name the connection logs on with. Qlik does not return it, so it is "+
 				"kept as configured and not checked for drift. A change updates in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"password_wo": schema.StringAttribute{
-				MarkdownDescription: "Password of `username`. Write-only (Terraform 1.11 or later): sent on " +
-					"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
-			},
-			"password_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `password_wo`, stored in the state. Change it (for example " +
-					"increment it) to send the current `password_wo` to Qlik; the update happens in place.",
-				Optional: true,
-			},
+			"password_wo": writeOnlyString("Password of `username`. Write-only (Terraform 1.11 or later): sent on "+
+				"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
+				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))),
+			"password_wo_version": optionalInt64("Version of `password_wo`, stored in the state. Change it (for example " +
+				"increment it) to send the current `password_wo` to Qlik; the update happens in place."),
 			"owner_id": computedKept("Id of the user who created the connection."),
 			"created":  createdAtAttribute(),
 		},

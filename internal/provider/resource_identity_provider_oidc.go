@@ -106,19 +106,11 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 			"client_id": optionalString("Client id of the Qlik application registered at the identity provider. Required "+
 				"for an interactive identity provider. Updates in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"client_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "Client secret of that application. Write-only: sent on create, and on update " +
-					"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version"))},
-			},
-			"client_secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `client_secret_wo`, stored in the state. Change it (for example " +
-					"increment it) to send the current `client_secret_wo`; the update happens in place.",
-				Optional: true,
-			},
+			"client_secret_wo": writeOnlyString("Client secret of that application. Write-only: sent on create, and on update "+
+				"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",
+				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version"))),
+			"client_secret_wo_version": optionalInt64("Version of `client_secret_wo`, stored in the state. Change it (for example " +
+				"increment it) to send the current `client_secret_wo`; the update happens in place."),
 			"realm": emptyByDefault("Realm identifier, which distinguishes identity providers in user subjects; "+
 				"letters, digits, `.`, `-` and `_`, at most 254 characters. Defaults to none. Updates in place.",
 				stringvalidator.Any(stringvalidator.LengthAtMost(0), stringvalidator.All(

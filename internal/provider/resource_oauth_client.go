@@ -184,11 +184,8 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: secretWatch}},
 			},
-			"client_secret_version": schema.Int64Attribute{
-				MarkdownDescription: "Change it to rotate the secret: the update makes a new secret, stores it in " +
-					"`client_secret`, then deletes the previous one.",
-				Optional: true,
-			},
+			"client_secret_version": optionalInt64("Change it to rotate the secret: the update makes a new secret, stores it in " +
+				"`client_secret`, then deletes the previous one."),
 			"owner_id":   computedKept("User id of the client's owner: the user behind the provider's credentials."),
 			"tenant_id":  computedKept("Id of the tenant that holds the client."),
 			"created_at": createdAtAttribute(),

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -81,23 +80,10 @@ func (r *reloadScheduleResource) Schema(_ context.Context, _ resource.SchemaRequ
 				"Updates in place.",
 				validators.DateTime()),
 			"end_date_time": optionalString("When the schedule ends, RFC 3339; empty: never. Updates in place.", validators.DateTime()),
-			"partial": schema.BoolAttribute{
-				MarkdownDescription: "Run partial reloads. Defaults to `false`. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the schedule triggers reloads. Defaults to `true` (Qlik creates tasks " +
-					"disabled unless told otherwise; a declared schedule is meant to run). Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "User id of the task's owner: the last user that changed it (Qlik moves the ownership to whoever updates a task).",
-				Computed:            true,
-			},
+			"partial":       boolWithDefault("Run partial reloads. Defaults to `false`. Updates in place.", false),
+			"enabled": boolWithDefault("Whether the schedule triggers reloads. Defaults to `true` (Qlik creates tasks "+
+				"disabled unless told otherwise; a declared schedule is meant to run). Updates in place.", true),
+			"owner_id":   computedRead("User id of the task's owner: the last user that changed it (Qlik moves the ownership to whoever updates a task)."),
 			"created_at": createdAtAttribute(),
 			"updated_at": updatedAtAttribute(),
 		},

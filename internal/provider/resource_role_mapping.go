@@ -104,12 +104,7 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
 						"space_id": requiredString("Id of the space.", stringvalidator.LengthAtLeast(1)),
-						"roles": schema.SetAttribute{
-							MarkdownDescription: spaceRolesDescription + " At least one.",
-							Required:            true,
-							ElementType:         types.StringType,
-							Validators:          spaceRoleSetValidators(),
-						},
+						"roles":    requiredStringSet(spaceRolesDescription+" At least one.", spaceRoleSetValidators()...),
 					},
 				},
 			},

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -85,22 +84,14 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"and is reactivated by the next apply; a purged tenant leaves the state and is created again.",
 		Attributes: map[string]schema.Attribute{
 			"id": idAttribute("Tenant id."),
-			"license_key_wo": schema.StringAttribute{
-				MarkdownDescription: "Signed license key the tenant is created under (for example from " +
-					"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and " +
-					"never stored in the state or the plan. Qlik answers `TENANTS-21` when it is missing, " +
-					"`TENANTS-23` when it is invalid and `TENANTS-22` when the license has no tenant left.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"license_key_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `license_key_wo`, stored in the state so that a change of key " +
-					"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
-					"new version updates the state only, with a warning.",
-				Optional: true,
-			},
+			"license_key_wo": writeOnlyString("Signed license key the tenant is created under (for example from "+
+				"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and "+
+				"never stored in the state or the plan. Qlik answers `TENANTS-21` when it is missing, "+
+				"`TENANTS-23` when it is invalid and `TENANTS-22` when the license has no tenant left.",
+				stringvalidator.LengthAtLeast(1)),
+			"license_key_wo_version": optionalInt64("Version of `license_key_wo`, stored in the state so that a change of key " +
+				"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
+				"new version updates the state only, with a warning."),
 			"datacenter": schema.StringAttribute{
 				MarkdownDescription: "Datacenter of the tenant: one of `" + joinCode(tenantDatacenters()) + "`. " +
 					"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the " +
@@ -147,14 +138,9 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"enable_app_opening_feedback": tenantFlag(
 				"Ask users for feedback when apps open. Qlik's default is `false`; when omitted it is left as " +
 					"Qlik has it." + updates),
-			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails at " +
-					"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to " +
-					"`false` and apply before destroying. Changes only the state.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
+			"deletion_protection": boolWithDefault("While `true` (the default), destroying or replacing the tenant fails at "+
+				"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to "+
+				"`false` and apply before destroying. Changes only the state.", true),
 			"purge_after_days": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
 					"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
@@ -171,11 +157,8 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"region": computedKept("Region code of the tenant, e.g. `eu`."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the tenant. Terraform keeps it `active`: a tenant found " +
-					"`disabled` (deactivated outside Terraform) plans an update that reactivates it.",
-				Computed: true,
-			},
+			"status": computedRead("Status of the tenant. Terraform keeps it `active`: a tenant found " +
+				"`disabled` (deactivated outside Terraform) plans an update that reactivates it."),
 			"created": computedKept("Creation time."),
 		},
 		Blocks: map[string]schema.Block{

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -70,6 +71,27 @@ func requiredInt64(description string, validators ...validator.Int64) schema.Int
 	return schema.Int64Attribute{MarkdownDescription: description, Required: true, Validators: validators}
 }
 
+// optionalInt64 is an optional whole number a resource can change in place (the version of a write-only value).
+func optionalInt64(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{MarkdownDescription: description, Optional: true}
+}
+
+// boolWithDefault is an optional boolean that takes the value def when it is not set.
+func boolWithDefault(description string, def bool) schema.BoolAttribute {
+	return schema.BoolAttribute{MarkdownDescription: description, Optional: true, Computed: true, Default: booldefault.StaticBool(def)}
+}
+
+// writeOnlyString is a secret from the configuration (Terraform 1.11 or later): sensitive, never stored in the plan
+// or the state. It is read with writeOnlyValue.
+func writeOnlyString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Sensitive: true, WriteOnly: true, Validators: validators}
+}
+
+// requiredStringSet is a required set of strings a resource can change in place.
+func requiredStringSet(description string, validators ...validator.Set) schema.SetAttribute {
+	return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Required: true, Validators: validators}
+}
+
 // requiredReplace is a required string that Qlik cannot change on an existing object, so a change replaces it
 // (the description says so).
 func requiredReplace(description string, validators ...validator.String) schema.StringAttribute {
@@ -125,6 +147,11 @@ func computedKept(description string) schema.StringAttribute {
 	}
 }
 
+// computedRead is a computed attribute that Qlik may change on any update: plans show it as "known after apply".
+func computedRead(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
 // createdAtAttribute is the creation time of an object, whatever Qlik calls it (created, createdAt, createdDate).
 func createdAtAttribute() schema.StringAttribute { return computedKept("Creation time (RFC 3339).") }
 
@@ -134,7 +161,7 @@ func createdByAttribute() schema.StringAttribute { return computedKept("User id 
 // updatedAtAttribute is the time of an object's last change. With watched attributes, plans keep the state's
 // value unless one of them changes (useStateUnlessChanged); without, every update shows it as unknown.
 func updatedAtAttribute(watched ...string) schema.StringAttribute {
-	a := schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true}
+	a := computedRead("Time of the last change (RFC 3339).")
 	if len(watched) > 0 {
 		paths := make([]path.Path, 0, len(watched))
 		for _, w := range watched {
