@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -37,22 +36,11 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"id":              lookupIDAttribute("App id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact app name (case-sensitive).",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "With `name`: the space to look in. Otherwise the app's space, empty for a " +
-					"personal space.",
-				Optional: true,
-				Computed: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("id")),
-				},
-			},
+			"name":            optionalOrRead("Exact app name (case-sensitive).", stringvalidator.LengthAtLeast(1)),
+			"space_id": optionalOrRead("With `name`: the space to look in. Otherwise the app's space, empty for a "+
+				"personal space.",
+				stringvalidator.LengthAtLeast(1),
+				stringvalidator.ConflictsWith(path.MatchRoot("id"))),
 			"description":   computedString("App description."),
 			"owner_id":      computedString("User id of the app owner."),
 			"created_date":  computedString("Creation time (RFC 3339)."),

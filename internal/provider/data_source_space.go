@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
@@ -38,18 +37,8 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 		Attributes: spaceComputedAttributes(map[string]schema.Attribute{
 			"id":              lookupIDAttribute("Space id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact space name (case-sensitive).",
-				Optional:            true,
-				Computed:            true,
-				Validators:          spaceNameValidators(),
-			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
-			},
+			"name":            optionalOrRead("Exact space name (case-sensitive).", spaceNameValidators()...),
+			"type":            optionalOrRead("Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.", stringvalidator.OneOf(qlik.SpaceTypes...)),
 		}),
 	}
 }
@@ -104,15 +93,8 @@ func (m spaceDataSourceModel) describeLookup() string {
 // lookupIDAttribute is the id of a data source that looks one object up by id or by exact name: exactly one of
 // id and name is set, and a lookup by name fills the id in.
 func lookupIDAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description + " Exactly one of `id` and `name` must be set.",
-		Optional:            true,
-		Computed:            true,
-		Validators: []validator.String{
-			stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
-			stringvalidator.LengthAtLeast(1),
-		},
-	}
+	return optionalOrRead(description+" Exactly one of `id` and `name` must be set.",
+		stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")), stringvalidator.LengthAtLeast(1))
 }
 
 // lookupFound reports whether a data source's lookup of a what ("space") found it. When it did not, it adds

@@ -7,9 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -59,13 +56,9 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 				"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. "+
 				"Do not put secrets here: it is stored in the state and shown in plans. A change updates in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space the connection belongs to; omit it for the caller's " +
-					"personal space. A change replaces the connection.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"space_id": optionalReplace("Id of the space the connection belongs to; omit it for the caller's "+
+				"personal space. A change replaces the connection.",
+				stringvalidator.LengthAtLeast(1)),
 			"username": optionalString("User name the connection logs on with. Qlik does not return it, so it is "+
 				"kept as configured and not checked for drift. A change updates in place.",
 				stringvalidator.LengthAtLeast(1)),

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -81,11 +80,7 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 				Validators:    []validator.Int64{int64validator.Between(0, 7200)},
 			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether Qlik accepts tokens from this identity provider.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
+			"active":       computedKeptBool("Whether Qlik accepts tokens from this identity provider."),
 			"created":      createdAtAttribute(),
 			"last_updated": updatedAtAttribute("description"),
 		},

@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -92,40 +91,22 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"license_key_wo_version": optionalInt64("Version of `license_key_wo`, stored in the state so that a change of key " +
 				"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
 				"new version updates the state only, with a warning."),
-			"datacenter": schema.StringAttribute{
-				MarkdownDescription: "Datacenter of the tenant: one of `" + joinCode(tenantDatacenters()) + "`. " +
-					"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the " +
-					"register host and OAuth client of the provider block. Defaults to the home region's register " +
-					"host's choice. A change replaces the tenant (and so needs `deletion_protection = false`).",
-				Optional: true,
-				Computed: true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					stringplanmodifier.RequiresReplaceIfConfigured(),
-				},
-				Validators: []validator.String{stringvalidator.OneOf(tenantDatacenters()...)},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the tenant, 1 to 256 characters. When omitted Qlik " +
-					"generates one and it is left as Qlik has it." + updates,
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
-			"alias_hostname": schema.StringAttribute{
-				MarkdownDescription: "Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: " +
-					"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the " +
-					"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one " +
-					"configuration with one alias fail at plan; an alias taken outside the configuration is " +
-					"found when it is set after the create: the tenant is kept (with a warning) and the next " +
-					"apply sets the alias again, never creating another tenant." + updates,
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators: []validator.String{stringvalidator.RegexMatches(aliasHostnamePattern,
-					"must be a lower-case hostname whose first label has 3 to 63 letters, digits or hyphens")},
-			},
+			"datacenter": optionalKeptReplaced("Datacenter of the tenant: one of `"+joinCode(tenantDatacenters())+"`. "+
+				"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the "+
+				"register host and OAuth client of the provider block. Defaults to the home region's register "+
+				"host's choice. A change replaces the tenant (and so needs `deletion_protection = false`).",
+				stringvalidator.OneOf(tenantDatacenters()...)),
+			"name": optionalKept("Display name of the tenant, 1 to 256 characters. When omitted Qlik "+
+				"generates one and it is left as Qlik has it."+updates,
+				stringvalidator.LengthBetween(1, 256)),
+			"alias_hostname": optionalKept("Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: "+
+				"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the "+
+				"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one "+
+				"configuration with one alias fail at plan; an alias taken outside the configuration is "+
+				"found when it is set after the create: the tenant is kept (with a warning) and the next "+
+				"apply sets the alias again, never creating another tenant."+updates,
+				stringvalidator.RegexMatches(aliasHostnamePattern,
+					"must be a lower-case hostname whose first label has 3 to 63 letters, digits or hyphens")),
 			"auto_assign_create_shared_spaces_role_to_professionals": tenantFlag(
 				"Give users with a professional entitlement the role to create shared spaces automatically. " +
 					"Qlik's default is `true`; when omitted it is left as Qlik has it." + updates),
@@ -150,12 +131,8 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Default:    int64default.StaticInt64(qlik.DefaultPurgeAfterDays),
 				Validators: []validator.Int64{int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)},
 			},
-			"hostname": schema.StringAttribute{
-				MarkdownDescription: "The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
-					"use it as `tenant_hostname` of the objects inside the tenant.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"hostname": computedKept("The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
+				"use it as `tenant_hostname` of the objects inside the tenant."),
 			"region": computedKept("Region code of the tenant, e.g. `eu`."),
 			"status": computedRead("Status of the tenant. Terraform keeps it `active`: a tenant found " +
 				"`disabled` (deactivated outside Terraform) plans an update that reactivates it."),

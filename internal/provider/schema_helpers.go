@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -69,6 +70,31 @@ func requiredBool(description string) schema.BoolAttribute {
 // requiredInt64 is a required whole number a resource can change in place.
 func requiredInt64(description string, validators ...validator.Int64) schema.Int64Attribute {
 	return schema.Int64Attribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalReplace is an optional string that Qlik cannot change on an existing object, so a change replaces it.
+func optionalReplace(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          validators,
+	}
+}
+
+// optionalKept is an optional string that Qlik fills in when it is not set: plans keep the state's value unless the
+// configuration sets one.
+func optionalKept(description string, validators ...validator.String) schema.StringAttribute {
+	a := computedKept(description)
+	a.Optional, a.Validators = true, validators
+	return a
+}
+
+// optionalKeptReplaced is optionalKept for a value Qlik cannot change: configuring another one replaces the object.
+func optionalKeptReplaced(description string, validators ...validator.String) schema.StringAttribute {
+	a := optionalKept(description, validators...)
+	a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplaceIfConfigured())
+	return a
 }
 
 // optionalInt64 is an optional whole number a resource can change in place (the version of a write-only value).
@@ -152,6 +178,15 @@ func computedRead(description string) schema.StringAttribute {
 	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
 }
 
+// computedKeptBool is computedKept for a boolean.
+func computedKeptBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+}
+
 // createdAtAttribute is the creation time of an object, whatever Qlik calls it (created, createdAt, createdDate).
 func createdAtAttribute() schema.StringAttribute { return computedKept("Creation time (RFC 3339).") }
 
@@ -185,6 +220,11 @@ func requiredArgument(description string, validators ...validator.String) dssche
 // optionalArgument is a string a data source may be given to narrow what it reads (a filter).
 func optionalArgument(description string, validators ...validator.String) dsschema.StringAttribute {
 	return dsschema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// optionalOrRead is a string a data source may be given to look something up, and otherwise reads.
+func optionalOrRead(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Optional: true, Computed: true, Validators: validators}
 }
 
 // computedStringSet is a data source attribute that holds a set of strings the data source reads (role names).
