@@ -14,12 +14,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
-
 // NewAppDataSource is the qlik_app data source constructor.
-func NewAppDataSource() datasource.DataSource { return &appDataSource{dataSourceBase{name: "app"}} }
-
-type appDataSource struct{ dataSourceBase }
+func NewAppDataSource() datasource.DataSource {
+	return newLookupDataSource("app", appDataSourceSchema, readAppLookup)
+}
 
 type appDataSourceModel struct {
 	tenantScoped
@@ -28,8 +26,8 @@ type appDataSourceModel struct {
 	OriginAppID types.String `tfsdk:"origin_app_id"`
 }
 
-func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func appDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up one app by id, or by exact name (optionally within one space), so a " +
 			"configuration can refer to a template app by name. Fails when no app matches, or when several " +
 			"apps share the name (give `space_id` to choose).",
@@ -49,10 +47,6 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"origin_app_id": computedString("For a published app, the id of the app it was published from."),
 		},
 	}
-}
-
-func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readAppLookup)
 }
 
 func readAppLookup(ctx context.Context, c *qlik.Client, cfg *appDataSourceModel, diags *diag.Diagnostics) {

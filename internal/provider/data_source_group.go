@@ -12,14 +12,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*groupDataSource)(nil)
-
 // NewGroupDataSource is the qlik_group data source constructor.
 func NewGroupDataSource() datasource.DataSource {
-	return &groupDataSource{dataSourceBase{name: "group"}}
+	return newLookupDataSource("group", groupDataSourceSchema, readGroupLookup)
 }
-
-type groupDataSource struct{ dataSourceBase }
 
 type groupDataSourceModel struct {
 	tenantScoped
@@ -34,8 +30,8 @@ type groupDataSourceModel struct {
 	LastUpdatedAt types.String `tfsdk:"last_updated_at"`
 }
 
-func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func groupDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up a group by its exact name, for example one the identity provider created at " +
 			"a user's first login. Fails when there is no such group.",
 		Attributes: map[string]schema.Attribute{
@@ -51,10 +47,6 @@ func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"last_updated_at": computedString("Time of the last change (RFC 3339)."),
 		},
 	}
-}
-
-func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readGroupLookup)
 }
 
 func readGroupLookup(ctx context.Context, c *qlik.Client, m *groupDataSourceModel, diags *diag.Diagnostics) {

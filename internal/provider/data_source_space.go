@@ -14,14 +14,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*spaceDataSource)(nil)
-
 // NewSpaceDataSource is the qlik_space data source constructor.
 func NewSpaceDataSource() datasource.DataSource {
-	return &spaceDataSource{dataSourceBase{name: "space"}}
+	return newLookupDataSource("space", spaceDataSourceSchema, readSpaceLookup)
 }
-
-type spaceDataSource struct{ dataSourceBase }
 
 // spaceDataSourceModel has its own schema (id and name are both optional lookup keys) over the same
 // API fields as the resource.
@@ -30,8 +26,8 @@ type spaceDataSourceModel struct {
 	spaceFields
 }
 
-func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func spaceDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up one space by id, or by exact name (optionally narrowed by type). " +
 			"Fails when no space matches.",
 		Attributes: spaceComputedAttributes(map[string]schema.Attribute{
@@ -41,10 +37,6 @@ func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"type":            optionalOrRead("Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.", stringvalidator.OneOf(qlik.SpaceTypes...)),
 		}),
 	}
-}
-
-func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readSpaceLookup)
 }
 
 // spaceComputedAttributes are the attributes of a space that qlik_space and qlik_spaces only read, with the

@@ -14,14 +14,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*spacesDataSource)(nil)
-
 // NewSpacesDataSource is the qlik_spaces data source constructor.
 func NewSpacesDataSource() datasource.DataSource {
-	return &spacesDataSource{dataSourceBase{name: "spaces"}}
+	return newLookupDataSource("spaces", spacesDataSourceSchema, readSpaces)
 }
-
-type spacesDataSource struct{ dataSourceBase }
 
 type spacesDataSourceModel struct {
 	tenantScoped
@@ -30,8 +26,8 @@ type spacesDataSourceModel struct {
 	Spaces []spaceFields `tfsdk:"spaces"`
 }
 
-func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func spacesDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Lists the spaces of a tenant that the provider's credentials can see, across all " +
 			"pages, optionally filtered by name and type. Spaces are sorted by name.",
 		Attributes: map[string]schema.Attribute{
@@ -59,10 +55,6 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (d *spacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readSpaces)
 }
 
 func readSpaces(ctx context.Context, c *qlik.Client, m *spacesDataSourceModel, diags *diag.Diagnostics) {

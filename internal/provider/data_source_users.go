@@ -15,14 +15,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
-
 // NewUsersDataSource is the qlik_users data source constructor.
 func NewUsersDataSource() datasource.DataSource {
-	return &usersDataSource{dataSourceBase{name: "users"}}
+	return newLookupDataSource("users", usersDataSourceSchema, readUsers)
 }
-
-type usersDataSource struct{ dataSourceBase }
 
 type usersDataSourceModel struct {
 	tenantScoped
@@ -41,8 +37,8 @@ type userListEntry struct {
 	Groups  types.Set    `tfsdk:"groups"`
 }
 
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func usersDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Lists the users of a tenant, all of them or those a filter selects, for example to " +
 			"find the administrators (`assignedRoles.name eq \"TenantAdmin\"`) or the users from one email domain.",
 		Attributes: map[string]schema.Attribute{
@@ -67,10 +63,6 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 		},
 	}
-}
-
-func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readUsers)
 }
 
 func readUsers(ctx context.Context, c *qlik.Client, m *usersDataSourceModel, diags *diag.Diagnostics) {
