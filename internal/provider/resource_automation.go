@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -125,14 +124,9 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"timezone": optionalString("IANA time zone of `start_at` and `stop_at`, such as `Europe/Stockholm`.", validators.TimeZone()),
 				}},
 			},
-			"max_concurrent_runs": schema.Int64Attribute{
-				MarkdownDescription: "How many runs may be active at once; default 1 (the tenant's automation " +
-					"settings bound it). Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(1),
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
+			"max_concurrent_runs": int64WithDefault("How many runs may be active at once; default 1 (the tenant's automation "+
+				"settings bound it). Updates in place.",
+				1, int64validator.AtLeast(1)),
 			"enabled": boolWithDefault("Whether the automation may run; a disabled automation refuses runs. Defaults to "+
 				"`true`. Updates in place.", true),
 			"run_mode": schema.StringAttribute{

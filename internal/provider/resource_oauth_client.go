@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -149,14 +148,9 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"pem": requiredString("The PEM-encoded public key (`-----BEGIN PUBLIC KEY-----`), for example `file(\"portal_public_key.pem\")`. Qlik stores it as a JWK.", validators.PublicKeyPEM()),
 				}},
 			},
-			"consent_method": schema.StringAttribute{
-				MarkdownDescription: "`required` (users confirm the scopes on a consent page) or `trusted` (no consent " +
-					"page). Defaults to `required`, Qlik's default. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(qlik.OAuthConsentRequired),
-				Validators: []validator.String{stringvalidator.OneOf(qlik.OAuthConsentRequired, qlik.OAuthConsentTrusted)},
-			},
+			"consent_method": stringWithDefault("`required` (users confirm the scopes on a consent page) or `trusted` (no consent "+
+				"page). Defaults to `required`, Qlik's default. Updates in place.",
+				qlik.OAuthConsentRequired, stringvalidator.OneOf(qlik.OAuthConsentRequired, qlik.OAuthConsentTrusted)),
 			"published": schema.BoolAttribute{
 				MarkdownDescription: "Publish the client to the region: every tenant of the region then accepts it, " +
 					"with the same client id. Defaults to `false`. `false` to `true` publishes in place; Qlik has no " +

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -68,14 +66,9 @@ func (r *reloadScheduleResource) Schema(_ context.Context, _ resource.SchemaRequ
 				"`RRULE:FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=6` (Mondays and Thursdays at 06:00). Checked at plan. "+
 				"Updates in place.",
 				validators.RRule()),
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "IANA time zone in which `recurrence` is read, such as `Europe/Berlin`; " +
-					"defaults to `UTC`. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString("UTC"),
-				Validators: []validator.String{validators.TimeZone()},
-			},
+			"time_zone": stringWithDefault("IANA time zone in which `recurrence` is read, such as `Europe/Berlin`; "+
+				"defaults to `UTC`. Updates in place.",
+				"UTC", validators.TimeZone()),
 			"start_date_time": optionalString("When the schedule begins, RFC 3339 (`2026-01-01T00:00:00Z`); empty: at once. "+
 				"Updates in place.",
 				validators.DateTime()),

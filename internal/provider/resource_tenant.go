@@ -18,9 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -122,15 +120,10 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"deletion_protection": boolWithDefault("While `true` (the default), destroying or replacing the tenant fails at "+
 				"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to "+
 				"`false` and apply before destroying. Changes only the state.", true),
-			"purge_after_days": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
-					"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
-					qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays, qlik.DefaultPurgeAfterDays),
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(qlik.DefaultPurgeAfterDays),
-				Validators: []validator.Int64{int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)},
-			},
+			"purge_after_days": int64WithDefault(fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
+				"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
+				qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays, qlik.DefaultPurgeAfterDays),
+				qlik.DefaultPurgeAfterDays, int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)),
 			"hostname": computedKept("The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
 				"use it as `tenant_hostname` of the objects inside the tenant."),
 			"region": computedKept("Region code of the tenant, e.g. `eu`."),

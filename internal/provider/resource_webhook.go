@@ -12,9 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -78,27 +75,15 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				"`GET /api/v1/webhooks/event-types`. Updates in place.",
 				setvalidator.SizeAtLeast(1),
 				setvalidator.ValueStringsAre(stringvalidator.RegexMatches(eventTypePattern, "must be an event type name such as "+reloadFinishedEvent))),
-			"filter": schema.StringAttribute{
-				MarkdownDescription: "Which events of those types are sent, in SCIM filter syntax: the attributes " +
-					"`id`, `spaceId` and `topLevelResourceId` compared with `eq` or `ne`, joined with `and` and " +
-					"`or`, values in double quotes, e.g. `spaceId eq \"6283...\"`. With `event_types` exactly " +
-					"`[\"" + reloadFinishedEvent + "\"]` it may also use `data.status`: `data.status eq \"error\"` " +
-					"sends only failed reloads. Qlik cannot change the filter of a webhook, so a change replaces it. " +
-					"Empty (the default) sends every event.",
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString(""),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"level": schema.StringAttribute{
-				MarkdownDescription: "`tenant` (the default): events of every resource of the tenant; `user`: only " +
-					"of resources the creator of the webhook can access. A change replaces the webhook.",
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString("tenant"),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf("tenant", "user")},
-			},
+			"filter": replacingString(emptyByDefault("Which events of those types are sent, in SCIM filter syntax: the attributes " +
+				"`id`, `spaceId` and `topLevelResourceId` compared with `eq` or `ne`, joined with `and` and " +
+				"`or`, values in double quotes, e.g. `spaceId eq \"6283...\"`. With `event_types` exactly " +
+				"`[\"" + reloadFinishedEvent + "\"]` it may also use `data.status`: `data.status eq \"error\"` " +
+				"sends only failed reloads. Qlik cannot change the filter of a webhook, so a change replaces it. " +
+				"Empty (the default) sends every event.")),
+			"level": replacingString(stringWithDefault("`tenant` (the default): events of every resource of the tenant; `user`: only "+
+				"of resources the creator of the webhook can access. A change replaces the webhook.",
+				"tenant", stringvalidator.OneOf("tenant", "user"))),
 			"enabled": boolWithDefault("Whether Qlik sends events. Defaults to `true` (Qlik's own default is off; a "+
 				"declared webhook is meant to deliver). Qlik may turn a webhook off by itself after repeated "+
 				"failed deliveries: the next plan then shows the update that turns it on again.", true),

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -132,13 +134,46 @@ func requiredReplace(description string, validators ...validator.String) schema.
 // emptyByDefault is an optional string that Qlik stores as "" when it is not set (a description): the plan
 // shows "" rather than null, so leaving it out of the configuration is not a change.
 func emptyByDefault(description string, validators ...validator.String) schema.StringAttribute {
+	return stringWithDefault(description, "", validators...)
+}
+
+// stringWithDefault is an optional string that takes the value def when it is not set.
+func stringWithDefault(description, def string, validators ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: description,
 		Optional:            true,
 		Computed:            true,
-		Default:             stringdefault.StaticString(""),
+		Default:             stringdefault.StaticString(def),
 		Validators:          validators,
 	}
+}
+
+// int64WithDefault is an optional whole number that takes the value def when it is not set.
+func int64WithDefault(description string, def int64, validators ...validator.Int64) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Computed:            true,
+		Default:             int64default.StaticInt64(def),
+		Validators:          validators,
+	}
+}
+
+// replacingString, replacingBool and replacingInt64 make a change of an attribute replace the object (Qlik
+// cannot change it on an existing one).
+func replacingString(a schema.StringAttribute) schema.StringAttribute {
+	a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
+	return a
+}
+
+func replacingBool(a schema.BoolAttribute) schema.BoolAttribute {
+	a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.RequiresReplace())
+	return a
+}
+
+func replacingInt64(a schema.Int64Attribute) schema.Int64Attribute {
+	a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.RequiresReplace())
+	return a
 }
 
 // emptySetByDefault is an optional set of strings that is empty when it is not set (roles, origins): the plan
