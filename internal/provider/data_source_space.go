@@ -34,7 +34,8 @@ func spaceDataSourceSchema() schema.Schema {
 			"id":              lookupIDAttribute("Space id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
 			"name":            optionalOrRead("Exact space name (case-sensitive).", spaceNameValidators()...),
-			"type":            optionalOrRead("Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.", stringvalidator.OneOf(qlik.SpaceTypes...)),
+			"type": optionalOrRead("Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.",
+				stringvalidator.OneOf(qlik.SpaceTypes...)),
 		}),
 	}
 }

@@ -32,7 +32,8 @@ func spacesDataSourceSchema() schema.Schema {
 			"pages, optionally filtered by name and type. Spaces are sorted by name.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_hostname": dataSourceTenantHostnameAttribute("list"),
-			"name":            optionalArgument("Keeps spaces whose name contains this text, ignoring case (Qlik's own search).", stringvalidator.LengthAtLeast(1)),
+			"name": optionalArgument("Keeps spaces whose name contains this text, ignoring case (Qlik's own search).",
+				stringvalidator.LengthAtLeast(1)),
 			"types": schema.ListAttribute{
 				MarkdownDescription: "Keeps spaces of these types (`shared`, `managed`, `data`).",
 				ElementType:         types.StringType,

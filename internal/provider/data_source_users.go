@@ -47,7 +47,8 @@ func usersDataSourceSchema() schema.Schema {
 				"with `eq`, `ne`, `co`, `sw`; fields `id`, `subject`, `name`, `email`, `status`, "+
 				"`assignedRoles.name`, `assignedGroups.id`), for example `email co \"@example.com\"`.",
 				stringvalidator.LengthAtLeast(1)),
-			"status": optionalArgument("Only users with this status: `active`, `invited`, `disabled`. Combined with `filter` by `and`.", stringvalidator.OneOf(qlik.UserActive, qlik.UserInvited, qlik.UserDisabled)),
+			"status": optionalArgument("Only users with this status: `active`, `invited`, `disabled`. Combined with `filter` by `and`.",
+				stringvalidator.OneOf(qlik.UserActive, qlik.UserInvited, qlik.UserDisabled)),
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, in Qlik's order (by name).",
 				Computed:            true,

@@ -38,8 +38,9 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Group id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name":            requiredString("Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.", stringvalidator.LengthBetween(1, 256)),
-			"description":     emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
+			"name": requiredString("Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.",
+				stringvalidator.LengthBetween(1, 256)),
+			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
 			"roles": tenantRolesAttribute("Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
 				"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +
 				"at most 100. Updates in place."),

@@ -104,7 +104,8 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"app_type": requiredReplace("Application type: `web` (a confidential backend: client credentials and "+
 				"user impersonation), `spa`, `native` or `anonymous-embed`. Qlik cannot change it: a change replaces "+
 				"the client.", stringvalidator.OneOf(oauthAppTypes...)),
-			"name": requiredString("Client name, shown in the management console and on consent pages. At most 512 characters. Updates in place.", stringvalidator.LengthBetween(1, qlik.OAuthClientNameMaxLength)),
+			"name": requiredString("Client name, shown in the management console and on consent pages. At most 512 characters. Updates in place.",
+				stringvalidator.LengthBetween(1, qlik.OAuthClientNameMaxLength)),
 			"description": emptyByDefault("Description, at most 4096 characters. Defaults to an empty string. Updates in place.",
 				stringvalidator.LengthAtMost(qlik.OAuthClientDescMaxLength)),
 			"allowed_grant_types": emptySetByDefault("Grant types of a `web` client: `client_credentials` (the application acts as "+
@@ -143,9 +144,12 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:            true,
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"kid": requiredString("Key id: the `kid` header of the assertions this key verifies.", stringvalidator.LengthAtLeast(1)),
-					"alg": requiredString("Signing algorithm: `RS256` or `RS512` for an RSA key (2048 bits or more), `ES384` for a P-384 EC key.", stringvalidator.OneOf("RS256", "RS512", "ES384")),
-					"pem": requiredString("The PEM-encoded public key (`-----BEGIN PUBLIC KEY-----`), for example `file(\"portal_public_key.pem\")`. Qlik stores it as a JWK.", validators.PublicKeyPEM()),
+					"kid": requiredString("Key id: the `kid` header of the assertions this key verifies.",
+						stringvalidator.LengthAtLeast(1)),
+					"alg": requiredString("Signing algorithm: `RS256` or `RS512` for an RSA key (2048 bits or more), `ES384` for a P-384 EC key.",
+						stringvalidator.OneOf("RS256", "RS512", "ES384")),
+					"pem": requiredString("The PEM-encoded public key (`-----BEGIN PUBLIC KEY-----`), for example `file(\"portal_public_key.pem\")`. Qlik stores it as a JWK.",
+						validators.PublicKeyPEM()),
 				}},
 			},
 			"consent_method": stringWithDefault("`required` (users confirm the scopes on a consent page) or `trusted` (no consent "+

@@ -144,7 +144,8 @@ func NewAPIKeySettingsResource() resource.Resource {
 		description: "API key policy of a tenant: how many API keys each user may hold and how long a new key may live.",
 		left:        "the API key policy stays as it is",
 		attributes: map[string]schema.Attribute{
-			"max_keys_per_user": requiredInt64("Most active API keys one user may have, from 0 to 1000 (Qlik's default is 5).", int64validator.Between(0, 1000)),
+			"max_keys_per_user": requiredInt64("Most active API keys one user may have, from 0 to 1000 (Qlik's default is 5).",
+				int64validator.Between(0, 1000)),
 			"max_api_key_expiry": requiredString("Longest lifetime of a new API key, as an ISO 8601 duration such as `P90D` or `PT24H` "+
 				"(Qlik's default is `PT24H`). Keys that exist keep their expiry.",
 				validators.ISODuration()),
@@ -187,7 +188,8 @@ func NewAuthSettingsResource() resource.Resource {
 			"last at most. The provider's credentials need the TenantAdmin role.",
 		left: "the session timeouts stay as they are",
 		attributes: map[string]schema.Attribute{
-			"session_inactivity_timeout_minutes": requiredInt64("Minutes after which an idle user session ends; at least 1 and at most `max_session_lifespan_minutes`.", int64validator.AtLeast(1)),
+			"session_inactivity_timeout_minutes": requiredInt64("Minutes after which an idle user session ends; at least 1 and at most `max_session_lifespan_minutes`.",
+				int64validator.AtLeast(1)),
 			"max_session_lifespan_minutes": requiredInt64("Minutes after which any user session ends, active or not: a whole number of hours "+
 				"(a multiple of 60), as Qlik requires.",
 				int64validator.AtLeast(60),

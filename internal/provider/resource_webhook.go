@@ -66,7 +66,8 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Webhook id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name":            requiredString("Name of the webhook, 1 to 512 characters. Updates in place.", stringvalidator.LengthBetween(1, 512)),
+			"name": requiredString("Name of the webhook, 1 to 512 characters. Updates in place.",
+				stringvalidator.LengthBetween(1, 512)),
 			"description": emptyByDefault("Why the webhook exists, up to 1024 characters. Updates in place.",
 				stringvalidator.LengthAtMost(1024)),
 			"url": requiredString("Where Qlik sends the events: an `https://` URL. Updates in place.", validators.HTTPSURL()),
