@@ -9,18 +9,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*appDataSource)(nil)
-
 // NewAppDataSource is the qlik_app data source constructor.
-func NewAppDataSource() datasource.DataSource { return &appDataSource{dataSourceBase{name: "app"}} }
-
-type appDataSource struct{ dataSourceBase }
+func NewAppDataSource() datasource.DataSource {
+	return newLookupDataSource("app", appDataSourceSchema, readAppLookup)
+}
 
 type appDataSourceModel struct {
 	tenantScoped
@@ -29,30 +26,19 @@ type appDataSourceModel struct {
 	OriginAppID types.String `tfsdk:"origin_app_id"`
 }
 
-func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func appDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up one app by id, or by exact name (optionally within one space), so a " +
 			"configuration can refer to a template app by name. Fails when no app matches, or when several " +
 			"apps share the name (give `space_id` to choose).",
 		Attributes: map[string]schema.Attribute{
 			"id":              lookupIDAttribute("App id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact app name (case-sensitive).",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "With `name`: the space to look in. Otherwise the app's space, empty for a " +
-					"personal space.",
-				Optional: true,
-				Computed: true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.ConflictsWith(path.MatchRoot("id")),
-				},
-			},
+			"name":            optionalOrRead("Exact app name (case-sensitive).", stringvalidator.LengthAtLeast(1)),
+			"space_id": optionalOrRead("With `name`: the space to look in. Otherwise the app's space, empty for a "+
+				"personal space.",
+				stringvalidator.LengthAtLeast(1),
+				stringvalidator.ConflictsWith(path.MatchRoot("id"))),
 			"description":   computedString("App description."),
 			"owner_id":      computedString("User id of the app owner."),
 			"created_date":  computedString("Creation time (RFC 3339)."),
@@ -61,10 +47,6 @@ func (d *appDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"origin_app_id": computedString("For a published app, the id of the app it was published from."),
 		},
 	}
-}
-
-func (d *appDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readAppLookup)
 }
 
 func readAppLookup(ctx context.Context, c *qlik.Client, cfg *appDataSourceModel, diags *diag.Diagnostics) {

@@ -7,20 +7,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*groupDataSource)(nil)
-
 // NewGroupDataSource is the qlik_group data source constructor.
 func NewGroupDataSource() datasource.DataSource {
-	return &groupDataSource{dataSourceBase{name: "group"}}
+	return newLookupDataSource("group", groupDataSourceSchema, readGroupLookup)
 }
-
-type groupDataSource struct{ dataSourceBase }
 
 type groupDataSourceModel struct {
 	tenantScoped
@@ -35,31 +30,23 @@ type groupDataSourceModel struct {
 	LastUpdatedAt types.String `tfsdk:"last_updated_at"`
 }
 
-func (d *groupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func groupDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up a group by its exact name, for example one the identity provider created at " +
 			"a user's first login. Fails when there is no such group.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact group name (case-sensitive).",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name":            requiredArgument("Exact group name (case-sensitive).", stringvalidator.LengthBetween(1, 256)),
 			"id":              computedString("Group id."),
 			"description":     computedString("Description (custom groups)."),
 			"status":          computedString("`active` or `disabled`."),
 			"provider_type":   computedString("`idp` (from the identity provider) or `custom`."),
-			"roles":           schema.SetAttribute{MarkdownDescription: "Names of the group's tenant roles.", Computed: true, ElementType: types.StringType},
+			"roles":           computedStringSet("Names of the group's tenant roles."),
 			"tenant_id":       computedString("Tenant id."),
 			"created_at":      computedString("Creation time (RFC 3339)."),
 			"last_updated_at": computedString("Time of the last change (RFC 3339)."),
 		},
 	}
-}
-
-func (d *groupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readGroupLookup)
 }
 
 func readGroupLookup(ctx context.Context, c *qlik.Client, m *groupDataSourceModel, diags *diag.Diagnostics) {

@@ -12,14 +12,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*rolesDataSource)(nil)
-
 // NewRolesDataSource is the qlik_roles data source constructor.
 func NewRolesDataSource() datasource.DataSource {
-	return &rolesDataSource{dataSourceBase{name: "roles"}}
+	return newLookupDataSource("roles", rolesDataSourceSchema, readRoles)
 }
-
-type rolesDataSource struct{ dataSourceBase }
 
 type rolesDataSourceModel struct {
 	tenantScoped
@@ -35,8 +31,8 @@ type roleModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func rolesDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "The tenant's role catalogue: the default roles every tenant has (such as `TenantAdmin` " +
 			"or `EmbeddedAnalyticsUser`) and any custom roles, sorted by name. These are the names " +
 			"`qlik_role_mapping` accepts in `roles`.",
@@ -62,10 +58,6 @@ func (d *rolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 		},
 	}
-}
-
-func (d *rolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readRoles)
 }
 
 func readRoles(ctx context.Context, c *qlik.Client, m *rolesDataSourceModel, diags *diag.Diagnostics) {

@@ -10,19 +10,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*spaceDataSource)(nil)
-
 // NewSpaceDataSource is the qlik_space data source constructor.
 func NewSpaceDataSource() datasource.DataSource {
-	return &spaceDataSource{dataSourceBase{name: "space"}}
+	return newLookupDataSource("space", spaceDataSourceSchema, readSpaceLookup)
 }
-
-type spaceDataSource struct{ dataSourceBase }
 
 // spaceDataSourceModel has its own schema (id and name are both optional lookup keys) over the same
 // API fields as the resource.
@@ -31,31 +26,18 @@ type spaceDataSourceModel struct {
 	spaceFields
 }
 
-func (d *spaceDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func spaceDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Looks up one space by id, or by exact name (optionally narrowed by type). " +
 			"Fails when no space matches.",
 		Attributes: spaceComputedAttributes(map[string]schema.Attribute{
 			"id":              lookupIDAttribute("Space id."),
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact space name (case-sensitive).",
-				Optional:            true,
-				Computed:            true,
-				Validators:          spaceNameValidators(),
-			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(qlik.SpaceTypes...)},
-			},
+			"name":            optionalOrRead("Exact space name (case-sensitive).", spaceNameValidators()...),
+			"type": optionalOrRead("Space type (`shared`, `managed` or `data`). When looking up by name, narrows the match to this type.",
+				stringvalidator.OneOf(qlik.SpaceTypes...)),
 		}),
 	}
-}
-
-func (d *spaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readSpaceLookup)
 }
 
 // spaceComputedAttributes are the attributes of a space that qlik_space and qlik_spaces only read, with the
@@ -104,15 +86,8 @@ func (m spaceDataSourceModel) describeLookup() string {
 // lookupIDAttribute is the id of a data source that looks one object up by id or by exact name: exactly one of
 // id and name is set, and a lookup by name fills the id in.
 func lookupIDAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description + " Exactly one of `id` and `name` must be set.",
-		Optional:            true,
-		Computed:            true,
-		Validators: []validator.String{
-			stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
-			stringvalidator.LengthAtLeast(1),
-		},
-	}
+	return optionalOrRead(description+" Exactly one of `id` and `name` must be set.",
+		stringvalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")), stringvalidator.LengthAtLeast(1))
 }
 
 // lookupFound reports whether a data source's lookup of a what ("space") found it. When it did not, it adds

@@ -14,14 +14,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*spacesDataSource)(nil)
-
 // NewSpacesDataSource is the qlik_spaces data source constructor.
 func NewSpacesDataSource() datasource.DataSource {
-	return &spacesDataSource{dataSourceBase{name: "spaces"}}
+	return newLookupDataSource("spaces", spacesDataSourceSchema, readSpaces)
 }
-
-type spacesDataSource struct{ dataSourceBase }
 
 type spacesDataSourceModel struct {
 	tenantScoped
@@ -30,17 +26,14 @@ type spacesDataSourceModel struct {
 	Spaces []spaceFields `tfsdk:"spaces"`
 }
 
-func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func spacesDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Lists the spaces of a tenant that the provider's credentials can see, across all " +
 			"pages, optionally filtered by name and type. Spaces are sorted by name.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_hostname": dataSourceTenantHostnameAttribute("list"),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Keeps spaces whose name contains this text, ignoring case (Qlik's own search).",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"name": optionalArgument("Keeps spaces whose name contains this text, ignoring case (Qlik's own search).",
+				stringvalidator.LengthAtLeast(1)),
 			"types": schema.ListAttribute{
 				MarkdownDescription: "Keeps spaces of these types (`shared`, `managed`, `data`).",
 				ElementType:         types.StringType,
@@ -63,10 +56,6 @@ func (d *spacesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (d *spacesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readSpaces)
 }
 
 func readSpaces(ctx context.Context, c *qlik.Client, m *spacesDataSourceModel, diags *diag.Diagnostics) {

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -50,12 +49,7 @@ func (d *tenantDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"register host, which needs `registration_url` and an OAuth client; without them only the home " +
 			"tenant's id can be read).",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Tenant id. Omit it to read the provider's home tenant.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"id":             optionalOrRead("Tenant id. Omit it to read the provider's home tenant.", stringvalidator.LengthAtLeast(1)),
 			"name":           computedString("Display name."),
 			"hostname":       computedString("The tenant's own hostname (`hostnames[0]`)."),
 			"alias_hostname": computedString("Alias hostname (`hostnames[1]`), or null."),

@@ -10,20 +10,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 )
 
-var _ datasource.DataSourceWithConfigure = (*usersDataSource)(nil)
-
 // NewUsersDataSource is the qlik_users data source constructor.
 func NewUsersDataSource() datasource.DataSource {
-	return &usersDataSource{dataSourceBase{name: "users"}}
+	return newLookupDataSource("users", usersDataSourceSchema, readUsers)
 }
-
-type usersDataSource struct{ dataSourceBase }
 
 type usersDataSourceModel struct {
 	tenantScoped
@@ -42,24 +37,18 @@ type userListEntry struct {
 	Groups  types.Set    `tfsdk:"groups"`
 }
 
-func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func usersDataSourceSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Lists the users of a tenant, all of them or those a filter selects, for example to " +
 			"find the administrators (`assignedRoles.name eq \"TenantAdmin\"`) or the users from one email domain.",
 		Attributes: map[string]schema.Attribute{
 			"tenant_hostname": dataSourceTenantHostnameAttribute("look in"),
-			"filter": schema.StringAttribute{
-				MarkdownDescription: "Qlik's user filter (SCIM-like: `<field> <op> \"<value>\"` joined by `and`/`or`, " +
-					"with `eq`, `ne`, `co`, `sw`; fields `id`, `subject`, `name`, `email`, `status`, " +
-					"`assignedRoles.name`, `assignedGroups.id`), for example `email co \"@example.com\"`.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Only users with this status: `active`, `invited`, `disabled`. Combined with `filter` by `and`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(qlik.UserActive, qlik.UserInvited, qlik.UserDisabled)},
-			},
+			"filter": optionalArgument("Qlik's user filter (SCIM-like: `<field> <op> \"<value>\"` joined by `and`/`or`, "+
+				"with `eq`, `ne`, `co`, `sw`; fields `id`, `subject`, `name`, `email`, `status`, "+
+				"`assignedRoles.name`, `assignedGroups.id`), for example `email co \"@example.com\"`.",
+				stringvalidator.LengthAtLeast(1)),
+			"status": optionalArgument("Only users with this status: `active`, `invited`, `disabled`. Combined with `filter` by `and`.",
+				stringvalidator.OneOf(qlik.UserActive, qlik.UserInvited, qlik.UserDisabled)),
 			"users": schema.ListNestedAttribute{
 				MarkdownDescription: "The users, in Qlik's order (by name).",
 				Computed:            true,
@@ -69,16 +58,12 @@ func (d *usersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 					"name":    computedString("Display name."),
 					"email":   computedString("Email address."),
 					"status":  computedString("`active`, `invited`, `disabled`, ..."),
-					"roles":   schema.SetAttribute{MarkdownDescription: "Names of the user's own tenant roles.", Computed: true, ElementType: types.StringType},
-					"groups":  schema.SetAttribute{MarkdownDescription: "Names of the user's groups.", Computed: true, ElementType: types.StringType},
+					"roles":   computedStringSet("Names of the user's own tenant roles."),
+					"groups":  computedStringSet("Names of the user's groups."),
 				}},
 			},
 		},
 	}
-}
-
-func (d *usersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	lookup(ctx, d.client, req, resp, readUsers)
 }
 
 func readUsers(ctx context.Context, c *qlik.Client, m *usersDataSourceModel, diags *diag.Diagnostics) {

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -26,11 +25,7 @@ import (
 // fileAttribute is the path of a file on local disk that the resource uploads, checked and hashed at plan
 // (planFileHash).
 func fileAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description,
-		Required:            true,
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-	}
+	return requiredString(description, stringvalidator.LengthAtLeast(1))
 }
 
 // optionalFileAttribute is a fileAttribute that the configuration may leave out.
@@ -42,7 +37,7 @@ func optionalFileAttribute(description string) schema.StringAttribute {
 
 // fileHashAttribute is the computed SHA-256 of a file attribute, set at plan (planFileHash).
 func fileHashAttribute(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+	return computedRead(description)
 }
 
 // changedInQlik is the hash Read puts in state for a file that Qlik holds but that is not the one this resource

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -21,7 +22,7 @@ import (
 // createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
 // methods of an object handled by one API call each; a resource that does more starts each method with createIn,
 // readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with
-// more to check starts with planIn or replaceIn. A tenant-scoped data source's Read is lookup. The
+// more to check starts with planIn or replaceIn. A tenant-scoped data source is a newLookupDataSource (lookup). The
 // attribute builders are in schema_helpers.go. DESIGN.md ("Adding a resource on the kit") walks through qlik_space.
 
 // resourceBase is embedded by every resource. name is the type name without the provider's prefix ("space" for
@@ -58,6 +59,30 @@ func (b *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequ
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.client = clientFromProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// lookupDataSource is a tenant-scoped data source: its schema and the read that fills its model in (see lookup).
+type lookupDataSource[M tenantScopedModel] struct {
+	dataSourceBase
+	schema func() dsschema.Schema
+	read   func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics)
+}
+
+var _ datasource.DataSourceWithConfigure = (*lookupDataSource[spaceDataSourceModel])(nil)
+
+// newLookupDataSource is the lookupDataSource of the data source type qlik_<name>.
+func newLookupDataSource[M tenantScopedModel](name string, schema func() dsschema.Schema,
+	read func(ctx context.Context, c *qlik.Client, m *M, diags *diag.Diagnostics),
+) datasource.DataSource {
+	return &lookupDataSource[M]{dataSourceBase: dataSourceBase{name: name}, schema: schema, read: read}
+}
+
+func (d *lookupDataSource[M]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = d.schema()
+}
+
+func (d *lookupDataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	lookup(ctx, d.client, req, resp, d.read)
 }
 
 // tenantScoped is embedded in the model of every tenant-scoped resource and data source: the tenant_hostname

@@ -82,24 +82,14 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the copy. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name":        requiredString("Name of the copy. Updates in place.", stringvalidator.LengthBetween(1, 256)),
 			"description": emptyByDefault("Description of the copy. Defaults to an empty string. Updates in place."),
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space in the target tenant that holds the copy, for example " +
-					"`qlik_space.customer.id`. Changing it moves the app in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"owner_id":     computedKept("User id of the copy's owner: the user behind the provider's credentials."),
-			"created_date": computedKept("Creation time of the copy (RFC 3339)."),
-			"modified_date": schema.StringAttribute{
-				MarkdownDescription: "Time of the last change to the copy's attributes (RFC 3339).",
-				Computed:            true,
-			},
+			"space_id": requiredString("Id of the space in the target tenant that holds the copy, for example "+
+				"`qlik_space.customer.id`. Changing it moves the app in place.",
+				stringvalidator.LengthAtLeast(1)),
+			"owner_id":      computedKept("User id of the copy's owner: the user behind the provider's credentials."),
+			"created_date":  computedKept("Creation time of the copy (RFC 3339)."),
+			"modified_date": computedRead("Time of the last change to the copy's attributes (RFC 3339)."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -63,18 +62,11 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"source_sha256": fileHashAttribute("SHA-256 (hex) of the file's content, computed at plan. A new " +
 				"value replaces the app with a new import. After `terraform import` it is unknown until the " +
 				"next apply records it without importing again."),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the app. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name":        requiredString("Name of the app. Updates in place.", stringvalidator.LengthBetween(1, 256)),
 			"description": emptyByDefault("Description of the app. Defaults to an empty string. Updates in place."),
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space that holds the app, for example `qlik_space.customer.id`. " +
-					"Changing it moves the app in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"space_id": requiredString("Id of the space that holds the app, for example `qlik_space.customer.id`. "+
+				"Changing it moves the app in place.",
+				stringvalidator.LengthAtLeast(1)),
 			"owner_id":      computedKept("User id of the app's owner: the user behind the provider's credentials."),
 			"created_date":  createdAtAttribute(),
 			"modified_date": updatedAtAttribute("name", "description", "space_id", "source_sha256"),

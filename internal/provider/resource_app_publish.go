@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -50,15 +49,12 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the published app (not of the source app)."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"app_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the app to publish, for example `qlik_app_copy.sales.id`. Changing it " +
-					"republishes the new app onto the published app in place: same id, links and users' private " +
-					"content. The previous app must still exist when the new one is republished (see above). Read " +
-					"from the published app's origin, so a republish from another app outside Terraform shows as " +
-					"a change of `app_id`.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"app_id": requiredString("Id of the app to publish, for example `qlik_app_copy.sales.id`. Changing it "+
+				"republishes the new app onto the published app in place: same id, links and users' private "+
+				"content. The previous app must still exist when the new one is republished (see above). Read "+
+				"from the published app's origin, so a republish from another app outside Terraform shows as "+
+				"a change of `app_id`.",
+				stringvalidator.LengthAtLeast(1)),
 			"space_id": requiredReplace("Id of the managed space to publish to. Changing it replaces the published app: "+
 				"a new id, and its users' private content is deleted with the old one.", stringvalidator.LengthAtLeast(1)),
 			"triggers": schema.MapAttribute{
@@ -68,14 +64,8 @@ func (r *appPublishResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				ElementType: types.StringType,
 				Optional:    true,
 			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the published app, as Qlik took it from the source app.",
-				Computed:            true,
-			},
-			"publish_time": schema.StringAttribute{
-				MarkdownDescription: "Time of the last publish or republish (RFC 3339), also one made outside Terraform.",
-				Computed:            true,
-			},
+			"name":         computedRead("Name of the published app, as Qlik took it from the source app."),
+			"publish_time": computedRead("Time of the last publish or republish (RFC 3339), also one made outside Terraform."),
 		},
 	}
 }

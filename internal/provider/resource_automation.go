@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -101,12 +99,9 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Automation id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the automation, unique in its space for this provider (it finds an " +
-					"automation by name and space after an interrupted create). Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name": requiredString("Name of the automation, unique in its space for this provider (it finds an "+
+				"automation by name and space after an interrupted create). Updates in place.",
+				stringvalidator.LengthBetween(1, 256)),
 			"description": emptyByDefault("Description of the automation. Updates in place."),
 			"space_id": emptyByDefault("Id of the shared space that holds the automation; empty (the default) for " +
 				"the personal space of the provider's user. A change moves it in place."),
@@ -123,43 +118,20 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 					"between `start_at` and `stop_at` in `timezone`. Updates in place.",
 				Optional: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"start_at": schema.StringAttribute{
-						MarkdownDescription: "When the schedule starts, `YYYY-MM-DD hh:mm:ss` in `timezone`.",
-						Optional:            true,
-						Validators:          []validator.String{automationDateTime},
-					},
-					"stop_at": schema.StringAttribute{
-						MarkdownDescription: "When the schedule stops, `YYYY-MM-DD hh:mm:ss` in `timezone`; empty: never.",
-						Optional:            true,
-						Validators:          []validator.String{automationDateTime},
-					},
-					"interval": schema.Int64Attribute{
-						MarkdownDescription: "Seconds between runs, a multiple of 60 (Qlik rounds others to the minute).",
-						Required:            true,
-						Validators:          []validator.Int64{int64validator.AtLeast(60), multipleOf60{}},
-					},
-					"timezone": schema.StringAttribute{
-						MarkdownDescription: "IANA time zone of `start_at` and `stop_at`, such as `Europe/Stockholm`.",
-						Optional:            true,
-						Validators:          []validator.String{validators.TimeZone()},
-					},
+					"start_at": optionalString("When the schedule starts, `YYYY-MM-DD hh:mm:ss` in `timezone`.", automationDateTime),
+					"stop_at": optionalString("When the schedule stops, `YYYY-MM-DD hh:mm:ss` in `timezone`; empty: never.",
+						automationDateTime),
+					"interval": requiredInt64("Seconds between runs, a multiple of 60 (Qlik rounds others to the minute).",
+						int64validator.AtLeast(60), multipleOf60{}),
+					"timezone": optionalString("IANA time zone of `start_at` and `stop_at`, such as `Europe/Stockholm`.",
+						validators.TimeZone()),
 				}},
 			},
-			"max_concurrent_runs": schema.Int64Attribute{
-				MarkdownDescription: "How many runs may be active at once; default 1 (the tenant's automation " +
-					"settings bound it). Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(1),
-				Validators: []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the automation may run; a disabled automation refuses runs. Defaults to " +
-					"`true`. Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
+			"max_concurrent_runs": int64WithDefault("How many runs may be active at once; default 1 (the tenant's automation "+
+				"settings bound it). Updates in place.",
+				1, int64validator.AtLeast(1)),
+			"enabled": boolWithDefault("Whether the automation may run; a disabled automation refuses runs. Defaults to "+
+				"`true`. Updates in place.", true),
 			"run_mode": schema.StringAttribute{
 				MarkdownDescription: "How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
 				Computed:            true,
@@ -283,8 +255,8 @@ func (m *automationResourceModel) fromAPI(a *qlik.Automation) {
 		m.Schedules = make([]automationSched, 0, len(a.Schedules))
 		for _, s := range a.Schedules {
 			m.Schedules = append(m.Schedules, automationSched{
-				StartAt: optionalString(s.StartAt), StopAt: optionalString(s.StopAt),
-				Interval: types.Int64Value(int64(s.Interval)), Timezone: optionalString(s.Timezone),
+				StartAt: nullIfEmpty(s.StartAt), StopAt: nullIfEmpty(s.StopAt),
+				Interval: types.Int64Value(int64(s.Interval)), Timezone: nullIfEmpty(s.Timezone),
 			})
 		}
 	}

@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -65,26 +63,17 @@ func (r *brandResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Brand id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the brand. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"description": emptyByDefault("Description of the brand. Defaults to an empty string. Updates in place."),
+			"name":            requiredString("Name of the brand. Updates in place.", stringvalidator.LengthAtLeast(1)),
+			"description":     emptyByDefault("Description of the brand. Defaults to an empty string. Updates in place."),
 			"logo": optionalFileAttribute("Path of the logo: a PNG or JPEG file of at most 300 KB, for example " +
 				"`\"${path.module}/branding/logo.png\"`. Omit it for Qlik's logo. Changes update in place."),
 			"logo_sha256": uploadedHashAttribute("logo"),
 			"favicon": optionalFileAttribute("Path of the favicon: an ICO file of at most 100 KB. Omit it for Qlik's " +
 				"favicon. Changes update in place."),
 			"favicon_sha256": uploadedHashAttribute("favicon"),
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether the brand is the tenant's active brand. Defaults to `false`. " +
-					"Activating it deactivates the tenant's other brand. At most one `qlik_brand` per tenant may " +
-					"set it (checked at plan). Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(false),
-			},
+			"active": boolWithDefault("Whether the brand is the tenant's active brand. Defaults to `false`. "+
+				"Activating it deactivates the tenant's other brand. At most one `qlik_brand` per tenant may "+
+				"set it (checked at plan). Updates in place.", false),
 			"created_at": createdAtAttribute(),
 			"created_by": createdByAttribute(),
 			"updated_at": updatedAtAttribute("name", "description", "active"),

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -48,27 +47,18 @@ func (r *cspOriginResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			"id":              idAttribute("CSP entry id."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"name":            emptyByDefault("Name of the entry, at most 512 characters. Defaults to an empty string. Updates in place.", stringvalidator.LengthAtMost(512)),
-			"origin": schema.StringAttribute{
-				MarkdownDescription: "The origin, as a CSP source: `host[:port]` such as `portal.example.com` or " +
-					"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a " +
-					"leading wildcard (`*.example.com`), without a path; at most 256 characters. One entry per " +
-					"origin: the provider finds an entry by origin after an interrupted create. Updates in place.",
-				Required:   true,
-				Validators: []validator.String{validators.CSPSource()},
-			},
+			"origin": requiredString("The origin, as a CSP source: `host[:port]` such as `portal.example.com` or "+
+				"`portal.example.com:8443`, optionally with a scheme (`https://portal.example.com`) or a "+
+				"leading wildcard (`*.example.com`), without a path; at most 256 characters. One entry per "+
+				"origin: the provider finds an entry by origin after an interrupted create. Updates in place.",
+				validators.CSPSource()),
 			"description": emptyByDefault("Why the origin is in the policy, at most 1024 characters. Defaults to an "+
 				"empty string. Updates in place.", stringvalidator.LengthAtMost(1024)),
-			"directives": schema.SetAttribute{
-				MarkdownDescription: "CSP directives the origin is added to, by their policy name: " +
-					directiveList() + ". `connect-src-wss` adds the origin to `connect-src` with the `wss://` " +
-					"scheme (websockets). Order does not matter. Updates in place.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...)),
-				},
-			},
+			"directives": requiredStringSet("CSP directives the origin is added to, by their policy name: "+
+				directiveList()+". `connect-src-wss` adds the origin to `connect-src` with the `wss://` "+
+				"scheme (websockets). Order does not matter. Updates in place.",
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.OneOf(qlik.CSPDirectives...))),
 			"created_date":  createdAtAttribute(),
 			"modified_date": updatedAtAttribute("name", "origin", "description", "directives"),
 		},

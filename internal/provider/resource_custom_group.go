@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -39,11 +38,8 @@ func (r *customGroupResource) Schema(_ context.Context, _ resource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Group id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name": requiredString("Group name, at most 256 characters, unique in the tenant (case-sensitive). Updates in place.",
+				stringvalidator.LengthBetween(1, 256)),
 			"description": emptyByDefault("What the group is for. Defaults to an empty string. Updates in place."),
 			"roles": tenantRolesAttribute("Tenant roles of the group, by name (default or custom; case-sensitive). This is the " +
 				"group's complete list: roles added elsewhere show as drift. Unknown names fail at plan. Defaults to none, " +

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -44,12 +43,9 @@ func (r *customRoleResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Role id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Role name, unique in the tenant, also among the default roles (Qlik compares " +
-					"names without regard to case). Users and groups name the role by it. Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name": requiredString("Role name, unique in the tenant, also among the default roles (Qlik compares "+
+				"names without regard to case). Users and groups name the role by it. Updates in place.",
+				stringvalidator.LengthBetween(1, 256)),
 			"description": emptyByDefault("What the role is for. Defaults to an empty string. Updates in place."),
 			"scopes": emptySetByDefault("Permissions the role grants, as Qlik's scope names (Qlik's `assignedScopes`). "+
 				"Defaults to none. Updates in place.",

@@ -7,9 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -48,49 +45,28 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Id of the data connection (`qID`, a UUID)."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the connection, unique within its space. Scripts refer to it by " +
-					"this name. A change renames it in place (scripts using the old name must follow).",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
+			"name": requiredString("Name of the connection, unique within its space. Scripts refer to it by "+
+				"this name. A change renames it in place (scripts using the old name must follow).",
+				stringvalidator.LengthBetween(1, 256)),
 			"type": requiredReplace("Data source id (`datasourceID`), for example `postgres`, `sqlserver`, "+
 				"`snowflake` or `File_AmazonS3ConnectorV2`. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
 			"connector": requiredReplace("Connector provider type (`qType`), for example `QvOdbcConnectorPackage.exe` "+
 				"for the ODBC databases. A change replaces the connection.", stringvalidator.LengthAtLeast(1)),
-			"connection_string": schema.StringAttribute{
-				MarkdownDescription: "Connection string (`qConnectStatement`), for example " +
-					"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. " +
-					"Do not put secrets here: it is stored in the state and shown in plans. A change updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"space_id": schema.StringAttribute{
-				MarkdownDescription: "Id of the space the connection belongs to; omit it for the caller's " +
-					"personal space. A change replaces the connection.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"username": schema.StringAttribute{
-				MarkdownDescription: "User name the connection logs on with. Qlik does not return it, so it is " +
-					"kept as configured and not checked for drift. A change updates in place.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"password_wo": schema.StringAttribute{
-				MarkdownDescription: "Password of `username`. Write-only (Terraform 1.11 or later): sent on " +
-					"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))},
-			},
-			"password_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `password_wo`, stored in the state. Change it (for example " +
-					"increment it) to send the current `password_wo` to Qlik; the update happens in place.",
-				Optional: true,
-			},
+			"connection_string": requiredString("Connection string (`qConnectStatement`), for example "+
+				"`CUSTOM CONNECT TO \"provider=QvOdbcConnectorPackage.exe;driver=postgres;host=db;port=5432;database=orders;\"`. "+
+				"Do not put secrets here: it is stored in the state and shown in plans. A change updates in place.",
+				stringvalidator.LengthAtLeast(1)),
+			"space_id": optionalReplace("Id of the space the connection belongs to; omit it for the caller's "+
+				"personal space. A change replaces the connection.",
+				stringvalidator.LengthAtLeast(1)),
+			"username": optionalString("User name the connection logs on with. Qlik does not return it, so it is "+
+				"kept as configured and not checked for drift. A change updates in place.",
+				stringvalidator.LengthAtLeast(1)),
+			"password_wo": writeOnlyString("Password of `username`. Write-only (Terraform 1.11 or later): sent on "+
+				"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
+				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))),
+			"password_wo_version": optionalInt64("Version of `password_wo`, stored in the state. Change it (for example " +
+				"increment it) to send the current `password_wo` to Qlik; the update happens in place."),
 			"owner_id": computedKept("Id of the user who created the connection."),
 			"created":  createdAtAttribute(),
 		},

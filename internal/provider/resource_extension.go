@@ -72,14 +72,14 @@ func (r *archiveResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"type":        computedFromArchive("Type, from the `.qext` file."),
 			"version":     computedFromArchive("Version, from the `.qext` file (empty when it has none)."),
 			"created_at":  createdAtAttribute(),
-			"updated_at":  schema.StringAttribute{MarkdownDescription: "Time of the last upload (RFC 3339).", Computed: true},
+			"updated_at":  computedRead("Time of the last upload (RFC 3339)."),
 		},
 	}
 }
 
 // computedFromArchive is an attribute the plan reads from the archive's .qext.
 func computedFromArchive(description string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+	return computedRead(description)
 }
 
 // ModifyPlan checks the tenant host, then reads and hashes the archive: the .qext's fields are planned from it,

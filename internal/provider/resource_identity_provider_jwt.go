@@ -10,9 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -72,20 +69,10 @@ func (r *jwtIdentityProviderResource) Schema(_ context.Context, _ resource.Schem
 			},
 			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. The only "+
 				"attribute that updates in place.", stringvalidator.LengthAtMost(128)),
-			"clock_tolerance_sec": schema.Int64Attribute{
-				MarkdownDescription: "Allowed clock skew, in seconds, between the token issuer and Qlik when " +
-					"checking `iat`, `nbf` and `exp`: 0 to 7200, default 5. Changing it replaces the identity provider.",
-				Optional:      true,
-				Computed:      true,
-				Default:       int64default.StaticInt64(5),
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-				Validators:    []validator.Int64{int64validator.Between(0, 7200)},
-			},
-			"active": schema.BoolAttribute{
-				MarkdownDescription: "Whether Qlik accepts tokens from this identity provider.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
+			"clock_tolerance_sec": replacingInt64(int64WithDefault("Allowed clock skew, in seconds, between the token issuer and Qlik when "+
+				"checking `iat`, `nbf` and `exp`: 0 to 7200, default 5. Changing it replaces the identity provider.",
+				5, int64validator.Between(0, 7200))),
+			"active":       computedKeptBool("Whether Qlik accepts tokens from this identity provider."),
 			"created":      createdAtAttribute(),
 			"last_updated": updatedAtAttribute("description"),
 		},

@@ -15,9 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -90,41 +87,22 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 			"provider_type": requiredReplace("The identity provider product: one of `"+strings.Join(qlik.OIDCProviders, "`, `")+
 				"` (`generic` for any other OIDC provider). Changing it replaces the identity provider.",
 				stringvalidator.OneOf(qlik.OIDCProviders...)),
-			"interactive": schema.BoolAttribute{
-				MarkdownDescription: "Whether users sign in through it (`true`, the default: the tenant's login), " +
-					"or it only lets tokens of the identity provider call Qlik's APIs (`false`). Changing it replaces the identity provider.",
-				Optional:      true,
-				Computed:      true,
-				Default:       booldefault.StaticBool(true),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-			},
+			"interactive": replacingBool(boolWithDefault("Whether users sign in through it (`true`, the default: the tenant's login), "+
+				"or it only lets tokens of the identity provider call Qlik's APIs (`false`). Changing it replaces the identity provider.",
+				true)),
 			"description": emptyByDefault("Description, at most 128 characters. Defaults to an empty string. Updates in place.",
 				stringvalidator.LengthAtMost(128)),
-			"discovery_url": schema.StringAttribute{
-				MarkdownDescription: "The identity provider's OpenID configuration endpoint, " +
-					"`https://<domain>/.well-known/openid-configuration`. Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.RegexMatches(httpsURL, "must be an https URL")},
-			},
-			"client_id": schema.StringAttribute{
-				MarkdownDescription: "Client id of the Qlik application registered at the identity provider. Required " +
-					"for an interactive identity provider. Updates in place.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"client_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "Client secret of that application. Write-only: sent on create, and on update " +
-					"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version"))},
-			},
-			"client_secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `client_secret_wo`, stored in the state. Change it (for example " +
-					"increment it) to send the current `client_secret_wo`; the update happens in place.",
-				Optional: true,
-			},
+			"discovery_url": requiredString("The identity provider's OpenID configuration endpoint, "+
+				"`https://<domain>/.well-known/openid-configuration`. Updates in place.",
+				stringvalidator.RegexMatches(httpsURL, "must be an https URL")),
+			"client_id": optionalString("Client id of the Qlik application registered at the identity provider. Required "+
+				"for an interactive identity provider. Updates in place.",
+				stringvalidator.LengthAtLeast(1)),
+			"client_secret_wo": writeOnlyString("Client secret of that application. Write-only: sent on create, and on update "+
+				"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",
+				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version"))),
+			"client_secret_wo_version": optionalInt64("Version of `client_secret_wo`, stored in the state. Change it (for example " +
+				"increment it) to send the current `client_secret_wo`; the update happens in place."),
 			"realm": emptyByDefault("Realm identifier, which distinguishes identity providers in user subjects; "+
 				"letters, digits, `.`, `-` and `_`, at most 254 characters. Defaults to none. Updates in place.",
 				stringvalidator.Any(stringvalidator.LengthAtMost(0), stringvalidator.All(
@@ -144,14 +122,9 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 			},
 			"post_logout_redirect_uri": emptyByDefault("Where users land after signing out. Defaults to none. Updates in place.",
 				stringvalidator.Any(stringvalidator.LengthAtMost(0), validators.RedirectURI())),
-			"clock_tolerance_sec": schema.Int64Attribute{
-				MarkdownDescription: "Allowed clock skew, in seconds, between the identity provider and Qlik: 0 to " +
-					"7200, default 5. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(5),
-				Validators: []validator.Int64{int64validator.Between(0, 7200)},
-			},
+			"clock_tolerance_sec": int64WithDefault("Allowed clock skew, in seconds, between the identity provider and Qlik: 0 to "+
+				"7200, default 5. Updates in place.",
+				5, int64validator.Between(0, 7200)),
 			"active": schema.BoolAttribute{
 				MarkdownDescription: "Whether the identity provider is in use. An apply makes it active again when it " +
 					"was deactivated outside Terraform.",

@@ -62,12 +62,9 @@ func (r *loadScriptResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"version_message": emptyByDefault("Message stored with the script version, shown in the script editor's " +
 				"version history. Default empty. A change stores a new script version (update in place)."),
-			"script_sha256": schema.StringAttribute{
-				MarkdownDescription: "Hex SHA-256 of the script with line endings normalised to LF and trailing " +
-					"newlines removed. Known at plan time, so `triggers = { script = ...script_sha256 }` on a " +
-					"`qlik_reload` plans a new reload whenever the script changes.",
-				Computed: true,
-			},
+			"script_sha256": computedRead("Hex SHA-256 of the script with line endings normalised to LF and trailing " +
+				"newlines removed. Known at plan time, so `triggers = { script = ...script_sha256 }` on a " +
+				"`qlik_reload` plans a new reload whenever the script changes."),
 		},
 	}
 }

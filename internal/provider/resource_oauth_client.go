@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -105,11 +104,8 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"app_type": requiredReplace("Application type: `web` (a confidential backend: client credentials and "+
 				"user impersonation), `spa`, `native` or `anonymous-embed`. Qlik cannot change it: a change replaces "+
 				"the client.", stringvalidator.OneOf(oauthAppTypes...)),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Client name, shown in the management console and on consent pages. At most 512 characters. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, qlik.OAuthClientNameMaxLength)},
-			},
+			"name": requiredString("Client name, shown in the management console and on consent pages. At most 512 characters. Updates in place.",
+				stringvalidator.LengthBetween(1, qlik.OAuthClientNameMaxLength)),
 			"description": emptyByDefault("Description, at most 4096 characters. Defaults to an empty string. Updates in place.",
 				stringvalidator.LengthAtMost(qlik.OAuthClientDescMaxLength)),
 			"allowed_grant_types": emptySetByDefault("Grant types of a `web` client: `client_credentials` (the application acts as "+
@@ -148,31 +144,17 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:            true,
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1)},
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"kid": schema.StringAttribute{
-						MarkdownDescription: "Key id: the `kid` header of the assertions this key verifies.",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-					},
-					"alg": schema.StringAttribute{
-						MarkdownDescription: "Signing algorithm: `RS256` or `RS512` for an RSA key (2048 bits or more), `ES384` for a P-384 EC key.",
-						Required:            true,
-						Validators:          []validator.String{stringvalidator.OneOf("RS256", "RS512", "ES384")},
-					},
-					"pem": schema.StringAttribute{
-						MarkdownDescription: "The PEM-encoded public key (`-----BEGIN PUBLIC KEY-----`), for example `file(\"portal_public_key.pem\")`. Qlik stores it as a JWK.",
-						Required:            true,
-						Validators:          []validator.String{validators.PublicKeyPEM()},
-					},
+					"kid": requiredString("Key id: the `kid` header of the assertions this key verifies.",
+						stringvalidator.LengthAtLeast(1)),
+					"alg": requiredString("Signing algorithm: `RS256` or `RS512` for an RSA key (2048 bits or more), `ES384` for a P-384 EC key.",
+						stringvalidator.OneOf("RS256", "RS512", "ES384")),
+					"pem": requiredString("The PEM-encoded public key (`-----BEGIN PUBLIC KEY-----`), for example `file(\"portal_public_key.pem\")`. Qlik stores it as a JWK.",
+						validators.PublicKeyPEM()),
 				}},
 			},
-			"consent_method": schema.StringAttribute{
-				MarkdownDescription: "`required` (users confirm the scopes on a consent page) or `trusted` (no consent " +
-					"page). Defaults to `required`, Qlik's default. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(qlik.OAuthConsentRequired),
-				Validators: []validator.String{stringvalidator.OneOf(qlik.OAuthConsentRequired, qlik.OAuthConsentTrusted)},
-			},
+			"consent_method": stringWithDefault("`required` (users confirm the scopes on a consent page) or `trusted` (no consent "+
+				"page). Defaults to `required`, Qlik's default. Updates in place.",
+				qlik.OAuthConsentRequired, stringvalidator.OneOf(qlik.OAuthConsentRequired, qlik.OAuthConsentTrusted)),
 			"published": schema.BoolAttribute{
 				MarkdownDescription: "Publish the client to the region: every tenant of the region then accepts it, " +
 					"with the same client id. Defaults to `false`. `false` to `true` publishes in place; Qlik has no " +
@@ -200,11 +182,8 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: secretWatch}},
 			},
-			"client_secret_version": schema.Int64Attribute{
-				MarkdownDescription: "Change it to rotate the secret: the update makes a new secret, stores it in " +
-					"`client_secret`, then deletes the previous one.",
-				Optional: true,
-			},
+			"client_secret_version": optionalInt64("Change it to rotate the secret: the update makes a new secret, stores it in " +
+				"`client_secret`, then deletes the previous one."),
 			"owner_id":   computedKept("User id of the client's owner: the user behind the provider's credentials."),
 			"tenant_id":  computedKept("Id of the tenant that holds the client."),
 			"created_at": createdAtAttribute(),

@@ -11,8 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -73,14 +71,9 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"id":              idAttribute("Id of the reload, the same as `reload_id`."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"app_id":          requiredReplace("Id of the app to reload. A change runs a reload of the new app (replace).", stringvalidator.LengthAtLeast(1)),
-			"partial": schema.BoolAttribute{
-				MarkdownDescription: "Run a partial reload (only `ADD`, `REPLACE` and `MERGE` statements). Default " +
-					"`false`. A change runs a new reload (replace).",
-				Optional:      true,
-				Computed:      true,
-				Default:       booldefault.StaticBool(false),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
-			},
+			"partial": replacingBool(boolWithDefault("Run a partial reload (only `ADD`, `REPLACE` and `MERGE` statements). Default "+
+				"`false`. A change runs a new reload (replace).",
+				false)),
 			"variables": schema.MapAttribute{
 				MarkdownDescription: "Script variables for this reload, at most 20, names and values up to 256 " +
 					"characters (Qlik's limits). A change runs a new reload (replace).",

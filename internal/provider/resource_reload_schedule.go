@@ -8,9 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -59,58 +56,27 @@ func (r *reloadScheduleResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"id":              idAttribute("Task id."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"app_id":          requiredReplace("Id of the app to reload. A change replaces the schedule.", stringvalidator.LengthAtLeast(1)),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the task, 1 to 100 characters, unique among the app's schedules (the " +
-					"provider finds a schedule by app and name after an interrupted create). Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 100)},
-			},
+			"name": requiredString("Name of the task, 1 to 100 characters, unique among the app's schedules (the "+
+				"provider finds a schedule by app and name after an interrupted create). Updates in place.",
+				stringvalidator.LengthBetween(1, 100)),
 			"description": emptyByDefault("Description of the task, up to 1024 characters. Updates in place.",
 				stringvalidator.LengthAtMost(1024)),
-			"recurrence": schema.StringAttribute{
-				MarkdownDescription: "When the app reloads: an RFC 5545 recurrence rule with the `RRULE:` prefix, " +
-					"such as `RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0` (every night at 02:00) or " +
-					"`RRULE:FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=6` (Mondays and Thursdays at 06:00). Checked at plan. " +
-					"Updates in place.",
-				Required:   true,
-				Validators: []validator.String{validators.RRule()},
-			},
-			"time_zone": schema.StringAttribute{
-				MarkdownDescription: "IANA time zone in which `recurrence` is read, such as `Europe/Berlin`; " +
-					"defaults to `UTC`. Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString("UTC"),
-				Validators: []validator.String{validators.TimeZone()},
-			},
-			"start_date_time": schema.StringAttribute{
-				MarkdownDescription: "When the schedule begins, RFC 3339 (`2026-01-01T00:00:00Z`); empty: at once. " +
-					"Updates in place.",
-				Optional:   true,
-				Validators: []validator.String{validators.DateTime()},
-			},
-			"end_date_time": schema.StringAttribute{
-				MarkdownDescription: "When the schedule ends, RFC 3339; empty: never. Updates in place.",
-				Optional:            true,
-				Validators:          []validator.String{validators.DateTime()},
-			},
-			"partial": schema.BoolAttribute{
-				MarkdownDescription: "Run partial reloads. Defaults to `false`. Updates in place.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the schedule triggers reloads. Defaults to `true` (Qlik creates tasks " +
-					"disabled unless told otherwise; a declared schedule is meant to run). Updates in place.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"owner_id": schema.StringAttribute{
-				MarkdownDescription: "User id of the task's owner: the last user that changed it (Qlik moves the ownership to whoever updates a task).",
-				Computed:            true,
-			},
+			"recurrence": requiredString("When the app reloads: an RFC 5545 recurrence rule with the `RRULE:` prefix, "+
+				"such as `RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0` (every night at 02:00) or "+
+				"`RRULE:FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=6` (Mondays and Thursdays at 06:00). Checked at plan. "+
+				"Updates in place.",
+				validators.RRule()),
+			"time_zone": stringWithDefault("IANA time zone in which `recurrence` is read, such as `Europe/Berlin`; "+
+				"defaults to `UTC`. Updates in place.",
+				"UTC", validators.TimeZone()),
+			"start_date_time": optionalString("When the schedule begins, RFC 3339 (`2026-01-01T00:00:00Z`); empty: at once. "+
+				"Updates in place.",
+				validators.DateTime()),
+			"end_date_time": optionalString("When the schedule ends, RFC 3339; empty: never. Updates in place.", validators.DateTime()),
+			"partial":       boolWithDefault("Run partial reloads. Defaults to `false`. Updates in place.", false),
+			"enabled": boolWithDefault("Whether the schedule triggers reloads. Defaults to `true` (Qlik creates tasks "+
+				"disabled unless told otherwise; a declared schedule is meant to run). Updates in place.", true),
+			"owner_id":   computedRead("User id of the task's owner: the last user that changed it (Qlik moves the ownership to whoever updates a task)."),
 			"created_at": createdAtAttribute(),
 			"updated_at": updatedAtAttribute(),
 		},
@@ -176,8 +142,8 @@ func (m *reloadScheduleResourceModel) fromAPI(s *qlik.ReloadSchedule) {
 	m.Description = types.StringValue(s.Description)
 	m.Recurrence = types.StringValue(s.Recurrence)
 	m.TimeZone = types.StringValue(s.Timezone)
-	m.StartDateTime = optionalString(s.StartDateTime)
-	m.EndDateTime = optionalString(s.EndDateTime)
+	m.StartDateTime = nullIfEmpty(s.StartDateTime)
+	m.EndDateTime = nullIfEmpty(s.EndDateTime)
 	m.Partial = types.BoolValue(s.Partial)
 	m.Enabled = types.BoolValue(s.Enabled)
 	m.OwnerID = types.StringValue(s.OwnerID)
@@ -185,8 +151,8 @@ func (m *reloadScheduleResourceModel) fromAPI(s *qlik.ReloadSchedule) {
 	m.UpdatedAt = types.StringValue(s.UpdatedAt)
 }
 
-// optionalString is null for "" (an optional attribute that is not set).
-func optionalString(s string) types.String {
+// nullIfEmpty is null for "" (an optional attribute that is not set).
+func nullIfEmpty(s string) types.String {
 	if s == "" {
 		return types.StringNull()
 	}

@@ -16,8 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -76,12 +74,8 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 				"(case-sensitive, 1 to 256 characters). Changing it replaces the mapping.",
 				stringvalidator.LengthBetween(1, 256), stringvalidator.RegexMatches(notBlank, "must not be blank")),
 			"group_id": idAttribute("Id of the group, for `qlik_space_assignment` and other references."),
-			"group_created": schema.BoolAttribute{
-				MarkdownDescription: "Whether this mapping created the group (then destroy deletes it) or found it " +
-					"already there (then destroy leaves it). An imported mapping records `false`.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
+			"group_created": computedKeptBool("Whether this mapping created the group (then destroy deletes it) or found it " +
+				"already there (then destroy leaves it). An imported mapping records `false`."),
 			"roles": schema.SetAttribute{
 				MarkdownDescription: "Tenant roles of the group, by name, for example `SharedSpaceCreator` or " +
 					"`EmbeddedAnalyticsUser`. The catalogue is per tenant (see the `qlik_roles` data source); an " +
@@ -103,17 +97,8 @@ func (r *roleMappingResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"removing a block updates in place.",
 				NestedObject: schema.NestedBlockObject{
 					Attributes: map[string]schema.Attribute{
-						"space_id": schema.StringAttribute{
-							MarkdownDescription: "Id of the space.",
-							Required:            true,
-							Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-						},
-						"roles": schema.SetAttribute{
-							MarkdownDescription: spaceRolesDescription + " At least one.",
-							Required:            true,
-							ElementType:         types.StringType,
-							Validators:          spaceRoleSetValidators(),
-						},
+						"space_id": requiredString("Id of the space.", stringvalidator.LengthAtLeast(1)),
+						"roles":    requiredStringSet(spaceRolesDescription+" At least one.", spaceRoleSetValidators()...),
 					},
 				},
 			},

@@ -50,12 +50,9 @@ func (r *spaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Space id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Space name, unique in the tenant. 1 to 256 characters, none of " +
-					"`\" * ? < > / | \\ :`. Updates in place.",
-				Required:   true,
-				Validators: spaceNameValidators(),
-			},
+			"name": requiredString("Space name, unique in the tenant. 1 to 256 characters, none of "+
+				"`\" * ? < > / | \\ :`. Updates in place.",
+				spaceNameValidators()...),
 			"type": requiredReplace("Space type: `shared`, `managed` or `data`. Qlik cannot change the type of "+
 				"a space, so a change replaces it; while the space holds apps the plan fails, naming them, before "+
 				"anything in the space is destroyed.", stringvalidator.OneOf(qlik.SpaceTypes...)),

@@ -66,15 +66,10 @@ func (r *spaceAssignmentResource) Schema(_ context.Context, _ resource.SchemaReq
 			"space_id":        requiredReplace("Id of the space. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
 			"assignee_type":   requiredReplace("`user` or `group`. Changing it replaces the assignment.", stringvalidator.OneOf(qlik.AssigneeUser, qlik.AssigneeGroup)),
 			"assignee_id":     requiredReplace("Id of the user or group. Changing it replaces the assignment.", stringvalidator.LengthAtLeast(1)),
-			"roles": schema.SetAttribute{
-				MarkdownDescription: spaceRolesDescription + " At least one. Updates in place.",
-				Required:            true,
-				ElementType:         types.StringType,
-				Validators:          spaceRoleSetValidators(),
-			},
-			"created_at": createdAtAttribute(),
-			"created_by": createdByAttribute(),
-			"updated_at": updatedAtAttribute(),
+			"roles":           requiredStringSet(spaceRolesDescription+" At least one. Updates in place.", spaceRoleSetValidators()...),
+			"created_at":      createdAtAttribute(),
+			"created_by":      createdByAttribute(),
+			"updated_at":      updatedAtAttribute(),
 		},
 	}
 }

@@ -17,12 +17,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -85,56 +81,30 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"and is reactivated by the next apply; a purged tenant leaves the state and is created again.",
 		Attributes: map[string]schema.Attribute{
 			"id": idAttribute("Tenant id."),
-			"license_key_wo": schema.StringAttribute{
-				MarkdownDescription: "Signed license key the tenant is created under (for example from " +
-					"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and " +
-					"never stored in the state or the plan. Qlik answers `TENANTS-21` when it is missing, " +
-					"`TENANTS-23` when it is invalid and `TENANTS-22` when the license has no tenant left.",
-				Optional:   true,
-				Sensitive:  true,
-				WriteOnly:  true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"license_key_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `license_key_wo`, stored in the state so that a change of key " +
-					"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
-					"new version updates the state only, with a warning.",
-				Optional: true,
-			},
-			"datacenter": schema.StringAttribute{
-				MarkdownDescription: "Datacenter of the tenant: one of `" + joinCode(tenantDatacenters()) + "`. " +
-					"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the " +
-					"register host and OAuth client of the provider block. Defaults to the home region's register " +
-					"host's choice. A change replaces the tenant (and so needs `deletion_protection = false`).",
-				Optional: true,
-				Computed: true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					stringplanmodifier.RequiresReplaceIfConfigured(),
-				},
-				Validators: []validator.String{stringvalidator.OneOf(tenantDatacenters()...)},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the tenant, 1 to 256 characters. When omitted Qlik " +
-					"generates one and it is left as Qlik has it." + updates,
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256)},
-			},
-			"alias_hostname": schema.StringAttribute{
-				MarkdownDescription: "Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: " +
-					"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the " +
-					"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one " +
-					"configuration with one alias fail at plan; an alias taken outside the configuration is " +
-					"found when it is set after the create: the tenant is kept (with a warning) and the next " +
-					"apply sets the alias again, never creating another tenant." + updates,
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators: []validator.String{stringvalidator.RegexMatches(aliasHostnamePattern,
-					"must be a lower-case hostname whose first label has 3 to 63 letters, digits or hyphens")},
-			},
+			"license_key_wo": writeOnlyString("Signed license key the tenant is created under (for example from "+
+				"`GET /api/v1/licenses/overview` of a source tenant). Write-only: it is sent on create and "+
+				"never stored in the state or the plan. Qlik answers `TENANTS-21` when it is missing, "+
+				"`TENANTS-23` when it is invalid and `TENANTS-22` when the license has no tenant left.",
+				stringvalidator.LengthAtLeast(1)),
+			"license_key_wo_version": optionalInt64("Version of `license_key_wo`, stored in the state so that a change of key " +
+				"is visible in plans. Qlik binds the license at creation and has no API to change it, so a " +
+				"new version updates the state only, with a warning."),
+			"datacenter": optionalKeptReplaced("Datacenter of the tenant: one of `"+joinCode(tenantDatacenters())+"`. "+
+				"Its region (`eu-west-1` is `eu`, `us-east-1` is `us`, `eu-central-1` is `de`, ...) picks the "+
+				"register host and OAuth client of the provider block. Defaults to the home region's register "+
+				"host's choice. A change replaces the tenant (and so needs `deletion_protection = false`).",
+				stringvalidator.OneOf(tenantDatacenters()...)),
+			"name": optionalKept("Display name of the tenant, 1 to 256 characters. When omitted Qlik "+
+				"generates one and it is left as Qlik has it."+updates,
+				stringvalidator.LengthBetween(1, 256)),
+			"alias_hostname": optionalKept("Alias hostname (`hostnames[1]`), for example `acme.eu.qlikcloud.com`: "+
+				"lower-case, with a first label of 3 to 63 letters, digits or hyphens. When omitted the "+
+				"alias is left as Qlik has it; Qlik has no call to remove one. Two tenants of one "+
+				"configuration with one alias fail at plan; an alias taken outside the configuration is "+
+				"found when it is set after the create: the tenant is kept (with a warning) and the next "+
+				"apply sets the alias again, never creating another tenant."+updates,
+				stringvalidator.RegexMatches(aliasHostnamePattern,
+					"must be a lower-case hostname whose first label has 3 to 63 letters, digits or hyphens")),
 			"auto_assign_create_shared_spaces_role_to_professionals": tenantFlag(
 				"Give users with a professional entitlement the role to create shared spaces automatically. " +
 					"Qlik's default is `true`; when omitted it is left as Qlik has it." + updates),
@@ -147,35 +117,18 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"enable_app_opening_feedback": tenantFlag(
 				"Ask users for feedback when apps open. Qlik's default is `false`; when omitted it is left as " +
 					"Qlik has it." + updates),
-			"deletion_protection": schema.BoolAttribute{
-				MarkdownDescription: "While `true` (the default), destroying or replacing the tenant fails at " +
-					"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to " +
-					"`false` and apply before destroying. Changes only the state.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
-			"purge_after_days": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
-					"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
-					qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays, qlik.DefaultPurgeAfterDays),
-				Optional:   true,
-				Computed:   true,
-				Default:    int64default.StaticInt64(qlik.DefaultPurgeAfterDays),
-				Validators: []validator.Int64{int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)},
-			},
-			"hostname": schema.StringAttribute{
-				MarkdownDescription: "The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
-					"use it as `tenant_hostname` of the objects inside the tenant.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"deletion_protection": boolWithDefault("While `true` (the default), destroying or replacing the tenant fails at "+
+				"plan, before anything inside the tenant is destroyed, and the tenant stays active. Set it to "+
+				"`false` and apply before destroying. Changes only the state.", true),
+			"purge_after_days": int64WithDefault(fmt.Sprintf("Days from deactivation (destroy) until Qlik purges the "+
+				"tenant, %d to %d; default %d. The tenant can be reactivated until then. Changes only the state.",
+				qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays, qlik.DefaultPurgeAfterDays),
+				qlik.DefaultPurgeAfterDays, int64validator.Between(qlik.MinPurgeAfterDays, qlik.MaxPurgeAfterDays)),
+			"hostname": computedKept("The tenant's own hostname (`hostnames[0]`), e.g. `a1b2c3.eu.qlikcloud.com`; " +
+				"use it as `tenant_hostname` of the objects inside the tenant."),
 			"region": computedKept("Region code of the tenant, e.g. `eu`."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "Status of the tenant. Terraform keeps it `active`: a tenant found " +
-					"`disabled` (deactivated outside Terraform) plans an update that reactivates it.",
-				Computed: true,
-			},
+			"status": computedRead("Status of the tenant. Terraform keeps it `active`: a tenant found " +
+				"`disabled` (deactivated outside Terraform) plans an update that reactivates it."),
 			"created": computedKept("Creation time."),
 		},
 		Blocks: map[string]schema.Block{

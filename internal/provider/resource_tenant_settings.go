@@ -41,14 +41,8 @@ func NewLicenseSettingsResource() resource.Resource {
 			"license explicitly through `license_type` instead.",
 		left: "automatic license assignment stays as it is",
 		attributes: map[string]schema.Attribute{
-			"auto_assign_professional": schema.BoolAttribute{
-				MarkdownDescription: "Assign a professional license to new users while one is available.",
-				Required:            true,
-			},
-			"auto_assign_analyzer": schema.BoolAttribute{
-				MarkdownDescription: "Assign an analyzer license to new users while one is available (after professional, when that is on too).",
-				Required:            true,
-			},
+			"auto_assign_professional": requiredBool("Assign a professional license to new users while one is available."),
+			"auto_assign_analyzer":     requiredBool("Assign an analyzer license to new users while one is available (after professional, when that is on too)."),
 		},
 		read: func(ctx context.Context, c *qlik.Client, m *licenseSettingsModel) error {
 			s, err := c.GetLicenseSettings(ctx)
@@ -87,12 +81,9 @@ func NewGroupSettingsResource() resource.Resource {
 		left:     "group creation at sign-in and the Everyone group's roles stay as they are",
 		validate: checkEveryoneRoles,
 		attributes: map[string]schema.Attribute{
-			"auto_create_groups": schema.BoolAttribute{
-				MarkdownDescription: "Create the groups a user's identity provider sends at sign-in (Qlik's `autoCreateGroups`; " +
-					"the deprecated `syncIdpGroups` is set to the same value). Without it, only groups that exist already " +
-					"are joined, which `qlik_role_mapping` relies on for groups it does not create.",
-				Required: true,
-			},
+			"auto_create_groups": requiredBool("Create the groups a user's identity provider sends at sign-in (Qlik's `autoCreateGroups`; " +
+				"the deprecated `syncIdpGroups` is set to the same value). Without it, only groups that exist already " +
+				"are joined, which `qlik_role_mapping` relies on for groups it does not create."),
 			"everyone_roles": schema.SetAttribute{
 				MarkdownDescription: "Tenant roles of the Everyone group, by name (case-sensitive; custom roles included). " +
 					"Every user holds them, so keep them small (for example `[\"EmbeddedAnalyticsUser\"]` for an " +
@@ -153,17 +144,11 @@ func NewAPIKeySettingsResource() resource.Resource {
 		description: "API key policy of a tenant: how many API keys each user may hold and how long a new key may live.",
 		left:        "the API key policy stays as it is",
 		attributes: map[string]schema.Attribute{
-			"max_keys_per_user": schema.Int64Attribute{
-				MarkdownDescription: "Most active API keys one user may have, from 0 to 1000 (Qlik's default is 5).",
-				Required:            true,
-				Validators:          []validator.Int64{int64validator.Between(0, 1000)},
-			},
-			"max_api_key_expiry": schema.StringAttribute{
-				MarkdownDescription: "Longest lifetime of a new API key, as an ISO 8601 duration such as `P90D` or `PT24H` " +
-					"(Qlik's default is `PT24H`). Keys that exist keep their expiry.",
-				Required:   true,
-				Validators: []validator.String{validators.ISODuration()},
-			},
+			"max_keys_per_user": requiredInt64("Most active API keys one user may have, from 0 to 1000 (Qlik's default is 5).",
+				int64validator.Between(0, 1000)),
+			"max_api_key_expiry": requiredString("Longest lifetime of a new API key, as an ISO 8601 duration such as `P90D` or `PT24H` "+
+				"(Qlik's default is `PT24H`). Keys that exist keep their expiry.",
+				validators.ISODuration()),
 		},
 		read: func(ctx context.Context, c *qlik.Client, m *apiKeySettingsModel) error {
 			id, err := c.CurrentTenantID(ctx)
@@ -203,20 +188,12 @@ func NewAuthSettingsResource() resource.Resource {
 			"last at most. The provider's credentials need the TenantAdmin role.",
 		left: "the session timeouts stay as they are",
 		attributes: map[string]schema.Attribute{
-			"session_inactivity_timeout_minutes": schema.Int64Attribute{
-				MarkdownDescription: "Minutes after which an idle user session ends; at least 1 and at most `max_session_lifespan_minutes`.",
-				Required:            true,
-				Validators:          []validator.Int64{int64validator.AtLeast(1)},
-			},
-			"max_session_lifespan_minutes": schema.Int64Attribute{
-				MarkdownDescription: "Minutes after which any user session ends, active or not: a whole number of hours " +
-					"(a multiple of 60), as Qlik requires.",
-				Required: true,
-				Validators: []validator.Int64{
-					int64validator.AtLeast(60),
-					validators.Int64MultipleOf(60),
-				},
-			},
+			"session_inactivity_timeout_minutes": requiredInt64("Minutes after which an idle user session ends; at least 1 and at most `max_session_lifespan_minutes`.",
+				int64validator.AtLeast(1)),
+			"max_session_lifespan_minutes": requiredInt64("Minutes after which any user session ends, active or not: a whole number of hours "+
+				"(a multiple of 60), as Qlik requires.",
+				int64validator.AtLeast(60),
+				validators.Int64MultipleOf(60)),
 		},
 		validate: func(_ context.Context, _ *qlik.Client, _ resource.ModifyPlanRequest, m *authSettingsModel, diags *diag.Diagnostics) {
 			idle, life := m.SessionInactivityTimeout, m.MaxSessionLifespan

@@ -11,10 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -70,56 +66,28 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			"subject": requiredReplace("The user's subject: the unique id its identity provider sends (the `sub` claim of a "+
 				"JWT or OIDC login, for example `auth0|5f1c...`). A sign-in with this subject is this user. Unique in "+
 				"the tenant. Changing it replaces the user.", stringvalidator.LengthAtLeast(1)),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name. Defaults to what Qlik sets (the subject, until the user signs in with " +
-					"a name claim). Updates in place.",
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address, set when the user is created. Qlik does not change a user's email " +
-					"through its API, so changing the configured value replaces the user. Omit it to take what the " +
-					"identity provider sends at sign-in.",
-				Optional: true,
-				Computed: true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					stringplanmodifier.RequiresReplaceIfConfigured(),
-				},
-				Validators: []validator.String{stringvalidator.RegexMatches(emailPattern, "must be an email address such as ann@example.com")},
-			},
+			"name": optionalKept("Display name. Defaults to what Qlik sets (the subject, until the user signs in with "+
+				"a name claim). Updates in place.",
+				stringvalidator.LengthAtLeast(1)),
+			"email": optionalKeptReplaced("Email address, set when the user is created. Qlik does not change a user's email "+
+				"through its API, so changing the configured value replaces the user. Omit it to take what the "+
+				"identity provider sends at sign-in.",
+				stringvalidator.RegexMatches(emailPattern, "must be an email address such as ann@example.com")),
 			"roles": tenantRolesAttribute("The user's own tenant roles, by name (default or custom; case-sensitive). Roles the " +
 				"user holds through groups are not listed here. This is the complete list: roles added elsewhere " +
 				"show as drift. Unknown names fail at plan. Defaults to none. Updates in place."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "`active` (the default) or `disabled` (the user cannot sign in; its content stays). " +
-					"Updates in place.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(qlik.UserActive),
-				Validators: []validator.String{stringvalidator.OneOf(qlik.UserActive, qlik.UserDisabled)},
-			},
-			"license_type": schema.StringAttribute{
-				MarkdownDescription: "The user's license: `professional`, `analyzer`, or `none` to hold none. Qlik answers " +
-					"for each assignment separately; a refusal (for example `LICENSES-011` when no license of the type is " +
-					"left) fails the apply with Qlik's code and title, and the user keeps what it had. Omit it to leave " +
-					"licenses to automatic assignment (`qlik_license_settings`) or the console; the attribute then shows " +
-					"what the user holds. Updates in place.",
-				Optional:      true,
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-				Validators:    []validator.String{stringvalidator.OneOf(qlik.LicenseProfessional, qlik.LicenseAnalyzer, licenseNone)},
-			},
-			"deletion_mode": schema.StringAttribute{
-				MarkdownDescription: "What destroy does: `delete` (the default) deletes the user; `disable` disables it " +
-					"and removes its own roles and its license assignment (see above). Changing it changes nothing in Qlik.",
-				Optional:   true,
-				Computed:   true,
-				Default:    stringdefault.StaticString(deleteUser),
-				Validators: []validator.String{stringvalidator.OneOf(deleteUser, disableUser)},
-			},
+			"status": stringWithDefault("`active` (the default) or `disabled` (the user cannot sign in; its content stays). "+
+				"Updates in place.",
+				qlik.UserActive, stringvalidator.OneOf(qlik.UserActive, qlik.UserDisabled)),
+			"license_type": optionalKept("The user's license: `professional`, `analyzer`, or `none` to hold none. Qlik answers "+
+				"for each assignment separately; a refusal (for example `LICENSES-011` when no license of the type is "+
+				"left) fails the apply with Qlik's code and title, and the user keeps what it had. Omit it to leave "+
+				"licenses to automatic assignment (`qlik_license_settings`) or the console; the attribute then shows "+
+				"what the user holds. Updates in place.",
+				stringvalidator.OneOf(qlik.LicenseProfessional, qlik.LicenseAnalyzer, licenseNone)),
+			"deletion_mode": stringWithDefault("What destroy does: `delete` (the default) deletes the user; `disable` disables it "+
+				"and removes its own roles and its license assignment (see above). Changing it changes nothing in Qlik.",
+				deleteUser, stringvalidator.OneOf(deleteUser, disableUser)),
 		},
 	}
 }

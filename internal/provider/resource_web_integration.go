@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider/validators"
@@ -46,12 +45,9 @@ func (r *webIntegrationResource) Schema(_ context.Context, _ resource.SchemaRequ
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Web integration id: the value the embedding page passes as the web integration id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the web integration, unique in the tenant (the provider finds an " +
-					"integration by name after an interrupted create). Updates in place.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"name": requiredString("Name of the web integration, unique in the tenant (the provider finds an "+
+				"integration by name after an interrupted create). Updates in place.",
+				stringvalidator.LengthAtLeast(1)),
 			"valid_origins": emptySetByDefault("Origins allowed to use the integration, each `http://` or `https://`, a host "+
 				"and an optional port, with no path: `https://portal.example.com`, `http://localhost:3000`. "+
 				"Write them the way Qlik stores them (host in lower case, no default port such as `:443`, no "+

@@ -12,10 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -70,58 +66,28 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"id":              idAttribute("Webhook id."),
 			"tenant_hostname": tenantHostnameAttribute(),
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the webhook, 1 to 512 characters. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 512)},
-			},
+			"name": requiredString("Name of the webhook, 1 to 512 characters. Updates in place.",
+				stringvalidator.LengthBetween(1, 512)),
 			"description": emptyByDefault("Why the webhook exists, up to 1024 characters. Updates in place.",
 				stringvalidator.LengthAtMost(1024)),
-			"url": schema.StringAttribute{
-				MarkdownDescription: "Where Qlik sends the events: an `https://` URL. Updates in place.",
-				Required:            true,
-				Validators:          []validator.String{validators.HTTPSURL()},
-			},
-			"event_types": schema.SetAttribute{
-				MarkdownDescription: "Event types that trigger the webhook, such as `" + reloadFinishedEvent +
-					"` (a reload ended; `data.status` is `ok` or `error`). The tenant lists the others at " +
-					"`GET /api/v1/webhooks/event-types`. Updates in place.",
-				ElementType: types.StringType,
-				Required:    true,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(eventTypePattern, "must be an event type name such as "+reloadFinishedEvent)),
-				},
-			},
-			"filter": schema.StringAttribute{
-				MarkdownDescription: "Which events of those types are sent, in SCIM filter syntax: the attributes " +
-					"`id`, `spaceId` and `topLevelResourceId` compared with `eq` or `ne`, joined with `and` and " +
-					"`or`, values in double quotes, e.g. `spaceId eq \"6283...\"`. With `event_types` exactly " +
-					"`[\"" + reloadFinishedEvent + "\"]` it may also use `data.status`: `data.status eq \"error\"` " +
-					"sends only failed reloads. Qlik cannot change the filter of a webhook, so a change replaces it. " +
-					"Empty (the default) sends every event.",
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString(""),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"level": schema.StringAttribute{
-				MarkdownDescription: "`tenant` (the default): events of every resource of the tenant; `user`: only " +
-					"of resources the creator of the webhook can access. A change replaces the webhook.",
-				Optional:      true,
-				Computed:      true,
-				Default:       stringdefault.StaticString("tenant"),
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{stringvalidator.OneOf("tenant", "user")},
-			},
-			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether Qlik sends events. Defaults to `true` (Qlik's own default is off; a " +
-					"declared webhook is meant to deliver). Qlik may turn a webhook off by itself after repeated " +
-					"failed deliveries: the next plan then shows the update that turns it on again.",
-				Optional: true,
-				Computed: true,
-				Default:  booldefault.StaticBool(true),
-			},
+			"url": requiredString("Where Qlik sends the events: an `https://` URL. Updates in place.", validators.HTTPSURL()),
+			"event_types": requiredStringSet("Event types that trigger the webhook, such as `"+reloadFinishedEvent+
+				"` (a reload ended; `data.status` is `ok` or `error`). The tenant lists the others at "+
+				"`GET /api/v1/webhooks/event-types`. Updates in place.",
+				setvalidator.SizeAtLeast(1),
+				setvalidator.ValueStringsAre(stringvalidator.RegexMatches(eventTypePattern, "must be an event type name such as "+reloadFinishedEvent))),
+			"filter": replacingString(emptyByDefault("Which events of those types are sent, in SCIM filter syntax: the attributes " +
+				"`id`, `spaceId` and `topLevelResourceId` compared with `eq` or `ne`, joined with `and` and " +
+				"`or`, values in double quotes, e.g. `spaceId eq \"6283...\"`. With `event_types` exactly " +
+				"`[\"" + reloadFinishedEvent + "\"]` it may also use `data.status`: `data.status eq \"error\"` " +
+				"sends only failed reloads. Qlik cannot change the filter of a webhook, so a change replaces it. " +
+				"Empty (the default) sends every event.")),
+			"level": replacingString(stringWithDefault("`tenant` (the default): events of every resource of the tenant; `user`: only "+
+				"of resources the creator of the webhook can access. A change replaces the webhook.",
+				"tenant", stringvalidator.OneOf("tenant", "user"))),
+			"enabled": boolWithDefault("Whether Qlik sends events. Defaults to `true` (Qlik's own default is off; a "+
+				"declared webhook is meant to deliver). Qlik may turn a webhook off by itself after repeated "+
+				"failed deliveries: the next plan then shows the update that turns it on again.", true),
 			"headers": schema.MapAttribute{
 				MarkdownDescription: "Extra HTTP headers sent with every delivery, shown in Qlik's delivery log. " +
 					"At most 2048 bytes. Use `encrypted_headers_wo` for credentials. Updates in place.",
@@ -129,23 +95,13 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:    true,
 				Validators:  []validator.Map{mapvalidator.SizeAtLeast(1)},
 			},
-			"secret_wo": schema.StringAttribute{
-				MarkdownDescription: "Secret, 32 to 64 characters, with which Qlik signs each delivery (the " +
-					"`Qlik-Signature` header). Write-only: sent on create, and on update when `secret_wo_version` " +
-					"changes; never stored in the plan or the state.",
-				Optional:  true,
-				Sensitive: true,
-				WriteOnly: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(32, 64),
-					stringvalidator.AlsoRequires(path.MatchRoot("secret_wo_version")),
-				},
-			},
-			"secret_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `secret_wo`, stored in the state. Change it to send the current " +
-					"`secret_wo` to Qlik (removing both removes the secret); the update happens in place.",
-				Optional: true,
-			},
+			"secret_wo": writeOnlyString("Secret, 32 to 64 characters, with which Qlik signs each delivery (the "+
+				"`Qlik-Signature` header). Write-only: sent on create, and on update when `secret_wo_version` "+
+				"changes; never stored in the plan or the state.",
+				stringvalidator.LengthBetween(32, 64),
+				stringvalidator.AlsoRequires(path.MatchRoot("secret_wo_version"))),
+			"secret_wo_version": optionalInt64("Version of `secret_wo`, stored in the state. Change it to send the current " +
+				"`secret_wo` to Qlik (removing both removes the secret); the update happens in place."),
 			"encrypted_headers_wo": schema.MapAttribute{
 				MarkdownDescription: "HTTP headers sent with every delivery whose values Qlik keeps encrypted and " +
 					"never shows (an `Authorization` header of the receiving endpoint). Write-only: sent on create, " +
@@ -159,11 +115,8 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					mapvalidator.AlsoRequires(path.MatchRoot("encrypted_headers_wo_version")),
 				},
 			},
-			"encrypted_headers_wo_version": schema.Int64Attribute{
-				MarkdownDescription: "Version of `encrypted_headers_wo`, stored in the state. Change it to send the " +
-					"current headers (removing both removes them); the update happens in place.",
-				Optional: true,
-			},
+			"encrypted_headers_wo_version": optionalInt64("Version of `encrypted_headers_wo`, stored in the state. Change it to send the " +
+				"current headers (removing both removes them); the update happens in place."),
 			"secret_added": schema.BoolAttribute{
 				MarkdownDescription: "Whether Qlik holds a signing secret for the webhook (it never returns the secret itself).",
 				Computed:            true,

@@ -12,6 +12,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -50,6 +54,72 @@ func dataSourceTenantHostnameAttribute(verb string) dsschema.StringAttribute {
 	}
 }
 
+// requiredString is a required string a resource can change in place.
+func requiredString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalString is an optional string a resource can change in place; null when it is not set.
+func optionalString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// requiredBool is a required boolean a resource can change in place.
+func requiredBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{MarkdownDescription: description, Required: true}
+}
+
+// requiredInt64 is a required whole number a resource can change in place.
+func requiredInt64(description string, validators ...validator.Int64) schema.Int64Attribute {
+	return schema.Int64Attribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalReplace is an optional string that Qlik cannot change on an existing object, so a change replaces it.
+func optionalReplace(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		Validators:          validators,
+	}
+}
+
+// optionalKept is an optional string that Qlik fills in when it is not set: plans keep the state's value unless the
+// configuration sets one.
+func optionalKept(description string, validators ...validator.String) schema.StringAttribute {
+	a := computedKept(description)
+	a.Optional, a.Validators = true, validators
+	return a
+}
+
+// optionalKeptReplaced is optionalKept for a value Qlik cannot change: configuring another one replaces the object.
+func optionalKeptReplaced(description string, validators ...validator.String) schema.StringAttribute {
+	a := optionalKept(description, validators...)
+	a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplaceIfConfigured())
+	return a
+}
+
+// optionalInt64 is an optional whole number a resource can change in place (the version of a write-only value).
+func optionalInt64(description string) schema.Int64Attribute {
+	return schema.Int64Attribute{MarkdownDescription: description, Optional: true}
+}
+
+// boolWithDefault is an optional boolean that takes the value def when it is not set.
+func boolWithDefault(description string, def bool) schema.BoolAttribute {
+	return schema.BoolAttribute{MarkdownDescription: description, Optional: true, Computed: true, Default: booldefault.StaticBool(def)}
+}
+
+// writeOnlyString is a secret from the configuration (Terraform 1.11 or later): sensitive, never stored in the plan
+// or the state. It is read with writeOnlyValue.
+func writeOnlyString(description string, validators ...validator.String) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Sensitive: true, WriteOnly: true, Validators: validators}
+}
+
+// requiredStringSet is a required set of strings a resource can change in place.
+func requiredStringSet(description string, validators ...validator.Set) schema.SetAttribute {
+	return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Required: true, Validators: validators}
+}
+
 // requiredReplace is a required string that Qlik cannot change on an existing object, so a change replaces it
 // (the description says so).
 func requiredReplace(description string, validators ...validator.String) schema.StringAttribute {
@@ -64,13 +134,46 @@ func requiredReplace(description string, validators ...validator.String) schema.
 // emptyByDefault is an optional string that Qlik stores as "" when it is not set (a description): the plan
 // shows "" rather than null, so leaving it out of the configuration is not a change.
 func emptyByDefault(description string, validators ...validator.String) schema.StringAttribute {
+	return stringWithDefault(description, "", validators...)
+}
+
+// stringWithDefault is an optional string that takes the value def when it is not set.
+func stringWithDefault(description, def string, validators ...validator.String) schema.StringAttribute {
 	return schema.StringAttribute{
 		MarkdownDescription: description,
 		Optional:            true,
 		Computed:            true,
-		Default:             stringdefault.StaticString(""),
+		Default:             stringdefault.StaticString(def),
 		Validators:          validators,
 	}
+}
+
+// int64WithDefault is an optional whole number that takes the value def when it is not set.
+func int64WithDefault(description string, def int64, validators ...validator.Int64) schema.Int64Attribute {
+	return schema.Int64Attribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Computed:            true,
+		Default:             int64default.StaticInt64(def),
+		Validators:          validators,
+	}
+}
+
+// replacingString, replacingBool and replacingInt64 make a change of an attribute replace the object (Qlik
+// cannot change it on an existing one).
+func replacingString(a schema.StringAttribute) schema.StringAttribute {
+	a.PlanModifiers = append(a.PlanModifiers, stringplanmodifier.RequiresReplace())
+	return a
+}
+
+func replacingBool(a schema.BoolAttribute) schema.BoolAttribute {
+	a.PlanModifiers = append(a.PlanModifiers, boolplanmodifier.RequiresReplace())
+	return a
+}
+
+func replacingInt64(a schema.Int64Attribute) schema.Int64Attribute {
+	a.PlanModifiers = append(a.PlanModifiers, int64planmodifier.RequiresReplace())
+	return a
 }
 
 // emptySetByDefault is an optional set of strings that is empty when it is not set (roles, origins): the plan
@@ -105,6 +208,20 @@ func computedKept(description string) schema.StringAttribute {
 	}
 }
 
+// computedRead is a computed attribute that Qlik may change on any update: plans show it as "known after apply".
+func computedRead(description string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// computedKeptBool is computedKept for a boolean.
+func computedKeptBool(description string) schema.BoolAttribute {
+	return schema.BoolAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+}
+
 // createdAtAttribute is the creation time of an object, whatever Qlik calls it (created, createdAt, createdDate).
 func createdAtAttribute() schema.StringAttribute { return computedKept("Creation time (RFC 3339).") }
 
@@ -114,7 +231,7 @@ func createdByAttribute() schema.StringAttribute { return computedKept("User id 
 // updatedAtAttribute is the time of an object's last change. With watched attributes, plans keep the state's
 // value unless one of them changes (useStateUnlessChanged); without, every update shows it as unknown.
 func updatedAtAttribute(watched ...string) schema.StringAttribute {
-	a := schema.StringAttribute{MarkdownDescription: "Time of the last change (RFC 3339).", Computed: true}
+	a := computedRead("Time of the last change (RFC 3339).")
 	if len(watched) > 0 {
 		paths := make([]path.Path, 0, len(watched))
 		for _, w := range watched {
@@ -128,6 +245,26 @@ func updatedAtAttribute(watched ...string) schema.StringAttribute {
 // computedString is a data source attribute that the data source reads from Qlik.
 func computedString(description string) dsschema.StringAttribute {
 	return dsschema.StringAttribute{MarkdownDescription: description, Computed: true}
+}
+
+// requiredArgument is a string a data source must be given to look something up (a name).
+func requiredArgument(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Required: true, Validators: validators}
+}
+
+// optionalArgument is a string a data source may be given to narrow what it reads (a filter).
+func optionalArgument(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Optional: true, Validators: validators}
+}
+
+// optionalOrRead is a string a data source may be given to look something up, and otherwise reads.
+func optionalOrRead(description string, validators ...validator.String) dsschema.StringAttribute {
+	return dsschema.StringAttribute{MarkdownDescription: description, Optional: true, Computed: true, Validators: validators}
+}
+
+// computedStringSet is a data source attribute that holds a set of strings the data source reads (role names).
+func computedStringSet(description string) dsschema.SetAttribute {
+	return dsschema.SetAttribute{MarkdownDescription: description, Computed: true, ElementType: types.StringType}
 }
 
 // spaceNamePattern is Qlik's own rule for space names (spaces.json, SpaceCreate.name).

@@ -1,37 +1,16 @@
 package validators
 
 import (
-	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"strings"
 	"testing"
 )
-
-func pkixPEM(t *testing.T, pub any) string {
-	t.Helper()
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
-}
 
 // TestJWKRoundTrip: an RSA and a P-384 key become the JWKs Qlik takes and come back as the same PEM; keys Qlik
 // would refuse are refused with the reason.
 func TestJWKRoundTrip(t *testing.T) {
 	t.Parallel()
-	rk, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ek, err := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rk, ek := rsaKey(t, 2048), ecKey(t, elliptic.P384())
 	for _, tc := range []struct {
 		name, pem, alg, kty string
 	}{
@@ -47,14 +26,7 @@ func TestJWKRoundTrip(t *testing.T) {
 			t.Errorf("%s: round trip gave %q (%v), want the same PEM", tc.name, back, err)
 		}
 	}
-	p256, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	weak, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p256, weak := ecKey(t, elliptic.P256()), rsaKey(t, 1024)
 	for _, tc := range []struct {
 		name, pem, alg, want string
 	}{

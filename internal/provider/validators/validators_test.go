@@ -9,12 +9,12 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"math/big"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -35,18 +35,14 @@ type stringCase struct {
 func checkString(t *testing.T, v validator.String, cases []stringCase) {
 	t.Helper()
 	at := path.Root("attr").AtListIndex(2)
-	run := func(value types.String) diag.Diagnostics {
-		resp := &validator.StringResponse{}
-		v.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: value}, resp)
-		return resp.Diagnostics
-	}
+	run := stringCheck(v)
 	for _, value := range []types.String{types.StringNull(), types.StringUnknown()} {
-		if d := run(value); d.HasError() {
+		if d := run(at, value); d.HasError() {
 			t.Errorf("%v: %v", value, d)
 		}
 	}
 	for _, tc := range cases {
-		diags := run(types.StringValue(tc.in))
+		diags := run(at, types.StringValue(tc.in))
 		if tc.summary == "" {
 			if diags.HasError() {
 				t.Errorf("%q: unexpected error %v", tc.in, diags)
@@ -57,6 +53,53 @@ func checkString(t *testing.T, v validator.String, cases []stringCase) {
 	}
 	if d := v.Description(context.Background()); d == "" || d != v.MarkdownDescription(context.Background()) {
 		t.Errorf("description %q, markdown %q", d, v.MarkdownDescription(context.Background()))
+	}
+}
+
+// A check runs one validator on a value at a path and returns its diagnostics.
+type check[V attr.Value] func(at path.Path, value V) diag.Diagnostics
+
+func stringCheck(v validator.String) check[types.String] {
+	return func(at path.Path, value types.String) diag.Diagnostics {
+		resp := &validator.StringResponse{}
+		v.ValidateString(context.Background(), validator.StringRequest{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+}
+
+func numberCheck(v validator.Number) check[types.Number] {
+	return func(at path.Path, value types.Number) diag.Diagnostics {
+		resp := &validator.NumberResponse{}
+		v.ValidateNumber(context.Background(), validator.NumberRequest{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+}
+
+func int64Check(v validator.Int64) check[types.Int64] {
+	return func(at path.Path, value types.Int64) diag.Diagnostics {
+		resp := &validator.Int64Response{}
+		v.ValidateInt64(context.Background(), validator.Int64Request{Path: at, ConfigValue: value}, resp)
+		return resp.Diagnostics
+	}
+}
+
+// badNumber is a number a validator refuses, with a part of the detail the user sees.
+type badNumber[V attr.Value] struct {
+	in     V
+	detail string
+}
+
+// checkNumbers asserts that run accepts every good value and refuses every bad one with one "Invalid number"
+// error at the attribute.
+func checkNumbers[V attr.Value](t *testing.T, at path.Path, run check[V], good []V, bad []badNumber[V]) {
+	t.Helper()
+	for _, ok := range good {
+		if d := run(at, ok); d.HasError() {
+			t.Errorf("%v: %v", ok, d)
+		}
+	}
+	for _, tc := range bad {
+		assertOneError(t, tc.in.String(), run(at, tc.in), at, "Invalid number", tc.detail)
 	}
 }
 
@@ -188,32 +231,49 @@ func TestCSPSource(t *testing.T) {
 	})
 }
 
+// rsaKey is a new RSA key of the given size.
+func rsaKey(t *testing.T, bits int) *rsa.PrivateKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// ecKey is a new ECDSA key on the given curve.
+func ecKey(t *testing.T, curve elliptic.Curve) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(curve, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // pemOf encodes a block of the given type.
 func pemOf(typ string, der []byte) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}))
 }
 
+// pkixPEM is a public key as a PKIX "PUBLIC KEY" block.
+func pkixPEM(t *testing.T, pub any) string {
+	t.Helper()
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pemOf("PUBLIC KEY", der)
+}
+
 func TestPublicKeyPEM(t *testing.T) {
 	t.Parallel()
-	rk, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ek, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rk, ek := rsaKey(t, 2048), ecKey(t, elliptic.P256())
 	edPub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkix := func(key any) string {
-		der, err := x509.MarshalPKIXPublicKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return pemOf("PUBLIC KEY", der)
-	}
+	pkix := func(key any) string { return pkixPEM(t, key) }
 	rsaPKIX := pkix(&rk.PublicKey)
 	checkString(t, PublicKeyPEM(), []stringCase{
 		{in: rsaPKIX},
@@ -241,26 +301,15 @@ func TestPublicKeyPEM(t *testing.T) {
 
 func TestWholeNumberBetween(t *testing.T) {
 	t.Parallel()
-	v := WholeNumberBetween(1, 10)
-	at := path.Root("max_retries")
-	run := func(value types.Number) diag.Diagnostics {
-		resp := &validator.NumberResponse{}
-		v.ValidateNumber(context.Background(), validator.NumberRequest{Path: at, ConfigValue: value}, resp)
-		return resp.Diagnostics
-	}
-	for _, ok := range []types.Number{types.NumberNull(), types.NumberUnknown(), types.NumberValue(big.NewFloat(1)), types.NumberValue(big.NewFloat(10))} {
-		if d := run(ok); d.HasError() {
-			t.Errorf("%v: %v", ok, d)
-		}
-	}
-	for in, detail := range map[float64]string{
-		2.5: "2.5 must be a whole number from 1 to 10.",
-		0:   "0 must be a whole number from 1 to 10.",
-		11:  "11 must be a whole number from 1 to 10.",
-		-1:  "-1 must be a whole number from 1 to 10.",
-	} {
-		assertOneError(t, big.NewFloat(in).String(), run(types.NumberValue(big.NewFloat(in))), at, "Invalid number", detail)
-	}
+	number := func(f float64) types.Number { return types.NumberValue(big.NewFloat(f)) }
+	checkNumbers(t, path.Root("max_retries"), numberCheck(WholeNumberBetween(1, 10)),
+		[]types.Number{types.NumberNull(), types.NumberUnknown(), number(1), number(10)},
+		[]badNumber[types.Number]{
+			{number(2.5), "2.5 must be a whole number from 1 to 10."},
+			{number(0), "0 must be a whole number from 1 to 10."},
+			{number(11), "11 must be a whole number from 1 to 10."},
+			{number(-1), "-1 must be a whole number from 1 to 10."},
+		})
 	if n, ok := WholeNumber(big.NewFloat(1e30), 0, 1<<62); ok {
 		t.Errorf("WholeNumber(1e30) = %d, accepted beyond the range of int64", n)
 	}
@@ -285,21 +334,13 @@ func TestISODuration(t *testing.T) {
 
 func TestInt64MultipleOf(t *testing.T) {
 	t.Parallel()
-	v := Int64MultipleOf(60)
-	at := path.Root("max_session_lifespan_minutes")
-	run := func(value types.Int64) diag.Diagnostics {
-		resp := &validator.Int64Response{}
-		v.ValidateInt64(context.Background(), validator.Int64Request{Path: at, ConfigValue: value}, resp)
-		return resp.Diagnostics
-	}
-	for _, ok := range []types.Int64{types.Int64Null(), types.Int64Unknown(), types.Int64Value(60), types.Int64Value(1440), types.Int64Value(0)} {
-		if d := run(ok); d.HasError() {
-			t.Errorf("%v: %v", ok, d)
-		}
-	}
-	for in, detail := range map[int64]string{90: "90 must be a multiple of 60.", 1: "1 must be a multiple of 60.", -30: "-30 must be a multiple of 60."} {
-		assertOneError(t, fmt.Sprint(in), run(types.Int64Value(in)), at, "Invalid number", detail)
-	}
+	checkNumbers(t, path.Root("max_session_lifespan_minutes"), int64Check(Int64MultipleOf(60)),
+		[]types.Int64{types.Int64Null(), types.Int64Unknown(), types.Int64Value(60), types.Int64Value(1440), types.Int64Value(0)},
+		[]badNumber[types.Int64]{
+			{types.Int64Value(90), "90 must be a multiple of 60."},
+			{types.Int64Value(1), "1 must be a multiple of 60."},
+			{types.Int64Value(-30), "-30 must be a multiple of 60."},
+		})
 }
 
 func TestHTTPSURL(t *testing.T) {
