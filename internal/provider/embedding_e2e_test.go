@@ -31,8 +31,7 @@ const (
 // does: signs a JWT with the private key, logs in to the new tenant, and checks that the user got the roles
 // the mapping granted to the group named in the token, and that the iframe URL points at the copied app.
 func TestAccEmbedding_endToEnd(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	templateID := e.seedApp(e.sim.Home().Hostname, "Sales template", "", 1<<20)
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

@@ -9,8 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestAccEmbedding_oauthImpersonation provisions a customer tenant with the OAuth client of the vendor's portal
@@ -19,8 +17,7 @@ import (
 // that user. Qlik gives such tokens only for users that exist, so one for an unknown user is refused, and the
 // token is the tenant's own: another tenant refuses it.
 func TestAccEmbedding_oauthImpersonation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	config := e.tenantProvider() + fmt.Sprintf(`
 resource "qlik_tenant" "acme" {
   license_key_wo         = %[1]q

@@ -23,7 +23,8 @@ import (
 
 // The test environment: one simulator per test, the provider blocks that point at it, the factories that serve the
 // provider in-process, fixtures (tenants, apps, spaces, users) and lookups in the simulator's store. Every
-// acceptance test starts with newTestEnv; what a test needs from the simulator beyond its own resource belongs here.
+// acceptance test starts with newTestEnv or newTestEnvWith; what a test needs from the simulator beyond its own
+// resource belongs here.
 
 // testEnv is one simulator and the provider configuration that points at it. Each test gets its own, so
 // tests run in parallel without sharing state.
@@ -32,10 +33,20 @@ type testEnv struct {
 	sim *qliksim.Server
 }
 
-func newTestEnv(t *testing.T, opts qliksim.Options) *testEnv {
+// newTestEnv starts a test that runs in parallel with the others, on a simulator of its own with the default
+// options, and returns its environment and the simulator's home tenant.
+func newTestEnv(t *testing.T) (*testEnv, *qliksim.Tenant) {
 	t.Helper()
+	return newTestEnvWith(t, qliksim.Options{})
+}
+
+// newTestEnvWith is newTestEnv on a simulator started with opts.
+func newTestEnvWith(t *testing.T, opts qliksim.Options) (*testEnv, *qliksim.Tenant) {
+	t.Helper()
+	t.Parallel()
 	testAccPreCheck(t)
-	return &testEnv{t: t, sim: qliksim.StartT(t, opts)}
+	e := &testEnv{t: t, sim: qliksim.StartT(t, opts)}
+	return e, e.sim.Home()
 }
 
 // testAccPreCheck fails, rather than skips, when the acceptance test cannot run as asked.

@@ -67,9 +67,8 @@ func (p savedPlan) apply(c *tfCLI, vars ...string) {
 // users' content, serve release 2 and have the new copy as their origin, the old copies are gone, the stable
 // cohort saw no write, and the next plan is empty.
 func TestAccOEMRollout(t *testing.T) {
-	t.Parallel()
 	// As TestAccExamples runs it: customers in three regions, one register host and client per region.
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	exampleSetups["oem-multitenant"](t, e)
 	tf := newTFCLI(t, e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant")))
 	tf.mustRun("get", "-no-color")

@@ -25,9 +25,7 @@ func (c dataConnConfig) hcl(provider string) string {
 }
 
 func TestAccDataConnection_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id, firstID string
 	stored := func(name, conn, password string) resource.TestCheckFunc {
 		return theOnly("data connections", func() []qliksim.DataConnectionInfo { return e.sim.DataConnections(home.Hostname) }, func(dc qliksim.DataConnectionInfo) error {
@@ -95,8 +93,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 }
 
 func TestAccDataConnection_conflictAndValidation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	cfg := e.oauthProvider() + `
 resource "qlik_space" "a" {
   name = "Customer A"

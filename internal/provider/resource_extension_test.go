@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // qextArchive is a zip holding <name>/<name>.qext (qext as JSON; none when nil) and a script, as Qlik Sense
@@ -70,8 +69,7 @@ func (e *testEnv) archiveIs(host string, theme bool, id *string, p string) resou
 // import, updates both in place with new archives (same ids), follows a moved archive without uploading, and
 // replaces both when the tenant changes.
 func TestAccThemeAndExtension_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	other := e.addTenant("customer-b")
 	dir := t.TempDir()
@@ -158,8 +156,7 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 // TestAccThemeAndExtension_driftAndDisappears: an archive uploaded again in the console is drift that the next
 // apply reverts; a theme deleted in the console (Qlik then answers 410) is uploaded again.
 func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
@@ -187,8 +184,7 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 // TestAccThemeAndExtension_validation: archives that are not zips, lack a .qext or have the other kind's type fail
 // at plan against file, with no write; a .qext name another theme has is Qlik's 409 with its code and request id.
 func TestAccThemeAndExtension_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
@@ -219,8 +215,7 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 // shows the hash (and the archive's fields) as known after apply, and the apply, planned again by Terraform with
 // the path known, records them from the file, followed by an empty plan.
 func TestAccFiles_pathKnownOnlyAtApply(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	dir := t.TempDir()
 	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.0.0"})
 	logo := writeImage(t, dir, "logo.png", pngSignature, 512, 4)

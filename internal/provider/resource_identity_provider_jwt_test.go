@@ -71,9 +71,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key := newTestKey(t)
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026", key.pkix, "Customer portal")
@@ -130,9 +128,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 }
 
 func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key, other := newTestKey(t), newTestKey(t)
 	ecKey := testECPublicKeyPEM(t)
 	var first, second, third, fourth string
@@ -204,9 +200,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key, intruder := newTestKey(t), newTestKey(t)
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Owned by Terraform")
@@ -246,9 +240,7 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 }
 
 func TestAccIdentityProviderJWT_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key := newTestKey(t)
 	privDER, err := x509.MarshalPKCS8PrivateKey(key.private)
 	if err != nil {
@@ -277,8 +269,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := newTestKey(t)
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "")
 	e.test(t, []resource.TestStep{
@@ -299,8 +290,7 @@ resource "qlik_identity_provider_jwt" "copy" {
 // TestAccIdentityProviderJWT_qlikRejects shows a 400 that only Qlik can raise (an issuer of blanks passes the
 // plan's length check) with Qlik's own code and detail.
 func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := newTestKey(t)
 	e.test(t, []resource.TestStep{{
 		Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
@@ -314,9 +304,7 @@ func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
 // TestAccIdentityProviderJWT_importInteractiveRefused imports the tenant's interactive (OIDC) identity provider,
 // which this resource must not adopt.
 func TestAccIdentityProviderJWT_importInteractiveRefused(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	interactive := e.sim.IdentityProviders(home.Hostname)[0]
 	e.test(t, []resource.TestStep{{
 		Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),

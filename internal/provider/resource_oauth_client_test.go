@@ -88,9 +88,7 @@ func impersonate(t *testing.T, tenantURL, clientID, secret, subject string) (int
 }
 
 func TestAccOAuthClient_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +149,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 }
 
 func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -234,9 +230,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 }
 
 func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody)
 	e.test(t, []resource.TestStep{
@@ -293,9 +287,7 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 }
 
 func TestAccOAuthClient_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	weak, err := rsa.GenerateKey(rand.Reader, 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -339,9 +331,7 @@ func TestAccOAuthClient_validation(t *testing.T) {
 // TestAccOAuthClient_qlikRefuses shows an answer only Qlik can give (the credentials' user may not manage OAuth
 // clients) with its code, title and request id, and nothing left behind.
 func TestAccOAuthClient_qlikRefuses(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	e.sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{Status: http.StatusForbidden})
 	e.test(t, []resource.TestStep{{
 		Config:      testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
@@ -355,9 +345,7 @@ func TestAccOAuthClient_qlikRefuses(t *testing.T) {
 // TestAccOAuthClient_privateKeyJWT: a client that authenticates with its private key has no secret anywhere,
 // and its signed assertion gets an impersonation token.
 func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	user, err := e.sim.AddUser(home.Hostname, "auth0|alice")
 	if err != nil {
 		t.Fatal(err)
@@ -412,9 +400,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 // TestAccOAuthClient_importedThenSecret: an imported client has no secret in state; setting client_secret_version
 // makes one, and leaves the secret the application already uses working (the state never held it).
 func TestAccOAuthClient_importedThenSecret(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}

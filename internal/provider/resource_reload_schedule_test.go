@@ -28,9 +28,7 @@ func (c scheduleConfig) hcl(provider string) string {
 }
 
 func TestAccReloadSchedule_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{ReloadDuration: 20 * time.Millisecond})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{ReloadDuration: 20 * time.Millisecond})
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	other := e.seedApp(home.Hostname, "Finance", "", 1024)
 	var id, firstID string
@@ -123,9 +121,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 // Bad input fails the plan at the attribute with no write; an app that does not exist comes back with Qlik's
 // answer and request id.
 func TestAccReloadSchedule_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	schedule := func(body string) string { return e.badResource("qlik_reload_schedule", body) }
 	cases := []planError{
 		{"recurrence without RRULE:", schedule(`  app_id = "a"

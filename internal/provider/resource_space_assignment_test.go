@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func testAccAssignmentConfig(provider, spaceType, assigneeType, assigneeID string, roles ...string) string {
@@ -30,9 +28,7 @@ resource "qlik_space_assignment" "test" {
 }
 
 func TestAccSpaceAssignment_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	user, group := e.identityUser(home.Hostname, "idp|viewer", "Viewers")
 	var id, spaceID, replaced string
 
@@ -111,9 +107,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 }
 
 func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|a", "Analysts")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "producer")
 	var id, spaceID string
@@ -144,9 +138,7 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 }
 
 func TestAccSpaceAssignment_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|b", "Builders")
 	spaceOnly := e.oauthProvider() + `
 resource "qlik_space" "s" {
@@ -181,9 +173,7 @@ resource "qlik_space" "s" {
 }
 
 func TestAccSpaceAssignment_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|c", "Controllers")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "consumer")
 

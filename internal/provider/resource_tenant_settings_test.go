@@ -31,9 +31,7 @@ func (e *testEnv) settingsIs(hostname string, ok func(v qliksim.TenantSettingsVa
 // TestAccTenantSettings_lifecycle runs the four settings through create, import by hostname, update in place,
 // drift, a move to another tenant (replace) and destroy, which leaves every setting as it was.
 func TestAccTenantSettings_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	other := e.addTenant("customer-s")
 	config := func(host string, prof bool, roles []string, keys int, expiry string, idle, life int) string {
 		return testConfig(e.oauthProvider(), "TestAccTenantSettings", tfVars{
@@ -129,9 +127,7 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 }
 
 func TestAccTenantSettings_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"unknown Everyone role", p + `
@@ -166,9 +162,7 @@ resource "qlik_auth_settings" "s" {
 // TestAccTenantSettings_qlikErrors shows Qlik's refusal with its code and request id, and a tenant setting whose
 // Everyone role is a custom role planned in the same run.
 func TestAccTenantSettings_qlikErrors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := e.oauthProvider() + `
 resource "qlik_custom_role" "viewer" {
   name   = "Portal viewer"

@@ -38,9 +38,7 @@ func (c webhookConfig) hcl(provider string) string {
 const webhookToken = "Bearer vendor-endpoint-token-7f3a"
 
 func TestAccWebhook_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
 	var id, firstID string
 	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
@@ -121,9 +119,7 @@ func TestAccWebhook_basic(t *testing.T) {
 // Bad input fails the plan at the attribute, with no request that writes; what only Qlik can refuse comes back with
 // its code and request id.
 func TestAccWebhook_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	hook := func(body string) string { return e.badResource("qlik_webhook", body) }
 	ets := `  event_types = ["com.qlik.v1.app.reload.finished"]` + "\n"
 	cases := []planError{
@@ -156,7 +152,6 @@ func TestAccWebhook_validation(t *testing.T) {
 // failed reloads and a reload that fails. The vendor's endpoint (a local TLS receiver) gets the event, signed with
 // the secret: the receiver verifies the Qlik-Signature header itself.
 func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
-	t.Parallel()
 	type delivery struct {
 		signature string
 		body      []byte
@@ -168,7 +163,7 @@ func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(receiver.Close)
-	e := newTestEnv(t, qliksim.Options{WebhookClient: receiver.Client()})
+	e, _ := newTestEnvWith(t, qliksim.Options{WebhookClient: receiver.Client()})
 	customer := e.addTenant("Customer A")
 	app := e.seedApp(customer.Hostname, "Sales", "", 1024)
 	must(t, e.sim.SetReloadBehaviour(customer.Hostname, app, 50*time.Millisecond, true, []string{"Error: Table not found: orders_2024"}))
