@@ -1,11 +1,7 @@
 package provider_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -33,15 +29,7 @@ const (
 func TestAccEmbedding_endToEnd(t *testing.T) {
 	e, _ := newTestEnv(t)
 	templateID := e.seedApp(e.sim.Home().Hostname, "Sales template", "", 1<<20)
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	publicPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	key := newTestKey(t)
 
 	config := e.tenantProvider() + fmt.Sprintf(`
 resource "qlik_tenant" "acme" {
@@ -100,7 +88,7 @@ resource "qlik_csp_origin" "portal" {
 output "sales_overview_url" {
   value = provider::qlik::embed_url(qlik_tenant.acme.hostname, qlik_app_copy.sales.id, { sheet = "overview" })
 }
-`, e.sim.LicenseKey(), templateID, e2eIssuer, e2eKeyID, publicPEM)
+`, e.sim.LicenseKey(), templateID, e2eIssuer, e2eKeyID, key.pkix)
 
 	e.test(t, []resource.TestStep{{
 		Config:           config,
@@ -125,7 +113,7 @@ output "sales_overview_url" {
 			}
 
 			// The portal signs a token for one of its users, naming the customer's group.
-			token, err := qliksim.SignJWT("RS256", key, e2eKeyID,
+			token, err := qliksim.SignJWT("RS256", key.private, e2eKeyID,
 				qliksim.LoginClaims(e2eIssuer, "acme|jane", "Jane Doe", "jane@acme.example", "acme-analysts"))
 			if err != nil {
 				return err

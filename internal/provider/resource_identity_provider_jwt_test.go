@@ -31,7 +31,13 @@ type testKey struct {
 
 func newTestKey(t *testing.T) testKey {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	return newTestKeyOfSize(t, 2048)
+}
+
+// newTestKeyOfSize is newTestKey with a key of bits bits, such as one too weak for Qlik.
+func newTestKeyOfSize(t *testing.T, bits int) testKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,7 @@ package provider_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -288,12 +284,7 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 
 func TestAccOAuthClient_validation(t *testing.T) {
 	e, home := newTestEnv(t)
-	weak, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKIXPublicKey(&weak.PublicKey)
-	weakPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	weakPEM := newTestKeyOfSize(t, 1024).pkix
 	six := `["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"]`
 	client := func(body string) string { return testAccOAuthClientConfig(e.oauthProvider(), "  "+body) }
 	cases := []planError{
@@ -350,18 +341,13 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	key := newTestKey(t)
 	body := fmt.Sprintf(`  app_type             = "web"
   name                 = "Keyed backend"
   allowed_grant_types  = ["urn:qlik:oauth:user-impersonation"]
   allowed_scopes       = ["user_default"]
   allowed_auth_methods = ["private_key_jwt"]
-  public_keys          = [{ kid = "portal-2026", alg = "RS256", pem = %q }]`, pubPEM)
+  public_keys          = [{ kid = "portal-2026", alg = "RS256", pem = %q }]`, key.pkix)
 	e.test(t, []resource.TestStep{
 		{
 			Config: testAccOAuthClientConfig(e.oauthProvider(), body),
@@ -376,7 +362,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 				if len(c.ClientSecrets) != 0 || len(c.PublicKeys) != 1 || c.PublicKeys[0].Kid != "portal-2026" {
 					return fmt.Errorf("simulator holds %+v", c)
 				}
-				assertion, err := qliksim.SignJWT("RS256", key, "portal-2026", map[string]any{
+				assertion, err := qliksim.SignJWT("RS256", key.private, "portal-2026", map[string]any{
 					"iss": id, "sub": id, "aud": home.URL + "/oauth/token", "exp": time.Now().Add(time.Minute).Unix(),
 				})
 				if err != nil {
