@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,13 +152,8 @@ func (e *testEnv) regionsProviderBlock(omit ...string) string {
 // trustedHostsHCL is the trusted_hosts line of the simulator: each region's loopback address with its region.
 func (e *testEnv) trustedHostsHCL() string {
 	hosts := e.sim.TrustedHosts()
-	keys := make([]string, 0, len(hosts))
-	for h := range hosts {
-		keys = append(keys, h)
-	}
-	slices.Sort(keys)
-	pairs := make([]string, 0, len(keys))
-	for _, h := range keys {
+	pairs := make([]string, 0, len(hosts))
+	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		pairs = append(pairs, fmt.Sprintf("%q = %q", h, hosts[h]))
 	}
 	return "  trusted_hosts = { " + strings.Join(pairs, ", ") + " }\n"
