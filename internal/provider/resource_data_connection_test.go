@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -53,7 +52,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_data_connection.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_data_connection.test", &firstID),
 					stored(c.name, c.conn, "s3cret-1"),
 					noSecretInState("s3cret-1"),
 				),

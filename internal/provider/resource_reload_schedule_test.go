@@ -56,7 +56,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload_schedule.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_reload_schedule.test", &firstID),
 					stored(app, "Nightly", nightly.recurrence, "Europe/Berlin", true),
 					// The scheduler fires the enabled task: it reloads the app.
 					func(*terraform.State) error {

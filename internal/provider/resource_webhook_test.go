@@ -69,7 +69,7 @@ func TestAccWebhook_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_webhook.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_webhook.test", &firstID),
 					stored("alerts", "https://alerts.example.com/qlik", secret1, true),
 					noSecrets,
 				),
