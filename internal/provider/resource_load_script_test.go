@@ -52,10 +52,8 @@ func TestAccLoadScript_basic(t *testing.T) {
 	script := "LIB CONNECT TO 'orders';\r\nLOAD * FROM orders WHERE customer = 'a';\r\n"
 	v2 := "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'b';"
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			// Destroy leaves the script in the app.
-			return e.expectCurrentScript(home.Hostname, app, v2)(nil)
-		},
+		// Destroy leaves the script in the app.
+		CheckDestroy: e.expectCurrentScript(home.Hostname, app, v2),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
