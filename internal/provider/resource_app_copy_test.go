@@ -125,7 +125,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	newSource.source = tpl2
 
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("apps in the target", func() int { return len(e.sim.Apps(target.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("apps in the target", countIn(e.sim.Apps, target.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:        e.sim.ResetAudit,
@@ -229,7 +229,7 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 			}},
 			e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
 		driftStep(t, config,
-			func() error { return e.sim.DeleteApp(home.Hostname, id) },
+			deleteByID(e.sim.DeleteApp, home.Hostname, &id),
 			planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
 			resource.ComposeAggregateTestCheckFunc(
 				captureID("qlik_app_copy.test", &id),

@@ -88,7 +88,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 	newContent.source = v2
 
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("apps", countIn(e.sim.Apps, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -199,8 +199,7 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 				},
 			)),
 		recreateStep(t, cfg, "qlik_app_import.test",
-			func() error { return e.sim.DeleteApp(home, id) },
-			func() int { return len(e.sim.Apps(home)) }),
+			deleteByID(e.sim.DeleteApp, home, &id), countIn(e.sim.Apps, home)),
 	})
 }
 

@@ -51,7 +51,7 @@ func TestAccAutomation_basic(t *testing.T) {
 	nightly := automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider())
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("automations", countIn(e.sim.Automations, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: first.hcl(e.oauthProvider()),
@@ -95,8 +95,8 @@ func TestAccAutomation_basic(t *testing.T) {
 				},
 				planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
 				stored("Sync CRM nightly", "manual", false, false, 86400)),
-			recreateStep(t, nightly,
-				"qlik_automation.test", func() error { return e.sim.DeleteAutomation(home.Hostname, id) }, func() int { return len(e.sim.Automations(home.Hostname)) }),
+			recreateStep(t, nightly, "qlik_automation.test",
+				deleteByID(e.sim.DeleteAutomation, home.Hostname, &id), countIn(e.sim.Automations, home.Hostname)),
 		},
 	})
 }

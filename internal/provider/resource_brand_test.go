@@ -148,7 +148,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_brand.test", &id),
 					e.brandIs(other.Hostname, &id, "Acme Corp", false, map[string]string{"logo": logo}),
-					noneLeft("brands in the home tenant", "after the move", func() int { return len(e.sim.Brands(home)) }),
+					noneLeft("brands in the home tenant", "after the move", countIn(e.sim.Brands, home)),
 				),
 			},
 		},
@@ -198,7 +198,7 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 				},
 			)),
 		recreateStep(t, cfg, "qlik_brand.test",
-			func() error { return e.sim.DeleteBrand(home, id) },
+			deleteByID(e.sim.DeleteBrand, home, &id),
 			func() int { return len(e.sim.Brands(home)) - 1 }),
 	})
 }

@@ -104,8 +104,8 @@ resource "qlik_csp_origin" "test" {
 				}
 				return nil
 			}),
-		recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
-			func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
+		recreateStep(t, final, "qlik_csp_origin.test",
+			deleteByID(e.sim.DeleteCSPOrigin, home.Hostname, &id), countIn(e.sim.CSPOrigins, home.Hostname)),
 	})
 }
 

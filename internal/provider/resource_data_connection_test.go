@@ -39,7 +39,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 	// Another data source type replaces the connection.
 	sqlServer := dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("data connections", countIn(e.sim.DataConnections, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),

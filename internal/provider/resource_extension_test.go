@@ -45,6 +45,14 @@ func writeArchive(t *testing.T, dir, file, name string, qext map[string]any) str
 	return p
 }
 
+// writeAcmeArchives writes the theme acme-theme to dir/theme.zip and the extension acme-chart to dir/ext.zip, neither
+// with a version, and returns their paths.
+func writeAcmeArchives(t *testing.T, dir string) (theme, ext string) {
+	t.Helper()
+	return writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"}),
+		writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+}
+
 func archiveConfig(provider, tenant, theme, extension string) string {
 	return testConfig(provider, "TestAccArchive", tfVars{"tenant_hostname": orNull(tenant), "theme_file": theme, "extension_file": extension})
 }
@@ -159,8 +167,7 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
-	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
-	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	theme, ext := writeAcmeArchives(t, dir)
 	cfg := archiveConfig(e.oauthProvider(), "", theme, ext)
 	var themeID, extID string
 	e.test(t, []resource.TestStep{
@@ -176,8 +183,7 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 				e.archiveIs(home, false, &extID, ext),
 			)),
 		recreateStep(t, cfg, "qlik_theme.test",
-			func() error { return e.sim.DeleteTheme(home, themeID) },
-			func() int { return len(e.sim.Themes(home)) }),
+			deleteByID(e.sim.DeleteTheme, home, &themeID), countIn(e.sim.Themes, home)),
 	})
 }
 
@@ -187,8 +193,7 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
-	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
-	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	theme, ext := writeAcmeArchives(t, dir)
 	notZip := filepath.Join(dir, "theme.txt")
 	must(t, os.WriteFile(notZip, []byte("plain text"), 0o600))
 	bare := writeArchive(t, dir, "bare.zip", "bare", nil)

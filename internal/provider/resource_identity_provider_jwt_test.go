@@ -240,8 +240,8 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 					return nil
 				},
 			)),
-		recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
-			func() int { return len(e.jwtIdPs(home.Hostname)) }),
+		recreateStep(t, config, "qlik_identity_provider_jwt.test",
+			deleteByID(e.sim.DeleteIdentityProvider, home.Hostname, &id), countIn(e.jwtIdPs, home.Hostname)),
 	})
 }
 

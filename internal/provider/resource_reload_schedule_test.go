@@ -45,7 +45,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	otherApp := scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("tasks", func() int { return len(e.sim.Tasks(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("tasks", countIn(e.sim.Tasks, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: nightly.hcl(e.oauthProvider()),
@@ -112,8 +112,8 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
 				),
 			},
-			recreateStep(t, otherApp,
-				"qlik_reload_schedule.test", func() error { return e.sim.DeleteTask(home.Hostname, id) }, func() int { return len(e.sim.Tasks(home.Hostname)) }),
+			recreateStep(t, otherApp, "qlik_reload_schedule.test",
+				deleteByID(e.sim.DeleteTask, home.Hostname, &id), countIn(e.sim.Tasks, home.Hostname)),
 		},
 	})
 }

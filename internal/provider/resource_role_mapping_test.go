@@ -407,7 +407,7 @@ resource "qlik_role_mapping" "test" {
 `
 	var spaceID string
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("groups", func() int { return len(e.sim.Groups(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),

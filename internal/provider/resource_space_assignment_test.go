@@ -126,7 +126,7 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 			}),
 		// Someone removes the assignment: the plan creates it again.
 		recreateStep(t, config, "qlik_space_assignment.test",
-			func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
+			deleteByID(e.sim.DeleteSpaceAssignment, home.Hostname, &id),
 			func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
 			func(*terraform.State) error {
 				if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {

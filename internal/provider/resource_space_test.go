@@ -149,8 +149,8 @@ func TestAccSpace_disappears(t *testing.T) {
 
 	e.test(t, []resource.TestStep{
 		{Config: config, Check: captureID("qlik_space.test", &id)},
-		recreateStep(t, config, "qlik_space.test", func() error { return e.sim.DeleteSpace(home.Hostname, id) },
-			func() int { return len(e.sim.Spaces(home.Hostname)) }),
+		recreateStep(t, config, "qlik_space.test",
+			deleteByID(e.sim.DeleteSpace, home.Hostname, &id), countIn(e.sim.Spaces, home.Hostname)),
 	})
 }
 
@@ -311,7 +311,7 @@ resource "qlik_space" "test" {
 }
 `
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("spaces", func() int { return len(e.sim.Spaces(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),

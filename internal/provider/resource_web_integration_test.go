@@ -128,7 +128,7 @@ resource "qlik_web_integration" "test" {
 				return nil
 			}),
 		recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
-			func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
+			deleteByID(e.sim.DeleteWebIntegration, home.Hostname, &id), countIn(e.sim.WebIntegrations, home.Hostname)),
 	})
 }
 

@@ -55,7 +55,7 @@ func TestAccWebhook_basic(t *testing.T) {
 	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("webhooks", countIn(e.sim.Webhooks, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -110,8 +110,8 @@ func TestAccWebhook_basic(t *testing.T) {
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
 				),
 			},
-			recreateStep(t, newFilter,
-				"qlik_webhook.test", func() error { return e.sim.DeleteWebhook(home.Hostname, id) }, func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+			recreateStep(t, newFilter, "qlik_webhook.test",
+				deleteByID(e.sim.DeleteWebhook, home.Hostname, &id), countIn(e.sim.Webhooks, home.Hostname)),
 		},
 	})
 }

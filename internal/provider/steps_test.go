@@ -182,6 +182,18 @@ func recreateStep(t *testing.T, config, address string, remove func() error, cou
 	}
 }
 
+// deleteByID is an out-of-band delete for recreateStep and its like: del (e.sim.DeleteSpace and its like) removes
+// the object whose id a step captured into id from the tenant at hostname.
+func deleteByID(del func(hostname, id string) error, hostname string, id *string) func() error {
+	return func() error { return del(hostname, *id) }
+}
+
+// countIn counts the objects that list (e.sim.Spaces and its like) holds for the tenant at hostname, for
+// recreateStep and noneLeftAfterDestroy.
+func countIn[T any](list func(hostname string) []T, hostname string) func() int {
+	return func() int { return len(list(hostname)) }
+}
+
 // driftStep changes or deletes the object out of band (edit, run before the plan) and applies config again: plan are the
 // checks of the plan that puts it back, check looks at what the tenant holds afterwards.
 func driftStep(t *testing.T, config string, edit func() error, plan resource.ConfigPlanChecks, check resource.TestCheckFunc) resource.TestStep {
