@@ -113,12 +113,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 				),
 			},
 			importStep("qlik_identity_provider_jwt.test"),
-			{
-				ResourceName:      "qlik_identity_provider_jwt.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "key_id", "portal-2026"),
-			},
+			importFromTenantStep("qlik_identity_provider_jwt.test", home.Hostname, "key_id", "portal-2026", &id),
 			{
 				// The same key with Windows line endings, indentation and in PKCS #1 form is no change.
 				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026",

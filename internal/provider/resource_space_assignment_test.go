@@ -67,12 +67,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 				ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return spaceID + "/" + id, nil },
 			},
-			{
-				ResourceName:      "qlik_space_assignment.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &spaceID, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "assignee_id", group.ID),
-			},
+			importFromTenantStep("qlik_space_assignment.test", home.Hostname, "assignee_id", group.ID, &spaceID, &id),
 			{
 				// Roles change in place with one PUT.
 				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),

@@ -60,13 +60,8 @@ func TestAccSpace_basic(t *testing.T) {
 				),
 			},
 			importStep("qlik_space.test"),
-			{
-				// An import id naming the tenant explicitly reaches the same space.
-				ResourceName:      "qlik_space.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "name", "Sales analytics"),
-			},
+			// An import id naming the tenant explicitly reaches the same space.
+			importFromTenantStep("qlik_space.test", home.Hostname, "name", "Sales analytics", &id),
 		},
 	})
 }

@@ -59,14 +59,20 @@ func importByTenantStep(address, hostname string, id *string, ignore ...string) 
 	}
 }
 
-// importedFrom checks an import by an id that names the tenant: one object, whose attribute attr is want and whose
-// tenant_hostname is hostname.
-func importedFrom(hostname, attr, want string) resource.ImportStateCheckFunc {
-	return func(states []*terraform.InstanceState) error {
-		if len(states) != 1 || states[0].Attributes[attr] != want || states[0].Attributes["tenant_hostname"] != hostname {
-			return fmt.Errorf("unexpected imported state: %+v", states)
-		}
-		return nil
+// importFromTenantStep imports address by the id that names the tenant (hostname, then each part, as
+// tenantImportID) and checks the import: one object, whose attribute attr is want and whose tenant_hostname is
+// hostname.
+func importFromTenantStep(address, hostname, attr, want string, parts ...*string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:      address,
+		ImportState:       true,
+		ImportStateIdFunc: tenantImportID(hostname, parts...),
+		ImportStateCheck: func(states []*terraform.InstanceState) error {
+			if len(states) != 1 || states[0].Attributes[attr] != want || states[0].Attributes["tenant_hostname"] != hostname {
+				return fmt.Errorf("unexpected imported state: %+v", states)
+			}
+			return nil
+		},
 	}
 }
 
