@@ -20,9 +20,7 @@ import (
 // "inconsistent result after apply", a tainted resource and the hand-made object deleted on the next apply). It
 // fails with an error naming the object and its import id, and the objects are never written to.
 func TestAccAdoption_handMadeObjectsAfterAmbiguousCreate(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var spaceID, wiID string
 	config := e.oauthProvider() + `
 resource "qlik_space" "sales" {

@@ -20,9 +20,7 @@ func testAccPipelineConfig(provider, target, template, script string) string {
 // customer tenant, its script is set, the copy is reloaded with that script and then published. A new script
 // reloads and republishes.
 func TestAccAppPipeline_chain(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{ReloadDuration: 50 * time.Millisecond})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{ReloadDuration: 50 * time.Millisecond})
 	customer := e.addTenant("acme")
 	tpl := e.seedApp(home.Hostname, "Sales template", "", 1<<20)
 	v1 := "LIB CONNECT TO 'Acme:orders-db';\nLOAD * FROM orders;"

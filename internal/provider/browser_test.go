@@ -168,9 +168,8 @@ func startPortal(t *testing.T, p http.Handler) string {
 
 // TestBrowserPortal applies the OEM example for the portal's origin, then drives the portal in Chromium.
 func TestBrowserPortal(t *testing.T) {
-	t.Parallel()
 	// The OEM example places its customers in three regions, as in TestAccExamples.
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	e.seedTemplate(t, "")
 
 	private, public, err := qliksim.NewSigningKey()

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,12 +29,7 @@ func testConfig(provider, dir string, vars tfVars) string {
 	}
 	var b strings.Builder
 	b.WriteString(provider)
-	names := make([]string, 0, len(vars))
-	for name := range vars {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
 		fmt.Fprintf(&b, "\nvariable %q {\n  default = %s\n}\n", name, hclValue(vars[name]))
 	}
 	for _, f := range files {
@@ -94,13 +90,8 @@ func hclValue(v any) string {
 		}
 		return hclValue(m)
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
 		items := make([]string, 0, len(v))
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			items = append(items, hclString(k)+" = "+hclValue(v[k]))
 		}
 		return "{" + strings.Join(items, ", ") + "}"

@@ -6,14 +6,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func TestAccAppDataSource(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	templates := e.createSpace(t, "Templates", "shared")
 	inSpace := e.seedApp(home.Hostname, "Sales template", templates.ID, 4096)
 	personal := e.seedApp(home.Hostname, "Sales template", "", 4096)

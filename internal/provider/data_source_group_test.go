@@ -12,9 +12,7 @@ import (
 )
 
 func TestAccGroupDataSource(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|dora", "Data Team")
 	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"DataAdmin"} }); err != nil {
 		t.Fatal(err)

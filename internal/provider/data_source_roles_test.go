@@ -12,9 +12,7 @@ import (
 )
 
 func TestAccRolesDataSource(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var admin qliksim.Role
 	for _, r := range e.sim.Roles(home.Hostname) {
 		if r.Name == "TenantAdmin" {

@@ -6,13 +6,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func TestAccSpaceDataSource_byNameAndID(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	config := e.oauthProvider() + `
 resource "qlik_space" "shared" {
   name        = "Reports"
@@ -52,8 +49,7 @@ data "qlik_space" "by_id" {
 }
 
 func TestAccSpaceDataSource_errors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	e.test(t, []resource.TestStep{
 		{
 			Config:      e.oauthProvider() + `data "qlik_space" "x" { name = "Does not exist" }`,

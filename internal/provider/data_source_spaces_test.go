@@ -7,13 +7,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func TestAccSpacesDataSource_filtersAndPages(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	// 23 matching spaces span three pages of Qlik's default page size (10).
 	config := e.oauthProvider() + `
 resource "qlik_space" "sales" {

@@ -13,9 +13,7 @@ import (
 
 // Without an id the data source reads the home tenant through /tenants/me, with an API key as well as OAuth.
 func TestAccTenantDataSource_home(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{HomeTenantName: "acme-home", Datacenter: "eu-west-2"})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{HomeTenantName: "acme-home", Datacenter: "eu-west-2"})
 	checks := []statecheck.StateCheck{
 		hasString("data.qlik_tenant.home", "id", home.ID),
 		hasString("data.qlik_tenant.home", "name", "acme-home"),
@@ -38,8 +36,7 @@ data "qlik_tenant" "home" {}
 
 // By id the data source reads any tenant of the region on the register host, a deactivated one included.
 func TestAccTenantDataSource_byID(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	other := e.addTenant("customer-x")
 	if err := e.sim.DeactivateTenant(other.ID, 20); err != nil {
 		t.Fatal(err)

@@ -19,17 +19,8 @@ import (
 // that user. Qlik gives such tokens only for users that exist, so one for an unknown user is refused, and the
 // token is the tenant's own: another tenant refuses it.
 func TestAccEmbedding_oauthImpersonation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	config := e.tenantProvider() + fmt.Sprintf(`
-resource "qlik_tenant" "acme" {
-  license_key_wo         = %[1]q
-  license_key_wo_version = 1
-  datacenter             = "eu-west-1"
-  name                   = "Acme"
-  deletion_protection    = false
-}
-
+	e, _ := newTestEnv(t)
+	config := e.acmeTenantConfig() + `
 resource "qlik_oauth_client" "portal" {
   tenant_hostname     = qlik_tenant.acme.hostname
   app_type            = "web"
@@ -47,48 +38,38 @@ output "portal_client_secret" {
   value     = qlik_oauth_client.portal.client_secret
   sensitive = true
 }
-`, e.sim.LicenseKey())
+`
 
-	e.test(t, []resource.TestStep{{
-		Config:           config,
-		ConfigPlanChecks: emptyPlanAfterApply(),
-		Check: func(s *terraform.State) error {
-			root := s.RootModule()
-			host := root.Resources["qlik_tenant.acme"].Primary.Attributes["hostname"]
-			tenant := e.sim.Tenant(host)
-			if tenant == nil {
-				return fmt.Errorf("no simulator tenant on %q", host)
-			}
-			clientID, _ := root.Outputs["portal_client_id"].Value.(string)
-			secret, _ := root.Outputs["portal_client_secret"].Value.(string)
-			if clientID == "" || secret == "" {
-				return fmt.Errorf("outputs: client id %q, secret set %v", clientID, secret != "")
-			}
-			// Jane exists in the customer's tenant (signed in before, or provisioned as a user).
-			jane, err := e.sim.AddUser(host, "acme|jane")
-			if err != nil {
-				return err
-			}
-			status, token := impersonate(t, tenant.URL, clientID, secret, "acme|jane")
-			if status != http.StatusOK || token == "" {
-				return fmt.Errorf("impersonation token for acme|jane: %d", status)
-			}
-			me, err := getAs(t, tenant.URL+"/api/v1/users/me", token)
-			if err != nil {
-				return err
-			}
-			if me.ID != jane.ID || me.Subject != "acme|jane" {
-				return fmt.Errorf("the token acts as %s (%s), want %s (acme|jane)", me.ID, me.Subject, jane.ID)
-			}
-			if status, _ := impersonate(t, tenant.URL, clientID, secret, "acme|nobody"); status != http.StatusBadRequest {
-				return fmt.Errorf("impersonation of a user who does not exist: %d, want 400", status)
-			}
-			if _, err := getAs(t, e.sim.Home().URL+"/api/v1/users/me", token); err == nil {
-				return fmt.Errorf("the customer tenant's token was accepted by the home tenant")
-			}
-			return nil
-		},
-	}})
+	e.test(t, []resource.TestStep{e.acmeStep(config, func(root *terraform.ModuleState, host string, tenant *qliksim.Tenant) error {
+		clientID, _ := root.Outputs["portal_client_id"].Value.(string)
+		secret, _ := root.Outputs["portal_client_secret"].Value.(string)
+		if clientID == "" || secret == "" {
+			return fmt.Errorf("outputs: client id %q, secret set %v", clientID, secret != "")
+		}
+		// Jane exists in the customer's tenant (signed in before, or provisioned as a user).
+		jane, err := e.sim.AddUser(host, "acme|jane")
+		if err != nil {
+			return err
+		}
+		status, token := impersonate(t, tenant.URL, clientID, secret, "acme|jane")
+		if status != http.StatusOK || token == "" {
+			return fmt.Errorf("impersonation token for acme|jane: %d", status)
+		}
+		me, err := getAs(t, tenant.URL+"/api/v1/users/me", token)
+		if err != nil {
+			return err
+		}
+		if me.ID != jane.ID || me.Subject != "acme|jane" {
+			return fmt.Errorf("the token acts as %s (%s), want %s (acme|jane)", me.ID, me.Subject, jane.ID)
+		}
+		if status, _ := impersonate(t, tenant.URL, clientID, secret, "acme|nobody"); status != http.StatusBadRequest {
+			return fmt.Errorf("impersonation of a user who does not exist: %d, want 400", status)
+		}
+		if _, err := getAs(t, e.sim.Home().URL+"/api/v1/users/me", token); err == nil {
+			return fmt.Errorf("the customer tenant's token was accepted by the home tenant")
+		}
+		return nil
+	})})
 }
 
 // getAs reads a user record with a bearer token, following /users/me's redirect.

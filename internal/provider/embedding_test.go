@@ -23,8 +23,7 @@ func testAccEmbeddingConfig(provider, tenantHostname, pemText string, n int) str
 // calls with 429, 15 % with 503 and resets 5 % of connections after writes committed: the apply converges, the
 // tenant holds exactly one object of each kind per portal, and the next plan is empty.
 func TestAccEmbedding_faults(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{
+	e, _ := newTestEnvWith(t, qliksim.Options{
 		Seed:            23,
 		Faults:          qliksim.Faults{RateLimit: 0.15, Unavailable: 0.15, Reset: 0.05},
 		VisibilityDelay: 50 * time.Millisecond,
@@ -68,8 +67,7 @@ func TestAccEmbedding_faults(t *testing.T) {
 // TestAccEmbedding_otherTenant sets up embedding in a customer tenant from the one provider block and imports the
 // objects with <tenant_hostname>/<id>.
 func TestAccEmbedding_otherTenant(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	customer := e.addTenant("customer-a")
 	key := newTestKey(t)
 	e.test(t, []resource.TestStep{
@@ -109,8 +107,7 @@ func importFromTenant(address, stateKey, hostname string) resource.TestStep {
 // TestAccEmbedding_moveTenantReplaces moves the objects to another tenant: a new tenant_hostname replaces each
 // one, since Qlik objects cannot change tenant.
 func TestAccEmbedding_moveTenantReplaces(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	customer := e.addTenant("customer-b")
 	home := e.sim.Home().Hostname
 	key := newTestKey(t)

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,7 +24,8 @@ import (
 
 // The test environment: one simulator per test, the provider blocks that point at it, the factories that serve the
 // provider in-process, fixtures (tenants, apps, spaces, users) and lookups in the simulator's store. Every
-// acceptance test starts with newTestEnv; what a test needs from the simulator beyond its own resource belongs here.
+// acceptance test starts with newTestEnv or newTestEnvWith; what a test needs from the simulator beyond its own
+// resource belongs here.
 
 // testEnv is one simulator and the provider configuration that points at it. Each test gets its own, so
 // tests run in parallel without sharing state.
@@ -32,10 +34,20 @@ type testEnv struct {
 	sim *qliksim.Server
 }
 
-func newTestEnv(t *testing.T, opts qliksim.Options) *testEnv {
+// newTestEnv starts a test that runs in parallel with the others, on a simulator of its own with the default
+// options, and returns its environment and the simulator's home tenant.
+func newTestEnv(t *testing.T) (*testEnv, *qliksim.Tenant) {
 	t.Helper()
+	return newTestEnvWith(t, qliksim.Options{})
+}
+
+// newTestEnvWith is newTestEnv on a simulator started with opts.
+func newTestEnvWith(t *testing.T, opts qliksim.Options) (*testEnv, *qliksim.Tenant) {
+	t.Helper()
+	t.Parallel()
 	testAccPreCheck(t)
-	return &testEnv{t: t, sim: qliksim.StartT(t, opts)}
+	e := &testEnv{t: t, sim: qliksim.StartT(t, opts)}
+	return e, e.sim.Home()
 }
 
 // testAccPreCheck fails, rather than skips, when the acceptance test cannot run as asked.
@@ -140,13 +152,8 @@ func (e *testEnv) regionsProviderBlock(omit ...string) string {
 // trustedHostsHCL is the trusted_hosts line of the simulator: each region's loopback address with its region.
 func (e *testEnv) trustedHostsHCL() string {
 	hosts := e.sim.TrustedHosts()
-	keys := make([]string, 0, len(hosts))
-	for h := range hosts {
-		keys = append(keys, h)
-	}
-	slices.Sort(keys)
-	pairs := make([]string, 0, len(keys))
-	for _, h := range keys {
+	pairs := make([]string, 0, len(hosts))
+	for _, h := range slices.Sorted(maps.Keys(hosts)) {
 		pairs = append(pairs, fmt.Sprintf("%q = %q", h, hosts[h]))
 	}
 	return "  trusted_hosts = { " + strings.Join(pairs, ", ") + " }\n"

@@ -93,8 +93,7 @@ func init() {
 // holds no template: each cohort's file is imported once into the source tenant, and each customer's copy carries
 // the bytes of its cohort's file. A new file for one cohort then replaces only that cohort's copies.
 func TestAccOEMTemplateFromFile(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	dir := t.TempDir()
 	files := map[string]string{}
 	sums := map[string]string{}

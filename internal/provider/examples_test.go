@@ -876,10 +876,9 @@ func TestAccExamples(t *testing.T) {
 	for _, dir := range dirs {
 		name := filepath.ToSlash(dir)
 		t.Run(name, func(t *testing.T) {
-			t.Parallel()
 			// The examples place customers in three regions; the simulator serves each with its own register
 			// host and client, and the provider block gets one client per region.
-			e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+			e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 			if setup := exampleSetups[name]; setup != nil {
 				setup(t, e)
 			}

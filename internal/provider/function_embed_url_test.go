@@ -10,16 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestAccEmbedURLFunction calls provider::qlik::embed_url from HCL: its errors at plan time, then the URLs for
 // the configured tenant and for a value that is known only after apply (a resource attribute).
 func TestAccEmbedURLFunction(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 
 	e.testCase(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},

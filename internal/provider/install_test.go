@@ -8,15 +8,13 @@ import (
 	"testing"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/providermirror"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestAccInstall_mirrorLockFile installs the provider as users do, with `terraform init` from a filesystem
 // mirror holding the release archive: the lock file records the archive's checksum, a second init re-uses the
 // lock file unchanged, and an archive of the same version with other contents is refused.
 func TestAccInstall_mirrorLockFile(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	dir := t.TempDir()
 	cfg := e.oauthProvider() + `
 data "qlik_tenant" "home" {}

@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -12,54 +11,6 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// savedPlan is a plan saved with -out and read back with terraform show -json.
-type savedPlan struct {
-	file string
-	// actions by resource address, as Terraform orders them ("create", "delete" for create-before-destroy);
-	// no-ops and reads are left out.
-	actions map[string][]string
-	// variables the plan recorded; ephemeral variables are not recorded and must be given again at apply.
-	variables map[string]json.RawMessage
-}
-
-func (c *tfCLI) savePlan(vars ...string) savedPlan {
-	c.t.Helper()
-	p := savedPlan{file: filepath.Join(c.t.TempDir(), "rollout.tfplan"), actions: map[string][]string{}}
-	c.mustRun(append([]string{"plan", "-input=false", "-no-color", "-out=" + p.file}, vars...)...)
-	var doc struct {
-		Variables       map[string]json.RawMessage `json:"variables"`
-		ResourceChanges []struct {
-			Address string `json:"address"`
-			Change  struct {
-				Actions []string `json:"actions"`
-			} `json:"change"`
-		} `json:"resource_changes"`
-	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", p.file)), &doc); err != nil {
-		c.t.Fatalf("terraform show -json: %v", err)
-	}
-	for _, rc := range doc.ResourceChanges {
-		if a := rc.Change.Actions; !slices.Equal(a, []string{"no-op"}) && !slices.Equal(a, []string{"read"}) {
-			p.actions[rc.Address] = a
-		}
-	}
-	p.variables = doc.Variables
-	return p
-}
-
-// apply applies the saved plan, giving again only the variables the plan did not record (the ephemeral ones).
-func (p savedPlan) apply(c *tfCLI, vars ...string) {
-	c.t.Helper()
-	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
-	for i := 0; i+1 < len(vars); i += 2 {
-		name, _, _ := strings.Cut(vars[i+1], "=")
-		if _, recorded := p.variables[name]; vars[i] == "-var" && !recorded {
-			args = append(args, vars[i], vars[i+1])
-		}
-	}
-	c.mustRun(append(args, p.file)...)
-}
-
 // TestAccOEMRollout rolls a template release out to the canary cohort of the oem-multitenant example, as a vendor
 // does: release 1 everywhere, users make private sheets, bookmarks and stories in their published apps, the
 // template changes and canary is bumped to release 2. The saved plan replaces the canary copies (new before old)
@@ -67,9 +18,8 @@ func (p savedPlan) apply(c *tfCLI, vars ...string) {
 // users' content, serve release 2 and have the new copy as their origin, the old copies are gone, the stable
 // cohort saw no write, and the next plan is empty.
 func TestAccOEMRollout(t *testing.T) {
-	t.Parallel()
 	// As TestAccExamples runs it: customers in three regions, one register host and client per region.
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	exampleSetups["oem-multitenant"](t, e)
 	tf := newTFCLI(t, e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant")))
 	tf.mustRun("get", "-no-color")

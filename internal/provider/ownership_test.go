@@ -12,16 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // TestAccOwnership_twoResourcesOneObject: two role mappings of one group, two load scripts of one app and two
 // tenants with one alias are refused at plan, before any write; they used to "succeed" and flip each other on
 // every apply (or, for the alias, burn a tenant).
 func TestAccOwnership_twoResourcesOneObject(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	key := e.sim.LicenseKey()
 	e.testCase(t, resource.TestCase{
@@ -87,9 +84,7 @@ resource "qlik_tenant" "b" {
 // qlik_role_mapping that also sets roles on that group is refused at plan, before any write; a role mapping that
 // only manages the custom group's spaces is not.
 func TestAccOwnership_customGroupAndRoleMapping(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	group := e.oauthProvider() + `
 resource "qlik_custom_group" "portal" {
   name  = "acme-portal"
@@ -149,8 +144,7 @@ resource "qlik_role_mapping" "portal" {
 // untainted, the apply warns, and later applies retry the alias on the same tenant: no tenant is deactivated
 // and none is created again (each apply used to deactivate one and create another).
 func TestAccTenant_configurationFailureKeepsTenant(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	c := e.sim.Credentials()
 	client, err := qlik.New(qlik.Config{TenantURL: e.sim.Home().URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret, RegistrationURL: e.sim.RegistrationURL()})

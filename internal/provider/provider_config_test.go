@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/provider"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // probe is a data source read, which forces the provider to configure, so every case reaches Configure.
@@ -23,8 +22,7 @@ data "qlik_spaces" "probe" {}
 `
 
 func TestAccProvider_invalidConfiguration(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	c := e.sim.Credentials()
 	url := e.sim.Home().URL
 
@@ -66,8 +64,7 @@ func envFactories(env map[string]string) map[string]func() (tfprotov6.ProviderSe
 }
 
 func TestAccProvider_environment(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	c := e.sim.Credentials()
 	home := e.sim.Home()
 
@@ -147,8 +144,7 @@ func TestAccProvider_environment(t *testing.T) {
 }
 
 func TestAccProvider_rejectedCredentials(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	e.test(t, []resource.TestStep{{
 		Config: fmt.Sprintf(`provider "qlik" {
   tenant_url    = %q
@@ -174,8 +170,7 @@ func closedPort(t *testing.T) string {
 // TestAccProvider_unreachableHosts: a tenant URL or tenant hostname where nothing listens fails at once (it used
 // to be retried silently for more than a minute) and names the attribute to check.
 func TestAccProvider_unreachableHosts(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	c := e.sim.Credentials()
 	dead := closedPort(t)
 	e.test(t, []resource.TestStep{

@@ -71,8 +71,7 @@ func checkRegionAudit(t *testing.T, sim *qliksim.Server) {
 // An estate across three regions from one provider block: each tenant is created on its region's register host,
 // every object inside it is reached with its region's client; it re-plans empty, imports and destroys.
 func TestAccRegions_estateAcrossThreeRegions(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	cfg := regionsEstateConfig(e.regionsProvider(), e.sim.LicenseKey())
 	regionOf := map[string]string{"acme": "eu", "globex": "us", "initech": "de"}
 	// The tenant data source finds a tenant by id on the register host of whichever region holds it.
@@ -149,8 +148,7 @@ data "qlik_tenant" "initech" {
 // The same estate without the de region's client fails at plan, naming the region and the setting to add, and
 // writes nothing anywhere. A datacenter Qlik does not know fails at plan with the valid list.
 func TestAccRegions_missingRegionFailsAtPlan(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	e.testCase(t, resource.TestCase{
 		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
@@ -192,8 +190,7 @@ data "qlik_spaces" "x" {
 // Regions from the environment, as a Terraform Cloud workspace sets them: QLIK_REGION, QLIK_TRUSTED_HOSTS and
 // QLIK_<REGION>_* next to the single-region variables, with an empty provider block.
 func TestAccRegions_environment(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	env := map[string]string{}
 	for _, kv := range e.sim.Environment() {
 		k, v, _ := strings.Cut(kv, "=")
@@ -219,8 +216,7 @@ func TestAccRegions_environment(t *testing.T) {
 
 // Region settings that cannot work fail at plan with an error naming the setting, before any request.
 func TestAccRegions_invalidConfiguration(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	c := e.sim.Credentials()
 	us, _ := e.sim.Region("us")
 	home := fmt.Sprintf("tenant_url = %q\nclient_id = %q\nclient_secret = %q\n", e.sim.Home().URL, c.ClientID, c.ClientSecret)
@@ -280,8 +276,7 @@ func TestAccRegions_invalidConfiguration(t *testing.T) {
 // registration_url, nothing else; the simulator's hosts trusted through QLIK_TRUSTED_HOSTS as qliksim prints it)
 // applies a tenant with objects inside and plans empty: the upgrade changes nothing for it.
 func TestAccRegions_singleRegionConfigurationUnchanged(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	c := e.sim.Credentials()
 	env := map[string]string{"QLIK_TRUSTED_HOSTS": "127.0.0.1=eu"}
 	cfg := requiredProviders + fmt.Sprintf(`
@@ -324,8 +319,7 @@ data "qlik_spaces" "home" {}
 // The OEM example without the de region's client: the plan fails naming the region and the variables to set, and
 // nothing is written in any region, although the customers in eu and us could have been created.
 func TestAccRegions_oemExampleWithoutOneRegion(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: estateRegions})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: estateRegions})
 	e.seedTemplate(t, "")
 	dir := e.exampleDir(t, filepath.Join("..", "..", "examples", "oem-multitenant"))
 	if err := os.WriteFile(filepath.Join(dir, "qlik_override.tf"), []byte(e.regionsProviderBlock("de")), 0o600); err != nil {

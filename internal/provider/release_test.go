@@ -25,8 +25,7 @@ func testAccReleaseConfig(provider, template, release string) string {
 // the previous copy, so the published app never loses its source. When instead the previous copy's delete fails,
 // the published app already serves the new release and the next apply only deletes the leftover copy.
 func TestAccRelease_republishFailsHalfway(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	tpl := e.seedApp(home, "Sales template", "", 1<<20)
 	var copy1, copy2, published, release1 string
@@ -161,8 +160,7 @@ func TestAccRelease_republishFailsHalfway(t *testing.T) {
 // then invisible. It also shows the risk of that reading: the previous copy's delete orphans the published app, so
 // the next release is refused with the orphan hint.
 func TestAccRelease_republishKeepsOrigin(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
+	e, _ := newTestEnvWith(t, qliksim.Options{RepublishKeepsOrigin: true})
 	home := e.sim.Home().Hostname
 	tpl := e.seedApp(home, "Sales template", "", 1<<20)
 	var copy1, published string

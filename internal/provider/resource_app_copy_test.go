@@ -65,9 +65,7 @@ func (e *testEnv) appCopyIntoSpace(target, source, spaceID string, createTimeout
 var appCopyImportIgnore = []string{"source_app_id", "source_tenant_hostname", "source_version", "timeouts"}
 
 func TestAccAppCopy_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	tpl := e.seedApp(home.Hostname, "Sales template", "", 1<<20)
 	var id string
 	cfg := appCopyConfig{source: tpl, name: "Sales", description: "Customer A sales", space: "a"}
@@ -111,9 +109,7 @@ func TestAccAppCopy_basic(t *testing.T) {
 // TestAccAppCopy_crossTenant copies a template from the home tenant into a second tenant by export and import,
 // then renames, moves and replaces it, checking the target never holds more than one copy.
 func TestAccAppCopy_crossTenant(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	target := e.addTenant("customer-a")
 	tpl := e.seedApp(home.Hostname, "Sales template", "", 8<<20)
 	tpl2 := e.seedApp(home.Hostname, "Sales template v2", "", 3<<20)
@@ -129,7 +125,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	newSource.source = tpl2
 
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("apps in the target", func() int { return len(e.sim.Apps(target.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("apps in the target", countIn(e.sim.Apps, target.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:        e.sim.ResetAudit,
@@ -215,9 +211,7 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 }
 
 func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	var id string
 	config := appCopyConfig{source: tpl, name: "Finance", space: "a"}.hcl(e.oauthProvider())
@@ -235,7 +229,7 @@ func TestAccAppCopy_disappearsAndDrift(t *testing.T) {
 			}},
 			e.expectOneCopy(home.Hostname, home.Hostname, tpl, "Finance", &id)),
 		driftStep(t, config,
-			func() error { return e.sim.DeleteApp(home.Hostname, id) },
+			deleteByID(e.sim.DeleteApp, home.Hostname, &id),
 			planAction("qlik_app_copy.test", plancheck.ResourceActionCreate),
 			resource.ComposeAggregateTestCheckFunc(
 				captureID("qlik_app_copy.test", &id),
@@ -261,9 +255,7 @@ func TestAccAppCopy_faults(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			e := newTestEnv(t, qliksim.Options{})
-			home := e.sim.Home()
+			e, home := newTestEnv(t)
 			target := e.addTenant("customer")
 			tpl := e.seedApp(home.Hostname, "Template", "", 4<<20)
 			host := home.Hostname
@@ -287,9 +279,7 @@ func TestAccAppCopy_faults(t *testing.T) {
 // TestAccAppCopy_failureAfterAccepted makes the last step of a copy fail for good after Qlik accepted the copy:
 // the copy is kept in state (tainted), and the next apply replaces it, leaving exactly one.
 func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	var first, id string
@@ -328,9 +318,7 @@ func TestAccAppCopy_failureAfterAccepted(t *testing.T) {
 // TestAccAppCopy_missingTargetSpace: a copy into a space that does not exist fails before anything is exported or
 // uploaded (it used to move the whole app first and leave the upload behind).
 func TestAccAppCopy_missingTargetSpace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	e.test(t, []resource.TestStep{{
@@ -347,9 +335,7 @@ func TestAccAppCopy_missingTargetSpace(t *testing.T) {
 // TestAccAppCopy_adoptsInterruptedCopy plants the apps an apply leaves behind when it is killed after Qlik
 // accepted the copy: the next apply adopts the oldest instead of copying again, and deletes the surplus.
 func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 1<<20)
 	space := e.createSpaceIn(t, target.Hostname, "Customer", "shared")
@@ -383,8 +369,7 @@ func TestAccAppCopy_adoptsInterruptedCopy(t *testing.T) {
 }
 
 func TestAccAppCopy_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	cases := []struct {
 		body string
 		want *regexp.Regexp
@@ -417,9 +402,7 @@ func TestAccAppCopy_validation(t *testing.T) {
 // TestAccAppCopy_spaceNotEmpty deletes the space that still holds the copy: Qlik refuses with 412, and the error
 // says why.
 func TestAccAppCopy_spaceNotEmpty(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	var id string
 	forget := e.oauthProvider() + `
@@ -448,9 +431,7 @@ removed {
 // TestAccAppCopy_importThenApply imports an existing app with an import block and checks that the first plan
 // fills in the source in place rather than replacing the app: Qlik does not record where a copy came from.
 func TestAccAppCopy_importThenApply(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	space := e.createSpace(t, "Customer", "shared")
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	existing := e.seedApp(home.Hostname, "Sales", space.ID, 4096)
@@ -497,9 +478,7 @@ resource "qlik_app_copy" "sales" {
 // TestAccAppCopy_createTimeout bounds a slow cross-tenant copy with the timeouts block: the apply fails with
 // the deadline, and nothing is left in the target.
 func TestAccAppCopy_createTimeout(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	target := e.addTenant("customer")
 	tpl := e.seedApp(home.Hostname, "Template", "", 4096)
 	space := e.createSpaceIn(t, target.Hostname, "Customer", "shared")

@@ -74,9 +74,7 @@ var appImportImportIgnore = []string{"source", "source_sha256", "timeouts"}
 // TestAccAppImport_lifecycle imports a file, verifies import by id and by host/id, renames and moves the app in
 // place, follows the file to a new path without importing again, and replaces the app when the content changes.
 func TestAccAppImport_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	dir := t.TempDir()
 	v1, sum1 := writeTestFile(t, dir, "sales.qvf", 2<<20, 1)
 	moved := filepath.Join(dir, "renamed.qvf")
@@ -90,7 +88,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 	newContent.source = v2
 
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("apps", func() int { return len(e.sim.Apps(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("apps", countIn(e.sim.Apps, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -176,8 +174,7 @@ func TestAccAppImport_lifecycle(t *testing.T) {
 // TestAccAppImport_driftAndDisappears renames the app in Qlik (the plan renames it back, in place) and deletes it
 // (the plan imports the file again).
 func TestAccAppImport_driftAndDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	src, sum := writeTestFile(t, t.TempDir(), "sales.qvf", 1<<20, 3)
 	cfg := appImportConfig{source: src, name: "Sales", space: "a"}.hcl(e.oauthProvider())
@@ -202,16 +199,14 @@ func TestAccAppImport_driftAndDisappears(t *testing.T) {
 				},
 			)),
 		recreateStep(t, cfg, "qlik_app_import.test",
-			func() error { return e.sim.DeleteApp(home, id) },
-			func() int { return len(e.sim.Apps(home)) }),
+			deleteByID(e.sim.DeleteApp, home, &id), countIn(e.sim.Apps, home)),
 	})
 }
 
 // TestAccAppImport_validation: a missing file and a directory fail at plan against source, without a call that
 // writes; a space that does not exist fails with Qlik's answer before anything is uploaded.
 func TestAccAppImport_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	src, _ := writeTestFile(t, dir, "sales.qvf", 1<<10, 4)
@@ -248,8 +243,7 @@ func TestAccAppImport_validation(t *testing.T) {
 // which file an app came from, so the apply records the file's hash and moves the app into its space, without
 // uploading or importing the file.
 func TestAccAppImport_adopt(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	id := e.seedApp(home, "Sales", "", 1<<20)
 	src, sum := writeTestFile(t, t.TempDir(), "sales.qvf", 1<<10, 5)

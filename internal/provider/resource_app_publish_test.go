@@ -45,9 +45,7 @@ resource "qlik_app_publish" "test" {
 }
 
 func TestAccAppPublish_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	tpl := e.seedApp(home.Hostname, "Sales", "", 1<<20)
 	other := e.seedApp(home.Hostname, "Finance", "", 1<<20)
 	var first, id, firstTime string
@@ -211,8 +209,7 @@ func sameContent(e *testEnv, host string, id *string, src string) resource.TestC
 // app_id then fails with an error that names the cause, create_before_destroy and the way out; the published app
 // and its users' content are left alone.
 func TestAccAppPublish_orphan(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	next := e.seedApp(home, "Sales", "", 4096)
@@ -244,8 +241,7 @@ func TestAccAppPublish_orphan(t *testing.T) {
 }
 
 func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	tpl := e.seedApp(e.sim.Home().Hostname, "Sales", "", 4096)
 	e.test(t, []resource.TestStep{{
 		Config:      testAccAppPublishConfig(e.oauthProvider(), tpl, "shared", "1"),
@@ -257,8 +253,7 @@ func TestAccAppPublish_sharedSpaceRefused(t *testing.T) {
 // another app, a later republish (a new trigger) of the configured app must still be sent without the origin
 // check, because the published app's origin is not app_id; with the check Qlik would refuse it.
 func TestAccAppPublish_republishKeepsOrigin(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{RepublishKeepsOrigin: true})
+	e, _ := newTestEnvWith(t, qliksim.Options{RepublishKeepsOrigin: true})
 	home := e.sim.Home().Hostname
 	tpl := e.seedApp(home, "Sales", "", 4096)
 	other := e.seedApp(home, "Sales", "", 8192)

@@ -37,9 +37,7 @@ const (
 )
 
 func TestAccAutomation_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id, token string
 	stored := func(name, runMode string, inSpace, enabled bool, interval int) resource.TestCheckFunc {
 		return theOnly("automations", func() []qliksim.Automation { return e.sim.Automations(home.Hostname) }, func(a qliksim.Automation) error {
@@ -53,7 +51,7 @@ func TestAccAutomation_basic(t *testing.T) {
 	nightly := automationConfig{name: "Sync CRM nightly", workspace: workspaceManual, interval: 86400}.hcl(e.oauthProvider())
 	first := automationConfig{name: "Sync CRM", workspace: workspaceTriggered, interval: 3600, inSpace: true, enabled: true}
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("automations", func() int { return len(e.sim.Automations(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("automations", countIn(e.sim.Automations, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: first.hcl(e.oauthProvider()),
@@ -97,17 +95,15 @@ func TestAccAutomation_basic(t *testing.T) {
 				},
 				planThenEmpty("qlik_automation.test", plancheck.ResourceActionUpdate),
 				stored("Sync CRM nightly", "manual", false, false, 86400)),
-			recreateStep(t, nightly,
-				"qlik_automation.test", func() error { return e.sim.DeleteAutomation(home.Hostname, id) }, func() int { return len(e.sim.Automations(home.Hostname)) }),
+			recreateStep(t, nightly, "qlik_automation.test",
+				deleteByID(e.sim.DeleteAutomation, home.Hostname, &id), countIn(e.sim.Automations, home.Hostname)),
 		},
 	})
 }
 
 // Bad input fails the plan at the attribute with no write; a space Qlik does not know comes back with its code.
 func TestAccAutomation_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	automation := func(body string) string { return e.badResource("qlik_automation", body) }
 	cases := []planError{
 		{"workspace not an object", automation(`  workspace_json = "[1]"`), regexp.MustCompile(`(?s)Invalid JSON.*not a JSON object`)},
@@ -147,9 +143,7 @@ resource "qlik_automation_run" "sync" {
 // A run is a step of the apply: it waits for the run, fails with the run's errors (tainted, run again by the next
 // apply), and a new trigger runs the automation again.
 func TestAccAutomationRun(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	automationID := func() string { return e.sim.Automations(home.Hostname)[0].ID }
 	runs := func() []qliksim.AutomationRun { return e.sim.AutomationRuns(home.Hostname, automationID()) }
 	e.test(t, []resource.TestStep{

@@ -89,8 +89,7 @@ var brandImportIgnore = []string{"logo", "logo_sha256", "favicon", "favicon_sha2
 // TestAccBrand_lifecycle creates an active brand with a logo and a favicon, verifies import, then in place renames
 // it, uploads a changed logo from the same path, removes the favicon and deactivates it; a new tenant replaces it.
 func TestAccBrand_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	other := e.addTenant("customer-b")
 	dir := t.TempDir()
@@ -149,7 +148,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_brand.test", &id),
 					e.brandIs(other.Hostname, &id, "Acme Corp", false, map[string]string{"logo": logo}),
-					noneLeft("brands in the home tenant", "after the move", func() int { return len(e.sim.Brands(home)) }),
+					noneLeft("brands in the home tenant", "after the move", countIn(e.sim.Brands, home)),
 				),
 			},
 		},
@@ -159,8 +158,7 @@ func TestAccBrand_lifecycle(t *testing.T) {
 // TestAccBrand_driftAndDisappears: a logo replaced and a name changed in the console, and another brand activated,
 // show as an update that restores all three; a brand deleted in the console is created again.
 func TestAccBrand_driftAndDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	logo := writeImage(t, dir, "logo.png", pngSignature, 1024, 3)
@@ -200,7 +198,7 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 				},
 			)),
 		recreateStep(t, cfg, "qlik_brand.test",
-			func() error { return e.sim.DeleteBrand(home, id) },
+			deleteByID(e.sim.DeleteBrand, home, &id),
 			func() int { return len(e.sim.Brands(home)) - 1 }),
 	})
 }
@@ -209,8 +207,7 @@ func TestAccBrand_driftAndDisappears(t *testing.T) {
 // active brand of one tenant, fail at plan against the attribute, with no write to Qlik; Qlik's own refusal is
 // shown with its code and request id.
 func TestAccBrand_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
 	big := writeImage(t, dir, "big.png", pngSignature, 300_001, 1)

@@ -25,9 +25,7 @@ resource "qlik_csp_origin" "test" {
 }
 
 func TestAccCSPOrigin_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccCSPOriginConfig(e.oauthProvider(), "Customer portal", "portal.example.com", "frame-ancestors", "connect-src-wss")
 
@@ -60,9 +58,7 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 }
 
 func TestAccCSPOrigin_updateDisappearsDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	final := e.oauthProvider() + `
 resource "qlik_csp_origin" "test" {
@@ -108,15 +104,13 @@ resource "qlik_csp_origin" "test" {
 				}
 				return nil
 			}),
-		recreateStep(t, final, "qlik_csp_origin.test", func() error { return e.sim.DeleteCSPOrigin(home.Hostname, id) },
-			func() int { return len(e.sim.CSPOrigins(home.Hostname)) }),
+		recreateStep(t, final, "qlik_csp_origin.test",
+			deleteByID(e.sim.DeleteCSPOrigin, home.Hostname, &id), countIn(e.sim.CSPOrigins, home.Hostname)),
 	})
 }
 
 func TestAccCSPOrigin_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"unknown directive", testAccCSPOriginConfig(p, "x", "portal.example.com", "frame-ancestors", "frameAncestors"), regexp.MustCompile(`(?s)directives.*value must be one of.*"frame-ancestors"`)},
@@ -129,8 +123,7 @@ func TestAccCSPOrigin_validation(t *testing.T) {
 }
 
 func TestAccCSPOrigin_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	config := testAccCSPOriginConfig(e.oauthProvider(), "Portal", "portal.example.com", "frame-ancestors")
 	e.test(t, []resource.TestStep{
 		{Config: config},

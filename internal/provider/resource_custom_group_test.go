@@ -112,8 +112,7 @@ func (e *testEnv) testCustomObjectLifecycle(t *testing.T, o customObject, first,
 }
 
 func TestAccCustomGroup_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	e.testCustomObjectLifecycle(t, customObject{
 		address: "qlik_custom_group.g",
@@ -139,9 +138,7 @@ func TestAccCustomGroup_lifecycle(t *testing.T) {
 }
 
 func TestAccCustomGroup_validationAndErrors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	idp, err := e.sim.AddUser(home.Hostname, "auth0|bob", "Sales")
 	if err != nil {
 		t.Fatal(err)

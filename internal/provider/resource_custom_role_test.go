@@ -37,8 +37,7 @@ func testAccCustomRoleConfig(provider, host, name, description string, scopes []
 }
 
 func TestAccCustomRole_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	scopes := []string{"reports:read", "apps:read"}
 	e.testCustomObjectLifecycle(t, customObject{
@@ -65,9 +64,7 @@ func TestAccCustomRole_lifecycle(t *testing.T) {
 // with the role in one run; destroy takes them away first. A holder outside Terraform makes the destroy fail with
 // an error that names it, and the destroy succeeds once it is gone.
 func TestAccCustomRole_assigned(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	roleOnly := testAccCustomRoleConfig(e.oauthProvider(), "", "Portal viewer", "", []string{"apps:read"})
 	var roleID string
 	e.test(t, []resource.TestStep{
@@ -124,9 +121,7 @@ resource "qlik_user" "ann" {
 }
 
 func TestAccCustomRole_validationAndConflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"empty name", testAccCustomRoleConfig(p, "", "", "", []string{}), regexp.MustCompile(`(?s)name string length must be between 1 and 256`)},

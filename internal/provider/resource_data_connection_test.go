@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
@@ -25,9 +24,7 @@ func (c dataConnConfig) hcl(provider string) string {
 }
 
 func TestAccDataConnection_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id, firstID string
 	stored := func(name, conn, password string) resource.TestCheckFunc {
 		return theOnly("data connections", func() []qliksim.DataConnectionInfo { return e.sim.DataConnections(home.Hostname) }, func(dc qliksim.DataConnectionInfo) error {
@@ -42,7 +39,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 	// Another data source type replaces the connection.
 	sqlServer := dataConnConfig{name: "orders-eu", typ: "sqlserver", conn: "CUSTOM CONNECT TO \"host=db-b;database=orders\"", password: "s3cret-2", version: 2}.hcl(e.oauthProvider())
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("data connections", func() int { return len(e.sim.DataConnections(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("data connections", countIn(e.sim.DataConnections, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -55,7 +52,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_data_connection.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_data_connection.test", &firstID),
 					stored(c.name, c.conn, "s3cret-1"),
 					noSecretInState("s3cret-1"),
 				),
@@ -95,8 +92,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 }
 
 func TestAccDataConnection_conflictAndValidation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	cfg := e.oauthProvider() + `
 resource "qlik_space" "a" {
   name = "Customer A"

@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // qextArchive is a zip holding <name>/<name>.qext (qext as JSON; none when nil) and a script, as Qlik Sense
@@ -46,6 +45,14 @@ func writeArchive(t *testing.T, dir, file, name string, qext map[string]any) str
 	return p
 }
 
+// writeAcmeArchives writes the theme acme-theme to dir/theme.zip and the extension acme-chart to dir/ext.zip, neither
+// with a version, and returns their paths.
+func writeAcmeArchives(t *testing.T, dir string) (theme, ext string) {
+	t.Helper()
+	return writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"}),
+		writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+}
+
 func archiveConfig(provider, tenant, theme, extension string) string {
 	return testConfig(provider, "TestAccArchive", tfVars{"tenant_hostname": orNull(tenant), "theme_file": theme, "extension_file": extension})
 }
@@ -70,8 +77,7 @@ func (e *testEnv) archiveIs(host string, theme bool, id *string, p string) resou
 // import, updates both in place with new archives (same ids), follows a moved archive without uploading, and
 // replaces both when the tenant changes.
 func TestAccThemeAndExtension_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	other := e.addTenant("customer-b")
 	dir := t.TempDir()
@@ -158,12 +164,10 @@ func TestAccThemeAndExtension_lifecycle(t *testing.T) {
 // TestAccThemeAndExtension_driftAndDisappears: an archive uploaded again in the console is drift that the next
 // apply reverts; a theme deleted in the console (Qlik then answers 410) is uploaded again.
 func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
-	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
-	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	theme, ext := writeAcmeArchives(t, dir)
 	cfg := archiveConfig(e.oauthProvider(), "", theme, ext)
 	var themeID, extID string
 	e.test(t, []resource.TestStep{
@@ -179,20 +183,17 @@ func TestAccThemeAndExtension_driftAndDisappears(t *testing.T) {
 				e.archiveIs(home, false, &extID, ext),
 			)),
 		recreateStep(t, cfg, "qlik_theme.test",
-			func() error { return e.sim.DeleteTheme(home, themeID) },
-			func() int { return len(e.sim.Themes(home)) }),
+			deleteByID(e.sim.DeleteTheme, home, &themeID), countIn(e.sim.Themes, home)),
 	})
 }
 
 // TestAccThemeAndExtension_validation: archives that are not zips, lack a .qext or have the other kind's type fail
 // at plan against file, with no write; a .qext name another theme has is Qlik's 409 with its code and request id.
 func TestAccThemeAndExtension_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	dir := t.TempDir()
-	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme"})
-	ext := writeArchive(t, dir, "ext.zip", "acme-chart", map[string]any{"name": "Acme chart", "type": "visualization"})
+	theme, ext := writeAcmeArchives(t, dir)
 	notZip := filepath.Join(dir, "theme.txt")
 	must(t, os.WriteFile(notZip, []byte("plain text"), 0o600))
 	bare := writeArchive(t, dir, "bare.zip", "bare", nil)
@@ -219,8 +220,7 @@ func TestAccThemeAndExtension_validation(t *testing.T) {
 // shows the hash (and the archive's fields) as known after apply, and the apply, planned again by Terraform with
 // the path known, records them from the file, followed by an empty plan.
 func TestAccFiles_pathKnownOnlyAtApply(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	dir := t.TempDir()
 	theme := writeArchive(t, dir, "theme.zip", "acme-theme", map[string]any{"name": "Acme theme", "type": "theme", "version": "1.0.0"})
 	logo := writeImage(t, dir, "logo.png", pngSignature, 512, 4)

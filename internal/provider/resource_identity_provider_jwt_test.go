@@ -31,7 +31,13 @@ type testKey struct {
 
 func newTestKey(t *testing.T) testKey {
 	t.Helper()
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	return newTestKeyOfSize(t, 2048)
+}
+
+// newTestKeyOfSize is newTestKey with a key of bits bits, such as one too weak for Qlik.
+func newTestKeyOfSize(t *testing.T, bits int) testKey {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, bits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +77,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key := newTestKey(t)
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026", key.pkix, "Customer portal")
@@ -109,12 +113,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 				),
 			},
 			importStep("qlik_identity_provider_jwt.test"),
-			{
-				ResourceName:      "qlik_identity_provider_jwt.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "key_id", "portal-2026"),
-			},
+			importFromTenantStep("qlik_identity_provider_jwt.test", home.Hostname, "key_id", "portal-2026", &id),
 			{
 				// The same key with Windows line endings, indentation and in PKCS #1 form is no change.
 				Config: testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "portal-2026",
@@ -130,9 +129,7 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 }
 
 func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key, other := newTestKey(t), newTestKey(t)
 	ecKey := testECPublicKeyPEM(t)
 	var first, second, third, fourth string
@@ -204,9 +201,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key, intruder := newTestKey(t), newTestKey(t)
 	var id string
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "Owned by Terraform")
@@ -240,15 +235,13 @@ func TestAccIdentityProviderJWT_disappearsAndDrift(t *testing.T) {
 					return nil
 				},
 			)),
-		recreateStep(t, config, "qlik_identity_provider_jwt.test", func() error { return e.sim.DeleteIdentityProvider(home.Hostname, id) },
-			func() int { return len(e.jwtIdPs(home.Hostname)) }),
+		recreateStep(t, config, "qlik_identity_provider_jwt.test",
+			deleteByID(e.sim.DeleteIdentityProvider, home.Hostname, &id), countIn(e.jwtIdPs, home.Hostname)),
 	})
 }
 
 func TestAccIdentityProviderJWT_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	key := newTestKey(t)
 	privDER, err := x509.MarshalPKCS8PrivateKey(key.private)
 	if err != nil {
@@ -277,8 +270,7 @@ resource "qlik_identity_provider_jwt" "test" {
 }
 
 func TestAccIdentityProviderJWT_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := newTestKey(t)
 	config := testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", key.pkix, "")
 	e.test(t, []resource.TestStep{
@@ -299,8 +291,7 @@ resource "qlik_identity_provider_jwt" "copy" {
 // TestAccIdentityProviderJWT_qlikRejects shows a 400 that only Qlik can raise (an issuer of blanks passes the
 // plan's length check) with Qlik's own code and detail.
 func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := newTestKey(t)
 	e.test(t, []resource.TestStep{{
 		Config:      testAccJWTIdPConfig(e.oauthProvider(), "   ", "k1", key.pkix, ""),
@@ -314,9 +305,7 @@ func TestAccIdentityProviderJWT_qlikRejects(t *testing.T) {
 // TestAccIdentityProviderJWT_importInteractiveRefused imports the tenant's interactive (OIDC) identity provider,
 // which this resource must not adopt.
 func TestAccIdentityProviderJWT_importInteractiveRefused(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	interactive := e.sim.IdentityProviders(home.Hostname)[0]
 	e.test(t, []resource.TestStep{{
 		Config:        testAccJWTIdPConfig(e.oauthProvider(), "https://i", "k", newTestKey(t).pkix, ""),

@@ -49,9 +49,7 @@ func (e *testEnv) anyIdPByID(hostname, id string) (qliksim.IdentityProvider, boo
 }
 
 func TestAccIdentityProviderOIDC_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
@@ -99,9 +97,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 }
 
 func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id, after string
 	changed := strings.Replace(testAccOIDCConfig(e.oauthProvider(), `  scope = "openid profile email groups"
   clock_tolerance_sec = 30
@@ -182,9 +178,7 @@ func TestAccIdentityProviderOIDC_updateDriftDisappears(t *testing.T) {
 }
 
 func TestAccIdentityProviderOIDC_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	cases := []planError{
 		{"unknown claim", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "groups = [", "roles = [", 1), regexp.MustCompile(`(?s)claims_mapping.*value must be one of`)},
 		{"http discovery", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "https://customer.okta.com", "http://customer.okta.com", 1), regexp.MustCompile(`(?s)discovery_url.*must be an https URL`)},
@@ -199,8 +193,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 // TestAccIdentityProviderOIDC_oneInteractive: a second interactive identity provider is refused by Qlik with its
 // code, and the error names the rule and the way out.
 func TestAccIdentityProviderOIDC_oneInteractive(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	config := testAccOIDCConfig(e.oauthProvider(), "")
 	second := strings.Replace(strings.Replace(config, `"test"`, `"second"`, 1), "variable \"oidc_secret\"", "variable \"unused\"", 1)
 	e.test(t, []resource.TestStep{

@@ -14,8 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func testAccLoadScriptConfig(provider, appID, script, message string) string {
@@ -48,18 +46,14 @@ func (e *testEnv) expectCurrentScript(hostname, appID, want string) resource.Tes
 }
 
 func TestAccLoadScript_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	// Written the way the script editor and Windows templates write it: CRLF and a final newline.
 	script := "LIB CONNECT TO 'orders';\r\nLOAD * FROM orders WHERE customer = 'a';\r\n"
 	v2 := "LIB CONNECT TO 'orders';\nLOAD * FROM orders WHERE customer = 'b';"
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			// Destroy leaves the script in the app.
-			return e.expectCurrentScript(home.Hostname, app, v2)(nil)
-		},
+		// Destroy leaves the script in the app.
+		CheckDestroy: e.expectCurrentScript(home.Hostname, app, v2),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: e.sim.ResetAudit,
@@ -118,9 +112,7 @@ func TestAccLoadScript_basic(t *testing.T) {
 }
 
 func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	a1 := e.seedApp(home.Hostname, "Sales A", "", 1024)
 	a2 := e.seedApp(home.Hostname, "Sales B", "", 1024)
 	script := "LOAD * FROM orders;"
@@ -145,8 +137,7 @@ func TestAccLoadScript_replaceAndDisappears(t *testing.T) {
 }
 
 func TestAccLoadScript_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	e.test(t, []resource.TestStep{
 		{
 			Config:      testAccLoadScriptConfig(e.oauthProvider(), "2f6a8a3c-52d3-4bc0-8c6e-5d1b8e4f7c21", " \r\n\t", ""),

@@ -2,11 +2,7 @@ package provider_test
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -88,9 +84,7 @@ func impersonate(t *testing.T, tenantURL, clientID, secret, subject string) (int
 }
 
 func TestAccOAuthClient_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -151,9 +145,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 }
 
 func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}
@@ -234,9 +226,7 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 }
 
 func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody)
 	e.test(t, []resource.TestStep{
@@ -293,15 +283,8 @@ func TestAccOAuthClient_disappearsAndDrift(t *testing.T) {
 }
 
 func TestAccOAuthClient_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
-	weak, err := rsa.GenerateKey(rand.Reader, 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKIXPublicKey(&weak.PublicKey)
-	weakPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	e, home := newTestEnv(t)
+	weakPEM := newTestKeyOfSize(t, 1024).pkix
 	six := `["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"]`
 	client := func(body string) string { return testAccOAuthClientConfig(e.oauthProvider(), "  "+body) }
 	cases := []planError{
@@ -339,9 +322,7 @@ func TestAccOAuthClient_validation(t *testing.T) {
 // TestAccOAuthClient_qlikRefuses shows an answer only Qlik can give (the credentials' user may not manage OAuth
 // clients) with its code, title and request id, and nothing left behind.
 func TestAccOAuthClient_qlikRefuses(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	e.sim.FailRoute(home.Hostname, http.MethodPost, "/api/v1/oauth-clients", 1, qliksim.RouteFault{Status: http.StatusForbidden})
 	e.test(t, []resource.TestStep{{
 		Config:      testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
@@ -355,25 +336,18 @@ func TestAccOAuthClient_qlikRefuses(t *testing.T) {
 // TestAccOAuthClient_privateKeyJWT: a client that authenticates with its private key has no secret anywhere,
 // and its signed assertion gets an impersonation token.
 func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	user, err := e.sim.AddUser(home.Hostname, "auth0|alice")
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	pubPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	key := newTestKey(t)
 	body := fmt.Sprintf(`  app_type             = "web"
   name                 = "Keyed backend"
   allowed_grant_types  = ["urn:qlik:oauth:user-impersonation"]
   allowed_scopes       = ["user_default"]
   allowed_auth_methods = ["private_key_jwt"]
-  public_keys          = [{ kid = "portal-2026", alg = "RS256", pem = %q }]`, pubPEM)
+  public_keys          = [{ kid = "portal-2026", alg = "RS256", pem = %q }]`, key.pkix)
 	e.test(t, []resource.TestStep{
 		{
 			Config: testAccOAuthClientConfig(e.oauthProvider(), body),
@@ -388,7 +362,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 				if len(c.ClientSecrets) != 0 || len(c.PublicKeys) != 1 || c.PublicKeys[0].Kid != "portal-2026" {
 					return fmt.Errorf("simulator holds %+v", c)
 				}
-				assertion, err := qliksim.SignJWT("RS256", key, "portal-2026", map[string]any{
+				assertion, err := qliksim.SignJWT("RS256", key.private, "portal-2026", map[string]any{
 					"iss": id, "sub": id, "aud": home.URL + "/oauth/token", "exp": time.Now().Add(time.Minute).Unix(),
 				})
 				if err != nil {
@@ -412,9 +386,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 // TestAccOAuthClient_importedThenSecret: an imported client has no secret in state; setting client_secret_version
 // makes one, and leaves the secret the application already uses working (the state never held it).
 func TestAccOAuthClient_importedThenSecret(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 		t.Fatal(err)
 	}

@@ -28,9 +28,7 @@ func (c scheduleConfig) hcl(provider string) string {
 }
 
 func TestAccReloadSchedule_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{ReloadDuration: 20 * time.Millisecond})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{ReloadDuration: 20 * time.Millisecond})
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	other := e.seedApp(home.Hostname, "Finance", "", 1024)
 	var id, firstID string
@@ -47,7 +45,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	otherApp := scheduleConfig{appID: other, name: "Weekly", recurrence: "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", timeZone: "America/New_York"}.hcl(e.oauthProvider())
 	nightly := scheduleConfig{appID: app, name: "Nightly", recurrence: "RRULE:FREQ=DAILY;BYHOUR=2;BYMINUTE=0", timeZone: "Europe/Berlin", enabled: true}
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("tasks", func() int { return len(e.sim.Tasks(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("tasks", countIn(e.sim.Tasks, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: nightly.hcl(e.oauthProvider()),
@@ -58,7 +56,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_reload_schedule.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_reload_schedule.test", &firstID),
 					stored(app, "Nightly", nightly.recurrence, "Europe/Berlin", true),
 					// The scheduler fires the enabled task: it reloads the app.
 					func(*terraform.State) error {
@@ -114,8 +112,8 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
 				),
 			},
-			recreateStep(t, otherApp,
-				"qlik_reload_schedule.test", func() error { return e.sim.DeleteTask(home.Hostname, id) }, func() int { return len(e.sim.Tasks(home.Hostname)) }),
+			recreateStep(t, otherApp, "qlik_reload_schedule.test",
+				deleteByID(e.sim.DeleteTask, home.Hostname, &id), countIn(e.sim.Tasks, home.Hostname)),
 		},
 	})
 }
@@ -123,9 +121,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 // Bad input fails the plan at the attribute with no write; an app that does not exist comes back with Qlik's
 // answer and request id.
 func TestAccReloadSchedule_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	schedule := func(body string) string { return e.badResource("qlik_reload_schedule", body) }
 	cases := []planError{
 		{"recurrence without RRULE:", schedule(`  app_id = "a"

@@ -54,9 +54,7 @@ func (e *testEnv) reloadRan(hostname string, id *string, script string) resource
 }
 
 func TestAccReload_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{ReloadDuration: 100 * time.Millisecond})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{ReloadDuration: 100 * time.Millisecond})
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	v1 := "LOAD * FROM orders WHERE region = '$(customer)';"
 	v2 := "LOAD * FROM orders WHERE region = '$(customer)' AND year >= 2024;"
@@ -119,9 +117,7 @@ func TestAccReload_basic(t *testing.T) {
 }
 
 func TestAccReload_failedShowsLogTail(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 50*time.Millisecond, true,
 		[]string{"Connecting to orders-db", "Error: Table not found: orders_2024"}); err != nil {
@@ -153,9 +149,7 @@ func TestAccReload_failedShowsLogTail(t *testing.T) {
 }
 
 func TestAccReload_pendingReloadWaitedOut(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{EnforceRateLimits: true})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{EnforceRateLimits: true})
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	// Long enough that Terraform's plan and apply reach the POST while it still runs, even on a loaded machine
 	// running the whole suite in parallel (700 ms was not, and 3 s was not always either).
@@ -216,8 +210,7 @@ resource "qlik_reload" "test" {
 }
 
 func TestAccReload_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	vars := make([]string, 0, 21)
 	for i := range 21 {
 		vars = append(vars, fmt.Sprintf("v%d = \"x\"", i))
@@ -261,9 +254,7 @@ resource "qlik_reload" "test" {
 // TestAccReload_interruptCancels runs terraform as users do, interrupts it while the reload runs, and checks that
 // terraform exits promptly and the reload is cancelled in Qlik.
 func TestAccReload_interruptCancels(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	app := e.seedApp(home.Hostname, "Sales", "", 1024)
 	if err := e.sim.SetReloadBehaviour(home.Hostname, app, 10*time.Minute, false, nil); err != nil {
 		t.Fatal(err)

@@ -47,9 +47,7 @@ resource "qlik_space" "sandbox" {
 }
 
 func TestAccRoleMapping_createdGroup(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var groupID, publishedID, sandboxID, memberID string
 
 	e.testCase(t, resource.TestCase{
@@ -175,9 +173,7 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 // TestAccRoleMapping_existingGroupMembersUntouched proves a mapping over a group that came from the identity
 // provider leaves its members alone through create, update and destroy, and gives back only what it granted.
 func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	ann, group := e.identityUser(home.Hostname, "idp|ann", "Finance", "Everyone in ACME")
 	ben, _ := e.identityUser(home.Hostname, "idp|ben", "Finance")
 	// An administrator gave the group a role by hand before Terraform took over.
@@ -240,9 +236,7 @@ func TestAccRoleMapping_existingGroupMembersUntouched(t *testing.T) {
 }
 
 func TestAccRoleMapping_drift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := testAccRoleMappingConfig(e.oauthProvider(), "Ops", []string{"DataAdmin"}, spaceRoles{"sandbox", []string{"consumer"}})
 	var groupID, sandboxID string
 
@@ -302,9 +296,7 @@ func TestAccRoleMapping_drift(t *testing.T) {
 }
 
 func TestAccRoleMapping_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	spaces := testAccRoleMappingConfig(e.oauthProvider(), "Unused", nil)
 	spaces = spaces[:strings.Index(spaces, "\nresource \"qlik_role_mapping\"")]
 	p := e.oauthProvider()
@@ -359,9 +351,7 @@ resource "qlik_role_mapping" "other" {
 }
 
 func TestAccRoleMapping_renameReplaces(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var before, after, publishedID string
 
 	e.test(t, []resource.TestStep{
@@ -393,13 +383,11 @@ func TestAccRoleMapping_renameReplaces(t *testing.T) {
 }
 
 func TestAccRoleMapping_faults(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{
+	e, home := newTestEnvWith(t, qliksim.Options{
 		Seed:            5,
 		Faults:          qliksim.Faults{RateLimit: 0.1, Unavailable: 0.15, Reset: 0.05},
 		VisibilityDelay: 50 * time.Millisecond,
 	})
-	home := e.sim.Home()
 	config := e.oauthProvider() + `
 resource "qlik_space" "s" {
   name = "Customer apps"
@@ -419,7 +407,7 @@ resource "qlik_role_mapping" "test" {
 `
 	var spaceID string
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("groups", func() int { return len(e.sim.Groups(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),
@@ -441,9 +429,7 @@ resource "qlik_role_mapping" "test" {
 }
 
 func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|eve", "Partners")
 	if err := e.sim.EditGroup(home.Hostname, group.ID, func(_ *qliksim.Group, roles *[]string) { *roles = []string{"Steward"} }); err != nil {
 		t.Fatal(err)
@@ -516,8 +502,7 @@ func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {
 // must not fail, the assignment is made, and a role the existing space does not accept is still rejected at
 // plan time.
 func TestAccRoleMapping_dynamicSpaceRolesUnknownAtPlan(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	home := e.sim.Home().Hostname
 	config := func(role string) string {
 		return e.oauthProvider() + fmt.Sprintf(`
@@ -576,9 +561,7 @@ resource "qlik_role_mapping" "test" {
 // group as not created by it, and leave the group behind on destroy. The recorded creation time makes the read
 // wait for the group instead.
 func TestAccRoleMapping_quickReapplyWithVisibilityDelay(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{VisibilityDelay: 3 * time.Second})
-	home := e.sim.Home()
+	e, home := newTestEnvWith(t, qliksim.Options{VisibilityDelay: 3 * time.Second})
 	config := e.oauthProvider() + `
 resource "qlik_role_mapping" "test" {
   group_name = "acme-quick"

@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 func testAccAssignmentConfig(provider, spaceType, assigneeType, assigneeID string, roles ...string) string {
@@ -30,9 +28,7 @@ resource "qlik_space_assignment" "test" {
 }
 
 func TestAccSpaceAssignment_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	user, group := e.identityUser(home.Hostname, "idp|viewer", "Viewers")
 	var id, spaceID, replaced string
 
@@ -71,12 +67,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 				ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return spaceID + "/" + id, nil },
 			},
-			{
-				ResourceName:      "qlik_space_assignment.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &spaceID, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "assignee_id", group.ID),
-			},
+			importFromTenantStep("qlik_space_assignment.test", home.Hostname, "assignee_id", group.ID, &spaceID, &id),
 			{
 				// Roles change in place with one PUT.
 				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "facilitator"),
@@ -111,9 +102,7 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 }
 
 func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|a", "Analysts")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "producer")
 	var id, spaceID string
@@ -132,7 +121,7 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 			}),
 		// Someone removes the assignment: the plan creates it again.
 		recreateStep(t, config, "qlik_space_assignment.test",
-			func() error { return e.sim.DeleteSpaceAssignment(home.Hostname, id) },
+			deleteByID(e.sim.DeleteSpaceAssignment, home.Hostname, &id),
 			func() int { return len(e.sim.SpaceAssignments(home.Hostname, spaceID)) },
 			func(*terraform.State) error {
 				if all := e.sim.SpaceAssignments(home.Hostname, spaceID); len(all) != 1 || all[0].AssigneeID != group.ID {
@@ -144,9 +133,7 @@ func TestAccSpaceAssignment_disappearsAndDrift(t *testing.T) {
 }
 
 func TestAccSpaceAssignment_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|b", "Builders")
 	spaceOnly := e.oauthProvider() + `
 resource "qlik_space" "s" {
@@ -181,9 +168,7 @@ resource "qlik_space" "s" {
 }
 
 func TestAccSpaceAssignment_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	_, group := e.identityUser(home.Hostname, "idp|c", "Controllers")
 	config := testAccAssignmentConfig(e.oauthProvider(), "shared", "group", group.ID, "consumer")
 

@@ -26,9 +26,7 @@ resource "qlik_space" "test" {
 }
 
 func TestAccSpace_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 
 	e.testCase(t, resource.TestCase{
@@ -62,21 +60,14 @@ func TestAccSpace_basic(t *testing.T) {
 				),
 			},
 			importStep("qlik_space.test"),
-			{
-				// An import id naming the tenant explicitly reaches the same space.
-				ResourceName:      "qlik_space.test",
-				ImportState:       true,
-				ImportStateIdFunc: tenantImportID(home.Hostname, &id),
-				ImportStateCheck:  importedFrom(home.Hostname, "name", "Sales analytics"),
-			},
+			// An import id naming the tenant explicitly reaches the same space.
+			importFromTenantStep("qlik_space.test", home.Hostname, "name", "Sales analytics", &id),
 		},
 	})
 }
 
 func TestAccSpace_update(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 
 	e.test(t, []resource.TestStep{
@@ -116,9 +107,7 @@ func TestAccSpace_update(t *testing.T) {
 }
 
 func TestAccSpace_replace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var before, after string
 
 	e.test(t, []resource.TestStep{
@@ -149,23 +138,19 @@ func TestAccSpace_replace(t *testing.T) {
 }
 
 func TestAccSpace_disappears(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Finance", "shared", "")
 
 	e.test(t, []resource.TestStep{
 		{Config: config, Check: captureID("qlik_space.test", &id)},
-		recreateStep(t, config, "qlik_space.test", func() error { return e.sim.DeleteSpace(home.Hostname, id) },
-			func() int { return len(e.sim.Spaces(home.Hostname)) }),
+		recreateStep(t, config, "qlik_space.test",
+			deleteByID(e.sim.DeleteSpace, home.Hostname, &id), countIn(e.sim.Spaces, home.Hostname)),
 	})
 }
 
 func TestAccSpace_drift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Operations", "shared", "Owned by Terraform")
 
@@ -192,9 +177,7 @@ func TestAccSpace_drift(t *testing.T) {
 }
 
 func TestAccSpace_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 
 	cases := []planError{
 		{"empty name", testAccSpaceConfig(e.oauthProvider(), "", "shared", ""), regexp.MustCompile(`(?s)Attribute name string length must be between 1 and 256`)},
@@ -212,8 +195,7 @@ resource "qlik_space" "test" {
 }
 
 func TestAccSpace_duplicateName(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 
 	e.test(t, []resource.TestStep{
 		{Config: testAccSpaceConfig(e.oauthProvider(), "Shared reports", "shared", "")},
@@ -230,8 +212,7 @@ resource "qlik_space" "copy" {
 }
 
 func TestAccSpace_otherTenant(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	customer := e.addTenant("customer-a")
 	home := e.sim.Home()
 	config := e.oauthProvider() + fmt.Sprintf(`
@@ -269,8 +250,7 @@ resource "qlik_space" "test" {
 }
 
 func TestAccSpace_apiKeyCannotReachOtherTenant(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	customer := e.addTenant("customer-b")
 	e.test(t, []resource.TestStep{{
 		Config: e.apiKeyProvider() + fmt.Sprintf(`
@@ -288,9 +268,7 @@ resource "qlik_space" "test" {
 }
 
 func TestAccSpace_undeletable(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccSpaceConfig(e.oauthProvider(), "Holds apps", "shared", "")
 
@@ -314,13 +292,11 @@ func TestAccSpace_undeletable(t *testing.T) {
 // 429, 15 % with 503 and resets 5 % of connections (writes after they committed): the apply converges, the
 // tenant holds exactly the configured spaces, and the next plan is empty.
 func TestAccSpace_faults(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{
+	e, home := newTestEnvWith(t, qliksim.Options{
 		Seed:            11,
 		Faults:          qliksim.Faults{RateLimit: 0.15, Unavailable: 0.15, Reset: 0.05},
 		VisibilityDelay: 50 * time.Millisecond,
 	})
-	home := e.sim.Home()
 	var first string
 	config := e.oauthProvider() + `
 resource "qlik_space" "test" {
@@ -330,7 +306,7 @@ resource "qlik_space" "test" {
 }
 `
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("spaces", func() int { return len(e.sim.Spaces(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
 		Steps: []resource.TestStep{{
 			Config:           config,
 			ConfigPlanChecks: emptyPlanAfterApply(),
@@ -359,9 +335,7 @@ resource "qlik_space" "test" {
 // an app. The plan fails, so the data connection in the space is not destroyed first (it used to be, before the
 // delete failed with 412).
 func TestAccSpace_typeChangeOfNonEmptySpace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := func(spaceType string) string {
 		return e.oauthProvider() + fmt.Sprintf(`
 resource "qlik_space" "test" {

@@ -31,9 +31,7 @@ func (e *testEnv) settingsIs(hostname string, ok func(v qliksim.TenantSettingsVa
 // TestAccTenantSettings_lifecycle runs the four settings through create, import by hostname, update in place,
 // drift, a move to another tenant (replace) and destroy, which leaves every setting as it was.
 func TestAccTenantSettings_lifecycle(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	other := e.addTenant("customer-s")
 	config := func(host string, prof bool, roles []string, keys int, expiry string, idle, life int) string {
 		return testConfig(e.oauthProvider(), "TestAccTenantSettings", tfVars{
@@ -44,12 +42,13 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 	first := config("", true, []string{"EmbeddedAnalyticsUser"}, 10, "P90D", 30, 480)
 	second := config("", false, []string{"EmbeddedAnalyticsUser", "SharedSpaceCreator"}, 20, "P30D", 45, 600)
 	all := []string{"qlik_license_settings.s", "qlik_group_settings.s", "qlik_api_key_settings.s", "qlik_auth_settings.s"}
-	actions := func(a plancheck.ResourceActionType) []plancheck.PlanCheck {
-		var out []plancheck.PlanCheck
-		for _, r := range all {
-			out = append(out, plancheck.ExpectResourceAction(r, a))
+	// The plan takes action a on every settings resource, and is empty after the apply.
+	allThenEmpty := func(a plancheck.ResourceActionType) resource.ConfigPlanChecks {
+		var also []plancheck.PlanCheck
+		for _, r := range all[1:] {
+			also = append(also, plancheck.ExpectResourceAction(r, a))
 		}
-		return out
+		return planThenEmpty(all[0], a, also...)
 	}
 	isSecond := func(v qliksim.TenantSettingsValues) bool {
 		return !v.AutoAssignProfessional && v.AutoAssignAnalyzer && !v.AutoCreateGroups && fmt.Sprint(v.EveryoneRoles) == "[EmbeddedAnalyticsUser SharedSpaceCreator]" &&
@@ -57,11 +56,8 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 	}
 	var steps []resource.TestStep
 	steps = append(steps, resource.TestStep{
-		Config: first,
-		ConfigPlanChecks: resource.ConfigPlanChecks{
-			PreApply:             actions(plancheck.ResourceActionCreate),
-			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-		},
+		Config:           first,
+		ConfigPlanChecks: allThenEmpty(plancheck.ResourceActionCreate),
 		ConfigStateChecks: []statecheck.StateCheck{
 			hasString("qlik_license_settings.s", "id", home.Hostname),
 			hasStrings("qlik_group_settings.s", "everyone_roles", "EmbeddedAnalyticsUser"),
@@ -77,39 +73,26 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 	}
 	steps = append(steps,
 		resource.TestStep{
-			Config: second,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             actions(plancheck.ResourceActionUpdate),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			Check: e.settingsIs(home.Hostname, isSecond),
+			Config:           second,
+			ConfigPlanChecks: allThenEmpty(plancheck.ResourceActionUpdate),
+			Check:            e.settingsIs(home.Hostname, isSecond),
 		},
-		resource.TestStep{
-			// Changes in the console are drift, and the apply puts the configured values back.
-			PreConfig: func() {
-				if err := e.sim.EditTenantSettings(home.Hostname, func(v *qliksim.TenantSettingsValues) {
+		// Changes in the console are drift, and the apply puts the configured values back.
+		driftStep(t, second,
+			func() error {
+				return e.sim.EditTenantSettings(home.Hostname, func(v *qliksim.TenantSettingsValues) {
 					*v = qliksim.TenantSettingsValues{
 						AutoAssignProfessional: true, AutoCreateGroups: true, EveryoneRoles: []string{"TenantAdmin"},
 						MaxKeysPerUser: 5, MaxAPIKeyExpiry: "PT24H", SessionInactivityMinutes: 60, MaxSessionLifespanMinutes: 1440,
 					}
-				}); err != nil {
-					t.Fatal(err)
-				}
+				})
 			},
-			Config: second,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             actions(plancheck.ResourceActionUpdate),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			Check: e.settingsIs(home.Hostname, isSecond),
-		},
+			allThenEmpty(plancheck.ResourceActionUpdate),
+			e.settingsIs(home.Hostname, isSecond)),
 		resource.TestStep{
 			// Another tenant is another setting: replaced, and the home tenant keeps what it had.
-			Config: config(other.Hostname, true, []string{}, 0, "PT1H", 5, 60),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply:             actions(plancheck.ResourceActionDestroyBeforeCreate),
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
+			Config:           config(other.Hostname, true, []string{}, 0, "PT1H", 5, 60),
+			ConfigPlanChecks: allThenEmpty(plancheck.ResourceActionDestroyBeforeCreate),
 			Check: resource.ComposeAggregateTestCheckFunc(
 				e.settingsIs(home.Hostname, isSecond),
 				e.settingsIs(other.Hostname, func(v qliksim.TenantSettingsValues) bool {
@@ -129,9 +112,7 @@ func TestAccTenantSettings_lifecycle(t *testing.T) {
 }
 
 func TestAccTenantSettings_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"unknown Everyone role", p + `
@@ -166,9 +147,7 @@ resource "qlik_auth_settings" "s" {
 // TestAccTenantSettings_qlikErrors shows Qlik's refusal with its code and request id, and a tenant setting whose
 // Everyone role is a custom role planned in the same run.
 func TestAccTenantSettings_qlikErrors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := e.oauthProvider() + `
 resource "qlik_custom_role" "viewer" {
   name   = "Portal viewer"

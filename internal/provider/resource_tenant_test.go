@@ -34,9 +34,8 @@ func tenantSkipBelow() []tfversion.TerraformVersionCheck {
 }
 
 func TestAccTenant_basic(t *testing.T) {
-	t.Parallel()
 	// A one-region estate in us: the provider block of before regions (no region, no regions) keeps working.
-	e := newTestEnv(t, qliksim.Options{Datacenter: "us-east-1"})
+	e, _ := newTestEnvWith(t, qliksim.Options{Datacenter: "us-east-1"})
 	key := e.sim.LicenseKey()
 	var id string
 
@@ -97,8 +96,7 @@ func TestAccTenant_basic(t *testing.T) {
 }
 
 func TestAccTenant_updateInPlace(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	var before, after string
 	regHost := strings.TrimPrefix(e.sim.RegistrationURL(), "http://")
@@ -164,8 +162,7 @@ func TestAccTenant_updateInPlace(t *testing.T) {
 // A new datacenter in another region replaces the tenant there: the old one is deactivated on the register host
 // of its region, the new one created on the other region's register host.
 func TestAccTenant_datacenterReplaces(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: []string{"eu", "de"}})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: []string{"eu", "de"}})
 	key := e.sim.LicenseKey()
 	var first, second string
 
@@ -203,8 +200,7 @@ func TestAccTenant_datacenterReplaces(t *testing.T) {
 // space inside it is touched (the space used to be destroyed before Delete refused the tenant). Turned off,
 // destroy deactivates.
 func TestAccTenant_deletionProtection(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	var id, hostname string
 	withSpace := func(attrs ...string) string {
@@ -270,8 +266,7 @@ resource "qlik_space" "inside" {
 
 // A tenant deactivated outside Terraform plans an update that reactivates it; a purged one plans a re-create.
 func TestAccTenant_driftAndPurge(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	cfg := testAccTenantConfig(e.tenantProvider(), key, `name = "Globex"`, `deletion_protection = false`)
 	var id, recreated string
@@ -318,8 +313,7 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 
 // Qlik's license errors reach the user with their codes, against license_key_wo, and create nothing.
 func TestAccTenant_licenseErrors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	p := e.tenantProvider()
 	noKey := p + `
 resource "qlik_tenant" "test" {
@@ -341,8 +335,7 @@ resource "qlik_tenant" "test" {
 
 // Bad values fail at plan, before any call to Qlik.
 func TestAccTenant_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	p := e.tenantProvider()
 	apiKeyWithRegistration := requiredProviders + fmt.Sprintf(`
@@ -370,8 +363,7 @@ provider "qlik" {
 // The create timeout bounds the create; a create cut off by it may have reached Qlik, and the error says how to
 // recover without a second tenant.
 func TestAccTenant_createTimeout(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Latency: 1500 * time.Millisecond})
+	e, _ := newTestEnvWith(t, qliksim.Options{Latency: 1500 * time.Millisecond})
 	e.testCase(t, resource.TestCase{
 		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
@@ -392,8 +384,7 @@ func TestAccTenant_createTimeout(t *testing.T) {
 // requests included. The objects inside it are kept as last known (with a warning) instead of failing the plan
 // with a hint about OAuth scopes, so a plain terraform apply, without -target, reactivates the tenant.
 func TestAccTenant_deactivatedWithObjectsInside(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	key := e.sim.LicenseKey()
 	cfg := testAccTenantConfig(e.tenantProvider(), key, `deletion_protection = false`) + `
 resource "qlik_space" "inside" {

@@ -49,9 +49,7 @@ func testAccUserConfig(provider, subject, name string, roles []string, status, l
 }
 
 func TestAccUser_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id, after string
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
@@ -118,9 +116,7 @@ resource "qlik_user" "ann" {
 }
 
 func TestAccUser_replaceDisappearsDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "none")
 	var id, replaced string
 	// ann is the id of the user the configuration manages, as the simulator has it now.
@@ -180,9 +176,7 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 // license; delete removes it, and a sign-in through the identity provider then brings back a new user, who takes
 // a license when automatic assignment is on.
 func TestAccUser_deletionModes(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var firstID string
 	e.test(t, []resource.TestStep{
 		{
@@ -237,9 +231,7 @@ resource "qlik_user" "gone" {
 }
 
 func TestAccUser_qlikErrors(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|taken"); err != nil {
 		t.Fatal(err)
 	}
@@ -306,9 +298,7 @@ func TestAccUser_qlikErrors(t *testing.T) {
 }
 
 func TestAccUser_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"unknown role", testAccUserConfig(p, "auth0|x", "X", []string{"steward"}, "active", ""), regexp.MustCompile(`(?s)Unknown role.*no role named\s+"steward".*"steward" is spelled "Steward"`)},
@@ -336,9 +326,7 @@ resource "qlik_user" "y" {
 }
 
 func TestAccUsersDataSource(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	if _, err := e.sim.AddUser(home.Hostname, "auth0|bob", "Sales"); err != nil {
 		t.Fatal(err)
 	}
@@ -394,9 +382,7 @@ data "qlik_users" "bad" {
 // TestAccUser_readBackFails: a create whose read-back fails keeps the user in state (tainted, with Qlik's error),
 // and the next apply replaces it: one user in the end, none left behind.
 func TestAccUser_readBackFails(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	config := testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{}, "active", "")
 	e.test(t, []resource.TestStep{
 		{

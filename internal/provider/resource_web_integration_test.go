@@ -31,9 +31,7 @@ func sortedCopy(s []string) []string {
 }
 
 func TestAccWebIntegration_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Customer portal", "https://portal.example.com", "http://localhost:3000")
 
@@ -72,9 +70,7 @@ func TestAccWebIntegration_basic(t *testing.T) {
 }
 
 func TestAccWebIntegration_updateDisappearsDrift(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	var id string
 
 	e.test(t, []resource.TestStep{
@@ -132,14 +128,12 @@ resource "qlik_web_integration" "test" {
 				return nil
 			}),
 		recreateStep(t, testAccWebIntegrationConfig(e.oauthProvider(), "Portal (EU)", "https://eu.portal.example.com"), "qlik_web_integration.test",
-			func() error { return e.sim.DeleteWebIntegration(home.Hostname, id) }, func() int { return len(e.sim.WebIntegrations(home.Hostname)) }),
+			deleteByID(e.sim.DeleteWebIntegration, home.Hostname, &id), countIn(e.sim.WebIntegrations, home.Hostname)),
 	})
 }
 
 func TestAccWebIntegration_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	p := e.oauthProvider()
 	cases := []planError{
 		{"no scheme", testAccWebIntegrationConfig(p, "x", "portal.example.com"), regexp.MustCompile(`(?s)Invalid origin.*has no scheme: write it as\s+https://portal.example.com`)},
@@ -156,8 +150,7 @@ func TestAccWebIntegration_validation(t *testing.T) {
 }
 
 func TestAccWebIntegration_conflict(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	config := testAccWebIntegrationConfig(e.oauthProvider(), "Portal", "https://portal.example.com")
 	e.test(t, []resource.TestStep{
 		{Config: config},
@@ -175,8 +168,7 @@ resource "qlik_web_integration" "copy" {
 // TestAccWebIntegration_qlikRejects shows a 400 that only Qlik can raise (a name of blanks passes the plan's
 // length check) with Qlik's own code, title and request id.
 func TestAccWebIntegration_qlikRejects(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	e.test(t, []resource.TestStep{{
 		Config:      testAccWebIntegrationConfig(e.oauthProvider(), "  ", "https://portal.example.com"),
 		ExpectError: regexp.MustCompile(`(?s)Unable to create web integration.*HTTP\s+400.*Code: WEBINTEGRATIONS-5.*Title: Missing required fields.*Detail: name is required.*Request ID: [0-9a-f]+`),

@@ -38,9 +38,7 @@ func (c webhookConfig) hcl(provider string) string {
 const webhookToken = "Bearer vendor-endpoint-token-7f3a"
 
 func TestAccWebhook_basic(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
 	var id, firstID string
 	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
@@ -57,7 +55,7 @@ func TestAccWebhook_basic(t *testing.T) {
 	eu := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: c.filter, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	newFilter := webhookConfig{name: "alerts-eu", url: "https://alerts.example.com/eu", filter: `data.status eq "ok"`, secret: secret2, version: 2}.hcl(e.oauthProvider())
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("webhooks", func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+		CheckDestroy: noneLeftAfterDestroy("webhooks", countIn(e.sim.Webhooks, home.Hostname)),
 		Steps: []resource.TestStep{
 			{
 				Config: c.hcl(e.oauthProvider()),
@@ -71,7 +69,7 @@ func TestAccWebhook_basic(t *testing.T) {
 				ConfigPlanChecks: emptyPlanAfterApply(),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					captureID("qlik_webhook.test", &id),
-					func(*terraform.State) error { firstID = id; return nil },
+					captureID("qlik_webhook.test", &firstID),
 					stored("alerts", "https://alerts.example.com/qlik", secret1, true),
 					noSecrets,
 				),
@@ -112,8 +110,8 @@ func TestAccWebhook_basic(t *testing.T) {
 					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
 				),
 			},
-			recreateStep(t, newFilter,
-				"qlik_webhook.test", func() error { return e.sim.DeleteWebhook(home.Hostname, id) }, func() int { return len(e.sim.Webhooks(home.Hostname)) }),
+			recreateStep(t, newFilter, "qlik_webhook.test",
+				deleteByID(e.sim.DeleteWebhook, home.Hostname, &id), countIn(e.sim.Webhooks, home.Hostname)),
 		},
 	})
 }
@@ -121,9 +119,7 @@ func TestAccWebhook_basic(t *testing.T) {
 // Bad input fails the plan at the attribute, with no request that writes; what only Qlik can refuse comes back with
 // its code and request id.
 func TestAccWebhook_validation(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
-	home := e.sim.Home()
+	e, home := newTestEnv(t)
 	hook := func(body string) string { return e.badResource("qlik_webhook", body) }
 	ets := `  event_types = ["com.qlik.v1.app.reload.finished"]` + "\n"
 	cases := []planError{
@@ -156,7 +152,6 @@ func TestAccWebhook_validation(t *testing.T) {
 // failed reloads and a reload that fails. The vendor's endpoint (a local TLS receiver) gets the event, signed with
 // the secret: the receiver verifies the Qlik-Signature header itself.
 func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
-	t.Parallel()
 	type delivery struct {
 		signature string
 		body      []byte
@@ -168,7 +163,7 @@ func TestAccWebhook_alertsOnFailedReload(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(receiver.Close)
-	e := newTestEnv(t, qliksim.Options{WebhookClient: receiver.Client()})
+	e, _ := newTestEnvWith(t, qliksim.Options{WebhookClient: receiver.Client()})
 	customer := e.addTenant("Customer A")
 	app := e.seedApp(customer.Hostname, "Sales", "", 1024)
 	must(t, e.sim.SetReloadBehaviour(customer.Hostname, app, 50*time.Millisecond, true, []string{"Error: Table not found: orders_2024"}))

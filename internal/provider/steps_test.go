@@ -59,14 +59,20 @@ func importByTenantStep(address, hostname string, id *string, ignore ...string) 
 	}
 }
 
-// importedFrom checks an import by an id that names the tenant: one object, whose attribute attr is want and whose
-// tenant_hostname is hostname.
-func importedFrom(hostname, attr, want string) resource.ImportStateCheckFunc {
-	return func(states []*terraform.InstanceState) error {
-		if len(states) != 1 || states[0].Attributes[attr] != want || states[0].Attributes["tenant_hostname"] != hostname {
-			return fmt.Errorf("unexpected imported state: %+v", states)
-		}
-		return nil
+// importFromTenantStep imports address by the id that names the tenant (hostname, then each part, as
+// tenantImportID) and checks the import: one object, whose attribute attr is want and whose tenant_hostname is
+// hostname.
+func importFromTenantStep(address, hostname, attr, want string, parts ...*string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:      address,
+		ImportState:       true,
+		ImportStateIdFunc: tenantImportID(hostname, parts...),
+		ImportStateCheck: func(states []*terraform.InstanceState) error {
+			if len(states) != 1 || states[0].Attributes[attr] != want || states[0].Attributes["tenant_hostname"] != hostname {
+				return fmt.Errorf("unexpected imported state: %+v", states)
+			}
+			return nil
+		},
 	}
 }
 
@@ -180,6 +186,18 @@ func recreateStep(t *testing.T, config, address string, remove func() error, cou
 		ConfigPlanChecks: planAction(address, plancheck.ResourceActionCreate),
 		Check:            resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{one}, also...)...),
 	}
+}
+
+// deleteByID is an out-of-band delete for recreateStep and its like: del (e.sim.DeleteSpace and its like) removes
+// the object whose id a step captured into id from the tenant at hostname.
+func deleteByID(del func(hostname, id string) error, hostname string, id *string) func() error {
+	return func() error { return del(hostname, *id) }
+}
+
+// countIn counts the objects that list (e.sim.Spaces and its like) holds for the tenant at hostname, for
+// recreateStep and noneLeftAfterDestroy.
+func countIn[T any](list func(hostname string) []T, hostname string) func() int {
+	return func() int { return len(list(hostname)) }
 }
 
 // driftStep changes or deletes the object out of band (edit, run before the plan) and applies config again: plan are the

@@ -13,8 +13,7 @@ import (
 // three spaces in each, created concurrently (Terraform's default parallelism). The license key never reaches
 // the state, and the provider mints one token per tenant host, not one per resource.
 func TestAccTenant_forEachEstate(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{Regions: []string{"eu", "us", "jp"}})
+	e, _ := newTestEnvWith(t, qliksim.Options{Regions: []string{"eu", "us", "jp"}})
 	dir := e.exampleDir(t, filepath.Join("testdata", "TestAccTenant_forEachEstate"))
 	tf := newTFCLI(t, dir)
 	key := e.sim.LicenseKey()

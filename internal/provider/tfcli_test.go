@@ -221,13 +221,22 @@ func withoutLockNotices(out string) string {
 	return strings.Join(kept, "")
 }
 
-// plannedChanges saves a plan, reads it back with `terraform show -json` and returns the resources it would
-// change by address, with "replace" for a delete and create in either order (no-ops and reads left out).
-func (c *tfCLI) plannedChanges(vars ...string) map[string]string {
+// savedPlan is a plan saved with -out and read back with terraform show -json.
+type savedPlan struct {
+	file string
+	// actions by resource address, as Terraform orders them ("create", "delete" for create-before-destroy);
+	// no-ops and reads are left out.
+	actions map[string][]string
+	// variables the plan recorded; ephemeral variables are not recorded and must be given again at apply.
+	variables map[string]json.RawMessage
+}
+
+func (c *tfCLI) savePlan(vars ...string) savedPlan {
 	c.t.Helper()
-	planFile := filepath.Join(c.t.TempDir(), "change.tfplan")
-	c.mustRun(append([]string{"plan", "-input=false", "-no-color", "-out=" + planFile}, vars...)...)
-	var plan struct {
+	p := savedPlan{file: filepath.Join(c.t.TempDir(), "saved.tfplan"), actions: map[string][]string{}}
+	c.mustRun(append([]string{"plan", "-input=false", "-no-color", "-out=" + p.file}, vars...)...)
+	var doc struct {
+		Variables       map[string]json.RawMessage `json:"variables"`
 		ResourceChanges []struct {
 			Address string `json:"address"`
 			Change  struct {
@@ -235,19 +244,42 @@ func (c *tfCLI) plannedChanges(vars ...string) map[string]string {
 			} `json:"change"`
 		} `json:"resource_changes"`
 	}
-	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", planFile)), &plan); err != nil {
+	if err := json.Unmarshal([]byte(c.mustRun("show", "-json", p.file)), &doc); err != nil {
 		c.t.Fatalf("terraform show -json: %v", err)
 	}
+	for _, rc := range doc.ResourceChanges {
+		if a := rc.Change.Actions; !slices.Equal(a, []string{"no-op"}) && !slices.Equal(a, []string{"read"}) {
+			p.actions[rc.Address] = a
+		}
+	}
+	p.variables = doc.Variables
+	return p
+}
+
+// apply applies the saved plan, giving again only the variables the plan did not record (the ephemeral ones).
+func (p savedPlan) apply(c *tfCLI, vars ...string) {
+	c.t.Helper()
+	args := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	for i := 0; i+1 < len(vars); i += 2 {
+		name, _, _ := strings.Cut(vars[i+1], "=")
+		if _, recorded := p.variables[name]; vars[i] == "-var" && !recorded {
+			args = append(args, vars[i], vars[i+1])
+		}
+	}
+	c.mustRun(append(args, p.file)...)
+}
+
+// plannedChanges saves a plan and returns the resources it would change by address, with "replace" for a delete
+// and create in either order (no-ops and reads left out).
+func (c *tfCLI) plannedChanges(vars ...string) map[string]string {
+	c.t.Helper()
 	out := map[string]string{}
-	for _, rc := range plan.ResourceChanges {
-		actions := strings.Join(rc.Change.Actions, ",")
-		switch actions {
-		case "no-op", "read":
-			continue
-		case "delete,create", "create,delete":
+	for address, a := range c.savePlan(vars...).actions {
+		actions := strings.Join(a, ",")
+		if actions == "delete,create" || actions == "create,delete" {
 			actions = "replace"
 		}
-		out[rc.Address] = actions
+		out[address] = actions
 	}
 	return out
 }

@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
 // recorder is a loopback listener that accepts connections and records the first line of every request it gets,
@@ -78,8 +76,7 @@ provider "qlik" {
 // A tenant_hostname that is neither a Qlik Cloud hostname nor trusted gets no request, not even for a token: the
 // plan fails against the attribute before the client secret can leave. Nothing reaches the listener.
 func TestAccTrustedHosts_untrustedTenantHostname(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	rec := newRecorder(t)
 	want := regexp.MustCompile(`(?s)Host not trusted with the provider's credentials.*tenant_hostname.*` +
 		regexp.QuoteMeta(rec.host()) + `.*trusted_hosts`)
@@ -112,8 +109,7 @@ func TestAccTrustedHosts_untrustedTenantHostname(t *testing.T) {
 
 // An import id naming a foreign host fails before any request, and so before its Read could send a token request.
 func TestAccTrustedHosts_importForeignHost(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	rec := newRecorder(t)
 	cfg := trustProvider(e) + `
 resource "qlik_space" "x" {
@@ -139,8 +135,7 @@ resource "qlik_space" "x" {
 
 // A host in trusted_hosts is reached with the client of the region it is listed with.
 func TestAccTrustedHosts_listedHostIsReached(t *testing.T) {
-	t.Parallel()
-	e := newTestEnv(t, qliksim.Options{})
+	e, _ := newTestEnv(t)
 	other := e.addTenant("customer-a")
 	c := e.sim.Credentials()
 	cfg := requiredProviders + fmt.Sprintf(`
