@@ -514,8 +514,11 @@ func TestVisibilityDelay(t *testing.T) {
 	c := newTestClient(t)
 	home := sim.Home()
 	key := sim.Credentials().APIKey
-	created := time.Now()
+	// The simulator stamps the space between these two readings of the clock: before bounds how long it stays
+	// hidden, after when it must show.
+	before := time.Now()
 	sp := c.createSpace(home.URL, key, "Eventually", "shared")
+	after := time.Now()
 	base := home.URL + "/api/v1/spaces"
 
 	checkSpacesError(t, c.do(http.MethodGet, base+"/"+sp.ID, key, nil), http.StatusNotFound, "SpaceNotFound", "")
@@ -530,11 +533,11 @@ func TestVisibilityDelay(t *testing.T) {
 	if got := sim.Spaces(home.Hostname); len(got) != 1 || got[0].ID != sp.ID {
 		t.Errorf("store snapshot %+v", got)
 	}
-	if time.Since(created) >= delay {
+	if time.Since(before) >= delay {
 		t.Fatal("test too slow to observe the delay")
 	}
 
-	time.Sleep(time.Until(created.Add(delay)) + 10*time.Millisecond)
+	time.Sleep(time.Until(after.Add(delay)) + 10*time.Millisecond)
 	c.expect(http.StatusOK, http.MethodGet, base+"/"+sp.ID, key, nil)
 	c.expect(http.StatusOK, http.MethodGet, base, key, nil).decode(t, &pg)
 	if len(pg.Data) != 1 {
