@@ -76,12 +76,9 @@ func requiredInt64(description string, validators ...validator.Int64) schema.Int
 
 // optionalReplace is an optional string that Qlik cannot change on an existing object, so a change replaces it.
 func optionalReplace(description string, validators ...validator.String) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: description,
-		Optional:            true,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		Validators:          validators,
-	}
+	a := requiredReplace(description, validators...)
+	a.Required, a.Optional = false, true
+	return a
 }
 
 // optionalKept is an optional string that Qlik fills in when it is not set: plans keep the state's value unless the
