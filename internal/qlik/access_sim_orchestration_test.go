@@ -25,9 +25,8 @@ func simGroupRoles(t *testing.T, sim *qliksim.Server, name string) []string {
 }
 
 func TestSim_FindOrCreateGroupAndGiveBackRoles(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 
 	g, created, err := c.FindOrCreateGroup(ctx, "Sales", []string{"SharedSpaceCreator"})
 	if err != nil || !created || g.ProviderType != qlik.GroupProviderIDP {
@@ -77,9 +76,8 @@ func TestSim_FindOrCreateGroupAndGiveBackRoles(t *testing.T) {
 }
 
 func TestSim_ReconcileSpaceRoles(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	var spaces []string
 	for _, name := range []string{"One", "Two", "Three"} {
 		s, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: name, Type: qlik.SpaceTypeShared})

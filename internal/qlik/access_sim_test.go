@@ -12,9 +12,8 @@ import (
 )
 
 func TestSim_GroupsAndRoles(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 
 	roles, err := c.CachedRoles(ctx)
 	if err != nil {
@@ -108,23 +107,20 @@ func TestSim_GroupsAndRoles(t *testing.T) {
 }
 
 func TestSim_GroupCreateAdoptedAfterReset(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 200 * time.Millisecond})
-	c := simClient(t, sim, false)
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 200 * time.Millisecond}, false)
 	sim.FailNext(1, 0) // the POST commits, then the connection drops
 	g, err := c.CreateGroup(t.Context(), qlik.GroupCreateRequest{Name: "Ops"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if groups := sim.Groups(sim.Home().Hostname); len(groups) != 1 || groups[0].ID != g.ID {
+	if groups := sim.Groups(home); len(groups) != 1 || groups[0].ID != g.ID {
 		t.Errorf("server has groups %+v, want exactly the adopted one %s", groups, g.ID)
 	}
 }
 
 func TestSim_SpaceAssignments(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 100 * time.Millisecond})
-	c := simClient(t, sim, true)
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 100 * time.Millisecond}, true)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	sp, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Reports", Type: "managed"})
 	if err != nil {
 		t.Fatal(err)

@@ -264,9 +264,7 @@ func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
 // committed it looks again until the object shows, instead of making a second one.
 func TestSim_LostCreateAnswerOfLateListedNamesake(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
-	c := simClient(t, sim, true)
-	home := sim.Home().Hostname
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond}, true)
 	brandReq := qlik.BrandCreateRequest{Name: "Vendor", Files: map[string]string{qlik.BrandLogo: writeBrandFile(t, "logo.png", pngHead, 2048)}}
 	clientReq := qlik.OAuthClientSettings{AppType: "web", ClientName: "portal", AllowedGrantTypes: []string{qlik.OAuthGrantClientCreds}}
 	for _, tc := range []struct {

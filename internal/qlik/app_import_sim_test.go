@@ -45,9 +45,8 @@ func writeQVF(t testing.TB, size int64, seed byte) (string, string) {
 // of importing again, imports a changed file as a new app, and refuses a file whose hash differs from the planned
 // one or a space that does not exist before uploading anything.
 func TestSim_ImportAppOnce(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := context.Background()
-	home := sim.Home().Hostname
 	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +113,7 @@ func TestSim_ImportAppOnceFaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim, c := startSim(t)
-			home := sim.Home().Hostname
+			sim, c, home := startSim(t)
 			space, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
 			if err != nil {
 				t.Fatal(err)

@@ -16,9 +16,8 @@ import (
 )
 
 func TestSim_AppLifecycle(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	work, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
@@ -300,9 +299,7 @@ func TestSim_TransferAppFaults(t *testing.T) {
 // TestSim_ImportResetWithListingLag resets an import after it committed while the new app is not yet listed:
 // the client keeps looking instead of importing a second copy.
 func TestSim_ImportResetWithListingLag(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
-	c := simClient(t, sim, true)
-	home := sim.Home().Hostname
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond}, true)
 	srcID, err := sim.SeedApp(home, "Template", "", 1<<20)
 	if err != nil {
 		t.Fatal(err)

@@ -16,11 +16,9 @@ import (
 // run carries its errors, and a wait interrupted by its context stops the run.
 func TestSim_AutomationLifecycleAndRuns(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
 	log := &lineLogger{}
-	c := reloadClient(t, sim, log)
+	sim, c, home := startReloadSim(t, qliksim.Options{}, log)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	a, err := c.CreateAutomation(ctx, qlik.AutomationRequest{Name: "Sync CRM", Workspace: json.RawMessage(`{"runMode":"triggered"}`)})
 	if err != nil {
 		t.Fatal(err)

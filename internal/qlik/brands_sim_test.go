@@ -33,9 +33,8 @@ var (
 // TestSim_Brands creates a brand with a logo and a favicon, renames it, replaces and removes files, activates it and
 // another brand (one active per tenant), and deletes it.
 func TestSim_Brands(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	logo := writeBrandFile(t, "logo.png", pngHead, 4096)
 	icon := writeBrandFile(t, "favicon.ico", icoHead, 1024)
 
@@ -108,8 +107,7 @@ func TestSim_BrandCreateFaults(t *testing.T) {
 	for _, tc := range createFaults {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim, c := startSim(t)
-			home := sim.Home().Hostname
+			sim, c, home := startSim(t)
 			logo := writeBrandFile(t, "logo.png", pngHead, 2048)
 			sim.FailRoute(home, http.MethodPost, "/api/v1/brands", 1, tc.fault)
 			b, err := c.CreateBrand(t.Context(), qlik.BrandCreateRequest{Name: "Acme", Files: map[string]string{qlik.BrandLogo: logo}})

@@ -11,9 +11,8 @@ import (
 )
 
 func TestSim_UsersLicensesRoles(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 
 	role, err := c.CreateCustomRole(ctx, qlik.CustomRoleRequest{Name: "Auditor", AssignedScopes: []string{"audits:read"}})
 	if err != nil || role.Type != "custom" {

@@ -40,9 +40,8 @@ func writeArchive(t *testing.T, name string, qext map[string]any) string {
 // TestSim_ThemesAndExtensions uploads a theme and an extension, reads them back by qext name, updates each with a
 // new archive, and deletes them (a deleted one then reads as not found).
 func TestSim_ThemesAndExtensions(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	for _, tc := range []struct {
 		kind qlik.ArchiveKind
 		typ  string
@@ -100,8 +99,7 @@ func TestSim_ThemesAndExtensions(t *testing.T) {
 
 // TestSim_ExtensionCreateReset: a create whose answer is lost after Qlik committed it is adopted by qext name.
 func TestSim_ExtensionCreateReset(t *testing.T) {
-	sim, c := startSim(t)
-	home := sim.Home().Hostname
+	sim, c, home := startSim(t)
 	p := writeArchive(t, "acme", map[string]any{"name": "Acme", "type": "visualization"})
 	sim.FailRoute(home, http.MethodPost, "/api/v1/extensions", 1, qliksim.RouteFault{})
 	x, err := c.CreateExtension(t.Context(), qlik.Extensions, p)

@@ -25,9 +25,8 @@ func oidcSettings(secret string) qlik.OIDCIdentityProviderSettings {
 // answer, changed all at once with the stored secret kept unless a new one is sent, and deactivated.
 func TestSim_OIDCIdentityProvider(t *testing.T) {
 	t.Parallel()
-	sim, c := startSim(t)
+	sim, c, home := startSim(t)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	sim.FailRoute(home, http.MethodPost, "/api/v1/identity-providers", 1, qliksim.RouteFault{})
 	p, err := c.CreateOIDCIdentityProvider(ctx, oidcSettings("first"))
 	if err != nil {
@@ -80,9 +79,7 @@ func TestSim_OIDCIdentityProvider(t *testing.T) {
 // be listed and takes it, instead of failing and leaving it outside the state.
 func TestSim_OIDCIdentityProviderLostAnswerNotYetListed(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
-	c := simClient(t, sim, true)
-	home := sim.Home().Hostname
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond}, true)
 	sim.FailRoute(home, http.MethodPost, "/api/v1/identity-providers", 1, qliksim.RouteFault{})
 	p, err := c.CreateOIDCIdentityProvider(t.Context(), oidcSettings("first"))
 	if err != nil {

@@ -35,7 +35,7 @@ func impersonationStatus(t *testing.T, tenantURL, clientID, secret string) int {
 
 func TestSim_OAuthClientLifecycle(t *testing.T) {
 	t.Parallel()
-	sim, c := startSim(t)
+	sim, c, _ := startSim(t)
 	ctx := t.Context()
 	home := sim.Home()
 	if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
@@ -136,7 +136,7 @@ func TestSim_OAuthClientAdoptedGetsNewSecret(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			sim, c := startSim(t)
+			sim, c, _ := startSim(t)
 			home := sim.Home()
 			if _, err := sim.AddUser(home.Hostname, "auth0|alice"); err != nil {
 				t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,45 +12,10 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// warnLogger records warnings, so a test can prove the client did not take something for a rate limit.
-type warnLogger struct {
-	mu    sync.Mutex
-	warns []string
-}
-
-func (l *warnLogger) Debug(context.Context, string, map[string]any) {}
-func (l *warnLogger) Trace(context.Context, string, map[string]any) {}
-func (l *warnLogger) Warn(_ context.Context, msg string, _ map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.warns = append(l.warns, msg)
-}
-
-// reloadClient is a simulator client that polls every few milliseconds.
-func reloadClient(t *testing.T, sim *qliksim.Server, log qlik.Logger) *qlik.Client {
-	t.Helper()
-	c, err := qlik.New(qlik.Config{
-		TenantURL:       sim.Home().URL,
-		APIKey:          sim.Credentials().APIKey,
-		RetryWaitMin:    20 * time.Millisecond,
-		RetryWaitMax:    200 * time.Millisecond,
-		PollWaitMin:     20 * time.Millisecond,
-		PollWaitMax:     100 * time.Millisecond,
-		VisibilityGrace: time.Second,
-		Logger:          log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func TestSim_ScriptThenReload(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{ReloadDuration: 50 * time.Millisecond})
-	c := reloadClient(t, sim, nil)
+	sim, c, home := startReloadSim(t, qliksim.Options{ReloadDuration: 50 * time.Millisecond}, nil)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	app, err := sim.SeedApp(home, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)
@@ -86,11 +50,9 @@ func TestSim_ScriptThenReload(t *testing.T) {
 
 func TestSim_ReloadPendingIsWaitedOutNotRateLimited(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{EnforceRateLimits: true})
 	log := &warnLogger{}
-	c := reloadClient(t, sim, log)
+	sim, c, home := startReloadSim(t, qliksim.Options{EnforceRateLimits: true}, log)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	app, _ := sim.SeedApp(home, "Sales", "", 1024)
 	if err := sim.SetReloadBehaviour(home, app, 400*time.Millisecond, false, nil); err != nil {
 		t.Fatal(err)
@@ -135,10 +97,8 @@ func TestSim_ReloadPendingIsWaitedOutNotRateLimited(t *testing.T) {
 
 func TestSim_ReloadFailedLogAndAmbiguousCreate(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := reloadClient(t, sim, nil)
+	sim, c, home := startReloadSim(t, qliksim.Options{}, nil)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	app, _ := sim.SeedApp(home, "Sales", "", 1024)
 	if err := sim.SetReloadBehaviour(home, app, 30*time.Millisecond, true, []string{"Connecting to orders-db", "Field 'region' not found"}); err != nil {
 		t.Fatal(err)
@@ -167,9 +127,7 @@ func TestSim_ReloadFailedLogAndAmbiguousCreate(t *testing.T) {
 
 func TestSim_WaitForReloadCancelsOnContextEnd(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := reloadClient(t, sim, nil)
-	home := sim.Home().Hostname
+	sim, c, home := startReloadSim(t, qliksim.Options{}, nil)
 	app, _ := sim.SeedApp(home, "Sales", "", 1024)
 	if err := sim.SetReloadBehaviour(home, app, time.Minute, false, nil); err != nil {
 		t.Fatal(err)
@@ -203,10 +161,8 @@ func TestSim_WaitForReloadCancelsOnContextEnd(t *testing.T) {
 
 func TestSim_DataConnectionLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := reloadClient(t, sim, nil)
+	sim, c, home := startReloadSim(t, qliksim.Options{}, nil)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	sp, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Customer A", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)

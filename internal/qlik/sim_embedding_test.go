@@ -30,7 +30,7 @@ func rsaPublicKeyPEM(t *testing.T) string {
 
 func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 	t.Parallel()
-	_, c := startSim(t)
+	_, c, _ := startSim(t)
 	ctx := t.Context()
 	pemText := rsaPublicKeyPEM(t)
 
@@ -89,7 +89,7 @@ func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 
 func TestSim_WebIntegrationLifecycle(t *testing.T) {
 	t.Parallel()
-	sim, c := startSim(t)
+	sim, c, _ := startSim(t)
 	ctx := t.Context()
 
 	wi, err := c.CreateWebIntegration(ctx, qlik.WebIntegrationCreateRequest{Name: "Portal", ValidOrigins: []string{"https://portal.example.com"}})
@@ -147,7 +147,7 @@ func TestSim_WebIntegrationLifecycle(t *testing.T) {
 
 func TestSim_CSPOriginLifecycle(t *testing.T) {
 	t.Parallel()
-	_, c := startSim(t)
+	_, c, _ := startSim(t)
 	ctx := t.Context()
 
 	flags, err := qlik.CSPDirectiveFlagsFrom([]string{"frame-ancestors", "img-src"})
@@ -188,10 +188,8 @@ func TestSim_CSPOriginLifecycle(t *testing.T) {
 // the object up by its natural key and adopts it, so there is exactly one of each.
 func TestSim_EmbeddingCreatesRecoverFromResets(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, false)
+	sim, c, home := startSimWith(t, qliksim.Options{}, false)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 
 	sim.FailNext(1, 0)
 	idp, err := c.CreateJWTIdentityProvider(ctx, qlik.JWTIdentityProviderCreateRequest{Issuer: "https://vendor.example", KeyID: "k", PublicKey: rsaPublicKeyPEM(t)})
@@ -216,8 +214,7 @@ func TestSim_EmbeddingCreatesRecoverFromResets(t *testing.T) {
 
 func TestEmbedding_EmptyIDRejectedBeforeSending(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, false)
+	sim, c, _ := startSimWith(t, qliksim.Options{}, false)
 	ctx := t.Context()
 	errs := map[string]error{}
 	_, errs["get idp"] = c.GetIdentityProvider(ctx, "")

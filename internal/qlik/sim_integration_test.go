@@ -13,43 +13,8 @@ import (
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// startSim starts a simulator for t and returns it with a client of its home tenant that signs in with OAuth.
-func startSim(t *testing.T) (*qliksim.Server, *qlik.Client) {
-	t.Helper()
-	sim := qliksim.StartT(t, qliksim.Options{})
-	return sim, simClient(t, sim, true)
-}
-
-func simClient(t *testing.T, sim *qliksim.Server, oauth bool) *qlik.Client {
-	t.Helper()
-	creds := sim.Credentials()
-	cfg := qlik.Config{
-		TenantURL:       sim.Home().URL,
-		RegistrationURL: sim.RegistrationURL(),
-		TrustedHosts:    sim.TrustedHosts(),
-		UserAgent:       "qlik-sim-test",
-		RetryWaitMin:    40 * time.Millisecond,
-		RetryWaitMax:    400 * time.Millisecond,
-		RateLimits:      qlik.RateLimits{Disabled: true},
-		// Longer than any VisibilityDelay used below, short enough that a
-		// DELETE whose first attempt committed does not idle for long.
-		VisibilityGrace: time.Second,
-	}
-	if oauth {
-		cfg.ClientID, cfg.ClientSecret = creds.ClientID, creds.ClientSecret
-	} else {
-		cfg.APIKey = creds.APIKey
-	}
-	c, err := qlik.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func TestSim_SpaceLifecycle(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{})
-	c := simClient(t, sim, false)
+	sim, c, home := startSimWith(t, qliksim.Options{}, false)
 	ctx := t.Context()
 
 	s, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Finance", Type: "shared", Description: "numbers"})
@@ -90,13 +55,13 @@ func TestSim_SpaceLifecycle(t *testing.T) {
 		t.Fatalf("ListSpaces(managed) = %d, %v", len(managed), err)
 	}
 
-	if err := sim.SetSpaceContent(sim.Home().Hostname, s.ID, 1); err != nil {
+	if err := sim.SetSpaceContent(home, s.ID, 1); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteSpace(ctx, s.ID); !errors.Is(err, qlik.ErrPreconditionFailed) {
 		t.Errorf("delete of a non-empty space = %v, want 412", err)
 	}
-	if err := sim.SetSpaceContent(sim.Home().Hostname, s.ID, 0); err != nil {
+	if err := sim.SetSpaceContent(home, s.ID, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteSpace(ctx, s.ID); err != nil {
@@ -151,14 +116,13 @@ func TestSim_OAuthOneTokenPerHost(t *testing.T) {
 }
 
 func TestSim_ResetAfterCommitWithDelayedVisibility(t *testing.T) {
-	sim := qliksim.StartT(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond})
-	c := simClient(t, sim, false)
+	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 300 * time.Millisecond}, false)
 	sim.FailNext(1, 0) // the POST commits, then the connection drops
 	s, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Ops", Type: "shared"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	spaces := sim.Spaces(sim.Home().Hostname)
+	spaces := sim.Spaces(home)
 	if len(spaces) != 1 || spaces[0].ID != s.ID {
 		t.Errorf("server has %d spaces (%+v), want exactly the adopted one %s", len(spaces), spaces, s.ID)
 	}
@@ -179,12 +143,11 @@ func TestSim_FaultsConvergeWithoutDuplicates(t *testing.T) {
 }
 
 func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
-	sim := qliksim.StartT(t, qliksim.Options{
+	sim, c, home := startSimWith(t, qliksim.Options{
 		Seed:            7,
 		VisibilityDelay: 100 * time.Millisecond,
 		Faults:          faults,
-	})
-	c := simClient(t, sim, true)
+	}, true)
 	const n = 12
 	ids := make([]string, n)
 	var wg sync.WaitGroup
@@ -200,7 +163,7 @@ func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 	}
 	wg.Wait()
 	byName := map[string][]string{}
-	for _, s := range sim.Spaces(sim.Home().Hostname) {
+	for _, s := range sim.Spaces(home) {
 		byName[s.Name] = append(byName[s.Name], s.ID)
 	}
 	for i := range n {
@@ -220,7 +183,7 @@ func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 		})
 	}
 	wg.Wait()
-	if left := sim.Spaces(sim.Home().Hostname); len(left) != 0 {
+	if left := sim.Spaces(home); len(left) != 0 {
 		t.Errorf("%d spaces left after deleting all", len(left))
 	}
 	injected := 0
@@ -238,7 +201,7 @@ func testFaultsConverge(t *testing.T, faults qliksim.Faults) {
 // The platform-operations flow against the simulator: create on the register host, act inside the new tenant
 // with a token minted there, patch, deactivate and reactivate with the confirm header.
 func TestSim_TenantLifecycle(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, _ := startSim(t)
 	ctx := t.Context()
 	reg, err := c.Registration()
 	if err != nil {
@@ -366,7 +329,7 @@ func TestSim_RegionsRouteByTenant(t *testing.T) {
 // TestSim_PatchTenantAnswersWhatQlikHolds: the tenant PatchTenant builds from the create's answer equals what a
 // read returns afterwards, and it makes no read itself.
 func TestSim_PatchTenantAnswersWhatQlikHolds(t *testing.T) {
-	sim, c := startSim(t)
+	sim, c, _ := startSim(t)
 	ctx := t.Context()
 	reg, err := c.Registration()
 	if err != nil {

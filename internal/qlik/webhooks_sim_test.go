@@ -1,40 +1,20 @@
 package qlik_test
 
 import (
-	"context"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qliksim"
 )
 
-// lineLogger keeps every log line with its fields, for searching.
-type lineLogger struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *lineLogger) add(msg string, f map[string]any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprint(msg, f))
-}
-func (l *lineLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add(msg, f) }
-func (l *lineLogger) Trace(_ context.Context, msg string, f map[string]any) { l.add(msg, f) }
-func (l *lineLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add(msg, f) }
-
 // The webhook's secret and encrypted header values reach Qlik on create and PATCH and never a log line; updates
 // are PATCH operations for what changed only, so the secret survives a rename.
 func TestSim_WebhookLifecycle(t *testing.T) {
 	t.Parallel()
-	sim := qliksim.StartT(t, qliksim.Options{})
 	log := &lineLogger{}
-	c := reloadClient(t, sim, log)
+	sim, c, home := startReloadSim(t, qliksim.Options{}, log)
 	ctx := t.Context()
-	home := sim.Home().Hostname
 	secret, token := "whsec-"+strings.Repeat("a", 30), "Bearer tok-"+strings.Repeat("b", 20)
 	wh, err := c.CreateWebhook(ctx, qlik.WebhookCreateRequest{
 		Name: "alerts", URL: "https://alerts.example.com/qlik", EventTypes: []string{"com.qlik.v1.app.reload.finished"},
