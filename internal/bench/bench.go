@@ -298,15 +298,11 @@ type sequentialRun struct {
 // what the estate declares.
 func measureSequential(ctx context.Context, bins Binaries, n int, o Options) (sequentialRun, error) {
 	var out sequentialRun
-	sim, err := StartSim(ctx, bins.Qliksim, SimOptions{Latency: o.Latency, RateLimits: o.RateLimits, Seed: o.Seed})
+	sim, template, home, err := startSeeded(ctx, bins.Qliksim, SimOptions{Latency: o.Latency, RateLimits: o.RateLimits, Seed: o.Seed}, TemplateSize)
 	if err != nil {
 		return out, err
 	}
 	defer sim.Stop()
-	template, home, err := sim.seedTemplate(ctx, TemplateSize)
-	if err != nil {
-		return out, err
-	}
 	if out.result, err = RunSequentialClient(ctx, sim.Settings, n, template); err != nil {
 		return out, err
 	}

@@ -30,27 +30,24 @@ const TemplateSize = 256 << 10
 // NewEstate starts a simulator with o, seeds the template app of templateSize bytes and writes the
 // configuration for n customers into dir.
 func NewEstate(ctx context.Context, bins Binaries, dir string, n int, kinds []Kind, o SimOptions, templateSize int64) (*Estate, error) {
-	sim, err := StartSim(ctx, bins.Qliksim, o)
+	sim, _, home, err := startSeeded(ctx, bins.Qliksim, o, templateSize)
 	if err != nil {
 		return nil, err
 	}
-	e := &Estate{N: n, Kinds: kinds, Sim: sim}
-	if err := e.init(ctx, bins, dir, templateSize); err != nil {
+	e := &Estate{N: n, Kinds: kinds, Sim: sim, home: home}
+	if err := e.init(bins, dir); err != nil {
 		sim.Stop()
 		return nil, err
 	}
 	return e, nil
 }
 
-func (e *Estate) init(ctx context.Context, bins Binaries, dir string, templateSize int64) error {
-	_, home, err := e.Sim.seedTemplate(ctx, templateSize)
-	if err != nil {
-		return err
-	}
-	e.home = home
+// init writes the estate's configuration into dir.
+func (e *Estate) init(bins Binaries, dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("workspace: %w", err)
 	}
+	var err error
 	e.WS, err = NewWorkspace(dir, bins, Config(e.N, e.Kinds), e.Sim.Settings)
 	return err
 }

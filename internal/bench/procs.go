@@ -236,6 +236,21 @@ func (s *Sim) Inventory(ctx context.Context) ([]qliksim.TenantInventory, error) 
 	return out, err
 }
 
+// startSeeded starts a simulator with o and seeds the template app of size bytes (seedTemplate). It returns the
+// simulator, which the caller stops, the template's id and the home tenant as it is then.
+func startSeeded(ctx context.Context, bin string, o SimOptions, size int64) (*Sim, string, qliksim.TenantInventory, error) {
+	sim, err := StartSim(ctx, bin, o)
+	if err != nil {
+		return nil, "", qliksim.TenantInventory{}, err
+	}
+	template, home, err := sim.seedTemplate(ctx, size)
+	if err != nil {
+		sim.Stop()
+		return nil, "", home, err
+	}
+	return sim, template, home, nil
+}
+
 // seedTemplate seeds the template app of size bytes and returns its id and the home tenant as the inventory lists
 // it then: what the home tenant holds before an estate is built.
 func (s *Sim) seedTemplate(ctx context.Context, size int64) (string, qliksim.TenantInventory, error) {

@@ -157,15 +157,11 @@ func copyDir(src, dst string) error {
 // customer module declares, no duplicate, and a home tenant holding only what it held before.
 func RunWorkspaces(ctx context.Context, bins Binaries, dir string, k int, o SimOptions) (WorkspacesResult, error) {
 	res := WorkspacesResult{K: k}
-	sim, err := StartSim(ctx, bins.Qliksim, o)
+	sim, _, home, err := startSeeded(ctx, bins.Qliksim, o, TemplateSize)
 	if err != nil {
 		return res, err
 	}
 	defer sim.Stop()
-	_, home, err := sim.seedTemplate(ctx, TemplateSize)
-	if err != nil {
-		return res, err
-	}
 	src, err := customerModuleDir(ctx)
 	if err != nil {
 		return res, err
