@@ -9,6 +9,14 @@ import (
 	"time"
 )
 
+// faultySpaces is a fake spaces API whose first POST meets f, and a fast client of it.
+func faultySpaces(t *testing.T, f fault) (*fakeSpaces, *Client) {
+	t.Helper()
+	fs := newFakeSpaces(t)
+	fs.createFault = faultOnFirst(f)
+	return fs, fastClient(t, fs)
+}
+
 func faultOnFirst(f fault) func(int) fault {
 	return func(n int) fault {
 		if n == 1 {
@@ -19,9 +27,7 @@ func faultOnFirst(f fault) func(int) fault {
 }
 
 func TestCreate_CommittedThenConnectionReset_Adopts(t *testing.T) {
-	fs := newFakeSpaces(t)
-	fs.createFault = faultOnFirst(faultCommitThenHangUp)
-	c := fastClient(t, fs)
+	fs, c := faultySpaces(t, faultCommitThenHangUp)
 
 	s, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil {
@@ -36,9 +42,7 @@ func TestCreate_CommittedThenConnectionReset_Adopts(t *testing.T) {
 }
 
 func TestCreate_503BeforeProcessing_RetriedOnce(t *testing.T) {
-	fs := newFakeSpaces(t)
-	fs.createFault = faultOnFirst(fault503Before)
-	c := fastClient(t, fs)
+	fs, c := faultySpaces(t, fault503Before)
 
 	s, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"})
 	if err != nil || s.Name != "Sales" {
@@ -50,9 +54,7 @@ func TestCreate_503BeforeProcessing_RetriedOnce(t *testing.T) {
 }
 
 func TestCreate_CommittedThen503_Adopts(t *testing.T) {
-	fs := newFakeSpaces(t)
-	fs.createFault = faultOnFirst(faultCommitThen503)
-	c := fastClient(t, fs)
+	fs, c := faultySpaces(t, faultCommitThen503)
 
 	if _, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatal(err)
@@ -104,9 +106,7 @@ func TestCreate_FirstAttemptConflictReturnedAsIs(t *testing.T) {
 }
 
 func TestCreate_429RetriedBlindly(t *testing.T) {
-	fs := newFakeSpaces(t)
-	fs.createFault = faultOnFirst(fault429)
-	c := fastClient(t, fs)
+	fs, c := faultySpaces(t, fault429)
 
 	if _, err := c.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatal(err)
@@ -132,9 +132,7 @@ func TestCreate_RetryBudgetAnd500(t *testing.T) {
 	}
 
 	// A 500 that did commit is found by the lookup.
-	fs2 := newFakeSpaces(t)
-	fs2.createFault = faultOnFirst(faultCommitThen500)
-	c2 := fastClient(t, fs2)
+	fs2, c2 := faultySpaces(t, faultCommitThen500)
 	if _, err := c2.CreateSpace(t.Context(), SpaceCreateRequest{Name: "Sales", Type: "shared"}); err != nil {
 		t.Fatalf("CreateSpace after committed 500: %v", err)
 	}
