@@ -48,7 +48,7 @@ func TestLogging_MasksSecrets_OAuth(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.apiHandler = echoHandler()
 	log := &captureLogger{}
-	cfg := oauthConfig(newServer(t, ten).URL)
+	cfg := ten.config()
 	cfg.Logger = log
 	c := newClient(t, cfg)
 	ctx := t.Context()
@@ -177,7 +177,7 @@ func TestLogging_MasksRegionSecrets(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.apiHandler = echoHandler()
 	log := &captureLogger{}
-	cfg := oauthConfig(newServer(t, ten).URL)
+	cfg := ten.config()
 	cfg.HomeRegion = "eu"
 	const usSecret = "us-region-client-secret-5f1c"
 	cfg.Regions = map[string]RegionCredentials{"us": {ClientID: "us-id", ClientSecret: usSecret}}

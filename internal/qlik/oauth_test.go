@@ -122,6 +122,15 @@ func (o *oauthTenant) token(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// config is oauthConfig for a test server that serves this tenant.
+func (o *oauthTenant) config() Config { return oauthConfig(newServer(o.t, o).URL) }
+
+// client is a client of a test server that serves this tenant, signing in with the test OAuth client.
+func (o *oauthTenant) client() *Client {
+	o.t.Helper()
+	return newClient(o.t, o.config())
+}
+
 func oauthConfig(url string) Config {
 	cfg := fastConfig(url)
 	cfg.APIKey = ""
@@ -183,7 +192,7 @@ func TestOAuth_RefreshBeforeExpiry(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ten := newOAuthTenant(t, "home")
 			ten.expiresIn = tc.expiresIn
-			c := newClient(t, oauthConfig(newServer(t, ten).URL))
+			c := ten.client()
 			var mu sync.Mutex
 			now := time.Now()
 			c.core.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -215,7 +224,7 @@ func TestOAuth_RefreshBeforeExpiry(t *testing.T) {
 
 func TestOAuth_RefreshMarginCappedAtFiveMinutes(t *testing.T) {
 	ten := newOAuthTenant(t, "home") // 6 h token: 10% would be 36 min
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	now := time.Now()
 	var mu sync.Mutex
 	c.core.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -244,7 +253,7 @@ func TestOAuth_RefreshMarginCappedAtFiveMinutes(t *testing.T) {
 
 func TestOAuth_401WithCachedTokenRefreshesOnce(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	if _, err := c.GetSpace(t.Context(), "s1"); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +271,7 @@ func TestOAuth_401WithFreshTokenIsNotRetried(t *testing.T) {
 	ten.apiHandler = func(w http.ResponseWriter, _ *http.Request) {
 		writeQlikError(w, http.StatusUnauthorized, "AUTH-2", "no access")
 	}
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	_, err := c.GetSpace(t.Context(), "s1")
 	if !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
@@ -282,7 +291,7 @@ func TestOAuth_401WithFreshTokenIsNotRetried(t *testing.T) {
 func TestOAuth_RefusedTokenRequest(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.refuseToken = true
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	_, err := c.GetSpace(t.Context(), "s1")
 	host, refusing := TenantRefusing(err)
 	if !refusing || host == "" {
@@ -299,7 +308,7 @@ func TestOAuth_RefusedTokenRequest(t *testing.T) {
 func TestOAuth_RejectedCredentials(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.rejectToken = true
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	_, err := c.GetSpace(t.Context(), "s1")
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 401 || apiErr.Path != "/oauth/token" {
@@ -319,7 +328,7 @@ func TestOAuth_RejectedCredentials(t *testing.T) {
 func TestOAuth_TokenWaitersWatchTheirContext(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.tokenGate = make(chan struct{})
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 
 	// A waiter whose context ends returns at once, though the token request
 	// it joined is still pending.
@@ -348,7 +357,7 @@ func TestOAuth_TokenWaitersWatchTheirContext(t *testing.T) {
 func TestOAuth_AbandonedTokenRequestIsCancelled(t *testing.T) {
 	ten := newOAuthTenant(t, "home")
 	ten.tokenGate = make(chan struct{})
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := c.GetSpace(ctx, "s1"); !errors.Is(err, context.DeadlineExceeded) {
@@ -383,7 +392,7 @@ func TestOAuth_TokenNotSentToOtherHostOnRedirect(t *testing.T) {
 	ten.apiHandler = func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, evil.URL+"/api/v1/spaces/s1", http.StatusFound)
 	}
-	c := newClient(t, oauthConfig(newServer(t, ten).URL))
+	c := ten.client()
 	_, err := c.GetSpace(t.Context(), "s1")
 	if err == nil || !strings.Contains(err.Error(), "redirect") {
 		t.Errorf("err = %v, want a refused redirect", err)
