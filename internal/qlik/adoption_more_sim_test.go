@@ -33,9 +33,7 @@ func TestSim_AmbiguousAssignmentCreateNeverAdoptsForeignAssignment(t *testing.T)
 	if !errors.As(err, &ex) || ex.ID != existing.ID {
 		t.Fatalf("create = %v, want an ExistingObjectError naming %s", err, existing.ID)
 	}
-	if w := writesTo(sim, existing.ID); len(w) > 0 {
-		t.Errorf("the existing assignment was written to: %v", w)
-	}
+	wantNoWritesTo(t, sim, existing.ID, "the existing assignment")
 }
 
 // TestSim_AmbiguousReloadCreateWaitsOutForeignReload: after a 503 on POST /reloads the app's active reload is

@@ -3,6 +3,7 @@ package qlik_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -71,15 +72,19 @@ func simWithTwoUsers(t *testing.T) (sim *qliksim.Server, byHand, provider *qlik.
 	return sim, simClient(t, sim, false), simClient(t, sim, true)
 }
 
-// writesTo lists the audited non-GET requests whose path names id.
-func writesTo(sim *qliksim.Server, id string) []string {
-	var out []string
+// wantNoWritesTo fails t when the simulator audited a request other than a GET whose path names id; the format
+// and its args name the object in the failure.
+func wantNoWritesTo(t *testing.T, sim *qliksim.Server, id, format string, args ...any) {
+	t.Helper()
+	var w []string
 	for _, e := range sim.Audit() {
 		if e.Method != http.MethodGet && strings.Contains(e.Path, id) {
-			out = append(out, e.Method+" "+e.Path)
+			w = append(w, e.Method+" "+e.Path)
 		}
 	}
-	return out
+	if len(w) > 0 {
+		t.Errorf("%s was written to: %v", fmt.Sprintf(format, args...), w)
+	}
 }
 
 // ambiguousFaults are the failures of a create whose outcome is unknown: a 503 before Qlik handles the request,
@@ -142,9 +147,7 @@ func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
 			case !strings.Contains(err.Error(), "import it (import id \""+home+"/"+decoys[tc.name]+"\")"):
 				t.Errorf("%s: error does not say how to import: %v", tc.name, err)
 			}
-			if w := writesTo(sim, decoys[tc.name]); len(w) > 0 {
-				t.Errorf("%s: the object made by hand was written to: %v", tc.name, w)
-			}
+			wantNoWritesTo(t, sim, decoys[tc.name], "%s: the object made by hand", tc.name)
 		}
 	})
 }
@@ -168,9 +171,7 @@ func TestSim_AmbiguousCreateByAnotherUserMomentsAgo(t *testing.T) {
 	if !errors.Is(err, qlik.ErrNotCreatedByUs) || !strings.Contains(err.Error(), "created by user") {
 		t.Fatalf("create = %v, want a refusal naming the other creator", err)
 	}
-	if w := writesTo(sim, decoy.ID); len(w) > 0 {
-		t.Errorf("the other user's space was written to: %v", w)
-	}
+	wantNoWritesTo(t, sim, decoy.ID, "the other user's space")
 }
 
 // TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy: Qlik allows several copies of one app published into one
@@ -201,9 +202,7 @@ func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
 	if pub.Attributes.ID == earlier.Attributes.ID {
 		t.Fatalf("the publish adopted the copy published earlier by hand (%s)", earlier.Attributes.ID)
 	}
-	if w := writesTo(sim, earlier.Attributes.ID); len(w) > 0 {
-		t.Errorf("the earlier published copy was written to: %v", w)
-	}
+	wantNoWritesTo(t, sim, earlier.Attributes.ID, "the earlier published copy")
 }
 
 // TestSim_AmbiguousCreateBesideForeignNamesake: for kinds whose names Qlik does not keep unique (brands,
@@ -252,9 +251,7 @@ func TestSim_AmbiguousCreateBesideForeignNamesake(t *testing.T) {
 			if n := tc.held(); n != 2 {
 				t.Errorf("%s: the tenant holds %d %s named %q, want 2 (one made by hand, one by the provider)", tc.name, n, tc.plural, tc.named)
 			}
-			if w := writesTo(sim, byHandIDs[tc.name]); len(w) > 0 {
-				t.Errorf("%s: the %s made by hand was written to: %v", tc.name, tc.name, w)
-			}
+			wantNoWritesTo(t, sim, byHandIDs[tc.name], "%s: the %s made by hand", tc.name, tc.name)
 		}
 	})
 }

@@ -113,9 +113,7 @@ func TestSim_OAuthClientNamesakeNeverAdopted(t *testing.T) {
 		if o.ClientID == decoy.ClientID || o.ClientSecret == "" {
 			t.Errorf("fault %+v: create returned %s (the namesake is %s) with secret set %v", fault, o.ClientID, decoy.ClientID, o.ClientSecret != "")
 		}
-		if w := writesTo(sim, decoy.ClientID); len(w) > 0 {
-			t.Errorf("fault %+v: the namesake was written to: %v", fault, w)
-		}
+		wantNoWritesTo(t, sim, decoy.ClientID, "fault %+v: the namesake", fault)
 	}
 }
 
