@@ -181,14 +181,7 @@ func TestSim_AmbiguousPublishIgnoresEarlierPublishedCopy(t *testing.T) {
 	sim, byHand, provider := simWithTwoUsers(t)
 	ctx := t.Context()
 	home := sim.Home().Hostname
-	managed, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := sim.SeedApp(home, "Sales", "", 1024)
-	if err != nil {
-		t.Fatal(err)
-	}
+	managed, src := spaceToPublishInto(t, sim, byHand)
 	earlier, err := byHand.PublishApp(ctx, src, qlik.PublishAppRequest{SpaceID: managed.ID})
 	if err != nil {
 		t.Fatal(err)

@@ -328,6 +328,21 @@ var createFaults = []struct {
 	{"503 before", qliksim.RouteFault{Status: http.StatusServiceUnavailable}, 2},
 }
 
+// spaceToPublishInto makes the managed space "Published" with c and seeds the app "Sales" in the home tenant: a
+// space and an app to publish into it.
+func spaceToPublishInto(t *testing.T, sim *qliksim.Server, c *qlik.Client) (*qlik.Space, string) {
+	t.Helper()
+	managed, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := sim.SeedApp(sim.Home().Hostname, "Sales", "", 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return managed, src
+}
+
 // TestSim_PublishAppFaults: a publish whose answer is lost after Qlik committed it is adopted, one refused with 503
 // before it ran is repeated; either way the managed space ends up with exactly one published app.
 func TestSim_PublishAppFaults(t *testing.T) {
@@ -341,14 +356,7 @@ func TestSim_PublishAppFaults(t *testing.T) {
 			}
 			ctx := t.Context()
 			home := sim.Home().Hostname
-			managed, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			src, err := sim.SeedApp(home, "Sales", "", 1024)
-			if err != nil {
-				t.Fatal(err)
-			}
+			managed, src := spaceToPublishInto(t, sim, c)
 			time.Sleep(150 * time.Millisecond) // the new space becomes visible
 			sim.FailRoute(home, http.MethodPost, "/api/v1/apps/{appId}/publish", 1, tc.fault)
 			pub, err := c.PublishApp(ctx, src, qlik.PublishAppRequest{SpaceID: managed.ID})
