@@ -121,10 +121,7 @@ func TestSim_GroupCreateAdoptedAfterReset(t *testing.T) {
 func TestSim_SpaceAssignments(t *testing.T) {
 	sim, c, home := startSimWith(t, qliksim.Options{VisibilityDelay: 100 * time.Millisecond}, true)
 	ctx := t.Context()
-	sp, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Reports", Type: "managed"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := newSpace(t, c, "Reports", "managed")
 	g, err := c.CreateGroup(ctx, qlik.GroupCreateRequest{Name: "Viewers"})
 	if err != nil {
 		t.Fatal(err)

@@ -17,10 +17,7 @@ func TestSim_AmbiguousAssignmentCreateNeverAdoptsForeignAssignment(t *testing.T)
 	sim, byHand, provider := simWithTwoUsers(t)
 	ctx := t.Context()
 	home := sim.Home()
-	sp, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Shared", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := newSpace(t, byHand, "Shared", "shared")
 	req := qlik.SpaceAssignmentCreateRequest{Type: "user", AssigneeID: home.BotUserID, Roles: []string{"consumer"}}
 	existing, err := byHand.CreateSpaceAssignment(ctx, sp.ID, req)
 	if err != nil {

@@ -117,10 +117,7 @@ func TestSim_AmbiguousCreateNeverAdoptsForeignObject(t *testing.T) {
 	eachAmbiguousFault(t, func(t *testing.T, fault qliksim.RouteFault, sim *qliksim.Server, byHand, provider *qlik.Client) {
 		ctx := t.Context()
 		home := sim.Home().Hostname
-		shared, err := byHand.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Connections", Type: "shared"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		shared := newSpace(t, byHand, "Connections", "shared")
 		cases := adoptionCases(t, shared.ID)
 		decoys := map[string]string{}
 		for _, tc := range cases {

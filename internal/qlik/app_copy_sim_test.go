@@ -15,10 +15,7 @@ func TestSim_CopyAppOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	space, err := dst.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Apps", Type: qlik.SpaceTypeShared})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := newSpace(t, dst, "Apps", qlik.SpaceTypeShared)
 	req := qlik.AppCopyRequest{Source: src, SourceAppID: tplID, SourceVersion: "v1", Name: "Sales", SpaceID: space.ID}
 	marker := qlik.AppCopyMarker(home, tplID, "v1", target.Hostname, space.ID, "Sales")
 
@@ -60,10 +57,7 @@ func TestSim_CopyAppOnce(t *testing.T) {
 	}
 
 	// Within one tenant Qlik copies the app itself.
-	homeSpace, err := src.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: qlik.SpaceTypeShared})
-	if err != nil {
-		t.Fatal(err)
-	}
+	homeSpace := newSpace(t, src, "Work", qlik.SpaceTypeShared)
 	local, err := src.CopyAppOnce(ctx, qlik.AppCopyRequest{Source: src, SourceAppID: tplID, Name: "Local", Description: "d", SpaceID: homeSpace.ID})
 	if err != nil || local.Attributes.Name != qlik.AppCopyMarker(home, tplID, "", home, homeSpace.ID, "Local") || local.Attributes.Description != "d" {
 		t.Errorf("local copy = %+v, %v", local, err)

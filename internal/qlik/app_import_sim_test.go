@@ -47,10 +47,7 @@ func writeQVF(t testing.TB, size int64, seed byte) (string, string) {
 func TestSim_ImportAppOnce(t *testing.T) {
 	sim, c, home := startSim(t)
 	ctx := context.Background()
-	space, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := newSpace(t, c, "Apps", "shared")
 	p, sum := writeQVF(t, 3<<20, 1)
 	req := qlik.AppImportRequest{Path: p, SHA256: sum, Name: "Sales", SpaceID: space.ID}
 	first, info, err := c.ImportAppOnce(ctx, req)
@@ -114,10 +111,7 @@ func TestSim_ImportAppOnceFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sim, c, home := startSim(t)
-			space, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			space := newSpace(t, c, "Apps", "shared")
 			p, sum := writeQVF(t, 4<<20, 3)
 			sim.FailRoute(home, http.MethodPost, tc.route, 1, tc.fault)
 			a, _, err := c.ImportAppOnce(t.Context(), qlik.AppImportRequest{Path: p, SHA256: sum, Name: "Sales", SpaceID: space.ID})
@@ -146,10 +140,7 @@ func importLarge(t testing.TB, size int64) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	space, err := c.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := newSpace(t, c, "Apps", "shared")
 	p, sum := writeQVF(t, size, 4)
 	w := watchHeap()
 	a, info, err := c.ImportAppOnce(context.Background(), qlik.AppImportRequest{Path: p, SHA256: sum, Name: "Big", SpaceID: space.ID})

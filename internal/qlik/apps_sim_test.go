@@ -18,18 +18,9 @@ import (
 func TestSim_AppLifecycle(t *testing.T) {
 	sim, c, home := startSim(t)
 	ctx := t.Context()
-	work, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Work", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Other", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	managed, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	work := newSpace(t, c, "Work", "shared")
+	other := newSpace(t, c, "Other", "shared")
+	managed := newSpace(t, c, "Published", "managed")
 	a, err := c.CreateApp(ctx, qlik.AppCreateRequest{Name: "Sales", Description: "d", SpaceID: work.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -181,10 +172,7 @@ func transferLarge(t testing.TB, size int64) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	space, err := dst.CreateSpace(context.Background(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	space := newSpace(t, dst, "Apps", "shared")
 	w := watchHeap()
 	a, info, err := dst.TransferApp(context.Background(), src, srcID, "", qlik.ImportAppRequest{Name: "Copy", SpaceID: space.ID, UniqueName: true})
 	grew := w.growth()
@@ -263,10 +251,7 @@ func TestSim_TransferAppFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			space, err := dst.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Apps", Type: "shared"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			space := newSpace(t, dst, "Apps", "shared")
 			host := home
 			if tc.inTgt {
 				host = target.Hostname
@@ -332,10 +317,7 @@ var createFaults = []struct {
 // space and an app to publish into it.
 func spaceToPublishInto(t *testing.T, sim *qliksim.Server, c *qlik.Client) (*qlik.Space, string) {
 	t.Helper()
-	managed, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: "Published", Type: "managed"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	managed := newSpace(t, c, "Published", "managed")
 	src, err := sim.SeedApp(sim.Home().Hostname, "Sales", "", 1024)
 	if err != nil {
 		t.Fatal(err)

@@ -163,10 +163,7 @@ func TestSim_DataConnectionLifecycle(t *testing.T) {
 	t.Parallel()
 	sim, c, home := startReloadSim(t, qliksim.Options{}, nil)
 	ctx := t.Context()
-	sp, err := c.CreateSpace(ctx, qlik.SpaceCreateRequest{Name: "Customer A", Type: "shared"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sp := newSpace(t, c, "Customer A", "shared")
 	user, pass := "loader", "s3cret"
 	req := qlik.DataConnectionCreateRequest{
 		Name: "orders", Type: "QvOdbcConnectorPackage.exe", DatasourceID: "postgres",

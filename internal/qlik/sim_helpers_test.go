@@ -77,6 +77,16 @@ func startReloadSim(t *testing.T, o qliksim.Options, log qlik.Logger) (*qliksim.
 	return sim, c, sim.Home().Hostname
 }
 
+// newSpace makes the space name of type typ with c.
+func newSpace(t testing.TB, c *qlik.Client, name, typ string) *qlik.Space {
+	t.Helper()
+	s, err := c.CreateSpace(t.Context(), qlik.SpaceCreateRequest{Name: name, Type: typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // warnLogger records warnings, so a test can prove the client did not take something for a rate limit.
 type warnLogger struct {
 	mu    sync.Mutex
