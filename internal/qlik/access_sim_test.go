@@ -88,12 +88,7 @@ func TestSim_GroupsAndRoles(t *testing.T) {
 		t.Errorf("GetUser = %+v, %v", user, err)
 	}
 
-	if err := c.DeleteGroup(ctx, g.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetGroup(ctx, g.ID); !qlik.IsNotFound(err) {
-		t.Errorf("GetGroup after delete = %v", err)
-	}
+	deleteThenGone(t, g.ID, c.DeleteGroup, c.GetGroup)
 	for _, f := range []func() error{
 		func() error { _, err := c.GetGroup(ctx, ""); return err },
 		func() error { return c.DeleteGroup(ctx, " ") },

@@ -80,12 +80,7 @@ func TestSim_Brands(t *testing.T) {
 	if b, _ = c.GetBrand(ctx, b.ID); b.Active {
 		t.Error("activating another brand left the first active")
 	}
-	if err := c.DeleteBrand(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetBrand(ctx, b.ID); !qlik.IsNotFound(err) {
-		t.Errorf("deleted brand: %v", err)
-	}
+	deleteThenGone(t, b.ID, c.DeleteBrand, c.GetBrand)
 	if _, err := c.FindBrand(ctx, "Acme Corp"); !qlik.IsNotFound(err) {
 		t.Errorf("FindBrand of a deleted brand: %v, want not found", err)
 	}

@@ -86,12 +86,7 @@ func TestSim_OAuthClientLifecycle(t *testing.T) {
 	if got.ClientName != name || !slices.Equal(got.AllowedScopes, scopes) || got.ConnectionConfig.ConsentMethod != "required" || got.PublishedAt != at {
 		t.Errorf("after update: %+v", got)
 	}
-	if err := c.DeleteOAuthClient(ctx, o.ClientID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetOAuthClient(ctx, o.ClientID); !qlik.IsNotFound(err) {
-		t.Errorf("get after delete: %v", err)
-	}
+	deleteThenGone(t, o.ClientID, c.DeleteOAuthClient, c.GetOAuthClient)
 }
 
 // TestSim_OAuthClientNamesakeNeverAdopted: Qlik keeps OAuth client names unique nowhere, so after an ambiguous

@@ -195,10 +195,5 @@ func TestSim_DataConnectionLifecycle(t *testing.T) {
 	if stored, _ := sim.DataConnectionByID(home, dc.ID); stored.Password != newPass || stored.QName != newName {
 		t.Errorf("after update: %+v", stored)
 	}
-	if err := c.DeleteDataConnection(ctx, dc.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetDataConnection(ctx, dc.ID); !qlik.IsNotFound(err) {
-		t.Errorf("get after delete: %v", err)
-	}
+	deleteThenGone(t, dc.ID, c.DeleteDataConnection, c.GetDataConnection)
 }

@@ -79,12 +79,7 @@ func TestSim_JWTIdentityProviderLifecycle(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest || apiErr.Detail != "The interactive IdP for the tenant can't be deleted." {
 		t.Errorf("deleting the interactive IdP = %v, want Qlik's 400", err)
 	}
-	if err := c.DeleteIdentityProvider(ctx, idp.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetIdentityProvider(ctx, idp.ID); !qlik.IsNotFound(err) {
-		t.Errorf("GetIdentityProvider after delete = %v", err)
-	}
+	deleteThenGone(t, idp.ID, c.DeleteIdentityProvider, c.GetIdentityProvider)
 }
 
 func TestSim_WebIntegrationLifecycle(t *testing.T) {
@@ -173,12 +168,7 @@ func TestSim_CSPOriginLifecycle(t *testing.T) {
 	if err != nil || found.ID != e.ID {
 		t.Errorf("FindCSPOrigin = %+v, %v", found, err)
 	}
-	if err := c.DeleteCSPOrigin(ctx, e.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetCSPOrigin(ctx, e.ID); !qlik.IsNotFound(err) {
-		t.Errorf("GetCSPOrigin after delete = %v", err)
-	}
+	deleteThenGone(t, e.ID, c.DeleteCSPOrigin, c.GetCSPOrigin)
 	if _, err := qlik.CSPDirectiveFlagsFrom([]string{"frame_ancestors"}); err == nil {
 		t.Error("unknown directive accepted")
 	}

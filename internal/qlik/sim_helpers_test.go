@@ -87,6 +87,17 @@ func newSpace(t testing.TB, c *qlik.Client, name, typ string) *qlik.Space {
 	return s
 }
 
+// deleteThenGone deletes the object id with del and requires that get then answers that there is no such object.
+func deleteThenGone[T any](t *testing.T, id string, del func(context.Context, string) error, get func(context.Context, string) (*T, error)) {
+	t.Helper()
+	if err := del(t.Context(), id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := get(t.Context(), id); !qlik.IsNotFound(err) {
+		t.Errorf("get after delete = %v", err)
+	}
+}
+
 // warnLogger records warnings, so a test can prove the client did not take something for a rate limit.
 type warnLogger struct {
 	mu    sync.Mutex

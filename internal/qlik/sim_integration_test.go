@@ -64,12 +64,7 @@ func TestSim_SpaceLifecycle(t *testing.T) {
 	if err := sim.SetSpaceContent(home, s.ID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.DeleteSpace(ctx, s.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetSpace(ctx, s.ID); !qlik.IsNotFound(err) {
-		t.Errorf("GetSpace after delete = %v", err)
-	}
+	deleteThenGone(t, s.ID, c.DeleteSpace, c.GetSpace)
 }
 
 func TestSim_OAuthOneTokenPerHost(t *testing.T) {

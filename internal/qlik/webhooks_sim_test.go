@@ -49,12 +49,7 @@ func TestSim_WebhookLifecycle(t *testing.T) {
 	if got := sim.Webhooks(home)[0].Secret; got != secret2 {
 		t.Errorf("secret after PATCH %q", got)
 	}
-	if err := c.DeleteWebhook(ctx, wh.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.GetWebhook(ctx, wh.ID); !qlik.IsNotFound(err) {
-		t.Errorf("get after delete: %v", err)
-	}
+	deleteThenGone(t, wh.ID, c.DeleteWebhook, c.GetWebhook)
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	if len(log.lines) == 0 {
