@@ -245,8 +245,7 @@ func (api *appsAPI) get(w http.ResponseWriter, r *http.Request) {
 
 // change applies fn to a visible app and answers 200 with the result.
 func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord) error) {
-	now := time.Now()
-	rec, err := api.t.apps.update(id, now, false, func(cur appRecord) (appRecord, error) {
+	rec, ok, err := api.apps.edit(w, id, func(cur appRecord, now time.Time) (appRecord, error) {
 		if err := fn(&cur); err != nil {
 			return cur, err
 		}
@@ -256,8 +255,7 @@ func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord)
 	var in *inputError
 	var conflict *appConflictError
 	switch {
-	case errors.Is(err, ErrNotFound):
-		appNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.As(err, &in):
 		appBadRequest(w, in.detail)
 	case errors.As(err, &conflict):

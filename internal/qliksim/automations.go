@@ -269,26 +269,23 @@ func (api *automationsAPI) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	var b automationBody
 	if err := decodeJSON(r, &b); err != nil {
 		automationBadRequest(w, err.Error())
 		return
 	}
-	var checkErr error
-	a, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
+	a, ok, err := api.automations.edit(w, id, func(cur Automation, now time.Time) (Automation, error) {
 		next := cur
-		if checkErr = api.apply(&next, b, false); checkErr != nil {
-			return cur, checkErr
+		if err := api.apply(&next, b, false); err != nil {
+			return cur, err
 		}
 		next.UpdatedAt = formatTime(now)
 		return next, nil
 	}, nil)
 	switch {
-	case checkErr != nil:
-		automationBadRequest(w, checkErr.Error())
+	case !ok: // edit answered 404
 	case err != nil:
-		automationNotFound(w, id)
+		automationBadRequest(w, err.Error())
 	default:
 		writeJSON(w, http.StatusOK, api.t.withLastRun(a))
 	}

@@ -176,19 +176,17 @@ func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	e, err := parseCSPContent(r)
 	if err != nil {
 		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
 		return
 	}
-	updated, err := api.t.cspOrigins.update(id, now, false, func(cur CSPEntry) (CSPEntry, error) {
+	updated, ok, err := api.origins.edit(w, id, func(cur CSPEntry, now time.Time) (CSPEntry, error) {
 		e.ID, e.CreatedDate, e.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
 		return e, nil
-	}, func(updated, other CSPEntry) bool { return sameCSPOrigin(updated, other) })
+	}, sameCSPOrigin)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		cspNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.Is(err, ErrConflict):
 		cspConflict(w, e.Origin)
 	default:

@@ -251,7 +251,6 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := api.parseGroupPatch(r, cur.ProviderType)
 	if err != nil {
 		groupBadRequest(w, err)
@@ -259,7 +258,7 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	c := callerFrom(r.Context())
 	var attempted string
-	_, err = api.a.groups.update(id, now, false, func(rec groupRecord) (groupRecord, error) {
+	_, ok, err = api.groups.edit(w, id, func(rec groupRecord, now time.Time) (groupRecord, error) {
 		for _, op := range ops {
 			switch op.path {
 			case "assignedRoles":
@@ -275,8 +274,7 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return rec, nil
 	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
 	switch {
-	case errors.Is(err, ErrNotFound):
-		groupNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.Is(err, ErrConflict):
 		groupConflict(w, attempted)
 	case err != nil:

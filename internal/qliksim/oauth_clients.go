@@ -524,8 +524,6 @@ type oauthClientPatched struct {
 // patch answers 204, or 202 with the new secret when the change added client_secret to the auth methods of a
 // client that had no secret. Removing client_secret deletes the client's secrets [simulator's assumption].
 func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
 	body, err := readBody(r)
 	if err != nil {
 		oauthClientBadRequest(w, err)
@@ -533,7 +531,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	who := callerFrom(r.Context())
 	secret := ""
-	_, err = api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	_, ok, err := api.clients.edit(w, r.PathValue("id"), func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		next := cur
 		next.OAuthClient = renderOAuthClient(cur)
 		if err := applyOAuthClientPatch(&next.OAuthClient, body); err != nil {
@@ -556,8 +554,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return next, nil
 	}, nil)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		oauthClientNotFound(w, id)
+	case !ok: // edit answered 404
 	case err != nil:
 		oauthClientBadRequest(w, err)
 	case secret != "":
@@ -611,10 +608,9 @@ var errTooManySecrets = errors.New("too many secrets")
 
 func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	now := time.Now()
 	who := callerFrom(r.Context())
 	var secret string
-	rec, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	rec, ok, err := api.clients.edit(w, id, func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		if !slices.Contains(cur.AllowedAuthMethods, authMethodSecret) {
 			return cur, &inputError{detail: "The OAuth client does not allow the client_secret auth method."}
 		}
@@ -630,8 +626,7 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 		return next, nil
 	}, nil)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		oauthClientNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.Is(err, errTooManySecrets):
 		oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
 			&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})

@@ -367,15 +367,13 @@ func (api *tasksAPI) get(w http.ResponseWriter, r *http.Request) {
 // store replaces a task with next after checking it, keeping what the service owns; the caller becomes the owner
 // ("If the task is owned by another user, ownership is transferred to the requesting user").
 func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, next func(cur Task) Task) {
-	now := time.Now()
 	user := callerFrom(r.Context()).userID
 	var status int
-	var checkErr error
-	updated, err := api.t.workflows.sched.tasks.update(id, now, false, func(cur Task) (Task, error) {
+	updated, ok, err := api.tasks.edit(w, id, func(cur Task, now time.Time) (Task, error) {
 		t := next(cur)
 		app, st, err := api.check(&t)
 		if err != nil {
-			status, checkErr = st, err
+			status = st
 			return cur, err
 		}
 		t.ID, t.ResourceID, t.Metadata = cur.ID, app.attrs.ID, cur.Metadata
@@ -388,10 +386,9 @@ func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, ne
 		return t, nil
 	}, nil)
 	switch {
-	case checkErr != nil:
-		taskError(w, status, http.StatusText(status), checkErr.Error())
-	case errors.Is(err, ErrNotFound):
-		taskNotFound(w, id)
+	case !ok: // edit answered 404
+	case err != nil:
+		taskError(w, status, http.StatusText(status), err.Error())
 	default:
 		writeJSON(w, http.StatusOK, updated)
 	}

@@ -213,10 +213,8 @@ func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
 // update applies change to a visible space and answers 200 with the result, mapping store errors to Qlik's
 // statuses.
 func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func(*Space) error) {
-	id := r.PathValue("spaceId")
-	now := time.Now()
 	var attempted string // the name a conflict is about, for the error detail
-	rec, err := api.t.spaces.update(id, now, false, func(cur spaceRecord) (spaceRecord, error) {
+	rec, ok, err := api.spaces.edit(w, r.PathValue("spaceId"), func(cur spaceRecord, now time.Time) (spaceRecord, error) {
 		if err := change(&cur.space); err != nil {
 			return cur, err
 		}
@@ -228,8 +226,7 @@ func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func
 	})
 	var in *inputError
 	switch {
-	case errors.Is(err, ErrNotFound):
-		spaceNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.Is(err, ErrConflict):
 		spaceConflict(w, attempted)
 	case errors.As(err, &in):

@@ -215,14 +215,13 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := parseUserPatch(r)
 	if err != nil {
 		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
 		return
 	}
 	var failed []apiError
-	_, err = api.a.users.update(id, now, false, func(rec userRecord) (userRecord, error) {
+	_, ok, err = api.users.edit(w, id, func(rec userRecord, now time.Time) (userRecord, error) {
 		failed = nil
 		for _, op := range ops {
 			next := rec
@@ -238,8 +237,7 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return rec, nil
 	}, nil)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		userNotFound(w, id)
+	case !ok: // edit answered 404
 	case err != nil:
 		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):

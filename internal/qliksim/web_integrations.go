@@ -236,7 +236,6 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ch, err := parseWebIntegrationPatch(r)
 	var in *inputError
 	switch {
@@ -247,7 +246,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		webIntegrationInvalid(w, err)
 		return
 	}
-	_, err = api.t.webIntegrations.update(id, now, false, func(cur WebIntegration) (WebIntegration, error) {
+	_, ok, err = api.integrations.edit(w, id, func(cur WebIntegration, now time.Time) (WebIntegration, error) {
 		if ch.name != nil {
 			cur.Name = *ch.name
 		}
@@ -258,8 +257,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return cur, nil
 	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name })
 	switch {
-	case errors.Is(err, ErrNotFound):
-		webIntegrationNotFound(w, id)
+	case !ok: // edit answered 404
 	case errors.Is(err, ErrConflict):
 		api.conflict(w, *ch.name)
 	default:

@@ -414,29 +414,24 @@ func (api *webhooksAPI) get(w http.ResponseWriter, r *http.Request) {
 // put is PUT /webhooks/{id}: the body replaces the webhook, and what it omits is cleared (the secret and the
 // encrypted headers too).
 func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
-	id, _, ok := api.webhooks.find(w, r)
-	if !ok {
+	if _, _, ok := api.webhooks.find(w, r); !ok {
 		return
 	}
-	now := time.Now()
 	rec, ok := readWebhook(w, r)
 	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
-	updated, err := api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	if updated, ok := api.webhooks.set(w, r, func(cur webhookRecord, now time.Time) webhookRecord {
 		rec.ID, rec.CreatedAt, rec.CreatedByUserID = cur.ID, cur.CreatedAt, cur.CreatedByUserID
 		if cur.EnableCloudEventDelivery {
 			rec.EnableCloudEventDelivery = true // "once enabled for a webhook it cannot be disabled"
 		}
 		rec.UpdatedAt, rec.UpdatedByUserID = formatTime(now), user
-		return rec, nil
-	}, nil)
-	if err != nil {
-		webhookNotFound(w, id)
-		return
+		return rec
+	}); ok {
+		writeJSON(w, http.StatusOK, updated.Webhook)
 	}
-	writeJSON(w, http.StatusOK, updated.Webhook)
 }
 
 // applyWebhookPatch applies one operation of a PATCH document (WebhookPatch) to rec.
@@ -493,14 +488,13 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := decodePatch[rawPatchOp](r)
 	if err != nil {
 		webhookBadRequest(w, err)
 		return
 	}
 	user := callerFrom(r.Context()).userID
-	_, err = api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	_, ok, err = api.webhooks.edit(w, id, func(cur webhookRecord, now time.Time) (webhookRecord, error) {
 		next := cur
 		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
 		for i, op := range ops {
@@ -515,8 +509,7 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return next, nil
 	}, nil)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		webhookNotFound(w, id)
+	case !ok: // edit answered 404
 	case err != nil:
 		webhookBadRequest(w, err)
 	default:
