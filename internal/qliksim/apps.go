@@ -245,25 +245,28 @@ func (api *appsAPI) get(w http.ResponseWriter, r *http.Request) {
 
 // change applies fn to a visible app and answers 200 with the result.
 func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord) error) {
-	rec, ok, err := api.apps.edit(w, id, func(cur appRecord, now time.Time) (appRecord, error) {
+	if rec, ok := api.apps.edit(w, id, func(cur appRecord, now time.Time) (appRecord, error) {
 		if err := fn(&cur); err != nil {
 			return cur, err
 		}
 		cur.attrs.ModifiedDate = formatTime(now)
 		return cur, nil
-	}, nil)
+	}, nil, appRefused); ok {
+		writeJSON(w, http.StatusOK, render(rec.attrs))
+	}
+}
+
+// appRefused answers an app change that fn refused: 409 for an *appConflictError, 400 otherwise.
+func appRefused(w http.ResponseWriter, err error) {
 	var in *inputError
 	var conflict *appConflictError
 	switch {
-	case !ok: // edit answered 404
 	case errors.As(err, &in):
 		appBadRequest(w, in.detail)
 	case errors.As(err, &conflict):
 		appErrors.write(w, http.StatusConflict, codeAppConflict, appConflictTitle, conflict.detail)
-	case err != nil:
-		appBadRequest(w, err.Error())
 	default:
-		writeJSON(w, http.StatusOK, render(rec.attrs))
+		appBadRequest(w, err.Error())
 	}
 }
 

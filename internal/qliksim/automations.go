@@ -274,19 +274,14 @@ func (api *automationsAPI) put(w http.ResponseWriter, r *http.Request) {
 		automationBadRequest(w, err.Error())
 		return
 	}
-	a, ok, err := api.automations.edit(w, id, func(cur Automation, now time.Time) (Automation, error) {
+	if a, ok := api.automations.edit(w, id, func(cur Automation, now time.Time) (Automation, error) {
 		next := cur
 		if err := api.apply(&next, b, false); err != nil {
 			return cur, err
 		}
 		next.UpdatedAt = formatTime(now)
 		return next, nil
-	}, nil)
-	switch {
-	case !ok: // edit answered 404
-	case err != nil:
-		automationBadRequest(w, err.Error())
-	default:
+	}, nil, func(w http.ResponseWriter, err error) { automationBadRequest(w, err.Error()) }); ok {
 		writeJSON(w, http.StatusOK, api.t.withLastRun(a))
 	}
 }

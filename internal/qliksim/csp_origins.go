@@ -181,15 +181,10 @@ func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
 		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
 		return
 	}
-	updated, ok, err := api.origins.edit(w, id, func(cur CSPEntry, now time.Time) (CSPEntry, error) {
+	if updated, ok := api.origins.edit(w, id, func(cur CSPEntry, now time.Time) (CSPEntry, error) {
 		e.ID, e.CreatedDate, e.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
 		return e, nil
-	}, sameCSPOrigin)
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, ErrConflict):
-		cspConflict(w, e.Origin)
-	default:
+	}, sameCSPOrigin, func(w http.ResponseWriter, _ error) { cspConflict(w, e.Origin) }); ok {
 		writeJSON(w, http.StatusOK, updated)
 	}
 }

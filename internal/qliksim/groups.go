@@ -258,7 +258,7 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	c := callerFrom(r.Context())
 	var attempted string
-	_, ok, err = api.groups.edit(w, id, func(rec groupRecord, now time.Time) (groupRecord, error) {
+	if _, ok := api.groups.edit(w, id, func(rec groupRecord, now time.Time) (groupRecord, error) {
 		for _, op := range ops {
 			switch op.path {
 			case "assignedRoles":
@@ -272,14 +272,8 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		attempted = rec.Name
 		rec.LastUpdatedAt, rec.UpdatedBy = formatTime(now), c.userID
 		return rec, nil
-	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, ErrConflict):
-		groupConflict(w, attempted)
-	case err != nil:
-		groupsErrors.writeAbout(w, http.StatusInternalServerError, "GROUPS-Internal", "Internal error", err)
-	default:
+	}, func(updated, other groupRecord) bool { return updated.Name == other.Name },
+		func(w http.ResponseWriter, _ error) { groupConflict(w, attempted) }); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

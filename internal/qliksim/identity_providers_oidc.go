@@ -258,7 +258,7 @@ func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string) 
 		return
 	}
 	var existing IdentityProvider
-	_, ok, err := api.idps.edit(w, id, func(cur IdentityProvider, now time.Time) (IdentityProvider, error) {
+	if _, ok := api.idps.edit(w, id, func(cur IdentityProvider, now time.Time) (IdentityProvider, error) {
 		next := cur
 		for i, op := range ops {
 			at := "/" + strconv.Itoa(i)
@@ -334,14 +334,13 @@ func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string) 
 			return true
 		}
 		return false
-	})
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, ErrConflict):
-		oneInteractiveError(w, existing)
-	case err != nil:
+	}, func(w http.ResponseWriter, err error) {
+		if errors.Is(err, ErrConflict) {
+			oneInteractiveError(w, existing)
+			return
+		}
 		idpBadRequest(w, err)
-	default:
+	}); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

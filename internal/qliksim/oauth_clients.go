@@ -531,7 +531,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	who := callerFrom(r.Context())
 	secret := ""
-	_, ok, err := api.clients.edit(w, r.PathValue("id"), func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
+	_, ok := api.clients.edit(w, r.PathValue("id"), func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		next := cur
 		next.OAuthClient = renderOAuthClient(cur)
 		if err := applyOAuthClientPatch(&next.OAuthClient, body); err != nil {
@@ -552,11 +552,9 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		next.UpdatedAt = formatTime(now)
 		return next, nil
-	}, nil)
+	}, nil, oauthClientBadRequest)
 	switch {
-	case !ok: // edit answered 404
-	case err != nil:
-		oauthClientBadRequest(w, err)
+	case !ok:
 	case secret != "":
 		writeJSON(w, http.StatusAccepted, oauthClientPatched{ClientSecret: secret})
 	default:
@@ -610,7 +608,7 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 	id := r.PathValue("id")
 	who := callerFrom(r.Context())
 	var secret string
-	rec, ok, err := api.clients.edit(w, id, func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
+	rec, ok := api.clients.edit(w, id, func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		if !slices.Contains(cur.AllowedAuthMethods, authMethodSecret) {
 			return cur, &inputError{detail: "The OAuth client does not allow the client_secret auth method."}
 		}
@@ -624,15 +622,15 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 		}
 		secret = next.newSecret(who.userID, now)
 		return next, nil
-	}, nil)
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, errTooManySecrets):
-		oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
-			&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})
-	case err != nil:
+	}, nil, func(w http.ResponseWriter, err error) {
+		if errors.Is(err, errTooManySecrets) {
+			oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
+				&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})
+			return
+		}
 		oauthClientBadRequest(w, err)
-	default:
+	})
+	if ok {
 		h := rec.ClientSecrets[len(rec.ClientSecrets)-1]
 		writeJSON(w, http.StatusCreated, oauthClientSecretCreated{Hint: h.Hint, ClientID: id, CreatedAt: h.CreatedAt, CreatedBy: h.CreatedBy, ClientSecret: secret})
 	}

@@ -369,7 +369,7 @@ func (api *tasksAPI) get(w http.ResponseWriter, r *http.Request) {
 func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, next func(cur Task) Task) {
 	user := callerFrom(r.Context()).userID
 	var status int
-	updated, ok, err := api.tasks.edit(w, id, func(cur Task, now time.Time) (Task, error) {
+	if updated, ok := api.tasks.edit(w, id, func(cur Task, now time.Time) (Task, error) {
 		t := next(cur)
 		app, st, err := api.check(&t)
 		if err != nil {
@@ -384,12 +384,7 @@ func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, ne
 			t.Metadata.DisabledCode = "MANUALLY"
 		}
 		return t, nil
-	}, nil)
-	switch {
-	case !ok: // edit answered 404
-	case err != nil:
-		taskError(w, status, http.StatusText(status), err.Error())
-	default:
+	}, nil, func(w http.ResponseWriter, err error) { taskError(w, status, http.StatusText(status), err.Error()) }); ok {
 		writeJSON(w, http.StatusOK, updated)
 	}
 }

@@ -214,7 +214,7 @@ func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
 // statuses.
 func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func(*Space) error) {
 	var attempted string // the name a conflict is about, for the error detail
-	rec, ok, err := api.spaces.edit(w, r.PathValue("spaceId"), func(cur spaceRecord, now time.Time) (spaceRecord, error) {
+	if rec, ok := api.spaces.edit(w, r.PathValue("spaceId"), func(cur spaceRecord, now time.Time) (spaceRecord, error) {
 		if err := change(&cur.space); err != nil {
 			return cur, err
 		}
@@ -223,17 +223,17 @@ func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func
 		return cur, nil
 	}, func(updated, other spaceRecord) bool {
 		return api.s.nameClash(updated.space, other.space)
-	})
-	var in *inputError
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, ErrConflict):
-		spaceConflict(w, attempted)
-	case errors.As(err, &in):
-		spaceBadRequest(w, err)
-	case err != nil:
-		spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
-	default:
+	}, func(w http.ResponseWriter, err error) {
+		var in *inputError
+		switch {
+		case errors.Is(err, ErrConflict):
+			spaceConflict(w, attempted)
+		case errors.As(err, &in):
+			spaceBadRequest(w, err)
+		default:
+			spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
+		}
+	}); ok {
 		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
 }

@@ -211,8 +211,7 @@ func (a *accessState) applyUserOp(rec *userRecord, op userPatchOp, now time.Time
 }
 
 func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id, _, ok := api.users.find(w, r)
-	if !ok {
+	if _, _, ok := api.users.find(w, r); !ok {
 		return
 	}
 	ops, err := parseUserPatch(r)
@@ -221,7 +220,7 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var failed []apiError
-	_, ok, err = api.users.edit(w, id, func(rec userRecord, now time.Time) (userRecord, error) {
+	if _, ok := api.users.set(w, r, func(rec userRecord, now time.Time) userRecord {
 		failed = nil
 		for _, op := range ops {
 			next := rec
@@ -234,12 +233,11 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 		if len(failed) < len(ops) {
 			rec.LastUpdatedAt = formatTime(now)
 		}
-		return rec, nil
-	}, nil)
+		return rec
+	}); !ok {
+		return
+	}
 	switch {
-	case !ok: // edit answered 404
-	case err != nil:
-		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):
 		writeError(w, http.StatusBadRequest, usersErrors, failed...)
 	case len(failed) > 0:

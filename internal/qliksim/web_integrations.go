@@ -246,7 +246,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		webIntegrationInvalid(w, err)
 		return
 	}
-	_, ok, err = api.integrations.edit(w, id, func(cur WebIntegration, now time.Time) (WebIntegration, error) {
+	if _, ok := api.integrations.edit(w, id, func(cur WebIntegration, now time.Time) (WebIntegration, error) {
 		if ch.name != nil {
 			cur.Name = *ch.name
 		}
@@ -255,12 +255,8 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		cur.LastUpdated = formatTime(now)
 		return cur, nil
-	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name })
-	switch {
-	case !ok: // edit answered 404
-	case errors.Is(err, ErrConflict):
-		api.conflict(w, *ch.name)
-	default:
+	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name },
+		func(w http.ResponseWriter, _ error) { api.conflict(w, *ch.name) }); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

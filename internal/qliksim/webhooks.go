@@ -494,7 +494,7 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	user := callerFrom(r.Context()).userID
-	_, ok, err = api.webhooks.edit(w, id, func(cur webhookRecord, now time.Time) (webhookRecord, error) {
+	if _, ok := api.webhooks.edit(w, id, func(cur webhookRecord, now time.Time) (webhookRecord, error) {
 		next := cur
 		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
 		for i, op := range ops {
@@ -507,12 +507,7 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		next.UpdatedAt, next.UpdatedByUserID = formatTime(now), user
 		return next, nil
-	}, nil)
-	switch {
-	case !ok: // edit answered 404
-	case err != nil:
-		webhookBadRequest(w, err)
-	default:
+	}, nil, webhookBadRequest); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
