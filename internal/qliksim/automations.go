@@ -445,13 +445,7 @@ func (t *tenantState) advanceRun(run *AutomationRun, b AutomationBehaviour) {
 
 func (t *tenantState) automationRuns(id string) []AutomationRun {
 	as := t.workflows.autos
-	as.mu.Lock()
-	defer as.mu.Unlock()
-	out := make([]AutomationRun, 0, len(as.runs[id]))
-	for _, r := range as.runs[id] {
-		out = append(out, *r)
-	}
-	return out
+	return runsOf(&as.mu, as.runs, id, func(r *AutomationRun) AutomationRun { return *r })
 }
 
 func (api *automationsAPI) runs(w http.ResponseWriter, r *http.Request) {

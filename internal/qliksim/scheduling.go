@@ -579,13 +579,7 @@ func (t *tenantState) runSnapshot(run *TaskRun) TaskRun {
 
 func (t *tenantState) taskRuns(id string) []TaskRun {
 	ss := t.workflows.sched
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	out := make([]TaskRun, 0, len(ss.runs[id]))
-	for _, r := range ss.runs[id] {
-		out = append(out, t.runSnapshot(r))
-	}
-	return out
+	return runsOf(&ss.mu, ss.runs, id, t.runSnapshot)
 }
 
 var taskRunListSpec = &listSpec{
