@@ -210,6 +210,17 @@ func (b *createAppBody) attrs() appAttributesBody {
 	return *b.Attributes
 }
 
+// readAppAttributes reads the attributes of a create or update body; a body that does not decode is answered 400
+// and ok is false.
+func readAppAttributes(w http.ResponseWriter, r *http.Request) (at appAttributesBody, ok bool) {
+	var body createAppBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return at, false
+	}
+	return body.attrs(), true
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -218,12 +229,10 @@ func deref(p *string) string {
 }
 
 func (api *appsAPI) create(w http.ResponseWriter, r *http.Request) {
-	var body createAppBody
-	if err := decodeJSON(r, &body); err != nil {
-		appBadRequest(w, err.Error())
+	at, ok := readAppAttributes(w, r)
+	if !ok {
 		return
 	}
-	at := body.attrs()
 	spaceID := deref(at.SpaceID)
 	if _, ok := api.t.checkSpace(spaceID); !ok {
 		appBadRequest(w, "Space "+spaceID+" does not exist.")
@@ -272,12 +281,10 @@ func appRefused(w http.ResponseWriter, err error) {
 
 // update is PUT /apps/{appId}: only attributes.name and attributes.description change.
 func (api *appsAPI) update(w http.ResponseWriter, r *http.Request) {
-	var body createAppBody
-	if err := decodeJSON(r, &body); err != nil {
-		appBadRequest(w, err.Error())
+	at, ok := readAppAttributes(w, r)
+	if !ok {
 		return
 	}
-	at := body.attrs()
 	api.change(w, r.PathValue("appId"), func(rec *appRecord) error {
 		if at.Name != nil {
 			if *at.Name == "" {
