@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -540,10 +541,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		if err := checkOAuthClient(next.OAuthClient); err != nil {
 			return cur, err
 		}
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			next.secrets[k] = v
-		}
+		next.secrets = maps.Clone(cur.secrets)
 		switch {
 		case !slices.Contains(next.AllowedAuthMethods, authMethodSecret):
 			next.secrets, next.ClientSecrets = nil, nil
@@ -616,10 +614,7 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 			return cur, errTooManySecrets
 		}
 		next := cur
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			next.secrets[k] = v
-		}
+		next.secrets = maps.Clone(cur.secrets)
 		secret = next.newSecret(who.userID, now)
 		return next, nil
 	}, nil, func(w http.ResponseWriter, err error) {
@@ -643,12 +638,8 @@ func (api *oauthClientsAPI) deleteSecret(w http.ResponseWriter, r *http.Request)
 			return cur, ErrNotFound
 		}
 		next := cur
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			if k != hint {
-				next.secrets[k] = v
-			}
-		}
+		next.secrets = maps.Clone(cur.secrets)
+		delete(next.secrets, hint)
 		next.ClientSecrets = slices.DeleteFunc(slices.Clone(cur.ClientSecrets), func(h OAuthClientHint) bool { return h.Hint == hint })
 		return next, nil
 	}, nil)

@@ -496,7 +496,7 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 	user := callerFrom(r.Context()).userID
 	if _, ok := api.webhooks.edit(w, id, func(cur webhookRecord, now time.Time) (webhookRecord, error) {
 		next := cur
-		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
+		next.Headers, next.encrypted = maps.Clone(cur.Headers), maps.Clone(cur.encrypted)
 		for i, op := range ops {
 			if err := applyWebhookPatch(&next, i, op); err != nil {
 				return cur, err
@@ -510,17 +510,6 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}, nil, webhookBadRequest); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func (api *webhooksAPI) delete(w http.ResponseWriter, r *http.Request) {
