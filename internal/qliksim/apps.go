@@ -210,6 +210,17 @@ func (b *createAppBody) attrs() appAttributesBody {
 	return *b.Attributes
 }
 
+// readAppAttributes reads the attributes of a create or update body; a body that does not decode is answered 400
+// and ok is false.
+func readAppAttributes(w http.ResponseWriter, r *http.Request) (at appAttributesBody, ok bool) {
+	var body createAppBody
+	if err := decodeJSON(r, &body); err != nil {
+		appBadRequest(w, err.Error())
+		return at, false
+	}
+	return body.attrs(), true
+}
+
 func deref(p *string) string {
 	if p == nil {
 		return ""
@@ -218,12 +229,10 @@ func deref(p *string) string {
 }
 
 func (api *appsAPI) create(w http.ResponseWriter, r *http.Request) {
-	var body createAppBody
-	if err := decodeJSON(r, &body); err != nil {
-		appBadRequest(w, err.Error())
+	at, ok := readAppAttributes(w, r)
+	if !ok {
 		return
 	}
-	at := body.attrs()
 	spaceID := deref(at.SpaceID)
 	if _, ok := api.t.checkSpace(spaceID); !ok {
 		appBadRequest(w, "Space "+spaceID+" does not exist.")
@@ -245,38 +254,37 @@ func (api *appsAPI) get(w http.ResponseWriter, r *http.Request) {
 
 // change applies fn to a visible app and answers 200 with the result.
 func (api *appsAPI) change(w http.ResponseWriter, id string, fn func(*appRecord) error) {
-	now := time.Now()
-	rec, err := api.t.apps.update(id, now, false, func(cur appRecord) (appRecord, error) {
+	if rec, ok := api.apps.edit(w, id, func(cur appRecord, now time.Time) (appRecord, error) {
 		if err := fn(&cur); err != nil {
 			return cur, err
 		}
 		cur.attrs.ModifiedDate = formatTime(now)
 		return cur, nil
-	}, nil)
+	}, nil, appRefused); ok {
+		writeJSON(w, http.StatusOK, render(rec.attrs))
+	}
+}
+
+// appRefused answers an app change that fn refused: 409 for an *appConflictError, 400 otherwise.
+func appRefused(w http.ResponseWriter, err error) {
 	var in *inputError
 	var conflict *appConflictError
 	switch {
-	case errors.Is(err, ErrNotFound):
-		appNotFound(w, id)
 	case errors.As(err, &in):
 		appBadRequest(w, in.detail)
 	case errors.As(err, &conflict):
 		appErrors.write(w, http.StatusConflict, codeAppConflict, appConflictTitle, conflict.detail)
-	case err != nil:
-		appBadRequest(w, err.Error())
 	default:
-		writeJSON(w, http.StatusOK, render(rec.attrs))
+		appBadRequest(w, err.Error())
 	}
 }
 
 // update is PUT /apps/{appId}: only attributes.name and attributes.description change.
 func (api *appsAPI) update(w http.ResponseWriter, r *http.Request) {
-	var body createAppBody
-	if err := decodeJSON(r, &body); err != nil {
-		appBadRequest(w, err.Error())
+	at, ok := readAppAttributes(w, r)
+	if !ok {
 		return
 	}
-	at := body.attrs()
 	api.change(w, r.PathValue("appId"), func(rec *appRecord) error {
 		if at.Name != nil {
 			if *at.Name == "" {

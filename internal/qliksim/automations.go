@@ -269,27 +269,19 @@ func (api *automationsAPI) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	var b automationBody
 	if err := decodeJSON(r, &b); err != nil {
 		automationBadRequest(w, err.Error())
 		return
 	}
-	var checkErr error
-	a, err := api.t.workflows.autos.automations.update(id, now, false, func(cur Automation) (Automation, error) {
+	if a, ok := api.automations.edit(w, id, func(cur Automation, now time.Time) (Automation, error) {
 		next := cur
-		if checkErr = api.apply(&next, b, false); checkErr != nil {
-			return cur, checkErr
+		if err := api.apply(&next, b, false); err != nil {
+			return cur, err
 		}
 		next.UpdatedAt = formatTime(now)
 		return next, nil
-	}, nil)
-	switch {
-	case checkErr != nil:
-		automationBadRequest(w, checkErr.Error())
-	case err != nil:
-		automationNotFound(w, id)
-	default:
+	}, nil, func(w http.ResponseWriter, err error) { automationBadRequest(w, err.Error()) }); ok {
 		writeJSON(w, http.StatusOK, api.t.withLastRun(a))
 	}
 }
@@ -453,13 +445,7 @@ func (t *tenantState) advanceRun(run *AutomationRun, b AutomationBehaviour) {
 
 func (t *tenantState) automationRuns(id string) []AutomationRun {
 	as := t.workflows.autos
-	as.mu.Lock()
-	defer as.mu.Unlock()
-	out := make([]AutomationRun, 0, len(as.runs[id]))
-	for _, r := range as.runs[id] {
-		out = append(out, *r)
-	}
-	return out
+	return runsOf(&as.mu, as.runs, id, func(r *AutomationRun) AutomationRun { return *r })
 }
 
 func (api *automationsAPI) runs(w http.ResponseWriter, r *http.Request) {

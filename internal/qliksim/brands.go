@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -395,66 +396,56 @@ func (api *brandsAPI) writeFile(w http.ResponseWriter, r *http.Request, replace 
 		brandBadRequest(w, "The multipart field file is required.")
 		return
 	}
-	now := time.Now()
 	user := callerFrom(r.Context()).userID
-	var missing, present bool
-	_, err = api.t.brands.brands.update(id, now, false, func(cur brandRecord) (brandRecord, error) {
+	if _, ok := api.brands.edit(w, id, func(cur brandRecord, now time.Time) (brandRecord, error) {
 		_, exists := cur.files[fileID]
-		missing, present = replace && !exists, !replace && exists
-		if missing || present {
-			return cur, ErrConflict
+		switch {
+		case replace && !exists:
+			return cur, errNoBrandFile
+		case !replace && exists:
+			return cur, errBrandFileExists
 		}
 		files := make(map[string]brandFileData, len(cur.files)+1)
-		for k, v := range cur.files {
-			files[k] = v
-		}
+		maps.Copy(files, cur.files)
 		files[fileID] = f
 		cur.files = files
 		cur.brand.UpdatedAt, cur.brand.UpdatedBy = formatTime(now), user
 		return cur, nil
-	}, nil)
-	switch {
-	case missing:
-		brandNotFound(w, "The brand has no "+fileID+" file to update; create it with POST.")
-	case present:
+	}, nil, func(w http.ResponseWriter, err error) {
+		if errors.Is(err, errNoBrandFile) {
+			brandNotFound(w, "The brand has no "+fileID+" file to update; create it with POST.")
+			return
+		}
 		brandBadRequest(w, "The brand has a "+fileID+" file already; update it with PUT.")
-	case err != nil:
-		unknownBrand(w, id)
-	case replace:
-		writeJSON(w, http.StatusOK, brandFileOf(id, fileID, f))
-	default:
-		writeJSON(w, http.StatusCreated, brandFileOf(id, fileID, f))
+	}); ok {
+		status := http.StatusCreated
+		if replace {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, brandFileOf(id, fileID, f))
 	}
 }
+
+// errNoBrandFile and errBrandFileExists refuse a file write to a brand that does not have the file, or has it.
+var (
+	errNoBrandFile     = errors.New("the brand has no such file")
+	errBrandFileExists = errors.New("the brand has the file already")
+)
 
 func (api *brandsAPI) deleteFile(w http.ResponseWriter, r *http.Request) {
 	id, fileID, _, ok := api.fileRequest(w, r)
 	if !ok {
 		return
 	}
-	now := time.Now()
-	missing := false
-	_, err := api.t.brands.brands.update(id, now, false, func(cur brandRecord) (brandRecord, error) {
+	if _, ok := api.brands.edit(w, id, func(cur brandRecord, now time.Time) (brandRecord, error) {
 		if _, exists := cur.files[fileID]; !exists {
-			missing = true
-			return cur, ErrNotFound
+			return cur, errNoBrandFile
 		}
-		files := make(map[string]brandFileData, len(cur.files))
-		for k, v := range cur.files {
-			if k != fileID {
-				files[k] = v
-			}
-		}
-		cur.files = files
+		cur.files = maps.Clone(cur.files)
+		delete(cur.files, fileID)
 		cur.brand.UpdatedAt = formatTime(now)
 		return cur, nil
-	}, nil)
-	switch {
-	case missing:
-		brandNotFound(w, "The brand has no "+fileID+" file.")
-	case err != nil:
-		unknownBrand(w, id)
-	default:
+	}, nil, func(w http.ResponseWriter, _ error) { brandNotFound(w, "The brand has no "+fileID+" file.") }); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

@@ -176,22 +176,15 @@ func (api *cspAPI) put(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	e, err := parseCSPContent(r)
 	if err != nil {
 		cspErrors.write(w, http.StatusBadRequest, codeCSPBadRequest, "Bad Request", err.Error())
 		return
 	}
-	updated, err := api.t.cspOrigins.update(id, now, false, func(cur CSPEntry) (CSPEntry, error) {
+	if updated, ok := api.origins.edit(w, id, func(cur CSPEntry, now time.Time) (CSPEntry, error) {
 		e.ID, e.CreatedDate, e.ModifiedDate = cur.ID, cur.CreatedDate, formatTime(now)
 		return e, nil
-	}, func(updated, other CSPEntry) bool { return sameCSPOrigin(updated, other) })
-	switch {
-	case errors.Is(err, ErrNotFound):
-		cspNotFound(w, id)
-	case errors.Is(err, ErrConflict):
-		cspConflict(w, e.Origin)
-	default:
+	}, sameCSPOrigin, func(w http.ResponseWriter, _ error) { cspConflict(w, e.Origin) }); ok {
 		writeJSON(w, http.StatusOK, updated)
 	}
 }

@@ -251,7 +251,6 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := api.parseGroupPatch(r, cur.ProviderType)
 	if err != nil {
 		groupBadRequest(w, err)
@@ -259,7 +258,7 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	c := callerFrom(r.Context())
 	var attempted string
-	_, err = api.a.groups.update(id, now, false, func(rec groupRecord) (groupRecord, error) {
+	if _, ok := api.groups.edit(w, id, func(rec groupRecord, now time.Time) (groupRecord, error) {
 		for _, op := range ops {
 			switch op.path {
 			case "assignedRoles":
@@ -273,15 +272,8 @@ func (api *groupsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		attempted = rec.Name
 		rec.LastUpdatedAt, rec.UpdatedBy = formatTime(now), c.userID
 		return rec, nil
-	}, func(updated, other groupRecord) bool { return updated.Name == other.Name })
-	switch {
-	case errors.Is(err, ErrNotFound):
-		groupNotFound(w, id)
-	case errors.Is(err, ErrConflict):
-		groupConflict(w, attempted)
-	case err != nil:
-		groupsErrors.writeAbout(w, http.StatusInternalServerError, "GROUPS-Internal", "Internal error", err)
-	default:
+	}, func(updated, other groupRecord) bool { return updated.Name == other.Name },
+		func(w http.ResponseWriter, _ error) { groupConflict(w, attempted) }); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

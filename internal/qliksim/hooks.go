@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -1089,7 +1090,7 @@ type WebhookInfo struct {
 }
 
 func webhookInfo(_ *tenantState, rec webhookRecord) WebhookInfo {
-	return WebhookInfo{Webhook: rec.Webhook, Secret: rec.secret, EncryptedHeaders: cloneMap(rec.encrypted)}
+	return WebhookInfo{Webhook: rec.Webhook, Secret: rec.secret, EncryptedHeaders: maps.Clone(rec.encrypted)}
 }
 
 // Webhooks returns the webhooks of the tenant on hostname, with their secrets, in creation order.
@@ -1102,7 +1103,7 @@ func (s *Server) Webhooks(hostname string) []WebhookInfo {
 func (s *Server) EditWebhook(hostname, id string, fn func(*Webhook)) error {
 	return editHook(s, hostname, id, webhooksOf, func(_ *tenantState, cur webhookRecord, now time.Time) (webhookRecord, error) {
 		next := cur
-		next.Headers = cloneMap(cur.Headers)
+		next.Headers = maps.Clone(cur.Headers)
 		next.EventTypes = slices.Clone(cur.EventTypes)
 		fn(&next.Webhook)
 		next.ID, next.CreatedAt, next.CreatedByUserID, next.Level, next.Filter = cur.ID, cur.CreatedAt, cur.CreatedByUserID, cur.Level, cur.Filter

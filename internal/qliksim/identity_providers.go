@@ -307,9 +307,8 @@ func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	if cur.Protocol == "OIDC" {
-		api.patchOIDC(w, r, id, now)
+		api.patchOIDC(w, r, id)
 		return
 	}
 	desc, err := parseIDPPatch(r)
@@ -317,16 +316,13 @@ func (api *idpAPI) patch(w http.ResponseWriter, r *http.Request) {
 		idpBadRequest(w, err)
 		return
 	}
-	_, err = api.t.idps.update(id, now, false, func(cur IdentityProvider) (IdentityProvider, error) {
+	if _, ok := api.idps.set(w, r, func(cur IdentityProvider, now time.Time) IdentityProvider {
 		cur.Description = desc
 		cur.LastUpdated = formatTime(now)
-		return cur, nil
-	}, nil)
-	if errors.Is(err, ErrNotFound) {
-		idpNotFound(w, id)
-		return
+		return cur
+	}); ok {
+		w.WriteHeader(http.StatusNoContent)
 	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 var errInteractiveIDP = errors.New("interactive identity provider")

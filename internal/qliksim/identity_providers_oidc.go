@@ -251,14 +251,14 @@ func checkLogoutURI(v, pointer string) error {
 // failure"). The simulator implements replace of /active, /description, /clockToleranceSec,
 // /postLogoutRedirectUri, /options (the whole connection, secret included) and /options/realm, discoveryUrl and
 // claimsMapping; the pending-options workflow needs the interactive test, which it does not run.
-func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string, now time.Time) {
+func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string) {
 	ops, err := decodePatch[rawPatchOp](r)
 	if err != nil {
 		idpBadRequest(w, err)
 		return
 	}
 	var existing IdentityProvider
-	_, err = api.t.idps.update(id, now, false, func(cur IdentityProvider) (IdentityProvider, error) {
+	if _, ok := api.idps.edit(w, id, func(cur IdentityProvider, now time.Time) (IdentityProvider, error) {
 		next := cur
 		for i, op := range ops {
 			at := "/" + strconv.Itoa(i)
@@ -334,15 +334,13 @@ func (api *idpAPI) patchOIDC(w http.ResponseWriter, r *http.Request, id string, 
 			return true
 		}
 		return false
-	})
-	switch {
-	case errors.Is(err, ErrNotFound):
-		idpNotFound(w, id)
-	case errors.Is(err, ErrConflict):
-		oneInteractiveError(w, existing)
-	case err != nil:
+	}, func(w http.ResponseWriter, err error) {
+		if errors.Is(err, ErrConflict) {
+			oneInteractiveError(w, existing)
+			return
+		}
 		idpBadRequest(w, err)
-	default:
+	}); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
 	"net/url"
@@ -524,8 +525,6 @@ type oauthClientPatched struct {
 // patch answers 204, or 202 with the new secret when the change added client_secret to the auth methods of a
 // client that had no secret. Removing client_secret deletes the client's secrets [simulator's assumption].
 func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	now := time.Now()
 	body, err := readBody(r)
 	if err != nil {
 		oauthClientBadRequest(w, err)
@@ -533,7 +532,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	}
 	who := callerFrom(r.Context())
 	secret := ""
-	_, err = api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	_, ok := api.clients.edit(w, r.PathValue("id"), func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		next := cur
 		next.OAuthClient = renderOAuthClient(cur)
 		if err := applyOAuthClientPatch(&next.OAuthClient, body); err != nil {
@@ -542,10 +541,7 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		if err := checkOAuthClient(next.OAuthClient); err != nil {
 			return cur, err
 		}
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			next.secrets[k] = v
-		}
+		next.secrets = maps.Clone(cur.secrets)
 		switch {
 		case !slices.Contains(next.AllowedAuthMethods, authMethodSecret):
 			next.secrets, next.ClientSecrets = nil, nil
@@ -554,12 +550,9 @@ func (api *oauthClientsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		next.UpdatedAt = formatTime(now)
 		return next, nil
-	}, nil)
+	}, nil, oauthClientBadRequest)
 	switch {
-	case errors.Is(err, ErrNotFound):
-		oauthClientNotFound(w, id)
-	case err != nil:
-		oauthClientBadRequest(w, err)
+	case !ok:
 	case secret != "":
 		writeJSON(w, http.StatusAccepted, oauthClientPatched{ClientSecret: secret})
 	default:
@@ -611,10 +604,9 @@ var errTooManySecrets = errors.New("too many secrets")
 
 func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	now := time.Now()
 	who := callerFrom(r.Context())
 	var secret string
-	rec, err := api.t.oauthClients.update(id, now, false, func(cur oauthClientRecord) (oauthClientRecord, error) {
+	rec, ok := api.clients.edit(w, id, func(cur oauthClientRecord, now time.Time) (oauthClientRecord, error) {
 		if !slices.Contains(cur.AllowedAuthMethods, authMethodSecret) {
 			return cur, &inputError{detail: "The OAuth client does not allow the client_secret auth method."}
 		}
@@ -622,22 +614,18 @@ func (api *oauthClientsAPI) createSecret(w http.ResponseWriter, r *http.Request)
 			return cur, errTooManySecrets
 		}
 		next := cur
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			next.secrets[k] = v
-		}
+		next.secrets = maps.Clone(cur.secrets)
 		secret = next.newSecret(who.userID, now)
 		return next, nil
-	}, nil)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		oauthClientNotFound(w, id)
-	case errors.Is(err, errTooManySecrets):
-		oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
-			&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})
-	case err != nil:
+	}, nil, func(w http.ResponseWriter, err error) {
+		if errors.Is(err, errTooManySecrets) {
+			oauthClientError(w, http.StatusConflict, codeOAuthClientTooMany, "Conflict",
+				&inputError{detail: fmt.Sprintf("The max number of client secrets is %d; delete one before creating another.", oauthClientSecretsMax)})
+			return
+		}
 		oauthClientBadRequest(w, err)
-	default:
+	})
+	if ok {
 		h := rec.ClientSecrets[len(rec.ClientSecrets)-1]
 		writeJSON(w, http.StatusCreated, oauthClientSecretCreated{Hint: h.Hint, ClientID: id, CreatedAt: h.CreatedAt, CreatedBy: h.CreatedBy, ClientSecret: secret})
 	}
@@ -650,12 +638,8 @@ func (api *oauthClientsAPI) deleteSecret(w http.ResponseWriter, r *http.Request)
 			return cur, ErrNotFound
 		}
 		next := cur
-		next.secrets = map[string]string{}
-		for k, v := range cur.secrets {
-			if k != hint {
-				next.secrets[k] = v
-			}
-		}
+		next.secrets = maps.Clone(cur.secrets)
+		delete(next.secrets, hint)
 		next.ClientSecrets = slices.DeleteFunc(slices.Clone(cur.ClientSecrets), func(h OAuthClientHint) bool { return h.Hint == hint })
 		return next, nil
 	}, nil)

@@ -367,15 +367,13 @@ func (api *tasksAPI) get(w http.ResponseWriter, r *http.Request) {
 // store replaces a task with next after checking it, keeping what the service owns; the caller becomes the owner
 // ("If the task is owned by another user, ownership is transferred to the requesting user").
 func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, next func(cur Task) Task) {
-	now := time.Now()
 	user := callerFrom(r.Context()).userID
 	var status int
-	var checkErr error
-	updated, err := api.t.workflows.sched.tasks.update(id, now, false, func(cur Task) (Task, error) {
+	if updated, ok := api.tasks.edit(w, id, func(cur Task, now time.Time) (Task, error) {
 		t := next(cur)
 		app, st, err := api.check(&t)
 		if err != nil {
-			status, checkErr = st, err
+			status = st
 			return cur, err
 		}
 		t.ID, t.ResourceID, t.Metadata = cur.ID, app.attrs.ID, cur.Metadata
@@ -386,13 +384,7 @@ func (api *tasksAPI) store(w http.ResponseWriter, r *http.Request, id string, ne
 			t.Metadata.DisabledCode = "MANUALLY"
 		}
 		return t, nil
-	}, nil)
-	switch {
-	case checkErr != nil:
-		taskError(w, status, http.StatusText(status), checkErr.Error())
-	case errors.Is(err, ErrNotFound):
-		taskNotFound(w, id)
-	default:
+	}, nil, func(w http.ResponseWriter, err error) { taskError(w, status, http.StatusText(status), err.Error()) }); ok {
 		writeJSON(w, http.StatusOK, updated)
 	}
 }
@@ -587,13 +579,7 @@ func (t *tenantState) runSnapshot(run *TaskRun) TaskRun {
 
 func (t *tenantState) taskRuns(id string) []TaskRun {
 	ss := t.workflows.sched
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	out := make([]TaskRun, 0, len(ss.runs[id]))
-	for _, r := range ss.runs[id] {
-		out = append(out, t.runSnapshot(r))
-	}
-	return out
+	return runsOf(&ss.mu, ss.runs, id, t.runSnapshot)
 }
 
 var taskRunListSpec = &listSpec{

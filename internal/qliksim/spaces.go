@@ -213,10 +213,8 @@ func (api *spacesAPI) get(w http.ResponseWriter, r *http.Request) {
 // update applies change to a visible space and answers 200 with the result, mapping store errors to Qlik's
 // statuses.
 func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func(*Space) error) {
-	id := r.PathValue("spaceId")
-	now := time.Now()
 	var attempted string // the name a conflict is about, for the error detail
-	rec, err := api.t.spaces.update(id, now, false, func(cur spaceRecord) (spaceRecord, error) {
+	if rec, ok := api.spaces.edit(w, r.PathValue("spaceId"), func(cur spaceRecord, now time.Time) (spaceRecord, error) {
 		if err := change(&cur.space); err != nil {
 			return cur, err
 		}
@@ -225,18 +223,17 @@ func (api *spacesAPI) update(w http.ResponseWriter, r *http.Request, change func
 		return cur, nil
 	}, func(updated, other spaceRecord) bool {
 		return api.s.nameClash(updated.space, other.space)
-	})
-	var in *inputError
-	switch {
-	case errors.Is(err, ErrNotFound):
-		spaceNotFound(w, id)
-	case errors.Is(err, ErrConflict):
-		spaceConflict(w, attempted)
-	case errors.As(err, &in):
-		spaceBadRequest(w, err)
-	case err != nil:
-		spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
-	default:
+	}, func(w http.ResponseWriter, err error) {
+		var in *inputError
+		switch {
+		case errors.Is(err, ErrConflict):
+			spaceConflict(w, attempted)
+		case errors.As(err, &in):
+			spaceBadRequest(w, err)
+		default:
+			spacesErrors.write(w, http.StatusInternalServerError, "InternalError", "Internal server error", err.Error())
+		}
+	}); ok {
 		writeJSON(w, http.StatusOK, api.render(rec.space, callerFrom(r.Context())))
 	}
 }

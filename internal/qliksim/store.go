@@ -121,3 +121,14 @@ func (c *collection[T]) list(now time.Time, includeHidden bool) []stored[T] {
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out
 }
+
+// runsOf returns the runs of the object with the id, oldest first, each as show renders it; mu guards runs.
+func runsOf[R, S any](mu *sync.Mutex, runs map[string][]*R, id string, show func(*R) S) []S {
+	mu.Lock()
+	defer mu.Unlock()
+	out := make([]S, 0, len(runs[id]))
+	for _, r := range runs[id] {
+		out = append(out, show(r))
+	}
+	return out
+}

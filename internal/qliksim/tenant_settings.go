@@ -145,49 +145,56 @@ func jsonPatchOps(r *http.Request) ([]replaceOp, error) {
 }
 
 func (api *settingsAPI) patchAPIKeys(w http.ResponseWriter, r *http.Request) {
-	bad := func(err error) {
-		writeError(w, http.StatusBadRequest, apiKeysErrors, errorAbout("API-KEYS-400", "Invalid request", err))
-	}
 	if id := r.PathValue("tenantId"); id != api.h.tenant.id {
 		api.apiKeysNotFound(w, id)
 		return
 	}
-	ops, err := jsonPatchOps(r)
-	if err != nil {
-		bad(err)
-		return
-	}
-	api.st.mu.Lock()
-	defer api.st.mu.Unlock()
-	next := api.st.apiKeysLocked()
-	for i, op := range ops {
-		at := "/" + strconv.Itoa(i) + "/value"
-		switch op.Path {
-		case "/max_keys_per_user":
-			var n float64
-			if json.Unmarshal(op.Value, &n) != nil || n != math.Trunc(n) || n < 0 || n > 1000 {
-				bad(&inputError{detail: "max_keys_per_user must be a whole number from 0 to 1000.", pointer: at})
-				return
+	api.patchLocked(w, r, func(w http.ResponseWriter, err error) {
+		writeError(w, http.StatusBadRequest, apiKeysErrors, errorAbout("API-KEYS-400", "Invalid request", err))
+	}, func(ops []replaceOp) error {
+		next := api.st.apiKeysLocked()
+		for i, op := range ops {
+			at := "/" + strconv.Itoa(i) + "/value"
+			switch op.Path {
+			case "/max_keys_per_user":
+				var n float64
+				if json.Unmarshal(op.Value, &n) != nil || n != math.Trunc(n) || n < 0 || n > 1000 {
+					return &inputError{detail: "max_keys_per_user must be a whole number from 0 to 1000.", pointer: at}
+				}
+				next.MaxKeysPerUser = int(n)
+			case "/max_api_key_expiry", "/scim_externalClient_expiry":
+				var d string
+				if json.Unmarshal(op.Value, &d) != nil || !validDuration(d) {
+					return &inputError{detail: op.Path[1:] + " must be a positive ISO 8601 duration such as P30D or PT24H.", pointer: at}
+				}
+				if op.Path == "/max_api_key_expiry" {
+					next.MaxAPIKeyExpiry = d
+				} else {
+					next.ScimExternalClientExpiry = d
+				}
+			default:
+				return &inputError{detail: "path " + strconv.Quote(op.Path) + " cannot be patched.", pointer: "/" + strconv.Itoa(i) + "/path"}
 			}
-			next.MaxKeysPerUser = int(n)
-		case "/max_api_key_expiry", "/scim_externalClient_expiry":
-			var d string
-			if json.Unmarshal(op.Value, &d) != nil || !validDuration(d) {
-				bad(&inputError{detail: op.Path[1:] + " must be a positive ISO 8601 duration such as P30D or PT24H.", pointer: at})
-				return
-			}
-			if op.Path == "/max_api_key_expiry" {
-				next.MaxAPIKeyExpiry = d
-			} else {
-				next.ScimExternalClientExpiry = d
-			}
-		default:
-			bad(&inputError{detail: "path " + strconv.Quote(op.Path) + " cannot be patched.", pointer: "/" + strconv.Itoa(i) + "/path"})
-			return
 		}
+		api.st.maxKeysPerUser, api.st.maxAPIKeyExpiry, api.st.scimClientExpiry = next.MaxKeysPerUser, next.MaxAPIKeyExpiry, next.ScimExternalClientExpiry
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+}
+
+// patchLocked reads a replace-only JSON Patch document and hands its operations to apply, holding the settings'
+// lock; apply changes the settings and answers, or refuses the document. A document that does not decode, and one
+// apply refuses, is answered by bad.
+func (api *settingsAPI) patchLocked(w http.ResponseWriter, r *http.Request, bad func(w http.ResponseWriter, err error), apply func(ops []replaceOp) error) {
+	ops, err := jsonPatchOps(r)
+	if err == nil {
+		api.st.mu.Lock()
+		defer api.st.mu.Unlock()
+		err = apply(ops)
 	}
-	api.st.maxKeysPerUser, api.st.maxAPIKeyExpiry, api.st.scimClientExpiry = next.MaxKeysPerUser, next.MaxAPIKeyExpiry, next.ScimExternalClientExpiry
-	w.WriteHeader(http.StatusNoContent)
+	if err != nil {
+		bad(w, err)
+	}
 }
 
 func (api *settingsAPI) authLocked() AuthSettings {
@@ -210,65 +217,53 @@ func (api *settingsAPI) getAuth(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (api *settingsAPI) patchAuth(w http.ResponseWriter, r *http.Request) {
-	bad := func(err error) {
+	api.patchLocked(w, r, func(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusBadRequest, authSettingsErrors, errorAbout("AUTH-SETTINGS-400", "Bad Request", err))
-	}
-	ops, err := jsonPatchOps(r)
-	if err != nil {
-		bad(err)
-		return
-	}
-	api.st.mu.Lock()
-	defer api.st.mu.Unlock()
-	st := api.st.authValues
-	for i, op := range ops {
-		at := "/" + strconv.Itoa(i) + "/value"
-		switch op.Path {
-		case "/userSessionInactivityTimeoutMinutes", "/maxUserSessionLifespanMinutes":
-			var n int64
-			if json.Unmarshal(op.Value, &n) != nil || n < 1 {
-				bad(&inputError{detail: op.Path[1:] + " takes a positive whole number of minutes.", pointer: at})
-				return
-			}
-			if op.Path == "/maxUserSessionLifespanMinutes" {
-				if n%60 != 0 {
-					bad(&inputError{detail: "maxUserSessionLifespanMinutes must be a whole number of hours (divisible by 60).", pointer: at})
-					return
+	}, func(ops []replaceOp) error {
+		st := api.st.authValues
+		for i, op := range ops {
+			at := "/" + strconv.Itoa(i) + "/value"
+			switch op.Path {
+			case "/userSessionInactivityTimeoutMinutes", "/maxUserSessionLifespanMinutes":
+				var n int64
+				if json.Unmarshal(op.Value, &n) != nil || n < 1 {
+					return &inputError{detail: op.Path[1:] + " takes a positive whole number of minutes.", pointer: at}
 				}
-				st.lifespanMinutes = n
-			} else {
-				st.inactivityMinutes = n
-			}
-		case "/dynamicClientRegistrationEnabled":
-			if json.Unmarshal(op.Value, &st.dcrEnabled) != nil {
-				bad(&inputError{detail: "dynamicClientRegistrationEnabled takes a boolean.", pointer: at})
-				return
-			}
-		case "/dcrAllowedAuthenticationMethods":
-			var methods []string
-			if json.Unmarshal(op.Value, &methods) != nil {
-				bad(&inputError{detail: "dcrAllowedAuthenticationMethods takes an array of strings.", pointer: at})
-				return
-			}
-			for _, m := range methods {
-				if m != "none" && m != "client_secret" {
-					bad(&inputError{detail: `dcrAllowedAuthenticationMethods takes "none" and "client_secret".`, pointer: at})
-					return
+				if op.Path == "/maxUserSessionLifespanMinutes" {
+					if n%60 != 0 {
+						return &inputError{detail: "maxUserSessionLifespanMinutes must be a whole number of hours (divisible by 60).", pointer: at}
+					}
+					st.lifespanMinutes = n
+				} else {
+					st.inactivityMinutes = n
 				}
+			case "/dynamicClientRegistrationEnabled":
+				if json.Unmarshal(op.Value, &st.dcrEnabled) != nil {
+					return &inputError{detail: "dynamicClientRegistrationEnabled takes a boolean.", pointer: at}
+				}
+			case "/dcrAllowedAuthenticationMethods":
+				var methods []string
+				if json.Unmarshal(op.Value, &methods) != nil {
+					return &inputError{detail: "dcrAllowedAuthenticationMethods takes an array of strings.", pointer: at}
+				}
+				for _, m := range methods {
+					if m != "none" && m != "client_secret" {
+						return &inputError{detail: `dcrAllowedAuthenticationMethods takes "none" and "client_secret".`, pointer: at}
+					}
+				}
+				st.dcrAllowedAuthTypes = methods
+			default:
+				return &inputError{detail: "path " + strconv.Quote(op.Path) + " cannot be patched.", pointer: "/" + strconv.Itoa(i) + "/path"}
 			}
-			st.dcrAllowedAuthTypes = methods
-		default:
-			bad(&inputError{detail: "path " + strconv.Quote(op.Path) + " cannot be patched.", pointer: "/" + strconv.Itoa(i) + "/path"})
-			return
 		}
-	}
-	for i, op := range ops {
-		if op.Path == "/dcrAllowedAuthenticationMethods" && !st.dcrEnabled {
-			bad(&inputError{detail: "dcrAllowedAuthenticationMethods is available only when dynamic client registration is enabled.", pointer: "/" + strconv.Itoa(i) + "/path"})
-			return
+		for i, op := range ops {
+			if op.Path == "/dcrAllowedAuthenticationMethods" && !st.dcrEnabled {
+				return &inputError{detail: "dcrAllowedAuthenticationMethods is available only when dynamic client registration is enabled.", pointer: "/" + strconv.Itoa(i) + "/path"}
+			}
 		}
-	}
-	api.st.authValues = st
-	api.st.authDefault = false
-	writeJSON(w, http.StatusOK, api.authLocked())
+		api.st.authValues = st
+		api.st.authDefault = false
+		writeJSON(w, http.StatusOK, api.authLocked())
+		return nil
+	})
 }

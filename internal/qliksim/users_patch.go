@@ -211,18 +211,16 @@ func (a *accessState) applyUserOp(rec *userRecord, op userPatchOp, now time.Time
 }
 
 func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
-	id, _, ok := api.users.find(w, r)
-	if !ok {
+	if _, _, ok := api.users.find(w, r); !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := parseUserPatch(r)
 	if err != nil {
 		usersErrors.writeAbout(w, http.StatusBadRequest, codeUserBadRequest, "Invalid request", err)
 		return
 	}
 	var failed []apiError
-	_, err = api.a.users.update(id, now, false, func(rec userRecord) (userRecord, error) {
+	if _, ok := api.users.set(w, r, func(rec userRecord, now time.Time) userRecord {
 		failed = nil
 		for _, op := range ops {
 			next := rec
@@ -235,13 +233,11 @@ func (api *usersAPI) patch(w http.ResponseWriter, r *http.Request) {
 		if len(failed) < len(ops) {
 			rec.LastUpdatedAt = formatTime(now)
 		}
-		return rec, nil
-	}, nil)
+		return rec
+	}); !ok {
+		return
+	}
 	switch {
-	case errors.Is(err, ErrNotFound):
-		userNotFound(w, id)
-	case err != nil:
-		usersErrors.writeAbout(w, http.StatusInternalServerError, "USERS-Internal", "Internal error", err)
 	case len(failed) == len(ops):
 		writeError(w, http.StatusBadRequest, usersErrors, failed...)
 	case len(failed) > 0:

@@ -236,7 +236,6 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ch, err := parseWebIntegrationPatch(r)
 	var in *inputError
 	switch {
@@ -247,7 +246,7 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		webIntegrationInvalid(w, err)
 		return
 	}
-	_, err = api.t.webIntegrations.update(id, now, false, func(cur WebIntegration) (WebIntegration, error) {
+	if _, ok := api.integrations.edit(w, id, func(cur WebIntegration, now time.Time) (WebIntegration, error) {
 		if ch.name != nil {
 			cur.Name = *ch.name
 		}
@@ -256,13 +255,8 @@ func (api *webIntegrationsAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		cur.LastUpdated = formatTime(now)
 		return cur, nil
-	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name })
-	switch {
-	case errors.Is(err, ErrNotFound):
-		webIntegrationNotFound(w, id)
-	case errors.Is(err, ErrConflict):
-		api.conflict(w, *ch.name)
-	default:
+	}, func(updated, other WebIntegration) bool { return updated.Name == other.Name },
+		func(w http.ResponseWriter, _ error) { api.conflict(w, *ch.name) }); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }

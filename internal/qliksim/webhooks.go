@@ -414,29 +414,24 @@ func (api *webhooksAPI) get(w http.ResponseWriter, r *http.Request) {
 // put is PUT /webhooks/{id}: the body replaces the webhook, and what it omits is cleared (the secret and the
 // encrypted headers too).
 func (api *webhooksAPI) put(w http.ResponseWriter, r *http.Request) {
-	id, _, ok := api.webhooks.find(w, r)
-	if !ok {
+	if _, _, ok := api.webhooks.find(w, r); !ok {
 		return
 	}
-	now := time.Now()
 	rec, ok := readWebhook(w, r)
 	if !ok {
 		return
 	}
 	user := callerFrom(r.Context()).userID
-	updated, err := api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	if updated, ok := api.webhooks.set(w, r, func(cur webhookRecord, now time.Time) webhookRecord {
 		rec.ID, rec.CreatedAt, rec.CreatedByUserID = cur.ID, cur.CreatedAt, cur.CreatedByUserID
 		if cur.EnableCloudEventDelivery {
 			rec.EnableCloudEventDelivery = true // "once enabled for a webhook it cannot be disabled"
 		}
 		rec.UpdatedAt, rec.UpdatedByUserID = formatTime(now), user
-		return rec, nil
-	}, nil)
-	if err != nil {
-		webhookNotFound(w, id)
-		return
+		return rec
+	}); ok {
+		writeJSON(w, http.StatusOK, updated.Webhook)
 	}
-	writeJSON(w, http.StatusOK, updated.Webhook)
 }
 
 // applyWebhookPatch applies one operation of a PATCH document (WebhookPatch) to rec.
@@ -493,16 +488,15 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	now := time.Now()
 	ops, err := decodePatch[rawPatchOp](r)
 	if err != nil {
 		webhookBadRequest(w, err)
 		return
 	}
 	user := callerFrom(r.Context()).userID
-	_, err = api.t.workflows.webhooks.update(id, now, false, func(cur webhookRecord) (webhookRecord, error) {
+	if _, ok := api.webhooks.edit(w, id, func(cur webhookRecord, now time.Time) (webhookRecord, error) {
 		next := cur
-		next.Headers, next.encrypted = cloneMap(cur.Headers), cloneMap(cur.encrypted)
+		next.Headers, next.encrypted = maps.Clone(cur.Headers), maps.Clone(cur.encrypted)
 		for i, op := range ops {
 			if err := applyWebhookPatch(&next, i, op); err != nil {
 				return cur, err
@@ -513,26 +507,9 @@ func (api *webhooksAPI) patch(w http.ResponseWriter, r *http.Request) {
 		}
 		next.UpdatedAt, next.UpdatedByUserID = formatTime(now), user
 		return next, nil
-	}, nil)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		webhookNotFound(w, id)
-	case err != nil:
-		webhookBadRequest(w, err)
-	default:
+	}, nil, webhookBadRequest); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 func (api *webhooksAPI) delete(w http.ResponseWriter, r *http.Request) {
