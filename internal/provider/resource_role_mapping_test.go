@@ -406,26 +406,18 @@ resource "qlik_role_mapping" "test" {
 }
 `
 	var spaceID string
-	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
-		Steps: []resource.TestStep{{
-			Config:           config,
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				captureID("qlik_space.s", &spaceID),
-				func(*terraform.State) error {
-					groups := e.sim.Groups(home.Hostname)
-					if len(groups) != 8 {
-						return fmt.Errorf("tenant holds %d groups, want 8 (no duplicates)", len(groups))
-					}
-					if as := e.sim.SpaceAssignments(home.Hostname, spaceID); len(as) != 8 {
-						return fmt.Errorf("space holds %d assignments, want 8", len(as))
-					}
-					return e.faultInjected()
-				},
-			),
-		}},
-	})
+	e.testUnderFaults(t, config, noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
+		captureID("qlik_space.s", &spaceID),
+		func(*terraform.State) error {
+			groups := e.sim.Groups(home.Hostname)
+			if len(groups) != 8 {
+				return fmt.Errorf("tenant holds %d groups, want 8 (no duplicates)", len(groups))
+			}
+			if as := e.sim.SpaceAssignments(home.Hostname, spaceID); len(as) != 8 {
+				return fmt.Errorf("space holds %d assignments, want 8", len(as))
+			}
+			return nil
+		})
 }
 
 func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {

@@ -305,27 +305,19 @@ resource "qlik_space" "test" {
   type  = count.index % 2 == 0 ? "shared" : "managed"
 }
 `
-	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
-		Steps: []resource.TestStep{{
-			Config:           config,
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				captureID("qlik_space.test.0", &first),
-				func(*terraform.State) error {
-					spaces := e.sim.Spaces(home.Hostname)
-					names := map[string]int{}
-					for _, s := range spaces {
-						names[s.Name]++
-					}
-					if len(spaces) != 12 || len(names) != 12 {
-						return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
-					}
-					return e.faultInjected()
-				},
-			),
-		}},
-	})
+	e.testUnderFaults(t, config, noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
+		captureID("qlik_space.test.0", &first),
+		func(*terraform.State) error {
+			spaces := e.sim.Spaces(home.Hostname)
+			names := map[string]int{}
+			for _, s := range spaces {
+				names[s.Name]++
+			}
+			if len(spaces) != 12 || len(names) != 12 {
+				return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
+			}
+			return nil
+		})
 	if first == "" {
 		t.Error("no space id captured")
 	}

@@ -133,6 +133,23 @@ func (e *testEnv) faultInjected() error {
 	return fmt.Errorf("no fault was injected; the test proves nothing")
 }
 
+// testUnderFaults applies config once in an environment that injects faults and destroys it: the apply converges,
+// the next plan is empty, checks hold, the simulator injected at least one fault (faultInjected), and after the
+// destroy left holds (noneLeftAfterDestroy, usually).
+func (e *testEnv) testUnderFaults(t *testing.T, config string, left resource.TestCheckFunc, checks ...resource.TestCheckFunc) {
+	t.Helper()
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: left,
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(append(checks, func(*terraform.State) error {
+				return e.faultInjected()
+			})...),
+		}},
+	})
+}
+
 // planError is a configuration that must fail at plan with an error matching want; name says what is wrong with it.
 type planError struct {
 	name, config string
