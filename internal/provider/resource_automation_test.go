@@ -40,7 +40,7 @@ func TestAccAutomation_basic(t *testing.T) {
 	e, home := newTestEnv(t)
 	var id, token string
 	stored := func(name, runMode string, inSpace, enabled bool, interval int) resource.TestCheckFunc {
-		return theOnly("automations", func() []qliksim.Automation { return e.sim.Automations(home.Hostname) }, func(a qliksim.Automation) error {
+		return theOnly("automations", e.sim.Automations, home.Hostname, func(a qliksim.Automation) error {
 			if a.ID != id || a.Name != name || a.RunMode != runMode || (a.SpaceID != "") != inSpace || (a.State == "available") != enabled ||
 				len(a.Schedules) != 1 || a.Schedules[0].Interval != interval || a.Schedules[0].Timezone != "Europe/Stockholm" {
 				return fmt.Errorf("stored %+v, want %s %q %s in space=%v enabled=%v every %ds", a, id, name, runMode, inSpace, enabled, interval)

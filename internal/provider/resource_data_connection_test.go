@@ -27,7 +27,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 	e, home := newTestEnv(t)
 	var id, firstID string
 	stored := func(name, conn, password string) resource.TestCheckFunc {
-		return theOnly("data connections", func() []qliksim.DataConnectionInfo { return e.sim.DataConnections(home.Hostname) }, func(dc qliksim.DataConnectionInfo) error {
+		return theOnly("data connections", e.sim.DataConnections, home.Hostname, func(dc qliksim.DataConnectionInfo) error {
 			if dc.QID != id || dc.QName != name || dc.QConnectStatement != conn || dc.Password != password || dc.Username != "loader" {
 				return fmt.Errorf("stored %+v, want %s %q %q with the password %q", dc, id, name, conn, password)
 			}

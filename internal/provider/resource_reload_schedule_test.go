@@ -33,7 +33,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	other := e.seedApp(home.Hostname, "Finance", "", 1024)
 	var id, firstID string
 	stored := func(appID, name, rrule, tz string, enabled bool) resource.TestCheckFunc {
-		return theOnly("tasks", func() []qliksim.Task { return e.sim.Tasks(home.Hostname) }, func(task qliksim.Task) error {
+		return theOnly("tasks", e.sim.Tasks, home.Hostname, func(task qliksim.Task) error {
 			sc := task.Start.Schedule
 			if task.ID != id || task.ResourceID != appID || task.Name != name || sc.Recurrence != rrule || sc.Timezone != tz || task.Enabled != enabled {
 				return fmt.Errorf("stored %+v with schedule %+v, want %s on %s %q %q %q enabled=%v", task, sc, id, appID, name, rrule, tz, enabled)

@@ -42,7 +42,7 @@ func TestAccWebhook_basic(t *testing.T) {
 	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
 	var id, firstID string
 	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
-		return theOnly("webhooks", func() []qliksim.WebhookInfo { return e.sim.Webhooks(home.Hostname) }, func(w qliksim.WebhookInfo) error {
+		return theOnly("webhooks", e.sim.Webhooks, home.Hostname, func(w qliksim.WebhookInfo) error {
 			if w.ID != id || w.Name != name || w.URL != url || w.Secret != secret || w.Enabled != enabled ||
 				w.EncryptedHeaders["Authorization"] != webhookToken || w.Headers["X-Team"] != "data" {
 				return fmt.Errorf("stored %+v, want %s %q %q enabled=%v with the secret %q", w, id, name, url, enabled, secret)

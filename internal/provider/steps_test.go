@@ -256,10 +256,11 @@ func (e *testEnv) calls(method, route, hostname string, want int) resource.TestC
 	}
 }
 
-// theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
-func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
+// theOnly checks that the tenant at hostname holds exactly one object of kind (list, e.sim.Tasks and its like,
+// lists them) and that match accepts it.
+func theOnly[T any](kind string, list func(hostname string) []T, hostname string, match func(T) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		all := list()
+		all := list(hostname)
 		if len(all) != 1 {
 			return fmt.Errorf("%d %s, want 1", len(all), kind)
 		}
