@@ -74,14 +74,8 @@ func TestAccDataConnection_basic(t *testing.T) {
 				},
 				planAction("qlik_data_connection.test", plancheck.ResourceActionUpdate),
 				stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2")),
-			{
-				Config:           sqlServer,
-				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_data_connection.test", &id, &firstID),
-					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
-				),
-			},
+			replaceStep(sqlServer, "qlik_data_connection.test", &id, &firstID,
+				stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2")),
 			{
 				PreConfig:        func() { must(t, e.sim.DeleteDataConnection(home.Hostname, id)) },
 				Config:           sqlServer,

@@ -154,23 +154,18 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 				e.calls("PATCH", "/api/v1/identity-providers/{id}", home.Hostname, 1),
 			),
 		},
-		{
-			// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
-			Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
-			ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				replacedID("qlik_identity_provider_jwt.test", &third, &second),
-				func(*terraform.State) error {
-					if _, ok := e.idpByID(home.Hostname, second); ok {
-						return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
-					}
-					if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
-						return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
-					}
-					return nil
-				},
-			),
-		},
+		// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
+		replaceStep(testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
+			"qlik_identity_provider_jwt.test", &third, &second,
+			func(*terraform.State) error {
+				if _, ok := e.idpByID(home.Hostname, second); ok {
+					return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
+				}
+				if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
+					return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
+				}
+				return nil
+			}),
 		{
 			// So do a new key id, issuer or clock tolerance; an ECDSA key is accepted too.
 			Config: e.oauthProvider() + fmt.Sprintf(`

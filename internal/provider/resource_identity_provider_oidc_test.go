@@ -88,10 +88,7 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				ResourceName: "qlik_identity_provider_oidc.test", ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"client_secret_wo_version"},
-			},
+			importStep("qlik_identity_provider_oidc.test", "client_secret_wo_version"),
 		},
 	})
 }

@@ -90,12 +90,7 @@ func TestAccOAuthClient_basic(t *testing.T) {
 	}
 	var id string
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.oauthClientByID(home.Hostname, id); ok {
-				return fmt.Errorf("OAuth client %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy: goneAfterDestroy("OAuth client", home.Hostname, &id, e.oauthClientByID),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
@@ -130,16 +125,9 @@ func TestAccOAuthClient_basic(t *testing.T) {
 					},
 				),
 			},
-			{
-				// Qlik cannot show the secret again: an import has none, and says so by leaving it null.
-				ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"client_secret"},
-			},
-			{
-				ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home.Hostname + "/" + id, nil },
-				ImportStateVerifyIgnore: []string{"client_secret", "tenant_hostname"},
-			},
+			// Qlik cannot show the secret again: an import has none, and says so by leaving it null.
+			importStep("qlik_oauth_client.test", "client_secret"),
+			importByTenantStep("qlik_oauth_client.test", home.Hostname, &id, "client_secret"),
 		},
 	})
 }
@@ -201,17 +189,14 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				return nil
 			},
 		},
-		{
-			// Qlik has no unpublish and cannot change the app type: both replace.
-			Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
-			ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeAggregateTestCheckFunc(replacedID("qlik_oauth_client.test", &replaced, &id), func(*terraform.State) error {
+		// Qlik has no unpublish and cannot change the app type: both replace.
+		replaceStep(testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
+			"qlik_oauth_client.test", &replaced, &id, func(*terraform.State) error {
 				if _, ok := e.oauthClientByID(home.Hostname, id); ok {
 					return fmt.Errorf("the published client %s was not deleted", id)
 				}
 				return nil
 			}),
-		},
 		{
 			Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
   name     = "Analytics SPA"
@@ -379,7 +364,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 				return nil
 			},
 		},
-		{ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true},
+		importStep("qlik_oauth_client.test"),
 	})
 }
 

@@ -103,15 +103,9 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				},
 				planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
 				stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
-			{
-				// Another app replaces the schedule.
-				Config:           otherApp,
-				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_reload_schedule.test", &id, &firstID),
-					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
-				),
-			},
+			// Another app replaces the schedule.
+			replaceStep(otherApp, "qlik_reload_schedule.test", &id, &firstID,
+				stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
 			recreateStep(t, otherApp, "qlik_reload_schedule.test",
 				deleteByID(e.sim.DeleteTask, home.Hostname, &id), countIn(e.sim.Tasks, home.Hostname)),
 		},

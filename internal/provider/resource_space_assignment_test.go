@@ -82,21 +82,15 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 					e.calls("PUT", "/api/v1/spaces/{spaceId}/assignments/{assignmentId}", home.Hostname, 1),
 				),
 			},
-			{
-				// Another assignee cannot be set on an assignment: replace.
-				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
-				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_space_assignment.test", &replaced, &id),
-					func(*terraform.State) error {
-						all := e.sim.SpaceAssignments(home.Hostname, spaceID)
-						if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
-							return fmt.Errorf("space holds %+v, want only the user's assignment", all)
-						}
-						return nil
-					},
-				),
-			},
+			// Another assignee cannot be set on an assignment: replace.
+			replaceStep(testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"), "qlik_space_assignment.test", &replaced, &id,
+				func(*terraform.State) error {
+					all := e.sim.SpaceAssignments(home.Hostname, spaceID)
+					if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
+						return fmt.Errorf("space holds %+v, want only the user's assignment", all)
+					}
+					return nil
+				}),
 		},
 	})
 }

@@ -115,25 +115,17 @@ func TestAccSpace_replace(t *testing.T) {
 			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "shared", ""),
 			Check:  captureID("qlik_space.test", &before),
 		},
-		{
-			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				// Destroy first: the new space reuses the name, which Qlik keeps unique.
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
-			},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				replacedID("qlik_space.test", &after, &before),
-				func(*terraform.State) error {
-					if _, ok := e.spaceByID(home.Hostname, before); ok {
-						return fmt.Errorf("old space %s still exists", before)
-					}
-					if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
-						return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
-					}
-					return nil
-				},
-			),
-		},
+		// Destroy first: the new space reuses the name, which Qlik keeps unique.
+		replaceStep(testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""), "qlik_space.test", &after, &before,
+			func(*terraform.State) error {
+				if _, ok := e.spaceByID(home.Hostname, before); ok {
+					return fmt.Errorf("old space %s still exists", before)
+				}
+				if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
+					return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
+				}
+				return nil
+			}),
 	})
 }
 

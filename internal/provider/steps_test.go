@@ -245,6 +245,17 @@ func replacedID(address string, id, before *string) resource.TestCheckFunc {
 	})
 }
 
+// replaceStep applies config, which replaces the object at address: the plan destroys it, then creates it anew, and
+// the next plan is empty. It captures the new id into id, checks that it differs from *before (replacedID), and
+// runs checks.
+func replaceStep(config, address string, id, before *string, checks ...resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:           config,
+		ConfigPlanChecks: planThenEmpty(address, plancheck.ResourceActionDestroyBeforeCreate),
+		Check:            resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{replacedID(address, id, before)}, checks...)...),
+	}
+}
+
 // calls checks that the simulator answered want calls of method on route (the route pattern, as in the API's paths)
 // at hostname; an empty method, route or hostname matches any.
 func (e *testEnv) calls(method, route, hostname string, want int) resource.TestCheckFunc {
