@@ -53,25 +53,19 @@ func TestAccAutomation_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("automations", countIn(e.sim.Automations, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: first.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(first.hcl(e.oauthProvider()), "qlik_automation.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_automation.test", "run_mode", "triggered"),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_automation.test", &id),
-					stored("Sync CRM", "triggered", true, true, 3600),
-					func(s *terraform.State) error {
-						token = s.RootModule().Resources["qlik_automation.test"].Primary.Attributes["execution_token"]
-						if token == "" || token != e.sim.Automations(home.Hostname)[0].ExecutionToken {
-							return fmt.Errorf("execution_token %q is not the automation's", token)
-						}
-						return nil
-					},
-				),
-			},
+				stored("Sync CRM", "triggered", true, true, 3600),
+				func(s *terraform.State) error {
+					token = s.RootModule().Resources["qlik_automation.test"].Primary.Attributes["execution_token"]
+					if token == "" || token != e.sim.Automations(home.Hostname)[0].ExecutionToken {
+						return fmt.Errorf("execution_token %q is not the automation's", token)
+					}
+					return nil
+				}),
 			// The imported workspace is Qlik's copy, compared by value.
 			importStep("qlik_automation.test", "workspace_json"),
 			{

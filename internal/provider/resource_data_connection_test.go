@@ -41,22 +41,16 @@ func TestAccDataConnection_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("data connections", countIn(e.sim.DataConnections, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: c.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(c.hcl(e.oauthProvider()), "qlik_data_connection.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_data_connection.test", "type", "postgres"),
 					isNull("qlik_data_connection.test", "password_wo"),
 					hasString("qlik_data_connection.test", "owner_id", home.BotUserID),
 					sameValue("qlik_data_connection.test", "space_id", "qlik_space.a", "id"),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_data_connection.test", &id),
-					captureID("qlik_data_connection.test", &firstID),
-					stored(c.name, c.conn, "s3cret-1"),
-					noSecretInState("s3cret-1"),
-				),
-			},
+				captureID("qlik_data_connection.test", &firstID),
+				stored(c.name, c.conn, "s3cret-1"),
+				noSecretInState("s3cret-1")),
 			importStep("qlik_data_connection.test", "username", "password_wo_version"),
 			{
 				// Rename, new connection string and a new password: all in place.

@@ -40,27 +40,21 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
-				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"), "qlik_space_assignment.test", &id,
+				[]statecheck.StateCheck{
 					hasStrings("qlik_space_assignment.test", "roles", "consumer", "publisher"),
 					hasString("qlik_space_assignment.test", "assignee_type", "group"),
 					hasString("qlik_space_assignment.test", "created_by", home.BotUserID),
 					matches("qlik_space_assignment.test", "id", `^[0-9a-f]{24}$`),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space_assignment.test", &id),
-					captureID("qlik_space.s", &spaceID),
-					func(*terraform.State) error {
-						a, ok := e.assignmentByID(home.Hostname, spaceID, id)
-						if !ok || a.AssigneeID != group.ID || a.Type != "group" || fmt.Sprint(a.Roles) != "[consumer publisher]" {
-							return fmt.Errorf("simulator holds %+v (found=%v)", a, ok)
-						}
-						return nil
-					},
-				),
-			},
+				captureID("qlik_space.s", &spaceID),
+				func(*terraform.State) error {
+					a, ok := e.assignmentByID(home.Hostname, spaceID, id)
+					if !ok || a.AssigneeID != group.ID || a.Type != "group" || fmt.Sprint(a.Roles) != "[consumer publisher]" {
+						return fmt.Errorf("simulator holds %+v (found=%v)", a, ok)
+					}
+					return nil
+				}),
 			{
 				ResourceName:      "qlik_space_assignment.test",
 				ImportState:       true,

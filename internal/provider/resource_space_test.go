@@ -32,9 +32,8 @@ func TestAccSpace_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: goneAfterDestroy("space", home.Hostname, &id, e.spaceByID),
 		Steps: []resource.TestStep{
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"), "qlik_space.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_space.test", "name", "Sales analytics"),
 					hasString("qlik_space.test", "type", "shared"),
 					hasString("qlik_space.test", "description", "Work in progress"),
@@ -44,21 +43,16 @@ func TestAccSpace_basic(t *testing.T) {
 					isSet("qlik_space.test", "owner_id"),
 					isSet("qlik_space.test", "created_at"),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space.test", &id),
-					func(*terraform.State) error {
-						s, ok := e.spaceByID(home.Hostname, id)
-						if !ok || s.Name != "Sales analytics" || s.Type != "shared" || s.Description != "Work in progress" {
-							return fmt.Errorf("simulator holds %+v (found=%v), want the configured space", s, ok)
-						}
-						if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
-							return fmt.Errorf("simulator holds %d spaces, want exactly 1", n)
-						}
-						return nil
-					},
-				),
-			},
+				func(*terraform.State) error {
+					s, ok := e.spaceByID(home.Hostname, id)
+					if !ok || s.Name != "Sales analytics" || s.Type != "shared" || s.Description != "Work in progress" {
+						return fmt.Errorf("simulator holds %+v (found=%v), want the configured space", s, ok)
+					}
+					if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
+						return fmt.Errorf("simulator holds %d spaces, want exactly 1", n)
+					}
+					return nil
+				}),
 			importStep("qlik_space.test"),
 			// An import id naming the tenant explicitly reaches the same space.
 			importFromTenantStep("qlik_space.test", home.Hostname, "name", "Sales analytics", &id),

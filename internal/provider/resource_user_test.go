@@ -62,20 +62,14 @@ func TestAccUser_basic(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				// Created invited by Qlik, activated at once, with its license.
-				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
-				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+			// Created invited by Qlik, activated at once, with its license.
+			createStep(testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"), "qlik_user.ann", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_user.ann", "status", "active"),
 					hasString("qlik_user.ann", "license_type", "professional"),
 					hasString("qlik_user.ann", "deletion_mode", "delete"),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_user.ann", &id),
-					e.userIs(home.Hostname, "auth0|ann", "active", "professional", "Steward"),
-				),
-			},
+				e.userIs(home.Hostname, "auth0|ann", "active", "professional", "Steward")),
 			importStep("qlik_user.ann"),
 			{
 				// Name, roles, status and license change in place: one PATCH and one license update.

@@ -57,23 +57,17 @@ func TestAccWebhook_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("webhooks", countIn(e.sim.Webhooks, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: c.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(c.hcl(e.oauthProvider()), "qlik_webhook.test", &id,
+				[]statecheck.StateCheck{
 					isNull("qlik_webhook.test", "secret_wo"),
 					isNull("qlik_webhook.test", "encrypted_headers_wo"),
 					hasBool("qlik_webhook.test", "secret_added", true),
 					hasString("qlik_webhook.test", "level", "tenant"),
 					hasString("qlik_webhook.test", "created_by", home.BotUserID),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_webhook.test", &id),
-					captureID("qlik_webhook.test", &firstID),
-					stored("alerts", "https://alerts.example.com/qlik", secret1, true),
-					noSecrets,
-				),
-			},
+				captureID("qlik_webhook.test", &firstID),
+				stored("alerts", "https://alerts.example.com/qlik", secret1, true),
+				noSecrets),
 			importStep("qlik_webhook.test", "secret_wo_version", "encrypted_headers_wo_version"),
 			{
 				// Rename, new URL, off, a new secret: one PATCH, no PUT (which would clear the encrypted header).

@@ -245,6 +245,17 @@ func replacedID(address string, id, before *string) resource.TestCheckFunc {
 	})
 }
 
+// createStep applies config, which creates the object at address: the plan creates it and the next plan is empty.
+// It captures the object's id into id, then checks the state with state and runs checks.
+func createStep(config, address string, id *string, state []statecheck.StateCheck, checks ...resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigStateChecks: state,
+		ConfigPlanChecks:  planThenEmpty(address, plancheck.ResourceActionCreate),
+		Check:             resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{captureID(address, id)}, checks...)...),
+	}
+}
+
 // replaceStep applies config, which replaces the object at address: the plan destroys it, then creates it anew, and
 // the next plan is empty. It captures the new id into id, checks that it differs from *before (replacedID), and
 // runs checks.
