@@ -133,9 +133,9 @@ func (e *testEnv) faultInjected() error {
 	return fmt.Errorf("no fault was injected; the test proves nothing")
 }
 
-// testUnderFaults applies config once in an environment that injects faults and destroys it: the apply converges,
-// the next plan is empty, checks hold, the simulator injected at least one fault (faultInjected), and after the
-// destroy left holds (noneLeftAfterDestroy, usually).
+// testUnderFaults applies config once in an environment that injects faults, then destroys it. The apply converges
+// and the next plan is empty; checks hold and the simulator injected at least one fault (faultInjected). left is the
+// check after the destroy (noneLeftAfterDestroy, usually).
 func (e *testEnv) testUnderFaults(t *testing.T, config string, left resource.TestCheckFunc, checks ...resource.TestCheckFunc) {
 	t.Helper()
 	e.testCase(t, resource.TestCase{
