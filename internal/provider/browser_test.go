@@ -98,6 +98,18 @@ func portalStatus(t *testing.T, tab context.Context, url string) (string, string
 	return state, text
 }
 
+// signedInTab opens the portal at url in a new tab with the cookie setting prefs and waits for its sign-in, which
+// must succeed with a status line that holds wantStatus; it returns the tab.
+func signedInTab(t *testing.T, prefs, url, wantStatus string) context.Context {
+	t.Helper()
+	tab := newBrowserTab(t, prefs)
+	state, status := portalStatus(t, tab, url)
+	if state != "signed-in" || !strings.Contains(status, wantStatus) {
+		t.Fatalf("sign-in at %s: %s: %s", url, state, status)
+	}
+	return tab
+}
+
 // framed is what the portal's iframe shows: the address of its document and its text.
 type framed struct {
 	Href string `json:"href"`
@@ -202,11 +214,7 @@ func TestBrowserPortal(t *testing.T) {
 	acmeURL := "http://" + acme.Hostname
 
 	t.Run("customer user sees the sheet in the frame", func(t *testing.T) {
-		tab := newBrowserTab(t, allowThirdPartyCookies)
-		state, status := portalStatus(t, tab, origin+"/?customer=acme&sheet=overview&as=acme-analysts")
-		if state != "signed-in" || !strings.Contains(status, "Acme Corp user (acme-analysts)") {
-			t.Fatalf("portal status %s: %s", state, status)
-		}
+		tab := signedInTab(t, allowThirdPartyCookies, origin+"/?customer=acme&sheet=overview&as=acme-analysts", "Acme Corp user (acme-analysts)")
 		text, ok := frameText(t, tab, acmeURL, 15*time.Second)
 		if !ok {
 			t.Fatalf("the frame shows no page of %s; it shows:\n%s", acmeURL, text)
@@ -235,11 +243,7 @@ func TestBrowserPortal(t *testing.T) {
 	})
 
 	t.Run("user of another customer's group is refused", func(t *testing.T) {
-		tab := newBrowserTab(t, allowThirdPartyCookies)
-		state, status := portalStatus(t, tab, origin+"/?customer=acme&sheet=details&as=globex-viewers")
-		if state != "signed-in" {
-			t.Fatalf("portal status %s: %s", state, status)
-		}
+		tab := signedInTab(t, allowThirdPartyCookies, origin+"/?customer=acme&sheet=details&as=globex-viewers", "")
 		text, ok := frameText(t, tab, acmeURL, 15*time.Second)
 		if !ok || !strings.Contains(text, "Access denied") || !strings.Contains(text, `no role that opens apps in space "Acme Corp analytics" (has: none)`) ||
 			strings.Contains(text, "Sheet aBcDeF of") {
@@ -260,11 +264,8 @@ func TestBrowserPortal(t *testing.T) {
 		if _, err := acmeAPI.UpdateWebIntegration(t.Context(), wi.ID, qlik.WebIntegrationUpdateRequest{ValidOrigins: new(append(wi.ValidOrigins, other))}); err != nil {
 			t.Fatal(err)
 		}
-		tab := newBrowserTab(t, allowThirdPartyCookies)
-		state, status := portalStatus(t, tab, other+"/?customer=acme&sheet=overview&as=acme-analysts")
-		if state != "signed-in" {
-			t.Fatalf("sign-in from an origin of the web integration: %s: %s", state, status)
-		}
+		// The web integration lists the origin: the sign-in succeeds.
+		tab := signedInTab(t, allowThirdPartyCookies, other+"/?customer=acme&sheet=overview&as=acme-analysts", "")
 		// The frame went to the tenant, and Chromium put its error page in its place.
 		doc, ok := frameContent(t, tab, acmeURL, 15*time.Second)
 		if !ok || !strings.HasPrefix(doc.Href, "chrome-error:") || !strings.Contains(doc.Text, "refused to connect") {
@@ -304,11 +305,7 @@ func TestBrowserPortal(t *testing.T) {
 	})
 
 	t.Run("third-party cookies blocked: signed in, but the frame has no session", func(t *testing.T) {
-		tab := newBrowserTab(t, blockThirdPartyCookies)
-		state, status := portalStatus(t, tab, origin+"/?customer=acme&sheet=overview&as=acme-analysts")
-		if state != "signed-in" {
-			t.Fatalf("portal status %s: %s", state, status)
-		}
+		tab := signedInTab(t, blockThirdPartyCookies, origin+"/?customer=acme&sheet=overview&as=acme-analysts", "")
 		text, ok := frameText(t, tab, acmeURL, 15*time.Second)
 		if !ok || !strings.Contains(text, "Not signed in") {
 			t.Errorf("with Chromium's default cookie settings the frame should show no session (found %v):\n%s", ok, text)

@@ -30,38 +30,33 @@ func TestAccEmbedding_faults(t *testing.T) {
 	})
 	home := e.sim.Home().Hostname
 	key := newTestKey(t)
-	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("objects", func() int {
-			return len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home))
-		}),
-		Steps: []resource.TestStep{{
-			Config:           testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 6),
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: func(*terraform.State) error {
-				issuers, names, origins := map[string]int{}, map[string]int{}, map[string]int{}
-				for _, p := range e.jwtIdPs(home) {
-					issuers[p.Options.Issuer]++
-				}
-				for _, w := range e.sim.WebIntegrations(home) {
-					names[w.Name]++
-				}
-				for _, c := range e.sim.CSPOrigins(home) {
-					origins[c.Origin]++
-				}
-				for _, m := range []map[string]int{issuers, names, origins} {
-					if len(m) != 6 {
-						return fmt.Errorf("want 6 distinct objects of each kind: issuers %v, names %v, origins %v", issuers, names, origins)
-					}
-					for k, n := range m {
-						if n != 1 {
-							return fmt.Errorf("%s exists %d times", k, n)
-						}
-					}
-				}
-				return e.faultInjected()
-			},
-		}},
+	left := noneLeftAfterDestroy("objects", func() int {
+		return len(e.jwtIdPs(home)) + len(e.sim.WebIntegrations(home)) + len(e.sim.CSPOrigins(home))
 	})
+	e.testUnderFaults(t, testAccEmbeddingConfig(e.oauthProvider(), "", key.pkix, 6), left,
+		func(*terraform.State) error {
+			issuers, names, origins := map[string]int{}, map[string]int{}, map[string]int{}
+			for _, p := range e.jwtIdPs(home) {
+				issuers[p.Options.Issuer]++
+			}
+			for _, w := range e.sim.WebIntegrations(home) {
+				names[w.Name]++
+			}
+			for _, c := range e.sim.CSPOrigins(home) {
+				origins[c.Origin]++
+			}
+			for _, m := range []map[string]int{issuers, names, origins} {
+				if len(m) != 6 {
+					return fmt.Errorf("want 6 distinct objects of each kind: issuers %v, names %v, origins %v", issuers, names, origins)
+				}
+				for k, n := range m {
+					if n != 1 {
+						return fmt.Errorf("%s exists %d times", k, n)
+					}
+				}
+			}
+			return nil
+		})
 }
 
 // TestAccEmbedding_otherTenant sets up embedding in a customer tenant from the one provider block and imports the

@@ -123,6 +123,14 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 	bumped.version = "2026.11"
 	newSource := bumped
 	newSource.source = tpl2
+	// step applies one of the configurations after the first: the plan does action, the next plan is empty.
+	step := func(c appCopyConfig, action plancheck.ResourceActionType, checks ...resource.TestCheckFunc) resource.TestStep {
+		return resource.TestStep{
+			Config:           c.hcl(e.oauthProvider()),
+			ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", action),
+			Check:            resource.ComposeAggregateTestCheckFunc(checks...),
+		}
+	}
 
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("apps in the target", countIn(e.sim.Apps, target.Hostname)),
@@ -162,14 +170,9 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: appCopyImportIgnore,
 			},
-			{
-				Config:           renamed.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					keptID("qlik_app_copy.test", &id, &first),
-					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
-				),
-			},
+			step(renamed, plancheck.ResourceActionUpdate,
+				keptID("qlik_app_copy.test", &id, &first),
+				e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id)),
 			{
 				Config:           moved.hcl(e.oauthProvider()),
 				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionUpdate),
@@ -190,22 +193,12 @@ func TestAccAppCopy_crossTenant(t *testing.T) {
 					},
 				),
 			},
-			{
-				Config:           bumped.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionReplace),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_app_copy.test", &id, &first),
-					e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id),
-				),
-			},
-			{
-				Config:           newSource.hcl(e.oauthProvider()),
-				ConfigPlanChecks: planThenEmpty("qlik_app_copy.test", plancheck.ResourceActionReplace),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_app_copy.test", &id),
-					e.expectOneCopy(target.Hostname, home.Hostname, tpl2, "Sales (EMEA)", &id),
-				),
-			},
+			step(bumped, plancheck.ResourceActionReplace,
+				replacedID("qlik_app_copy.test", &id, &first),
+				e.expectOneCopy(target.Hostname, home.Hostname, tpl, "Sales (EMEA)", &id)),
+			step(newSource, plancheck.ResourceActionReplace,
+				captureID("qlik_app_copy.test", &id),
+				e.expectOneCopy(target.Hostname, home.Hostname, tpl2, "Sales (EMEA)", &id)),
 		},
 	})
 }

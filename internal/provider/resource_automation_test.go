@@ -40,7 +40,7 @@ func TestAccAutomation_basic(t *testing.T) {
 	e, home := newTestEnv(t)
 	var id, token string
 	stored := func(name, runMode string, inSpace, enabled bool, interval int) resource.TestCheckFunc {
-		return theOnly("automations", func() []qliksim.Automation { return e.sim.Automations(home.Hostname) }, func(a qliksim.Automation) error {
+		return theOnly("automations", e.sim.Automations, home.Hostname, func(a qliksim.Automation) error {
 			if a.ID != id || a.Name != name || a.RunMode != runMode || (a.SpaceID != "") != inSpace || (a.State == "available") != enabled ||
 				len(a.Schedules) != 1 || a.Schedules[0].Interval != interval || a.Schedules[0].Timezone != "Europe/Stockholm" {
 				return fmt.Errorf("stored %+v, want %s %q %s in space=%v enabled=%v every %ds", a, id, name, runMode, inSpace, enabled, interval)
@@ -53,25 +53,19 @@ func TestAccAutomation_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("automations", countIn(e.sim.Automations, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: first.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(first.hcl(e.oauthProvider()), "qlik_automation.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_automation.test", "run_mode", "triggered"),
 					statecheck.ExpectSensitiveValue("qlik_automation.test", tfjsonpath.New("execution_token")),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_automation.test", &id),
-					stored("Sync CRM", "triggered", true, true, 3600),
-					func(s *terraform.State) error {
-						token = s.RootModule().Resources["qlik_automation.test"].Primary.Attributes["execution_token"]
-						if token == "" || token != e.sim.Automations(home.Hostname)[0].ExecutionToken {
-							return fmt.Errorf("execution_token %q is not the automation's", token)
-						}
-						return nil
-					},
-				),
-			},
+				stored("Sync CRM", "triggered", true, true, 3600),
+				func(s *terraform.State) error {
+					token = s.RootModule().Resources["qlik_automation.test"].Primary.Attributes["execution_token"]
+					if token == "" || token != e.sim.Automations(home.Hostname)[0].ExecutionToken {
+						return fmt.Errorf("execution_token %q is not the automation's", token)
+					}
+					return nil
+				}),
 			// The imported workspace is Qlik's copy, compared by value.
 			importStep("qlik_automation.test", "workspace_json"),
 			{

@@ -32,25 +32,19 @@ func TestAccCSPOrigin_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: goneAfterDestroy("CSP origin", home.Hostname, &id, e.cspOriginByID),
 		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(config, "qlik_csp_origin.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_csp_origin.test", "origin", "portal.example.com"),
 					hasString("qlik_csp_origin.test", "description", ""),
 					hasStrings("qlik_csp_origin.test", "directives", "frame-ancestors", "connect-src-wss"),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_csp_origin.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_csp_origin.test", &id),
-					func(*terraform.State) error {
-						c, ok := e.cspOriginByID(home.Hostname, id)
-						if !ok || c.Name != "Customer portal" || !c.FrameAncestors || !c.ConnectSrcWSS || c.ConnectSrc || c.FrameSrc || c.ScriptSrc {
-							return fmt.Errorf("simulator holds %+v (found=%v)", c, ok)
-						}
-						return nil
-					},
-				),
-			},
+				func(*terraform.State) error {
+					c, ok := e.cspOriginByID(home.Hostname, id)
+					if !ok || c.Name != "Customer portal" || !c.FrameAncestors || !c.ConnectSrcWSS || c.ConnectSrc || c.FrameSrc || c.ScriptSrc {
+						return fmt.Errorf("simulator holds %+v (found=%v)", c, ok)
+					}
+					return nil
+				}),
 			importStep("qlik_csp_origin.test"),
 			importByTenantStep("qlik_csp_origin.test", home.Hostname, &id),
 		},

@@ -75,11 +75,8 @@ func (e *testEnv) testCustomObjectLifecycle(t *testing.T, o customObject, first,
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				Config:           o.config("", first.name, first.description, first.items),
-				ConfigPlanChecks: planThenEmpty(o.address, plancheck.ResourceActionCreate),
-				Check:            resource.ComposeAggregateTestCheckFunc(captureID(o.address, &id), o.is(home, &id, first.name, first.description, first.items...)),
-			},
+			createStep(o.config("", first.name, first.description, first.items), o.address, &id, nil,
+				o.is(home, &id, first.name, first.description, first.items...)),
 			importStep(o.address),
 			{
 				Config:           finalConfig,

@@ -27,7 +27,7 @@ func TestAccDataConnection_basic(t *testing.T) {
 	e, home := newTestEnv(t)
 	var id, firstID string
 	stored := func(name, conn, password string) resource.TestCheckFunc {
-		return theOnly("data connections", func() []qliksim.DataConnectionInfo { return e.sim.DataConnections(home.Hostname) }, func(dc qliksim.DataConnectionInfo) error {
+		return theOnly("data connections", e.sim.DataConnections, home.Hostname, func(dc qliksim.DataConnectionInfo) error {
 			if dc.QID != id || dc.QName != name || dc.QConnectStatement != conn || dc.Password != password || dc.Username != "loader" {
 				return fmt.Errorf("stored %+v, want %s %q %q with the password %q", dc, id, name, conn, password)
 			}
@@ -41,22 +41,16 @@ func TestAccDataConnection_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("data connections", countIn(e.sim.DataConnections, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: c.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(c.hcl(e.oauthProvider()), "qlik_data_connection.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_data_connection.test", "type", "postgres"),
 					isNull("qlik_data_connection.test", "password_wo"),
 					hasString("qlik_data_connection.test", "owner_id", home.BotUserID),
 					sameValue("qlik_data_connection.test", "space_id", "qlik_space.a", "id"),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_data_connection.test", &id),
-					captureID("qlik_data_connection.test", &firstID),
-					stored(c.name, c.conn, "s3cret-1"),
-					noSecretInState("s3cret-1"),
-				),
-			},
+				captureID("qlik_data_connection.test", &firstID),
+				stored(c.name, c.conn, "s3cret-1"),
+				noSecretInState("s3cret-1")),
 			importStep("qlik_data_connection.test", "username", "password_wo_version"),
 			{
 				// Rename, new connection string and a new password: all in place.
@@ -74,14 +68,8 @@ func TestAccDataConnection_basic(t *testing.T) {
 				},
 				planAction("qlik_data_connection.test", plancheck.ResourceActionUpdate),
 				stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2")),
-			{
-				Config:           sqlServer,
-				ConfigPlanChecks: planAction("qlik_data_connection.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_data_connection.test", &id, &firstID),
-					stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2"),
-				),
-			},
+			replaceStep(sqlServer, "qlik_data_connection.test", &id, &firstID,
+				stored("orders-eu", "CUSTOM CONNECT TO \"host=db-b;database=orders\"", "s3cret-2")),
 			{
 				PreConfig:        func() { must(t, e.sim.DeleteDataConnection(home.Hostname, id)) },
 				Config:           sqlServer,

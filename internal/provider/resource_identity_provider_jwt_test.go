@@ -85,9 +85,8 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: goneAfterDestroy("identity provider", home.Hostname, &id, e.idpByID),
 		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(config, "qlik_identity_provider_jwt.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_identity_provider_jwt.test", "issuer", "https://portal.example.com"),
 					hasString("qlik_identity_provider_jwt.test", "key_id", "portal-2026"),
 					hasString("qlik_identity_provider_jwt.test", "public_key_pem", key.pkix),
@@ -96,22 +95,17 @@ func TestAccIdentityProviderJWT_basic(t *testing.T) {
 					hasBool("qlik_identity_provider_jwt.test", "active", true),
 					matches("qlik_identity_provider_jwt.test", "id", `^[0-9a-f]{24}$`),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_jwt.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_jwt.test", &id),
-					func(*terraform.State) error {
-						p, ok := e.idpByID(home.Hostname, id)
-						if !ok || p.Protocol != "jwtAuth" || p.Provider != "external" || p.Options.Issuer != "https://portal.example.com" ||
-							len(p.Options.StaticKeys) != 1 || p.Options.StaticKeys[0].KID != "portal-2026" || p.Options.StaticKeys[0].PEM != key.pkix {
-							return fmt.Errorf("simulator holds %+v (found=%v)", p, ok)
-						}
-						if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
-							return fmt.Errorf("simulator holds %d identity providers, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
+				func(*terraform.State) error {
+					p, ok := e.idpByID(home.Hostname, id)
+					if !ok || p.Protocol != "jwtAuth" || p.Provider != "external" || p.Options.Issuer != "https://portal.example.com" ||
+						len(p.Options.StaticKeys) != 1 || p.Options.StaticKeys[0].KID != "portal-2026" || p.Options.StaticKeys[0].PEM != key.pkix {
+						return fmt.Errorf("simulator holds %+v (found=%v)", p, ok)
+					}
+					if n := len(e.jwtIdPs(home.Hostname)); n != 1 {
+						return fmt.Errorf("simulator holds %d identity providers, want 1", n)
+					}
+					return nil
+				}),
 			importStep("qlik_identity_provider_jwt.test"),
 			importFromTenantStep("qlik_identity_provider_jwt.test", home.Hostname, "key_id", "portal-2026", &id),
 			{
@@ -154,23 +148,18 @@ func TestAccIdentityProviderJWT_updateAndReplace(t *testing.T) {
 				e.calls("PATCH", "/api/v1/identity-providers/{id}", home.Hostname, 1),
 			),
 		},
-		{
-			// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
-			Config:           testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
-			ConfigPlanChecks: planAction("qlik_identity_provider_jwt.test", plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				replacedID("qlik_identity_provider_jwt.test", &third, &second),
-				func(*terraform.State) error {
-					if _, ok := e.idpByID(home.Hostname, second); ok {
-						return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
-					}
-					if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
-						return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
-					}
-					return nil
-				},
-			),
-		},
+		// Qlik keeps one static key and cannot change it: a new key replaces the identity provider.
+		replaceStep(testAccJWTIdPConfig(e.oauthProvider(), "https://portal.example.com", "k1", other.pkix, "Rotated in 2027"),
+			"qlik_identity_provider_jwt.test", &third, &second,
+			func(*terraform.State) error {
+				if _, ok := e.idpByID(home.Hostname, second); ok {
+					return fmt.Errorf("old identity provider %s survived its replacement %s", second, third)
+				}
+				if p, _ := e.idpByID(home.Hostname, third); p.Options.StaticKeys[0].PEM != other.pkix {
+					return fmt.Errorf("new identity provider holds the wrong key: %+v", p)
+				}
+				return nil
+			}),
 		{
 			// So do a new key id, issuer or clock tolerance; an ECDSA key is accepted too.
 			Config: e.oauthProvider() + fmt.Sprintf(`

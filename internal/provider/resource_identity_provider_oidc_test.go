@@ -64,34 +64,25 @@ func TestAccIdentityProviderOIDC_basic(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				Config: testAccOIDCConfig(e.oauthProvider(), ""),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccOIDCConfig(e.oauthProvider(), ""), "qlik_identity_provider_oidc.test", &id,
+				[]statecheck.StateCheck{
 					hasBool("qlik_identity_provider_oidc.test", "active", true),
 					hasBool("qlik_identity_provider_oidc.test", "interactive", true),
 					isNull("qlik_identity_provider_oidc.test", "client_secret_wo"),
 					hasInt("qlik_identity_provider_oidc.test", "clock_tolerance_sec", 5),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_identity_provider_oidc.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_identity_provider_oidc.test", &id),
-					func(*terraform.State) error {
-						if s, err := e.sim.OIDCClientSecret(home.Hostname, id); err != nil || s != oidcSecret {
-							return fmt.Errorf("the secret Qlik holds is %q: %w", s, err)
+				func(*terraform.State) error {
+					if s, err := e.sim.OIDCClientSecret(home.Hostname, id); err != nil || s != oidcSecret {
+						return fmt.Errorf("the secret Qlik holds is %q: %w", s, err)
+					}
+					for _, p := range e.sim.IdentityProviders(home.Hostname) {
+						if p.Provider == "qlik" && p.Active {
+							return fmt.Errorf("the Qlik Account login is still active next to the new interactive identity provider")
 						}
-						for _, p := range e.sim.IdentityProviders(home.Hostname) {
-							if p.Provider == "qlik" && p.Active {
-								return fmt.Errorf("the Qlik Account login is still active next to the new interactive identity provider")
-							}
-						}
-						return nil
-					},
-				),
-			},
-			{
-				ResourceName: "qlik_identity_provider_oidc.test", ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"client_secret_wo_version"},
-			},
+					}
+					return nil
+				}),
+			importStep("qlik_identity_provider_oidc.test", "client_secret_wo_version"),
 		},
 	})
 }

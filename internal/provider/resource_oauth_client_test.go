@@ -90,56 +90,38 @@ func TestAccOAuthClient_basic(t *testing.T) {
 	}
 	var id string
 	e.testCase(t, resource.TestCase{
-		CheckDestroy: func(*terraform.State) error {
-			if _, ok := e.oauthClientByID(home.Hostname, id); ok {
-				return fmt.Errorf("OAuth client %s still exists after destroy", id)
-			}
-			return nil
-		},
+		CheckDestroy: goneAfterDestroy("OAuth client", home.Hostname, &id, e.oauthClientByID),
 		Steps: []resource.TestStep{
-			{
-				Config: testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccOAuthClientConfig(e.oauthProvider(), oauthWebBody), "qlik_oauth_client.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_oauth_client.test", "app_type", "web"),
 					hasStrings("qlik_oauth_client.test", "allowed_auth_methods", "client_secret"),
 					hasString("qlik_oauth_client.test", "consent_method", "trusted"),
 					hasBool("qlik_oauth_client.test", "published", false),
 					hasString("qlik_oauth_client.test", "owner_id", home.BotUserID),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_oauth_client.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_oauth_client.test", &id),
-					func(s *terraform.State) error {
-						c, ok := e.oauthClientByID(home.Hostname, id)
-						if !ok || c.ClientName != "Vendor portal" || c.ConnectionConfig.ConsentMethod != "trusted" || len(c.ClientSecrets) != 1 {
-							return fmt.Errorf("simulator holds %+v (found %v)", c, ok)
-						}
-						secret := attr(s, "client_secret")
-						if secret == "" || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) || attr(s, "client_secret_hint") != c.ClientSecrets[0].Hint {
-							return fmt.Errorf("client_secret in state is not the secret Qlik made (hint %s)", c.ClientSecrets[0].Hint)
-						}
-						// The secret in state is the one that works: the portal gets a token for an existing user.
-						if status, _ := impersonate(t, home.URL, id, secret, "auth0|alice"); status != http.StatusOK {
-							return fmt.Errorf("impersonation with the state's secret: %d", status)
-						}
-						// One create, no follow-up writes: trusted consent goes with the create.
-						if n := e.writesTo(home.Hostname); n != 1 {
-							return fmt.Errorf("%d write calls, want 1", n)
-						}
-						return nil
-					},
-				),
-			},
-			{
-				// Qlik cannot show the secret again: an import has none, and says so by leaving it null.
-				ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true,
-				ImportStateVerifyIgnore: []string{"client_secret"},
-			},
-			{
-				ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true,
-				ImportStateIdFunc:       func(*terraform.State) (string, error) { return home.Hostname + "/" + id, nil },
-				ImportStateVerifyIgnore: []string{"client_secret", "tenant_hostname"},
-			},
+				func(s *terraform.State) error {
+					c, ok := e.oauthClientByID(home.Hostname, id)
+					if !ok || c.ClientName != "Vendor portal" || c.ConnectionConfig.ConsentMethod != "trusted" || len(c.ClientSecrets) != 1 {
+						return fmt.Errorf("simulator holds %+v (found %v)", c, ok)
+					}
+					secret := attr(s, "client_secret")
+					if secret == "" || !strings.HasSuffix(secret, c.ClientSecrets[0].Hint) || attr(s, "client_secret_hint") != c.ClientSecrets[0].Hint {
+						return fmt.Errorf("client_secret in state is not the secret Qlik made (hint %s)", c.ClientSecrets[0].Hint)
+					}
+					// The secret in state is the one that works: the portal gets a token for an existing user.
+					if status, _ := impersonate(t, home.URL, id, secret, "auth0|alice"); status != http.StatusOK {
+						return fmt.Errorf("impersonation with the state's secret: %d", status)
+					}
+					// One create, no follow-up writes: trusted consent goes with the create.
+					if n := e.writesTo(home.Hostname); n != 1 {
+						return fmt.Errorf("%d write calls, want 1", n)
+					}
+					return nil
+				}),
+			// Qlik cannot show the secret again: an import has none, and says so by leaving it null.
+			importStep("qlik_oauth_client.test", "client_secret"),
+			importByTenantStep("qlik_oauth_client.test", home.Hostname, &id, "client_secret"),
 		},
 	})
 }
@@ -201,17 +183,14 @@ func TestAccOAuthClient_updateRotateReplace(t *testing.T) {
 				return nil
 			},
 		},
-		{
-			// Qlik has no unpublish and cannot change the app type: both replace.
-			Config:           testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
-			ConfigPlanChecks: planAction("qlik_oauth_client.test", plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeAggregateTestCheckFunc(replacedID("qlik_oauth_client.test", &replaced, &id), func(*terraform.State) error {
+		// Qlik has no unpublish and cannot change the app type: both replace.
+		replaceStep(testAccOAuthClientConfig(e.oauthProvider(), strings.Replace(updated, "published = true", "published = false", 1)+"\n  client_secret_version = 2"),
+			"qlik_oauth_client.test", &replaced, &id, func(*terraform.State) error {
 				if _, ok := e.oauthClientByID(home.Hostname, id); ok {
 					return fmt.Errorf("the published client %s was not deleted", id)
 				}
 				return nil
 			}),
-		},
 		{
 			Config: testAccOAuthClientConfig(e.oauthProvider(), `  app_type = "spa"
   name     = "Analytics SPA"
@@ -379,7 +358,7 @@ func TestAccOAuthClient_privateKeyJWT(t *testing.T) {
 				return nil
 			},
 		},
-		{ResourceName: "qlik_oauth_client.test", ImportState: true, ImportStateVerify: true},
+		importStep("qlik_oauth_client.test"),
 	})
 }
 

@@ -33,7 +33,7 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	other := e.seedApp(home.Hostname, "Finance", "", 1024)
 	var id, firstID string
 	stored := func(appID, name, rrule, tz string, enabled bool) resource.TestCheckFunc {
-		return theOnly("tasks", func() []qliksim.Task { return e.sim.Tasks(home.Hostname) }, func(task qliksim.Task) error {
+		return theOnly("tasks", e.sim.Tasks, home.Hostname, func(task qliksim.Task) error {
 			sc := task.Start.Schedule
 			if task.ID != id || task.ResourceID != appID || task.Name != name || sc.Recurrence != rrule || sc.Timezone != tz || task.Enabled != enabled {
 				return fmt.Errorf("stored %+v with schedule %+v, want %s on %s %q %q %q enabled=%v", task, sc, id, appID, name, rrule, tz, enabled)
@@ -47,33 +47,27 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("tasks", countIn(e.sim.Tasks, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: nightly.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(nightly.hcl(e.oauthProvider()), "qlik_reload_schedule.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_reload_schedule.test", "owner_id", home.BotUserID),
 					hasBool("qlik_reload_schedule.test", "partial", false),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_reload_schedule.test", &id),
-					captureID("qlik_reload_schedule.test", &firstID),
-					stored(app, "Nightly", nightly.recurrence, "Europe/Berlin", true),
-					// The scheduler fires the enabled task: it reloads the app.
-					func(*terraform.State) error {
-						run, fired, err := e.sim.FireTask(home.Hostname, id)
-						if err != nil || !fired {
-							return fmt.Errorf("the enabled schedule did not fire: %w", err)
+				captureID("qlik_reload_schedule.test", &firstID),
+				stored(app, "Nightly", nightly.recurrence, "Europe/Berlin", true),
+				// The scheduler fires the enabled task: it reloads the app.
+				func(*terraform.State) error {
+					run, fired, err := e.sim.FireTask(home.Hostname, id)
+					if err != nil || !fired {
+						return fmt.Errorf("the enabled schedule did not fire: %w", err)
+					}
+					for range 300 {
+						if runs := e.sim.TaskRuns(home.Hostname, id); runs[len(runs)-1].Status == qliksim.TaskRunSucceeded {
+							return nil
 						}
-						for range 300 {
-							if runs := e.sim.TaskRuns(home.Hostname, id); runs[len(runs)-1].Status == qliksim.TaskRunSucceeded {
-								return nil
-							}
-							time.Sleep(10 * time.Millisecond)
-						}
-						return fmt.Errorf("run %s of the schedule did not succeed", run.ID)
-					},
-				),
-			},
+						time.Sleep(10 * time.Millisecond)
+					}
+					return fmt.Errorf("run %s of the schedule did not succeed", run.ID)
+				}),
 			importStep("qlik_reload_schedule.test"),
 			{
 				// Another recurrence, time zone and name, and disabled: in place, and a disabled task does not fire.
@@ -103,15 +97,9 @@ func TestAccReloadSchedule_basic(t *testing.T) {
 				},
 				planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionUpdate),
 				stored(app, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
-			{
-				// Another app replaces the schedule.
-				Config:           otherApp,
-				ConfigPlanChecks: planThenEmpty("qlik_reload_schedule.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_reload_schedule.test", &id, &firstID),
-					stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false),
-				),
-			},
+			// Another app replaces the schedule.
+			replaceStep(otherApp, "qlik_reload_schedule.test", &id, &firstID,
+				stored(other, "Weekly", "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=6", "America/New_York", false)),
 			recreateStep(t, otherApp, "qlik_reload_schedule.test",
 				deleteByID(e.sim.DeleteTask, home.Hostname, &id), countIn(e.sim.Tasks, home.Hostname)),
 		},

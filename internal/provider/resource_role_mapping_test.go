@@ -64,33 +64,27 @@ func TestAccRoleMapping_createdGroup(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				// Nobody has signed in yet: the mapping creates the group so the roles wait for the first login.
-				Config: testAccRoleMappingConfig(e.oauthProvider(), "Customer A Analysts", []string{"SharedSpaceCreator", "EmbeddedAnalyticsUser"},
-					spaceRoles{"published", []string{"consumer"}}),
-				ConfigPlanChecks: planThenEmpty("qlik_role_mapping.test", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+			// Nobody has signed in yet: the mapping creates the group so the roles wait for the first login.
+			createStep(testAccRoleMappingConfig(e.oauthProvider(), "Customer A Analysts", []string{"SharedSpaceCreator", "EmbeddedAnalyticsUser"},
+				spaceRoles{"published", []string{"consumer"}}), "qlik_role_mapping.test", &groupID,
+				[]statecheck.StateCheck{
 					hasBool("qlik_role_mapping.test", "group_created", true),
 					hasStrings("qlik_role_mapping.test", "roles", "SharedSpaceCreator", "EmbeddedAnalyticsUser"),
 					sameValue("qlik_role_mapping.test", "id", "qlik_role_mapping.test", "group_id"),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_role_mapping.test", &groupID),
-					captureID("qlik_space.published", &publishedID),
-					captureID("qlik_space.sandbox", &sandboxID),
-					func(*terraform.State) error {
-						g, ok := e.sim.GroupByName(home.Hostname, "Customer A Analysts")
-						if !ok || g.ID != groupID || g.ProviderType != "idp" || fmt.Sprint(g.RoleNames()) != "[EmbeddedAnalyticsUser SharedSpaceCreator]" {
-							return fmt.Errorf("simulator group %+v (found=%v)", g, ok)
-						}
-						as := e.sim.SpaceAssignments(home.Hostname, publishedID)
-						if len(as) != 1 || as[0].AssigneeID != groupID || as[0].Type != "group" || fmt.Sprint(as[0].Roles) != "[consumer]" {
-							return fmt.Errorf("published space assignments %+v", as)
-						}
-						return nil
-					},
-				),
-			},
+				captureID("qlik_space.published", &publishedID),
+				captureID("qlik_space.sandbox", &sandboxID),
+				func(*terraform.State) error {
+					g, ok := e.sim.GroupByName(home.Hostname, "Customer A Analysts")
+					if !ok || g.ID != groupID || g.ProviderType != "idp" || fmt.Sprint(g.RoleNames()) != "[EmbeddedAnalyticsUser SharedSpaceCreator]" {
+						return fmt.Errorf("simulator group %+v (found=%v)", g, ok)
+					}
+					as := e.sim.SpaceAssignments(home.Hostname, publishedID)
+					if len(as) != 1 || as[0].AssigneeID != groupID || as[0].Type != "group" || fmt.Sprint(as[0].Roles) != "[consumer]" {
+						return fmt.Errorf("published space assignments %+v", as)
+					}
+					return nil
+				}),
 			{
 				ResourceName:                         "qlik_role_mapping.test",
 				ImportState:                          true,
@@ -406,26 +400,18 @@ resource "qlik_role_mapping" "test" {
 }
 `
 	var spaceID string
-	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
-		Steps: []resource.TestStep{{
-			Config:           config,
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				captureID("qlik_space.s", &spaceID),
-				func(*terraform.State) error {
-					groups := e.sim.Groups(home.Hostname)
-					if len(groups) != 8 {
-						return fmt.Errorf("tenant holds %d groups, want 8 (no duplicates)", len(groups))
-					}
-					if as := e.sim.SpaceAssignments(home.Hostname, spaceID); len(as) != 8 {
-						return fmt.Errorf("space holds %d assignments, want 8", len(as))
-					}
-					return e.faultInjected()
-				},
-			),
-		}},
-	})
+	e.testUnderFaults(t, config, noneLeftAfterDestroy("groups", countIn(e.sim.Groups, home.Hostname)),
+		captureID("qlik_space.s", &spaceID),
+		func(*terraform.State) error {
+			groups := e.sim.Groups(home.Hostname)
+			if len(groups) != 8 {
+				return fmt.Errorf("tenant holds %d groups, want 8 (no duplicates)", len(groups))
+			}
+			if as := e.sim.SpaceAssignments(home.Hostname, spaceID); len(as) != 8 {
+				return fmt.Errorf("space holds %d assignments, want 8", len(as))
+			}
+			return nil
+		})
 }
 
 func TestAccRoleMapping_rolesOmittedAreLeftAlone(t *testing.T) {

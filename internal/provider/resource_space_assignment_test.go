@@ -40,27 +40,21 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"),
-				ConfigPlanChecks: planThenEmpty("qlik_space_assignment.test", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccAssignmentConfig(e.oauthProvider(), "managed", "group", group.ID, "consumer", "publisher"), "qlik_space_assignment.test", &id,
+				[]statecheck.StateCheck{
 					hasStrings("qlik_space_assignment.test", "roles", "consumer", "publisher"),
 					hasString("qlik_space_assignment.test", "assignee_type", "group"),
 					hasString("qlik_space_assignment.test", "created_by", home.BotUserID),
 					matches("qlik_space_assignment.test", "id", `^[0-9a-f]{24}$`),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space_assignment.test", &id),
-					captureID("qlik_space.s", &spaceID),
-					func(*terraform.State) error {
-						a, ok := e.assignmentByID(home.Hostname, spaceID, id)
-						if !ok || a.AssigneeID != group.ID || a.Type != "group" || fmt.Sprint(a.Roles) != "[consumer publisher]" {
-							return fmt.Errorf("simulator holds %+v (found=%v)", a, ok)
-						}
-						return nil
-					},
-				),
-			},
+				captureID("qlik_space.s", &spaceID),
+				func(*terraform.State) error {
+					a, ok := e.assignmentByID(home.Hostname, spaceID, id)
+					if !ok || a.AssigneeID != group.ID || a.Type != "group" || fmt.Sprint(a.Roles) != "[consumer publisher]" {
+						return fmt.Errorf("simulator holds %+v (found=%v)", a, ok)
+					}
+					return nil
+				}),
 			{
 				ResourceName:      "qlik_space_assignment.test",
 				ImportState:       true,
@@ -82,21 +76,15 @@ func TestAccSpaceAssignment_basic(t *testing.T) {
 					e.calls("PUT", "/api/v1/spaces/{spaceId}/assignments/{assignmentId}", home.Hostname, 1),
 				),
 			},
-			{
-				// Another assignee cannot be set on an assignment: replace.
-				Config:           testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"),
-				ConfigPlanChecks: planAction("qlik_space_assignment.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_space_assignment.test", &replaced, &id),
-					func(*terraform.State) error {
-						all := e.sim.SpaceAssignments(home.Hostname, spaceID)
-						if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
-							return fmt.Errorf("space holds %+v, want only the user's assignment", all)
-						}
-						return nil
-					},
-				),
-			},
+			// Another assignee cannot be set on an assignment: replace.
+			replaceStep(testAccAssignmentConfig(e.oauthProvider(), "managed", "user", user.ID, "facilitator"), "qlik_space_assignment.test", &replaced, &id,
+				func(*terraform.State) error {
+					all := e.sim.SpaceAssignments(home.Hostname, spaceID)
+					if len(all) != 1 || all[0].AssigneeID != user.ID || all[0].Type != "user" {
+						return fmt.Errorf("space holds %+v, want only the user's assignment", all)
+					}
+					return nil
+				}),
 		},
 	})
 }

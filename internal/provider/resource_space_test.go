@@ -32,9 +32,8 @@ func TestAccSpace_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: goneAfterDestroy("space", home.Hostname, &id, e.spaceByID),
 		Steps: []resource.TestStep{
-			{
-				Config: testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(testAccSpaceConfig(e.oauthProvider(), "Sales analytics", "shared", "Work in progress"), "qlik_space.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_space.test", "name", "Sales analytics"),
 					hasString("qlik_space.test", "type", "shared"),
 					hasString("qlik_space.test", "description", "Work in progress"),
@@ -44,21 +43,16 @@ func TestAccSpace_basic(t *testing.T) {
 					isSet("qlik_space.test", "owner_id"),
 					isSet("qlik_space.test", "created_at"),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_space.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_space.test", &id),
-					func(*terraform.State) error {
-						s, ok := e.spaceByID(home.Hostname, id)
-						if !ok || s.Name != "Sales analytics" || s.Type != "shared" || s.Description != "Work in progress" {
-							return fmt.Errorf("simulator holds %+v (found=%v), want the configured space", s, ok)
-						}
-						if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
-							return fmt.Errorf("simulator holds %d spaces, want exactly 1", n)
-						}
-						return nil
-					},
-				),
-			},
+				func(*terraform.State) error {
+					s, ok := e.spaceByID(home.Hostname, id)
+					if !ok || s.Name != "Sales analytics" || s.Type != "shared" || s.Description != "Work in progress" {
+						return fmt.Errorf("simulator holds %+v (found=%v), want the configured space", s, ok)
+					}
+					if n := len(e.sim.Spaces(home.Hostname)); n != 1 {
+						return fmt.Errorf("simulator holds %d spaces, want exactly 1", n)
+					}
+					return nil
+				}),
 			importStep("qlik_space.test"),
 			// An import id naming the tenant explicitly reaches the same space.
 			importFromTenantStep("qlik_space.test", home.Hostname, "name", "Sales analytics", &id),
@@ -115,25 +109,17 @@ func TestAccSpace_replace(t *testing.T) {
 			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "shared", ""),
 			Check:  captureID("qlik_space.test", &before),
 		},
-		{
-			Config: testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				// Destroy first: the new space reuses the name, which Qlik keeps unique.
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("qlik_space.test", plancheck.ResourceActionDestroyBeforeCreate)},
-			},
-			Check: resource.ComposeAggregateTestCheckFunc(
-				replacedID("qlik_space.test", &after, &before),
-				func(*terraform.State) error {
-					if _, ok := e.spaceByID(home.Hostname, before); ok {
-						return fmt.Errorf("old space %s still exists", before)
-					}
-					if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
-						return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
-					}
-					return nil
-				},
-			),
-		},
+		// Destroy first: the new space reuses the name, which Qlik keeps unique.
+		replaceStep(testAccSpaceConfig(e.oauthProvider(), "Customer analytics", "managed", ""), "qlik_space.test", &after, &before,
+			func(*terraform.State) error {
+				if _, ok := e.spaceByID(home.Hostname, before); ok {
+					return fmt.Errorf("old space %s still exists", before)
+				}
+				if s, ok := e.spaceByID(home.Hostname, after); !ok || s.Type != "managed" {
+					return fmt.Errorf("new space %s: %+v (found=%v)", after, s, ok)
+				}
+				return nil
+			}),
 	})
 }
 
@@ -305,27 +291,19 @@ resource "qlik_space" "test" {
   type  = count.index % 2 == 0 ? "shared" : "managed"
 }
 `
-	e.testCase(t, resource.TestCase{
-		CheckDestroy: noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
-		Steps: []resource.TestStep{{
-			Config:           config,
-			ConfigPlanChecks: emptyPlanAfterApply(),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				captureID("qlik_space.test.0", &first),
-				func(*terraform.State) error {
-					spaces := e.sim.Spaces(home.Hostname)
-					names := map[string]int{}
-					for _, s := range spaces {
-						names[s.Name]++
-					}
-					if len(spaces) != 12 || len(names) != 12 {
-						return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
-					}
-					return e.faultInjected()
-				},
-			),
-		}},
-	})
+	e.testUnderFaults(t, config, noneLeftAfterDestroy("spaces", countIn(e.sim.Spaces, home.Hostname)),
+		captureID("qlik_space.test.0", &first),
+		func(*terraform.State) error {
+			spaces := e.sim.Spaces(home.Hostname)
+			names := map[string]int{}
+			for _, s := range spaces {
+				names[s.Name]++
+			}
+			if len(spaces) != 12 || len(names) != 12 {
+				return fmt.Errorf("tenant holds %d spaces with %d distinct names, want 12 and 12: %v", len(spaces), len(names), names)
+			}
+			return nil
+		})
 	if first == "" {
 		t.Error("no space id captured")
 	}

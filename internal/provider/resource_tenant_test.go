@@ -33,6 +33,16 @@ func tenantSkipBelow() []tfversion.TerraformVersionCheck {
 	return []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)}
 }
 
+// tenantActive checks that the tenant whose id a step captured into id is active after the apply.
+func (e *testEnv) tenantActive(id *string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if s := e.tenantStatus(*id); s != "active" {
+			return fmt.Errorf("tenant %s is %q after apply, want active", *id, s)
+		}
+		return nil
+	}
+}
+
 func TestAccTenant_basic(t *testing.T) {
 	// A one-region estate in us: the provider block of before regions (no region, no regions) keeps working.
 	e, _ := newTestEnvWith(t, qliksim.Options{Datacenter: "us-east-1"})
@@ -286,12 +296,7 @@ func TestAccTenant_driftAndPurge(t *testing.T) {
 				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
 					plannedValue("qlik_tenant.test", "status", knownvalue.StringExact("active")),
 				),
-				Check: func(*terraform.State) error {
-					if s := e.tenantStatus(id); s != "active" {
-						return fmt.Errorf("status %q after apply, want active (reactivated)", s)
-					}
-					return nil
-				},
+				Check: e.tenantActive(&id),
 			},
 			{
 				PreConfig:        func() { must(t, e.sim.PurgeTenant(id)) },
@@ -398,19 +403,12 @@ resource "qlik_space" "inside" {
 		TerraformVersionChecks: tenantSkipBelow(),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: captureID("qlik_tenant.test", &id)},
-			{
-				PreConfig: func() { must(t, e.sim.DeactivateTenant(id, 30)) },
-				Config:    cfg,
-				ConfigPlanChecks: planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
+			driftStep(t, cfg,
+				func() error { return e.sim.DeactivateTenant(id, 30) },
+				planThenEmpty("qlik_tenant.test", plancheck.ResourceActionUpdate,
 					plancheck.ExpectResourceAction("qlik_space.inside", plancheck.ResourceActionNoop),
 				),
-				Check: func(*terraform.State) error {
-					if s := e.tenantStatus(id); s != "active" {
-						return fmt.Errorf("tenant is %q after apply, want active", s)
-					}
-					return nil
-				},
-			},
+				e.tenantActive(&id)),
 		},
 	})
 }

@@ -62,34 +62,22 @@ func TestAccUser_basic(t *testing.T) {
 			return nil
 		},
 		Steps: []resource.TestStep{
-			{
-				// Created invited by Qlik, activated at once, with its license.
-				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"),
-				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
+			// Created invited by Qlik, activated at once, with its license.
+			createStep(testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann", []string{"Steward"}, "active", "professional"), "qlik_user.ann", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_user.ann", "status", "active"),
 					hasString("qlik_user.ann", "license_type", "professional"),
 					hasString("qlik_user.ann", "deletion_mode", "delete"),
 				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_user.ann", &id),
-					e.userIs(home.Hostname, "auth0|ann", "active", "professional", "Steward"),
-				),
-			},
-			{ResourceName: "qlik_user.ann", ImportState: true, ImportStateVerify: true},
+				e.userIs(home.Hostname, "auth0|ann", "active", "professional", "Steward")),
+			importStep("qlik_user.ann"),
 			{
 				// Name, roles, status and license change in place: one PATCH and one license update.
 				Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann", "Ann Smith", []string{"Steward", "SharedSpaceCreator"}, "disabled", "analyzer"),
 				ConfigPlanChecks: planThenEmpty("qlik_user.ann", plancheck.ResourceActionUpdate),
 				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_user.ann", &after),
+					keptID("qlik_user.ann", &after, &id),
 					e.userIs(home.Hostname, "auth0|ann", "disabled", "analyzer", "Steward", "SharedSpaceCreator"),
-					func(*terraform.State) error {
-						if after != id {
-							return fmt.Errorf("id changed %s -> %s", id, after)
-						}
-						return nil
-					},
 					// Two PATCH calls: the activation, then the update.
 					e.calls("PATCH", "/api/v1/users/{userId}", home.Hostname, 2),
 					e.calls("POST", "/api/v1/licenses/assignments/actions/update", home.Hostname, 1),
@@ -154,21 +142,15 @@ func TestAccUser_replaceDisappearsDrift(t *testing.T) {
 			func() error { return e.sim.DeleteUser(home.Hostname, ann()) },
 			planAction("qlik_user.ann", plancheck.ResourceActionCreate),
 			e.userIs(home.Hostname, "auth0|ann", "active", "", "Steward")),
-		{
-			// Another subject is another user: replaced.
-			Config:           testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"),
-			ConfigPlanChecks: planAction("qlik_user.ann", plancheck.ResourceActionDestroyBeforeCreate),
-			Check: resource.ComposeAggregateTestCheckFunc(
-				replacedID("qlik_user.ann", &replaced, &id),
-				e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
-				func(*terraform.State) error {
-					if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
-						return fmt.Errorf("replace kept the old user %s", id)
-					}
-					return nil
-				},
-			),
-		},
+		// Another subject is another user: replaced.
+		replaceStep(testAccUserConfig(e.oauthProvider(), "auth0|ann-2", "Ann", []string{"Steward"}, "active", "none"), "qlik_user.ann", &replaced, &id,
+			e.userIs(home.Hostname, "auth0|ann-2", "active", "", "Steward"),
+			func(*terraform.State) error {
+				if _, ok := e.userBySubject(home.Hostname, "auth0|ann"); ok {
+					return fmt.Errorf("replace kept the old user %s", id)
+				}
+				return nil
+			}),
 	})
 }
 

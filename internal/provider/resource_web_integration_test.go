@@ -38,26 +38,20 @@ func TestAccWebIntegration_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: goneAfterDestroy("web integration", home.Hostname, &id, e.webIntegrationByID),
 		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(config, "qlik_web_integration.test", &id,
+				[]statecheck.StateCheck{
 					hasString("qlik_web_integration.test", "name", "Customer portal"),
 					hasStrings("qlik_web_integration.test", "valid_origins", "https://portal.example.com", "http://localhost:3000"),
 					hasString("qlik_web_integration.test", "tenant_id", home.ID),
 					hasString("qlik_web_integration.test", "created_by", home.BotUserID),
 				},
-				ConfigPlanChecks: planThenEmpty("qlik_web_integration.test", plancheck.ResourceActionCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_web_integration.test", &id),
-					func(*terraform.State) error {
-						w, ok := e.webIntegrationByID(home.Hostname, id)
-						if !ok || w.Name != "Customer portal" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"http://localhost:3000", "https://portal.example.com"}) {
-							return fmt.Errorf("simulator holds %+v (found=%v)", w, ok)
-						}
-						return nil
-					},
-				),
-			},
+				func(*terraform.State) error {
+					w, ok := e.webIntegrationByID(home.Hostname, id)
+					if !ok || w.Name != "Customer portal" || !reflect.DeepEqual(sortedCopy(w.ValidOrigins), []string{"http://localhost:3000", "https://portal.example.com"}) {
+						return fmt.Errorf("simulator holds %+v (found=%v)", w, ok)
+					}
+					return nil
+				}),
 			importStep("qlik_web_integration.test"),
 			importByTenantStep("qlik_web_integration.test", home.Hostname, &id),
 			{

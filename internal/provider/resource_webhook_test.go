@@ -42,7 +42,7 @@ func TestAccWebhook_basic(t *testing.T) {
 	secret1, secret2 := strings.Repeat("1", 16)+"-first-secret-abcd", strings.Repeat("2", 16)+"-second-secret-xyz"
 	var id, firstID string
 	stored := func(name, url, secret string, enabled bool) resource.TestCheckFunc {
-		return theOnly("webhooks", func() []qliksim.WebhookInfo { return e.sim.Webhooks(home.Hostname) }, func(w qliksim.WebhookInfo) error {
+		return theOnly("webhooks", e.sim.Webhooks, home.Hostname, func(w qliksim.WebhookInfo) error {
 			if w.ID != id || w.Name != name || w.URL != url || w.Secret != secret || w.Enabled != enabled ||
 				w.EncryptedHeaders["Authorization"] != webhookToken || w.Headers["X-Team"] != "data" {
 				return fmt.Errorf("stored %+v, want %s %q %q enabled=%v with the secret %q", w, id, name, url, enabled, secret)
@@ -57,23 +57,17 @@ func TestAccWebhook_basic(t *testing.T) {
 	e.testCase(t, resource.TestCase{
 		CheckDestroy: noneLeftAfterDestroy("webhooks", countIn(e.sim.Webhooks, home.Hostname)),
 		Steps: []resource.TestStep{
-			{
-				Config: c.hcl(e.oauthProvider()),
-				ConfigStateChecks: []statecheck.StateCheck{
+			createStep(c.hcl(e.oauthProvider()), "qlik_webhook.test", &id,
+				[]statecheck.StateCheck{
 					isNull("qlik_webhook.test", "secret_wo"),
 					isNull("qlik_webhook.test", "encrypted_headers_wo"),
 					hasBool("qlik_webhook.test", "secret_added", true),
 					hasString("qlik_webhook.test", "level", "tenant"),
 					hasString("qlik_webhook.test", "created_by", home.BotUserID),
 				},
-				ConfigPlanChecks: emptyPlanAfterApply(),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					captureID("qlik_webhook.test", &id),
-					captureID("qlik_webhook.test", &firstID),
-					stored("alerts", "https://alerts.example.com/qlik", secret1, true),
-					noSecrets,
-				),
-			},
+				captureID("qlik_webhook.test", &firstID),
+				stored("alerts", "https://alerts.example.com/qlik", secret1, true),
+				noSecrets),
 			importStep("qlik_webhook.test", "secret_wo_version", "encrypted_headers_wo_version"),
 			{
 				// Rename, new URL, off, a new secret: one PATCH, no PUT (which would clear the encrypted header).
@@ -101,15 +95,9 @@ func TestAccWebhook_basic(t *testing.T) {
 				},
 				planThenEmpty("qlik_webhook.test", plancheck.ResourceActionUpdate),
 				stored("alerts-eu", "https://alerts.example.com/eu", secret2, false)),
-			{
-				// Qlik cannot change a filter: a new one replaces the webhook, which gets the secret again.
-				Config:           newFilter,
-				ConfigPlanChecks: planThenEmpty("qlik_webhook.test", plancheck.ResourceActionDestroyBeforeCreate),
-				Check: resource.ComposeAggregateTestCheckFunc(
-					replacedID("qlik_webhook.test", &id, &firstID),
-					stored("alerts-eu", "https://alerts.example.com/eu", secret2, false),
-				),
-			},
+			// Qlik cannot change a filter: a new one replaces the webhook, which gets the secret again.
+			replaceStep(newFilter, "qlik_webhook.test", &id, &firstID,
+				stored("alerts-eu", "https://alerts.example.com/eu", secret2, false)),
 			recreateStep(t, newFilter, "qlik_webhook.test",
 				deleteByID(e.sim.DeleteWebhook, home.Hostname, &id), countIn(e.sim.Webhooks, home.Hostname)),
 		},

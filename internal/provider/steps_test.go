@@ -133,6 +133,23 @@ func (e *testEnv) faultInjected() error {
 	return fmt.Errorf("no fault was injected; the test proves nothing")
 }
 
+// testUnderFaults applies config once in an environment that injects faults, then destroys it. The apply converges
+// and the next plan is empty; checks hold and the simulator injected at least one fault (faultInjected). left is the
+// check after the destroy (noneLeftAfterDestroy, usually).
+func (e *testEnv) testUnderFaults(t *testing.T, config string, left resource.TestCheckFunc, checks ...resource.TestCheckFunc) {
+	t.Helper()
+	e.testCase(t, resource.TestCase{
+		CheckDestroy: left,
+		Steps: []resource.TestStep{{
+			Config:           config,
+			ConfigPlanChecks: emptyPlanAfterApply(),
+			Check: resource.ComposeAggregateTestCheckFunc(append(checks, func(*terraform.State) error {
+				return e.faultInjected()
+			})...),
+		}},
+	})
+}
+
 // planError is a configuration that must fail at plan with an error matching want; name says what is wrong with it.
 type planError struct {
 	name, config string
@@ -228,6 +245,28 @@ func replacedID(address string, id, before *string) resource.TestCheckFunc {
 	})
 }
 
+// createStep applies config, which creates the object at address: the plan creates it and the next plan is empty.
+// It captures the object's id into id, then checks the state with state and runs checks.
+func createStep(config, address string, id *string, state []statecheck.StateCheck, checks ...resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigStateChecks: state,
+		ConfigPlanChecks:  planThenEmpty(address, plancheck.ResourceActionCreate),
+		Check:             resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{captureID(address, id)}, checks...)...),
+	}
+}
+
+// replaceStep applies config, which replaces the object at address: the plan destroys it, then creates it anew, and
+// the next plan is empty. It captures the new id into id, checks that it differs from *before (replacedID), and
+// runs checks.
+func replaceStep(config, address string, id, before *string, checks ...resource.TestCheckFunc) resource.TestStep {
+	return resource.TestStep{
+		Config:           config,
+		ConfigPlanChecks: planThenEmpty(address, plancheck.ResourceActionDestroyBeforeCreate),
+		Check:            resource.ComposeAggregateTestCheckFunc(append([]resource.TestCheckFunc{replacedID(address, id, before)}, checks...)...),
+	}
+}
+
 // calls checks that the simulator answered want calls of method on route (the route pattern, as in the API's paths)
 // at hostname; an empty method, route or hostname matches any.
 func (e *testEnv) calls(method, route, hostname string, want int) resource.TestCheckFunc {
@@ -239,10 +278,11 @@ func (e *testEnv) calls(method, route, hostname string, want int) resource.TestC
 	}
 }
 
-// theOnly checks that a tenant holds exactly one object of kind (list lists them) and that match accepts it.
-func theOnly[T any](kind string, list func() []T, match func(T) error) resource.TestCheckFunc {
+// theOnly checks that the tenant at hostname holds exactly one object of kind (list, e.sim.Tasks and its like,
+// lists them) and that match accepts it.
+func theOnly[T any](kind string, list func(hostname string) []T, hostname string, match func(T) error) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		all := list()
+		all := list(hostname)
 		if len(all) != 1 {
 			return fmt.Errorf("%d %s, want 1", len(all), kind)
 		}
