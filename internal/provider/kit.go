@@ -47,6 +47,41 @@ func (b *resourceBase) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	checkHostsAtPlan(ctx, b.client, req.Plan, &resp.Diagnostics)
 }
 
+// idResource is resourceBase for a tenant-scoped resource imported by its id: ImportState takes
+// [tenant_hostname/]id, idNames naming the parts of the id in the usage message ("space_id"; "space_id",
+// "assignment_id" for a composite id, see importTenantScopedID).
+type idResource struct {
+	resourceBase
+	idNames []string
+}
+
+// importedByID is the idResource of the resource type qlik_<name>.
+func importedByID(name string, idNames ...string) idResource {
+	return idResource{resourceBase: resourceBase{name: name}, idNames: idNames}
+}
+
+func (r *idResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, r.client, req, resp, r.idNames[0], r.idNames[1:]...)
+}
+
+// objectResource is idResource for a resource whose object goes with one delete call by its id: Delete is
+// deleteObject with del ((*qlik.Client).DeleteBrand), what naming the object in messages ("brand"). A resource
+// that deletes another way embeds idResource and writes its Delete out.
+type objectResource[M objectModel] struct {
+	idResource
+	what string
+	del  func(*qlik.Client, context.Context, string) error
+}
+
+// newObjectResource is the objectResource of the resource type qlik_<name>, imported by the id idName ("brand_id").
+func newObjectResource[M objectModel](name, what, idName string, del func(*qlik.Client, context.Context, string) error) objectResource[M] {
+	return objectResource[M]{idResource: importedByID(name, idName), what: what, del: del}
+}
+
+func (r *objectResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteObject[M](ctx, r.client, req, resp, r.what, r.del)
+}
+
 // dataSourceBase is resourceBase for data sources.
 type dataSourceBase struct {
 	name   string

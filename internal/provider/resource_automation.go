@@ -25,10 +25,12 @@ var _ kitResource = (*automationResource)(nil)
 
 // NewAutomationResource is the qlik_automation constructor.
 func NewAutomationResource() resource.Resource {
-	return &automationResource{resourceBase{name: "automation"}}
+	return &automationResource{newObjectResource[automationResourceModel]("automation", "automation", "automation_id", (*qlik.Client).DeleteAutomation)}
 }
 
-type automationResource struct{ resourceBase }
+type automationResource struct {
+	objectResource[automationResourceModel]
+}
 
 type automationResourceModel struct {
 	tenantObject
@@ -210,14 +212,6 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	plan.fromAPI(a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[automationResourceModel](ctx, r.client, req, resp, "automation", (*qlik.Client).DeleteAutomation)
-}
-
-func (r *automationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "automation_id")
 }
 
 const automationNameTaken = "Another automation has this name: choose another name or import that automation."

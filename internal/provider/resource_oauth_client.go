@@ -28,10 +28,12 @@ var _ kitResource = (*oauthClientResource)(nil)
 
 // NewOAuthClientResource is the qlik_oauth_client constructor.
 func NewOAuthClientResource() resource.Resource {
-	return &oauthClientResource{resourceBase{name: "oauth_client"}}
+	return &oauthClientResource{newObjectResource[oauthClientResourceModel]("oauth_client", "OAuth client", "client_id", (*qlik.Client).DeleteOAuthClient)}
 }
 
-type oauthClientResource struct{ resourceBase }
+type oauthClientResource struct {
+	objectResource[oauthClientResourceModel]
+}
 
 type oauthClientResourceModel struct {
 	tenantObject
@@ -472,14 +474,6 @@ func (r *oauthClientResource) rotate(ctx context.Context, c *qlik.Client, o *qli
 			"The new secret (hint %s) is in client_secret; deleting the previous one (hint %s) failed: %s. Delete it in the management console.",
 			sec.Hint, old, apiErrorDetail(err, "")))
 	}
-}
-
-func (r *oauthClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[oauthClientResourceModel](ctx, r.client, req, resp, "OAuth client", (*qlik.Client).DeleteOAuthClient)
-}
-
-func (r *oauthClientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "client_id")
 }
 
 // fromAPI copies the client into the model. client_secret is never read (Qlik does not show it); the hint is
