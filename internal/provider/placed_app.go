@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -29,7 +28,7 @@ type appFields struct {
 // the app, and the timeouts. A model embeds tenantScoped and placedApp, with its source attributes between them.
 type placedApp struct {
 	appFields
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	timed
 }
 
 func (m placedApp) objectID() string { return m.ID.ValueString() }

@@ -91,9 +91,7 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"created_date":  computedKept("Creation time of the copy (RFC 3339)."),
 			"modified_date": computedRead("Time of the last change to the copy's attributes (RFC 3339)."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 }
 
@@ -113,12 +111,11 @@ func replaceUnlessImported() planmodifier.String {
 }
 
 func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, dst, ok := createIn[appCopyResourceModel](ctx, r.client, req, resp)
+	plan, dst, ctx, cancel, ok := createWithin[appCopyResourceModel](ctx, r.client, req, resp, r.createTimeout)
+	defer cancel()
 	if !ok {
 		return
 	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
-	defer cancel()
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -71,9 +71,7 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"created_date":  createdAtAttribute(),
 			"modified_date": updatedAtAttribute("name", "description", "space_id", "source_sha256"),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 }
 
@@ -90,13 +88,9 @@ func (r *appImportResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *appImportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[appImportResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
+	plan, c, ctx, cancel, ok := createWithin[appImportResourceModel](ctx, r.client, req, resp, r.createTimeout)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 
