@@ -329,12 +329,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read tenant", err, "")
-		return
-	}
-	state.fromAPI(tenant)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state.save(ctx, &resp.State, &resp.Diagnostics, tenant, err, "Unable to read tenant")
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -363,12 +358,18 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		current.Hostnames = append(current.Hostnames, alias)
 	}
 	tenant, err := reg.UpdateTenant(ctx, id, plan.updateRequest(current))
+	plan.save(ctx, &resp.State, &resp.Diagnostics, tenant, err, "Unable to update tenant")
+}
+
+// save ends a Read or an Update with the tenant Qlik answered: it maps the tenant into m and stores m in st, or
+// reports err as summary.
+func (m *tenantResourceModel) save(ctx context.Context, st *tfsdk.State, diags *diag.Diagnostics, t *qlik.Tenant, err error, summary string) {
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update tenant", err, "")
+		addAPIError(diags, summary, err, "")
 		return
 	}
-	plan.fromAPI(tenant)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	m.fromAPI(t)
+	diags.Append(st.Set(ctx, m)...)
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
