@@ -18,7 +18,8 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
+// host check), idResource when it is imported by its id, or objectResource when it is also deleted by one call;
+// its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
 // createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
 // methods of an object handled by one API call each; a resource that does more starts each method with createIn,
 // readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with

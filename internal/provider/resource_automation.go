@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -134,11 +133,8 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				1, int64validator.AtLeast(1)),
 			"enabled": boolWithDefault("Whether the automation may run; a disabled automation refuses runs. Defaults to "+
 				"`true`. Updates in place.", true),
-			"run_mode": schema.StringAttribute{
-				MarkdownDescription: "How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("workspace_json"), path.Root("schedules")}}},
-			},
+			"run_mode": computedWatching("How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
+				"workspace_json", "schedules"),
 			"execution_token": schema.StringAttribute{
 				MarkdownDescription: "Token that starts a triggered automation through its webhook URL (header " +
 					"`X-Execution-Token`). Sensitive: for an output to a CI secret store.",
