@@ -18,7 +18,8 @@ import (
 
 // The resource kit: what every resource and data source does the same way, so that a resource file holds its
 // schema, its model mapping and its API calls. A resource embeds resourceBase (Metadata, Configure, the plan-time
-// host check), its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
+// host check), idResource when it is imported by its id, or objectResource when it is also deleted by one call;
+// its model embeds tenantObject (id and tenant_hostname) or tenantScoped (tenant_hostname only).
 // createObject, readObject, updateObject (updateThenRead) and deleteObject (deleteRefused) are the whole CRUD
 // methods of an object handled by one API call each; a resource that does more starts each method with createIn,
 // readIn, updateIn or deleteIn, which read the model and resolve the client of its tenant, and a ModifyPlan with
@@ -45,6 +46,41 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 // this check first; a resource without tenant_hostname (qlik_tenant) must define its own.
 func (b *resourceBase) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	checkHostsAtPlan(ctx, b.client, req.Plan, &resp.Diagnostics)
+}
+
+// idResource is resourceBase for a tenant-scoped resource imported by its id: ImportState takes
+// [tenant_hostname/]id, idNames naming the parts of the id in the usage message ("space_id"; "space_id",
+// "assignment_id" for a composite id, see importTenantScopedID).
+type idResource struct {
+	resourceBase
+	idNames []string
+}
+
+// importedByID is the idResource of the resource type qlik_<name>.
+func importedByID(name string, idNames ...string) idResource {
+	return idResource{resourceBase: resourceBase{name: name}, idNames: idNames}
+}
+
+func (r *idResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importTenantScopedID(ctx, r.client, req, resp, r.idNames[0], r.idNames[1:]...)
+}
+
+// objectResource is idResource for a resource whose object goes with one delete call by its id: Delete is
+// deleteObject with del ((*qlik.Client).DeleteBrand), what naming the object in messages ("brand"). A resource
+// that deletes another way embeds idResource and writes its Delete out.
+type objectResource[M objectModel] struct {
+	idResource
+	what string
+	del  func(*qlik.Client, context.Context, string) error
+}
+
+// newObjectResource is the objectResource of the resource type qlik_<name>, imported by the id idName ("brand_id").
+func newObjectResource[M objectModel](name, what, idName string, del func(*qlik.Client, context.Context, string) error) objectResource[M] {
+	return objectResource[M]{idResource: importedByID(name, idName), what: what, del: del}
+}
+
+func (r *objectResource[M]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	deleteObject[M](ctx, r.client, req, resp, r.what, r.del)
 }
 
 // dataSourceBase is resourceBase for data sources.

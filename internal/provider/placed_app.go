@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/qlik-terraform/terraform-provider-qlik/internal/qlik"
@@ -29,7 +30,7 @@ type appFields struct {
 // the app, and the timeouts. A model embeds tenantScoped and placedApp, with its source attributes between them.
 type placedApp struct {
 	appFields
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	timed
 }
 
 func (m placedApp) objectID() string { return m.ID.ValueString() }
@@ -45,6 +46,18 @@ func (m *appFields) fromAPI(a *qlik.App) {
 	m.OwnerID = types.StringValue(at.OwnerID)
 	m.CreatedDate = types.StringValue(at.CreatedDate)
 	m.ModifiedDate = types.StringValue(at.ModifiedDate)
+}
+
+// placedAppAttributes completes the schema attributes of a placed app with those the configuration sets and
+// Qlik keeps alike for every placed app: name, description, space_id and owner_id. noun names the app in their
+// descriptions ("copy"), space the space that holds it ("space that holds the app").
+func placedAppAttributes(noun, space string, attributes map[string]schema.Attribute) map[string]schema.Attribute {
+	attributes["name"] = requiredString("Name of the "+noun+". Updates in place.", stringvalidator.LengthBetween(1, 256))
+	attributes["description"] = emptyByDefault("Description of the " + noun + ". Defaults to an empty string. Updates in place.")
+	attributes["space_id"] = requiredString("Id of the "+space+", for example `qlik_space.customer.id`. Changing it moves "+
+		"the app in place.", stringvalidator.LengthAtLeast(1))
+	attributes["owner_id"] = computedKept("User id of the " + noun + "'s owner: the user behind the provider's credentials.")
+	return attributes
 }
 
 // placedAppModel is a pointer to the model M of a resource on placedAppResource (*appCopyResourceModel).

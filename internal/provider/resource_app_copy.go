@@ -55,7 +55,7 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			"duplicate is left behind.\n\n" +
 			"Changing `source_app_id`, `source_tenant_hostname` or `source_version` replaces the copy (and so " +
 			"re-runs whatever depends on it, such as a load script and a reload). Destroying it deletes the app.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: placedAppAttributes("copy", "space in the target tenant that holds the copy", map[string]schema.Attribute{
 			"id":              idAttribute("Id of the copy."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"source_app_id": schema.StringAttribute{
@@ -82,18 +82,10 @@ func (r *appCopyResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional:      true,
 				PlanModifiers: []planmodifier.String{replaceUnlessImported()},
 			},
-			"name":        requiredString("Name of the copy. Updates in place.", stringvalidator.LengthBetween(1, 256)),
-			"description": emptyByDefault("Description of the copy. Defaults to an empty string. Updates in place."),
-			"space_id": requiredString("Id of the space in the target tenant that holds the copy, for example "+
-				"`qlik_space.customer.id`. Changing it moves the app in place.",
-				stringvalidator.LengthAtLeast(1)),
-			"owner_id":      computedKept("User id of the copy's owner: the user behind the provider's credentials."),
 			"created_date":  computedKept("Creation time of the copy (RFC 3339)."),
 			"modified_date": computedRead("Time of the last change to the copy's attributes (RFC 3339)."),
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		}),
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 }
 
@@ -113,12 +105,11 @@ func replaceUnlessImported() planmodifier.String {
 }
 
 func (r *appCopyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, dst, ok := createIn[appCopyResourceModel](ctx, r.client, req, resp)
+	plan, dst, ctx, cancel, ok := createWithin[appCopyResourceModel](ctx, r.client, req, resp, r.createTimeout)
+	defer cancel()
 	if !ok {
 		return
 	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
-	defer cancel()
 	src := sourceClient(r.client, plan.SourceTenantHostname, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -53,7 +52,7 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"name, and is renamed when the import is complete; an apply interrupted after Qlik accepted the " +
 			"import adopts the marked app on the next run instead of importing it twice. Destroying the " +
 			"resource deletes the app.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: placedAppAttributes("app", "space that holds the app", map[string]schema.Attribute{
 			"id":              idAttribute("Id of the imported app."),
 			"tenant_hostname": tenantHostnameAttribute(),
 			"source": fileAttribute("Path of the app file (`.qvf`) on the machine that runs Terraform, for " +
@@ -62,18 +61,10 @@ func (r *appImportResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"source_sha256": fileHashAttribute("SHA-256 (hex) of the file's content, computed at plan. A new " +
 				"value replaces the app with a new import. After `terraform import` it is unknown until the " +
 				"next apply records it without importing again."),
-			"name":        requiredString("Name of the app. Updates in place.", stringvalidator.LengthBetween(1, 256)),
-			"description": emptyByDefault("Description of the app. Defaults to an empty string. Updates in place."),
-			"space_id": requiredString("Id of the space that holds the app, for example `qlik_space.customer.id`. "+
-				"Changing it moves the app in place.",
-				stringvalidator.LengthAtLeast(1)),
-			"owner_id":      computedKept("User id of the app's owner: the user behind the provider's credentials."),
 			"created_date":  createdAtAttribute(),
 			"modified_date": updatedAtAttribute("name", "description", "space_id", "source_sha256"),
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
-		},
+		}),
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 	}
 }
 
@@ -90,13 +81,9 @@ func (r *appImportResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 }
 
 func (r *appImportResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[appImportResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	ctx, cancel := timeoutContext(ctx, plan.Timeouts.Create, r.createTimeout, &resp.Diagnostics)
+	plan, c, ctx, cancel, ok := createWithin[appImportResourceModel](ctx, r.client, req, resp, r.createTimeout)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

@@ -17,10 +17,12 @@ var _ kitResource = (*appPublishResource)(nil)
 
 // NewAppPublishResource is the qlik_app_publish constructor.
 func NewAppPublishResource() resource.Resource {
-	return &appPublishResource{resourceBase{name: "app_publish"}}
+	return &appPublishResource{newObjectResource[appPublishResourceModel]("app_publish", "published app", "published_app_id", (*qlik.Client).DeleteApp)}
 }
 
-type appPublishResource struct{ resourceBase }
+type appPublishResource struct {
+	objectResource[appPublishResourceModel]
+}
 
 type appPublishResourceModel struct {
 	tenantObject
@@ -149,10 +151,6 @@ func republishHint(err error, another bool, previous string) string {
 	}
 }
 
-func (r *appPublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[appPublishResourceModel](ctx, r.client, req, resp, "published app", (*qlik.Client).DeleteApp)
-}
-
 // publishedOriginKey is the private-state key holding (setPrivateJSON) the originAppId Qlik reported right after
 // this resource's last publish or republish, or the one Read found when someone else republished since. Qlik does
 // not document whether a republish from another app makes that app the published app's origin or keeps the one
@@ -167,10 +165,6 @@ func (m *appPublishResourceModel) settle(ctx context.Context, a *qlik.App, p pri
 	m.fromAPI(a)
 	m.AppID = configured
 	setPrivateJSON(ctx, p, publishedOriginKey, a.Attributes.OriginAppID, diags)
-}
-
-func (r *appPublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "published_app_id")
 }
 
 // fromAPI maps the published app. app_id comes from originAppId, so an import recovers the source, and a

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,10 +24,12 @@ var _ kitResource = (*automationResource)(nil)
 
 // NewAutomationResource is the qlik_automation constructor.
 func NewAutomationResource() resource.Resource {
-	return &automationResource{resourceBase{name: "automation"}}
+	return &automationResource{newObjectResource[automationResourceModel]("automation", "automation", "automation_id", (*qlik.Client).DeleteAutomation)}
 }
 
-type automationResource struct{ resourceBase }
+type automationResource struct {
+	objectResource[automationResourceModel]
+}
 
 type automationResourceModel struct {
 	tenantObject
@@ -132,11 +133,8 @@ func (r *automationResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				1, int64validator.AtLeast(1)),
 			"enabled": boolWithDefault("Whether the automation may run; a disabled automation refuses runs. Defaults to "+
 				"`true`. Updates in place.", true),
-			"run_mode": schema.StringAttribute{
-				MarkdownDescription: "How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("workspace_json"), path.Root("schedules")}}},
-			},
+			"run_mode": computedWatching("How runs start, as set in the workspace: `manual`, `scheduled`, `triggered` or `webhook`.",
+				"workspace_json", "schedules"),
 			"execution_token": schema.StringAttribute{
 				MarkdownDescription: "Token that starts a triggered automation through its webhook URL (header " +
 					"`X-Execution-Token`). Sensitive: for an output to a CI secret store.",
@@ -210,14 +208,6 @@ func (r *automationResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	plan.fromAPI(a)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *automationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[automationResourceModel](ctx, r.client, req, resp, "automation", (*qlik.Client).DeleteAutomation)
-}
-
-func (r *automationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "automation_id")
 }
 
 const automationNameTaken = "Another automation has this name: choose another name or import that automation."

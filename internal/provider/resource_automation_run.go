@@ -33,12 +33,12 @@ type automationRunResource struct {
 
 type automationRunResourceModel struct {
 	tenantObject
-	AutomationID types.String   `tfsdk:"automation_id"`
-	Triggers     types.Map      `tfsdk:"triggers"`
-	RunID        types.String   `tfsdk:"run_id"`
-	Status       types.String   `tfsdk:"status"`
-	Error        types.String   `tfsdk:"error"`
-	Timeouts     timeouts.Value `tfsdk:"timeouts"`
+	timed
+	AutomationID types.String `tfsdk:"automation_id"`
+	Triggers     types.Map    `tfsdk:"triggers"`
+	RunID        types.String `tfsdk:"run_id"`
+	Status       types.String `tfsdk:"status"`
+	Error        types.String `tfsdk:"error"`
 }
 
 func (r *automationRunResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -66,20 +66,14 @@ func (r *automationRunResource) Schema(ctx context.Context, _ resource.SchemaReq
 				"the wait was interrupted."),
 			"error": computedKept("The run's errors, as Qlik reports them; empty for a run that finished."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
-		},
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true}),
 	}
 }
 
 func (r *automationRunResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[automationRunResourceModel](ctx, r.client, req, resp)
-	if !ok {
-		return
-	}
-	waitCtx, cancel := timeoutContext(ctx, plan.Timeouts.Create, automationRunCreateTimeout, &resp.Diagnostics)
+	plan, c, waitCtx, cancel, ok := createWithin[automationRunResourceModel](ctx, r.client, req, resp, automationRunCreateTimeout)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
+	if !ok {
 		return
 	}
 

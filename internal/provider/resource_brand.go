@@ -17,9 +17,13 @@ import (
 var _ kitResource = (*brandResource)(nil)
 
 // NewBrandResource is the qlik_brand constructor.
-func NewBrandResource() resource.Resource { return &brandResource{resourceBase{name: "brand"}} }
+func NewBrandResource() resource.Resource {
+	return &brandResource{newObjectResource[brandResourceModel]("brand", "brand", "brand_id", (*qlik.Client).DeleteBrand)}
+}
 
-type brandResource struct{ resourceBase }
+type brandResource struct {
+	objectResource[brandResourceModel]
+}
 
 type brandResourceModel struct {
 	tenantObject
@@ -206,14 +210,6 @@ func (r *brandResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	plan.fromAPI(b)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	recordBrandETags(ctx, resp.Private, b, &resp.Diagnostics)
-}
-
-func (r *brandResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[brandResourceModel](ctx, r.client, req, resp, "brand", (*qlik.Client).DeleteBrand)
-}
-
-func (r *brandResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "brand_id")
 }
 
 // fromAPI maps what Qlik returns; the file paths and hashes are the configuration's (Read checks the files).

@@ -22,10 +22,12 @@ var _ kitResource = (*cspOriginResource)(nil)
 
 // NewCSPOriginResource is the qlik_csp_origin constructor.
 func NewCSPOriginResource() resource.Resource {
-	return &cspOriginResource{resourceBase{name: "csp_origin"}}
+	return &cspOriginResource{newObjectResource[cspOriginResourceModel]("csp_origin", "CSP origin", "csp_origin_id", (*qlik.Client).DeleteCSPOrigin)}
 }
 
-type cspOriginResource struct{ resourceBase }
+type cspOriginResource struct {
+	objectResource[cspOriginResourceModel]
+}
 
 type cspOriginResourceModel struct {
 	tenantObject
@@ -98,14 +100,6 @@ func (r *cspOriginResource) Update(ctx context.Context, req resource.UpdateReque
 			}
 			return c.ReplaceCSPOrigin(ctx, state.ID.ValueString(), body)
 		}, cspOriginMapping(&resp.Diagnostics))
-}
-
-func (r *cspOriginResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[cspOriginResourceModel](ctx, r.client, req, resp, "CSP origin", (*qlik.Client).DeleteCSPOrigin)
-}
-
-func (r *cspOriginResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "csp_origin_id")
 }
 
 // cspOriginWriteError points a duplicate origin, and a 400 about the origin, at the origin attribute.

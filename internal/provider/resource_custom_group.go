@@ -16,10 +16,12 @@ var _ kitResource = (*customGroupResource)(nil)
 
 // NewCustomGroupResource is the qlik_custom_group constructor.
 func NewCustomGroupResource() resource.Resource {
-	return &customGroupResource{resourceBase{name: "custom_group"}}
+	return &customGroupResource{newObjectResource[customGroupModel]("custom_group", "custom group", "group_id", (*qlik.Client).DeleteGroup)}
 }
 
-type customGroupResource struct{ resourceBase }
+type customGroupResource struct {
+	objectResource[customGroupModel]
+}
 
 type customGroupModel struct {
 	tenantObject
@@ -101,14 +103,6 @@ func (r *customGroupResource) Update(ctx context.Context, req resource.UpdateReq
 			}
 			return c.UpdateCustomGroup(ctx, state.ID.ValueString(), plan.Name.ValueString(), plan.Description.ValueString(), roles)
 		}, (*qlik.Client).GetGroup, (*customGroupModel).fromAPI)
-}
-
-func (r *customGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[customGroupModel](ctx, r.client, req, resp, "custom group", (*qlik.Client).DeleteGroup)
-}
-
-func (r *customGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "group_id")
 }
 
 // groupNameTaken is the next step after a 409 on a custom group's name.

@@ -20,10 +20,10 @@ var _ kitResource = (*customRoleResource)(nil)
 
 // NewCustomRoleResource is the qlik_custom_role constructor.
 func NewCustomRoleResource() resource.Resource {
-	return &customRoleResource{resourceBase{name: "custom_role"}}
+	return &customRoleResource{importedByID("custom_role", "role_id")}
 }
 
-type customRoleResource struct{ resourceBase }
+type customRoleResource struct{ idResource }
 
 type customRoleModel struct {
 	tenantObject
@@ -124,10 +124,6 @@ func (r *customRoleResource) Delete(ctx context.Context, req resource.DeleteRequ
 			state.Name.ValueString() + " away from the users and groups Qlik names above (in their Terraform resources, or " +
 			"in the management console for users and groups Terraform does not manage), then destroy it again."
 	})
-}
-
-func (r *customRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "role_id")
 }
 
 // roleWriteError shows a taken name against the name attribute.

@@ -16,10 +16,12 @@ var _ kitResource = (*dataConnectionResource)(nil)
 
 // NewDataConnectionResource is the qlik_data_connection constructor.
 func NewDataConnectionResource() resource.Resource {
-	return &dataConnectionResource{resourceBase{name: "data_connection"}}
+	return &dataConnectionResource{newObjectResource[dataConnectionResourceModel]("data_connection", "data connection", "data_connection_id", (*qlik.Client).DeleteDataConnection)}
 }
 
-type dataConnectionResource struct{ resourceBase }
+type dataConnectionResource struct {
+	objectResource[dataConnectionResourceModel]
+}
 
 type dataConnectionResourceModel struct {
 	tenantObject
@@ -113,14 +115,6 @@ func (r *dataConnectionResource) Update(ctx context.Context, req resource.Update
 			}
 			return c.UpdateDataConnection(ctx, state.ID.ValueString(), u)
 		}, (*qlik.Client).GetDataConnection, (*dataConnectionResourceModel).fromAPI)
-}
-
-func (r *dataConnectionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[dataConnectionResourceModel](ctx, r.client, req, resp, "data connection", (*qlik.Client).DeleteDataConnection)
-}
-
-func (r *dataConnectionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "data_connection_id")
 }
 
 // dataConnectionNameTaken is the next step after a 409 on create or update, reported against name.

@@ -16,18 +16,18 @@ var _ kitResource = (*archiveResource)(nil)
 
 // NewThemeResource is the qlik_theme constructor.
 func NewThemeResource() resource.Resource {
-	return &archiveResource{resourceBase: resourceBase{name: "theme"}, kind: qlik.Themes}
+	return &archiveResource{idResource: importedByID("theme", "theme_id"), kind: qlik.Themes}
 }
 
 // NewExtensionResource is the qlik_extension constructor.
 func NewExtensionResource() resource.Resource {
-	return &archiveResource{resourceBase: resourceBase{name: "extension"}, kind: qlik.Extensions}
+	return &archiveResource{idResource: importedByID("extension", "extension_id"), kind: qlik.Extensions}
 }
 
 // archiveResource is qlik_theme and qlik_extension: a zip archive described by its .qext file, uploaded to a
 // tenant. The two APIs are the same but for their path and what the .qext's type must be.
 type archiveResource struct {
-	resourceBase
+	idResource
 	kind qlik.ArchiveKind
 }
 
@@ -180,10 +180,6 @@ func (r *archiveResource) Delete(ctx context.Context, req resource.DeleteRequest
 // get is the client's Get method for this kind of archive.
 func (r *archiveResource) get(c *qlik.Client, ctx context.Context, id string) (*qlik.Extension, error) {
 	return c.GetExtension(ctx, r.kind, id)
-}
-
-func (r *archiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, r.kind.Noun+"_id")
 }
 
 func (m *archiveResourceModel) fromAPI(x *qlik.Extension) {

@@ -23,10 +23,12 @@ var _ kitResource = (*jwtIdentityProviderResource)(nil)
 
 // NewJWTIdentityProviderResource is the qlik_identity_provider_jwt constructor.
 func NewJWTIdentityProviderResource() resource.Resource {
-	return &jwtIdentityProviderResource{resourceBase{name: "identity_provider_jwt"}}
+	return &jwtIdentityProviderResource{newObjectResource[jwtIdentityProviderResourceModel]("identity_provider_jwt", "JWT identity provider", "identity_provider_id", (*qlik.Client).DeleteIdentityProvider)}
 }
 
-type jwtIdentityProviderResource struct{ resourceBase }
+type jwtIdentityProviderResource struct {
+	objectResource[jwtIdentityProviderResourceModel]
+}
 
 type jwtIdentityProviderResourceModel struct {
 	tenantObject
@@ -109,14 +111,6 @@ func (r *jwtIdentityProviderResource) Update(ctx context.Context, req resource.U
 		func(c *qlik.Client, plan, state jwtIdentityProviderResourceModel) (*qlik.IdentityProvider, error) {
 			return c.UpdateIdentityProviderDescription(ctx, state.ID.ValueString(), plan.Description.ValueString())
 		}, jwtIdentityProviderMapping(&resp.Diagnostics))
-}
-
-func (r *jwtIdentityProviderResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[jwtIdentityProviderResourceModel](ctx, r.client, req, resp, "JWT identity provider", (*qlik.Client).DeleteIdentityProvider)
-}
-
-func (r *jwtIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "identity_provider_id")
 }
 
 // identityProviderKeyTaken is the next step after a 409 (an identity provider with this issuer and key id

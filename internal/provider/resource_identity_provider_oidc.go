@@ -27,10 +27,10 @@ var _ kitResource = (*oidcIdentityProviderResource)(nil)
 
 // NewOIDCIdentityProviderResource is the qlik_identity_provider_oidc constructor.
 func NewOIDCIdentityProviderResource() resource.Resource {
-	return &oidcIdentityProviderResource{resourceBase{name: "identity_provider_oidc"}}
+	return &oidcIdentityProviderResource{importedByID("identity_provider_oidc", "identity_provider_id")}
 }
 
-type oidcIdentityProviderResource struct{ resourceBase }
+type oidcIdentityProviderResource struct{ idResource }
 
 type oidcIdentityProviderResourceModel struct {
 	tenantObject
@@ -264,10 +264,6 @@ func (r *oidcIdentityProviderResource) Delete(ctx context.Context, req resource.
 			"removed from the state; nobody can sign in to %s through it now. Configure another interactive identity "+
 			"provider for interactive logins, or reactivate this one in the management console.",
 		id, apiErrorDetail(err, ""), state.TenantHostname.ValueString()))
-}
-
-func (r *oidcIdentityProviderResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "identity_provider_id")
 }
 
 // options builds the connection settings from the model; the secret is added by the caller.

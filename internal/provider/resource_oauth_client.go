@@ -28,10 +28,12 @@ var _ kitResource = (*oauthClientResource)(nil)
 
 // NewOAuthClientResource is the qlik_oauth_client constructor.
 func NewOAuthClientResource() resource.Resource {
-	return &oauthClientResource{resourceBase{name: "oauth_client"}}
+	return &oauthClientResource{newObjectResource[oauthClientResourceModel]("oauth_client", "OAuth client", "client_id", (*qlik.Client).DeleteOAuthClient)}
 }
 
-type oauthClientResource struct{ resourceBase }
+type oauthClientResource struct {
+	objectResource[oauthClientResourceModel]
+}
 
 type oauthClientResourceModel struct {
 	tenantObject
@@ -87,7 +89,7 @@ const oauthClientSecretDoc = "**The client secret.** Qlik shows a client secret 
 	"application signs its token requests with its private key, which never leaves it."
 
 func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	secretWatch := []path.Path{path.Root("client_secret_version"), path.Root("allowed_auth_methods")}
+	secretWatch := []string{"client_secret_version", "allowed_auth_methods"}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An OAuth client of a Qlik Cloud tenant: the credentials of an application that calls " +
 			"Qlik's APIs (client credentials), logs its users in to Qlik without a login page (user impersonation, " +
@@ -136,7 +138,7 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				ElementType:   types.StringType,
 				Optional:      true,
 				Computed:      true,
-				PlanModifiers: []planmodifier.Set{useStateUnlessChanged{watched: []path.Path{path.Root("app_type")}}},
+				PlanModifiers: []planmodifier.Set{keptUnlessChanged("app_type")},
 				Validators:    []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(oauthAuthMethods...))},
 			},
 			"public_keys": schema.ListNestedAttribute{
@@ -164,24 +166,16 @@ func (r *oauthClientResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Default:       booldefault.StaticBool(false),
 				PlanModifiers: []planmodifier.Bool{unpublishReplaces{}},
 			},
-			"published_at": schema.StringAttribute{
-				MarkdownDescription: "When the client was published (RFC 3339); empty while it is not.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: []path.Path{path.Root("published")}}},
-			},
+			"published_at": computedWatching("When the client was published (RFC 3339); empty while it is not.", "published"),
 			"client_secret": schema.StringAttribute{
 				MarkdownDescription: "The client secret Qlik returned when it created the current secret (sensitive). " +
 					"Null for clients without `client_secret` among `allowed_auth_methods`, and for an imported client " +
 					"until `client_secret_version` is set.",
 				Computed:      true,
 				Sensitive:     true,
-				PlanModifiers: []planmodifier.String{useStateUnlessChanged{watched: secretWatch}},
+				PlanModifiers: []planmodifier.String{keptUnlessChanged(secretWatch...)},
 			},
-			"client_secret_hint": schema.StringAttribute{
-				MarkdownDescription: "The last characters of the current secret, as Qlik lists it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{useStateUnlessChanged{watched: secretWatch}},
-			},
+			"client_secret_hint": computedWatching("The last characters of the current secret, as Qlik lists it.", secretWatch...),
 			"client_secret_version": optionalInt64("Change it to rotate the secret: the update makes a new secret, stores it in " +
 				"`client_secret`, then deletes the previous one."),
 			"owner_id":   computedKept("User id of the client's owner: the user behind the provider's credentials."),
@@ -472,14 +466,6 @@ func (r *oauthClientResource) rotate(ctx context.Context, c *qlik.Client, o *qli
 			"The new secret (hint %s) is in client_secret; deleting the previous one (hint %s) failed: %s. Delete it in the management console.",
 			sec.Hint, old, apiErrorDetail(err, "")))
 	}
-}
-
-func (r *oauthClientResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[oauthClientResourceModel](ctx, r.client, req, resp, "OAuth client", (*qlik.Client).DeleteOAuthClient)
-}
-
-func (r *oauthClientResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "client_id")
 }
 
 // fromAPI copies the client into the model. client_secret is never read (Qlik does not show it); the hint is

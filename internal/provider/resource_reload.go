@@ -43,15 +43,15 @@ type reloadResource struct {
 
 type reloadResourceModel struct {
 	tenantObject
-	AppID     types.String   `tfsdk:"app_id"`
-	Partial   types.Bool     `tfsdk:"partial"`
-	Variables types.Map      `tfsdk:"variables"`
-	Triggers  types.Map      `tfsdk:"triggers"`
-	ReloadID  types.String   `tfsdk:"reload_id"`
-	Status    types.String   `tfsdk:"status"`
-	Duration  types.String   `tfsdk:"duration"`
-	LogTail   types.String   `tfsdk:"log_tail"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	timed
+	AppID     types.String `tfsdk:"app_id"`
+	Partial   types.Bool   `tfsdk:"partial"`
+	Variables types.Map    `tfsdk:"variables"`
+	Triggers  types.Map    `tfsdk:"triggers"`
+	ReloadID  types.String `tfsdk:"reload_id"`
+	Status    types.String `tfsdk:"status"`
+	Duration  types.String `tfsdk:"duration"`
+	LogTail   types.String `tfsdk:"log_tail"`
 }
 
 func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -95,22 +95,18 @@ func (r *reloadResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"duration": computedKept("How long the reload ran, from start to end, as a duration such as `1m2.5s`."),
 			"log_tail": computedKept("The last lines of the reload's log."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
-		},
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true}),
 	}
 }
 
 func (r *reloadResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	plan, c, ok := createIn[reloadResourceModel](ctx, r.client, req, resp)
+	plan, c, waitCtx, cancel, ok := createWithin[reloadResourceModel](ctx, r.client, req, resp, reloadCreateTimeout)
+	defer cancel()
 	if !ok {
 		return
 	}
-	waitCtx, cancel := timeoutContext(ctx, plan.Timeouts.Create, reloadCreateTimeout, &resp.Diagnostics)
-	defer cancel()
 	vars := map[string]string{}
-	resp.Diagnostics.Append(plan.Variables.ElementsAs(ctx, &vars, false)...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(plan.Variables.ElementsAs(ctx, &vars, false)...); resp.Diagnostics.HasError() {
 		return
 	}
 

@@ -21,10 +21,12 @@ var (
 
 // NewReloadScheduleResource is the qlik_reload_schedule constructor.
 func NewReloadScheduleResource() resource.Resource {
-	return &reloadScheduleResource{resourceBase{name: "reload_schedule"}}
+	return &reloadScheduleResource{newObjectResource[reloadScheduleResourceModel]("reload_schedule", "reload schedule", "task_id", (*qlik.Client).DeleteReloadSchedule)}
 }
 
-type reloadScheduleResource struct{ resourceBase }
+type reloadScheduleResource struct {
+	objectResource[reloadScheduleResourceModel]
+}
 
 type reloadScheduleResourceModel struct {
 	tenantObject
@@ -114,14 +116,6 @@ func (r *reloadScheduleResource) Update(ctx context.Context, req resource.Update
 		func(c *qlik.Client, plan, state reloadScheduleResourceModel) (*qlik.ReloadSchedule, error) {
 			return c.UpdateReloadSchedule(ctx, state.ID.ValueString(), plan.request())
 		}, (*reloadScheduleResourceModel).fromAPI)
-}
-
-func (r *reloadScheduleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[reloadScheduleResourceModel](ctx, r.client, req, resp, "reload schedule", (*qlik.Client).DeleteReloadSchedule)
-}
-
-func (r *reloadScheduleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "task_id")
 }
 
 // reloadScheduleNameTaken is the next step after a 409.

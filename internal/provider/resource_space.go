@@ -19,9 +19,9 @@ import (
 var _ kitResource = (*spaceResource)(nil)
 
 // NewSpaceResource is the qlik_space constructor.
-func NewSpaceResource() resource.Resource { return &spaceResource{resourceBase{name: "space"}} }
+func NewSpaceResource() resource.Resource { return &spaceResource{importedByID("space", "space_id")} }
 
-type spaceResource struct{ resourceBase }
+type spaceResource struct{ idResource }
 
 type spaceResourceModel struct {
 	tenantScoped
@@ -128,10 +128,6 @@ func (r *spaceResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 		return "Unable to delete space", "The space still holds content (apps, data files or other items). Qlik deletes " +
 			"only empty spaces: move or delete its content first, then run terraform destroy or apply again."
 	})
-}
-
-func (r *spaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "space_id")
 }
 
 // spaceNameTaken is the next step after a 409 on create or update, reported against name.

@@ -24,10 +24,10 @@ var _ kitResource = (*spaceAssignmentResource)(nil)
 
 // NewSpaceAssignmentResource is the qlik_space_assignment constructor.
 func NewSpaceAssignmentResource() resource.Resource {
-	return &spaceAssignmentResource{resourceBase{name: "space_assignment"}}
+	return &spaceAssignmentResource{importedByID("space_assignment", "space_id", "assignment_id")}
 }
 
-type spaceAssignmentResource struct{ resourceBase }
+type spaceAssignmentResource struct{ idResource }
 
 type spaceAssignmentModel struct {
 	tenantObject
@@ -181,10 +181,6 @@ func (r *spaceAssignmentResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	reportDelete(&resp.Diagnostics, "space assignment", c.DeleteSpaceAssignment(ctx, state.SpaceID.ValueString(), state.ID.ValueString()))
-}
-
-func (r *spaceAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "space_id", "assignment_id")
 }
 
 // assignmentWriteError shows Qlik's words for a write that failed, pointing at the attribute to change.

@@ -40,23 +40,23 @@ func NewTenantResource() resource.Resource { return &tenantResource{resourceBase
 type tenantResource struct{ resourceBase }
 
 type tenantResourceModel struct {
-	ID                                types.String   `tfsdk:"id"`
-	LicenseKeyWO                      types.String   `tfsdk:"license_key_wo"`
-	LicenseKeyWOVersion               types.Int64    `tfsdk:"license_key_wo_version"`
-	Datacenter                        types.String   `tfsdk:"datacenter"`
-	Name                              types.String   `tfsdk:"name"`
-	AliasHostname                     types.String   `tfsdk:"alias_hostname"`
-	AutoAssignCreateSharedSpaces      types.Bool     `tfsdk:"auto_assign_create_shared_spaces_role_to_professionals"`
-	AutoAssignPrivateAnalytics        types.Bool     `tfsdk:"auto_assign_private_analytics_content_creator_role_to_professionals"`
-	AutoAssignDataServicesContributor types.Bool     `tfsdk:"auto_assign_data_services_contributor_role_to_professionals"`
-	EnableAppOpeningFeedback          types.Bool     `tfsdk:"enable_app_opening_feedback"`
-	DeletionProtection                types.Bool     `tfsdk:"deletion_protection"`
-	PurgeAfterDays                    types.Int64    `tfsdk:"purge_after_days"`
-	Hostname                          types.String   `tfsdk:"hostname"`
-	Region                            types.String   `tfsdk:"region"`
-	Status                            types.String   `tfsdk:"status"`
-	Created                           types.String   `tfsdk:"created"`
-	Timeouts                          timeouts.Value `tfsdk:"timeouts"`
+	timed
+	ID                                types.String `tfsdk:"id"`
+	LicenseKeyWO                      types.String `tfsdk:"license_key_wo"`
+	LicenseKeyWOVersion               types.Int64  `tfsdk:"license_key_wo_version"`
+	Datacenter                        types.String `tfsdk:"datacenter"`
+	Name                              types.String `tfsdk:"name"`
+	AliasHostname                     types.String `tfsdk:"alias_hostname"`
+	AutoAssignCreateSharedSpaces      types.Bool   `tfsdk:"auto_assign_create_shared_spaces_role_to_professionals"`
+	AutoAssignPrivateAnalytics        types.Bool   `tfsdk:"auto_assign_private_analytics_content_creator_role_to_professionals"`
+	AutoAssignDataServicesContributor types.Bool   `tfsdk:"auto_assign_data_services_contributor_role_to_professionals"`
+	EnableAppOpeningFeedback          types.Bool   `tfsdk:"enable_app_opening_feedback"`
+	DeletionProtection                types.Bool   `tfsdk:"deletion_protection"`
+	PurgeAfterDays                    types.Int64  `tfsdk:"purge_after_days"`
+	Hostname                          types.String `tfsdk:"hostname"`
+	Region                            types.String `tfsdk:"region"`
+	Status                            types.String `tfsdk:"status"`
+	Created                           types.String `tfsdk:"created"`
 }
 
 // aliasHostnamePattern accepts lower-case DNS names whose first label (the subdomain) has 3 to 63 characters,
@@ -131,9 +131,7 @@ func (r *tenantResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				"`disabled` (deactivated outside Terraform) plans an update that reactivates it."),
 			"created": computedKept("Creation time."),
 		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true}),
-		},
+		Blocks: timeoutsBlocks(ctx, timeouts.Opts{Create: true}),
 	}
 }
 
@@ -331,12 +329,7 @@ func (r *tenantResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to read tenant", err, "")
-		return
-	}
-	state.fromAPI(tenant)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	state.save(ctx, &resp.State, &resp.Diagnostics, tenant, err, "Unable to read tenant")
 }
 
 func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -365,12 +358,18 @@ func (r *tenantResource) Update(ctx context.Context, req resource.UpdateRequest,
 		current.Hostnames = append(current.Hostnames, alias)
 	}
 	tenant, err := reg.UpdateTenant(ctx, id, plan.updateRequest(current))
+	plan.save(ctx, &resp.State, &resp.Diagnostics, tenant, err, "Unable to update tenant")
+}
+
+// save ends a Read or an Update with the tenant Qlik answered: it maps the tenant into m and stores m in st, or
+// reports err as summary.
+func (m *tenantResourceModel) save(ctx context.Context, st *tfsdk.State, diags *diag.Diagnostics, t *qlik.Tenant, err error, summary string) {
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update tenant", err, "")
+		addAPIError(diags, summary, err, "")
 		return
 	}
-	plan.fromAPI(tenant)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	m.fromAPI(t)
+	diags.Append(st.Set(ctx, m)...)
 }
 
 func (r *tenantResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

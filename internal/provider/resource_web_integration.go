@@ -20,10 +20,12 @@ var _ kitResource = (*webIntegrationResource)(nil)
 
 // NewWebIntegrationResource is the qlik_web_integration constructor.
 func NewWebIntegrationResource() resource.Resource {
-	return &webIntegrationResource{resourceBase{name: "web_integration"}}
+	return &webIntegrationResource{newObjectResource[webIntegrationResourceModel]("web_integration", "web integration", "web_integration_id", (*qlik.Client).DeleteWebIntegration)}
 }
 
-type webIntegrationResource struct{ resourceBase }
+type webIntegrationResource struct {
+	objectResource[webIntegrationResourceModel]
+}
 
 type webIntegrationResourceModel struct {
 	tenantObject
@@ -91,14 +93,6 @@ func (r *webIntegrationResource) Update(ctx context.Context, req resource.Update
 			}
 			return c.UpdateWebIntegration(ctx, state.ID.ValueString(), update)
 		}, (*webIntegrationResourceModel).fromAPI)
-}
-
-func (r *webIntegrationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[webIntegrationResourceModel](ctx, r.client, req, resp, "web integration", (*qlik.Client).DeleteWebIntegration)
-}
-
-func (r *webIntegrationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "web_integration_id")
 }
 
 // webIntegrationWriteError points a name conflict at name and an origin Qlik refused at valid_origins.

@@ -29,9 +29,13 @@ var (
 const reloadFinishedEvent = "com.qlik.v1.app.reload.finished"
 
 // NewWebhookResource is the qlik_webhook constructor.
-func NewWebhookResource() resource.Resource { return &webhookResource{resourceBase{name: "webhook"}} }
+func NewWebhookResource() resource.Resource {
+	return &webhookResource{newObjectResource[webhookResourceModel]("webhook", "webhook", "webhook_id", (*qlik.Client).DeleteWebhook)}
+}
 
-type webhookResource struct{ resourceBase }
+type webhookResource struct {
+	objectResource[webhookResourceModel]
+}
 
 type webhookResourceModel struct {
 	tenantObject
@@ -206,14 +210,6 @@ func (r *webhookResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 		return c.UpdateWebhook(ctx, state.ID.ValueString(), u)
 	}, (*webhookResourceModel).fromAPI)
-}
-
-func (r *webhookResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	deleteObject[webhookResourceModel](ctx, r.client, req, resp, "webhook", (*qlik.Client).DeleteWebhook)
-}
-
-func (r *webhookResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importTenantScopedID(ctx, r.client, req, resp, "webhook_id")
 }
 
 // fromAPI maps what Qlik returns. The write-only attributes and their versions stay as they are: Qlik never

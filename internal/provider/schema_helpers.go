@@ -226,17 +226,30 @@ func createdAtAttribute() schema.StringAttribute { return computedKept("Creation
 func createdByAttribute() schema.StringAttribute { return computedKept("User id of the creator.") }
 
 // updatedAtAttribute is the time of an object's last change. With watched attributes, plans keep the state's
-// value unless one of them changes (useStateUnlessChanged); without, every update shows it as unknown.
+// value unless one of them changes (computedWatching); without, every update shows it as unknown.
 func updatedAtAttribute(watched ...string) schema.StringAttribute {
-	a := computedRead("Time of the last change (RFC 3339).")
-	if len(watched) > 0 {
-		paths := make([]path.Path, 0, len(watched))
-		for _, w := range watched {
-			paths = append(paths, path.Root(w))
-		}
-		a.PlanModifiers = []planmodifier.String{useStateUnlessChanged{watched: paths}}
+	const description = "Time of the last change (RFC 3339)."
+	if len(watched) == 0 {
+		return computedRead(description)
 	}
+	return computedWatching(description, watched...)
+}
+
+// computedWatching is a computed string that Qlik changes only when one of the watched attributes changes: plans
+// keep the state's value unless one of them does (keptUnlessChanged).
+func computedWatching(description string, watched ...string) schema.StringAttribute {
+	a := computedRead(description)
+	a.PlanModifiers = []planmodifier.String{keptUnlessChanged(watched...)}
 	return a
+}
+
+// keptUnlessChanged is the plan modifier that keeps the state's value unless one of the named attributes changes.
+func keptUnlessChanged(watched ...string) useStateUnlessChanged {
+	paths := make([]path.Path, 0, len(watched))
+	for _, w := range watched {
+		paths = append(paths, path.Root(w))
+	}
+	return useStateUnlessChanged{watched: paths}
 }
 
 // computedString is a data source attribute that the data source reads from Qlik.
