@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -64,9 +63,9 @@ func (r *dataConnectionResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"username": optionalString("User name the connection logs on with. Qlik does not return it, so it is "+
 				"kept as configured and not checked for drift. A change updates in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"password_wo": writeOnlyString("Password of `username`. Write-only (Terraform 1.11 or later): sent on "+
+			"password_wo": versionedWriteOnly("password_wo", "Password of `username`. Write-only (Terraform 1.11 or later): sent on "+
 				"create, and on update when `password_wo_version` changes; never stored in the plan or the state.",
-				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version"))),
+				stringvalidator.LengthAtLeast(1)),
 			"password_wo_version": optionalInt64("Version of `password_wo`, stored in the state. Change it (for example " +
 				"increment it) to send the current `password_wo` to Qlik; the update happens in place."),
 			"owner_id": computedKept("Id of the user who created the connection."),

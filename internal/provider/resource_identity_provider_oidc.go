@@ -98,9 +98,9 @@ func (r *oidcIdentityProviderResource) Schema(_ context.Context, _ resource.Sche
 			"client_id": optionalString("Client id of the Qlik application registered at the identity provider. Required "+
 				"for an interactive identity provider. Updates in place.",
 				stringvalidator.LengthAtLeast(1)),
-			"client_secret_wo": writeOnlyString("Client secret of that application. Write-only: sent on create, and on update "+
+			"client_secret_wo": versionedWriteOnly("client_secret_wo", "Client secret of that application. Write-only: sent on create, and on update "+
 				"when `client_secret_wo_version` changes; never stored. Required for an interactive identity provider.",
-				stringvalidator.LengthAtLeast(1), stringvalidator.AlsoRequires(path.MatchRoot("client_secret_wo_version"))),
+				stringvalidator.LengthAtLeast(1)),
 			"client_secret_wo_version": optionalInt64("Version of `client_secret_wo`, stored in the state. Change it (for example " +
 				"increment it) to send the current `client_secret_wo`; the update happens in place."),
 			"realm": emptyByDefault("Realm identifier, which distinguishes identity providers in user subjects; "+

@@ -177,6 +177,7 @@ func TestAccIdentityProviderOIDC_validation(t *testing.T) {
 		{"unknown provider", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), `"okta"`, `"ping"`, 1), regexp.MustCompile(`(?s)provider_type.*value must be one of`)},
 		{"no client id", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), `client_id                = "0oa1qlik"`, "", 1), regexp.MustCompile(`(?s)Missing client id`)},
 		{"clock tolerance", testAccOIDCConfig(e.oauthProvider(), `  clock_tolerance_sec = 7201`), regexp.MustCompile(`(?s)clock_tolerance_sec value must be between 0 and 7200`)},
+		{"secret without version", strings.Replace(testAccOIDCConfig(e.oauthProvider(), ""), "client_secret_wo_version = 1", "", 1), regexp.MustCompile(`(?s)client_secret_wo.*client_secret_wo_version`)},
 	}
 	e.expectPlanErrorsWithoutWrites(t, home.Hostname, cases)
 }

@@ -99,11 +99,10 @@ func (r *webhookResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Optional:    true,
 				Validators:  []validator.Map{mapvalidator.SizeAtLeast(1)},
 			},
-			"secret_wo": writeOnlyString("Secret, 32 to 64 characters, with which Qlik signs each delivery (the "+
+			"secret_wo": versionedWriteOnly("secret_wo", "Secret, 32 to 64 characters, with which Qlik signs each delivery (the "+
 				"`Qlik-Signature` header). Write-only: sent on create, and on update when `secret_wo_version` "+
 				"changes; never stored in the plan or the state.",
-				stringvalidator.LengthBetween(32, 64),
-				stringvalidator.AlsoRequires(path.MatchRoot("secret_wo_version"))),
+				stringvalidator.LengthBetween(32, 64)),
 			"secret_wo_version": optionalInt64("Version of `secret_wo`, stored in the state. Change it to send the current " +
 				"`secret_wo` to Qlik (removing both removes the secret); the update happens in place."),
 			"encrypted_headers_wo": schema.MapAttribute{

@@ -112,6 +112,12 @@ func writeOnlyString(description string, validators ...validator.String) schema.
 	return schema.StringAttribute{MarkdownDescription: description, Optional: true, Sensitive: true, WriteOnly: true, Validators: validators}
 }
 
+// versionedWriteOnly is the write-only string name that is sent when its version attribute, name_version, changes:
+// setting it requires that attribute.
+func versionedWriteOnly(name, description string, validators ...validator.String) schema.StringAttribute {
+	return writeOnlyString(description, append(validators, stringvalidator.AlsoRequires(path.MatchRoot(name+"_version")))...)
+}
+
 // requiredStringSet is a required set of strings a resource can change in place.
 func requiredStringSet(description string, validators ...validator.Set) schema.SetAttribute {
 	return schema.SetAttribute{MarkdownDescription: description, ElementType: types.StringType, Required: true, Validators: validators}
